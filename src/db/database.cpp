@@ -1,0 +1,216 @@
+// SOCI session pool, URL parsing and transactions for SQLite and PostgreSQL.
+#include "db/database.hpp"
+
+#include <boost/url/parse.hpp>
+#include <filesystem>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "core/log.hpp"
+
+namespace vitalis::db {
+
+namespace {
+
+// libpq keyword=value quoting: single quotes, with backslash before ' and \.
+std::string quote_keyword_value(std::string_view value) {
+  std::string quoted = "'";
+  for (char ch : value) {
+    if (ch == '\'' || ch == '\\') quoted.push_back('\\');
+    quoted.push_back(ch);
+  }
+  quoted.push_back('\'');
+  return quoted;
+}
+
+// SOCI's PostgreSQL backend reads its own options out of the connect string and garbles a URI,
+// so the URI is turned into libpq's keyword=value form here.
+Result<std::string> postgresql_keywords(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return Error::malformed("database URL is not a valid URI", "database");
+  const auto& uri = *parsed;
+  std::string out;
+  auto add = [&out](std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    if (!out.empty()) out.push_back(' ');
+    out.append(key);
+    out.push_back('=');
+    out.append(quote_keyword_value(value));
+  };
+  add("host", uri.host_address());
+  add("port", uri.port());
+  add("user", uri.user());
+  add("password", uri.password());
+  std::string dbname = uri.path();
+  if (!dbname.empty() && dbname.front() == '/') dbname.erase(0, 1);
+  add("dbname", dbname);
+  for (auto param : uri.params()) add(param.key, param.value);
+  return out;
+}
+
+}  // namespace
+
+Result<Target> parse_url(std::string_view url) {
+  if (url.starts_with("sqlite:")) {
+    std::string_view path = url.substr(7);
+    if (path.starts_with("//")) path.remove_prefix(2);
+    if (path.empty()) return Error::malformed("sqlite URL needs a file path", "database");
+    return Target{Dialect::kSqlite, std::string(path)};
+  }
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    auto keywords = postgresql_keywords(url);
+    if (!keywords.ok()) return keywords.error();
+    return Target{Dialect::kPostgresql, std::move(keywords).value()};
+  }
+  return Error::malformed("database URL must start with sqlite: or postgresql://", "database");
+}
+
+std::string redact_url(std::string_view url) {
+  std::string text(url);
+  auto scheme = text.find("://");
+  auto at = text.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return text;
+  auto colon = text.find(':', scheme + 3);
+  if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  return text;
+}
+
+Error database_error(const std::exception& error, std::string_view operation) {
+  log::error("database error", {{"operation", operation}, {"detail", error.what()}});
+  return Error::unavailable("the database is not available");
+}
+
+namespace {
+
+std::string sqlite_connect_string(const std::string& path, std::chrono::milliseconds timeout) {
+  std::string quoted = "\"";
+  for (char ch : path) {
+    if (ch == '"' || ch == '\\') quoted.push_back('\\');
+    quoted.push_back(ch);
+  }
+  quoted.push_back('"');
+  auto seconds = std::max<long>(1, static_cast<long>(timeout.count() / 1000));
+  return "db=" + quoted + " timeout=" + std::to_string(seconds);
+}
+
+void configure_sqlite(soci::session& session, const Options& options) {
+  std::string mode;
+  session << "PRAGMA journal_mode=WAL", soci::into(mode);
+  if (mode != "wal") throw std::runtime_error("SQLite refused WAL mode (journal_mode=" + mode + ")");
+  session << "PRAGMA foreign_keys=ON";
+  session << "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count());
+  session << "PRAGMA synchronous=" + options.sqlite_synchronous;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
+  auto target = parse_url(options.url);
+  if (!target.ok()) return target.error();
+  if (options.pool_size < 1) return Error::validation("db-pool-size", "must be at least 1");
+  if (options.sqlite_synchronous != "FULL" && options.sqlite_synchronous != "NORMAL") {
+    return Error::validation("sqlite-synchronous", "must be FULL or NORMAL");
+  }
+  std::unique_ptr<Pool> pool(new Pool(target->dialect, options));
+  try {
+    if (target->dialect == Dialect::kSqlite) {
+      auto parent = std::filesystem::path(target->location).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
+    for (int idx = 0; idx < options.pool_size; ++idx) {
+      std::unique_ptr<soci::session> session;
+      if (target->dialect == Dialect::kSqlite) {
+        session = std::make_unique<soci::session>(
+            *soci::factory_sqlite3(), sqlite_connect_string(target->location, options.busy_timeout));
+        configure_sqlite(*session, options);
+      } else {
+        session = std::make_unique<soci::session>(*soci::factory_postgresql(), target->location);
+      }
+      pool->free_.push_back(session.get());
+      pool->sessions_.push_back(std::move(session));
+    }
+  } catch (const std::exception& error) {
+    return Error::unavailable(std::string("cannot open database ") + redact_url(options.url) +
+                              ": " + error.what());
+  }
+  return pool;
+}
+
+Pool::Pool(Dialect dialect, Options options) : dialect_(dialect), options_(std::move(options)) {}
+
+Pool::~Pool() = default;
+
+Result<Lease> Pool::acquire() {
+  soci::session* session = nullptr;
+  {
+    std::unique_lock lock(mutex_);
+    if (!freed_.wait_for(lock, options_.acquire_timeout, [this] { return !free_.empty(); })) {
+      log::warn("database pool exhausted", {{"pool_size", size()}});
+      return Error::unavailable("the database is busy; try again");
+    }
+    session = free_.back();
+    free_.pop_back();
+  }
+  Lease lease(this, session);
+  if (dialect_ == Dialect::kPostgresql && !session->is_connected()) {
+    try {
+      session->reconnect();
+    } catch (const std::exception& error) {
+      return database_error(error, "reconnect");
+    }
+  }
+  return lease;
+}
+
+Status Pool::ping() {
+  return with_connection(*this, [](Lease& lease) -> Status {
+    int one = 0;
+    *lease << "SELECT 1", soci::into(one);
+    if (one != 1) return Error::unavailable("database answered SELECT 1 wrongly");
+    return Ok{};
+  });
+}
+
+void Pool::release(soci::session* session) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(session);
+  }
+  freed_.notify_one();
+}
+
+Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), session_(other.session_) {
+  other.session_ = nullptr;
+}
+
+Lease::~Lease() {
+  if (session_ != nullptr) pool_->release(session_);
+}
+
+Dialect Lease::dialect() const { return pool_->dialect(); }
+
+Transaction::Transaction(Lease& lease, Mode mode) : session_(*lease) {
+  if (lease.dialect() == Dialect::kSqlite && mode == Mode::kWrite) {
+    session_ << "BEGIN IMMEDIATE";
+  } else {
+    session_ << "BEGIN";
+  }
+}
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    session_ << "ROLLBACK";
+  } catch (const std::exception& error) {
+    // The connection is already broken; the server rolls the transaction back itself.
+    log::warn("rollback failed", {{"detail", error.what()}});
+  }
+}
+
+void Transaction::commit() {
+  session_ << "COMMIT";
+  open_ = false;
+}
+
+}  // namespace vitalis::db

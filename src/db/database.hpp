@@ -1,0 +1,129 @@
+// Database access: a pool of SOCI sessions on SQLite or PostgreSQL, chosen by a URL.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace vitalis::db {
+
+enum class Dialect { kSqlite, kPostgresql };
+
+struct Options {
+  // "sqlite:var/vitalis.db" or "postgresql://user:pass@host:port/db" (libpq URI).
+  std::string url = "sqlite:var/vitalis.db";
+  int pool_size = 8;
+  std::chrono::milliseconds busy_timeout{5000};
+  // SQLite "synchronous" pragma: FULL survives power loss; NORMAL survives process crashes only.
+  std::string sqlite_synchronous = "FULL";
+  // How long a request waits for a free connection before answering 503.
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+
+// The parsed form of a database URL.
+struct Target {
+  Dialect dialect = Dialect::kSqlite;
+  std::string location;  // SQLite file path or libpq connection URI
+};
+Result<Target> parse_url(std::string_view url);
+
+// Redacts the password of a PostgreSQL URL so it can be logged.
+std::string redact_url(std::string_view url);
+
+class Pool;
+
+// A session borrowed from the pool, returned when destroyed. Not thread-safe: one per task.
+class Lease {
+ public:
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+
+  soci::session& operator*() const { return *session_; }
+  soci::session* operator->() const { return session_; }
+  Dialect dialect() const;
+
+ private:
+  friend class Pool;
+  Lease(Pool* pool, soci::session* session) : pool_(pool), session_(session) {}
+  Pool* pool_;
+  soci::session* session_;
+};
+
+// A fixed-size pool of open sessions. Safe for concurrent use from any thread; acquire() blocks,
+// so call it from a blocking-work thread, never a network thread.
+class Pool {
+ public:
+  static Result<std::unique_ptr<Pool>> open(const Options& options);
+  ~Pool();
+
+  Dialect dialect() const { return dialect_; }
+  int size() const { return static_cast<int>(sessions_.size()); }
+
+  // Waits up to the acquire timeout for a free session; kUnavailable when none frees up or the
+  // database cannot be reached.
+  Result<Lease> acquire();
+
+  // Round trip to the database ("SELECT 1"): the readiness check.
+  Status ping();
+
+ private:
+  friend class Lease;
+  Pool(Dialect dialect, Options options);
+  void release(soci::session* session);
+
+  Dialect dialect_;
+  Options options_;
+  std::vector<std::unique_ptr<soci::session>> sessions_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<soci::session*> free_;
+};
+
+// A scoped transaction: rolls back when destroyed without commit(). Write transactions on SQLite
+// take the write lock up front (BEGIN IMMEDIATE) so two writers never deadlock on an upgrade.
+class Transaction {
+ public:
+  enum class Mode { kRead, kWrite };
+  explicit Transaction(Lease& lease, Mode mode = Mode::kWrite);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  void commit();
+
+ private:
+  soci::session& session_;
+  bool open_ = true;
+};
+
+// Runs fn(lease) and turns database exceptions into kUnavailable/kInternal errors with the
+// detail logged (never sent to a client).
+template <typename Fn>
+auto with_connection(Pool& pool, Fn&& fn) -> decltype(fn(std::declval<Lease&>()));
+
+// Logs a database exception and returns the error to report for it.
+Error database_error(const std::exception& error, std::string_view operation);
+
+template <typename Fn>
+auto with_connection(Pool& pool, Fn&& fn) -> decltype(fn(std::declval<Lease&>())) {
+  auto lease = pool.acquire();
+  if (!lease.ok()) return lease.error();
+  try {
+    return fn(*lease);
+  } catch (const std::exception& error) {
+    return database_error(error, "query");
+  }
+}
+
+}  // namespace vitalis::db

@@ -1,0 +1,172 @@
+// Pool, transactions and migrations against real SQLite files and a real PostgreSQL server.
+#include "db/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <soci/soci.h>
+#include <thread>
+
+#include "db/migrate.hpp"
+#include "db/testing.hpp"
+
+namespace vitalis::db {
+namespace {
+
+using testing::DialectTest;
+
+TEST(ParseUrlTest, AcceptsBothDialectsAndRejectsOthers) {
+  auto lite = parse_url("sqlite:var/vitalis.db");
+  ASSERT_TRUE(lite.ok());
+  EXPECT_EQ(lite->dialect, Dialect::kSqlite);
+  EXPECT_EQ(lite->location, "var/vitalis.db");
+  auto pg = parse_url("postgresql://u:p%27w@127.0.0.1:5432/db?sslmode=disable");
+  ASSERT_TRUE(pg.ok());
+  EXPECT_EQ(pg->dialect, Dialect::kPostgresql);
+  EXPECT_EQ(pg->location,
+            "host='127.0.0.1' port='5432' user='u' password='p\\'w' dbname='db' sslmode='disable'");
+  EXPECT_FALSE(parse_url("mysql://x").ok());
+  EXPECT_FALSE(parse_url("sqlite:").ok());
+  EXPECT_EQ(redact_url("postgresql://u:secret@h/db"), "postgresql://u:***@h/db");
+}
+
+class DatabaseTest : public DialectTest {};
+
+std::vector<Migration> test_migrations() {
+  return {
+      {1, "t", "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)"},
+      {2, "u", "CREATE TABLE u (id INTEGER PRIMARY KEY); INSERT INTO u VALUES (7)",
+       "CREATE TABLE u (id INTEGER PRIMARY KEY); INSERT INTO u VALUES (7)"},
+  };
+}
+
+TEST_P(DatabaseTest, MigratesOnceAndRecordsVersions) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  auto first = migrate(*pool, test_migrations());
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->applied, 2);
+  EXPECT_EQ(first->current_version, 2);
+  auto again = migrate(*pool, test_migrations());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->applied, 0);
+  EXPECT_EQ(again->current_version, 2);
+
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  int count = 0;
+  **lease << "SELECT COUNT(*) FROM schema_migrations", soci::into(count);
+  EXPECT_EQ(count, 2);
+}
+
+TEST_P(DatabaseTest, FailedMigrationLeavesNothingBehind) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  auto migrations = test_migrations();
+  migrations.push_back({3, "broken", "CREATE TABLE w (id INTEGER); INSERT INTO nowhere VALUES (1)",
+                        "CREATE TABLE w (id INTEGER); INSERT INTO nowhere VALUES (1)"});
+  auto result = migrate(*pool, migrations);
+  EXPECT_FALSE(result.ok());
+
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  int version = 0;
+  **lease << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
+  EXPECT_EQ(version, 2);
+  int tables = -1;
+  if (pool->dialect() == Dialect::kSqlite) {
+    **lease << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'w'", soci::into(tables);
+  } else {
+    **lease << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'w'",
+        soci::into(tables);
+  }
+  EXPECT_EQ(tables, 0);
+}
+
+TEST_P(DatabaseTest, RefusesSchemaNewerThanBinary) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  ASSERT_TRUE(migrate(*pool, test_migrations()).ok());
+  auto older = test_migrations();
+  older.pop_back();
+  auto result = migrate(*pool, older);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kConflict);
+}
+
+TEST_P(DatabaseTest, TransactionRollsBackUnlessCommitted) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  ASSERT_TRUE(migrate(*pool, test_migrations()).ok());
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  {
+    Transaction tx(*lease);
+    **lease << "INSERT INTO t (id, v) VALUES (1, 10)";
+  }
+  {
+    Transaction tx(*lease);
+    **lease << "INSERT INTO t (id, v) VALUES (2, 20)";
+    tx.commit();
+  }
+  int count = 0;
+  **lease << "SELECT COUNT(*) FROM t", soci::into(count);
+  EXPECT_EQ(count, 1);
+}
+
+TEST_P(DatabaseTest, PoolHandsOutEachSessionOnceAndTimesOut) {
+  Options options;
+  options.url = database_->url();
+  options.pool_size = 2;
+  options.acquire_timeout = std::chrono::milliseconds(50);
+  auto pool = Pool::open(options);
+  ASSERT_TRUE(pool.ok()) << pool.error().message;
+  auto a = (*pool)->acquire();
+  auto b = (*pool)->acquire();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(&**a, &**b);
+  auto c = (*pool)->acquire();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, ErrorCode::kUnavailable);
+}
+
+TEST_P(DatabaseTest, ConcurrentMigratorsApplyEachMigrationOnce) {
+  // Two pools stand for two server processes starting at the same time.
+  auto first = database_->open(1);
+  auto second = database_->open(1);
+  ASSERT_TRUE(first && second);
+  Result<MigrateReport> a = Error::internal(), b = Error::internal();
+  std::thread thread([&] { a = migrate(*first, test_migrations()); });
+  b = migrate(*second, test_migrations());
+  thread.join();
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(a->applied + b->applied, 2);
+}
+
+TEST_P(DatabaseTest, PingReachesTheDatabase) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  EXPECT_TRUE(pool->ping().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest,
+                         ::testing::Values(Dialect::kSqlite, Dialect::kPostgresql),
+                         testing::dialect_name);
+
+TEST(SqlitePoolTest, UsesWalAndForeignKeys) {
+  testing::TestDatabase database(Dialect::kSqlite);
+  auto pool = database.open(1);
+  ASSERT_TRUE(pool);
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  std::string mode;
+  int foreign_keys = 0;
+  **lease << "PRAGMA journal_mode", soci::into(mode);
+  **lease << "PRAGMA foreign_keys", soci::into(foreign_keys);
+  EXPECT_EQ(mode, "wal");
+  EXPECT_EQ(foreign_keys, 1);
+}
+
+}  // namespace
+}  // namespace vitalis::db
