@@ -41,8 +41,12 @@ struct Error {
   static Error validation(std::string field, std::string message) {
     return {ErrorCode::kValidationFailed, std::move(message), std::move(field)};
   }
-  static Error not_found(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
-  static Error conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}}; }
+  static Error not_found(std::string message) {
+    return {ErrorCode::kNotFound, std::move(message), {}};
+  }
+  static Error conflict(std::string message) {
+    return {ErrorCode::kConflict, std::move(message), {}};
+  }
   static Error internal() { return {ErrorCode::kInternal, "internal error", {}}; }
   static Error unavailable(std::string message) {
     return {ErrorCode::kUnavailable, std::move(message), {}};
@@ -53,8 +57,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -1,11 +1,12 @@
 // SOCI session pool, URL parsing and transactions for SQLite and PostgreSQL.
 #include "db/database.hpp"
 
-#include <boost/url/parse.hpp>
-#include <filesystem>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/url/parse.hpp>
+#include <filesystem>
 
 #include "core/log.hpp"
 
@@ -97,7 +98,8 @@ std::string sqlite_connect_string(const std::string& path, std::chrono::millisec
 void configure_sqlite(soci::session& session, const Options& options) {
   std::string mode;
   session << "PRAGMA journal_mode=WAL", soci::into(mode);
-  if (mode != "wal") throw std::runtime_error("SQLite refused WAL mode (journal_mode=" + mode + ")");
+  if (mode != "wal")
+    throw std::runtime_error("SQLite refused WAL mode (journal_mode=" + mode + ")");
   session << "PRAGMA foreign_keys=ON";
   session << "PRAGMA busy_timeout=" + std::to_string(options.busy_timeout.count());
   session << "PRAGMA synchronous=" + options.sqlite_synchronous;
@@ -108,7 +110,8 @@ void configure_sqlite(soci::session& session, const Options& options) {
 Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
   auto target = parse_url(options.url);
   if (!target.ok()) return target.error();
-  if (options.pool_size < 1) return Error::validation("db-pool-size", "must be at least 1");
+  if (options.pool_size < 1)
+    return Error::validation("db-pool-size", "the database pool needs at least 1 connection");
   if (options.sqlite_synchronous != "FULL" && options.sqlite_synchronous != "NORMAL") {
     return Error::validation("sqlite-synchronous", "must be FULL or NORMAL");
   }
@@ -122,7 +125,8 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
       std::unique_ptr<soci::session> session;
       if (target->dialect == Dialect::kSqlite) {
         session = std::make_unique<soci::session>(
-            *soci::factory_sqlite3(), sqlite_connect_string(target->location, options.busy_timeout));
+            *soci::factory_sqlite3(),
+            sqlite_connect_string(target->location, options.busy_timeout));
         configure_sqlite(*session, options);
       } else {
         session = std::make_unique<soci::session>(*soci::factory_postgresql(), target->location);

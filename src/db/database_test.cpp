@@ -2,8 +2,8 @@
 #include "db/database.hpp"
 
 #include <gtest/gtest.h>
-
 #include <soci/soci.h>
+
 #include <thread>
 
 #include "db/migrate.hpp"

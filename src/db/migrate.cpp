@@ -1,10 +1,11 @@
 // Migration loading, statement splitting and the apply loop.
 #include "db/migrate.hpp"
 
+#include <soci/soci.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <soci/soci.h>
 
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -46,7 +47,8 @@ Result<std::vector<Migration>> load_migrations(const std::vector<MigrationFile>&
       stem.remove_suffix(11);
     }
     auto& migration = by_version[version];
-    if ((dialect_files[version] & kind) != 0 || (!migration.name.empty() && migration.name != stem) ||
+    if ((dialect_files[version] & kind) != 0 ||
+        (!migration.name.empty() && migration.name != stem) ||
         (kind == 4 && dialect_files[version] != 0) || (kind != 4 && (dialect_files[version] & 4))) {
       return Error::conflict("migration version " + std::to_string(version) + " is defined twice");
     }
@@ -133,8 +135,8 @@ Result<MigrateReport> migrate(Pool& pool, const std::vector<Migration>& migratio
       report.current_version = current;
       if (current > latest_known) {
         return Error::conflict("database schema version " + std::to_string(current) +
-                               " is newer than this binary knows (" +
-                               std::to_string(latest_known) + "); upgrade vitalis");
+                               " is newer than this binary knows (" + std::to_string(latest_known) +
+                               "); upgrade vitalis");
       }
       auto next = std::find_if(migrations.begin(), migrations.end(),
                                [current](const Migration& m) { return m.version > current; });

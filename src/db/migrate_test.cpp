@@ -20,9 +20,8 @@ TEST(SplitStatementsTest, SplitsOutsideQuotesAndComments) {
 }
 
 TEST(LoadMigrationsTest, PairsDialectFilesAndOrdersByVersion) {
-  auto loaded = load_migrations({{"0002_b.sql", "B"},
-                                 {"0001_a.postgresql.sql", "PG"},
-                                 {"0001_a.sqlite.sql", "LITE"}});
+  auto loaded = load_migrations(
+      {{"0002_b.sql", "B"}, {"0001_a.postgresql.sql", "PG"}, {"0001_a.sqlite.sql", "LITE"}});
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   ASSERT_EQ(loaded->size(), 2u);
   EXPECT_EQ((*loaded)[0].version, 1);

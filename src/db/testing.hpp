@@ -5,12 +5,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <random>
-#include <soci/soci.h>
 #include <string>
 
 #include "db/database.hpp"

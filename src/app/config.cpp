@@ -1,0 +1,261 @@
+// The option table, the argv/environment resolver and typed conversion.
+#include "app/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace vitalis::app {
+
+namespace {
+const std::vector<std::string_view> kServe = {"serve"};
+const std::vector<std::string_view> kDb = {"serve", "migrate"};
+}  // namespace
+
+const std::vector<OptionSpec>& option_specs() {
+  static const std::vector<OptionSpec> specs = {
+      {"database", "sqlite:var/vitalis.db",
+       "Database URL: sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/DB", kDb},
+      {"db-pool-size", "0", "Database connections; 0 = one per blocking thread", kDb},
+      {"sqlite-synchronous", "FULL",
+       "SQLite durability: FULL survives power loss, NORMAL only process crashes", kDb},
+      {"log-level", "info", "Minimum log level: debug, info, warn or error", {"serve", "migrate"}},
+      {"host", "127.0.0.1", "Address to listen on", kServe},
+      {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
+      {"threads", "0", "Network threads; 0 = number of cores", kServe},
+      {"blocking-threads", "0", "Threads for database work; 0 = twice the network threads", kServe},
+      {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
+       kServe},
+      {"max-body", "1048576", "Default largest request body in bytes", kServe},
+      {"header-timeout-ms", "10000", "Time allowed to send a request header", kServe},
+      {"read-timeout-ms", "30000", "Time allowed to send a request body", kServe},
+      {"idle-timeout-ms", "60000", "Keep-alive connections idle longer than this are closed",
+       kServe},
+      {"write-timeout-ms", "30000", "Time allowed to send a response", kServe},
+      {"shutdown-timeout-ms", "30000",
+       "On SIGTERM/SIGINT, how long in-flight requests may take before the server exits", kServe},
+      {"cors-origins", "", "Comma-separated origins allowed to call the API cross-site", kServe},
+      {"access-log", "true", "Write one JSON line per request (never bodies)", kServe},
+      {"migrate", "true", "Apply pending database migrations before serving", kServe},
+  };
+  return specs;
+}
+
+std::string env_name(std::string_view option) {
+  std::string name = "VITALIS_";
+  for (char ch : option) name.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
+  return name;
+}
+
+std::string process_env(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+namespace {
+
+bool accepts(const OptionSpec& spec, std::string_view command) {
+  return std::find(spec.commands.begin(), spec.commands.end(), command) != spec.commands.end();
+}
+
+const OptionSpec* find_spec(std::string_view name) {
+  for (const auto& spec : option_specs()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+constexpr std::string_view kCommands[] = {"serve", "migrate", "version", "help"};
+
+}  // namespace
+
+Result<Invocation> parse_command_line(const std::vector<std::string>& args, EnvLookup env) {
+  Invocation invocation;
+  std::size_t idx = 0;
+  if (idx < args.size() && !args[idx].starts_with("-")) invocation.command = args[idx++];
+  if (invocation.command.empty()) invocation.command = "help";
+  if (std::find(std::begin(kCommands), std::end(kCommands), invocation.command) ==
+      std::end(kCommands)) {
+    return Error::validation("command",
+                             "unknown command '" + invocation.command + "' (try: vitalis help)");
+  }
+  for (; idx < args.size(); ++idx) {
+    std::string_view arg = args[idx];
+    if (arg == "--help" || arg == "-h") {
+      invocation.values["help"] = "true";
+      continue;
+    }
+    if (invocation.command == "help" && !arg.starts_with("-")) {
+      invocation.values["topic"] = std::string(arg);
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      return Error::validation("arguments", "unexpected argument '" + std::string(arg) + "'");
+    }
+    arg.remove_prefix(2);
+    std::string name(arg.substr(0, arg.find('=')));
+    const OptionSpec* spec = find_spec(name);
+    if (spec == nullptr || !accepts(*spec, invocation.command)) {
+      return Error::validation(name, "unknown option --" + name + " for '" + invocation.command +
+                                         "' (see vitalis help " + invocation.command + ")");
+    }
+    std::string value;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+    } else if (idx + 1 < args.size()) {
+      value = args[++idx];
+    } else {
+      return Error::validation(name, "option --" + name + " needs a value");
+    }
+    invocation.values[name] = value;
+    invocation.sources[name] = "flag";
+  }
+  for (const auto& spec : option_specs()) {
+    std::string name(spec.name);
+    if (!accepts(spec, invocation.command) || invocation.sources.count(name)) continue;
+    std::string from_env = env(env_name(spec.name));
+    if (!from_env.empty()) {
+      invocation.values[name] = from_env;
+      invocation.sources[name] = "env";
+    } else {
+      invocation.values[name] = std::string(spec.default_value);
+      invocation.sources[name] = "default";
+    }
+  }
+  return invocation;
+}
+
+namespace {
+
+// Reads option `name` as an integer in [min, max].
+Result<long long> integer(const Invocation& invocation, const std::string& name, long long min,
+                          long long max) {
+  const std::string& text = invocation.values.at(name);
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return Error::validation(name, "--" + name + " must be a whole number from " +
+                                       std::to_string(min) + " to " + std::to_string(max) +
+                                       " (got '" + text + "')");
+  }
+  return value;
+}
+
+Result<bool> boolean(const Invocation& invocation, const std::string& name) {
+  const std::string& text = invocation.values.at(name);
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return Error::validation(name, "--" + name + " must be true or false (got '" + text + "')");
+}
+
+}  // namespace
+
+#define VITALIS_ASSIGN(target, expression)     \
+  do {                                         \
+    auto result_ = (expression);               \
+    if (!result_.ok()) return result_.error(); \
+    target = *result_;                         \
+  } while (false)
+
+Result<Config> build_config(const Invocation& invocation) {
+  Config config;
+  const auto& values = invocation.values;
+  auto has = [&values](const char* name) { return values.count(name) > 0; };
+  if (has("database")) {
+    config.database.url = values.at("database");
+    auto parsed = db::parse_url(config.database.url);
+    if (!parsed.ok()) return parsed.error();
+    VITALIS_ASSIGN(config.database.pool_size, integer(invocation, "db-pool-size", 0, 1000));
+    config.database.sqlite_synchronous = values.at("sqlite-synchronous");
+    if (config.database.sqlite_synchronous != "FULL" &&
+        config.database.sqlite_synchronous != "NORMAL") {
+      return Error::validation("sqlite-synchronous", "--sqlite-synchronous must be FULL or NORMAL");
+    }
+  }
+  if (has("log-level")) {
+    config.log_level = values.at("log-level");
+    if (config.log_level != "debug" && config.log_level != "info" && config.log_level != "warn" &&
+        config.log_level != "error") {
+      return Error::validation("log-level", "--log-level must be debug, info, warn or error");
+    }
+  }
+  if (invocation.command != "serve") {
+    if (config.database.pool_size == 0) config.database.pool_size = 1;  // migrate: one is enough
+    return config;
+  }
+
+  auto& server = config.server;
+  server.host = values.at("host");
+  VITALIS_ASSIGN(server.port, integer(invocation, "port", 0, 65535));
+  VITALIS_ASSIGN(server.threads, integer(invocation, "threads", 0, 256));
+  VITALIS_ASSIGN(server.blocking_threads, integer(invocation, "blocking-threads", 0, 1024));
+  server.web_root = values.at("web-root");
+  VITALIS_ASSIGN(server.max_body, integer(invocation, "max-body", 1, 1LL << 32));
+  long long ms = 0;
+  VITALIS_ASSIGN(ms, integer(invocation, "header-timeout-ms", 100, 3'600'000));
+  server.header_timeout = std::chrono::milliseconds(ms);
+  VITALIS_ASSIGN(ms, integer(invocation, "read-timeout-ms", 100, 3'600'000));
+  server.read_timeout = std::chrono::milliseconds(ms);
+  VITALIS_ASSIGN(ms, integer(invocation, "idle-timeout-ms", 100, 3'600'000));
+  server.idle_timeout = std::chrono::milliseconds(ms);
+  VITALIS_ASSIGN(ms, integer(invocation, "write-timeout-ms", 100, 3'600'000));
+  server.write_timeout = std::chrono::milliseconds(ms);
+  VITALIS_ASSIGN(ms, integer(invocation, "shutdown-timeout-ms", 0, 3'600'000));
+  server.shutdown_timeout = std::chrono::milliseconds(ms);
+  std::string_view origins = values.at("cors-origins");
+  while (!origins.empty()) {
+    auto comma = origins.find(',');
+    std::string_view origin = origins.substr(0, comma);
+    while (!origin.empty() && origin.front() == ' ') origin.remove_prefix(1);
+    while (!origin.empty() && origin.back() == ' ') origin.remove_suffix(1);
+    if (origin == "*") {
+      return Error::validation("cors-origins", "--cors-origins takes exact origins, not '*'");
+    }
+    if (!origin.empty()) server.cors_origins.emplace_back(origin);
+    origins = comma == std::string_view::npos ? std::string_view{} : origins.substr(comma + 1);
+  }
+  VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
+  VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));
+
+  // Every blocking thread may hold a connection; fewer connections would just queue.
+  int network = server.threads > 0
+                    ? server.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (server.blocking_threads == 0) server.blocking_threads = 2 * network;
+  if (config.database.pool_size == 0) config.database.pool_size = server.blocking_threads;
+  return config;
+}
+
+#undef VITALIS_ASSIGN
+
+std::string help_text(std::string_view command) {
+  std::string out;
+  if (command.empty() || command == "help") {
+    out =
+        "vitalis - healthcare platform server\n\n"
+        "Usage: vitalis COMMAND [--option=value ...]\n\n"
+        "Commands:\n"
+        "  serve     Migrate the database (unless --migrate=false) and serve HTTP and WebSocket\n"
+        "  migrate   Apply pending database migrations and exit\n"
+        "  version   Print the version\n"
+        "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
+        "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"
+        "--db-pool-size becomes VITALIS_DB_POOL_SIZE). Flags win over the environment, which wins\n"
+        "over defaults.\n";
+    return out;
+  }
+  out = "Usage: vitalis " + std::string(command) + " [options]\n\nOptions:\n";
+  for (const auto& spec : option_specs()) {
+    if (!accepts(spec, command)) continue;
+    std::string flag = "  --" + std::string(spec.name) + "=VALUE";
+    out += flag;
+    out += std::string(flag.size() < 32 ? 32 - flag.size() : 1, ' ');
+    out += std::string(spec.help) + "\n";
+    out += std::string(32, ' ') + "env " + env_name(spec.name) + ", default '" +
+           std::string(spec.default_value) + "'\n";
+  }
+  return out;
+}
+
+}  // namespace vitalis::app

@@ -1,0 +1,50 @@
+// Command line and configuration: flags > VITALIS_* environment > defaults, one table for all
+// of it so --help always documents exactly what is parsed.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "http/server.hpp"
+
+namespace vitalis::app {
+
+struct OptionSpec {
+  std::string_view name;  // flag without dashes: "port" for --port
+  std::string_view default_value;
+  std::string_view help;
+  std::vector<std::string_view> commands;  // subcommands that accept it
+};
+
+// The option table; the environment variable of "db-pool-size" is VITALIS_DB_POOL_SIZE.
+const std::vector<OptionSpec>& option_specs();
+std::string env_name(std::string_view option);
+
+struct Invocation {
+  std::string command;                         // "serve", "migrate", "version", "help"
+  std::map<std::string, std::string> values;   // every option the command accepts, resolved
+  std::map<std::string, std::string> sources;  // "flag", "env" or "default"
+};
+
+// Parses argv (without argv[0]) against the table and an environment lookup.
+using EnvLookup = std::string (*)(std::string_view name);
+Result<Invocation> parse_command_line(const std::vector<std::string>& args, EnvLookup env);
+std::string process_env(std::string_view name);
+
+struct Config {
+  http::ServerOptions server;
+  db::Options database;
+  std::string log_level = "info";
+  bool migrate_on_serve = true;
+};
+
+// Turns resolved strings into typed settings; errors name the option.
+Result<Config> build_config(const Invocation& invocation);
+
+std::string help_text(std::string_view command);
+
+}  // namespace vitalis::app

@@ -1,0 +1,81 @@
+// Flags > environment > defaults, and clear errors naming the option.
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vitalis::app {
+namespace {
+
+std::string fake_env(std::string_view name) {
+  if (name == "VITALIS_PORT") return "9090";
+  if (name == "VITALIS_THREADS") return "3";
+  return {};
+}
+
+std::string no_env(std::string_view) { return {}; }
+
+TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
+  auto invocation = parse_command_line({"serve", "--threads=1"}, fake_env);
+  ASSERT_TRUE(invocation.ok()) << invocation.error().message;
+  EXPECT_EQ(invocation->values.at("threads"), "1");
+  EXPECT_EQ(invocation->sources.at("threads"), "flag");
+  EXPECT_EQ(invocation->values.at("port"), "9090");
+  EXPECT_EQ(invocation->sources.at("port"), "env");
+  EXPECT_EQ(invocation->values.at("database"), "sqlite:var/vitalis.db");
+  EXPECT_EQ(invocation->sources.at("database"), "default");
+  auto config = build_config(*invocation);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->server.port, 9090);
+  EXPECT_EQ(config->server.threads, 1);
+  EXPECT_EQ(config->server.blocking_threads, 2);
+  EXPECT_EQ(config->database.pool_size, 2);
+}
+
+TEST(ConfigTest, AcceptsSpaceSeparatedValues) {
+  auto invocation = parse_command_line({"migrate", "--database", "postgresql://h/db"}, no_env);
+  ASSERT_TRUE(invocation.ok());
+  EXPECT_EQ(invocation->values.at("database"), "postgresql://h/db");
+  EXPECT_EQ(invocation->values.count("port"), 0u);  // serve-only option
+}
+
+TEST(ConfigTest, RejectsUnknownCommandsOptionsAndBadValues) {
+  EXPECT_FALSE(parse_command_line({"launch"}, no_env).ok());
+  auto unknown = parse_command_line({"serve", "--colour=blue"}, no_env);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "colour");
+  EXPECT_FALSE(parse_command_line({"migrate", "--port=1"}, no_env).ok());
+  EXPECT_FALSE(parse_command_line({"serve", "--port"}, no_env).ok());
+
+  for (auto flag :
+       {"--port=70000", "--port=12ab", "--threads=-1", "--access-log=maybe", "--database=mysql://x",
+        "--cors-origins=*", "--log-level=loud", "--sqlite-synchronous=OFF"}) {
+    auto invocation = parse_command_line({"serve", flag}, no_env);
+    ASSERT_TRUE(invocation.ok()) << flag;
+    EXPECT_FALSE(build_config(*invocation).ok()) << flag;
+  }
+}
+
+TEST(ConfigTest, HelpListsEveryOptionWithItsEnvironmentName) {
+  std::string help = help_text("serve");
+  for (const auto& spec : option_specs()) {
+    bool for_serve =
+        std::find(spec.commands.begin(), spec.commands.end(), "serve") != spec.commands.end();
+    if (!for_serve) continue;
+    EXPECT_NE(help.find("--" + std::string(spec.name)), std::string::npos) << spec.name;
+    EXPECT_NE(help.find(env_name(spec.name)), std::string::npos) << spec.name;
+  }
+  EXPECT_EQ(env_name("db-pool-size"), "VITALIS_DB_POOL_SIZE");
+}
+
+TEST(ConfigTest, SplitsCorsOrigins) {
+  auto invocation =
+      parse_command_line({"serve", "--cors-origins= https://a.example ,https://b.example"}, no_env);
+  ASSERT_TRUE(invocation.ok());
+  auto config = build_config(*invocation);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->server.cors_origins,
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+}  // namespace
+}  // namespace vitalis::app

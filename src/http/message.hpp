@@ -1,0 +1,80 @@
+// Request and Response as handlers see them: plain data, no Beast types, so domain routes
+// compile without Asio. Not thread-safe: one request is handled by one thread at a time.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace vitalis::http {
+
+enum class Method : std::uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+inline constexpr int kMethodCount = 8;
+std::string_view method_name(Method method);
+Method parse_method(std::string_view text);
+
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
+class Request {
+ public:
+  Method method = Method::kGet;
+  std::string_view target;      // raw request target: path and query
+  std::string_view path;        // raw (still percent-encoded) path
+  std::string_view query;       // raw query string without '?'
+  std::vector<Header> headers;  // views into the connection's buffer, valid during handling
+  std::string body;
+  std::string request_id;
+  std::string client_address;
+
+  // Set by the router on a match.
+  std::string_view route;  // the matched pattern, e.g. "/api/v1/demo/items/{id}"
+  std::vector<std::pair<std::string_view, std::string>> params;  // decoded path parameters
+
+  // Case-insensitive header lookup; empty when absent.
+  std::string_view header(std::string_view name) const;
+  // A decoded path parameter; empty when the route has none of that name.
+  std::string_view param(std::string_view name) const;
+  // A decoded query parameter (first occurrence).
+  std::optional<std::string> query_param(std::string_view name) const;
+
+  // The body as JSON: 415 unless the content type is application/json, 400 when it is empty
+  // or does not parse.
+  Result<boost::json::value> json() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The value of a header set on this response; empty when absent.
+  std::string_view header(std::string_view name) const;
+
+  static Response json(int status, const boost::json::value& value);
+  static Response error(const Error& error);
+  static Response error(ErrorCode code, std::string message, std::string field = {});
+};
+
+// Wraps Result<T>: an error becomes its error response, a value goes through render.
+template <typename T, typename Render>
+Response respond(Result<T>&& result, Render&& render) {
+  if (!result.ok()) return Response::error(result.error());
+  return render(std::move(result).value());
+}
+
+// Percent-decodes a URL component ('+' stays '+'; query_param handles it). nullopt if invalid.
+std::optional<std::string> percent_decode(std::string_view text);
+
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace vitalis::http

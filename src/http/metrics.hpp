@@ -1,0 +1,44 @@
+// Request counters and latency histograms per route, rendered in Prometheus text format.
+// Recording is lock-free (relaxed atomics) and safe from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vitalis::http {
+
+class Metrics {
+ public:
+  // Upper bounds of the latency buckets, in seconds.
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
+
+  // One series per label; labels are fixed at start-up (routes plus a few pseudo-routes).
+  int add_series(std::string method, std::string route);
+  void record(int series, int status, std::chrono::nanoseconds duration);
+
+  std::atomic<std::int64_t> open_connections{0};
+  std::atomic<std::int64_t> in_flight{0};
+
+  std::string render_prometheus() const;
+
+ private:
+  struct Series {
+    std::string method;
+    std::string route;
+    std::array<std::atomic<std::uint64_t>, 500> by_status{};  // index: status - 100
+    std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets{};
+    std::atomic<std::uint64_t> count{0};
+    std::atomic<std::uint64_t> sum_ns{0};
+  };
+  std::vector<std::unique_ptr<Series>> series_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace vitalis::http

@@ -1,0 +1,78 @@
+// Routing table: method + path pattern ("/api/v1/items/{id}") to a handler, with per-route
+// options and middleware. Built once at start-up, then read-only: safe for concurrent match().
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+#include "http/websocket.hpp"
+
+namespace vitalis::http {
+
+using Handler = std::function<Response(Request&)>;
+// Runs around a handler: may answer itself (e.g. 401) or call next and adjust the response.
+using Middleware = std::function<Response(Request&, const Handler& next)>;
+
+struct RouteOptions {
+  // Runs on the blocking-work pool instead of a network thread: anything touching the database.
+  bool blocking = false;
+  // Largest accepted request body in bytes; 0 means the server's default.
+  std::size_t max_body = 0;
+  std::vector<Middleware> middleware;
+};
+
+struct Route {
+  int id = 0;  // dense index, used by metrics
+  Method method = Method::kGet;
+  std::string pattern;
+  RouteOptions options;
+  Handler handler;             // the handler wrapped in its middleware chain
+  WebSocketHandler websocket;  // set for WebSocket routes (method GET + Upgrade)
+  bool is_websocket() const { return static_cast<bool>(websocket.on_message); }
+};
+
+struct Match {
+  const Route* route = nullptr;
+  // When no route matched: the methods the path does accept (empty: the path is unknown).
+  std::vector<Method> allowed;
+  bool bad_encoding = false;  // a path segment had invalid percent-encoding
+};
+
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registers a route. Patterns are literal segments and {name} parameters. Throws
+  // std::invalid_argument on a malformed or duplicate pattern (a programming error).
+  const Route& add(Method method, std::string_view pattern, Handler handler,
+                   RouteOptions options = {});
+  const Route& add_websocket(std::string_view pattern, WebSocketHandler handler);
+
+  // Middleware applied to every route registered after this call, outermost first.
+  void use(Middleware middleware);
+
+  // Finds the route for method + raw path and fills request.params. HEAD falls back to GET.
+  Match match(Method method, std::string_view path, Request& request) const;
+
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+ private:
+  struct Node;
+  std::unique_ptr<Node> root_;
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<Middleware> global_;
+};
+
+// Splits a raw path into segments ("/a/b/" -> "a", "b", ""). The root "/" has no segments.
+std::vector<std::string_view> split_path(std::string_view path);
+
+}  // namespace vitalis::http

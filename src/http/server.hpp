@@ -1,0 +1,56 @@
+// The HTTP/1.1 + WebSocket server: Beast on Asio with C++20 coroutines. Beast stays inside
+// server.cpp; this header is all the rest of the program sees.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace vitalis::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port (see Server::listen)
+  int threads = 0;            // network threads; 0 = number of cores
+  int blocking_threads = 0;   // threads for blocking routes (database); 0 = 2 x network threads
+  std::size_t max_body = 1024 * 1024;
+  std::size_t max_header = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // from first byte to complete header
+  std::chrono::milliseconds read_timeout{30'000};    // to read a request body
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds shutdown_timeout{30'000};  // grace period for in-flight requests
+  std::vector<std::string> cors_origins;               // exact origins allowed cross-site
+  std::filesystem::path web_root;                      // static files; empty = none
+  bool access_log = true;                              // one JSON line per request
+};
+
+// Owns the listening socket, the network threads and the blocking-work pool.
+// run() is called once; stop() is safe from any thread, including a signal handler thread.
+class Server {
+ public:
+  Server(ServerOptions options, Router& router, Metrics& metrics);
+  ~Server();
+
+  // Binds and listens. Returns the bound port; fails when the address is taken.
+  Result<std::uint16_t> listen();
+
+  // Serves until SIGTERM/SIGINT or stop(): then stops accepting, closes idle connections,
+  // lets in-flight requests finish (up to shutdown_timeout) and returns.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vitalis::http

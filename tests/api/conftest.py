@@ -1,0 +1,203 @@
+"""Fixtures for black-box API tests: the real vitalis binary on a free port, on SQLite files and
+on fresh databases of the throwaway PostgreSQL server that scripts/run-tests starts."""
+import http.client
+import json
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("VITALIS_BIN", str(ROOT / "build" / "ci" / "vitalis"))
+PG_ADMIN_URL = os.environ.get("VITALIS_TEST_POSTGRES_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def psql(url, sql):
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], check=True,
+                   capture_output=True, text=True)
+
+
+class Database:
+    """A fresh database: a SQLite file in a temp dir, or a new PostgreSQL database."""
+
+    def __init__(self, dialect, tmp_path):
+        self.dialect = dialect
+        self.name = None
+        if dialect == "sqlite":
+            self.url = f"sqlite:{tmp_path / 'vitalis.db'}"
+            return
+        if not PG_ADMIN_URL:
+            if IN_CI:
+                pytest.fail("CI=true but VITALIS_TEST_POSTGRES_URL is not set")
+            pytest.skip("VITALIS_TEST_POSTGRES_URL not set (run through make test)")
+        self.name = "api_" + uuid.uuid4().hex[:12]
+        psql(PG_ADMIN_URL, f"CREATE DATABASE {self.name}")
+        self.url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + self.name
+
+    def drop(self):
+        if self.name:
+            psql(PG_ADMIN_URL, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+class Server:
+    """One running `vitalis serve`; the port is read from its 'listening' log line."""
+
+    def __init__(self, database, tmp_path, *extra, web_root=None):
+        self.database = database
+        self.log_lines = []
+        self._listening = threading.Event()
+        if web_root is None:
+            web_root = tmp_path / "web"
+            web_root.mkdir(exist_ok=True)
+            (web_root / "index.html").write_text("<!doctype html><title>Vitalis test</title>")
+            (web_root / "assets").mkdir(exist_ok=True)
+            (web_root / "assets" / "app-abc123.js").write_text("console.log('vitalis')")
+        args = [BIN, "serve", "--port=0", f"--database={database.url}", f"--web-root={web_root}",
+                "--threads=2", *extra]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, cwd=tmp_path)
+        self.port = None
+        threading.Thread(target=self._read_log, daemon=True).start()
+        if not self._listening.wait(30):
+            self.process.kill()
+            raise AssertionError("server did not start:\n" + "\n".join(self.log_lines))
+        if self.port is None:
+            raise AssertionError("server exited:\n" + "\n".join(self.log_lines))
+
+    def _read_log(self):
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self.log_lines.append(line)
+            if '"msg":"listening"' in line:
+                self.port = json.loads(line)["port"]
+                self._listening.set()
+        self._listening.set()
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, json_body=None):
+        """One request on a new connection; returns (status, headers dict, body bytes)."""
+        headers = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body)
+            headers.setdefault("Content-Type", "application/json")
+        conn = self.connection()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def json(self, method, path, **kwargs):
+        status, headers, body = self.request(method, path, **kwargs)
+        return status, headers, (json.loads(body) if body else None)
+
+    def signal(self, signum):
+        self.process.send_signal(signum)
+
+    def wait(self, timeout=30):
+        return self.process.wait(timeout)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    db = Database(request.param, tmp_path)
+    yield db
+    db.drop()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path):
+    return Database("sqlite", tmp_path)
+
+
+@pytest.fixture
+def postgres_database(tmp_path):
+    db = Database("postgresql", tmp_path)
+    yield db
+    db.drop()
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """Factory: start_server(database, *flags) -> Server, stopped after the test."""
+    servers = []
+
+    def start(database, *extra, **kwargs):
+        server = Server(database, tmp_path, *extra, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(start_server, database):
+    return start_server(database)
+
+
+@pytest.fixture
+def lite_server(start_server, sqlite_database):
+    """For HTTP-level behaviour that does not depend on the database dialect."""
+    return start_server(sqlite_database)
+
+
+def assert_error(body, code, field=None):
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code, body
+    assert body["error"]["message"], body
+    if field is not None:
+        assert body["error"].get("field") == field, body
+
+
+def read_raw_responses(sock, count, timeout=10):
+    """Reads `count` HTTP responses (Content-Length framed) from a raw socket."""
+    sock.settimeout(timeout)
+    data = b""
+    responses = []
+    while len(responses) < count:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return responses
+            data += chunk
+        head, rest = data.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1)) \
+            if re.search(rb"(?i)content-length:", head) else 0
+        while len(rest) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            rest += chunk
+        responses.append((head.decode(), rest[:length]))
+        data = rest[length:]
+    return responses
+
+
+def wait_until(predicate, timeout=10, interval=0.02):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

@@ -1,0 +1,374 @@
+"""HTTP behaviour of the real server: error model, limits, keep-alive, static files, CORS,
+WebSocket, metrics. Dialect-independent behaviour runs on SQLite only (lite_server)."""
+import base64
+import json
+import os
+import random
+import socket
+import struct
+import time
+
+from conftest import assert_error, read_raw_responses, wait_until
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def test_healthz_answers_with_request_id_and_security_headers(lite_server):
+    status, headers, body = lite_server.json("GET", "/healthz")
+    assert status == 200
+    assert body == {"status": "ok"}
+    assert headers["content-type"] == "application/json"
+    assert headers["cache-control"] == "no-store"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    for name, value in SECURITY_HEADERS.items():
+        assert headers[name] == value
+    first = headers["x-request-id"]
+    _, again, _ = lite_server.request("GET", "/healthz")
+    assert first and again["x-request-id"] != first
+
+
+def test_request_id_is_kept_when_valid_and_replaced_when_not(lite_server):
+    _, headers, _ = lite_server.request("GET", "/healthz", headers={"X-Request-Id": "abc-123.x_y"})
+    assert headers["x-request-id"] == "abc-123.x_y"
+    _, headers, _ = lite_server.request("GET", "/healthz", headers={"X-Request-Id": "bad id!" * 20})
+    assert headers["x-request-id"] != "bad id!" * 20
+    assert " " not in headers["x-request-id"]
+
+
+def test_readyz_reaches_the_database(server):
+    status, _, body = server.json("GET", "/readyz")
+    assert status == 200
+    assert body == {"status": "ready", "database": server.database.dialect}
+
+
+def test_readyz_reports_503_when_postgresql_goes_away(start_server, postgres_database):
+    server = start_server(postgres_database)
+    assert server.json("GET", "/readyz")[0] == 200
+    postgres_database.drop()
+    status, _, body = server.json("GET", "/readyz")
+    assert status == 503
+    assert body["status"] == "unavailable"
+    assert server.json("GET", "/healthz")[0] == 200  # alive, just not ready
+
+
+def test_unknown_route_is_404_json(lite_server):
+    for path in ("/api/v1/nothing", "/api", "/healthz/extra", "/fhir/R4/Patient"):
+        status, headers, body = lite_server.json("GET", path)
+        assert status == 404, path
+        assert headers["content-type"] == "application/json"
+        assert_error(body, "not_found")
+
+
+def test_wrong_method_is_405_with_allow(lite_server):
+    status, headers, body = lite_server.json("DELETE", "/api/v1/demo/items")
+    assert status == 405
+    assert headers["allow"] == "GET, POST, HEAD"
+    assert_error(body, "method_not_allowed")
+    status, headers, _ = lite_server.json("PUT", "/healthz")
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+def test_head_answers_like_get_without_body(lite_server):
+    status, headers, body = lite_server.request("HEAD", "/healthz")
+    assert status == 200
+    assert body == b""
+    assert headers["content-length"] == str(len(b'{"status":"ok"}'))
+
+
+def test_malformed_json_is_400_naming_body(lite_server):
+    for raw in ('{"label":', "not json", "[1,2"):
+        status, _, body = lite_server.json("POST", "/api/v1/demo/items", body=raw,
+                                           headers={"Content-Type": "application/json"})
+        assert status == 400, raw
+        assert_error(body, "malformed_request", "body")
+    status, _, body = lite_server.json("POST", "/api/v1/demo/items", body="",
+                                       headers={"Content-Type": "application/json"})
+    assert status == 400
+    assert_error(body, "malformed_request", "body")
+
+
+def test_wrong_content_type_is_415(lite_server):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        status, _, body = lite_server.json("POST", "/api/v1/demo/items",
+                                           body='{"label":"x","quantity":1}', headers=headers)
+        assert status == 415, content_type
+        assert_error(body, "unsupported_media_type", "Content-Type")
+
+
+def test_invalid_values_are_422_naming_the_field(server):
+    cases = [
+        ({"quantity": 1}, "label"),
+        ({"label": "", "quantity": 1}, "label"),
+        ({"label": "x" * 201, "quantity": 1}, "label"),
+        ({"label": 7, "quantity": 1}, "label"),
+        ({"label": "x"}, "quantity"),
+        ({"label": "x", "quantity": -1}, "quantity"),
+        ({"label": "x", "quantity": 1.5}, "quantity"),
+        ({"label": "x", "quantity": "3"}, "quantity"),
+        ([1, 2], "body"),
+    ]
+    for payload, field in cases:
+        status, _, body = server.json("POST", "/api/v1/demo/items", json_body=payload)
+        assert status == 422, payload
+        assert_error(body, "validation_failed", field)
+    status, _, body = server.json("GET", "/api/v1/demo/items?limit=0")
+    assert status == 422
+    assert_error(body, "validation_failed", "limit")
+    status, _, body = server.json("GET", "/api/v1/demo/items/abc")
+    assert status == 422
+    assert_error(body, "validation_failed", "id")
+    # Nothing half-written: every rejected request left the table empty.
+    assert server.json("GET", "/api/v1/demo/items")[2] == {"items": []}
+
+
+def test_demo_items_round_trip(server):
+    status, headers, created = server.json("POST", "/api/v1/demo/items",
+                                           json_body={"label": "Blood pressure cuffs", "quantity": 4})
+    assert status == 201
+    assert headers["location"] == f"/api/v1/demo/items/{created['id']}"
+    assert created["label"] == "Blood pressure cuffs" and created["quantity"] == 4
+    assert created["created_at"].endswith("Z")
+    status, _, fetched = server.json("GET", headers["location"])
+    assert status == 200 and fetched == created
+    for idx in range(3):
+        server.json("POST", "/api/v1/demo/items", json_body={"label": f"item {idx}", "quantity": idx})
+    status, _, listing = server.json("GET", "/api/v1/demo/items?limit=2")
+    assert [item["label"] for item in listing["items"]] == ["item 2", "item 1"]
+    status, _, body = server.json("GET", "/api/v1/demo/items/999999")
+    assert status == 404
+    assert_error(body, "not_found")
+
+
+def test_oversized_body_is_413_and_leaves_nothing(start_server, sqlite_database):
+    server = start_server(sqlite_database, "--max-body=1000")
+    big = json.dumps({"label": "x" * 2000, "quantity": 1})
+    status, headers, body = server.json("POST", "/api/v1/demo/items", body=big,
+                                        headers={"Content-Type": "application/json"})
+    assert status == 413
+    assert_error(body, "payload_too_large", "body")
+    assert headers["connection"] == "close"
+    # Chunked bodies have no Content-Length up front: the limit still holds while reading.
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    chunk = b"x" * 600
+    request = (b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+               b"Transfer-Encoding: chunked\r\n\r\n")
+    for _ in range(3):
+        request += b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+    request += b"0\r\n\r\n"
+    sock.sendall(request)
+    (head, body), = read_raw_responses(sock, 1)
+    assert head.startswith("HTTP/1.1 413")
+    sock.close()
+    assert server.json("GET", "/api/v1/demo/items")[2] == {"items": []}
+    # Within the limit, the same route works.
+    assert server.json("POST", "/api/v1/demo/items", json_body={"label": "ok", "quantity": 1})[0] == 201
+
+
+def test_expect_100_continue_is_honoured(lite_server):
+    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+    payload = json.dumps({"label": "continued", "quantity": 2}).encode()
+    sock.sendall(b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                 b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(payload))
+    sock.settimeout(5)
+    interim = sock.recv(1024)
+    assert interim.startswith(b"HTTP/1.1 100 Continue")
+    sock.sendall(payload)
+    (head, body), = read_raw_responses(sock, 1)
+    assert head.startswith("HTTP/1.1 201")
+    sock.close()
+
+
+def test_malformed_http_gets_400_and_server_survives(lite_server):
+    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+    sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+    (head, body), = read_raw_responses(sock, 1)
+    assert head.startswith("HTTP/1.1 400")
+    assert json.loads(body)["error"]["code"] == "malformed_request"
+    sock.close()
+    assert lite_server.json("GET", "/healthz")[0] == 200
+
+
+def test_oversized_header_gets_431(lite_server):
+    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+    (head, body), = read_raw_responses(sock, 1)
+    assert head.startswith("HTTP/1.1 431")
+    sock.close()
+
+
+def test_garbage_from_many_clients_never_crashes_the_server(lite_server):
+    rng = random.Random(1234)
+    for _ in range(60):
+        sock = socket.create_connection(("127.0.0.1", lite_server.port))
+        kind = rng.randrange(4)
+        if kind == 0:
+            payload = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+        elif kind == 1:
+            payload = b"GET /" + bytes(rng.randrange(33, 127) for _ in range(50)) + b" HTTP/1.1\r\n\r\n"
+        elif kind == 2:
+            payload = b"POST /api/v1/demo/items HTTP/1.1\r\nContent-Length: -5\r\n\r\n"
+        else:
+            payload = (b"POST /api/v1/demo/items HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       b"zz\r\nboom\r\n")
+        try:
+            sock.sendall(payload)
+            sock.shutdown(socket.SHUT_WR)
+            sock.settimeout(5)
+            while sock.recv(65536):
+                pass
+        except OSError:
+            pass
+        sock.close()
+    assert lite_server.json("GET", "/healthz")[0] == 200
+    assert lite_server.process.poll() is None
+
+
+def test_keep_alive_and_pipelining_answer_in_order(lite_server):
+    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+    payload = b'{"label":"piped","quantity":9}'
+    sock.sendall(
+        b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: one\r\n\r\n"
+        b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nX-Request-Id: two\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+        b"GET /api/v1/nothing HTTP/1.1\r\nHost: t\r\nX-Request-Id: three\r\n\r\n"
+        b"GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: four\r\n\r\n" % (len(payload), payload))
+    responses = read_raw_responses(sock, 4)
+    assert [head.split("\r\n")[0] for head, _ in responses] == [
+        "HTTP/1.1 200 OK", "HTTP/1.1 201 Created", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"]
+    ids = [next(line.split(": ")[1] for line in head.split("\r\n") if line.lower().startswith("x-request-id"))
+           for head, _ in responses]
+    assert ids == ["one", "two", "three", "four"]
+    # The same connection is still usable afterwards.
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert read_raw_responses(sock, 1)[0][0].startswith("HTTP/1.1 200")
+    sock.close()
+
+
+def test_idle_and_slow_header_connections_are_closed(start_server, sqlite_database):
+    server = start_server(sqlite_database, "--idle-timeout-ms=300", "--header-timeout-ms=300")
+    idle = socket.create_connection(("127.0.0.1", server.port))
+    idle.settimeout(5)
+    started = time.time()
+    assert idle.recv(1) == b""
+    assert time.time() - started < 3
+    slow = socket.create_connection(("127.0.0.1", server.port))
+    slow.sendall(b"GET /healthz HTTP/1.1\r\nHo")
+    slow.settimeout(5)
+    assert slow.recv(1) == b""
+    assert server.json("GET", "/healthz")[0] == 200
+
+
+def test_static_files_types_etag_and_spa_fallback(lite_server):
+    status, headers, body = lite_server.request("GET", "/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"Vitalis test" in body
+    status, headers, body = lite_server.request("GET", "/assets/app-abc123.js")
+    assert status == 200
+    assert headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "immutable" in headers["cache-control"]
+    etag = headers["etag"]
+    status, headers, body = lite_server.request("GET", "/assets/app-abc123.js",
+                                                headers={"If-None-Match": etag})
+    assert status == 304 and body == b""
+    status, headers, body = lite_server.request("GET", "/patients/17/timeline")
+    assert status == 200 and b"Vitalis test" in body
+    status, _, body = lite_server.json("GET", "/assets/missing.js")
+    assert status == 404
+    assert_error(body, "not_found")
+    status, _, _ = lite_server.request("GET", "/assets/%2e%2e/%2e%2e/conftest.py")
+    assert status == 404
+
+
+def test_cors_allows_only_configured_origins(start_server, sqlite_database):
+    server = start_server(sqlite_database, "--cors-origins=https://app.example")
+    _, headers, _ = server.request("GET", "/healthz", headers={"Origin": "https://app.example"})
+    assert headers["access-control-allow-origin"] == "https://app.example"
+    assert headers["vary"] == "Origin"
+    _, headers, _ = server.request("GET", "/healthz", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in headers
+    status, headers, _ = server.request("OPTIONS", "/api/v1/demo/items", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
+    assert status == 204
+    assert headers["access-control-allow-methods"] == "POST"
+    assert headers["access-control-allow-origin"] == "https://app.example"
+    status, _, body = server.json("OPTIONS", "/api/v1/demo/items", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert status == 403
+    assert_error(body, "forbidden", "Origin")
+
+
+def websocket_frame(text):
+    payload = text.encode()
+    mask = os.urandom(4)
+    header = bytes([0x81])
+    if len(payload) < 126:
+        header += bytes([0x80 | len(payload)])
+    else:
+        header += bytes([0x80 | 126]) + struct.pack("!H", len(payload))
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def read_websocket_frame(sock):
+    head = sock.recv(2)
+    opcode, length = head[0] & 0x0F, head[1] & 0x7F
+    if length == 126:
+        length = struct.unpack("!H", sock.recv(2))[0]
+    data = b""
+    while len(data) < length:
+        data += sock.recv(length - len(data))
+    return opcode, data
+
+
+def test_websocket_echo(lite_server):
+    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+    sock.settimeout(5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /ws/echo HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += sock.recv(1024)
+    assert response.startswith(b"HTTP/1.1 101")
+    for message in ("hello", "ünïcödé", "x" * 300):
+        sock.sendall(websocket_frame(message))
+        opcode, data = read_websocket_frame(sock)
+        assert opcode == 1 and data.decode() == message
+    sock.close()
+    # Without the upgrade the route explains itself.
+    status, _, body = lite_server.json("GET", "/ws/echo")
+    assert status == 400
+    assert_error(body, "malformed_request", "Upgrade")
+
+
+def test_metrics_count_requests_by_route_and_status(lite_server):
+    for _ in range(3):
+        lite_server.request("GET", "/healthz")
+    lite_server.request("GET", "/api/v1/nope")
+    status, headers, body = lite_server.request("GET", "/metrics")
+    assert status == 200
+    assert headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = body.decode()
+    assert 'vitalis_http_requests_total{method="GET",route="/healthz",status="200"} 3' in text
+    assert 'vitalis_http_requests_total{method="ANY",route="unmatched",status="404"} 1' in text
+    assert 'vitalis_http_request_duration_seconds_count{method="GET",route="/healthz"} 3' in text
+    assert 'le="+Inf"' in text
+
+
+def test_access_log_has_one_line_per_request_and_no_bodies(lite_server):
+    secret = "Patient has condition XYZ-SECRET"
+    lite_server.request("POST", "/api/v1/demo/items", json_body={"label": secret, "quantity": 1},
+                        headers={"X-Request-Id": "log-check-1"})
+    assert wait_until(lambda: any("log-check-1" in line for line in lite_server.log_lines), 5)
+    lines = [json.loads(line) for line in lite_server.log_lines if "log-check-1" in line]
+    assert len(lines) == 1
+    entry = lines[0]
+    assert entry["msg"] == "request" and entry["status"] == 201
+    assert entry["route"] == "/api/v1/demo/items"
+    assert isinstance(entry["duration_us"], int)
+    assert all(secret not in line for line in lite_server.log_lines)
