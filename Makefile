@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PRESET_TEST := ci
+# Let builds in other clones of the repository (CI's fresh clone) reuse the compiler cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 BIN_RELEASE := build/release/vitalis
 ARGS ?=
 

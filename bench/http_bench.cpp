@@ -17,19 +17,21 @@ Router& realistic_router() {
   if (built) return router;
   built = true;
   auto ok = [](Request&) { return Response{}; };
+  RouteOptions open;
+  open.access = "public";
   const char* resources[] = {"patients",      "doctors", "appointments", "orders",
                              "conversations", "reports", "alerts",       "medicines"};
   for (const char* resource : resources) {
     std::string base = std::string("/api/v1/") + resource;
-    router.add(Method::kGet, base, ok);
-    router.add(Method::kPost, base, ok);
-    router.add(Method::kGet, base + "/{id}", ok);
-    router.add(Method::kPatch, base + "/{id}", ok);
-    router.add(Method::kGet, base + "/{id}/history", ok);
+    router.add(Method::kGet, base, ok, open);
+    router.add(Method::kPost, base, ok, open);
+    router.add(Method::kGet, base + "/{id}", ok, open);
+    router.add(Method::kPatch, base + "/{id}", ok, open);
+    router.add(Method::kGet, base + "/{id}/history", ok, open);
   }
-  router.add(Method::kGet, "/api/v1/patients/{id}/observations", ok);
-  router.add(Method::kGet, "/api/v1/patients/{id}/timeline", ok);
-  router.add(Method::kGet, "/healthz", ok);
+  router.add(Method::kGet, "/api/v1/patients/{id}/observations", ok, open);
+  router.add(Method::kGet, "/api/v1/patients/{id}/timeline", ok, open);
+  router.add(Method::kGet, "/healthz", ok, open);
   return router;
 }
 

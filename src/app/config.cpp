@@ -6,11 +6,15 @@
 #include <cstdlib>
 #include <thread>
 
+#include "notify/outbox.hpp"
+
 namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate"};
+const std::vector<std::string_view> kDb = {"serve", "migrate", "mail", "user", "audit"};
+const std::vector<std::string_view> kIdentity = {"serve", "user", "audit"};
+const std::vector<std::string_view> kMail = {"serve", "mail"};
 }  // namespace
 
 const std::vector<OptionSpec>& option_specs() {
@@ -20,11 +24,26 @@ const std::vector<OptionSpec>& option_specs() {
       {"db-pool-size", "0", "Database connections; 0 = one per blocking thread", kDb},
       {"sqlite-synchronous", "FULL",
        "SQLite durability: FULL survives power loss, NORMAL only process crashes", kDb},
-      {"log-level", "info", "Minimum log level: debug, info, warn or error", {"serve", "migrate"}},
+      {"log-level", "info", "Minimum log level: debug, info, warn or error", kDb},
+      {"secret-key-file", "var/secret.key",
+       "Server secret for token signatures, code hashes and the audit chain; created (mode 0600) "
+       "when missing. Every server of one deployment needs the same file",
+       kIdentity},
+      {"argon2-opslimit",
+       "2",
+       "argon2id passes for password hashes (libsodium INTERACTIVE = 2)",
+       {"serve", "user"}},
+      {"argon2-memlimit-mb",
+       "64",
+       "argon2id memory per password hash in MiB (INTERACTIVE = 64)",
+       {"serve", "user"}},
+      {"email", "", "Email of the admin to create (password read from standard input)", {"user"}},
+      {"full-name", "", "Full name of the admin to create", {"user"}},
       {"host", "127.0.0.1", "Address to listen on", kServe},
       {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
       {"threads", "0", "Network threads; 0 = number of cores", kServe},
-      {"blocking-threads", "0", "Threads for database work; 0 = twice the network threads", kServe},
+      {"blocking-threads", "0",
+       "Threads for database work; 0 = twice the network threads, at most 32", kServe},
       {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
        kServe},
       {"max-body", "1048576", "Default largest request body in bytes", kServe},
@@ -36,8 +55,37 @@ const std::vector<OptionSpec>& option_specs() {
       {"shutdown-timeout-ms", "30000",
        "On SIGTERM/SIGINT, how long in-flight requests may take before the server exits", kServe},
       {"cors-origins", "", "Comma-separated origins allowed to call the API cross-site", kServe},
+      {"trusted-proxies", "",
+       "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed", kServe},
       {"access-log", "true", "Write one JSON line per request (never bodies)", kServe},
       {"migrate", "true", "Apply pending database migrations before serving", kServe},
+      {"smtp-url", "",
+       "SMTP server: smtp://HOST:PORT or smtps://HOST:PORT; empty writes .eml files to --mail-dir",
+       kMail},
+      {"smtp-user", "", "SMTP user name for AUTH; empty sends without AUTH", kMail},
+      {"smtp-password", "", "SMTP password; set it in the environment, not as a flag", kMail},
+      {"smtp-starttls", "false", "Require STARTTLS on smtp:// (fail rather than send in clear)",
+       kMail},
+      {"mail-from", "Vitalis <no-reply@vitalis.local>", "From header of outgoing mail", kMail},
+      {"mail-dir", "var/mail", "Directory for .eml files when --smtp-url is empty", kMail},
+      {"outbox-max-attempts", "8", "Delivery attempts before a message is marked dead", kMail},
+      {"outbox-sending-timeout-ms", "300000",
+       "A message still 'sending' after this long (its sender died) is marked uncertain, not "
+       "resent",
+       kMail},
+      {"to", "", "Recipient of the test message (vitalis mail test --to ADDRESS)", {"mail"}},
+      {"models",
+       "models",
+       "Directory of trained models (written by vitalis train)",
+       {"serve", "predict"}},
+      {"datasets",
+       "../shared/datasets",
+       "Shared datasets: training data (train), symptom checker and air quality (serve)",
+       {"serve", "train"}},
+      {"out", "models", "Directory vitalis train writes the models to", {"train"}},
+      {"model", "", "Model to score with: diabetes, heart or stroke", {"predict"}},
+      {"input", "", "CSV to score, with the dataset's columns", {"predict"}},
+      {"output", "", "File for row,probability,risk_class ('-' = stdout)", {"predict"}},
   };
   return specs;
 }
@@ -66,7 +114,25 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve", "migrate", "version", "help"};
+constexpr std::string_view kCommands[] = {"serve", "migrate", "train",   "predict", "mail",
+                                          "user",  "audit",   "version", "help"};
+
+// Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
+struct CommandActions {
+  std::string_view command;
+  std::vector<std::string_view> actions;
+};
+const std::vector<CommandActions>& command_actions() {
+  static const std::vector<CommandActions> table = {
+      {"mail", {"test"}}, {"user", {"create-admin"}}, {"audit", {"verify"}}};
+  return table;
+}
+const CommandActions* find_actions(std::string_view command) {
+  for (const auto& entry : command_actions()) {
+    if (entry.command == command) return &entry;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -90,6 +156,17 @@ Result<Invocation> parse_command_line(const std::vector<std::string>& args, EnvL
       invocation.values["topic"] = std::string(arg);
       continue;
     }
+    if (const auto* actions = find_actions(invocation.command);
+        actions != nullptr && !arg.starts_with("-") && !invocation.values.count("action")) {
+      if (std::find(actions->actions.begin(), actions->actions.end(), arg) ==
+          actions->actions.end()) {
+        return Error::validation("action", "unknown action '" + std::string(arg) + "' for '" +
+                                               invocation.command + "' (see vitalis help " +
+                                               invocation.command + ")");
+      }
+      invocation.values["action"] = std::string(arg);
+      continue;
+    }
     if (!arg.starts_with("--")) {
       return Error::validation("arguments", "unexpected argument '" + std::string(arg) + "'");
     }
@@ -110,6 +187,12 @@ Result<Invocation> parse_command_line(const std::vector<std::string>& args, EnvL
     }
     invocation.values[name] = value;
     invocation.sources[name] = "flag";
+  }
+  if (find_actions(invocation.command) != nullptr && !invocation.values.count("action") &&
+      !invocation.values.count("help")) {
+    return Error::validation("action", "'" + invocation.command +
+                                           "' needs an action (see vitalis help " +
+                                           invocation.command + ")");
   }
   for (const auto& spec : option_specs()) {
     std::string name(spec.name);
@@ -173,12 +256,48 @@ Result<Config> build_config(const Invocation& invocation) {
       return Error::validation("sqlite-synchronous", "--sqlite-synchronous must be FULL or NORMAL");
     }
   }
+  if (has("secret-key-file")) config.secret_key_file = values.at("secret-key-file");
+  if (has("argon2-opslimit")) {
+    long long ops = 0, mib = 0;
+    VITALIS_ASSIGN(ops, integer(invocation, "argon2-opslimit", 1, 16));
+    VITALIS_ASSIGN(mib, integer(invocation, "argon2-memlimit-mb", 8, 4096));
+    config.password_cost.opslimit = static_cast<std::uint64_t>(ops);
+    config.password_cost.memlimit = static_cast<std::size_t>(mib) * 1024 * 1024;
+  }
   if (has("log-level")) {
     config.log_level = values.at("log-level");
     if (config.log_level != "debug" && config.log_level != "info" && config.log_level != "warn" &&
         config.log_level != "error") {
       return Error::validation("log-level", "--log-level must be debug, info, warn or error");
     }
+  }
+  if (has("smtp-url")) {
+    auto& mail = config.mail;
+    mail.smtp_url = values.at("smtp-url");
+    if (!mail.smtp_url.empty() && !mail.smtp_url.starts_with("smtp://") &&
+        !mail.smtp_url.starts_with("smtps://")) {
+      return Error::validation("smtp-url", "--smtp-url must start with smtp:// or smtps://");
+    }
+    mail.smtp_user = values.at("smtp-user");
+    mail.smtp_password = values.at("smtp-password");
+    VITALIS_ASSIGN(mail.starttls, boolean(invocation, "smtp-starttls"));
+    if (mail.starttls && mail.smtp_url.starts_with("smtps://")) {
+      return Error::validation("smtp-starttls", "--smtp-starttls is for smtp://; smtps:// is TLS");
+    }
+    mail.from = values.at("mail-from");
+    auto open = mail.from.rfind('<');
+    std::string from_address =
+        open == std::string::npos
+            ? mail.from
+            : mail.from.substr(open + 1, mail.from.find('>', open) - open - 1);
+    if (!notify::is_plain_address(from_address)) {
+      return Error::validation("mail-from", "--mail-from must be an address or 'Name <address>'");
+    }
+    mail.mail_dir = values.at("mail-dir");
+    VITALIS_ASSIGN(mail.max_attempts, integer(invocation, "outbox-max-attempts", 1, 100));
+    long long timeout_ms = 0;
+    VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
+    mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
   }
   if (invocation.command != "serve") {
     if (config.database.pool_size == 0) config.database.pool_size = 1;  // migrate: one is enough
@@ -215,6 +334,14 @@ Result<Config> build_config(const Invocation& invocation) {
     if (!origin.empty()) server.cors_origins.emplace_back(origin);
     origins = comma == std::string_view::npos ? std::string_view{} : origins.substr(comma + 1);
   }
+  for (std::string_view list = values.at("trusted-proxies"); !list.empty();) {
+    auto comma = list.find(',');
+    std::string_view proxy = list.substr(0, comma);
+    while (!proxy.empty() && proxy.front() == ' ') proxy.remove_prefix(1);
+    while (!proxy.empty() && proxy.back() == ' ') proxy.remove_suffix(1);
+    if (!proxy.empty()) server.trusted_proxies.emplace_back(proxy);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
   VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
   VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));
 
@@ -222,7 +349,8 @@ Result<Config> build_config(const Invocation& invocation) {
   int network = server.threads > 0
                     ? server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (server.blocking_threads == 0) server.blocking_threads = 2 * network;
+  // Capped so a big host does not exceed PostgreSQL's default max_connections (100).
+  if (server.blocking_threads == 0) server.blocking_threads = std::min(2 * network, 32);
   if (config.database.pool_size == 0) config.database.pool_size = server.blocking_threads;
   return config;
 }
@@ -238,6 +366,9 @@ std::string help_text(std::string_view command) {
         "Commands:\n"
         "  serve     Migrate the database (unless --migrate=false) and serve HTTP and WebSocket\n"
         "  migrate   Apply pending database migrations and exit\n"
+        "  train     Train the risk models from the datasets (--datasets, --out)\n"
+        "  predict   Score a CSV with a trained model (--model, --input, --output)\n"
+        "  mail test Send a test message with the mail settings (--to ADDRESS)\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"
@@ -245,7 +376,13 @@ std::string help_text(std::string_view command) {
         "over defaults.\n";
     return out;
   }
-  out = "Usage: vitalis " + std::string(command) + " [options]\n\nOptions:\n";
+  if (const auto* actions = find_actions(command)) {
+    out = "Usage: vitalis " + std::string(command) + " ACTION [options]\n\nActions:";
+    for (auto action : actions->actions) out += " " + std::string(action);
+    out += "\n\nOptions:\n";
+  } else {
+    out = "Usage: vitalis " + std::string(command) + " [options]\n\nOptions:\n";
+  }
   for (const auto& spec : option_specs()) {
     if (!accepts(spec, command)) continue;
     std::string flag = "  --" + std::string(spec.name) + "=VALUE";

@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "http/server.hpp"
+#include "identity/crypto.hpp"
+#include "notify/sender.hpp"
 
 namespace vitalis::app {
 
@@ -38,6 +40,9 @@ std::string process_env(std::string_view name);
 struct Config {
   http::ServerOptions server;
   db::Options database;
+  notify::SenderOptions mail;  // outbox delivery (serve, mail)
+  std::string secret_key_file = "var/secret.key";
+  identity::PasswordCost password_cost;
   std::string log_level = "info";
   bool migrate_on_serve = true;
 };

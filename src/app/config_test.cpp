@@ -67,6 +67,30 @@ TEST(ConfigTest, HelpListsEveryOptionWithItsEnvironmentName) {
   EXPECT_EQ(env_name("db-pool-size"), "VITALIS_DB_POOL_SIZE");
 }
 
+TEST(ConfigTest, TwoWordCommandsTakeTheirGroupsOptions) {
+  auto create = parse_command_line({"user", "create-admin", "--email=a@example.org", "--full-name",
+                                    "Ada", "--argon2-opslimit=3"},
+                                   no_env);
+  ASSERT_TRUE(create.ok()) << create.error().message;
+  EXPECT_EQ(create->command, "user");
+  EXPECT_EQ(create->values.at("action"), "create-admin");
+  EXPECT_EQ(create->values.at("email"), "a@example.org");
+  EXPECT_EQ(create->values.at("secret-key-file"), "var/secret.key");
+  auto config = build_config(*create);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->password_cost.opslimit, 3u);
+  EXPECT_EQ(config->password_cost.memlimit, 64u * 1024 * 1024);
+
+  auto verify = parse_command_line({"audit", "verify", "--database=sqlite:x.db"}, no_env);
+  ASSERT_TRUE(verify.ok()) << verify.error().message;
+  EXPECT_EQ(verify->values.at("action"), "verify");
+  EXPECT_FALSE(parse_command_line({"audit", "erase"}, no_env).ok());
+  EXPECT_FALSE(parse_command_line({"audit", "verify", "--port=1"}, no_env).ok());
+  auto tiny = parse_command_line({"serve", "--argon2-memlimit-mb=1"}, no_env);
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_FALSE(build_config(*tiny).ok());
+}
+
 TEST(ConfigTest, SplitsCorsOrigins) {
   auto invocation =
       parse_command_line({"serve", "--cors-origins= https://a.example ,https://b.example"}, no_env);

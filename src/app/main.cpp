@@ -1,5 +1,6 @@
 // vitalis: composes the modules and runs a subcommand. No logic of its own lives here.
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/config.hpp"
@@ -7,6 +8,17 @@
 #include "core/log.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
+#include "identity/audit.hpp"
+#include "identity/policy.hpp"
+#include "identity/routes.hpp"
+#include "identity/service.hpp"
+#include "notify/outbox.hpp"
+#include "notify/sender.hpp"
+#include "notify/templates.hpp"
+#include "predict/commands.hpp"
+#include "predict/module.hpp"
+#include "records/routes.hpp"
+#include "records/service.hpp"
 
 namespace {
 
@@ -37,7 +49,88 @@ int run_migrate(const app::Config& config) {
   return 0;
 }
 
-int run_serve(const app::Config& config, std::chrono::steady_clock::time_point started) {
+// vitalis mail test --to ADDRESS: one message through the real outbox and sender, delivered now,
+// so an admin can check the mail settings. Exit 0 when delivered, 1 when not (with the reason).
+int run_mail_test(const app::Config& config, const std::string& to) {
+  if (!notify::is_plain_address(to)) {
+    return fail(Error::validation("to", "usage: vitalis mail test --to ADDRESS (one address)"));
+  }
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  auto message = notify::render("test_message", {}, to);
+  if (!message.ok()) return fail(message.error());
+  auto id = db::with_connection(**pool, [&message](db::Lease& lease) -> Result<std::int64_t> {
+    db::Transaction tx(lease);
+    // Held for an hour so a running server's sender leaves this row to deliver_now() below.
+    auto id = notify::enqueue_returning_id(lease, *message, std::chrono::hours(1));
+    tx.commit();
+    return id;
+  });
+  if (!id.ok()) return fail(id.error());
+  notify::Sender sender(**pool, config.mail);
+  auto where = sender.deliver_now(*id);
+  log::flush();
+  if (!where.ok()) {
+    std::cerr << "vitalis: " << where.error().message << "\n";
+    return 1;
+  }
+  std::cout << (config.mail.smtp_url.empty() ? "test message written to "
+                                             : "test message sent via ")
+            << *where << "\n";
+  return 0;
+}
+
+// The identity service with the deployment's secret; the pool must outlive it.
+Result<std::unique_ptr<identity::IdentityService>> open_identity(const app::Config& config,
+                                                                 db::Pool& pool) {
+  identity::init_crypto();
+  auto key = identity::load_or_create_secret(config.secret_key_file);
+  if (!key.ok()) return key.error();
+  identity::IdentityOptions options;
+  options.password_cost = config.password_cost;
+  return std::make_unique<identity::IdentityService>(pool, *key, options);
+}
+
+// vitalis user create-admin --email E --full-name N  (password on standard input)
+int run_create_admin(const app::Config& config, const std::string& email,
+                     const std::string& full_name) {
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  auto service = open_identity(config, **pool);
+  if (!service.ok()) return fail(service.error());
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto account = (*service)->create_admin(email, password, full_name);
+  if (!account.ok()) return fail(account.error());
+  log::flush();
+  std::cout << "created admin " << account->email << " (id " << account->id << ")\n";
+  return 0;
+}
+
+// vitalis audit verify: exit 0 when the chain is intact, 1 naming the first broken row.
+int run_audit_verify(const app::Config& config) {
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  identity::init_crypto();
+  auto key = identity::load_or_create_secret(config.secret_key_file);
+  if (!key.ok()) return fail(key.error());
+  auto report = identity::verify_audit(**pool, *key);
+  if (!report.ok()) return fail(report.error());
+  log::flush();
+  if (report->first_broken_id) {
+    std::cout << "audit chain BROKEN at row " << *report->first_broken_id << ": " << report->problem
+              << " (" << report->rows << " rows checked)\n";
+    return 1;
+  }
+  std::cout << "audit chain intact: " << report->rows << " rows\n";
+  return 0;
+}
+
+int run_serve(const app::Config& config, const std::string& models_dir,
+              const std::string& datasets_dir, std::chrono::steady_clock::time_point started) {
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (config.migrate_on_serve) {
@@ -46,10 +139,24 @@ int run_serve(const app::Config& config, std::chrono::steady_clock::time_point s
     log::info("migrations done",
               {{"applied", report->applied}, {"version", report->current_version}});
   }
+  // Delivers the email outbox in the background; stopped after the server has drained.
+  notify::Sender mail_sender(**pool, config.mail);
+  mail_sender.start();
   http::Metrics metrics;
   http::Router router;
   app::add_system_routes(router, **pool, metrics);
   app::add_demo_routes(router, **pool);
+  auto identity_service = open_identity(config, **pool);
+  if (!identity_service.ok()) return fail(identity_service.error());
+  identity::add_identity_routes(router, **identity_service);
+  records::RecordsService records_service(**pool, **identity_service);
+  records::add_records_routes(router, records_service);
+  auto prediction = predict::Module::load(models_dir, datasets_dir);
+  // Predictions from entered values: any signed-in account (patient prefill will use the
+  // record rules once records feed it).
+  prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service));
+  // Last, so that it lists every route.
+  app::add_route_table(router, identity::guarded(identity::Rule::kAdmin, **identity_service));
 
   http::Server server(config.server, router, metrics);
   auto port = server.listen();
@@ -60,8 +167,10 @@ int run_serve(const app::Config& config, std::chrono::steady_clock::time_point s
                           {"port", *port},
                           {"url", "http://" + config.server.host + ":" + std::to_string(*port)},
                           {"startup_ms", startup.count()}});
-  server.run();
+  bool drained = server.run();
+  mail_sender.stop();
   log::flush();
+  if (!drained) std::_Exit(1);
   return 0;
 }
 
@@ -86,6 +195,12 @@ int main(int argc, char** argv) {
     std::cout << "vitalis " << VITALIS_VERSION << "\n";
     return 0;
   }
+  const auto& values = invocation->values;
+  if (command == "train") return predict::run_train(values.at("datasets"), values.at("out"));
+  if (command == "predict") {
+    return predict::run_batch_predict(values.at("models"), values.at("model"), values.at("input"),
+                                      values.at("output"));
+  }
   auto config = app::build_config(*invocation);
   if (!config.ok()) {
     std::cerr << "vitalis: " << config.error().message << "\n";
@@ -93,5 +208,17 @@ int main(int argc, char** argv) {
   }
   log::set_level(config->log_level);
   if (command == "migrate") return run_migrate(*config);
-  return run_serve(*config, started);
+  if (command == "mail") return run_mail_test(*config, values.at("to"));
+  if (command == "user") {
+    if (values.count("action") == 0)
+      return fail(
+          Error::validation("action", "usage: vitalis user create-admin --email E --full-name N"));
+    return run_create_admin(*config, values.at("email"), values.at("full-name"));
+  }
+  if (command == "audit") {
+    if (values.count("action") == 0)
+      return fail(Error::validation("action", "usage: vitalis audit verify"));
+    return run_audit_verify(*config);
+  }
+  return run_serve(*config, values.at("models"), values.at("datasets"), started);
 }

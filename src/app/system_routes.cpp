@@ -3,6 +3,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -16,11 +17,16 @@ using http::Request;
 using http::Response;
 
 void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics) {
-  router.add(Method::kGet, "/healthz", [](Request&) {
-    return Response::json(200, {{"status", "ok"}});
-  });
+  http::RouteOptions open;
+  open.access = "public";
+  router.add(
+      Method::kGet, "/healthz",
+      [](Request&) {
+        return Response::json(200, {{"status", "ok"}});
+      },
+      open);
 
-  http::RouteOptions blocking;
+  http::RouteOptions blocking = open;
   blocking.blocking = true;
   router.add(
       Method::kGet, "/readyz",
@@ -35,15 +41,18 @@ void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metr
       },
       blocking);
 
-  router.add(Method::kGet, "/metrics", [&metrics](Request&) {
-    return Response{
-        200, "text/plain; version=0.0.4; charset=utf-8", metrics.render_prometheus(), {}};
-  });
+  router.add(
+      Method::kGet, "/metrics",
+      [&metrics](Request&) {
+        return Response{
+            200, "text/plain; version=0.0.4; charset=utf-8", metrics.render_prometheus(), {}};
+      },
+      open);
 
   http::WebSocketHandler echo;
   echo.on_message = [](const std::shared_ptr<http::WebSocketSession>& session,
                        std::string_view text) { session->send(std::string(text)); };
-  router.add_websocket("/ws/echo", std::move(echo));
+  router.add_websocket("/ws/echo", std::move(echo), open);
 }
 
 namespace {
@@ -91,7 +100,11 @@ Result<DemoItem> parse_new_item(const Request& request) {
     return Error::validation("label", "label is required and must be a string");
   }
   item.label = std::string(label->get_string());
-  if (item.label.empty() || item.label.size() > 200) {
+  // Characters, not bytes: UTF-8 continuation bytes do not count.
+  auto characters = std::count_if(item.label.begin(), item.label.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  });
+  if (characters == 0 || characters > 200) {
     return Error::validation("label", "label must be 1 to 200 characters");
   }
   const json::value* quantity = object->if_contains("quantity");
@@ -110,13 +123,16 @@ Result<DemoItem> parse_new_item(const Request& request) {
 void add_demo_routes(http::Router& router, db::Pool& pool) {
   http::RouteOptions blocking;
   blocking.blocking = true;
+  blocking.access = "public";
 
   router.add(
       Method::kGet, "/api/v1/demo/items",
       [&pool](Request& request) {
         int limit = 50;
-        if (auto text = request.query_param("limit")) {
-          auto parsed = parse_id(*text);
+        auto text = request.query_param("limit");
+        if (!text.ok()) return Response::error(text.error());
+        if (*text) {
+          auto parsed = parse_id(**text);
           if (!parsed.ok() || *parsed > 200) {
             return Response::error(Error::validation("limit", "limit must be from 1 to 200"));
           }
@@ -176,6 +192,22 @@ void add_demo_routes(http::Router& router, db::Pool& pool) {
         });
       },
       blocking);
+}
+
+void add_route_table(http::Router& router, http::RouteOptions admin_only) {
+  router.add(
+      Method::kGet, "/api/v1/admin/routes",
+      [&router](Request&) {
+        json::array items;
+        for (const auto& route : router.routes()) {
+          items.push_back({{"method", http::method_name(route->method)},
+                           {"path", route->pattern},
+                           {"access", route->options.access},
+                           {"websocket", route->is_websocket()}});
+        }
+        return Response::json(200, {{"items", std::move(items)}});
+      },
+      std::move(admin_only));
 }
 
 }  // namespace vitalis::app

@@ -11,4 +11,8 @@ namespace vitalis::app {
 void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics);
 void add_demo_routes(http::Router& router, db::Pool& pool);
 
+// GET /api/v1/admin/routes: every registered route with its access rule (register it last;
+// `admin_only` comes from the identity policy).
+void add_route_table(http::Router& router, http::RouteOptions admin_only);
+
 }  // namespace vitalis::app

@@ -33,7 +33,8 @@ int http_status(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
-  std::string field;  // empty when the error concerns no single field
+  std::string field;            // empty when the error concerns no single field
+  int retry_after_seconds = 0;  // with kRateLimited: sent as Retry-After
 
   static Error malformed(std::string message, std::string field = {}) {
     return {ErrorCode::kMalformed, std::move(message), std::move(field)};
@@ -48,6 +49,17 @@ struct Error {
     return {ErrorCode::kConflict, std::move(message), {}};
   }
   static Error internal() { return {ErrorCode::kInternal, "internal error", {}}; }
+  static Error rate_limited(std::string message, int retry_after_seconds) {
+    Error error{ErrorCode::kRateLimited, std::move(message), {}};
+    error.retry_after_seconds = retry_after_seconds < 1 ? 1 : retry_after_seconds;
+    return error;
+  }
+  static Error unauthenticated(std::string message) {
+    return {ErrorCode::kUnauthenticated, std::move(message), {}};
+  }
+  static Error forbidden(std::string message) {
+    return {ErrorCode::kForbidden, std::move(message), {}};
+  }
   static Error unavailable(std::string message) {
     return {ErrorCode::kUnavailable, std::move(message), {}};
   }
@@ -69,6 +81,8 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
 
   const Error& error() const& { return std::get<1>(state_); }
   Error&& error() && { return std::get<1>(std::move(state_)); }

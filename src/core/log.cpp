@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/json/serialize.hpp>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -36,7 +37,8 @@ void write_all(const std::string& text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
-    if (n <= 0) return;  // nowhere left to log to
+    if (n < 0 && errno == EINTR) continue;  // signal handlers are installed without SA_RESTART
+    if (n <= 0) return;                     // nowhere left to log to
     done += static_cast<std::size_t>(n);
   }
 }
@@ -119,15 +121,73 @@ bool enabled(Level level) {
   return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed);
 }
 
-void write(Level level, std::string_view message, const boost::json::object& fields) {
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : text) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(ch >> 4) & 0xF]);
+          out.push_back(kHex[ch & 0xF]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void Field::append_to(std::string& line) const {
+  line.push_back(',');
+  append_json_string(line, key_);
+  line.push_back(':');
+  char buffer[32];
+  switch (kind_) {
+    case kString:
+      append_json_string(line, text_);
+      break;
+    case kInteger:
+      line.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, integer_).ptr);
+      break;
+    case kDouble:
+      line.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, real_).ptr);
+      break;
+    case kBool:
+      line += integer_ ? "true" : "false";
+      break;
+  }
+}
+
+void write(Level level, std::string_view message, Fields fields) {
   if (!enabled(level)) return;
-  boost::json::object line;
-  line.reserve(fields.size() + 3);
-  line["ts"] = format_rfc3339(std::chrono::system_clock::now());
-  line["level"] = level_name(level);
-  line["msg"] = message;
-  for (const auto& field : fields) line[field.key()] = field.value();
-  sink().append(boost::json::serialize(line));
+  std::string line;
+  line.reserve(256);
+  line += "{\"ts\":\"";
+  line += format_rfc3339(std::chrono::system_clock::now());
+  line += "\",\"level\":\"";
+  line += level_name(level);
+  line += "\",\"msg\":";
+  append_json_string(line, message);
+  for (const auto& field : fields) field.append_to(line);
+  line.push_back('}');
+  sink().append(line);
 }
 
 void flush() { sink().flush(); }

@@ -4,9 +4,11 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
 
 #include <boost/url/parse.hpp>
 #include <filesystem>
+#include <mutex>
 
 #include "core/log.hpp"
 
@@ -46,7 +48,15 @@ Result<std::string> postgresql_keywords(std::string_view url) {
   std::string dbname = uri.path();
   if (!dbname.empty() && dbname.front() == '/') dbname.erase(0, 1);
   add("dbname", dbname);
-  for (auto param : uri.params()) add(param.key, param.value);
+  bool has_timeout = false;
+  for (auto param : uri.params()) {
+    add(param.key, param.value);
+    has_timeout = has_timeout || param.key == "connect_timeout";
+  }
+  // Never wait forever for an unreachable server; notice dead peers on idle connections.
+  if (!has_timeout) add("connect_timeout", "10");
+  add("keepalives", "1");
+  add("keepalives_idle", "30");
   return out;
 }
 
@@ -71,15 +81,46 @@ std::string redact_url(std::string_view url) {
   std::string text(url);
   auto scheme = text.find("://");
   auto at = text.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return text;
-  auto colon = text.find(':', scheme + 3);
-  if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    auto colon = text.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (auto key = text.find("password="); key != std::string::npos;
+       key = text.find("password=", key + 1)) {
+    auto end = text.find('&', key);
+    text.replace(key + 9, (end == std::string::npos ? text.size() : end) - key - 9, "***");
+  }
   return text;
 }
 
+bool is_unavailable(const std::exception& error) {
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    int code = lite->result() & 0xff;  // primary result code
+    return code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR ||
+           code == SQLITE_FULL || code == SQLITE_CANTOPEN;
+  }
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+    std::string state = pg->sqlstate();
+    // 08: connection exceptions; 57P0x: server shutting down; 53: out of resources.
+    return state.starts_with("08") || state.starts_with("57P0") || state.starts_with("53") ||
+           pg->get_error_category() == soci::soci_error::connection_error;
+  }
+  if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error)) {
+    return soci_error->get_error_category() == soci::soci_error::connection_error;
+  }
+  return false;
+}
+
 Error database_error(const std::exception& error, std::string_view operation) {
-  log::error("database error", {{"operation", operation}, {"detail", error.what()}});
-  return Error::unavailable("the database is not available");
+  // SOCI appends the query and its bound values to what(): health data must not reach the log,
+  // so take the bare message, and only its first line (PostgreSQL's DETAIL quotes row values).
+  const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error);
+  std::string message = soci_error != nullptr ? soci_error->get_error_message() : error.what();
+  std::string_view detail = message;
+  detail = detail.substr(0, detail.find('\n'));
+  log::error("database error", {{"operation", operation}, {"detail", detail}});
+  if (is_unavailable(error)) return Error::unavailable("the database is not available");
+  return Error::internal();
 }
 
 namespace {
@@ -116,6 +157,12 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
     return Error::validation("sqlite-synchronous", "must be FULL or NORMAL");
   }
   std::unique_ptr<Pool> pool(new Pool(target->dialect, options));
+  if (target->dialect == Dialect::kSqlite) {
+    // A pooled connection is used by one thread at a time, so SQLite's own per-connection
+    // mutexes are pure overhead. Only possible before SQLite initialises; harmless after.
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD); });
+  }
   try {
     if (target->dialect == Dialect::kSqlite) {
       auto parent = std::filesystem::path(target->location).parent_path();
@@ -157,9 +204,11 @@ Result<Lease> Pool::acquire() {
     free_.pop_back();
   }
   Lease lease(this, session);
-  if (dialect_ == Dialect::kPostgresql && !session->is_connected()) {
+  if (lease.session_needs_check()) {
+    // The last use of this session failed: make sure it still talks to the server.
     try {
-      session->reconnect();
+      if (!session->is_connected()) session->reconnect();
+      lease.clear_check();
     } catch (const std::exception& error) {
       return database_error(error, "reconnect");
     }
@@ -176,20 +225,34 @@ Status Pool::ping() {
   });
 }
 
-void Pool::release(soci::session* session) {
+void Pool::release(soci::session* session, bool suspect) {
   {
     std::lock_guard lock(mutex_);
+    if (suspect) {
+      suspect_.insert(session);
+    }
     free_.push_back(session);
   }
   freed_.notify_one();
 }
 
-Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), session_(other.session_) {
+Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), session_(other.session_), suspect_(other.suspect_) {
   other.session_ = nullptr;
 }
 
 Lease::~Lease() {
-  if (session_ != nullptr) pool_->release(session_);
+  if (session_ != nullptr) pool_->release(session_, suspect_);
+}
+
+bool Lease::session_needs_check() const {
+  std::lock_guard lock(pool_->mutex_);
+  return pool_->suspect_.count(session_) > 0;
+}
+
+void Lease::clear_check() {
+  std::lock_guard lock(pool_->mutex_);
+  pool_->suspect_.erase(session_);
 }
 
 Dialect Lease::dialect() const { return pool_->dialect(); }

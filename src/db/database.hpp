@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.hpp"
@@ -53,11 +54,18 @@ class Lease {
   soci::session* operator->() const { return session_; }
   Dialect dialect() const;
 
+  // Marks the session as possibly broken (a query on it failed); the pool checks the
+  // connection before lending it out again.
+  void mark_suspect() { suspect_ = true; }
+
  private:
   friend class Pool;
   Lease(Pool* pool, soci::session* session) : pool_(pool), session_(session) {}
+  bool session_needs_check() const;
+  void clear_check();
   Pool* pool_;
   soci::session* session_;
+  bool suspect_ = false;
 };
 
 // A fixed-size pool of open sessions. Safe for concurrent use from any thread; acquire() blocks,
@@ -80,7 +88,7 @@ class Pool {
  private:
   friend class Lease;
   Pool(Dialect dialect, Options options);
-  void release(soci::session* session);
+  void release(soci::session* session, bool suspect);
 
   Dialect dialect_;
   Options options_;
@@ -88,6 +96,7 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<soci::session*> free_;
+  std::unordered_set<soci::session*> suspect_;  // failed on last use; check before lending
 };
 
 // A scoped transaction: rolls back when destroyed without commit(). Write transactions on SQLite
@@ -107,13 +116,15 @@ class Transaction {
   bool open_ = true;
 };
 
-// Runs fn(lease) and turns database exceptions into kUnavailable/kInternal errors with the
-// detail logged (never sent to a client).
+// Runs fn(lease) and turns database exceptions into errors with the detail logged (never sent
+// to a client): kUnavailable when the database cannot be reached or is busy, else kInternal.
 template <typename Fn>
 auto with_connection(Pool& pool, Fn&& fn) -> decltype(fn(std::declval<Lease&>()));
 
 // Logs a database exception and returns the error to report for it.
 Error database_error(const std::exception& error, std::string_view operation);
+// True for failures of reachability or capacity (retryable), false for bugs and constraints.
+bool is_unavailable(const std::exception& error);
 
 template <typename Fn>
 auto with_connection(Pool& pool, Fn&& fn) -> decltype(fn(std::declval<Lease&>())) {
@@ -122,6 +133,7 @@ auto with_connection(Pool& pool, Fn&& fn) -> decltype(fn(std::declval<Lease&>())
   try {
     return fn(*lease);
   } catch (const std::exception& error) {
+    lease->mark_suspect();
     return database_error(error, "query");
   }
 }

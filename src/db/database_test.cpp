@@ -23,10 +23,16 @@ TEST(ParseUrlTest, AcceptsBothDialectsAndRejectsOthers) {
   ASSERT_TRUE(pg.ok());
   EXPECT_EQ(pg->dialect, Dialect::kPostgresql);
   EXPECT_EQ(pg->location,
-            "host='127.0.0.1' port='5432' user='u' password='p\\'w' dbname='db' sslmode='disable'");
+            "host='127.0.0.1' port='5432' user='u' password='p\\'w' dbname='db' sslmode='disable' "
+            "connect_timeout='10' keepalives='1' keepalives_idle='30'");
   EXPECT_FALSE(parse_url("mysql://x").ok());
   EXPECT_FALSE(parse_url("sqlite:").ok());
   EXPECT_EQ(redact_url("postgresql://u:secret@h/db"), "postgresql://u:***@h/db");
+  EXPECT_EQ(redact_url("postgresql://h/db?user=u&password=secret&sslmode=require"),
+            "postgresql://h/db?user=u&password=***&sslmode=require");
+  auto timeout = parse_url("postgresql://h/db?connect_timeout=3");
+  ASSERT_TRUE(timeout.ok());
+  EXPECT_EQ(timeout->location.find("connect_timeout='10'"), std::string::npos);
 }
 
 class DatabaseTest : public DialectTest {};

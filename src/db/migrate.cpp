@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -70,6 +71,22 @@ Result<std::vector<Migration>> load_migrations(const std::vector<MigrationFile>&
   return result;
 }
 
+namespace {
+
+// "$tag$" starting at pos (tag may be empty), or empty when pos does not open a dollar quote.
+std::string_view dollar_tag(std::string_view script, std::size_t pos) {
+  std::size_t end = pos + 1;
+  while (end < script.size() &&
+         (std::isalnum(static_cast<unsigned char>(script[end])) || script[end] == '_')) {
+    ++end;
+  }
+  if (end >= script.size() || script[end] != '$') return {};
+  if (end > pos + 1 && std::isdigit(static_cast<unsigned char>(script[pos + 1]))) return {};  // $1
+  return script.substr(pos, end - pos + 1);
+}
+
+}  // namespace
+
 std::vector<std::string> split_statements(std::string_view script) {
   std::vector<std::string> statements;
   std::string current;
@@ -104,6 +121,13 @@ std::vector<std::string> split_statements(std::string_view script) {
       }
       current.append(script.substr(pos, close - pos + 1));
       pos = close;
+    } else if (ch == '$' && dollar_tag(script, pos).size() > 0) {
+      // PostgreSQL dollar quoting ($$ ... $$ or $tag$ ... $tag$), used by function bodies.
+      std::string_view tag = dollar_tag(script, pos);
+      auto close = script.find(tag, pos + tag.size());
+      close = close == std::string_view::npos ? script.size() : close + tag.size();
+      current.append(script.substr(pos, close - pos));
+      pos = close - 1;
     } else if (ch == ';') {
       flush();
     } else {

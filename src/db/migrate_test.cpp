@@ -19,6 +19,18 @@ TEST(SplitStatementsTest, SplitsOutsideQuotesAndComments) {
   EXPECT_EQ(statements[2], "SELECT 1");
 }
 
+TEST(SplitStatementsTest, KeepsDollarQuotedBodiesWhole) {
+  auto statements = split_statements(
+      "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n"
+      "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 2; $body$ LANGUAGE sql;\n"
+      "SELECT $1");
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_EQ(statements[0], "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql");
+  EXPECT_EQ(statements[1],
+            "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 2; $body$ LANGUAGE sql");
+  EXPECT_EQ(statements[2], "SELECT $1");
+}
+
 TEST(LoadMigrationsTest, PairsDialectFilesAndOrdersByVersion) {
   auto loaded = load_migrations(
       {{"0002_b.sql", "B"}, {"0001_a.postgresql.sql", "PG"}, {"0001_a.sqlite.sql", "LITE"}});

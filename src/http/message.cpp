@@ -72,6 +72,36 @@ int hex_value(char ch) {
 
 }  // namespace
 
+bool valid_text(std::string_view text) {
+  for (std::size_t idx = 0; idx < text.size();) {
+    auto byte = static_cast<unsigned char>(text[idx]);
+    if (byte < 0x20 || byte == 0x7f) return false;
+    std::size_t length = byte < 0x80           ? 1
+                         : (byte >> 5) == 0x6  ? 2
+                         : (byte >> 4) == 0xe  ? 3
+                         : (byte >> 3) == 0x1e ? 4
+                                               : 0;
+    if (length == 0 || idx + length > text.size()) return false;
+    for (std::size_t next = 1; next < length; ++next) {
+      if ((static_cast<unsigned char>(text[idx + next]) & 0xC0) != 0x80) return false;
+    }
+    // Overlong encodings and surrogates are not text.
+    if (length == 2 && byte < 0xC2) return false;
+    if (length == 3) {
+      auto second = static_cast<unsigned char>(text[idx + 1]);
+      if ((byte == 0xE0 && second < 0xA0) || (byte == 0xED && second >= 0xA0)) return false;
+    }
+    if (length == 4) {
+      auto second = static_cast<unsigned char>(text[idx + 1]);
+      if ((byte == 0xF0 && second < 0x90) || byte > 0xF4 || (byte == 0xF4 && second >= 0x90)) {
+        return false;
+      }
+    }
+    idx += length;
+  }
+  return true;
+}
+
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -89,7 +119,7 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> Request::query_param(std::string_view name) const {
+Result<std::optional<std::string>> Request::query_param(std::string_view name) const {
   std::string_view rest = query;
   while (!rest.empty()) {
     auto amp = rest.find('&');
@@ -102,9 +132,14 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     for (char& ch : value) {
       if (ch == '+') ch = ' ';
     }
-    return percent_decode(value);
+    auto decoded = percent_decode(value);
+    if (!decoded) return Error::malformed("invalid percent-encoding", std::string(name));
+    if (!valid_text(*decoded)) {
+      return Error::malformed("must be UTF-8 text without control characters", std::string(name));
+    }
+    return std::optional<std::string>(std::move(*decoded));
   }
-  return std::nullopt;
+  return std::optional<std::string>();
 }
 
 Result<boost::json::value> Request::json() const {
@@ -139,7 +174,12 @@ Response Response::error(const Error& error) {
   detail["code"] = error_code_name(error.code);
   detail["message"] = error.message;
   if (!error.field.empty()) detail["field"] = error.field;
-  return json(http_status(error.code), boost::json::object{{"error", std::move(detail)}});
+  Response response =
+      json(http_status(error.code), boost::json::object{{"error", std::move(detail)}});
+  if (error.retry_after_seconds > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
 }
 
 Response Response::error(ErrorCode code, std::string message, std::string field) {

@@ -2,6 +2,7 @@
 // compile without Asio. Not thread-safe: one request is handled by one thread at a time.
 #pragma once
 
+#include <any>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -39,12 +40,16 @@ class Request {
   std::string_view route;  // the matched pattern, e.g. "/api/v1/demo/items/{id}"
   std::vector<std::pair<std::string_view, std::string>> params;  // decoded path parameters
 
+  // Set by authentication middleware (the identity module's Principal); empty otherwise.
+  std::any auth;
+
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;
   // A decoded path parameter; empty when the route has none of that name.
   std::string_view param(std::string_view name) const;
-  // A decoded query parameter (first occurrence).
-  std::optional<std::string> query_param(std::string_view name) const;
+  // A decoded query parameter (first occurrence): nullopt when absent, a 400 error naming the
+  // parameter when its percent-encoding is broken.
+  Result<std::optional<std::string>> query_param(std::string_view name) const;
 
   // The body as JSON: 415 unless the content type is application/json, 400 when it is empty
   // or does not parse.
@@ -76,5 +81,8 @@ Response respond(Result<T>&& result, Render&& render) {
 std::optional<std::string> percent_decode(std::string_view text);
 
 bool iequals(std::string_view a, std::string_view b);
+
+// Well-formed UTF-8 with no control characters (what a query parameter may carry).
+bool valid_text(std::string_view text);
 
 }  // namespace vitalis::http

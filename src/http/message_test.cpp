@@ -31,11 +31,26 @@ TEST(RequestTest, JsonChecksContentTypeEmptinessAndSyntax) {
 
 TEST(RequestTest, QueryParamsAreDecoded) {
   Request request;
-  request.query = "name=Ana+Mar%C3%ADa&limit=5&flag";
-  EXPECT_EQ(request.query_param("name"), "Ana María");
-  EXPECT_EQ(request.query_param("limit"), "5");
-  EXPECT_EQ(request.query_param("flag"), "");
-  EXPECT_FALSE(request.query_param("missing"));
+  request.query = "name=Ana+Mar%C3%ADa&limit=5&flag&bad=%zz";
+  EXPECT_EQ(*request.query_param("name"), "Ana María");
+  EXPECT_EQ(*request.query_param("limit"), "5");
+  EXPECT_EQ(*request.query_param("flag"), "");
+  ASSERT_TRUE(request.query_param("missing").ok());
+  EXPECT_FALSE(*request.query_param("missing"));
+  auto bad = request.query_param("bad");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kMalformed);
+  EXPECT_EQ(bad.error().field, "bad");
+}
+
+TEST(RequestTest, QueryParamsMustBeText) {
+  Request request;
+  request.query = "a=%00&b=%C3%28&c=caf%C3%A9&d=%ED%A0%80&e=%0A";
+  EXPECT_FALSE(request.query_param("a").ok());  // NUL
+  EXPECT_FALSE(request.query_param("b").ok());  // broken UTF-8
+  EXPECT_EQ(**request.query_param("c"), "café");
+  EXPECT_FALSE(request.query_param("d").ok());  // surrogate
+  EXPECT_FALSE(request.query_param("e").ok());  // newline
 }
 
 TEST(PercentDecodeTest, RejectsTruncatedAndInvalidEscapes) {

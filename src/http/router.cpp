@@ -42,6 +42,10 @@ const Route& Router::add(Method method, std::string_view pattern, Handler handle
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
   }
+  if (options.access.empty()) {
+    throw std::invalid_argument("route " + std::string(method_name(method)) + " " +
+                                std::string(pattern) + " states no access rule");
+  }
   Node* node = root_.get();
   for (std::string_view segment : split_path(pattern)) {
     if (segment.size() >= 2 && segment.front() == '{' && segment.back() == '}') {
@@ -93,11 +97,15 @@ const Route& Router::add(Method method, std::string_view pattern, Handler handle
   return *slot;
 }
 
-const Route& Router::add_websocket(std::string_view pattern, WebSocketHandler handler) {
-  const Route& route = add(Method::kGet, pattern, [](Request&) {
-    return Response::error(ErrorCode::kMalformed, "this route needs a WebSocket upgrade",
-                           "Upgrade");
-  });
+const Route& Router::add_websocket(std::string_view pattern, WebSocketHandler handler,
+                                   RouteOptions options) {
+  const Route& route = add(
+      Method::kGet, pattern,
+      [](Request&) {
+        return Response::error(ErrorCode::kMalformed, "this route needs a WebSocket upgrade",
+                               "Upgrade");
+      },
+      std::move(options));
   const_cast<Route&>(route).websocket = std::move(handler);
   return route;
 }

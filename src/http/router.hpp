@@ -25,6 +25,9 @@ struct RouteOptions {
   // Largest accepted request body in bytes; 0 means the server's default.
   std::size_t max_body = 0;
   std::vector<Middleware> middleware;
+  // The access rule this route enforces, by name ("public", "signed_in", "record_read", ...).
+  // Every route states one; tests walk the table and fail on an empty rule.
+  std::string access;
 };
 
 struct Route {
@@ -52,10 +55,12 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Registers a route. Patterns are literal segments and {name} parameters. Throws
-  // std::invalid_argument on a malformed or duplicate pattern (a programming error).
+  // std::invalid_argument on a malformed or duplicate pattern or a route without an access
+  // rule (programming errors: the server refuses to start).
   const Route& add(Method method, std::string_view pattern, Handler handler,
                    RouteOptions options = {});
-  const Route& add_websocket(std::string_view pattern, WebSocketHandler handler);
+  const Route& add_websocket(std::string_view pattern, WebSocketHandler handler,
+                             RouteOptions options = {});
 
   // Middleware applied to every route registered after this call, outermost first.
   void use(Middleware middleware);

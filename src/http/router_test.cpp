@@ -10,11 +10,17 @@ Handler named(std::string name) {
   return [name](Request&) { return Response{200, "text/plain", name, {}}; };
 }
 
+RouteOptions open_route() {
+  RouteOptions options;
+  options.access = "public";
+  return options;
+}
+
 TEST(RouterTest, MatchesLiteralsBeforeParametersAndDecodesParams) {
   Router router;
-  router.add(Method::kGet, "/api/v1/items/{id}", named("by-id"));
-  router.add(Method::kGet, "/api/v1/items/search", named("search"));
-  router.add(Method::kGet, "/api/v1/items/{id}/history", named("history"));
+  router.add(Method::kGet, "/api/v1/items/{id}", named("by-id"), open_route());
+  router.add(Method::kGet, "/api/v1/items/search", named("search"), open_route());
+  router.add(Method::kGet, "/api/v1/items/{id}/history", named("history"), open_route());
   Request request;
 
   Match search = router.match(Method::kGet, "/api/v1/items/search", request);
@@ -34,8 +40,8 @@ TEST(RouterTest, MatchesLiteralsBeforeParametersAndDecodesParams) {
 
 TEST(RouterTest, ReportsAllowedMethodsAndUnknownPaths) {
   Router router;
-  router.add(Method::kGet, "/api/v1/items", named("list"));
-  router.add(Method::kPost, "/api/v1/items", named("create"));
+  router.add(Method::kGet, "/api/v1/items", named("list"), open_route());
+  router.add(Method::kPost, "/api/v1/items", named("create"), open_route());
   Request request;
   Match wrong_method = router.match(Method::kDelete, "/api/v1/items", request);
   EXPECT_FALSE(wrong_method.route);
@@ -49,25 +55,35 @@ TEST(RouterTest, ReportsAllowedMethodsAndUnknownPaths) {
 
 TEST(RouterTest, HeadFallsBackToGet) {
   Router router;
-  router.add(Method::kGet, "/healthz", named("ok"));
+  router.add(Method::kGet, "/healthz", named("ok"), open_route());
   Request request;
   EXPECT_TRUE(router.match(Method::kHead, "/healthz", request).route);
 }
 
 TEST(RouterTest, RejectsBadEncodingInParameters) {
   Router router;
-  router.add(Method::kGet, "/items/{id}", named("x"));
+  router.add(Method::kGet, "/items/{id}", named("x"), open_route());
   Request request;
   EXPECT_TRUE(router.match(Method::kGet, "/items/%zz", request).bad_encoding);
 }
 
+TEST(RouterTest, RefusesRoutesWithoutAnAccessRule) {
+  Router router;
+  EXPECT_THROW(router.add(Method::kGet, "/x", named("x")), std::invalid_argument);
+  EXPECT_NO_THROW(router.add(Method::kGet, "/x", named("x"), open_route()));
+}
+
 TEST(RouterTest, RejectsDuplicateAndMalformedPatterns) {
   Router router;
-  router.add(Method::kGet, "/a/{id}", named("x"));
-  EXPECT_THROW(router.add(Method::kGet, "/a/{id}", named("y")), std::invalid_argument);
-  EXPECT_THROW(router.add(Method::kGet, "/a/{other}/b", named("y")), std::invalid_argument);
-  EXPECT_THROW(router.add(Method::kGet, "no-slash", named("y")), std::invalid_argument);
-  EXPECT_THROW(router.add(Method::kGet, "/a/x{y}", named("y")), std::invalid_argument);
+  router.add(Method::kGet, "/a/{id}", named("x"), open_route());
+  EXPECT_THROW(router.add(Method::kGet, "/a/{id}", named("y"), open_route()),
+               std::invalid_argument);
+  EXPECT_THROW(router.add(Method::kGet, "/a/{other}/b", named("y"), open_route()),
+               std::invalid_argument);
+  EXPECT_THROW(router.add(Method::kGet, "no-slash", named("y"), open_route()),
+               std::invalid_argument);
+  EXPECT_THROW(router.add(Method::kGet, "/a/x{y}", named("y"), open_route()),
+               std::invalid_argument);
 }
 
 TEST(RouterTest, MiddlewareRunsGlobalFirstThenRouteOwn) {
@@ -77,7 +93,7 @@ TEST(RouterTest, MiddlewareRunsGlobalFirstThenRouteOwn) {
     order.push_back("global");
     return next(request);
   });
-  RouteOptions options;
+  RouteOptions options = open_route();
   options.middleware.push_back([&order](Request& request, const Handler& next) {
     order.push_back("route");
     Response response = next(request);
@@ -99,7 +115,7 @@ TEST(RouterTest, MiddlewareRunsGlobalFirstThenRouteOwn) {
 
 TEST(RouterTest, MiddlewareCanAnswerWithoutCallingNext) {
   Router router;
-  RouteOptions options;
+  RouteOptions options = open_route();
   options.middleware.push_back([](Request&, const Handler&) {
     return Response::error(ErrorCode::kUnauthenticated, "sign in first");
   });

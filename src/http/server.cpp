@@ -136,6 +136,7 @@ struct Server::Impl {
   std::string id_prefix;
   std::atomic<std::uint64_t> id_counter{0};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> forced{false};  // the grace period ran out with work still in progress
   std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
 
@@ -158,11 +159,15 @@ struct Server::Impl {
       grace_timer.async_wait([this](boost::system::error_code ec) {
         if (ec) return;  // cancelled: every connection finished in time
         log::warn("shutdown grace period over; closing remaining connections");
+        forced = true;
         ioc.stop();
       });
       // A second signal skips the grace period.
       signals.async_wait([this](boost::system::error_code ec, int) {
-        if (!ec) ioc.stop();
+        if (ec) return;
+        log::warn("second signal; exiting without waiting");
+        forced = true;
+        ioc.stop();
       });
       std::lock_guard lock(connections_mutex);
       for (const auto& connection : connections) {
@@ -253,6 +258,33 @@ struct Server::Impl {
     return response;
   }
 
+  bool trusted_proxy(std::string_view address) const {
+    for (const auto& proxy : options.trusted_proxies) {
+      if (proxy == address) return true;
+    }
+    return false;
+  }
+
+  // The peer, or — when the peer is a trusted proxy — the nearest untrusted address in
+  // X-Forwarded-For (read right to left: earlier entries are whatever the client claimed).
+  std::string client_address(const std::string& peer, std::string_view forwarded) const {
+    if (forwarded.empty() || !trusted_proxy(peer)) return peer;
+    while (!forwarded.empty()) {
+      auto comma = forwarded.rfind(',');
+      std::string_view hop =
+          comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+      forwarded = comma == std::string_view::npos ? std::string_view{} : forwarded.substr(0, comma);
+      while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+      while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+      boost::system::error_code ec;
+      auto address = asio::ip::make_address(std::string(hop), ec);
+      if (ec) return peer;  // malformed header: do not guess
+      std::string text = address.to_string();
+      if (!trusted_proxy(text)) return text;
+    }
+    return peer;
+  }
+
   bool origin_allowed(std::string_view origin) const {
     for (const auto& allowed : options.cors_origins) {
       if (allowed == origin) return true;
@@ -263,7 +295,6 @@ struct Server::Impl {
   // Everything every response gets, whoever produced it.
   void finish_response(const Request& request, Response& response, bool api) {
     response.headers.emplace_back("X-Request-Id", request.request_id);
-    for (const auto& [name, value] : kSecurityHeaders) response.headers.emplace_back(name, value);
     std::string_view origin = request.header("Origin");
     if (!origin.empty() && origin_allowed(origin)) {
       response.headers.emplace_back("Access-Control-Allow-Origin", origin);
@@ -280,6 +311,7 @@ struct Server::Impl {
   BeastResponse to_beast(Response&& response, unsigned version, bool keep_alive, bool head) {
     BeastResponse out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::server, "vitalis");
+    for (const auto& [name, value] : kSecurityHeaders) out.insert(name, value);
     if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) out.insert(name, value);
     out.keep_alive(keep_alive);
@@ -324,6 +356,16 @@ struct Server::Impl {
 
   asio::awaitable<void> serve_connection(tcp::socket socket,
                                          std::shared_ptr<Connection> connection) {
+    // Whatever happens below (even an exception), the connection leaves the registry and its
+    // shutdown hook, which points into this frame, is cleared.
+    struct Cleanup {
+      Impl& impl;
+      std::shared_ptr<Connection> connection;
+      ~Cleanup() {
+        connection->on_shutdown = nullptr;
+        impl.unregister_connection(connection);
+      }
+    } cleanup{*this, connection};
     std::string client;
     {
       boost::system::error_code ec;
@@ -336,7 +378,7 @@ struct Server::Impl {
     connection->on_shutdown = [&stream, &idle] {
       if (idle) stream.cancel();
     };
-    bool upgraded = false;
+    Outcome outcome = Outcome::kKeepAlive;
     while (!stopping.load() || buffer.size() > 0) {
       if (buffer.size() == 0) {
         // Between requests: the only state in which shutdown may close the connection.
@@ -347,42 +389,83 @@ struct Server::Impl {
         if (ec) break;
         buffer.commit(read);
       }
-      bool keep_going = co_await serve_one(stream, buffer, client, connection, upgraded);
-      if (!keep_going || upgraded) break;
+      outcome = co_await serve_one(stream, buffer, client, connection);
+      if (outcome != Outcome::kKeepAlive) break;
     }
-    if (!upgraded) {
-      boost::system::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (outcome == Outcome::kUpgraded) co_return;
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (outcome == Outcome::kCloseUnread) {
+      // The client may still be sending a body we refused. Closing now would make the kernel
+      // reset the connection and discard our 413 before the client reads it, so read and drop
+      // what it sends for a little while first.
+      stream.expires_after(std::chrono::seconds(2));
+      std::array<char, 16 * 1024> sink;
+      std::size_t drained = 0;
+      while (drained < 4 * 1024 * 1024) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+        if (ec) break;
+        drained += n;
+      }
     }
-    connection->on_shutdown = nullptr;
-    unregister_connection(connection);
   }
 
-  // Reads, handles and answers one request. Returns false when the connection must close.
-  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                  const std::string& client,
-                                  const std::shared_ptr<Connection>& connection, bool& upgraded) {
+  // Feeds what is already buffered to the parser, without I/O: the header in one step, then
+  // body pieces while they make progress. "Need more" is not an error.
+  static boost::system::error_code parse_buffered(Parser& parser, beast::flat_buffer& buffer) {
+    boost::system::error_code ec;
+    while (buffer.size() > 0 && !parser.is_done()) {
+      bool in_header = !parser.is_header_done();
+      std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) return {};
+      if (ec || used == 0 || in_header) break;  // after the header, the caller decides first
+    }
+    return ec;
+  }
+
+  // How a connection goes on after one exchange.
+  enum class Outcome { kKeepAlive, kClose, kCloseUnread, kUpgraded };
+
+  // Reads, handles and answers one request.
+  asio::awaitable<Outcome> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     const std::string& client,
+                                     const std::shared_ptr<Connection>& connection) {
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header));
     parser.body_limit(boost::none);  // decided per route once the header is known
-    stream.expires_after(options.header_timeout);
-    auto [header_ec, header_bytes] =
-        co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    // The header is usually already in the buffer (the idle read brought it): parse it in place
+    // and only wait for the network when bytes are missing.
+    boost::system::error_code header_ec = parse_buffered(parser, buffer);
+    if (!header_ec && !parser.is_header_done()) {
+      stream.expires_after(options.header_timeout);
+      auto [read_ec, header_bytes] =
+          co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      header_ec = read_ec;
+    }
     if (header_ec) {
       if (header_ec == bhttp::error::header_limit) {
         co_await reject(stream, 431, "request header too large", "header");
-      } else if (header_ec != bhttp::error::end_of_stream && header_ec != beast::error::timeout &&
-                 header_ec != asio::error::operation_aborted &&
-                 header_ec != asio::error::connection_reset && header_ec != asio::error::eof) {
-        co_await reject(stream, 400, "malformed HTTP request", "request");
+        co_return Outcome::kCloseUnread;
       }
-      co_return false;
+      if (header_ec != bhttp::error::end_of_stream && header_ec != beast::error::timeout &&
+          header_ec != asio::error::operation_aborted &&
+          header_ec != asio::error::connection_reset && header_ec != asio::error::eof) {
+        co_await reject(stream, 400, "malformed HTTP request", "request");
+        co_return Outcome::kCloseUnread;
+      }
+      co_return Outcome::kClose;
     }
     auto started = std::chrono::steady_clock::now();
     metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
     struct InFlight {
       Metrics& metrics;
-      ~InFlight() { metrics.in_flight.fetch_sub(1, std::memory_order_relaxed); }
+      bool counted = true;
+      void done() {
+        if (counted) metrics.in_flight.fetch_sub(1, std::memory_order_relaxed);
+        counted = false;
+      }
+      ~InFlight() { done(); }
     } in_flight{metrics};
 
     auto& message = parser.get();
@@ -397,7 +480,7 @@ struct Server::Impl {
       request.headers.push_back({field.name_string(), field.value()});
     std::string_view given_id = request.header("X-Request-Id");
     request.request_id = valid_request_id(given_id) ? std::string(given_id) : next_request_id();
-    request.client_address = client;
+    request.client_address = client_address(client, request.header("X-Forwarded-For"));
     bool api = is_api_path(request.path);
     bool head = request.method == Method::kHead;
     bool keep_alive = message.keep_alive();
@@ -439,11 +522,10 @@ struct Server::Impl {
     }
 
     if (route != nullptr && route->is_websocket() && websocket::is_upgrade(message)) {
-      upgraded = true;
-      access_log(request, route_label, 101, std::chrono::steady_clock::now() - started, 0);
-      metrics.record(series, 101, std::chrono::steady_clock::now() - started);
-      co_await run_websocket(std::move(stream), parser.release(), *route, request, connection);
-      co_return false;
+      in_flight.done();  // a WebSocket is a connection, not a request in flight
+      co_await run_websocket(std::move(stream), parser.release(), *route, request, connection,
+                             series, started);
+      co_return Outcome::kUpgraded;
     }
 
     // The body, within this route's limit. Unread bodies mean the connection cannot be reused.
@@ -461,11 +543,15 @@ struct Server::Impl {
           bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, message.version()};
           stream.expires_after(options.write_timeout);
           auto [ec, n] = co_await bhttp::async_write(stream, go_on, kTuple);
-          if (ec) co_return false;
+          if (ec) co_return Outcome::kClose;
         }
         parser.body_limit(limit);
-        stream.expires_after(options.read_timeout);
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        boost::system::error_code body_ec = parse_buffered(parser, buffer);
+        if (!body_ec && !parser.is_done()) {
+          stream.expires_after(options.read_timeout);
+          auto [read_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+          body_ec = read_ec;
+        }
         if (body_ec == bhttp::error::body_limit) {
           response =
               Response::error(ErrorCode::kPayloadTooLarge,
@@ -474,7 +560,7 @@ struct Server::Impl {
                    body_ec == asio::error::eof || body_ec == bhttp::error::end_of_stream ||
                    body_ec == asio::error::connection_reset ||
                    body_ec == bhttp::error::partial_message) {
-          co_return false;  // the client went away or stalled: nobody to answer
+          co_return Outcome::kClose;  // the client went away or stalled: nobody to answer
         } else if (body_ec) {
           response = Response::error(ErrorCode::kMalformed, "malformed request body", "body");
         } else {
@@ -507,16 +593,20 @@ struct Server::Impl {
     auto duration = std::chrono::steady_clock::now() - started;
     std::size_t bytes = response.body.size();
     auto beast_response = to_beast(std::move(response), message.version(), keep_alive, head);
-    bool written = co_await write_response(stream, beast_response);
+    // Counted before the write: once a client has its answer, /metrics already includes it.
     metrics.record(series, status, duration);
     access_log(request, route_label, status, duration, bytes);
-    co_return written&& keep_alive;
+    bool written = co_await write_response(stream, beast_response);
+    if (!written) co_return Outcome::kClose;
+    if (body_pending) co_return Outcome::kCloseUnread;
+    co_return keep_alive ? Outcome::kKeepAlive : Outcome::kClose;
   }
 
   asio::awaitable<void> run_websocket(beast::tcp_stream stream,
                                       bhttp::request<bhttp::string_body> upgrade,
                                       const Route& route, const Request& request,
-                                      std::shared_ptr<Connection> connection);
+                                      std::shared_ptr<Connection> connection, int series,
+                                      std::chrono::steady_clock::time_point started);
 };
 
 namespace {
@@ -579,7 +669,9 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
 asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
                                                   bhttp::request<bhttp::string_body> upgrade,
                                                   const Route& route, const Request& request,
-                                                  std::shared_ptr<Connection> connection) {
+                                                  std::shared_ptr<Connection> connection,
+                                                  int series,
+                                                  std::chrono::steady_clock::time_point started) {
   stream.expires_never();  // the WebSocket stream keeps its own timeouts
   auto session = std::make_shared<WsSession>(std::move(stream), request.request_id);
   auto& ws = session->ws();
@@ -588,27 +680,39 @@ asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
   ws.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& response) { response.set(bhttp::field::server, "vitalis"); }));
   auto [accept_ec] = co_await ws.async_accept(upgrade, kTuple);
+  int status = accept_ec ? 400 : 101;
+  metrics.record(series, status, std::chrono::steady_clock::now() - started);
+  access_log(request, route.pattern, status, std::chrono::steady_clock::now() - started, 0);
   if (accept_ec) co_return;
   connection->on_shutdown = [session] { session->close_now(); };
+  if (stopping.load()) session->close_now();  // shutdown began during the handshake
   const WebSocketHandler& handler = route.websocket;
   std::shared_ptr<WebSocketSession> face = session;
-  if (handler.on_open) handler.on_open(face, request);
+  // Handler exceptions must not escape: they would skip the connection's cleanup.
+  auto guarded = [&request](std::string_view what, auto&& call) {
+    try {
+      call();
+    } catch (const std::exception& error) {
+      log::error("websocket handler failed", {{"request_id", request.request_id},
+                                              {"callback", what},
+                                              {"detail", first_line(error.what())}});
+    } catch (...) {
+      log::error("websocket handler failed",
+                 {{"request_id", request.request_id}, {"callback", what}});
+    }
+  };
+  if (handler.on_open) guarded("on_open", [&] { handler.on_open(face, request); });
   beast::flat_buffer buffer;
   for (;;) {
     auto [ec, n] = co_await ws.async_read(buffer, kTuple);
     if (ec) break;
     if (ws.got_text()) {
       std::string text = beast::buffers_to_string(buffer.data());
-      try {
-        handler.on_message(face, text);
-      } catch (const std::exception& error) {
-        log::error("websocket handler failed",
-                   {{"request_id", request.request_id}, {"detail", first_line(error.what())}});
-      }
+      guarded("on_message", [&] { handler.on_message(face, text); });
     }
     buffer.consume(buffer.size());
   }
-  if (handler.on_close) handler.on_close(face);
+  if (handler.on_close) guarded("on_close", [&] { handler.on_close(face); });
   connection->on_shutdown = nullptr;  // serve_connection unregisters it
 }
 
@@ -634,19 +738,26 @@ Result<std::uint16_t> Server::listen() {
   return acceptor.local_endpoint().port();
 }
 
-void Server::run() {
+bool Server::run() {
   auto& impl = *impl_;
   impl.signals.async_wait([&impl](boost::system::error_code ec, int signal) {
     if (!ec) impl.begin_shutdown(signal == SIGTERM ? "SIGTERM" : "SIGINT");
   });
-  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  // On the control strand, like the acceptor's close() at shutdown.
+  asio::co_spawn(impl.control, impl.accept_loop(), asio::detached);
   std::vector<std::thread> threads;
   int count = impl.thread_count();
   for (int idx = 1; idx < count; ++idx) threads.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
   for (auto& thread : threads) thread.join();
+  if (impl.forced.load()) {
+    // Blocking handlers may be stuck (e.g. on a dead database); do not wait for them.
+    log::warn("stopped before in-flight work finished");
+    return false;
+  }
   impl.blocking.join();
   log::info("stopped");
+  return true;
 }
 
 void Server::stop() { impl_->begin_shutdown("stop requested"); }

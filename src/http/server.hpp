@@ -29,8 +29,11 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};  // grace period for in-flight requests
   std::vector<std::string> cors_origins;               // exact origins allowed cross-site
-  std::filesystem::path web_root;                      // static files; empty = none
-  bool access_log = true;                              // one JSON line per request
+  // Reverse proxies whose X-Forwarded-For is believed (exact addresses). Requests from them
+  // are attributed to the client they forwarded for (rate limits, audit log).
+  std::vector<std::string> trusted_proxies;
+  std::filesystem::path web_root;  // static files; empty = none
+  bool access_log = true;          // one JSON line per request
 };
 
 // Owns the listening socket, the network threads and the blocking-work pool.
@@ -44,8 +47,10 @@ class Server {
   Result<std::uint16_t> listen();
 
   // Serves until SIGTERM/SIGINT or stop(): then stops accepting, closes idle connections,
-  // lets in-flight requests finish (up to shutdown_timeout) and returns.
-  void run();
+  // lets in-flight requests finish (up to shutdown_timeout) and returns true. Returns false
+  // when the grace period ran out or a second signal came: blocking work may still be running,
+  // so the caller should exit without running destructors (std::_Exit).
+  bool run();
   void stop();
 
  private:

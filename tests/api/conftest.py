@@ -201,3 +201,41 @@ def wait_until(predicate, timeout=10, interval=0.02):
             return True
         time.sleep(interval)
     return False
+
+
+ADMIN_PASSWORD = "a sound passphrase for the admin"
+
+
+class SignedIn:
+    """A server seen through a signed-in account: every request carries its bearer token."""
+
+    def __init__(self, server, token):
+        self.server = server
+        self.token = token
+
+    def _headers(self, kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Authorization", f"Bearer {self.token}")
+        return headers
+
+    def json(self, method, path, **kwargs):
+        return self.server.json(method, path, headers=self._headers(kwargs), **kwargs)
+
+    def request(self, method, path, **kwargs):
+        return self.server.request(method, path, headers=self._headers(kwargs), **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.server, name)
+
+
+def signed_in_admin(server, tmp_path, address="admin@example.org"):
+    """Creates an admin with `vitalis user create-admin` and signs in as them."""
+    created = subprocess.run(
+        [BIN, "user", "create-admin", f"--email={address}", "--full-name=Test Admin",
+         f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8"],
+        input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    status, _, body = server.json("POST", "/api/v1/auth/signin",
+                                  json_body={"email": address, "password": ADMIN_PASSWORD})
+    assert status == 200, body
+    return SignedIn(server, body["access_token"])

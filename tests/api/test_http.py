@@ -169,6 +169,30 @@ def test_oversized_body_is_413_and_leaves_nothing(start_server, sqlite_database)
     assert server.json("POST", "/api/v1/demo/items", json_body={"label": "ok", "quantity": 1})[0] == 201
 
 
+def test_refused_large_upload_still_receives_its_413(start_server, sqlite_database):
+    """The client keeps sending a body the server will not read; it must still get the 413
+    (a plain close would reset the connection and destroy the response)."""
+    server = start_server(sqlite_database, "--max-body=1000")
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    body = b"x" * (3 * 1024 * 1024)
+    sock.sendall(b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n" % len(body))
+    try:
+        sock.sendall(body)
+    except OSError:
+        pass  # the server may stop reading once it has answered; the answer must still be there
+    (head, payload), = read_raw_responses(sock, 1)
+    assert head.startswith("HTTP/1.1 413"), head
+    assert json.loads(payload)["error"]["code"] == "payload_too_large"
+    sock.close()
+
+
+def test_bad_query_encoding_is_400_naming_the_parameter(lite_server):
+    status, _, body = lite_server.json("GET", "/api/v1/demo/items?limit=%zz")
+    assert status == 400
+    assert_error(body, "malformed_request", "limit")
+
+
 def test_expect_100_continue_is_honoured(lite_server):
     sock = socket.create_connection(("127.0.0.1", lite_server.port))
     payload = json.dumps({"label": "continued", "quantity": 2}).encode()

@@ -1,0 +1,135 @@
+// libsodium wrappers.
+#include "identity/crypto.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace vitalis::identity {
+
+void init_crypto() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string hash_password(std::string_view password, const PasswordCost& cost) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.opslimit, cost.memlimit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::runtime_error("argon2id ran out of memory");
+  }
+  return out;
+}
+
+bool verify_password(const std::string& hash, std::string_view password) {
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool needs_rehash(const std::string& hash, const PasswordCost& cost) {
+  return crypto_pwhash_str_needs_rehash(hash.c_str(), cost.opslimit, cost.memlimit) != 0;
+}
+
+std::string base64url_encode(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<SecretKey> SecretKey::from_text(std::string_view text) {
+  auto bytes = base64url_decode(text);
+  if (!bytes || bytes->size() != kSize) return std::nullopt;
+  SecretKey key;
+  std::copy(bytes->begin(), bytes->end(), key.bytes_);
+  return key;
+}
+
+SecretKey SecretKey::generate() {
+  SecretKey key;
+  randombytes_buf(key.bytes_, kSize);
+  return key;
+}
+
+std::string SecretKey::to_text() const {
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes_), kSize));
+}
+
+std::string SecretKey::mac(std::string_view data) const {
+  unsigned char out[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, bytes_, kSize);
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                                data.size());
+  crypto_auth_hmacsha256_final(&state, out);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+std::string SecretKey::keyed_hash(std::string_view data) const {
+  std::string raw = mac(data);
+  std::string hex(raw.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                 raw.size());
+  hex.pop_back();
+  return hex;
+}
+
+Result<SecretKey> load_or_create_secret(const std::string& path) {
+  std::ifstream in(path);
+  if (in) {
+    std::string text;
+    std::getline(in, text);
+    auto key = SecretKey::from_text(text);
+    if (!key) return Error::validation("secret-key-file", path + " does not hold a valid key");
+    return *key;
+  }
+  auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  SecretKey key = SecretKey::generate();
+  std::string temp = path + ".tmp";
+  {
+    mode_t old_mask = ::umask(077);
+    std::ofstream out(temp, std::ios::trunc);
+    ::umask(old_mask);
+    out << key.to_text() << "\n";
+    if (!out) return Error::validation("secret-key-file", "cannot write " + path);
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return Error::validation("secret-key-file", "cannot write " + path);
+  return key;
+}
+
+std::string random_token() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+std::string random_code() {
+  char code[8];
+  std::snprintf(code, sizeof code, "%06u", randombytes_uniform(1000000));
+  return code;
+}
+
+}  // namespace vitalis::identity

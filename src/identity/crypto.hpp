@@ -1,0 +1,60 @@
+// Cryptography for identity, all on libsodium: argon2id password hashes, HMAC-SHA256 for
+// access tokens and for hashing one-time codes and refresh tokens, and random tokens.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace vitalis::identity {
+
+// Initialises libsodium; call once at start-up (idempotent, thread-safe).
+void init_crypto();
+
+// argon2id cost. Interactive is libsodium's INTERACTIVE profile (~100 ms, 64 MiB here).
+struct PasswordCost {
+  std::uint64_t opslimit = 2;
+  std::size_t memlimit = 64u * 1024 * 1024;
+};
+
+// Slow by design: call from a blocking-work thread, never a network thread.
+std::string hash_password(std::string_view password, const PasswordCost& cost);
+bool verify_password(const std::string& hash, std::string_view password);
+// True when the stored hash was made with other parameters than `cost` (re-hash on sign-in).
+bool needs_rehash(const std::string& hash, const PasswordCost& cost);
+
+// The server's secret (32 bytes), used for token signatures and keyed hashes.
+class SecretKey {
+ public:
+  static constexpr std::size_t kSize = 32;
+  // From base64url text (43 characters); nullopt when malformed.
+  static std::optional<SecretKey> from_text(std::string_view text);
+  static SecretKey generate();
+  std::string to_text() const;
+
+  // HMAC-SHA256 of data, hex-encoded: how codes and refresh tokens are stored.
+  std::string keyed_hash(std::string_view data) const;
+  // Raw 32-byte HMAC-SHA256 (for token signatures).
+  std::string mac(std::string_view data) const;
+
+ private:
+  unsigned char bytes_[kSize] = {};
+};
+
+// Loads the key from `path`, creating it (mode 0600) when missing.
+Result<SecretKey> load_or_create_secret(const std::string& path);
+
+// 32 random bytes, base64url without padding: session ids, refresh tokens.
+std::string random_token();
+// A uniformly random 6-digit code, "000000"–"999999".
+std::string random_code();
+
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+// Constant-time comparison of equal-length strings.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace vitalis::identity

@@ -1,0 +1,81 @@
+// Password hashing, keyed hashes, random tokens and access tokens.
+#include "identity/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "identity/tokens.hpp"
+
+namespace vitalis::identity {
+namespace {
+
+// Cheap parameters keep the test fast; production uses PasswordCost{} (interactive).
+const PasswordCost kFast{1, 8u * 1024 * 1024};
+
+class CryptoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { init_crypto(); }
+};
+
+TEST_F(CryptoTest, PasswordHashVerifiesAndDetectsParameterChanges) {
+  std::string hash = hash_password("correct horse battery", kFast);
+  EXPECT_TRUE(hash.starts_with("$argon2id$"));
+  EXPECT_TRUE(verify_password(hash, "correct horse battery"));
+  EXPECT_FALSE(verify_password(hash, "correct horse batterz"));
+  EXPECT_FALSE(needs_rehash(hash, kFast));
+  EXPECT_TRUE(needs_rehash(hash, PasswordCost{}));
+  EXPECT_NE(hash, hash_password("correct horse battery", kFast));  // salted
+}
+
+TEST_F(CryptoTest, KeyedHashDependsOnKeyAndData) {
+  SecretKey a = SecretKey::generate(), b = SecretKey::generate();
+  EXPECT_EQ(a.keyed_hash("123456"), a.keyed_hash("123456"));
+  EXPECT_NE(a.keyed_hash("123456"), a.keyed_hash("123457"));
+  EXPECT_NE(a.keyed_hash("123456"), b.keyed_hash("123456"));
+  EXPECT_EQ(a.keyed_hash("x").size(), 64u);
+  auto round_trip = SecretKey::from_text(a.to_text());
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(round_trip->keyed_hash("x"), a.keyed_hash("x"));
+  EXPECT_FALSE(SecretKey::from_text("too-short"));
+}
+
+TEST_F(CryptoTest, RandomTokensAndCodesLookRight) {
+  std::set<std::string> seen;
+  for (int idx = 0; idx < 200; ++idx) {
+    std::string code = random_code();
+    ASSERT_EQ(code.size(), 6u);
+    ASSERT_EQ(code.find_first_not_of("0123456789"), std::string::npos);
+    seen.insert(random_token());
+  }
+  EXPECT_EQ(seen.size(), 200u);
+  EXPECT_EQ(seen.begin()->size(), 43u);
+}
+
+TEST_F(CryptoTest, AccessTokenRoundTripsAndRejectsTampering) {
+  SecretKey key = SecretKey::generate();
+  AccessClaims claims{42, Role::kDoctor, "session-1", 1000, 1900};
+  std::string token = sign_access_token(claims, key);
+  auto verified = verify_access_token(token, key, 1500);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  EXPECT_EQ(verified->account_id, 42);
+  EXPECT_EQ(verified->role, Role::kDoctor);
+  EXPECT_EQ(verified->session_id, "session-1");
+
+  EXPECT_EQ(verify_access_token(token, key, 1900).error().message, "access token expired");
+  EXPECT_FALSE(verify_access_token(token, SecretKey::generate(), 1500).ok());
+  // Change the role inside the payload: the signature no longer matches.
+  auto first = token.find('.'), second = token.rfind('.');
+  std::string forged_payload =
+      base64url_encode(R"({"sub":42,"role":"admin","sid":"session-1","iat":1000,"exp":1900})");
+  std::string forged = token.substr(0, first + 1) + forged_payload + token.substr(second);
+  auto rejected = verify_access_token(forged, key, 1500);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.error().code, ErrorCode::kUnauthenticated);
+  for (const char* junk : {"", "a.b", "a.b.c", "...", "eyJhbGciOiJub25lIn0.e30."}) {
+    EXPECT_FALSE(verify_access_token(junk, key, 1500).ok()) << junk;
+  }
+}
+
+}  // namespace
+}  // namespace vitalis::identity

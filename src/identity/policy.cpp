@@ -1,0 +1,152 @@
+// Rule middleware: authentication, role checks, record access and denial auditing.
+#include "identity/policy.hpp"
+
+#include <charconv>
+
+namespace vitalis::identity {
+
+using http::Request;
+using http::Response;
+
+std::string_view rule_name(Rule rule) {
+  switch (rule) {
+    case Rule::kPublic:
+      return "public";
+    case Rule::kSignedIn:
+      return "signed_in";
+    case Rule::kPatient:
+      return "patient";
+    case Rule::kDoctor:
+      return "doctor";
+    case Rule::kAdmin:
+      return "admin";
+    case Rule::kRecordRead:
+      return "record_read";
+    case Rule::kRecordWrite:
+      return "record_write";
+    case Rule::kRecordOwner:
+      return "record_owner";
+    case Rule::kRecordDoctor:
+      return "record_doctor";
+  }
+  return "public";
+}
+
+const Principal& principal_of(const Request& request) {
+  return std::any_cast<const Principal&>(request.auth);
+}
+
+Client client_of(const Request& request) { return Client{request.client_address}; }
+
+Result<std::int64_t> id_param(const Request& request, std::string_view name) {
+  std::string_view text = request.param(name);
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return Error::validation(std::string(name),
+                             std::string(name) + " must be a positive whole number");
+  }
+  return id;
+}
+
+std::int64_t patient_of(const Request& request) {
+  auto id = id_param(request, "patient_id");
+  return id.ok() ? *id : 0;
+}
+
+namespace {
+
+Result<Principal> authenticate(IdentityService& service, const Request& request) {
+  std::string_view header = request.header("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() ||
+      !http::iequals(header.substr(0, kBearer.size()), kBearer)) {
+    return Error{ErrorCode::kUnauthenticated, "sign in first (Authorization: Bearer <token>)",
+                 "Authorization"};
+  }
+  return service.authenticate(header.substr(kBearer.size()));
+}
+
+Response check_record(IdentityService& service, Request& request, Rule rule,
+                      const http::Handler& next) {
+  const Principal& principal = principal_of(request);
+  auto patient_id = id_param(request, "patient_id");
+  if (!patient_id.ok()) return Response::error(patient_id.error());
+  auto deny = [&](Error error) {
+    if (principal.account_id != *patient_id) {
+      (void)service.audit_record(principal, client_of(request), *patient_id, "access.denied",
+                                 "route", request.route, "denied");
+    }
+    return Response::error(error);
+  };
+  if (rule == Rule::kRecordDoctor && principal.role != Role::kDoctor) {
+    if (principal.role == Role::kPatient && principal.account_id != *patient_id) {
+      return deny(Error::not_found("no such patient"));
+    }
+    return deny(Error::forbidden("only doctors on the patient's care team can do this"));
+  }
+  if (rule == Rule::kRecordOwner) {
+    if (principal.role == Role::kPatient && principal.account_id == *patient_id)
+      return next(request);
+    if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
+    return deny(Error::forbidden("only the patient can do this"));
+  }
+  auto access = service.record_access(principal, *patient_id);
+  if (!access.ok()) {
+    if (access.error().code == ErrorCode::kNotFound) return deny(access.error());
+    return Response::error(access.error());
+  }
+  if (*access == RecordAccess::kNone) {
+    if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
+    if (principal.role == Role::kAdmin) {
+      return deny(Error::forbidden("administrators need break-glass access to patient records"));
+    }
+    return deny(Error::forbidden("you are not on this patient's care team"));
+  }
+  if (rule == Rule::kRecordWrite && *access != RecordAccess::kReadWrite) {
+    if (principal.role == Role::kDoctor) {
+      return deny(
+          Error::forbidden("changing this record needs the patient's consent (write grant)"));
+    }
+    return deny(Error::forbidden("administrators cannot change patient records"));
+  }
+  return next(request);
+}
+
+}  // namespace
+
+http::RouteOptions guarded(Rule rule, IdentityService& service) {
+  http::RouteOptions options;
+  options.blocking = true;
+  options.access = std::string(rule_name(rule));
+  if (rule == Rule::kPublic) return options;
+  options.middleware.push_back([&service, rule](Request& request, const http::Handler& next) {
+    auto principal = authenticate(service, request);
+    if (!principal.ok()) return Response::error(principal.error());
+    request.auth = *principal;
+    Role role = principal->role;
+    switch (rule) {
+      case Rule::kPatient:
+        if (role != Role::kPatient) return Response::error(Error::forbidden("for patients only"));
+        break;
+      case Rule::kDoctor:
+        if (role != Role::kDoctor) return Response::error(Error::forbidden("for doctors only"));
+        break;
+      case Rule::kAdmin:
+        if (role != Role::kAdmin)
+          return Response::error(Error::forbidden("for administrators only"));
+        break;
+      case Rule::kRecordRead:
+      case Rule::kRecordWrite:
+      case Rule::kRecordOwner:
+      case Rule::kRecordDoctor:
+        return check_record(service, request, rule, next);
+      default:
+        break;
+    }
+    return next(request);
+  });
+  return options;
+}
+
+}  // namespace vitalis::identity

@@ -1,0 +1,40 @@
+// Access rules for routes: the one place that decides who may call what. Every route is
+// registered with one of these rules (RouteOptions::access names it); the middleware it adds
+// authenticates the caller, checks the rule and audits refused access to patient data.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "http/router.hpp"
+#include "identity/model.hpp"
+#include "identity/service.hpp"
+
+namespace vitalis::identity {
+
+enum class Rule {
+  kPublic,        // anyone, no token
+  kSignedIn,      // any active account
+  kPatient,       // role patient
+  kDoctor,        // role doctor
+  kAdmin,         // role admin
+  kRecordRead,    // {patient_id}: the patient, a linked doctor, or an admin with break-glass
+  kRecordWrite,   // {patient_id}: the patient, or a linked doctor holding a write grant
+  kRecordOwner,   // {patient_id}: the patient only (care team, consent, access log)
+  kRecordDoctor,  // {patient_id}: a doctor on the patient's care team (asking for consent)
+};
+std::string_view rule_name(Rule rule);
+
+// Route options that enforce `rule` (and run on the blocking pool: they touch the database).
+http::RouteOptions guarded(Rule rule, IdentityService& service);
+
+// Valid after the middleware of any rule but kPublic ran.
+const Principal& principal_of(const http::Request& request);
+Client client_of(const http::Request& request);
+// The {patient_id} path parameter, already validated by the record rules.
+std::int64_t patient_of(const http::Request& request);
+
+// Parses a positive id path parameter; 422 naming it otherwise.
+Result<std::int64_t> id_param(const http::Request& request, std::string_view name);
+
+}  // namespace vitalis::identity

@@ -1,0 +1,120 @@
+// Account input rules and the list of passwords that are refused outright.
+#include "identity/validation.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+
+namespace vitalis::identity {
+
+namespace {
+
+// The most common passwords of 10+ characters in public breach corpora, lower-cased.
+// Shorter ones are already refused by the length rule.
+constexpr std::array<std::string_view, 60> kCommonPasswords = {
+    "1234567890",   "0123456789", "1234567891",   "12345678910", "qwertyuiop",    "1q2w3e4r5t",
+    "1qaz2wsx3edc", "qwerty1234", "qwerty12345",  "1234qwer",    "password12",    "password123",
+    "password1234", "password01", "passw0rd12",   "p@ssw0rd123", "iloveyou12",    "iloveyou123",
+    "abcdefghij",   "abc1234567", "abcd123456",   "a1b2c3d4e5",  "0987654321",    "9876543210",
+    "1111111111",   "0000000000", "2222222222",   "5555555555",  "7777777777",    "9999999999",
+    "1231231231",   "1212121212", "123123123123", "123456789a",  "123456789q",    "asdfghjkl1",
+    "zxcvbnm123",   "qazwsxedc1", "qweasdzxc1",   "football12",  "baseball12",    "basketball",
+    "starwars12",   "sunshine12", "princess12",   "welcome123",  "welcome1234",   "letmein123",
+    "monkey1234",   "dragon1234", "master1234",   "trustno1234", "administrator", "changeme123",
+    "superman12",   "computer12", "internet12",   "whatever12",  "q1w2e3r4t5",    "1q2w3e4r5t6y",
+};
+
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  }));
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return text;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+}  // namespace
+
+bool is_common_password(std::string_view password) {
+  std::string folded = lower(password);
+  return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), folded) !=
+         kCommonPasswords.end();
+}
+
+Result<std::string> normalize_email(std::string_view email) {
+  std::string normalized = lower(trim(email));
+  auto at = normalized.find('@');
+  bool ok = normalized.size() <= 254 && at != std::string::npos && at > 0 &&
+            normalized.find('@', at + 1) == std::string::npos &&
+            normalized.find('.', at + 2) != std::string::npos && normalized.back() != '.' &&
+            std::none_of(normalized.begin(), normalized.end(), [](char ch) {
+              return std::isspace(static_cast<unsigned char>(ch)) || ch == '<' || ch == '>' ||
+                     ch == ',' || ch == ';' || ch == '"' || static_cast<unsigned char>(ch) < 0x20;
+            });
+  if (!ok) return Error::validation("email", "email must be a valid address like name@example.org");
+  return normalized;
+}
+
+Status check_password(std::string_view password, std::string_view email, std::string_view field) {
+  std::string name(field);
+  std::size_t length = code_points(password);
+  if (length < 10) return Error::validation(name, "password must be at least 10 characters");
+  if (length > 128) return Error::validation(name, "password must be at most 128 characters");
+  if (is_common_password(password)) {
+    return Error::validation(name, "this password is too common; choose another");
+  }
+  std::string local = lower(email.substr(0, email.find('@')));
+  if (!local.empty() && lower(password) == local) {
+    return Error::validation(name, "password must not be your email name");
+  }
+  return Ok{};
+}
+
+Result<std::string> required_text(std::string_view value, std::string_view field, std::size_t max) {
+  std::string_view trimmed = trim(value);
+  std::size_t length = code_points(trimmed);
+  if (length == 0 || length > max) {
+    return Error::validation(std::string(field), std::string(field) + " must be 1 to " +
+                                                     std::to_string(max) + " characters");
+  }
+  if (std::any_of(trimmed.begin(), trimmed.end(),
+                  [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
+    return Error::validation(std::string(field),
+                             std::string(field) + " must not contain control characters");
+  }
+  return std::string(trimmed);
+}
+
+Status check_birth_date(std::string_view date, std::string_view today) {
+  auto invalid =
+      Error::validation("date_of_birth", "date_of_birth must be a past date as YYYY-MM-DD");
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return invalid;
+  int y = 0, m = 0, d = 0;
+  auto digits = [&](std::size_t pos, std::size_t len, int& out) {
+    auto [end, ec] = std::from_chars(date.data() + pos, date.data() + pos + len, out);
+    return ec == std::errc() && end == date.data() + pos + len;
+  };
+  if (!digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d)) return invalid;
+  std::chrono::year_month_day ymd{std::chrono::year{y},
+                                  std::chrono::month{static_cast<unsigned>(m)},
+                                  std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || date > today.substr(0, 10)) return invalid;
+  int this_year = 0;
+  std::from_chars(today.data(), today.data() + 4, this_year);
+  if (y < this_year - 130) return invalid;
+  return Ok{};
+}
+
+}  // namespace vitalis::identity

@@ -1,0 +1,26 @@
+// Input rules for accounts: email, password strength, names, dates. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace vitalis::identity {
+
+// Trimmed and lower-cased; kValidationFailed (field "email") when it is not an address.
+Result<std::string> normalize_email(std::string_view email);
+
+// At least 10 characters, at most 128, not a commonly used password, not the email's name.
+Status check_password(std::string_view password, std::string_view email,
+                      std::string_view field = "password");
+
+bool is_common_password(std::string_view password);
+
+// Required text of 1..max characters (UTF-8 code points), trimmed.
+Result<std::string> required_text(std::string_view value, std::string_view field, std::size_t max);
+
+// "YYYY-MM-DD", a real date, not in the future, not more than 130 years ago.
+Status check_birth_date(std::string_view date, std::string_view today);
+
+}  // namespace vitalis::identity

@@ -1,0 +1,37 @@
+// The email outbox: messages are rows written in the caller's transaction and delivered later by
+// the Sender (sender.hpp), so a mail goes out only if the event that caused it was committed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "db/database.hpp"
+
+namespace vitalis::notify {
+
+struct Message {
+  std::string to;       // one recipient address
+  std::string subject;  // never health data
+  std::string text;     // plain-text body
+  std::string html;     // HTML body; may be empty
+  std::string kind;     // template name, e.g. "verify_email" (for logs/metrics)
+};
+
+// Adds the message to the outbox inside the caller's open transaction (db::Transaction on the same
+// lease): it is delivered only if that transaction commits. Throws on database errors, like other
+// store code (callers run it inside db::with_connection). A recipient that is not one plain
+// address, or a header with a line break, is a bug of the caller: std::invalid_argument.
+void enqueue(db::Lease& lease, const Message& message);
+
+// The same, returning the new row's id; the row is not due before now + hold. `vitalis mail test`
+// holds its row so that a running server's sender leaves it to the command, which delivers it by
+// id.
+std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
+                                  std::chrono::seconds hold = std::chrono::seconds(0));
+
+// True for a single addr-spec like "ada@example.org": no spaces, controls, brackets or commas.
+bool is_plain_address(std::string_view address);
+
+}  // namespace vitalis::notify

@@ -1,0 +1,82 @@
+// Background delivery of the outbox over SMTP (libcurl) or, with no SMTP configured, as .eml
+// files. Delivery is at most once: a row is claimed atomically before it is sent, and a row whose
+// sender died mid-send is marked `uncertain`, never sent again automatically.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+
+namespace vitalis::notify {
+
+struct SenderOptions {
+  std::string smtp_url;  // "" → write .eml files; else smtp://host:port or smtps://host:port
+  std::string smtp_user, smtp_password;
+  bool starttls = false;  // require STARTTLS on smtp://
+  std::string from = "Vitalis <no-reply@vitalis.local>";
+  std::filesystem::path mail_dir = "var/mail";
+  int max_attempts = 8;
+  std::chrono::milliseconds poll_interval{500};
+  // A row still `sending` this long after it was claimed belongs to a sender that died: it is
+  // marked `uncertain`. Keep it above the SMTP timeout (kSmtpTimeout) when several processes send.
+  std::chrono::milliseconds sending_timeout{std::chrono::minutes(5)};
+};
+
+// libcurl's whole-transfer limit for one message.
+inline constexpr std::chrono::seconds kSmtpTimeout{60};
+
+// Wait before retry number `attempts` + 1 after `attempts` failed tries: 30 s · 2^(attempts-1),
+// capped at one hour.
+std::chrono::seconds retry_delay(int attempts);
+
+// Background delivery of the outbox. start() spawns one thread; stop() finishes the current message
+// and joins. Safe to run in several processes against one database (claims rows atomically).
+// deliver_due() and deliver_now() may be called from any thread, also while the thread runs.
+class Sender {
+ public:
+  Sender(db::Pool& pool, SenderOptions options);
+  ~Sender();  // stops
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  void start();
+  void stop();
+  int deliver_due();  // one pass, synchronously: delivers what is due, returns how many were sent
+
+  // Delivers one pending row now, once, whatever its next_attempt_at (`vitalis mail test`). On
+  // failure the row is marked dead (a test is not retried) and the error says why. On success
+  // returns where it went: the .eml path or the (password-redacted) SMTP URL.
+  Result<std::string> deliver_now(std::int64_t outbox_id);
+
+ private:
+  enum class Outcome { kSent, kRetry, kDead, kUncertain };
+  struct Claimed;
+  struct Attempt;
+
+  void run();
+  int deliver_pass(bool interruptible);
+  void mark_stale_uncertain();
+  bool claim(std::int64_t id, bool only_if_due, Claimed& claimed);
+  Attempt send(const Claimed& claimed);
+  Attempt send_smtp(const Claimed& claimed, const std::string& mime);
+  Attempt write_file(const Claimed& claimed, const std::string& mime);
+  Outcome record(const Claimed& claimed, const Attempt& attempt, bool retry_allowed);
+
+  db::Pool& pool_;
+  SenderOptions options_;
+  bool failpoint_after_send_ = false;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+}  // namespace vitalis::notify

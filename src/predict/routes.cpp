@@ -1,0 +1,222 @@
+// HTTP <-> PredictionService: parse, call, render.
+#include "predict/routes.hpp"
+
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "predict/specs.hpp"
+
+namespace vitalis::predict {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+
+void add_predict_routes(http::Router& router, const PredictionService& service,
+                        const http::RouteOptions& access) {
+  http::RouteOptions options = access;
+  options.max_body = 16 * 1024;
+
+  router.add(
+      Method::kGet, "/api/v1/predictions",
+      [&service](Request&) {
+        json::array models;
+        for (const auto& spec : model_specs()) {
+          models.push_back({{"model", spec.name},
+                            {"title", spec.title},
+                            {"available", service.has_model(spec.name)}});
+        }
+        return Response::json(200, {{"models", std::move(models)}});
+      },
+      options);
+
+  router.add(
+      Method::kGet, "/api/v1/predictions/{model}",
+      [&service](Request& request) {
+        return http::respond(service.describe(request.param("model")),
+                             [](json::object&& body) { return Response::json(200, body); });
+      },
+      options);
+
+  router.add(
+      Method::kPost, "/api/v1/predictions/{model}",
+      [&service](Request& request) {
+        std::string_view name = request.param("model");
+        const ModelSpec* spec = find_model_spec(name);
+        if (spec == nullptr || !service.has_model(name)) {
+          return Response::error(service.describe(name).error());
+        }
+        auto body = request.json();
+        if (!body.ok()) return Response::error(body.error());
+        const json::object* inputs = body->if_object();
+        if (inputs == nullptr) {
+          return Response::error(Error::validation("body", "body must be a JSON object of inputs"));
+        }
+        if (inputs->contains("patient_id")) {
+          return Response::error(
+              Error::validation("patient_id",
+                                "prefilling from a patient record is not available yet; send the "
+                                "inputs themselves"));
+        }
+        auto prediction = service.predict(name, *inputs);
+        return http::respond(std::move(prediction), [spec](Prediction&& result) {
+          return Response::json(200, prediction_json(*spec, result));
+        });
+      },
+      options);
+}
+
+namespace {
+
+json::value number_or_null(double value) {
+  if (std::isnan(value)) return nullptr;
+  return value;
+}
+
+json::object area_summary(const AreaBurden& area) {
+  json::object out{{"code", area.code}, {"name", area.name}};
+  if (!area.new_method.empty()) {
+    out["latest"] = {{"year", area.new_method.back().year},
+                     {"percent", area.new_method.back().percent},
+                     {"method", "new"}};
+  } else if (!area.old_method.empty()) {
+    out["latest"] = {{"year", area.old_method.back().year},
+                     {"percent", area.old_method.back().percent},
+                     {"method", "old"}};
+  }
+  if (area.rank > 0) out["rank"] = {{"position", area.rank}, {"of", area.ranked_areas}};
+  return out;
+}
+
+json::array series_json(const std::vector<AreaYear>& series) {
+  json::array out;
+  for (const auto& point : series)
+    out.push_back({{"year", point.year}, {"percent", point.percent}});
+  return out;
+}
+
+constexpr const char* kAirQualityMeaning =
+    "Percentage of deaths of adults aged 30 and over in this area attributable to long-term "
+    "exposure to fine particulate matter (PM2.5), as modelled by Public Health England / OHID "
+    "(indicator 3.01, published by ONS as SDG 3.9.1). A population burden estimate for the "
+    "area, not a personal risk; old-method (2010-2019, anthropogenic PM2.5) and new-method "
+    "(2018-2021, total PM2.5) values are not comparable.";
+
+}  // namespace
+
+void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
+                        const http::RouteOptions& access) {
+  http::RouteOptions options = access;
+  options.max_body = 16 * 1024;
+  auto unavailable = [] {
+    return Response::error(Error::unavailable("the symptom checker is not loaded"));
+  };
+  router.add(
+      Method::kGet, "/api/v1/symptom-check/symptoms",
+      [checker, unavailable](Request&) {
+        if (checker == nullptr) return unavailable();
+        return Response::json(200, {{"symptoms", json::value_from(checker->symptom_names())}});
+      },
+      options);
+  router.add(
+      Method::kPost, "/api/v1/symptom-check",
+      [checker, unavailable](Request& request) {
+        if (checker == nullptr) return unavailable();
+        auto body = request.json();
+        if (!body.ok()) return Response::error(body.error());
+        const json::object* object = body->if_object();
+        if (object == nullptr) {
+          return Response::error(Error::validation("body", "body must be a JSON object"));
+        }
+        for (const auto& [name, value] : *object) {
+          if (name != "symptoms") {
+            return Response::error(Error::validation(
+                std::string(name), "unknown field '" + std::string(name) + "' (send symptoms)"));
+          }
+        }
+        const json::value* list = object->if_contains("symptoms");
+        if (list == nullptr || !list->is_array()) {
+          return Response::error(
+              Error::validation("symptoms", "symptoms must be a list of symptom names"));
+        }
+        std::vector<std::string> names;
+        for (const auto& item : list->get_array()) {
+          if (!item.is_string()) {
+            return Response::error(
+                Error::validation("symptoms", "symptoms must be a list of symptom names"));
+          }
+          names.emplace_back(item.get_string());
+        }
+        auto result = checker->check(names);
+        return http::respond(std::move(result), [](SymptomCheck&& check) {
+          json::array conditions;
+          for (const auto& match : check.conditions) {
+            conditions.push_back({{"condition", match.condition},
+                                  {"probability", match.probability},
+                                  {"description", match.description},
+                                  {"precautions", json::value_from(match.precautions)}});
+          }
+          return Response::json(
+              200, {{"symptoms", json::value_from(check.symptoms)},
+                    {"conditions", std::move(conditions)},
+                    {"triage",
+                     {{"level", triage_name(check.triage)},
+                      {"reasons", json::value_from(check.reasons)}}},
+                    {"notice",
+                     "Suggestions from a small teaching dataset of 41 conditions; not a "
+                     "diagnosis. In an emergency call your local emergency number."}});
+        });
+      },
+      options);
+}
+
+void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
+                            const http::RouteOptions& access) {
+  http::RouteOptions options = access;
+  auto unavailable = [] {
+    return Response::error(Error::unavailable("the air-quality data is not loaded"));
+  };
+  router.add(
+      Method::kGet, "/api/v1/air-quality/areas",
+      [air_quality, unavailable](Request& request) {
+        if (air_quality == nullptr) return unavailable();
+        auto param = request.query_param("query");
+        if (!param.ok()) return Response::error(param.error());
+        const std::optional<std::string>& query = *param;
+        if (!query || query->size() < 2 || query->size() > 100) {
+          return Response::error(Error::validation(
+              "query", "query must be 2 to 100 characters of an area name or code"));
+        }
+        json::array items;
+        for (const AreaBurden* area : air_quality->search(*query, 20)) {
+          items.push_back(area_summary(*area));
+        }
+        return Response::json(200, {{"items", std::move(items)}, {"meaning", kAirQualityMeaning}});
+      },
+      options);
+  router.add(
+      Method::kGet, "/api/v1/air-quality/areas/{code}",
+      [air_quality, unavailable](Request& request) {
+        if (air_quality == nullptr) return unavailable();
+        const AreaBurden* area = air_quality->find(request.param("code"));
+        if (area == nullptr) {
+          return Response::error(Error::not_found("no English local authority with code '" +
+                                                  std::string(request.param("code")) + "'"));
+        }
+        json::object body = area_summary(*area);
+        body["old_method"] = series_json(area->old_method);
+        body["new_method"] = series_json(area->new_method);
+        body["trend"] = {{"percent_points_per_year", number_or_null(area->trend_per_year)},
+                         {"low", number_or_null(area->trend_low)},
+                         {"high", number_or_null(area->trend_high)},
+                         {"years", area->trend_years},
+                         {"series", "old method"},
+                         {"interval", "95 %, least squares with t distribution"}};
+        body["meaning"] = kAirQualityMeaning;
+        return Response::json(200, body);
+      },
+      options);
+}
+
+}  // namespace vitalis::predict

@@ -1,0 +1,27 @@
+// HTTP routes of the prediction module.
+#pragma once
+
+#include "http/router.hpp"
+#include "predict/air_quality.hpp"
+#include "predict/service.hpp"
+#include "predict/symptoms.hpp"
+
+namespace vitalis::predict {
+
+// Every route takes `access`: the route options of its access rule (from identity's policy),
+// extended here with body limits.
+
+// GET /api/v1/predictions, GET and POST /api/v1/predictions/{model}.
+void add_predict_routes(http::Router& router, const PredictionService& service,
+                        const http::RouteOptions& access);
+
+// POST /api/v1/symptom-check, GET /api/v1/symptom-check/symptoms; 503 when `checker` is null
+// (datasets not found at start).
+void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
+                        const http::RouteOptions& access);
+
+// GET /api/v1/air-quality/areas?query=, GET /api/v1/air-quality/areas/{code}; 503 when null.
+void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
+                            const http::RouteOptions& access);
+
+}  // namespace vitalis::predict

@@ -1,0 +1,208 @@
+// HTTP ↔ records service: parse, call, render. Each route states its access rule.
+#include "records/routes.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "identity/policy.hpp"
+#include "records/catalogue.hpp"
+
+namespace vitalis::records {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+using identity::Rule;
+
+namespace {
+
+Result<json::object> body_object(const Request& request) {
+  auto body = request.json();
+  if (!body.ok()) return body.error();
+  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
+  return std::move(body->as_object());
+}
+
+Result<std::optional<double>> number_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<double>();
+  if (!value->is_number()) {
+    return Error::validation(std::string(name), std::string(name) + " must be a number");
+  }
+  return std::optional<double>(value->to_number<double>());
+}
+
+Result<std::string> text_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::string();
+  if (!value->is_string()) {
+    return Error::validation(std::string(name), std::string(name) + " must be a string");
+  }
+  return std::string(value->get_string());
+}
+
+Result<ObservationInput> parse_observation(const json::object& body) {
+  ObservationInput input;
+  for (auto [name, target] : {std::pair<std::string_view, std::string*>{"code", &input.metric},
+                              {"metric", &input.metric},
+                              {"unit", &input.unit},
+                              {"effective_at", &input.effective_at}}) {
+    auto text = text_field(body, name);
+    if (!text.ok()) return text.error();
+    if (text->empty()) continue;
+    if ((name == "code" || name == "metric") && !input.metric.empty()) {
+      return Error::validation("metric", "send either code or metric, not both");
+    }
+    if (name == "metric") input.metric_field = "metric";
+    *target = std::move(*text);
+  }
+  for (auto [name, target] :
+       {std::pair<std::string_view, std::optional<double>*>{"value", &input.value},
+        {"systolic", &input.systolic},
+        {"diastolic", &input.diastolic}}) {
+    auto number = number_field(body, name);
+    if (!number.ok()) return number.error();
+    *target = *number;
+  }
+  return input;
+}
+
+json::value optional_json(const std::string& text) {
+  return text.empty() ? json::value() : json::value(text);
+}
+
+json::object observation_json(const Observation& observation) {
+  const Metric* metric = find_metric(observation.code);
+  json::object out{{"id", observation.id},
+                   {"patient_id", observation.patient_id},
+                   {"code", observation.code},
+                   {"metric", metric ? std::string(metric->name) : std::string()},
+                   {"value", observation.value},
+                   {"unit", observation.unit},
+                   {"original_value", observation.original_value},
+                   {"original_unit", observation.original_unit},
+                   {"effective_at", observation.effective_at},
+                   {"source", observation.source},
+                   {"recorded_by", observation.recorded_by},
+                   {"recorded_at", observation.recorded_at},
+                   {"status", observation.status}};
+  out["flag"] = metric ? optional_json(flag(*metric, observation.value)) : json::value();
+  out["supersedes"] = observation.supersedes ? json::value(*observation.supersedes) : json::value();
+  out["correction_reason"] = optional_json(observation.correction_reason);
+  return out;
+}
+
+json::object items_json(const std::vector<Observation>& observations) {
+  json::array items;
+  for (const auto& observation : observations) items.push_back(observation_json(observation));
+  return {{"items", std::move(items)}};
+}
+
+// ?code=&before=<id>&limit=<1..200>
+Result<ObservationQuery> parse_query(const Request& request) {
+  ObservationQuery query;
+  auto code = request.query_param("code");
+  if (!code.ok()) return code.error();
+  if (*code) query.code = **code;
+  for (auto [name, max] :
+       {std::pair<std::string_view, long long>{"before", INT64_MAX}, {"limit", 200}}) {
+    auto text = request.query_param(name);
+    if (!text.ok()) return text.error();
+    if (!*text) continue;
+    long long value = 0;
+    auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
+    if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value <= 0 ||
+        value > max) {
+      return Error::validation(std::string(name), name == "before" ? "before must be a positive id"
+                                                                   : "limit must be from 1 to 200");
+    }
+    if (name == "before") {
+      query.before_id = value;
+    } else {
+      query.limit = static_cast<int>(value);
+    }
+  }
+  return query;
+}
+
+}  // namespace
+
+void add_records_routes(http::Router& router, RecordsService& service) {
+  auto& s = service;
+  auto& identity = service.identity();
+  const auto read = identity::guarded(Rule::kRecordRead, identity);
+  const auto write = identity::guarded(Rule::kRecordWrite, identity);
+
+  router.add(
+      Method::kPost, "/api/v1/patients/{patient_id}/observations",
+      [&s](Request& request) {
+        auto body = body_object(request);
+        if (!body.ok()) return Response::error(body.error());
+        auto input = parse_observation(*body);
+        if (!input.ok()) return Response::error(input.error());
+        return http::respond(s.record(identity::principal_of(request), identity::client_of(request),
+                                      identity::patient_of(request), *input),
+                             [](std::vector<Observation> stored) {
+                               return Response::json(201, items_json(stored));
+                             });
+      },
+      write);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/observations",
+      [&s](Request& request) {
+        auto query = parse_query(request);
+        if (!query.ok()) return Response::error(query.error());
+        return http::respond(s.list(identity::principal_of(request), identity::client_of(request),
+                                    identity::patient_of(request), *query),
+                             [](ObservationPage page) {
+                               json::object out = items_json(page.items);
+                               out["next_before"] = page.next_before
+                                                        ? json::value(*page.next_before)
+                                                        : json::value();
+                               return Response::json(200, out);
+                             });
+      },
+      read);
+
+  router.add(
+      Method::kPost, "/api/v1/patients/{patient_id}/observations/{observation_id}/corrections",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "observation_id");
+        if (!id.ok()) return Response::error(id.error());
+        auto body = body_object(request);
+        if (!body.ok()) return Response::error(body.error());
+        CorrectionInput input;
+        auto value = number_field(*body, "value");
+        if (!value.ok()) return Response::error(value.error());
+        input.value = *value;
+        for (auto [name, target] : {std::pair<std::string_view, std::string*>{"unit", &input.unit},
+                                    {"reason", &input.reason}}) {
+          auto text = text_field(*body, name);
+          if (!text.ok()) return Response::error(text.error());
+          *target = std::move(*text);
+        }
+        return http::respond(
+            s.correct(identity::principal_of(request), identity::client_of(request),
+                      identity::patient_of(request), *id, input),
+            [](std::vector<Observation> stored) {
+              return Response::json(201, items_json(stored));
+            });
+      },
+      write);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/observations/{observation_id}/history",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "observation_id");
+        if (!id.ok()) return Response::error(id.error());
+        return http::respond(
+            s.history(identity::principal_of(request), identity::client_of(request),
+                      identity::patient_of(request), *id),
+            [](std::vector<Observation> chain) { return Response::json(200, items_json(chain)); });
+      },
+      read);
+}
+
+}  // namespace vitalis::records

@@ -1,0 +1,64 @@
+// Records service: records, lists and corrects a patient's observations. Validates through the
+// metric catalogue, derives BMI, writes each change with its audit row in one transaction, and
+// audits reads. Access (who may call for which patient) is enforced by the route rules in
+// identity/policy.hpp before these functions run. Knows nothing of HTTP. Safe for concurrent
+// use: all state is in the database.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "identity/model.hpp"
+#include "identity/service.hpp"
+#include "records/model.hpp"
+
+namespace vitalis::records {
+
+// Validates an input into the measurements to store (two for a blood-pressure pair); 422 naming
+// the field on any problem. Pure: no database.
+Result<std::vector<Measurement>> validate_observation(const ObservationInput& input);
+// Parses and canonicalises an RFC 3339 time (empty: now); 422 naming `effective_at` for a bad
+// or future time.
+Result<std::string> effective_time(const std::string& text);
+// BMI from weight (kg) and height (cm), rounded to one decimal.
+double body_mass_index(double weight_kg, double height_cm);
+
+class RecordsService {
+ public:
+  RecordsService(db::Pool& pool, identity::IdentityService& identity);
+
+  // The identity service whose rules guard the records routes.
+  identity::IdentityService& identity() const { return identity_; }
+
+  // Records what the principal entered (source from their role: patients self_reported,
+  // doctors clinical). Returns the stored entries, plus a derived BMI when a weight or height
+  // completed a pair.
+  Result<std::vector<Observation>> record(const identity::Principal& principal,
+                                          const identity::Client& client, std::int64_t patient_id,
+                                          const ObservationInput& input);
+
+  // Final (current) entries, latest first, with a cursor. The read is audited once.
+  Result<ObservationPage> list(const identity::Principal& principal, const identity::Client& client,
+                               std::int64_t patient_id, const ObservationQuery& query);
+
+  // Supersedes a final entry with a corrected value: the old row stays (status 'corrected').
+  // Doctors correct clinical entries, patients their self-reported ones (403 otherwise); 409
+  // when the entry was already corrected. Returns the new entry (and a re-derived BMI).
+  Result<std::vector<Observation>> correct(const identity::Principal& principal,
+                                           const identity::Client& client, std::int64_t patient_id,
+                                           std::int64_t observation_id,
+                                           const CorrectionInput& input);
+
+  // The whole correction chain the entry belongs to, oldest first. Audited as a read.
+  Result<std::vector<Observation>> history(const identity::Principal& principal,
+                                           const identity::Client& client, std::int64_t patient_id,
+                                           std::int64_t observation_id);
+
+ private:
+  db::Pool& pool_;
+  identity::IdentityService& identity_;
+};
+
+}  // namespace vitalis::records

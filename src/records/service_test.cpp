@@ -1,0 +1,307 @@
+// The records store and service on SQLite and PostgreSQL: recording with conversion and audit,
+// BMI derivation, cursor paging, corrections that keep history, and failed writes that leave
+// nothing behind.
+#include "records/service.hpp"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <set>
+
+#include "db/migrate.hpp"
+#include "db/testing.hpp"
+#include "identity/crypto.hpp"
+#include "records/store.hpp"
+
+namespace vitalis::records {
+namespace {
+
+using identity::Principal;
+using identity::Role;
+
+class RecordsTest : public db::testing::DialectTest {
+ protected:
+  void SetUp() override {
+    DialectTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    identity::init_crypto();
+    pool_ = database_->open();
+    ASSERT_TRUE(pool_);
+    ASSERT_TRUE(db::migrate(*pool_).ok());
+    identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
+                                                            identity::IdentityOptions{});
+    service_ = std::make_unique<RecordsService>(*pool_, *identity_);
+    patient_ = {account("ana@example.org", "patient"), Role::kPatient, "s1"};
+    doctor_ = {account("bruno@example.org", "doctor"), Role::kDoctor, "s2"};
+  }
+
+  std::int64_t account(const std::string& email, const std::string& role) {
+    auto lease = pool_->acquire();
+    long long id = 0;
+    std::string hash = "x", status = "active", name = "Test", at = "2026-01-01T00:00:00.000000Z";
+    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
+               "VALUES (:email, :hash, :role, :status, :name, :at) RETURNING id",
+        soci::use(email), soci::use(hash), soci::use(role), soci::use(status), soci::use(name),
+        soci::use(at), soci::into(id);
+    return id;
+  }
+
+  long long count(const std::string& table) {
+    auto lease = pool_->acquire();
+    long long rows = 0;
+    **lease << "SELECT COUNT(*) FROM " + table, soci::into(rows);
+    return rows;
+  }
+
+  ObservationInput single(std::string metric, double value, std::string unit,
+                          std::string effective_at = {}) {
+    ObservationInput input;
+    input.metric = std::move(metric);
+    input.value = value;
+    input.unit = std::move(unit);
+    input.effective_at = std::move(effective_at);
+    return input;
+  }
+
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<RecordsService> service_;
+  Principal patient_, doctor_;
+  identity::Client client_{"127.0.0.1"};
+};
+
+TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
+  auto stored = service_->record(patient_, client_, patient_.account_id,
+                                 single("glucose", 5.5, "mmol/L", "2026-03-01T08:00:00Z"));
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  ASSERT_EQ(stored->size(), 1u);
+  const Observation& glucose = stored->front();
+  EXPECT_GT(glucose.id, 0);
+  EXPECT_EQ(glucose.code, "2339-0");
+  EXPECT_DOUBLE_EQ(glucose.value, 99.1);
+  EXPECT_EQ(glucose.unit, "mg/dL");
+  EXPECT_DOUBLE_EQ(glucose.original_value, 5.5);
+  EXPECT_EQ(glucose.original_unit, "mmol/L");
+  EXPECT_EQ(glucose.source, "self_reported");
+  EXPECT_EQ(glucose.effective_at, "2026-03-01T08:00:00.000000Z");
+  EXPECT_EQ(count("audit_log"), 1);
+
+  auto clinical = service_->record(doctor_, client_, patient_.account_id,
+                                   single("8867-4", 72, "/min", "2026-03-02T08:00:00Z"));
+  ASSERT_TRUE(clinical.ok());
+  EXPECT_EQ(clinical->front().source, "clinical");
+  EXPECT_EQ(clinical->front().recorded_by, doctor_.account_id);
+
+  auto page = service_->list(patient_, client_, patient_.account_id, {});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].code, "8867-4") << "latest first";
+  EXPECT_DOUBLE_EQ(page->items[1].value, 99.1);
+  EXPECT_DOUBLE_EQ(page->items[1].original_value, 5.5);
+  EXPECT_FALSE(page->next_before);
+  EXPECT_EQ(count("audit_log"), 3) << "two writes and one read, not one row per observation";
+
+  auto glucose_only = service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50});
+  ASSERT_TRUE(glucose_only.ok());
+  ASSERT_EQ(glucose_only->items.size(), 1u);
+  EXPECT_EQ(glucose_only->items[0].code, "2339-0");
+  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50}).error().field,
+            "code");
+}
+
+TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
+  ObservationInput pressure;
+  pressure.metric = "blood_pressure";
+  pressure.systolic = 128;
+  pressure.diastolic = 84;
+  pressure.unit = "mm[Hg]";
+  auto pair = service_->record(patient_, client_, patient_.account_id, pressure);
+  ASSERT_TRUE(pair.ok());
+  ASSERT_EQ(pair->size(), 2u);
+  EXPECT_EQ((*pair)[0].code, "8480-6");
+  EXPECT_EQ((*pair)[1].code, "8462-4");
+
+  auto weight = service_->record(patient_, client_, patient_.account_id,
+                                 single("body_weight", 154.3, "[lb_av]", "2026-03-01T08:00:00Z"));
+  ASSERT_TRUE(weight.ok());
+  EXPECT_EQ(weight->size(), 1u) << "no height yet: no BMI";
+  auto height = service_->record(patient_, client_, patient_.account_id,
+                                 single("body_height", 70, "[in_i]", "2026-03-01T08:05:00Z"));
+  ASSERT_TRUE(height.ok());
+  ASSERT_EQ(height->size(), 2u);
+  const Observation& bmi = (*height)[1];
+  EXPECT_EQ(bmi.code, "39156-5");
+  EXPECT_EQ(bmi.unit, "kg/m2");
+  EXPECT_DOUBLE_EQ(bmi.value, body_mass_index(69.99, 177.8));
+  EXPECT_EQ(bmi.effective_at, "2026-03-01T08:05:00.000000Z");
+  // A back-dated weight is not the latest: no new BMI.
+  auto old_weight = service_->record(patient_, client_, patient_.account_id,
+                                     single("body_weight", 80, "kg", "2025-01-01T08:00:00Z"));
+  ASSERT_TRUE(old_weight.ok());
+  EXPECT_EQ(old_weight->size(), 1u);
+}
+
+TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
+  // Several entries share a time: the id breaks the tie.
+  for (int idx = 0; idx < 11; ++idx) {
+    std::string at = "2026-03-0" + std::to_string(1 + idx / 3) + "T08:00:00Z";
+    ASSERT_TRUE(service_
+                    ->record(patient_, client_, patient_.account_id,
+                             single("heart_rate", 60 + idx, "/min", at))
+                    .ok());
+  }
+  std::vector<Observation> seen;
+  ObservationQuery query{"", 0, 3};
+  int pages = 0;
+  while (true) {
+    auto page = service_->list(patient_, client_, patient_.account_id, query);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ++pages;
+    seen.insert(seen.end(), page->items.begin(), page->items.end());
+    if (!page->next_before) break;
+    query.before_id = *page->next_before;
+    // An entry arriving between pages lands at the top and does not shift later pages.
+    if (pages == 1) {
+      ASSERT_TRUE(
+          service_->record(patient_, client_, patient_.account_id, single("heart_rate", 99, "/min"))
+              .ok());
+    }
+  }
+  EXPECT_EQ(pages, 4);
+  ASSERT_EQ(seen.size(), 11u);
+  std::set<std::int64_t> ids;
+  for (std::size_t idx = 0; idx < seen.size(); ++idx) {
+    ids.insert(seen[idx].id);
+    EXPECT_DOUBLE_EQ(seen[idx].value, 70 - static_cast<double>(idx)) << "order at " << idx;
+  }
+  EXPECT_EQ(ids.size(), 11u);
+  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"", 999999, 3}).error().field,
+            "before");
+}
+
+TEST_P(RecordsTest, CorrectionsKeepHistory) {
+  auto stored = service_->record(doctor_, client_, patient_.account_id,
+                                 single("systolic_bp", 150, "mm[Hg]", "2026-03-01T08:00:00Z"));
+  ASSERT_TRUE(stored.ok());
+  std::int64_t original = stored->front().id;
+  auto corrected = service_->correct(doctor_, client_, patient_.account_id, original,
+                                     {135, "mm[Hg]", "transcription error"});
+  ASSERT_TRUE(corrected.ok()) << corrected.error().message;
+  const Observation& fixed = corrected->front();
+  EXPECT_DOUBLE_EQ(fixed.value, 135);
+  EXPECT_EQ(fixed.supersedes, original);
+  EXPECT_EQ(fixed.correction_reason, "transcription error");
+  EXPECT_EQ(fixed.source, "clinical");
+  EXPECT_EQ(fixed.effective_at, "2026-03-01T08:00:00.000000Z");
+
+  auto again = service_->correct(doctor_, client_, patient_.account_id, original,
+                                 {140, "mm[Hg]", "second try"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+
+  // The patient cannot correct a clinical entry; the doctor cannot correct a self-reported one.
+  EXPECT_EQ(
+      service_
+          ->correct(patient_, client_, patient_.account_id, fixed.id, {120, "mm[Hg]", "I disagree"})
+          .error()
+          .code,
+      ErrorCode::kForbidden);
+  auto own = service_->record(patient_, client_, patient_.account_id,
+                              single("heart_rate", 300, "/min", "2026-03-01T09:00:00Z"));
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(
+      service_
+          ->correct(doctor_, client_, patient_.account_id, own->front().id, {70, "/min", "typo"})
+          .error()
+          .code,
+      ErrorCode::kForbidden);
+  EXPECT_TRUE(
+      service_
+          ->correct(patient_, client_, patient_.account_id, own->front().id, {70, "/min", "typo"})
+          .ok());
+  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, 999999, {70, "/min", "typo"})
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, fixed.id, {70, "/min", "typo"})
+                .error()
+                .field,
+            "unit");
+  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, fixed.id, {70, "mm[Hg]", ""})
+                .error()
+                .field,
+            "reason");
+
+  for (std::int64_t id : {original, fixed.id}) {
+    auto chain = service_->history(doctor_, client_, patient_.account_id, id);
+    ASSERT_TRUE(chain.ok());
+    ASSERT_EQ(chain->size(), 2u);
+    EXPECT_EQ((*chain)[0].id, original);
+    EXPECT_EQ((*chain)[0].status, "corrected");
+    EXPECT_DOUBLE_EQ((*chain)[0].value, 150) << "the old value is kept";
+    EXPECT_EQ((*chain)[1].id, fixed.id);
+    EXPECT_EQ((*chain)[1].status, "final");
+  }
+  auto current = service_->list(doctor_, client_, patient_.account_id, {"systolic_bp", 0, 50});
+  ASSERT_TRUE(current.ok());
+  ASSERT_EQ(current->items.size(), 1u) << "lists show the current value only";
+  EXPECT_EQ(current->items[0].id, fixed.id);
+}
+
+TEST_P(RecordsTest, AFailedWriteLeavesNothing) {
+  long long audits = count("audit_log");
+  // A blood-pressure pair for a patient that does not exist: the first insert already fails on
+  // the foreign key, and neither observation nor audit row remains.
+  ObservationInput pressure;
+  pressure.metric = "blood_pressure";
+  pressure.systolic = 120;
+  pressure.diastolic = 80;
+  pressure.unit = "mm[Hg]";
+  auto failed = service_->record(doctor_, client_, 999999, pressure);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(count("observations"), 0);
+  EXPECT_EQ(count("audit_log"), audits);
+
+  // Store level: the second row of a transaction violates a CHECK; the first is rolled back.
+  {
+    auto lease = pool_->acquire();
+    ASSERT_TRUE(lease.ok());
+    Observation row{0,
+                    patient_.account_id,
+                    "8867-4",
+                    70,
+                    "/min",
+                    70,
+                    "/min",
+                    "2026-03-01T08:00:00.000000Z",
+                    "self_reported",
+                    patient_.account_id,
+                    "2026-03-01T08:00:00.000000Z",
+                    "final",
+                    std::nullopt,
+                    {}};
+    try {
+      db::Transaction tx(*lease);
+      store::insert_observation(*lease, row);
+      row.source = "rumour";
+      store::insert_observation(*lease, row);
+      tx.commit();
+      ADD_FAILURE() << "the CHECK constraint did not fire";
+    } catch (const std::exception&) {
+    }
+  }
+  EXPECT_EQ(count("observations"), 0);
+
+  // Validation failures never reach the database.
+  EXPECT_FALSE(
+      service_->record(patient_, client_, patient_.account_id, single("spo2", 101, "%")).ok());
+  EXPECT_EQ(count("observations"), 0);
+  EXPECT_EQ(count("audit_log"), audits);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, RecordsTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
+}  // namespace
+}  // namespace vitalis::records

@@ -1,0 +1,65 @@
+// Records' SQL: every query the records service runs, named, and the row functions that run them
+// inside the caller's lease (and transaction). Not thread-safe: one lease per task.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "records/model.hpp"
+
+namespace vitalis::records::store {
+
+namespace sql {
+#define VITALIS_OBSERVATION_COLUMNS                                                         \
+  "SELECT id, patient_id, code, value, unit, original_value, original_unit, effective_at, " \
+  "source, recorded_by, recorded_at, status, supersedes, correction_reason FROM observations "
+
+inline constexpr const char* kInsertObservation =
+    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status, supersedes, correction_reason) "
+    "VALUES (:patient, :code, :value, :unit, :original_value, :original_unit, :effective_at, "
+    ":source, :recorded_by, :recorded_at, 'final', :supersedes, :reason) RETURNING id";
+inline constexpr const char* kSelectObservation =
+    VITALIS_OBSERVATION_COLUMNS "WHERE id = :id AND patient_id = :patient";
+// Latest first by (effective_at, id): keyset paging, served by observations_patient_time and
+// observations_patient_code.
+inline constexpr const char* kSelectLatest = VITALIS_OBSERVATION_COLUMNS
+    "WHERE patient_id = :patient AND status = 'final' "
+    "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+inline constexpr const char* kSelectLatestBefore = VITALIS_OBSERVATION_COLUMNS
+    "WHERE patient_id = :patient AND status = 'final' "
+    "AND (effective_at < :at1 OR (effective_at = :at2 AND id < :id)) "
+    "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+inline constexpr const char* kSelectLatestByCode = VITALIS_OBSERVATION_COLUMNS
+    "WHERE patient_id = :patient AND code = :code "
+    "AND status = 'final' ORDER BY effective_at DESC, id DESC LIMIT :limit";
+inline constexpr const char* kSelectLatestByCodeBefore = VITALIS_OBSERVATION_COLUMNS
+    "WHERE patient_id = :patient AND code = :code "
+    "AND status = 'final' AND (effective_at < :at1 OR (effective_at = :at2 AND id < :id)) "
+    "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+inline constexpr const char* kSelectSuccessor =
+    VITALIS_OBSERVATION_COLUMNS "WHERE supersedes = :id";
+// Conditional: only a final entry can be corrected, so two concurrent corrections cannot both
+// succeed (the unique index on supersedes backs this up).
+inline constexpr const char* kMarkCorrected =
+    "UPDATE observations SET status = 'corrected' WHERE id = :id AND status = 'final'";
+#undef VITALIS_OBSERVATION_COLUMNS
+}  // namespace sql
+
+// Inserts as 'final' and returns the new id.
+std::int64_t insert_observation(db::Lease& lease, const Observation& observation);
+std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
+                                            std::int64_t id);
+// Final entries, latest first; `code` empty = every metric; `after` = the cursor entry.
+std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
+                                             const std::string& code, const Observation* after,
+                                             int limit);
+// The entry that corrected `id`, if any.
+std::optional<Observation> successor(db::Lease& lease, std::int64_t id);
+// false when the entry is no longer final (already corrected).
+bool mark_corrected(db::Lease& lease, std::int64_t id);
+
+}  // namespace vitalis::records::store
