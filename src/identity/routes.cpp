@@ -246,11 +246,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/auth/resend-verification",
       [&s](Request& request) {
-        auto body = body_object(request);
-        if (!body.ok()) return Response::error(body.error());
-        auto email = text_field(*body, "email");
+        auto email = text_fields(request, {"email"});
         if (!email.ok()) return Response::error(email.error());
-        auto done = s.resend_verification(*email, client_of(request));
+        auto done = s.resend_verification((*email)[0], client_of(request));
         return done.ok() ? accepted() : Response::error(done.error());
       },
       open);
@@ -291,11 +289,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/auth/password-reset/request",
       [&s](Request& request) {
-        auto body = body_object(request);
-        if (!body.ok()) return Response::error(body.error());
-        auto email = text_field(*body, "email");
+        auto email = text_fields(request, {"email"});
         if (!email.ok()) return Response::error(email.error());
-        auto done = s.request_password_reset(*email, client_of(request));
+        auto done = s.request_password_reset((*email)[0], client_of(request));
         return done.ok() ? accepted() : Response::error(done.error());
       },
       open);

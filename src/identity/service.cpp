@@ -124,6 +124,23 @@ Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds wi
   });
 }
 
+// Refuses with 429 while a bucket is locked out after repeated failures. Read only: it counts
+// nothing (rate_result() records the outcome).
+Status check_not_blocked(db::Pool& pool, const std::string& bucket) {
+  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
+    std::string window_start, blocked_until;
+    int hits = 0, failures = 0;
+    soci::indicator blocked_ind = soci::i_null;
+    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start), soci::into(hits),
+        soci::into(failures), soci::into(blocked_until, blocked_ind);
+    if (lease->got_data() && blocked_ind == soci::i_ok && blocked_until > now_text()) {
+      return Error::rate_limited("too many attempts; try again later",
+                                 seconds_until(blocked_until));
+    }
+    return Ok{};
+  });
+}
+
 // Records the outcome of an attempt in a bucket: after 5 failures in a row it is blocked for
 // 1 minute, doubling per further failure up to an hour; a success resets it.
 void rate_result(db::Pool& pool, const std::string& bucket, bool success) {
@@ -225,6 +242,14 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
 
 // --- sign-up and verification ------------------------------------------------------------
 
+Status IdentityService::mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,
+                                  std::int64_t subject_id, std::string_view kind,
+                                  std::map<std::string, std::string> vars, const std::string& to) {
+  vars["code"] = issue_code(lease, key_, account_id, purpose, subject_id, options_.code_ttl);
+  vars["minutes"] = std::to_string(options_.code_ttl.count() / 60);
+  return enqueue_mail(lease, kind, vars, to);
+}
+
 Status IdentityService::sign_up(const std::string& email, const std::string& password,
                                 const std::string& full_name, Role role, const Client& client,
                                 const std::function<void(db::Lease&, long long)>& add_profile) {
@@ -258,12 +283,8 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
       return Ok{};
     }
     add_profile(lease, id);
-    std::string code = issue_code(lease, key_, id, kCodePurposeVerify, 0, options_.code_ttl);
-    auto mailed = enqueue_mail(lease, "verify_email",
-                               {{"name", full_name},
-                                {"code", code},
-                                {"minutes", std::to_string(options_.code_ttl.count() / 60)}},
-                               email);
+    auto mailed =
+        mail_code(lease, id, kCodePurposeVerify, 0, "verify_email", {{"name", full_name}}, email);
     if (!mailed.ok()) return mailed.error();
     std::optional<std::int64_t> patient =
         role == Role::kPatient ? std::optional<std::int64_t>(id) : std::nullopt;
@@ -335,7 +356,7 @@ Result<std::string> IdentityService::verify_email(const std::string& email_input
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeVerify, *email);
-  if (auto ok = rate_hit(pool_, bucket, 1000000, seconds(60)); !ok.ok()) return ok.error();
+  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
     db::Transaction tx(lease);
     AccountRow row;
@@ -385,13 +406,8 @@ Status IdentityService::resend_verification(const std::string& email_input, cons
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_email(lease, *email, row) || row.account.status != "unverified") return Ok{};
-    std::string code =
-        issue_code(lease, key_, row.account.id, kCodePurposeVerify, 0, options_.code_ttl);
-    auto mailed = enqueue_mail(lease, "verify_email",
-                               {{"name", row.account.full_name},
-                                {"code", code},
-                                {"minutes", std::to_string(options_.code_ttl.count() / 60)}},
-                               *email);
+    auto mailed = mail_code(lease, row.account.id, kCodePurposeVerify, 0, "verify_email",
+                            {{"name", row.account.full_name}}, *email);
     if (!mailed.ok()) return mailed.error();
     tx.commit();
     return Ok{};
@@ -433,7 +449,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
     return ok.error();
   }
   std::string account_bucket = "signin:account:" + *email;
-  if (auto ok = rate_hit(pool_, account_bucket, 1000000, seconds(60)); !ok.ok()) {
+  if (auto ok = check_not_blocked(pool_, account_bucket); !ok.ok()) {
     return ok.error();  // blocked after repeated failures
   }
   auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
@@ -643,13 +659,8 @@ Status IdentityService::request_password_reset(const std::string& email_input,
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_email(lease, *email, row) || row.account.status == "disabled") return Ok{};
-    std::string code =
-        issue_code(lease, key_, row.account.id, kCodePurposeReset, 0, options_.code_ttl);
-    auto mailed = enqueue_mail(lease, "password_reset",
-                               {{"name", row.account.full_name},
-                                {"code", code},
-                                {"minutes", std::to_string(options_.code_ttl.count() / 60)}},
-                               *email);
+    auto mailed = mail_code(lease, row.account.id, kCodePurposeReset, 0, "password_reset",
+                            {{"name", row.account.full_name}}, *email);
     if (!mailed.ok()) return mailed.error();
     tx.commit();
     return Ok{};
@@ -665,7 +676,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeReset, *email);
-  if (auto ok = rate_hit(pool_, bucket, 1000000, seconds(60)); !ok.ok()) return ok.error();
+  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
@@ -713,7 +724,7 @@ Status IdentityService::change_password(const Principal& principal, const std::s
   if (!found.ok()) return found.error();
   // Same lock-out as sign-in: a stolen access token must not allow unlimited guesses.
   std::string account_bucket = "signin:account:" + found->account.email;
-  if (auto ok = rate_hit(pool_, account_bucket, 1000000, seconds(60)); !ok.ok()) return ok.error();
+  if (auto ok = check_not_blocked(pool_, account_bucket); !ok.ok()) return ok.error();
   rate_result(pool_, account_bucket, false);
   if (!verify_password(found->password_hash, current)) {
     return Error::validation("current_password", "the current password is not correct");
@@ -1175,14 +1186,10 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
         soci::use(doctor_id);
     *lease << sql::kInsertWriteGrant, soci::use(patient), soci::use(doctor_id), soci::use(now),
         soci::into(grant_id);
-    std::string code =
-        issue_code(lease, key_, patient_id, kCodePurposeConsent, grant_id, options_.code_ttl);
-    auto mailed = enqueue_mail(lease, "consent_request",
-                               {{"name", patient_row.account.full_name},
-                                {"doctor", doctor_row.account.full_name},
-                                {"code", code},
-                                {"minutes", std::to_string(options_.code_ttl.count() / 60)}},
-                               patient_row.account.email);
+    auto mailed = mail_code(
+        lease, patient_id, kCodePurposeConsent, grant_id, "consent_request",
+        {{"name", patient_row.account.full_name}, {"doctor", doctor_row.account.full_name}},
+        patient_row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
                  {0,
@@ -1212,7 +1219,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
   }
   // Failures count per doctor across all their requests, so new requests do not buy guesses.
   std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
-  if (auto ok = rate_hit(pool_, bucket, 1000000, seconds(60)); !ok.ok()) return ok.error();
+  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
     db::Transaction tx(lease);
     WriteGrant grant;

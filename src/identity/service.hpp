@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -139,6 +140,12 @@ class IdentityService {
                                              int limit);
 
  private:
+  // Issues a fresh one-time code (retiring older ones) and queues the email that carries it,
+  // in the caller's transaction; `vars` gets "code" and "minutes" added.
+  Status mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,
+                   std::int64_t subject_id, std::string_view kind,
+                   std::map<std::string, std::string> vars, const std::string& to);
+
   // The part of sign-up shared by all roles: rate limit, hash, account row, the role's profile
   // row (add_profile), the verification code and its email, the audit row — one transaction.
   Status sign_up(const std::string& email, const std::string& password,
