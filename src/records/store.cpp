@@ -111,6 +111,12 @@ std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t pati
   });
 }
 
+std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id;
+  return select_rows(lease, sql::kSelectAllObservations,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
+}
+
 std::optional<Observation> successor(db::Lease& lease, std::int64_t id) {
   long long key = id;
   auto rows = select_rows(lease, sql::kSelectSuccessor,
