@@ -142,10 +142,11 @@ Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_typ
     if (!types.ok()) return types.error();
     if (*types) {
       std::string_view rest = **types;
-      while (!rest.empty()) {
+      for (bool more = true; more;) {
         auto comma = rest.find(',');
         std::string_view kind = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        more = comma != std::string_view::npos;
+        rest = more ? rest.substr(comma + 1) : std::string_view();
         if (find_timeline_source(kind) == nullptr) {
           std::string kinds;
           for (const auto& source : timeline_sources()) {
