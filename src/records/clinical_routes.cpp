@@ -67,6 +67,15 @@ Result<EncounterInput> parse_encounter(const json::object& body) {
   return input;
 }
 
+// Adds the optional `encounter_id` of a diagnosis or prescription.
+template <typename Input>
+Result<Input> with_encounter_link(const json::object& body, Input input) {
+  auto encounter = id_field(body, "encounter_id");
+  if (!encounter.ok()) return encounter.error();
+  input.encounter_id = *encounter;
+  return input;
+}
+
 Result<DiagnosisInput> parse_diagnosis(const json::object& body) {
   DiagnosisInput input;
   if (auto texts = read_texts(body, {{"description", &input.description},
@@ -76,10 +85,7 @@ Result<DiagnosisInput> parse_diagnosis(const json::object& body) {
       !texts.ok()) {
     return texts.error();
   }
-  auto encounter = id_field(body, "encounter_id");
-  if (!encounter.ok()) return encounter.error();
-  input.encounter_id = *encounter;
-  return input;
+  return with_encounter_link(body, std::move(input));
 }
 
 Result<PrescriptionInput> parse_prescription(const json::object& body) {
@@ -95,10 +101,7 @@ Result<PrescriptionInput> parse_prescription(const json::object& body) {
       !texts.ok()) {
     return texts.error();
   }
-  auto encounter = id_field(body, "encounter_id");
-  if (!encounter.ok()) return encounter.error();
-  input.encounter_id = *encounter;
-  return input;
+  return with_encounter_link(body, std::move(input));
 }
 
 Result<SymptomInput> parse_symptom(const json::object& body) {

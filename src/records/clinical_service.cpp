@@ -98,6 +98,13 @@ Result<std::vector<std::string>> checked_list(const std::vector<std::string>& it
 
 std::string now_text() { return format_rfc3339(Clock::now()); }
 
+// The status of a diagnosis or prescription: "active" (the default) or `ended`.
+Result<std::string> entry_status(const std::string& status, std::string_view ended) {
+  if (status.empty() || status == "active") return std::string("active");
+  if (status == ended) return status;
+  return Error::validation("status", "status must be active or " + std::string(ended));
+}
+
 }  // namespace
 
 bool is_area_code(std::string_view text) {
@@ -213,6 +220,25 @@ Status ClinicalService::audit_read(const Principal& principal, const identity::C
                                 std::to_string(patient_id), "success");
 }
 
+template <typename Entry, typename Insert, typename After>
+Result<Entry> ClinicalService::store_entry(const Principal& principal,
+                                           const identity::Client& client, Entry row,
+                                           std::string_view resource_type,
+                                           std::optional<std::int64_t> encounter_id, Insert insert,
+                                           After after) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Entry> {
+    db::Transaction tx(lease);
+    if (auto linked = check_encounter(lease, row.patient_id, encounter_id); !linked.ok()) {
+      return linked.error();
+    }
+    row.id = insert(lease, row);
+    audit_write(lease, principal, client, row.patient_id, "record.create", resource_type, row.id);
+    after(lease, row);
+    tx.commit();
+    return row;
+  });
+}
+
 Result<ClinicalProfile> ClinicalService::profile(const Principal& principal,
                                                  const identity::Client& client,
                                                  std::int64_t patient_id) {
@@ -276,13 +302,8 @@ Result<Encounter> ClinicalService::add_encounter(const Principal& principal,
   if (auto doctor = require_doctor(principal, "encounters"); !doctor.ok()) return doctor.error();
   row.doctor_id = principal.account_id;
   row.recorded_at = now_text();
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Encounter> {
-    db::Transaction tx(lease);
-    row.id = store::insert_encounter(lease, row);
-    audit_write(lease, principal, client, patient_id, "record.create", "encounter", row.id);
-    tx.commit();
-    return row;
-  });
+  return store_entry(principal, client, std::move(row), "encounter", std::nullopt,
+                     store::insert_encounter);
 }
 
 Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
@@ -300,10 +321,9 @@ Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
     if (!code.ok()) return code.error();
     row.icd10_code = *code;
   }
-  row.status = input.status.empty() ? "active" : input.status;
-  if (row.status != "active" && row.status != "resolved") {
-    return Error::validation("status", "status must be active or resolved");
-  }
+  auto status = entry_status(input.status, "resolved");
+  if (!status.ok()) return status.error();
+  row.status = std::move(*status);
   auto at = effective_time(input.diagnosed_at, "diagnosed_at");
   if (!at.ok()) return at.error();
   row.diagnosed_at = *at;
@@ -311,16 +331,8 @@ Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
   if (auto doctor = require_doctor(principal, "diagnoses"); !doctor.ok()) return doctor.error();
   row.recorded_by = principal.account_id;
   row.recorded_at = now_text();
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Diagnosis> {
-    db::Transaction tx(lease);
-    if (auto linked = check_encounter(lease, patient_id, row.encounter_id); !linked.ok()) {
-      return linked.error();
-    }
-    row.id = store::insert_diagnosis(lease, row);
-    audit_write(lease, principal, client, patient_id, "record.create", "diagnosis", row.id);
-    tx.commit();
-    return row;
-  });
+  auto link = row.encounter_id;
+  return store_entry(principal, client, std::move(row), "diagnosis", link, store::insert_diagnosis);
 }
 
 Result<Prescription> ClinicalService::add_prescription(const Principal& principal,
@@ -344,10 +356,9 @@ Result<Prescription> ClinicalService::add_prescription(const Principal& principa
       !texts.ok()) {
     return texts.error();
   }
-  row.status = input.status.empty() ? "active" : input.status;
-  if (row.status != "active" && row.status != "stopped") {
-    return Error::validation("status", "status must be active or stopped");
-  }
+  auto status = entry_status(input.status, "stopped");
+  if (!status.ok()) return status.error();
+  row.status = std::move(*status);
   auto at = effective_time(input.prescribed_at, "prescribed_at");
   if (!at.ok()) return at.error();
   row.prescribed_at = *at;
@@ -357,16 +368,9 @@ Result<Prescription> ClinicalService::add_prescription(const Principal& principa
   }
   row.prescribed_by = principal.account_id;
   row.recorded_at = now_text();
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Prescription> {
-    db::Transaction tx(lease);
-    if (auto linked = check_encounter(lease, patient_id, row.encounter_id); !linked.ok()) {
-      return linked.error();
-    }
-    row.id = store::insert_prescription(lease, row);
-    audit_write(lease, principal, client, patient_id, "record.create", "prescription", row.id);
-    tx.commit();
-    return row;
-  });
+  auto link = row.encounter_id;
+  return store_entry(principal, client, std::move(row), "prescription", link,
+                     store::insert_prescription);
 }
 
 Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
@@ -419,14 +423,9 @@ Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
   }
   row.recorded_by = principal.account_id;
   row.recorded_at = now_text();
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<SymptomEntry> {
-    db::Transaction tx(lease);
-    row.id = store::insert_symptom(lease, row);
-    audit_write(lease, principal, client, patient_id, "record.create", "symptom", row.id);
-    symptom_stored(lease, row);
-    tx.commit();
-    return row;
-  });
+  return store_entry(
+      principal, client, std::move(row), "symptom", std::nullopt, store::insert_symptom,
+      [this](db::Lease& lease, const SymptomEntry& entry) { symptom_stored(lease, entry); });
 }
 
 Result<TimelinePage> ClinicalService::timeline(const Principal& principal,

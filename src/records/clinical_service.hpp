@@ -88,6 +88,13 @@ class ClinicalService {
   // The encounter an entry links to must belong to the same record.
   static Status check_encounter(db::Lease& lease, std::int64_t patient_id,
                                 const std::optional<std::int64_t>& encounter_id);
+  // Stores a validated entry in one transaction: checks its encounter link, inserts it, appends
+  // its audit row, then runs `after` (a further step inside the transaction).
+  template <typename Entry, typename Insert, typename After = void (*)(db::Lease&, const Entry&)>
+  Result<Entry> store_entry(
+      const identity::Principal& principal, const identity::Client& client, Entry row,
+      std::string_view resource_type, std::optional<std::int64_t> encounter_id, Insert insert,
+      After after = [](db::Lease&, const Entry&) {});
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
   void symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
   void audit_write(db::Lease& lease, const identity::Principal& principal,

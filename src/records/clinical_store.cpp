@@ -3,36 +3,18 @@
 
 #include <soci/soci.h>
 
+#include "records/select_rows.hpp"
+
 namespace vitalis::records::store {
 
 namespace {
 
 constexpr std::size_t kMaxProfileItems = 200;
 
-// Runs a SELECT of entries; Reader binds the columns and copies a fetched row out, `bind_uses`
-// adds the statement's parameters.
-template <typename Reader, typename BindUses>
-auto select_entries(db::Lease& lease, const char* query, BindUses&& bind_uses) {
-  Reader reader;
-  soci::statement statement(*lease);
-  reader.bind(statement);
-  bind_uses(statement);
-  statement.alloc();
-  statement.prepare(query);
-  statement.define_and_bind();
-  std::vector<decltype(reader.current())> rows;
-  if (statement.execute(true)) {
-    do {
-      rows.push_back(reader.current());
-    } while (statement.fetch());
-  }
-  return rows;
-}
-
 template <typename Reader>
 auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id) {
   long long key = id, patient = patient_id;
-  auto rows = select_entries<Reader>(lease, query, [&](soci::statement& statement) {
+  auto rows = select_rows_with<Reader>(lease, query, [&](soci::statement& statement) {
     statement.exchange(soci::use(key));
     statement.exchange(soci::use(patient));
   });
@@ -43,7 +25,7 @@ auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, st
 template <typename Reader>
 auto all_entries(db::Lease& lease, const char* query, std::int64_t patient_id) {
   long long patient = patient_id;
-  return select_entries<Reader>(
+  return select_rows_with<Reader>(
       lease, query, [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
 }
 

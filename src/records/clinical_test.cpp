@@ -7,11 +7,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "db/migrate.hpp"
-#include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "records/clinical_service.hpp"
-#include "records/service.hpp"
+#include "records/testing.hpp"
 #include "records/timeline.hpp"
 
 namespace vitalis::records {
@@ -95,40 +93,13 @@ TEST(Timeline, CursorRoundTripAndRefusals) {
   }
 }
 
-class ClinicalTest : public db::testing::DialectTest {
+class ClinicalTest : public testing::RecordsDatabaseTest {
  protected:
   void SetUp() override {
-    DialectTest::SetUp();
+    RecordsDatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    identity::init_crypto();
-    pool_ = database_->open();
-    ASSERT_TRUE(pool_);
-    ASSERT_TRUE(db::migrate(*pool_).ok());
-    identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
-                                                            identity::IdentityOptions{});
-    records_ = std::make_unique<RecordsService>(*pool_, *identity_);
-    service_ = std::make_unique<ClinicalService>(
+    clinical_ = std::make_unique<ClinicalService>(
         *pool_, *identity_, std::vector<std::string>{"headache", "skin_rash", "chest_pain"});
-    patient_ = {account("ana@example.org", "patient"), Role::kPatient, "s1"};
-    doctor_ = {account("bruno@example.org", "doctor"), Role::kDoctor, "s2"};
-  }
-
-  std::int64_t account(const std::string& email, const std::string& role) {
-    auto lease = pool_->acquire();
-    long long id = 0;
-    std::string hash = "x", status = "active", name = "Test", at = "2026-01-01T00:00:00.000000Z";
-    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-               "VALUES (:email, :hash, :role, :status, :name, :at) RETURNING id",
-        soci::use(email), soci::use(hash), soci::use(role), soci::use(status), soci::use(name),
-        soci::use(at), soci::into(id);
-    return id;
-  }
-
-  long long count(const std::string& table) {
-    auto lease = pool_->acquire();
-    long long rows = 0;
-    **lease << "SELECT COUNT(*) FROM " + table, soci::into(rows);
-    return rows;
   }
 
   Result<SymptomEntry> symptom(const std::string& key, const std::string& onset, int severity = 5) {
@@ -136,15 +107,10 @@ class ClinicalTest : public db::testing::DialectTest {
     input.symptom = key;
     input.onset_at = onset;
     input.severity = severity;
-    return service_->record_symptom(patient_, client_, patient_.account_id, input);
+    return clinical_->record_symptom(patient_, client_, patient_.account_id, input);
   }
 
-  std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<identity::IdentityService> identity_;
-  std::unique_ptr<RecordsService> records_;
-  std::unique_ptr<ClinicalService> service_;
-  Principal patient_, doctor_;
-  identity::Client client_{"127.0.0.1"};
+  std::unique_ptr<ClinicalService> clinical_;
 };
 
 TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
@@ -155,11 +121,11 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
     ASSERT_TRUE(stored.ok()) << stored.error().message;
     expected.insert({"symptom", stored->id});
     EncounterInput visit{same, "consultation", "check-up " + std::to_string(idx), ""};
-    auto encounter = service_->add_encounter(doctor_, client_, patient_.account_id, visit);
+    auto encounter = clinical_->add_encounter(doctor_, client_, patient_.account_id, visit);
     ASSERT_TRUE(encounter.ok()) << encounter.error().message;
     expected.insert({"encounter", encounter->id});
     ObservationInput pulse{"heart_rate", "metric", 60.0 + idx, "/min", {}, {}, same};
-    auto observed = records_->record(patient_, client_, patient_.account_id, pulse);
+    auto observed = service_->record(patient_, client_, patient_.account_id, pulse);
     ASSERT_TRUE(observed.ok());
     expected.insert({"observation", observed->front().id});
   }
@@ -167,7 +133,7 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
   query.limit = 5;
   std::vector<std::pair<std::string, std::int64_t>> seen;
   for (int pages = 0; pages < 10; ++pages) {
-    auto page = service_->timeline(patient_, client_, patient_.account_id, query, "timeline");
+    auto page = clinical_->timeline(patient_, client_, patient_.account_id, query, "timeline");
     ASSERT_TRUE(page.ok()) << page.error().message;
     for (const auto& item : page->items) seen.emplace_back(item.kind, item.id);
     if (!page->next) break;
@@ -182,18 +148,18 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
 
   query = {};
   query.kinds = {"observation"};
-  auto observations = service_->timeline(patient_, client_, patient_.account_id, query, "x");
+  auto observations = clinical_->timeline(patient_, client_, patient_.account_id, query, "x");
   ASSERT_TRUE(observations.ok());
   EXPECT_EQ(observations->items.size(), 4u);
   query.kinds.clear();
   query.to = "2026-03-01T08:00:00.000000Z";  // exclusive
   EXPECT_TRUE(
-      service_->timeline(patient_, client_, patient_.account_id, query, "x")->items.empty());
+      clinical_->timeline(patient_, client_, patient_.account_id, query, "x")->items.empty());
 }
 
 TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   std::vector<std::int64_t> hooked;
-  service_->set_symptom_hook([&](db::Lease&, const SymptomEntry& entry) {
+  clinical_->set_symptom_hook([&](db::Lease&, const SymptomEntry& entry) {
     hooked.push_back(entry.id);
     if (entry.severity == 10) throw std::runtime_error("alert store failed");
   });
@@ -213,27 +179,27 @@ TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   both.symptom = "headache";
   both.free_text = "odd tingling";
   both.severity = 3;
-  EXPECT_EQ(service_->record_symptom(patient_, client_, patient_.account_id, both).error().field,
+  EXPECT_EQ(clinical_->record_symptom(patient_, client_, patient_.account_id, both).error().field,
             "symptom");
 }
 
 TEST_P(ClinicalTest, OnlyDoctorsWriteClinicalEntriesAndLinksStayInTheRecord) {
   DiagnosisInput diagnosis{"Type 2 diabetes", "e11.9", "", "", std::nullopt};
-  auto refused = service_->add_diagnosis(patient_, client_, patient_.account_id, diagnosis);
+  auto refused = clinical_->add_diagnosis(patient_, client_, patient_.account_id, diagnosis);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
-  auto stored = service_->add_diagnosis(doctor_, client_, patient_.account_id, diagnosis);
+  auto stored = clinical_->add_diagnosis(doctor_, client_, patient_.account_id, diagnosis);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_EQ(stored->icd10_code, "E11.9");
   EXPECT_EQ(stored->status, "active");
 
   auto other = account("carla@example.org", "patient");
   EncounterInput visit{"", "telehealth", "review", ""};
-  auto elsewhere = service_->add_encounter(doctor_, client_, other, visit);
+  auto elsewhere = clinical_->add_encounter(doctor_, client_, other, visit);
   ASSERT_TRUE(elsewhere.ok());
   PrescriptionInput prescription{"Metformin", "500 mg", "1 tablet", "twice daily", "",
                                  "",          "",       "",         elsewhere->id};
-  auto linked = service_->add_prescription(doctor_, client_, patient_.account_id, prescription);
+  auto linked = clinical_->add_prescription(doctor_, client_, patient_.account_id, prescription);
   ASSERT_FALSE(linked.ok());
   EXPECT_EQ(linked.error().field, "encounter_id");
   EXPECT_EQ(count("prescriptions"), 0);

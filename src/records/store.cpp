@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include "records/select_rows.hpp"
+
 namespace vitalis::records::store {
 
 namespace {
@@ -46,20 +48,7 @@ class RowReader {
 // Runs a SELECT of observation rows; `bind_uses` adds the statement's parameters.
 template <typename BindUses>
 std::vector<Observation> select_rows(db::Lease& lease, const char* query, BindUses&& bind_uses) {
-  RowReader reader;
-  soci::statement statement(*lease);
-  reader.bind(statement);
-  bind_uses(statement);
-  statement.alloc();
-  statement.prepare(query);
-  statement.define_and_bind();
-  std::vector<Observation> rows;
-  if (statement.execute(true)) {
-    do {
-      rows.push_back(reader.current());
-    } while (statement.fetch());
-  }
-  return rows;
+  return select_rows_with<RowReader>(lease, query, std::forward<BindUses>(bind_uses));
 }
 
 }  // namespace
