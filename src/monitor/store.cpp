@@ -128,6 +128,23 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
   return out;
 }
 
+// Every word that starts with a prefix sorts in [prefix, prefix + U+10FFFF).
+constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
+
+// Token ranges for the words after the first; unused slots match any word.
+std::vector<std::pair<std::string, std::string>> word_ranges(
+    const std::vector<std::string>& words) {
+  std::vector<std::pair<std::string, std::string>> ranges;
+  for (std::size_t index = 1; index < 4; ++index) {
+    if (index < words.size()) {
+      ranges.emplace_back(words[index], words[index] + kAfterEveryWord);
+    } else {
+      ranges.emplace_back("", kAfterEveryWord);
+    }
+  }
+  return ranges;
+}
+
 // LIKE patterns for the words after the first: "% word%" on " " + search_name matches a word
 // prefix anywhere; "%" matches everything for the unused slots.
 std::vector<std::string> word_patterns(const std::vector<std::string>& words, std::size_t from) {
@@ -320,18 +337,19 @@ std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>
                                 const std::string& after_key, std::int64_t after_id, int limit) {
   long long doctor = doctor_id, after = after_id;
   int any_link = only_unlinked ? 0 : 1, rows = limit;
-  // Every word that starts with the prefix sorts in [prefix, prefix + U+10FFFF).
-  std::string low = words.front(), high = words.front() + "\xF4\x8F\xBF\xBF";
-  auto patterns = word_patterns(words, 1);
+  std::string low = words.front(), high = words.front() + kAfterEveryWord;
+  auto ranges = word_ranges(words);
   return select_hits(lease, sql::kSearchByWord, [&](soci::statement& s) {
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(low));
     s.exchange(soci::use(high));
     s.exchange(soci::use(after_key));
-    s.exchange(soci::use(after_key));
     s.exchange(soci::use(after));
     s.exchange(soci::use(low));
-    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
+    for (const auto& [word_low, word_high] : ranges) {
+      s.exchange(soci::use(word_low));
+      s.exchange(soci::use(word_high));
+    }
     s.exchange(soci::use(any_link));
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(rows));
@@ -350,7 +368,6 @@ std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>&
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(first));
     for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
-    s.exchange(soci::use(after_key));
     s.exchange(soci::use(after_key));
     s.exchange(soci::use(after));
     s.exchange(soci::use(rows));

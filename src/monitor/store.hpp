@@ -91,16 +91,22 @@ inline constexpr const char* kCountNotification =
 #define VITALIS_MORE_WORDS                                                   \
   "AND (' ' || a.search_name) LIKE :w1 AND (' ' || a.search_name) LIKE :w2 " \
   "AND (' ' || a.search_name) LIKE :w3 "
+#define VITALIS_MORE_TOKENS(n)                                     \
+  "AND EXISTS (SELECT 1 FROM account_name_tokens w" n " WHERE w" n \
+  ".account_id = t.account_id "                                    \
+  "AND w" n ".token >= :word_low" n " AND w" n ".token < :word_high" n ") "
 // Driven by the word index: rows come in (token, id) order straight from the primary key, and a
-// patient shows once, at the first of their words that matches. More words filter the names.
+// patient shows once, at the first of their words that matches. More words are probes of the
+// (account, token) index, so rows that fail them never read the account.
 inline constexpr const char* kSearchByWord = VITALIS_HIT_COLUMNS
     "t.token FROM account_name_tokens t JOIN accounts a ON a.id = t.account_id "
     "JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE t.token >= :low AND t.token < :high "
-    "AND (t.token > :after_token OR (t.token = :after_token2 AND t.account_id > :after_id)) "
+    "AND (t.token, t.account_id) > (:after_token, :after_id) "
     "AND NOT EXISTS (SELECT 1 FROM account_name_tokens e WHERE e.account_id = t.account_id "
     "AND e.token >= :low2 AND e.token < t.token) "
-    "AND a.role = 'patient' AND a.status = 'active' " VITALIS_MORE_WORDS
+    VITALIS_MORE_TOKENS("1") VITALIS_MORE_TOKENS("2") VITALIS_MORE_TOKENS("3")
+    "AND a.role = 'patient' AND a.status = 'active' "
     "AND (:any_link = 1 OR NOT EXISTS (SELECT 1 FROM care_links n WHERE n.patient_id = a.id "
     "AND n.doctor_id = :doctor2 AND n.revoked_at IS NULL)) "
     "ORDER BY t.token, t.account_id LIMIT :limit";
@@ -110,13 +116,14 @@ inline constexpr const char* kSearchLinked = VITALIS_HIT_COLUMNS
     "JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE c.doctor_id = :doctor2 AND c.revoked_at IS NULL AND a.status = 'active' "
     "AND (' ' || a.search_name) LIKE :w0 " VITALIS_MORE_WORDS
-    "AND (a.search_name > :after_name OR (a.search_name = :after_name2 AND a.id > :after_id)) "
+    "AND (a.search_name, a.id) > (:after_name, :after_id) "
     "ORDER BY a.search_name, a.id LIMIT :limit";
 inline constexpr const char* kSearchById = VITALIS_HIT_COLUMNS
     "a.search_name FROM accounts a JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE a.id = :id AND a.role = 'patient' AND a.status = 'active'";
 #undef VITALIS_HIT_COLUMNS
 #undef VITALIS_MORE_WORDS
+#undef VITALIS_MORE_TOKENS
 }  // namespace sql
 
 // Final readings of one code in [from, to], oldest first (at most `limit`).
