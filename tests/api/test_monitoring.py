@@ -2,11 +2,14 @@
 alerts from the rules file raised exactly once and delivered to each linked doctor (in-app and
 through a real SMTP server), the alerts inbox, notifications, and the doctor's patient search."""
 import datetime
+import json
+import subprocess
+import threading
 import urllib.parse
 
 import pytest
 
-from conftest import assert_error, wait_until
+from conftest import BIN, assert_error, wait_until
 from test_identity import FAST_HASH, Api, smtp  # noqa: F401 (smtp is a fixture)
 from test_records import care_team, observations, record
 
@@ -319,3 +322,57 @@ def test_open_alert_counts_show_in_the_doctors_list(api):
     record(api, patient, patient_id, {"metric": "spo2", "value": 88, "unit": "%"})
     [hit] = api.call("GET", "/api/v1/patients?linked=true", doctor)[2]["items"]
     assert hit["id"] == patient_id and hit["open_alerts"] == 1
+
+
+def test_concurrent_qualifying_readings_raise_one_alert(api):
+    admin, _ = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    doctor, _ = care_team(api, patient, patient_id, admin)
+    statuses = []
+
+    def low_oxygen():
+        statuses.append(api.call("POST", observations(patient_id), patient,
+                                 body={"metric": "spo2", "value": 88, "unit": "%"})[0])
+    threads = [threading.Thread(target=low_oxygen) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 8
+    assert len(api.call("GET", "/api/v1/alerts", doctor)[2]["items"]) == 1
+    assert len(api.call("GET", "/api/v1/notifications", doctor)[2]["items"]) == 1
+    assert wait_until(lambda: len(alert_mails(api, "bruno@example.org")) == 1, 15)
+
+
+def test_a_new_rule_is_a_data_file_not_code(start_server, sqlite_database, smtp,  # noqa: F811
+                                            tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"rules": [{
+        "id": "tachycardia", "title": "Resting heart rate over 120 twice in 2 days",
+        "severity": "moderate", "kind": "observation",
+        "any_of": [{"code": "8867-4", "comparator": ">", "threshold": 120}],
+        "min_count": 2, "window_days": 2}]}))
+    server = start_server(sqlite_database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}",
+                          f"--alert-rules={rules}", *FAST_HASH)
+    api = Api(server, smtp, tmp_path)
+    admin, _ = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    doctor, _ = care_team(api, patient, patient_id, admin)
+    record(api, patient, patient_id, {"metric": "spo2", "value": 85, "unit": "%"})
+    record(api, patient, patient_id, {"metric": "heart_rate", "value": 130, "unit": "/min"})
+    assert api.call("GET", "/api/v1/alerts", doctor)[2]["items"] == []
+    record(api, patient, patient_id, {"metric": "heart_rate", "value": 125, "unit": "/min"})
+    assert [a["rule_id"] for a in api.call("GET", "/api/v1/alerts", doctor)[2]["items"]] == \
+        ["tachycardia"]
+
+
+def test_a_broken_rules_file_stops_the_server_naming_the_field(sqlite_database, tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"rules": [{"id": "x", "title": "X", "severity": "high", '
+                     '"kind": "observation", "any_of": [{"code": "8867-4", "comparator": "~", '
+                     '"threshold": 1}]}]}')
+    result = subprocess.run([BIN, "serve", "--port=0", f"--database={sqlite_database.url}",
+                             f"--alert-rules={rules}"], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "alert rule 1: comparator" in result.stderr
