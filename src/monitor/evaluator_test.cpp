@@ -7,24 +7,21 @@
 #include <soci/soci.h>
 
 #include "core/time.hpp"
-#include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
+#include "identity/testing.hpp"
 #include "monitor/store.hpp"
 #include "records/service.hpp"
 
 namespace vitalis::monitor {
 namespace {
 
-class EvaluatorTest : public db::testing::DialectTest {
+class EvaluatorTest : public db::testing::MigratedTest {
  protected:
   void SetUp() override {
-    DialectTest::SetUp();
+    MigratedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     identity::init_crypto();
-    pool_ = database_->open();
-    ASSERT_TRUE(pool_);
-    ASSERT_TRUE(db::migrate(*pool_).ok());
     auto rules = parse_rules(embedded_rules_json());
     ASSERT_TRUE(rules.ok());
     evaluator_ = std::make_unique<AlertEvaluator>(std::move(*rules), "https://vitalis.example");
@@ -40,14 +37,7 @@ class EvaluatorTest : public db::testing::DialectTest {
   }
 
   std::int64_t account(const std::string& email, const std::string& role) {
-    auto lease = pool_->acquire();
-    long long id = 0;
-    std::string hash = "x", status = "active", name = "Test", at = "2026-01-01T00:00:00.000000Z";
-    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-               "VALUES (:email, :hash, :role, :status, :name, :at) RETURNING id",
-        soci::use(email), soci::use(hash), soci::use(role), soci::use(status), soci::use(name),
-        soci::use(at), soci::into(id);
-    return id;
+    return identity::testing::insert_account(*pool_, email, role);
   }
 
   long long count(const std::string& query) {
@@ -66,7 +56,6 @@ class EvaluatorTest : public db::testing::DialectTest {
     return raised;
   }
 
-  std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<AlertEvaluator> evaluator_;
   std::int64_t patient_ = 0, doctor_ = 0, other_doctor_ = 0;
 };

@@ -40,6 +40,20 @@ Result<std::string> text_param(const Request& request, std::string_view name) {
   return *text ? **text : std::string();
 }
 
+// ?cursor=<id>&limit=<1..200> of the id-cursor lists (alerts, notifications).
+struct PageParams {
+  std::int64_t cursor = 0;  // 0: the first page
+  int limit = 50;
+};
+
+Result<PageParams> page_params(const Request& request) {
+  auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
+  if (!cursor.ok()) return cursor.error();
+  auto limit = int_param(request, "limit", 1, 200, 50);
+  if (!limit.ok()) return limit.error();
+  return PageParams{*cursor, static_cast<int>(*limit)};
+}
+
 // status=open|acknowledged|resolved; `fallback` when absent.
 Result<std::string> status_param(const Request& request, std::string fallback) {
   auto status = text_param(request, "status");
@@ -213,14 +227,11 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       [&s](Request& request) {
         auto status = status_param(request, "");
         if (!status.ok()) return Response::error(status.error());
-        auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
-        if (!cursor.ok()) return Response::error(cursor.error());
-        auto limit = int_param(request, "limit", 1, 200, 50);
-        if (!limit.ok()) return Response::error(limit.error());
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
         return http::respond(
             s.patient_alerts(identity::principal_of(request), identity::client_of(request),
-                             identity::patient_of(request), *status, *cursor,
-                             static_cast<int>(*limit)),
+                             identity::patient_of(request), *status, page->cursor, page->limit),
             alert_page_json);
       },
       read);
@@ -230,13 +241,11 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       [&s](Request& request) {
         auto status = status_param(request, "open");
         if (!status.ok()) return Response::error(status.error());
-        auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
-        if (!cursor.ok()) return Response::error(cursor.error());
-        auto limit = int_param(request, "limit", 1, 200, 50);
-        if (!limit.ok()) return Response::error(limit.error());
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
         return http::respond(
             s.doctor_alerts(identity::principal_of(request), identity::client_of(request), *status,
-                            *cursor, static_cast<int>(*limit)),
+                            page->cursor, page->limit),
             alert_page_json);
       },
       doctor);
@@ -261,12 +270,10 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
   router.add(
       Method::kGet, "/api/v1/notifications",
       [&s](Request& request) {
-        auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
-        if (!cursor.ok()) return Response::error(cursor.error());
-        auto limit = int_param(request, "limit", 1, 200, 50);
-        if (!limit.ok()) return Response::error(limit.error());
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
         return http::respond(
-            s.notifications(identity::principal_of(request), *cursor, static_cast<int>(*limit)),
+            s.notifications(identity::principal_of(request), page->cursor, page->limit),
             [](NotificationPage page) {
               json::array items;
               for (const Notification& item : page.items) {

@@ -127,6 +127,15 @@ Result<SearchCursor> parse_cursor(const std::string& text) {
   return cursor;
 }
 
+// Lists are read with limit + 1 rows: an extra row means there is a next page, which starts after
+// the last row kept.
+template <typename Item>
+std::optional<std::int64_t> trim_page(std::vector<Item>& items, int limit) {
+  if (items.size() <= static_cast<std::size_t>(limit)) return std::nullopt;
+  items.pop_back();
+  return items.back().id;
+}
+
 bool all_digits(std::string_view text) {
   return !text.empty() && text.size() <= 18 &&
          std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -233,10 +242,7 @@ Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor,
     AlertPage out;
     out.items = store::doctor_alerts(lease, doctor.account_id, status,
                                      cursor > 0 ? cursor : INT64_MAX, limit + 1);
-    if (out.items.size() > static_cast<std::size_t>(limit)) {
-      out.items.pop_back();
-      out.next_cursor = out.items.back().id;
-    }
+    out.next_cursor = trim_page(out.items, limit);
     return out;
   });
   if (!page.ok()) return page;
@@ -258,10 +264,7 @@ Result<AlertPage> MonitorService::patient_alerts(const Principal& principal,
     AlertPage out;
     out.items = store::patient_alerts(lease, patient_id, status, cursor > 0 ? cursor : INT64_MAX,
                                       limit + 1);
-    if (out.items.size() > static_cast<std::size_t>(limit)) {
-      out.items.pop_back();
-      out.next_cursor = out.items.back().id;
-    }
+    out.next_cursor = trim_page(out.items, limit);
     return out;
   });
   if (!page.ok()) return page;
@@ -321,10 +324,7 @@ Result<NotificationPage> MonitorService::notifications(const Principal& principa
     NotificationPage out;
     out.items = store::notifications(lease, principal.account_id, cursor > 0 ? cursor : INT64_MAX,
                                      limit + 1);
-    if (out.items.size() > static_cast<std::size_t>(limit)) {
-      out.items.pop_back();
-      out.next_cursor = out.items.back().id;
-    }
+    out.next_cursor = trim_page(out.items, limit);
     return out;
   });
 }

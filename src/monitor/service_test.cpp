@@ -6,35 +6,24 @@
 #include <soci/soci.h>
 
 #include "core/time.hpp"
-#include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
+#include "identity/testing.hpp"
 
 namespace vitalis::monitor {
 namespace {
 
-class SeriesServiceTest : public db::testing::DialectTest {
+class SeriesServiceTest : public db::testing::MigratedTest {
  protected:
   void SetUp() override {
-    DialectTest::SetUp();
+    MigratedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     identity::init_crypto();
-    pool_ = database_->open();
-    ASSERT_TRUE(pool_);
-    ASSERT_TRUE(db::migrate(*pool_).ok());
     identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
                                                             identity::IdentityOptions{});
     evaluator_ = std::make_unique<AlertEvaluator>(std::vector<AlertRule>{}, "http://x");
     service_ = std::make_unique<MonitorService>(*pool_, *identity_, *evaluator_);
-    auto lease = pool_->acquire();
-    std::string email = "ana@example.org", hash = "x", role = "patient", status = "active",
-                name = "Ana", at = "2016-01-01T00:00:00.000000Z";
-    long long id = 0;
-    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-               "VALUES (:email, :hash, :role, :status, :name, :at) RETURNING id",
-        soci::use(email), soci::use(hash), soci::use(role), soci::use(status), soci::use(name),
-        soci::use(at), soci::into(id);
-    patient_ = id;
+    patient_ = identity::testing::insert_account(*pool_, "ana@example.org", "patient", "Ana");
   }
 
   // One heart-rate reading a day from 2016-01-01, value 60 + day % 40.
@@ -60,7 +49,6 @@ class SeriesServiceTest : public db::testing::DialectTest {
     tx.commit();
   }
 
-  std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<AlertEvaluator> evaluator_;
   std::unique_ptr<MonitorService> service_;
