@@ -156,15 +156,12 @@ bool holds(const Condition& condition, double value) {
 
 bool window_met(const std::vector<TimePoint>& times, TimePoint trigger,
                 std::chrono::microseconds window, int min_count) {
-  // Slide a window over the sorted times: each start from trigger - window to trigger.
-  for (std::size_t start = 0; start < times.size(); ++start) {
-    if (times[start] > trigger) break;
-    if (times[start] < trigger - window) continue;
-    auto end = std::upper_bound(times.begin(), times.end(), times[start] + window);
-    if (end - (times.begin() + static_cast<std::ptrdiff_t>(start)) >= min_count &&
-        times[start] + window >= trigger) {
-      return true;
-    }
+  // Every window that holds the trigger starts at some reading in [trigger - window, trigger].
+  auto first = std::lower_bound(times.begin(), times.end(), trigger - window);
+  auto last = std::upper_bound(times.begin(), times.end(), trigger);
+  for (auto start = first; start != last; ++start) {
+    auto end = std::upper_bound(start, times.end(), *start + window);
+    if (end - start >= min_count) return true;
   }
   return false;
 }
