@@ -195,7 +195,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,
-                                                  *prediction.predictions);
+                                                  *prediction.predictions, clinical_service);
   prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service),
                         &patient_predictions);
   // Last, so that it lists every route.

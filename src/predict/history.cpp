@@ -1,15 +1,13 @@
 // Patient predictions: prefill from the record, store in the history, list.
 #include "predict/history.hpp"
 
-#include <soci/soci.h>
-
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "core/time.hpp"
-#include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "predict/specs.hpp"
 #include "records/clinical_store.hpp"
@@ -21,69 +19,6 @@ namespace json = boost::json;
 using identity::Principal;
 
 namespace {
-
-namespace sql {
-#define VITALIS_PREDICTION_COLUMNS                                                          \
-  "SELECT id, patient_id, model, model_version, probability, risk_class, summary, result, " \
-  "requested_by, created_at FROM predictions "
-constexpr const char* kInsert =
-    "INSERT INTO predictions (patient_id, model, model_version, probability, risk_class, "
-    "summary, result, requested_by, created_at) VALUES (:patient, :model, :version, "
-    ":probability, :risk, :summary, :result, :by, :at) RETURNING id";
-constexpr const char* kFind = VITALIS_PREDICTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
-// Newest first by (created_at, id), served by predictions_patient_time; `:model` '' = all.
-constexpr const char* kPage = VITALIS_PREDICTION_COLUMNS
-    "WHERE patient_id = :patient AND (:model1 = '' OR model = :model2) "
-    "AND (:first = 1 OR created_at < :at1 OR (created_at = :at2 AND id < :id)) "
-    "ORDER BY created_at DESC, id DESC LIMIT :limit";
-#undef VITALIS_PREDICTION_COLUMNS
-}  // namespace sql
-
-// Binds the columns of the prediction SELECTs; current() copies a fetched row out.
-class RowReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(id_));
-    statement.exchange(soci::into(patient_id_));
-    statement.exchange(soci::into(row_.model));
-    statement.exchange(soci::into(row_.model_version));
-    statement.exchange(soci::into(probability_, probability_ind_));
-    statement.exchange(soci::into(risk_, risk_ind_));
-    statement.exchange(soci::into(row_.summary));
-    statement.exchange(soci::into(row_.result));
-    statement.exchange(soci::into(requested_by_));
-    statement.exchange(soci::into(row_.created_at));
-  }
-  StoredPrediction current() const {
-    StoredPrediction out = row_;
-    out.id = id_;
-    out.patient_id = patient_id_;
-    out.requested_by = requested_by_;
-    if (probability_ind_ == soci::i_ok) out.probability = probability_;
-    out.risk_class = risk_ind_ == soci::i_ok ? risk_ : std::string();
-    return out;
-  }
-
- private:
-  StoredPrediction row_;
-  long long id_ = 0, patient_id_ = 0, requested_by_ = 0;
-  double probability_ = 0;
-  std::string risk_;
-  soci::indicator probability_ind_ = soci::i_null, risk_ind_ = soci::i_null;
-};
-
-std::int64_t insert(db::Lease& lease, const StoredPrediction& entry) {
-  long long id = 0;
-  long long patient = entry.patient_id, by = entry.requested_by;
-  double probability = entry.probability.value_or(0);
-  soci::indicator probability_ind = entry.probability ? soci::i_ok : soci::i_null;
-  soci::indicator risk_ind = entry.risk_class.empty() ? soci::i_null : soci::i_ok;
-  *lease << sql::kInsert, soci::use(patient), soci::use(entry.model),
-      soci::use(entry.model_version), soci::use(probability, probability_ind),
-      soci::use(entry.risk_class, risk_ind), soci::use(entry.summary), soci::use(entry.result),
-      soci::use(by), soci::use(entry.created_at), soci::into(id);
-  return id;
-}
 
 // Where a model input comes from in the record: the latest final observation of `code` (within
 // kPrefillMaxAgeDays), used as it is or as a yes/no "above `threshold`".
@@ -187,8 +122,9 @@ std::string percent_text(double probability) {
 }  // namespace
 
 PatientPredictions::PatientPredictions(db::Pool& pool, identity::IdentityService& identity,
-                                       const PredictionService& predictions)
-    : pool_(pool), identity_(identity), predictions_(predictions) {}
+                                       const PredictionService& predictions,
+                                       records::ClinicalService& clinical)
+    : pool_(pool), identity_(identity), predictions_(predictions), clinical_(clinical) {}
 
 Result<std::vector<PrefilledInput>> PatientPredictions::prefill(const Principal& principal,
                                                                 const identity::Client& client,
@@ -248,7 +184,7 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     body["inputs"] = merged;
     body["prefilled"] = prefilled_json(used);
     entry.result = json::serialize(body);
-    entry.id = insert(lease, entry);
+    entry.id = records::store::insert_prediction(lease, entry);
     if (!used.empty()) {
       audit(lease, identity_, principal, client, patient_id, "record.read", "prefill",
             std::string(model));
@@ -278,19 +214,45 @@ Result<std::string> PatientPredictions::area_code(const Principal& principal,
   return code;
 }
 
-Result<StoredPrediction> PatientPredictions::store(const Principal& principal,
-                                                   const identity::Client& client,
-                                                   StoredPrediction entry) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<StoredPrediction> {
-    db::Transaction tx(lease);
-    entry.requested_by = principal.account_id;
-    entry.created_at = format_rfc3339(Clock::now());
-    entry.id = insert(lease, entry);
-    audit(lease, identity_, principal, client, entry.patient_id, "record.create", "prediction",
-          std::to_string(entry.id));
-    tx.commit();
-    return entry;
-  });
+Result<json::object> PatientPredictions::save_symptom_check(
+    const Principal& principal, const identity::Client& client, std::int64_t patient_id,
+    const SymptomCheck& check, json::object check_json, const records::SymptomInput& details) {
+  std::vector<records::SymptomInput> inputs;
+  for (const auto& symptom : check.symptoms) {
+    records::SymptomInput input = details;
+    input.symptom = symptom;
+    inputs.push_back(std::move(input));
+  }
+  StoredPrediction entry;
+  entry.patient_id = patient_id;
+  entry.model = "symptom_check";
+  entry.model_version = "disease-symptom";
+  entry.risk_class = std::string(triage_name(check.triage));
+  entry.summary = "Symptom check: ";
+  if (!check.conditions.empty()) {
+    entry.summary += check.conditions.front().condition + " " +
+                     percent_text(check.conditions.front().probability) + ", ";
+  }
+  entry.summary += std::string(triage_name(check.triage));
+  std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
+  entry.requested_by = principal.account_id;
+  entry.created_at = format_rfc3339(Clock::now());
+  auto saved = clinical_.record_symptoms(
+      principal, client, patient_id, inputs,
+      [&](db::Lease& lease, const std::vector<records::SymptomEntry>& rows) {
+        json::array ids;
+        for (const auto& row : rows) ids.push_back(row.id);
+        check_json["symptom_entry_ids"] = std::move(ids);
+        entry.result = json::serialize(check_json);
+        entry.id = records::store::insert_prediction(lease, entry);
+        audit(lease, identity_, principal, client, patient_id, "record.create", "prediction",
+              std::to_string(entry.id));
+      });
+  if (!saved.ok()) return saved.error();
+  check_json["id"] = entry.id;
+  check_json["patient_id"] = patient_id;
+  check_json["created_at"] = entry.created_at;
+  return check_json;
 }
 
 Result<StoredPage> PatientPredictions::list(const Principal& principal,
@@ -298,30 +260,14 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
                                             const std::string& model, std::int64_t before_id,
                                             int limit) {
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<StoredPage> {
-    long long patient = patient_id, cursor_id = before_id;
-    std::string cursor_at;
-    int first = 1;
+    std::optional<StoredPrediction> after;
     if (before_id > 0) {
-      auto found = db::select_rows<RowReader>(lease, sql::kFind, [&](soci::statement& statement) {
-        statement.exchange(soci::use(cursor_id));
-        statement.exchange(soci::use(patient));
-      });
-      if (found.empty()) return Error::validation("before", "before is not in this history");
-      cursor_at = found.front().created_at;
-      first = 0;
+      after = records::store::find_prediction(lease, patient_id, before_id);
+      if (!after) return Error::validation("before", "before is not in this history");
     }
-    int fetch = limit + 1;
     StoredPage out;
-    out.items = db::select_rows<RowReader>(lease, sql::kPage, [&](soci::statement& statement) {
-      statement.exchange(soci::use(patient));
-      statement.exchange(soci::use(model));
-      statement.exchange(soci::use(model));
-      statement.exchange(soci::use(first));
-      statement.exchange(soci::use(cursor_at));
-      statement.exchange(soci::use(cursor_at));
-      statement.exchange(soci::use(cursor_id));
-      statement.exchange(soci::use(fetch));
-    });
+    out.items = records::store::prediction_page(lease, patient_id, model, after ? &*after : nullptr,
+                                                limit + 1);
     if (out.items.size() > static_cast<std::size_t>(limit)) {
       out.items.pop_back();
       out.next_before = out.items.back().id;
@@ -346,22 +292,6 @@ json::array prefilled_json(const std::vector<PrefilledInput>& prefilled) {
     }
     out.push_back(std::move(item));
   }
-  return out;
-}
-
-json::object stored_prediction_json(const StoredPrediction& entry) {
-  json::object out{{"id", entry.id},
-                   {"patient_id", entry.patient_id},
-                   {"model", entry.model},
-                   {"model_version", entry.model_version},
-                   {"summary", entry.summary},
-                   {"requested_by", entry.requested_by},
-                   {"created_at", entry.created_at}};
-  out["probability"] = entry.probability ? json::value(*entry.probability) : json::value();
-  out["risk_class"] = entry.risk_class.empty() ? json::value() : json::value(entry.risk_class);
-  boost::system::error_code ec;
-  json::value result = json::parse(entry.result, ec);
-  out["result"] = ec ? json::value() : std::move(result);
   return out;
 }
 

@@ -18,6 +18,8 @@
 #include "db/database.hpp"
 #include "identity/service.hpp"
 #include "predict/service.hpp"
+#include "predict/symptoms.hpp"
+#include "records/clinical_service.hpp"
 
 namespace vitalis::predict {
 
@@ -31,19 +33,7 @@ struct PrefilledInput {
   std::string effective_at;  // when it was measured; empty for the profile
 };
 
-// A stored result, as listed in the patient's history.
-struct StoredPrediction {
-  std::int64_t id = 0;
-  std::int64_t patient_id = 0;
-  std::string model;  // diabetes | heart | stroke | symptom_check
-  std::string model_version;
-  std::optional<double> probability;  // empty for symptom checks
-  std::string risk_class;             // low | moderate | high; a triage level for symptom checks
-  std::string summary;                // one plain line for lists and the timeline
-  std::string result;                 // the full answer as JSON text
-  std::int64_t requested_by = 0;
-  std::string created_at;
-};
+using records::StoredPrediction;
 
 struct StoredPage {
   std::vector<StoredPrediction> items;
@@ -56,7 +46,7 @@ inline constexpr int kPrefillMaxAgeDays = 730;
 class PatientPredictions {
  public:
   PatientPredictions(db::Pool& pool, identity::IdentityService& identity,
-                     const PredictionService& predictions);
+                     const PredictionService& predictions, records::ClinicalService& clinical);
 
   identity::IdentityService& identity() const { return identity_; }
   const PredictionService& predictions() const { return predictions_; }
@@ -78,9 +68,15 @@ class PatientPredictions {
   Result<std::string> area_code(const identity::Principal& principal,
                                 const identity::Client& client, std::int64_t patient_id);
 
-  // Stores an already computed result (a saved symptom check) in the history.
-  Result<StoredPrediction> store(const identity::Principal& principal,
-                                 const identity::Client& client, StoredPrediction entry);
+  // Saves a symptom check: each recognised symptom goes to the symptom tracker with `details`'
+  // severity, onset and notes (validated there), and the check itself to the history, in one
+  // transaction. Returns `check_json` with "id", "patient_id", "created_at" and
+  // "symptom_entry_ids" added.
+  Result<boost::json::object> save_symptom_check(const identity::Principal& principal,
+                                                 const identity::Client& client,
+                                                 std::int64_t patient_id, const SymptomCheck& check,
+                                                 boost::json::object check_json,
+                                                 const records::SymptomInput& details);
 
   // Stored results, newest first; `model` empty = all. Audited as a read.
   Result<StoredPage> list(const identity::Principal& principal, const identity::Client& client,
@@ -91,9 +87,9 @@ class PatientPredictions {
   db::Pool& pool_;
   identity::IdentityService& identity_;
   const PredictionService& predictions_;
+  records::ClinicalService& clinical_;
 };
 
-boost::json::object stored_prediction_json(const StoredPrediction& entry);
 boost::json::array prefilled_json(const std::vector<PrefilledInput>& prefilled);
 
 }  // namespace vitalis::predict

@@ -1,11 +1,13 @@
 // HTTP <-> PredictionService: parse, call, render.
 #include "predict/routes.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 
 #include "identity/policy.hpp"
 #include "predict/specs.hpp"
+#include "records/json.hpp"
 
 namespace vitalis::predict {
 
@@ -140,6 +142,51 @@ json::object area_detail_json(const AreaBurden& area) {
   return body;
 }
 
+// The body of a symptom-check request: an object with only the `allowed` fields.
+Result<json::object> symptom_body(const Request& request,
+                                  std::initializer_list<std::string_view> allowed) {
+  auto body = request.json();
+  if (!body.ok()) return body.error();
+  json::object* object = body->if_object();
+  if (object == nullptr) return Error::validation("body", "body must be a JSON object");
+  for (const auto& [name, value] : *object) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(name)) == allowed.end()) {
+      return Error::validation(std::string(name),
+                               "unknown field '" + std::string(name) + "' (send symptoms)");
+    }
+  }
+  return std::move(*object);
+}
+
+Result<std::vector<std::string>> symptom_names(const json::object& body) {
+  const json::value* list = body.if_contains("symptoms");
+  Error wrong = Error::validation("symptoms", "symptoms must be a list of symptom names");
+  if (list == nullptr || !list->is_array()) return wrong;
+  std::vector<std::string> names;
+  for (const auto& item : list->get_array()) {
+    if (!item.is_string()) return wrong;
+    names.emplace_back(item.get_string());
+  }
+  return names;
+}
+
+json::object symptom_check_json(const SymptomCheck& check) {
+  json::array conditions;
+  for (const auto& match : check.conditions) {
+    conditions.push_back({{"condition", match.condition},
+                          {"probability", match.probability},
+                          {"description", match.description},
+                          {"precautions", json::value_from(match.precautions)}});
+  }
+  return {{"symptoms", json::value_from(check.symptoms)},
+          {"conditions", std::move(conditions)},
+          {"triage",
+           {{"level", triage_name(check.triage)}, {"reasons", json::value_from(check.reasons)}}},
+          {"notice",
+           "Suggestions from a small teaching dataset of 41 conditions; not a diagnosis. In an "
+           "emergency call your local emergency number."}};
+}
+
 }  // namespace
 
 void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
@@ -160,49 +207,12 @@ void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
       Method::kPost, "/api/v1/symptom-check",
       [checker, unavailable](Request& request) {
         if (checker == nullptr) return unavailable();
-        auto body = request.json();
+        auto body = symptom_body(request, {"symptoms"});
         if (!body.ok()) return Response::error(body.error());
-        const json::object* object = body->if_object();
-        if (object == nullptr) {
-          return Response::error(Error::validation("body", "body must be a JSON object"));
-        }
-        for (const auto& [name, value] : *object) {
-          if (name != "symptoms") {
-            return Response::error(Error::validation(
-                std::string(name), "unknown field '" + std::string(name) + "' (send symptoms)"));
-          }
-        }
-        const json::value* list = object->if_contains("symptoms");
-        if (list == nullptr || !list->is_array()) {
-          return Response::error(
-              Error::validation("symptoms", "symptoms must be a list of symptom names"));
-        }
-        std::vector<std::string> names;
-        for (const auto& item : list->get_array()) {
-          if (!item.is_string()) {
-            return Response::error(
-                Error::validation("symptoms", "symptoms must be a list of symptom names"));
-          }
-          names.emplace_back(item.get_string());
-        }
-        auto result = checker->check(names);
-        return http::respond(std::move(result), [](SymptomCheck&& check) {
-          json::array conditions;
-          for (const auto& match : check.conditions) {
-            conditions.push_back({{"condition", match.condition},
-                                  {"probability", match.probability},
-                                  {"description", match.description},
-                                  {"precautions", json::value_from(match.precautions)}});
-          }
-          return Response::json(
-              200, {{"symptoms", json::value_from(check.symptoms)},
-                    {"conditions", std::move(conditions)},
-                    {"triage",
-                     {{"level", triage_name(check.triage)},
-                      {"reasons", json::value_from(check.reasons)}}},
-                    {"notice",
-                     "Suggestions from a small teaching dataset of 41 conditions; not a "
-                     "diagnosis. In an emergency call your local emergency number."}});
+        auto names = symptom_names(*body);
+        if (!names.ok()) return Response::error(names.error());
+        return http::respond(checker->check(*names), [](SymptomCheck&& check) {
+          return Response::json(200, symptom_check_json(check));
         });
       },
       options);
@@ -247,7 +257,7 @@ void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
 }
 
 void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients,
-                                   const AirQuality* air_quality) {
+                                   const SymptomChecker* checker, const AirQuality* air_quality) {
   http::RouteOptions read = identity::guarded(identity::Rule::kRecordRead, patients.identity());
   read.max_body = 16 * 1024;
 
@@ -306,7 +316,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                           static_cast<int>(limit->value_or(20))),
             [](StoredPage&& page) {
               json::array items;
-              for (const auto& entry : page.items) items.push_back(stored_prediction_json(entry));
+              for (const auto& entry : page.items) items.push_back(records::prediction_json(entry));
               return Response::json(
                   200, {{"items", std::move(items)},
                         {"next_before",
@@ -314,6 +324,48 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
             });
       },
       read);
+
+  // A symptom check saved to the record: the symptoms go to the symptom tracker and the result
+  // to the prediction history, in one transaction. Writing symptoms needs the write rule.
+  http::RouteOptions write = identity::guarded(identity::Rule::kRecordWrite, patients.identity());
+  write.max_body = 16 * 1024;
+  router.add(
+      Method::kPost, "/api/v1/patients/{patient_id}/symptom-checks",
+      [&patients, checker](Request& request) {
+        if (checker == nullptr) {
+          return Response::error(Error::unavailable("the symptom checker is not loaded"));
+        }
+        auto body = symptom_body(request, {"symptoms", "severity", "onset_at", "notes"});
+        if (!body.ok()) return Response::error(body.error());
+        auto names = symptom_names(*body);
+        if (!names.ok()) return Response::error(names.error());
+        records::SymptomInput details;
+        const json::value* severity = body->if_contains("severity");
+        if (severity == nullptr || !severity->is_number()) {
+          return Response::error(
+              Error::validation("severity", "severity must be a whole number from 1 to 10"));
+        }
+        details.severity = severity->to_number<double>();
+        for (auto [name, target] :
+             {std::pair<std::string_view, std::string*>{"onset_at", &details.onset_at},
+              {"notes", &details.notes}}) {
+          const json::value* text = body->if_contains(name);
+          if (text == nullptr || text->is_null()) continue;
+          if (!text->is_string()) {
+            return Response::error(
+                Error::validation(std::string(name), std::string(name) + " must be a string"));
+          }
+          *target = std::string(text->get_string());
+        }
+        auto check = checker->check(*names);
+        if (!check.ok()) return Response::error(check.error());
+        return http::respond(
+            patients.save_symptom_check(identity::principal_of(request),
+                                        identity::client_of(request), identity::patient_of(request),
+                                        *check, symptom_check_json(*check), details),
+            [](json::object&& saved) { return Response::json(201, saved); });
+      },
+      write);
 
   // The air-quality aid beside the doctor's view of cardiac and respiratory risk: the burden of
   // the area in the patient's profile.

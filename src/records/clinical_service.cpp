@@ -417,10 +417,9 @@ Result<Prescription> ClinicalService::stop_prescription(const Principal& princip
                                  store::find_prescription);
 }
 
-Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
-                                                     const identity::Client& client,
-                                                     std::int64_t patient_id,
-                                                     const SymptomInput& input) {
+Result<SymptomEntry> ClinicalService::symptom_row(const Principal& principal,
+                                                  std::int64_t patient_id,
+                                                  const SymptomInput& input) const {
   SymptomEntry row;
   row.patient_id = patient_id;
   row.symptom = input.symptom;
@@ -467,9 +466,41 @@ Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
   }
   row.recorded_by = principal.account_id;
   row.recorded_at = now_text();
+  return row;
+}
+
+Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
+                                                     const identity::Client& client,
+                                                     std::int64_t patient_id,
+                                                     const SymptomInput& input) {
+  auto row = symptom_row(principal, patient_id, input);
+  if (!row.ok()) return row.error();
   return store_entry(
-      principal, client, std::move(row), "symptom", std::nullopt, store::insert_symptom,
+      principal, client, std::move(*row), "symptom", std::nullopt, store::insert_symptom,
       [this](db::Lease& lease, const SymptomEntry& entry) { symptom_stored(lease, entry); });
+}
+
+Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
+    const Principal& principal, const identity::Client& client, std::int64_t patient_id,
+    const std::vector<SymptomInput>& inputs, const SymptomsStored& also) {
+  if (inputs.empty()) return Error::validation("symptoms", "name at least one symptom");
+  std::vector<SymptomEntry> rows;
+  for (const auto& input : inputs) {
+    auto row = symptom_row(principal, patient_id, input);
+    if (!row.ok()) return row.error();
+    rows.push_back(std::move(*row));
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<SymptomEntry>> {
+    db::Transaction tx(lease);
+    for (auto& row : rows) {
+      row.id = store::insert_symptom(lease, row);
+      audit_write(lease, principal, client, patient_id, "record.create", "symptom", row.id);
+      symptom_stored(lease, row);
+    }
+    if (also) also(lease, rows);
+    tx.commit();
+    return rows;
+  });
 }
 
 Result<TimelinePage> ClinicalService::timeline(const Principal& principal,
@@ -513,7 +544,8 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
         {"encounters", rendered(store::all_encounters(lease, patient_id), encounter_json)},
         {"diagnoses", rendered(store::all_diagnoses(lease, patient_id), diagnosis_json)},
         {"prescriptions", rendered(store::all_prescriptions(lease, patient_id), prescription_json)},
-        {"symptoms", rendered(store::all_symptoms(lease, patient_id), symptom_json)}};
+        {"symptoms", rendered(store::all_symptoms(lease, patient_id), symptom_json)},
+        {"predictions", rendered(store::all_predictions(lease, patient_id), prediction_json)}};
     tx.commit();
     return out;
   });

@@ -35,6 +35,8 @@ std::string symptom_label(std::string_view key);
 // Called inside the write transaction right after a symptom entry and its audit row were stored
 // (e.g. to evaluate alert rules); an exception rolls the whole write back.
 using SymptomHook = std::function<void(db::Lease&, const SymptomEntry&)>;
+// Called inside the write transaction of record_symptoms after every entry was stored.
+using SymptomsStored = std::function<void(db::Lease&, const std::vector<SymptomEntry>&)>;
 
 class ClinicalService {
  public:
@@ -74,6 +76,13 @@ class ClinicalService {
   Result<Prescription> stop_prescription(const identity::Principal& principal,
                                          const identity::Client& client, std::int64_t patient_id,
                                          std::int64_t prescription_id, const std::string& reason);
+  // Records several symptoms in one transaction, all or none (a saved symptom check); `also`
+  // runs inside it after them (an exception rolls everything back).
+  Result<std::vector<SymptomEntry>> record_symptoms(const identity::Principal& principal,
+                                                    const identity::Client& client,
+                                                    std::int64_t patient_id,
+                                                    const std::vector<SymptomInput>& inputs,
+                                                    const SymptomsStored& also = {});
   // Patients record their own (self_reported), doctors clinical ones.
   Result<SymptomEntry> record_symptom(const identity::Principal& principal,
                                       const identity::Client& client, std::int64_t patient_id,
@@ -110,6 +119,10 @@ class ClinicalService {
                           const char* query, std::string_view resource_type, Find find);
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
   void symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
+  // Validates one symptom input into the row to store (422 naming the field; 403 for a caller
+  // who may not record symptoms).
+  Result<SymptomEntry> symptom_row(const identity::Principal& principal, std::int64_t patient_id,
+                                   const SymptomInput& input) const;
   void audit_write(db::Lease& lease, const identity::Principal& principal,
                    const identity::Client& client, std::int64_t patient_id, std::string_view action,
                    std::string_view resource_type, std::int64_t id) const;

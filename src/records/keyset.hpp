@@ -1,6 +1,8 @@
 // A keyset window over one kind of entry, latest first: what the timeline asks each store for.
 #pragma once
 
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,5 +22,26 @@ struct KeysetBounds {
 // optional extra filter on the table's own columns. Built once per timeline source.
 std::string keyset_query(std::string_view select, std::string_view time_column,
                          std::string_view condition);
+
+// Binds the parameters of a keyset_query; the values live as long as this object.
+class KeysetUses {
+ public:
+  KeysetUses(std::int64_t patient_id, const KeysetBounds& bounds)
+      : patient_(patient_id), tie_id_(bounds.tie_id), limit_(bounds.limit), bounds_(bounds) {}
+  void operator()(soci::statement& statement) {
+    statement.exchange(soci::use(patient_));
+    statement.exchange(soci::use(bounds_.from));
+    statement.exchange(soci::use(bounds_.upper));
+    statement.exchange(soci::use(bounds_.upper));
+    statement.exchange(soci::use(bounds_.tie_at));
+    statement.exchange(soci::use(tie_id_));
+    statement.exchange(soci::use(limit_));
+  }
+
+ private:
+  long long patient_, tie_id_;
+  int limit_;
+  const KeysetBounds& bounds_;
+};
 
 }  // namespace vitalis::records::store

@@ -3,7 +3,8 @@
 
 #include <soci/soci.h>
 
-#include "records/select_rows.hpp"
+#include "db/rows.hpp"
+#include "records/keyset.hpp"
 
 namespace vitalis::records::store {
 
@@ -48,7 +49,7 @@ class RowReader {
 // Runs a SELECT of observation rows; `bind_uses` adds the statement's parameters.
 template <typename BindUses>
 std::vector<Observation> select_rows(db::Lease& lease, const char* query, BindUses&& bind_uses) {
-  return select_rows_with<RowReader>(lease, query, std::forward<BindUses>(bind_uses));
+  return db::select_rows<RowReader>(lease, query, std::forward<BindUses>(bind_uses));
 }
 
 }  // namespace

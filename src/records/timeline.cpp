@@ -74,6 +74,10 @@ TimelineItem symptom_item(const SymptomEntry& entry) {
               name + ", severity " + std::to_string(entry.severity) + "/10", symptom_json(entry));
 }
 
+TimelineItem prediction_item(const StoredPrediction& entry) {
+  return item("prediction", entry, entry.created_at, entry.summary, prediction_json(entry));
+}
+
 // A source's page: its store's window of rows, each to be rendered by Render if kept.
 template <auto Select, auto Time, auto Render>
 std::vector<TimelineCandidate> candidates(db::Lease& lease, const std::string& query,
@@ -101,6 +105,8 @@ constexpr TimelineSource kSources[] = {
      candidates<store::prescriptions_in, &Prescription::prescribed_at, prescription_item>},
     {"symptom", store::sql::kSelectSymptoms, "onset_at", "",
      candidates<store::symptoms_in, &SymptomEntry::onset_at, symptom_item>},
+    {"prediction", store::sql::kSelectPredictions, "created_at", "",
+     candidates<store::predictions_in, &StoredPrediction::created_at, prediction_item>},
 };
 
 // Each source's keyset query, built once from the constants above.

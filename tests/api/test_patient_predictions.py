@@ -186,3 +186,67 @@ def test_air_quality_of_the_patients_area(api):
     status, _, welsh = api.call("GET", where, token)
     assert status == 200 and welsh["area"] is None and "English" in welsh["note"]
     assert api.call("GET", where, unlinked)[0] == 403
+
+
+def test_a_saved_symptom_check_goes_to_the_symptom_tracker_and_the_history(api):
+    token, patient_id = api.patient("ana@example.org")
+    admin, _ = api.create_admin()
+    doctor, _ = care_team(api, token, patient_id, admin)  # linked, no write grant
+    checks = f"/api/v1/patients/{patient_id}/symptom-checks"
+    body = {"symptoms": ["itching", "skin_rash", "nodal_skin_eruptions"], "severity": 4,
+            "onset_at": "2026-11-20T08:00:00Z", "notes": "after gardening"}
+
+    status, _, saved = api.call("POST", checks, token, body=body)
+    assert status == 201, saved
+    assert saved["conditions"][0]["condition"] == "Fungal infection"
+    assert saved["triage"]["level"] in ("self_care", "see_a_doctor")
+    assert len(saved["symptom_entry_ids"]) == 3 and saved["id"] > 0
+
+    status, _, tracked = api.call("GET", f"/api/v1/patients/{patient_id}/symptoms", token)
+    assert status == 200
+    entries = {item["symptom"]: item for item in tracked["items"]}
+    assert set(entries) == {"itching", "skin_rash", "nodal_skin_eruptions"}
+    assert {item["id"] for item in tracked["items"]} == set(saved["symptom_entry_ids"])
+    assert all(item["severity"] == 4 and item["notes"] == "after gardening" and
+               item["onset_at"].startswith("2026-11-20T08:00:00") and
+               item["source"] == "self_reported" for item in tracked["items"])
+
+    status, _, history = api.call("GET", f"/api/v1/patients/{patient_id}/predictions"
+                                  "?model=symptom_check", token)
+    [stored] = history["items"]
+    assert stored["id"] == saved["id"] and stored["probability"] is None
+    assert stored["risk_class"] == saved["triage"]["level"]
+    assert "Fungal infection" in stored["summary"]
+    assert stored["result"]["symptom_entry_ids"] == saved["symptom_entry_ids"]
+
+    # All or nothing: a bad field stores neither symptoms nor the check.
+    for bad, field in [({**body, "severity": 11}, "severity"), ({**body, "severity": None},
+                       "severity"), ({**body, "symptoms": ["itching", "moonburn"]}, "symptoms"),
+                       ({**body, "symptoms": []}, "symptoms"), ({**body, "mood": 3}, "mood"),
+                       ({**body, "onset_at": "yesterday"}, "onset_at"),
+                       ({**body, "notes": 5}, "notes")]:
+        status, _, reply = api.call("POST", checks, token, body=bad)
+        assert status == 422, (bad, reply)
+        assert_error(reply, "validation_failed", field)
+    # Writing symptoms needs the write rule: a linked doctor without consent is refused.
+    assert api.call("POST", checks, doctor, body=body)[0] == 403
+    assert len(api.call("GET", f"/api/v1/patients/{patient_id}/symptoms", token)[2]["items"]) == 3
+    assert len(api.call("GET", f"/api/v1/patients/{patient_id}/predictions", token)[2]["items"]) == 1
+
+
+def test_predictions_join_the_timeline_and_the_export(api):
+    token, patient_id = patient_with_readings(api)
+    status, _, made = api.call("POST", predictions(patient_id, "diabetes"), token, body={})
+    assert status == 201
+    timeline = f"/api/v1/patients/{patient_id}/timeline"
+    status, _, page = api.call("GET", timeline + "?types=prediction", token)
+    assert status == 200, page
+    [item] = page["items"]
+    assert item["kind"] == "prediction" and item["id"] == made["id"]
+    assert item["occurred_at"] == made["created_at"] and "%" in item["summary"]
+    assert item["entry"]["result"]["probability"] == made["probability"]
+    status, _, everything = api.call("GET", timeline, token)
+    assert everything["items"][0]["kind"] == "prediction"  # the newest entry
+    status, _, exported = api.call("GET", f"/api/v1/patients/{patient_id}/export", token)
+    assert status == 200
+    assert [p["id"] for p in exported["predictions"]] == [made["id"]]
