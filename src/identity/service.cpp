@@ -1006,21 +1006,6 @@ bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& pro
 
 }  // namespace
 
-Result<PatientProfile> IdentityService::patient_profile(const Principal& principal,
-                                                        std::int64_t patient_id,
-                                                        const Client& client) {
-  auto profile = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
-    PatientProfile out;
-    if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
-    return out;
-  });
-  if (!profile.ok()) return profile;
-  auto audited = audit_record(principal, client, patient_id, "record.read", "patient_profile",
-                              std::to_string(patient_id), "success");
-  if (!audited.ok()) return audited.error();
-  return profile;
-}
-
 Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
                                                      std::int64_t patient_id,
                                                      const std::string& phone,

@@ -117,8 +117,6 @@ class IdentityService {
                       std::string_view resource_id, std::string_view outcome);
 
   // Patient profile (the identity part of the record).
-  Result<PatientProfile> patient_profile(const Principal& principal, std::int64_t patient_id,
-                                         const Client& client);
   Result<PatientProfile> update_phone(const Principal& principal, std::int64_t patient_id,
                                       const std::string& phone, const Client& client);
 
