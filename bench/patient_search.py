@@ -47,6 +47,7 @@ def main():
     parser.add_argument("--patients", type=int, default=100000)
     parser.add_argument("--postgres", default="")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
     work = tempfile.mkdtemp(prefix="vitalis-search-")
@@ -125,7 +126,8 @@ def main():
     finally:
         server.terminate()
         server.wait()
-        if pg_name:
+        print(f"database: {url}")
+        if pg_name and not args.keep:
             subprocess.run(["psql", args.postgres, "-qc",
                             f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"])
 

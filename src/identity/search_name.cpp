@@ -18,6 +18,7 @@ constexpr const char* kInsertToken =
 constexpr const char* kSelectUnindexed =
     "SELECT id, full_name FROM accounts WHERE search_name IS NULL AND role = 'patient' "
     "ORDER BY id LIMIT 500";
+constexpr std::size_t kBackfillBatch = 500;
 
 // U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A) folded to ASCII.
 constexpr std::array<const char*, 0x180 - 0xC0> kLatinFolds = {
@@ -132,19 +133,30 @@ std::vector<std::string> name_words(std::string_view folded) {
   return words;
 }
 
-void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full_name) {
-  long long id = account_id;
-  std::string folded = fold_name(full_name);
-  *lease << kUpdateSearchName, soci::use(folded), soci::use(id);
-  *lease << kDeleteTokens, soci::use(id);
-  for (const std::string& word : name_words(folded)) {
-    *lease << kInsertToken, soci::use(word), soci::use(id);
+NameIndexer::NameIndexer(db::Lease& lease)
+    : update_((lease->prepare << kUpdateSearchName, soci::use(folded_), soci::use(id_))),
+      remove_((lease->prepare << kDeleteTokens, soci::use(id_))),
+      insert_((lease->prepare << kInsertToken, soci::use(word_), soci::use(id_))) {}
+
+void NameIndexer::index(std::int64_t account_id, std::string_view full_name) {
+  id_ = account_id;
+  folded_ = fold_name(full_name);
+  update_.execute(true);
+  remove_.execute(true);
+  for (std::string& word : name_words(folded_)) {
+    word_ = std::move(word);
+    insert_.execute(true);
   }
+}
+
+void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full_name) {
+  NameIndexer(lease).index(account_id, full_name);
 }
 
 Result<std::int64_t> backfill_search_names(db::Pool& pool) {
   return db::with_connection(pool, [](db::Lease& lease) -> Result<std::int64_t> {
     std::int64_t total = 0;
+    NameIndexer indexer(lease);
     for (;;) {
       db::Transaction tx(lease);
       std::vector<std::pair<long long, std::string>> rows;
@@ -154,10 +166,10 @@ Result<std::int64_t> backfill_search_names(db::Pool& pool) {
           (lease->prepare << kSelectUnindexed, soci::into(id), soci::into(name));
       select.execute();
       while (select.fetch()) rows.emplace_back(id, name);
-      for (const auto& [account, full_name] : rows) index_name(lease, account, full_name);
+      for (const auto& [account, full_name] : rows) indexer.index(account, full_name);
       tx.commit();
       total += static_cast<std::int64_t>(rows.size());
-      if (rows.size() < 500) return total;
+      if (rows.size() < kBackfillBatch) return total;
     }
   });
 }

@@ -4,6 +4,8 @@
 // range scan. Pure functions are safe from any thread; the writers run in the caller's lease.
 #pragma once
 
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +23,20 @@ std::string fold_name(std::string_view text);
 
 // The distinct words of a folded name, in order.
 std::vector<std::string> name_words(std::string_view folded);
+
+// Writes accounts' folded names and words with statements prepared once (for bulk loads: one
+// indexer per lease, reused for every row, inside the caller's transaction). Not thread-safe.
+class NameIndexer {
+ public:
+  explicit NameIndexer(db::Lease& lease);
+  // Stores the folded name and its words for one account, replacing earlier ones.
+  void index(std::int64_t account_id, std::string_view full_name);
+
+ private:
+  long long id_ = 0;
+  std::string folded_, word_;
+  soci::statement update_, remove_, insert_;
+};
 
 // Stores the folded name and its words for one account (replacing earlier ones). Call in the same
 // transaction that writes accounts.full_name.

@@ -131,20 +131,6 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
 // Every word that starts with a prefix sorts in [prefix, prefix + U+10FFFF).
 constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
 
-// Token ranges for the words after the first; unused slots match any word.
-std::vector<std::pair<std::string, std::string>> word_ranges(
-    const std::vector<std::string>& words) {
-  std::vector<std::pair<std::string, std::string>> ranges;
-  for (std::size_t index = 1; index < 4; ++index) {
-    if (index < words.size()) {
-      ranges.emplace_back(words[index], words[index] + kAfterEveryWord);
-    } else {
-      ranges.emplace_back("", kAfterEveryWord);
-    }
-  }
-  return ranges;
-}
-
 // LIKE patterns for the words after the first: "% word%" on " " + search_name matches a word
 // prefix anywhere; "%" matches everything for the unused slots.
 std::vector<std::string> word_patterns(const std::vector<std::string>& words, std::size_t from) {
@@ -335,21 +321,27 @@ int mark_notification_read(db::Lease& lease, std::int64_t account_id, std::int64
 std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>& words,
                                 std::int64_t doctor_id, bool only_unlinked,
                                 const std::string& after_key, std::int64_t after_id, int limit) {
-  long long doctor = doctor_id, after = after_id;
   int any_link = only_unlinked ? 0 : 1, rows = limit;
   std::string low = words.front(), high = words.front() + kAfterEveryWord;
-  auto ranges = word_ranges(words);
-  return select_hits(lease, sql::kSearchByWord, [&](soci::statement& s) {
+  // The cursor is also the scan's start key on PostgreSQL: never let it start before the range.
+  bool before_range = after_key < low;
+  std::string start_key = before_range ? low : after_key;
+  long long doctor = doctor_id, after = before_range ? 0 : after_id;
+  std::vector<std::pair<std::string, std::string>> more;
+  for (std::size_t index = 1; index < words.size() && index < 4; ++index) {
+    more.emplace_back(words[index], words[index] + kAfterEveryWord);
+  }
+  return select_hits(lease, sql::kSearchByWord[more.size()], [&](soci::statement& s) {
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(low));
     s.exchange(soci::use(high));
-    s.exchange(soci::use(after_key));
+    s.exchange(soci::use(start_key));
     s.exchange(soci::use(after));
-    s.exchange(soci::use(low));
-    for (const auto& [word_low, word_high] : ranges) {
+    for (const auto& [word_low, word_high] : more) {
       s.exchange(soci::use(word_low));
       s.exchange(soci::use(word_high));
     }
+    s.exchange(soci::use(low));
     s.exchange(soci::use(any_link));
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(rows));

@@ -209,7 +209,7 @@ def test_an_alert_is_raised_once_mailed_once_to_each_linked_doctor_and_again_aft
         ["resolved"]
 
 
-def test_glucose_and_spo2_rules_follow_their_thresholds(api):
+def test_glucose_and_spo2_rules_follow_their_thresholds_and_corrections_count(api):
     admin, _ = api.create_admin()
     patient, patient_id = api.patient("ana@example.org")
     doctor, _ = care_team(api, patient, patient_id, admin)
@@ -222,7 +222,11 @@ def test_glucose_and_spo2_rules_follow_their_thresholds(api):
     record(api, patient, patient_id, {"metric": "spo2", "value": 92, "unit": "%"})
     assert [a["rule_id"] for a in api.call("GET", "/api/v1/alerts", doctor)[2]["items"]] == \
         ["fasting_glucose_diabetic"]
-    record(api, patient, patient_id, {"metric": "spo2", "value": 91, "unit": "%"})
+    # A correction is checked like a new reading.
+    [typo] = record(api, patient, patient_id, {"metric": "spo2", "value": 98, "unit": "%"})["items"]
+    status, _, _ = api.call("POST", observations(patient_id) + f"/{typo['id']}/corrections",
+                            patient, body={"value": 91, "unit": "%", "reason": "misread"})
+    assert status == 201
     assert [a["rule_id"] for a in api.call("GET", "/api/v1/alerts", doctor)[2]["items"]] == \
         ["spo2_low", "fasting_glucose_diabetic"]
 
