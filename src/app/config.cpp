@@ -12,8 +12,9 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate", "mail", "user", "audit"};
-const std::vector<std::string_view> kIdentity = {"serve", "user", "audit"};
+const std::vector<std::string_view> kDb = {"serve", "migrate", "mail", "user", "audit",
+                                           "demo-data"};
+const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 }  // namespace
 
@@ -32,11 +33,11 @@ const std::vector<OptionSpec>& option_specs() {
       {"argon2-opslimit",
        "2",
        "argon2id passes for password hashes (libsodium INTERACTIVE = 2)",
-       {"serve", "user"}},
+       {"serve", "user", "demo-data"}},
       {"argon2-memlimit-mb",
        "64",
        "argon2id memory per password hash in MiB (INTERACTIVE = 64)",
-       {"serve", "user"}},
+       {"serve", "user", "demo-data"}},
       {"email", "", "Email of the admin to create (password read from standard input)", {"user"}},
       {"full-name", "", "Full name of the admin to create", {"user"}},
       {"host", "127.0.0.1", "Address to listen on", kServe},
@@ -86,6 +87,20 @@ const std::vector<OptionSpec>& option_specs() {
       {"model", "", "Model to score with: diabetes, heart or stroke", {"predict"}},
       {"input", "", "CSV to score, with the dataset's columns", {"predict"}},
       {"output", "", "File for row,probability,risk_class ('-' = stdout)", {"predict"}},
+      {"patients", "48", "demo-data: generated patients besides the named demo patient",
+       {"demo-data"}},
+      {"observations",
+       "0",
+       "demo-data: observations over the generated patients; 0 = about 1,000 each",
+       {"demo-data"}},
+      {"timeline-entries",
+       "0",
+       "demo-data: add one patient (timeline@) with this many entries; 0 = none",
+       {"demo-data"}},
+      {"only-if-empty",
+       "false",
+       "demo-data: do nothing when the database already has accounts (make run)",
+       {"demo-data"}},
   };
   return specs;
 }
@@ -114,8 +129,8 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve", "migrate", "train",   "predict", "mail",
-                                          "user",  "audit",   "version", "help"};
+constexpr std::string_view kCommands[] = {"serve", "migrate", "train",     "predict", "mail",
+                                          "user",  "audit",   "demo-data", "version", "help"};
 
 // Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
 struct CommandActions {
@@ -299,6 +314,15 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
     mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
   }
+  if (has("patients")) {
+    long long patients = 0, entries = 0;
+    VITALIS_ASSIGN(patients, integer(invocation, "patients", 0, 10'000'000));
+    VITALIS_ASSIGN(config.demo_observations, integer(invocation, "observations", 0, 1LL << 40));
+    VITALIS_ASSIGN(entries, integer(invocation, "timeline-entries", 0, 10'000'000));
+    VITALIS_ASSIGN(config.demo_only_if_empty, boolean(invocation, "only-if-empty"));
+    config.demo_patients = static_cast<int>(patients);
+    config.demo_timeline_entries = static_cast<int>(entries);
+  }
   if (invocation.command != "serve") {
     if (config.database.pool_size == 0) config.database.pool_size = 1;  // migrate: one is enough
     return config;
@@ -369,6 +393,7 @@ std::string help_text(std::string_view command) {
         "  train     Train the risk models from the datasets (--datasets, --out)\n"
         "  predict   Score a CSV with a trained model (--model, --input, --output)\n"
         "  mail test Send a test message with the mail settings (--to ADDRESS)\n"
+        "  demo-data Load the demo clinic (or, with --patients/--observations, benchmark data)\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"

@@ -79,6 +79,31 @@ std::int64_t insert_observation(db::Lease& lease, const Observation& observation
   return id;
 }
 
+void insert_observations(db::Lease& lease, const std::vector<Observation>& rows) {
+  if (rows.empty()) return;
+  std::size_t count = rows.size();
+  std::vector<long long> patients(count), recorded_by(count);
+  std::vector<double> values(count), original_values(count);
+  std::vector<std::string> codes(count), units(count), original_units(count), effective(count),
+      sources(count), recorded_at(count);
+  for (std::size_t idx = 0; idx < count; ++idx) {
+    const Observation& row = rows[idx];
+    patients[idx] = row.patient_id;
+    recorded_by[idx] = row.recorded_by;
+    values[idx] = row.value;
+    original_values[idx] = row.original_value;
+    codes[idx] = row.code;
+    units[idx] = row.unit;
+    original_units[idx] = row.original_unit;
+    effective[idx] = row.effective_at;
+    sources[idx] = row.source;
+    recorded_at[idx] = row.recorded_at;
+  }
+  *lease << sql::kInsertObservationsBulk, soci::use(patients), soci::use(codes), soci::use(values),
+      soci::use(units), soci::use(original_values), soci::use(original_units),
+      soci::use(effective), soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
+}
+
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
                                             std::int64_t id) {
   long long key = id, patient = patient_id;

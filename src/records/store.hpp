@@ -46,11 +46,19 @@ inline constexpr const char* kSelectSuccessor =
 // succeed (the unique index on supersedes backs this up).
 inline constexpr const char* kMarkCorrected =
     "UPDATE observations SET status = 'corrected' WHERE id = :id AND status = 'final'";
+// Bulk load (demo and benchmark data): final entries without corrections, ids not returned.
+inline constexpr const char* kInsertObservationsBulk =
+    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status) VALUES (:patient, :code, :value, "
+    ":unit, :original_value, :original_unit, :effective_at, :source, :recorded_by, :recorded_at, "
+    "'final')";
 #undef VITALIS_OBSERVATION_COLUMNS
 }  // namespace sql
 
 // Inserts as 'final' and returns the new id.
 std::int64_t insert_observation(db::Lease& lease, const Observation& observation);
+// Inserts many final entries with one prepared statement (vector binds); for bulk loads.
+void insert_observations(db::Lease& lease, const std::vector<Observation>& rows);
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
                                             std::int64_t id);
 // Final entries, latest first; `code` empty = every metric; `after` = the cursor entry.
