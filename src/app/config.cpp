@@ -44,7 +44,7 @@ const std::vector<OptionSpec>& option_specs() {
       {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
       {"threads", "0", "Network threads; 0 = number of cores", kServe},
       {"blocking-threads", "0",
-       "Threads for database work; 0 = twice the network threads, at most 32", kServe},
+       "Threads for database work; 0 = 16 per network thread, at most 32", kServe},
       {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
        kServe},
       {"max-body", "1048576", "Default largest request body in bytes", kServe},
@@ -373,8 +373,10 @@ Result<Config> build_config(const Invocation& invocation) {
   int network = server.threads > 0
                     ? server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Audited reads wait for the audit sealer's group commit while holding a blocking thread, so
+  // the pool has more threads than cores: the more reads wait together, the fewer commits.
   // Capped so a big host does not exceed PostgreSQL's default max_connections (100).
-  if (server.blocking_threads == 0) server.blocking_threads = std::min(2 * network, 32);
+  if (server.blocking_threads == 0) server.blocking_threads = std::min(16 * network, 32);
   if (config.database.pool_size == 0) config.database.pool_size = server.blocking_threads;
   return config;
 }

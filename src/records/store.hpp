@@ -52,6 +52,14 @@ inline constexpr const char* kInsertObservationsBulk =
     "effective_at, source, recorded_by, recorded_at, status) VALUES (:patient, :code, :value, "
     ":unit, :original_value, :original_unit, :effective_at, :source, :recorded_by, :recorded_at, "
     "'final')";
+// PostgreSQL runs one statement per row for vector binds; this takes whole columns as arrays.
+inline constexpr const char* kInsertObservationsUnnest =
+    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status) SELECT *, 'final' FROM unnest("
+    "CAST(:patients AS bigint[]), CAST(:codes AS text[]), CAST(:values AS double precision[]), "
+    "CAST(:units AS text[]), CAST(:original_values AS double precision[]), "
+    "CAST(:original_units AS text[]), CAST(:effective AS text[]), CAST(:sources AS text[]), "
+    "CAST(:recorded_by AS bigint[]), CAST(:recorded_at AS text[]))";
 #undef VITALIS_OBSERVATION_COLUMNS
 }  // namespace sql
 
