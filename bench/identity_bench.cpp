@@ -69,8 +69,7 @@ struct AuditDatabase {
 };
 
 AuditEntry read_entry() {
-  return {0,  {},          7, "doctor", "record.read", "observations", "3", 3, "127.0.0.1",
-          "success", ""};
+  return {0, {}, 7, "doctor", "record.read", "observations", "3", 3, "127.0.0.1", "success", ""};
 }
 
 std::unique_ptr<AuditDatabase> audit_database;
@@ -103,7 +102,8 @@ void BM_AuditReadGroupCommit(benchmark::State& state) {
   if (state.thread_index() == 0) {
     auto stats = audit_sealer->stats();
     state.counters["rows_per_commit"] =
-        static_cast<double>(stats.entries) / static_cast<double>(std::max<std::int64_t>(1, stats.batches));
+        static_cast<double>(stats.entries) /
+        static_cast<double>(std::max<std::int64_t>(1, stats.batches));
     audit_sealer.reset();
     audit_database.reset();
   }

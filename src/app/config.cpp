@@ -12,8 +12,8 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate", "mail", "user", "audit",
-                                           "demo-data"};
+const std::vector<std::string_view> kDb = {"serve", "migrate", "mail",
+                                           "user",  "audit",   "demo-data"};
 const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 }  // namespace
@@ -43,8 +43,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"host", "127.0.0.1", "Address to listen on", kServe},
       {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
       {"threads", "0", "Network threads; 0 = number of cores", kServe},
-      {"blocking-threads", "0",
-       "Threads for database work; 0 = 16 per network thread, at most 32", kServe},
+      {"blocking-threads", "0", "Threads for database work; 0 = 16 per network thread, at most 32",
+       kServe},
       {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
        kServe},
       {"max-body", "1048576", "Default largest request body in bytes", kServe},
@@ -87,7 +87,9 @@ const std::vector<OptionSpec>& option_specs() {
       {"model", "", "Model to score with: diabetes, heart or stroke", {"predict"}},
       {"input", "", "CSV to score, with the dataset's columns", {"predict"}},
       {"output", "", "File for row,probability,risk_class ('-' = stdout)", {"predict"}},
-      {"patients", "48", "demo-data: generated patients besides the named demo patient",
+      {"patients",
+       "48",
+       "demo-data: generated patients besides the named demo patient",
        {"demo-data"}},
       {"observations",
        "0",

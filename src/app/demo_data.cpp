@@ -55,46 +55,52 @@ struct Name {
   const char* display;
   const char* ascii;  // for the email address
 };
-constexpr std::array<Name, 24> kFemale{{{"Maria", "maria"},     {"Zoë", "zoe"},
-                                        {"Amélie", "amelie"},   {"Priya", "priya"},
-                                        {"Fatima", "fatima"},   {"Olivia", "olivia"},
-                                        {"Chloé", "chloe"},     {"Ingrid", "ingrid"},
-                                        {"Aisha", "aisha"},     {"Lucía", "lucia"},
-                                        {"Hannah", "hannah"},   {"Mei", "mei"},
-                                        {"Sofia", "sofia"},     {"Grace", "grace"},
-                                        {"Noor", "noor"},       {"Emma", "emma"},
-                                        {"Yuki", "yuki"},       {"Ana", "ana"},
-                                        {"Elena", "elena"},     {"Chiara", "chiara"},
-                                        {"Leila", "leila"},     {"Ruth", "ruth"},
-                                        {"Agnieszka", "agnieszka"}, {"Björk", "bjork"}}};
-constexpr std::array<Name, 24> kMale{{{"José", "jose"},       {"Lukas", "lukas"},
-                                      {"Omar", "omar"},       {"Arjun", "arjun"},
-                                      {"Kwame", "kwame"},     {"Liam", "liam"},
-                                      {"Mateo", "mateo"},     {"Søren", "soren"},
-                                      {"Hiroshi", "hiroshi"}, {"David", "david"},
-                                      {"Ahmed", "ahmed"},     {"Noah", "noah"},
-                                      {"François", "francois"}, {"Ivan", "ivan"},
-                                      {"Chen", "chen"},       {"Samuel", "samuel"},
-                                      {"Tomás", "tomas"},     {"Emeka", "emeka"},
-                                      {"Rafael", "rafael"},   {"Jonas", "jonas"},
-                                      {"Mohammed", "mohammed"}, {"Pedro", "pedro"},
-                                      {"Ravi", "ravi"},       {"Erik", "erik"}}};
-constexpr std::array<Name, 32> kLast{{{"Gonçalves", "goncalves"}, {"Müller", "muller"},
-                                      {"Okafor", "okafor"},       {"Nakamura", "nakamura"},
-                                      {"García", "garcia"},       {"Smith", "smith"},
-                                      {"Kowalski", "kowalski"},   {"Haddad", "haddad"},
-                                      {"Patel", "patel"},         {"Johansson", "johansson"},
-                                      {"Rossi", "rossi"},         {"Nguyen", "nguyen"},
-                                      {"O'Brien", "obrien"},      {"Dubois", "dubois"},
-                                      {"Mensah", "mensah"},       {"Ivanova", "ivanova"},
-                                      {"Fernández", "fernandez"}, {"Schmidt", "schmidt"},
-                                      {"Kim", "kim"},             {"Andersen", "andersen"},
-                                      {"Yılmaz", "yilmaz"},       {"Costa", "costa"},
-                                      {"Wang", "wang"},           {"Brown", "brown"},
-                                      {"Novák", "novak"},         {"Sánchez", "sanchez"},
-                                      {"Williams", "williams"},   {"Ben Ali", "benali"},
-                                      {"Lindqvist", "lindqvist"}, {"Moreau", "moreau"},
-                                      {"Adeyemi", "adeyemi"},     {"Rahman", "rahman"}}};
+constexpr std::array<Name, 24> kFemale{
+    {{"Maria", "maria"},   {"Zoë", "zoe"},       {"Amélie", "amelie"},       {"Priya", "priya"},
+     {"Fatima", "fatima"}, {"Olivia", "olivia"}, {"Chloé", "chloe"},         {"Ingrid", "ingrid"},
+     {"Aisha", "aisha"},   {"Lucía", "lucia"},   {"Hannah", "hannah"},       {"Mei", "mei"},
+     {"Sofia", "sofia"},   {"Grace", "grace"},   {"Noor", "noor"},           {"Emma", "emma"},
+     {"Yuki", "yuki"},     {"Ana", "ana"},       {"Elena", "elena"},         {"Chiara", "chiara"},
+     {"Leila", "leila"},   {"Ruth", "ruth"},     {"Agnieszka", "agnieszka"}, {"Björk", "bjork"}}};
+constexpr std::array<Name, 24> kMale{
+    {{"José", "jose"},         {"Lukas", "lukas"}, {"Omar", "omar"},     {"Arjun", "arjun"},
+     {"Kwame", "kwame"},       {"Liam", "liam"},   {"Mateo", "mateo"},   {"Søren", "soren"},
+     {"Hiroshi", "hiroshi"},   {"David", "david"}, {"Ahmed", "ahmed"},   {"Noah", "noah"},
+     {"François", "francois"}, {"Ivan", "ivan"},   {"Chen", "chen"},     {"Samuel", "samuel"},
+     {"Tomás", "tomas"},       {"Emeka", "emeka"}, {"Rafael", "rafael"}, {"Jonas", "jonas"},
+     {"Mohammed", "mohammed"}, {"Pedro", "pedro"}, {"Ravi", "ravi"},     {"Erik", "erik"}}};
+constexpr std::array<Name, 32> kLast{{{"Gonçalves", "goncalves"},
+                                      {"Müller", "muller"},
+                                      {"Okafor", "okafor"},
+                                      {"Nakamura", "nakamura"},
+                                      {"García", "garcia"},
+                                      {"Smith", "smith"},
+                                      {"Kowalski", "kowalski"},
+                                      {"Haddad", "haddad"},
+                                      {"Patel", "patel"},
+                                      {"Johansson", "johansson"},
+                                      {"Rossi", "rossi"},
+                                      {"Nguyen", "nguyen"},
+                                      {"O'Brien", "obrien"},
+                                      {"Dubois", "dubois"},
+                                      {"Mensah", "mensah"},
+                                      {"Ivanova", "ivanova"},
+                                      {"Fernández", "fernandez"},
+                                      {"Schmidt", "schmidt"},
+                                      {"Kim", "kim"},
+                                      {"Andersen", "andersen"},
+                                      {"Yılmaz", "yilmaz"},
+                                      {"Costa", "costa"},
+                                      {"Wang", "wang"},
+                                      {"Brown", "brown"},
+                                      {"Novák", "novak"},
+                                      {"Sánchez", "sanchez"},
+                                      {"Williams", "williams"},
+                                      {"Ben Ali", "benali"},
+                                      {"Lindqvist", "lindqvist"},
+                                      {"Moreau", "moreau"},
+                                      {"Adeyemi", "adeyemi"},
+                                      {"Rahman", "rahman"}}};
 
 struct Staff {
   const char* local;  // email local part
@@ -192,10 +198,9 @@ DemoPatient plan_patient(std::uint64_t seed, int index) {
   return patient;
 }
 
-std::vector<records::Observation> patient_readings(const DemoPatient& patient,
-                                                   std::uint64_t seed, std::int64_t patient_id,
-                                                   std::int64_t doctor_id, std::int64_t count,
-                                                   Clock::time_point end) {
+std::vector<records::Observation> patient_readings(const DemoPatient& patient, std::uint64_t seed,
+                                                   std::int64_t patient_id, std::int64_t doctor_id,
+                                                   std::int64_t count, Clock::time_point end) {
   Random random(mix(seed ^ 0x7265616469ULL, static_cast<std::uint64_t>(patient_id)));
   std::vector<records::Observation> out;
   if (count <= 0) return out;
@@ -229,8 +234,8 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient,
     double season = 4 * std::cos(2 * std::numbers::pi * day / kDaysPerYear);
     double systolic = std::max(95.0, patient.systolic + patient.systolic_trend * years) + season +
                       random.normal(0, 8);
-    double diastolic = std::min(systolic - 25, 0.55 * systolic + patient.diastolic_offset +
-                                                   random.normal(0, 5));
+    double diastolic =
+        std::min(systolic - 25, 0.55 * systolic + patient.diastolic_offset + random.normal(0, 5));
     double weight = patient.weight_kg + patient.weight_trend * years;
     double hba1c = std::clamp(patient.hba1c + patient.hba1c_trend * years, 4.3, 13.0);
     double mean_glucose = 28.7 * hba1c - 46.7;  // ADAG relation between HbA1c and glucose
@@ -239,13 +244,12 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient,
     add_reading(out, "8867-4", patient.heart_rate + random.normal(0, 7), at, self, patient_id,
                 patient_id);
     if (event % 4 == 0) {
-      add_reading(out, "29463-7", weight + random.normal(0, 0.5), at, self, patient_id,
-                  patient_id);
+      add_reading(out, "29463-7", weight + random.normal(0, 0.5), at, self, patient_id, patient_id);
     }
     if (patient.diabetic) {
       if (event % 2 == 0) {
-        add_reading(out, "1558-6", mean_glucose * 0.85 + random.normal(0, 12), at, self,
-                    patient_id, patient_id);
+        add_reading(out, "1558-6", mean_glucose * 0.85 + random.normal(0, 12), at, self, patient_id,
+                    patient_id);
       } else {
         add_reading(out, "2339-0", mean_glucose + random.normal(0, 30), at, self, patient_id,
                     patient_id);
@@ -333,8 +337,8 @@ struct PatientRows {
           soci::use(sexes), soci::use(phones);
     }
     if (!link_patients.empty()) {
-      *lease << identity::sql::kInsertLinksBulk, soci::use(link_patients),
-          soci::use(link_doctors), soci::use(link_sources), soci::use(link_at);
+      *lease << identity::sql::kInsertLinksBulk, soci::use(link_patients), soci::use(link_doctors),
+          soci::use(link_sources), soci::use(link_at);
     }
   }
 };
@@ -349,8 +353,7 @@ struct Plan {
 constexpr int kPatientsPerTransaction = 2000;
 constexpr std::size_t kRowsPerInsert = 5000;
 
-void insert_observations(db::Lease& lease, std::vector<records::Observation>& pending,
-                         bool flush) {
+void insert_observations(db::Lease& lease, std::vector<records::Observation>& pending, bool flush) {
   if (pending.size() < kRowsPerInsert && !(flush && !pending.empty())) return;
   records::store::insert_observations(lease, pending);
   pending.clear();
@@ -416,7 +419,8 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
   std::string now_text = format_rfc3339(now);
   const std::int64_t generated = options.patients;
   auto readings_for = [&](std::int64_t ordinal) -> std::int64_t {
-    if (options.observations <= 0) return 700 + static_cast<std::int64_t>(mix(options.seed, ordinal) % 600);
+    if (options.observations <= 0)
+      return 700 + static_cast<std::int64_t>(mix(options.seed, ordinal) % 600);
     std::int64_t base = options.observations / std::max<std::int64_t>(1, generated);
     return base + (ordinal < options.observations % std::max<std::int64_t>(1, generated) ? 1 : 0);
   };

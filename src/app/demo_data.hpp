@@ -56,10 +56,9 @@ DemoPatient plan_patient(std::uint64_t seed, int index);
 // (blood pressure and heart rate, weight, glucose for diabetics; self_reported by the patient)
 // and quarterly clinic visits (vitals and labs; clinical, by `doctor_id`). Values are in the
 // catalogue's canonical units and pass its validation.
-std::vector<records::Observation> patient_readings(const DemoPatient& patient,
-                                                   std::uint64_t seed, std::int64_t patient_id,
-                                                   std::int64_t doctor_id, std::int64_t count,
-                                                   Clock::time_point end);
+std::vector<records::Observation> patient_readings(const DemoPatient& patient, std::uint64_t seed,
+                                                   std::int64_t patient_id, std::int64_t doctor_id,
+                                                   std::int64_t count, Clock::time_point end);
 
 // Loads the demo clinic unless it is there already (then created = false and nothing changes).
 // Progress lines go to `progress`.

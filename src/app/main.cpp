@@ -147,8 +147,8 @@ int run_demo_data(const app::Config& config) {
   log::flush();
   if (!report.ok()) return fail(report.error());
   if (report->created) {
-    std::cout << "demo data loaded: " << report->patients << " patients, "
-              << report->observations << " observations in " << report->seconds << " s\n";
+    std::cout << "demo data loaded: " << report->patients << " patients, " << report->observations
+              << " observations in " << report->seconds << " s\n";
   } else {
     std::cout << report->note << "\n";
   }

@@ -17,8 +17,9 @@ namespace vitalis::identity {
 namespace {
 
 AuditEntry read_by(std::int64_t actor, int sequence) {
-  return {0,      {},         actor,       "doctor", "record.read", "observations",
-          std::to_string(sequence), 3, "127.0.0.1", "success", ""};
+  return {
+      0, {},          actor,     "doctor", "record.read", "observations", std::to_string(sequence),
+      3, "127.0.0.1", "success", ""};
 }
 
 class AuditSealerTest : public db::testing::DialectTest {

@@ -100,14 +100,14 @@ void insert_observations_unnest(db::Lease& lease, const std::vector<Observation>
   auto text = [&rows](std::string Observation::*member) {
     return array_literal(rows, [member](const Observation& row) { return row.*member; });
   };
-  std::string patients = array_literal(
-      rows, [](const Observation& row) { return std::to_string(row.patient_id); });
+  std::string patients =
+      array_literal(rows, [](const Observation& row) { return std::to_string(row.patient_id); });
   std::string values =
       array_literal(rows, [](const Observation& row) { return number_text(row.value); });
   std::string original_values =
       array_literal(rows, [](const Observation& row) { return number_text(row.original_value); });
-  std::string recorded_by = array_literal(
-      rows, [](const Observation& row) { return std::to_string(row.recorded_by); });
+  std::string recorded_by =
+      array_literal(rows, [](const Observation& row) { return std::to_string(row.recorded_by); });
   std::string codes = text(&Observation::code), units = text(&Observation::unit),
               original_units = text(&Observation::original_unit),
               effective = text(&Observation::effective_at), sources = text(&Observation::source),
@@ -141,8 +141,8 @@ void insert_observations(db::Lease& lease, const std::vector<Observation>& rows)
     recorded_at[idx] = row.recorded_at;
   }
   *lease << sql::kInsertObservationsBulk, soci::use(patients), soci::use(codes), soci::use(values),
-      soci::use(units), soci::use(original_values), soci::use(original_units),
-      soci::use(effective), soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
+      soci::use(units), soci::use(original_values), soci::use(original_units), soci::use(effective),
+      soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
 }
 
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
