@@ -20,8 +20,8 @@ Status AuditSealer::append(AuditEntry entry) {
   }
   std::shared_ptr<Batch> batch = open_;
   batch->entries.push_back(std::move(entry));
-  queued_.notify_one();
-  sealed_.wait(lock, [&batch] { return batch->done; });
+  if (sealer_idle_) queued_.notify_one();  // else it takes this batch when its commit is done
+  batch->sealed.wait(lock, [&batch] { return batch->done; });
   return batch->status;
 }
 
@@ -42,7 +42,9 @@ AuditSealer::Stats AuditSealer::stats() const {
 void AuditSealer::run() {
   std::unique_lock lock(mutex_);
   while (true) {
+    sealer_idle_ = true;
     queued_.wait(lock, [this] { return stopping_ || !open_->entries.empty(); });
+    sealer_idle_ = false;
     if (open_->entries.empty()) break;  // stopping, and everything queued is sealed
     // No timer: entries queue up while the previous batch commits, so the batch grows with the
     // load and an idle server adds no delay.
@@ -54,7 +56,7 @@ void AuditSealer::run() {
     batch->done = true;
     ++stats_.batches;
     stats_.entries += static_cast<std::int64_t>(batch->entries.size());
-    sealed_.notify_all();
+    batch->sealed.notify_all();
   }
   stopped_ = true;
 }

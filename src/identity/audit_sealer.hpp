@@ -46,6 +46,7 @@ class AuditSealer {
     std::vector<AuditEntry> entries;
     bool done = false;
     Status status = Ok{};
+    std::condition_variable sealed;  // its callers wait here (not woken by other batches)
   };
   void run();
   Status write(const std::vector<AuditEntry>& entries);
@@ -54,8 +55,8 @@ class AuditSealer {
   const SecretKey& key_;
   mutable std::mutex mutex_;
   std::condition_variable queued_;  // the sealer waits for entries or stop
-  std::condition_variable sealed_;  // callers wait for their batch
   std::shared_ptr<Batch> open_ = std::make_shared<Batch>();
+  bool sealer_idle_ = false;  // waiting on queued_: only then is it worth a wake-up
   bool stopping_ = false;
   bool stopped_ = false;  // the thread has sealed everything and returned
   Stats stats_;
