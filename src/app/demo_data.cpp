@@ -13,6 +13,7 @@
 #include "identity/audit.hpp"
 #include "identity/store.hpp"
 #include "records/catalogue.hpp"
+#include "records/clinical_store.hpp"
 #include "records/store.hpp"
 
 namespace vitalis::app {
@@ -200,7 +201,8 @@ DemoPatient plan_patient(std::uint64_t seed, int index) {
 
 std::vector<records::Observation> patient_readings(const DemoPatient& patient, std::uint64_t seed,
                                                    std::int64_t patient_id, std::int64_t doctor_id,
-                                                   std::int64_t count, Clock::time_point end) {
+                                                   std::int64_t count, Clock::time_point end,
+                                                   std::vector<Clock::time_point>* visits) {
   Random random(mix(seed ^ 0x7265616469ULL, static_cast<std::uint64_t>(patient_id)));
   std::vector<records::Observation> out;
   if (count <= 0) return out;
@@ -210,8 +212,8 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient, s
   // entries cover some months, a thousand about three years, at most ten years).
   double per_event = 3.25 + (patient.diabetic ? 1 : 0);
   double span_days = std::clamp(static_cast<double>(count) * 1.1, 30.0, 10 * kDaysPerYear);
-  double visits = std::max(1.0, span_days / 92.0);
-  double home_events = std::max(1.0, (static_cast<double>(count) - 12 * visits) / per_event);
+  double visit_count = std::max(1.0, span_days / 92.0);
+  double home_events = std::max(1.0, (static_cast<double>(count) - 12 * visit_count) / per_event);
   double interval_days = span_days / home_events;
   auto start = end - std::chrono::duration_cast<Clock::duration>(Days(span_days));
   // Generated newest first (so the latest readings are always recent and a cut drops the
@@ -258,6 +260,7 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient, s
     if (day > next_visit_days) continue;
     next_visit_days -= random.between(75, 110);
     auto visit = at + std::chrono::hours(2);
+    if (visits != nullptr) visits->push_back(visit);
     double visit_weight = weight + random.normal(0, 0.4);
     if (!measured_height) {
       add_reading(out, "8302-2", patient.height_cm, visit, clinical, patient_id, doctor_id);
@@ -291,6 +294,177 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient, s
   }
   out.resize(static_cast<std::size_t>(count));
   std::reverse(out.begin(), out.end());
+  if (visits != nullptr) {
+    // Visits whose rows were cut with the oldest readings are dropped too.
+    std::string oldest = out.empty() ? std::string() : out.front().effective_at;
+    std::erase_if(*visits, [&oldest](Clock::time_point at) { return format_rfc3339(at) < oldest; });
+    std::reverse(visits->begin(), visits->end());
+  }
+  return out;
+}
+
+namespace {
+
+struct Area {
+  const char* city;
+  const char* area_code;  // local authority (the air-quality aid reads it)
+  const char* postcode;
+};
+constexpr std::array<Area, 8> kAreas{{{"London", "E09000007", "NW1 0AA"},
+                                      {"London", "E09000012", "E8 1AA"},
+                                      {"London", "E09000019", "N1 1AA"},
+                                      {"Manchester", "E08000003", "M1 1AA"},
+                                      {"Leeds", "E08000035", "LS1 1AA"},
+                                      {"Birmingham", "E08000025", "B1 1AA"},
+                                      {"Bristol", "E06000023", "BS1 1AA"},
+                                      {"Sheffield", "E08000019", "S1 1AA"}}};
+constexpr std::array<const char*, 8> kStreets{"High Street",   "Church Road", "Station Road",
+                                              "Victoria Road", "Park Lane",   "Mill Lane",
+                                              "Queen Street",  "Green Lane"};
+
+struct Condition {
+  const char* name;
+  const char* icd10;
+  const char* medicine;
+  const char* strength;
+  const char* dose;
+  const char* frequency;
+  const char* instructions;
+  const char* review_reason;
+};
+constexpr Condition kHypertension{"Essential hypertension",
+                                  "I10",
+                                  "Amlodipine",
+                                  "5 mg",
+                                  "1 tablet",
+                                  "once daily",
+                                  "Take in the morning",
+                                  "Blood pressure review"};
+constexpr Condition kDiabetes{
+    "Type 2 diabetes mellitus", "E11.9",          "Metformin", "500 mg", "1 tablet", "twice daily",
+    "Take with meals",          "Diabetes review"};
+constexpr Condition kCopd{"Chronic obstructive pulmonary disease",
+                          "J44.9",
+                          "Salbutamol inhaler",
+                          "100 micrograms",
+                          "2 puffs",
+                          "as needed",
+                          "Up to four times a day for breathlessness",
+                          "COPD review"};
+constexpr Condition kHighLdl{"Hypercholesterolaemia",
+                             "E78.0",
+                             "Atorvastatin",
+                             "20 mg",
+                             "1 tablet",
+                             "once daily",
+                             "Take at night",
+                             "Cholesterol review"};
+
+struct SymptomKind {
+  const char* key;  // in the shared symptom vocabulary
+  int low, high;    // usual severity range
+};
+
+}  // namespace
+
+DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
+                              std::int64_t patient_id, std::int64_t doctor_id,
+                              const std::vector<Clock::time_point>& visits, Clock::time_point end) {
+  Random random(mix(seed ^ 0x636c696eULL, static_cast<std::uint64_t>(patient_id)));
+  DemoClinical out;
+  const Area& area = random.pick(kAreas);
+  out.profile.address_line1 = std::to_string(1 + random.next() % 180) + " " + random.pick(kStreets);
+  out.profile.city = area.city;
+  out.profile.area_code = area.area_code;
+  out.profile.postcode = area.postcode;
+  double group = random.uniform();  // UK distribution, roughly
+  out.profile.blood_group = group < 0.35   ? "O+"
+                            : group < 0.65 ? "A+"
+                            : group < 0.73 ? "B+"
+                            : group < 0.83 ? "O-"
+                            : group < 0.91 ? "A-"
+                            : group < 0.94 ? "AB+"
+                            : group < 0.96 ? "B-"
+                            : group < 0.97 ? "AB-"
+                                           : "unknown";
+  if (random.chance(0.08)) out.profile.allergies.push_back("Penicillin");
+  if (random.chance(0.03)) out.profile.allergies.push_back("Peanuts");
+  if (random.chance(0.04)) out.profile.allergies.push_back("Latex");
+  std::vector<const Condition*> conditions;
+  if (patient.hypertensive) conditions.push_back(&kHypertension);
+  if (patient.diabetic) conditions.push_back(&kDiabetes);
+  if (patient.copd) conditions.push_back(&kCopd);
+  if (patient.ldl > 160) conditions.push_back(&kHighLdl);
+  for (const Condition* condition : conditions) {
+    out.profile.conditions.push_back(condition->name);
+    out.profile.medications.push_back(std::string(condition->medicine) + " " + condition->strength +
+                                      " " + condition->frequency);
+  }
+  for (std::size_t idx = 0; idx < visits.size(); ++idx) {
+    records::Encounter encounter;
+    encounter.patient_id = patient_id;
+    encounter.occurred_at = format_rfc3339(visits[idx]);
+    encounter.type = idx == 0 ? "consultation" : (random.chance(0.2) ? "telehealth" : "follow_up");
+    encounter.reason = conditions.empty() ? "Routine check-up"
+                                          : conditions[idx % conditions.size()]->review_reason;
+    encounter.notes = idx == 0 ? "New patient assessment; vitals and bloods taken."
+                               : "Reviewed home readings and results; plan unchanged.";
+    encounter.doctor_id = doctor_id;
+    encounter.recorded_at = format_rfc3339(visits[idx] + std::chrono::minutes(20));
+    out.encounters.push_back(std::move(encounter));
+  }
+  if (!out.encounters.empty()) {
+    const records::Encounter& first = out.encounters.front();
+    for (const Condition* condition : conditions) {
+      records::Diagnosis diagnosis;
+      diagnosis.patient_id = patient_id;
+      diagnosis.description = condition->name;
+      diagnosis.icd10_code = condition->icd10;
+      diagnosis.status = "active";
+      diagnosis.diagnosed_at = first.occurred_at;
+      diagnosis.recorded_by = doctor_id;
+      diagnosis.recorded_at = first.recorded_at;
+      out.diagnoses.emplace_back(std::move(diagnosis), 0);
+      records::Prescription prescription;
+      prescription.patient_id = patient_id;
+      prescription.medicine = condition->medicine;
+      prescription.strength = condition->strength;
+      prescription.dose = condition->dose;
+      prescription.frequency = condition->frequency;
+      prescription.duration = "ongoing";
+      prescription.instructions = condition->instructions;
+      prescription.status = "active";
+      prescription.prescribed_at = first.occurred_at;
+      prescription.prescribed_by = doctor_id;
+      prescription.recorded_at = first.recorded_at;
+      out.prescriptions.emplace_back(std::move(prescription), 0);
+    }
+  }
+  // Symptoms through the same span as the readings, a few a year, fitting the conditions.
+  std::vector<SymptomKind> kinds{{"fatigue", 2, 5}, {"headache", 2, 6}};
+  if (patient.hypertensive) kinds.insert(kinds.end(), {{"headache", 3, 7}, {"dizziness", 2, 6}});
+  if (patient.diabetic) kinds.insert(kinds.end(), {{"polyuria", 2, 5}, {"fatigue", 3, 6}});
+  if (patient.copd) kinds.insert(kinds.end(), {{"breathlessness", 3, 7}, {"cough", 2, 6}});
+  auto start = visits.empty() ? end - std::chrono::days(90) : visits.front();
+  double span_days = std::chrono::duration<double, std::ratio<86400>>(end - start).count();
+  int count = static_cast<int>(span_days / 120.0) + static_cast<int>(random.next() % 2);
+  for (int idx = 0; idx < count; ++idx) {
+    const SymptomKind& kind = kinds[random.next() % kinds.size()];
+    records::SymptomEntry symptom;
+    symptom.patient_id = patient_id;
+    symptom.symptom = kind.key;
+    symptom.severity = kind.low + static_cast<int>(random.next() % (kind.high - kind.low + 1));
+    auto onset = start + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double, std::ratio<86400>>(
+                                 random.between(0, std::max(1.0, span_days - 1))));
+    symptom.onset_at = format_rfc3339(onset);
+    symptom.source = "self_reported";
+    symptom.recorded_by = patient_id;
+    symptom.recorded_at = format_rfc3339(onset + std::chrono::hours(1));
+    out.symptoms.push_back(std::move(symptom));
+  }
+  std::sort(out.symptoms.begin(), out.symptoms.end(),
+            [](const auto& left, const auto& right) { return left.onset_at < right.onset_at; });
   return out;
 }
 
@@ -353,6 +527,43 @@ struct Plan {
 constexpr int kPatientsPerTransaction = 2000;
 constexpr std::size_t kRowsPerInsert = 5000;
 
+// Clinical rows through the clinical store (encounters first: the others link to them).
+void store_clinical(db::Lease& lease, std::int64_t patient_id, DemoClinical& clinical,
+                    const std::string& now) {
+  records::store::replace_profile(lease, patient_id, clinical.profile, now);
+  std::vector<std::int64_t> encounter_ids;
+  for (const auto& encounter : clinical.encounters) {
+    encounter_ids.push_back(records::store::insert_encounter(lease, encounter));
+  }
+  auto link = [&encounter_ids](int index) -> std::optional<std::int64_t> {
+    if (index < 0 || static_cast<std::size_t>(index) >= encounter_ids.size()) return std::nullopt;
+    return encounter_ids[static_cast<std::size_t>(index)];
+  };
+  for (auto& [diagnosis, index] : clinical.diagnoses) {
+    diagnosis.encounter_id = link(index);
+    records::store::insert_diagnosis(lease, diagnosis);
+  }
+  for (auto& [prescription, index] : clinical.prescriptions) {
+    prescription.encounter_id = link(index);
+    records::store::insert_prescription(lease, prescription);
+  }
+  for (const auto& symptom : clinical.symptoms) records::store::insert_symptom(lease, symptom);
+}
+
+// The named demo patient reported chest pain three days ago: something for alerts to find.
+void add_alerting_symptom(DemoClinical& clinical, std::int64_t patient_id, Clock::time_point end) {
+  records::SymptomEntry symptom;
+  symptom.patient_id = patient_id;
+  symptom.symptom = "chest_pain";
+  symptom.severity = 8;
+  symptom.onset_at = format_rfc3339(end - std::chrono::hours(70));
+  symptom.notes = "Tight feeling when climbing stairs";
+  symptom.source = "self_reported";
+  symptom.recorded_by = patient_id;
+  symptom.recorded_at = format_rfc3339(end - std::chrono::hours(69));
+  clinical.symptoms.push_back(std::move(symptom));
+}
+
 void insert_observations(db::Lease& lease, std::vector<records::Observation>& pending, bool flush) {
   if (pending.size() < kRowsPerInsert && !(flush && !pending.empty())) return;
   records::store::insert_observations(lease, pending);
@@ -370,7 +581,8 @@ std::string demo_credentials() {
         << doctor.specialty << ")\n";
   }
   out << "  patient  " << email("patient")
-      << "  (Maria Gonçalves: hypertension and type 2 diabetes, three years of readings)\n";
+      << "  (Maria Gonçalves: hypertension and type 2 diabetes, three years of readings, chest "
+         "pain three days ago)\n";
   return out.str();
 }
 
@@ -495,10 +707,14 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
         std::int64_t id = patients.ids[idx];
         std::int64_t doctor =
             patient.hypertensive ? cardiology : (patient.diabetic ? endocrinology : general);
-        auto readings = patient_readings(patient, options.seed, id, doctor, count, end);
+        std::vector<Clock::time_point> visits;
+        auto readings = patient_readings(patient, options.seed, id, doctor, count, end, &visits);
         rows += static_cast<std::int64_t>(readings.size());
         std::move(readings.begin(), readings.end(), std::back_inserter(pending));
         insert_observations(lease, pending, false);
+        DemoClinical clinical = patient_clinical(patient, options.seed, id, doctor, visits, end);
+        if (idx == 0 && first == 0) add_alerting_symptom(clinical, id, end);
+        store_clinical(lease, id, clinical, now_text);
       }
       insert_observations(lease, pending, true);
       tx.commit();

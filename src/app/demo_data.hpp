@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "identity/crypto.hpp"
+#include "records/clinical_model.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::app {
@@ -56,9 +57,25 @@ DemoPatient plan_patient(std::uint64_t seed, int index);
 // (blood pressure and heart rate, weight, glucose for diabetics; self_reported by the patient)
 // and quarterly clinic visits (vitals and labs; clinical, by `doctor_id`). Values are in the
 // catalogue's canonical units and pass its validation.
-std::vector<records::Observation> patient_readings(const DemoPatient& patient, std::uint64_t seed,
-                                                   std::int64_t patient_id, std::int64_t doctor_id,
-                                                   std::int64_t count, Clock::time_point end);
+// `visits` (if given) receives the clinic visits' times, oldest first.
+std::vector<records::Observation> patient_readings(
+    const DemoPatient& patient, std::uint64_t seed, std::int64_t patient_id, std::int64_t doctor_id,
+    std::int64_t count, Clock::time_point end, std::vector<Clock::time_point>* visits = nullptr);
+
+// The clinical part of a generated patient: the profile (address, blood group, allergies,
+// conditions, medications), an encounter per visit, diagnoses and prescriptions at the first
+// visit, and self-reported symptoms fitting their conditions. Encounter links are set when the
+// rows are stored (the int beside a diagnosis or prescription: its encounter's index).
+struct DemoClinical {
+  records::ProfileInput profile;
+  std::vector<records::Encounter> encounters;
+  std::vector<std::pair<records::Diagnosis, int>> diagnoses;
+  std::vector<std::pair<records::Prescription, int>> prescriptions;
+  std::vector<records::SymptomEntry> symptoms;
+};
+DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
+                              std::int64_t patient_id, std::int64_t doctor_id,
+                              const std::vector<Clock::time_point>& visits, Clock::time_point end);
 
 // Loads the demo clinic unless it is there already (then created = false and nothing changes).
 // Progress lines go to `progress`.

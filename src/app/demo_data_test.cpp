@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -29,6 +30,34 @@ TEST(DemoGenerator, SameSeedSameData) {
   for (std::size_t idx = 0; idx < rows.size(); ++idx) {
     EXPECT_EQ(rows[idx].value, same[idx].value);
     EXPECT_EQ(rows[idx].effective_at, same[idx].effective_at);
+  }
+}
+
+TEST(DemoGenerator, ClinicalPartFitsTheConditions) {
+  DemoPatient patient = plan_patient(3, 1);
+  patient.hypertensive = patient.diabetic = true;
+  std::vector<Clock::time_point> visits;
+  auto rows = patient_readings(patient, 3, 9, 2, 1000, kEnd, &visits);
+  ASSERT_FALSE(visits.empty());
+  EXPECT_TRUE(std::is_sorted(visits.begin(), visits.end()));
+  EXPECT_GE(format_rfc3339(visits.front()), rows.front().effective_at);
+  auto clinical = patient_clinical(patient, 3, 9, 2, visits, kEnd);
+  EXPECT_EQ(clinical.encounters.size(), visits.size());
+  EXPECT_EQ(clinical.encounters.front().type, "consultation");
+  std::vector<std::string> codes;
+  for (const auto& [diagnosis, encounter] : clinical.diagnoses) {
+    codes.push_back(diagnosis.icd10_code);
+    EXPECT_EQ(encounter, 0);
+  }
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "I10"), codes.end());
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "E11.9"), codes.end());
+  EXPECT_EQ(clinical.prescriptions.size(), clinical.diagnoses.size());
+  EXPECT_FALSE(clinical.profile.area_code.empty());
+  EXPECT_FALSE(clinical.symptoms.empty());
+  for (const auto& symptom : clinical.symptoms) {
+    EXPECT_GE(symptom.severity, 1);
+    EXPECT_LE(symptom.severity, 10);
+    EXPECT_LE(symptom.onset_at, format_rfc3339(kEnd));
   }
 }
 
@@ -105,6 +134,18 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
                   "WHERE d.email = 'doctor@demo.vitalis.test'"),
             8);
   EXPECT_NE(progress.str().find("patients 8/8"), std::string::npos);
+  // The clinical part: every patient's profile, visits with their notes, the demo patient's
+  // conditions, and the recent chest pain that alerts are about.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles WHERE area_code <> ''"), 8);
+  EXPECT_GE(count("SELECT COUNT(*) FROM encounters"), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM diagnoses d JOIN accounts a ON a.id = d.patient_id "
+                  "WHERE a.email = 'patient@demo.vitalis.test' AND d.icd10_code IN ('I10', "
+                  "'E11.9') AND d.encounter_id IS NOT NULL"),
+            2);
+  EXPECT_GE(count("SELECT COUNT(*) FROM prescriptions"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM symptom_entries WHERE symptom = 'chest_pain' AND "
+                  "severity = 8"),
+            1);
 
   auto again = load_demo_data(*pool_, key_, cheap_, options, progress);
   ASSERT_TRUE(again.ok());
