@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "records/keyset.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::records::store {
@@ -63,6 +64,8 @@ inline constexpr const char* kInsertObservationsUnnest =
     "CAST(:units AS text[]), CAST(:original_values AS double precision[]), "
     "CAST(:original_units AS text[]), CAST(:effective AS text[]), CAST(:sources AS text[]), "
     "CAST(:recorded_by AS bigint[]), CAST(:recorded_at AS text[]))";
+// The columns every observation SELECT reads (for keyset_query).
+inline constexpr const char* kSelectObservations = VITALIS_OBSERVATION_COLUMNS;
 #undef VITALIS_OBSERVATION_COLUMNS
 }  // namespace sql
 
@@ -76,6 +79,9 @@ std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patie
 std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& code, const Observation* after,
                                              int limit);
+// The entries of a keyset window (a keyset_query over kSelectObservations).
+std::vector<Observation> observations_in(db::Lease& lease, const std::string& query,
+                                         std::int64_t patient_id, const KeysetBounds& bounds);
 // Every entry of the record, whatever its status, oldest first.
 std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id);
 // The entry that corrected `id`, if any.
