@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "identity/audit.hpp"
+#include "identity/search_name.hpp"
 #include "identity/store.hpp"
 #include "records/catalogue.hpp"
 #include "records/clinical_store.hpp"
@@ -732,6 +733,9 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
              << std::flush;
   }
 
+  // The name search's index (what sign-up writes for one account), for every new patient.
+  progress << "indexing patient names for search\n" << std::flush;
+  if (auto indexed = identity::backfill_search_names(pool); !indexed.ok()) return indexed.error();
   auto sealed = db::with_connection(pool, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     if (lease.dialect() == db::Dialect::kPostgresql) *lease << identity::sql::kResyncAccountIds;

@@ -143,6 +143,8 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
                   "'E11.9') AND d.encounter_id IS NOT NULL"),
             2);
   EXPECT_GE(count("SELECT COUNT(*) FROM prescriptions"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE role = 'patient' AND search_name IS NULL"),
+            0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM symptom_entries WHERE symptom = 'chest_pain' AND "
                   "severity = 8"),
             1);
