@@ -36,7 +36,9 @@ web/dist/index.html: $(wildcard web/placeholder/*)
 	@mkdir -p web/dist
 	@cp web/placeholder/* web/dist/
 
+# On first start (no accounts yet) the demo clinic is loaded and its sign-ins are printed.
 run: release web
+	@$(BIN_RELEASE) demo-data --only-if-empty=true --log-level=warn
 	$(BIN_RELEASE) serve $(ARGS)
 
 test: deps web

@@ -12,8 +12,9 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate", "mail", "user", "audit"};
-const std::vector<std::string_view> kIdentity = {"serve", "user", "audit"};
+const std::vector<std::string_view> kDb = {"serve", "migrate", "mail",
+                                           "user",  "audit",   "demo-data"};
+const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 }  // namespace
 
@@ -32,18 +33,18 @@ const std::vector<OptionSpec>& option_specs() {
       {"argon2-opslimit",
        "2",
        "argon2id passes for password hashes (libsodium INTERACTIVE = 2)",
-       {"serve", "user"}},
+       {"serve", "user", "demo-data"}},
       {"argon2-memlimit-mb",
        "64",
        "argon2id memory per password hash in MiB (INTERACTIVE = 64)",
-       {"serve", "user"}},
+       {"serve", "user", "demo-data"}},
       {"email", "", "Email of the admin to create (password read from standard input)", {"user"}},
       {"full-name", "", "Full name of the admin to create", {"user"}},
       {"host", "127.0.0.1", "Address to listen on", kServe},
       {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
       {"threads", "0", "Network threads; 0 = number of cores", kServe},
-      {"blocking-threads", "0",
-       "Threads for database work; 0 = twice the network threads, at most 32", kServe},
+      {"blocking-threads", "0", "Threads for database work; 0 = 16 per network thread, at most 32",
+       kServe},
       {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
        kServe},
       {"max-body", "1048576", "Default largest request body in bytes", kServe},
@@ -90,6 +91,22 @@ const std::vector<OptionSpec>& option_specs() {
       {"model", "", "Model to score with: diabetes, heart or stroke", {"predict"}},
       {"input", "", "CSV to score, with the dataset's columns", {"predict"}},
       {"output", "", "File for row,probability,risk_class ('-' = stdout)", {"predict"}},
+      {"patients",
+       "48",
+       "demo-data: generated patients besides the named demo patient",
+       {"demo-data"}},
+      {"observations",
+       "0",
+       "demo-data: observations over the generated patients; 0 = about 1,000 each",
+       {"demo-data"}},
+      {"timeline-entries",
+       "0",
+       "demo-data: add one patient (timeline@) with this many entries; 0 = none",
+       {"demo-data"}},
+      {"only-if-empty",
+       "false",
+       "demo-data: do nothing when the database already has accounts (make run)",
+       {"demo-data"}},
   };
   return specs;
 }
@@ -118,8 +135,8 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve", "migrate", "train",   "predict", "mail",
-                                          "user",  "audit",   "version", "help"};
+constexpr std::string_view kCommands[] = {"serve", "migrate", "train",     "predict", "mail",
+                                          "user",  "audit",   "demo-data", "version", "help"};
 
 // Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
 struct CommandActions {
@@ -303,6 +320,15 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
     mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
   }
+  if (has("patients")) {
+    long long patients = 0, entries = 0;
+    VITALIS_ASSIGN(patients, integer(invocation, "patients", 0, 10'000'000));
+    VITALIS_ASSIGN(config.demo_observations, integer(invocation, "observations", 0, 1LL << 40));
+    VITALIS_ASSIGN(entries, integer(invocation, "timeline-entries", 0, 10'000'000));
+    VITALIS_ASSIGN(config.demo_only_if_empty, boolean(invocation, "only-if-empty"));
+    config.demo_patients = static_cast<int>(patients);
+    config.demo_timeline_entries = static_cast<int>(entries);
+  }
   if (invocation.command != "serve") {
     if (config.database.pool_size == 0) config.database.pool_size = 1;  // migrate: one is enough
     return config;
@@ -353,8 +379,10 @@ Result<Config> build_config(const Invocation& invocation) {
   int network = server.threads > 0
                     ? server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Audited reads wait for the audit sealer's group commit while holding a blocking thread, so
+  // the pool has more threads than cores: the more reads wait together, the fewer commits.
   // Capped so a big host does not exceed PostgreSQL's default max_connections (100).
-  if (server.blocking_threads == 0) server.blocking_threads = std::min(2 * network, 32);
+  if (server.blocking_threads == 0) server.blocking_threads = std::min(16 * network, 32);
   if (config.database.pool_size == 0) config.database.pool_size = server.blocking_threads;
   return config;
 }
@@ -373,6 +401,7 @@ std::string help_text(std::string_view command) {
         "  train     Train the risk models from the datasets (--datasets, --out)\n"
         "  predict   Score a CSV with a trained model (--model, --input, --output)\n"
         "  mail test Send a test message with the mail settings (--to ADDRESS)\n"
+        "  demo-data Load the demo clinic (or, with --patients/--observations, benchmark data)\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"

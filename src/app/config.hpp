@@ -45,6 +45,11 @@ struct Config {
   identity::PasswordCost password_cost;
   std::string log_level = "info";
   bool migrate_on_serve = true;
+  // demo-data sizes (see demo_data.hpp)
+  int demo_patients = 48;
+  long long demo_observations = 0;
+  int demo_timeline_entries = 0;
+  bool demo_only_if_empty = false;
 };
 
 // Turns resolved strings into typed settings; errors name the option.

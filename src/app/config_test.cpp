@@ -27,8 +27,8 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->server.port, 9090);
   EXPECT_EQ(config->server.threads, 1);
-  EXPECT_EQ(config->server.blocking_threads, 2);
-  EXPECT_EQ(config->database.pool_size, 2);
+  EXPECT_EQ(config->server.blocking_threads, 16);
+  EXPECT_EQ(config->database.pool_size, 16);
 }
 
 TEST(ConfigTest, AcceptsSpaceSeparatedValues) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/config.hpp"
+#include "app/demo_data.hpp"
 #include "app/system_routes.hpp"
 #include "core/log.hpp"
 #include "db/migrate.hpp"
@@ -135,6 +136,34 @@ int run_audit_verify(const app::Config& config) {
   return 0;
 }
 
+// vitalis demo-data: the demo clinic (or benchmark-sized data); prints the credentials.
+int run_demo_data(const app::Config& config) {
+  app::DemoOptions options;
+  options.patients = config.demo_patients;
+  options.observations = config.demo_observations;
+  options.timeline_entries = config.demo_timeline_entries;
+  options.only_if_empty = config.demo_only_if_empty;
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  identity::init_crypto();
+  auto key = identity::load_or_create_secret(config.secret_key_file);
+  if (!key.ok()) return fail(key.error());
+  auto report = app::load_demo_data(**pool, *key, config.password_cost, options, std::cerr);
+  log::flush();
+  if (!report.ok()) return fail(report.error());
+  if (report->created) {
+    std::cout << "demo data loaded: " << report->patients << " patients, " << report->observations
+              << " observations in " << report->seconds << " s\n";
+  } else {
+    std::cout << report->note << "\n";
+  }
+  if (report->created || report->note.find("already loaded") != std::string::npos) {
+    std::cout << app::demo_credentials();
+  }
+  return 0;
+}
+
 // The alert rules: the file named by --alert-rules, else the ones built into the binary.
 Result<std::vector<monitor::AlertRule>> load_alert_rules(const std::string& path) {
   if (path.empty()) return monitor::parse_rules(monitor::embedded_rules_json());
@@ -258,6 +287,7 @@ int main(int argc, char** argv) {
           Error::validation("action", "usage: vitalis user create-admin --email E --full-name N"));
     return run_create_admin(*config, values.at("email"), values.at("full-name"));
   }
+  if (command == "demo-data") return run_demo_data(*config);
   if (command == "audit") {
     if (values.count("action") == 0)
       return fail(Error::validation("action", "usage: vitalis audit verify"));

@@ -83,6 +83,11 @@ class RowReader {
 }  // namespace
 
 void append_audit(db::Lease& lease, const SecretKey& key, AuditEntry entry) {
+  append_audit(lease, key, std::vector<AuditEntry>{std::move(entry)});
+}
+
+void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return;
   soci::session& sql = *lease;
   if (lease.dialect() == db::Dialect::kPostgresql) {
     sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kAuditLockKey) + ")";
@@ -91,16 +96,28 @@ void append_audit(db::Lease& lease, const SecretKey& key, AuditEntry entry) {
   soci::indicator prev_ind = soci::i_null;
   sql << kSelectLastHash, soci::into(prev_hash, prev_ind);
   if (prev_ind != soci::i_ok || !sql.got_data()) prev_hash = kGenesis;
-  if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
-  std::string hash = key.keyed_hash(canonical(entry, prev_hash));
-  long long actor_id = entry.actor_id.value_or(0), patient_id = entry.patient_id.value_or(0);
-  soci::indicator actor_ind = entry.actor_id ? soci::i_ok : soci::i_null;
-  soci::indicator patient_ind = entry.patient_id ? soci::i_ok : soci::i_null;
-  sql << kInsertAudit, soci::use(entry.at), soci::use(actor_id, actor_ind),
-      soci::use(entry.actor_role), soci::use(entry.action), soci::use(entry.resource_type),
-      soci::use(entry.resource_id), soci::use(patient_id, patient_ind),
-      soci::use(entry.client_address), soci::use(entry.outcome), soci::use(entry.reason),
-      soci::use(prev_hash), soci::use(hash);
+  // One prepared statement for the whole batch; the bound variables change per row.
+  AuditEntry entry;
+  std::string hash;
+  long long actor_id = 0, patient_id = 0;
+  soci::indicator actor_ind = soci::i_null, patient_ind = soci::i_null;
+  soci::statement insert =
+      (sql.prepare << kInsertAudit, soci::use(entry.at), soci::use(actor_id, actor_ind),
+       soci::use(entry.actor_role), soci::use(entry.action), soci::use(entry.resource_type),
+       soci::use(entry.resource_id), soci::use(patient_id, patient_ind),
+       soci::use(entry.client_address), soci::use(entry.outcome), soci::use(entry.reason),
+       soci::use(prev_hash), soci::use(hash));
+  for (const AuditEntry& next : entries) {
+    entry = next;
+    if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
+    hash = key.keyed_hash(canonical(entry, prev_hash));
+    actor_id = entry.actor_id.value_or(0);
+    patient_id = entry.patient_id.value_or(0);
+    actor_ind = entry.actor_id ? soci::i_ok : soci::i_null;
+    patient_ind = entry.patient_id ? soci::i_ok : soci::i_null;
+    insert.execute(true);
+    prev_hash = hash;
+  }
 }
 
 std::vector<AuditEntry> list_audit(db::Lease& lease, const AuditFilter& filter) {

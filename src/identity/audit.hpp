@@ -31,6 +31,8 @@ struct AuditEntry {
 // Appends inside the caller's transaction. Appends are serialised (the database's write lock on
 // SQLite, an advisory lock on PostgreSQL) so the chain stays linear.
 void append_audit(db::Lease& lease, const SecretKey& key, AuditEntry entry);
+// Appends several rows in order (one chain lock, one prepared statement).
+void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<AuditEntry>& entries);
 
 struct AuditFilter {
   std::optional<std::int64_t> actor_id;

@@ -189,9 +189,14 @@ std::string role_text(const Principal& principal) { return std::string(role_name
 }  // namespace
 
 IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options)
-    : pool_(pool), key_(key), options_(options) {
+    : pool_(pool),
+      key_(key),
+      options_(options),
+      sealer_(std::make_unique<AuditSealer>(pool_, key_)) {
   dummy_hash_ = hash_password("not a real password, used for timing", options_.password_cost);
 }
+
+IdentityService::~IdentityService() = default;
 
 // --- one-time codes ------------------------------------------------------------------------
 
@@ -961,31 +966,31 @@ Status IdentityService::audit_record(const Principal& principal, const Client& c
                                      std::int64_t patient_id, std::string_view action,
                                      std::string_view resource_type, std::string_view resource_id,
                                      std::string_view outcome) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string reason;
-    if (principal.role == Role::kAdmin) {
+  std::string reason;
+  if (principal.role == Role::kAdmin) {
+    auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
       long long admin = principal.account_id, patient = patient_id;
-      std::string now = now_text();
+      std::string now = now_text(), active;
       *lease << sql::kSelectActiveBreakGlass, soci::use(admin), soci::use(patient), soci::use(now),
-          soci::into(reason);
-      if (lease->got_data()) reason = "break-glass: " + reason;
-    }
-    append_audit(lease, key_,
-                 {0,
-                  {},
-                  principal.account_id,
-                  role_text(principal),
-                  std::string(action),
-                  std::string(resource_type),
-                  std::string(resource_id),
-                  patient_id,
-                  client.address,
-                  std::string(outcome),
-                  reason});
-    tx.commit();
-    return Ok{};
-  });
+          soci::into(active);
+      return lease->got_data() ? "break-glass: " + active : std::string();
+    });
+    if (!found.ok()) return found.error();
+    reason = std::move(*found);
+  }
+  // Group commit (audit_sealer.hpp): returns once the row is durable, sharing the commit with
+  // the reads that arrived meanwhile.
+  return sealer_->append({0,
+                          {},
+                          principal.account_id,
+                          role_text(principal),
+                          std::string(action),
+                          std::string(resource_type),
+                          std::string(resource_id),
+                          patient_id,
+                          client.address,
+                          std::string(outcome),
+                          reason});
 }
 
 // --- patient profile -----------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
 #include "identity/model.hpp"
 
@@ -73,6 +75,7 @@ enum class RecordAccess { kNone, kRead, kReadWrite };
 class IdentityService {
  public:
   IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options);
+  ~IdentityService();
 
   const SecretKey& key() const { return key_; }
   const IdentityOptions& options() const { return options_; }
@@ -111,7 +114,8 @@ class IdentityService {
 
   // Access decisions (the one place they are made).
   Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
-  // Records a read or write of a patient's data, or a denied attempt, in the audit log.
+  // Records a read or write of a patient's data, or a denied attempt, in the audit log; returns
+  // after the row has committed (batched with concurrent callers). Call it holding no lease.
   Status audit_record(const Principal& principal, const Client& client, std::int64_t patient_id,
                       std::string_view action, std::string_view resource_type,
                       std::string_view resource_id, std::string_view outcome);
@@ -154,6 +158,7 @@ class IdentityService {
   SecretKey key_;
   IdentityOptions options_;
   std::string dummy_hash_;  // verified against when an email is unknown, to equalise timing
+  std::unique_ptr<AuditSealer> sealer_;  // last: uses pool_ and key_; sealed on destruction
 };
 
 }  // namespace vitalis::identity

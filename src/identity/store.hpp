@@ -41,6 +41,19 @@ inline constexpr const char* kApproveDoctor =
 inline constexpr const char* kRecordApproval =
     "UPDATE doctor_profiles SET approved_at = :at, approved_by = :admin WHERE account_id = :id";
 
+// Bulk load (demo and benchmark data): verified accounts with ids chosen by the loader.
+inline constexpr const char* kInsertAccountsBulk =
+    "INSERT INTO accounts (id, email, password_hash, role, status, full_name, created_at, "
+    "email_verified_at) VALUES (:id, :email, :hash, :role, 'active', :name, :at, :verified)";
+inline constexpr const char* kInsertLinksBulk =
+    "INSERT INTO care_links (patient_id, doctor_id, source, created_at) "
+    "VALUES (:patient, :doctor, :source, :at)";
+inline constexpr const char* kSelectMaxAccountId = "SELECT COALESCE(MAX(id), 0) FROM accounts";
+inline constexpr const char* kCountAccounts = "SELECT COUNT(*) FROM accounts";
+// After ids were chosen by the loader, PostgreSQL's identity sequence must move past them.
+inline constexpr const char* kResyncAccountIds =
+    "SELECT setval(pg_get_serial_sequence('accounts', 'id'), (SELECT MAX(id) FROM accounts))";
+
 // Sessions (refresh-token families).
 inline constexpr const char* kInsertSession =
     "INSERT INTO sessions (id, account_id, family_id, refresh_hash, created_at, expires_at) "

@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include <charconv>
+
 #include "db/rows.hpp"
 #include "records/keyset.hpp"
 
@@ -67,6 +69,80 @@ std::int64_t insert_observation(db::Lease& lease, const Observation& observation
       soci::use(supersedes, supersedes_ind), soci::use(observation.correction_reason, reason_ind),
       soci::into(id);
   return id;
+}
+
+namespace {
+
+// PostgreSQL array literal of one column: {"a","b"} (values are quoted and escaped).
+template <typename Field>
+std::string array_literal(const std::vector<Observation>& rows, Field field) {
+  std::string out = "{";
+  for (const Observation& row : rows) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    for (char ch : field(row)) {
+      if (ch == '"' || ch == '\\') out.push_back('\\');
+      out.push_back(ch);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string number_text(double value) {
+  char buffer[32];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, end);
+}
+
+void insert_observations_unnest(db::Lease& lease, const std::vector<Observation>& rows) {
+  auto text = [&rows](std::string Observation::*member) {
+    return array_literal(rows, [member](const Observation& row) { return row.*member; });
+  };
+  std::string patients =
+      array_literal(rows, [](const Observation& row) { return std::to_string(row.patient_id); });
+  std::string values =
+      array_literal(rows, [](const Observation& row) { return number_text(row.value); });
+  std::string original_values =
+      array_literal(rows, [](const Observation& row) { return number_text(row.original_value); });
+  std::string recorded_by =
+      array_literal(rows, [](const Observation& row) { return std::to_string(row.recorded_by); });
+  std::string codes = text(&Observation::code), units = text(&Observation::unit),
+              original_units = text(&Observation::original_unit),
+              effective = text(&Observation::effective_at), sources = text(&Observation::source),
+              recorded_at = text(&Observation::recorded_at);
+  *lease << sql::kInsertObservationsUnnest, soci::use(patients), soci::use(codes),
+      soci::use(values), soci::use(units), soci::use(original_values), soci::use(original_units),
+      soci::use(effective), soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
+}
+
+}  // namespace
+
+void insert_observations(db::Lease& lease, const std::vector<Observation>& rows) {
+  if (rows.empty()) return;
+  if (lease.dialect() == db::Dialect::kPostgresql) return insert_observations_unnest(lease, rows);
+  std::size_t count = rows.size();
+  std::vector<long long> patients(count), recorded_by(count);
+  std::vector<double> values(count), original_values(count);
+  std::vector<std::string> codes(count), units(count), original_units(count), effective(count),
+      sources(count), recorded_at(count);
+  for (std::size_t idx = 0; idx < count; ++idx) {
+    const Observation& row = rows[idx];
+    patients[idx] = row.patient_id;
+    recorded_by[idx] = row.recorded_by;
+    values[idx] = row.value;
+    original_values[idx] = row.original_value;
+    codes[idx] = row.code;
+    units[idx] = row.unit;
+    original_units[idx] = row.original_unit;
+    effective[idx] = row.effective_at;
+    sources[idx] = row.source;
+    recorded_at[idx] = row.recorded_at;
+  }
+  *lease << sql::kInsertObservationsBulk, soci::use(patients), soci::use(codes), soci::use(values),
+      soci::use(units), soci::use(original_values), soci::use(original_units), soci::use(effective),
+      soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
 }
 
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,

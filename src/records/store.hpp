@@ -50,6 +50,20 @@ inline constexpr const char* kSelectSuccessor =
 // succeed (the unique index on supersedes backs this up).
 inline constexpr const char* kMarkCorrected =
     "UPDATE observations SET status = 'corrected' WHERE id = :id AND status = 'final'";
+// Bulk load (demo and benchmark data): final entries without corrections, ids not returned.
+inline constexpr const char* kInsertObservationsBulk =
+    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status) VALUES (:patient, :code, :value, "
+    ":unit, :original_value, :original_unit, :effective_at, :source, :recorded_by, :recorded_at, "
+    "'final')";
+// PostgreSQL runs one statement per row for vector binds; this takes whole columns as arrays.
+inline constexpr const char* kInsertObservationsUnnest =
+    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status) SELECT *, 'final' FROM unnest("
+    "CAST(:patients AS bigint[]), CAST(:codes AS text[]), CAST(:values AS double precision[]), "
+    "CAST(:units AS text[]), CAST(:original_values AS double precision[]), "
+    "CAST(:original_units AS text[]), CAST(:effective AS text[]), CAST(:sources AS text[]), "
+    "CAST(:recorded_by AS bigint[]), CAST(:recorded_at AS text[]))";
 // The columns every observation SELECT reads (for keyset_query).
 inline constexpr const char* kSelectObservations = VITALIS_OBSERVATION_COLUMNS;
 #undef VITALIS_OBSERVATION_COLUMNS
@@ -57,6 +71,8 @@ inline constexpr const char* kSelectObservations = VITALIS_OBSERVATION_COLUMNS;
 
 // Inserts as 'final' and returns the new id.
 std::int64_t insert_observation(db::Lease& lease, const Observation& observation);
+// Inserts many final entries with one prepared statement (vector binds); for bulk loads.
+void insert_observations(db::Lease& lease, const std::vector<Observation>& rows);
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
                                             std::int64_t id);
 // Final entries, latest first; `code` empty = every metric; `after` = the cursor entry.

@@ -1,0 +1,89 @@
+// `vitalis demo-data`: a deterministic demo clinic (admin, approved doctors, patients with
+// profiles, care links and years of correlated readings), and the same generator at benchmark
+// size (100,000 patients, 10 million observations). Rows go straight through the stores' bulk
+// statements in large transactions; one password hash is shared by every demo account.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "identity/crypto.hpp"
+#include "records/clinical_model.hpp"
+#include "records/model.hpp"
+
+namespace vitalis::app {
+
+// Every demo account signs in with this password (printed by the command, and in the README).
+inline constexpr std::string_view kDemoPassword = "vitalis-demo-2026";
+inline constexpr std::string_view kDemoDomain = "demo.vitalis.test";
+
+struct DemoOptions {
+  int patients = 48;              // besides the named demo patient
+  std::int64_t observations = 0;  // in total over the generated patients; 0 = ~1,000 each
+  int timeline_entries = 0;       // > 0: one more patient (timeline@) with this many entries
+  bool only_if_empty = false;     // no-op on a database that has any account (make run)
+  std::uint64_t seed = 20261123;
+};
+
+struct DemoReport {
+  bool created = false;
+  std::string note;  // why nothing was created
+  int patients = 0;
+  std::int64_t observations = 0;
+  double seconds = 0;
+};
+
+// A generated patient: who they are and the parameters their readings follow.
+struct DemoPatient {
+  std::string full_name, email_local, sex, date_of_birth, phone;
+  int age = 0;
+  bool hypertensive = false, diabetic = false, smoker = false, copd = false;
+  double height_cm = 0, weight_kg = 0, weight_trend = 0;  // trends per year
+  double systolic = 0, systolic_trend = 0, diastolic_offset = 0, heart_rate = 0;
+  double hba1c = 0, hba1c_trend = 0;
+  double ldl = 0, hdl = 0, triglycerides = 0, hemoglobin = 0, creatinine = 0;
+};
+
+// Pure and deterministic: the same seed and index give the same patient.
+DemoPatient plan_patient(std::uint64_t seed, int index);
+
+// `count` observations for one patient, oldest first, ending shortly before `end`: home readings
+// (blood pressure and heart rate, weight, glucose for diabetics; self_reported by the patient)
+// and quarterly clinic visits (vitals and labs; clinical, by `doctor_id`). Values are in the
+// catalogue's canonical units and pass its validation.
+// `visits` (if given) receives the clinic visits' times, oldest first.
+std::vector<records::Observation> patient_readings(
+    const DemoPatient& patient, std::uint64_t seed, std::int64_t patient_id, std::int64_t doctor_id,
+    std::int64_t count, Clock::time_point end, std::vector<Clock::time_point>* visits = nullptr);
+
+// The clinical part of a generated patient: the profile (address, blood group, allergies,
+// conditions, medications), an encounter per visit, diagnoses and prescriptions at the first
+// visit, and self-reported symptoms fitting their conditions. Encounter links are set when the
+// rows are stored (the int beside a diagnosis or prescription: its encounter's index).
+struct DemoClinical {
+  records::ProfileInput profile;
+  std::vector<records::Encounter> encounters;
+  std::vector<std::pair<records::Diagnosis, int>> diagnoses;
+  std::vector<std::pair<records::Prescription, int>> prescriptions;
+  std::vector<records::SymptomEntry> symptoms;
+};
+DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
+                              std::int64_t patient_id, std::int64_t doctor_id,
+                              const std::vector<Clock::time_point>& visits, Clock::time_point end);
+
+// Loads the demo clinic unless it is there already (then created = false and nothing changes).
+// Progress lines go to `progress`.
+Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key,
+                                  const identity::PasswordCost& cost, const DemoOptions& options,
+                                  std::ostream& progress);
+
+// The accounts to sign in with, for the terminal and the README.
+std::string demo_credentials();
+
+}  // namespace vitalis::app

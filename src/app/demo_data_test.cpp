@@ -1,0 +1,190 @@
+// The demo generator: deterministic, plausible (every value passes the catalogue), exact sizes;
+// the loader on both databases: counts, idempotence, a chain that still verifies.
+#include "app/demo_data.hpp"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "db/migrate.hpp"
+#include "db/testing.hpp"
+#include "identity/audit.hpp"
+#include "records/catalogue.hpp"
+
+namespace vitalis::app {
+namespace {
+
+const auto kEnd = Clock::time_point(std::chrono::sys_days(std::chrono::year(2026) / 11 / 23));
+
+TEST(DemoGenerator, SameSeedSameData) {
+  auto first = plan_patient(7, 3), again = plan_patient(7, 3), other = plan_patient(8, 3);
+  EXPECT_EQ(first.full_name, again.full_name);
+  EXPECT_EQ(first.systolic, again.systolic);
+  EXPECT_NE(first.systolic, other.systolic);
+  auto rows = patient_readings(first, 7, 42, 2, 300, kEnd);
+  auto same = patient_readings(again, 7, 42, 2, 300, kEnd);
+  ASSERT_EQ(rows.size(), same.size());
+  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+    EXPECT_EQ(rows[idx].value, same[idx].value);
+    EXPECT_EQ(rows[idx].effective_at, same[idx].effective_at);
+  }
+}
+
+TEST(DemoGenerator, ClinicalPartFitsTheConditions) {
+  DemoPatient patient = plan_patient(3, 1);
+  patient.hypertensive = patient.diabetic = true;
+  std::vector<Clock::time_point> visits;
+  auto rows = patient_readings(patient, 3, 9, 2, 1000, kEnd, &visits);
+  ASSERT_FALSE(visits.empty());
+  EXPECT_TRUE(std::is_sorted(visits.begin(), visits.end()));
+  EXPECT_GE(format_rfc3339(visits.front()), rows.front().effective_at);
+  auto clinical = patient_clinical(patient, 3, 9, 2, visits, kEnd);
+  EXPECT_EQ(clinical.encounters.size(), visits.size());
+  EXPECT_EQ(clinical.encounters.front().type, "consultation");
+  std::vector<std::string> codes;
+  for (const auto& [diagnosis, encounter] : clinical.diagnoses) {
+    codes.push_back(diagnosis.icd10_code);
+    EXPECT_EQ(encounter, 0);
+  }
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "I10"), codes.end());
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "E11.9"), codes.end());
+  EXPECT_EQ(clinical.prescriptions.size(), clinical.diagnoses.size());
+  EXPECT_FALSE(clinical.profile.area_code.empty());
+  EXPECT_FALSE(clinical.symptoms.empty());
+  for (const auto& symptom : clinical.symptoms) {
+    EXPECT_GE(symptom.severity, 1);
+    EXPECT_LE(symptom.severity, 10);
+    EXPECT_LE(symptom.onset_at, format_rfc3339(kEnd));
+  }
+}
+
+TEST(DemoGenerator, ReadingsArePlausibleAndSized) {
+  std::map<std::string, int> codes;
+  for (int index = 0; index < 40; ++index) {
+    DemoPatient patient = plan_patient(1, index);
+    std::int64_t count = 50 + index * 37;
+    auto rows = patient_readings(patient, 1, 100 + index, 2, count, kEnd);
+    ASSERT_EQ(static_cast<std::int64_t>(rows.size()), count);
+    std::map<std::string, double> systolic_at, diastolic_at;
+    for (const auto& row : rows) {
+      const records::Metric* metric = records::find_metric(row.code);
+      ASSERT_NE(metric, nullptr) << row.code;
+      EXPECT_EQ(row.unit, metric->unit);
+      EXPECT_GE(row.value, metric->possible_min) << row.code;
+      EXPECT_LE(row.value, metric->possible_max) << row.code;
+      EXPECT_LE(row.effective_at, format_rfc3339(kEnd)) << row.code;
+      EXPECT_EQ(row.patient_id, 100 + index);
+      EXPECT_EQ(row.recorded_by, row.source == "clinical" ? 2 : 100 + index);
+      if (row.code == "8480-6") systolic_at[row.effective_at] = row.value;
+      if (row.code == "8462-4") diastolic_at[row.effective_at] = row.value;
+      ++codes[row.code];
+    }
+    for (const auto& [at, diastolic] : diastolic_at) {
+      ASSERT_TRUE(systolic_at.count(at)) << at;
+      EXPECT_LT(diastolic, systolic_at.at(at)) << at;
+    }
+  }
+  // Home readings and visits cover the whole catalogue but the derived-only metrics.
+  EXPECT_GE(codes.size(), 16u);
+  EXPECT_GT(codes["8480-6"], codes["4548-4"]);
+}
+
+class DemoLoadTest : public db::testing::DialectTest {
+ protected:
+  void SetUp() override {
+    DialectTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    identity::init_crypto();
+    pool_ = database_->open(2);
+    ASSERT_TRUE(pool_);
+    ASSERT_TRUE(db::migrate(*pool_).ok());
+  }
+  long long count(const std::string& query) {
+    auto lease = pool_->acquire();
+    long long value = 0;
+    **lease << query, soci::into(value);
+    return value;
+  }
+  identity::SecretKey key_ = identity::SecretKey::generate();
+  identity::PasswordCost cheap_{1, 8u * 1024 * 1024};
+  std::unique_ptr<db::Pool> pool_;
+};
+
+TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
+  DemoOptions options;
+  options.patients = 6;
+  options.observations = 600;
+  options.timeline_entries = 120;
+  std::ostringstream progress;
+  auto report = load_demo_data(*pool_, key_, cheap_, options, progress);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->created);
+  EXPECT_EQ(report->patients, 8);  // the demo patient + 6 + the timeline patient
+  EXPECT_EQ(report->observations, 1200 + 600 + 120);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1200 + 600 + 120);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE role = 'doctor' AND status = 'active'"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles"), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM observations o JOIN accounts a ON a.id = o.patient_id "
+                  "WHERE a.email = 'timeline@demo.vitalis.test'"),
+            120);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM care_links l JOIN accounts d ON d.id = l.doctor_id "
+                  "WHERE d.email = 'doctor@demo.vitalis.test'"),
+            8);
+  EXPECT_NE(progress.str().find("patients 8/8"), std::string::npos);
+  // The clinical part: every patient's profile, visits with their notes, the demo patient's
+  // conditions, and the recent chest pain that alerts are about.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles WHERE area_code <> ''"), 8);
+  EXPECT_GE(count("SELECT COUNT(*) FROM encounters"), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM diagnoses d JOIN accounts a ON a.id = d.patient_id "
+                  "WHERE a.email = 'patient@demo.vitalis.test' AND d.icd10_code IN ('I10', "
+                  "'E11.9') AND d.encounter_id IS NOT NULL"),
+            2);
+  EXPECT_GE(count("SELECT COUNT(*) FROM prescriptions"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE role = 'patient' AND search_name IS NULL"),
+            0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM symptom_entries WHERE symptom = 'chest_pain' AND "
+                  "severity = 8"),
+            1);
+
+  auto again = load_demo_data(*pool_, key_, cheap_, options, progress);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1200 + 600 + 120);
+
+  auto chain = identity::verify_audit(*pool_, key_);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_FALSE(chain->first_broken_id);
+  // New sign-ups get ids past the demo's (PostgreSQL's sequence was moved on).
+  auto lease = pool_->acquire();
+  long long id = 0;
+  **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
+             "VALUES ('late@example.org', 'x', 'patient', 'active', 'Late', 'now') RETURNING id",
+      soci::into(id);
+  EXPECT_GT(id, count("SELECT MAX(patient_id) FROM observations") - 1);
+}
+
+TEST_P(DemoLoadTest, OnlyIfEmptyLeavesAUsedDatabaseAlone) {
+  {
+    auto lease = pool_->acquire();
+    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
+               "VALUES ('someone@example.org', 'x', 'patient', 'active', 'Someone', 'now')";
+  }
+  DemoOptions options;
+  options.patients = 2;
+  options.only_if_empty = true;
+  std::ostringstream progress;
+  auto report = load_demo_data(*pool_, key_, cheap_, options, progress);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->created);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, DemoLoadTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
+}  // namespace
+}  // namespace vitalis::app

@@ -1,0 +1,66 @@
+// Group commit for audit rows that need no transaction of their own (reads of clinical data):
+// a caller queues its entry and waits; one background thread appends everything queued since
+// its last commit in a single transaction. N concurrent reads then cost one commit, not N, and
+// a read still returns data only after its audit row is durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "identity/audit.hpp"
+#include "identity/crypto.hpp"
+
+namespace vitalis::identity {
+
+// Safe for concurrent use from any thread. `pool` and `key` must outlive it. The destructor
+// (like stop()) seals whatever is queued before the thread ends.
+class AuditSealer {
+ public:
+  AuditSealer(db::Pool& pool, const SecretKey& key);
+  AuditSealer(const AuditSealer&) = delete;
+  AuditSealer& operator=(const AuditSealer&) = delete;
+  ~AuditSealer();
+
+  // Queues the entry and blocks until the transaction that holds it has committed; returns that
+  // transaction's error when it failed (the caller must then not hand out the data). After
+  // stop() it appends in a transaction of its own.
+  Status append(AuditEntry entry);
+
+  // Seals what is queued, then ends the background thread. Idempotent.
+  void stop();
+
+  struct Stats {
+    std::int64_t batches = 0;  // transactions committed or failed
+    std::int64_t entries = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Batch {
+    std::vector<AuditEntry> entries;
+    bool done = false;
+    Status status = Ok{};
+    std::condition_variable sealed;  // its callers wait here (not woken by other batches)
+  };
+  void run();
+  Status write(const std::vector<AuditEntry>& entries);
+
+  db::Pool& pool_;
+  const SecretKey& key_;
+  mutable std::mutex mutex_;
+  std::condition_variable queued_;  // the sealer waits for entries or stop
+  std::shared_ptr<Batch> open_ = std::make_shared<Batch>();
+  bool sealer_idle_ = false;  // waiting on queued_: only then is it worth a wake-up
+  bool stopping_ = false;
+  bool stopped_ = false;  // the thread has sealed everything and returned
+  Stats stats_;
+  std::thread thread_;
+};
+
+}  // namespace vitalis::identity
