@@ -1,0 +1,203 @@
+// Typed wrappers over the REST API (docs/API.md), one group per server module. Pages call these,
+// never fetch directly, so a new module's endpoints slot in here.
+import { api, type Account } from './client';
+
+export interface Page<T> {
+  items: T[];
+  next_before?: number | null;
+}
+
+// --- identity --------------------------------------------------------------------------------
+export interface PatientSignUp {
+  email: string;
+  password: string;
+  full_name: string;
+  date_of_birth: string;
+  sex: string;
+  phone?: string;
+}
+export interface DoctorSignUp {
+  email: string;
+  password: string;
+  full_name: string;
+  licence_number: string;
+  specialty: string;
+  clinic: string;
+}
+export interface Doctor {
+  id: number;
+  full_name: string;
+  specialty: string;
+  clinic: string;
+  email?: string;
+  licence_number?: string;
+  status?: string;
+}
+export interface Profile {
+  id: number;
+  full_name: string;
+  email: string;
+  date_of_birth: string;
+  sex: string;
+  phone: string | null;
+}
+export interface WriteGrant {
+  id: number;
+  patient_id: number;
+  doctor_id: number;
+  doctor_name: string;
+  status: 'pending' | 'active' | 'expired' | 'revoked';
+  requested_at: string;
+  activated_at: string | null;
+  expires_at: string | null;
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor_id: number | null;
+  actor_name?: string;
+  actor_role: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  patient_id: number | null;
+  client_address: string;
+  outcome: string;
+  reason: string;
+}
+
+const patientPath = (id: number) => `/api/v1/patients/${id}`;
+
+export const auth = {
+  signUpPatient: (body: PatientSignUp) => api.request('POST', '/api/v1/auth/signup/patient', { body, auth: false }),
+  signUpDoctor: (body: DoctorSignUp) => api.request('POST', '/api/v1/auth/signup/doctor', { body, auth: false }),
+  verifyEmail: (email: string, code: string) =>
+    api.request<{ status: string }>('POST', '/api/v1/auth/verify-email', { body: { email, code }, auth: false }),
+  resendVerification: (email: string) =>
+    api.request('POST', '/api/v1/auth/resend-verification', { body: { email }, auth: false }),
+  requestReset: (email: string) =>
+    api.request('POST', '/api/v1/auth/password-reset/request', { body: { email }, auth: false }),
+  confirmReset: (email: string, code: string, new_password: string) =>
+    api.request('POST', '/api/v1/auth/password-reset/confirm', { body: { email, code, new_password }, auth: false }),
+  me: () => api.get<Account>('/api/v1/me'),
+  doctors: (query: string) => api.get<Page<Doctor>>('/api/v1/doctors', { query }),
+};
+
+export const access = {
+  profile: (patient: number) => api.get<Profile>(`${patientPath(patient)}/profile`),
+  careTeam: (patient: number) => api.get<Page<Doctor>>(`${patientPath(patient)}/care-team`),
+  link: (patient: number, doctor_id: number) => api.post(`${patientPath(patient)}/care-team`, { doctor_id }),
+  unlink: (patient: number, doctor: number) =>
+    api.request('DELETE', `${patientPath(patient)}/care-team/${doctor}`),
+  grants: (patient: number) => api.get<Page<WriteGrant>>(`${patientPath(patient)}/write-grants`),
+  requestGrant: (patient: number) => api.post<WriteGrant>(`${patientPath(patient)}/write-grants`),
+  confirmGrant: (grant: number, code: string) => api.post<WriteGrant>(`/api/v1/write-grants/${grant}/confirm`, { code }),
+  approveGrant: (grant: number) => api.post<WriteGrant>(`/api/v1/write-grants/${grant}/approve`),
+  revokeGrant: (grant: number) => api.request('DELETE', `/api/v1/write-grants/${grant}`),
+  accessLog: (patient: number, before?: number) =>
+    api.get<Page<AuditEntry>>(`${patientPath(patient)}/access-log`, { before, limit: 50 }),
+};
+
+export const admin = {
+  doctors: (status: string) => api.get<Page<Doctor>>('/api/v1/admin/doctors', { status }),
+  approve: (doctor: number) => api.post(`/api/v1/admin/doctors/${doctor}/approve`),
+  audit: (filter: { actor_id?: string; patient_id?: string; action?: string; before?: number }) =>
+    api.get<Page<AuditEntry>>('/api/v1/admin/audit', { ...filter, limit: 50 }),
+  routes: () => api.get<{ items: { method: string; path: string; access: string }[] }>('/api/v1/admin/routes'),
+  ready: () => api.request<{ status: string; database: string }>('GET', '/readyz', { auth: false }),
+};
+
+// --- records ---------------------------------------------------------------------------------
+export interface Observation {
+  id: number;
+  patient_id: number;
+  code: string;
+  metric: string;
+  value: number;
+  unit: string;
+  original_value: number;
+  original_unit: string;
+  effective_at: string;
+  source: 'self_reported' | 'clinical' | string;
+  recorded_by: number;
+  recorded_at: string;
+  status: 'final' | 'corrected' | 'entered_in_error';
+  flag: 'low' | 'normal' | 'high' | 'critical' | null;
+  supersedes: number | null;
+  correction_reason: string | null;
+}
+export type NewObservation =
+  | { metric: string; value: number; unit: string; effective_at?: string }
+  | { metric: 'blood_pressure'; systolic: number; diastolic: number; unit: string; effective_at?: string };
+
+export const records = {
+  observations: (patient: number, query: { code?: string; limit?: number; before?: number } = {}) =>
+    api.get<Page<Observation>>(`${patientPath(patient)}/observations`, query),
+  add: (patient: number, body: NewObservation) =>
+    api.post<{ items: Observation[] }>(`${patientPath(patient)}/observations`, body),
+  correct: (patient: number, id: number, body: { value: number; unit: string; reason: string }) =>
+    api.post<Observation>(`${patientPath(patient)}/observations/${id}/corrections`, body),
+  history: (patient: number, id: number) =>
+    api.get<Page<Observation>>(`${patientPath(patient)}/observations/${id}/history`),
+};
+
+// --- prediction ------------------------------------------------------------------------------
+export type ModelName = 'diabetes' | 'heart' | 'stroke';
+export interface ModelInput {
+  name: string;
+  label: string;
+  type: 'number' | 'level' | 'boolean_or_level';
+  unit?: string;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  levels?: { name: string; label: string }[];
+}
+export interface ModelSpec {
+  model: ModelName;
+  title?: string;
+  inputs: ModelInput[];
+  model_version: string;
+  missing_strategy: string;
+  thresholds: unknown;
+}
+export interface Contribution {
+  feature: string;
+  value: number | string | boolean | null;
+  imputed: boolean;
+  log_odds: number;
+  text: string;
+}
+export interface Prediction {
+  model: ModelName;
+  model_version: string;
+  probability: number;
+  risk_class: 'low' | 'moderate' | 'high';
+  summary: string[];
+  contributions: Contribution[];
+  log_odds: number;
+  base_log_odds: number;
+  imputed: { feature: string; value: number; display: string }[];
+  missing: string[];
+  notice: string;
+}
+export interface SymptomCheck {
+  symptoms: string[];
+  conditions: { condition: string; probability: number; description: string; precautions: string[] }[];
+  triage: { level: 'urgent' | 'see_a_doctor' | 'self_care'; reasons: string[] };
+  notice: string;
+}
+export interface AirQualityArea {
+  code: string;
+  name: string;
+  latest: { year: number; percent: number; method: string } | null;
+  rank: { position: number; of: number } | null;
+}
+
+export const predictions = {
+  spec: (model: ModelName) => api.get<ModelSpec>(`/api/v1/predictions/${model}`),
+  run: (model: ModelName, inputs: Record<string, unknown>) => api.post<Prediction>(`/api/v1/predictions/${model}`, inputs),
+  symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
+  checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
+  areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
+};

@@ -1,0 +1,130 @@
+// Accessible form parts: every input has a label, a hint and its server error next to it
+// (aria-invalid + aria-describedby), and a form-level error for anything without a field.
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { ApiError } from '../api/client';
+
+export interface FieldErrors {
+  [field: string]: string | undefined;
+}
+
+interface FieldShell {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+export function Field({ label, error, hint, id, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  const auto = useId();
+  const inputId = id ?? auto;
+  const describedBy = [hint ? `${inputId}-hint` : '', error ? `${inputId}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
+      <label htmlFor={inputId}>{label}</label>
+      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...input} />
+      {hint && (
+        <p className="hint" id={`${inputId}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${inputId}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function SelectField({
+  label,
+  error,
+  hint,
+  id,
+  options,
+  className,
+  ...select
+}: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  const auto = useId();
+  const selectId = id ?? auto;
+  const describedBy = [hint ? `${selectId}-hint` : '', error ? `${selectId}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
+      <label htmlFor={selectId}>{label}</label>
+      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...select}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {hint && (
+        <p className="hint" id={`${selectId}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${selectId}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <div className="form-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** Plain text of any thrown value, for the user. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 429 && error.retryAfter) return `${error.message} (try again in ${error.retryAfter} s)`;
+    return error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+/**
+ * Submission state of one form: runs `action`, maps a server error naming a known field to that
+ * field, and any other error to the form. `fields` lists the field names the form shows.
+ */
+export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?: (result: T) => void) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors({});
+    setFormError(undefined);
+    try {
+      const result = await action();
+      onDone?.(result);
+    } catch (error) {
+      if (error instanceof ApiError && error.field && fields.includes(error.field)) {
+        setErrors({ [error.field]: error.message });
+      } else {
+        setFormError(messageOf(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, formError, submit, setErrors, setFormError };
+}
+
+export function SubmitButton({ busy, children, busyText }: { busy: boolean; children: ReactNode; busyText?: string }) {
+  return (
+    <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+      {busy ? (busyText ?? 'Working…') : children}
+    </button>
+  );
+}

@@ -1,0 +1,184 @@
+// Who accessed my record, the doctors linked to me (add / remove), and doctors' requests to add
+// to my record (approve / revoke).
+import { useState } from 'react';
+import { access, auth, type AuditEntry, type Doctor } from '../api/endpoints';
+import { useSession } from '../auth';
+import { Field, FormError, messageOf, SubmitButton, useSubmit } from '../components/forms';
+import { Async, useLoad } from '../components/status';
+import { formatDate } from '../metrics';
+
+const ACTIONS: Record<string, string> = {
+  'record.read': 'read your record',
+  'record.create': 'added to your record',
+  'record.correct': 'corrected an entry',
+  'record.update': 'changed your record',
+  'access.denied': 'was refused access',
+};
+
+function describe(entry: AuditEntry): string {
+  return ACTIONS[entry.action] ?? entry.action.replace(/[._]/g, ' ');
+}
+
+function AccessLog({ patientId }: { patientId: number }) {
+  const state = useLoad(() => access.accessLog(patientId), [patientId]);
+  return (
+    <section className="card" aria-labelledby="log-title">
+      <h2 id="log-title">Who accessed my record</h2>
+      <Async state={state} label="Loading the access log…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">Nobody else has opened your record.</p>
+          ) : (
+            <ul className="access-log">
+              {page.items.map((entry) => (
+                <li key={entry.id}>
+                  <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
+                  {entry.reason && <> — reason: “{entry.reason}”</>}
+                  <div className="muted">{formatDate(entry.at)}</div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
+
+function CareTeam({ patientId }: { patientId: number }) {
+  const team = useLoad(() => access.careTeam(patientId), [patientId]);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<Doctor[]>();
+  const [actionError, setActionError] = useState<string>();
+  const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
+  const act = async (what: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await what();
+      team.reload();
+    } catch (error) {
+      setActionError(messageOf(error));
+    }
+  };
+  const linked = new Set((team.data?.items ?? []).map((d) => d.id));
+  return (
+    <section className="card" aria-labelledby="team-title">
+      <h2 id="team-title">My doctors</h2>
+      <p className="hint">Linked doctors can read your record. Give them your patient number: {patientId}.</p>
+      <Async state={team} label="Loading your doctors…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No doctors linked yet.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((d) => (
+                <li key={d.id}>
+                  <span>
+                    <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
+                  </span>
+                  <button type="button" onClick={() => act(() => access.unlink(patientId, d.id))}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <form onSubmit={search.submit} noValidate className="row search">
+        <Field label="Find a doctor" name="doctor-query" value={query} onChange={(e) => setQuery(e.target.value)} hint="Name, specialty or clinic" error={search.errors.query} />
+        <SubmitButton busy={search.busy}>Search</SubmitButton>
+      </form>
+      <FormError message={search.formError ?? actionError} />
+      {found && (
+        <ul className="people" aria-label="Search results">
+          {found.length === 0 && <li>No approved doctor matches.</li>}
+          {found.map((d) => (
+            <li key={d.id}>
+              <span>
+                <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
+              </span>
+              {linked.has(d.id) ? (
+                <span className="muted">linked</span>
+              ) : (
+                <button type="button" onClick={() => act(() => access.link(patientId, d.id))}>
+                  Link {d.full_name}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Grants({ patientId }: { patientId: number }) {
+  const grants = useLoad(() => access.grants(patientId), [patientId]);
+  const [actionError, setActionError] = useState<string>();
+  const act = async (what: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await what();
+      grants.reload();
+    } catch (error) {
+      setActionError(messageOf(error));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="grants-title">
+      <h2 id="grants-title">Requests to add to my record</h2>
+      <p className="hint">
+        A doctor who asks gets nothing until you agree: approve here, or read them the code we emailed you. Access
+        lasts 60 minutes.
+      </p>
+      <Async state={grants} label="Loading requests…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No requests.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((g) => (
+                <li key={g.id}>
+                  <span>
+                    <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> · asked{' '}
+                    {formatDate(g.requested_at)}
+                    {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
+                  </span>
+                  <span className="row">
+                    {g.status === 'pending' && (
+                      <button type="button" className="primary" onClick={() => act(() => access.approveGrant(g.id))}>
+                        Approve
+                      </button>
+                    )}
+                    {(g.status === 'pending' || g.status === 'active') && (
+                      <button type="button" onClick={() => act(() => access.revokeGrant(g.id))}>
+                        {g.status === 'pending' ? 'Decline' : 'Revoke'}
+                      </button>
+                    )}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={actionError} />
+    </section>
+  );
+}
+
+export function AccessPage() {
+  const { account } = useSession();
+  const patientId = account!.id;
+  return (
+    <section>
+      <h1>Access to my record</h1>
+      <div className="columns">
+        <CareTeam patientId={patientId} />
+        <Grants patientId={patientId} />
+      </div>
+      <AccessLog patientId={patientId} />
+    </section>
+  );
+}

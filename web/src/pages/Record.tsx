@@ -1,0 +1,23 @@
+import { useState } from 'react';
+import { useSession } from '../auth';
+import { ObservationForm, ObservationList } from '../components/observations';
+
+export function RecordPage() {
+  const { account } = useSession();
+  const [version, setVersion] = useState(0);
+  const patientId = account!.id;
+  return (
+    <section>
+      <h1>My record</h1>
+      <div className="columns">
+        <ObservationForm patientId={patientId} onAdded={() => setVersion((v) => v + 1)} />
+        <ObservationList
+          patientId={patientId}
+          version={version}
+          canCorrect={(entry) => entry.source === 'self_reported'}
+          onChanged={() => setVersion((v) => v + 1)}
+        />
+      </div>
+    </section>
+  );
+}
