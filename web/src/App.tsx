@@ -6,14 +6,17 @@ import { Loading } from './components/status';
 import { Link, match, navigate, Redirect, usePath } from './router';
 import { Landing } from './pages/Landing';
 import { ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
-import { Dashboard } from './pages/Dashboard';
-import { RecordPage } from './pages/Record';
-import { PredictPage } from './pages/Predict';
-import { SymptomsPage } from './pages/Symptoms';
-import { AccessPage } from './pages/Access';
-import { DoctorHome, DoctorPatient } from './pages/Doctor';
-import { AdminPage } from './pages/Admin';
 
+// Signed-in pages (and Chart.js with them) load on first use: the landing and sign-in pages stay
+// small.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const RecordPage = lazy(() => import('./pages/Record').then((m) => ({ default: m.RecordPage })));
+const PredictPage = lazy(() => import('./pages/Predict').then((m) => ({ default: m.PredictPage })));
+const SymptomsPage = lazy(() => import('./pages/Symptoms').then((m) => ({ default: m.SymptomsPage })));
+const AccessPage = lazy(() => import('./pages/Access').then((m) => ({ default: m.AccessPage })));
+const DoctorHome = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorHome })));
+const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorPatient })));
+const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
 const ModelCard = lazy(() => import('./pages/ModelCard'));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {

@@ -24,11 +24,14 @@ export interface Point {
   value: number;
 }
 
+const DAY = 86_400_000;
+
 const dateText = (ms: number) =>
   new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
 
 export function TrendChart({ points, label, unit }: { points: Point[]; label: string; unit: string }) {
   const data = [...points].sort((a, b) => a.at.localeCompare(b.at)).map((p) => ({ x: Date.parse(p.at), y: p.value }));
+  const span = data.length > 1 ? data[data.length - 1].x - data[0].x : 0;
   const options: ChartOptions<'line'> = {
     responsive: true,
     maintainAspectRatio: false,
@@ -39,7 +42,12 @@ export function TrendChart({ points, label, unit }: { points: Point[]; label: st
       tooltip: { callbacks: { title: (items) => dateText(items[0].parsed.x ?? 0), label: (item) => `${item.parsed.y} ${unit}` } },
     },
     scales: {
-      x: { type: 'linear', ticks: { callback: (value) => dateText(Number(value)), maxTicksLimit: 5 } },
+      x: {
+        type: 'linear',
+        // One reading (or all at one time): show a day either side rather than Chart.js's default range.
+        ...(span === 0 && data.length > 0 ? { min: data[0].x - DAY, max: data[0].x + DAY } : {}),
+        ticks: { callback: (value) => dateText(Number(value)), maxTicksLimit: 5 },
+      },
       y: { title: { display: true, text: unit } },
     },
   };
