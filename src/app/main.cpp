@@ -152,9 +152,12 @@ int run_serve(const app::Config& config, const std::string& models_dir,
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
-  // Predictions from entered values: any signed-in account (patient prefill will use the
-  // record rules once records feed it).
-  prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service));
+  // Predictions from entered values: any signed-in account; from and into a patient's record:
+  // the record rules.
+  predict::PatientPredictions patient_predictions(**pool, **identity_service,
+                                                  *prediction.predictions);
+  prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service),
+                        &patient_predictions);
   // Last, so that it lists every route.
   app::add_route_table(router, identity::guarded(identity::Rule::kAdmin, **identity_service));
 

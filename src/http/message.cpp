@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 
 namespace vitalis::http {
 
@@ -140,6 +141,22 @@ Result<std::optional<std::string>> Request::query_param(std::string_view name) c
     return std::optional<std::string>(std::move(*decoded));
   }
   return std::optional<std::string>();
+}
+
+Result<std::optional<std::int64_t>> Request::positive_query_param(std::string_view name,
+                                                                  std::int64_t max) const {
+  auto text = query_param(name);
+  if (!text.ok()) return text.error();
+  if (!*text) return std::optional<std::int64_t>();
+  std::int64_t value = 0;
+  const std::string& digits = **text;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size() || value <= 0 || value > max) {
+    return Error::validation(
+        std::string(name),
+        std::string(name) + " must be a whole number from 1 to " + std::to_string(max));
+  }
+  return std::optional<std::int64_t>(value);
 }
 
 Result<boost::json::value> Request::json() const {

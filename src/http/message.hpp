@@ -50,6 +50,10 @@ class Request {
   // A decoded query parameter (first occurrence): nullopt when absent, a 400 error naming the
   // parameter when its percent-encoding is broken.
   Result<std::optional<std::string>> query_param(std::string_view name) const;
+  // A whole-number query parameter from 1 to `max` (ids, cursors, limits): nullopt when absent,
+  // a 422 naming the parameter otherwise.
+  Result<std::optional<std::int64_t>> positive_query_param(std::string_view name,
+                                                           std::int64_t max) const;
 
   // The body as JSON: 415 unless the content type is application/json, 400 when it is empty
   // or does not parse.

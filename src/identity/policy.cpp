@@ -67,31 +67,31 @@ Result<Principal> authenticate(IdentityService& service, const Request& request)
   return service.authenticate(header.substr(kBearer.size()));
 }
 
-Response check_record(IdentityService& service, Request& request, Rule rule,
-                      const http::Handler& next) {
+}  // namespace
+
+Response check_record_rule(IdentityService& service, Request& request, Rule rule,
+                           std::int64_t patient_id, const http::Handler& next) {
   const Principal& principal = principal_of(request);
-  auto patient_id = id_param(request, "patient_id");
-  if (!patient_id.ok()) return Response::error(patient_id.error());
   auto deny = [&](Error error) {
-    if (principal.account_id != *patient_id) {
-      (void)service.audit_record(principal, client_of(request), *patient_id, "access.denied",
+    if (principal.account_id != patient_id) {
+      (void)service.audit_record(principal, client_of(request), patient_id, "access.denied",
                                  "route", request.route, "denied");
     }
     return Response::error(error);
   };
   if (rule == Rule::kRecordDoctor && principal.role != Role::kDoctor) {
-    if (principal.role == Role::kPatient && principal.account_id != *patient_id) {
+    if (principal.role == Role::kPatient && principal.account_id != patient_id) {
       return deny(Error::not_found("no such patient"));
     }
     return deny(Error::forbidden("only doctors on the patient's care team can do this"));
   }
   if (rule == Rule::kRecordOwner) {
-    if (principal.role == Role::kPatient && principal.account_id == *patient_id)
+    if (principal.role == Role::kPatient && principal.account_id == patient_id)
       return next(request);
     if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
     return deny(Error::forbidden("only the patient can do this"));
   }
-  auto access = service.record_access(principal, *patient_id);
+  auto access = service.record_access(principal, patient_id);
   if (!access.ok()) {
     if (access.error().code == ErrorCode::kNotFound) return deny(access.error());
     return Response::error(access.error());
@@ -111,6 +111,15 @@ Response check_record(IdentityService& service, Request& request, Rule rule,
     return deny(Error::forbidden("administrators cannot change patient records"));
   }
   return next(request);
+}
+
+namespace {
+
+Response check_record(IdentityService& service, Request& request, Rule rule,
+                      const http::Handler& next) {
+  auto patient_id = id_param(request, "patient_id");
+  if (!patient_id.ok()) return Response::error(patient_id.error());
+  return check_record_rule(service, request, rule, *patient_id, next);
 }
 
 }  // namespace

@@ -28,6 +28,12 @@ std::string_view rule_name(Rule rule);
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).
 http::RouteOptions guarded(Rule rule, IdentityService& service);
 
+// The record rules for a patient named elsewhere than the path (e.g. a body field), with the
+// same checks and denial auditing as guarded(): runs `next` when the principal (set by the
+// middleware of a signed-in rule) passes `rule` for `patient_id`.
+http::Response check_record_rule(IdentityService& service, http::Request& request, Rule rule,
+                                 std::int64_t patient_id, const http::Handler& next);
+
 // Valid after the middleware of any rule but kPublic ran.
 const Principal& principal_of(const http::Request& request);
 Client client_of(const http::Request& request);

@@ -32,8 +32,10 @@ Module Module::load(const std::filesystem::path& models_dir,
   return module;
 }
 
-void Module::add_routes(http::Router& router, const http::RouteOptions& access) const {
-  add_predict_routes(router, *predictions, access);
+void Module::add_routes(http::Router& router, const http::RouteOptions& access,
+                        PatientPredictions* patients) const {
+  add_predict_routes(router, *predictions, access, patients);
+  if (patients != nullptr) add_patient_prediction_routes(router, *patients);
   add_symptom_routes(router, symptoms.get(), access);
   add_air_quality_routes(router, air_quality.get(), access);
 }

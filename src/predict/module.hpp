@@ -8,6 +8,7 @@
 
 #include "http/router.hpp"
 #include "predict/air_quality.hpp"
+#include "predict/history.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
 
@@ -20,8 +21,10 @@ struct Module {
 
   static Module load(const std::filesystem::path& models_dir,
                      const std::filesystem::path& datasets_dir);
-  // `access`: the route options of the rule every prediction route enforces.
-  void add_routes(http::Router& router, const http::RouteOptions& access) const;
+  // `access`: the route options of the rule the record-free routes enforce; `patients` (may be
+  // null) serves the record-backed ones.
+  void add_routes(http::Router& router, const http::RouteOptions& access,
+                  PatientPredictions* patients) const;
 };
 
 }  // namespace vitalis::predict

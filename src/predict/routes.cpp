@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "identity/policy.hpp"
 #include "predict/specs.hpp"
 
 namespace vitalis::predict {
@@ -13,8 +14,20 @@ using http::Method;
 using http::Request;
 using http::Response;
 
+namespace {
+
+Response predict_for_patient(PatientPredictions& patients, Request& request,
+                             std::int64_t patient_id, std::string_view model,
+                             const json::object& inputs) {
+  return http::respond(patients.predict(identity::principal_of(request),
+                                        identity::client_of(request), patient_id, model, inputs),
+                       [](json::object&& body) { return Response::json(201, body); });
+}
+
+}  // namespace
+
 void add_predict_routes(http::Router& router, const PredictionService& service,
-                        const http::RouteOptions& access) {
+                        const http::RouteOptions& access, PatientPredictions* patients) {
   http::RouteOptions options = access;
   options.max_body = 16 * 1024;
 
@@ -41,7 +54,7 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
 
   router.add(
       Method::kPost, "/api/v1/predictions/{model}",
-      [&service](Request& request) {
+      [&service, patients](Request& request) {
         std::string_view name = request.param("model");
         const ModelSpec* spec = find_model_spec(name);
         if (spec == nullptr || !service.has_model(name)) {
@@ -53,11 +66,21 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
         if (inputs == nullptr) {
           return Response::error(Error::validation("body", "body must be a JSON object of inputs"));
         }
-        if (inputs->contains("patient_id")) {
-          return Response::error(
-              Error::validation("patient_id",
-                                "prefilling from a patient record is not available yet; send the "
-                                "inputs themselves"));
+        if (const json::value* patient = inputs->if_contains("patient_id")) {
+          // Prefilled from a record and stored in its history: the record's read rule applies.
+          if (patients == nullptr) {
+            return Response::error(Error::unavailable("patient records are not available"));
+          }
+          auto id = patient->is_int64() && patient->get_int64() > 0
+                        ? Result<std::int64_t>(patient->get_int64())
+                        : Result<std::int64_t>(Error::validation(
+                              "patient_id", "patient_id must be a positive whole number"));
+          if (!id.ok()) return Response::error(id.error());
+          return identity::check_record_rule(
+              patients->identity(), request, identity::Rule::kRecordRead, *id,
+              [patients, id = *id, name, inputs](Request& req) {
+                return predict_for_patient(*patients, req, id, name, *inputs);
+              });
         }
         auto prediction = service.predict(name, *inputs);
         return http::respond(std::move(prediction), [spec](Prediction&& result) {
@@ -217,6 +240,75 @@ void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
         return Response::json(200, body);
       },
       options);
+}
+
+void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients) {
+  http::RouteOptions read = identity::guarded(identity::Rule::kRecordRead, patients.identity());
+  read.max_body = 16 * 1024;
+
+  router.add(
+      Method::kPost, "/api/v1/patients/{patient_id}/predictions/{model}",
+      [&patients](Request& request) {
+        auto body = request.json();
+        if (!body.ok()) return Response::error(body.error());
+        const json::object* inputs = body->if_object();
+        if (inputs == nullptr) {
+          return Response::error(Error::validation("body", "body must be a JSON object of inputs"));
+        }
+        if (inputs->contains("patient_id")) {
+          return Response::error(
+              Error::validation("patient_id", "the patient is named in the path, not the body"));
+        }
+        return predict_for_patient(patients, request, identity::patient_of(request),
+                                   request.param("model"), *inputs);
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/predictions/{model}/prefill",
+      [&patients](Request& request) {
+        return http::respond(
+            patients.prefill(identity::principal_of(request), identity::client_of(request),
+                             identity::patient_of(request), request.param("model")),
+            [&request](std::vector<PrefilledInput>&& prefilled) {
+              json::object values;
+              json::array sources;
+              for (const auto& input : prefilled) values[input.feature] = input.value;
+              return Response::json(200, {{"model", request.param("model")},
+                                          {"inputs", std::move(values)},
+                                          {"prefilled", prefilled_json(prefilled)},
+                                          {"max_age_days", kPrefillMaxAgeDays}});
+            });
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/predictions",
+      [&patients](Request& request) {
+        auto model = request.query_param("model");
+        if (!model.ok()) return Response::error(model.error());
+        std::string name = model->value_or("");
+        if (!name.empty() && name != "symptom_check" && find_model_spec(name) == nullptr) {
+          return Response::error(Error::validation("model", "unknown model '" + name + "'"));
+        }
+        auto before = request.positive_query_param("before", INT64_MAX);
+        if (!before.ok()) return Response::error(before.error());
+        auto limit = request.positive_query_param("limit", 200);
+        if (!limit.ok()) return Response::error(limit.error());
+        return http::respond(
+            patients.list(identity::principal_of(request), identity::client_of(request),
+                          identity::patient_of(request), name, before->value_or(0),
+                          static_cast<int>(limit->value_or(20))),
+            [](StoredPage&& page) {
+              json::array items;
+              for (const auto& entry : page.items) items.push_back(stored_prediction_json(entry));
+              return Response::json(
+                  200, {{"items", std::move(items)},
+                        {"next_before",
+                         page.next_before ? json::value(*page.next_before) : json::value()}});
+            });
+      },
+      read);
 }
 
 }  // namespace vitalis::predict

@@ -3,6 +3,7 @@
 
 #include "http/router.hpp"
 #include "predict/air_quality.hpp"
+#include "predict/history.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
 
@@ -11,9 +12,14 @@ namespace vitalis::predict {
 // Every route takes `access`: the route options of its access rule (from identity's policy),
 // extended here with body limits.
 
-// GET /api/v1/predictions, GET and POST /api/v1/predictions/{model}.
+// GET /api/v1/predictions, GET and POST /api/v1/predictions/{model}. A POST whose body names a
+// "patient_id" is checked against the record read rule and goes to `patients` (503 when null).
 void add_predict_routes(http::Router& router, const PredictionService& service,
-                        const http::RouteOptions& access);
+                        const http::RouteOptions& access, PatientPredictions* patients);
+
+// A patient's predictions (record_read): POST /api/v1/patients/{patient_id}/predictions/{model},
+// GET .../predictions/{model}/prefill, GET .../predictions.
+void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients);
 
 // POST /api/v1/symptom-check, GET /api/v1/symptom-check/symptoms; 503 when `checker` is null
 // (datasets not found at start).

@@ -2,7 +2,6 @@
 #include "records/routes.hpp"
 
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "identity/policy.hpp"
 #include "records/catalogue.hpp"
@@ -105,24 +104,12 @@ Result<ObservationQuery> parse_query(const Request& request) {
   auto code = request.query_param("code");
   if (!code.ok()) return code.error();
   if (*code) query.code = **code;
-  for (auto [name, max] :
-       {std::pair<std::string_view, long long>{"before", INT64_MAX}, {"limit", 200}}) {
-    auto text = request.query_param(name);
-    if (!text.ok()) return text.error();
-    if (!*text) continue;
-    long long value = 0;
-    auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
-    if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value <= 0 ||
-        value > max) {
-      return Error::validation(std::string(name), name == "before" ? "before must be a positive id"
-                                                                   : "limit must be from 1 to 200");
-    }
-    if (name == "before") {
-      query.before_id = value;
-    } else {
-      query.limit = static_cast<int>(value);
-    }
-  }
+  auto before = request.positive_query_param("before", INT64_MAX);
+  if (!before.ok()) return before.error();
+  auto limit = request.positive_query_param("limit", 200);
+  if (!limit.ok()) return limit.error();
+  query.before_id = before->value_or(0);
+  query.limit = static_cast<int>(limit->value_or(query.limit));
   return query;
 }
 

@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include "db/rows.hpp"
+
 namespace vitalis::records::store {
 
 namespace {
@@ -47,19 +49,7 @@ class RowReader {
 template <typename BindUses>
 std::vector<Observation> select_rows(db::Lease& lease, const char* query, BindUses&& bind_uses) {
   RowReader reader;
-  soci::statement statement(*lease);
-  reader.bind(statement);
-  bind_uses(statement);
-  statement.alloc();
-  statement.prepare(query);
-  statement.define_and_bind();
-  std::vector<Observation> rows;
-  if (statement.execute(true)) {
-    do {
-      rows.push_back(reader.current());
-    } while (statement.fetch());
-  }
-  return rows;
+  return db::select_rows(lease, query, reader, std::forward<BindUses>(bind_uses));
 }
 
 }  // namespace

@@ -144,7 +144,7 @@ def test_units_are_converted(predict_server):
     ({"sugar": 100}, "sugar"),
     ({}, "inputs"),
     ({"age": None}, "inputs"),
-    ({"patient_id": 17}, "patient_id"),
+    ({"patient_id": "17"}, "patient_id"),
 ])
 def test_invalid_inputs_are_422_naming_the_field(predict_server, inputs, field):
     status, _, body = post(predict_server, "diabetes", inputs)

@@ -1,0 +1,34 @@
+// Typed SELECTs: a reader binds a statement's columns to typed members (SOCI converts each
+// backend's column types, which dynamic soci::row access does not), and select_rows collects one
+// value per fetched row.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <vector>
+
+#include "db/database.hpp"
+
+namespace vitalis::db {
+
+// `reader.bind(statement)` binds the columns with soci::into; `reader.current()` copies the
+// fetched row out; `bind_uses(statement)` adds the query's parameters in order.
+template <typename Reader, typename BindUses>
+auto select_rows(Lease& lease, const char* query, Reader& reader, BindUses&& bind_uses)
+    -> std::vector<decltype(reader.current())> {
+  soci::statement statement(*lease);
+  reader.bind(statement);
+  bind_uses(statement);
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  std::vector<decltype(reader.current())> rows;
+  if (statement.execute(true)) {
+    do {
+      rows.push_back(reader.current());
+    } while (statement.fetch());
+  }
+  return rows;
+}
+
+}  // namespace vitalis::db
