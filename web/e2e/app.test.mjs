@@ -196,7 +196,7 @@ test('the patient runs a diabetes prediction and sees the explanation', async ()
   await check(patient, 'predict-result');
 
   // An out-of-range value is refused next to its field.
-  patient.expect('/api/v1/predictions/', 422);
+  patient.expect('/predictions/diabetes', 422);
   await p.getByLabel(/^Glucose/).fill('5000');
   await p.getByRole('button', { name: 'Estimate my risk' }).click();
   await p.locator('.field-invalid').filter({ has: p.getByLabel(/^Glucose/) }).locator('.field-error').waitFor();
@@ -204,6 +204,10 @@ test('the patient runs a diabetes prediction and sees the explanation', async ()
   await result.getByRole('link', { name: /model card/ }).click();
   await p.getByText(/Pima/).first().waitFor();
   await check(patient, 'model-card');
+
+  // The result is stored in the record: the dashboard lists it.
+  await page(patient, '/dashboard', 'dashboard-with-risk');
+  await p.locator('.risk-list li', { hasText: 'diabetes' }).waitFor();
 
   await page(patient, '/predict', 'predict-heart');
   await p.getByRole('button', { name: 'Heart disease' }).click();

@@ -194,9 +194,32 @@ export interface AirQualityArea {
   rank: { position: number; of: number } | null;
 }
 
+export interface Prefill {
+  model: ModelName;
+  inputs: Record<string, number | string | boolean>;
+  prefilled: { feature: string; value: unknown; source: 'observation' | 'profile'; code?: string; effective_at?: string }[];
+  max_age_days: number;
+}
+export interface StoredPrediction {
+  id: number;
+  model: ModelName | 'symptom_check';
+  model_version: string;
+  probability: number | null;
+  risk_class: Prediction['risk_class'] | null;
+  summary: string[] | string;
+  requested_by: number;
+  created_at: string;
+}
+
 export const predictions = {
   spec: (model: ModelName) => api.get<ModelSpec>(`/api/v1/predictions/${model}`),
   run: (model: ModelName, inputs: Record<string, unknown>) => api.post<Prediction>(`/api/v1/predictions/${model}`, inputs),
+  /** Runs a model for a patient (record values fill what is not given) and stores the result. */
+  runFor: (patient: number, model: ModelName, inputs: Record<string, unknown>) =>
+    api.post<Prediction & { id: number; created_at: string }>(`${patientPath(patient)}/predictions/${model}`, inputs),
+  prefill: (patient: number, model: ModelName) => api.get<Prefill>(`${patientPath(patient)}/predictions/${model}/prefill`),
+  history: (patient: number, query: { model?: string; limit?: number; before?: number } = {}) =>
+    api.get<Page<StoredPrediction>>(`${patientPath(patient)}/predictions`, query),
   symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
   checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
   areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),

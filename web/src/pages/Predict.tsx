@@ -2,12 +2,11 @@
 // from the record where a reading exists; every field optional. The result shows probability,
 // risk class, the contributions as a bar chart, which inputs were imputed, and the model card.
 import { useEffect, useState } from 'react';
-import { access, type ModelInput, type ModelName, predictions, type Prediction, records } from '../api/endpoints';
+import { type ModelInput, type ModelName, predictions, type Prediction } from '../api/endpoints';
 import { useSession } from '../auth';
 import { ContributionChart } from '../components/charts';
-import { Field, FormError, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, messageOf, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
-import { rememberRisk } from '../risk';
 import { Link } from '../router';
 
 const MODELS: { name: ModelName; label: string }[] = [
@@ -20,33 +19,10 @@ export function RiskBadge({ level }: { level: Prediction['risk_class'] }) {
   return <span className={`badge risk-${level}`}>{level} risk</span>;
 }
 
-// Which record metric fills which model input (same unit as the model's).
-const FROM_RECORD: Record<string, string> = {
-  bmi: 'bmi',
-  blood_pressure: 'diastolic_bp',
-  resting_bp: 'systolic_bp',
-  cholesterol: 'total_cholesterol',
-  avg_glucose: 'glucose',
-};
-
-function ageOn(dateOfBirth: string, today = new Date()): number {
-  const born = new Date(dateOfBirth + 'T00:00:00Z');
-  let age = today.getUTCFullYear() - born.getUTCFullYear();
-  const before = today.getUTCMonth() < born.getUTCMonth() || (today.getUTCMonth() === born.getUTCMonth() && today.getUTCDate() < born.getUTCDate());
-  if (before) age -= 1;
-  return age;
-}
-
-async function prefillFromRecord(patientId: number): Promise<Record<string, string>> {
-  const [profile, page] = await Promise.all([access.profile(patientId), records.observations(patientId, { limit: 200 })]);
-  const values: Record<string, string> = {};
-  if (profile.date_of_birth) values.age = String(ageOn(profile.date_of_birth));
-  if (profile.sex === 'female' || profile.sex === 'male') values.sex = profile.sex;
-  for (const [input, metric] of Object.entries(FROM_RECORD)) {
-    const found = metric && page.items.find((o) => o.metric === metric);
-    if (found) values[input] = String(found.value);
-  }
-  return values;
+/** The form's text for a prefilled value (yes/no inputs may come as booleans). */
+function asText(value: number | string | boolean): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
 }
 
 function InputField({ input, value, onChange, error, prefilled }: { input: ModelInput; value: string; onChange: (v: string) => void; error?: string; prefilled: boolean }) {
@@ -118,18 +94,20 @@ function Result({ result, labels }: { result: Prediction; labels: Record<string,
 
 function ModelForm({ model, patientId }: { model: ModelName; patientId: number }) {
   const spec = useLoad(() => predictions.spec(model), [model]);
-  const prefill = useLoad(() => prefillFromRecord(patientId).catch(() => ({}) as Record<string, string>), [patientId]);
+  // What the record fills in (latest readings, age and sex from the profile); the server uses
+  // the same values for anything left empty, and says so in the answer.
+  const prefill = useLoad(async () => {
+    const answer = await predictions.prefill(patientId, model);
+    return Object.fromEntries(Object.entries(answer.inputs).map(([k, v]) => [k, asText(v)]));
+  }, [patientId, model]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction>();
   useEffect(() => {
     setResult(undefined);
   }, [model]);
   useEffect(() => {
-    if (spec.data && prefill.data) {
-      const names = new Set(spec.data.inputs.map((i) => i.name));
-      setValues(Object.fromEntries(Object.entries(prefill.data).filter(([k]) => names.has(k))));
-    }
-  }, [spec.data, prefill.data]);
+    if (prefill.data) setValues(prefill.data);
+  }, [prefill.data]);
   const fields = spec.data?.inputs.map((i) => i.name) ?? [];
   const { busy, errors, formError, submit } = useSubmit(
     [...fields, 'inputs'],
@@ -140,12 +118,9 @@ function ModelForm({ model, patientId }: { model: ModelName; patientId: number }
         if (!text) continue;
         body[input.name] = input.type === 'number' ? Number(text) : text;
       }
-      return predictions.run(model, body);
+      return predictions.runFor(patientId, model, body);
     },
-    (answer) => {
-      rememberRisk(answer);
-      setResult(answer);
-    },
+    setResult,
   );
   return (
     <Async state={spec} label="Loading the model's questions…">
@@ -155,6 +130,11 @@ function ModelForm({ model, patientId }: { model: ModelName; patientId: number }
           <div className="columns">
             <form className="card" onSubmit={submit} noValidate aria-label={`${model} risk inputs`}>
               <p className="hint">Every field is optional; the model estimates what you leave out and tells you so.</p>
+              {prefill.error !== undefined && (
+                <p className="form-error" role="alert">
+                  Your record could not be read to fill in the form ({messageOf(prefill.error)}); you can still fill it in.
+                </p>
+              )}
               <div className="grid">
                 {s.inputs.map((input) => (
                   <InputField
