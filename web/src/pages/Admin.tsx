@@ -21,7 +21,7 @@ function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
   );
 }
 
-function Pending() {
+function Pending({ onApproved }: { onApproved: () => void }) {
   const pending = useLoad(() => admin.doctors('pending_approval'), []);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
@@ -31,6 +31,7 @@ function Pending() {
       await admin.approve(doctor.id);
       setMessage(`${doctor.full_name} is approved and has been emailed.`);
       pending.reload();
+      onApproved();
     } catch (failure) {
       setError(messageOf(failure));
     }
@@ -66,9 +67,9 @@ function Pending() {
   );
 }
 
-function Users() {
+function Users({ version }: { version: number }) {
   const [status, setStatus] = useState('active');
-  const list = useLoad(() => admin.doctors(status), [status]);
+  const list = useLoad(() => admin.doctors(status), [status, version]);
   return (
     <section className="card" aria-labelledby="users-title">
       <h2 id="users-title">Doctor accounts</h2>
@@ -202,14 +203,15 @@ function Health() {
 }
 
 export function AdminPage() {
+  const [version, setVersion] = useState(0);
   return (
     <section>
       <h1>Administration</h1>
       <div className="columns">
-        <Pending />
+        <Pending onApproved={() => setVersion((v) => v + 1)} />
         <Health />
       </div>
-      <Users />
+      <Users version={version} />
       <Audit />
     </section>
   );
