@@ -224,3 +224,125 @@ export const predictions = {
   checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
   areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
 };
+
+// --- clinical record (records module: profile, encounters, diagnoses, prescriptions, symptoms,
+// timeline, export) --------------------------------------------------------------------------
+export interface CursorPage<T> {
+  items: T[];
+  next_cursor: string | number | null;
+}
+export interface ClinicalProfile extends Profile {
+  address_line1: string;
+  address_line2: string;
+  city: string;
+  postcode: string;
+  area_code: string | null;
+  blood_group: string;
+  allergies: string[];
+  conditions: string[];
+  medications: string[];
+  updated_at: string | null;
+}
+export interface Encounter {
+  id: number;
+  occurred_at: string;
+  type: string;
+  reason: string;
+  notes: string;
+  doctor_id: number;
+}
+export interface Diagnosis {
+  id: number;
+  description: string;
+  icd10_code: string | null;
+  status: 'active' | 'resolved';
+  diagnosed_at: string;
+  encounter_id: number | null;
+  recorded_by: number;
+}
+export interface Prescription {
+  id: number;
+  medicine: string;
+  strength: string;
+  dose: string;
+  frequency: string;
+  duration: string;
+  instructions: string;
+  status: 'active' | 'stopped';
+  prescribed_at: string;
+}
+export interface SymptomEntry {
+  id: number;
+  symptom: string | null;
+  free_text: string | null;
+  severity: number;
+  onset_at: string;
+  notes: string;
+  source: string;
+}
+export interface TimelineItem {
+  kind: string;
+  id: number;
+  occurred_at: string;
+  summary: string;
+  entry: unknown;
+}
+
+export const clinical = {
+  profile: (patient: number) => api.get<ClinicalProfile>(`${patientPath(patient)}/profile`),
+  updateProfile: (patient: number, body: Partial<ClinicalProfile>) =>
+    api.request<ClinicalProfile>('PUT', `${patientPath(patient)}/profile`, { body }),
+  addEncounter: (patient: number, body: Record<string, unknown>) => api.post<Encounter>(`${patientPath(patient)}/encounters`, body),
+  addDiagnosis: (patient: number, body: Record<string, unknown>) => api.post<Diagnosis>(`${patientPath(patient)}/diagnoses`, body),
+  diagnoses: (patient: number) => api.get<CursorPage<Diagnosis>>(`${patientPath(patient)}/diagnoses`),
+  addPrescription: (patient: number, body: Record<string, unknown>) =>
+    api.post<Prescription>(`${patientPath(patient)}/prescriptions`, body),
+  addSymptom: (patient: number, body: Record<string, unknown>) => api.post<SymptomEntry>(`${patientPath(patient)}/symptoms`, body),
+  symptoms: (patient: number, cursor?: string) =>
+    api.get<CursorPage<SymptomEntry>>(`${patientPath(patient)}/symptoms`, { cursor, limit: 200 }),
+  vocabulary: () => api.get<{ items: { key: string; label: string }[] }>('/api/v1/symptoms/vocabulary'),
+  timeline: (patient: number, cursor?: string, types?: string) =>
+    api.get<CursorPage<TimelineItem>>(`${patientPath(patient)}/timeline`, { cursor, types, limit: 30 }),
+  export: (patient: number) => api.get<unknown>(`${patientPath(patient)}/export`),
+};
+
+// --- monitoring (alerts, notifications, patient search) ---------------------------------------
+export interface Alert {
+  id: number;
+  patient_id: number;
+  patient_name: string;
+  rule_id: string;
+  title: string;
+  severity: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  raised_at: string;
+}
+export interface Notification {
+  id: number;
+  kind: string;
+  patient_id: number | null;
+  alert_id: number | null;
+  title: string;
+  created_at: string;
+  read_at: string | null;
+}
+export interface PatientHit {
+  id: number;
+  full_name: string;
+  date_of_birth: string;
+  sex: string;
+  linked: boolean;
+  open_alerts: number | null;
+}
+
+export const monitoring = {
+  patientAlerts: (patient: number, status = 'open') =>
+    api.get<CursorPage<Alert>>(`${patientPath(patient)}/alerts`, { status }),
+  alerts: (status = 'open', cursor?: number) => api.get<CursorPage<Alert>>('/api/v1/alerts', { status, cursor }),
+  acknowledge: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/acknowledge`),
+  resolve: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/resolve`),
+  notifications: () => api.get<CursorPage<Notification>>('/api/v1/notifications'),
+  markRead: (id: number) => api.post(`/api/v1/notifications/${id}/read`),
+  searchPatients: (query: string, cursor?: string) =>
+    api.get<CursorPage<PatientHit>>('/api/v1/patients', { query, cursor }),
+};

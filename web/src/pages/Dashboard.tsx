@@ -1,5 +1,7 @@
 import { useSession } from '../auth';
+import { Notifications, OpenAlerts } from '../components/monitoring';
 import { LatestReadings, MetricChart } from '../components/observations';
+import { FEATURES } from '../features';
 import { predictions, type StoredPrediction } from '../api/endpoints';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
@@ -40,6 +42,12 @@ export function Dashboard() {
           </Link>
         </li>
       </ul>
+      {FEATURES.monitoring && (
+        <div className="columns">
+          <OpenAlerts patientId={patientId} />
+          <Notifications />
+        </div>
+      )}
       <div className="columns">
         <LatestReadings patientId={patientId} version={0} />
         <MetricChart patientId={patientId} version={0} />

@@ -5,7 +5,10 @@ import { useState } from 'react';
 import { access, predictions, type AirQualityArea, type WriteGrant } from '../api/endpoints';
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
+import { DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
+import { AlertsInbox, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
+import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
@@ -35,6 +38,12 @@ export function DoctorHome() {
   return (
     <section>
       <h1>Patients</h1>
+      {FEATURES.monitoring && (
+        <div className="columns">
+          <PatientSearch />
+          <AlertsInbox />
+        </div>
+      )}
       <div className="columns">
         <form className="card" onSubmit={submit} noValidate>
           <h2>Open a patient's record</h2>
@@ -59,6 +68,7 @@ export function DoctorHome() {
           )}
         </section>
       </div>
+      {FEATURES.monitoring && <Notifications />}
     </section>
   );
 }
@@ -170,7 +180,16 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
                 <Consent patientId={patientId} onActive={bump} />
                 <ObservationForm patientId={patientId} onAdded={bump} />
               </div>
+              {FEATURES.clinical && (
+                <div className="columns">
+                  <DiagnosisForm patientId={patientId} onAdded={bump} />
+                  <EncounterForm patientId={patientId} onAdded={bump} />
+                  <PrescriptionForm patientId={patientId} onAdded={bump} />
+                </div>
+              )}
+              {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
               <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
+              {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
               <AirQuality />
             </>
           );

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useSession } from '../auth';
+import { ExportButton, Timeline } from '../components/clinical';
 import { ObservationForm, ObservationList } from '../components/observations';
+import { FEATURES } from '../features';
 
 export function RecordPage() {
   const { account } = useSession();
@@ -18,6 +20,12 @@ export function RecordPage() {
           onChanged={() => setVersion((v) => v + 1)}
         />
       </div>
+      {FEATURES.clinical && (
+        <>
+          <Timeline patientId={patientId} version={version} />
+          <ExportButton patientId={patientId} />
+        </>
+      )}
     </section>
   );
 }

@@ -4,6 +4,9 @@ import { useState } from 'react';
 import { predictions, type SymptomCheck } from '../api/endpoints';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
+import { SymptomTracker } from '../components/clinical';
+import { useSession } from '../auth';
+import { FEATURES } from '../features';
 
 const TRIAGE: Record<SymptomCheck['triage']['level'], string> = {
   urgent: 'Get urgent care now',
@@ -14,6 +17,7 @@ const TRIAGE: Record<SymptomCheck['triage']['level'], string> = {
 const pretty = (name: string) => name.replace(/_/g, ' ');
 
 export function SymptomsPage() {
+  const { account } = useSession();
   const vocabulary = useLoad(() => predictions.symptoms(), []);
   const [chosen, setChosen] = useState<string[]>([]);
   const [text, setText] = useState('');
@@ -33,7 +37,9 @@ export function SymptomsPage() {
   };
   return (
     <section>
-      <h1>Symptom checker</h1>
+      <h1>Symptoms</h1>
+      {FEATURES.clinical && <SymptomTracker patientId={account!.id} />}
+      <h2>Symptom checker</h2>
       <p>Suggestions from a small teaching dataset, with advice on how soon to seek care. Not a diagnosis.</p>
       <Async state={vocabulary} label="Loading symptoms…">
         {({ symptoms }) => (

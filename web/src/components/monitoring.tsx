@@ -1,0 +1,155 @@
+// Monitoring views: a patient's open alerts, the doctor's alerts inbox and patient search, and
+// in-app notifications.
+import { useState } from 'react';
+import { monitoring, type PatientHit } from '../api/endpoints';
+import { formatDate } from '../metrics';
+import { Link } from '../router';
+import { Field, FormError, messageOf, SubmitButton, useSubmit } from './forms';
+import { Async, useLoad } from './status';
+
+export function OpenAlerts({ patientId }: { patientId: number }) {
+  const alerts = useLoad(() => monitoring.patientAlerts(patientId, 'open'), [patientId]);
+  return (
+    <section className="card" aria-labelledby="alerts-title">
+      <h2 id="alerts-title">Open alerts</h2>
+      <Async state={alerts} label="Loading alerts…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No open alerts.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((a) => (
+                <li key={a.id}>
+                  <span>
+                    <span className={`badge severity-${a.severity}`}>{a.severity}</span> {a.title}
+                  </span>
+                  <span className="muted">{formatDate(a.raised_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
+
+export function AlertsInbox() {
+  const alerts = useLoad(() => monitoring.alerts('open'), []);
+  const [error, setError] = useState<string>();
+  const act = async (what: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await what();
+      alerts.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="inbox-title">
+      <h2 id="inbox-title">Alerts inbox</h2>
+      <Async state={alerts} label="Loading alerts…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No open alerts for your patients.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((a) => (
+                <li key={a.id}>
+                  <span>
+                    <span className={`badge severity-${a.severity}`}>{a.severity}</span>{' '}
+                    <Link to={`/doctor/patients/${a.patient_id}`}>{a.patient_name}</Link>: {a.title}
+                    <br />
+                    <span className="muted">{formatDate(a.raised_at)}</span>
+                  </span>
+                  <span className="row">
+                    <button type="button" onClick={() => act(() => monitoring.acknowledge(a.id))}>
+                      Acknowledge
+                    </button>
+                    <button type="button" onClick={() => act(() => monitoring.resolve(a.id))}>
+                      Resolve
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={error} />
+    </section>
+  );
+}
+
+export function PatientSearch() {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<PatientHit[]>();
+  const { busy, errors, formError, submit } = useSubmit(['query'], () => monitoring.searchPatients(query.trim()), (page) => setHits(page.items));
+  return (
+    <section className="card" aria-labelledby="search-title">
+      <h2 id="search-title">Find a patient</h2>
+      <form onSubmit={submit} noValidate className="row search">
+        <Field label="Name" name="patient-query" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
+        <SubmitButton busy={busy}>Search</SubmitButton>
+      </form>
+      <FormError message={formError} />
+      {hits && (
+        <ul className="people" aria-label="Patients found">
+          {hits.length === 0 && <li>No patient matches.</li>}
+          {hits.map((h) => (
+            <li key={h.id}>
+              <span>
+                <Link to={`/doctor/patients/${h.id}`}>{h.full_name}</Link> <span className="muted">born {h.date_of_birth}</span>
+              </span>
+              <span>
+                {h.linked ? <span className="badge ok">linked</span> : <span className="muted">not linked</span>}
+                {h.open_alerts ? <span className="badge bad"> {h.open_alerts} open alerts</span> : null}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function Notifications() {
+  const list = useLoad(() => monitoring.notifications(), []);
+  const markRead = async (id: number) => {
+    try {
+      await monitoring.markRead(id);
+    } finally {
+      list.reload();
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="notifications-title">
+      <h2 id="notifications-title">Notifications</h2>
+      <Async state={list} label="Loading notifications…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">Nothing new.</p>
+          ) : (
+            <ul className="people">
+              {page.items.slice(0, 10).map((n) => (
+                <li key={n.id} className={n.read_at ? 'read' : 'unread'}>
+                  <span>
+                    {n.title}
+                    <br />
+                    <span className="muted">{formatDate(n.created_at)}</span>
+                  </span>
+                  {!n.read_at && (
+                    <button type="button" onClick={() => markRead(n.id)}>
+                      Mark read
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
