@@ -103,6 +103,54 @@ test('a patient signs up, confirms the emailed code and signs in', async () => {
   assert.deepEqual(patient.problems, []);
 });
 
+test('the session survives a reload and an expired access token, invisibly', async () => {
+  const p = patient.page;
+  // A reload forgets the in-memory access token; the refresh cookie brings the session back.
+  await p.reload();
+  await p.getByRole('heading', { name: `Hello, ${PATIENT.name}` }).waitFor();
+  // The server answers 401 once, as for an expired token: the app refreshes and retries.
+  patient.expect('/observations', 401);
+  let refused = 0;
+  await p.route('**/api/v1/patients/*/observations?*', async (route) => {
+    if (refused++ === 0) {
+      await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"code":"unauthenticated","message":"expired"}}' });
+    } else {
+      await route.continue();
+    }
+  });
+  const refreshes = patient.responses.filter((r) => r.url.endsWith('/api/v1/auth/refresh') && r.status === 200).length;
+  await p.getByRole('navigation').getByRole('link', { name: 'My record' }).click(); // no page load
+  await p.getByRole('heading', { name: 'My record' }).waitFor();
+  await patient.settled();
+  await p.unroute('**/api/v1/patients/*/observations?*');
+  assert.equal(refused >= 2, true);
+  assert.equal(patient.responses.filter((r) => r.url.endsWith('/api/v1/auth/refresh') && r.status === 200).length, refreshes + 1);
+  await p.getByText('No readings yet.').waitFor();
+  assert.equal(await p.locator('.error-box, .form-error').count(), 0);
+  assert.deepEqual(patient.problems, []);
+});
+
+test('navigation works by keyboard at 360 px', async () => {
+  const p = patient.page;
+  await p.setViewportSize({ width: 360, height: 780 });
+  await p.goto(server.url + '/dashboard');
+  await patient.settled();
+  const menu = p.getByRole('button', { name: 'Menu' });
+  await menu.focus();
+  await p.keyboard.press('Enter');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await p.getByRole('link', { name: 'Risk check' }).focus();
+  await p.keyboard.press('Enter');
+  await p.getByRole('heading', { name: 'Risk check' }).waitFor();
+  // Focus moved to the new content; the focused element shows an outline.
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'main');
+  await p.keyboard.press('Tab');
+  const outline = await p.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await p.setViewportSize({ width: 1280, height: 900 });
+  assert.deepEqual(patient.problems, []);
+});
+
 test('the patient records readings, with unit choice and inline errors', async () => {
   const p = patient.page;
   await page(patient, '/record', 'record-empty');

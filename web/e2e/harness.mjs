@@ -199,7 +199,7 @@ export class Visitor {
     this.name = name;
     this.problems = [];
     this.expected = []; // [{ path, status }]
-    this.failed = []; // HTTP error answers seen: [{ url, status }]
+    this.responses = []; // every API answer: [{ url, status }]
   }
 
   async open() {
@@ -207,7 +207,7 @@ export class Visitor {
     this.page = await this.context.newPage();
     this.page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
     this.page.on('response', (response) => {
-      if (response.status() >= 400) this.failed.push({ url: response.url(), status: response.status() });
+      if (response.url().includes('/api/')) this.responses.push({ url: response.url(), status: response.status() });
     });
     this.page.on('console', (message) => {
       if (message.type() !== 'error') return;

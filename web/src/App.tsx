@@ -127,6 +127,16 @@ export function App() {
       break;
     }
   }
+  // After a client-side navigation, move focus to the new content so keyboard and screen-reader
+  // users start there (not on the first load: the browser already starts at the top).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [path]);
   useEffect(() => {
     document.title = route ? (route.path === '/' ? 'Vitalis' : `${route.title} · Vitalis`) : 'Not found · Vitalis';
   }, [route]);
