@@ -13,14 +13,55 @@ const ACTIONS: Record<string, string> = {
   'record.correct': 'corrected an entry',
   'record.update': 'changed your record',
   'access.denied': 'was refused access',
+  'access.break_glass': 'opened your record in an emergency (break-glass)',
+  'access.grant': 'was linked to you',
+  'access.revoke': 'was unlinked from you',
+  'consent.request': 'asked to add to your record',
+  'consent.confirm': 'entered a consent code',
+  'consent.grant': 'was allowed to add to your record',
+  'consent.revoke': 'consent ended',
 };
 
 function describe(entry: AuditEntry): string {
   return ACTIONS[entry.action] ?? entry.action.replace(/[._]/g, ' ');
 }
 
+interface Group {
+  first: AuditEntry;
+  count: number;
+}
+
+/** Runs of the same person doing the same thing in the same minute read as one line. */
+export function groupEntries(entries: AuditEntry[]): Group[] {
+  const groups: Group[] = [];
+  for (const entry of entries) {
+    const last = groups[groups.length - 1];
+    const same =
+      last &&
+      last.first.actor_id === entry.actor_id &&
+      last.first.action === entry.action &&
+      last.first.outcome === entry.outcome &&
+      last.first.reason === entry.reason &&
+      last.first.at.slice(0, 16) === entry.at.slice(0, 16);
+    if (same) last.count += 1;
+    else groups.push({ first: entry, count: 1 });
+  }
+  return groups;
+}
+
 function AccessLog({ patientId }: { patientId: number }) {
-  const state = useLoad(() => access.accessLog(patientId), [patientId]);
+  const [older, setOlder] = useState<AuditEntry[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const state = useLoad(async () => {
+    const page = await access.accessLog(patientId);
+    setOlder([]);
+    setNext(page.next_before ?? null);
+    return page;
+  }, [patientId]);
+  const more = useSubmit([], () => access.accessLog(patientId, next ?? undefined), (page) => {
+    setOlder((o) => [...o, ...page.items]);
+    setNext(page.next_before ?? null);
+  });
   return (
     <section className="card" aria-labelledby="log-title">
       <h2 id="log-title">Who accessed my record</h2>
@@ -30,10 +71,11 @@ function AccessLog({ patientId }: { patientId: number }) {
             <p className="empty">Nobody else has opened your record.</p>
           ) : (
             <ul className="access-log">
-              {page.items.map((entry) => (
+              {groupEntries([...page.items, ...older]).map(({ first: entry, count }) => (
                 <li key={entry.id}>
                   <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
-                  {entry.reason && <> — reason: “{entry.reason}”</>}
+                  {count > 1 && <> ({count} times)</>}
+                  {entry.reason && <> — “{entry.reason}”</>}
                   <div className="muted">{formatDate(entry.at)}</div>
                 </li>
               ))}
@@ -41,6 +83,12 @@ function AccessLog({ patientId }: { patientId: number }) {
           )
         }
       </Async>
+      <FormError message={more.formError} />
+      {next !== null && (
+        <button type="button" onClick={() => more.submit()} disabled={more.busy}>
+          {more.busy ? 'Loading…' : 'Older entries'}
+        </button>
+      )}
     </section>
   );
 }
