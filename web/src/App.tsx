@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'rea
 import { api, type Role } from './api/client';
 import { homeOf, useSession } from './auth';
 import { Loading } from './components/status';
+import { FEATURES } from './features';
 import { Link, match, navigate, Redirect, usePath } from './router';
 import { Landing } from './pages/Landing';
 import { ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
@@ -16,6 +17,7 @@ const SymptomsPage = lazy(() => import('./pages/Symptoms').then((m) => ({ defaul
 const AccessPage = lazy(() => import('./pages/Access').then((m) => ({ default: m.AccessPage })));
 const DoctorHome = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorHome })));
 const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorPatient })));
+const ProfilePage = lazy(() => import('./pages/Profile').then((m) => ({ default: m.ProfilePage })));
 const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
 const ModelCard = lazy(() => import('./pages/ModelCard'));
 
@@ -26,6 +28,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/predict', label: 'Risk check' },
     { to: '/symptoms', label: 'Symptoms' },
     { to: '/access', label: 'Access' },
+    ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
   ],
   doctor: [{ to: '/doctor', label: 'Patients' }],
   admin: [{ to: '/admin', label: 'Administration' }],
@@ -49,6 +52,7 @@ const ROUTES: RouteDef[] = [
   { path: '/record', role: 'patient', title: 'My record', render: () => <RecordPage /> },
   { path: '/predict', role: 'patient', title: 'Risk check', render: () => <PredictPage /> },
   { path: '/symptoms', role: 'patient', title: 'Symptoms', render: () => <SymptomsPage /> },
+  ...(FEATURES.clinical ? [{ path: '/profile', role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
   { path: '/access', role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
   { path: '/doctor', role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
   { path: '/doctor/patients/:id', role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },

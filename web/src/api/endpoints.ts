@@ -222,6 +222,10 @@ export const predictions = {
     api.get<Page<StoredPrediction>>(`${patientPath(patient)}/predictions`, query),
   symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
   checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
+  area: (code: string) =>
+    api.get<AirQualityArea & { trend: { percent_points_per_year: number; low: number; high: number } | null }>(
+      `/api/v1/air-quality/areas/${encodeURIComponent(code)}`,
+    ),
   areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
 };
 

@@ -108,13 +108,32 @@ function Consent({ patientId, onActive }: { patientId: number; onActive: (grant:
   );
 }
 
-function AirQuality() {
+/** The burden in the patient's own area (from their profile's local-authority code). */
+function PatientArea({ code }: { code: string }) {
+  const area = useLoad(() => predictions.area(code), [code]);
+  return (
+    <Async state={area} label="Loading the area's air quality…">
+      {(a) => (
+        <p>
+          <strong>{a.name}</strong>:{' '}
+          {a.latest ? `${a.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${a.latest.year})` : 'no recent figure'}
+          {a.rank && `, rank ${a.rank.position} of ${a.rank.of}`}
+          {a.trend && `; trend ${a.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden, not
+          the patient's personal risk.
+        </p>
+      )}
+    </Async>
+  );
+}
+
+function AirQuality({ areaCode }: { areaCode?: string | null }) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<{ items: AirQualityArea[]; meaning: string }>();
   const { busy, errors, formError, submit } = useSubmit(['query'], () => predictions.areas(query.trim()), setFound);
   return (
     <section className="card" aria-labelledby="air-title">
       <h2 id="air-title">Air quality where the patient lives</h2>
+      {areaCode && <PatientArea code={areaCode} />}
       <form onSubmit={submit} noValidate className="row search">
         <Field label="Area (English local authority)" name="area" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
         <SubmitButton busy={busy}>Look up</SubmitButton>
@@ -190,7 +209,7 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
               {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
               <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
               {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
-              <AirQuality />
+              <AirQuality areaCode={'area_code' in p ? (p as { area_code: string | null }).area_code : null} />
             </>
           );
         }}

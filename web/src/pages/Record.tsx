@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSession } from '../auth';
-import { ExportButton, Timeline } from '../components/clinical';
+import { Timeline } from '../components/clinical';
 import { ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
 
@@ -23,7 +23,6 @@ export function RecordPage() {
       {FEATURES.clinical && (
         <>
           <Timeline patientId={patientId} version={version} />
-          <ExportButton patientId={patientId} />
         </>
       )}
     </section>
