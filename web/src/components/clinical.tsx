@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { clinical, type SymptomEntry, type TimelineItem } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { TrendChart } from './charts';
-import { Field, FormError, SelectField, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
 const KIND_LABEL: Record<string, string> = {
@@ -120,11 +120,7 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
       </div>
       <FormError message={formError} />
       <SubmitButton busy={busy}>Save diagnosis</SubmitButton>
-      {saved && (
-        <p role="status" className="saved">
-          {saved}
-        </p>
-      )}
+      <Saved message={saved} />
     </form>
   );
 }
@@ -163,11 +159,7 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
       <Field label="Notes (optional)" name="notes" value={form.notes} onChange={set('notes')} error={errors.notes} />
       <FormError message={formError} />
       <SubmitButton busy={busy}>Save visit</SubmitButton>
-      {saved && (
-        <p role="status" className="saved">
-          {saved}
-        </p>
-      )}
+      <Saved message={saved} />
     </form>
   );
 }
@@ -195,11 +187,7 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
       <Field label="Instructions (optional)" name="instructions" value={form.instructions} onChange={set('instructions')} error={errors.instructions} />
       <FormError message={formError} />
       <SubmitButton busy={busy}>Save prescription</SubmitButton>
-      {saved && (
-        <p role="status" className="saved">
-          {saved}
-        </p>
-      )}
+      <Saved message={saved} />
     </form>
   );
 }

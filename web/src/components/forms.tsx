@@ -13,26 +13,38 @@ interface FieldShell {
   hint?: ReactNode;
 }
 
-export function Field({ label, error, hint, id, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+/** Label, control, hint and error, tied together by ids (aria-describedby, aria-invalid). */
+function Shell({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  control,
+}: FieldShell & { id?: string; className?: string; control: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const auto = useId();
-  const inputId = id ?? auto;
-  const describedBy = [hint ? `${inputId}-hint` : '', error ? `${inputId}-error` : ''].filter(Boolean).join(' ');
+  const controlId = id ?? auto;
+  const describedBy = [hint ? `${controlId}-hint` : '', error ? `${controlId}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
-      <label htmlFor={inputId}>{label}</label>
-      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...input} />
+      <label htmlFor={controlId}>{label}</label>
+      {control({ id: controlId, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined })}
       {hint && (
-        <p className="hint" id={`${inputId}-hint`}>
+        <p className="hint" id={`${controlId}-hint`}>
           {hint}
         </p>
       )}
       {error && (
-        <p className="field-error" id={`${inputId}-error`} role="alert">
+        <p className="field-error" id={`${controlId}-error`} role="alert">
           {error}
         </p>
       )}
     </div>
   );
+}
+
+export function Field({ label, error, hint, id, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  return <Shell label={label} error={error} hint={hint} id={id} className={className} control={(props) => <input {...props} {...input} />} />;
 }
 
 export function SelectField({
@@ -44,31 +56,59 @@ export function SelectField({
   className,
   ...select
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
-  const auto = useId();
-  const selectId = id ?? auto;
-  const describedBy = [hint ? `${selectId}-hint` : '', error ? `${selectId}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
-      <label htmlFor={selectId}>{label}</label>
-      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={describedBy || undefined} {...select}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {hint && (
-        <p className="hint" id={`${selectId}-hint`}>
-          {hint}
-        </p>
+    <Shell
+      label={label}
+      error={error}
+      hint={hint}
+      id={id}
+      className={className}
+      control={(props) => (
+        <select {...props} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
       )}
-      {error && (
-        <p className="field-error" id={`${selectId}-error`} role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    />
   );
+}
+
+/** The confirmation after a form saved something (announced to screen readers). */
+export function Saved({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <p role="status" className="saved">
+      {message}
+    </p>
+  );
+}
+
+/** "Load older" for cursor-paged lists; hidden on the last page. */
+export function MoreButton({ hasMore, busy, onClick, label = 'Older entries' }: { hasMore: boolean; busy: boolean; onClick: () => void; label?: string }) {
+  if (!hasMore) return null;
+  return (
+    <button type="button" onClick={onClick} disabled={busy} aria-busy={busy}>
+      {busy ? 'Loading…' : label}
+    </button>
+  );
+}
+
+/** A button's action on a list: runs it, reloads the list, keeps the error to show. */
+export function useAction(reload: () => void) {
+  const [error, setError] = useState<string>();
+  const run = async (what: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await what();
+      reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+  return { error, run };
 }
 
 export function FormError({ message }: { message?: string }) {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { monitoring, type PatientHit } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { Link } from '../router';
-import { Field, FormError, messageOf, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, SubmitButton, useAction, useSubmit } from './forms';
 import { Async, useLoad } from './status';
 
 export function OpenAlerts({ patientId }: { patientId: number }) {
@@ -36,16 +36,7 @@ export function OpenAlerts({ patientId }: { patientId: number }) {
 
 export function AlertsInbox() {
   const alerts = useLoad(() => monitoring.alerts('open'), []);
-  const [error, setError] = useState<string>();
-  const act = async (what: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await what();
-      alerts.reload();
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-  };
+  const action = useAction(alerts.reload);
   return (
     <section className="card" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Alerts inbox</h2>
@@ -64,10 +55,10 @@ export function AlertsInbox() {
                     <span className="muted">{formatDate(a.raised_at)}</span>
                   </span>
                   <span className="row">
-                    <button type="button" onClick={() => act(() => monitoring.acknowledge(a.id))}>
+                    <button type="button" onClick={() => action.run(() => monitoring.acknowledge(a.id))}>
                       Acknowledge
                     </button>
-                    <button type="button" onClick={() => act(() => monitoring.resolve(a.id))}>
+                    <button type="button" onClick={() => action.run(() => monitoring.resolve(a.id))}>
                       Resolve
                     </button>
                   </span>
@@ -77,7 +68,7 @@ export function AlertsInbox() {
           )
         }
       </Async>
-      <FormError message={error} />
+      <FormError message={action.error} />
     </section>
   );
 }

@@ -1,11 +1,11 @@
 // Record views shared by the patient's pages and the doctor's patient view: the form to add a
 // reading (unit choice, server errors next to the field), the list with flags, correction and
 // the correction history, and a chart of one metric over time.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { type Observation, records } from '../api/endpoints';
 import { CHARTABLE, formatDate, METRICS, metricLabel, unitText } from '../metrics';
 import { TrendChart } from './charts';
-import { Field, FormError, SelectField, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, MoreButton, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
 export function Flag({ flag }: { flag: Observation['flag'] }) {
@@ -91,11 +91,7 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
       <SubmitButton busy={busy} busyText="Saving…">
         Save reading
       </SubmitButton>
-      {saved && (
-        <p role="status" className="saved">
-          {saved}
-        </p>
-      )}
+      <Saved message={saved} />
     </form>
   );
 }
@@ -144,6 +140,18 @@ function CorrectionForm({ patientId, entry, onDone }: { patientId: number; entry
   );
 }
 
+type Panel = { id: number; what: 'history' | 'correct' } | null;
+
+/** A button that opens one panel of one entry (and closes it again). */
+function Toggle({ open, id, what, setOpen, children }: { open: Panel; id: number; what: 'history' | 'correct'; setOpen: (p: Panel) => void; children: ReactNode }) {
+  const shown = open?.id === id && open.what === what;
+  return (
+    <button type="button" aria-expanded={shown} onClick={() => setOpen(shown ? null : { id, what })}>
+      {children}
+    </button>
+  );
+}
+
 export function ObservationList({
   patientId,
   version,
@@ -158,7 +166,7 @@ export function ObservationList({
   const [pages, setPages] = useState<Observation[][]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
-  const [open, setOpen] = useState<{ id: number; what: 'history' | 'correct' } | null>(null);
+  const [open, setOpen] = useState<Panel>(null);
   const first = useLoad(async () => {
     const page = await records.observations(patientId, { limit: 20 });
     setPages([page.items]);
@@ -207,21 +215,13 @@ export function ObservationList({
                 {entry.supersedes && ' · corrected'}
               </div>
               <div className="obs-actions">
-                <button
-                  type="button"
-                  aria-expanded={open?.id === entry.id && open.what === 'history'}
-                  onClick={() => setOpen(open?.id === entry.id && open.what === 'history' ? null : { id: entry.id, what: 'history' })}
-                >
+                <Toggle open={open} id={entry.id} what="history" setOpen={setOpen}>
                   History
-                </button>
+                </Toggle>
                 {canCorrect(entry) && (
-                  <button
-                    type="button"
-                    aria-expanded={open?.id === entry.id && open.what === 'correct'}
-                    onClick={() => setOpen(open?.id === entry.id && open.what === 'correct' ? null : { id: entry.id, what: 'correct' })}
-                  >
+                  <Toggle open={open} id={entry.id} what="correct" setOpen={setOpen}>
                     Correct
-                  </button>
+                  </Toggle>
                 )}
               </div>
               {open?.id === entry.id && open.what === 'history' && <History patientId={patientId} id={entry.id} />}
@@ -240,11 +240,7 @@ export function ObservationList({
         </ul>
       )}
       {more.error !== undefined && <ErrorMessage error={more.error} retry={loadMore} />}
-      {next !== null && (
-        <button type="button" onClick={loadMore} disabled={more.busy} aria-busy={more.busy}>
-          {more.busy ? 'Loading…' : 'Show older readings'}
-        </button>
-      )}
+      <MoreButton hasMore={next !== null} busy={more.busy} onClick={loadMore} label="Show older readings" />
     </section>
   );
 }

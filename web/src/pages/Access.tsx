@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { access, auth, type AuditEntry, type Doctor } from '../api/endpoints';
 import { useSession } from '../auth';
-import { Field, FormError, messageOf, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, MoreButton, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 
@@ -84,11 +84,7 @@ function AccessLog({ patientId }: { patientId: number }) {
         }
       </Async>
       <FormError message={more.formError} />
-      {next !== null && (
-        <button type="button" onClick={() => more.submit()} disabled={more.busy}>
-          {more.busy ? 'Loading…' : 'Older entries'}
-        </button>
-      )}
+      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
     </section>
   );
 }
@@ -97,17 +93,8 @@ function CareTeam({ patientId }: { patientId: number }) {
   const team = useLoad(() => access.careTeam(patientId), [patientId]);
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Doctor[]>();
-  const [actionError, setActionError] = useState<string>();
   const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
-  const act = async (what: () => Promise<unknown>) => {
-    setActionError(undefined);
-    try {
-      await what();
-      team.reload();
-    } catch (error) {
-      setActionError(messageOf(error));
-    }
-  };
+  const action = useAction(team.reload);
   const linked = new Set((team.data?.items ?? []).map((d) => d.id));
   return (
     <section className="card" aria-labelledby="team-title">
@@ -124,7 +111,7 @@ function CareTeam({ patientId }: { patientId: number }) {
                   <span>
                     <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
                   </span>
-                  <button type="button" onClick={() => act(() => access.unlink(patientId, d.id))}>
+                  <button type="button" onClick={() => action.run(() => access.unlink(patientId, d.id))}>
                     Remove
                   </button>
                 </li>
@@ -137,7 +124,7 @@ function CareTeam({ patientId }: { patientId: number }) {
         <Field label="Find a doctor" name="doctor-query" value={query} onChange={(e) => setQuery(e.target.value)} hint="Name, specialty or clinic" error={search.errors.query} />
         <SubmitButton busy={search.busy}>Search</SubmitButton>
       </form>
-      <FormError message={search.formError ?? actionError} />
+      <FormError message={search.formError ?? action.error} />
       {found && (
         <ul className="people" aria-label="Search results">
           {found.length === 0 && <li>No approved doctor matches.</li>}
@@ -149,7 +136,7 @@ function CareTeam({ patientId }: { patientId: number }) {
               {linked.has(d.id) ? (
                 <span className="muted">linked</span>
               ) : (
-                <button type="button" onClick={() => act(() => access.link(patientId, d.id))}>
+                <button type="button" onClick={() => action.run(() => access.link(patientId, d.id))}>
                   Link {d.full_name}
                 </button>
               )}
@@ -163,16 +150,7 @@ function CareTeam({ patientId }: { patientId: number }) {
 
 function Grants({ patientId }: { patientId: number }) {
   const grants = useLoad(() => access.grants(patientId), [patientId]);
-  const [actionError, setActionError] = useState<string>();
-  const act = async (what: () => Promise<unknown>) => {
-    setActionError(undefined);
-    try {
-      await what();
-      grants.reload();
-    } catch (error) {
-      setActionError(messageOf(error));
-    }
-  };
+  const action = useAction(grants.reload);
   return (
     <section className="card" aria-labelledby="grants-title">
       <h2 id="grants-title">Requests to add to my record</h2>
@@ -195,12 +173,12 @@ function Grants({ patientId }: { patientId: number }) {
                   </span>
                   <span className="row">
                     {g.status === 'pending' && (
-                      <button type="button" className="primary" onClick={() => act(() => access.approveGrant(g.id))}>
+                      <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
                         Approve
                       </button>
                     )}
                     {(g.status === 'pending' || g.status === 'active') && (
-                      <button type="button" onClick={() => act(() => access.revokeGrant(g.id))}>
+                      <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
                         {g.status === 'pending' ? 'Decline' : 'Revoke'}
                       </button>
                     )}
@@ -211,7 +189,7 @@ function Grants({ patientId }: { patientId: number }) {
           )
         }
       </Async>
-      <FormError message={actionError} />
+      <FormError message={action.error} />
     </section>
   );
 }

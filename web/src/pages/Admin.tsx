@@ -2,7 +2,7 @@
 // system's health.
 import { useState, type ReactNode } from 'react';
 import { admin, type AuditEntry, type Doctor } from '../api/endpoints';
-import { Field, FormError, messageOf, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 
@@ -162,11 +162,7 @@ function Audit() {
         </div>
       )}
       <FormError message={more.formError} />
-      {next !== null && (
-        <button type="button" onClick={() => more.submit()} disabled={more.busy}>
-          {more.busy ? 'Loading…' : 'Older entries'}
-        </button>
-      )}
+      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { clinical, type ClinicalProfile } from '../api/endpoints';
 import { useSession } from '../auth';
 import { ExportButton } from '../components/clinical';
-import { Field, FormError, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 
 const GROUPS = ['unknown', 'A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'];
@@ -96,11 +96,7 @@ export function ProfilePage() {
                 <SubmitButton busy={busy} busyText="Saving…">
                   Save profile
                 </SubmitButton>
-                {saved && (
-                  <p role="status" className="saved">
-                    Profile saved.
-                  </p>
-                )}
+                <Saved message={saved ? 'Profile saved.' : undefined} />
               </form>
             )}
             <section className="card">
