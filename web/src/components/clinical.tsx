@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { clinical, type SymptomEntry, type TimelineItem } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { TrendChart } from './charts';
-import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
 const KIND_LABEL: Record<string, string> = {
@@ -81,9 +81,8 @@ export function Timeline({ patientId, version }: { patientId: number; version: n
 }
 
 export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, setForm] = useState({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
+  const [form, set, setForm] = useFields({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
   const [saved, setSaved] = useState<string>();
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const { busy, errors, formError, submit } = useSubmit(
     ['description', 'icd10_code', 'status', 'diagnosed_at'],
     () =>
@@ -126,9 +125,8 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
 }
 
 export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, setForm] = useState({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
+  const [form, set, setForm] = useFields({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
   const [saved, setSaved] = useState<string>();
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const { busy, errors, formError, submit } = useSubmit(
     ['type', 'reason', 'notes', 'occurred_at'],
     () => clinical.addEncounter(patientId, { ...form, occurred_at: isoOrUndefined(form.occurred_at) }),
@@ -166,9 +164,8 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
 
 export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
   const empty = { medicine: '', strength: '', dose: '', frequency: '', duration: '', instructions: '' };
-  const [form, setForm] = useState(empty);
+  const [form, set, setForm] = useFields(empty);
   const [saved, setSaved] = useState<string>();
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const { busy, errors, formError, submit } = useSubmit(Object.keys(empty), () => clinical.addPrescription(patientId, form), () => {
     setSaved(`${form.medicine} prescribed.`);
     setForm(empty);

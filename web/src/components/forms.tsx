@@ -76,6 +76,13 @@ export function SelectField({
   );
 }
 
+/** A form's text fields as one state object; `set(name)` is the change handler of one field. */
+export function useFields<T extends Record<string, string>>(initial: T) {
+  const [fields, setFields] = useState<T>(initial);
+  const set = (name: keyof T) => (event: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: event.target.value }));
+  return [fields, set, setFields] as const;
+}
+
 /** The confirmation after a form saved something (announced to screen readers). */
 export function Saved({ message }: { message?: string }) {
   if (!message) return null;

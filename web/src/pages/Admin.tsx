@@ -2,7 +2,7 @@
 // system's health.
 import { useState, type ReactNode } from 'react';
 import { admin, type AuditEntry, type Doctor } from '../api/endpoints';
-import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 
@@ -101,10 +101,9 @@ function Users({ version }: { version: number }) {
 }
 
 function Audit() {
-  const [filter, setFilter] = useState({ actor_id: '', patient_id: '', action: '' });
+  const [filter, set] = useFields({ actor_id: '', patient_id: '', action: '' });
   const [entries, setEntries] = useState<AuditEntry[]>();
   const [next, setNext] = useState<number | null>(null);
-  const set = (name: keyof typeof filter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [name]: e.target.value }));
   const search = useSubmit(['actor_id', 'patient_id', 'action', 'before'], () => admin.audit(filter), (page) => {
     setEntries(page.items);
     setNext(page.next_before ?? null);

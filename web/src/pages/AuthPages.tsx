@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { auth } from '../api/endpoints';
 import { homeOf } from '../auth';
-import { Field, FormError, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Link, navigate } from '../router';
 
 // The address being verified, kept in memory between the sign-up and verify pages (not in the URL).
@@ -11,7 +11,7 @@ let pendingEmail = '';
 
 export function SignUp() {
   const [role, setRole] = useState<'patient' | 'doctor'>('patient');
-  const [form, setForm] = useState({
+  const [form, set] = useFields({
     email: '',
     password: '',
     full_name: '',
@@ -22,8 +22,6 @@ export function SignUp() {
     specialty: '',
     clinic: '',
   });
-  const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: event.target.value }));
   const fields = Object.keys(form);
   const { busy, errors, formError, submit } = useSubmit(
     fields,
