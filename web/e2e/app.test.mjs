@@ -5,8 +5,15 @@
 // log. Every page is screenshotted at 360 and 1280 px, checked for horizontal overflow and for
 // console errors; load times go to e2e-artifacts/report.md.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
+
+// The app's feature flags (src/features.ts): a module's journey runs once the app shows it.
+const features = readFileSync(new URL('../src/features.ts', import.meta.url), 'utf8');
+const enabled = (name) => new RegExp(`\\b${name}: true`).test(features);
+const CLINICAL = enabled('clinical');
+const MONITORING = enabled('monitoring');
 
 const PATIENT = { email: 'ana.silva@example.org', name: 'Ana Silva' };
 const DOCTOR = { email: 'bruno.costa@example.org', name: 'Dr Bruno Costa' };
@@ -361,6 +368,52 @@ test('the patient links the doctor, who gets consent with the emailed code and r
   await d.getByRole('button', { name: 'Look up' }).click();
   await d.locator('table.latest', { hasText: 'Hartlepool' }).waitFor();
   await check(doctor, 'doctor-patient-recorded');
+  assert.deepEqual(doctor.problems, []);
+});
+
+test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && 'clinical module not in the app yet' }, async () => {
+  const d = doctor.page;
+  const diagnosis = d.locator('form', { has: d.getByRole('heading', { name: 'Record a diagnosis' }) });
+  await diagnosis.getByLabel('Diagnosis').fill('Essential hypertension');
+  await diagnosis.getByLabel('ICD-10 code (optional)').fill('I10');
+  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+  await d.getByRole('status').filter({ hasText: 'Essential hypertension' }).waitFor();
+  // A bad ICD-10 code is refused next to its field.
+  doctor.expect('/diagnoses', 422);
+  await diagnosis.getByLabel('Diagnosis').fill('Something');
+  await diagnosis.getByLabel('ICD-10 code (optional)').fill('not a code');
+  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+  await diagnosis.locator('.field-invalid .field-error').waitFor();
+  const prescription = d.locator('form', { has: d.getByRole('heading', { name: 'Prescribe' }) });
+  for (const [label, value] of [['Medicine', 'Amlodipine'], ['Strength', '5 mg'], ['Dose', '1 tablet'], ['Frequency', 'once a day'], ['Duration', '3 months']]) {
+    await prescription.getByLabel(label, { exact: true }).fill(value);
+  }
+  await prescription.getByRole('button', { name: 'Save prescription' }).click();
+  await d.getByRole('status').filter({ hasText: 'Amlodipine prescribed' }).waitFor();
+  await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+  await check(doctor, 'doctor-clinical');
+  assert.deepEqual(doctor.problems, []);
+});
+
+test('the patient sees the diagnosis in the timeline and logs a symptom', { skip: !CLINICAL && 'clinical module not in the app yet' }, async () => {
+  const p = patient.page;
+  await page(patient, '/record', 'record-timeline');
+  await p.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+  await page(patient, '/symptoms', 'symptom-tracker');
+  await p.getByLabel('Symptom', { exact: true }).first().fill('headache');
+  await p.getByRole('button', { name: 'Log symptom' }).click();
+  await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
+  await page(patient, '/profile', 'profile');
+  assert.deepEqual(patient.problems, []);
+});
+
+test('the doctor finds the patient by name and sees the alerts inbox', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {
+  const d = doctor.page;
+  await page(doctor, '/doctor', 'doctor-home-monitoring');
+  await d.getByLabel('Name').fill('Silva');
+  await d.getByRole('button', { name: 'Search' }).click();
+  await d.getByRole('link', { name: PATIENT.name }).waitFor();
+  await d.getByRole('heading', { name: 'Alerts inbox' }).waitFor();
   assert.deepEqual(doctor.problems, []);
 });
 
