@@ -229,6 +229,9 @@ test('the dashboard shows the latest readings with flags and a chart', async () 
   assert.match(await p.locator('.chart figcaption').first().textContent(), /Systolic blood pressure .*1 reading/);
   await p.getByLabel('Show').selectOption('body_weight');
   await p.locator('.chart figcaption', { hasText: 'Body weight' }).waitFor();
+  await p.getByRole('button', { name: 'Weekly average' }).click();
+  await p.locator('.chart figcaption', { hasText: 'Body weight, weekly average' }).waitFor();
+  await check(patient, 'dashboard-weekly');
   assert.deepEqual(patient.problems, []);
 });
 

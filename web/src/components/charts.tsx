@@ -101,3 +101,57 @@ export function ContributionChart({ items, title }: { items: BarItem[]; title: s
     </figure>
   );
 }
+
+/** Mean of the points per calendar week (Monday start) or month, oldest first. */
+export function averages(points: Point[], by: 'week' | 'month'): BarItem[] {
+  const groups = new Map<string, { sum: number; n: number; start: number }>();
+  for (const p of points) {
+    const d = new Date(p.at);
+    let start: Date;
+    if (by === 'month') start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    else {
+      const day = (d.getUTCDay() + 6) % 7; // Monday = 0
+      start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day));
+    }
+    const key = start.toISOString().slice(0, 10);
+    const g = groups.get(key) ?? { sum: 0, n: 0, start: start.getTime() };
+    g.sum += p.value;
+    g.n += 1;
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.start - b.start)
+    .map((g) => ({
+      label:
+        by === 'month'
+          ? new Date(g.start).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
+          : 'w/c ' + new Date(g.start).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+      value: Math.round((g.sum / g.n) * 10) / 10,
+    }));
+}
+
+/** Vertical bars of averages per period. */
+export function AverageChart({ items, label, unit }: { items: BarItem[]; label: string; unit: string }) {
+  const options: ChartOptions<'bar'> = {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item) => `${item.parsed.y} ${unit}` } } },
+    scales: { y: { title: { display: true, text: unit } } },
+  };
+  return (
+    <figure className="chart">
+      <div className="chart-box">
+        <Bar
+          role="img"
+          aria-label={`${label}: ` + items.map((i) => `${i.label} ${i.value} ${unit}`).join(', ')}
+          data={{ labels: items.map((i) => i.label), datasets: [{ data: items.map((i) => i.value), backgroundColor: teal }] }}
+          options={options}
+        />
+      </div>
+      <figcaption>
+        {label} ({unit})
+      </figcaption>
+    </figure>
+  );
+}

@@ -4,7 +4,7 @@
 import { useState, type ReactNode } from 'react';
 import { type Observation, records } from '../api/endpoints';
 import { CHARTABLE, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { TrendChart } from './charts';
+import { AverageChart, averages, TrendChart } from './charts';
 import { Field, FormError, MoreButton, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
@@ -248,6 +248,7 @@ export function ObservationList({
 /** Chart of one metric over time with a metric picker. */
 export function MetricChart({ patientId, version, initial = 'systolic_bp' }: { patientId: number; version: number; initial?: string }) {
   const [metric, setMetric] = useState(initial);
+  const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
   const state = useLoad(() => records.observations(patientId, { code: metric, limit: 200 }), [patientId, metric, version]);
   return (
     <section className="card" aria-labelledby="trend-title">
@@ -259,15 +260,37 @@ export function MetricChart({ patientId, version, initial = 'systolic_bp' }: { p
         onChange={(e) => setMetric(e.target.value)}
         options={CHARTABLE.map((m) => ({ value: m, label: metricLabel(m) }))}
       />
+      <div className="tabs" role="group" aria-label="Chart view">
+        {(
+          [
+            ['readings', 'Readings'],
+            ['week', 'Weekly average'],
+            ['month', 'Monthly average'],
+          ] as const
+        ).map(([value, text]) => (
+          <button key={value} type="button" aria-pressed={view === value} onClick={() => setView(value)}>
+            {text}
+          </button>
+        ))}
+      </div>
       <Async state={state} label="Loading chart…">
         {(page) =>
           page.items.length === 0 ? (
             <p className="empty">No {metricLabel(metric).toLowerCase()} readings yet.</p>
-          ) : (
+          ) : view === 'readings' ? (
             <TrendChart
               label={metricLabel(metric)}
               unit={unitText(page.items[0].unit)}
               points={page.items.map((o) => ({ at: o.effective_at, value: o.value }))}
+            />
+          ) : (
+            <AverageChart
+              label={`${metricLabel(metric)}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
+              unit={unitText(page.items[0].unit)}
+              items={averages(
+                page.items.map((o) => ({ at: o.effective_at, value: o.value })),
+                view,
+              )}
             />
           )
         }
