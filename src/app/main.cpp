@@ -17,6 +17,7 @@
 #include "notify/templates.hpp"
 #include "predict/commands.hpp"
 #include "predict/module.hpp"
+#include "records/clinical_routes.hpp"
 #include "records/routes.hpp"
 #include "records/service.hpp"
 
@@ -152,6 +153,11 @@ int run_serve(const app::Config& config, const std::string& models_dir,
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
+  // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load).
+  records::ClinicalService clinical_service(
+      **pool, **identity_service,
+      prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>());
+  records::add_clinical_routes(router, clinical_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,

@@ -11,11 +11,11 @@
 
 namespace vitalis::db {
 
-// `reader.bind(statement)` binds the columns with soci::into; `reader.current()` copies the
+// A Reader's `bind(statement)` binds the columns with soci::into and `current()` copies the
 // fetched row out; `bind_uses(statement)` adds the query's parameters in order.
 template <typename Reader, typename BindUses>
-auto select_rows(Lease& lease, const char* query, Reader& reader, BindUses&& bind_uses)
-    -> std::vector<decltype(reader.current())> {
+auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
+  Reader reader;
   soci::statement statement(*lease);
   reader.bind(statement);
   bind_uses(statement);

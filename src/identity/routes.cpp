@@ -448,16 +448,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       admin);
 
   // --- patient record (identity part) --------------------------------------------------------
-  router.add(
-      Method::kGet, "/api/v1/patients/{patient_id}/profile",
-      [&s](Request& request) {
-        auto profile =
-            s.patient_profile(principal_of(request), patient_of(request), client_of(request));
-        if (!profile.ok()) return Response::error(profile.error());
-        return Response::json(200, profile_json(*profile));
-      },
-      guarded(Rule::kRecordRead, s));
-
+  // GET .../profile (identity and clinical parts together) is a records route.
   router.add(
       Method::kPatch, "/api/v1/patients/{patient_id}/profile",
       [&s](Request& request) {

@@ -290,9 +290,8 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
     long long patient = patient_id, cursor_id = before_id;
     std::string cursor_at;
     int first = 1;
-    RowReader reader;
     if (before_id > 0) {
-      auto found = db::select_rows(lease, sql::kFind, reader, [&](soci::statement& statement) {
+      auto found = db::select_rows<RowReader>(lease, sql::kFind, [&](soci::statement& statement) {
         statement.exchange(soci::use(cursor_id));
         statement.exchange(soci::use(patient));
       });
@@ -302,7 +301,7 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
     }
     int fetch = limit + 1;
     StoredPage out;
-    out.items = db::select_rows(lease, sql::kPage, reader, [&](soci::statement& statement) {
+    out.items = db::select_rows<RowReader>(lease, sql::kPage, [&](soci::statement& statement) {
       statement.exchange(soci::use(patient));
       statement.exchange(soci::use(model));
       statement.exchange(soci::use(model));

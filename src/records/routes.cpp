@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 
 #include "identity/policy.hpp"
-#include "records/catalogue.hpp"
+#include "records/json.hpp"
 
 namespace vitalis::records {
 
@@ -15,31 +15,6 @@ using http::Response;
 using identity::Rule;
 
 namespace {
-
-Result<json::object> body_object(const Request& request) {
-  auto body = request.json();
-  if (!body.ok()) return body.error();
-  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
-  return std::move(body->as_object());
-}
-
-Result<std::optional<double>> number_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<double>();
-  if (!value->is_number()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a number");
-  }
-  return std::optional<double>(value->to_number<double>());
-}
-
-Result<std::string> text_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::string();
-  if (!value->is_string()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a string");
-  }
-  return std::string(value->get_string());
-}
 
 Result<ObservationInput> parse_observation(const json::object& body) {
   ObservationInput input;
@@ -65,31 +40,6 @@ Result<ObservationInput> parse_observation(const json::object& body) {
     *target = *number;
   }
   return input;
-}
-
-json::value optional_json(const std::string& text) {
-  return text.empty() ? json::value() : json::value(text);
-}
-
-json::object observation_json(const Observation& observation) {
-  const Metric* metric = find_metric(observation.code);
-  json::object out{{"id", observation.id},
-                   {"patient_id", observation.patient_id},
-                   {"code", observation.code},
-                   {"metric", metric ? std::string(metric->name) : std::string()},
-                   {"value", observation.value},
-                   {"unit", observation.unit},
-                   {"original_value", observation.original_value},
-                   {"original_unit", observation.original_unit},
-                   {"effective_at", observation.effective_at},
-                   {"source", observation.source},
-                   {"recorded_by", observation.recorded_by},
-                   {"recorded_at", observation.recorded_at},
-                   {"status", observation.status}};
-  out["flag"] = metric ? optional_json(flag(*metric, observation.value)) : json::value();
-  out["supersedes"] = observation.supersedes ? json::value(*observation.supersedes) : json::value();
-  out["correction_reason"] = optional_json(observation.correction_reason);
-  return out;
 }
 
 json::object items_json(const std::vector<Observation>& observations) {

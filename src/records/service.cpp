@@ -122,21 +122,19 @@ Result<std::vector<Measurement>> validate_observation(const ObservationInput& in
   return out;
 }
 
-Result<std::string> effective_time(const std::string& text) {
+Result<std::string> effective_time(const std::string& text, std::string_view field) {
   auto now = Clock::now();
   if (text.empty()) return format_rfc3339(now);
   // Compared in microseconds: far-off years overflow the system clock's nanoseconds.
   auto latest = std::chrono::time_point_cast<std::chrono::microseconds>(now + kFutureTolerance);
   auto parsed = parse_rfc3339(text);
+  const std::string name(field);
   if (!parsed) {
-    return Error::validation("effective_at",
-                             "effective_at must be an RFC 3339 time, e.g. 2026-11-23T08:00:00Z");
+    return Error::validation(name, name + " must be an RFC 3339 time, e.g. 2026-11-23T08:00:00Z");
   }
-  if (*parsed > latest) {
-    return Error::validation("effective_at", "effective_at cannot be in the future");
-  }
+  if (*parsed > latest) return Error::validation(name, name + " cannot be in the future");
   if (*parsed < *parse_rfc3339("1900-01-01T00:00:00Z")) {
-    return Error::validation("effective_at", "effective_at must be after 1900");
+    return Error::validation(name, name + " must be after 1900");
   }
   return format_rfc3339(Clock::time_point(*parsed));
 }

@@ -19,9 +19,10 @@ namespace vitalis::records {
 // Validates an input into the measurements to store (two for a blood-pressure pair); 422 naming
 // the field on any problem. Pure: no database.
 Result<std::vector<Measurement>> validate_observation(const ObservationInput& input);
-// Parses and canonicalises an RFC 3339 time (empty: now); 422 naming `effective_at` for a bad
-// or future time.
-Result<std::string> effective_time(const std::string& text);
+// Parses and canonicalises an RFC 3339 time (empty: now); 422 naming `field` for a bad or
+// future time.
+Result<std::string> effective_time(const std::string& text,
+                                   std::string_view field = "effective_at");
 // BMI from weight (kg) and height (cm), rounded to one decimal.
 double body_mass_index(double weight_kg, double height_cm);
 

@@ -12,6 +12,7 @@
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "records/store.hpp"
+#include "records/testing.hpp"
 
 namespace vitalis::records {
 namespace {
@@ -19,40 +20,8 @@ namespace {
 using identity::Principal;
 using identity::Role;
 
-class RecordsTest : public db::testing::DialectTest {
+class RecordsTest : public testing::RecordsDatabaseTest {
  protected:
-  void SetUp() override {
-    DialectTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    identity::init_crypto();
-    pool_ = database_->open();
-    ASSERT_TRUE(pool_);
-    ASSERT_TRUE(db::migrate(*pool_).ok());
-    identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
-                                                            identity::IdentityOptions{});
-    service_ = std::make_unique<RecordsService>(*pool_, *identity_);
-    patient_ = {account("ana@example.org", "patient"), Role::kPatient, "s1"};
-    doctor_ = {account("bruno@example.org", "doctor"), Role::kDoctor, "s2"};
-  }
-
-  std::int64_t account(const std::string& email, const std::string& role) {
-    auto lease = pool_->acquire();
-    long long id = 0;
-    std::string hash = "x", status = "active", name = "Test", at = "2026-01-01T00:00:00.000000Z";
-    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-               "VALUES (:email, :hash, :role, :status, :name, :at) RETURNING id",
-        soci::use(email), soci::use(hash), soci::use(role), soci::use(status), soci::use(name),
-        soci::use(at), soci::into(id);
-    return id;
-  }
-
-  long long count(const std::string& table) {
-    auto lease = pool_->acquire();
-    long long rows = 0;
-    **lease << "SELECT COUNT(*) FROM " + table, soci::into(rows);
-    return rows;
-  }
-
   ObservationInput single(std::string metric, double value, std::string unit,
                           std::string effective_at = {}) {
     ObservationInput input;
@@ -62,12 +31,6 @@ class RecordsTest : public db::testing::DialectTest {
     input.effective_at = std::move(effective_at);
     return input;
   }
-
-  std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<identity::IdentityService> identity_;
-  std::unique_ptr<RecordsService> service_;
-  Principal patient_, doctor_;
-  identity::Client client_{"127.0.0.1"};
 };
 
 TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {

@@ -3,7 +3,7 @@
 
 #include <soci/soci.h>
 
-#include "db/rows.hpp"
+#include "records/select_rows.hpp"
 
 namespace vitalis::records::store {
 
@@ -48,8 +48,7 @@ class RowReader {
 // Runs a SELECT of observation rows; `bind_uses` adds the statement's parameters.
 template <typename BindUses>
 std::vector<Observation> select_rows(db::Lease& lease, const char* query, BindUses&& bind_uses) {
-  RowReader reader;
-  return db::select_rows(lease, query, reader, std::forward<BindUses>(bind_uses));
+  return select_rows_with<RowReader>(lease, query, std::forward<BindUses>(bind_uses));
 }
 
 }  // namespace
@@ -99,6 +98,12 @@ std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t pati
     }
     statement.exchange(soci::use(rows));
   });
+}
+
+std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id;
+  return select_rows(lease, sql::kSelectAllObservations,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
 }
 
 std::optional<Observation> successor(db::Lease& lease, std::int64_t id) {

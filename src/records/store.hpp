@@ -40,6 +40,9 @@ inline constexpr const char* kSelectLatestByCodeBefore = VITALIS_OBSERVATION_COL
     "WHERE patient_id = :patient AND code = :code "
     "AND status = 'final' AND (effective_at < :at1 OR (effective_at = :at2 AND id < :id)) "
     "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+// Every entry of a record, corrected ones included, oldest first (the export).
+inline constexpr const char* kSelectAllObservations =
+    VITALIS_OBSERVATION_COLUMNS "WHERE patient_id = :patient ORDER BY effective_at, id";
 inline constexpr const char* kSelectSuccessor =
     VITALIS_OBSERVATION_COLUMNS "WHERE supersedes = :id";
 // Conditional: only a final entry can be corrected, so two concurrent corrections cannot both
@@ -57,6 +60,8 @@ std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patie
 std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& code, const Observation* after,
                                              int limit);
+// Every entry of the record, whatever its status, oldest first.
+std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id);
 // The entry that corrected `id`, if any.
 std::optional<Observation> successor(db::Lease& lease, std::int64_t id);
 // false when the entry is no longer final (already corrected).

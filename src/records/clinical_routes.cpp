@@ -1,0 +1,361 @@
+// HTTP ↔ clinical records service: parse, call, render. Each route states its access rule.
+#include "records/clinical_routes.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+
+#include "core/time.hpp"
+#include "identity/policy.hpp"
+#include "records/json.hpp"
+#include "records/timeline.hpp"
+
+namespace vitalis::records {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+using identity::Rule;
+
+namespace {
+
+constexpr int kMaxLimit = 200;
+
+// Reads the named text fields of a body into their targets.
+Status read_texts(const json::object& body,
+                  std::initializer_list<std::pair<std::string_view, std::string*>> fields) {
+  for (auto [name, target] : fields) {
+    auto text = text_field(body, name);
+    if (!text.ok()) return text.error();
+    *target = std::move(*text);
+  }
+  return Ok{};
+}
+
+Result<ProfileInput> parse_profile(const json::object& body) {
+  ProfileInput input;
+  if (auto texts = read_texts(body, {{"address_line1", &input.address_line1},
+                                     {"address_line2", &input.address_line2},
+                                     {"city", &input.city},
+                                     {"postcode", &input.postcode},
+                                     {"area_code", &input.area_code},
+                                     {"blood_group", &input.blood_group}});
+      !texts.ok()) {
+    return texts.error();
+  }
+  for (auto [name, target] :
+       {std::pair<std::string_view, std::vector<std::string>*>{"allergies", &input.allergies},
+        {"conditions", &input.conditions},
+        {"medications", &input.medications}}) {
+    auto list = text_list_field(body, name);
+    if (!list.ok()) return list.error();
+    *target = std::move(*list);
+  }
+  return input;
+}
+
+Result<EncounterInput> parse_encounter(const json::object& body) {
+  EncounterInput input;
+  if (auto texts = read_texts(body, {{"occurred_at", &input.occurred_at},
+                                     {"type", &input.type},
+                                     {"reason", &input.reason},
+                                     {"notes", &input.notes}});
+      !texts.ok()) {
+    return texts.error();
+  }
+  return input;
+}
+
+// Adds the optional `encounter_id` of a diagnosis or prescription.
+template <typename Input>
+Result<Input> with_encounter_link(const json::object& body, Input input) {
+  auto encounter = id_field(body, "encounter_id");
+  if (!encounter.ok()) return encounter.error();
+  input.encounter_id = *encounter;
+  return input;
+}
+
+Result<DiagnosisInput> parse_diagnosis(const json::object& body) {
+  DiagnosisInput input;
+  if (auto texts = read_texts(body, {{"description", &input.description},
+                                     {"icd10_code", &input.icd10_code},
+                                     {"status", &input.status},
+                                     {"diagnosed_at", &input.diagnosed_at}});
+      !texts.ok()) {
+    return texts.error();
+  }
+  return with_encounter_link(body, std::move(input));
+}
+
+Result<PrescriptionInput> parse_prescription(const json::object& body) {
+  PrescriptionInput input;
+  if (auto texts = read_texts(body, {{"medicine", &input.medicine},
+                                     {"strength", &input.strength},
+                                     {"dose", &input.dose},
+                                     {"frequency", &input.frequency},
+                                     {"duration", &input.duration},
+                                     {"instructions", &input.instructions},
+                                     {"status", &input.status},
+                                     {"prescribed_at", &input.prescribed_at}});
+      !texts.ok()) {
+    return texts.error();
+  }
+  return with_encounter_link(body, std::move(input));
+}
+
+Result<SymptomInput> parse_symptom(const json::object& body) {
+  SymptomInput input;
+  if (auto texts = read_texts(body, {{"symptom", &input.symptom},
+                                     {"free_text", &input.free_text},
+                                     {"onset_at", &input.onset_at},
+                                     {"notes", &input.notes}});
+      !texts.ok()) {
+    return texts.error();
+  }
+  auto severity = number_field(body, "severity");
+  if (!severity.ok()) return severity.error();
+  input.severity = *severity;
+  return input;
+}
+
+// A bound of ?from= / ?to=: an RFC 3339 time, or a date meaning its start (from) or the start
+// of the next day (to, exclusive), so "to=2026-03-01" includes the whole of March 1st.
+Result<std::string> time_bound(const std::string& text, std::string_view name) {
+  std::string value = text;
+  bool date = text.size() == 10;
+  if (date) value += "T00:00:00Z";
+  auto parsed = parse_rfc3339(value);
+  if (!parsed) {
+    return Error::validation(std::string(name), std::string(name) +
+                                                    " must be a date (YYYY-MM-DD) or an RFC 3339 "
+                                                    "time");
+  }
+  auto at = Clock::time_point(*parsed);
+  if (date && name == "to") at += std::chrono::hours(24);
+  return format_rfc3339(at);
+}
+
+// ?types=a,b&from=&to=&cursor=&limit=; `with_types` false for the single-kind lists.
+Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_types) {
+  TimelineQuery query;
+  auto param = [&](std::string_view name) { return request.query_param(name); };
+  if (with_types) {
+    auto types = param("types");
+    if (!types.ok()) return types.error();
+    if (*types) {
+      std::string_view rest = **types;
+      for (bool more = true; more;) {
+        auto comma = rest.find(',');
+        std::string_view kind = rest.substr(0, comma);
+        more = comma != std::string_view::npos;
+        rest = more ? rest.substr(comma + 1) : std::string_view();
+        if (find_timeline_source(kind) == nullptr) {
+          std::string kinds;
+          for (const auto& source : timeline_sources()) {
+            kinds += (kinds.empty() ? "" : ", ") + std::string(source.kind);
+          }
+          return Error::validation("types",
+                                   "unknown type '" + std::string(kind) + "'; types are " + kinds);
+        }
+        query.kinds.emplace_back(kind);
+      }
+    }
+  }
+  for (auto [name, target] :
+       {std::pair<std::string_view, std::string*>{"from", &query.from}, {"to", &query.to}}) {
+    auto text = param(name);
+    if (!text.ok()) return text.error();
+    if (!*text) continue;
+    auto bound = time_bound(**text, name);
+    if (!bound.ok()) return bound.error();
+    *target = std::move(*bound);
+  }
+  if (!query.from.empty() && !query.to.empty() && query.from >= query.to) {
+    return Error::validation("to", "to must be later than from");
+  }
+  auto cursor = param("cursor");
+  if (!cursor.ok()) return cursor.error();
+  if (*cursor) {
+    auto decoded = decode_cursor(**cursor);
+    if (!decoded.ok()) return decoded.error();
+    query.cursor = std::move(*decoded);
+  }
+  auto limit = param("limit");
+  if (!limit.ok()) return limit.error();
+  if (*limit) {
+    const std::string& text = **limit;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), query.limit);
+    if (ec != std::errc() || end != text.data() + text.size() || query.limit < 1 ||
+        query.limit > kMaxLimit) {
+      return Error::validation("limit", "limit must be from 1 to 200");
+    }
+  }
+  return query;
+}
+
+json::value cursor_json(const std::optional<TimelineCursor>& cursor) {
+  return cursor ? json::value(encode_cursor(*cursor)) : json::value();
+}
+
+// POST: body → parse → service call → 201 with the stored entry.
+template <typename Parse, typename Call, typename Render>
+http::Handler create_handler(Parse parse, Call call, Render render) {
+  return [parse, call, render](Request& request) {
+    auto body = body_object(request);
+    if (!body.ok()) return Response::error(body.error());
+    auto input = parse(*body);
+    if (!input.ok()) return Response::error(input.error());
+    return http::respond(call(identity::principal_of(request), identity::client_of(request),
+                              identity::patient_of(request), *input),
+                         [&](auto stored) { return Response::json(201, render(stored)); });
+  };
+}
+
+}  // namespace
+
+void add_clinical_routes(http::Router& router, ClinicalService& service) {
+  auto& s = service;
+  auto& identity = service.identity();
+  const auto read = identity::guarded(Rule::kRecordRead, identity);
+  const auto write = identity::guarded(Rule::kRecordWrite, identity);
+  using identity::Client;
+  using identity::Principal;
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/profile",
+      [&s](Request& request) {
+        return http::respond(
+            s.profile(identity::principal_of(request), identity::client_of(request),
+                      identity::patient_of(request)),
+            [](ClinicalProfile profile) { return Response::json(200, profile_json(profile)); });
+      },
+      read);
+
+  router.add(
+      Method::kPut, "/api/v1/patients/{patient_id}/profile",
+      [&s](Request& request) {
+        auto body = body_object(request);
+        if (!body.ok()) return Response::error(body.error());
+        auto input = parse_profile(*body);
+        if (!input.ok()) return Response::error(input.error());
+        return http::respond(
+            s.update_profile(identity::principal_of(request), identity::client_of(request),
+                             identity::patient_of(request), *input),
+            [](ClinicalProfile profile) { return Response::json(200, profile_json(profile)); });
+      },
+      write);
+
+  // The clinical kinds: POST adds one entry, GET lists them (the timeline of that one kind).
+  struct Kind {
+    std::string_view path, kind, resource;
+    http::Handler create;
+  };
+  const Kind kinds[] = {
+      {"/api/v1/patients/{patient_id}/encounters", "encounter", "encounters",
+       create_handler(
+           parse_encounter,
+           [&s](const Principal& p, const Client& c, std::int64_t patient,
+                const EncounterInput& input) { return s.add_encounter(p, c, patient, input); },
+           encounter_json)},
+      {"/api/v1/patients/{patient_id}/diagnoses", "diagnosis", "diagnoses",
+       create_handler(
+           parse_diagnosis,
+           [&s](const Principal& p, const Client& c, std::int64_t patient,
+                const DiagnosisInput& input) { return s.add_diagnosis(p, c, patient, input); },
+           diagnosis_json)},
+      {"/api/v1/patients/{patient_id}/prescriptions", "prescription", "prescriptions",
+       create_handler(
+           parse_prescription,
+           [&s](const Principal& p, const Client& c, std::int64_t patient,
+                const PrescriptionInput& input) {
+             return s.add_prescription(p, c, patient, input);
+           },
+           prescription_json)},
+      {"/api/v1/patients/{patient_id}/symptoms", "symptom", "symptoms",
+       create_handler(
+           parse_symptom,
+           [&s](const Principal& p, const Client& c, std::int64_t patient,
+                const SymptomInput& input) { return s.record_symptom(p, c, patient, input); },
+           symptom_json)},
+  };
+  for (const Kind& kind : kinds) {
+    router.add(Method::kPost, std::string(kind.path), kind.create, write);
+    router.add(
+        Method::kGet, std::string(kind.path),
+        [&s, kind = std::string(kind.kind),
+         resource = std::string(kind.resource)](Request& request) {
+          auto query = parse_timeline_query(request, false);
+          if (!query.ok()) return Response::error(query.error());
+          query->kinds = {kind};
+          return http::respond(
+              s.timeline(identity::principal_of(request), identity::client_of(request),
+                         identity::patient_of(request), *query, resource),
+              [](TimelinePage page) {
+                json::array items;
+                for (auto& item : page.items) items.emplace_back(std::move(item.entry));
+                return Response::json(200, json::object{{"items", std::move(items)},
+                                                        {"next_cursor", cursor_json(page.next)}});
+              });
+        },
+        read);
+  }
+
+  router.add(
+      Method::kGet, "/api/v1/symptoms/vocabulary",
+      [&s](Request&) {
+        if (s.symptom_vocabulary().empty()) {
+          return Response::error(
+              Error::unavailable("the symptom vocabulary is not loaded (dataset missing)"));
+        }
+        json::array items;
+        for (const auto& key : s.symptom_vocabulary()) {
+          items.push_back(json::object{{"key", key}, {"label", symptom_label(key)}});
+        }
+        return Response::json(200, json::object{{"items", std::move(items)}});
+      },
+      identity::guarded(Rule::kSignedIn, identity));
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/timeline",
+      [&s](Request& request) {
+        auto query = parse_timeline_query(request, true);
+        if (!query.ok()) return Response::error(query.error());
+        return http::respond(
+            s.timeline(identity::principal_of(request), identity::client_of(request),
+                       identity::patient_of(request), *query, "timeline"),
+            [](TimelinePage page) {
+              json::array items;
+              for (auto& item : page.items) {
+                items.push_back(json::object{{"kind", item.kind},
+                                             {"id", item.id},
+                                             {"occurred_at", item.occurred_at},
+                                             {"summary", item.summary},
+                                             {"entry", std::move(item.entry)}});
+              }
+              return Response::json(200, json::object{{"items", std::move(items)},
+                                                      {"next_cursor", cursor_json(page.next)}});
+            });
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/export",
+      [&s](Request& request) {
+        std::int64_t patient_id = identity::patient_of(request);
+        return http::respond(
+            s.export_record(identity::principal_of(request), identity::client_of(request),
+                            patient_id),
+            [patient_id](json::object record) {
+              std::string day = json::value_to<std::string>(record.at("exported_at")).substr(0, 10);
+              Response response = Response::json(200, record);
+              response.headers.emplace_back("Content-Disposition",
+                                            "attachment; filename=\"vitalis-record-" +
+                                                std::to_string(patient_id) + "-" + day + ".json\"");
+              return response;
+            });
+      },
+      identity::guarded(Rule::kRecordOwner, identity));
+}
+
+}  // namespace vitalis::records

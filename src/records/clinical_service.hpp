@@ -1,0 +1,114 @@
+// Clinical records service: the clinical profile, encounters, diagnoses, prescriptions, the
+// symptom tracker, the timeline over every kind of entry, and the export of a whole record.
+// Validates, writes each change with its audit row in one transaction, audits every read.
+// Access (who may call for which patient) is enforced by the route rules in identity/policy.hpp
+// before these functions run; the role checks here refine them (only doctors write encounters,
+// diagnoses and prescriptions). Knows nothing of HTTP. Safe for concurrent use: all state is in
+// the database; set_symptom_hook before serving.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "identity/model.hpp"
+#include "identity/service.hpp"
+#include "records/clinical_model.hpp"
+
+namespace vitalis::records {
+
+// Pure validation, 422 naming the field on any problem.
+Result<ProfileInput> validate_profile(ProfileInput input);
+// "E09000007": a letter of E, W, S, N and eight digits.
+bool is_area_code(std::string_view text);
+// ICD-10 shape ("E11.9", "I10", "S72.001A"), upper-cased; 422 naming `icd10_code` otherwise.
+Result<std::string> normalise_icd10(std::string_view text);
+// "skin_rash" -> "Skin rash".
+std::string symptom_label(std::string_view key);
+
+// Called inside the write transaction right after a symptom entry and its audit row were stored
+// (e.g. to evaluate alert rules); an exception rolls the whole write back.
+using SymptomHook = std::function<void(db::Lease&, const SymptomEntry&)>;
+
+class ClinicalService {
+ public:
+  // `symptom_vocabulary`: the keys of the symptom checker's vocabulary ("skin_rash", ...); empty
+  // when the dataset is missing (then only free-text symptoms can be recorded).
+  ClinicalService(db::Pool& pool, identity::IdentityService& identity,
+                  std::vector<std::string> symptom_vocabulary);
+
+  identity::IdentityService& identity() const { return identity_; }
+  // Sorted keys.
+  const std::vector<std::string>& symptom_vocabulary() const { return vocabulary_; }
+  // Wires a step into every symptom write (the alert rules). Call before serving.
+  void set_symptom_hook(SymptomHook hook) { symptom_hook_ = std::move(hook); }
+
+  Result<ClinicalProfile> profile(const identity::Principal& principal,
+                                  const identity::Client& client, std::int64_t patient_id);
+  // Replaces the clinical part of the profile (the patient, or a doctor with a write grant).
+  Result<ClinicalProfile> update_profile(const identity::Principal& principal,
+                                         const identity::Client& client, std::int64_t patient_id,
+                                         const ProfileInput& input);
+
+  // Doctors only (403 for anyone else after validation).
+  Result<Encounter> add_encounter(const identity::Principal& principal,
+                                  const identity::Client& client, std::int64_t patient_id,
+                                  const EncounterInput& input);
+  Result<Diagnosis> add_diagnosis(const identity::Principal& principal,
+                                  const identity::Client& client, std::int64_t patient_id,
+                                  const DiagnosisInput& input);
+  Result<Prescription> add_prescription(const identity::Principal& principal,
+                                        const identity::Client& client, std::int64_t patient_id,
+                                        const PrescriptionInput& input);
+  // Patients record their own (self_reported), doctors clinical ones.
+  Result<SymptomEntry> record_symptom(const identity::Principal& principal,
+                                      const identity::Client& client, std::int64_t patient_id,
+                                      const SymptomInput& input);
+
+  // Entries of the chosen kinds, latest first, one page. The read is audited once, as
+  // `resource_type` ("timeline", or the list's name such as "encounters").
+  Result<TimelinePage> timeline(const identity::Principal& principal,
+                                const identity::Client& client, std::int64_t patient_id,
+                                const TimelineQuery& query, std::string_view resource_type);
+
+  // The whole record as one JSON document; audited as an export.
+  Result<boost::json::object> export_record(const identity::Principal& principal,
+                                            const identity::Client& client,
+                                            std::int64_t patient_id);
+
+ private:
+  // Doctors write clinical entries; everyone else is refused.
+  static Status require_doctor(const identity::Principal& principal, std::string_view what);
+  // The encounter an entry links to must belong to the same record.
+  static Status check_encounter(db::Lease& lease, std::int64_t patient_id,
+                                const std::optional<std::int64_t>& encounter_id);
+  // Stores a validated entry in one transaction: checks its encounter link, inserts it, appends
+  // its audit row, then runs `after` (a further step inside the transaction).
+  template <typename Entry, typename Insert, typename After = void (*)(db::Lease&, const Entry&)>
+  Result<Entry> store_entry(
+      const identity::Principal& principal, const identity::Client& client, Entry row,
+      std::string_view resource_type, std::optional<std::int64_t> encounter_id, Insert insert,
+      After after = [](db::Lease&, const Entry&) {});
+  // The moment a symptom entry is stored, inside its write transaction: runs the hook.
+  void symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
+  void audit_write(db::Lease& lease, const identity::Principal& principal,
+                   const identity::Client& client, std::int64_t patient_id, std::string_view action,
+                   std::string_view resource_type, std::int64_t id) const;
+  Status audit_read(const identity::Principal& principal, const identity::Client& client,
+                    std::int64_t patient_id, std::string_view action,
+                    std::string_view resource_type) const;
+
+  db::Pool& pool_;
+  identity::IdentityService& identity_;
+  std::vector<std::string> vocabulary_;
+  std::set<std::string, std::less<>> known_symptoms_;
+  SymptomHook symptom_hook_;
+};
+
+}  // namespace vitalis::records

@@ -1,0 +1,317 @@
+// Row functions over the named queries in clinical_store.hpp.
+#include "records/clinical_store.hpp"
+
+#include <soci/soci.h>
+
+#include "records/select_rows.hpp"
+
+namespace vitalis::records::store {
+
+namespace {
+
+constexpr std::size_t kMaxProfileItems = 200;
+
+template <typename Reader>
+auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id) {
+  long long key = id, patient = patient_id;
+  auto rows = select_rows_with<Reader>(lease, query, [&](soci::statement& statement) {
+    statement.exchange(soci::use(key));
+    statement.exchange(soci::use(patient));
+  });
+  using Row = typename decltype(rows)::value_type;
+  return rows.empty() ? std::optional<Row>() : std::optional<Row>(std::move(rows.front()));
+}
+
+template <typename Reader>
+auto all_entries(db::Lease& lease, const char* query, std::int64_t patient_id) {
+  long long patient = patient_id;
+  return select_rows_with<Reader>(
+      lease, query, [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
+}
+
+// The columns every entry starts with (id, patient_id) plus an optional encounter link.
+struct EntryKeys {
+  long long id = 0, patient_id = 0, encounter_id = 0;
+  soci::indicator encounter_ind = soci::i_null;
+  std::optional<std::int64_t> encounter() const {
+    return encounter_ind == soci::i_ok ? std::optional<std::int64_t>(encounter_id) : std::nullopt;
+  }
+};
+
+class EncounterReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(keys_.id));
+    statement.exchange(soci::into(keys_.patient_id));
+    statement.exchange(soci::into(row_.occurred_at));
+    statement.exchange(soci::into(row_.type));
+    statement.exchange(soci::into(row_.reason));
+    statement.exchange(soci::into(row_.notes));
+    statement.exchange(soci::into(doctor_));
+    statement.exchange(soci::into(row_.recorded_at));
+  }
+  Encounter current() const {
+    Encounter out = row_;
+    out.id = keys_.id;
+    out.patient_id = keys_.patient_id;
+    out.doctor_id = doctor_;
+    return out;
+  }
+
+ private:
+  Encounter row_;
+  EntryKeys keys_;
+  long long doctor_ = 0;
+};
+
+class DiagnosisReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(keys_.id));
+    statement.exchange(soci::into(keys_.patient_id));
+    statement.exchange(soci::into(row_.description));
+    statement.exchange(soci::into(row_.icd10_code));
+    statement.exchange(soci::into(row_.status));
+    statement.exchange(soci::into(row_.diagnosed_at));
+    statement.exchange(soci::into(keys_.encounter_id, keys_.encounter_ind));
+    statement.exchange(soci::into(recorded_by_));
+    statement.exchange(soci::into(row_.recorded_at));
+  }
+  Diagnosis current() const {
+    Diagnosis out = row_;
+    out.id = keys_.id;
+    out.patient_id = keys_.patient_id;
+    out.encounter_id = keys_.encounter();
+    out.recorded_by = recorded_by_;
+    return out;
+  }
+
+ private:
+  Diagnosis row_;
+  EntryKeys keys_;
+  long long recorded_by_ = 0;
+};
+
+class PrescriptionReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(keys_.id));
+    statement.exchange(soci::into(keys_.patient_id));
+    for (std::string* text :
+         {&row_.medicine, &row_.strength, &row_.dose, &row_.frequency, &row_.duration,
+          &row_.instructions, &row_.status, &row_.prescribed_at}) {
+      statement.exchange(soci::into(*text));
+    }
+    statement.exchange(soci::into(keys_.encounter_id, keys_.encounter_ind));
+    statement.exchange(soci::into(prescribed_by_));
+    statement.exchange(soci::into(row_.recorded_at));
+  }
+  Prescription current() const {
+    Prescription out = row_;
+    out.id = keys_.id;
+    out.patient_id = keys_.patient_id;
+    out.encounter_id = keys_.encounter();
+    out.prescribed_by = prescribed_by_;
+    return out;
+  }
+
+ private:
+  Prescription row_;
+  EntryKeys keys_;
+  long long prescribed_by_ = 0;
+};
+
+class SymptomReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(keys_.id));
+    statement.exchange(soci::into(keys_.patient_id));
+    statement.exchange(soci::into(row_.symptom));
+    statement.exchange(soci::into(row_.free_text));
+    statement.exchange(soci::into(row_.severity));
+    statement.exchange(soci::into(row_.onset_at));
+    statement.exchange(soci::into(row_.notes));
+    statement.exchange(soci::into(row_.source));
+    statement.exchange(soci::into(recorded_by_));
+    statement.exchange(soci::into(row_.recorded_at));
+  }
+  SymptomEntry current() const {
+    SymptomEntry out = row_;
+    out.id = keys_.id;
+    out.patient_id = keys_.patient_id;
+    out.recorded_by = recorded_by_;
+    return out;
+  }
+
+ private:
+  SymptomEntry row_;
+  EntryKeys keys_;
+  long long recorded_by_ = 0;
+};
+
+}  // namespace
+
+std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id;
+  ClinicalProfile out;
+  soci::indicator phone_ind = soci::i_null;
+  *lease << sql::kSelectProfile, soci::use(patient), soci::into(out.full_name),
+      soci::into(out.email), soci::into(out.date_of_birth), soci::into(out.sex),
+      soci::into(out.phone, phone_ind), soci::into(out.address_line1),
+      soci::into(out.address_line2), soci::into(out.city), soci::into(out.area_code),
+      soci::into(out.postcode), soci::into(out.blood_group), soci::into(out.updated_at);
+  if (!lease->got_data()) return std::nullopt;
+  if (phone_ind != soci::i_ok) out.phone.clear();
+  out.patient_id = patient_id;
+  std::vector<std::string> kinds(kMaxProfileItems), texts(kMaxProfileItems);
+  *lease << sql::kSelectProfileItems, soci::use(patient), soci::into(kinds), soci::into(texts);
+  for (std::size_t idx = 0; idx < kinds.size(); ++idx) {
+    auto& list = kinds[idx] == "allergy"     ? out.allergies
+                 : kinds[idx] == "condition" ? out.conditions
+                                             : out.medications;
+    list.push_back(texts[idx]);
+  }
+  return out;
+}
+
+bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
+                     const std::string& now) {
+  long long patient = patient_id;
+  soci::statement update =
+      (lease->prepare << sql::kUpdateProfile, soci::use(input.address_line1),
+       soci::use(input.address_line2), soci::use(input.city), soci::use(input.area_code),
+       soci::use(input.postcode), soci::use(input.blood_group), soci::use(now), soci::use(patient));
+  update.execute(true);
+  if (update.get_affected_rows() != 1) return false;
+  *lease << sql::kDeleteProfileItems, soci::use(patient);
+  for (auto [kind, list] :
+       {std::pair<std::string, const std::vector<std::string>*>{"allergy", &input.allergies},
+        {"condition", &input.conditions},
+        {"medication", &input.medications}}) {
+    for (std::size_t position = 0; position < list->size(); ++position) {
+      int at = static_cast<int>(position);
+      *lease << sql::kInsertProfileItem, soci::use(patient), soci::use(kind), soci::use(at),
+          soci::use((*list)[position]);
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Binds an optional encounter link for an INSERT.
+struct EncounterLink {
+  explicit EncounterLink(const std::optional<std::int64_t>& encounter)
+      : id(encounter.value_or(0)), ind(encounter ? soci::i_ok : soci::i_null) {}
+  long long id;
+  soci::indicator ind;
+};
+
+}  // namespace
+
+std::int64_t insert_encounter(db::Lease& lease, const Encounter& encounter) {
+  long long patient = encounter.patient_id, doctor = encounter.doctor_id, id = 0;
+  *lease << sql::kInsertEncounter, soci::use(patient), soci::use(encounter.occurred_at),
+      soci::use(encounter.type), soci::use(encounter.reason), soci::use(encounter.notes),
+      soci::use(doctor), soci::use(encounter.recorded_at), soci::into(id);
+  return id;
+}
+
+std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_id,
+                                        std::int64_t id) {
+  return find_entry<EncounterReader>(lease, sql::kSelectEncounter, patient_id, id);
+}
+
+std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<EncounterReader>(lease, sql::kSelectAllEncounters, patient_id);
+}
+
+std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis) {
+  long long patient = diagnosis.patient_id, recorded_by = diagnosis.recorded_by, id = 0;
+  EncounterLink link(diagnosis.encounter_id);
+  *lease << sql::kInsertDiagnosis, soci::use(patient), soci::use(diagnosis.description),
+      soci::use(diagnosis.icd10_code), soci::use(diagnosis.status),
+      soci::use(diagnosis.diagnosed_at), soci::use(link.id, link.ind), soci::use(recorded_by),
+      soci::use(diagnosis.recorded_at), soci::into(id);
+  return id;
+}
+
+std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id,
+                                        std::int64_t id) {
+  return find_entry<DiagnosisReader>(lease, sql::kSelectDiagnosis, patient_id, id);
+}
+
+std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<DiagnosisReader>(lease, sql::kSelectAllDiagnoses, patient_id);
+}
+
+std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription) {
+  long long patient = prescription.patient_id, by = prescription.prescribed_by, id = 0;
+  EncounterLink link(prescription.encounter_id);
+  *lease << sql::kInsertPrescription, soci::use(patient), soci::use(prescription.medicine),
+      soci::use(prescription.strength), soci::use(prescription.dose),
+      soci::use(prescription.frequency), soci::use(prescription.duration),
+      soci::use(prescription.instructions), soci::use(prescription.status),
+      soci::use(prescription.prescribed_at), soci::use(link.id, link.ind), soci::use(by),
+      soci::use(prescription.recorded_at), soci::into(id);
+  return id;
+}
+
+std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
+                                              std::int64_t id) {
+  return find_entry<PrescriptionReader>(lease, sql::kSelectPrescription, patient_id, id);
+}
+
+std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<PrescriptionReader>(lease, sql::kSelectAllPrescriptions, patient_id);
+}
+
+std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom) {
+  long long patient = symptom.patient_id, recorded_by = symptom.recorded_by, id = 0;
+  int severity = symptom.severity;
+  *lease << sql::kInsertSymptom, soci::use(patient), soci::use(symptom.symptom),
+      soci::use(symptom.free_text), soci::use(severity), soci::use(symptom.onset_at),
+      soci::use(symptom.notes), soci::use(symptom.source), soci::use(recorded_by),
+      soci::use(symptom.recorded_at), soci::into(id);
+  return id;
+}
+
+std::optional<SymptomEntry> find_symptom(db::Lease& lease, std::int64_t patient_id,
+                                         std::int64_t id) {
+  return find_entry<SymptomReader>(lease, sql::kSelectSymptom, patient_id, id);
+}
+
+std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<SymptomReader>(lease, sql::kSelectAllSymptoms, patient_id);
+}
+
+std::string timeline_keyset_query(std::string_view table, std::string_view time_column,
+                                  std::string_view condition) {
+  const std::string at(time_column);
+  std::string query = "SELECT " + at + ", id FROM " + std::string(table) +
+                      " WHERE patient_id = :patient AND " + at + " >= :from AND " + at +
+                      " <= :ceiling AND (" + at + " < :upper OR (" + at +
+                      " = :tie_at AND id < :tie_id))";
+  if (!condition.empty()) query += " AND " + std::string(condition);
+  return query + " ORDER BY " + at + " DESC, id DESC LIMIT :limit";
+}
+
+std::vector<TimelineKey> timeline_keys(db::Lease& lease, const std::string& query,
+                                       std::int64_t patient_id, const KeysetBounds& bounds) {
+  long long patient = patient_id, tie_id = bounds.tie_id, id = 0;
+  int limit = bounds.limit;
+  std::string at;
+  soci::statement statement =
+      (lease->prepare << query, soci::into(at), soci::into(id), soci::use(patient),
+       soci::use(bounds.from), soci::use(bounds.upper), soci::use(bounds.upper),
+       soci::use(bounds.tie_at), soci::use(tie_id), soci::use(limit));
+  std::vector<TimelineKey> keys;
+  if (statement.execute(true)) {
+    do {
+      keys.push_back({at, id});
+    } while (statement.fetch());
+  }
+  return keys;
+}
+
+}  // namespace vitalis::records::store

@@ -1,0 +1,132 @@
+// The clinical part of the records store: named SQL for the clinical profile, encounters,
+// diagnoses, prescriptions and symptom entries, the timeline's keyset query, and the row
+// functions that run them inside the caller's lease (and transaction). Not thread-safe: one
+// lease per task.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/database.hpp"
+#include "records/clinical_model.hpp"
+
+namespace vitalis::records::store {
+
+namespace sql {
+inline constexpr const char* kSelectProfile =
+    "SELECT a.full_name, a.email, p.date_of_birth, p.sex, p.phone, p.address_line1, "
+    "p.address_line2, p.city, p.area_code, p.postcode, p.blood_group, p.clinical_updated_at "
+    "FROM patient_profiles p JOIN accounts a ON a.id = p.account_id WHERE p.account_id = :patient";
+inline constexpr const char* kSelectProfileItems =
+    "SELECT kind, text FROM patient_profile_items WHERE patient_id = :patient "
+    "ORDER BY kind, position";
+inline constexpr const char* kUpdateProfile =
+    "UPDATE patient_profiles SET address_line1 = :line1, address_line2 = :line2, city = :city, "
+    "area_code = :area, postcode = :postcode, blood_group = :blood, clinical_updated_at = :at "
+    "WHERE account_id = :patient";
+inline constexpr const char* kDeleteProfileItems =
+    "DELETE FROM patient_profile_items WHERE patient_id = :patient";
+inline constexpr const char* kInsertProfileItem =
+    "INSERT INTO patient_profile_items (patient_id, kind, position, text) "
+    "VALUES (:patient, :kind, :position, :text)";
+
+#define VITALIS_ENCOUNTER_COLUMNS                                                         \
+  "SELECT id, patient_id, occurred_at, type, reason, notes, doctor_id, recorded_at FROM " \
+  "encounters "
+inline constexpr const char* kInsertEncounter =
+    "INSERT INTO encounters (patient_id, occurred_at, type, reason, notes, doctor_id, "
+    "recorded_at) VALUES (:patient, :at, :type, :reason, :notes, :doctor, :recorded_at) "
+    "RETURNING id";
+inline constexpr const char* kSelectEncounter =
+    VITALIS_ENCOUNTER_COLUMNS "WHERE id = :id AND patient_id = :patient";
+inline constexpr const char* kSelectAllEncounters =
+    VITALIS_ENCOUNTER_COLUMNS "WHERE patient_id = :patient ORDER BY occurred_at, id";
+#undef VITALIS_ENCOUNTER_COLUMNS
+
+#define VITALIS_DIAGNOSIS_COLUMNS                                                        \
+  "SELECT id, patient_id, description, icd10_code, status, diagnosed_at, encounter_id, " \
+  "recorded_by, recorded_at FROM diagnoses "
+inline constexpr const char* kInsertDiagnosis =
+    "INSERT INTO diagnoses (patient_id, description, icd10_code, status, diagnosed_at, "
+    "encounter_id, recorded_by, recorded_at) VALUES (:patient, :description, :code, :status, "
+    ":at, :encounter, :recorded_by, :recorded_at) RETURNING id";
+inline constexpr const char* kSelectDiagnosis =
+    VITALIS_DIAGNOSIS_COLUMNS "WHERE id = :id AND patient_id = :patient";
+inline constexpr const char* kSelectAllDiagnoses =
+    VITALIS_DIAGNOSIS_COLUMNS "WHERE patient_id = :patient ORDER BY diagnosed_at, id";
+#undef VITALIS_DIAGNOSIS_COLUMNS
+
+#define VITALIS_PRESCRIPTION_COLUMNS                                                     \
+  "SELECT id, patient_id, medicine, strength, dose, frequency, duration, instructions, " \
+  "status, prescribed_at, encounter_id, prescribed_by, recorded_at FROM prescriptions "
+inline constexpr const char* kInsertPrescription =
+    "INSERT INTO prescriptions (patient_id, medicine, strength, dose, frequency, duration, "
+    "instructions, status, prescribed_at, encounter_id, prescribed_by, recorded_at) VALUES "
+    "(:patient, :medicine, :strength, :dose, :frequency, :duration, :instructions, :status, :at, "
+    ":encounter, :prescribed_by, :recorded_at) RETURNING id";
+inline constexpr const char* kSelectPrescription =
+    VITALIS_PRESCRIPTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
+inline constexpr const char* kSelectAllPrescriptions =
+    VITALIS_PRESCRIPTION_COLUMNS "WHERE patient_id = :patient ORDER BY prescribed_at, id";
+#undef VITALIS_PRESCRIPTION_COLUMNS
+
+#define VITALIS_SYMPTOM_COLUMNS                                                                 \
+  "SELECT id, patient_id, symptom, free_text, severity, onset_at, notes, source, recorded_by, " \
+  "recorded_at FROM symptom_entries "
+inline constexpr const char* kInsertSymptom =
+    "INSERT INTO symptom_entries (patient_id, symptom, free_text, severity, onset_at, notes, "
+    "source, recorded_by, recorded_at) VALUES (:patient, :symptom, :free_text, :severity, :at, "
+    ":notes, :source, :recorded_by, :recorded_at) RETURNING id";
+inline constexpr const char* kSelectSymptom =
+    VITALIS_SYMPTOM_COLUMNS "WHERE id = :id AND patient_id = :patient";
+inline constexpr const char* kSelectAllSymptoms =
+    VITALIS_SYMPTOM_COLUMNS "WHERE patient_id = :patient ORDER BY onset_at, id";
+#undef VITALIS_SYMPTOM_COLUMNS
+}  // namespace sql
+
+std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patient_id);
+// Replaces the clinical part and its lists; false when the patient has no profile row.
+bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
+                     const std::string& now);
+
+std::int64_t insert_encounter(db::Lease& lease, const Encounter& encounter);
+std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
+std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id);
+
+std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis);
+std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
+std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id);
+
+std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription);
+std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
+                                              std::int64_t id);
+std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id);
+
+std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom);
+std::optional<SymptomEntry> find_symptom(db::Lease& lease, std::int64_t patient_id,
+                                         std::int64_t id);
+std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id);
+
+// The timeline's keyset query over one table, latest first: entries of `patient` with
+// from <= time <= upper and (time < upper or (time = tie_at and id < tie_id)) — the first bound
+// makes it an index range, the second the exact keyset. Served by the table's
+// (patient_id, time, id) index. Built once per timeline source from constants.
+std::string timeline_keyset_query(std::string_view table, std::string_view time_column,
+                                  std::string_view condition);
+
+struct TimelineKey {
+  std::string at;
+  std::int64_t id = 0;
+};
+struct KeysetBounds {
+  std::string from, upper, tie_at;  // tie_at empty: no ties
+  std::int64_t tie_id = 0;
+  int limit = 50;
+};
+std::vector<TimelineKey> timeline_keys(db::Lease& lease, const std::string& query,
+                                       std::int64_t patient_id, const KeysetBounds& bounds);
+
+}  // namespace vitalis::records::store

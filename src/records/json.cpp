@@ -1,0 +1,171 @@
+// Request field readers and entry renderers of the records module.
+#include "records/json.hpp"
+
+#include "records/catalogue.hpp"
+
+namespace vitalis::records {
+
+namespace json = boost::json;
+
+Result<json::object> body_object(const http::Request& request) {
+  auto body = request.json();
+  if (!body.ok()) return body.error();
+  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
+  return std::move(body->as_object());
+}
+
+Result<std::optional<double>> number_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<double>();
+  if (!value->is_number()) {
+    return Error::validation(std::string(name), std::string(name) + " must be a number");
+  }
+  return std::optional<double>(value->to_number<double>());
+}
+
+Result<std::string> text_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::string();
+  if (!value->is_string()) {
+    return Error::validation(std::string(name), std::string(name) + " must be a string");
+  }
+  return std::string(value->get_string());
+}
+
+Result<std::vector<std::string>> text_list_field(const json::object& body, std::string_view name) {
+  std::vector<std::string> out;
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return out;
+  auto wrong = Error::validation(std::string(name), std::string(name) + " must be a list of texts");
+  if (!value->is_array()) return wrong;
+  for (const json::value& item : value->get_array()) {
+    if (!item.is_string()) return wrong;
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+Result<std::optional<std::int64_t>> id_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return std::optional<std::int64_t>();
+  if (value->is_int64() && value->get_int64() > 0) {
+    return std::optional<std::int64_t>(value->get_int64());
+  }
+  if (value->is_uint64() && value->get_uint64() <= INT64_MAX) {
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(value->get_uint64()));
+  }
+  return Error::validation(std::string(name), std::string(name) + " must be a positive id");
+}
+
+json::value optional_json(const std::string& text) {
+  return text.empty() ? json::value() : json::value(text);
+}
+
+namespace {
+
+json::value optional_id(const std::optional<std::int64_t>& id) {
+  return id ? json::value(*id) : json::value();
+}
+
+json::array texts_json(const std::vector<std::string>& texts) {
+  json::array out;
+  for (const auto& text : texts) out.emplace_back(text);
+  return out;
+}
+
+}  // namespace
+
+json::object observation_json(const Observation& observation) {
+  const Metric* metric = find_metric(observation.code);
+  json::object out{{"id", observation.id},
+                   {"patient_id", observation.patient_id},
+                   {"code", observation.code},
+                   {"metric", metric ? std::string(metric->name) : std::string()},
+                   {"value", observation.value},
+                   {"unit", observation.unit},
+                   {"original_value", observation.original_value},
+                   {"original_unit", observation.original_unit},
+                   {"effective_at", observation.effective_at},
+                   {"source", observation.source},
+                   {"recorded_by", observation.recorded_by},
+                   {"recorded_at", observation.recorded_at},
+                   {"status", observation.status}};
+  out["flag"] = metric ? optional_json(flag(*metric, observation.value)) : json::value();
+  out["supersedes"] = observation.supersedes ? json::value(*observation.supersedes) : json::value();
+  out["correction_reason"] = optional_json(observation.correction_reason);
+  return out;
+}
+
+json::object profile_json(const ClinicalProfile& profile) {
+  json::object out{{"id", profile.patient_id},
+                   {"full_name", profile.full_name},
+                   {"email", profile.email},
+                   {"date_of_birth", profile.date_of_birth},
+                   {"sex", profile.sex},
+                   {"phone", optional_json(profile.phone)},
+                   {"address_line1", profile.address_line1},
+                   {"address_line2", profile.address_line2},
+                   {"city", profile.city},
+                   {"postcode", profile.postcode},
+                   {"area_code", optional_json(profile.area_code)},
+                   {"blood_group", profile.blood_group},
+                   {"allergies", texts_json(profile.allergies)},
+                   {"conditions", texts_json(profile.conditions)},
+                   {"medications", texts_json(profile.medications)},
+                   {"updated_at", optional_json(profile.updated_at)}};
+  return out;
+}
+
+json::object encounter_json(const Encounter& encounter) {
+  return {{"id", encounter.id},
+          {"patient_id", encounter.patient_id},
+          {"occurred_at", encounter.occurred_at},
+          {"type", encounter.type},
+          {"reason", encounter.reason},
+          {"notes", encounter.notes},
+          {"doctor_id", encounter.doctor_id},
+          {"recorded_at", encounter.recorded_at}};
+}
+
+json::object diagnosis_json(const Diagnosis& diagnosis) {
+  return {{"id", diagnosis.id},
+          {"patient_id", diagnosis.patient_id},
+          {"description", diagnosis.description},
+          {"icd10_code", optional_json(diagnosis.icd10_code)},
+          {"status", diagnosis.status},
+          {"diagnosed_at", diagnosis.diagnosed_at},
+          {"encounter_id", optional_id(diagnosis.encounter_id)},
+          {"recorded_by", diagnosis.recorded_by},
+          {"recorded_at", diagnosis.recorded_at}};
+}
+
+json::object prescription_json(const Prescription& prescription) {
+  return {{"id", prescription.id},
+          {"patient_id", prescription.patient_id},
+          {"medicine", prescription.medicine},
+          {"strength", prescription.strength},
+          {"dose", prescription.dose},
+          {"frequency", prescription.frequency},
+          {"duration", prescription.duration},
+          {"instructions", prescription.instructions},
+          {"status", prescription.status},
+          {"prescribed_at", prescription.prescribed_at},
+          {"encounter_id", optional_id(prescription.encounter_id)},
+          {"prescribed_by", prescription.prescribed_by},
+          {"recorded_at", prescription.recorded_at}};
+}
+
+json::object symptom_json(const SymptomEntry& symptom) {
+  return {{"id", symptom.id},
+          {"patient_id", symptom.patient_id},
+          {"symptom", optional_json(symptom.symptom)},
+          {"free_text", optional_json(symptom.free_text)},
+          {"severity", symptom.severity},
+          {"onset_at", symptom.onset_at},
+          {"notes", symptom.notes},
+          {"source", symptom.source},
+          {"recorded_by", symptom.recorded_by},
+          {"recorded_at", symptom.recorded_at}};
+}
+
+}  // namespace vitalis::records

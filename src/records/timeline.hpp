@@ -1,0 +1,38 @@
+// The timeline: one latest-first stream over every kind of entry of a record, paged by an opaque
+// keyset cursor (time, kind, id). Each kind is a row of the sources table (timeline.cpp): its
+// table, time column, filter and how to load one entry. A new kind (e.g. stored predictions) is a
+// new row there, nothing else. Immutable table: safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "records/clinical_model.hpp"
+
+namespace vitalis::records {
+
+struct TimelineSource {
+  std::string_view kind;         // "observation"
+  std::string_view table;        // with an index on (patient_id, time_column, id)
+  std::string_view time_column;  // RFC 3339 UTC text, fixed width
+  std::string_view condition;    // extra SQL filter on the table's own columns; empty: none
+  // One entry as the timeline shows it; nullopt when it is not in this record.
+  std::optional<TimelineItem> (*load)(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
+};
+
+std::span<const TimelineSource> timeline_sources();
+const TimelineSource* find_timeline_source(std::string_view kind);
+
+// Base64url of "time|kind|id"; decode gives 422 naming `cursor` for anything else.
+std::string encode_cursor(const TimelineCursor& cursor);
+Result<TimelineCursor> decode_cursor(std::string_view text);
+
+// One page, inside the caller's lease. The query is already validated (known kinds).
+TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query);
+
+}  // namespace vitalis::records
