@@ -278,7 +278,7 @@ test('the symptom checker gives triage advice', async () => {
   const p = patient.page;
   await page(patient, '/symptoms', 'symptoms');
   for (const name of ['itching', 'skin rash']) {
-    await p.getByLabel('Symptom', { exact: true }).fill(name);
+    await p.getByLabel('Symptom to check').fill(name);
     await p.getByRole('button', { name: 'Add', exact: true }).click();
   }
   await p.getByRole('button', { name: 'Check' }).click();
@@ -403,7 +403,7 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   await page(patient, '/record', 'record-timeline');
   await p.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
   await page(patient, '/symptoms', 'symptom-tracker');
-  await p.getByLabel('Symptom', { exact: true }).first().fill('headache');
+  await p.getByLabel('Symptom to log').fill('headache');
   await p.getByRole('button', { name: 'Log symptom' }).click();
   await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
   await page(patient, '/profile', 'profile');

@@ -2,7 +2,7 @@
 // flag when the module lands; the pages and API wrappers are already in place.
 export const FEATURES = {
   /** Clinical record: profile, encounters, diagnoses, prescriptions, symptom log, timeline, export. */
-  clinical: false,
+  clinical: true,
   /** Monitoring: alerts, notifications, doctor's patient search. */
   monitoring: false,
 };

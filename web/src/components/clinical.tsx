@@ -228,7 +228,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
     <div className="columns">
       <form className="card" onSubmit={submit} noValidate aria-labelledby="tracker-title">
         <h2 id="tracker-title">Log a symptom</h2>
-        <Field label="Symptom" name="tracked-symptom" list="tracker-vocabulary" value={symptom} onChange={(e) => setSymptom(e.target.value)} error={errors.symptom ?? errors.free_text} hint="Pick from the list, or describe it in your own words." />
+        <Field label="Symptom to log" name="tracked-symptom" list="tracker-vocabulary" value={symptom} onChange={(e) => setSymptom(e.target.value)} error={errors.symptom ?? errors.free_text} hint="Pick from the list, or describe it in your own words." />
         <datalist id="tracker-vocabulary">
           {vocabulary.data?.items.map((i) => (
             <option key={i.key} value={i.label} />
@@ -247,7 +247,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
               <p className="empty">No symptoms logged yet.</p>
             ) : (
               <>
-                <SelectField label="Symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
+                <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
                 <TrendChart
                   label={`Severity of ${labelOf(current)}`}
                   unit="of 10"

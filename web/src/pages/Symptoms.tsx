@@ -47,7 +47,7 @@ export function SymptomsPage() {
             <form className="card" onSubmit={submit} noValidate>
               <div className="row add-symptom">
                 <Field
-                  label="Symptom"
+                  label="Symptom to check"
                   name="symptom"
                   list="symptom-names"
                   value={text}
