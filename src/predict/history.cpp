@@ -12,6 +12,7 @@
 #include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "predict/specs.hpp"
+#include "records/clinical_store.hpp"
 #include "records/store.hpp"
 
 namespace vitalis::predict {
@@ -35,8 +36,6 @@ constexpr const char* kPage = VITALIS_PREDICTION_COLUMNS
     "WHERE patient_id = :patient AND (:model1 = '' OR model = :model2) "
     "AND (:first = 1 OR created_at < :at1 OR (created_at = :at2 AND id < :id)) "
     "ORDER BY created_at DESC, id DESC LIMIT :limit";
-constexpr const char* kProfile =
-    "SELECT date_of_birth, sex FROM patient_profiles WHERE account_id = :id";
 #undef VITALIS_PREDICTION_COLUMNS
 }  // namespace sql
 
@@ -146,19 +145,16 @@ bool in_range(const FeatureSpec& feature, double value) {
 std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec,
                                          std::int64_t patient_id) {
   std::vector<PrefilledInput> out;
-  std::string date_of_birth, sex;
-  soci::indicator dob_ind = soci::i_null, sex_ind = soci::i_null;
-  long long id = patient_id;
-  *lease << sql::kProfile, soci::use(id), soci::into(date_of_birth, dob_ind),
-      soci::into(sex, sex_ind);
-  if (int index = spec.feature_index("age"); index >= 0 && dob_ind == soci::i_ok) {
+  auto profile = records::store::load_profile(lease, patient_id);
+  const std::string date_of_birth = profile ? profile->date_of_birth : std::string();
+  const std::string sex = profile ? profile->sex : std::string();
+  if (int index = spec.feature_index("age"); index >= 0 && !date_of_birth.empty()) {
     auto age = age_in_years(date_of_birth);
     if (age && in_range(spec.features[static_cast<std::size_t>(index)], *age)) {
       out.push_back({"age", *age, "profile", {}, 0, {}});
     }
   }
-  if (spec.feature_index("sex") >= 0 && sex_ind == soci::i_ok &&
-      (sex == "female" || sex == "male")) {
+  if (spec.feature_index("sex") >= 0 && (sex == "female" || sex == "male")) {
     out.push_back({"sex", json::string(sex), "profile", {}, 0, {}});
   }
   const std::string oldest = format_rfc3339(Clock::now() - std::chrono::days(kPrefillMaxAgeDays));
@@ -265,6 +261,21 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     body["created_at"] = entry.created_at;
     return body;
   });
+}
+
+Result<std::string> PatientPredictions::area_code(const Principal& principal,
+                                                  const identity::Client& client,
+                                                  std::int64_t patient_id) {
+  auto code = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
+    auto profile = records::store::load_profile(lease, patient_id);
+    if (!profile) return Error::not_found("no such patient");
+    return profile->area_code;
+  });
+  if (!code.ok()) return code;
+  auto audited = identity_.audit_record(principal, client, patient_id, "record.read",
+                                        "patient_profile", "area_code", "success");
+  if (!audited.ok()) return audited.error();
+  return code;
 }
 
 Result<StoredPrediction> PatientPredictions::store(const Principal& principal,

@@ -73,6 +73,11 @@ class PatientPredictions {
                                       const identity::Client& client, std::int64_t patient_id,
                                       std::string_view model, const boost::json::object& inputs);
 
+  // The local-authority code in the patient's profile (empty when none is set), for the
+  // air-quality aid. Audited as a read of the profile.
+  Result<std::string> area_code(const identity::Principal& principal,
+                                const identity::Client& client, std::int64_t patient_id);
+
   // Stores an already computed result (a saved symptom check) in the history.
   Result<StoredPrediction> store(const identity::Principal& principal,
                                  const identity::Client& client, StoredPrediction entry);

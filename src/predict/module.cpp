@@ -35,7 +35,7 @@ Module Module::load(const std::filesystem::path& models_dir,
 void Module::add_routes(http::Router& router, const http::RouteOptions& access,
                         PatientPredictions* patients) const {
   add_predict_routes(router, *predictions, access, patients);
-  if (patients != nullptr) add_patient_prediction_routes(router, *patients);
+  if (patients != nullptr) add_patient_prediction_routes(router, *patients, air_quality.get());
   add_symptom_routes(router, symptoms.get(), access);
   add_air_quality_routes(router, air_quality.get(), access);
 }

@@ -126,6 +126,20 @@ constexpr const char* kAirQualityMeaning =
     "area, not a personal risk; old-method (2010-2019, anthropogenic PM2.5) and new-method "
     "(2018-2021, total PM2.5) values are not comparable.";
 
+json::object area_detail_json(const AreaBurden& area) {
+  json::object body = area_summary(area);
+  body["old_method"] = series_json(area.old_method);
+  body["new_method"] = series_json(area.new_method);
+  body["trend"] = {{"percent_points_per_year", number_or_null(area.trend_per_year)},
+                   {"low", number_or_null(area.trend_low)},
+                   {"high", number_or_null(area.trend_high)},
+                   {"years", area.trend_years},
+                   {"series", "old method"},
+                   {"interval", "95 %, least squares with t distribution"}};
+  body["meaning"] = kAirQualityMeaning;
+  return body;
+}
+
 }  // namespace
 
 void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
@@ -227,22 +241,13 @@ void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
           return Response::error(Error::not_found("no English local authority with code '" +
                                                   std::string(request.param("code")) + "'"));
         }
-        json::object body = area_summary(*area);
-        body["old_method"] = series_json(area->old_method);
-        body["new_method"] = series_json(area->new_method);
-        body["trend"] = {{"percent_points_per_year", number_or_null(area->trend_per_year)},
-                         {"low", number_or_null(area->trend_low)},
-                         {"high", number_or_null(area->trend_high)},
-                         {"years", area->trend_years},
-                         {"series", "old method"},
-                         {"interval", "95 %, least squares with t distribution"}};
-        body["meaning"] = kAirQualityMeaning;
-        return Response::json(200, body);
+        return Response::json(200, area_detail_json(*area));
       },
       options);
 }
 
-void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients) {
+void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients,
+                                   const AirQuality* air_quality) {
   http::RouteOptions read = identity::guarded(identity::Rule::kRecordRead, patients.identity());
   read.max_body = 16 * 1024;
 
@@ -306,6 +311,36 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                   200, {{"items", std::move(items)},
                         {"next_before",
                          page.next_before ? json::value(*page.next_before) : json::value()}});
+            });
+      },
+      read);
+
+  // The air-quality aid beside the doctor's view of cardiac and respiratory risk: the burden of
+  // the area in the patient's profile.
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/air-quality",
+      [&patients, air_quality](Request& request) {
+        if (air_quality == nullptr) {
+          return Response::error(Error::unavailable("the air-quality data is not loaded"));
+        }
+        return http::respond(
+            patients.area_code(identity::principal_of(request), identity::client_of(request),
+                               identity::patient_of(request)),
+            [air_quality, &request](std::string&& code) {
+              json::object out{{"patient_id", identity::patient_of(request)}};
+              out["area_code"] = code.empty() ? json::value() : json::value(code);
+              const AreaBurden* area = code.empty() ? nullptr : air_quality->find(code);
+              out["area"] = area ? json::value(area_detail_json(*area)) : json::value();
+              if (code.empty()) {
+                out["note"] =
+                    "No area in the patient's profile: set area_code (the local-authority code) "
+                    "in the profile.";
+              } else if (area == nullptr) {
+                out["note"] = "The PM2.5 data covers English local authorities only; '" + code +
+                              "' is not one of them.";
+              }
+              out["meaning"] = kAirQualityMeaning;
+              return Response::json(200, out);
             });
       },
       read);

@@ -18,8 +18,10 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
                         const http::RouteOptions& access, PatientPredictions* patients);
 
 // A patient's predictions (record_read): POST /api/v1/patients/{patient_id}/predictions/{model},
-// GET .../predictions/{model}/prefill, GET .../predictions.
-void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients);
+// GET .../predictions/{model}/prefill, GET .../predictions; and GET .../air-quality, the burden
+// of the profile's area (503 when `air_quality` is null).
+void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients,
+                                   const AirQuality* air_quality);
 
 // POST /api/v1/symptom-check, GET /api/v1/symptom-check/symptoms; 503 when `checker` is null
 // (datasets not found at start).

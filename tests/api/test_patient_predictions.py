@@ -157,3 +157,32 @@ def test_a_body_patient_id_follows_the_record_read_rule(api):
     assert (doctor_id, "record.read", "prefill") in actions
     assert (doctor_id, "record.create", "prediction") in actions
     assert ask(other, other_id)[0] == 201
+
+
+def test_air_quality_of_the_patients_area(api):
+    token, patient_id = api.patient("ana@example.org")
+    admin, _ = api.create_admin()
+    doctor, _ = care_team(api, token, patient_id, admin)
+    unlinked, _ = api.doctor("carla@example.org", admin, name="Dr Carla Reis")
+    where = f"/api/v1/patients/{patient_id}/air-quality"
+
+    status, _, none = api.call("GET", where, doctor)
+    assert status == 200 and none["area_code"] is None and none["area"] is None
+    assert "area_code" in none["note"] and "not a personal risk" in none["meaning"]
+
+    profile = f"/api/v1/patients/{patient_id}/profile"
+    assert api.call("PUT", profile, token, body={"area_code": "E09000019"})[0] == 200
+    status, _, shown = api.call("GET", where, doctor)
+    assert status == 200 and shown["area_code"] == "E09000019"
+    area = shown["area"]
+    assert area["code"] == "E09000019" and area["name"] == "Islington"
+    assert area["latest"]["percent"] > 0 and area["rank"]["of"] > 300
+    assert area["trend"]["percent_points_per_year"] is not None and area["new_method"]
+    status, _, same = api.call("GET", "/api/v1/air-quality/areas/E09000019", token)
+    assert {k: same[k] for k in ("latest", "rank", "trend")} == {
+        k: area[k] for k in ("latest", "rank", "trend")}
+
+    assert api.call("PUT", profile, token, body={"area_code": "W06000015"})[0] == 200
+    status, _, welsh = api.call("GET", where, token)
+    assert status == 200 and welsh["area"] is None and "English" in welsh["note"]
+    assert api.call("GET", where, unlinked)[0] == 403
