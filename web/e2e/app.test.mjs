@@ -407,7 +407,16 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   await p.getByRole('button', { name: 'Log symptom' }).click();
   await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
   await page(patient, '/profile', 'profile');
+  await p.getByLabel('Local authority code (optional)').fill('E06000001');
+  await p.getByLabel('Allergies').fill('penicillin, latex');
+  await p.getByRole('button', { name: 'Save profile' }).click();
+  await p.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
   assert.deepEqual(patient.problems, []);
+
+  // The doctor's view shows the air-quality burden of the patient's area.
+  await page(doctor, `/doctor/patients/${patientId}`, 'doctor-patient-area');
+  await doctor.page.locator('#air-title + p', { hasText: 'Hartlepool' }).waitFor();
+  assert.deepEqual(doctor.problems, []);
 });
 
 test('the doctor finds the patient by name and sees the alerts inbox', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {

@@ -222,10 +222,14 @@ export const predictions = {
     api.get<Page<StoredPrediction>>(`${patientPath(patient)}/predictions`, query),
   symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
   checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
-  area: (code: string) =>
-    api.get<AirQualityArea & { trend: { percent_points_per_year: number; low: number; high: number } | null }>(
-      `/api/v1/air-quality/areas/${encodeURIComponent(code)}`,
-    ),
+  /** The burden of the area in the patient's profile (null with a note when there is none). */
+  patientArea: (patient: number) =>
+    api.get<{
+      area_code: string | null;
+      area: (AirQualityArea & { trend: { percent_points_per_year: number; low: number; high: number } | null }) | null;
+      note?: string;
+      meaning: string;
+    }>(`${patientPath(patient)}/air-quality`),
   areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
 };
 

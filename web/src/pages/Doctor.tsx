@@ -12,6 +12,7 @@ import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
+import { LatestRisks } from './Predict';
 
 // Patients opened in this session (memory only).
 const recent = new Map<number, string>();
@@ -108,32 +109,37 @@ function Consent({ patientId, onActive }: { patientId: number; onActive: (grant:
   );
 }
 
-/** The burden in the patient's own area (from their profile's local-authority code). */
-function PatientArea({ code }: { code: string }) {
-  const area = useLoad(() => predictions.area(code), [code]);
+/** The burden in the area of the patient's profile. */
+function PatientArea({ patientId }: { patientId: number }) {
+  const answer = useLoad(() => predictions.patientArea(patientId), [patientId]);
   return (
-    <Async state={area} label="Loading the area's air quality…">
-      {(a) => (
-        <p>
-          <strong>{a.name}</strong>:{' '}
-          {a.latest ? `${a.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${a.latest.year})` : 'no recent figure'}
-          {a.rank && `, rank ${a.rank.position} of ${a.rank.of}`}
-          {a.trend && `; trend ${a.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden, not
-          the patient's personal risk.
-        </p>
-      )}
+    <Async state={answer} label="Loading the area's air quality…">
+      {({ area, note }) =>
+        area ? (
+          <p>
+            <strong>{area.name}</strong>:{' '}
+            {area.latest ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})` : 'no recent figure'}
+            {area.rank && `, rank ${area.rank.position} of ${area.rank.of}`}
+            {area.trend && `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden,
+            not the patient's personal risk.
+          </p>
+        ) : (
+          <p className="muted">{note ?? 'No area in the patient’s profile.'}</p>
+        )
+      }
     </Async>
   );
 }
 
-function AirQuality({ areaCode }: { areaCode?: string | null }) {
+function AirQuality({ patientId }: { patientId: number }) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<{ items: AirQualityArea[]; meaning: string }>();
   const { busy, errors, formError, submit } = useSubmit(['query'], () => predictions.areas(query.trim()), setFound);
   return (
     <section className="card" aria-labelledby="air-title">
       <h2 id="air-title">Air quality where the patient lives</h2>
-      {areaCode && <PatientArea code={areaCode} />}
+      <PatientArea patientId={patientId} />
+      <h3>Other areas</h3>
       <form onSubmit={submit} noValidate className="row search">
         <Field label="Area (English local authority)" name="area" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
         <SubmitButton busy={busy}>Look up</SubmitButton>
@@ -195,6 +201,7 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
                 <LatestReadings patientId={patientId} version={version} />
                 <MetricChart patientId={patientId} version={version} />
               </div>
+              <LatestRisks patientId={patientId} />
               <div className="columns">
                 <Consent patientId={patientId} onActive={bump} />
                 <ObservationForm patientId={patientId} onAdded={bump} />
@@ -209,7 +216,7 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
               {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
               <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
               {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
-              <AirQuality areaCode={'area_code' in p ? (p as { area_code: string | null }).area_code : null} />
+              <AirQuality patientId={patientId} />
             </>
           );
         }}

@@ -2,7 +2,8 @@
 // from the record where a reading exists; every field optional. The result shows probability,
 // risk class, the contributions as a bar chart, which inputs were imputed, and the model card.
 import { useEffect, useState } from 'react';
-import { type ModelInput, type ModelName, predictions, type Prediction } from '../api/endpoints';
+import { type ModelInput, type ModelName, predictions, type Prediction, type StoredPrediction } from '../api/endpoints';
+import { formatDate } from '../metrics';
 import { useSession } from '../auth';
 import { ContributionChart } from '../components/charts';
 import { Field, FormError, messageOf, SelectField, SubmitButton, useSubmit } from '../components/forms';
@@ -17,6 +18,39 @@ const MODELS: { name: ModelName; label: string }[] = [
 
 export function RiskBadge({ level }: { level: Prediction['risk_class'] }) {
   return <span className={`badge risk-${level}`}>{level} risk</span>;
+}
+
+/** The latest stored result of each risk model for a patient. */
+export function LatestRisks({ patientId }: { patientId: number }) {
+  const risks = useLoad(async () => {
+    const page = await predictions.history(patientId, { limit: 50 });
+    const latest = new Map<string, StoredPrediction>();
+    for (const entry of page.items) if (entry.model !== 'symptom_check' && !latest.has(entry.model)) latest.set(entry.model, entry);
+    return [...latest.values()];
+  }, [patientId]);
+  return (
+    <section className="card" aria-labelledby="risk-title">
+      <h2 id="risk-title">Latest risk results</h2>
+      <Async state={risks} label="Loading risk results…">
+        {(items) =>
+          items.length === 0 ? (
+            <p className="empty">No risk checks yet.</p>
+          ) : (
+            <ul className="risk-list">
+              {items.map((entry) => (
+                <li key={entry.model}>
+                  <strong className="capitalize">{entry.model}</strong>:{' '}
+                  {entry.probability !== null && `${(entry.probability * 100).toFixed(0)}% `}
+                  {entry.risk_class && <RiskBadge level={entry.risk_class} />}{' '}
+                  <span className="muted">{formatDate(entry.created_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
 }
 
 /** The form's text for a prefilled value (yes/no inputs may come as booleans). */
