@@ -1,7 +1,9 @@
 // vitalis: composes the modules and runs a subcommand. No logic of its own lives here.
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/config.hpp"
 #include "app/system_routes.hpp"
@@ -11,7 +13,10 @@
 #include "identity/audit.hpp"
 #include "identity/policy.hpp"
 #include "identity/routes.hpp"
+#include "identity/search_name.hpp"
 #include "identity/service.hpp"
+#include "monitor/routes.hpp"
+#include "monitor/service.hpp"
 #include "notify/outbox.hpp"
 #include "notify/sender.hpp"
 #include "notify/templates.hpp"
@@ -130,8 +135,20 @@ int run_audit_verify(const app::Config& config) {
   return 0;
 }
 
-int run_serve(const app::Config& config, const std::string& models_dir,
-              const std::string& datasets_dir, std::chrono::steady_clock::time_point started) {
+// The alert rules: the file named by --alert-rules, else the ones built into the binary.
+Result<std::vector<monitor::AlertRule>> load_alert_rules(const std::string& path) {
+  if (path.empty()) return monitor::parse_rules(monitor::embedded_rules_json());
+  std::ifstream file(path);
+  if (!file) return Error::validation("alert-rules", "cannot read " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return monitor::parse_rules(text.str());
+}
+
+int run_serve(const app::Config& config, const std::map<std::string, std::string>& values,
+              std::chrono::steady_clock::time_point started) {
+  const std::string& models_dir = values.at("models");
+  const std::string& datasets_dir = values.at("datasets");
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (config.migrate_on_serve) {
@@ -152,11 +169,28 @@ int run_serve(const app::Config& config, const std::string& models_dir,
   identity::add_identity_routes(router, **identity_service);
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);
+  auto alert_rules = load_alert_rules(values.at("alert-rules"));
+  if (!alert_rules.ok()) return fail(alert_rules.error());
+  if (auto indexed = identity::backfill_search_names(**pool); !indexed.ok()) {
+    return fail(indexed.error());
+  }
+  monitor::AlertEvaluator alert_evaluator(std::move(*alert_rules), values.at("public-url"));
+  records_service.on_recorded(
+      [&alert_evaluator](db::Lease& lease, const std::vector<records::Observation>& stored) {
+        alert_evaluator.on_observations(lease, stored);
+      });
+  monitor::MonitorService monitor_service(**pool, **identity_service, alert_evaluator);
+  monitor::add_monitor_routes(router, monitor_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
   // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load).
   records::ClinicalService clinical_service(
       **pool, **identity_service,
       prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>());
+  clinical_service.set_symptom_hook(
+      [&alert_evaluator](db::Lease& lease, const records::SymptomEntry& entry) {
+        alert_evaluator.on_symptom(
+            lease, {entry.patient_id, entry.id, entry.symptom, entry.severity, entry.onset_at});
+      });
   records::add_clinical_routes(router, clinical_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
@@ -229,5 +263,5 @@ int main(int argc, char** argv) {
       return fail(Error::validation("action", "usage: vitalis audit verify"));
     return run_audit_verify(*config);
   }
-  return run_serve(*config, values.at("models"), values.at("datasets"), started);
+  return run_serve(*config, values, started);
 }

@@ -95,6 +95,19 @@ class DialectTest : public ::testing::TestWithParam<Dialect> {
   std::unique_ptr<TestDatabase> database_;
 };
 
+// DialectTest with a pool open on the database and every migration applied.
+class MigratedTest : public DialectTest {
+ protected:
+  void SetUp() override {
+    DialectTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    pool_ = database_->open();
+    ASSERT_TRUE(pool_);
+    ASSERT_TRUE(migrate(*pool_).ok());
+  }
+  std::unique_ptr<Pool> pool_;
+};
+
 inline std::string dialect_name(const ::testing::TestParamInfo<Dialect>& info) {
   return info.param == Dialect::kSqlite ? "sqlite" : "postgresql";
 }

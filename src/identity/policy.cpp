@@ -20,6 +20,8 @@ std::string_view rule_name(Rule rule) {
       return "doctor";
     case Rule::kAdmin:
       return "admin";
+    case Rule::kStaff:
+      return "staff";
     case Rule::kRecordRead:
       return "record_read";
     case Rule::kRecordWrite:
@@ -144,6 +146,11 @@ http::RouteOptions guarded(Rule rule, IdentityService& service) {
       case Rule::kAdmin:
         if (role != Role::kAdmin)
           return Response::error(Error::forbidden("for administrators only"));
+        break;
+      case Rule::kStaff:
+        if (role == Role::kPatient) {
+          return Response::error(Error::forbidden("for doctors and administrators only"));
+        }
         break;
       case Rule::kRecordRead:
       case Rule::kRecordWrite:

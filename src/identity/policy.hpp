@@ -18,6 +18,7 @@ enum class Rule {
   kPatient,       // role patient
   kDoctor,        // role doctor
   kAdmin,         // role admin
+  kStaff,         // role doctor or admin (patient search)
   kRecordRead,    // {patient_id}: the patient, a linked doctor, or an admin with break-glass
   kRecordWrite,   // {patient_id}: the patient, or a linked doctor holding a write grant
   kRecordOwner,   // {patient_id}: the patient only (care team, consent, access log)

@@ -10,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "identity/search_name.hpp"
 #include "identity/store.hpp"
 #include "identity/tokens.hpp"
 #include "identity/validation.hpp"
@@ -283,6 +284,7 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
       return Ok{};
     }
     add_profile(lease, id);
+    if (role == Role::kPatient) index_name(lease, id, full_name);
     auto mailed =
         mail_code(lease, id, kCodePurposeVerify, 0, "verify_email", {{"name", full_name}}, email);
     if (!mailed.ok()) return mailed.error();

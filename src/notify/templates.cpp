@@ -35,7 +35,7 @@ constexpr std::string_view kHtmlFooter =
   "<p style=\"margin:24px 0;font-size:32px;letter-spacing:6px;font-weight:bold;" \
   "font-family:Menlo,Consolas,monospace\">{{code}}</p>\n"
 
-constexpr std::array<Template, 5> kTemplates = {{
+constexpr std::array<Template, 6> kTemplates = {{
     {"verify_email", "Confirm your email address for Vitalis",
      "Hello {{name}},\n\n"
      "Welcome to Vitalis. To confirm your email address, enter this code in the app:\n\n"
@@ -79,6 +79,15 @@ constexpr std::array<Template, 5> kTemplates = {{
      "<p>Hello {{name}},</p>\n"
      "<p>Good news: an administrator has approved your doctor account. You can now sign in to "
      "Vitalis and see the patients who share their records with you.</p>\n"},
+    {"alert_raised", "A new alert on Vitalis",
+     "Hello,\n\n"
+     "There is a new alert for one of your patients on Vitalis. Sign in to view it:\n\n"
+     "    {{link}}\n\n"
+     "For privacy, this message does not say who or what it is about.",
+     "<p>Hello,</p>\n"
+     "<p>There is a new alert for one of your patients on Vitalis. Sign in to view it:</p>\n"
+     "<p><a href=\"{{link}}\">{{link}}</a></p>\n"
+     "<p>For privacy, this message does not say who or what it is about.</p>\n"},
     {"test_message", "Vitalis test message",
      "Hello,\n\n"
      "This is a test message from Vitalis. If you are reading it, the mail settings work.",

@@ -14,7 +14,7 @@ namespace vitalis::notify {
 // Renders a named template (plain text + HTML; variables HTML-escaped in the HTML part).
 // Kinds: "verify_email" {name, code, minutes}, "password_reset" {name, code, minutes},
 // "consent_request" {name, doctor, code, minutes}, "doctor_approved" {name},
-// "test_message" {}. Unknown kind or missing variable → Error (kInternal).
+// "alert_raised" {link}, "test_message" {}. Unknown kind or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);
 

@@ -236,11 +236,6 @@ std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis) {
   return id;
 }
 
-std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id,
-                                        std::int64_t id) {
-  return find_entry<DiagnosisReader>(lease, sql::kSelectDiagnosis, patient_id, id);
-}
-
 std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<DiagnosisReader>(lease, sql::kSelectAllDiagnoses, patient_id);
 }
@@ -257,11 +252,6 @@ std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescript
   return id;
 }
 
-std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
-                                              std::int64_t id) {
-  return find_entry<PrescriptionReader>(lease, sql::kSelectPrescription, patient_id, id);
-}
-
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<PrescriptionReader>(lease, sql::kSelectAllPrescriptions, patient_id);
 }
@@ -276,42 +266,38 @@ std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom) {
   return id;
 }
 
-std::optional<SymptomEntry> find_symptom(db::Lease& lease, std::int64_t patient_id,
-                                         std::int64_t id) {
-  return find_entry<SymptomReader>(lease, sql::kSelectSymptom, patient_id, id);
-}
-
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<SymptomReader>(lease, sql::kSelectAllSymptoms, patient_id);
 }
 
-std::string timeline_keyset_query(std::string_view table, std::string_view time_column,
-                                  std::string_view condition) {
+std::string keyset_query(std::string_view select, std::string_view time_column,
+                         std::string_view condition) {
   const std::string at(time_column);
-  std::string query = "SELECT " + at + ", id FROM " + std::string(table) +
-                      " WHERE patient_id = :patient AND " + at + " >= :from AND " + at +
-                      " <= :ceiling AND (" + at + " < :upper OR (" + at +
+  std::string query = std::string(select) + "WHERE patient_id = :patient AND " + at +
+                      " >= :from AND " + at + " <= :ceiling AND (" + at + " < :upper OR (" + at +
                       " = :tie_at AND id < :tie_id))";
   if (!condition.empty()) query += " AND " + std::string(condition);
   return query + " ORDER BY " + at + " DESC, id DESC LIMIT :limit";
 }
 
-std::vector<TimelineKey> timeline_keys(db::Lease& lease, const std::string& query,
-                                       std::int64_t patient_id, const KeysetBounds& bounds) {
-  long long patient = patient_id, tie_id = bounds.tie_id, id = 0;
-  int limit = bounds.limit;
-  std::string at;
-  soci::statement statement =
-      (lease->prepare << query, soci::into(at), soci::into(id), soci::use(patient),
-       soci::use(bounds.from), soci::use(bounds.upper), soci::use(bounds.upper),
-       soci::use(bounds.tie_at), soci::use(tie_id), soci::use(limit));
-  std::vector<TimelineKey> keys;
-  if (statement.execute(true)) {
-    do {
-      keys.push_back({at, id});
-    } while (statement.fetch());
-  }
-  return keys;
+std::vector<Encounter> encounters_in(db::Lease& lease, const std::string& query,
+                                     std::int64_t patient_id, const KeysetBounds& bounds) {
+  return select_rows_with<EncounterReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
+}
+
+std::vector<Diagnosis> diagnoses_in(db::Lease& lease, const std::string& query,
+                                    std::int64_t patient_id, const KeysetBounds& bounds) {
+  return select_rows_with<DiagnosisReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
+}
+
+std::vector<Prescription> prescriptions_in(db::Lease& lease, const std::string& query,
+                                           std::int64_t patient_id, const KeysetBounds& bounds) {
+  return select_rows_with<PrescriptionReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
+}
+
+std::vector<SymptomEntry> symptoms_in(db::Lease& lease, const std::string& query,
+                                      std::int64_t patient_id, const KeysetBounds& bounds) {
+  return select_rows_with<SymptomReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
 }
 
 }  // namespace vitalis::records::store

@@ -12,6 +12,7 @@
 
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
+#include "records/keyset.hpp"
 
 namespace vitalis::records::store {
 
@@ -44,6 +45,7 @@ inline constexpr const char* kSelectEncounter =
     VITALIS_ENCOUNTER_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectAllEncounters =
     VITALIS_ENCOUNTER_COLUMNS "WHERE patient_id = :patient ORDER BY occurred_at, id";
+inline constexpr const char* kSelectEncounters = VITALIS_ENCOUNTER_COLUMNS;
 #undef VITALIS_ENCOUNTER_COLUMNS
 
 #define VITALIS_DIAGNOSIS_COLUMNS                                                        \
@@ -53,10 +55,9 @@ inline constexpr const char* kInsertDiagnosis =
     "INSERT INTO diagnoses (patient_id, description, icd10_code, status, diagnosed_at, "
     "encounter_id, recorded_by, recorded_at) VALUES (:patient, :description, :code, :status, "
     ":at, :encounter, :recorded_by, :recorded_at) RETURNING id";
-inline constexpr const char* kSelectDiagnosis =
-    VITALIS_DIAGNOSIS_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectAllDiagnoses =
     VITALIS_DIAGNOSIS_COLUMNS "WHERE patient_id = :patient ORDER BY diagnosed_at, id";
+inline constexpr const char* kSelectDiagnoses = VITALIS_DIAGNOSIS_COLUMNS;
 #undef VITALIS_DIAGNOSIS_COLUMNS
 
 #define VITALIS_PRESCRIPTION_COLUMNS                                                     \
@@ -67,10 +68,9 @@ inline constexpr const char* kInsertPrescription =
     "instructions, status, prescribed_at, encounter_id, prescribed_by, recorded_at) VALUES "
     "(:patient, :medicine, :strength, :dose, :frequency, :duration, :instructions, :status, :at, "
     ":encounter, :prescribed_by, :recorded_at) RETURNING id";
-inline constexpr const char* kSelectPrescription =
-    VITALIS_PRESCRIPTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectAllPrescriptions =
     VITALIS_PRESCRIPTION_COLUMNS "WHERE patient_id = :patient ORDER BY prescribed_at, id";
+inline constexpr const char* kSelectPrescriptions = VITALIS_PRESCRIPTION_COLUMNS;
 #undef VITALIS_PRESCRIPTION_COLUMNS
 
 #define VITALIS_SYMPTOM_COLUMNS                                                                 \
@@ -80,10 +80,9 @@ inline constexpr const char* kInsertSymptom =
     "INSERT INTO symptom_entries (patient_id, symptom, free_text, severity, onset_at, notes, "
     "source, recorded_by, recorded_at) VALUES (:patient, :symptom, :free_text, :severity, :at, "
     ":notes, :source, :recorded_by, :recorded_at) RETURNING id";
-inline constexpr const char* kSelectSymptom =
-    VITALIS_SYMPTOM_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectAllSymptoms =
     VITALIS_SYMPTOM_COLUMNS "WHERE patient_id = :patient ORDER BY onset_at, id";
+inline constexpr const char* kSelectSymptoms = VITALIS_SYMPTOM_COLUMNS;
 #undef VITALIS_SYMPTOM_COLUMNS
 }  // namespace sql
 
@@ -97,36 +96,22 @@ std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_i
 std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis);
-std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
 std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription);
-std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
-                                              std::int64_t id);
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom);
-std::optional<SymptomEntry> find_symptom(db::Lease& lease, std::int64_t patient_id,
-                                         std::int64_t id);
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id);
 
-// The timeline's keyset query over one table, latest first: entries of `patient` with
-// from <= time <= upper and (time < upper or (time = tie_at and id < tie_id)) — the first bound
-// makes it an index range, the second the exact keyset. Served by the table's
-// (patient_id, time, id) index. Built once per timeline source from constants.
-std::string timeline_keyset_query(std::string_view table, std::string_view time_column,
-                                  std::string_view condition);
-
-struct TimelineKey {
-  std::string at;
-  std::int64_t id = 0;
-};
-struct KeysetBounds {
-  std::string from, upper, tie_at;  // tie_at empty: no ties
-  std::int64_t tie_id = 0;
-  int limit = 50;
-};
-std::vector<TimelineKey> timeline_keys(db::Lease& lease, const std::string& query,
-                                       std::int64_t patient_id, const KeysetBounds& bounds);
+// The entries of keyset windows (keyset_query over the kSelect* column lists above).
+std::vector<Encounter> encounters_in(db::Lease& lease, const std::string& query,
+                                     std::int64_t patient_id, const KeysetBounds& bounds);
+std::vector<Diagnosis> diagnoses_in(db::Lease& lease, const std::string& query,
+                                    std::int64_t patient_id, const KeysetBounds& bounds);
+std::vector<Prescription> prescriptions_in(db::Lease& lease, const std::string& query,
+                                           std::int64_t patient_id, const KeysetBounds& bounds);
+std::vector<SymptomEntry> symptoms_in(db::Lease& lease, const std::string& query,
+                                      std::int64_t patient_id, const KeysetBounds& bounds);
 
 }  // namespace vitalis::records::store

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "records/keyset.hpp"
 
 namespace vitalis::records::store {
 
@@ -28,5 +29,26 @@ auto select_rows_with(db::Lease& lease, const char* query, BindUses&& bind_uses)
   }
   return rows;
 }
+
+// Binds the parameters of a keyset_query; the values live as long as this object.
+class KeysetUses {
+ public:
+  KeysetUses(std::int64_t patient_id, const KeysetBounds& bounds)
+      : patient_(patient_id), tie_id_(bounds.tie_id), limit_(bounds.limit), bounds_(bounds) {}
+  void operator()(soci::statement& statement) {
+    statement.exchange(soci::use(patient_));
+    statement.exchange(soci::use(bounds_.from));
+    statement.exchange(soci::use(bounds_.upper));
+    statement.exchange(soci::use(bounds_.upper));
+    statement.exchange(soci::use(bounds_.tie_at));
+    statement.exchange(soci::use(tie_id_));
+    statement.exchange(soci::use(limit_));
+  }
+
+ private:
+  long long patient_, tie_id_;
+  int limit_;
+  const KeysetBounds& bounds_;
+};
 
 }  // namespace vitalis::records::store

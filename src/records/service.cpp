@@ -190,6 +190,7 @@ Result<std::vector<Observation>> RecordsService::record(const Principal& princip
         stored.push_back(std::move(*bmi));
       }
     }
+    if (on_recorded_) on_recorded_(lease, stored);
     tx.commit();
     return stored;
   });
@@ -280,6 +281,7 @@ Result<std::vector<Observation>> RecordsService::correct(const Principal& princi
       audit_write(lease, identity_, principal, client, patient_id, "record.create", bmi->id);
       stored.push_back(std::move(*bmi));
     }
+    if (on_recorded_) on_recorded_(lease, stored);
     tx.commit();
     return stored;
   });

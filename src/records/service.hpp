@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/error.hpp"
@@ -32,6 +33,11 @@ class RecordsService {
 
   // The identity service whose rules guard the records routes.
   identity::IdentityService& identity() const { return identity_; }
+
+  // Called with the entries a record or correction stored, inside its transaction before the
+  // commit (the alert evaluator). Throwing rolls the write back. Set once at start-up.
+  using RecordedHook = std::function<void(db::Lease&, const std::vector<Observation>&)>;
+  void on_recorded(RecordedHook hook) { on_recorded_ = std::move(hook); }
 
   // Records what the principal entered (source from their role: patients self_reported,
   // doctors clinical). Returns the stored entries, plus a derived BMI when a weight or height
@@ -60,6 +66,7 @@ class RecordsService {
  private:
   db::Pool& pool_;
   identity::IdentityService& identity_;
+  RecordedHook on_recorded_;
 };
 
 }  // namespace vitalis::records

@@ -100,6 +100,11 @@ std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t pati
   });
 }
 
+std::vector<Observation> observations_in(db::Lease& lease, const std::string& query,
+                                         std::int64_t patient_id, const KeysetBounds& bounds) {
+  return select_rows(lease, query.c_str(), KeysetUses(patient_id, bounds));
+}
+
 std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id) {
   long long patient = patient_id;
   return select_rows(lease, sql::kSelectAllObservations,

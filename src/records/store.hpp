@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "records/keyset.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::records::store {
@@ -49,6 +50,8 @@ inline constexpr const char* kSelectSuccessor =
 // succeed (the unique index on supersedes backs this up).
 inline constexpr const char* kMarkCorrected =
     "UPDATE observations SET status = 'corrected' WHERE id = :id AND status = 'final'";
+// The columns every observation SELECT reads (for keyset_query).
+inline constexpr const char* kSelectObservations = VITALIS_OBSERVATION_COLUMNS;
 #undef VITALIS_OBSERVATION_COLUMNS
 }  // namespace sql
 
@@ -60,6 +63,9 @@ std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patie
 std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& code, const Observation* after,
                                              int limit);
+// The entries of a keyset window (a keyset_query over kSelectObservations).
+std::vector<Observation> observations_in(db::Lease& lease, const std::string& query,
+                                         std::int64_t patient_id, const KeysetBounds& bounds);
 // Every entry of the record, whatever its status, oldest first.
 std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient_id);
 // The entry that corrected `id`, if any.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <iterator>
 #include <tuple>
 
 #include "core/time.hpp"
@@ -18,8 +19,9 @@ namespace vitalis::records {
 
 namespace {
 
-// Sorts after every RFC 3339 time: the open upper bound.
-constexpr std::string_view kEndOfTime = "~";
+// Later than every time an entry may carry (text order, whatever the collation): the open
+// upper bound.
+constexpr std::string_view kEndOfTime = "9999-12-31T23:59:59.999999Z";
 
 std::string number_text(double value) {
   char buffer[32];
@@ -39,62 +41,66 @@ TimelineItem item(std::string_view kind, const Entry& entry, const std::string& 
   return {std::string(kind), entry.id, at, std::move(summary), std::move(json)};
 }
 
-std::optional<TimelineItem> load_observation(db::Lease& lease, std::int64_t patient_id,
-                                             std::int64_t id) {
-  auto entry = store::find_observation(lease, patient_id, id);
-  if (!entry) return std::nullopt;
-  const Metric* metric = find_metric(entry->code);
-  std::string name = metric ? std::string(metric->display) : entry->code;
-  return item("observation", *entry, entry->effective_at,
-              name + " " + number_text(entry->value) + " " + entry->unit, observation_json(*entry));
+TimelineItem observation_item(const Observation& entry) {
+  const Metric* metric = find_metric(entry.code);
+  std::string name = metric ? std::string(metric->display) : entry.code;
+  return item("observation", entry, entry.effective_at,
+              name + " " + number_text(entry.value) + " " + entry.unit, observation_json(entry));
 }
 
-std::optional<TimelineItem> load_encounter(db::Lease& lease, std::int64_t patient_id,
-                                           std::int64_t id) {
-  auto entry = store::find_encounter(lease, patient_id, id);
-  if (!entry) return std::nullopt;
-  return item("encounter", *entry, entry->occurred_at,
-              capitalised(entry->type) + ": " + entry->reason, encounter_json(*entry));
+TimelineItem encounter_item(const Encounter& entry) {
+  return item("encounter", entry, entry.occurred_at, capitalised(entry.type) + ": " + entry.reason,
+              encounter_json(entry));
 }
 
-std::optional<TimelineItem> load_diagnosis(db::Lease& lease, std::int64_t patient_id,
-                                           std::int64_t id) {
-  auto entry = store::find_diagnosis(lease, patient_id, id);
-  if (!entry) return std::nullopt;
-  std::string summary = entry->description;
-  if (!entry->icd10_code.empty()) summary += " (" + entry->icd10_code + ")";
-  if (entry->status != "active") summary += ", " + entry->status;
-  return item("diagnosis", *entry, entry->diagnosed_at, summary, diagnosis_json(*entry));
+TimelineItem diagnosis_item(const Diagnosis& entry) {
+  std::string summary = entry.description;
+  if (!entry.icd10_code.empty()) summary += " (" + entry.icd10_code + ")";
+  if (entry.status != "active") summary += ", " + entry.status;
+  return item("diagnosis", entry, entry.diagnosed_at, summary, diagnosis_json(entry));
 }
 
-std::optional<TimelineItem> load_prescription(db::Lease& lease, std::int64_t patient_id,
-                                              std::int64_t id) {
-  auto entry = store::find_prescription(lease, patient_id, id);
-  if (!entry) return std::nullopt;
-  std::string summary = entry->medicine;
-  if (!entry->strength.empty()) summary += " " + entry->strength;
-  summary += ", " + entry->dose + " " + entry->frequency;
-  if (entry->status != "active") summary += " (" + entry->status + ")";
-  return item("prescription", *entry, entry->prescribed_at, summary, prescription_json(*entry));
+TimelineItem prescription_item(const Prescription& entry) {
+  std::string summary = entry.medicine;
+  if (!entry.strength.empty()) summary += " " + entry.strength;
+  summary += ", " + entry.dose + " " + entry.frequency;
+  if (entry.status != "active") summary += " (" + entry.status + ")";
+  return item("prescription", entry, entry.prescribed_at, summary, prescription_json(entry));
 }
 
-std::optional<TimelineItem> load_symptom(db::Lease& lease, std::int64_t patient_id,
-                                         std::int64_t id) {
-  auto entry = store::find_symptom(lease, patient_id, id);
-  if (!entry) return std::nullopt;
-  std::string name = entry->symptom.empty() ? entry->free_text : symptom_label(entry->symptom);
-  return item("symptom", *entry, entry->onset_at,
-              name + ", severity " + std::to_string(entry->severity) + "/10", symptom_json(*entry));
+TimelineItem symptom_item(const SymptomEntry& entry) {
+  std::string name = entry.symptom.empty() ? entry.free_text : symptom_label(entry.symptom);
+  return item("symptom", entry, entry.onset_at,
+              name + ", severity " + std::to_string(entry.severity) + "/10", symptom_json(entry));
+}
+
+// A source's page: its store's window of rows, each to be rendered by Render if kept.
+template <auto Select, auto Time, auto Render>
+std::vector<TimelineCandidate> candidates(db::Lease& lease, const std::string& query,
+                                          std::int64_t patient_id,
+                                          const store::KeysetBounds& bounds) {
+  std::vector<TimelineCandidate> out;
+  for (auto& row : Select(lease, query, patient_id, bounds)) {
+    std::string at = row.*Time;
+    std::int64_t id = row.id;
+    out.push_back({std::move(at), id, [row = std::move(row)] { return Render(row); }});
+  }
+  return out;
 }
 
 // The sources of the timeline. Kinds sort in descending name order among entries of the same
 // time, so the cursor's kind decides which side of a tie each source's entries fall on.
 constexpr TimelineSource kSources[] = {
-    {"observation", "observations", "effective_at", "status = 'final'", load_observation},
-    {"encounter", "encounters", "occurred_at", "", load_encounter},
-    {"diagnosis", "diagnoses", "diagnosed_at", "", load_diagnosis},
-    {"prescription", "prescriptions", "prescribed_at", "", load_prescription},
-    {"symptom", "symptom_entries", "onset_at", "", load_symptom},
+    {"observation", store::sql::kSelectObservations, "effective_at", "status = 'final'",
+     candidates<store::observations_in, &Observation::effective_at, observation_item>},
+    {"encounter", store::sql::kSelectEncounters, "occurred_at", "",
+     candidates<store::encounters_in, &Encounter::occurred_at, encounter_item>},
+    {"diagnosis", store::sql::kSelectDiagnoses, "diagnosed_at", "",
+     candidates<store::diagnoses_in, &Diagnosis::diagnosed_at, diagnosis_item>},
+    {"prescription", store::sql::kSelectPrescriptions, "prescribed_at", "",
+     candidates<store::prescriptions_in, &Prescription::prescribed_at, prescription_item>},
+    {"symptom", store::sql::kSelectSymptoms, "onset_at", "",
+     candidates<store::symptoms_in, &SymptomEntry::onset_at, symptom_item>},
 };
 
 // Each source's keyset query, built once from the constants above.
@@ -102,7 +108,7 @@ const std::string& keyset_query(const TimelineSource& source) {
   static const std::vector<std::string> queries = [] {
     std::vector<std::string> out;
     for (const auto& each : kSources) {
-      out.push_back(store::timeline_keyset_query(each.table, each.time_column, each.condition));
+      out.push_back(store::keyset_query(each.select, each.time_column, each.condition));
     }
     return out;
   }();
@@ -165,33 +171,29 @@ Result<TimelineCursor> decode_cursor(std::string_view text) {
 }
 
 TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query) {
-  using Key = std::tuple<std::string, std::string_view, std::int64_t, const TimelineSource*>;
-  std::vector<Key> keys;
+  std::vector<std::pair<TimelineCandidate, std::string_view>> found;  // with the source's kind
   for (const auto& source : kSources) {
     if (!query.kinds.empty() &&
         std::find(query.kinds.begin(), query.kinds.end(), source.kind) == query.kinds.end()) {
       continue;
     }
-    for (auto& key : store::timeline_keys(lease, keyset_query(source), patient_id,
-                                          bounds_for(source.kind, query))) {
-      keys.emplace_back(std::move(key.at), source.kind, key.id, &source);
+    for (auto& candidate :
+         source.page(lease, keyset_query(source), patient_id, bounds_for(source.kind, query))) {
+      found.emplace_back(std::move(candidate), source.kind);
     }
   }
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    return std::tie(std::get<0>(a), std::get<1>(a), std::get<2>(a)) >
-           std::tie(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.occurred_at, a.second, a.first.id) >
+           std::tie(b.first.occurred_at, b.second, b.first.id);
   });
   TimelinePage page;
   const auto limit = static_cast<std::size_t>(query.limit);
-  if (keys.size() > limit) {
-    keys.resize(limit);
-    const Key& last = keys.back();
-    page.next =
-        TimelineCursor{std::get<0>(last), std::string(std::get<1>(last)), std::get<2>(last)};
+  if (found.size() > limit) {
+    found.resize(limit);
+    const auto& [last, kind] = found.back();
+    page.next = TimelineCursor{last.occurred_at, std::string(kind), last.id};
   }
-  for (const auto& [at, kind, id, source] : keys) {
-    if (auto loaded = source->load(lease, patient_id, id)) page.items.push_back(std::move(*loaded));
-  }
+  for (const auto& [candidate, kind] : found) page.items.push_back(candidate.render());
   return page;
 }
 

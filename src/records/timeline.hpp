@@ -1,28 +1,41 @@
 // The timeline: one latest-first stream over every kind of entry of a record, paged by an opaque
 // keyset cursor (time, kind, id). Each kind is a row of the sources table (timeline.cpp): its
-// table, time column, filter and how to load one entry. A new kind (e.g. stored predictions) is a
-// new row there, nothing else. Immutable table: safe for concurrent use.
+// columns and table, time column, filter and how to render a row. A new kind (e.g. stored
+// predictions) is a new row there, nothing else. Immutable table: safe for concurrent use.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
+#include "records/keyset.hpp"
 
 namespace vitalis::records {
 
+// A row some source found, rendered only if it makes the page.
+struct TimelineCandidate {
+  std::string occurred_at;
+  std::int64_t id = 0;
+  std::function<TimelineItem()> render;
+};
+
 struct TimelineSource {
   std::string_view kind;         // "observation"
-  std::string_view table;        // with an index on (patient_id, time_column, id)
+  std::string_view select;       // "SELECT <columns> FROM <table> "; the table has an index on
+                                 // (patient_id, time_column, id)
   std::string_view time_column;  // RFC 3339 UTC text, fixed width
   std::string_view condition;    // extra SQL filter on the table's own columns; empty: none
-  // One entry as the timeline shows it; nullopt when it is not in this record.
-  std::optional<TimelineItem> (*load)(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
+  // Runs the source's keyset query (built from the fields above).
+  std::vector<TimelineCandidate> (*page)(db::Lease& lease, const std::string& query,
+                                         std::int64_t patient_id,
+                                         const store::KeysetBounds& bounds);
 };
 
 std::span<const TimelineSource> timeline_sources();

@@ -1,0 +1,13 @@
+# Writes OUTPUT: a C++ file returning the alert rules JSON (INPUT) as a raw string literal.
+file(READ "${INPUT}" rules)
+string(FIND "${rules}" ")vitalis_rules\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the embedding delimiter")
+endif()
+set(body "// Generated from config/alert_rules.json by embed_rules.cmake. Do not edit.\n")
+string(APPEND body "#include \"monitor/rules.hpp\"\n\nnamespace vitalis::monitor {\n\n")
+string(APPEND body "std::string_view embedded_rules_json() {\n")
+string(APPEND body "  return R\"vitalis_rules(${rules})vitalis_rules\";\n}\n\n")
+string(APPEND body "}  // namespace vitalis::monitor\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

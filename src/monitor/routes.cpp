@@ -1,0 +1,333 @@
+// HTTP ↔ monitoring service: parse, call, render. Each route states its access rule.
+#include "monitor/routes.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "identity/policy.hpp"
+#include "records/catalogue.hpp"
+
+namespace vitalis::monitor {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+using identity::Rule;
+
+namespace {
+
+// An optional whole-number query parameter in [low, high]; `fallback` when absent.
+Result<std::int64_t> int_param(const Request& request, std::string_view name, std::int64_t low,
+                               std::int64_t high, std::int64_t fallback) {
+  auto text = request.query_param(name);
+  if (!text.ok()) return text.error();
+  if (!*text) return fallback;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
+  if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value < low ||
+      value > high) {
+    return Error::validation(std::string(name),
+                             std::string(name) + " must be a whole number from " +
+                                 std::to_string(low) + " to " + std::to_string(high));
+  }
+  return value;
+}
+
+Result<std::string> text_param(const Request& request, std::string_view name) {
+  auto text = request.query_param(name);
+  if (!text.ok()) return text.error();
+  return *text ? **text : std::string();
+}
+
+// ?cursor=<id>&limit=<1..200> of the id-cursor lists (alerts, notifications).
+struct PageParams {
+  std::int64_t cursor = 0;  // 0: the first page
+  int limit = 50;
+};
+
+Result<PageParams> page_params(const Request& request) {
+  auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
+  if (!cursor.ok()) return cursor.error();
+  auto limit = int_param(request, "limit", 1, 200, 50);
+  if (!limit.ok()) return limit.error();
+  return PageParams{*cursor, static_cast<int>(*limit)};
+}
+
+// status=open|acknowledged|resolved; `fallback` when absent.
+Result<std::string> status_param(const Request& request, std::string fallback) {
+  auto status = text_param(request, "status");
+  if (!status.ok()) return status.error();
+  if (status->empty()) return fallback;
+  if (*status != "open" && *status != "acknowledged" && *status != "resolved") {
+    return Error::validation("status", "status must be open, acknowledged or resolved");
+  }
+  return *status;
+}
+
+json::value optional_text(const std::string& text) {
+  return text.empty() ? json::value() : json::value(text);
+}
+
+json::value optional_id(const std::optional<std::int64_t>& id) {
+  return id ? json::value(*id) : json::value();
+}
+
+std::string metric_name(const std::string& code) {
+  const records::Metric* metric = records::find_metric(code);
+  return metric ? std::string(metric->name) : std::string();
+}
+
+json::object alert_json(const Alert& alert) {
+  return {{"id", alert.id},
+          {"patient_id", alert.patient_id},
+          {"patient_name", alert.patient_name},
+          {"rule_id", alert.rule_id},
+          {"title", alert.title},
+          {"severity", alert.severity},
+          {"status", alert.status},
+          {"trigger_type", alert.trigger_type},
+          {"trigger_id", optional_id(alert.trigger_id)},
+          {"raised_at", alert.raised_at},
+          {"acknowledged_at", optional_text(alert.acknowledged_at)},
+          {"acknowledged_by", optional_id(alert.acknowledged_by)},
+          {"resolved_at", optional_text(alert.resolved_at)},
+          {"resolved_by", optional_id(alert.resolved_by)}};
+}
+
+Response alert_page_json(const AlertPage& page) {
+  json::array items;
+  for (const Alert& alert : page.items) items.push_back(alert_json(alert));
+  return Response::json(200, json::object{{"items", std::move(items)},
+                                          {"next_cursor", optional_id(page.next_cursor)}});
+}
+
+json::value reading_json(const std::optional<Reading>& reading) {
+  if (!reading) return nullptr;
+  return json::object{{"time", reading->time}, {"value", reading->value}};
+}
+
+Response series_json(const std::vector<Series>& all) {
+  json::array out;
+  for (const Series& series : all) {
+    json::array points;
+    for (const SeriesPoint& point : series.points) {
+      points.push_back(json::object{{"time", point.time},
+                                    {"mean", point.mean},
+                                    {"min", point.min},
+                                    {"max", point.max},
+                                    {"count", point.count}});
+    }
+    out.push_back(json::object{{"code", series.code},
+                               {"metric", metric_name(series.code)},
+                               {"unit", series.unit},
+                               {"from", series.from},
+                               {"to", series.to},
+                               {"mode", series.bucketed ? "buckets" : "raw"},
+                               {"bucket_seconds", series.bucket_seconds},
+                               {"points", std::move(points)}});
+  }
+  return Response::json(200, json::object{{"series", std::move(out)}});
+}
+
+Response trend_json(const std::vector<Trend>& all) {
+  json::array out;
+  for (const Trend& trend : all) {
+    out.push_back(json::object{
+        {"code", trend.code},
+        {"metric", metric_name(trend.code)},
+        {"unit", trend.unit},
+        {"n", trend.n},
+        {"slope_per_day", trend.slope_per_day ? json::value(*trend.slope_per_day) : nullptr},
+        {"first", reading_json(trend.first)},
+        {"last", reading_json(trend.last)},
+        {"direction", trend.direction}});
+  }
+  return Response::json(200, json::object{{"trends", std::move(out)}});
+}
+
+Response hits_json(const PatientPage& page) {
+  json::array items;
+  for (const PatientHit& hit : page.items) {
+    items.push_back(
+        json::object{{"id", hit.id},
+                     {"full_name", hit.full_name},
+                     {"date_of_birth", hit.date_of_birth},
+                     {"sex", hit.sex},
+                     {"linked", hit.linked},
+                     {"open_alerts", hit.open_alerts ? json::value(*hit.open_alerts) : nullptr}});
+  }
+  return Response::json(200, json::object{{"items", std::move(items)},
+                                          {"next_cursor", optional_text(page.next_cursor)}});
+}
+
+Result<std::optional<bool>> linked_param(const Request& request) {
+  auto text = text_param(request, "linked");
+  if (!text.ok()) return text.error();
+  if (text->empty()) return std::optional<bool>();
+  if (*text == "true") return std::optional<bool>(true);
+  if (*text == "false") return std::optional<bool>(false);
+  return Error::validation("linked", "linked must be true or false");
+}
+
+}  // namespace
+
+void add_monitor_routes(http::Router& router, MonitorService& service) {
+  auto& s = service;
+  auto& identity = service.identity();
+  const auto read = identity::guarded(Rule::kRecordRead, identity);
+  const auto doctor = identity::guarded(Rule::kDoctor, identity);
+  const auto signed_in = identity::guarded(Rule::kSignedIn, identity);
+  const auto staff = identity::guarded(Rule::kStaff, identity);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/observations/series",
+      [&s](Request& request) {
+        SeriesQuery query;
+        for (auto [name, target] : {std::pair<std::string_view, std::string*>{"code", &query.code},
+                                    {"from", &query.from},
+                                    {"to", &query.to}}) {
+          auto text = text_param(request, name);
+          if (!text.ok()) return Response::error(text.error());
+          *target = std::move(*text);
+        }
+        auto points = int_param(request, "points", 2, 2000, 300);
+        if (!points.ok()) return Response::error(points.error());
+        query.points = static_cast<int>(*points);
+        return http::respond(s.series(identity::principal_of(request), identity::client_of(request),
+                                      identity::patient_of(request), query),
+                             series_json);
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/observations/trend",
+      [&s](Request& request) {
+        TrendQuery query;
+        auto code = text_param(request, "code");
+        if (!code.ok()) return Response::error(code.error());
+        query.code = std::move(*code);
+        auto days = int_param(request, "days", 1, 36600, 0);
+        if (!days.ok()) return Response::error(days.error());
+        auto readings = int_param(request, "readings", 2, 10000, 0);
+        if (!readings.ok()) return Response::error(readings.error());
+        if (*days > 0 && *readings > 0) {
+          return Response::error(Error::validation("days", "send days or readings, not both"));
+        }
+        query.days = static_cast<int>(*days);
+        query.readings = static_cast<int>(*readings);
+        return http::respond(s.trend(identity::principal_of(request), identity::client_of(request),
+                                     identity::patient_of(request), query),
+                             trend_json);
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/alerts",
+      [&s](Request& request) {
+        auto status = status_param(request, "");
+        if (!status.ok()) return Response::error(status.error());
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
+        return http::respond(
+            s.patient_alerts(identity::principal_of(request), identity::client_of(request),
+                             identity::patient_of(request), *status, page->cursor, page->limit),
+            alert_page_json);
+      },
+      read);
+
+  router.add(
+      Method::kGet, "/api/v1/alerts",
+      [&s](Request& request) {
+        auto status = status_param(request, "open");
+        if (!status.ok()) return Response::error(status.error());
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
+        return http::respond(
+            s.doctor_alerts(identity::principal_of(request), identity::client_of(request), *status,
+                            page->cursor, page->limit),
+            alert_page_json);
+      },
+      doctor);
+
+  for (auto [path, resolve] :
+       {std::pair<const char*, bool>{"/api/v1/alerts/{alert_id}/acknowledge", false},
+        {"/api/v1/alerts/{alert_id}/resolve", true}}) {
+    router.add(
+        Method::kPost, path,
+        [&s, resolve = resolve](Request& request) {
+          auto id = identity::id_param(request, "alert_id");
+          if (!id.ok()) return Response::error(id.error());
+          const auto& principal = identity::principal_of(request);
+          auto client = identity::client_of(request);
+          return http::respond(
+              resolve ? s.resolve(principal, client, *id) : s.acknowledge(principal, client, *id),
+              [](Alert alert) { return Response::json(200, alert_json(alert)); });
+        },
+        doctor);
+  }
+
+  router.add(
+      Method::kGet, "/api/v1/notifications",
+      [&s](Request& request) {
+        auto page = page_params(request);
+        if (!page.ok()) return Response::error(page.error());
+        return http::respond(
+            s.notifications(identity::principal_of(request), page->cursor, page->limit),
+            [](NotificationPage page) {
+              json::array items;
+              for (const Notification& item : page.items) {
+                items.push_back(json::object{{"id", item.id},
+                                             {"kind", item.kind},
+                                             {"patient_id", optional_id(item.patient_id)},
+                                             {"alert_id", optional_id(item.alert_id)},
+                                             {"title", item.title},
+                                             {"created_at", item.created_at},
+                                             {"read_at", optional_text(item.read_at)}});
+              }
+              return Response::json(200,
+                                    json::object{{"items", std::move(items)},
+                                                 {"next_cursor", optional_id(page.next_cursor)}});
+            });
+      },
+      signed_in);
+
+  router.add(
+      Method::kPost, "/api/v1/notifications/{id}/read",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "id");
+        if (!id.ok()) return Response::error(id.error());
+        auto marked = s.mark_read(identity::principal_of(request), *id);
+        if (!marked.ok()) return Response::error(marked.error());
+        return Response::json(200, json::object{{"id", *id}, {"read", true}});
+      },
+      signed_in);
+
+  router.add(
+      Method::kGet, "/api/v1/patients",
+      [&s](Request& request) {
+        PatientSearch query;
+        for (auto [name, target] :
+             {std::pair<std::string_view, std::string*>{"query", &query.query},
+              {"cursor", &query.cursor}}) {
+          auto text = text_param(request, name);
+          if (!text.ok()) return Response::error(text.error());
+          *target = std::move(*text);
+        }
+        if (query.query.size() > 200) {
+          return Response::error(Error::validation("query", "query is at most 200 characters"));
+        }
+        auto linked = linked_param(request);
+        if (!linked.ok()) return Response::error(linked.error());
+        query.linked = *linked;
+        auto limit = int_param(request, "limit", 1, 100, 20);
+        if (!limit.ok()) return Response::error(limit.error());
+        query.limit = static_cast<int>(*limit);
+        return http::respond(
+            s.search_patients(identity::principal_of(request), identity::client_of(request), query),
+            hits_json);
+      },
+      staff);
+}
+
+}  // namespace vitalis::monitor

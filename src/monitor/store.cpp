@@ -1,0 +1,387 @@
+// Row functions over the named queries in store.hpp.
+#include "monitor/store.hpp"
+
+#include <soci/soci.h>
+
+namespace vitalis::monitor::store {
+
+namespace {
+
+// Runs `query` with the uses `bind` adds, calling `row()` after each fetched row.
+template <typename Bind, typename Row>
+void each_row(soci::statement& statement, const char* query, Bind&& bind, Row&& row) {
+  bind(statement);
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  if (statement.execute(true)) {
+    do {
+      row();
+    } while (statement.fetch());
+  }
+}
+
+std::vector<Reading> select_readings(db::Lease& lease, const char* query, std::int64_t patient_id,
+                                     const std::string& code, const std::string& from,
+                                     const std::string& to, int limit) {
+  long long patient = patient_id;
+  int rows = limit;
+  Reading reading;
+  std::vector<Reading> out;
+  soci::statement statement(*lease);
+  statement.exchange(soci::into(reading.time));
+  statement.exchange(soci::into(reading.value));
+  each_row(
+      statement, query,
+      [&](soci::statement& s) {
+        s.exchange(soci::use(patient));
+        s.exchange(soci::use(code));
+        s.exchange(soci::use(from));
+        s.exchange(soci::use(to));
+        s.exchange(soci::use(rows));
+      },
+      [&] { out.push_back(reading); });
+  return out;
+}
+
+// Binds the alert columns; current() copies a fetched row out.
+class AlertReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(id_));
+    statement.exchange(soci::into(patient_id_));
+    statement.exchange(soci::into(row_.rule_id));
+    statement.exchange(soci::into(row_.title));
+    statement.exchange(soci::into(row_.severity));
+    statement.exchange(soci::into(row_.status));
+    statement.exchange(soci::into(row_.trigger_type));
+    statement.exchange(soci::into(trigger_id_, trigger_ind_));
+    statement.exchange(soci::into(row_.raised_at));
+    statement.exchange(soci::into(acknowledged_at_, acknowledged_at_ind_));
+    statement.exchange(soci::into(acknowledged_by_, acknowledged_by_ind_));
+    statement.exchange(soci::into(resolved_at_, resolved_at_ind_));
+    statement.exchange(soci::into(resolved_by_, resolved_by_ind_));
+    statement.exchange(soci::into(row_.patient_name));
+  }
+  Alert current() const {
+    Alert out = row_;
+    out.id = id_;
+    out.patient_id = patient_id_;
+    if (trigger_ind_ == soci::i_ok) out.trigger_id = trigger_id_;
+    if (acknowledged_at_ind_ == soci::i_ok) out.acknowledged_at = acknowledged_at_;
+    if (acknowledged_by_ind_ == soci::i_ok) out.acknowledged_by = acknowledged_by_;
+    if (resolved_at_ind_ == soci::i_ok) out.resolved_at = resolved_at_;
+    if (resolved_by_ind_ == soci::i_ok) out.resolved_by = resolved_by_;
+    return out;
+  }
+
+ private:
+  Alert row_;
+  long long id_ = 0, patient_id_ = 0, trigger_id_ = 0, acknowledged_by_ = 0, resolved_by_ = 0;
+  std::string acknowledged_at_, resolved_at_;
+  soci::indicator trigger_ind_ = soci::i_null, acknowledged_at_ind_ = soci::i_null,
+                  acknowledged_by_ind_ = soci::i_null, resolved_at_ind_ = soci::i_null,
+                  resolved_by_ind_ = soci::i_null;
+};
+
+template <typename Bind>
+std::vector<Alert> select_alerts(db::Lease& lease, const char* query, Bind&& bind) {
+  AlertReader reader;
+  std::vector<Alert> out;
+  soci::statement statement(*lease);
+  reader.bind(statement);
+  each_row(statement, query, bind, [&] { out.push_back(reader.current()); });
+  return out;
+}
+
+bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64_t by,
+                const std::string& at) {
+  long long key = id, actor = by;
+  soci::statement update =
+      (lease->prepare << query, soci::use(at), soci::use(actor), soci::use(key));
+  update.execute(true);
+  return update.get_affected_rows() == 1;
+}
+
+// Binds the search-hit columns plus the ordering key.
+template <typename Bind>
+std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
+  long long id = 0, linked = 0, open_alerts = 0;
+  Hit row;
+  std::vector<Hit> out;
+  soci::statement statement(*lease);
+  statement.exchange(soci::into(id));
+  statement.exchange(soci::into(row.hit.full_name));
+  statement.exchange(soci::into(row.hit.date_of_birth));
+  statement.exchange(soci::into(row.hit.sex));
+  statement.exchange(soci::into(linked));
+  statement.exchange(soci::into(open_alerts));
+  statement.exchange(soci::into(row.key));
+  each_row(statement, query, bind, [&] {
+    Hit hit = row;
+    hit.hit.id = id;
+    hit.hit.linked = linked > 0;
+    // Alert counts are health information: only for the caller's own patients.
+    if (hit.hit.linked) hit.hit.open_alerts = open_alerts;
+    out.push_back(std::move(hit));
+  });
+  return out;
+}
+
+// Every word that starts with a prefix sorts in [prefix, prefix + U+10FFFF).
+constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
+
+// Token ranges for the words after the first; unused slots match any word.
+std::vector<std::pair<std::string, std::string>> word_ranges(
+    const std::vector<std::string>& words) {
+  std::vector<std::pair<std::string, std::string>> ranges;
+  for (std::size_t index = 1; index < 4; ++index) {
+    if (index < words.size()) {
+      ranges.emplace_back(words[index], words[index] + kAfterEveryWord);
+    } else {
+      ranges.emplace_back("", kAfterEveryWord);
+    }
+  }
+  return ranges;
+}
+
+// LIKE patterns for the words after the first: "% word%" on " " + search_name matches a word
+// prefix anywhere; "%" matches everything for the unused slots.
+std::vector<std::string> word_patterns(const std::vector<std::string>& words, std::size_t from) {
+  std::vector<std::string> patterns;
+  for (std::size_t index = from; index < from + 3; ++index) {
+    patterns.push_back(index < words.size() ? "% " + words[index] + "%" : "%");
+  }
+  return patterns;
+}
+
+}  // namespace
+
+std::vector<Reading> readings(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                              const std::string& from, const std::string& to, int limit) {
+  return select_readings(lease, sql::kSelectReadings, patient_id, code, from, to, limit);
+}
+
+std::vector<Reading> latest_readings(db::Lease& lease, std::int64_t patient_id,
+                                     const std::string& code, const std::string& from,
+                                     const std::string& to, int limit) {
+  return select_readings(lease, sql::kSelectLatestReadings, patient_id, code, from, to, limit);
+}
+
+std::int64_t count_readings(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                            const std::string& from, const std::string& to) {
+  long long patient = patient_id, count = 0;
+  *lease << sql::kCountReadings, soci::use(patient), soci::use(code), soci::use(from),
+      soci::use(to), soci::into(count);
+  return count;
+}
+
+std::vector<Bucket> buckets(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                            const std::string& from, const std::string& to,
+                            std::int64_t width_seconds) {
+  long long patient = patient_id, index = 0, count = 0;
+  double width = static_cast<double>(width_seconds), mean = 0, low = 0, high = 0;
+  std::vector<Bucket> out;
+  soci::statement statement(*lease);
+  statement.exchange(soci::into(index));
+  statement.exchange(soci::into(mean));
+  statement.exchange(soci::into(low));
+  statement.exchange(soci::into(high));
+  statement.exchange(soci::into(count));
+  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectBucketsSqlite
+                                                              : sql::kSelectBucketsPostgresql;
+  each_row(
+      statement, query,
+      [&](soci::statement& s) {
+        s.exchange(soci::use(from));
+        s.exchange(soci::use(width));
+        s.exchange(soci::use(patient));
+        s.exchange(soci::use(code));
+        s.exchange(soci::use(from));
+        s.exchange(soci::use(to));
+      },
+      [&] {
+        out.push_back({index, mean, low, high, count});
+      });
+  return out;
+}
+
+std::optional<std::int64_t> insert_alert(db::Lease& lease, const Alert& alert) {
+  long long patient = alert.patient_id, trigger = alert.trigger_id.value_or(0), id = 0;
+  soci::indicator trigger_ind = alert.trigger_id ? soci::i_ok : soci::i_null;
+  *lease << sql::kInsertAlert, soci::use(patient), soci::use(alert.rule_id), soci::use(alert.title),
+      soci::use(alert.severity), soci::use(alert.trigger_type), soci::use(trigger, trigger_ind),
+      soci::use(alert.raised_at), soci::into(id);
+  if (!lease->got_data()) return std::nullopt;
+  return id;
+}
+
+std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id) {
+  long long key = id;
+  auto rows = select_alerts(lease, sql::kSelectAlert,
+                            [&](soci::statement& s) { s.exchange(soci::use(key)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<Alert> doctor_alerts(db::Lease& lease, std::int64_t doctor_id,
+                                 const std::string& status, std::int64_t cursor, int limit) {
+  long long doctor = doctor_id, before = cursor;
+  int rows = limit;
+  return select_alerts(lease, sql::kSelectDoctorAlerts, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(status));
+    s.exchange(soci::use(before));
+    s.exchange(soci::use(rows));
+  });
+}
+
+std::vector<Alert> patient_alerts(db::Lease& lease, std::int64_t patient_id,
+                                  const std::string& status, std::int64_t cursor, int limit) {
+  long long patient = patient_id, before = cursor;
+  int rows = limit, any = status.empty() ? 1 : 0;
+  return select_alerts(lease, sql::kSelectPatientAlerts, [&](soci::statement& s) {
+    s.exchange(soci::use(patient));
+    s.exchange(soci::use(any));
+    s.exchange(soci::use(status));
+    s.exchange(soci::use(before));
+    s.exchange(soci::use(rows));
+  });
+}
+
+bool acknowledge_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std::string& at) {
+  return update_one(lease, sql::kAcknowledgeAlert, id, by, at);
+}
+
+bool resolve_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std::string& at) {
+  return update_one(lease, sql::kResolveAlert, id, by, at);
+}
+
+std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id, id = 0;
+  std::string email;
+  std::vector<Contact> out;
+  soci::statement statement(*lease);
+  statement.exchange(soci::into(id));
+  statement.exchange(soci::into(email));
+  each_row(
+      statement, sql::kSelectCareTeamAddresses,
+      [&](soci::statement& s) { s.exchange(soci::use(patient)); },
+      [&] {
+        out.push_back({id, email});
+      });
+  return out;
+}
+
+bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
+  long long patient = patient_id, doctor = doctor_id, count = 0;
+  *lease << sql::kCountCareLink, soci::use(patient), soci::use(doctor), soci::into(count);
+  return count > 0;
+}
+
+void insert_notification(db::Lease& lease, std::int64_t account_id, const Alert& alert,
+                         const std::string& at) {
+  long long account = account_id, patient = alert.patient_id, alert_id = alert.id;
+  std::string kind = "alert_raised";
+  *lease << sql::kInsertNotification, soci::use(account), soci::use(kind), soci::use(patient),
+      soci::use(alert_id), soci::use(alert.title), soci::use(at);
+}
+
+std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_id,
+                                        std::int64_t cursor, int limit) {
+  long long account = account_id, before = cursor, id = 0, patient = 0, alert = 0;
+  int rows = limit;
+  Notification row;
+  std::string read_at;
+  soci::indicator patient_ind = soci::i_null, alert_ind = soci::i_null, read_ind = soci::i_null;
+  std::vector<Notification> out;
+  soci::statement statement(*lease);
+  statement.exchange(soci::into(id));
+  statement.exchange(soci::into(row.kind));
+  statement.exchange(soci::into(patient, patient_ind));
+  statement.exchange(soci::into(alert, alert_ind));
+  statement.exchange(soci::into(row.title));
+  statement.exchange(soci::into(row.created_at));
+  statement.exchange(soci::into(read_at, read_ind));
+  each_row(
+      statement, sql::kSelectNotifications,
+      [&](soci::statement& s) {
+        s.exchange(soci::use(account));
+        s.exchange(soci::use(before));
+        s.exchange(soci::use(rows));
+      },
+      [&] {
+        Notification item = row;
+        item.id = id;
+        if (patient_ind == soci::i_ok) item.patient_id = patient;
+        if (alert_ind == soci::i_ok) item.alert_id = alert;
+        item.read_at = read_ind == soci::i_ok ? read_at : std::string();
+        out.push_back(std::move(item));
+      });
+  return out;
+}
+
+int mark_notification_read(db::Lease& lease, std::int64_t account_id, std::int64_t id,
+                           const std::string& at) {
+  long long key = id, account = account_id, count = 0;
+  soci::statement update = (lease->prepare << sql::kMarkNotificationRead, soci::use(at),
+                            soci::use(key), soci::use(account));
+  update.execute(true);
+  if (update.get_affected_rows() == 1) return 1;
+  *lease << sql::kCountNotification, soci::use(key), soci::use(account), soci::into(count);
+  return count > 0 ? 0 : -1;
+}
+
+std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>& words,
+                                std::int64_t doctor_id, bool only_unlinked,
+                                const std::string& after_key, std::int64_t after_id, int limit) {
+  long long doctor = doctor_id, after = after_id;
+  int any_link = only_unlinked ? 0 : 1, rows = limit;
+  std::string low = words.front(), high = words.front() + kAfterEveryWord;
+  auto ranges = word_ranges(words);
+  return select_hits(lease, sql::kSearchByWord, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(low));
+    s.exchange(soci::use(high));
+    s.exchange(soci::use(after_key));
+    s.exchange(soci::use(after));
+    s.exchange(soci::use(low));
+    for (const auto& [word_low, word_high] : ranges) {
+      s.exchange(soci::use(word_low));
+      s.exchange(soci::use(word_high));
+    }
+    s.exchange(soci::use(any_link));
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(rows));
+  });
+}
+
+std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>& words,
+                               std::int64_t doctor_id, const std::string& after_key,
+                               std::int64_t after_id, int limit) {
+  long long doctor = doctor_id, after = after_id;
+  int rows = limit;
+  std::string first = words.empty() ? "%" : "% " + words.front() + "%";
+  auto patterns = word_patterns(words, 1);
+  return select_hits(lease, sql::kSearchLinked, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(first));
+    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
+    s.exchange(soci::use(after_key));
+    s.exchange(soci::use(after));
+    s.exchange(soci::use(rows));
+  });
+}
+
+std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
+  long long doctor = doctor_id, id = patient_id;
+  auto rows = select_hits(lease, sql::kSearchById, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(id));
+  });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+}  // namespace vitalis::monitor::store

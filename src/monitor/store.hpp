@@ -1,0 +1,189 @@
+// Monitoring's SQL: series and trend reads over observations, alerts, notifications and the
+// patient search, as named queries with the row functions that run them inside the caller's
+// lease (and transaction). Not thread-safe: one lease per task.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "monitor/model.hpp"
+
+namespace vitalis::monitor::store {
+
+namespace sql {
+#define VITALIS_READINGS                                                                 \
+  "FROM observations WHERE patient_id = :patient AND code = :code AND status = 'final' " \
+  "AND effective_at >= :from AND effective_at <= :to "
+
+inline constexpr const char* kCountReadings = "SELECT COUNT(*) " VITALIS_READINGS;
+inline constexpr const char* kSelectReadings =
+    "SELECT effective_at, value " VITALIS_READINGS "ORDER BY effective_at, id LIMIT :limit";
+inline constexpr const char* kSelectLatestReadings =
+    "SELECT effective_at, value " VITALIS_READINGS
+    "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+// Buckets of :width seconds from :origin, grouped by the database: only the summaries leave it.
+inline constexpr const char* kSelectBucketsSqlite =
+    "SELECT CAST((julianday(effective_at) - julianday(:origin)) * 86400.0 / :width AS INTEGER) "
+    "AS bucket, AVG(value), MIN(value), MAX(value), COUNT(*) " VITALIS_READINGS
+    "GROUP BY bucket ORDER BY bucket";
+inline constexpr const char* kSelectBucketsPostgresql =
+    "SELECT CAST(FLOOR(EXTRACT(EPOCH FROM (CAST(effective_at AS TIMESTAMPTZ) - "
+    "CAST(:origin AS TIMESTAMPTZ))) / CAST(:width AS DOUBLE PRECISION)) AS BIGINT) "
+    "AS bucket, AVG(value), MIN(value), MAX(value), COUNT(*) " VITALIS_READINGS
+    "GROUP BY bucket ORDER BY bucket";
+#undef VITALIS_READINGS
+
+#define VITALIS_ALERT_COLUMNS                                                                    \
+  "SELECT al.id, al.patient_id, al.rule_id, al.title, al.severity, al.status, al.trigger_type, " \
+  "al.trigger_id, al.raised_at, al.acknowledged_at, al.acknowledged_by, al.resolved_at, "        \
+  "al.resolved_by, pa.full_name FROM alerts al JOIN accounts pa ON pa.id = al.patient_id "
+
+// At most one unresolved alert per (patient, rule): the partial unique index alerts_unresolved
+// turns a second raise into no row.
+inline constexpr const char* kInsertAlert =
+    "INSERT INTO alerts (patient_id, rule_id, title, severity, status, trigger_type, trigger_id, "
+    "raised_at) VALUES (:patient, :rule, :title, :severity, 'open', :type, :trigger, :at) "
+    "ON CONFLICT DO NOTHING RETURNING id";
+inline constexpr const char* kSelectAlert = VITALIS_ALERT_COLUMNS "WHERE al.id = :id";
+inline constexpr const char* kSelectDoctorAlerts = VITALIS_ALERT_COLUMNS
+    "JOIN care_links l ON l.patient_id = al.patient_id AND l.doctor_id = :doctor "
+    "AND l.revoked_at IS NULL WHERE al.status = :status AND al.id < :cursor "
+    "ORDER BY al.id DESC LIMIT :limit";
+inline constexpr const char* kSelectPatientAlerts = VITALIS_ALERT_COLUMNS
+    "WHERE al.patient_id = :patient AND (:any = 1 OR al.status = :status) AND al.id < :cursor "
+    "ORDER BY al.id DESC LIMIT :limit";
+inline constexpr const char* kAcknowledgeAlert =
+    "UPDATE alerts SET status = 'acknowledged', acknowledged_at = :at, acknowledged_by = :by "
+    "WHERE id = :id AND status = 'open'";
+inline constexpr const char* kResolveAlert =
+    "UPDATE alerts SET status = 'resolved', resolved_at = :at, resolved_by = :by "
+    "WHERE id = :id AND status <> 'resolved'";
+#undef VITALIS_ALERT_COLUMNS
+
+inline constexpr const char* kSelectCareTeamAddresses =
+    "SELECT a.id, a.email FROM care_links l JOIN accounts a ON a.id = l.doctor_id "
+    "WHERE l.patient_id = :patient AND l.revoked_at IS NULL AND a.status = 'active' "
+    "ORDER BY a.id";
+inline constexpr const char* kCountCareLink =
+    "SELECT COUNT(*) FROM care_links WHERE patient_id = :patient AND doctor_id = :doctor "
+    "AND revoked_at IS NULL";
+
+inline constexpr const char* kInsertNotification =
+    "INSERT INTO notifications (account_id, kind, patient_id, alert_id, title, created_at) "
+    "VALUES (:account, :kind, :patient, :alert, :title, :at)";
+inline constexpr const char* kSelectNotifications =
+    "SELECT id, kind, patient_id, alert_id, title, created_at, read_at FROM notifications "
+    "WHERE account_id = :account AND id < :cursor ORDER BY id DESC LIMIT :limit";
+inline constexpr const char* kMarkNotificationRead =
+    "UPDATE notifications SET read_at = :at WHERE id = :id AND account_id = :account "
+    "AND read_at IS NULL";
+inline constexpr const char* kCountNotification =
+    "SELECT COUNT(*) FROM notifications WHERE id = :id AND account_id = :account";
+
+#define VITALIS_HIT_COLUMNS                                                                 \
+  "SELECT a.id, a.full_name, p.date_of_birth, p.sex, "                                      \
+  "(SELECT COUNT(*) FROM care_links l WHERE l.patient_id = a.id AND l.doctor_id = :doctor " \
+  "AND l.revoked_at IS NULL), "                                                             \
+  "(SELECT COUNT(*) FROM alerts x WHERE x.patient_id = a.id AND x.status = 'open'), "
+#define VITALIS_MORE_WORDS                                                   \
+  "AND (' ' || a.search_name) LIKE :w1 AND (' ' || a.search_name) LIKE :w2 " \
+  "AND (' ' || a.search_name) LIKE :w3 "
+#define VITALIS_MORE_TOKENS(n)                                     \
+  "AND EXISTS (SELECT 1 FROM account_name_tokens w" n " WHERE w" n \
+  ".account_id = t.account_id "                                    \
+  "AND w" n ".token >= :word_low" n " AND w" n ".token < :word_high" n ") "
+// Driven by the word index: rows come in (token, id) order straight from the primary key, and a
+// patient shows once, at the first of their words that matches. More words are probes of the
+// (account, token) index, so rows that fail them never read the account.
+inline constexpr const char* kSearchByWord = VITALIS_HIT_COLUMNS
+    "t.token FROM account_name_tokens t JOIN accounts a ON a.id = t.account_id "
+    "JOIN patient_profiles p ON p.account_id = a.id "
+    "WHERE t.token >= :low AND t.token < :high "
+    "AND (t.token, t.account_id) > (:after_token, :after_id) "
+    "AND NOT EXISTS (SELECT 1 FROM account_name_tokens e WHERE e.account_id = t.account_id "
+    "AND e.token >= :low2 AND e.token < t.token) "
+    VITALIS_MORE_TOKENS("1") VITALIS_MORE_TOKENS("2") VITALIS_MORE_TOKENS("3")
+    "AND a.role = 'patient' AND a.status = 'active' "
+    "AND (:any_link = 1 OR NOT EXISTS (SELECT 1 FROM care_links n WHERE n.patient_id = a.id "
+    "AND n.doctor_id = :doctor2 AND n.revoked_at IS NULL)) "
+    "ORDER BY t.token, t.account_id LIMIT :limit";
+// A doctor's own patients: driven by their care links, in name order.
+inline constexpr const char* kSearchLinked = VITALIS_HIT_COLUMNS
+    "a.search_name FROM care_links c JOIN accounts a ON a.id = c.patient_id "
+    "JOIN patient_profiles p ON p.account_id = a.id "
+    "WHERE c.doctor_id = :doctor2 AND c.revoked_at IS NULL AND a.status = 'active' "
+    "AND (' ' || a.search_name) LIKE :w0 " VITALIS_MORE_WORDS
+    "AND (a.search_name, a.id) > (:after_name, :after_id) "
+    "ORDER BY a.search_name, a.id LIMIT :limit";
+inline constexpr const char* kSearchById = VITALIS_HIT_COLUMNS
+    "a.search_name FROM accounts a JOIN patient_profiles p ON p.account_id = a.id "
+    "WHERE a.id = :id AND a.role = 'patient' AND a.status = 'active'";
+#undef VITALIS_HIT_COLUMNS
+#undef VITALIS_MORE_WORDS
+#undef VITALIS_MORE_TOKENS
+}  // namespace sql
+
+// Final readings of one code in [from, to], oldest first (at most `limit`).
+std::vector<Reading> readings(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                              const std::string& from, const std::string& to, int limit);
+// The latest `limit` final readings in [from, to], newest first.
+std::vector<Reading> latest_readings(db::Lease& lease, std::int64_t patient_id,
+                                     const std::string& code, const std::string& from,
+                                     const std::string& to, int limit);
+std::int64_t count_readings(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                            const std::string& from, const std::string& to);
+struct Bucket {
+  std::int64_t index = 0;
+  double mean = 0, min = 0, max = 0;
+  std::int64_t count = 0;
+};
+// Readings in [from, to] summarised per bucket of `width_seconds` counted from `from`.
+std::vector<Bucket> buckets(db::Lease& lease, std::int64_t patient_id, const std::string& code,
+                            const std::string& from, const std::string& to,
+                            std::int64_t width_seconds);
+
+// The new alert's id, or empty when an unresolved one of the same rule exists.
+std::optional<std::int64_t> insert_alert(db::Lease& lease, const Alert& alert);
+std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id);
+std::vector<Alert> doctor_alerts(db::Lease& lease, std::int64_t doctor_id,
+                                 const std::string& status, std::int64_t cursor, int limit);
+// `status` empty: every status.
+std::vector<Alert> patient_alerts(db::Lease& lease, std::int64_t patient_id,
+                                  const std::string& status, std::int64_t cursor, int limit);
+// false when the alert was not in a state that allows the change.
+bool acknowledge_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std::string& at);
+bool resolve_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std::string& at);
+
+struct Contact {
+  std::int64_t account_id = 0;
+  std::string email;
+};
+std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_id);
+bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id);
+
+void insert_notification(db::Lease& lease, std::int64_t account_id, const Alert& alert,
+                         const std::string& at);
+std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_id,
+                                        std::int64_t cursor, int limit);
+// 1 when marked, 0 when it was already read, -1 when it is not the account's.
+int mark_notification_read(db::Lease& lease, std::int64_t account_id, std::int64_t id,
+                           const std::string& at);
+
+// A search hit plus its ordering key (the matched word, or the folded name).
+struct Hit {
+  PatientHit hit;
+  std::string key;
+};
+// `words`: folded query words (1 to 4). Patterns are built here.
+std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>& words,
+                                std::int64_t doctor_id, bool only_unlinked,
+                                const std::string& after_key, std::int64_t after_id, int limit);
+std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>& words,
+                               std::int64_t doctor_id, const std::string& after_key,
+                               std::int64_t after_id, int limit);
+std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id);
+
+}  // namespace vitalis::monitor::store
