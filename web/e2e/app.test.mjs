@@ -337,7 +337,7 @@ test('the patient links the doctor, who gets consent with the emailed code and r
 
   const d = doctor.page;
   await signIn(doctor, DOCTOR.email);
-  await d.getByRole('heading', { name: 'Patients' }).waitFor();
+  await d.getByRole('heading', { name: 'Patients', exact: true }).waitFor();
   await check(doctor, 'doctor-home');
   await d.getByLabel('Patient number').fill(String(patientId));
   await d.getByRole('button', { name: 'Open record' }).click();
@@ -419,14 +419,37 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   assert.deepEqual(doctor.problems, []);
 });
 
-test('the doctor finds the patient by name and sees the alerts inbox', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {
+test('an alert reaches the doctor and the patient; the doctor finds patients by name', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {
   const d = doctor.page;
+  await page(doctor, `/doctor/patients/${patientId}`, 'doctor-patient-monitoring');
+  const form = d.locator('form.obs-form');
+  await form.getByLabel('Measurement').selectOption('spo2');
+  await form.getByLabel('Value').fill('89');
+  await form.getByRole('button', { name: 'Save reading' }).click();
+  await d.getByRole('status').filter({ hasText: 'Saved oxygen saturation' }).waitFor();
+
   await page(doctor, '/doctor', 'doctor-home-monitoring');
-  await d.getByLabel('Name').fill('Silva');
+  const mine = d.getByRole('region', { name: 'My patients' });
+  await mine.getByRole('link', { name: PATIENT.name }).waitFor();
+  assert.match(await mine.textContent(), /1 open alerts/);
+  const inbox = d.getByRole('region', { name: 'Alerts inbox' });
+  await inbox.locator('li', { hasText: PATIENT.name }).waitFor();
+  const notifications = d.getByRole('region', { name: 'Notifications' });
+  await notifications.locator('li').first().waitFor();
+  await check(doctor, 'doctor-inbox');
+  await inbox.getByRole('button', { name: 'Acknowledge' }).first().click();
+  await inbox.getByText('No open alerts for your patients.').waitFor();
+
+  await d.getByLabel('Name', { exact: true }).fill('silva');
   await d.getByRole('button', { name: 'Search' }).click();
-  await d.getByRole('link', { name: PATIENT.name }).waitFor();
-  await d.getByRole('heading', { name: 'Alerts inbox' }).waitFor();
+  await d.getByRole('list', { name: 'Patients found' }).getByRole('link', { name: PATIENT.name }).waitFor();
   assert.deepEqual(doctor.problems, []);
+
+  const p = patient.page;
+  await page(patient, '/dashboard', 'dashboard-alert');
+  const alerts = p.getByRole('region', { name: 'Alerts', exact: true });
+  await alerts.locator('li', { hasText: 'seen by your doctor' }).waitFor();
+  assert.deepEqual(patient.problems, []);
 });
 
 test("the patient sees the doctor's entry and the doctor in the access log", async () => {

@@ -4,5 +4,5 @@ export const FEATURES = {
   /** Clinical record: profile, encounters, diagnoses, prescriptions, symptom log, timeline, export. */
   clinical: true,
   /** Monitoring: alerts, notifications, doctor's patient search. */
-  monitoring: false,
+  monitoring: true,
 };

@@ -334,6 +334,24 @@ export interface Notification {
   created_at: string;
   read_at: string | null;
 }
+export interface Series {
+  code: string;
+  metric: string;
+  unit: string;
+  from: string;
+  to: string;
+  mode: 'raw' | 'buckets';
+  bucket_seconds: number;
+  points: { time: string; mean: number; min: number; max: number; count: number }[];
+}
+export interface Trend {
+  code: string;
+  metric: string;
+  unit: string;
+  n: number;
+  slope_per_day: number | null;
+  direction: 'rising' | 'falling' | 'stable' | 'insufficient_data';
+}
 export interface PatientHit {
   id: number;
   full_name: string;
@@ -353,4 +371,8 @@ export const monitoring = {
   markRead: (id: number) => api.post(`/api/v1/notifications/${id}/read`),
   searchPatients: (query: string, cursor?: string) =>
     api.get<CursorPage<PatientHit>>('/api/v1/patients', { query, cursor }),
+  myPatients: (cursor?: string) => api.get<CursorPage<PatientHit>>('/api/v1/patients', { linked: 'true', cursor, limit: 100 }),
+  series: (patient: number, code: string) =>
+    api.get<{ series: Series[] }>(`${patientPath(patient)}/observations/series`, { code, points: 300 }),
+  trend: (patient: number, code: string) => api.get<{ trends: Trend[] }>(`${patientPath(patient)}/observations/trend`, { code }),
 };

@@ -22,6 +22,8 @@ const blue = '#2457a6';
 export interface Point {
   at: string; // RFC 3339
   value: number;
+  /** How many readings the point stands for (a bucket's mean); 1 when absent. */
+  count?: number;
 }
 
 const DAY = 86_400_000;
@@ -115,8 +117,9 @@ export function averages(points: Point[], by: 'week' | 'month'): BarItem[] {
     }
     const key = start.toISOString().slice(0, 10);
     const g = groups.get(key) ?? { sum: 0, n: 0, start: start.getTime() };
-    g.sum += p.value;
-    g.n += 1;
+    const weight = p.count ?? 1;
+    g.sum += p.value * weight;
+    g.n += weight;
     groups.set(key, g);
   }
   return [...groups.values()]

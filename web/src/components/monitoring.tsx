@@ -7,15 +7,19 @@ import { Link } from '../router';
 import { Field, FormError, SubmitButton, useAction, useSubmit } from './forms';
 import { Async, useLoad } from './status';
 
+/** A patient's alerts that are not resolved yet (open or acknowledged by a doctor). */
 export function OpenAlerts({ patientId }: { patientId: number }) {
-  const alerts = useLoad(() => monitoring.patientAlerts(patientId, 'open'), [patientId]);
+  const alerts = useLoad(async () => {
+    const page = await monitoring.patientAlerts(patientId, '');
+    return { ...page, items: page.items.filter((a) => a.status !== 'resolved') };
+  }, [patientId]);
   return (
     <section className="card" aria-labelledby="alerts-title">
-      <h2 id="alerts-title">Open alerts</h2>
+      <h2 id="alerts-title">Alerts</h2>
       <Async state={alerts} label="Loading alerts…">
         {(page) =>
           page.items.length === 0 ? (
-            <p className="empty">No open alerts.</p>
+            <p className="empty">No alerts.</p>
           ) : (
             <ul className="people">
               {page.items.map((a) => (
@@ -23,7 +27,10 @@ export function OpenAlerts({ patientId }: { patientId: number }) {
                   <span>
                     <span className={`badge severity-${a.severity}`}>{a.severity}</span> {a.title}
                   </span>
-                  <span className="muted">{formatDate(a.raised_at)}</span>
+                  <span className="muted">
+                    {a.status === 'acknowledged' ? 'seen by your doctor · ' : ''}
+                    {formatDate(a.raised_at)}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -73,6 +80,43 @@ export function AlertsInbox() {
   );
 }
 
+function PatientRow({ hit }: { hit: PatientHit }) {
+  return (
+    <li>
+      <span>
+        <Link to={`/doctor/patients/${hit.id}`}>{hit.full_name}</Link> <span className="muted">born {hit.date_of_birth}</span>
+      </span>
+      <span>
+        {hit.linked ? <span className="badge ok">linked</span> : <span className="muted">not linked</span>}
+        {hit.open_alerts ? <span className="badge bad"> {hit.open_alerts} open alerts</span> : null}
+      </span>
+    </li>
+  );
+}
+
+/** The doctor's linked patients, in name order, with their open alerts. */
+export function MyPatients() {
+  const list = useLoad(() => monitoring.myPatients(), []);
+  return (
+    <section className="card" aria-labelledby="mine-title">
+      <h2 id="mine-title">My patients</h2>
+      <Async state={list} label="Loading your patients…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No patient has linked you yet.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((hit) => (
+                <PatientRow key={hit.id} hit={hit} />
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
+
 export function PatientSearch() {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<PatientHit[]>();
@@ -88,16 +132,8 @@ export function PatientSearch() {
       {hits && (
         <ul className="people" aria-label="Patients found">
           {hits.length === 0 && <li>No patient matches.</li>}
-          {hits.map((h) => (
-            <li key={h.id}>
-              <span>
-                <Link to={`/doctor/patients/${h.id}`}>{h.full_name}</Link> <span className="muted">born {h.date_of_birth}</span>
-              </span>
-              <span>
-                {h.linked ? <span className="badge ok">linked</span> : <span className="muted">not linked</span>}
-                {h.open_alerts ? <span className="badge bad"> {h.open_alerts} open alerts</span> : null}
-              </span>
-            </li>
+          {hits.map((hit) => (
+            <PatientRow key={hit.id} hit={hit} />
           ))}
         </ul>
       )}

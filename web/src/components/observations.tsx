@@ -2,9 +2,10 @@
 // reading (unit choice, server errors next to the field), the list with flags, correction and
 // the correction history, and a chart of one metric over time.
 import { useState, type ReactNode } from 'react';
-import { type Observation, records } from '../api/endpoints';
+import { monitoring, type Observation, records, type Trend } from '../api/endpoints';
+import { FEATURES } from '../features';
 import { CHARTABLE, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { AverageChart, averages, TrendChart } from './charts';
+import { AverageChart, averages, type Point, TrendChart } from './charts';
 import { Field, FormError, MoreButton, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
@@ -246,10 +247,56 @@ export function ObservationList({
 }
 
 /** Chart of one metric over time with a metric picker. */
+interface ChartData {
+  unit: string;
+  points: Point[];
+  bucketed: boolean;
+  trend?: Trend;
+}
+
+/** A metric's readings: the server's downsampled series (monitoring) or the latest 200 entries. */
+async function chartData(patientId: number, metric: string): Promise<ChartData> {
+  if (FEATURES.monitoring) {
+    const [answer, trends] = await Promise.all([monitoring.series(patientId, metric), monitoring.trend(patientId, metric)]);
+    const series = answer.series[0];
+    return {
+      unit: series?.unit ?? '',
+      points: (series?.points ?? []).map((p) => ({ at: p.time, value: p.mean, count: p.count })),
+      bucketed: series?.mode === 'buckets',
+      trend: trends.trends[0],
+    };
+  }
+  const page = await records.observations(patientId, { code: metric, limit: 200 });
+  return { unit: page.items[0]?.unit ?? '', points: page.items.map((o) => ({ at: o.effective_at, value: o.value })), bucketed: false };
+}
+
+const DIRECTION: Record<Trend['direction'], string> = {
+  rising: 'rising',
+  falling: 'falling',
+  stable: 'stable',
+  insufficient_data: 'not enough readings for a trend',
+};
+
+function TrendText({ trend }: { trend: Trend }) {
+  const perDay = trend.slope_per_day;
+  return (
+    <p className="trend">
+      Last 30 days: <strong>{DIRECTION[trend.direction]}</strong>
+      {perDay !== null && trend.direction !== 'insufficient_data' && (
+        <>
+          {' '}
+          ({perDay >= 0 ? '+' : ''}
+          {(perDay * 7).toFixed(1)} {unitText(trend.unit)} a week, {trend.n} readings)
+        </>
+      )}
+    </p>
+  );
+}
+
 export function MetricChart({ patientId, version, initial = 'systolic_bp' }: { patientId: number; version: number; initial?: string }) {
   const [metric, setMetric] = useState(initial);
   const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
-  const state = useLoad(() => records.observations(patientId, { code: metric, limit: 200 }), [patientId, metric, version]);
+  const state = useLoad(() => chartData(patientId, metric), [patientId, metric, version]);
   return (
     <section className="card" aria-labelledby="trend-title">
       <h2 id="trend-title">Trend</h2>
@@ -274,24 +321,22 @@ export function MetricChart({ patientId, version, initial = 'systolic_bp' }: { p
         ))}
       </div>
       <Async state={state} label="Loading chart…">
-        {(page) =>
-          page.items.length === 0 ? (
+        {(data) =>
+          data.points.length === 0 ? (
             <p className="empty">No {metricLabel(metric).toLowerCase()} readings yet.</p>
-          ) : view === 'readings' ? (
-            <TrendChart
-              label={metricLabel(metric)}
-              unit={unitText(page.items[0].unit)}
-              points={page.items.map((o) => ({ at: o.effective_at, value: o.value }))}
-            />
           ) : (
-            <AverageChart
-              label={`${metricLabel(metric)}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
-              unit={unitText(page.items[0].unit)}
-              items={averages(
-                page.items.map((o) => ({ at: o.effective_at, value: o.value })),
-                view,
+            <>
+              {view === 'readings' ? (
+                <TrendChart label={metricLabel(metric) + (data.bucketed ? ' (averaged per interval)' : '')} unit={unitText(data.unit)} points={data.points} />
+              ) : (
+                <AverageChart
+                  label={`${metricLabel(metric)}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
+                  unit={unitText(data.unit)}
+                  items={averages(data.points, view)}
+                />
               )}
-            />
+              {data.trend && <TrendText trend={data.trend} />}
+            </>
           )
         }
       </Async>

@@ -6,7 +6,7 @@ import { access, predictions, type AirQualityArea, type WriteGrant } from '../ap
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
 import { DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
-import { AlertsInbox, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
+import { AlertsInbox, MyPatients, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
@@ -40,10 +40,13 @@ export function DoctorHome() {
     <section>
       <h1>Patients</h1>
       {FEATURES.monitoring && (
-        <div className="columns">
+        <>
+          <div className="columns">
+            <MyPatients />
+            <AlertsInbox />
+          </div>
           <PatientSearch />
-          <AlertsInbox />
-        </div>
+        </>
       )}
       <div className="columns">
         <form className="card" onSubmit={submit} noValidate>
