@@ -29,6 +29,13 @@ struct ProfileInput {
   std::vector<std::string> allergies, conditions, medications;
 };
 
+// When, by whom and why a diagnosis was resolved or a prescription stopped after it was written.
+struct EntryEnd {
+  std::string at;  // empty: not ended by a later change
+  std::optional<std::int64_t> by;
+  std::string reason;
+};
+
 struct Encounter {
   std::int64_t id = 0;
   std::int64_t patient_id = 0;
@@ -54,6 +61,7 @@ struct Diagnosis {
   std::optional<std::int64_t> encounter_id;
   std::int64_t recorded_by = 0;
   std::string recorded_at;
+  EntryEnd end;  // when resolved later
 };
 
 struct DiagnosisInput {
@@ -70,6 +78,7 @@ struct Prescription {
   std::optional<std::int64_t> encounter_id;
   std::int64_t prescribed_by = 0;
   std::string recorded_at;
+  EntryEnd end;  // when stopped later
 };
 
 struct PrescriptionInput {

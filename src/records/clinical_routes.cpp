@@ -301,6 +301,35 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
         read);
   }
 
+  // A later end of a diagnosis or prescription: {"reason"} -> 200 with the updated entry.
+  const auto end_route = [&](std::string_view pattern, std::string_view id_name, auto end,
+                             auto render) {
+    router.add(
+        Method::kPost, pattern,
+        [end, render, id_name = std::string(id_name)](Request& request) {
+          auto id = identity::id_param(request, id_name);
+          if (!id.ok()) return Response::error(id.error());
+          auto body = body_object(request);
+          if (!body.ok()) return Response::error(body.error());
+          auto reason = text_field(*body, "reason");
+          if (!reason.ok()) return Response::error(reason.error());
+          return http::respond(end(identity::principal_of(request), identity::client_of(request),
+                                   identity::patient_of(request), *id, *reason),
+                               [&](auto ended) { return Response::json(200, render(ended)); });
+        },
+        write);
+  };
+  end_route(
+      "/api/v1/patients/{patient_id}/diagnoses/{diagnosis_id}/resolve", "diagnosis_id",
+      [&s](const Principal& p, const Client& c, std::int64_t patient, std::int64_t id,
+           const std::string& reason) { return s.resolve_diagnosis(p, c, patient, id, reason); },
+      diagnosis_json);
+  end_route(
+      "/api/v1/patients/{patient_id}/prescriptions/{prescription_id}/stop", "prescription_id",
+      [&s](const Principal& p, const Client& c, std::int64_t patient, std::int64_t id,
+           const std::string& reason) { return s.stop_prescription(p, c, patient, id, reason); },
+      prescription_json);
+
   router.add(
       Method::kGet, "/api/v1/symptoms/vocabulary",
       [&s](Request&) {

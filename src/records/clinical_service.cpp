@@ -373,6 +373,50 @@ Result<Prescription> ClinicalService::add_prescription(const Principal& principa
                      store::insert_prescription);
 }
 
+template <typename Entry, typename Find>
+Result<Entry> ClinicalService::end_entry(const Principal& principal, const identity::Client& client,
+                                         std::int64_t patient_id, std::int64_t id,
+                                         const std::string& reason, const char* query,
+                                         std::string_view resource_type, Find find) {
+  auto why = checked_text(reason, "reason", kShortText, true);
+  if (!why.ok()) return why.error();
+  if (auto doctor = require_doctor(principal, "diagnoses and prescriptions"); !doctor.ok()) {
+    return doctor.error();
+  }
+  const std::string what(resource_type);
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Entry> {
+    db::Transaction tx(lease);
+    EntryEnd end{now_text(), principal.account_id, *why};
+    if (!store::end_entry(lease, query, patient_id, id, end)) {
+      if (!find(lease, patient_id, id)) return Error::not_found("no such " + what);
+      return Error::conflict("this " + what + " is no longer active");
+    }
+    audit_write(lease, principal, client, patient_id, "record.update", resource_type, id);
+    auto out = find(lease, patient_id, id);
+    tx.commit();
+    return std::move(*out);
+  });
+}
+
+Result<Diagnosis> ClinicalService::resolve_diagnosis(const Principal& principal,
+                                                     const identity::Client& client,
+                                                     std::int64_t patient_id,
+                                                     std::int64_t diagnosis_id,
+                                                     const std::string& reason) {
+  return end_entry<Diagnosis>(principal, client, patient_id, diagnosis_id, reason,
+                              store::sql::kResolveDiagnosis, "diagnosis", store::find_diagnosis);
+}
+
+Result<Prescription> ClinicalService::stop_prescription(const Principal& principal,
+                                                        const identity::Client& client,
+                                                        std::int64_t patient_id,
+                                                        std::int64_t prescription_id,
+                                                        const std::string& reason) {
+  return end_entry<Prescription>(principal, client, patient_id, prescription_id, reason,
+                                 store::sql::kStopPrescription, "prescription",
+                                 store::find_prescription);
+}
+
 Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
                                                      const identity::Client& client,
                                                      std::int64_t patient_id,

@@ -66,6 +66,14 @@ class ClinicalService {
   Result<Prescription> add_prescription(const identity::Principal& principal,
                                         const identity::Client& client, std::int64_t patient_id,
                                         const PrescriptionInput& input);
+  // Doctors only: marks an active diagnosis resolved / an active prescription stopped, keeping
+  // when, by whom and why (`reason`, required). 404 unknown, 409 when no longer active.
+  Result<Diagnosis> resolve_diagnosis(const identity::Principal& principal,
+                                      const identity::Client& client, std::int64_t patient_id,
+                                      std::int64_t diagnosis_id, const std::string& reason);
+  Result<Prescription> stop_prescription(const identity::Principal& principal,
+                                         const identity::Client& client, std::int64_t patient_id,
+                                         std::int64_t prescription_id, const std::string& reason);
   // Patients record their own (self_reported), doctors clinical ones.
   Result<SymptomEntry> record_symptom(const identity::Principal& principal,
                                       const identity::Client& client, std::int64_t patient_id,
@@ -95,6 +103,11 @@ class ClinicalService {
       const identity::Principal& principal, const identity::Client& client, Entry row,
       std::string_view resource_type, std::optional<std::int64_t> encounter_id, Insert insert,
       After after = [](db::Lease&, const Entry&) {});
+  // The one path of resolve_diagnosis and stop_prescription.
+  template <typename Entry, typename Find>
+  Result<Entry> end_entry(const identity::Principal& principal, const identity::Client& client,
+                          std::int64_t patient_id, std::int64_t id, const std::string& reason,
+                          const char* query, std::string_view resource_type, Find find);
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
   void symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
   void audit_write(db::Lease& lease, const identity::Principal& principal,

@@ -29,6 +29,21 @@ auto all_entries(db::Lease& lease, const char* query, std::int64_t patient_id) {
       lease, query, [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
 }
 
+// The trailing ended_at, ended_by, end_reason columns of diagnoses and prescriptions.
+struct EndColumns {
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(at));
+    statement.exchange(soci::into(by, by_ind));
+    statement.exchange(soci::into(reason));
+  }
+  EntryEnd value() const {
+    return {at, by_ind == soci::i_ok ? std::optional<std::int64_t>(by) : std::nullopt, reason};
+  }
+  std::string at, reason;
+  long long by = 0;
+  soci::indicator by_ind = soci::i_null;
+};
+
 // The columns every entry starts with (id, patient_id) plus an optional encounter link.
 struct EntryKeys {
   long long id = 0, patient_id = 0, encounter_id = 0;
@@ -76,6 +91,7 @@ class DiagnosisReader {
     statement.exchange(soci::into(keys_.encounter_id, keys_.encounter_ind));
     statement.exchange(soci::into(recorded_by_));
     statement.exchange(soci::into(row_.recorded_at));
+    end_.bind(statement);
   }
   Diagnosis current() const {
     Diagnosis out = row_;
@@ -83,12 +99,14 @@ class DiagnosisReader {
     out.patient_id = keys_.patient_id;
     out.encounter_id = keys_.encounter();
     out.recorded_by = recorded_by_;
+    out.end = end_.value();
     return out;
   }
 
  private:
   Diagnosis row_;
   EntryKeys keys_;
+  EndColumns end_;
   long long recorded_by_ = 0;
 };
 
@@ -105,6 +123,7 @@ class PrescriptionReader {
     statement.exchange(soci::into(keys_.encounter_id, keys_.encounter_ind));
     statement.exchange(soci::into(prescribed_by_));
     statement.exchange(soci::into(row_.recorded_at));
+    end_.bind(statement);
   }
   Prescription current() const {
     Prescription out = row_;
@@ -112,12 +131,14 @@ class PrescriptionReader {
     out.patient_id = keys_.patient_id;
     out.encounter_id = keys_.encounter();
     out.prescribed_by = prescribed_by_;
+    out.end = end_.value();
     return out;
   }
 
  private:
   Prescription row_;
   EntryKeys keys_;
+  EndColumns end_;
   long long prescribed_by_ = 0;
 };
 
@@ -236,6 +257,11 @@ std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis) {
   return id;
 }
 
+std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id,
+                                        std::int64_t id) {
+  return find_entry<DiagnosisReader>(lease, sql::kSelectDiagnosis, patient_id, id);
+}
+
 std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<DiagnosisReader>(lease, sql::kSelectAllDiagnoses, patient_id);
 }
@@ -250,6 +276,11 @@ std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescript
       soci::use(prescription.prescribed_at), soci::use(link.id, link.ind), soci::use(by),
       soci::use(prescription.recorded_at), soci::into(id);
   return id;
+}
+
+std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
+                                              std::int64_t id) {
+  return find_entry<PrescriptionReader>(lease, sql::kSelectPrescription, patient_id, id);
 }
 
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id) {
@@ -268,6 +299,15 @@ std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom) {
 
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<SymptomReader>(lease, sql::kSelectAllSymptoms, patient_id);
+}
+
+bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id,
+               const EntryEnd& end) {
+  long long by = end.by.value_or(0), key = id, patient = patient_id;
+  soci::statement update = (lease->prepare << query, soci::use(end.at), soci::use(by),
+                            soci::use(end.reason), soci::use(key), soci::use(patient));
+  update.execute(true);
+  return update.get_affected_rows() == 1;
 }
 
 std::string keyset_query(std::string_view select, std::string_view time_column,

@@ -50,19 +50,26 @@ inline constexpr const char* kSelectEncounters = VITALIS_ENCOUNTER_COLUMNS;
 
 #define VITALIS_DIAGNOSIS_COLUMNS                                                        \
   "SELECT id, patient_id, description, icd10_code, status, diagnosed_at, encounter_id, " \
-  "recorded_by, recorded_at FROM diagnoses "
+  "recorded_by, recorded_at, ended_at, ended_by, end_reason FROM diagnoses "
 inline constexpr const char* kInsertDiagnosis =
     "INSERT INTO diagnoses (patient_id, description, icd10_code, status, diagnosed_at, "
     "encounter_id, recorded_by, recorded_at) VALUES (:patient, :description, :code, :status, "
     ":at, :encounter, :recorded_by, :recorded_at) RETURNING id";
 inline constexpr const char* kSelectAllDiagnoses =
     VITALIS_DIAGNOSIS_COLUMNS "WHERE patient_id = :patient ORDER BY diagnosed_at, id";
+inline constexpr const char* kSelectDiagnosis =
+    VITALIS_DIAGNOSIS_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectDiagnoses = VITALIS_DIAGNOSIS_COLUMNS;
+// Conditional: only an active diagnosis can be resolved, once.
+inline constexpr const char* kResolveDiagnosis =
+    "UPDATE diagnoses SET status = 'resolved', ended_at = :at, ended_by = :by, "
+    "end_reason = :reason WHERE id = :id AND patient_id = :patient AND status = 'active'";
 #undef VITALIS_DIAGNOSIS_COLUMNS
 
-#define VITALIS_PRESCRIPTION_COLUMNS                                                     \
-  "SELECT id, patient_id, medicine, strength, dose, frequency, duration, instructions, " \
-  "status, prescribed_at, encounter_id, prescribed_by, recorded_at FROM prescriptions "
+#define VITALIS_PRESCRIPTION_COLUMNS                                                      \
+  "SELECT id, patient_id, medicine, strength, dose, frequency, duration, instructions, "  \
+  "status, prescribed_at, encounter_id, prescribed_by, recorded_at, ended_at, ended_by, " \
+  "end_reason FROM prescriptions "
 inline constexpr const char* kInsertPrescription =
     "INSERT INTO prescriptions (patient_id, medicine, strength, dose, frequency, duration, "
     "instructions, status, prescribed_at, encounter_id, prescribed_by, recorded_at) VALUES "
@@ -70,7 +77,13 @@ inline constexpr const char* kInsertPrescription =
     ":encounter, :prescribed_by, :recorded_at) RETURNING id";
 inline constexpr const char* kSelectAllPrescriptions =
     VITALIS_PRESCRIPTION_COLUMNS "WHERE patient_id = :patient ORDER BY prescribed_at, id";
+inline constexpr const char* kSelectPrescription =
+    VITALIS_PRESCRIPTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectPrescriptions = VITALIS_PRESCRIPTION_COLUMNS;
+// Conditional: only an active prescription can be stopped, once.
+inline constexpr const char* kStopPrescription =
+    "UPDATE prescriptions SET status = 'stopped', ended_at = :at, ended_by = :by, "
+    "end_reason = :reason WHERE id = :id AND patient_id = :patient AND status = 'active'";
 #undef VITALIS_PRESCRIPTION_COLUMNS
 
 #define VITALIS_SYMPTOM_COLUMNS                                                                 \
@@ -96,10 +109,17 @@ std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_i
 std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis);
+std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
 std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription);
+std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
+                                              std::int64_t id);
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id);
+
+// Runs kResolveDiagnosis or kStopPrescription; false when the entry is not active (or absent).
+bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id,
+               const EntryEnd& end);
 
 std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom);
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id);

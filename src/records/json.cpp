@@ -67,6 +67,12 @@ json::value optional_id(const std::optional<std::int64_t>& id) {
   return id ? json::value(*id) : json::value();
 }
 
+void add_end(json::object& out, const EntryEnd& end) {
+  out["ended_at"] = optional_json(end.at);
+  out["ended_by"] = optional_id(end.by);
+  out["end_reason"] = optional_json(end.reason);
+}
+
 json::array texts_json(const std::vector<std::string>& texts) {
   json::array out;
   for (const auto& text : texts) out.emplace_back(text);
@@ -128,31 +134,35 @@ json::object encounter_json(const Encounter& encounter) {
 }
 
 json::object diagnosis_json(const Diagnosis& diagnosis) {
-  return {{"id", diagnosis.id},
-          {"patient_id", diagnosis.patient_id},
-          {"description", diagnosis.description},
-          {"icd10_code", optional_json(diagnosis.icd10_code)},
-          {"status", diagnosis.status},
-          {"diagnosed_at", diagnosis.diagnosed_at},
-          {"encounter_id", optional_id(diagnosis.encounter_id)},
-          {"recorded_by", diagnosis.recorded_by},
-          {"recorded_at", diagnosis.recorded_at}};
+  json::object out{{"id", diagnosis.id},
+                   {"patient_id", diagnosis.patient_id},
+                   {"description", diagnosis.description},
+                   {"icd10_code", optional_json(diagnosis.icd10_code)},
+                   {"status", diagnosis.status},
+                   {"diagnosed_at", diagnosis.diagnosed_at},
+                   {"encounter_id", optional_id(diagnosis.encounter_id)},
+                   {"recorded_by", diagnosis.recorded_by},
+                   {"recorded_at", diagnosis.recorded_at}};
+  add_end(out, diagnosis.end);
+  return out;
 }
 
 json::object prescription_json(const Prescription& prescription) {
-  return {{"id", prescription.id},
-          {"patient_id", prescription.patient_id},
-          {"medicine", prescription.medicine},
-          {"strength", prescription.strength},
-          {"dose", prescription.dose},
-          {"frequency", prescription.frequency},
-          {"duration", prescription.duration},
-          {"instructions", prescription.instructions},
-          {"status", prescription.status},
-          {"prescribed_at", prescription.prescribed_at},
-          {"encounter_id", optional_id(prescription.encounter_id)},
-          {"prescribed_by", prescription.prescribed_by},
-          {"recorded_at", prescription.recorded_at}};
+  json::object out{{"id", prescription.id},
+                   {"patient_id", prescription.patient_id},
+                   {"medicine", prescription.medicine},
+                   {"strength", prescription.strength},
+                   {"dose", prescription.dose},
+                   {"frequency", prescription.frequency},
+                   {"duration", prescription.duration},
+                   {"instructions", prescription.instructions},
+                   {"status", prescription.status},
+                   {"prescribed_at", prescription.prescribed_at},
+                   {"encounter_id", optional_id(prescription.encounter_id)},
+                   {"prescribed_by", prescription.prescribed_by},
+                   {"recorded_at", prescription.recorded_at}};
+  add_end(out, prescription.end);
+  return out;
 }
 
 json::object symptom_json(const SymptomEntry& symptom) {

@@ -183,6 +183,26 @@ def test_doctors_with_consent_write_encounters_diagnoses_and_prescriptions(api):
         assert_error(post(api, doctor, patient_id, what, body, expected=422), "validation_failed",
                      field)
 
+    # Later changes keep when, by whom and why; only active entries end, once.
+    stop = path(patient_id, f"prescriptions/{prescription['id']}/stop")
+    resolve = path(patient_id, f"diagnoses/{uncoded['id']}/resolve")
+    assert_error(api.call("POST", stop, doctor, body={})[2], "validation_failed", "reason")
+    assert api.call("POST", stop, patient, body={"reason": "I feel better"})[0] == 403
+    status, _, stopped = api.call("POST", stop, doctor, body={"reason": "side effects"})
+    assert status == 200, stopped
+    assert stopped["status"] == "stopped" and stopped["ended_by"] == doctor_id
+    assert stopped["end_reason"] == "side effects" and stopped["ended_at"]
+    assert api.call("POST", stop, doctor, body={"reason": "again"})[0] == 409
+    assert api.call("POST", resolve, doctor, body={"reason": "x"})[0] == 409  # created resolved
+    status, _, resolved = api.call("POST", path(patient_id, f"diagnoses/{diagnosis['id']}/resolve"),
+                                   doctor, body={"reason": "HbA1c normal for a year"})
+    assert status == 200 and resolved["status"] == "resolved"
+    assert api.call("POST", path(patient_id, "diagnoses/999999/resolve"), doctor,
+                    body={"reason": "x"})[0] == 404
+    assert api.call("POST", path(patient_id, "prescriptions/abc/stop"), doctor,
+                    body={"reason": "x"})[0] == 422
+    diagnosis, prescription = resolved, stopped
+
     encounters = get(api, patient, patient_id, "encounters")
     assert [e["id"] for e in encounters["items"]] == [encounter["id"]]
     assert encounters["next_cursor"] is None
@@ -194,6 +214,9 @@ def test_doctors_with_consent_write_encounters_diagnoses_and_prescriptions(api):
     assert get(api, other, other_id, "diagnoses")["items"] == []
 
     # Each write audited with its entry, each list read audited once.
+    updates = audit(api, admin, "record.update", patient_id)
+    assert {(u["resource_type"], u["resource_id"]) for u in updates} == {
+        ("diagnosis", str(diagnosis["id"])), ("prescription", str(prescription["id"]))}
     creates = audit(api, admin, "record.create", patient_id)
     assert {(c["resource_type"], c["resource_id"]) for c in creates} == {
         ("encounter", str(encounter["id"])), ("diagnosis", str(diagnosis["id"])),
@@ -401,6 +424,8 @@ def test_clinical_routes_state_their_rules(lite_api):
     for what in ("encounters", "diagnoses", "prescriptions", "symptoms"):
         assert rules[("POST", f"{base}/{what}")] == "record_write"
         assert rules[("GET", f"{base}/{what}")] == "record_read"
+    assert rules[("POST", base + "/diagnoses/{diagnosis_id}/resolve")] == "record_write"
+    assert rules[("POST", base + "/prescriptions/{prescription_id}/stop")] == "record_write"
     assert rules[("GET", base + "/timeline")] == "record_read"
     assert rules[("GET", base + "/export")] == "record_owner"
     assert rules[("GET", "/api/v1/symptoms/vocabulary")] == "signed_in"

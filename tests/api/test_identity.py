@@ -500,7 +500,8 @@ def test_authorization_matrix(api):
     tokens = {"anonymous": None, "owner": owner, "other_patient": other, "linked_doctor": linked,
               "unlinked_doctor": unlinked, "admin": admin}
     values = {"patient_id": owner_id, "doctor_id": linked_id, "grant_id": grant["id"], "id": 1,
-              "observation_id": observation_id, "alert_id": 1,
+              "observation_id": observation_id, "alert_id": 1, "diagnosis_id": 1,
+              "prescription_id": 1,
               "model": "diabetes", "code": "E06000001"}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)

@@ -44,7 +44,11 @@ CREATE TABLE diagnoses (
   diagnosed_at TEXT NOT NULL,
   encounter_id INTEGER REFERENCES encounters (id),
   recorded_by INTEGER NOT NULL REFERENCES accounts (id),
-  recorded_at TEXT NOT NULL
+  recorded_at TEXT NOT NULL,
+  -- Set when a doctor resolves it later ('' / NULL until then).
+  ended_at TEXT NOT NULL DEFAULT '',
+  ended_by INTEGER REFERENCES accounts (id),
+  end_reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX diagnoses_patient_time ON diagnoses (patient_id, diagnosed_at, id);
 
@@ -61,7 +65,11 @@ CREATE TABLE prescriptions (
   prescribed_at TEXT NOT NULL,
   encounter_id INTEGER REFERENCES encounters (id),
   prescribed_by INTEGER NOT NULL REFERENCES accounts (id),
-  recorded_at TEXT NOT NULL
+  recorded_at TEXT NOT NULL,
+  -- Set when a doctor stops it later ('' / NULL until then).
+  ended_at TEXT NOT NULL DEFAULT '',
+  ended_by INTEGER REFERENCES accounts (id),
+  end_reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX prescriptions_patient_time ON prescriptions (patient_id, prescribed_at, id);
 
