@@ -394,6 +394,17 @@ test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && '
   await prescription.getByRole('button', { name: 'Save prescription' }).click();
   await d.getByRole('status').filter({ hasText: 'Amlodipine prescribed' }).waitFor();
   await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+  // A diagnosis that ends is resolved with a reason and leaves the current list.
+  await diagnosis.getByLabel('Diagnosis').fill('Acute upper respiratory infection');
+  await diagnosis.getByLabel('ICD-10 code (optional)').fill('J06.9');
+  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+  const care = d.getByRole('region', { name: 'Current diagnoses and medicines' });
+  const infection = care.locator('li', { hasText: 'Acute upper respiratory infection' });
+  await infection.getByRole('button', { name: 'Resolve' }).click();
+  await infection.getByLabel('Why resolve?').fill('recovered');
+  await infection.getByRole('button', { name: 'Resolve' }).last().click();
+  await infection.waitFor({ state: 'detached' });
+  await care.locator('li', { hasText: 'Amlodipine' }).waitFor();
   await check(doctor, 'doctor-clinical');
   assert.deepEqual(doctor.problems, []);
 });
@@ -402,6 +413,10 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   const p = patient.page;
   await page(patient, '/record', 'record-timeline');
   await p.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+  const care = p.getByRole('region', { name: 'Current diagnoses and medicines' });
+  await care.locator('li', { hasText: 'Amlodipine 5 mg' }).waitFor();
+  assert.doesNotMatch(await care.textContent(), /respiratory infection/);
+  assert.equal(await care.getByRole('button').count(), 0);
   await page(patient, '/symptoms', 'symptom-tracker');
   await p.getByLabel('Symptom to log').fill('headache');
   await p.getByRole('button', { name: 'Log symptom' }).click();

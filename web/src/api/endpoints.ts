@@ -302,7 +302,12 @@ export const clinical = {
     api.request<ClinicalProfile>('PUT', `${patientPath(patient)}/profile`, { body }),
   addEncounter: (patient: number, body: Record<string, unknown>) => api.post<Encounter>(`${patientPath(patient)}/encounters`, body),
   addDiagnosis: (patient: number, body: Record<string, unknown>) => api.post<Diagnosis>(`${patientPath(patient)}/diagnoses`, body),
-  diagnoses: (patient: number) => api.get<CursorPage<Diagnosis>>(`${patientPath(patient)}/diagnoses`),
+  diagnoses: (patient: number) => api.get<CursorPage<Diagnosis>>(`${patientPath(patient)}/diagnoses`, { limit: 200 }),
+  prescriptions: (patient: number) => api.get<CursorPage<Prescription>>(`${patientPath(patient)}/prescriptions`, { limit: 200 }),
+  resolveDiagnosis: (patient: number, id: number, reason: string) =>
+    api.post<Diagnosis>(`${patientPath(patient)}/diagnoses/${id}/resolve`, { reason }),
+  stopPrescription: (patient: number, id: number, reason: string) =>
+    api.post<Prescription>(`${patientPath(patient)}/prescriptions/${id}/stop`, { reason }),
   addPrescription: (patient: number, body: Record<string, unknown>) =>
     api.post<Prescription>(`${patientPath(patient)}/prescriptions`, body),
   addSymptom: (patient: number, body: Record<string, unknown>) => api.post<SymptomEntry>(`${patientPath(patient)}/symptoms`, body),

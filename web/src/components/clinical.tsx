@@ -289,3 +289,77 @@ export function ExportButton({ patientId }: { patientId: number }) {
     </div>
   );
 }
+
+/** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
+function EndForm({ verb, end, onDone }: { verb: string; end: (reason: string) => Promise<unknown>; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
+  return (
+    <form className="row search" onSubmit={submit} noValidate>
+      <Field label={`Why ${verb.toLowerCase()}?`} name="end-reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason ?? formError} />
+      <SubmitButton busy={busy}>{verb}</SubmitButton>
+    </form>
+  );
+}
+
+/** Active diagnoses and prescriptions; doctors may resolve or stop them. */
+export function CurrentCare({ patientId, version, canEnd, onChanged }: { patientId: number; version: number; canEnd: boolean; onChanged: () => void }) {
+  const state = useLoad(async () => {
+    const [diagnoses, prescriptions] = await Promise.all([clinical.diagnoses(patientId), clinical.prescriptions(patientId)]);
+    return {
+      diagnoses: diagnoses.items.filter((d) => d.status === 'active'),
+      prescriptions: prescriptions.items.filter((p) => p.status === 'active'),
+    };
+  }, [patientId, version]);
+  const [open, setOpen] = useState<string>();
+  const done = () => {
+    setOpen(undefined);
+    onChanged();
+  };
+  return (
+    <section className="card" aria-labelledby="care-title">
+      <h2 id="care-title">Current diagnoses and medicines</h2>
+      <Async state={state} label="Loading…">
+        {({ diagnoses, prescriptions }) => (
+          <>
+            {diagnoses.length + prescriptions.length === 0 && <p className="empty">No active diagnoses or prescriptions.</p>}
+            <ul className="people">
+              {diagnoses.map((d) => (
+                <li key={`d${d.id}`}>
+                  <span>
+                    <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
+                    <br />
+                    <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
+                  </span>
+                  {canEnd && (
+                    <button type="button" aria-expanded={open === `d${d.id}`} onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}>
+                      Resolve
+                    </button>
+                  )}
+                  {open === `d${d.id}` && <EndForm verb="Resolve" end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)} onDone={done} />}
+                </li>
+              ))}
+              {prescriptions.map((p) => (
+                <li key={`p${p.id}`}>
+                  <span>
+                    <strong>
+                      {p.medicine} {p.strength}
+                    </strong>{' '}
+                    — {p.dose}, {p.frequency}
+                    {p.duration && `, ${p.duration}`}
+                  </span>
+                  {canEnd && (
+                    <button type="button" aria-expanded={open === `p${p.id}`} onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}>
+                      Stop
+                    </button>
+                  )}
+                  {open === `p${p.id}` && <EndForm verb="Stop" end={(reason) => clinical.stopPrescription(patientId, p.id, reason)} onDone={done} />}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}

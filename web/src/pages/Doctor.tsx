@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { access, predictions, type AirQualityArea, type WriteGrant } from '../api/endpoints';
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
-import { DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
+import { CurrentCare, DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
 import { AlertsInbox, MyPatients, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
@@ -209,6 +209,7 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
                 <Consent patientId={patientId} onActive={bump} />
                 <ObservationForm patientId={patientId} onAdded={bump} />
               </div>
+              {FEATURES.clinical && <CurrentCare patientId={patientId} version={version} canEnd onChanged={bump} />}
               {FEATURES.clinical && (
                 <div className="columns">
                   <DiagnosisForm patientId={patientId} onAdded={bump} />

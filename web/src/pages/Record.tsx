@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSession } from '../auth';
-import { Timeline } from '../components/clinical';
+import { CurrentCare, Timeline } from '../components/clinical';
 import { ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
 
@@ -22,6 +22,7 @@ export function RecordPage() {
       </div>
       {FEATURES.clinical && (
         <>
+          <CurrentCare patientId={patientId} version={version} canEnd={false} onChanged={() => setVersion((v) => v + 1)} />
           <Timeline patientId={patientId} version={version} />
         </>
       )}
