@@ -14,7 +14,7 @@ ARGS ?=
 
 help:
 	@echo "make run           install deps, build, migrate and serve on http://127.0.0.1:8080 (SQLite)"
-	@echo "make test          install deps, build with sanitizers, run unit, API and PostgreSQL tests"
+	@echo "make test          install deps, build with sanitizers, run unit, API, PostgreSQL, web unit and browser tests"
 	@echo "make bench         build release, run benchmarks and print a table (docs/PERFORMANCE.md)"
 	@echo "make format        apply .clang-format to src/ and bench/"
 	@echo "make clean         remove build/ and web/dist/"
@@ -30,11 +30,17 @@ build: deps
 	@cmake --preset $(PRESET_TEST) >/dev/null
 	@cmake --build --preset $(PRESET_TEST)
 
-# The web app's build output. Until the web app exists (issue 6) it is the placeholder page.
+# The web app (web/, React + TypeScript + Vite; Node >= 20.19). `npm ci` runs only when
+# node_modules is missing or older than the lock file; the build only when a source changed.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+  web/vite.config.ts web/tsconfig.json $(wildcard models/*/MODEL_CARD.md)
 web: web/dist/index.html
-web/dist/index.html: $(wildcard web/placeholder/*)
-	@mkdir -p web/dist
-	@cp web/placeholder/* web/dist/
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@scripts/check-node
+	@cd web && npm ci --no-audit --no-fund
+	@touch $@
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@cd web && npm run build
 
 # On first start (no accounts yet) the demo clinic is loaded and its sign-ins are printed.
 run: release web
@@ -54,4 +60,4 @@ format-check:
 	@find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf build web/dist
+	rm -rf build web/dist web/e2e-artifacts

@@ -1,0 +1,304 @@
+// Real parts for the end-to-end tests: an SMTP sink on loopback, a `vitalis serve` on a temp
+// SQLite database that mails to it, and Debian's Chromium driven by playwright-core.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+export const BIN = process.env.VITALIS_BIN ?? path.join(ROOT, 'build', 'ci', 'vitalis');
+export const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.join(ROOT, 'web', 'e2e-artifacts');
+export const PASSWORD = 'a sound passphrase for tests';
+const FAST_HASH = ['--argon2-opslimit=1', '--argon2-memlimit-mb=8'];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A minimal SMTP server (RFC 5321 subset) that keeps every message it receives. */
+export class SmtpSink {
+  messages = []; // { to: string[], data: string }
+
+  async start() {
+    this.server = net.createServer((socket) => this.session(socket));
+    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = this.server.address().port;
+    return this;
+  }
+
+  session(socket) {
+    let buffer = '';
+    let inData = false;
+    let envelope = { to: [], data: '' };
+    const reply = (line) => socket.write(line + '\r\n');
+    reply('220 sink ESMTP');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          envelope.data = buffer.slice(0, end).replace(/\r\n\.\./g, '\r\n.');
+          buffer = buffer.slice(end + 5);
+          this.messages.push(envelope);
+          envelope = { to: [], data: '' };
+          inData = false;
+          reply('250 OK');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') reply('250-sink\r\n250 8BITMIME');
+        else if (verb === 'HELO') reply('250 sink');
+        else if (verb === 'MAIL') reply('250 OK');
+        else if (verb === 'RCPT') {
+          envelope.to.push(line.replace(/^RCPT TO:\s*<?([^>]*)>?.*$/i, '$1'));
+          reply('250 OK');
+        } else if (verb === 'DATA') {
+          inData = true;
+          reply('354 end with <CRLF>.<CRLF>');
+        } else if (verb === 'QUIT') {
+          reply('221 bye');
+          socket.end();
+          return;
+        } else reply('250 OK');
+      }
+    });
+    socket.on('error', () => {});
+  }
+
+  /** The 6-digit code of the count-th message to `address` whose subject has `word`. */
+  async codeFor(address, word, count = 1, timeoutMs = 15000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.filter((m) => m.to.includes(address) && subjectOf(m.data).includes(word));
+      if (found.length >= count) {
+        const match = found[count - 1].data.match(/\r?\n {4}(\d{6})\r?\n/);
+        if (!match) throw new Error(`no code in the '${word}' message to ${address}`);
+        return match[1];
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no '${word}' mail for ${address}; got: ${this.messages.map((m) => subjectOf(m.data)).join(' | ')}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  stop() {
+    this.server?.close();
+  }
+}
+
+function subjectOf(data) {
+  const match = data.match(/^Subject: (.*)$/im);
+  return match ? match[1] : '';
+}
+
+/** `vitalis serve` on a fresh SQLite file, port chosen by the OS and read from its log. */
+export class VitalisServer {
+  constructor(smtp) {
+    this.smtp = smtp;
+    this.dir = mkdtempSync(path.join(tmpdir(), 'vitalis-e2e-'));
+    this.database = `sqlite:${path.join(this.dir, 'vitalis.db')}`;
+    this.log = [];
+  }
+
+  async start() {
+    const args = [
+      'serve',
+      '--port=0',
+      `--database=${this.database}`,
+      `--web-root=${path.join(ROOT, 'web', 'dist')}`,
+      `--models=${path.join(ROOT, 'models')}`,
+      `--smtp-url=smtp://127.0.0.1:${this.smtp.port}`,
+      '--threads=2',
+      ...FAST_HASH,
+    ];
+    this.process = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server did not start:\n' + this.log.join('\n'))), 30000);
+      let pending = '';
+      const onData = (chunk) => {
+        pending += chunk.toString();
+        let eol;
+        while ((eol = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, eol);
+          pending = pending.slice(eol + 1);
+          this.log.push(line);
+          if (line.includes('"msg":"listening"')) {
+            clearTimeout(timer);
+            resolve(JSON.parse(line).port);
+          }
+        }
+      };
+      this.process.stdout.on('data', onData);
+      this.process.stderr.on('data', onData);
+      this.process.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${code}):\n` + this.log.join('\n')));
+      });
+    });
+    this.url = `http://127.0.0.1:${this.port}`;
+    return this;
+  }
+
+  createAdmin(email, fullName = 'Ada Admin') {
+    const result = spawnSync(BIN, ['user', 'create-admin', `--email=${email}`, `--full-name=${fullName}`, `--database=${this.database}`, ...FAST_HASH], {
+      cwd: this.dir,
+      input: PASSWORD + '\n',
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    if (result.status !== 0) throw new Error('create-admin failed: ' + result.stderr);
+  }
+
+  async stop() {
+    if (this.process && this.process.exitCode === null) {
+      const exited = new Promise((resolve) => this.process.once('exit', resolve));
+      this.process.kill('SIGTERM');
+      await Promise.race([exited, sleep(15000)]);
+      if (this.process.exitCode === null) this.process.kill('SIGKILL');
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const WIDTHS = [360, 1280];
+const BUDGET_MS = 1000;
+
+/**
+ * One person's browser tab, with the checks every page gets: no console errors (HTTP error
+ * answers are allowed only when the test said it expects them), load time, no horizontal
+ * overflow and a screenshot at each width.
+ */
+export class Visitor {
+  constructor(browser, server, name) {
+    this.browser = browser;
+    this.server = server;
+    this.name = name;
+    this.problems = [];
+    this.expected = []; // [{ path, status }]
+    this.responses = []; // every API answer: [{ url, status }]
+  }
+
+  async open() {
+    this.context = await this.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    this.page = await this.context.newPage();
+    this.page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
+    this.page.on('response', (response) => {
+      if (response.url().includes('/api/')) this.responses.push({ url: response.url(), status: response.status() });
+    });
+    this.page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      const url = message.location()?.url ?? '';
+      const status = Number(text.match(/status of (\d{3})/)?.[1]);
+      if (status && this.expected.some((e) => url.includes(e.path) && e.status === status)) return;
+      this.problems.push(`console error: ${text} ${url}`);
+    });
+    return this;
+  }
+
+  /** Allows an HTTP error answer the test provokes on purpose (the browser logs those). */
+  expect(pathPart, status) {
+    this.expected.push({ path: pathPart, status });
+  }
+
+  /** Waits until the page shows its heading and no loading indicator. */
+  async settled() {
+    await this.page.locator('main h1').first().waitFor({ state: 'visible' });
+    await this.page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
+  }
+
+  /**
+   * Navigates, waits for the content and returns the load time in ms: from the start of the
+   * navigation (the browser's clock) to the moment the heading shows and nothing is loading.
+   */
+  async visit(pathname) {
+    await this.page.goto(this.server.url + pathname, { waitUntil: 'commit' });
+    return this.page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const ready = () =>
+            document.querySelector('main h1') !== null && document.querySelectorAll('.loading').length === 0;
+          const poll = () => (ready() ? resolve(Math.round(performance.now())) : requestAnimationFrame(poll));
+          poll();
+        }),
+    );
+  }
+
+  async overflow() {
+    return this.page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+  }
+
+  /** Screenshots the current page at each width; returns the widths that overflow. */
+  async capture(label) {
+    const overflowing = [];
+    mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
+    for (const width of WIDTHS) {
+      await this.page.setViewportSize({ width, height: width < 600 ? 780 : 900 });
+      await this.page.waitForTimeout(50); // let Chart.js react to the resize
+      const { scroll, client } = await this.overflow();
+      if (scroll > client) overflowing.push(`${width}px (${scroll} > ${client})`);
+      await this.page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${label}-${width}.png`), fullPage: true });
+    }
+    await this.page.setViewportSize({ width: 1280, height: 900 });
+    return overflowing;
+  }
+
+  async close() {
+    await this.context?.close();
+  }
+}
+
+export class Report {
+  rows = [];
+  add(page, ms, overflowing) {
+    this.rows.push({ page, ms, overflowing });
+  }
+  write() {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // Recorded, not asserted: the machine is shared, so a time is evidence, not a verdict.
+    const timed = this.rows.filter((r) => r.ms !== undefined);
+    const over = timed.filter((r) => r.ms > BUDGET_MS);
+    const lines = [
+      `# Page load times (loopback, budget ${BUDGET_MS} ms) and horizontal overflow at ${WIDTHS.join(' and ')} px`,
+      '',
+      `Load time: from the start of navigation to the page's heading shown with nothing loading (browser clock). ` +
+        `${timed.length} loads, ${over.length} over budget. Rows without a time are states reached inside a page.`,
+      '',
+      '| page | load ms | overflow |',
+      '|---|---|---|',
+    ];
+    for (const row of this.rows) {
+      const ms = row.ms === undefined ? '—' : row.ms > BUDGET_MS ? `**${row.ms}** (over)` : String(row.ms);
+      lines.push(`| ${row.page} | ${ms} | ${row.overflowing.length ? row.overflowing.join(', ') : 'none'} |`);
+    }
+    writeFileSync(path.join(ARTIFACTS, 'report.md'), lines.join('\n') + '\n');
+    writeFileSync(path.join(ARTIFACTS, 'report.json'), JSON.stringify(this.rows, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,184 @@
+// Layout (header, role-based navigation, main landmark) and the route table.
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { api, type Role } from './api/client';
+import { homeOf, useSession } from './auth';
+import { Loading } from './components/status';
+import { FEATURES } from './features';
+import { Link, match, navigate, Redirect, usePath } from './router';
+import { Landing } from './pages/Landing';
+import { ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
+
+// Signed-in pages (and Chart.js with them) load on first use: the landing and sign-in pages stay
+// small.
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
+const RecordPage = lazy(() => import('./pages/Record').then((m) => ({ default: m.RecordPage })));
+const PredictPage = lazy(() => import('./pages/Predict').then((m) => ({ default: m.PredictPage })));
+const SymptomsPage = lazy(() => import('./pages/Symptoms').then((m) => ({ default: m.SymptomsPage })));
+const AccessPage = lazy(() => import('./pages/Access').then((m) => ({ default: m.AccessPage })));
+const DoctorHome = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorHome })));
+const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorPatient })));
+const ProfilePage = lazy(() => import('./pages/Profile').then((m) => ({ default: m.ProfilePage })));
+const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
+const ModelCard = lazy(() => import('./pages/ModelCard'));
+
+const NAV: Record<Role, { to: string; label: string }[]> = {
+  patient: [
+    { to: '/dashboard', label: 'Dashboard' },
+    { to: '/record', label: 'My record' },
+    { to: '/predict', label: 'Risk check' },
+    { to: '/symptoms', label: 'Symptoms' },
+    { to: '/access', label: 'Access' },
+    ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
+  ],
+  doctor: [{ to: '/doctor', label: 'Patients' }],
+  admin: [{ to: '/admin', label: 'Administration' }],
+};
+
+interface RouteDef {
+  path: string;
+  role?: Role; // undefined: public
+  title: string;
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+const ROUTES: RouteDef[] = [
+  { path: '/', title: 'Vitalis', render: () => <Landing /> },
+  { path: '/signup', title: 'Create an account', render: () => <SignUp /> },
+  { path: '/verify', title: 'Confirm your email', render: () => <Verify /> },
+  { path: '/signin', title: 'Sign in', render: () => <SignIn /> },
+  { path: '/reset', title: 'Reset your password', render: () => <ResetPassword /> },
+  { path: '/models/:name', title: 'Model card', render: (p) => <ModelCard name={p.name} /> },
+  { path: '/dashboard', role: 'patient', title: 'Dashboard', render: () => <Dashboard /> },
+  { path: '/record', role: 'patient', title: 'My record', render: () => <RecordPage /> },
+  { path: '/predict', role: 'patient', title: 'Risk check', render: () => <PredictPage /> },
+  { path: '/symptoms', role: 'patient', title: 'Symptoms', render: () => <SymptomsPage /> },
+  ...(FEATURES.clinical ? [{ path: '/profile', role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
+  { path: '/access', role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
+  { path: '/doctor', role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
+  { path: '/doctor/patients/:id', role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
+  { path: '/admin', role: 'admin', title: 'Administration', render: () => <AdminPage /> },
+];
+
+function Header() {
+  const { account } = useSession();
+  const [open, setOpen] = useState(false);
+  const path = usePath();
+  useEffect(() => setOpen(false), [path]);
+  const links = account ? NAV[account.role] : [];
+  const signOut = async () => {
+    await api.signOut();
+    navigate('/signin');
+  };
+  return (
+    <header className="site-header">
+      <div className="bar">
+        <Link to={account ? homeOf(account) : '/'} className="brand">
+          Vitalis
+        </Link>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={open}
+          aria-controls="site-nav"
+          onClick={() => setOpen((v) => !v)}
+        >
+          Menu
+        </button>
+        <nav id="site-nav" aria-label="Main" className={open ? 'nav open' : 'nav'}>
+          <ul>
+            {links.map((link) => (
+              <li key={link.to}>
+                <Link to={link.to}>{link.label}</Link>
+              </li>
+            ))}
+            {account ? (
+              <li className="account">
+                <span className="who" title={account.email}>
+                  {account.full_name} <span className="role">({account.role})</span>
+                </span>
+                <button type="button" onClick={signOut}>
+                  Sign out
+                </button>
+              </li>
+            ) : (
+              <>
+                <li>
+                  <Link to="/signin">Sign in</Link>
+                </li>
+                <li>
+                  <Link to="/signup">Create an account</Link>
+                </li>
+              </>
+            )}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const { account, ready } = useSession();
+  const main = useRef<HTMLElement>(null);
+  let route: RouteDef | undefined;
+  let params: Record<string, string> = {};
+  for (const candidate of ROUTES) {
+    const found = match(candidate.path, path);
+    if (found) {
+      route = candidate;
+      params = found;
+      break;
+    }
+  }
+  // After a client-side navigation, move focus to the new content so keyboard and screen-reader
+  // users start there (not on the first load: the browser already starts at the top).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [path]);
+  useEffect(() => {
+    document.title = route ? (route.path === '/' ? 'Vitalis' : `${route.title} · Vitalis`) : 'Not found · Vitalis';
+  }, [route]);
+
+  let content: ReactNode;
+  if (!route) {
+    content = (
+      <section>
+        <h1>Page not found</h1>
+        <p>
+          <Link to="/">Go to the start page</Link>
+        </p>
+      </section>
+    );
+  } else if (route.role && !ready) {
+    content = <Loading label="Restoring your session…" />;
+  } else if (route.role && !account) {
+    content = <Redirect to="/signin" />;
+  } else if (route.role && account && account.role !== route.role) {
+    content = <Redirect to={homeOf(account)} />;
+  } else if (!route.role && account && ['/signin', '/signup', '/'].includes(route.path)) {
+    content = <Redirect to={homeOf(account)} />;
+  } else {
+    content = route.render(params);
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" ref={main} tabIndex={-1}>
+        <Suspense fallback={<Loading />}>{content}</Suspense>
+      </main>
+      <footer className="site-footer">
+        <p>Vitalis gives estimates and records, not diagnoses. In an emergency call your local emergency number.</p>
+      </footer>
+    </>
+  );
+}

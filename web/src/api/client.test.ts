@@ -1,0 +1,139 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError, withQuery } from './client';
+
+const account = { id: 7, email: 'ana@example.org', role: 'patient', status: 'active', full_name: 'Ana', created_at: '' };
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+/** A fake server: routes by "METHOD path"; records every call with its Authorization header. */
+function fakeServer(routes: Record<string, (auth: string | null, call: number) => Response>) {
+  const calls: { key: string; auth: string | null }[] = [];
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const key = `${init?.method ?? 'GET'} ${String(input)}`;
+    const auth = new Headers(init?.headers).get('Authorization');
+    calls.push({ key, auth });
+    const handler = routes[key];
+    if (!handler) return json(404, { error: { code: 'not_found', message: 'no route' } });
+    return handler(auth, calls.filter((c) => c.key === key).length);
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, calls };
+}
+
+const signIn = () => json(200, { access_token: 'token-1', expires_in: 900, account });
+
+describe('ApiClient', () => {
+  it('sends the access token it holds in memory and nothing in web storage', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': signIn,
+      'GET /api/v1/me': (auth) => (auth === 'Bearer token-1' ? json(200, account) : json(401, {})),
+    });
+    const client = new ApiClient(server.fetch);
+    await client.signIn('ana@example.org', 'secret passphrase');
+    expect(await client.get('/api/v1/me')).toEqual(account);
+    expect(server.calls[1].auth).toBe('Bearer token-1');
+    expect(window.localStorage.length).toBe(0);
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('refreshes once on 401 and retries the call with the new token', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': signIn,
+      'POST /api/v1/auth/refresh': () => json(200, { access_token: 'token-2', expires_in: 900, account }),
+      'GET /api/v1/me': (auth) => (auth === 'Bearer token-2' ? json(200, account) : json(401, { error: { code: 'unauthenticated', message: 'expired' } })),
+    });
+    const client = new ApiClient(server.fetch);
+    await client.signIn('ana@example.org', 'x');
+    expect(await client.get('/api/v1/me')).toEqual(account);
+    expect(server.calls.map((c) => c.key)).toEqual([
+      'POST /api/v1/auth/signin',
+      'GET /api/v1/me',
+      'POST /api/v1/auth/refresh',
+      'GET /api/v1/me',
+    ]);
+    expect(server.calls[2].auth).toBeNull();
+  });
+
+  it('shares one refresh between concurrent calls (a reused refresh token ends the session)', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': signIn,
+      'POST /api/v1/auth/refresh': (_auth, call) =>
+        call === 1 ? json(200, { access_token: 'token-2', expires_in: 900, account }) : json(401, {}),
+      'GET /api/v1/me': (auth) => (auth === 'Bearer token-2' ? json(200, account) : json(401, {})),
+    });
+    const client = new ApiClient(server.fetch);
+    await client.signIn('ana@example.org', 'x');
+    const answers = await Promise.all([client.get('/api/v1/me'), client.get('/api/v1/me'), client.get('/api/v1/me')]);
+    expect(answers).toEqual([account, account, account]);
+    expect(server.calls.filter((c) => c.key === 'POST /api/v1/auth/refresh')).toHaveLength(1);
+  });
+
+  it('ends the session when the refresh fails and tells listeners', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': signIn,
+      'POST /api/v1/auth/refresh': () => json(401, { error: { code: 'unauthenticated', message: 'gone' } }),
+      'GET /api/v1/me': () => json(401, {}),
+    });
+    const client = new ApiClient(server.fetch);
+    const heard: unknown[] = [];
+    client.subscribe((a) => heard.push(a));
+    await client.signIn('ana@example.org', 'x');
+    await expect(client.get('/api/v1/me')).rejects.toMatchObject({ status: 401 });
+    expect(client.signedIn).toBe(false);
+    expect(client.account).toBeNull();
+    expect(heard).toEqual([account, null]);
+  });
+
+  it('restores a session from the refresh cookie', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/refresh': () => json(200, { access_token: 'token-9', expires_in: 900, account }),
+    });
+    const client = new ApiClient(server.fetch);
+    expect(await client.refresh()).toEqual(account);
+    expect(client.signedIn).toBe(true);
+  });
+
+  it('turns the server error body into an ApiError naming the field', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': () =>
+        json(422, { error: { code: 'validation_failed', message: 'email is not valid', field: 'email' } }),
+    });
+    const client = new ApiClient(server.fetch);
+    const error = await client.signIn('nope', 'x').catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 422, code: 'validation_failed', field: 'email', message: 'email is not valid' });
+  });
+
+  it('reads Retry-After on 429 and reports a network failure plainly', async () => {
+    const limited = fakeServer({
+      'POST /api/v1/auth/signin': () => json(429, { error: { code: 'rate_limited', message: 'too many attempts' } }, { 'Retry-After': '30' }),
+    });
+    const error = await new ApiClient(limited.fetch).signIn('a@b.c', 'x').catch((e) => e);
+    expect(error).toMatchObject({ status: 429, retryAfter: 30 });
+    const down = new ApiClient((async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch);
+    await expect(down.get('/api/v1/me')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('signs out on the server and forgets the session even if the server fails', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': signIn,
+      'POST /api/v1/auth/signout': () => json(500, {}),
+    });
+    const client = new ApiClient(server.fetch);
+    await client.signIn('ana@example.org', 'x');
+    await client.signOut();
+    expect(client.signedIn).toBe(false);
+    expect(server.calls.at(-1)).toEqual({ key: 'POST /api/v1/auth/signout', auth: 'Bearer token-1' });
+  });
+
+  it('builds query strings without empty values', () => {
+    expect(withQuery('/x', { a: 1, b: '', c: undefined, d: 'q r' })).toBe('/x?a=1&d=q+r');
+    expect(withQuery('/x', {})).toBe('/x');
+  });
+});

@@ -1,0 +1,203 @@
+// The one door to the server. The access token lives in this object only (never in
+// localStorage or sessionStorage); the refresh token is an HttpOnly cookie the browser sends to
+// /api/v1/auth. A 401 on an authenticated call triggers one refresh (shared by concurrent
+// callers, because the server ends the whole session when a refresh token is reused) and one
+// retry; if the refresh fails the session is over and listeners hear `null`.
+
+export type Role = 'patient' | 'doctor' | 'admin';
+
+export interface Account {
+  id: number;
+  email: string;
+  role: Role;
+  status: string;
+  full_name: string;
+  created_at: string;
+}
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+  account: Account;
+}
+
+/** An error answer of the server: `{"error": {"code", "message", "field"}}`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field?: string;
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Query;
+  /** Send the access token (default true). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+type Listener = (account: Account | null) => void;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function toError(response: Response): Promise<ApiError> {
+  let code = 'http_' + response.status;
+  let message = response.statusText || `request failed (${response.status})`;
+  let field: string | undefined;
+  try {
+    const body = await response.json();
+    if (body && typeof body === 'object' && body.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      field = body.error.field ?? undefined;
+    }
+  } catch {
+    // not JSON: keep the status text
+  }
+  const retry = Number(response.headers.get('Retry-After'));
+  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+
+export class ApiClient {
+  private token: string | null = null;
+  private current: Account | null = null;
+  private refreshing: Promise<Account | null> | null = null;
+  private listeners = new Set<Listener>();
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(fetchImpl?: typeof fetch, private readonly base = '') {
+    this.fetchImpl = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  get account(): Account | null {
+    return this.current;
+  }
+
+  get signedIn(): boolean {
+    return this.token !== null;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setSession(answer: TokenAnswer | null) {
+    this.token = answer ? answer.access_token : null;
+    this.current = answer ? answer.account : null;
+    for (const listener of this.listeners) listener(this.current);
+  }
+
+  private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    if (options.auth !== false && this.token) headers.Authorization = `Bearer ${this.token}`;
+    try {
+      return await this.fetchImpl(this.base + withQuery(path, options.query), {
+        method,
+        headers,
+        body,
+        credentials: 'same-origin',
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
+    }
+  }
+
+  /** One API call; JSON answer (or undefined for 204). Throws ApiError. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    let response = await this.send(method, path, options);
+    if (response.status === 401 && options.auth !== false && this.token) {
+      const account = await this.refresh();
+      if (!account) throw new ApiError(401, 'unauthenticated', 'Your session has ended. Please sign in again.');
+      response = await this.send(method, path, options);
+    }
+    if (!response.ok) throw await toError(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, { query, signal });
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, { body });
+  }
+
+  /**
+   * Trades the refresh cookie for a new access token. Concurrent callers share one request.
+   * Resolves to the account, or null when there is no session (the user must sign in).
+   */
+  refresh(): Promise<Account | null> {
+    if (!this.refreshing) {
+      this.refreshing = (async () => {
+        try {
+          const response = await this.send('POST', '/api/v1/auth/refresh', { auth: false });
+          if (!response.ok) {
+            this.setSession(null);
+            return null;
+          }
+          const answer = (await response.json()) as TokenAnswer;
+          this.setSession(answer);
+          return answer.account;
+        } catch {
+          this.setSession(null);
+          return null;
+        } finally {
+          this.refreshing = null;
+        }
+      })();
+    }
+    return this.refreshing;
+  }
+
+  async signIn(email: string, password: string): Promise<Account> {
+    const answer = await this.request<TokenAnswer>('POST', '/api/v1/auth/signin', {
+      body: { email, password },
+      auth: false,
+    });
+    this.setSession(answer);
+    return answer.account;
+  }
+
+  /** Ends this device's session on the server (best effort) and forgets everything here. */
+  async signOut(): Promise<void> {
+    try {
+      if (this.token) await this.request('POST', '/api/v1/auth/signout');
+    } catch {
+      // the session is forgotten locally either way
+    } finally {
+      this.setSession(null);
+    }
+  }
+}
+
+export const api = new ApiClient();

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { averages } from './charts';
+
+describe('averages', () => {
+  const points = [
+    { at: '2026-11-02T08:00:00Z', value: 120 }, // Monday
+    { at: '2026-11-08T20:00:00Z', value: 130 }, // Sunday, same week
+    { at: '2026-11-09T08:00:00Z', value: 141 }, // next Monday
+    { at: '2026-10-31T08:00:00Z', value: 110 }, // October
+  ];
+
+  it('averages per week starting on Monday, oldest first', () => {
+    expect(averages(points, 'week').map((b) => b.value)).toEqual([110, 125, 141]);
+  });
+
+  it('averages per calendar month', () => {
+    expect(averages(points, 'month').map((b) => b.value)).toEqual([110, 130.3]);
+  });
+});

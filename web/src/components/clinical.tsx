@@ -1,0 +1,365 @@
+// Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
+// for encounters, diagnoses and prescriptions, and the patient's symptom tracker.
+import { useEffect, useRef, useState } from 'react';
+import { clinical, type SymptomEntry, type TimelineItem } from '../api/endpoints';
+import { formatDate } from '../metrics';
+import { TrendChart } from './charts';
+import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
+import { Async, ErrorMessage, Loading, useLoad } from './status';
+
+const KIND_LABEL: Record<string, string> = {
+  observation: 'Reading',
+  encounter: 'Visit',
+  diagnosis: 'Diagnosis',
+  prescription: 'Prescription',
+  symptom: 'Symptom',
+  prediction: 'Risk check',
+};
+
+const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString() : undefined);
+
+/** The record's timeline, newest first; the next page loads when the end scrolls into view. */
+export function Timeline({ patientId, version }: { patientId: number; version: number }) {
+  const [items, setItems] = useState<TimelineItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [state, setState] = useState<{ loading: boolean; error?: unknown; done: boolean }>({ loading: true, done: false });
+  const sentinel = useRef<HTMLDivElement>(null);
+
+  const load = async (from: string | null, reset: boolean) => {
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    try {
+      const page = await clinical.timeline(patientId, from ?? undefined);
+      setItems((old) => (reset ? page.items : [...old, ...page.items]));
+      const next = page.next_cursor === null ? null : String(page.next_cursor);
+      setCursor(next);
+      setState({ loading: false, done: next === null });
+    } catch (error) {
+      setState({ loading: false, error, done: false });
+    }
+  };
+
+  useEffect(() => {
+    void load(null, true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [patientId, version]);
+
+  useEffect(() => {
+    const node = sentinel.current;
+    if (!node || state.done || state.loading || state.error || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void load(cursor, false);
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cursor, state.done, state.loading, state.error]);
+
+  return (
+    <section className="card" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      {items.length === 0 && !state.loading && !state.error && <p className="empty">Nothing in the record yet.</p>}
+      <ol className="timeline" aria-busy={state.loading}>
+        {items.map((item) => (
+          <li key={`${item.kind}-${item.id}`} className={`tl tl-${item.kind}`}>
+            <span className="tl-kind">{KIND_LABEL[item.kind] ?? item.kind}</span>
+            <span className="tl-summary">{item.summary}</span>
+            <span className="muted tl-when">{formatDate(item.occurred_at)}</span>
+          </li>
+        ))}
+      </ol>
+      {state.error !== undefined && <ErrorMessage error={state.error} retry={() => load(cursor, items.length === 0)} />}
+      {state.loading && <Loading label="Loading the timeline…" />}
+      {!state.done && !state.loading && !state.error && (
+        <div ref={sentinel}>
+          <button type="button" onClick={() => load(cursor, false)}>
+            Show older entries
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+  const [form, set, setForm] = useFields({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
+  const [saved, setSaved] = useState<string>();
+  const { busy, errors, formError, submit } = useSubmit(
+    ['description', 'icd10_code', 'status', 'diagnosed_at'],
+    () =>
+      clinical.addDiagnosis(patientId, {
+        description: form.description,
+        icd10_code: form.icd10_code || undefined,
+        status: form.status,
+        diagnosed_at: isoOrUndefined(form.diagnosed_at),
+      }),
+    () => {
+      setSaved(`Diagnosis “${form.description}” recorded.`);
+      setForm({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
+      onAdded();
+    },
+  );
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="diagnosis-title">
+      <h2 id="diagnosis-title">Record a diagnosis</h2>
+      <Field label="Diagnosis" name="description" value={form.description} onChange={set('description')} error={errors.description} />
+      <div className="grid">
+        <Field label="ICD-10 code (optional)" name="icd10_code" value={form.icd10_code} onChange={set('icd10_code')} error={errors.icd10_code} hint="e.g. E11.9" />
+        <SelectField
+          label="Status"
+          name="status"
+          value={form.status}
+          onChange={set('status')}
+          error={errors.status}
+          options={[
+            { value: 'active', label: 'Active' },
+            { value: 'resolved', label: 'Resolved' },
+          ]}
+        />
+        <Field label="Diagnosed (optional)" name="diagnosed_at" type="datetime-local" value={form.diagnosed_at} onChange={set('diagnosed_at')} error={errors.diagnosed_at} />
+      </div>
+      <FormError message={formError} />
+      <SubmitButton busy={busy}>Save diagnosis</SubmitButton>
+      <Saved message={saved} />
+    </form>
+  );
+}
+
+export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+  const [form, set, setForm] = useFields({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
+  const [saved, setSaved] = useState<string>();
+  const { busy, errors, formError, submit } = useSubmit(
+    ['type', 'reason', 'notes', 'occurred_at'],
+    () => clinical.addEncounter(patientId, { ...form, occurred_at: isoOrUndefined(form.occurred_at) }),
+    () => {
+      setSaved('Visit recorded.');
+      setForm({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
+      onAdded();
+    },
+  );
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="encounter-title">
+      <h2 id="encounter-title">Record a visit</h2>
+      <div className="grid">
+        <SelectField
+          label="Type"
+          name="type"
+          value={form.type}
+          onChange={set('type')}
+          error={errors.type}
+          options={['consultation', 'follow_up', 'emergency', 'telehealth', 'home_visit', 'other'].map((t) => ({
+            value: t,
+            label: t.replace('_', ' '),
+          }))}
+        />
+        <Field label="When (optional)" name="occurred_at" type="datetime-local" value={form.occurred_at} onChange={set('occurred_at')} error={errors.occurred_at} />
+      </div>
+      <Field label="Reason" name="reason" value={form.reason} onChange={set('reason')} error={errors.reason} />
+      <Field label="Notes (optional)" name="notes" value={form.notes} onChange={set('notes')} error={errors.notes} />
+      <FormError message={formError} />
+      <SubmitButton busy={busy}>Save visit</SubmitButton>
+      <Saved message={saved} />
+    </form>
+  );
+}
+
+export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+  const empty = { medicine: '', strength: '', dose: '', frequency: '', duration: '', instructions: '' };
+  const [form, set, setForm] = useFields(empty);
+  const [saved, setSaved] = useState<string>();
+  const { busy, errors, formError, submit } = useSubmit(Object.keys(empty), () => clinical.addPrescription(patientId, form), () => {
+    setSaved(`${form.medicine} prescribed.`);
+    setForm(empty);
+    onAdded();
+  });
+  return (
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
+      <h2 id="prescription-title">Prescribe</h2>
+      <div className="grid">
+        <Field label="Medicine" name="medicine" value={form.medicine} onChange={set('medicine')} error={errors.medicine} />
+        <Field label="Strength" name="strength" value={form.strength} onChange={set('strength')} error={errors.strength} hint="e.g. 500 mg" />
+        <Field label="Dose" name="dose" value={form.dose} onChange={set('dose')} error={errors.dose} hint="e.g. 1 tablet" />
+        <Field label="Frequency" name="frequency" value={form.frequency} onChange={set('frequency')} error={errors.frequency} hint="e.g. twice a day" />
+        <Field label="Duration" name="duration" value={form.duration} onChange={set('duration')} error={errors.duration} hint="e.g. 3 months" />
+      </div>
+      <Field label="Instructions (optional)" name="instructions" value={form.instructions} onChange={set('instructions')} error={errors.instructions} />
+      <FormError message={formError} />
+      <SubmitButton busy={busy}>Save prescription</SubmitButton>
+      <Saved message={saved} />
+    </form>
+  );
+}
+
+/** Log a symptom with its severity; chart of severity over time for one symptom. */
+export function SymptomTracker({ patientId }: { patientId: number }) {
+  const vocabulary = useLoad(() => clinical.vocabulary(), []);
+  const [version, setVersion] = useState(0);
+  const log = useLoad(() => clinical.symptoms(patientId), [patientId, version]);
+  const [symptom, setSymptom] = useState('');
+  const [severity, setSeverity] = useState('5');
+  const [notes, setNotes] = useState('');
+  const [shown, setShown] = useState('');
+  const keyOf = (text: string) => {
+    const found = vocabulary.data?.items.find((i) => i.label.toLowerCase() === text.trim().toLowerCase() || i.key === text.trim());
+    return found?.key;
+  };
+  const { busy, errors, formError, submit } = useSubmit(
+    ['symptom', 'free_text', 'severity', 'notes', 'onset_at'],
+    () => {
+      const key = keyOf(symptom);
+      return clinical.addSymptom(patientId, {
+        ...(key ? { symptom: key } : { free_text: symptom.trim() }),
+        severity: Number(severity),
+        notes: notes || undefined,
+      });
+    },
+    (entry) => {
+      setShown(entry.symptom ?? entry.free_text ?? '');
+      setSymptom('');
+      setNotes('');
+      setVersion((v) => v + 1);
+    },
+  );
+  const name = (e: SymptomEntry) => e.symptom ?? e.free_text ?? '';
+  const labelOf = (key: string) => vocabulary.data?.items.find((i) => i.key === key)?.label ?? key.replace(/_/g, ' ');
+  const entries = log.data?.items ?? [];
+  const names = [...new Set(entries.map(name))];
+  const current = shown && names.includes(shown) ? shown : names[0];
+  return (
+    <div className="columns">
+      <form className="card" onSubmit={submit} noValidate aria-labelledby="tracker-title">
+        <h2 id="tracker-title">Log a symptom</h2>
+        <Field label="Symptom to log" name="tracked-symptom" list="tracker-vocabulary" value={symptom} onChange={(e) => setSymptom(e.target.value)} error={errors.symptom ?? errors.free_text} hint="Pick from the list, or describe it in your own words." />
+        <datalist id="tracker-vocabulary">
+          {vocabulary.data?.items.map((i) => (
+            <option key={i.key} value={i.label} />
+          ))}
+        </datalist>
+        <Field label={`Severity: ${severity} of 10`} name="severity" type="range" min={1} max={10} step={1} value={severity} onChange={(e) => setSeverity(e.target.value)} error={errors.severity} />
+        <Field label="Notes (optional)" name="symptom-notes" value={notes} onChange={(e) => setNotes(e.target.value)} error={errors.notes} />
+        <FormError message={formError} />
+        <SubmitButton busy={busy}>Log symptom</SubmitButton>
+      </form>
+      <section className="card" aria-labelledby="severity-title">
+        <h2 id="severity-title">Severity over time</h2>
+        <Async state={log} label="Loading your symptom log…">
+          {() =>
+            names.length === 0 ? (
+              <p className="empty">No symptoms logged yet.</p>
+            ) : (
+              <>
+                <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
+                <TrendChart
+                  label={`Severity of ${labelOf(current)}`}
+                  unit="of 10"
+                  points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
+                />
+              </>
+            )
+          }
+        </Async>
+      </section>
+    </div>
+  );
+}
+
+/** Downloads the whole record as JSON (the patient's right of access). */
+export function ExportButton({ patientId }: { patientId: number }) {
+  const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
+  const download = async () => {
+    setState({ busy: true });
+    try {
+      const record = await clinical.export(patientId);
+      const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `vitalis-record-${new Date().toISOString().slice(0, 10)}.json`;
+      link.click();
+      URL.revokeObjectURL(url);
+      setState({ busy: false });
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return (
+    <div>
+      <button type="button" onClick={download} disabled={state.busy} aria-busy={state.busy}>
+        {state.busy ? 'Preparing…' : 'Download my record (JSON)'}
+      </button>
+      {state.error !== undefined && <ErrorMessage error={state.error} />}
+    </div>
+  );
+}
+
+/** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
+function EndForm({ verb, end, onDone }: { verb: string; end: (reason: string) => Promise<unknown>; onDone: () => void }) {
+  const [reason, setReason] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
+  return (
+    <form className="row search" onSubmit={submit} noValidate>
+      <Field label={`Why ${verb.toLowerCase()}?`} name="end-reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason ?? formError} />
+      <SubmitButton busy={busy}>{verb}</SubmitButton>
+    </form>
+  );
+}
+
+/** Active diagnoses and prescriptions; doctors may resolve or stop them. */
+export function CurrentCare({ patientId, version, canEnd, onChanged }: { patientId: number; version: number; canEnd: boolean; onChanged: () => void }) {
+  const state = useLoad(async () => {
+    const [diagnoses, prescriptions] = await Promise.all([clinical.diagnoses(patientId), clinical.prescriptions(patientId)]);
+    return {
+      diagnoses: diagnoses.items.filter((d) => d.status === 'active'),
+      prescriptions: prescriptions.items.filter((p) => p.status === 'active'),
+    };
+  }, [patientId, version]);
+  const [open, setOpen] = useState<string>();
+  const done = () => {
+    setOpen(undefined);
+    onChanged();
+  };
+  return (
+    <section className="card" aria-labelledby="care-title">
+      <h2 id="care-title">Current diagnoses and medicines</h2>
+      <Async state={state} label="Loading…">
+        {({ diagnoses, prescriptions }) => (
+          <>
+            {diagnoses.length + prescriptions.length === 0 && <p className="empty">No active diagnoses or prescriptions.</p>}
+            <ul className="people">
+              {diagnoses.map((d) => (
+                <li key={`d${d.id}`}>
+                  <span>
+                    <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
+                    <br />
+                    <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
+                  </span>
+                  {canEnd && (
+                    <button type="button" aria-expanded={open === `d${d.id}`} onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}>
+                      Resolve
+                    </button>
+                  )}
+                  {open === `d${d.id}` && <EndForm verb="Resolve" end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)} onDone={done} />}
+                </li>
+              ))}
+              {prescriptions.map((p) => (
+                <li key={`p${p.id}`}>
+                  <span>
+                    <strong>
+                      {p.medicine} {p.strength}
+                    </strong>{' '}
+                    — {p.dose}, {p.frequency}
+                    {p.duration && `, ${p.duration}`}
+                  </span>
+                  {canEnd && (
+                    <button type="button" aria-expanded={open === `p${p.id}`} onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}>
+                      Stop
+                    </button>
+                  )}
+                  {open === `p${p.id}` && <EndForm verb="Stop" end={(reason) => clinical.stopPrescription(patientId, p.id, reason)} onDone={done} />}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}

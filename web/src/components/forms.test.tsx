@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
+import { ApiError } from '../api/client';
+import { Field, FormError, SubmitButton, useSubmit } from './forms';
+
+describe('Field', () => {
+  it('labels the input and ties the error and hint to it', () => {
+    render(<Field label="Email" error="email is not valid" hint="We never share it" defaultValue="" />);
+    const input = screen.getByLabelText('Email');
+    expect(input).toHaveProperty('ariaInvalid', 'true');
+    const described = input.getAttribute('aria-describedby')!.split(' ');
+    expect(described).toHaveLength(2);
+    expect(document.getElementById(described[0])!.textContent).toBe('We never share it');
+    expect(document.getElementById(described[1])!.textContent).toBe('email is not valid');
+    expect(screen.getByRole('alert').textContent).toBe('email is not valid');
+  });
+
+  it('shows no error state without an error', () => {
+    render(<Field label="Name" defaultValue="" />);
+    const input = screen.getByLabelText('Name');
+    expect(input.getAttribute('aria-invalid')).toBeNull();
+    expect(input.getAttribute('aria-describedby')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+function Form({ fail }: { fail: () => Error }) {
+  const [done, setDone] = useState(false);
+  const { busy, errors, formError, submit } = useSubmit(['value', 'unit'], async () => {
+    throw fail();
+  }, () => setDone(true));
+  return (
+    <form onSubmit={submit}>
+      <Field label="Value" error={errors.value} defaultValue="" />
+      <Field label="Unit" error={errors.unit} defaultValue="" />
+      <FormError message={formError} />
+      <SubmitButton busy={busy}>Save</SubmitButton>
+      {done && <p>done</p>}
+    </form>
+  );
+}
+
+describe('useSubmit', () => {
+  it('puts a server error naming a shown field next to that field', async () => {
+    render(<Form fail={() => new ApiError(422, 'validation_failed', 'unit not accepted for glucose', 'unit')} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const unit = screen.getByLabelText('Unit');
+    expect(unit.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(unit.getAttribute('aria-describedby')!)!.textContent).toBe('unit not accepted for glucose');
+    expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('shows other errors for the whole form', async () => {
+    render(<Form fail={() => new ApiError(403, 'forbidden', 'no write grant')} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(screen.getByRole('alert').textContent).toBe('no write grant');
+    expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
+  });
+});

@@ -1,0 +1,177 @@
+// Accessible form parts: every input has a label, a hint and its server error next to it
+// (aria-invalid + aria-describedby), and a form-level error for anything without a field.
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { ApiError } from '../api/client';
+
+export interface FieldErrors {
+  [field: string]: string | undefined;
+}
+
+interface FieldShell {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+/** Label, control, hint and error, tied together by ids (aria-describedby, aria-invalid). */
+function Shell({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  control,
+}: FieldShell & { id?: string; className?: string; control: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
+  const auto = useId();
+  const controlId = id ?? auto;
+  const describedBy = [hint ? `${controlId}-hint` : '', error ? `${controlId}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
+      <label htmlFor={controlId}>{label}</label>
+      {control({ id: controlId, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      {hint && (
+        <p className="hint" id={`${controlId}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${controlId}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Field({ label, error, hint, id, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  return <Shell label={label} error={error} hint={hint} id={id} className={className} control={(props) => <input {...props} {...input} />} />;
+}
+
+export function SelectField({
+  label,
+  error,
+  hint,
+  id,
+  options,
+  className,
+  ...select
+}: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  return (
+    <Shell
+      label={label}
+      error={error}
+      hint={hint}
+      id={id}
+      className={className}
+      control={(props) => (
+        <select {...props} {...select}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
+  );
+}
+
+/** A form's text fields as one state object; `set(name)` is the change handler of one field. */
+export function useFields<T extends Record<string, string>>(initial: T) {
+  const [fields, setFields] = useState<T>(initial);
+  const set = (name: keyof T) => (event: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: event.target.value }));
+  return [fields, set, setFields] as const;
+}
+
+/** The confirmation after a form saved something (announced to screen readers). */
+export function Saved({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <p role="status" className="saved">
+      {message}
+    </p>
+  );
+}
+
+/** "Load older" for cursor-paged lists; hidden on the last page. */
+export function MoreButton({ hasMore, busy, onClick, label = 'Older entries' }: { hasMore: boolean; busy: boolean; onClick: () => void; label?: string }) {
+  if (!hasMore) return null;
+  return (
+    <button type="button" onClick={onClick} disabled={busy} aria-busy={busy}>
+      {busy ? 'Loading…' : label}
+    </button>
+  );
+}
+
+/** A button's action on a list: runs it, reloads the list, keeps the error to show. */
+export function useAction(reload: () => void) {
+  const [error, setError] = useState<string>();
+  const run = async (what: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await what();
+      reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+  return { error, run };
+}
+
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <div className="form-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** Plain text of any thrown value, for the user. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 429 && error.retryAfter) return `${error.message} (try again in ${error.retryAfter} s)`;
+    return error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+/**
+ * Submission state of one form: runs `action`, maps a server error naming a known field to that
+ * field, and any other error to the form. `fields` lists the field names the form shows.
+ */
+export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?: (result: T) => void) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string>();
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setErrors({});
+    setFormError(undefined);
+    try {
+      const result = await action();
+      onDone?.(result);
+    } catch (error) {
+      if (error instanceof ApiError && error.field && fields.includes(error.field)) {
+        setErrors({ [error.field]: error.message });
+      } else {
+        setFormError(messageOf(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, formError, submit, setErrors, setFormError };
+}
+
+export function SubmitButton({ busy, children, busyText }: { busy: boolean; children: ReactNode; busyText?: string }) {
+  return (
+    <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+      {busy ? (busyText ?? 'Working…') : children}
+    </button>
+  );
+}

@@ -1,0 +1,67 @@
+// Loading and error states, and a hook that loads data for a view.
+import { useCallback, useEffect, useState, type DependencyList, type ReactNode } from 'react';
+import { messageOf } from './forms';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function ErrorMessage({ error, retry }: { error: unknown; retry?: () => void }) {
+  return (
+    <div className="error-box" role="alert">
+      <p>{messageOf(error)}</p>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  setData: (data: T) => void;
+}
+
+/** Runs `load` when the dependencies change; `reload` runs it again. */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const [round, setRound] = useState(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const run = useCallback(load, deps);
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setError(undefined);
+    run(controller.signal)
+      .then((value) => {
+        if (!controller.signal.aborted) setData(value);
+      })
+      .catch((failure) => {
+        if (!controller.signal.aborted) setError(failure);
+      })
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
+    return () => controller.abort();
+  }, [run, round]);
+  return { data, error, loading, reload: () => setRound((n) => n + 1), setData };
+}
+
+/** Shows loading, then the error (with retry) or the content. */
+export function Async<T>({ state, children, label }: { state: Loaded<T>; children: (data: T) => ReactNode; label?: string }) {
+  if (state.error) return <ErrorMessage error={state.error} retry={state.reload} />;
+  if (state.data === undefined) return <Loading label={label} />;
+  return <>{children(state.data)}</>;
+}

@@ -1,0 +1,210 @@
+// Who accessed my record, the doctors linked to me (add / remove), and doctors' requests to add
+// to my record (approve / revoke).
+import { useState } from 'react';
+import { access, auth, type AuditEntry, type Doctor } from '../api/endpoints';
+import { useSession } from '../auth';
+import { Field, FormError, MoreButton, SubmitButton, useAction, useSubmit } from '../components/forms';
+import { Async, useLoad } from '../components/status';
+import { formatDate } from '../metrics';
+
+const ACTIONS: Record<string, string> = {
+  'record.read': 'read your record',
+  'record.create': 'added to your record',
+  'record.correct': 'corrected an entry',
+  'record.update': 'changed your record',
+  'access.denied': 'was refused access',
+  'access.break_glass': 'opened your record in an emergency (break-glass)',
+  'access.grant': 'was linked to you',
+  'access.revoke': 'was unlinked from you',
+  'consent.request': 'asked to add to your record',
+  'consent.confirm': 'entered a consent code',
+  'consent.grant': 'was allowed to add to your record',
+  'consent.revoke': 'consent ended',
+};
+
+function describe(entry: AuditEntry): string {
+  return ACTIONS[entry.action] ?? entry.action.replace(/[._]/g, ' ');
+}
+
+interface Group {
+  first: AuditEntry;
+  count: number;
+}
+
+/** Runs of the same person doing the same thing in the same minute read as one line. */
+export function groupEntries(entries: AuditEntry[]): Group[] {
+  const groups: Group[] = [];
+  for (const entry of entries) {
+    const last = groups[groups.length - 1];
+    const same =
+      last &&
+      last.first.actor_id === entry.actor_id &&
+      last.first.action === entry.action &&
+      last.first.outcome === entry.outcome &&
+      last.first.reason === entry.reason &&
+      last.first.at.slice(0, 16) === entry.at.slice(0, 16);
+    if (same) last.count += 1;
+    else groups.push({ first: entry, count: 1 });
+  }
+  return groups;
+}
+
+function AccessLog({ patientId }: { patientId: number }) {
+  const [older, setOlder] = useState<AuditEntry[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const state = useLoad(async () => {
+    const page = await access.accessLog(patientId);
+    setOlder([]);
+    setNext(page.next_before ?? null);
+    return page;
+  }, [patientId]);
+  const more = useSubmit([], () => access.accessLog(patientId, next ?? undefined), (page) => {
+    setOlder((o) => [...o, ...page.items]);
+    setNext(page.next_before ?? null);
+  });
+  return (
+    <section className="card" aria-labelledby="log-title">
+      <h2 id="log-title">Who accessed my record</h2>
+      <Async state={state} label="Loading the access log…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">Nobody else has opened your record.</p>
+          ) : (
+            <ul className="access-log">
+              {groupEntries([...page.items, ...older]).map(({ first: entry, count }) => (
+                <li key={entry.id}>
+                  <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
+                  {count > 1 && <> ({count} times)</>}
+                  {entry.reason && <> — “{entry.reason}”</>}
+                  <div className="muted">{formatDate(entry.at)}</div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={more.formError} />
+      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
+    </section>
+  );
+}
+
+function CareTeam({ patientId }: { patientId: number }) {
+  const team = useLoad(() => access.careTeam(patientId), [patientId]);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<Doctor[]>();
+  const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
+  const action = useAction(team.reload);
+  const linked = new Set((team.data?.items ?? []).map((d) => d.id));
+  return (
+    <section className="card" aria-labelledby="team-title">
+      <h2 id="team-title">My doctors</h2>
+      <p className="hint">Linked doctors can read your record. Give them your patient number: {patientId}.</p>
+      <Async state={team} label="Loading your doctors…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No doctors linked yet.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((d) => (
+                <li key={d.id}>
+                  <span>
+                    <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
+                  </span>
+                  <button type="button" onClick={() => action.run(() => access.unlink(patientId, d.id))}>
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <form onSubmit={search.submit} noValidate className="row search">
+        <Field label="Find a doctor" name="doctor-query" value={query} onChange={(e) => setQuery(e.target.value)} hint="Name, specialty or clinic" error={search.errors.query} />
+        <SubmitButton busy={search.busy}>Search</SubmitButton>
+      </form>
+      <FormError message={search.formError ?? action.error} />
+      {found && (
+        <ul className="people" aria-label="Search results">
+          {found.length === 0 && <li>No approved doctor matches.</li>}
+          {found.map((d) => (
+            <li key={d.id}>
+              <span>
+                <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
+              </span>
+              {linked.has(d.id) ? (
+                <span className="muted">linked</span>
+              ) : (
+                <button type="button" onClick={() => action.run(() => access.link(patientId, d.id))}>
+                  Link {d.full_name}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Grants({ patientId }: { patientId: number }) {
+  const grants = useLoad(() => access.grants(patientId), [patientId]);
+  const action = useAction(grants.reload);
+  return (
+    <section className="card" aria-labelledby="grants-title">
+      <h2 id="grants-title">Requests to add to my record</h2>
+      <p className="hint">
+        A doctor who asks gets nothing until you agree: approve here, or read them the code we emailed you. Access
+        lasts 60 minutes.
+      </p>
+      <Async state={grants} label="Loading requests…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No requests.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((g) => (
+                <li key={g.id}>
+                  <span>
+                    <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> · asked{' '}
+                    {formatDate(g.requested_at)}
+                    {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
+                  </span>
+                  <span className="row">
+                    {g.status === 'pending' && (
+                      <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
+                        Approve
+                      </button>
+                    )}
+                    {(g.status === 'pending' || g.status === 'active') && (
+                      <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
+                        {g.status === 'pending' ? 'Decline' : 'Revoke'}
+                      </button>
+                    )}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={action.error} />
+    </section>
+  );
+}
+
+export function AccessPage() {
+  const { account } = useSession();
+  const patientId = account!.id;
+  return (
+    <section>
+      <h1>Access to my record</h1>
+      <div className="columns">
+        <CareTeam patientId={patientId} />
+        <Grants patientId={patientId} />
+      </div>
+      <AccessLog patientId={patientId} />
+    </section>
+  );
+}

@@ -1,0 +1,213 @@
+// Administration: doctors waiting for approval, accounts by status, the audit log search and the
+// system's health.
+import { useState, type ReactNode } from 'react';
+import { admin, type AuditEntry, type Doctor } from '../api/endpoints';
+import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
+import { Async, useLoad } from '../components/status';
+import { formatDate } from '../metrics';
+
+function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
+  return (
+    <li>
+      <span>
+        <strong>{doctor.full_name}</strong> · {doctor.specialty} · {doctor.clinic}
+        <br />
+        <span className="muted">
+          {doctor.email} · licence {doctor.licence_number}
+        </span>
+      </span>
+      {action}
+    </li>
+  );
+}
+
+function Pending({ onApproved }: { onApproved: () => void }) {
+  const pending = useLoad(() => admin.doctors('pending_approval'), []);
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+  const approve = async (doctor: Doctor) => {
+    setError(undefined);
+    try {
+      await admin.approve(doctor.id);
+      setMessage(`${doctor.full_name} is approved and has been emailed.`);
+      pending.reload();
+      onApproved();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="pending-title">
+      <h2 id="pending-title">Doctors waiting for approval</h2>
+      <p className="hint">Check each licence with the medical register before approving. Leave an account pending to refuse it.</p>
+      <Async state={pending} label="Loading…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">Nobody is waiting.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((d) => (
+                <DoctorRow
+                  key={d.id}
+                  doctor={d}
+                  action={
+                    <button type="button" className="primary" onClick={() => approve(d)}>
+                      Approve {d.full_name}
+                    </button>
+                  }
+                />
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={error} />
+      {message && <p role="status">{message}</p>}
+    </section>
+  );
+}
+
+function Users({ version }: { version: number }) {
+  const [status, setStatus] = useState('active');
+  const list = useLoad(() => admin.doctors(status), [status, version]);
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">Doctor accounts</h2>
+      <SelectField
+        label="Status"
+        value={status}
+        onChange={(e) => setStatus(e.target.value)}
+        options={[
+          { value: 'active', label: 'Active' },
+          { value: 'pending_approval', label: 'Pending approval' },
+          { value: 'unverified', label: 'Email not confirmed' },
+        ]}
+      />
+      <Async state={list} label="Loading…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No accounts.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((d) => (
+                <DoctorRow key={d.id} doctor={d} />
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
+
+function Audit() {
+  const [filter, set] = useFields({ actor_id: '', patient_id: '', action: '' });
+  const [entries, setEntries] = useState<AuditEntry[]>();
+  const [next, setNext] = useState<number | null>(null);
+  const search = useSubmit(['actor_id', 'patient_id', 'action', 'before'], () => admin.audit(filter), (page) => {
+    setEntries(page.items);
+    setNext(page.next_before ?? null);
+  });
+  const more = useSubmit([], () => admin.audit({ ...filter, before: next ?? undefined }), (page) => {
+    setEntries((old) => [...(old ?? []), ...page.items]);
+    setNext(page.next_before ?? null);
+  });
+  return (
+    <section className="card wide" aria-labelledby="audit-title">
+      <h2 id="audit-title">Audit log</h2>
+      <form onSubmit={search.submit} noValidate>
+        <div className="grid">
+          <Field label="Actor id" name="actor_id" inputMode="numeric" value={filter.actor_id} onChange={set('actor_id')} error={search.errors.actor_id} />
+          <Field label="Patient id" name="patient_id" inputMode="numeric" value={filter.patient_id} onChange={set('patient_id')} error={search.errors.patient_id} />
+          <Field label="Action" name="action" value={filter.action} onChange={set('action')} error={search.errors.action} hint="e.g. record.read" />
+        </div>
+        <FormError message={search.formError} />
+        <SubmitButton busy={search.busy}>Search</SubmitButton>
+      </form>
+      {entries && (
+        <div className="table-scroll">
+          <table className="audit">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Patient</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.length === 0 && (
+                <tr>
+                  <td colSpan={5}>No entries.</td>
+                </tr>
+              )}
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDate(e.at)}</td>
+                  <td>
+                    {e.actor_id ?? '—'} ({e.actor_role})
+                  </td>
+                  <td>
+                    {e.action}
+                    {e.reason && <div className="muted">{e.reason}</div>}
+                  </td>
+                  <td>{e.patient_id ?? '—'}</td>
+                  <td>{e.outcome}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <FormError message={more.formError} />
+      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
+    </section>
+  );
+}
+
+function Health() {
+  const state = useLoad(async () => {
+    const [ready, routes] = await Promise.all([admin.ready().catch((e) => ({ status: messageOf(e), database: '?' })), admin.routes()]);
+    return { ready, routes: routes.items.length, checked: new Date().toISOString() };
+  }, []);
+  return (
+    <section className="card" aria-labelledby="health-title">
+      <h2 id="health-title">System health</h2>
+      <Async state={state} label="Checking…">
+        {(h) => (
+          <dl className="facts">
+            <dt>Database</dt>
+            <dd>
+              <span className={h.ready.status === 'ready' ? 'badge ok' : 'badge bad'}>{h.ready.status}</span> ({h.ready.database})
+            </dd>
+            <dt>API routes</dt>
+            <dd>{h.routes}</dd>
+            <dt>Checked</dt>
+            <dd>
+              {formatDate(h.checked)}{' '}
+              <button type="button" onClick={state.reload}>
+                Check again
+              </button>
+            </dd>
+          </dl>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+export function AdminPage() {
+  const [version, setVersion] = useState(0);
+  return (
+    <section>
+      <h1>Administration</h1>
+      <div className="columns">
+        <Pending onApproved={() => setVersion((v) => v + 1)} />
+        <Health />
+      </div>
+      <Users version={version} />
+      <Audit />
+    </section>
+  );
+}

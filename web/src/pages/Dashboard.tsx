@@ -1,0 +1,49 @@
+import { useSession } from '../auth';
+import { Notifications, OpenAlerts } from '../components/monitoring';
+import { LatestReadings, MetricChart } from '../components/observations';
+import { FEATURES } from '../features';
+import { Link } from '../router';
+import { LatestRisks } from './Predict';
+
+export function Dashboard() {
+  const { account } = useSession();
+  const patientId = account!.id;
+  return (
+    <section>
+      <h1>Hello, {account!.full_name}</h1>
+      <ul className="quick-links">
+        <li>
+          <Link to="/record" className="button">
+            Add a reading
+          </Link>
+        </li>
+        <li>
+          <Link to="/predict" className="button">
+            Check a risk
+          </Link>
+        </li>
+        <li>
+          <Link to="/symptoms" className="button">
+            Check symptoms
+          </Link>
+        </li>
+        <li>
+          <Link to="/access" className="button">
+            Who can see my record
+          </Link>
+        </li>
+      </ul>
+      {FEATURES.monitoring && (
+        <div className="columns">
+          <OpenAlerts patientId={patientId} />
+          <Notifications />
+        </div>
+      )}
+      <div className="columns">
+        <LatestReadings patientId={patientId} version={0} />
+        <MetricChart patientId={patientId} version={0} />
+      </div>
+      <LatestRisks patientId={patientId} />
+    </section>
+  );
+}

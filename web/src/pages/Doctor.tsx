@@ -1,0 +1,230 @@
+// The doctor's side: open a patient who linked them, the patient's chart (same record views as
+// the patient's), the consent flow to add to it (request, then the patient's code), and the
+// air-quality panel.
+import { useState } from 'react';
+import { access, predictions, type AirQualityArea, type WriteGrant } from '../api/endpoints';
+import { api, ApiError } from '../api/client';
+import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
+import { CurrentCare, DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
+import { AlertsInbox, MyPatients, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
+import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
+import { FEATURES } from '../features';
+import { Async, useLoad } from '../components/status';
+import { formatDate } from '../metrics';
+import { Link, navigate } from '../router';
+import { LatestRisks } from './Predict';
+
+// Patients opened in this session (memory only).
+const recent = new Map<number, string>();
+api.subscribe((account) => {
+  if (!account) recent.clear();
+});
+
+export function DoctorHome() {
+  const [number, setNumber] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(
+    ['patient_id'],
+    async () => {
+      const id = Number(number.trim());
+      if (!Number.isInteger(id) || id <= 0) {
+        throw new ApiError(422, 'validation_failed', 'Enter the patient number the patient gave you.', 'patient_id');
+      }
+      return access.profile(id);
+    },
+    (profile) => {
+      recent.set(profile.id, profile.full_name);
+      navigate(`/doctor/patients/${profile.id}`);
+    },
+  );
+  return (
+    <section>
+      <h1>Patients</h1>
+      {FEATURES.monitoring && (
+        <>
+          <div className="columns">
+            <MyPatients />
+            <AlertsInbox />
+          </div>
+          <PatientSearch />
+        </>
+      )}
+      <div className="columns">
+        <form className="card" onSubmit={submit} noValidate>
+          <h2>Open a patient's record</h2>
+          <p className="hint">Patients link you from their Access page and tell you their patient number.</p>
+          <Field label="Patient number" name="patient_id" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value)} error={errors.patient_id ?? formError} />
+          <SubmitButton busy={busy} busyText="Opening…">
+            Open record
+          </SubmitButton>
+        </form>
+        <section className="card" aria-labelledby="recent-title">
+          <h2 id="recent-title">Opened this session</h2>
+          {recent.size === 0 ? (
+            <p className="empty">None yet.</p>
+          ) : (
+            <ul className="people">
+              {[...recent].map(([id, name]) => (
+                <li key={id}>
+                  <Link to={`/doctor/patients/${id}`}>{name}</Link> <span className="muted">#{id}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      {FEATURES.monitoring && <Notifications />}
+    </section>
+  );
+}
+
+function Consent({ patientId, onActive }: { patientId: number; onActive: (grant: WriteGrant) => void }) {
+  const [grant, setGrant] = useState<WriteGrant>();
+  const [code, setCode] = useState('');
+  const request = useSubmit([], () => access.requestGrant(patientId), setGrant);
+  const confirm = useSubmit(['code'], () => access.confirmGrant(grant!.id, code.trim()), (g) => {
+    setGrant(g);
+    onActive(g);
+  });
+  return (
+    <section className="card" aria-labelledby="consent-title">
+      <h2 id="consent-title">Consent to add to this record</h2>
+      {!grant && (
+        <form onSubmit={request.submit}>
+          <p className="hint">The patient is emailed a code and sees your request in the app.</p>
+          <FormError message={request.formError} />
+          <SubmitButton busy={request.busy}>Request consent</SubmitButton>
+        </form>
+      )}
+      {grant?.status === 'pending' && (
+        <form onSubmit={confirm.submit} noValidate>
+          <p role="status">Request sent. Enter the code the patient reads to you, or wait for them to approve in the app.</p>
+          <Field label="Patient's code" name="code" inputMode="numeric" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code} />
+          <FormError message={confirm.formError} />
+          <SubmitButton busy={confirm.busy}>Confirm code</SubmitButton>
+        </form>
+      )}
+      {grant?.status === 'active' && (
+        <p role="status" className="notice">
+          You may add to this record until {grant.expires_at ? formatDate(grant.expires_at) : 'the grant ends'}.
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The burden in the area of the patient's profile. */
+function PatientArea({ patientId }: { patientId: number }) {
+  const answer = useLoad(() => predictions.patientArea(patientId), [patientId]);
+  return (
+    <Async state={answer} label="Loading the area's air quality…">
+      {({ area, note }) =>
+        area ? (
+          <p>
+            <strong>{area.name}</strong>:{' '}
+            {area.latest ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})` : 'no recent figure'}
+            {area.rank && `, rank ${area.rank.position} of ${area.rank.of}`}
+            {area.trend && `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden,
+            not the patient's personal risk.
+          </p>
+        ) : (
+          <p className="muted">{note ?? 'No area in the patient’s profile.'}</p>
+        )
+      }
+    </Async>
+  );
+}
+
+function AirQuality({ patientId }: { patientId: number }) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<{ items: AirQualityArea[]; meaning: string }>();
+  const { busy, errors, formError, submit } = useSubmit(['query'], () => predictions.areas(query.trim()), setFound);
+  return (
+    <section className="card" aria-labelledby="air-title">
+      <h2 id="air-title">Air quality where the patient lives</h2>
+      <PatientArea patientId={patientId} />
+      <h3>Other areas</h3>
+      <form onSubmit={submit} noValidate className="row search">
+        <Field label="Area (English local authority)" name="area" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
+        <SubmitButton busy={busy}>Look up</SubmitButton>
+      </form>
+      <FormError message={formError} />
+      {found && (
+        <>
+          {found.items.length === 0 ? (
+            <p className="empty">No area matches.</p>
+          ) : (
+            <table className="latest">
+              <thead>
+                <tr>
+                  <th scope="col">Area</th>
+                  <th scope="col">Deaths attributable to PM2.5</th>
+                  <th scope="col" className="hide-narrow">
+                    Rank
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {found.items.map((a) => (
+                  <tr key={a.code}>
+                    <th scope="row">{a.name}</th>
+                    <td>{a.latest ? `${a.latest.percent.toFixed(1)}% (${a.latest.year})` : '—'}</td>
+                    <td className="hide-narrow">{a.rank ? `${a.rank.position} of ${a.rank.of}` : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="hint">{found.meaning}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function DoctorPatient({ patientId }: { patientId: number }) {
+  const profile = useLoad(() => access.profile(patientId), [patientId]);
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  return (
+    <section>
+      <p>
+        <Link to="/doctor">← Patients</Link>
+      </p>
+      <Async state={profile} label="Opening the record…">
+        {(p) => {
+          recent.set(p.id, p.full_name);
+          return (
+            <>
+              <h1>{p.full_name}</h1>
+              <p className="muted">
+                Patient #{p.id} · born {p.date_of_birth} · {p.sex}
+                {p.phone && <> · {p.phone}</>}
+              </p>
+              <div className="columns">
+                <LatestReadings patientId={patientId} version={version} />
+                <MetricChart patientId={patientId} version={version} />
+              </div>
+              <LatestRisks patientId={patientId} />
+              <div className="columns">
+                <Consent patientId={patientId} onActive={bump} />
+                <ObservationForm patientId={patientId} onAdded={bump} />
+              </div>
+              {FEATURES.clinical && <CurrentCare patientId={patientId} version={version} canEnd onChanged={bump} />}
+              {FEATURES.clinical && (
+                <div className="columns">
+                  <DiagnosisForm patientId={patientId} onAdded={bump} />
+                  <EncounterForm patientId={patientId} onAdded={bump} />
+                  <PrescriptionForm patientId={patientId} onAdded={bump} />
+                </div>
+              )}
+              {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
+              <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
+              {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
+              <AirQuality patientId={patientId} />
+            </>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
