@@ -962,6 +962,24 @@ Result<RecordAccess> IdentityService::record_access(const Principal& principal,
   });
 }
 
+void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
+                                  const Client& client, std::optional<std::int64_t> patient_id,
+                                  std::string_view action, std::string_view resource_type,
+                                  std::string resource_id) const {
+  append_audit(lease, key_,
+               {0,
+                {},
+                principal.account_id,
+                std::string(role_name(principal.role)),
+                std::string(action),
+                std::string(resource_type),
+                std::move(resource_id),
+                patient_id,
+                client.address,
+                "success",
+                {}});
+}
+
 Status IdentityService::audit_record(const Principal& principal, const Client& client,
                                      std::int64_t patient_id, std::string_view action,
                                      std::string_view resource_type, std::string_view resource_id,

@@ -114,6 +114,12 @@ class IdentityService {
 
   // Access decisions (the one place they are made).
   Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
+  // Appends a successful change by `principal` to the audit log inside the caller's write
+  // transaction (so the row commits or rolls back with the change). `patient_id` empty: no
+  // patient's data (e.g. a search).
+  void audit_write(db::Lease& lease, const Principal& principal, const Client& client,
+                   std::optional<std::int64_t> patient_id, std::string_view action,
+                   std::string_view resource_type, std::string resource_id) const;
   // Records a read or write of a patient's data, or a denied attempt, in the audit log; returns
   // after the row has committed (batched with concurrent callers). Call it holding no lease.
   Status audit_record(const Principal& principal, const Client& client, std::int64_t patient_id,

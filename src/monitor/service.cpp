@@ -300,18 +300,9 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
       return Error::conflict(resolve ? "this alert is already resolved"
                                      : "only an open alert can be acknowledged");
     }
-    identity::append_audit(lease, identity_.key(),
-                           {0,
-                            {},
-                            doctor.account_id,
-                            std::string(identity::role_name(doctor.role)),
-                            resolve ? "alert.resolve" : "alert.acknowledge",
-                            "alert",
-                            std::to_string(alert_id),
-                            alert->patient_id,
-                            client.address,
-                            "success",
-                            {}});
+    identity_.audit_write(lease, doctor, client, alert->patient_id,
+                          resolve ? "alert.resolve" : "alert.acknowledge", "alert",
+                          std::to_string(alert_id));
     auto updated = store::find_alert(lease, alert_id);
     tx.commit();
     return *updated;
@@ -382,18 +373,7 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
     for (auto& hit : hits) out.items.push_back(std::move(hit.hit));
     // Audited as a search: who searched and when, never what for.
     db::Transaction tx(lease);
-    identity::append_audit(lease, identity_.key(),
-                           {0,
-                            {},
-                            principal.account_id,
-                            std::string(identity::role_name(principal.role)),
-                            "patient.search",
-                            "patients",
-                            "",
-                            std::nullopt,
-                            client.address,
-                            "success",
-                            {}});
+    identity_.audit_write(lease, principal, client, std::nullopt, "patient.search", "patients", "");
     tx.commit();
     return out;
   });

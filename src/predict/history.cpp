@@ -38,23 +38,6 @@ constexpr ObservationSource kObservationSources[] = {
     {"fasting_glucose_high", "1558-6", 120.0},  // heart: fasting blood sugar > 120 mg/dL
 };
 
-void audit(db::Lease& lease, const identity::IdentityService& identity, const Principal& principal,
-           const identity::Client& client, std::int64_t patient_id, std::string_view action,
-           std::string_view resource, std::string resource_id) {
-  identity::append_audit(lease, identity.key(),
-                         {0,
-                          {},
-                          principal.account_id,
-                          std::string(identity::role_name(principal.role)),
-                          std::string(action),
-                          std::string(resource),
-                          std::move(resource_id),
-                          patient_id,
-                          client.address,
-                          "success",
-                          {}});
-}
-
 // Whole years between an ISO date (YYYY-MM-DD) and today; nullopt when unreadable.
 std::optional<int> age_in_years(const std::string& date_of_birth) {
   int year = 0, month = 0, day = 0;
@@ -186,11 +169,11 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     entry.result = json::serialize(body);
     entry.id = records::store::insert_prediction(lease, entry);
     if (!used.empty()) {
-      audit(lease, identity_, principal, client, patient_id, "record.read", "prefill",
-            std::string(model));
+      identity_.audit_write(lease, principal, client, patient_id, "record.read", "prefill",
+                            std::string(model));
     }
-    audit(lease, identity_, principal, client, patient_id, "record.create", "prediction",
-          std::to_string(entry.id));
+    identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
+                          std::to_string(entry.id));
     tx.commit();
     body["id"] = entry.id;
     body["patient_id"] = patient_id;
@@ -245,8 +228,8 @@ Result<json::object> PatientPredictions::save_symptom_check(
         check_json["symptom_entry_ids"] = std::move(ids);
         entry.result = json::serialize(check_json);
         entry.id = records::store::insert_prediction(lease, entry);
-        audit(lease, identity_, principal, client, patient_id, "record.create", "prediction",
-              std::to_string(entry.id));
+        identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
+                              std::to_string(entry.id));
       });
   if (!saved.ok()) return saved.error();
   check_json["id"] = entry.id;

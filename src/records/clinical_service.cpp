@@ -199,18 +199,8 @@ void ClinicalService::audit_write(db::Lease& lease, const Principal& principal,
                                   const identity::Client& client, std::int64_t patient_id,
                                   std::string_view action, std::string_view resource_type,
                                   std::int64_t id) const {
-  identity::append_audit(lease, identity_.key(),
-                         {0,
-                          {},
-                          principal.account_id,
-                          std::string(identity::role_name(principal.role)),
-                          std::string(action),
-                          std::string(resource_type),
-                          std::to_string(id),
-                          patient_id,
-                          client.address,
-                          "success",
-                          {}});
+  identity_.audit_write(lease, principal, client, patient_id, action, resource_type,
+                        std::to_string(id));
 }
 
 Status ClinicalService::audit_read(const Principal& principal, const identity::Client& client,

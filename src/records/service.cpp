@@ -29,18 +29,8 @@ std::string now_text() { return format_rfc3339(Clock::now()); }
 void audit_write(db::Lease& lease, const identity::IdentityService& identity,
                  const Principal& principal, const identity::Client& client,
                  std::int64_t patient_id, std::string_view action, std::int64_t observation_id) {
-  identity::append_audit(lease, identity.key(),
-                         {0,
-                          {},
-                          principal.account_id,
-                          std::string(identity::role_name(principal.role)),
-                          std::string(action),
-                          "observation",
-                          std::to_string(observation_id),
-                          patient_id,
-                          client.address,
-                          "success",
-                          {}});
+  identity.audit_write(lease, principal, client, patient_id, action, "observation",
+                       std::to_string(observation_id));
 }
 
 Result<double> required_number(const std::optional<double>& value, std::string_view field) {
