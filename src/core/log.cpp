@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "core/json_writer.hpp"
 #include "core/time.hpp"
 
 namespace vitalis::log {
@@ -121,47 +122,14 @@ bool enabled(Level level) {
   return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed);
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : text) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[(ch >> 4) & 0xF]);
-          out.push_back(kHex[ch & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void Field::append_to(std::string& line) const {
   line.push_back(',');
-  append_json_string(line, key_);
+  json_writer::append_string(line, key_);
   line.push_back(':');
   char buffer[32];
   switch (kind_) {
     case kString:
-      append_json_string(line, text_);
+      json_writer::append_string(line, text_);
       break;
     case kInteger:
       line.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, integer_).ptr);
@@ -184,7 +152,7 @@ void write(Level level, std::string_view message, Fields fields) {
   line += "\",\"level\":\"";
   line += level_name(level);
   line += "\",\"msg\":";
-  append_json_string(line, message);
+  json_writer::append_string(line, message);
   for (const auto& field : fields) field.append_to(line);
   line.push_back('}');
   sink().append(line);

@@ -41,9 +41,6 @@ class Field {
 };
 using Fields = std::initializer_list<Field>;
 
-// Appends text as a JSON string literal (quotes and escapes included).
-void append_json_string(std::string& out, std::string_view text);
-
 // Writes {"ts":..., "level":..., "msg":..., ...fields}. Never pass health data in fields.
 // Safe for concurrent use from any thread; lines are buffered and flushed at least every 100 ms.
 void write(Level level, std::string_view message, Fields fields = {});

@@ -159,9 +159,13 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
   std::unique_ptr<Pool> pool(new Pool(target->dialect, options));
   if (target->dialect == Dialect::kSqlite) {
     // A pooled connection is used by one thread at a time, so SQLite's own per-connection
-    // mutexes are pure overhead. Only possible before SQLite initialises; harmless after.
+    // mutexes are pure overhead; so is its global allocation counter, whose mutex every
+    // allocation of every connection takes. Only possible before SQLite initialises.
     static std::once_flag once;
-    std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD); });
+    std::call_once(once, [] {
+      sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+      sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
   }
   try {
     if (target->dialect == Dialect::kSqlite) {

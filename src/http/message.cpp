@@ -186,6 +186,10 @@ Response Response::json(int status, const boost::json::value& value) {
   return Response{status, "application/json", boost::json::serialize(value), {}};
 }
 
+Response Response::json_text(int status, std::string text) {
+  return Response{status, "application/json", std::move(text), {}};
+}
+
 Response Response::error(const Error& error) {
   boost::json::object detail;
   detail["code"] = error_code_name(error.code);

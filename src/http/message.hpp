@@ -70,6 +70,8 @@ struct Response {
   std::string_view header(std::string_view name) const;
 
   static Response json(int status, const boost::json::value& value);
+  // A body that is already JSON text (e.g. from json_writer::Writer).
+  static Response json_text(int status, std::string text);
   static Response error(const Error& error);
   static Response error(ErrorCode code, std::string message, std::string field = {});
 };

@@ -941,24 +941,18 @@ Result<RecordAccess> IdentityService::record_access(const Principal& principal,
     if (principal.role == Role::kPatient) {
       return principal.account_id == patient_id ? RecordAccess::kReadWrite : RecordAccess::kNone;
     }
-    AccountRow row;
-    if (!account_by_id(lease, patient_id, row) || row.account.role != Role::kPatient) {
-      return Error::not_found("no such patient");
-    }
     long long patient = patient_id, actor = principal.account_id;
-    std::string now = now_text();
+    std::string now = now_text(), role;
+    int links = 0, grants = 0, break_glass = 0;
+    *lease << sql::kSelectRecordAccess, soci::use(actor), soci::use(actor), soci::use(now),
+        soci::use(actor), soci::use(now), soci::use(patient), soci::into(role), soci::into(links),
+        soci::into(grants), soci::into(break_glass);
+    if (!lease->got_data() || role != "patient") return Error::not_found("no such patient");
     if (principal.role == Role::kDoctor) {
-      int links = 0, grants = 0;
-      *lease << sql::kSelectActiveLink, soci::use(patient), soci::use(actor), soci::into(links);
       if (links == 0) return RecordAccess::kNone;
-      *lease << sql::kSelectActiveWriteGrant, soci::use(patient), soci::use(actor), soci::use(now),
-          soci::into(grants);
       return grants > 0 ? RecordAccess::kReadWrite : RecordAccess::kRead;
     }
-    std::string reason;
-    *lease << sql::kSelectActiveBreakGlass, soci::use(actor), soci::use(patient), soci::use(now),
-        soci::into(reason);
-    return lease->got_data() ? RecordAccess::kRead : RecordAccess::kNone;
+    return break_glass > 0 ? RecordAccess::kRead : RecordAccess::kNone;
   });
 }
 

@@ -142,9 +142,6 @@ inline constexpr const char* kSelectCareTeam =
     "FROM care_links l JOIN accounts a ON a.id = l.doctor_id "
     "JOIN doctor_profiles d ON d.account_id = a.id "
     "WHERE l.patient_id = :patient AND l.revoked_at IS NULL ORDER BY a.full_name, a.id";
-inline constexpr const char* kSelectActiveWriteGrant =
-    "SELECT COUNT(*) FROM write_grants WHERE patient_id = :patient AND doctor_id = :doctor "
-    "AND status = 'active' AND expires_at > :now";
 inline constexpr const char* kInsertWriteGrant =
     "INSERT INTO write_grants (patient_id, doctor_id, status, requested_at) "
     "VALUES (:patient, :doctor, 'pending', :at) RETURNING id";
@@ -166,6 +163,17 @@ inline constexpr const char* kRevokeWriteGrant =
 inline constexpr const char* kRevokeDoctorGrants =
     "UPDATE write_grants SET status = 'revoked', revoked_at = :at WHERE patient_id = :patient "
     "AND doctor_id = :doctor AND status <> 'revoked'";
+// Everything a record access decision needs, in one statement (it runs on every record
+// request): the patient's role, and the caller's active link, write grant and break-glass.
+inline constexpr const char* kSelectRecordAccess =
+    "SELECT a.role, "
+    "(SELECT COUNT(*) FROM care_links l WHERE l.patient_id = a.id AND l.doctor_id = :actor1 "
+    "AND l.revoked_at IS NULL), "
+    "(SELECT COUNT(*) FROM write_grants g WHERE g.patient_id = a.id AND g.doctor_id = :actor2 "
+    "AND g.status = 'active' AND g.expires_at > :now1), "
+    "(SELECT COUNT(*) FROM break_glass b WHERE b.admin_id = :actor3 AND b.patient_id = a.id "
+    "AND b.expires_at > :now2) "
+    "FROM accounts a WHERE a.id = :patient";
 inline constexpr const char* kInsertBreakGlass =
     "INSERT INTO break_glass (admin_id, patient_id, reason, created_at, expires_at) "
     "VALUES (:admin, :patient, :reason, :at, :expires)";

@@ -83,25 +83,72 @@ json::array texts_json(const std::vector<std::string>& texts) {
 
 }  // namespace
 
-json::object observation_json(const Observation& observation) {
+namespace {
+
+// An observation's fields in order, the one definition behind both renderers below:
+// visit(key, value) with value a std::string_view, std::int64_t, double or std::nullptr_t.
+template <typename Visit>
+void visit_observation(const Observation& observation, Visit&& visit) {
   const Metric* metric = find_metric(observation.code);
-  json::object out{{"id", observation.id},
-                   {"patient_id", observation.patient_id},
-                   {"code", observation.code},
-                   {"metric", metric ? std::string(metric->name) : std::string()},
-                   {"value", observation.value},
-                   {"unit", observation.unit},
-                   {"original_value", observation.original_value},
-                   {"original_unit", observation.original_unit},
-                   {"effective_at", observation.effective_at},
-                   {"source", observation.source},
-                   {"recorded_by", observation.recorded_by},
-                   {"recorded_at", observation.recorded_at},
-                   {"status", observation.status}};
-  out["flag"] = metric ? optional_json(flag(*metric, observation.value)) : json::value();
-  out["supersedes"] = observation.supersedes ? json::value(*observation.supersedes) : json::value();
-  out["correction_reason"] = optional_json(observation.correction_reason);
+  auto text_or_null = [&](std::string_view key, std::string_view text) {
+    if (text.empty()) {
+      visit(key, nullptr);
+    } else {
+      visit(key, text);
+    }
+  };
+  visit("id", observation.id);
+  visit("patient_id", observation.patient_id);
+  visit("code", std::string_view(observation.code));
+  visit("metric", metric ? metric->name : std::string_view());
+  visit("value", observation.value);
+  visit("unit", std::string_view(observation.unit));
+  visit("original_value", observation.original_value);
+  visit("original_unit", std::string_view(observation.original_unit));
+  visit("effective_at", std::string_view(observation.effective_at));
+  visit("source", std::string_view(observation.source));
+  visit("recorded_by", observation.recorded_by);
+  visit("recorded_at", std::string_view(observation.recorded_at));
+  visit("status", std::string_view(observation.status));
+  if (metric) {
+    text_or_null("flag", flag(*metric, observation.value));
+  } else {
+    visit("flag", nullptr);
+  }
+  if (observation.supersedes) {
+    visit("supersedes", *observation.supersedes);
+  } else {
+    visit("supersedes", nullptr);
+  }
+  text_or_null("correction_reason", observation.correction_reason);
+}
+
+}  // namespace
+
+json::object observation_json(const Observation& observation) {
+  json::object out;
+  out.reserve(16);
+  visit_observation(observation, [&](std::string_view key, auto value) {
+    if constexpr (std::is_same_v<decltype(value), std::nullptr_t>) {
+      out.emplace(key, json::value());
+    } else {
+      out.emplace(key, value);
+    }
+  });
   return out;
+}
+
+void write_observation(json_writer::Writer& writer, const Observation& observation) {
+  writer.begin_object();
+  visit_observation(observation, [&](std::string_view key, auto value) {
+    writer.key(key);
+    if constexpr (std::is_same_v<decltype(value), std::nullptr_t>) {
+      writer.null();
+    } else {
+      writer.value(value);
+    }
+  });
+  writer.end_object();
 }
 
 json::object profile_json(const ClinicalProfile& profile) {

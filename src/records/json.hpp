@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_writer.hpp"
 #include "http/message.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
@@ -31,6 +32,8 @@ Result<std::optional<std::int64_t>> id_field(const boost::json::object& body,
 boost::json::value optional_json(const std::string& text);
 
 boost::json::object observation_json(const Observation& observation);
+// The same fields written straight as text (the list endpoints, where rendering is hot).
+void write_observation(json_writer::Writer& writer, const Observation& observation);
 boost::json::object profile_json(const ClinicalProfile& profile);
 boost::json::object encounter_json(const Encounter& encounter);
 boost::json::object diagnosis_json(const Diagnosis& diagnosis);

@@ -42,10 +42,23 @@ Result<ObservationInput> parse_observation(const json::object& body) {
   return input;
 }
 
-json::object items_json(const std::vector<Observation>& observations) {
-  json::array items;
-  for (const auto& observation : observations) items.push_back(observation_json(observation));
-  return {{"items", std::move(items)}};
+// {"items": [...]} and, for a page, "next_before" (an id or null), written as text.
+Response items_response(int status, const std::vector<Observation>& observations,
+                        const std::optional<std::optional<std::int64_t>>& next_before = {}) {
+  json_writer::Writer writer(256 + 384 * observations.size());
+  writer.begin_object().key("items").begin_array();
+  for (const auto& observation : observations) write_observation(writer, observation);
+  writer.end_array();
+  if (next_before) {
+    writer.key("next_before");
+    if (*next_before) {
+      writer.value(**next_before);
+    } else {
+      writer.null();
+    }
+  }
+  writer.end_object();
+  return Response::json_text(status, writer.take());
 }
 
 // ?code=&before=<id>&limit=<1..200>
@@ -78,11 +91,10 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto input = parse_observation(*body);
         if (!input.ok()) return Response::error(input.error());
-        return http::respond(s.record(identity::principal_of(request), identity::client_of(request),
-                                      identity::patient_of(request), *input),
-                             [](std::vector<Observation> stored) {
-                               return Response::json(201, items_json(stored));
-                             });
+        return http::respond(
+            s.record(identity::principal_of(request), identity::client_of(request),
+                     identity::patient_of(request), *input),
+            [](std::vector<Observation> stored) { return items_response(201, stored); });
       },
       write);
 
@@ -91,15 +103,10 @@ void add_records_routes(http::Router& router, RecordsService& service) {
       [&s](Request& request) {
         auto query = parse_query(request);
         if (!query.ok()) return Response::error(query.error());
-        return http::respond(s.list(identity::principal_of(request), identity::client_of(request),
-                                    identity::patient_of(request), *query),
-                             [](ObservationPage page) {
-                               json::object out = items_json(page.items);
-                               out["next_before"] = page.next_before
-                                                        ? json::value(*page.next_before)
-                                                        : json::value();
-                               return Response::json(200, out);
-                             });
+        return http::respond(
+            s.list(identity::principal_of(request), identity::client_of(request),
+                   identity::patient_of(request), *query),
+            [](ObservationPage page) { return items_response(200, page.items, page.next_before); });
       },
       read);
 
@@ -123,9 +130,7 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         return http::respond(
             s.correct(identity::principal_of(request), identity::client_of(request),
                       identity::patient_of(request), *id, input),
-            [](std::vector<Observation> stored) {
-              return Response::json(201, items_json(stored));
-            });
+            [](std::vector<Observation> stored) { return items_response(201, stored); });
       },
       write);
 
@@ -137,7 +142,7 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         return http::respond(
             s.history(identity::principal_of(request), identity::client_of(request),
                       identity::patient_of(request), *id),
-            [](std::vector<Observation> chain) { return Response::json(200, items_json(chain)); });
+            [](std::vector<Observation> chain) { return items_response(200, chain); });
       },
       read);
 }
