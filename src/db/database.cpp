@@ -263,6 +263,12 @@ Dialect Lease::dialect() const { return pool_->dialect(); }
 
 Transaction::Transaction(Lease& lease, Mode mode) : session_(*lease) {
   if (lease.dialect() == Dialect::kSqlite && mode == Mode::kWrite) {
+    Pool& pool = *lease.pool_;
+    writer_ = std::unique_lock(pool.sqlite_writer_, std::defer_lock);
+    if (!writer_.try_lock_for(pool.options_.busy_timeout)) {
+      throw soci::sqlite3_soci_error("database is locked (waited for this process's writers)",
+                                     SQLITE_BUSY);
+    }
     session_ << "BEGIN IMMEDIATE";
   } else {
     session_ << "BEGIN";
@@ -282,6 +288,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   session_ << "COMMIT";
   open_ = false;
+  if (writer_.owns_lock()) writer_.unlock();
 }
 
 }  // namespace vitalis::db

@@ -60,6 +60,7 @@ class Lease {
 
  private:
   friend class Pool;
+  friend class Transaction;
   Lease(Pool* pool, soci::session* session) : pool_(pool), session_(session) {}
   bool session_needs_check() const;
   void clear_check();
@@ -87,6 +88,7 @@ class Pool {
 
  private:
   friend class Lease;
+  friend class Transaction;
   Pool(Dialect dialect, Options options);
   void release(soci::session* session, bool suspect);
 
@@ -97,6 +99,10 @@ class Pool {
   std::condition_variable freed_;
   std::vector<soci::session*> free_;
   std::unordered_set<soci::session*> suspect_;  // failed on last use; check before lending
+  // SQLite allows one writer at a time. Writers of this process queue here rather than in
+  // SQLite's busy handler, which polls with sleeps of up to 100 ms (seconds of tail latency
+  // under concurrent writes); other processes still meet the busy timeout.
+  std::timed_mutex sqlite_writer_;
 };
 
 // A scoped transaction: rolls back when destroyed without commit(). Write transactions on SQLite
@@ -113,6 +119,7 @@ class Transaction {
 
  private:
   soci::session& session_;
+  std::unique_lock<std::timed_mutex> writer_;  // SQLite write transactions: the pool's writer turn
   bool open_ = true;
 };
 

@@ -20,7 +20,9 @@ auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
   reader.bind(statement);
   bind_uses(statement);
   statement.alloc();
-  statement.prepare(query);
+  // One-time: on PostgreSQL a single round trip (an unnamed statement) instead of prepare,
+  // execute and DEALLOCATE, as SOCI does for a repeatable statement.
+  statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
   std::vector<decltype(reader.current())> rows;
   if (statement.execute(true)) {

@@ -153,7 +153,7 @@ std::vector<AuditEntry> list_audit(db::Lease& lease, const AuditFilter& filter) 
   RowReader reader;
   reader.bind(statement);
   statement.alloc();
-  statement.prepare(sql);
+  statement.prepare(sql, soci::details::st_one_time_query);
   statement.define_and_bind();
   statement.execute();
   std::vector<AuditEntry> entries;

@@ -62,7 +62,7 @@ bool load_account(db::Lease& lease, const char* query, const Key& key, AccountRo
   statement.exchange(soci::into(row.account.created_at));
   statement.exchange(soci::use(key));
   statement.alloc();
-  statement.prepare(query);
+  statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
   if (!statement.execute(true)) return false;
   row.account.id = id;
@@ -975,13 +975,14 @@ void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
 }
 
 Status IdentityService::audit_record(const Principal& principal, const Client& client,
-                                     std::int64_t patient_id, std::string_view action,
+                                     std::optional<std::int64_t> patient_id,
+                                     std::string_view action,
                                      std::string_view resource_type, std::string_view resource_id,
                                      std::string_view outcome) {
   std::string reason;
-  if (principal.role == Role::kAdmin) {
+  if (principal.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
-      long long admin = principal.account_id, patient = patient_id;
+      long long admin = principal.account_id, patient = *patient_id;
       std::string now = now_text(), active;
       *lease << sql::kSelectActiveBreakGlass, soci::use(admin), soci::use(patient), soci::use(now),
           soci::into(active);

@@ -371,12 +371,13 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
       out.next_cursor = hex_encode(hits.back().key) + "." + std::to_string(hits.back().hit.id);
     }
     for (auto& hit : hits) out.items.push_back(std::move(hit.hit));
-    // Audited as a search: who searched and when, never what for.
-    db::Transaction tx(lease);
-    identity_.audit_write(lease, principal, client, std::nullopt, "patient.search", "patients", "");
-    tx.commit();
     return out;
   });
+  if (!page.ok()) return page;
+  // Audited as a search: who searched and when, never what for. Group commit, like record reads.
+  auto audited = identity_.audit_record(principal, client, std::nullopt, "patient.search",
+                                        "patients", "", "success");
+  if (!audited.ok()) return audited.error();
   return page;
 }
 

@@ -12,7 +12,7 @@ template <typename Bind, typename Row>
 void each_row(soci::statement& statement, const char* query, Bind&& bind, Row&& row) {
   bind(statement);
   statement.alloc();
-  statement.prepare(query);
+  statement.prepare(query, soci::details::st_one_time_query);
   statement.define_and_bind();
   if (statement.execute(true)) {
     do {
