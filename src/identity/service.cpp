@@ -976,9 +976,8 @@ void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
 
 Status IdentityService::audit_record(const Principal& principal, const Client& client,
                                      std::optional<std::int64_t> patient_id,
-                                     std::string_view action,
-                                     std::string_view resource_type, std::string_view resource_id,
-                                     std::string_view outcome) {
+                                     std::string_view action, std::string_view resource_type,
+                                     std::string_view resource_id, std::string_view outcome) {
   std::string reason;
   if (principal.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {

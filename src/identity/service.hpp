@@ -124,9 +124,9 @@ class IdentityService {
   // after the row has committed (batched with concurrent callers). Call it holding no lease.
   // No patient_id: a read that names no one patient (e.g. a search).
   Status audit_record(const Principal& principal, const Client& client,
-                      std::optional<std::int64_t> patient_id,
-                      std::string_view action, std::string_view resource_type,
-                      std::string_view resource_id, std::string_view outcome);
+                      std::optional<std::int64_t> patient_id, std::string_view action,
+                      std::string_view resource_type, std::string_view resource_id,
+                      std::string_view outcome);
 
   // Patient profile (the identity part of the record).
   Result<PatientProfile> update_phone(const Principal& principal, std::int64_t patient_id,
