@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <atomic>
 #include <thread>
 
 #include "db/migrate.hpp"
@@ -172,6 +173,71 @@ TEST(SqlitePoolTest, UsesWalAndForeignKeys) {
   **lease << "PRAGMA foreign_keys", soci::into(foreign_keys);
   EXPECT_EQ(mode, "wal");
   EXPECT_EQ(foreign_keys, 1);
+}
+
+TEST(SqlitePoolTest, WritersOfOneProcessQueueAndGiveUpAsBusy) {
+  testing::TestDatabase database(Dialect::kSqlite);
+  Options options;
+  options.url = database.url();
+  options.pool_size = 3;
+  options.busy_timeout = std::chrono::milliseconds(300);
+  auto opened = Pool::open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  Pool& pool = **opened;
+  ASSERT_TRUE(migrate(pool, test_migrations()).ok());
+
+  // A second writer waits for the first one's commit (shorter than the timeout) and then writes.
+  std::atomic<bool> holding{false};
+  std::thread first([&] {
+    auto status = with_connection(pool, [&](Lease& lease) -> Status {
+      Transaction tx(lease);
+      *lease << "INSERT INTO t (id, v) VALUES (1, 10)";
+      holding = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      tx.commit();
+      return Ok{};
+    });
+    EXPECT_TRUE(status.ok());
+  });
+  while (!holding) std::this_thread::yield();
+  auto second = with_connection(pool, [](Lease& lease) -> Status {
+    Transaction tx(lease);
+    *lease << "INSERT INTO t (id, v) VALUES (2, 20)";
+    tx.commit();
+    return Ok{};
+  });
+  first.join();
+  ASSERT_TRUE(second.ok()) << second.error().message;
+
+  // A writer still waiting when the busy timeout runs out gets 503-class "unavailable", and the
+  // queue is free again afterwards.
+  auto lease = pool.acquire();
+  ASSERT_TRUE(lease.ok());
+  {
+    Transaction held(*lease);
+    Status late = Ok{};
+    std::thread waiter([&] {
+      late = with_connection(pool, [](Lease& other) -> Status {
+        Transaction tx(other);
+        *other << "INSERT INTO t (id, v) VALUES (3, 30)";
+        tx.commit();
+        return Ok{};
+      });
+    });
+    waiter.join();
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(late.error().code, ErrorCode::kUnavailable);
+  }
+  int count = 0;
+  **lease << "SELECT COUNT(*) FROM t", soci::into(count);
+  EXPECT_EQ(count, 2);
+  auto after = with_connection(pool, [](Lease& other) -> Status {
+    Transaction tx(other);
+    *other << "INSERT INTO t (id, v) VALUES (3, 30)";
+    tx.commit();
+    return Ok{};
+  });
+  EXPECT_TRUE(after.ok());
 }
 
 }  // namespace
