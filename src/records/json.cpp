@@ -81,10 +81,6 @@ json::array texts_json(const std::vector<std::string>& texts) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // An observation's fields in order, the one definition behind both renderers below:
 // visit(key, value) with value a std::string_view, std::int64_t, double or std::nullptr_t.
 template <typename Visit>
