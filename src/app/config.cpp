@@ -22,7 +22,9 @@ const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> specs = {
       {"database", "sqlite:var/vitalis.db",
        "Database URL: sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/DB", kDb},
-      {"db-pool-size", "0", "Database connections; 0 = one per blocking thread", kDb},
+      {"db-pool-size", "0",
+       "Database connections; 0 = one per blocking thread (on SQLite also one per network thread)",
+       kDb},
       {"sqlite-synchronous", "FULL",
        "SQLite durability: FULL survives power loss, NORMAL only process crashes", kDb},
       {"log-level", "info", "Minimum log level: debug, info, warn or error", kDb},
@@ -379,11 +381,18 @@ Result<Config> build_config(const Invocation& invocation) {
   int network = server.threads > 0
                     ? server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Audited reads wait for the audit sealer's group commit while holding a blocking thread, so
-  // the pool has more threads than cores: the more reads wait together, the fewer commits.
-  // Capped so a big host does not exceed PostgreSQL's default max_connections (100).
+  // Blocking threads wait for the database: on PostgreSQL a round trip per statement, on both
+  // the commit of a write. More threads than cores keep the cores busy meanwhile. Capped so a
+  // big host does not exceed PostgreSQL's default max_connections (100).
   if (server.blocking_threads == 0) server.blocking_threads = std::min(16 * network, 32);
-  if (config.database.pool_size == 0) config.database.pool_size = server.blocking_threads;
+  // An embedded database answers a short read faster than a hand-off to another thread takes,
+  // so quick routes run on the network threads there, each of which then needs a connection.
+  auto target = db::parse_url(config.database.url);
+  server.run_quick_routes_inline = target.ok() && target->dialect == db::Dialect::kSqlite;
+  if (config.database.pool_size == 0) {
+    config.database.pool_size =
+        server.blocking_threads + (server.run_quick_routes_inline ? network : 0);
+  }
   return config;
 }
 

@@ -28,7 +28,20 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
   EXPECT_EQ(config->server.port, 9090);
   EXPECT_EQ(config->server.threads, 1);
   EXPECT_EQ(config->server.blocking_threads, 16);
-  EXPECT_EQ(config->database.pool_size, 16);
+  // SQLite: quick routes run on the one network thread, which needs a connection of its own.
+  EXPECT_TRUE(config->server.run_quick_routes_inline);
+  EXPECT_EQ(config->database.pool_size, 17);
+}
+
+TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
+  auto invocation =
+      parse_command_line({"serve", "--threads=2", "--database=postgresql://h/db"}, no_env);
+  ASSERT_TRUE(invocation.ok());
+  auto config = build_config(*invocation);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_FALSE(config->server.run_quick_routes_inline);
+  EXPECT_EQ(config->server.blocking_threads, 32);
+  EXPECT_EQ(config->database.pool_size, 32);
 }
 
 TEST(ConfigTest, AcceptsSpaceSeparatedValues) {

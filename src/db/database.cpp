@@ -123,6 +123,18 @@ Error database_error(const std::exception& error, std::string_view operation) {
   return Error::internal();
 }
 
+struct StatementCache {
+  static constexpr std::size_t kMaxStatements = 256;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::unique_ptr<soci::statement>, Hash, std::equal_to<>>
+      statements;
+};
+
 namespace {
 
 std::string sqlite_connect_string(const std::string& path, std::chrono::milliseconds timeout) {
@@ -183,6 +195,9 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
         session = std::make_unique<soci::session>(*soci::factory_postgresql(), target->location);
       }
       pool->free_.push_back(session.get());
+      if (target->dialect == Dialect::kSqlite) {
+        pool->caches_.emplace(session.get(), std::make_unique<StatementCache>());
+      }
       pool->sessions_.push_back(std::move(session));
     }
   } catch (const std::exception& error) {
@@ -207,7 +222,8 @@ Result<Lease> Pool::acquire() {
     session = free_.back();
     free_.pop_back();
   }
-  Lease lease(this, session);
+  auto cache = caches_.find(session);
+  Lease lease(this, session, cache == caches_.end() ? nullptr : cache->second.get());
   if (lease.session_needs_check()) {
     // The last use of this session failed: make sure it still talks to the server.
     try {
@@ -241,8 +257,25 @@ void Pool::release(soci::session* session, bool suspect) {
 }
 
 Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), session_(other.session_), suspect_(other.suspect_) {
+    : pool_(other.pool_), session_(other.session_), cache_(other.cache_), suspect_(other.suspect_) {
   other.session_ = nullptr;
+}
+
+soci::statement* Lease::cached_statement(const char* query) {
+  if (cache_ == nullptr) return nullptr;
+  auto found = cache_->statements.find(std::string_view(query));
+  if (found != cache_->statements.end()) return found->second.get();
+  // Queries are a fixed set of texts (a few vary with filters); the bound keeps a stray dynamic
+  // one from growing the cache for ever.
+  if (cache_->statements.size() >= StatementCache::kMaxStatements) cache_->statements.clear();
+  auto statement = std::make_unique<soci::statement>(*session_);
+  statement->alloc();
+  statement->prepare(query, soci::details::st_repeatable_query);
+  return cache_->statements.emplace(std::string(query), std::move(statement)).first->second.get();
+}
+
+void Lease::drop_cached_statement(const char* query) {
+  if (cache_ != nullptr) cache_->statements.erase(std::string(query));
 }
 
 Lease::~Lease() {

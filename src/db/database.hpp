@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -14,7 +15,8 @@
 
 namespace soci {
 class session;
-}
+class statement;
+}  // namespace soci
 
 namespace vitalis::db {
 
@@ -42,6 +44,7 @@ Result<Target> parse_url(std::string_view url);
 std::string redact_url(std::string_view url);
 
 class Pool;
+struct StatementCache;
 
 // A session borrowed from the pool, returned when destroyed. Not thread-safe: one per task.
 class Lease {
@@ -58,19 +61,30 @@ class Lease {
   // connection before lending it out again.
   void mark_suspect() { suspect_ = true; }
 
+  // SQLite: this session's prepared statement for `query`, prepared on first use and kept,
+  // because parsing and planning cost SQLite more than running a short query. The caller binds
+  // it afresh (exchange + define_and_bind), runs it to the end, then calls bind_clean_up(); if
+  // anything throws half-way it calls drop_cached_statement(). PostgreSQL: nullptr (one-time
+  // statements are a single round trip there). db::select_rows does all of this.
+  soci::statement* cached_statement(const char* query);
+  void drop_cached_statement(const char* query);
+
  private:
   friend class Pool;
   friend class Transaction;
-  Lease(Pool* pool, soci::session* session) : pool_(pool), session_(session) {}
+  Lease(Pool* pool, soci::session* session, StatementCache* cache)
+      : pool_(pool), session_(session), cache_(cache) {}
   bool session_needs_check() const;
   void clear_check();
   Pool* pool_;
   soci::session* session_;
+  StatementCache* cache_;  // SQLite only
   bool suspect_ = false;
 };
 
-// A fixed-size pool of open sessions. Safe for concurrent use from any thread; acquire() blocks,
-// so call it from a blocking-work thread, never a network thread.
+// A fixed-size pool of open sessions. Safe for concurrent use from any thread. acquire() blocks
+// while every session is lent out, so a network thread may call it only when the pool has a
+// session for each thread that can (the server's quick routes on SQLite; see app/config.cpp).
 class Pool {
  public:
   static Result<std::unique_ptr<Pool>> open(const Options& options);
@@ -95,6 +109,9 @@ class Pool {
   Dialect dialect_;
   Options options_;
   std::vector<std::unique_ptr<soci::session>> sessions_;
+  // SQLite: each session's prepared statements, destroyed before the sessions. Fixed after
+  // open(); a cache is only touched by the lease holding its session.
+  std::unordered_map<soci::session*, std::unique_ptr<StatementCache>> caches_;
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<soci::session*> free_;

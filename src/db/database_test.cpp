@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "db/migrate.hpp"
+#include "db/rows.hpp"
 #include "db/testing.hpp"
 
 namespace vitalis::db {
@@ -155,6 +156,54 @@ TEST_P(DatabaseTest, PingReachesTheDatabase) {
   auto pool = database_->open();
   ASSERT_TRUE(pool);
   EXPECT_TRUE(pool->ping().ok());
+}
+
+// select_rows reads through SQLite's per-session statement cache and PostgreSQL's one-time
+// statements: each call sees its own parameters and the data committed before it, and a call
+// that failed half-way leaves nothing that breaks the next one.
+class ValueReader {
+ public:
+  void bind(soci::statement& statement) { statement.exchange(soci::into(value_)); }
+  int current() const { return value_; }
+
+ private:
+  int value_ = 0;
+};
+
+TEST_P(DatabaseTest, TypedSelectsSeeTheirOwnParametersAndFreshData) {
+  auto pool = database_->open(2);
+  ASSERT_TRUE(pool);
+  ASSERT_TRUE(migrate(*pool, test_migrations()).ok());
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  constexpr const char* kQuery = "SELECT v FROM t WHERE id >= :low ORDER BY id";
+  auto values_from = [&](int low) {
+    return select_rows<ValueReader>(
+        *lease, kQuery, [&](soci::statement& statement) { statement.exchange(soci::use(low)); });
+  };
+  EXPECT_TRUE(values_from(1).empty());
+  // Written on another session: a cached statement must not keep reading an old snapshot.
+  auto written = with_connection(*pool, [](Lease& other) -> Status {
+    Transaction tx(other);
+    *other << "INSERT INTO t (id, v) VALUES (1, 10), (2, 20), (3, 30)";
+    tx.commit();
+    return Ok{};
+  });
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(values_from(1), (std::vector<int>{10, 20, 30}));
+  EXPECT_EQ(values_from(3), (std::vector<int>{30}));
+  EXPECT_TRUE(values_from(4).empty());
+  // A row whose value overflows throws half-way through the rows (after three were read on
+  // SQLite); the statement is dropped and the next call works.
+  **lease << "INSERT INTO t (id, v) VALUES (4, 40)";
+  constexpr const char* kText =
+      "SELECT CASE WHEN id = 4 THEN abs(-9223372036854775807 - 1) ELSE v END FROM t ORDER BY id";
+  auto bad = [&] { return select_rows<ValueReader>(*lease, kText, [](soci::statement&) {}); };
+  EXPECT_ANY_THROW(bad());
+  EXPECT_EQ(values_from(2), (std::vector<int>{20, 30, 40}));
+  // Nothing holds a read transaction open between calls: a write on this session commits.
+  EXPECT_NO_THROW(**lease << "DELETE FROM t WHERE id = 4");
+  EXPECT_EQ(values_from(1), (std::vector<int>{10, 20, 30}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest,

@@ -12,24 +12,39 @@
 namespace vitalis::db {
 
 // A Reader's `bind(statement)` binds the columns with soci::into and `current()` copies the
-// fetched row out; `bind_uses(statement)` adds the query's parameters in order.
+// fetched row out; `bind_uses(statement)` adds the query's parameters in order. On SQLite the
+// statement is the session's cached one (Lease::cached_statement), on PostgreSQL a one-time
+// statement: a single round trip (an unnamed statement) instead of prepare, execute and
+// DEALLOCATE, as SOCI does for a repeatable statement.
 template <typename Reader, typename BindUses>
 auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
   Reader reader;
-  soci::statement statement(*lease);
-  reader.bind(statement);
-  bind_uses(statement);
-  statement.alloc();
-  // One-time: on PostgreSQL a single round trip (an unnamed statement) instead of prepare,
-  // execute and DEALLOCATE, as SOCI does for a repeatable statement.
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
   std::vector<decltype(reader.current())> rows;
-  if (statement.execute(true)) {
-    do {
-      rows.push_back(reader.current());
-    } while (statement.fetch());
+  // Runs to the last row: on SQLite that also ends the statement's read transaction.
+  auto run = [&](soci::statement& statement) {
+    reader.bind(statement);
+    bind_uses(statement);
+    statement.define_and_bind();
+    if (statement.execute(true)) {
+      do {
+        rows.push_back(reader.current());
+      } while (statement.fetch());
+    }
+  };
+  if (soci::statement* cached = lease.cached_statement(query)) {
+    try {
+      run(*cached);
+      cached->bind_clean_up();  // the bindings point into this call's locals
+    } catch (...) {
+      lease.drop_cached_statement(query);
+      throw;
+    }
+    return rows;
   }
+  soci::statement statement(*lease);
+  statement.alloc();
+  statement.prepare(query, soci::details::st_one_time_query);
+  run(statement);
   return rows;
 }
 

@@ -5,6 +5,7 @@
 #include <any>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,11 @@ struct Response {
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set when the response may leave only once other work has finished (the audit rows of the
+  // read it answers becoming durable): the server calls it with a continuation and sends the
+  // response after that has run, from whichever thread; an error given to it is sent instead.
+  // The network thread is not blocked meanwhile.
+  std::function<void(std::function<void(Status)>)> hold;
 
   // The value of a header set on this response; empty when absent.
   std::string_view header(std::string_view name) const;

@@ -22,6 +22,9 @@ using Middleware = std::function<Response(Request&, const Handler& next)>;
 struct RouteOptions {
   // Runs on the blocking-work pool instead of a network thread: anything touching the database.
   bool blocking = false;
+  // Blocking, but short and bounded (one page of reads, no writes): the server may run it on a
+  // network thread instead (ServerOptions::run_quick_routes_inline).
+  bool quick = false;
   // Largest accepted request body in bytes; 0 means the server's default.
   std::size_t max_body = 0;
   std::vector<Middleware> middleware;

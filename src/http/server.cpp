@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -250,7 +251,7 @@ struct Server::Impl {
       return Response::error(ErrorCode::kForbidden, "origin not allowed", "Origin");
     }
     if (match.route == nullptr) return Response::error(ErrorCode::kNotFound, "no such route");
-    Response response{204, {}, {}, {}};
+    Response response{204, {}, {}, {}, {}};
     response.headers.emplace_back("Access-Control-Allow-Methods", method_name(wanted));
     response.headers.emplace_back("Access-Control-Allow-Headers",
                                   "Content-Type, Authorization, X-Request-Id");
@@ -319,6 +320,30 @@ struct Server::Impl {
     if (!head) out.body() = std::move(response.body);
     if (response.status != 204 && response.status != 304) out.content_length(length);
     return out;
+  }
+
+  // Suspends this connection's coroutine until the hold calls back (from any thread); the
+  // io_context keeps running meanwhile, so shutdown waits for held responses too. The wake-up
+  // is a timer that never expires by itself and is cancelled on the connection's strand.
+  asio::awaitable<Status> await_hold(std::function<void(std::function<void(Status)>)> hold) {
+    auto executor = co_await asio::this_coro::executor;
+    struct Wait {
+      explicit Wait(const asio::any_io_executor& executor) : timer(executor) {}
+      asio::steady_timer timer;
+      bool released = false;
+      Status outcome = Ok{};
+    };
+    auto wait = std::make_shared<Wait>(executor);
+    wait->timer.expires_at(asio::steady_timer::time_point::max());
+    hold([wait, executor, work = asio::make_work_guard(ioc)](Status status) mutable {
+      asio::post(executor, [wait, status = std::move(status)]() mutable {
+        wait->outcome = std::move(status);
+        wait->released = true;
+        wait->timer.cancel();
+      });
+    });
+    while (!wait->released) co_await wait->timer.async_wait(kTuple);
+    co_return std::move(wait->outcome);
   }
 
   void access_log(const Request& request, std::string_view route, int status,
@@ -575,7 +600,9 @@ struct Server::Impl {
     }
 
     if (route != nullptr) {
-      if (route->options.blocking) {
+      bool on_pool =
+          route->options.blocking && !(route->options.quick && options.run_quick_routes_inline);
+      if (on_pool) {
         response = co_await asio::co_spawn(
             blocking.get_executor(),
             [this, route, &request]() -> asio::awaitable<Response> {
@@ -584,6 +611,10 @@ struct Server::Impl {
             asio::use_awaitable);
       } else {
         response = run_handler(*route, request);
+      }
+      if (response.hold) {
+        Status released = co_await await_hold(std::exchange(response.hold, {}));
+        if (!released.ok()) response = Response::error(released.error());
       }
     }
 

@@ -34,6 +34,9 @@ struct ServerOptions {
   std::vector<std::string> trusted_proxies;
   std::filesystem::path web_root;  // static files; empty = none
   bool access_log = true;          // one JSON line per request
+  // Run routes marked `quick` on the network threads although they are `blocking`: right for
+  // an embedded database, whose short reads cost less than the two thread hand-offs.
+  bool run_quick_routes_inline = false;
 };
 
 // Owns the listening socket, the network threads and the blocking-work pool.

@@ -11,6 +11,10 @@ AuditSealer::AuditSealer(db::Pool& pool, const SecretKey& key)
 AuditSealer::~AuditSealer() { stop(); }
 
 Status AuditSealer::append(AuditEntry entry) {
+  if (AuditHold* hold = AuditHold::current()) {
+    enqueue(std::move(entry), hold->track());
+    return Ok{};
+  }
   // Stamped when the access happened, not when it was sealed.
   if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
   std::unique_lock lock(mutex_);
@@ -19,10 +23,27 @@ Status AuditSealer::append(AuditEntry entry) {
     return write({std::move(entry)});
   }
   std::shared_ptr<Batch> batch = open_;
-  batch->entries.push_back(std::move(entry));
-  if (sealer_idle_) queued_.notify_one();  // else it takes this batch when its commit is done
+  queue(lock, std::move(entry), nullptr);
   batch->sealed.wait(lock, [&batch] { return batch->done; });
   return batch->status;
+}
+
+void AuditSealer::enqueue(AuditEntry entry, std::function<void(Status)> sealed) {
+  if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
+  std::unique_lock lock(mutex_);
+  if (stopped_) {
+    lock.unlock();
+    sealed(write({std::move(entry)}));
+    return;
+  }
+  queue(lock, std::move(entry), std::move(sealed));
+}
+
+void AuditSealer::queue(std::unique_lock<std::mutex>&, AuditEntry entry,
+                        std::function<void(Status)> sealed) {
+  open_->entries.push_back(std::move(entry));
+  if (sealed) open_->callbacks.push_back(std::move(sealed));
+  if (sealer_idle_) queued_.notify_one();  // else it takes this batch when its commit is done
 }
 
 void AuditSealer::stop() {
@@ -51,6 +72,7 @@ void AuditSealer::run() {
     std::shared_ptr<Batch> batch = std::exchange(open_, std::make_shared<Batch>());
     lock.unlock();
     Status status = write(batch->entries);
+    for (auto& sealed : batch->callbacks) sealed(status);
     lock.lock();
     batch->status = std::move(status);
     batch->done = true;
@@ -68,6 +90,66 @@ Status AuditSealer::write(const std::vector<AuditEntry>& entries) {
     tx.commit();
     return Ok{};
   });
+}
+
+// --- AuditHold -------------------------------------------------------------------------------
+
+namespace {
+thread_local AuditHold* open_hold = nullptr;
+}  // namespace
+
+struct AuditHold::State {
+  std::mutex mutex;
+  int outstanding = 0;
+  Status status = Ok{};
+  std::function<void(Status)> continuation;  // set by the release hook
+};
+
+AuditHold::AuditHold() : state_(std::make_shared<State>()), outer_(open_hold) { open_hold = this; }
+
+AuditHold::~AuditHold() {
+  if (open_hold == this) open_hold = outer_;
+}
+
+AuditHold* AuditHold::current() { return open_hold; }
+
+std::function<void(Status)> AuditHold::track() {
+  {
+    std::lock_guard lock(state_->mutex);
+    ++state_->outstanding;
+  }
+  return [state = state_](Status status) {
+    std::function<void(Status)> next;
+    Status outcome = Ok{};
+    {
+      std::lock_guard lock(state->mutex);
+      if (!status.ok() && state->status.ok()) state->status = std::move(status);
+      if (--state->outstanding > 0 || !state->continuation) return;
+      next = std::move(state->continuation);
+      outcome = state->status;
+    }
+    next(std::move(outcome));
+  };
+}
+
+std::function<void(std::function<void(Status)>)> AuditHold::release() {
+  if (open_hold == this) open_hold = outer_;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->outstanding == 0 && state_->status.ok()) return {};
+  }
+  return [state = state_](std::function<void(Status)> continuation) {
+    Status outcome = Ok{};
+    {
+      std::lock_guard lock(state->mutex);
+      if (state->outstanding > 0) {
+        state->continuation = std::move(continuation);
+        return;
+      }
+      outcome = state->status;
+    }
+    continuation(std::move(outcome));
+  };
 }
 
 }  // namespace vitalis::identity

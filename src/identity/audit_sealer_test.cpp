@@ -1,12 +1,14 @@
 // The audit sealer on both databases: concurrent callers each get their row committed, in the
 // order each caller issued them, the chain stays intact alongside direct appends, stop() seals
-// what is queued, and a failed batch is reported to its callers.
+// what is queued, a failed batch is reported to its callers, and a hold (a request that does not
+// block on the commit) is released only once its rows are sealed.
 #include "identity/audit_sealer.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -129,6 +131,53 @@ TEST_P(AuditSealerTest, FailedBatchIsReportedToItsCallers) {
     **lease << "ALTER TABLE audit_log_moved RENAME TO audit_log";
   }
   EXPECT_TRUE(sealer.append(read_by(1, 2)).ok());
+  expect_intact(2);
+}
+
+// Inside a hold, append() only queues; the release hook calls back once every queued row is
+// committed, with the failure if a commit failed. Without anything queued there is no hook.
+TEST_P(AuditSealerTest, HoldReleasesOnceItsRowsAreSealed) {
+  AuditSealer sealer(*pool_, key_);
+  auto outcome_of = [](const std::function<void(std::function<void(Status)>)>& release) {
+    std::promise<Status> sealed;
+    auto future = sealed.get_future();
+    release([&sealed](Status status) { sealed.set_value(std::move(status)); });
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    return future.get();
+  };
+  std::function<void(std::function<void(Status)>)> release;
+  {
+    AuditHold hold;
+    EXPECT_EQ(AuditHold::current(), &hold);
+    EXPECT_TRUE(sealer.append(read_by(1, 0)).ok());
+    EXPECT_TRUE(sealer.append(read_by(1, 1)).ok());
+    release = hold.release();
+    EXPECT_EQ(AuditHold::current(), nullptr);
+  }
+  ASSERT_TRUE(release);
+  EXPECT_TRUE(outcome_of(release).ok());
+  expect_intact(2);
+  {
+    AuditHold idle;
+    EXPECT_FALSE(idle.release());
+  }
+  {
+    auto lease = pool_->acquire();
+    ASSERT_TRUE(lease.ok());
+    **lease << "ALTER TABLE audit_log RENAME TO audit_log_moved";
+  }
+  {
+    AuditHold hold;
+    EXPECT_TRUE(sealer.append(read_by(1, 2)).ok());
+    release = hold.release();
+  }
+  ASSERT_TRUE(release);
+  EXPECT_FALSE(outcome_of(release).ok());
+  {
+    auto lease = pool_->acquire();
+    ASSERT_TRUE(lease.ok());
+    **lease << "ALTER TABLE audit_log_moved RENAME TO audit_log";
+  }
   expect_intact(2);
 }
 

@@ -126,42 +126,59 @@ Response check_record(IdentityService& service, Request& request, Rule rule,
 
 }  // namespace
 
+namespace {
+
+Response enforce(IdentityService& service, Rule rule, Request& request, const http::Handler& next) {
+  auto principal = authenticate(service, request);
+  if (!principal.ok()) return Response::error(principal.error());
+  request.auth = *principal;
+  Role role = principal->role;
+  switch (rule) {
+    case Rule::kPatient:
+      if (role != Role::kPatient) return Response::error(Error::forbidden("for patients only"));
+      break;
+    case Rule::kDoctor:
+      if (role != Role::kDoctor) return Response::error(Error::forbidden("for doctors only"));
+      break;
+    case Rule::kAdmin:
+      if (role != Role::kAdmin) return Response::error(Error::forbidden("for administrators only"));
+      break;
+    case Rule::kStaff:
+      if (role == Role::kPatient) {
+        return Response::error(Error::forbidden("for doctors and administrators only"));
+      }
+      break;
+    case Rule::kRecordRead:
+    case Rule::kRecordWrite:
+    case Rule::kRecordOwner:
+    case Rule::kRecordDoctor:
+      return check_record(service, request, rule, next);
+    default:
+      break;
+  }
+  return next(request);
+}
+
+}  // namespace
+
 http::RouteOptions guarded(Rule rule, IdentityService& service) {
   http::RouteOptions options;
   options.blocking = true;
   options.access = std::string(rule_name(rule));
   if (rule == Rule::kPublic) return options;
   options.middleware.push_back([&service, rule](Request& request, const http::Handler& next) {
-    auto principal = authenticate(service, request);
-    if (!principal.ok()) return Response::error(principal.error());
-    request.auth = *principal;
-    Role role = principal->role;
-    switch (rule) {
-      case Rule::kPatient:
-        if (role != Role::kPatient) return Response::error(Error::forbidden("for patients only"));
-        break;
-      case Rule::kDoctor:
-        if (role != Role::kDoctor) return Response::error(Error::forbidden("for doctors only"));
-        break;
-      case Rule::kAdmin:
-        if (role != Role::kAdmin)
-          return Response::error(Error::forbidden("for administrators only"));
-        break;
-      case Rule::kStaff:
-        if (role == Role::kPatient) {
-          return Response::error(Error::forbidden("for doctors and administrators only"));
-        }
-        break;
-      case Rule::kRecordRead:
-      case Rule::kRecordWrite:
-      case Rule::kRecordOwner:
-      case Rule::kRecordDoctor:
-        return check_record(service, request, rule, next);
-      default:
-        break;
-    }
-    return next(request);
+    // Reads audited below queue their rows; the server sends the response once they are
+    // durable, without a thread waiting for the commit.
+    AuditHold hold;
+    Response response = enforce(service, rule, request, next);
+    if (auto release = hold.release()) response.hold = std::move(release);
+    return response;
   });
+  return options;
+}
+
+http::RouteOptions quick(http::RouteOptions options) {
+  options.quick = true;
   return options;
 }
 

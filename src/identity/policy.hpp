@@ -27,7 +27,13 @@ enum class Rule {
 std::string_view rule_name(Rule rule);
 
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).
+// Audited reads in the handler do not block on the audit commit: the response waits instead
+// (AuditHold), so a read's data still leaves only once its audit row is durable.
 http::RouteOptions guarded(Rule rule, IdentityService& service);
+
+// The same options marked quick (http::RouteOptions::quick): for handlers that only read a
+// bounded amount, such as one page of a record.
+http::RouteOptions quick(http::RouteOptions options);
 
 // The record rules for a patient named elsewhere than the path (e.g. a body field), with the
 // same checks and denial auditing as guarded(): runs `next` when the principal (set by the

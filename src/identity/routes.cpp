@@ -153,7 +153,7 @@ Response token_response(const Tokens& tokens) {
 }
 
 Response accepted() { return Response::json(202, {{"status", "accepted"}}); }
-Response no_content() { return Response{204, {}, {}, {}}; }
+Response no_content() { return Response{204, {}, {}, {}, {}}; }
 
 // Cursor paging parameters: ?before=<id>&limit=<1..200>.
 Result<std::pair<std::int64_t, int>> paging(const Request& request) {

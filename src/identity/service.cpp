@@ -10,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "db/rows.hpp"
 #include "identity/search_name.hpp"
 #include "identity/store.hpp"
 #include "identity/tokens.hpp"
@@ -579,15 +580,53 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
   });
 }
 
+namespace {
+
+// kSelectLiveSession's row: the session's family and its account's status.
+class LiveSessionReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(row_.first));
+    statement.exchange(soci::into(row_.second));
+  }
+  std::pair<std::string, std::string> current() const { return row_; }
+
+ private:
+  std::pair<std::string, std::string> row_;
+};
+
+// kSelectRecordAccess's row: the role of the account asked for, then the caller's care links,
+// active write grants and active break-glass grants on it.
+class RecordAccessReader {
+ public:
+  struct Row {
+    std::string role;
+    int links = 0, grants = 0, break_glass = 0;
+  };
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(row_.role));
+    statement.exchange(soci::into(row_.links));
+    statement.exchange(soci::into(row_.grants));
+    statement.exchange(soci::into(row_.break_glass));
+  }
+  Row current() const { return row_; }
+
+ private:
+  Row row_;
+};
+
+}  // namespace
+
+// Runs on every authenticated request: a typed select, so SQLite reuses its prepared statement.
 Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   auto claims = verify_access_token(bearer_token, key_, unix_now());
   if (!claims.ok()) return claims.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
-    std::string family, status;
-    *lease << sql::kSelectLiveSession, soci::use(claims->session_id), soci::into(family),
-        soci::into(status);
-    if (!lease->got_data()) return Error::unauthenticated("session ended; sign in again");
-    if (status != "active") return Error::unauthenticated("account not active");
+    auto rows = db::select_rows<LiveSessionReader>(
+        lease, sql::kSelectLiveSession,
+        [&](soci::statement& statement) { statement.exchange(soci::use(claims->session_id)); });
+    if (rows.empty()) return Error::unauthenticated("session ended; sign in again");
+    if (rows.front().second != "active") return Error::unauthenticated("account not active");
     return Principal{claims->account_id, claims->role, claims->session_id};
   });
 }
@@ -942,17 +981,24 @@ Result<RecordAccess> IdentityService::record_access(const Principal& principal,
       return principal.account_id == patient_id ? RecordAccess::kReadWrite : RecordAccess::kNone;
     }
     long long patient = patient_id, actor = principal.account_id;
-    std::string now = now_text(), role;
-    int links = 0, grants = 0, break_glass = 0;
-    *lease << sql::kSelectRecordAccess, soci::use(actor), soci::use(actor), soci::use(now),
-        soci::use(actor), soci::use(now), soci::use(patient), soci::into(role), soci::into(links),
-        soci::into(grants), soci::into(break_glass);
-    if (!lease->got_data() || role != "patient") return Error::not_found("no such patient");
+    std::string now = now_text();
+    // Parameters in order: actor1, actor2, now1, actor3, now2, patient.
+    auto bind = [&](soci::statement& statement) {
+      statement.exchange(soci::use(actor));
+      statement.exchange(soci::use(actor));
+      statement.exchange(soci::use(now));
+      statement.exchange(soci::use(actor));
+      statement.exchange(soci::use(now));
+      statement.exchange(soci::use(patient));
+    };
+    auto rows = db::select_rows<RecordAccessReader>(lease, sql::kSelectRecordAccess, bind);
+    if (rows.empty() || rows.front().role != "patient") return Error::not_found("no such patient");
+    const auto& access = rows.front();
     if (principal.role == Role::kDoctor) {
-      if (links == 0) return RecordAccess::kNone;
-      return grants > 0 ? RecordAccess::kReadWrite : RecordAccess::kRead;
+      if (access.links == 0) return RecordAccess::kNone;
+      return access.grants > 0 ? RecordAccess::kReadWrite : RecordAccess::kRead;
     }
-    return break_glass > 0 ? RecordAccess::kRead : RecordAccess::kNone;
+    return access.break_glass > 0 ? RecordAccess::kRead : RecordAccess::kNone;
   });
 }
 

@@ -327,7 +327,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
             s.search_patients(identity::principal_of(request), identity::client_of(request), query),
             hits_json);
       },
-      staff);
+      identity::quick(staff));
 }
 
 }  // namespace vitalis::monitor
