@@ -23,7 +23,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"database", "sqlite:var/vitalis.db",
        "Database URL: sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/DB", kDb},
       {"db-pool-size", "0",
-       "Database connections; 0 = one per blocking thread (on SQLite also one per network thread)",
+       "Database connections; 0 = one per thread that uses the database (blocking threads, the "
+       "audit sealer, on SQLite also the network threads)",
        kDb},
       {"sqlite-synchronous", "FULL",
        "SQLite durability: FULL survives power loss, NORMAL only process crashes", kDb},
@@ -387,11 +388,12 @@ Result<Config> build_config(const Invocation& invocation) {
   if (server.blocking_threads == 0) server.blocking_threads = std::min(16 * network, 32);
   // An embedded database answers a short read faster than a hand-off to another thread takes,
   // so quick routes run on the network threads there, each of which then needs a connection.
+  // The audit sealer's thread needs one too.
   auto target = db::parse_url(config.database.url);
   server.run_quick_routes_inline = target.ok() && target->dialect == db::Dialect::kSqlite;
   if (config.database.pool_size == 0) {
     config.database.pool_size =
-        server.blocking_threads + (server.run_quick_routes_inline ? network : 0);
+        server.blocking_threads + (server.run_quick_routes_inline ? network : 0) + 1;
   }
   return config;
 }

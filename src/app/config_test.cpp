@@ -28,9 +28,10 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
   EXPECT_EQ(config->server.port, 9090);
   EXPECT_EQ(config->server.threads, 1);
   EXPECT_EQ(config->server.blocking_threads, 16);
-  // SQLite: quick routes run on the one network thread, which needs a connection of its own.
+  // SQLite: quick routes run on the one network thread, which needs a connection of its own,
+  // as do the 16 blocking threads and the audit sealer.
   EXPECT_TRUE(config->server.run_quick_routes_inline);
-  EXPECT_EQ(config->database.pool_size, 17);
+  EXPECT_EQ(config->database.pool_size, 18);
 }
 
 TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
@@ -41,7 +42,7 @@ TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_FALSE(config->server.run_quick_routes_inline);
   EXPECT_EQ(config->server.blocking_threads, 32);
-  EXPECT_EQ(config->database.pool_size, 32);
+  EXPECT_EQ(config->database.pool_size, 33);  // the blocking threads and the audit sealer
 }
 
 TEST(ConfigTest, AcceptsSpaceSeparatedValues) {
