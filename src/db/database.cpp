@@ -200,6 +200,12 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
       }
       pool->sessions_.push_back(std::move(session));
     }
+    if (target->dialect == Dialect::kSqlite) {
+      pool->sqlite_writer_session_ = std::make_unique<soci::session>(
+          *soci::factory_sqlite3(), sqlite_connect_string(target->location, options.busy_timeout));
+      configure_sqlite(*pool->sqlite_writer_session_, options);
+      pool->sqlite_writer_cache_ = std::make_unique<StatementCache>();
+    }
   } catch (const std::exception& error) {
     return Error::unavailable(std::string("cannot open database ") + redact_url(options.url) +
                               ": " + error.what());
@@ -294,7 +300,7 @@ void Lease::clear_check() {
 
 Dialect Lease::dialect() const { return pool_->dialect(); }
 
-Transaction::Transaction(Lease& lease, Mode mode) : session_(*lease) {
+Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
   if (lease.dialect() == Dialect::kSqlite && mode == Mode::kWrite) {
     Pool& pool = *lease.pool_;
     writer_ = std::unique_lock(pool.sqlite_writer_, std::defer_lock);
@@ -302,25 +308,46 @@ Transaction::Transaction(Lease& lease, Mode mode) : session_(*lease) {
       throw soci::sqlite3_soci_error("database is locked (waited for this process's writers)",
                                      SQLITE_BUSY);
     }
-    session_ << "BEGIN IMMEDIATE";
+    swapped_ = &lease;
+    home_session_ = lease.session_;
+    home_cache_ = lease.cache_;
+    lease.session_ = session_ = pool.sqlite_writer_session_.get();
+    lease.cache_ = pool.sqlite_writer_cache_.get();
+    try {
+      *session_ << "BEGIN IMMEDIATE";
+    } catch (...) {
+      finish();
+      throw;
+    }
   } else {
-    session_ << "BEGIN";
+    *session_ << "BEGIN";
   }
 }
 
 Transaction::~Transaction() {
-  if (!open_) return;
-  try {
-    session_ << "ROLLBACK";
-  } catch (const std::exception& error) {
-    // The connection is already broken; the server rolls the transaction back itself.
-    log::warn("rollback failed", {{"detail", error.what()}});
+  if (open_) {
+    try {
+      *session_ << "ROLLBACK";
+    } catch (const std::exception& error) {
+      // The connection is already broken; the server rolls the transaction back itself.
+      log::warn("rollback failed", {{"detail", error.what()}});
+    }
   }
+  finish();
 }
 
 void Transaction::commit() {
-  session_ << "COMMIT";
+  *session_ << "COMMIT";
   open_ = false;
+  finish();
+}
+
+void Transaction::finish() {
+  if (swapped_ != nullptr) {
+    swapped_->session_ = home_session_;
+    swapped_->cache_ = home_cache_;
+    swapped_ = nullptr;
+  }
   if (writer_.owns_lock()) writer_.unlock();
 }
 

@@ -120,10 +120,18 @@ class Pool {
   // SQLite's busy handler, which polls with sleeps of up to 100 ms (seconds of tail latency
   // under concurrent writes); other processes still meet the busy timeout.
   std::timed_mutex sqlite_writer_;
+  // SQLite: the session every write transaction of this process runs on (Transaction swaps it
+  // into the lease). A session's page cache is emptied whenever another session has committed
+  // since its last use; with writes spread over the pool, every write started cold and re-read
+  // its b-tree pages while holding the writer lock. Declared before its cache, which goes first.
+  std::unique_ptr<soci::session> sqlite_writer_session_;
+  std::unique_ptr<StatementCache> sqlite_writer_cache_;
 };
 
 // A scoped transaction: rolls back when destroyed without commit(). Write transactions on SQLite
-// take the write lock up front (BEGIN IMMEDIATE) so two writers never deadlock on an upgrade.
+// take the write lock up front (BEGIN IMMEDIATE) so two writers never deadlock on an upgrade,
+// and run on the pool's writer session: until commit or rollback the lease's session is that
+// one, so statements must be made after the transaction begins (as they are).
 class Transaction {
  public:
   enum class Mode { kRead, kWrite };
@@ -135,8 +143,12 @@ class Transaction {
   void commit();
 
  private:
-  soci::session& session_;
+  void finish();  // gives the lease its own session back and the writer turn up
+  soci::session* session_;
   std::unique_lock<std::timed_mutex> writer_;  // SQLite write transactions: the pool's writer turn
+  Lease* swapped_ = nullptr;                   // the lease lent the writer session, if any
+  soci::session* home_session_ = nullptr;
+  StatementCache* home_cache_ = nullptr;
   bool open_ = true;
 };
 

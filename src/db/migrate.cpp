@@ -141,12 +141,12 @@ std::vector<std::string> split_statements(std::string_view script) {
 Result<MigrateReport> migrate(Pool& pool, const std::vector<Migration>& migrations) {
   auto lease = pool.acquire();
   if (!lease.ok()) return lease.error();
-  soci::session& sql = **lease;
   MigrateReport report;
   int latest_known = migrations.empty() ? 0 : migrations.back().version;
   try {
     for (;;) {
       Transaction tx(*lease);
+      soci::session& sql = **lease;  // after BEGIN: SQLite writes run on the pool's writer session
       if (pool.dialect() == Dialect::kPostgresql) {
         sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")";
       }

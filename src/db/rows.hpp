@@ -1,6 +1,6 @@
-// Typed SELECTs: a reader binds a statement's columns to typed members (SOCI converts each
+// Typed statements: a reader binds a statement's columns to typed members (SOCI converts each
 // backend's column types, which dynamic soci::row access does not), and select_rows collects one
-// value per fetched row.
+// value per fetched row; for_each_row is the statement runner underneath.
 #pragma once
 
 #include <soci/soci.h>
@@ -11,40 +11,52 @@
 
 namespace vitalis::db {
 
-// A Reader's `bind(statement)` binds the columns with soci::into and `current()` copies the
-// fetched row out; `bind_uses(statement)` adds the query's parameters in order. On SQLite the
-// statement is the session's cached one (Lease::cached_statement), on PostgreSQL a one-time
-// statement: a single round trip (an unnamed statement) instead of prepare, execute and
-// DEALLOCATE, as SOCI does for a repeatable statement.
-template <typename Reader, typename BindUses>
-auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
-  Reader reader;
-  std::vector<decltype(reader.current())> rows;
-  // Runs to the last row: on SQLite that also ends the statement's read transaction.
+// Runs `query` once: `bind(statement)` adds its intos and uses (in that order), `row()` runs
+// after each fetched row. On SQLite the statement is the session's cached one
+// (Lease::cached_statement): it is run to its last row, which also ends its read transaction,
+// and unbound afterwards. On PostgreSQL it is a one-time statement: a single round trip (an
+// unnamed statement) instead of prepare, execute and DEALLOCATE, as SOCI does for a repeatable
+// one. Also for writes with RETURNING, and for a statement run once per row of a batch.
+template <typename Bind, typename Row>
+void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
   auto run = [&](soci::statement& statement) {
-    reader.bind(statement);
-    bind_uses(statement);
+    bind(statement);
     statement.define_and_bind();
     if (statement.execute(true)) {
       do {
-        rows.push_back(reader.current());
+        row();
       } while (statement.fetch());
     }
   };
   if (soci::statement* cached = lease.cached_statement(query)) {
     try {
       run(*cached);
-      cached->bind_clean_up();  // the bindings point into this call's locals
+      cached->bind_clean_up();  // the bindings point into the caller's locals
     } catch (...) {
       lease.drop_cached_statement(query);
       throw;
     }
-    return rows;
+    return;
   }
   soci::statement statement(*lease);
   statement.alloc();
   statement.prepare(query, soci::details::st_one_time_query);
   run(statement);
+}
+
+// A Reader's `bind(statement)` binds the columns with soci::into and `current()` copies the
+// fetched row out; `bind_uses(statement)` adds the query's parameters in order.
+template <typename Reader, typename BindUses>
+auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
+  Reader reader;
+  std::vector<decltype(reader.current())> rows;
+  for_each_row(
+      lease, query,
+      [&](soci::statement& statement) {
+        reader.bind(statement);
+        bind_uses(statement);
+      },
+      [&] { rows.push_back(reader.current()); });
   return rows;
 }
 

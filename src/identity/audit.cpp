@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "core/time.hpp"
+#include "db/rows.hpp"
 
 namespace vitalis::identity {
 
@@ -92,31 +93,41 @@ void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<Audi
   if (lease.dialect() == db::Dialect::kPostgresql) {
     sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kAuditLockKey) + ")";
   }
-  std::string prev_hash;
-  soci::indicator prev_ind = soci::i_null;
-  sql << kSelectLastHash, soci::into(prev_hash, prev_ind);
-  if (prev_ind != soci::i_ok || !sql.got_data()) prev_hash = kGenesis;
-  // One prepared statement for the whole batch; the bound variables change per row.
-  AuditEntry entry;
-  std::string hash;
-  long long actor_id = 0, patient_id = 0;
-  soci::indicator actor_ind = soci::i_null, patient_ind = soci::i_null;
-  soci::statement insert =
-      (sql.prepare << kInsertAudit, soci::use(entry.at), soci::use(actor_id, actor_ind),
-       soci::use(entry.actor_role), soci::use(entry.action), soci::use(entry.resource_type),
-       soci::use(entry.resource_id), soci::use(patient_id, patient_ind),
-       soci::use(entry.client_address), soci::use(entry.outcome), soci::use(entry.reason),
-       soci::use(prev_hash), soci::use(hash));
+  std::string prev_hash, last;
+  soci::indicator last_ind = soci::i_null;
+  bool found = false;
+  db::for_each_row(
+      lease, kSelectLastHash,
+      [&](soci::statement& statement) { statement.exchange(soci::into(last, last_ind)); },
+      [&] { found = true; });
+  prev_hash = found && last_ind == soci::i_ok ? last : std::string(kGenesis);
+  // Typed statements (db::for_each_row): SQLite reuses one prepared insert for every row, which
+  // a write transaction holding the writer lock would otherwise prepare each time.
   for (const AuditEntry& next : entries) {
-    entry = next;
+    AuditEntry entry = next;
     if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
-    hash = key.keyed_hash(canonical(entry, prev_hash));
-    actor_id = entry.actor_id.value_or(0);
-    patient_id = entry.patient_id.value_or(0);
-    actor_ind = entry.actor_id ? soci::i_ok : soci::i_null;
-    patient_ind = entry.patient_id ? soci::i_ok : soci::i_null;
-    insert.execute(true);
-    prev_hash = hash;
+    std::string hash = key.keyed_hash(canonical(entry, prev_hash));
+    long long actor_id = entry.actor_id.value_or(0), patient_id = entry.patient_id.value_or(0);
+    soci::indicator actor_ind = entry.actor_id ? soci::i_ok : soci::i_null;
+    soci::indicator patient_ind = entry.patient_id ? soci::i_ok : soci::i_null;
+    db::for_each_row(
+        lease, kInsertAudit,
+        [&](soci::statement& statement) {
+          statement.exchange(soci::use(entry.at));
+          statement.exchange(soci::use(actor_id, actor_ind));
+          statement.exchange(soci::use(entry.actor_role));
+          statement.exchange(soci::use(entry.action));
+          statement.exchange(soci::use(entry.resource_type));
+          statement.exchange(soci::use(entry.resource_id));
+          statement.exchange(soci::use(patient_id, patient_ind));
+          statement.exchange(soci::use(entry.client_address));
+          statement.exchange(soci::use(entry.outcome));
+          statement.exchange(soci::use(entry.reason));
+          statement.exchange(soci::use(prev_hash));
+          statement.exchange(soci::use(hash));
+        },
+        [] {});
+    prev_hash = std::move(hash);
   }
 }
 

@@ -156,9 +156,9 @@ void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full
 Result<std::int64_t> backfill_search_names(db::Pool& pool) {
   return db::with_connection(pool, [](db::Lease& lease) -> Result<std::int64_t> {
     std::int64_t total = 0;
-    NameIndexer indexer(lease);
     for (;;) {
       db::Transaction tx(lease);
+      NameIndexer indexer(lease);  // after BEGIN: SQLite writes run on the pool's writer session
       std::vector<std::pair<long long, std::string>> rows;
       long long id = 0;
       std::string name;

@@ -25,7 +25,8 @@ std::string fold_name(std::string_view text);
 std::vector<std::string> name_words(std::string_view folded);
 
 // Writes accounts' folded names and words with statements prepared once (for bulk loads: one
-// indexer per lease, reused for every row, inside the caller's transaction). Not thread-safe.
+// indexer per transaction, made after it began, since SQLite writes run on the pool's writer
+// session; reused for every row). Not thread-safe.
 class NameIndexer {
  public:
   explicit NameIndexer(db::Lease& lease);

@@ -3,22 +3,23 @@
 
 #include <soci/soci.h>
 
+#include "db/rows.hpp"
+
 namespace vitalis::monitor::store {
 
 namespace {
 
-// Runs `query` with the uses `bind` adds, calling `row()` after each fetched row.
-template <typename Bind, typename Row>
-void each_row(soci::statement& statement, const char* query, Bind&& bind, Row&& row) {
-  bind(statement);
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
-  if (statement.execute(true)) {
-    do {
-      row();
-    } while (statement.fetch());
-  }
+// Runs `query` with the columns `columns` binds and the uses `bind` adds, calling `row()` after
+// each fetched row (db::for_each_row).
+template <typename Columns, typename Bind, typename Row>
+void each_row(db::Lease& lease, Columns&& columns, const char* query, Bind&& bind, Row&& row) {
+  db::for_each_row(
+      lease, query,
+      [&](soci::statement& statement) {
+        columns(statement);
+        bind(statement);
+      },
+      row);
 }
 
 std::vector<Reading> select_readings(db::Lease& lease, const char* query, std::int64_t patient_id,
@@ -28,12 +29,11 @@ std::vector<Reading> select_readings(db::Lease& lease, const char* query, std::i
   int rows = limit;
   Reading reading;
   std::vector<Reading> out;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(reading.time));
-  statement.exchange(soci::into(reading.value));
-  each_row(
-      statement, query,
+  db::for_each_row(
+      lease, query,
       [&](soci::statement& s) {
+        s.exchange(soci::into(reading.time));
+        s.exchange(soci::into(reading.value));
         s.exchange(soci::use(patient));
         s.exchange(soci::use(code));
         s.exchange(soci::use(from));
@@ -86,12 +86,7 @@ class AlertReader {
 
 template <typename Bind>
 std::vector<Alert> select_alerts(db::Lease& lease, const char* query, Bind&& bind) {
-  AlertReader reader;
-  std::vector<Alert> out;
-  soci::statement statement(*lease);
-  reader.bind(statement);
-  each_row(statement, query, bind, [&] { out.push_back(reader.current()); });
-  return out;
+  return db::select_rows<AlertReader>(lease, query, bind);
 }
 
 bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64_t by,
@@ -109,15 +104,16 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
   long long id = 0, linked = 0, open_alerts = 0;
   Hit row;
   std::vector<Hit> out;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(id));
-  statement.exchange(soci::into(row.hit.full_name));
-  statement.exchange(soci::into(row.hit.date_of_birth));
-  statement.exchange(soci::into(row.hit.sex));
-  statement.exchange(soci::into(linked));
-  statement.exchange(soci::into(open_alerts));
-  statement.exchange(soci::into(row.key));
-  each_row(statement, query, bind, [&] {
+  auto columns = [&](soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(row.hit.full_name));
+    statement.exchange(soci::into(row.hit.date_of_birth));
+    statement.exchange(soci::into(row.hit.sex));
+    statement.exchange(soci::into(linked));
+    statement.exchange(soci::into(open_alerts));
+    statement.exchange(soci::into(row.key));
+  };
+  each_row(lease, columns, query, bind, [&] {
     Hit hit = row;
     hit.hit.id = id;
     hit.hit.linked = linked > 0;
@@ -168,16 +164,17 @@ std::vector<Bucket> buckets(db::Lease& lease, std::int64_t patient_id, const std
   long long patient = patient_id, index = 0, count = 0;
   double width = static_cast<double>(width_seconds), mean = 0, low = 0, high = 0;
   std::vector<Bucket> out;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(index));
-  statement.exchange(soci::into(mean));
-  statement.exchange(soci::into(low));
-  statement.exchange(soci::into(high));
-  statement.exchange(soci::into(count));
+  auto columns = [&](soci::statement& statement) {
+    statement.exchange(soci::into(index));
+    statement.exchange(soci::into(mean));
+    statement.exchange(soci::into(low));
+    statement.exchange(soci::into(high));
+    statement.exchange(soci::into(count));
+  };
   const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectBucketsSqlite
                                                               : sql::kSelectBucketsPostgresql;
   each_row(
-      statement, query,
+      lease, columns, query,
       [&](soci::statement& s) {
         s.exchange(soci::use(from));
         s.exchange(soci::use(width));
@@ -247,11 +244,12 @@ std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_
   long long patient = patient_id, id = 0;
   std::string email;
   std::vector<Contact> out;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(id));
-  statement.exchange(soci::into(email));
+  auto columns = [&](soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(email));
+  };
   each_row(
-      statement, sql::kSelectCareTeamAddresses,
+      lease, columns, sql::kSelectCareTeamAddresses,
       [&](soci::statement& s) { s.exchange(soci::use(patient)); },
       [&] {
         out.push_back({id, email});
@@ -281,16 +279,17 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
   std::string read_at;
   soci::indicator patient_ind = soci::i_null, alert_ind = soci::i_null, read_ind = soci::i_null;
   std::vector<Notification> out;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(id));
-  statement.exchange(soci::into(row.kind));
-  statement.exchange(soci::into(patient, patient_ind));
-  statement.exchange(soci::into(alert, alert_ind));
-  statement.exchange(soci::into(row.title));
-  statement.exchange(soci::into(row.created_at));
-  statement.exchange(soci::into(read_at, read_ind));
+  auto columns = [&](soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(row.kind));
+    statement.exchange(soci::into(patient, patient_ind));
+    statement.exchange(soci::into(alert, alert_ind));
+    statement.exchange(soci::into(row.title));
+    statement.exchange(soci::into(row.created_at));
+    statement.exchange(soci::into(read_at, read_ind));
+  };
   each_row(
-      statement, sql::kSelectNotifications,
+      lease, columns, sql::kSelectNotifications,
       [&](soci::statement& s) {
         s.exchange(soci::use(account));
         s.exchange(soci::use(before));

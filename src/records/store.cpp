@@ -62,12 +62,25 @@ std::int64_t insert_observation(db::Lease& lease, const Observation& observation
   soci::indicator supersedes_ind = observation.supersedes ? soci::i_ok : soci::i_null;
   soci::indicator reason_ind = observation.correction_reason.empty() ? soci::i_null : soci::i_ok;
   double value = observation.value, original_value = observation.original_value;
-  *lease << sql::kInsertObservation, soci::use(patient), soci::use(observation.code),
-      soci::use(value), soci::use(observation.unit), soci::use(original_value),
-      soci::use(observation.original_unit), soci::use(observation.effective_at),
-      soci::use(observation.source), soci::use(recorded_by), soci::use(observation.recorded_at),
-      soci::use(supersedes, supersedes_ind), soci::use(observation.correction_reason, reason_ind),
-      soci::into(id);
+  // INSERT … RETURNING id: a typed statement, so SQLite reuses its prepared form.
+  db::for_each_row(
+      lease, sql::kInsertObservation,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(id));
+        statement.exchange(soci::use(patient));
+        statement.exchange(soci::use(observation.code));
+        statement.exchange(soci::use(value));
+        statement.exchange(soci::use(observation.unit));
+        statement.exchange(soci::use(original_value));
+        statement.exchange(soci::use(observation.original_unit));
+        statement.exchange(soci::use(observation.effective_at));
+        statement.exchange(soci::use(observation.source));
+        statement.exchange(soci::use(recorded_by));
+        statement.exchange(soci::use(observation.recorded_at));
+        statement.exchange(soci::use(supersedes, supersedes_ind));
+        statement.exchange(soci::use(observation.correction_reason, reason_ind));
+      },
+      [] {});
   return id;
 }
 
