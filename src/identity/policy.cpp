@@ -124,10 +124,6 @@ Response check_record(IdentityService& service, Request& request, Rule rule,
   return check_record_rule(service, request, rule, *patient_id, next);
 }
 
-}  // namespace
-
-namespace {
-
 Response enforce(IdentityService& service, Rule rule, Request& request, const http::Handler& next) {
   auto principal = authenticate(service, request);
   if (!principal.ok()) return Response::error(principal.error());
