@@ -65,7 +65,7 @@ class Lease {
   // because parsing and planning cost SQLite more than running a short query. The caller binds
   // it afresh (exchange + define_and_bind), runs it to the end, then calls bind_clean_up(); if
   // anything throws half-way it calls drop_cached_statement(). PostgreSQL: nullptr (one-time
-  // statements are a single round trip there). db::select_rows does all of this.
+  // statements are a single round trip there). db::for_each_row does all of this.
   soci::statement* cached_statement(const char* query);
   void drop_cached_statement(const char* query);
 

@@ -93,14 +93,14 @@ void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<Audi
   if (lease.dialect() == db::Dialect::kPostgresql) {
     sql << "SELECT pg_advisory_xact_lock(" + std::to_string(kAuditLockKey) + ")";
   }
-  std::string prev_hash, last;
+  std::string prev_hash = kGenesis, last;
   soci::indicator last_ind = soci::i_null;
-  bool found = false;
   db::for_each_row(
       lease, kSelectLastHash,
       [&](soci::statement& statement) { statement.exchange(soci::into(last, last_ind)); },
-      [&] { found = true; });
-  prev_hash = found && last_ind == soci::i_ok ? last : std::string(kGenesis);
+      [&] {
+        if (last_ind == soci::i_ok) prev_hash = last;
+      });
   // Typed statements (db::for_each_row): SQLite reuses one prepared insert for every row, which
   // a write transaction holding the writer lock would otherwise prepare each time.
   for (const AuditEntry& next : entries) {

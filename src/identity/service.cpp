@@ -595,6 +595,17 @@ class LiveSessionReader {
   std::pair<std::string, std::string> row_;
 };
 
+// The live session `session_id` as (family, account status); nothing once it has ended. Runs on
+// every authenticated request: a typed select, so SQLite reuses its prepared statement.
+std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
+                                                                const std::string& session_id) {
+  auto rows = db::select_rows<LiveSessionReader>(
+      lease, sql::kSelectLiveSession,
+      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
 // kSelectRecordAccess's row: the role of the account asked for, then the caller's care links,
 // active write grants and active break-glass grants on it.
 class RecordAccessReader {
@@ -617,16 +628,13 @@ class RecordAccessReader {
 
 }  // namespace
 
-// Runs on every authenticated request: a typed select, so SQLite reuses its prepared statement.
 Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   auto claims = verify_access_token(bearer_token, key_, unix_now());
   if (!claims.ok()) return claims.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
-    auto rows = db::select_rows<LiveSessionReader>(
-        lease, sql::kSelectLiveSession,
-        [&](soci::statement& statement) { statement.exchange(soci::use(claims->session_id)); });
-    if (rows.empty()) return Error::unauthenticated("session ended; sign in again");
-    if (rows.front().second != "active") return Error::unauthenticated("account not active");
+    auto session = live_session(lease, claims->session_id);
+    if (!session) return Error::unauthenticated("session ended; sign in again");
+    if (session->second != "active") return Error::unauthenticated("account not active");
     return Principal{claims->account_id, claims->role, claims->session_id};
   });
 }
@@ -635,9 +643,8 @@ namespace {
 
 // The family of the caller's session, for sign-out of this device.
 std::string session_family(db::Lease& lease, const std::string& session_id) {
-  std::string family, status;
-  *lease << sql::kSelectLiveSession, soci::use(session_id), soci::into(family), soci::into(status);
-  return lease->got_data() ? family : std::string();
+  auto session = live_session(lease, session_id);
+  return session ? session->first : std::string();
 }
 
 }  // namespace

@@ -121,7 +121,8 @@ class IdentityService {
                    std::optional<std::int64_t> patient_id, std::string_view action,
                    std::string_view resource_type, std::string resource_id) const;
   // Records a read or write of a patient's data, or a denied attempt, in the audit log; returns
-  // after the row has committed (batched with concurrent callers). Call it holding no lease.
+  // after the row has committed (batched with concurrent callers), or at once inside an
+  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
   // No patient_id: a read that names no one patient (e.g. a search).
   Status audit_record(const Principal& principal, const Client& client,
                       std::optional<std::int64_t> patient_id, std::string_view action,

@@ -9,19 +9,6 @@ namespace vitalis::monitor::store {
 
 namespace {
 
-// Runs `query` with the columns `columns` binds and the uses `bind` adds, calling `row()` after
-// each fetched row (db::for_each_row).
-template <typename Columns, typename Bind, typename Row>
-void each_row(db::Lease& lease, Columns&& columns, const char* query, Bind&& bind, Row&& row) {
-  db::for_each_row(
-      lease, query,
-      [&](soci::statement& statement) {
-        columns(statement);
-        bind(statement);
-      },
-      row);
-}
-
 std::vector<Reading> select_readings(db::Lease& lease, const char* query, std::int64_t patient_id,
                                      const std::string& code, const std::string& from,
                                      const std::string& to, int limit) {
@@ -98,13 +85,13 @@ bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64
   return update.get_affected_rows() == 1;
 }
 
-// Binds the search-hit columns plus the ordering key.
+// Runs a search query: the hit columns plus the ordering key, then the uses `bind` adds.
 template <typename Bind>
 std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
   long long id = 0, linked = 0, open_alerts = 0;
   Hit row;
   std::vector<Hit> out;
-  auto columns = [&](soci::statement& statement) {
+  auto bind_all = [&](soci::statement& statement) {
     statement.exchange(soci::into(id));
     statement.exchange(soci::into(row.hit.full_name));
     statement.exchange(soci::into(row.hit.date_of_birth));
@@ -112,8 +99,9 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
     statement.exchange(soci::into(linked));
     statement.exchange(soci::into(open_alerts));
     statement.exchange(soci::into(row.key));
+    bind(statement);
   };
-  each_row(lease, columns, query, bind, [&] {
+  db::for_each_row(lease, query, bind_all, [&] {
     Hit hit = row;
     hit.hit.id = id;
     hit.hit.linked = linked > 0;
@@ -164,18 +152,16 @@ std::vector<Bucket> buckets(db::Lease& lease, std::int64_t patient_id, const std
   long long patient = patient_id, index = 0, count = 0;
   double width = static_cast<double>(width_seconds), mean = 0, low = 0, high = 0;
   std::vector<Bucket> out;
-  auto columns = [&](soci::statement& statement) {
-    statement.exchange(soci::into(index));
-    statement.exchange(soci::into(mean));
-    statement.exchange(soci::into(low));
-    statement.exchange(soci::into(high));
-    statement.exchange(soci::into(count));
-  };
   const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectBucketsSqlite
                                                               : sql::kSelectBucketsPostgresql;
-  each_row(
-      lease, columns, query,
+  db::for_each_row(
+      lease, query,
       [&](soci::statement& s) {
+        s.exchange(soci::into(index));
+        s.exchange(soci::into(mean));
+        s.exchange(soci::into(low));
+        s.exchange(soci::into(high));
+        s.exchange(soci::into(count));
         s.exchange(soci::use(from));
         s.exchange(soci::use(width));
         s.exchange(soci::use(patient));
@@ -244,13 +230,13 @@ std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_
   long long patient = patient_id, id = 0;
   std::string email;
   std::vector<Contact> out;
-  auto columns = [&](soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(email));
-  };
-  each_row(
-      lease, columns, sql::kSelectCareTeamAddresses,
-      [&](soci::statement& s) { s.exchange(soci::use(patient)); },
+  db::for_each_row(
+      lease, sql::kSelectCareTeamAddresses,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(email));
+        s.exchange(soci::use(patient));
+      },
       [&] {
         out.push_back({id, email});
       });
@@ -279,18 +265,16 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
   std::string read_at;
   soci::indicator patient_ind = soci::i_null, alert_ind = soci::i_null, read_ind = soci::i_null;
   std::vector<Notification> out;
-  auto columns = [&](soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(row.kind));
-    statement.exchange(soci::into(patient, patient_ind));
-    statement.exchange(soci::into(alert, alert_ind));
-    statement.exchange(soci::into(row.title));
-    statement.exchange(soci::into(row.created_at));
-    statement.exchange(soci::into(read_at, read_ind));
-  };
-  each_row(
-      lease, columns, sql::kSelectNotifications,
+  db::for_each_row(
+      lease, sql::kSelectNotifications,
       [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(row.kind));
+        s.exchange(soci::into(patient, patient_ind));
+        s.exchange(soci::into(alert, alert_ind));
+        s.exchange(soci::into(row.title));
+        s.exchange(soci::into(row.created_at));
+        s.exchange(soci::into(read_at, read_ind));
         s.exchange(soci::use(account));
         s.exchange(soci::use(before));
         s.exchange(soci::use(rows));
