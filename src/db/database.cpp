@@ -300,46 +300,170 @@ void Lease::clear_check() {
 
 Dialect Lease::dialect() const { return pool_->dialect(); }
 
-Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
-  if (lease.dialect() == Dialect::kSqlite && mode == Mode::kWrite) {
-    Pool& pool = *lease.pool_;
-    writer_ = std::unique_lock(pool.sqlite_writer_, std::defer_lock);
-    if (!writer_.try_lock_for(pool.options_.busy_timeout)) {
-      throw soci::sqlite3_soci_error("database is locked (waited for this process's writers)",
-                                     SQLITE_BUSY);
-    }
-    swapped_ = &lease;
-    home_session_ = lease.session_;
-    home_cache_ = lease.cache_;
-    lease.session_ = session_ = pool.sqlite_writer_session_.get();
-    lease.cache_ = pool.sqlite_writer_cache_.get();
+// A group of SQLite write transactions committed together (see Transaction).
+struct WriteGroup {
+  static constexpr int kMaxMembers = 32;
+  static constexpr std::chrono::milliseconds kMaxAge{10};
+  std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
+  int members = 0;  // transactions released into the group (guarded by the writer turn)
+  // How the group ended, set once under the pool's group_mutex_.
+  bool done = false;
+  int error_code = SQLITE_OK;
+  std::string error;
+};
+
+namespace {
+
+constexpr const char* kSavepoint = "vitalis_write";
+
+bool in_transaction(soci::session& session) {
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+  return sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+}
+
+}  // namespace
+
+void Pool::end_group(int error_code, std::string error) {
+  soci::session& session = *sqlite_writer_session_;
+  if (error_code == SQLITE_OK) {
     try {
-      *session_ << "BEGIN IMMEDIATE";
-    } catch (...) {
-      finish();
-      throw;
+      session << "COMMIT";
+    } catch (const soci::sqlite3_soci_error& failure) {
+      error_code = failure.result();
+      error = failure.get_error_message();
+    } catch (const std::exception& failure) {
+      error_code = SQLITE_ERROR;
+      error = failure.what();
     }
-  } else {
+  }
+  if (error_code != SQLITE_OK && in_transaction(session)) {
+    try {
+      session << "ROLLBACK";
+    } catch (const std::exception& failure) {
+      log::warn("rollback failed", {{"detail", failure.what()}});
+    }
+  }
+  auto group = std::move(sqlite_group_);
+  {
+    std::lock_guard lock(group_mutex_);
+    group->done = true;
+    group->error_code = error_code;
+    group->error = std::move(error);
+  }
+  group_done_.notify_all();
+}
+
+void Pool::await_group(const std::shared_ptr<WriteGroup>& group) {
+  std::unique_lock lock(group_mutex_);
+  while (!group_done_.wait_for(lock, std::chrono::milliseconds(50), [&] { return group->done; })) {
+    // The writer the group was left open for gave up waiting for its turn, so nobody is coming
+    // to commit it: do it here.
+    lock.unlock();
+    {
+      std::unique_lock turn(sqlite_writer_, std::defer_lock);
+      if (turn.try_lock_for(options_.busy_timeout) && sqlite_group_ == group) {
+        end_group(SQLITE_OK, {});
+      }
+    }
+    lock.lock();
+  }
+}
+
+Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
+  if (lease.dialect() != Dialect::kSqlite || mode != Mode::kWrite) {
     *session_ << "BEGIN";
+    return;
+  }
+  Pool& pool = *lease.pool_;
+  pool_ = &pool;
+  writer_ = std::unique_lock(pool.sqlite_writer_, std::defer_lock);
+  ++pool.sqlite_writers_queued_;
+  bool turn = writer_.try_lock_for(pool.options_.busy_timeout);
+  --pool.sqlite_writers_queued_;
+  if (!turn) {
+    throw soci::sqlite3_soci_error("database is locked (waited for this process's writers)",
+                                   SQLITE_BUSY);
+  }
+  swapped_ = &lease;
+  home_session_ = lease.session_;
+  home_cache_ = lease.cache_;
+  lease.session_ = session_ = pool.sqlite_writer_session_.get();
+  lease.cache_ = pool.sqlite_writer_cache_.get();
+  try {
+    if (!pool.sqlite_group_) {
+      *session_ << "BEGIN IMMEDIATE";
+      pool.sqlite_group_ = std::make_shared<WriteGroup>();
+    }
+    group_ = pool.sqlite_group_;
+    *session_ << std::string("SAVEPOINT ") + kSavepoint;
+  } catch (...) {
+    if (group_) leave_group(false);
+    finish();
+    throw;
   }
 }
 
 Transaction::~Transaction() {
   if (open_) {
-    try {
-      *session_ << "ROLLBACK";
-    } catch (const std::exception& error) {
-      // The connection is already broken; the server rolls the transaction back itself.
-      log::warn("rollback failed", {{"detail", error.what()}});
+    if (group_) {
+      leave_group(false);
+    } else {
+      try {
+        *session_ << "ROLLBACK";
+      } catch (const std::exception& error) {
+        // The connection is already broken; the server rolls the transaction back itself.
+        log::warn("rollback failed", {{"detail", error.what()}});
+      }
     }
   }
   finish();
 }
 
 void Transaction::commit() {
-  *session_ << "COMMIT";
+  if (!group_) {
+    *session_ << "COMMIT";
+    open_ = false;
+    finish();
+    return;
+  }
+  *session_ << std::string("RELEASE ") + kSavepoint;
   open_ = false;
+  auto group = group_;
+  leave_group(true);
   finish();
+  pool_->await_group(group);
+  if (group->error_code != SQLITE_OK)
+    throw soci::sqlite3_soci_error(group->error, group->error_code);
+}
+
+void Transaction::leave_group(bool released) {
+  Pool& pool = *pool_;
+  WriteGroup& group = *group_;
+  if (released) {
+    ++group.members;
+  } else {
+    bool undone = true;
+    try {
+      *session_ << std::string("ROLLBACK TO ") + kSavepoint;
+      *session_ << std::string("RELEASE ") + kSavepoint;
+    } catch (const std::exception& error) {
+      log::warn("rollback failed", {{"detail", error.what()}});
+      undone = false;
+    }
+    if (!undone || !in_transaction(*session_)) {
+      // This part could not be undone alone, or SQLite already rolled the whole transaction
+      // back (as it may after an I/O error or a full disk): the group's members fail with it.
+      pool.end_group(SQLITE_IOERR, "the transaction was rolled back after an error");
+      return;
+    }
+    if (group.members == 0) {
+      pool.end_group(SQLITE_ABORT, "rolled back");
+      return;
+    }
+  }
+  bool grows = pool.sqlite_writers_queued_ > 0 && group.members < WriteGroup::kMaxMembers &&
+               std::chrono::steady_clock::now() - group.opened < WriteGroup::kMaxAge;
+  if (!grows) pool.end_group(SQLITE_OK, {});
 }
 
 void Transaction::finish() {

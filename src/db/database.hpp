@@ -1,6 +1,7 @@
 // Database access: a pool of SOCI sessions on SQLite or PostgreSQL, chosen by a URL.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -45,6 +46,7 @@ std::string redact_url(std::string_view url);
 
 class Pool;
 struct StatementCache;
+struct WriteGroup;
 
 // A session borrowed from the pool, returned when destroyed. Not thread-safe: one per task.
 class Lease {
@@ -105,6 +107,11 @@ class Pool {
   friend class Transaction;
   Pool(Dialect dialect, Options options);
   void release(soci::session* session, bool suspect);
+  // SQLite group commit, with the writer turn held: ends the open group by COMMIT (error_code
+  // SQLITE_OK) or ROLLBACK, and wakes its members with the outcome.
+  void end_group(int error_code, std::string error);
+  // Waits for the group's outcome; commits it if nobody else does (see await_group).
+  void await_group(const std::shared_ptr<WriteGroup>& group);
 
   Dialect dialect_;
   Options options_;
@@ -126,12 +133,26 @@ class Pool {
   // its b-tree pages while holding the writer lock. Declared before its cache, which goes first.
   std::unique_ptr<soci::session> sqlite_writer_session_;
   std::unique_ptr<StatementCache> sqlite_writer_cache_;
+  // SQLite group commit (see Transaction): the transaction open on the writer session, which
+  // the next writers join, guarded by the writer turn; how many writers queue for the turn; and
+  // where members wait for the group's COMMIT.
+  std::shared_ptr<WriteGroup> sqlite_group_;
+  std::atomic<int> sqlite_writers_queued_{0};
+  std::mutex group_mutex_;
+  std::condition_variable group_done_;
 };
 
 // A scoped transaction: rolls back when destroyed without commit(). Write transactions on SQLite
 // take the write lock up front (BEGIN IMMEDIATE) so two writers never deadlock on an upgrade,
 // and run on the pool's writer session: until commit or rollback the lease's session is that
 // one, so statements must be made after the transaction begins (as they are).
+//
+// SQLite write transactions are also group-committed: each runs as a savepoint inside one
+// transaction of the writer session, and the writer that finds no other writer queued for its
+// turn (or a group of 32, or one 10 ms old) commits the whole group, so one WAL write and one
+// fsync serve several requests and a page changed by each is written once. commit() returns
+// only when the group's COMMIT is durable, and throws that COMMIT's error to every member when
+// it fails; a transaction that rolls back undoes only its own savepoint.
 class Transaction {
  public:
   enum class Mode { kRead, kWrite };
@@ -143,10 +164,14 @@ class Transaction {
   void commit();
 
  private:
-  void finish();  // gives the lease its own session back and the writer turn up
+  void join_group(Pool& pool);
+  void leave_group(bool released);  // with the writer turn held: commit or hand the group on
+  void finish();                    // gives the lease its own session back and the writer turn up
   soci::session* session_;
   std::unique_lock<std::timed_mutex> writer_;  // SQLite write transactions: the pool's writer turn
-  Lease* swapped_ = nullptr;                   // the lease lent the writer session, if any
+  Pool* pool_ = nullptr;
+  std::shared_ptr<WriteGroup> group_;  // SQLite write transactions: the group joined
+  Lease* swapped_ = nullptr;           // the lease lent the writer session, if any
   soci::session* home_session_ = nullptr;
   StatementCache* home_cache_ = nullptr;
   bool open_ = true;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "db/migrate.hpp"
 #include "db/rows.hpp"
@@ -204,6 +205,56 @@ TEST_P(DatabaseTest, TypedSelectsSeeTheirOwnParametersAndFreshData) {
   // Nothing holds a read transaction open between calls: a write on this session commits.
   EXPECT_NO_THROW(**lease << "DELETE FROM t WHERE id = 4");
   EXPECT_EQ(values_from(1), (std::vector<int>{10, 20, 30}));
+}
+
+// Concurrent writers, some of which fail or give up half-way. On SQLite they share group
+// commits; each transaction still keeps its own outcome, and commit() returns only once the row
+// is visible to other connections (the lease's own session is not the writer session).
+TEST_P(DatabaseTest, ConcurrentWritersKeepTheirOwnOutcomes) {
+  constexpr int kThreads = 6;
+  constexpr int kEach = 40;
+  auto pool = database_->open(kThreads + 1);
+  ASSERT_TRUE(pool);
+  ASSERT_TRUE(migrate(*pool, test_migrations()).ok());
+  std::atomic<int> unseen{0};
+  std::atomic<int> wrong_outcomes{0};
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < kThreads; ++thread) {
+    threads.emplace_back([&, thread] {
+      for (int step = 0; step < kEach; ++step) {
+        int id = thread * 1000 + step + 1;
+        auto status = with_connection(*pool, [&](Lease& lease) -> Status {
+          Transaction tx(lease);
+          *lease << "INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(id), soci::use(step);
+          // A duplicate key throws half-way; a returned error drops the transaction uncommitted.
+          if (step % 5 == 1) *lease << "INSERT INTO t (id, v) VALUES (:id, 0)", soci::use(id);
+          if (step % 5 == 2) return Error::conflict("gave up");
+          tx.commit();
+          int seen = 0;
+          *lease << "SELECT COUNT(*) FROM t WHERE id = :id", soci::into(seen), soci::use(id);
+          if (seen != 1) ++unseen;
+          return Ok{};
+        });
+        bool should_commit = step % 5 != 1 && step % 5 != 2;
+        if (status.ok() != should_commit) ++wrong_outcomes;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong_outcomes, 0);
+  EXPECT_EQ(unseen, 0);
+  auto lease = pool->acquire();
+  ASSERT_TRUE(lease.ok());
+  int committed = 0;
+  int undone = 0;
+  **lease << "SELECT COUNT(*) FROM t", soci::into(committed);
+  **lease << "SELECT COUNT(*) FROM t WHERE v % 5 IN (1, 2)", soci::into(undone);
+  EXPECT_EQ(committed, kThreads * kEach * 3 / 5);
+  EXPECT_EQ(undone, 0);
+  // The writer is free again: a lone transaction commits at once.
+  Transaction tx(*lease);
+  **lease << "INSERT INTO t (id, v) VALUES (999999, 0)";
+  tx.commit();
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest,
