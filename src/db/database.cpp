@@ -170,14 +170,13 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
   }
   std::unique_ptr<Pool> pool(new Pool(target->dialect, options));
   if (target->dialect == Dialect::kSqlite) {
-    // A pooled connection is used by one thread at a time, so SQLite's own per-connection
-    // mutexes are pure overhead; so is its global allocation counter, whose mutex every
-    // allocation of every connection takes. Only possible before SQLite initialises.
+    // SQLite's global allocation counter takes one mutex on every allocation of every
+    // connection: contention between pooled connections. Only possible before SQLite
+    // initialises. Connections stay in SQLite's serialized mode (measured no slower here than
+    // without their mutexes): the writer session passes between threads, and a statement left
+    // alive past commit() must not race the next writer on it.
     static std::once_flag once;
-    std::call_once(once, [] {
-      sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-      sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    });
+    std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   }
   try {
     if (target->dialect == Dialect::kSqlite) {
@@ -305,7 +304,8 @@ struct WriteGroup {
   static constexpr int kMaxMembers = 32;
   static constexpr std::chrono::milliseconds kMaxAge{10};
   std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
-  int members = 0;  // transactions released into the group (guarded by the writer turn)
+  int members = 0;    // transactions released into the group (guarded by the writer turn)
+  bool full() const;  // too many members or too old to wait for more
   // How the group ended, set once under the pool's group_mutex_.
   bool done = false;
   int error_code = SQLITE_OK;
@@ -356,17 +356,22 @@ void Pool::end_group(int error_code, std::string error) {
 void Pool::await_group(const std::shared_ptr<WriteGroup>& group) {
   std::unique_lock lock(group_mutex_);
   while (!group_done_.wait_for(lock, std::chrono::milliseconds(50), [&] { return group->done; })) {
-    // The writer the group was left open for gave up waiting for its turn, so nobody is coming
-    // to commit it: do it here.
+    // The writer the group was left open for gave up waiting for its turn, so nobody may come
+    // to commit it: do it here once the turn is free. Short tries, so that a group committed
+    // meanwhile is noticed without queueing behind every writer.
     lock.unlock();
     {
       std::unique_lock turn(sqlite_writer_, std::defer_lock);
-      if (turn.try_lock_for(options_.busy_timeout) && sqlite_group_ == group) {
+      if (turn.try_lock_for(std::chrono::milliseconds(5)) && sqlite_group_ == group) {
         end_group(SQLITE_OK, {});
       }
     }
     lock.lock();
   }
+}
+
+bool WriteGroup::full() const {
+  return members >= kMaxMembers || std::chrono::steady_clock::now() - opened >= kMaxAge;
 }
 
 Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
@@ -390,14 +395,22 @@ Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
   lease.session_ = session_ = pool.sqlite_writer_session_.get();
   lease.cache_ = pool.sqlite_writer_cache_.get();
   try {
+    // A group left open for this writer that is already big or old enough is committed first,
+    // so no member waits on an unbounded run of later writers.
+    if (pool.sqlite_group_ && pool.sqlite_group_->full()) pool.end_group(SQLITE_OK, {});
     if (!pool.sqlite_group_) {
+      if (in_transaction(*session_)) {
+        // Only after a failed ROLLBACK: never begin inside a transaction nobody owns.
+        log::warn("writer session was left in a transaction; rolling it back");
+        *session_ << "ROLLBACK";
+      }
       *session_ << "BEGIN IMMEDIATE";
       pool.sqlite_group_ = std::make_shared<WriteGroup>();
     }
     group_ = pool.sqlite_group_;
     *session_ << std::string("SAVEPOINT ") + kSavepoint;
   } catch (...) {
-    if (group_) leave_group(false);
+    if (group_) leave_group(Leaving::kWithoutSavepoint);
     finish();
     throw;
   }
@@ -406,7 +419,7 @@ Transaction::Transaction(Lease& lease, Mode mode) : session_(lease.session_) {
 Transaction::~Transaction() {
   if (open_) {
     if (group_) {
-      leave_group(false);
+      leave_group(Leaving::kRolledBack);
     } else {
       try {
         *session_ << "ROLLBACK";
@@ -429,19 +442,18 @@ void Transaction::commit() {
   *session_ << std::string("RELEASE ") + kSavepoint;
   open_ = false;
   auto group = group_;
-  leave_group(true);
+  leave_group(Leaving::kReleased);
   finish();
   pool_->await_group(group);
   if (group->error_code != SQLITE_OK)
     throw soci::sqlite3_soci_error(group->error, group->error_code);
 }
 
-void Transaction::leave_group(bool released) {
+void Transaction::leave_group(Leaving how) {
   Pool& pool = *pool_;
   WriteGroup& group = *group_;
-  if (released) {
-    ++group.members;
-  } else {
+  if (how == Leaving::kReleased) ++group.members;
+  if (how == Leaving::kRolledBack) {
     bool undone = true;
     try {
       *session_ << std::string("ROLLBACK TO ") + kSavepoint;
@@ -456,14 +468,13 @@ void Transaction::leave_group(bool released) {
       pool.end_group(SQLITE_IOERR, "the transaction was rolled back after an error");
       return;
     }
-    if (group.members == 0) {
-      pool.end_group(SQLITE_ABORT, "rolled back");
-      return;
-    }
   }
-  bool grows = pool.sqlite_writers_queued_ > 0 && group.members < WriteGroup::kMaxMembers &&
-               std::chrono::steady_clock::now() - group.opened < WriteGroup::kMaxAge;
-  if (!grows) pool.end_group(SQLITE_OK, {});
+  if (group.members == 0) {
+    pool.end_group(SQLITE_ABORT, "rolled back");  // nothing to commit
+  } else if (pool.sqlite_writers_queued_ == 0 || group.full()) {
+    pool.end_group(SQLITE_OK, {});
+  }
+  // else: left open for the writer queued next, which joins it or commits it (constructor).
 }
 
 void Transaction::finish() {

@@ -151,8 +151,10 @@ class Pool {
 // transaction of the writer session, and the writer that finds no other writer queued for its
 // turn (or a group of 32, or one 10 ms old) commits the whole group, so one WAL write and one
 // fsync serve several requests and a page changed by each is written once. commit() returns
-// only when the group's COMMIT is durable, and throws that COMMIT's error to every member when
-// it fails; a transaction that rolls back undoes only its own savepoint.
+// only once the group's COMMIT is done (durable with synchronous=FULL), and throws that
+// COMMIT's error to every member when it fails; a transaction that rolls back undoes only its
+// own savepoint. Statements made on the writer session must be gone before commit() (see
+// db::changed_rows), since commit() hands that session to the next writer.
 class Transaction {
  public:
   enum class Mode { kRead, kWrite };
@@ -164,9 +166,11 @@ class Transaction {
   void commit();
 
  private:
-  void join_group(Pool& pool);
-  void leave_group(bool released);  // with the writer turn held: commit or hand the group on
-  void finish();                    // gives the lease its own session back and the writer turn up
+  // With the writer turn held, after this transaction's savepoint was released, rolled back or
+  // never made: commits the group, ends it, or leaves it open for the writer queued next.
+  enum class Leaving { kReleased, kRolledBack, kWithoutSavepoint };
+  void leave_group(Leaving how);
+  void finish();  // gives the lease its own session back and the writer turn up
   soci::session* session_;
   std::unique_lock<std::timed_mutex> writer_;  // SQLite write transactions: the pool's writer turn
   Pool* pool_ = nullptr;

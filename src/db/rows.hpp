@@ -44,6 +44,14 @@ void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
   run(statement);
 }
 
+// Runs a prepared write once and returns how many rows it changed; the statement is finalised
+// on return. Call it before commit(): on SQLite, commit() hands the writer session (and the
+// count SQLite keeps per connection) to the next writer.
+inline long long changed_rows(soci::statement statement) {
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
 // A Reader's `bind(statement)` binds the columns with soci::into and `current()` copies the
 // fetched row out; `bind_uses(statement)` adds the query's parameters in order.
 template <typename Reader, typename BindUses>

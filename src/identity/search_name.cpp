@@ -158,15 +158,19 @@ Result<std::int64_t> backfill_search_names(db::Pool& pool) {
     std::int64_t total = 0;
     for (;;) {
       db::Transaction tx(lease);
-      NameIndexer indexer(lease);  // after BEGIN: SQLite writes run on the pool's writer session
       std::vector<std::pair<long long, std::string>> rows;
-      long long id = 0;
-      std::string name;
-      soci::statement select =
-          (lease->prepare << kSelectUnindexed, soci::into(id), soci::into(name));
-      select.execute();
-      while (select.fetch()) rows.emplace_back(id, name);
-      for (const auto& [account, full_name] : rows) indexer.index(account, full_name);
+      {
+        // Made after BEGIN (SQLite writes run on the pool's writer session) and finalised
+        // before commit(), which hands that session to the next writer.
+        NameIndexer indexer(lease);
+        long long id = 0;
+        std::string name;
+        soci::statement select =
+            (lease->prepare << kSelectUnindexed, soci::into(id), soci::into(name));
+        select.execute();
+        while (select.fetch()) rows.emplace_back(id, name);
+        for (const auto& [account, full_name] : rows) indexer.index(account, full_name);
+      }
       tx.commit();
       total += static_cast<std::int64_t>(rows.size());
       if (rows.size() < kBackfillBatch) return total;

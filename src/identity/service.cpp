@@ -94,11 +94,11 @@ Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds wi
       *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start),
           soci::into(hits), soci::into(failures), soci::into(blocked_until, blocked_ind);
       if (!lease->got_data()) {
-        soci::statement insert = (lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
-                                  soci::use(now), soci::use(1), soci::use(0));
-        insert.execute(true);
+        bool inserted =
+            db::changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
+                              soci::use(now), soci::use(1), soci::use(0))) == 1;
         tx.commit();
-        if (insert.get_affected_rows() == 1) return Ok{};
+        if (inserted) return Ok{};
         continue;  // a concurrent request created it: count against that row
       }
       if (blocked_ind == soci::i_ok && blocked_until > now) {
@@ -107,18 +107,17 @@ Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds wi
       }
       auto started = parse_rfc3339(window_start);
       if (!started || *started + window <= Clock::now()) {
-        soci::statement restart = (lease->prepare << sql::kRestartRateWindow, soci::use(now),
-                                   soci::use(bucket), soci::use(window_start));
-        restart.execute(true);
+        bool restarted =
+            db::changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
+                              soci::use(bucket), soci::use(window_start))) == 1;
         tx.commit();
-        if (restart.get_affected_rows() == 1) return Ok{};
+        if (restarted) return Ok{};
         continue;  // someone else restarted the window first
       }
-      soci::statement count = (lease->prepare << sql::kCountRateHit, soci::use(bucket),
-                               soci::use(window_start), soci::use(limit));
-      count.execute(true);
+      bool counted = db::changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
+                                       soci::use(window_start), soci::use(limit))) == 1;
       tx.commit();
-      if (count.get_affected_rows() == 1) return Ok{};
+      if (counted) return Ok{};
       return Error::rate_limited("too many requests; try again later",
                                  seconds_until(format_rfc3339(*started + window)));
     }
@@ -547,10 +546,9 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
     // Claim the old session first, conditionally: of two refreshes racing with one token only
     // one can change the row; the other sees the reuse.
     std::string next_session = random_token();
-    soci::statement claim = (lease->prepare << sql::kMarkSessionReplaced, soci::use(next_session),
-                             soci::use(session_id));
-    claim.execute(true);
-    if (replaced_ind == soci::i_ok || revoked_ind == soci::i_ok || claim.get_affected_rows() != 1) {
+    bool claimed = db::changed_rows((lease->prepare << sql::kMarkSessionReplaced,
+                                     soci::use(next_session), soci::use(session_id))) == 1;
+    if (replaced_ind == soci::i_ok || revoked_ind == soci::i_ok || !claimed) {
       // An old token came back: it was stolen or replayed. End the whole family.
       *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
       *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
@@ -900,9 +898,7 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
       return Error::not_found("no such doctor");
     }
     long long id = doctor_id, admin_id = admin.account_id;
-    soci::statement approve = (lease->prepare << sql::kApproveDoctor, soci::use(id));
-    approve.execute(true);
-    if (approve.get_affected_rows() != 1) {
+    if (db::changed_rows((lease->prepare << sql::kApproveDoctor, soci::use(id))) != 1) {
       return Error::conflict(
           "the doctor is not waiting for approval (status: " + row.account.status + ")");
     }
@@ -1163,10 +1159,8 @@ Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doc
     db::Transaction tx(lease);
     long long patient_id = patient.account_id, doctor = doctor_id;
     std::string now = now_text();
-    soci::statement revoke = (lease->prepare << sql::kRevokeLink, soci::use(now),
-                              soci::use(patient_id), soci::use(doctor));
-    revoke.execute(true);
-    if (revoke.get_affected_rows() == 0)
+    if (db::changed_rows((lease->prepare << sql::kRevokeLink, soci::use(now), soci::use(patient_id),
+                          soci::use(doctor))) == 0)
       return Error::not_found("this doctor is not on your care team");
     *lease << sql::kRevokeDoctorGrants, soci::use(now), soci::use(patient_id), soci::use(doctor);
     append_audit(lease, key_,
@@ -1317,10 +1311,8 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     }
     long long id = grant_id;
     std::string now = now_text(), expires = from_now(options_.write_grant_ttl);
-    soci::statement activate = (lease->prepare << sql::kActivateWriteGrant, soci::use(now),
-                                soci::use(expires), soci::use(id));
-    activate.execute(true);
-    if (activate.get_affected_rows() != 1) {
+    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
+                          soci::use(expires), soci::use(id))) != 1) {
       return Error::conflict("the grant is no longer pending");  // rolls back the used code
     }
     append_audit(lease, key_,
@@ -1356,10 +1348,9 @@ Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient
     long long id = grant_id, account = patient.account_id, subject = grant_id;
     std::string now = now_text(), expires = from_now(options_.write_grant_ttl),
                 purpose = kCodePurposeConsent;
-    soci::statement activate = (lease->prepare << sql::kActivateWriteGrant, soci::use(now),
-                                soci::use(expires), soci::use(id));
-    activate.execute(true);
-    if (activate.get_affected_rows() != 1) return Error::conflict("the grant is no longer pending");
+    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
+                          soci::use(expires), soci::use(id))) != 1)
+      return Error::conflict("the grant is no longer pending");
     *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose),
         soci::use(subject);
     append_audit(lease, key_,
@@ -1391,10 +1382,9 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
     }
     long long id = grant_id;
     std::string now = now_text();
-    soci::statement revoke =
-        (lease->prepare << sql::kRevokeWriteGrant, soci::use(now), soci::use(id));
-    revoke.execute(true);
-    if (revoke.get_affected_rows() != 1) return Error::conflict("the grant is already revoked");
+    if (db::changed_rows(
+            (lease->prepare << sql::kRevokeWriteGrant, soci::use(now), soci::use(id))) != 1)
+      return Error::conflict("the grant is already revoked");
     append_audit(lease, key_,
                  {0,
                   {},

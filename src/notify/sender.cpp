@@ -18,6 +18,7 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "db/rows.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
 
@@ -66,11 +67,6 @@ std::string random_token() {
                 static_cast<unsigned long long>(generator()),
                 static_cast<unsigned long long>(generator()));
   return buffer;
-}
-
-long long execute_counting(soci::statement& statement) {
-  statement.execute(true);
-  return statement.get_affected_rows();
 }
 
 std::once_flag curl_initialised;
@@ -224,9 +220,8 @@ void Sender::mark_stale_uncertain() {
     *lease << std::string(kSelectStale), soci::use(cutoff), soci::into(ids), soci::into(kinds);
     for (std::size_t idx = 0; idx < ids.size(); ++idx) {
       long long id = ids[idx];
-      soci::statement update =
-          (lease->prepare << std::string(kMarkStale), soci::use(id), soci::use(cutoff));
-      if (execute_counting(update) == 1) {
+      if (db::changed_rows(
+              (lease->prepare << std::string(kMarkStale), soci::use(id), soci::use(cutoff))) == 1) {
         log::warn("outbox message uncertain",
                   {{"outbox_id", id},
                    {"kind", kinds[idx]},
@@ -245,13 +240,11 @@ bool Sender::claim(std::int64_t id, bool only_if_due, Claimed& claimed) {
     long long row_id = id;
     long long changed = 0;
     if (only_if_due) {
-      soci::statement update = (lease->prepare << std::string(kClaimDue), soci::use(now),
-                                soci::use(token), soci::use(row_id), soci::use(now));
-      changed = execute_counting(update);
+      changed = db::changed_rows((lease->prepare << std::string(kClaimDue), soci::use(now),
+                                  soci::use(token), soci::use(row_id), soci::use(now)));
     } else {
-      soci::statement update = (lease->prepare << std::string(kClaimAny), soci::use(now),
-                                soci::use(token), soci::use(row_id));
-      changed = execute_counting(update);
+      changed = db::changed_rows((lease->prepare << std::string(kClaimAny), soci::use(now),
+                                  soci::use(token), soci::use(row_id)));
     }
     if (changed != 1) return false;
     claimed.id = row_id;

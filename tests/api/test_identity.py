@@ -552,6 +552,22 @@ def test_concurrent_refreshes_with_one_token_never_both_succeed(api):
         assert set(results) <= {200, 401}, results
 
 
+def test_parallel_sign_ins_from_one_address_stop_exactly_at_its_limit(api):
+    # 30 sign-ins per address per 10 minutes. Attempts that arrive together are counted one by
+    # one (on SQLite they share group commits), so exactly 30 are checked and the rest refused.
+    statuses = []
+
+    def attempt(number):
+        statuses.append(api.call("POST", "/api/v1/auth/signin", body={
+            "email": f"nobody{number}@example.org", "password": "wrong " * 3})[0])
+    threads = [threading.Thread(target=attempt, args=(number,)) for number in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [401] * 30 + [429] * 10, statuses
+
+
 def test_code_errors_do_not_reveal_accounts_and_parallel_guesses_are_capped(api):
     api.sign_up_patient("ana@example.org")
     code = api.smtp.code_for("ana@example.org", "Confirm")
