@@ -194,9 +194,7 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
         session = std::make_unique<soci::session>(*soci::factory_postgresql(), target->location);
       }
       pool->free_.push_back(session.get());
-      if (target->dialect == Dialect::kSqlite) {
-        pool->caches_.emplace(session.get(), std::make_unique<StatementCache>());
-      }
+      pool->caches_.emplace(session.get(), std::make_unique<StatementCache>());
       pool->sessions_.push_back(std::move(session));
     }
     if (target->dialect == Dialect::kSqlite) {
@@ -232,7 +230,11 @@ Result<Lease> Pool::acquire() {
   if (lease.session_needs_check()) {
     // The last use of this session failed: make sure it still talks to the server.
     try {
-      if (!session->is_connected()) session->reconnect();
+      if (!session->is_connected()) {
+        // Prepared statements live in the server's session: a new connection has none.
+        if (lease.cache_ != nullptr) lease.cache_->statements.clear();
+        session->reconnect();
+      }
       lease.clear_check();
     } catch (const std::exception& error) {
       return database_error(error, "reconnect");

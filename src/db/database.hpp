@@ -63,11 +63,12 @@ class Lease {
   // connection before lending it out again.
   void mark_suspect() { suspect_ = true; }
 
-  // SQLite: this session's prepared statement for `query`, prepared on first use and kept,
-  // because parsing and planning cost SQLite more than running a short query. The caller binds
-  // it afresh (exchange + define_and_bind), runs it to the end, then calls bind_clean_up(); if
-  // anything throws half-way it calls drop_cached_statement(). PostgreSQL: nullptr (one-time
-  // statements are a single round trip there). db::for_each_row does all of this.
+  // This session's prepared statement for `query`, prepared on first use and kept, because
+  // parsing and planning cost more than running a short query (on PostgreSQL the server keeps
+  // the statement, and after a few runs a generic plan, until the connection ends). The caller
+  // binds it afresh (exchange + define_and_bind), runs it to the end, then calls
+  // bind_clean_up(); if anything throws half-way it calls drop_cached_statement().
+  // db::for_each_row does all of this.
   soci::statement* cached_statement(const char* query);
   void drop_cached_statement(const char* query);
 
@@ -80,7 +81,7 @@ class Lease {
   void clear_check();
   Pool* pool_;
   soci::session* session_;
-  StatementCache* cache_;  // SQLite only
+  StatementCache* cache_;
   bool suspect_ = false;
 };
 
@@ -116,8 +117,8 @@ class Pool {
   Dialect dialect_;
   Options options_;
   std::vector<std::unique_ptr<soci::session>> sessions_;
-  // SQLite: each session's prepared statements, destroyed before the sessions. Fixed after
-  // open(); a cache is only touched by the lease holding its session.
+  // Each session's prepared statements, destroyed before the sessions. Fixed after open(); a
+  // cache is only touched by the lease holding its session.
   std::unordered_map<soci::session*, std::unique_ptr<StatementCache>> caches_;
   std::mutex mutex_;
   std::condition_variable freed_;

@@ -207,6 +207,66 @@ TEST_P(DatabaseTest, TypedSelectsSeeTheirOwnParametersAndFreshData) {
   EXPECT_EQ(values_from(1), (std::vector<int>{10, 20, 30}));
 }
 
+// A session's prepared statements outlive a transaction that failed and was rolled back. On
+// PostgreSQL they live in the server's session: after the server drops the connection, the
+// failed call marks it, the next lease reconnects, and the statements are prepared afresh.
+TEST_P(DatabaseTest, PreparedStatementsSurviveFailuresAndReconnects) {
+  auto pool = database_->open(1);
+  ASSERT_TRUE(pool);
+  ASSERT_TRUE(migrate(*pool, test_migrations()).ok());
+  constexpr const char* kQuery = "SELECT v FROM t WHERE id >= :low ORDER BY id";
+  auto select = [&](Lease& lease) {
+    int low = 1;
+    return select_rows<ValueReader>(
+        lease, kQuery, [&](soci::statement& statement) { statement.exchange(soci::use(low)); });
+  };
+  auto values = [&]() -> Result<std::vector<int>> {
+    return with_connection(*pool,
+                           [&](Lease& lease) -> Result<std::vector<int>> { return select(lease); });
+  };
+  auto failed = with_connection(*pool, [&](Lease& lease) -> Status {
+    Transaction tx(lease);
+    *lease << "INSERT INTO t (id, v) VALUES (1, 10)";
+    EXPECT_EQ(select(lease), (std::vector<int>{10}));
+    *lease << "INSERT INTO t (id, v) VALUES (1, 11)";  // duplicate key: throws, rolls back
+    tx.commit();
+    return Ok{};
+  });
+  EXPECT_FALSE(failed.ok());
+  auto empty = values();
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_TRUE(empty->empty());
+  ASSERT_TRUE(with_connection(*pool, [](Lease& lease) -> Status {
+                *lease << "INSERT INTO t (id, v) VALUES (1, 10), (2, 20)";
+                return Ok{};
+              }).ok());
+  EXPECT_EQ(*values(), (std::vector<int>{10, 20}));
+  if (GetParam() != Dialect::kPostgresql) return;
+  int backend = 0;
+  ASSERT_TRUE(with_connection(*pool, [&](Lease& lease) -> Status {
+                *lease << "SELECT pg_backend_pid()", soci::into(backend);
+                return Ok{};
+              }).ok());
+  soci::session admin("postgresql", parse_url(database_->url())->location);
+  admin << "SELECT pg_terminate_backend(:pid)", soci::use(backend);
+  for (int waited = 0; waited < 100; ++waited) {
+    int alive = 0;
+    admin << "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid", soci::use(backend),
+        soci::into(alive);
+    if (alive == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // A plain statement finds the connection gone; the cached select was not involved, yet the
+  // reconnected session no longer has it on the server.
+  EXPECT_FALSE(with_connection(*pool, [](Lease& lease) -> Status {
+                 *lease << "SELECT 1";
+                 return Ok{};
+               }).ok());
+  auto again = values();
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, (std::vector<int>{10, 20}));
+}
+
 // Concurrent writers, some of which fail or give up half-way. On SQLite they share group
 // commits; each transaction still keeps its own outcome, and commit() returns only once the row
 // is visible to other connections (the lease's own session is not the writer session).

@@ -12,11 +12,12 @@
 namespace vitalis::db {
 
 // Runs `query` once: `bind(statement)` adds its intos and uses (in that order), `row()` runs
-// after each fetched row. On SQLite the statement is the session's cached one
-// (Lease::cached_statement): it is run to its last row, which also ends its read transaction,
-// and unbound afterwards. On PostgreSQL it is a one-time statement: a single round trip (an
-// unnamed statement) instead of prepare, execute and DEALLOCATE, as SOCI does for a repeatable
-// one. Also for writes with RETURNING, and for a statement run once per row of a batch.
+// after each fetched row. The statement is the session's prepared one for that text
+// (Lease::cached_statement): on SQLite it is run to its last row, which also ends its read
+// transaction; on PostgreSQL it is one round trip (EXECUTE of a statement prepared once per
+// connection, whose plan the server may keep). It is unbound afterwards and dropped if the
+// call fails half-way. Also for writes with RETURNING, and for a statement run once per row of
+// a batch.
 template <typename Bind, typename Row>
 void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
   auto run = [&](soci::statement& statement) {
