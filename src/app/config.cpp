@@ -46,7 +46,7 @@ const std::vector<OptionSpec>& option_specs() {
       {"host", "127.0.0.1", "Address to listen on", kServe},
       {"port", "8080", "Port to listen on; 0 picks a free one (logged at start)", kServe},
       {"threads", "0", "Network threads; 0 = number of cores", kServe},
-      {"blocking-threads", "0", "Threads for database work; 0 = 16 per network thread, at most 32",
+      {"blocking-threads", "0", "Threads for database work; 0 = 4 per network thread, at most 32",
        kServe},
       {"web-root", "web/dist", "Directory of the built web app; empty disables static files",
        kServe},
@@ -383,9 +383,12 @@ Result<Config> build_config(const Invocation& invocation) {
                     ? server.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Blocking threads wait for the database: on PostgreSQL a round trip per statement, on both
-  // the commit of a write. More threads than cores keep the cores busy meanwhile. Capped so a
-  // big host does not exceed PostgreSQL's default max_connections (100).
-  if (server.blocking_threads == 0) server.blocking_threads = std::min(16 * network, 32);
+  // the commit of a write. More threads than cores keep the cores busy meanwhile, but each one
+  // more costs context switches: 16 per network thread halved the blocking reads on 2 cores
+  // (18,000 -> 12,000 req/s) and bought nothing elsewhere, 4 matched the best of every workload
+  // (PERFORMANCE.md). Capped so a big host does not exceed PostgreSQL's default
+  // max_connections (100).
+  if (server.blocking_threads == 0) server.blocking_threads = std::min(4 * network, 32);
   // An embedded database answers a short read faster than a hand-off to another thread takes,
   // so quick routes run on the network threads there, each of which then needs a connection.
   // The audit sealer's thread needs one too.

@@ -27,11 +27,11 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDefaults) {
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->server.port, 9090);
   EXPECT_EQ(config->server.threads, 1);
-  EXPECT_EQ(config->server.blocking_threads, 16);
+  EXPECT_EQ(config->server.blocking_threads, 4);
   // SQLite: quick routes run on the one network thread, which needs a connection of its own,
-  // as do the 16 blocking threads and the audit sealer.
+  // as do the 4 blocking threads and the audit sealer.
   EXPECT_TRUE(config->server.run_quick_routes_inline);
-  EXPECT_EQ(config->database.pool_size, 18);
+  EXPECT_EQ(config->database.pool_size, 6);
 }
 
 TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
@@ -41,8 +41,8 @@ TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
   auto config = build_config(*invocation);
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_FALSE(config->server.run_quick_routes_inline);
-  EXPECT_EQ(config->server.blocking_threads, 32);
-  EXPECT_EQ(config->database.pool_size, 33);  // the blocking threads and the audit sealer
+  EXPECT_EQ(config->server.blocking_threads, 8);
+  EXPECT_EQ(config->database.pool_size, 9);  // the blocking threads and the audit sealer
 }
 
 TEST(ConfigTest, AcceptsSpaceSeparatedValues) {
