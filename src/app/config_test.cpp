@@ -43,6 +43,12 @@ TEST(ConfigTest, PostgresqlRunsEveryDatabaseRouteOnTheBlockingPool) {
   EXPECT_FALSE(config->server.run_quick_routes_inline);
   EXPECT_EQ(config->server.blocking_threads, 8);
   EXPECT_EQ(config->database.pool_size, 9);  // the blocking threads and the audit sealer
+  // At most 32 blocking threads, within PostgreSQL's default max_connections.
+  auto big = parse_command_line({"serve", "--threads=16", "--database=postgresql://h/db"}, no_env);
+  ASSERT_TRUE(big.ok());
+  auto big_config = build_config(*big);
+  ASSERT_TRUE(big_config.ok()) << big_config.error().message;
+  EXPECT_EQ(big_config->server.blocking_threads, 32);
 }
 
 TEST(ConfigTest, AcceptsSpaceSeparatedValues) {

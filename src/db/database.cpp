@@ -281,8 +281,19 @@ soci::statement* Lease::cached_statement(const char* query) {
   return cache_->statements.emplace(std::string(query), std::move(statement)).first->second.get();
 }
 
-void Lease::drop_cached_statement(const char* query) {
-  if (cache_ != nullptr) cache_->statements.erase(std::string(query));
+void Lease::forget_failed_statement(const char* query) {
+  if (cache_ == nullptr) return;
+  auto found = cache_->statements.find(std::string_view(query));
+  if (found == cache_->statements.end()) return;
+  if (dialect() == Dialect::kPostgresql) {
+    try {
+      found->second->bind_clean_up();
+      return;
+    } catch (const std::exception&) {
+      // Fall through: drop it.
+    }
+  }
+  cache_->statements.erase(found);
 }
 
 Lease::~Lease() {

@@ -67,10 +67,13 @@ class Lease {
   // parsing and planning cost more than running a short query (on PostgreSQL the server keeps
   // the statement, and after a few runs a generic plan, until the connection ends). The caller
   // binds it afresh (exchange + define_and_bind), runs it to the end, then calls
-  // bind_clean_up(); if anything throws half-way it calls drop_cached_statement().
+  // bind_clean_up(); if anything throws half-way it calls forget_failed_statement().
   // db::for_each_row does all of this.
   soci::statement* cached_statement(const char* query);
-  void drop_cached_statement(const char* query);
+  // After a failure half-way: SQLite drops the statement (its state is unknown). PostgreSQL
+  // keeps it, unbound: the server's statement is still valid, and a DEALLOCATE inside the
+  // failed transaction would be refused and leave it behind on the server for good.
+  void forget_failed_statement(const char* query);
 
  private:
   friend class Pool;

@@ -242,6 +242,36 @@ TEST_P(DatabaseTest, PreparedStatementsSurviveFailuresAndReconnects) {
               }).ok());
   EXPECT_EQ(*values(), (std::vector<int>{10, 20}));
   if (GetParam() != Dialect::kPostgresql) return;
+  // A cached statement that fails inside a transaction stays prepared (a DEALLOCATE there would
+  // be refused and leave a statement on the server for every failure).
+  auto prepared = [&] {
+    long long count = 0;
+    EXPECT_TRUE(with_connection(*pool, [&](Lease& lease) -> Status {
+                  *lease << "SELECT COUNT(*) FROM pg_prepared_statements", soci::into(count);
+                  return Ok{};
+                }).ok());
+    return count;
+  };
+  long long before = prepared();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto duplicate = with_connection(*pool, [&](Lease& lease) -> Status {
+      Transaction tx(lease);
+      int id = 1;
+      int returned = 0;
+      for_each_row(
+          lease, "INSERT INTO t (id, v) VALUES (:id, 0) RETURNING id",
+          [&](soci::statement& statement) {
+            statement.exchange(soci::into(returned));
+            statement.exchange(soci::use(id));
+          },
+          [] {});
+      tx.commit();
+      return Ok{};
+    });
+    EXPECT_FALSE(duplicate.ok());
+  }
+  EXPECT_LE(prepared() - before, 1);
+  EXPECT_EQ(*values(), (std::vector<int>{10, 20}));
   int backend = 0;
   ASSERT_TRUE(with_connection(*pool, [&](Lease& lease) -> Status {
                 *lease << "SELECT pg_backend_pid()", soci::into(backend);

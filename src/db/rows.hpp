@@ -15,9 +15,9 @@ namespace vitalis::db {
 // after each fetched row. The statement is the session's prepared one for that text
 // (Lease::cached_statement): on SQLite it is run to its last row, which also ends its read
 // transaction; on PostgreSQL it is one round trip (EXECUTE of a statement prepared once per
-// connection, whose plan the server may keep). It is unbound afterwards and dropped if the
-// call fails half-way. Also for writes with RETURNING, and for a statement run once per row of
-// a batch.
+// connection, whose plan the server may keep). It is unbound afterwards, also when the call
+// fails half-way (see Lease::forget_failed_statement). Also for writes with RETURNING, and for a
+// statement run once per row of a batch.
 template <typename Bind, typename Row>
 void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
   auto run = [&](soci::statement& statement) {
@@ -34,7 +34,7 @@ void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
       run(*cached);
       cached->bind_clean_up();  // the bindings point into the caller's locals
     } catch (...) {
-      lease.drop_cached_statement(query);
+      lease.forget_failed_statement(query);
       throw;
     }
     return;
