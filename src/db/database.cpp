@@ -225,14 +225,13 @@ Result<Lease> Pool::acquire() {
     session = free_.back();
     free_.pop_back();
   }
-  auto cache = caches_.find(session);
-  Lease lease(this, session, cache == caches_.end() ? nullptr : cache->second.get());
+  Lease lease(this, session, caches_.at(session).get());
   if (lease.session_needs_check()) {
     // The last use of this session failed: make sure it still talks to the server.
     try {
       if (!session->is_connected()) {
         // Prepared statements live in the server's session: a new connection has none.
-        if (lease.cache_ != nullptr) lease.cache_->statements.clear();
+        lease.cache_->statements.clear();
         session->reconnect();
       }
       lease.clear_check();
@@ -268,21 +267,19 @@ Lease::Lease(Lease&& other) noexcept
   other.session_ = nullptr;
 }
 
-soci::statement* Lease::cached_statement(const char* query) {
-  if (cache_ == nullptr) return nullptr;
+soci::statement& Lease::cached_statement(const char* query) {
   auto found = cache_->statements.find(std::string_view(query));
-  if (found != cache_->statements.end()) return found->second.get();
+  if (found != cache_->statements.end()) return *found->second;
   // Queries are a fixed set of texts (a few vary with filters); the bound keeps a stray dynamic
   // one from growing the cache for ever.
   if (cache_->statements.size() >= StatementCache::kMaxStatements) cache_->statements.clear();
   auto statement = std::make_unique<soci::statement>(*session_);
   statement->alloc();
   statement->prepare(query, soci::details::st_repeatable_query);
-  return cache_->statements.emplace(std::string(query), std::move(statement)).first->second.get();
+  return *cache_->statements.emplace(std::string(query), std::move(statement)).first->second;
 }
 
 void Lease::forget_failed_statement(const char* query) {
-  if (cache_ == nullptr) return;
   auto found = cache_->statements.find(std::string_view(query));
   if (found == cache_->statements.end()) return;
   if (dialect() == Dialect::kPostgresql) {

@@ -69,7 +69,7 @@ class Lease {
   // binds it afresh (exchange + define_and_bind), runs it to the end, then calls
   // bind_clean_up(); if anything throws half-way it calls forget_failed_statement().
   // db::for_each_row does all of this.
-  soci::statement* cached_statement(const char* query);
+  soci::statement& cached_statement(const char* query);
   // After a failure half-way: SQLite drops the statement (its state is unknown). PostgreSQL
   // keeps it, unbound: the server's statement is still valid, and a DEALLOCATE inside the
   // failed transaction would be refused and leave it behind on the server for good.
@@ -84,7 +84,7 @@ class Lease {
   void clear_check();
   Pool* pool_;
   soci::session* session_;
-  StatementCache* cache_;
+  StatementCache* cache_;  // never null: every session has one
   bool suspect_ = false;
 };
 
@@ -114,7 +114,8 @@ class Pool {
   // SQLite group commit, with the writer turn held: ends the open group by COMMIT (error_code
   // SQLITE_OK) or ROLLBACK, and wakes its members with the outcome.
   void end_group(int error_code, std::string error);
-  // Waits for the group's outcome; commits it if nobody else does (see await_group).
+  // Waits for the group's outcome; commits the group itself when no writer has done so within
+  // 50 ms (the writer it was left open for gave up waiting for its turn).
   void await_group(const std::shared_ptr<WriteGroup>& group);
 
   Dialect dialect_;

@@ -159,9 +159,9 @@ TEST_P(DatabaseTest, PingReachesTheDatabase) {
   EXPECT_TRUE(pool->ping().ok());
 }
 
-// select_rows reads through SQLite's per-session statement cache and PostgreSQL's one-time
-// statements: each call sees its own parameters and the data committed before it, and a call
-// that failed half-way leaves nothing that breaks the next one.
+// select_rows reads through the session's prepared statements (both dialects): each call sees
+// its own parameters and the data committed before it, and a call that failed half-way leaves
+// nothing that breaks the next one.
 class ValueReader {
  public:
   void bind(soci::statement& statement) { statement.exchange(soci::into(value_)); }
@@ -195,7 +195,7 @@ TEST_P(DatabaseTest, TypedSelectsSeeTheirOwnParametersAndFreshData) {
   EXPECT_EQ(values_from(3), (std::vector<int>{30}));
   EXPECT_TRUE(values_from(4).empty());
   // A row whose value overflows throws half-way through the rows (after three were read on
-  // SQLite); the statement is dropped and the next call works.
+  // SQLite); SQLite drops the statement, PostgreSQL keeps it unbound, and the next call works.
   **lease << "INSERT INTO t (id, v) VALUES (4, 40)";
   constexpr const char* kText =
       "SELECT CASE WHEN id = 4 THEN abs(-9223372036854775807 - 1) ELSE v END FROM t ORDER BY id";

@@ -20,7 +20,8 @@ namespace vitalis::db {
 // statement run once per row of a batch.
 template <typename Bind, typename Row>
 void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
-  auto run = [&](soci::statement& statement) {
+  soci::statement& statement = lease.cached_statement(query);
+  try {
     bind(statement);
     statement.define_and_bind();
     if (statement.execute(true)) {
@@ -28,21 +29,11 @@ void for_each_row(Lease& lease, const char* query, Bind&& bind, Row&& row) {
         row();
       } while (statement.fetch());
     }
-  };
-  if (soci::statement* cached = lease.cached_statement(query)) {
-    try {
-      run(*cached);
-      cached->bind_clean_up();  // the bindings point into the caller's locals
-    } catch (...) {
-      lease.forget_failed_statement(query);
-      throw;
-    }
-    return;
+    statement.bind_clean_up();  // the bindings point into the caller's locals
+  } catch (...) {
+    lease.forget_failed_statement(query);
+    throw;
   }
-  soci::statement statement(*lease);
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  run(statement);
 }
 
 // Runs a prepared write once and returns how many rows it changed; the statement is finalised

@@ -101,8 +101,8 @@ void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<Audi
       [&] {
         if (last_ind == soci::i_ok) prev_hash = last;
       });
-  // Typed statements (db::for_each_row): SQLite reuses one prepared insert for every row, which
-  // a write transaction holding the writer lock would otherwise prepare each time.
+  // Typed statements (db::for_each_row): the session's one prepared insert serves every row,
+  // which a write transaction holding the writer lock would otherwise prepare each time.
   for (const AuditEntry& next : entries) {
     AuditEntry entry = next;
     if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());

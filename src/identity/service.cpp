@@ -232,15 +232,13 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
       soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
   if (!lease->got_data() || expires <= now_text()) return invalid;
   // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
-  soci::statement count =
-      (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts));
-  count.execute(true);
-  if (count.get_affected_rows() != 1) return invalid;
+  if (db::changed_rows(
+          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
+    return invalid;
   if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
   std::string now = now_text();
-  soci::statement consume = (lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id));
-  consume.execute(true);
-  if (consume.get_affected_rows() != 1) return invalid;
+  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
+    return invalid;
   return Ok{};
 }
 
@@ -594,7 +592,7 @@ class LiveSessionReader {
 };
 
 // The live session `session_id` as (family, account status); nothing once it has ended. Runs on
-// every authenticated request: a typed select, so SQLite reuses its prepared statement.
+// every authenticated request: a typed select, so the session reuses its prepared statement.
 std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
                                                                 const std::string& session_id) {
   auto rows = db::select_rows<LiveSessionReader>(

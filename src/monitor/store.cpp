@@ -79,10 +79,8 @@ std::vector<Alert> select_alerts(db::Lease& lease, const char* query, Bind&& bin
 bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64_t by,
                 const std::string& at) {
   long long key = id, actor = by;
-  soci::statement update =
-      (lease->prepare << query, soci::use(at), soci::use(actor), soci::use(key));
-  update.execute(true);
-  return update.get_affected_rows() == 1;
+  return db::changed_rows(
+             (lease->prepare << query, soci::use(at), soci::use(actor), soci::use(key))) == 1;
 }
 
 // Runs a search query: the hit columns plus the ordering key, then the uses `bind` adds.
@@ -293,10 +291,9 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
 int mark_notification_read(db::Lease& lease, std::int64_t account_id, std::int64_t id,
                            const std::string& at) {
   long long key = id, account = account_id, count = 0;
-  soci::statement update = (lease->prepare << sql::kMarkNotificationRead, soci::use(at),
-                            soci::use(key), soci::use(account));
-  update.execute(true);
-  if (update.get_affected_rows() == 1) return 1;
+  if (db::changed_rows((lease->prepare << sql::kMarkNotificationRead, soci::use(at), soci::use(key),
+                        soci::use(account))) == 1)
+    return 1;
   *lease << sql::kCountNotification, soci::use(key), soci::use(account), soci::into(count);
   return count > 0 ? 0 : -1;
 }

@@ -232,12 +232,11 @@ std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patie
 bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
                      const std::string& now) {
   long long patient = patient_id;
-  soci::statement update =
-      (lease->prepare << sql::kUpdateProfile, soci::use(input.address_line1),
-       soci::use(input.address_line2), soci::use(input.city), soci::use(input.area_code),
-       soci::use(input.postcode), soci::use(input.blood_group), soci::use(now), soci::use(patient));
-  update.execute(true);
-  if (update.get_affected_rows() != 1) return false;
+  if (db::changed_rows((lease->prepare << sql::kUpdateProfile, soci::use(input.address_line1),
+                        soci::use(input.address_line2), soci::use(input.city),
+                        soci::use(input.area_code), soci::use(input.postcode),
+                        soci::use(input.blood_group), soci::use(now), soci::use(patient))) != 1)
+    return false;
   *lease << sql::kDeleteProfileItems, soci::use(patient);
   for (auto [kind, list] :
        {std::pair<std::string, const std::vector<std::string>*>{"allergy", &input.allergies},
@@ -338,10 +337,8 @@ std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id
 bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id,
                const EntryEnd& end) {
   long long by = end.by.value_or(0), key = id, patient = patient_id;
-  soci::statement update = (lease->prepare << query, soci::use(end.at), soci::use(by),
-                            soci::use(end.reason), soci::use(key), soci::use(patient));
-  update.execute(true);
-  return update.get_affected_rows() == 1;
+  return db::changed_rows((lease->prepare << query, soci::use(end.at), soci::use(by),
+                           soci::use(end.reason), soci::use(key), soci::use(patient))) == 1;
 }
 
 std::string keyset_query(std::string_view select, std::string_view time_column,

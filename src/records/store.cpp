@@ -62,7 +62,7 @@ std::int64_t insert_observation(db::Lease& lease, const Observation& observation
   soci::indicator supersedes_ind = observation.supersedes ? soci::i_ok : soci::i_null;
   soci::indicator reason_ind = observation.correction_reason.empty() ? soci::i_null : soci::i_ok;
   double value = observation.value, original_value = observation.original_value;
-  // INSERT … RETURNING id: a typed statement, so SQLite reuses its prepared form.
+  // INSERT … RETURNING id: a typed statement, so the session reuses its prepared form.
   db::for_each_row(
       lease, sql::kInsertObservation,
       [&](soci::statement& statement) {
@@ -211,9 +211,7 @@ std::optional<Observation> successor(db::Lease& lease, std::int64_t id) {
 
 bool mark_corrected(db::Lease& lease, std::int64_t id) {
   long long key = id;
-  soci::statement update = (lease->prepare << sql::kMarkCorrected, soci::use(key));
-  update.execute(true);
-  return update.get_affected_rows() == 1;
+  return db::changed_rows((lease->prepare << sql::kMarkCorrected, soci::use(key))) == 1;
 }
 
 }  // namespace vitalis::records::store
