@@ -170,6 +170,8 @@ Result<MigrateReport> migrate(Pool& pool, const std::vector<Migration>& migratio
       }
       const std::string& script =
           pool.dialect() == Dialect::kSqlite ? next->sqlite_sql : next->postgresql_sql;
+      // Some migrations rebuild a large table: say which one runs before it takes a while.
+      log::info("applying migration", {{"version", next->version}, {"name", next->name}});
       for (const auto& statement : split_statements(script)) sql << statement;
       std::string applied_at = format_rfc3339(Clock::now());
       sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",

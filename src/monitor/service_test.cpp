@@ -3,12 +3,12 @@
 #include "monitor/service.hpp"
 
 #include <gtest/gtest.h>
-#include <soci/soci.h>
 
 #include "core/time.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "identity/testing.hpp"
+#include "records/store.hpp"
 
 namespace vitalis::monitor {
 namespace {
@@ -28,24 +28,23 @@ class SeriesServiceTest : public db::testing::MigratedTest {
 
   // One heart-rate reading a day from 2016-01-01, value 60 + day % 40.
   void daily_readings(int days) {
-    auto lease = pool_->acquire();
-    db::Transaction tx(*lease);
-    long long patient = patient_;
-    std::string effective_at;
-    double value = 0;
-    soci::statement insert =
-        ((*lease)->prepare << "INSERT INTO observations (patient_id, code, value, unit, "
-                              "original_value, original_unit, effective_at, source, recorded_by, "
-                              "recorded_at, status) VALUES (:p, '8867-4', :v, '/min', :v2, "
-                              "'/min', :at, 'self_reported', :by, :at2, 'final')",
-         soci::use(patient), soci::use(value), soci::use(value), soci::use(effective_at),
-         soci::use(patient), soci::use(effective_at));
+    std::vector<records::Observation> rows;
     auto start = *parse_rfc3339("2016-01-01T08:00:00Z");
     for (int day = 0; day < days; ++day) {
-      effective_at = format_rfc3339(Clock::time_point(start + std::chrono::hours(24) * day));
-      value = 60 + day % 40;
-      insert.execute(true);
+      records::Observation row;
+      row.patient_id = patient_;
+      row.code = "8867-4";
+      row.value = row.original_value = 60 + day % 40;
+      row.unit = row.original_unit = "/min";
+      row.effective_at = row.recorded_at =
+          format_rfc3339(Clock::time_point(start + std::chrono::hours(24) * day));
+      row.source = "self_reported";
+      row.recorded_by = patient_;
+      rows.push_back(std::move(row));
     }
+    auto lease = pool_->acquire();
+    db::Transaction tx(*lease);
+    records::store::insert_observations(*lease, rows);
     tx.commit();
   }
 

@@ -262,6 +262,118 @@ TEST_P(RecordsTest, AFailedWriteLeavesNothing) {
   EXPECT_EQ(count("audit_log"), audits);
 }
 
+// A database written before observations were stored by patient (migration 0008 rebuilds the
+// SQLite table): every row keeps its id, values and correction link, reads come back in the
+// same order, new rows get ids after the old ones, and the corrections' foreign key still holds.
+class ObservationsUpgradeTest : public db::testing::DialectTest {};
+
+TEST_P(ObservationsUpgradeTest, RowsSurviveTheRebuildByPatient) {
+  auto pool = database_->open();
+  ASSERT_TRUE(pool);
+  auto migrations = db::load_migrations(db::embedded_migration_files());
+  ASSERT_TRUE(migrations.ok());
+  std::vector<db::Migration> before;
+  for (const auto& migration : *migrations)
+    if (migration.version < 8) before.push_back(migration);
+  ASSERT_TRUE(db::migrate(*pool, before).ok());
+
+  long long ana = 0, ben = 0, first = 0;
+  std::vector<Observation> ana_before, ben_before;
+  {
+    auto lease = pool->acquire();
+    ASSERT_TRUE(lease.ok());
+    auto account = [&](const std::string& email, long long& id) {
+      **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
+                 "VALUES (:email, 'x', 'patient', 'active', 'Test', '2026-01-01T00:00:00.000000Z') "
+                 "RETURNING id",
+          soci::use(email), soci::into(id);
+    };
+    account("ana@example.org", ana);
+    account("ben@example.org", ben);
+    // Interleaved as a clinic's readings arrive; the last one corrects Ana's first.
+    auto insert = [&](long long patient, double value, const std::string& at) {
+      **lease
+          << "INSERT INTO observations (patient_id, code, value, unit, original_value, "
+             "original_unit, effective_at, source, recorded_by, recorded_at, status) VALUES "
+             "(:p, '8867-4', :v, '/min', :v2, '/min', :at, 'self_reported', :by, :at2, 'final')",
+          soci::use(patient), soci::use(value), soci::use(value), soci::use(at), soci::use(patient),
+          soci::use(at);
+    };
+    insert(ana, 61, "2026-01-01T08:00:00.000000Z");
+    insert(ben, 71, "2026-01-01T09:00:00.000000Z");
+    insert(ana, 62, "2026-01-02T08:00:00.000000Z");
+    insert(ben, 72, "2026-01-02T09:00:00.000000Z");
+    **lease << "SELECT MIN(id) FROM observations", soci::into(first);
+    **lease << "UPDATE observations SET status = 'corrected' WHERE id = :id", soci::use(first);
+    **lease << "INSERT INTO observations (patient_id, code, value, unit, original_value, "
+               "original_unit, effective_at, source, recorded_by, recorded_at, status, supersedes, "
+               "correction_reason) SELECT patient_id, code, 60, unit, 60, original_unit, "
+               "effective_at, source, recorded_by, recorded_at, 'final', id, 'typo' "
+               "FROM observations WHERE id = :id",
+        soci::use(first);
+    ana_before = store::all_observations(*lease, ana);
+    ben_before = store::all_observations(*lease, ben);
+    ASSERT_EQ(ana_before.size(), 3u);
+    ASSERT_EQ(ben_before.size(), 2u);
+  }
+
+  ASSERT_TRUE(db::migrate(*pool).ok());
+  auto leased = pool->acquire();
+  ASSERT_TRUE(leased.ok());
+  db::Lease& lease = *leased;
+  auto same = [](const std::vector<Observation>& left, const std::vector<Observation>& right) {
+    ASSERT_EQ(left.size(), right.size());
+    for (std::size_t idx = 0; idx < left.size(); ++idx) {
+      EXPECT_EQ(left[idx].id, right[idx].id);
+      EXPECT_EQ(left[idx].patient_id, right[idx].patient_id);
+      EXPECT_EQ(left[idx].value, right[idx].value);
+      EXPECT_EQ(left[idx].effective_at, right[idx].effective_at);
+      EXPECT_EQ(left[idx].status, right[idx].status);
+      EXPECT_EQ(left[idx].supersedes, right[idx].supersedes);
+      EXPECT_EQ(left[idx].correction_reason, right[idx].correction_reason);
+    }
+  };
+  same(store::all_observations(lease, ana), ana_before);
+  same(store::all_observations(lease, ben), ben_before);
+  auto correction = store::successor(lease, first);
+  ASSERT_TRUE(correction);
+  EXPECT_EQ(correction->value, 60);
+  auto latest = store::latest_observations(lease, ana, "", nullptr, 50);
+  ASSERT_EQ(latest.size(), 2u);  // the corrected entry is not final any more
+  EXPECT_EQ(latest[0].value, 62);
+  EXPECT_EQ(latest[1].value, 60);
+
+  // New entries are numbered after every old one, in both the single and the bulk insert.
+  long long largest = 0;
+  *lease << "SELECT MAX(id) FROM observations", soci::into(largest);
+  Observation next = ana_before.front();
+  next.effective_at = "2026-01-03T08:00:00.000000Z";
+  next.supersedes.reset();
+  next.correction_reason.clear();
+  db::Transaction tx(lease);
+  std::int64_t id = store::insert_observation(lease, next);
+  EXPECT_EQ(id, largest + 1);
+  store::insert_observations(lease, {next, next});
+  tx.commit();
+  long long rows = 0, distinct = 0;
+  *lease << "SELECT COUNT(*), COUNT(DISTINCT id) FROM observations", soci::into(rows),
+      soci::into(distinct);
+  EXPECT_EQ(rows, 8);
+  EXPECT_EQ(distinct, 8);
+
+  // A correction of an entry that does not exist is still refused by the database.
+  next.supersedes = largest + 1000;
+  EXPECT_ANY_THROW({
+    db::Transaction failing(lease);
+    store::insert_observation(lease, next);
+    failing.commit();
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, ObservationsUpgradeTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
 INSTANTIATE_TEST_SUITE_P(Dialects, RecordsTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
                          db::testing::dialect_name);

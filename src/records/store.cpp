@@ -64,7 +64,9 @@ std::int64_t insert_observation(db::Lease& lease, const Observation& observation
   double value = observation.value, original_value = observation.original_value;
   // INSERT … RETURNING id: a typed statement, so the session reuses its prepared form.
   db::for_each_row(
-      lease, sql::kInsertObservation,
+      lease,
+      lease.dialect() == db::Dialect::kSqlite ? sql::kInsertObservationSqlite
+                                              : sql::kInsertObservationPostgresql,
       [&](soci::statement& statement) {
         statement.exchange(soci::into(id));
         statement.exchange(soci::use(patient));

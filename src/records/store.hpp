@@ -18,11 +18,21 @@ namespace sql {
   "SELECT id, patient_id, code, value, unit, original_value, original_unit, effective_at, " \
   "source, recorded_by, recorded_at, status, supersedes, correction_reason FROM observations "
 
-inline constexpr const char* kInsertObservation =
-    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
-    "effective_at, source, recorded_by, recorded_at, status, supersedes, correction_reason) "
-    "VALUES (:patient, :code, :value, :unit, :original_value, :original_unit, :effective_at, "
-    ":source, :recorded_by, :recorded_at, 'final', :supersedes, :reason) RETURNING id";
+// SQLite keeps observations clustered by patient and time (a WITHOUT ROWID table, migration
+// 0008), so it has no rowid to number new rows with: the next id is the largest one + 1, read
+// from the unique index on id inside the write transaction (SQLite has one writer at a time).
+// PostgreSQL numbers them with its identity column.
+#define VITALIS_NEXT_SQLITE_OBSERVATION_ID "(SELECT COALESCE(MAX(id), 0) + 1 FROM observations)"
+#define VITALIS_INSERT_OBSERVATION(id_column, id_value)                                       \
+  "INSERT INTO observations (" id_column                                                      \
+  "patient_id, code, value, unit, original_value, original_unit, effective_at, source, "      \
+  "recorded_by, recorded_at, status, supersedes, correction_reason) VALUES (" id_value        \
+  ":patient, :code, :value, :unit, :original_value, :original_unit, :effective_at, :source, " \
+  ":recorded_by, :recorded_at, 'final', :supersedes, :reason) RETURNING id"
+inline constexpr const char* kInsertObservationPostgresql = VITALIS_INSERT_OBSERVATION("", "");
+inline constexpr const char* kInsertObservationSqlite =
+    VITALIS_INSERT_OBSERVATION("id, ", VITALIS_NEXT_SQLITE_OBSERVATION_ID ", ");
+#undef VITALIS_INSERT_OBSERVATION
 inline constexpr const char* kSelectObservation =
     VITALIS_OBSERVATION_COLUMNS "WHERE id = :id AND patient_id = :patient";
 // Latest first by (effective_at, id): keyset paging, served by observations_patient_time and
@@ -50,12 +60,15 @@ inline constexpr const char* kSelectSuccessor =
 // succeed (the unique index on supersedes backs this up).
 inline constexpr const char* kMarkCorrected =
     "UPDATE observations SET status = 'corrected' WHERE id = :id AND status = 'final'";
-// Bulk load (demo and benchmark data): final entries without corrections, ids not returned.
+// Bulk load on SQLite (demo and benchmark data): final entries without corrections, ids not
+// returned.
 inline constexpr const char* kInsertObservationsBulk =
-    "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
-    "effective_at, source, recorded_by, recorded_at, status) VALUES (:patient, :code, :value, "
-    ":unit, :original_value, :original_unit, :effective_at, :source, :recorded_by, :recorded_at, "
-    "'final')";
+    "INSERT INTO observations (id, patient_id, code, value, unit, original_value, original_unit, "
+    "effective_at, source, recorded_by, recorded_at, status) VALUES "
+    "(" VITALIS_NEXT_SQLITE_OBSERVATION_ID
+    ", :patient, :code, :value, :unit, :original_value, "
+    ":original_unit, :effective_at, :source, :recorded_by, :recorded_at, 'final')";
+#undef VITALIS_NEXT_SQLITE_OBSERVATION_ID
 // PostgreSQL runs one statement per row for vector binds; this takes whole columns as arrays.
 inline constexpr const char* kInsertObservationsUnnest =
     "INSERT INTO observations (patient_id, code, value, unit, original_value, original_unit, "
