@@ -24,6 +24,8 @@ using namespace vitalis;
 const char* bench_file() { return std::getenv("VITALIS_BENCH_SQLITE"); }
 
 // The ids of the patients that have observations, to pick one at random per query.
+constexpr const char* kPatientRange = "SELECT MIN(patient_id), MAX(patient_id) FROM observations";
+
 struct PatientRange {
   long long first = 0, last = 0;
 };
@@ -31,8 +33,7 @@ struct PatientRange {
 PatientRange patient_range(sqlite3* db) {
   PatientRange range;
   sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "SELECT MIN(patient_id), MAX(patient_id) FROM observations", -1,
-                     &statement, nullptr);
+  sqlite3_prepare_v2(db, kPatientRange, -1, &statement, nullptr);
   if (sqlite3_step(statement) == SQLITE_ROW) {
     range.first = sqlite3_column_int64(statement, 0);
     range.last = sqlite3_column_int64(statement, 1);
@@ -104,8 +105,7 @@ void latest_store(benchmark::State& state, bool json) {
   auto lease = (*pool)->acquire();
   if (!lease.ok()) return state.SkipWithError(lease.error().message.c_str());
   long long first = 0, last = 0;
-  **lease << "SELECT MIN(patient_id), MAX(patient_id) FROM observations", soci::into(first),
-      soci::into(last);
+  **lease << kPatientRange, soci::into(first), soci::into(last);
   std::mt19937_64 random(42);
   std::uniform_int_distribution<long long> pick(first, last);
   for (auto _ : state) {

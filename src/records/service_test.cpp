@@ -1,6 +1,6 @@
 // The records store and service on SQLite and PostgreSQL: recording with conversion and audit,
-// BMI derivation, cursor paging, corrections that keep history, and failed writes that leave
-// nothing behind.
+// BMI derivation, cursor paging, corrections that keep history, failed writes that leave
+// nothing behind, and a database written before observations were stored by patient.
 #include "records/service.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
+#include "identity/testing.hpp"
 #include "records/store.hpp"
 #include "records/testing.hpp"
 
@@ -277,40 +278,37 @@ TEST_P(ObservationsUpgradeTest, RowsSurviveTheRebuildByPatient) {
     if (migration.version < 8) before.push_back(migration);
   ASSERT_TRUE(db::migrate(*pool, before).ok());
 
-  long long ana = 0, ben = 0, first = 0;
+  std::int64_t ana = identity::testing::insert_account(*pool, "ana@example.org", "patient");
+  std::int64_t ben = identity::testing::insert_account(*pool, "ben@example.org", "patient");
+  std::int64_t first = 0;
   std::vector<Observation> ana_before, ben_before;
   {
     auto lease = pool->acquire();
     ASSERT_TRUE(lease.ok());
-    auto account = [&](const std::string& email, long long& id) {
-      **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-                 "VALUES (:email, 'x', 'patient', 'active', 'Test', '2026-01-01T00:00:00.000000Z') "
-                 "RETURNING id",
-          soci::use(email), soci::into(id);
+    // Interleaved as a clinic's readings arrive; then a correction of Ana's first.
+    auto reading = [](std::int64_t patient, double value, const std::string& at) {
+      Observation row;
+      row.patient_id = row.recorded_by = patient;
+      row.code = "8867-4";
+      row.value = row.original_value = value;
+      row.unit = row.original_unit = "/min";
+      row.effective_at = row.recorded_at = at;
+      row.source = "self_reported";
+      return row;
     };
-    account("ana@example.org", ana);
-    account("ben@example.org", ben);
-    // Interleaved as a clinic's readings arrive; the last one corrects Ana's first.
-    auto insert = [&](long long patient, double value, const std::string& at) {
-      **lease
-          << "INSERT INTO observations (patient_id, code, value, unit, original_value, "
-             "original_unit, effective_at, source, recorded_by, recorded_at, status) VALUES "
-             "(:p, '8867-4', :v, '/min', :v2, '/min', :at, 'self_reported', :by, :at2, 'final')",
-          soci::use(patient), soci::use(value), soci::use(value), soci::use(at), soci::use(patient),
-          soci::use(at);
-    };
-    insert(ana, 61, "2026-01-01T08:00:00.000000Z");
-    insert(ben, 71, "2026-01-01T09:00:00.000000Z");
-    insert(ana, 62, "2026-01-02T08:00:00.000000Z");
-    insert(ben, 72, "2026-01-02T09:00:00.000000Z");
-    **lease << "SELECT MIN(id) FROM observations", soci::into(first);
-    **lease << "UPDATE observations SET status = 'corrected' WHERE id = :id", soci::use(first);
-    **lease << "INSERT INTO observations (patient_id, code, value, unit, original_value, "
-               "original_unit, effective_at, source, recorded_by, recorded_at, status, supersedes, "
-               "correction_reason) SELECT patient_id, code, 60, unit, 60, original_unit, "
-               "effective_at, source, recorded_by, recorded_at, 'final', id, 'typo' "
-               "FROM observations WHERE id = :id",
-        soci::use(first);
+    std::vector<Observation> rows = {reading(ana, 61, "2026-01-01T08:00:00.000000Z"),
+                                     reading(ben, 71, "2026-01-01T09:00:00.000000Z"),
+                                     reading(ana, 62, "2026-01-02T08:00:00.000000Z"),
+                                     reading(ben, 72, "2026-01-02T09:00:00.000000Z")};
+    db::Transaction tx(*lease);
+    store::insert_observations(*lease, rows);
+    first = store::all_observations(*lease, ana).front().id;
+    ASSERT_TRUE(store::mark_corrected(*lease, first));
+    Observation correction = reading(ana, 60, rows.front().effective_at);
+    correction.supersedes = first;
+    correction.correction_reason = "typo";
+    store::insert_observation(*lease, correction);
+    tx.commit();
     ana_before = store::all_observations(*lease, ana);
     ben_before = store::all_observations(*lease, ben);
     ASSERT_EQ(ana_before.size(), 3u);

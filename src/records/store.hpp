@@ -35,7 +35,8 @@ inline constexpr const char* kInsertObservationSqlite =
 #undef VITALIS_INSERT_OBSERVATION
 inline constexpr const char* kSelectObservation =
     VITALIS_OBSERVATION_COLUMNS "WHERE id = :id AND patient_id = :patient";
-// Latest first by (effective_at, id): keyset paging, served by observations_patient_time and
+// Latest first by (effective_at, id): keyset paging, served on SQLite by the table's own order
+// (its primary key) and on PostgreSQL by observations_patient_time; by code on both by
 // observations_patient_code.
 inline constexpr const char* kSelectLatest = VITALIS_OBSERVATION_COLUMNS
     "WHERE patient_id = :patient AND status = 'final' "
