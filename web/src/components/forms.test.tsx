@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { ApiError } from '../api/client';
-import { Field, FormError, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, parseNumber, parseNumbers, SubmitButton, useSubmit } from './forms';
 
 describe('Field', () => {
   it('labels the input and ties the error and hint to it', () => {
@@ -57,5 +57,40 @@ describe('useSubmit', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(screen.getByRole('alert').textContent).toBe('no write grant');
     expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
+  });
+});
+
+describe('parseNumber', () => {
+  it('reads a decimal point or a decimal comma', () => {
+    expect(parseNumber('5.8')).toEqual({ ok: true, value: 5.8 });
+    expect(parseNumber(' 47,5 ')).toEqual({ ok: true, value: 47.5 });
+    expect(parseNumber('120')).toEqual({ ok: true, value: 120 });
+    expect(parseNumber('-1,25')).toEqual({ ok: true, value: -1.25 });
+    expect(parseNumber(',5')).toEqual({ ok: true, value: 0.5 });
+  });
+
+  it('leaves an empty field out instead of sending null', () => {
+    expect(parseNumber('   ')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('refuses text that is not one number, in words people understand', () => {
+    for (const text of ['abc', '5.8.1', '1.000,5', '12 mg', '--3', 'NaN', 'Infinity']) {
+      const parsed = parseNumber(text);
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.message).toBe('Enter a number such as 5.8.');
+    }
+  });
+
+  it('asks about a thousands separator instead of guessing', () => {
+    const parsed = parseNumber('1,500');
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toContain('1.5 or 1500');
+  });
+
+  it('checks every field of a form at once', () => {
+    const { values, errors, ok } = parseNumbers({ glucose: '5,8', bmi: 'x', age: '' });
+    expect(ok).toBe(false);
+    expect(values).toEqual({ glucose: 5.8, age: undefined });
+    expect(Object.keys(errors)).toEqual(['bmi']);
   });
 });

@@ -76,6 +76,42 @@ export function SelectField({
   );
 }
 
+/**
+ * A number as people type it: "5.8", "5,8" (decimal comma), " -1.5 ", "120". Empty text is
+ * `{ ok: true, value: undefined }` (the field was left out); anything else that is not one plain
+ * number is an error in people's words, never a silent `null`. "1,500" is refused as ambiguous
+ * (1.5 or 1500?), as is text holding both a point and a comma.
+ */
+export type ParsedNumber = { ok: true; value: number | undefined } | { ok: false; message: string };
+
+export function parseNumber(text: string, example = '5.8'): ParsedNumber {
+  const trimmed = text.trim().replace(/\u2212/g, '-');
+  if (trimmed === '') return { ok: true, value: undefined };
+  const hint = `Enter a number such as ${example}.`;
+  if (!/^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/.test(trimmed)) return { ok: false, message: hint };
+  if (/^[-+]?[1-9]\d{0,2},\d{3}$/.test(trimmed)) {
+    const [whole, part] = trimmed.split(',');
+    return { ok: false, message: `Did you mean ${Number(`${whole}.${part}`)} or ${whole}${part}? Write it without a thousands separator.` };
+  }
+  const value = Number(trimmed.replace(',', '.'));
+  return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: hint };
+}
+
+/**
+ * Numbers of a form's fields, checked before anything is sent: `values` holds each parsed number
+ * (undefined for empty fields), `errors` a message per field that is not a number.
+ */
+export function parseNumbers<K extends string>(texts: Record<K, string>, example?: string) {
+  const values = {} as Record<K, number | undefined>;
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(texts) as K[]) {
+    const parsed = parseNumber(texts[key], example);
+    if (parsed.ok) values[key] = parsed.value;
+    else errors[key] = parsed.message;
+  }
+  return { values, errors, ok: Object.keys(errors).length === 0 };
+}
+
 /** A form's text fields as one state object; `set(name)` is the change handler of one field. */
 export function useFields<T extends Record<string, string>>(initial: T) {
   const [fields, setFields] = useState<T>(initial);
