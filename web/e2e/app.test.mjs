@@ -344,6 +344,11 @@ test('the patient links the doctor, who gets consent with the emailed code and r
   await d.getByRole('heading', { name: PATIENT.name }).waitFor();
   await doctor.settled();
   await check(doctor, 'doctor-patient');
+  // The chart is in sections; readings are added under Results.
+  await d.getByRole('navigation', { name: 'Patient chart' }).getByRole('link', { name: 'Results' }).click();
+  await d.locator('form.obs-form').waitFor();
+  await doctor.settled();
+  await check(doctor, 'doctor-patient-results');
 
   // Without consent, the doctor cannot add to the record.
   doctor.expect('/observations', 403);
@@ -367,6 +372,7 @@ test('the patient links the doctor, who gets consent with the emailed code and r
   await form.getByRole('button', { name: 'Save reading' }).click();
   await d.getByRole('status').filter({ hasText: 'Saved heart rate' }).waitFor();
   await d.locator('li.obs', { hasText: 'recorded by a doctor' }).first().waitFor();
+  await page(doctor, `/doctor/patients/${patientId}/summary`, 'doctor-patient-summary');
   await d.getByLabel('Area (English local authority)').fill('Hartlepool');
   await d.getByRole('button', { name: 'Look up' }).click();
   await d.locator('table.latest', { hasText: 'Hartlepool' }).waitFor();
@@ -376,6 +382,7 @@ test('the patient links the doctor, who gets consent with the emailed code and r
 
 test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && 'clinical module not in the app yet' }, async () => {
   const d = doctor.page;
+  await page(doctor, `/doctor/patients/${patientId}/problems`, 'doctor-patient-problems');
   const diagnosis = d.locator('form', { has: d.getByRole('heading', { name: 'Record a diagnosis' }) });
   await diagnosis.getByLabel('Diagnosis').fill('Essential hypertension');
   await diagnosis.getByLabel('ICD-10 code (optional)').fill('I10');
@@ -393,7 +400,7 @@ test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && '
   }
   await prescription.getByRole('button', { name: 'Save prescription' }).click();
   await d.getByRole('status').filter({ hasText: 'Amlodipine prescribed' }).waitFor();
-  await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+  await d.getByRole('region', { name: 'Current diagnoses and medicines' }).locator('li', { hasText: 'Essential hypertension' }).waitFor();
   // A diagnosis that ends is resolved with a reason and leaves the current list.
   await diagnosis.getByLabel('Diagnosis').fill('Acute upper respiratory infection');
   await diagnosis.getByLabel('ICD-10 code (optional)').fill('J06.9');
@@ -406,6 +413,8 @@ test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && '
   await infection.waitFor({ state: 'detached' });
   await care.locator('li', { hasText: 'Amlodipine' }).waitFor();
   await check(doctor, 'doctor-clinical');
+  await page(doctor, `/doctor/patients/${patientId}/timeline`, 'doctor-patient-timeline');
+  await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
   assert.deepEqual(doctor.problems, []);
 });
 
@@ -436,7 +445,7 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
 
 test('an alert reaches the doctor and the patient; the doctor finds patients by name', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {
   const d = doctor.page;
-  await page(doctor, `/doctor/patients/${patientId}`, 'doctor-patient-monitoring');
+  await page(doctor, `/doctor/patients/${patientId}/results`, 'doctor-patient-monitoring');
   const form = d.locator('form.obs-form');
   await form.getByLabel('Measurement').selectOption('spo2');
   await form.getByLabel('Value').fill('89');

@@ -7,6 +7,7 @@ import { FEATURES } from './features';
 import { Link, match, navigate, Redirect, usePath } from './router';
 import { Landing } from './pages/Landing';
 import { ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
+import { isChartSection } from './pages/chartSections';
 
 // Signed-in pages (and Chart.js with them) load on first use: the landing and sign-in pages stay
 // small.
@@ -56,6 +57,12 @@ const ROUTES: RouteDef[] = [
   { path: '/access', role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
   { path: '/doctor', role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
   { path: '/doctor/patients/:id', role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
+  {
+    path: '/doctor/patients/:id/:section',
+    role: 'doctor',
+    title: 'Patient',
+    render: (p) => (isChartSection(p.section) ? <DoctorPatient patientId={Number(p.id)} section={p.section} /> : <Redirect to={`/doctor/patients/${p.id}`} />),
+  },
   { path: '/admin', role: 'admin', title: 'Administration', render: () => <AdminPage /> },
 ];
 

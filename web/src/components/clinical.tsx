@@ -19,7 +19,10 @@ const KIND_LABEL: Record<string, string> = {
 const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 /** The record's timeline, newest first; the next page loads when the end scrolls into view. */
-export function Timeline({ patientId, version }: { patientId: number; version: number }) {
+/** The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits). */
+export function Timeline({ patientId, version, kinds, title = 'Timeline' }: { patientId: number; version: number; kinds?: string[]; title?: string }) {
+  const types = kinds?.join(',');
+  const titleId = `timeline-title-${types ?? 'all'}`;
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<{ loading: boolean; error?: unknown; done: boolean }>({ loading: true, done: false });
@@ -28,7 +31,7 @@ export function Timeline({ patientId, version }: { patientId: number; version: n
   const load = async (from: string | null, reset: boolean) => {
     setState((s) => ({ ...s, loading: true, error: undefined }));
     try {
-      const page = await clinical.timeline(patientId, from ?? undefined);
+      const page = await clinical.timeline(patientId, from ?? undefined, types);
       setItems((old) => (reset ? page.items : [...old, ...page.items]));
       const next = page.next_cursor === null ? null : String(page.next_cursor);
       setCursor(next);
@@ -41,7 +44,7 @@ export function Timeline({ patientId, version }: { patientId: number; version: n
   useEffect(() => {
     void load(null, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [patientId, version]);
+  }, [patientId, version, types]);
 
   useEffect(() => {
     const node = sentinel.current;
@@ -55,8 +58,8 @@ export function Timeline({ patientId, version }: { patientId: number; version: n
   }, [cursor, state.done, state.loading, state.error]);
 
   return (
-    <section className="card" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Timeline</h2>
+    <section className="card" aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
       {items.length === 0 && !state.loading && !state.error && <p className="empty">Nothing in the record yet.</p>}
       <ol className="timeline" aria-busy={state.loading}>
         {items.map((item) => (

@@ -13,6 +13,7 @@ import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
 import { LatestRisks } from './Predict';
+import { CHART_SECTIONS, type ChartSection } from './chartSections';
 
 // Patients opened in this session (memory only).
 const recent = new Map<number, string>();
@@ -181,7 +182,23 @@ function AirQuality({ patientId }: { patientId: number }) {
   );
 }
 
-export function DoctorPatient({ patientId }: { patientId: number }) {
+function ChartNav({ patientId, section }: { patientId: number; section: ChartSection }) {
+  return (
+    <nav aria-label="Patient chart" className="chart-nav">
+      <ul>
+        {CHART_SECTIONS.map((s) => (
+          <li key={s.key}>
+            <Link to={`/doctor/patients/${patientId}/${s.key}`} aria-current={s.key === section ? 'page' : undefined}>
+              {s.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function DoctorPatient({ patientId, section = 'summary' }: { patientId: number; section?: ChartSection }) {
   const profile = useLoad(() => access.profile(patientId), [patientId]);
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -200,27 +217,48 @@ export function DoctorPatient({ patientId }: { patientId: number }) {
                 Patient #{p.id} · born {p.date_of_birth} · {p.sex}
                 {p.phone && <> · {p.phone}</>}
               </p>
-              <div className="columns">
-                <LatestReadings patientId={patientId} version={version} />
-                <MetricChart patientId={patientId} version={version} />
-              </div>
-              <LatestRisks patientId={patientId} />
-              <div className="columns">
-                <Consent patientId={patientId} onActive={bump} />
-                <ObservationForm patientId={patientId} onAdded={bump} />
-              </div>
-              {FEATURES.clinical && <CurrentCare patientId={patientId} version={version} canEnd onChanged={bump} />}
-              {FEATURES.clinical && (
-                <div className="columns">
-                  <DiagnosisForm patientId={patientId} onAdded={bump} />
-                  <EncounterForm patientId={patientId} onAdded={bump} />
-                  <PrescriptionForm patientId={patientId} onAdded={bump} />
-                </div>
+              <ChartNav patientId={patientId} section={section} />
+              {section === 'summary' && (
+                <>
+                  {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
+                  <div className="columns">
+                    <LatestReadings patientId={patientId} version={version} />
+                    <MetricChart patientId={patientId} version={version} />
+                  </div>
+                  <LatestRisks patientId={patientId} />
+                  <AirQuality patientId={patientId} />
+                </>
               )}
-              {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
-              <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
-              {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
-              <AirQuality patientId={patientId} />
+              {section === 'results' && (
+                <>
+                  <div className="columns">
+                    <Consent patientId={patientId} onActive={bump} />
+                    <ObservationForm patientId={patientId} onAdded={bump} />
+                  </div>
+                  <MetricChart patientId={patientId} version={version} />
+                  <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
+                </>
+              )}
+              {section === 'problems' && FEATURES.clinical && (
+                <>
+                  <CurrentCare patientId={patientId} version={version} canEnd onChanged={bump} />
+                  <div className="columns">
+                    <Consent patientId={patientId} onActive={bump} />
+                    <DiagnosisForm patientId={patientId} onAdded={bump} />
+                    <PrescriptionForm patientId={patientId} onAdded={bump} />
+                  </div>
+                </>
+              )}
+              {section === 'visits' && FEATURES.clinical && (
+                <>
+                  <div className="columns">
+                    <Consent patientId={patientId} onActive={bump} />
+                    <EncounterForm patientId={patientId} onAdded={bump} />
+                  </div>
+                  <Timeline patientId={patientId} version={version} kinds={['encounter']} title="Visits" />
+                </>
+              )}
+              {section === 'timeline' && FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
             </>
           );
         }}
