@@ -32,7 +32,7 @@ build: deps
 
 # The web app (web/, React + TypeScript + Vite; Node >= 20.19). `npm ci` runs only when
 # node_modules is missing or older than the lock file; the build only when a source changed.
-WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/scripts/precompress.mjs web/package.json \
   web/vite.config.ts web/tsconfig.json $(wildcard models/*/MODEL_CARD.md)
 web: web/dist/index.html
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json

@@ -1,6 +1,8 @@
 // Static file serving with path sanitising, strong ETags and cache headers.
 #include "http/static_files.hpp"
 
+#include <array>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,37 @@ std::string_view StaticFiles::content_type_for(std::string_view extension) {
     if (iequals(ext, extension)) return type;
   }
   return "application/octet-stream";
+}
+
+bool StaticFiles::accepts_encoding(std::string_view accept_encoding, std::string_view coding) {
+  auto trim = [](std::string_view text) {
+    auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view();
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+  };
+  std::optional<bool> named, wildcard;
+  while (!accept_encoding.empty()) {
+    auto comma = accept_encoding.find(',');
+    std::string_view item = accept_encoding.substr(0, comma);
+    accept_encoding =
+        comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
+    auto semicolon = item.find(';');
+    std::string_view name = trim(item.substr(0, semicolon));
+    bool wanted = true;  // no q-value: q=1
+    if (semicolon != std::string_view::npos) {
+      std::string_view parameter = trim(item.substr(semicolon + 1));
+      if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') &&
+          parameter[1] == '=') {
+        double q = 1;
+        auto [end, ec] =
+            std::from_chars(parameter.data() + 2, parameter.data() + parameter.size(), q);
+        wanted = ec == std::errc() && q > 0;
+      }
+    }
+    if (iequals(name, coding)) named = wanted;
+    if (name == "*") wildcard = wanted;
+  }
+  return named.value_or(wildcard.value_or(false));
 }
 
 std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const std::filesystem::path& path) {
@@ -85,29 +118,50 @@ Response StaticFiles::serve(const Request& request) {
   }
   bool is_index = relative.empty();
   if (is_index) relative = "index.html";
-  auto entry = load(root_ / relative);
+  auto served = root_ / relative;
+  auto entry = load(served);
   std::string extension = relative.extension().string();
   if (!entry && extension.empty()) {
     // A client-side route of the single-page app.
-    entry = load(root_ / "index.html");
+    served = root_ / "index.html";
+    entry = load(served);
     extension = ".html";
   }
   if (!entry) return Response::error(ErrorCode::kNotFound, "no such file");
 
+  // The build's precompressed copy, when the client takes it and it is not older than the file.
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kCodings = {
+      {{"br", ".br"}, {"gzip", ".gz"}}};
+  std::string_view accept_encoding = request.header("Accept-Encoding");
+  std::string_view coding;
+  auto body = entry;
+  for (const auto& [name, suffix] : kCodings) {
+    if (!accepts_encoding(accept_encoding, name)) continue;
+    auto packed = load(std::filesystem::path(served) += suffix);
+    if (packed && packed->mtime >= entry->mtime) {
+      coding = name;
+      body = packed;
+      break;
+    }
+  }
+
   Response response;
   response.content_type = std::string(content_type_for(extension));
-  response.headers.emplace_back("ETag", entry->etag);
+  if (!coding.empty()) response.headers.emplace_back("Content-Encoding", std::string(coding));
+  // The answer depends on Accept-Encoding wherever the build compressed: caches keep them apart.
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  response.headers.emplace_back("ETag", body->etag);
   // Vite puts content-hashed files under /assets/: they never change under the same name.
   bool immutable = relative.begin() != relative.end() && *relative.begin() == "assets";
   response.headers.emplace_back("Cache-Control",
                                 immutable ? "public, max-age=31536000, immutable" : "no-cache");
   std::string_view if_none_match = request.header("If-None-Match");
-  if (!if_none_match.empty() && if_none_match.find(entry->etag) != std::string_view::npos) {
+  if (!if_none_match.empty() && if_none_match.find(body->etag) != std::string_view::npos) {
     response.status = 304;
     response.content_type.clear();
     return response;
   }
-  response.body = entry->content;
+  response.body = body->content;
   return response;
 }
 

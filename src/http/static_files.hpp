@@ -1,5 +1,7 @@
 // Serves the built web app (web/dist) with content types, ETags and the SPA fallback to
-// index.html. Safe for concurrent use: a small cache of file contents guarded by a mutex.
+// index.html, and the build's precompressed copies (NAME.br, NAME.gz) to clients whose
+// Accept-Encoding takes them. Safe for concurrent use: a small cache of file contents guarded by
+// a mutex.
 #pragma once
 
 #include <filesystem>
@@ -21,6 +23,9 @@ class StaticFiles {
   Response serve(const Request& request);
 
   static std::string_view content_type_for(std::string_view extension);
+  // Whether an Accept-Encoding header value takes `coding` ("br", "gzip"): listed, or covered by
+  // "*", with a q-value above zero.
+  static bool accepts_encoding(std::string_view accept_encoding, std::string_view coding);
 
  private:
   struct Entry {

@@ -1,7 +1,8 @@
 // Real parts for the end-to-end tests: an SMTP sink on loopback, a `vitalis serve` on a temp
 // SQLite database that mails to it, and Debian's Chromium driven by playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,6 +148,16 @@ export class VitalisServer {
     return this;
   }
 
+  /** Loads the demo clinic (`vitalis demo-data`) into the database; call before start(). */
+  loadDemo(extra = []) {
+    const result = spawnSync(BIN, ['demo-data', `--database=${this.database}`, '--log-level=warn', ...FAST_HASH, ...extra], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300000,
+    });
+    if (result.status !== 0) throw new Error('demo-data failed: ' + result.stderr);
+  }
+
   createAdmin(email, fullName = 'Ada Admin') {
     const result = spawnSync(BIN, ['user', 'create-admin', `--email=${email}`, `--full-name=${fullName}`, `--database=${this.database}`, ...FAST_HASH], {
       cwd: this.dir,
@@ -185,7 +196,31 @@ export async function launchBrowser() {
 }
 
 export const WIDTHS = [360, 1280];
+
+// axe-core (Deque's accessibility engine, npm) checks every captured page at every width against
+// its default rules (WCAG 2.0/2.1 A and AA plus best practices). Injected through the DevTools
+// protocol, which the server's Content-Security-Policy does not govern.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The page's accessibility violations as readable lines (empty when there are none). */
+export async function axeViolations(page) {
+  const installed = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!installed) await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(async () => {
+    const run = await window.axe.run(document, { resultTypes: ['violations'] });
+    return run.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ' — ' + n.failureSummary.replace(/\s+/g, ' ') : ''}`),
+      count: v.nodes.length,
+    }));
+  });
+  return results.map((v) => `${v.impact} ${v.id} (${v.count}×): ${v.help}\n      ${v.nodes.join('\n      ')}`);
+}
 const BUDGET_MS = 1000;
+// A page that shows no heading by then is broken, not slow (the machine is shared, so generous).
+const VISIT_LIMIT_MS = 20000;
 
 /**
  * One person's browser tab, with the checks every page gets: no console errors (HTTP error
@@ -237,15 +272,22 @@ export class Visitor {
    */
   async visit(pathname) {
     await this.page.goto(this.server.url + pathname, { waitUntil: 'commit' });
-    return this.page.evaluate(
-      () =>
+    const ms = await this.page.evaluate(
+      (limit) =>
         new Promise((resolve) => {
           const ready = () =>
             document.querySelector('main h1') !== null && document.querySelectorAll('.loading').length === 0;
-          const poll = () => (ready() ? resolve(Math.round(performance.now())) : requestAnimationFrame(poll));
+          const poll = () => {
+            if (ready()) resolve(Math.round(performance.now()));
+            else if (performance.now() > limit) resolve(null);
+            else requestAnimationFrame(poll);
+          };
           poll();
         }),
+      VISIT_LIMIT_MS,
     );
+    if (ms === null) throw new Error(`${pathname}: no heading shown, or still loading, after ${VISIT_LIMIT_MS} ms`);
+    return ms;
   }
 
   async overflow() {
@@ -255,9 +297,13 @@ export class Visitor {
     }));
   }
 
-  /** Screenshots the current page at each width; returns the widths that overflow. */
+  /**
+   * Screenshots the current page at each width and runs axe-core there; returns the widths that
+   * overflow, and throws when axe finds any accessibility violation.
+   */
   async capture(label) {
     const overflowing = [];
+    const violations = [];
     mkdirSync(path.join(ARTIFACTS, 'screenshots'), { recursive: true });
     for (const width of WIDTHS) {
       await this.page.setViewportSize({ width, height: width < 600 ? 780 : 900 });
@@ -265,8 +311,12 @@ export class Visitor {
       const { scroll, client } = await this.overflow();
       if (scroll > client) overflowing.push(`${width}px (${scroll} > ${client})`);
       await this.page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${label}-${width}.png`), fullPage: true });
+      for (const line of await axeViolations(this.page)) violations.push(`${width}px ${line}`);
     }
     await this.page.setViewportSize({ width: 1280, height: 900 });
+    if (violations.length) {
+      throw new Error(`${label}: axe-core found accessibility violations:\n  ${violations.join('\n  ')}`);
+    }
     return overflowing;
   }
 
@@ -280,7 +330,8 @@ export class Report {
   add(page, ms, overflowing) {
     this.rows.push({ page, ms, overflowing });
   }
-  write() {
+  /** Writes e2e-artifacts/<name>.md and .json (each test file its own). */
+  write(name = 'report') {
     mkdirSync(ARTIFACTS, { recursive: true });
     // Recorded, not asserted: the machine is shared, so a time is evidence, not a verdict.
     const timed = this.rows.filter((r) => r.ms !== undefined);
@@ -298,7 +349,7 @@ export class Report {
       const ms = row.ms === undefined ? '—' : row.ms > BUDGET_MS ? `**${row.ms}** (over)` : String(row.ms);
       lines.push(`| ${row.page} | ${ms} | ${row.overflowing.length ? row.overflowing.join(', ') : 'none'} |`);
     }
-    writeFileSync(path.join(ARTIFACTS, 'report.md'), lines.join('\n') + '\n');
-    writeFileSync(path.join(ARTIFACTS, 'report.json'), JSON.stringify(this.rows, null, 2) + '\n');
+    writeFileSync(path.join(ARTIFACTS, `${name}.md`), lines.join('\n') + '\n');
+    writeFileSync(path.join(ARTIFACTS, `${name}.json`), JSON.stringify(this.rows, null, 2) + '\n');
   }
 }

@@ -1,58 +1,53 @@
-// The metric catalogue as the forms need it (mirrors src/records/catalogue.cpp; the server stays
-// the judge of units and ranges and answers 422 naming the field).
+// The metric catalogue as the web app shows it (metrics.json, checked against the server's
+// src/records/catalogue.cpp by records_test): labels, the units the forms offer, one display map
+// for units as people write them (mmHg, °C, bpm), and the reference ranges charts shade. The
+// server stays the judge of units and ranges and answers 422 naming the field.
+import catalogue from './metrics.json';
+
+export interface Reference {
+  low?: number;
+  high?: number;
+}
+
 export interface MetricInfo {
   name: string;
+  code?: string;
   label: string;
-  kind: 'vital' | 'lab';
+  /** vital and lab: entered in the form; part: half of a pair; derived: computed (BMI). */
+  kind: 'vital' | 'lab' | 'part' | 'derived';
   units: string[]; // canonical first
+  unit_text?: Record<string, string>;
+  reference?: Reference;
+  parts?: string[];
 }
 
-export const METRICS: MetricInfo[] = [
-  { name: 'blood_pressure', label: 'Blood pressure', kind: 'vital', units: ['mm[Hg]', 'kPa'] },
-  { name: 'heart_rate', label: 'Heart rate', kind: 'vital', units: ['/min'] },
-  { name: 'respiratory_rate', label: 'Respiratory rate', kind: 'vital', units: ['/min'] },
-  { name: 'body_weight', label: 'Body weight', kind: 'vital', units: ['kg', 'lb', 'g'] },
-  { name: 'body_height', label: 'Body height', kind: 'vital', units: ['cm', 'in', 'm'] },
-  { name: 'body_temperature', label: 'Body temperature', kind: 'vital', units: ['Cel', 'degF'] },
-  { name: 'spo2', label: 'Oxygen saturation (SpO2)', kind: 'vital', units: ['%'] },
-  { name: 'glucose', label: 'Blood glucose', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'fasting_glucose', label: 'Fasting blood glucose', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'hba1c', label: 'Hemoglobin A1c', kind: 'lab', units: ['%', 'mmol/mol'] },
-  { name: 'total_cholesterol', label: 'Total cholesterol', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'hdl', label: 'HDL cholesterol', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'ldl', label: 'LDL cholesterol', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'triglycerides', label: 'Triglycerides', kind: 'lab', units: ['mg/dL', 'mmol/L'] },
-  { name: 'hemoglobin', label: 'Hemoglobin', kind: 'lab', units: ['g/dL', 'g/L', 'mmol/L'] },
-  { name: 'creatinine', label: 'Creatinine', kind: 'lab', units: ['mg/dL', 'umol/L'] },
-];
+const ALL = catalogue.metrics as MetricInfo[];
+const UNIT_TEXT: Record<string, string> = catalogue.unit_text;
 
-const EXTRA_LABELS: Record<string, string> = {
-  systolic_bp: 'Systolic blood pressure',
-  diastolic_bp: 'Diastolic blood pressure',
-  bmi: 'Body mass index',
-};
+/** What the add-a-reading form offers. */
+export const METRICS: MetricInfo[] = ALL.filter((m) => m.kind === 'vital' || m.kind === 'lab');
 
-const UNIT_TEXT: Record<string, string> = {
-  'mm[Hg]': 'mmHg',
-  '/min': 'per minute',
-  Cel: '°C',
-  degF: '°F',
-  'kg/m2': 'kg/m²',
-  'umol/L': 'µmol/L',
-};
+export function metricInfo(name: string): MetricInfo | undefined {
+  return ALL.find((m) => m.name === name || m.code === name);
+}
 
 export function metricLabel(name: string): string {
-  return EXTRA_LABELS[name] ?? METRICS.find((m) => m.name === name)?.label ?? name.replace(/_/g, ' ');
+  return metricInfo(name)?.label ?? name.replace(/_/g, ' ');
 }
 
-export function unitText(unit: string): string {
-  return UNIT_TEXT[unit] ?? unit;
+/** A unit as people write it ("mmHg", "°C"); `metric` picks the metric's own wording ("bpm"). */
+export function unitText(unit: string, metric?: string): string {
+  return (metric ? metricInfo(metric)?.unit_text?.[unit] : undefined) ?? UNIT_TEXT[unit] ?? unit;
 }
 
-/** Metrics that can be charted (pairs split into their parts). */
+/** The reference range in the canonical unit, if the metric has one. */
+export function referenceOf(metric: string): Reference | undefined {
+  return metricInfo(metric)?.reference;
+}
+
+/** Metrics that can be charted: blood pressure as one chart of both parts, then the others. */
 export const CHARTABLE = [
-  'systolic_bp',
-  'diastolic_bp',
+  'blood_pressure',
   'heart_rate',
   'body_weight',
   'bmi',
@@ -68,7 +63,7 @@ export const CHARTABLE = [
 ];
 
 export function isLab(metric: string): boolean {
-  return METRICS.find((m) => m.name === metric)?.kind === 'lab';
+  return metricInfo(metric)?.kind === 'lab';
 }
 
 export function formatDate(iso: string): string {

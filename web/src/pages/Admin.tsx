@@ -125,7 +125,8 @@ function Audit() {
         <SubmitButton busy={search.busy}>Search</SubmitButton>
       </form>
       {entries && (
-        <div className="table-scroll">
+        // Scrolls sideways on narrow screens: focusable, so keyboard users can scroll it too.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
           <table className="audit">
             <thead>
               <tr>
