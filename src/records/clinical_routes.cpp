@@ -119,8 +119,8 @@ Result<SymptomInput> parse_symptom(const json::object& body) {
   return input;
 }
 
-// A bound of ?from= / ?to=: an RFC 3339 time, or a date meaning its start (from) or the start
-// of the next day (to, exclusive), so "to=2026-03-01" includes the whole of March 1st.
+}  // namespace
+
 Result<std::string> time_bound(const std::string& text, std::string_view name) {
   std::string value = text;
   bool date = text.size() == 10;
@@ -135,6 +135,8 @@ Result<std::string> time_bound(const std::string& text, std::string_view name) {
   if (date && name == "to") at += std::chrono::hours(24);
   return format_rfc3339(at);
 }
+
+namespace {
 
 // ?types=a,b&from=&to=&cursor=&limit=; `with_types` false for the single-kind lists.
 Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_types) {

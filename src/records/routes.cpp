@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "identity/policy.hpp"
+#include "records/clinical_routes.hpp"
 #include "records/json.hpp"
 
 namespace vitalis::records {
@@ -61,12 +62,19 @@ Response items_response(int status, const std::vector<Observation>& observations
   return Response::json_text(status, writer.take());
 }
 
-// ?code=&before=<id>&limit=<1..200>
+// ?code=&to=&before=<id>&limit=<1..200>
 Result<ObservationQuery> parse_query(const Request& request) {
   ObservationQuery query;
   auto code = request.query_param("code");
   if (!code.ok()) return code.error();
   if (*code) query.code = **code;
+  auto to = request.query_param("to");
+  if (!to.ok()) return to.error();
+  if (*to) {
+    auto bound = time_bound(**to, "to");
+    if (!bound.ok()) return bound.error();
+    query.to = std::move(*bound);
+  }
   auto before = request.positive_query_param("before", INT64_MAX);
   if (!before.ok()) return before.error();
   auto limit = request.positive_query_param("limit", 200);

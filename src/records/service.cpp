@@ -201,6 +201,10 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
     if (query.before_id > 0) {
       cursor = store::find_observation(lease, patient_id, query.before_id);
       if (!cursor) return Error::validation("before", "before is not an entry of this record");
+    } else if (!query.to.empty()) {
+      // "Taken before `to`": the keyset position just before the first entry at that time.
+      cursor.emplace();
+      cursor->effective_at = query.to;
     }
     ObservationPage out;
     out.items = store::latest_observations(lease, patient_id, code, cursor ? &*cursor : nullptr,

@@ -270,6 +270,36 @@ def test_paging_has_no_gaps_or_repeats_while_entries_arrive(api):
     assert [o["value"] for o in seen] == list(range(72, 49, -1))
 
 
+def test_readings_filter_by_metric_and_taken_before(api):
+    """The readings list jumps to a date (`to`, a date includes that day) and one metric, then
+    pages on from there with the usual cursor."""
+    patient, patient_id = api.patient("ana@example.org")
+    for day in range(1, 11):
+        record(api, patient, patient_id, {"metric": "heart_rate", "value": 60 + day, "unit": "/min",
+                                          "effective_at": f"2023-05-{day:02d}T08:00:00Z"})
+        record(api, patient, patient_id, {"metric": "spo2", "value": 90 + day % 10, "unit": "%",
+                                          "effective_at": f"2023-05-{day:02d}T08:05:00Z"})
+
+    def page(**query):
+        status, _, reply = api.call(
+            "GET", observations(patient_id) + "?" + urllib.parse.urlencode(query), patient)
+        assert status == 200, reply
+        return reply
+
+    first = page(code="heart_rate", to="2023-05-04", limit=2)
+    assert [o["value"] for o in first["items"]] == [64, 63]
+    assert all(o["metric"] == "heart_rate" for o in first["items"])
+    rest = page(code="heart_rate", to="2023-05-04", limit=5, before=first["next_before"])
+    assert [o["value"] for o in rest["items"]] == [62, 61] and rest["next_before"] is None
+    # An exact time is exclusive; every metric when no code is given.
+    mixed = page(to="2023-05-02T08:05:00Z", limit=10)
+    assert [(o["metric"], o["value"]) for o in mixed["items"]] == [
+        ("heart_rate", 62), ("spo2", 91), ("heart_rate", 61)]
+    status, _, error = api.call("GET", observations(patient_id) + "?to=last+week", patient)
+    assert status == 422
+    assert_error(error, "validation_failed", "to")
+
+
 def test_records_routes_state_their_rules(lite_api):
     admin, _ = lite_api.create_admin()
     status, _, table = lite_api.call("GET", "/api/v1/admin/routes", admin)

@@ -45,6 +45,9 @@ export function referenceOf(metric: string): Reference | undefined {
   return metricInfo(metric)?.reference;
 }
 
+/** Every coded metric, for filters (pairs appear as their two parts). */
+export const CODED: MetricInfo[] = ALL.filter((m) => m.code !== undefined);
+
 /** Metrics that can be charted: blood pressure as one chart of both parts, then the others. */
 export const CHARTABLE = [
   'blood_pressure',

@@ -131,7 +131,7 @@ export type NewObservation =
   | { metric: 'blood_pressure'; systolic: number; diastolic: number; unit: string; effective_at?: string };
 
 export const records = {
-  observations: (patient: number, query: { code?: string; limit?: number; before?: number } = {}) =>
+  observations: (patient: number, query: { code?: string; to?: string; limit?: number; before?: number } = {}) =>
     api.get<Page<Observation>>(`${patientPath(patient)}/observations`, query),
   add: (patient: number, body: NewObservation) =>
     api.post<{ items: Observation[] }>(`${patientPath(patient)}/observations`, body),
@@ -377,7 +377,7 @@ export const monitoring = {
   searchPatients: (query: string, cursor?: string) =>
     api.get<CursorPage<PatientHit>>('/api/v1/patients', { query, cursor }),
   myPatients: (cursor?: string) => api.get<CursorPage<PatientHit>>('/api/v1/patients', { linked: 'true', cursor, limit: 100 }),
-  series: (patient: number, code: string) =>
-    api.get<{ series: Series[] }>(`${patientPath(patient)}/observations/series`, { code, points: 300 }),
+  series: (patient: number, code: string, from?: string, to?: string) =>
+    api.get<{ series: Series[] }>(`${patientPath(patient)}/observations/series`, { code, from, to, points: 300 }),
   trend: (patient: number, code: string) => api.get<{ trends: Trend[] }>(`${patientPath(patient)}/observations/trend`, { code }),
 };

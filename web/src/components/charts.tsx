@@ -1,5 +1,6 @@
-// Chart.js charts (only the parts used are registered, to keep the bundle small). Each chart has
-// a text alternative for screen readers; sizes come from CSS classes (no inline styles).
+// Chart.js charts (only the parts used are registered, to keep the bundle small). Loaded lazily
+// through lazyCharts.tsx, so pages without a chart never load Chart.js. Each chart has a text
+// alternative for screen readers; sizes come from CSS classes (no inline styles).
 import {
   BarElement,
   CategoryScale,
@@ -10,70 +11,121 @@ import {
   PointElement,
   Tooltip,
   type ChartOptions,
+  type Plugin,
 } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
+import { type BarItem, DAY, dateText, type Point, pointText } from './chartData';
 
 ChartJS.register(LineElement, PointElement, BarElement, LinearScale, CategoryScale, Tooltip, Legend);
 
 const teal = '#0b6e6e';
 const red = '#b42318';
 const blue = '#2457a6';
+const COLOURS = [teal, blue, '#7a4bc2', '#9a5b00'];
 
-export interface Point {
-  at: string; // RFC 3339
-  value: number;
-  /** How many readings the point stands for (a bucket's mean); 1 when absent. */
-  count?: number;
+export interface LineSeries {
+  label: string;
+  points: Point[];
 }
 
-const DAY = 86_400_000;
+/** A shaded horizontal band: a target or reference range (an open side runs to the chart edge). */
+export interface Band {
+  low?: number;
+  high?: number;
+}
 
-const dateText = (ms: number) =>
-  new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
+export interface TrendChartProps {
+  label: string;
+  unit: string;
+  /** One line: the points; several (systolic and diastolic): `lines`. */
+  points?: Point[];
+  lines?: LineSeries[];
+  bands?: Band[];
+  /** The time range shown (ms); default: the data's own. */
+  range?: { from: number; to: number };
+}
 
-export function TrendChart({ points, label, unit }: { points: Point[]; label: string; unit: string }) {
-  const data = [...points].sort((a, b) => a.at.localeCompare(b.at)).map((p) => ({ x: Date.parse(p.at), y: p.value }));
-  const span = data.length > 1 ? data[data.length - 1].x - data[0].x : 0;
+function bandPlugin(bands: Band[]): Plugin<'line'> {
+  return {
+    id: 'bands',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      const y = scales.y;
+      ctx.save();
+      ctx.fillStyle = 'rgba(17, 101, 47, 0.12)';
+      for (const band of bands) {
+        const top = band.high === undefined ? chartArea.top : Math.max(chartArea.top, y.getPixelForValue(band.high));
+        const bottom = band.low === undefined ? chartArea.bottom : Math.min(chartArea.bottom, y.getPixelForValue(band.low));
+        if (bottom > top) ctx.fillRect(chartArea.left, top, chartArea.right - chartArea.left, bottom - top);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+export function TrendChart({ label, unit, points, lines, bands = [], range }: TrendChartProps) {
+  const series = (lines ?? [{ label, points: points ?? [] }]).map((line) => ({
+    label: line.label,
+    points: [...line.points].sort((a, b) => a.at.localeCompare(b.at)),
+  }));
+  const times = series.flatMap((s) => s.points.map((p) => Date.parse(p.at)));
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  // One reading (or all at one time): a day either side rather than Chart.js's default range.
+  const xRange = range ?? (times.length > 0 && first === last ? { from: first - DAY, to: last + DAY } : undefined);
+  const bounded = bands.flatMap((b) => [b.low, b.high]).filter((v): v is number => v !== undefined);
   const options: ChartOptions<'line'> = {
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
     parsing: false,
     plugins: {
-      legend: { display: false },
-      tooltip: { callbacks: { title: (items) => dateText(items[0].parsed.x ?? 0), label: (item) => `${item.parsed.y} ${unit}` } },
+      legend: { display: series.length > 1 },
+      tooltip: {
+        callbacks: {
+          title: (items) => dateText(items[0].parsed.x ?? 0, true),
+          label: (item) => {
+            const point = series[item.datasetIndex].points[item.dataIndex];
+            return `${series[item.datasetIndex].label}: ${pointText(point, unit)}`;
+          },
+        },
+      },
     },
     scales: {
       x: {
         type: 'linear',
-        // One reading (or all at one time): show a day either side rather than Chart.js's default range.
-        ...(span === 0 && data.length > 0 ? { min: data[0].x - DAY, max: data[0].x + DAY } : {}),
+        ...(xRange ? { min: xRange.from, max: xRange.to } : {}),
         ticks: { callback: (value) => dateText(Number(value)), maxTicksLimit: 5 },
       },
-      y: { title: { display: true, text: unit } },
+      // Keep the shaded range in view, so a line far above it still shows where it would be.
+      y: {
+        title: { display: true, text: unit },
+        ...(bounded.length ? { suggestedMin: Math.min(...bounded), suggestedMax: Math.max(...bounded) } : {}),
+      },
     },
   };
-  const last = data[data.length - 1];
+  const latest = series.map((s) => (s.points.length ? `latest ${s.label.toLowerCase()} ${pointText(s.points[s.points.length - 1], unit)}` : '')).filter(Boolean);
   return (
-    <figure className="chart">
-      <div className="chart-box">
-        <Line
-          role="img"
-          aria-label={`${label} over time: ${data.length} readings${last ? `, latest ${last.y} ${unit}` : ''}`}
-          data={{ datasets: [{ label, data, borderColor: teal, backgroundColor: teal, pointRadius: 3, tension: 0.2 }] }}
-          options={options}
-        />
-      </div>
-      <figcaption>
-        {label} ({unit}), {data.length} reading{data.length === 1 ? '' : 's'}
-      </figcaption>
-    </figure>
+    <div className="chart-box">
+      <Line
+        role="img"
+        aria-label={`${label} over time: ${series[0]?.points.length ?? 0} points${latest.length ? ', ' + latest.join(', ') : ''}`}
+        data={{
+          datasets: series.map((s, index) => ({
+            label: s.label,
+            data: s.points.map((p) => ({ x: Date.parse(p.at), y: p.value })),
+            borderColor: COLOURS[index % COLOURS.length],
+            backgroundColor: COLOURS[index % COLOURS.length],
+            pointRadius: s.points.length > 120 ? 0 : 3,
+            pointHitRadius: 6,
+            tension: 0.2,
+          })),
+        }}
+        options={options}
+        plugins={bands.length ? [bandPlugin(bands)] : []}
+      />
+    </div>
   );
-}
-
-export interface BarItem {
-  label: string;
-  value: number;
 }
 
 /** Horizontal bars, positive red (raise), negative blue (lower): risk-factor contributions. */
@@ -104,35 +156,6 @@ export function ContributionChart({ items, title }: { items: BarItem[]; title: s
   );
 }
 
-/** Mean of the points per calendar week (Monday start) or month, oldest first. */
-export function averages(points: Point[], by: 'week' | 'month'): BarItem[] {
-  const groups = new Map<string, { sum: number; n: number; start: number }>();
-  for (const p of points) {
-    const d = new Date(p.at);
-    let start: Date;
-    if (by === 'month') start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-    else {
-      const day = (d.getUTCDay() + 6) % 7; // Monday = 0
-      start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day));
-    }
-    const key = start.toISOString().slice(0, 10);
-    const g = groups.get(key) ?? { sum: 0, n: 0, start: start.getTime() };
-    const weight = p.count ?? 1;
-    g.sum += p.value * weight;
-    g.n += weight;
-    groups.set(key, g);
-  }
-  return [...groups.values()]
-    .sort((a, b) => a.start - b.start)
-    .map((g) => ({
-      label:
-        by === 'month'
-          ? new Date(g.start).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
-          : 'w/c ' + new Date(g.start).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
-      value: Math.round((g.sum / g.n) * 10) / 10,
-    }));
-}
-
 /** Vertical bars of averages per period. */
 export function AverageChart({ items, label, unit }: { items: BarItem[]; label: string; unit: string }) {
   const options: ChartOptions<'bar'> = {
@@ -143,18 +166,13 @@ export function AverageChart({ items, label, unit }: { items: BarItem[]; label: 
     scales: { y: { title: { display: true, text: unit } } },
   };
   return (
-    <figure className="chart">
-      <div className="chart-box">
-        <Bar
-          role="img"
-          aria-label={`${label}: ` + items.map((i) => `${i.label} ${i.value} ${unit}`).join(', ')}
-          data={{ labels: items.map((i) => i.label), datasets: [{ data: items.map((i) => i.value), backgroundColor: teal }] }}
-          options={options}
-        />
-      </div>
-      <figcaption>
-        {label} ({unit})
-      </figcaption>
-    </figure>
+    <div className="chart-box">
+      <Bar
+        role="img"
+        aria-label={`${label}: ` + items.map((i) => `${i.label} ${i.value} ${unit}`).join(', ')}
+        data={{ labels: items.map((i) => i.label), datasets: [{ data: items.map((i) => i.value), backgroundColor: teal }] }}
+        options={options}
+      />
+    </div>
   );
 }

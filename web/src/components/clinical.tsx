@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { clinical, type SymptomEntry, type TimelineItem } from '../api/endpoints';
 import { formatDate } from '../metrics';
-import { TrendChart } from './charts';
+import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 

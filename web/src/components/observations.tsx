@@ -2,10 +2,8 @@
 // reading (unit choice, server errors next to the field), the list with flags, correction and
 // the correction history, and a chart of one metric over time.
 import { useState, type ReactNode } from 'react';
-import { monitoring, type Observation, records, type Trend } from '../api/endpoints';
-import { FEATURES } from '../features';
-import { CHARTABLE, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { AverageChart, averages, type Point, TrendChart } from './charts';
+import { type Observation, records } from '../api/endpoints';
+import { CODED, formatDate, METRICS, metricLabel, unitText } from '../metrics';
 import { Field, FormError, MoreButton, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 
@@ -106,7 +104,7 @@ function History({ patientId, id }: { patientId: number; id: number }) {
           {page.items.map((entry) => (
             <li key={entry.id}>
               <strong>
-                {entry.original_value} {unitText(entry.original_unit)}
+                {entry.original_value} {unitText(entry.original_unit, entry.metric)}
               </strong>{' '}
               ({entry.status}) recorded {formatDate(entry.recorded_at)}
               {entry.correction_reason && <> — correction: “{entry.correction_reason}”</>}
@@ -132,7 +130,7 @@ function CorrectionForm({ patientId, entry, onDone }: { patientId: number; entry
     <form className="correction" onSubmit={submit} noValidate>
       <div className="grid">
         <Field label="Corrected value" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} />
-        <SelectField label="Unit" value={unit} onChange={(e) => setUnit(e.target.value)} error={errors.unit} options={units.map((u) => ({ value: u, label: unitText(u) }))} />
+        <SelectField label="Unit" value={unit} onChange={(e) => setUnit(e.target.value)} error={errors.unit} options={units.map((u) => ({ value: u, label: unitText(u, entry.metric) }))} />
         <Field label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
       </div>
       <FormError message={formError} />
@@ -168,17 +166,21 @@ export function ObservationList({
   const [next, setNext] = useState<number | null>(null);
   const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const [open, setOpen] = useState<Panel>(null);
+  // The filter applied (the form's fields apply on "Show").
+  const [filter, setFilter] = useState({ code: '', to: '' });
+  const [draft, setDraft] = useState(filter);
+  const query = { code: filter.code || undefined, to: filter.to || undefined, limit: 20 };
   const first = useLoad(async () => {
-    const page = await records.observations(patientId, { limit: 20 });
+    const page = await records.observations(patientId, query);
     setPages([page.items]);
     setNext(page.next_before ?? null);
     return page;
-  }, [patientId, version]);
+  }, [patientId, version, filter.code, filter.to]);
   const loadMore = async () => {
     if (next === null) return;
     setMore({ busy: true });
     try {
-      const page = await records.observations(patientId, { limit: 20, before: next });
+      const page = await records.observations(patientId, { ...query, before: next });
       setPages((p) => [...p, page.items]);
       setNext(page.next_before ?? null);
       setMore({ busy: false });
@@ -186,14 +188,47 @@ export function ObservationList({
       setMore({ busy: false, error });
     }
   };
-  if (first.error) return <ErrorMessage error={first.error} retry={first.reload} />;
-  if (first.loading && pages.length === 0) return <Loading label="Loading readings…" />;
   const items = pages.flat();
+  const filtered = filter.code !== '' || filter.to !== '';
   return (
     <section aria-labelledby="readings">
       <h2 id="readings">Readings</h2>
-      {items.length === 0 ? (
-        <p className="empty">No readings yet.</p>
+      <form
+        className="row filters"
+        aria-label="Filter readings"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilter(draft);
+        }}
+      >
+        <SelectField
+          label="Measurement"
+          name="filter-code"
+          value={draft.code}
+          onChange={(e) => setDraft((d) => ({ ...d, code: e.target.value }))}
+          options={[{ value: '', label: 'All measurements' }, ...CODED.map((m) => ({ value: m.name, label: m.label }))]}
+        />
+        <Field label="Taken on or before" name="filter-to" type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
+        <button type="submit">Show</button>
+        {filtered && (
+          <button
+            type="button"
+            onClick={() => {
+              const none = { code: '', to: '' };
+              setDraft(none);
+              setFilter(none);
+            }}
+          >
+            Clear
+          </button>
+        )}
+      </form>
+      {first.error ? (
+        <ErrorMessage error={first.error} retry={first.reload} />
+      ) : first.loading && pages.length === 0 ? (
+        <Loading label="Loading readings…" />
+      ) : items.length === 0 ? (
+        <p className="empty">{filtered ? 'No readings match.' : 'No readings yet.'}</p>
       ) : (
         <ul className="obs-list">
           {items.map((entry) => (
@@ -201,11 +236,11 @@ export function ObservationList({
               <div className="obs-main">
                 <span className="obs-name">{metricLabel(entry.metric)}</span>
                 <span className="obs-value">
-                  {entry.value} {unitText(entry.unit)}
+                  {entry.value} {unitText(entry.unit, entry.metric)}
                   {entry.original_unit !== entry.unit && (
                     <span className="muted">
                       {' '}
-                      (entered {entry.original_value} {unitText(entry.original_unit)})
+                      (entered {entry.original_value} {unitText(entry.original_unit, entry.metric)})
                     </span>
                   )}
                 </span>
@@ -246,103 +281,7 @@ export function ObservationList({
   );
 }
 
-/** Chart of one metric over time with a metric picker. */
-interface ChartData {
-  unit: string;
-  points: Point[];
-  bucketed: boolean;
-  trend?: Trend;
-}
-
-/** A metric's readings: the server's downsampled series (monitoring) or the latest 200 entries. */
-async function chartData(patientId: number, metric: string): Promise<ChartData> {
-  if (FEATURES.monitoring) {
-    const [answer, trends] = await Promise.all([monitoring.series(patientId, metric), monitoring.trend(patientId, metric)]);
-    const series = answer.series[0];
-    return {
-      unit: series?.unit ?? '',
-      points: (series?.points ?? []).map((p) => ({ at: p.time, value: p.mean, count: p.count })),
-      bucketed: series?.mode === 'buckets',
-      trend: trends.trends[0],
-    };
-  }
-  const page = await records.observations(patientId, { code: metric, limit: 200 });
-  return { unit: page.items[0]?.unit ?? '', points: page.items.map((o) => ({ at: o.effective_at, value: o.value })), bucketed: false };
-}
-
-const DIRECTION: Record<Trend['direction'], string> = {
-  rising: 'rising',
-  falling: 'falling',
-  stable: 'stable',
-  insufficient_data: 'not enough readings for a trend',
-};
-
-function TrendText({ trend }: { trend: Trend }) {
-  const perDay = trend.slope_per_day;
-  return (
-    <p className="trend">
-      Last 30 days: <strong>{DIRECTION[trend.direction]}</strong>
-      {perDay !== null && trend.direction !== 'insufficient_data' && (
-        <>
-          {' '}
-          ({perDay >= 0 ? '+' : ''}
-          {(perDay * 7).toFixed(1)} {unitText(trend.unit)} a week, {trend.n} readings)
-        </>
-      )}
-    </p>
-  );
-}
-
-export function MetricChart({ patientId, version, initial = 'systolic_bp' }: { patientId: number; version: number; initial?: string }) {
-  const [metric, setMetric] = useState(initial);
-  const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
-  const state = useLoad(() => chartData(patientId, metric), [patientId, metric, version]);
-  return (
-    <section className="card" aria-labelledby="trend-title">
-      <h2 id="trend-title">Trend</h2>
-      <SelectField
-        label="Show"
-        name="chart-metric"
-        value={metric}
-        onChange={(e) => setMetric(e.target.value)}
-        options={CHARTABLE.map((m) => ({ value: m, label: metricLabel(m) }))}
-      />
-      <div className="tabs" role="group" aria-label="Chart view">
-        {(
-          [
-            ['readings', 'Readings'],
-            ['week', 'Weekly average'],
-            ['month', 'Monthly average'],
-          ] as const
-        ).map(([value, text]) => (
-          <button key={value} type="button" aria-pressed={view === value} onClick={() => setView(value)}>
-            {text}
-          </button>
-        ))}
-      </div>
-      <Async state={state} label="Loading chart…">
-        {(data) =>
-          data.points.length === 0 ? (
-            <p className="empty">No {metricLabel(metric).toLowerCase()} readings yet.</p>
-          ) : (
-            <>
-              {view === 'readings' ? (
-                <TrendChart label={metricLabel(metric) + (data.bucketed ? ' (averaged per interval)' : '')} unit={unitText(data.unit)} points={data.points} />
-              ) : (
-                <AverageChart
-                  label={`${metricLabel(metric)}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
-                  unit={unitText(data.unit)}
-                  items={averages(data.points, view)}
-                />
-              )}
-              {data.trend && <TrendText trend={data.trend} />}
-            </>
-          )
-        }
-      </Async>
-    </section>
-  );
-}
+export { MetricChart } from './MetricChart';
 
 /** The latest reading of every metric, with its flag. */
 export function LatestReadings({ patientId, version }: { patientId: number; version: number }) {
@@ -372,7 +311,7 @@ export function LatestReadings({ patientId, version }: { patientId: number; vers
                   <tr key={entry.metric}>
                     <th scope="row">{metricLabel(entry.metric)}</th>
                     <td>
-                      {entry.value} {unitText(entry.unit)}
+                      {entry.value} {unitText(entry.unit, entry.metric)}
                     </td>
                     <td>
                       <Flag flag={entry.flag} />

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { type ModelInput, type ModelName, predictions, type Prediction, type StoredPrediction } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { useSession } from '../auth';
-import { ContributionChart } from '../components/charts';
+import { ContributionChart } from '../components/lazyCharts';
 import { Field, FormError, messageOf, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { Link } from '../router';

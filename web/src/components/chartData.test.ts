@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averages } from './charts';
+import { averages, pointText } from './chartData';
 
 describe('averages', () => {
   const points = [
@@ -15,5 +15,14 @@ describe('averages', () => {
 
   it('averages per calendar month', () => {
     expect(averages(points, 'month').map((b) => b.value)).toEqual([110, 130.3]);
+  });
+});
+
+describe('pointText', () => {
+  it('says what a bucket stands for', () => {
+    expect(pointText({ at: '2026-11-02T08:00:00Z', value: 120 }, 'mmHg')).toBe('120 mmHg');
+    expect(pointText({ at: '2026-11-02T08:00:00Z', value: 142, count: 5, min: 130, max: 151 }, 'mmHg')).toBe(
+      '142 mmHg (average of 5 readings, 130–151)',
+    );
   });
 });
