@@ -276,6 +276,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
           if (!field.ok()) return Response::error(field.error());
           token = *field;
         }
+        // Nothing to restore (a visitor who never signed in on this browser): not an error, so
+        // opening the app logs no failed request.
+        if (token.empty()) return no_content();
         auto tokens = s.refresh(token, client_of(request));
         if (!tokens.ok()) {
           Response response = Response::error(tokens.error());

@@ -165,6 +165,9 @@ def test_patient_sign_up_verify_sign_in_refresh_sign_out(api):
                             headers={"Cookie": f"vitalis_refresh={new_refresh}"})
     assert status == 401
     assert api.call("GET", "/api/v1/me", renewed["access_token"])[0] == 401
+    # A browser that never signed in has no cookie: nothing to restore, and nothing failed.
+    status, headers, body = api.call("POST", "/api/v1/auth/refresh")
+    assert status == 204 and not body and "set-cookie" not in headers
 
     token, _, _ = api.sign_in("ana@example.org")
     assert api.call("POST", "/api/v1/auth/signout", token)[0] == 204

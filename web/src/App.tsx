@@ -67,7 +67,7 @@ const ROUTES: RouteDef[] = [
 ];
 
 function Header() {
-  const { account } = useSession();
+  const { account, ready } = useSession();
   const [open, setOpen] = useState(false);
   const path = usePath();
   useEffect(() => setOpen(false), [path]);
@@ -108,14 +108,18 @@ function Header() {
                 </button>
               </li>
             ) : (
-              <>
-                <li>
-                  <Link to="/signin">Sign in</Link>
-                </li>
-                <li>
-                  <Link to="/signup">Create an account</Link>
-                </li>
-              </>
+              // Nothing while a session may still be restored: the signed-in links would replace
+              // these a moment later.
+              ready && (
+                <>
+                  <li>
+                    <Link to="/signin">Sign in</Link>
+                  </li>
+                  <li>
+                    <Link to="/signup">Create an account</Link>
+                  </li>
+                </>
+              )
             )}
           </ul>
         </nav>

@@ -161,7 +161,8 @@ export class ApiClient {
       this.refreshing = (async () => {
         try {
           const response = await this.send('POST', '/api/v1/auth/refresh', { auth: false });
-          if (!response.ok) {
+          // 204: no refresh cookie, so no session to restore.
+          if (!response.ok || response.status === 204) {
             this.setSession(null);
             return null;
           }

@@ -21,6 +21,9 @@ export const RANGES = [
 export type RangeKey = (typeof RANGES)[number]['key'];
 
 interface ChartData {
+  /** What was asked: the caption describes the data shown, even while newer data loads. */
+  metric: string;
+  range: RangeKey;
   unit: string;
   lines: LineSeries[];
   bucketed: boolean;
@@ -49,7 +52,7 @@ async function chartData(patientId: number, metric: string, range: RangeKey): Pr
       label: metricLabel(parts[index]),
       points: page.items.filter((o) => !days || Date.parse(o.effective_at) >= to - days * DAY).map((o) => ({ at: o.effective_at, value: o.value })),
     }));
-    return { unit: pages[0]?.items[0]?.unit ?? '', lines, bucketed: false, from: to - (days || 365) * DAY, to };
+    return { metric, range, unit: pages[0]?.items[0]?.unit ?? '', lines, bucketed: false, from: to - (days || 365) * DAY, to };
   }
   let from = days ? to - days * DAY : Date.parse('1900-01-01T00:00:00Z');
   const fetch = () => monitoring.series(patientId, metric, new Date(from).toISOString(), new Date(to).toISOString());
@@ -63,6 +66,8 @@ async function chartData(patientId: number, metric: string, range: RangeKey): Pr
     }
   }
   return {
+    metric,
+    range,
     unit: answer.series[0]?.unit ?? '',
     lines: linesOf(answer.series),
     bucketed: answer.series.some((s) => s.mode === 'buckets'),
@@ -121,9 +126,8 @@ export function MetricChart({ patientId, version, initial = 'blood_pressure' }: 
   const [range, setRange] = useState<RangeKey>('1y');
   const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
   const state = useLoad(() => chartData(patientId, metric, range), [patientId, metric, range, version]);
-  const rangeLabel = RANGES.find((r) => r.key === range)!.label;
   return (
-    <section className="card" aria-labelledby="trend-title">
+    <section className="card" aria-labelledby="trend-title" aria-busy={state.loading}>
       <h2 id="trend-title">Trend</h2>
       <SelectField
         label="Show"
@@ -152,8 +156,10 @@ export function MetricChart({ patientId, version, initial = 'blood_pressure' }: 
           </button>
         ))}
       </div>
-      <Async state={state} label="Loading chart…">
+      <Async state={state} label="Loading chart…" reserve="chart">
         {(data) => {
+          const { metric, range } = data;
+          const rangeLabel = RANGES.find((r) => r.key === range)!.label;
           const unit = unitText(data.unit, metricInfo(metric)?.parts?.[0] ?? metric);
           // A pair (blood pressure) counts each reading once, not once per part.
           const count = Math.max(0, ...data.lines.map((line) => line.points.reduce((n, p) => n + (p.count ?? 1), 0)));

@@ -289,7 +289,7 @@ export function LatestReadings({ patientId, version }: { patientId: number; vers
   return (
     <section className="card" aria-labelledby="latest-title">
       <h2 id="latest-title">Latest vitals and labs</h2>
-      <Async state={state} label="Loading readings…">
+      <Async state={state} label="Loading readings…" reserve="table">
         {(page) => {
           const latest = new Map<string, Observation>();
           for (const entry of page.items) if (!latest.has(entry.metric)) latest.set(entry.metric, entry);

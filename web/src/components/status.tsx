@@ -2,9 +2,13 @@
 import { useCallback, useEffect, useState, type DependencyList, type ReactNode } from 'react';
 import { messageOf } from './forms';
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+/**
+ * `reserve` keeps the room the content will take (a chart, a short list), so the page does not
+ * jump when it arrives (cumulative layout shift).
+ */
+export function Loading({ label = 'Loading…', reserve }: { label?: string; reserve?: 'chart' | 'short' | 'table' }) {
   return (
-    <p className="loading" role="status" aria-live="polite">
+    <p className={reserve ? `loading reserve-${reserve}` : 'loading'} role="status" aria-live="polite">
       <span className="spinner" aria-hidden="true" />
       {label}
     </p>
@@ -60,8 +64,18 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
 }
 
 /** Shows loading, then the error (with retry) or the content. */
-export function Async<T>({ state, children, label }: { state: Loaded<T>; children: (data: T) => ReactNode; label?: string }) {
+export function Async<T>({
+  state,
+  children,
+  label,
+  reserve,
+}: {
+  state: Loaded<T>;
+  children: (data: T) => ReactNode;
+  label?: string;
+  reserve?: 'chart' | 'short' | 'table';
+}) {
   if (state.error) return <ErrorMessage error={state.error} retry={state.reload} />;
-  if (state.data === undefined) return <Loading label={label} />;
+  if (state.data === undefined) return <Loading label={label} reserve={reserve} />;
   return <>{children(state.data)}</>;
 }

@@ -11,21 +11,21 @@ export function RecordPage() {
   return (
     <section>
       <h1>My record</h1>
+      {/* What loads and grows (the readings, the timeline) comes last, side by side, so nothing
+          already on screen moves when it arrives. */}
       <div className="columns">
         <ObservationForm patientId={patientId} onAdded={() => setVersion((v) => v + 1)} />
+        {FEATURES.clinical && <CurrentCare patientId={patientId} version={version} canEnd={false} onChanged={() => setVersion((v) => v + 1)} />}
+      </div>
+      <div className="columns">
         <ObservationList
           patientId={patientId}
           version={version}
           canCorrect={(entry) => entry.source === 'self_reported'}
           onChanged={() => setVersion((v) => v + 1)}
         />
+        {FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
       </div>
-      {FEATURES.clinical && (
-        <>
-          <CurrentCare patientId={patientId} version={version} canEnd={false} onChanged={() => setVersion((v) => v + 1)} />
-          <Timeline patientId={patientId} version={version} />
-        </>
-      )}
     </section>
   );
 }
