@@ -177,6 +177,8 @@ test('the patient records readings, with unit choice and inline errors', async (
   const error = form.locator('.field-invalid').filter({ has: p.getByLabel('Value') });
   await error.locator('.field-error').waitFor();
   assert.match(await error.locator('.field-error').textContent(), /from 20 to 300/);
+  // Focus lands on the field to fix, not on the page's start.
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('name')), 'value');
   await check(patient, 'record-field-error');
 
   await form.getByLabel('Value').fill('72');

@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { ApiError } from '../api/client';
-import { Field, FormError, parseNumber, parseNumbers, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, parseNumber, parseNumbers, Saved, SubmitButton, useSubmit } from './forms';
 
 describe('Field', () => {
   it('labels the input and ties the error and hint to it', () => {
@@ -57,6 +57,38 @@ describe('useSubmit', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(screen.getByRole('alert').textContent).toBe('no write grant');
     expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('moves focus to the field in error, or to the form error, after a failed submit', async () => {
+    render(<Form fail={() => new ApiError(422, 'validation_failed', 'unit not accepted for glucose', 'unit')} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(document.activeElement).toBe(screen.getByLabelText('Unit'));
+  });
+
+  it('moves focus to the form error when no field is named', async () => {
+    render(<Form fail={() => new ApiError(403, 'forbidden', 'no write grant')} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(document.activeElement).toBe(screen.getByRole('alert'));
+  });
+});
+
+describe('SubmitButton and Saved', () => {
+  it('keeps a busy button focusable (a disabled one would drop focus to the page)', () => {
+    render(<SubmitButton busy>Save</SubmitButton>);
+    const button = screen.getByRole('button');
+    expect(button.hasAttribute('disabled')).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    button.focus();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('keeps its live region in the page before there is anything to announce', () => {
+    const { rerender } = render(<Saved />);
+    const region = screen.getByRole('status');
+    expect(region.textContent).toBe('');
+    rerender(<Saved message="Saved heart rate." />);
+    expect(screen.getByRole('status')).toBe(region);
+    expect(region.textContent).toBe('Saved heart rate.');
   });
 });
 

@@ -1,6 +1,6 @@
 // Accessible form parts: every input has a label, a hint and its server error next to it
 // (aria-invalid + aria-describedby), and a form-level error for anything without a field.
-import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ApiError } from '../api/client';
 
 export interface FieldErrors {
@@ -119,12 +119,15 @@ export function useFields<T extends Record<string, string>>(initial: T) {
   return [fields, set, setFields] as const;
 }
 
-/** The confirmation after a form saved something (announced to screen readers). */
+/**
+ * The confirmation after a form saved something. The live region is always in the page and only
+ * its text changes, which is what screen readers announce (a region inserted with its text often
+ * is not).
+ */
 export function Saved({ message }: { message?: string }) {
-  if (!message) return null;
   return (
-    <p role="status" className="saved">
-      {message}
+    <p role="status" className={message ? 'saved' : 'saved empty-status'}>
+      {message ?? ''}
     </p>
   );
 }
@@ -181,9 +184,21 @@ export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
+  // After a failed submit, focus goes to the first field in error (or the form's error), so
+  // keyboard and screen-reader users land on what to fix instead of the page's start.
+  const form = useRef<HTMLFormElement | null>(null);
+  const [failures, setFailures] = useState(0);
+  useEffect(() => {
+    if (failures === 0) return;
+    const target = form.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-error');
+    if (!target) return;
+    if (!target.matches('input, select, textarea, button')) target.tabIndex = -1;
+    target.focus();
+  }, [failures]);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
+    if (event?.currentTarget instanceof HTMLFormElement) form.current = event.currentTarget;
     if (busy) return;
     setBusy(true);
     setErrors({});
@@ -197,6 +212,7 @@ export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?
       } else {
         setFormError(messageOf(error));
       }
+      setFailures((n) => n + 1);
     } finally {
       setBusy(false);
     }
@@ -204,9 +220,10 @@ export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?
   return { busy, errors, formError, submit, setErrors, setFormError };
 }
 
+/** While busy the button says so but stays focusable (a disabled button would drop focus). */
 export function SubmitButton({ busy, children, busyText }: { busy: boolean; children: ReactNode; busyText?: string }) {
   return (
-    <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+    <button type="submit" className="primary" aria-disabled={busy || undefined} aria-busy={busy}>
       {busy ? (busyText ?? 'Working…') : children}
     </button>
   );
