@@ -52,6 +52,17 @@ std::string joined(const std::vector<std::string>& names) {
 
 int level_rank(const std::string& level) { return level == "emergency" ? 0 : 1; }
 
+// The codes a rule's conditions name, each once, in the rule's order.
+std::vector<std::string> distinct_codes(const AlertRule& rule) {
+  std::vector<std::string> codes;
+  for (const Condition& condition : rule.any_of) {
+    if (std::find(codes.begin(), codes.end(), condition.code) == codes.end()) {
+      codes.push_back(condition.code);
+    }
+  }
+  return codes;
+}
+
 }  // namespace
 
 records::UrgentAdvice compose_advice(const std::vector<CriticalMatch>& matches, bool by_doctor) {
@@ -180,12 +191,7 @@ std::string AlertEvaluator::observation_finding(db::Lease& lease, const AlertRul
                                                 int count) const {
   // {latest}: the trigger's value, or for a rule over several codes (a blood-pressure pair) the
   // values of each code recorded at the trigger's time, in the rule's order: "170/100".
-  std::vector<std::string> codes;
-  for (const Condition& condition : rule.any_of) {
-    if (std::find(codes.begin(), codes.end(), condition.code) == codes.end()) {
-      codes.push_back(condition.code);
-    }
-  }
+  std::vector<std::string> codes = distinct_codes(rule);
   std::string latest = value_text(trigger.code, trigger.value);
   if (codes.size() > 1) {
     auto values = store::values_at(lease, trigger.patient_id, trigger.effective_at);
@@ -260,17 +266,13 @@ Result<ExistingReport> AlertEvaluator::evaluate_existing(db::Pool& pool) const {
     // Candidates per patient, newest first, from every code the rule names.
     std::map<std::int64_t, std::vector<records::Observation>> candidates;
     auto read = db::with_connection(pool, [&](db::Lease& lease) -> Status {
-      std::vector<std::string> codes;
-      for (const Condition& condition : rule.any_of) {
-        if (std::find(codes.begin(), codes.end(), condition.code) != codes.end()) continue;
-        codes.push_back(condition.code);
-        for (const store::PatientReading& reading :
-             store::recent_readings(lease, condition.code, from)) {
-          if (!qualifies(rule, condition.code, reading.value)) continue;
+      for (const std::string& code : distinct_codes(rule)) {
+        for (const store::PatientReading& reading : store::recent_readings(lease, code, from)) {
+          if (!qualifies(rule, code, reading.value)) continue;
           records::Observation observation;
           observation.id = reading.id;
           observation.patient_id = reading.patient_id;
-          observation.code = condition.code;
+          observation.code = code;
           observation.value = reading.value;
           observation.effective_at = reading.effective_at;
           observation.status = "final";

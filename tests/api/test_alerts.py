@@ -5,7 +5,6 @@ asks for confirmation with what was probably meant; patients are told of their o
 notifications is a page of the web app for its reader; existing readings are evaluated once
 (demo data, `vitalis alerts evaluate`); acknowledged alerts keep who and when; the doctor's
 patient list sorts by open alerts; messages name what people see."""
-import datetime
 import re
 import subprocess
 import urllib.parse
@@ -14,6 +13,7 @@ import pytest
 
 from conftest import BIN, ROOT, assert_error, wait_until
 from test_identity import FAST_HASH, Api, smtp  # noqa: F401 (smtp is a fixture)
+from test_monitoring import ago, symptom_api  # noqa: F401 (symptom_api is a fixture)
 from test_records import care_team, observations, record
 
 PUBLIC_URL = "https://vitalis.example"
@@ -22,16 +22,9 @@ PATIENT_SUBJECT = "Something in your Vitalis record needs attention"
 
 
 @pytest.fixture
-def api(start_server, database, smtp, tmp_path):  # noqa: F811
-    from test_predict import DATASETS  # the symptom vocabulary comes from the shared datasets
-    server = start_server(database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}",
-                          f"--public-url={PUBLIC_URL}", f"--datasets={DATASETS}", *FAST_HASH)
-    return Api(server, smtp, tmp_path)
-
-
-def ago(**delta):
-    when = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(**delta)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+def api(symptom_api):
+    """A server with the symptom vocabulary, mailing to the sink, links to PUBLIC_URL."""
+    return symptom_api
 
 
 def pressure(api, token, patient_id, systolic, diastolic, **delta):

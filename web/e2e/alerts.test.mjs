@@ -6,15 +6,14 @@
 // console errors and horizontal overflow at 360 and 1280 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
+import { Journey, launchBrowser, PASSWORD, SmtpSink, VitalisServer } from './harness.mjs';
 
 const PATIENT = { email: 'lena.martins@example.org', name: 'Lena Martins' };
 const DOCTOR = { email: 'rui.alves@example.org', name: 'Dr Rui Alves' };
 const ADMIN = { email: 'admin@example.org' };
 
 let smtp, server, browser;
-const report = new Report();
-const visitors = [];
+const journey = new Journey('report-alerts');
 let patient, doctor;
 let patientId, patientToken;
 
@@ -59,37 +58,18 @@ async function waitFor(predicate, timeoutMs = 15000) {
   }
 }
 
-async function visitor(name) {
-  const v = await new Visitor(browser, server, name).open();
-  v.expect('/api/v1/auth/refresh', 401);
-  visitors.push(v);
-  return v;
-}
-
-async function check(v, label, ms) {
-  const overflowing = await v.capture(label);
-  report.add(label, ms, overflowing);
-  assert.deepEqual(overflowing, [], `${label} overflows horizontally`);
-}
-
-async function page(v, pathname, label) {
-  const ms = await v.visit(pathname);
-  await check(v, label, ms);
-}
-
-async function signIn(v, email) {
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-}
+const visitor = (name) => journey.visitor(name);
+const check = (v, label, ms) => journey.check(v, label, ms);
+const page = (v, pathname, label) => journey.page(v, pathname, label);
+const signIn = (v, email) => journey.signIn(v, email);
 
 before(async () => {
   smtp = await new SmtpSink().start();
   server = await new VitalisServer(smtp).start();
   server.createAdmin(ADMIN.email);
   browser = await launchBrowser();
+  journey.server = server;
+  journey.browser = browser;
   // A patient who linked an approved doctor.
   await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', { full_name: PATIENT.name, date_of_birth: '1968-02-10', sex: 'female' });
   await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', { full_name: DOCTOR.name, licence_number: 'GMC-7000001', specialty: 'General practice', clinic: 'Porto Family Clinic' });
@@ -104,8 +84,7 @@ before(async () => {
 });
 
 after(async () => {
-  report.write();
-  for (const v of visitors) await v.close();
+  await journey.close();
   await browser?.close();
   await server?.stop();
   smtp?.stop();

@@ -277,6 +277,10 @@ export class Visitor {
 
 export class Report {
   rows = [];
+  /** `name`: the report's file name without extension (each test file its own). */
+  constructor(name = 'report') {
+    this.name = name;
+  }
   add(page, ms, overflowing) {
     this.rows.push({ page, ms, overflowing });
   }
@@ -298,7 +302,53 @@ export class Report {
       const ms = row.ms === undefined ? '—' : row.ms > BUDGET_MS ? `**${row.ms}** (over)` : String(row.ms);
       lines.push(`| ${row.page} | ${ms} | ${row.overflowing.length ? row.overflowing.join(', ') : 'none'} |`);
     }
-    writeFileSync(path.join(ARTIFACTS, 'report.md'), lines.join('\n') + '\n');
-    writeFileSync(path.join(ARTIFACTS, 'report.json'), JSON.stringify(this.rows, null, 2) + '\n');
+    writeFileSync(path.join(ARTIFACTS, `${this.name}.md`), lines.join('\n') + '\n');
+    writeFileSync(path.join(ARTIFACTS, `${this.name}.json`), JSON.stringify(this.rows, null, 2) + '\n');
+  }
+}
+
+/**
+ * The glue of a journey test file: its visitors (each allowed the 401 of the session check when
+ * the app first opens), visits that are timed, checked for overflow and screenshotted at both
+ * widths into the file's own report, and signing in through the form. Set `browser` and
+ * `server` before the first visitor; `close()` writes the report and closes the visitors.
+ */
+export class Journey {
+  constructor(name) {
+    this.report = new Report(name);
+    this.visitors = [];
+  }
+
+  async visitor(name) {
+    const v = await new Visitor(this.browser, this.server, name).open();
+    v.expect('/api/v1/auth/refresh', 401);
+    this.visitors.push(v);
+    return v;
+  }
+
+  /** Check and screenshot the page as it is now; fails on horizontal overflow. */
+  async check(v, label, ms) {
+    const overflowing = await v.capture(label);
+    this.report.add(label, ms, overflowing);
+    if (overflowing.length) throw new Error(`${label} overflows horizontally: ${overflowing.join(', ')}`);
+  }
+
+  /** Visit a page (timed), then check it. */
+  async page(v, pathname, label) {
+    const ms = await v.visit(pathname);
+    await this.check(v, label, ms);
+  }
+
+  async signIn(v, email, password = PASSWORD) {
+    await v.visit('/signin');
+    await v.page.getByLabel('Email').fill(email);
+    await v.page.getByLabel('Password', { exact: true }).fill(password);
+    await v.page.getByRole('button', { name: 'Sign in' }).click();
+    await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+  }
+
+  async close() {
+    this.report.write();
+    for (const v of this.visitors) await v.close();
   }
 }

@@ -16,6 +16,26 @@ function acknowledgement(alert: Alert, patientView: boolean): string {
   return `${patientView ? 'Seen by' : 'Acknowledged by'} ${who} on ${formatDate(alert.acknowledged_at)}`;
 }
 
+/** Severity, the patient (for the care team), the finding, and when it was raised and seen. */
+function AlertLine({ alert, patientView }: { alert: Alert; patientView: boolean }) {
+  return (
+    <span>
+      <span className={`badge severity-${alert.severity}`}>{alert.severity}</span>{' '}
+      {!patientView && (
+        <>
+          <Link to={`/doctor/patients/${alert.patient_id}/summary`}>{alert.patient_name}</Link>:{' '}
+        </>
+      )}
+      {alert.title}
+      <br />
+      <span className="muted">
+        Raised {formatDate(alert.raised_at)}
+        {alert.status === 'acknowledged' && <> · {acknowledgement(alert, patientView)}</>}
+      </span>
+    </span>
+  );
+}
+
 /** A patient's alerts that are not resolved yet (open, or acknowledged by a doctor). */
 export function OpenAlerts({ patientId, patientView = false }: { patientId: number; patientView?: boolean }) {
   const alerts = useLoad(async () => {
@@ -34,14 +54,7 @@ export function OpenAlerts({ patientId, patientView = false }: { patientId: numb
             <ul className="people alerts">
               {page.items.map((a) => (
                 <li key={a.id}>
-                  <span>
-                    <span className={`badge severity-${a.severity}`}>{a.severity}</span> {a.title}
-                    <br />
-                    <span className="muted">
-                      Raised {formatDate(a.raised_at)}
-                      {a.status === 'acknowledged' && <> · {acknowledgement(a, patientView)}</>}
-                    </span>
-                  </span>
+                  <AlertLine alert={a} patientView={patientView} />
                 </li>
               ))}
             </ul>
@@ -72,15 +85,7 @@ export function AlertsInbox({ limit }: { limit?: number }) {
                 <ul className="people alerts">
                   {shown.map((a) => (
                     <li key={a.id} className={a.status === 'open' ? 'alert-open' : 'alert-seen'}>
-                      <span>
-                        <span className={`badge severity-${a.severity}`}>{a.severity}</span>{' '}
-                        <Link to={`/doctor/patients/${a.patient_id}/summary`}>{a.patient_name}</Link>: {a.title}
-                        <br />
-                        <span className="muted">
-                          Raised {formatDate(a.raised_at)}
-                          {a.status === 'acknowledged' && <> · {acknowledgement(a, false)}</>}
-                        </span>
-                      </span>
+                      <AlertLine alert={a} patientView={false} />
                       <span className="row">
                         {a.status === 'open' && (
                           <button type="button" onClick={() => action.run(() => monitoring.acknowledge(a.id))} aria-label={`Acknowledge: ${a.patient_name}, ${a.title}`}>
