@@ -12,8 +12,10 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate", "mail",
-                                           "user",  "audit",   "demo-data"};
+const std::vector<std::string_view> kDb = {"serve", "migrate",   "mail",  "user",
+                                           "audit", "demo-data", "alerts"};
+// Commands that raise alerts (and so mail links and read the rules).
+const std::vector<std::string_view> kAlerts = {"serve", "demo-data", "alerts"};
 const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 }  // namespace
@@ -87,9 +89,10 @@ const std::vector<OptionSpec>& option_specs() {
        "Shared datasets: training data (train), symptom checker and air quality (serve)",
        {"serve", "train"}},
       {"public-url", "http://127.0.0.1:8080",
-       "Address of the web app as users reach it, for links in emails", kServe},
+       "Address of the web app as users reach it, for links in emails", kAlerts},
       {"alert-rules", "",
-       "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json", kServe},
+       "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json",
+       kAlerts},
       {"out", "models", "Directory vitalis train writes the models to", {"train"}},
       {"model", "", "Model to score with: diabetes, heart or stroke", {"predict"}},
       {"input", "", "CSV to score, with the dataset's columns", {"predict"}},
@@ -138,8 +141,8 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve", "migrate", "train",     "predict", "mail",
-                                          "user",  "audit",   "demo-data", "version", "help"};
+constexpr std::string_view kCommands[] = {"serve", "migrate",   "train",  "predict", "mail", "user",
+                                          "audit", "demo-data", "alerts", "version", "help"};
 
 // Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
 struct CommandActions {
@@ -147,8 +150,10 @@ struct CommandActions {
   std::vector<std::string_view> actions;
 };
 const std::vector<CommandActions>& command_actions() {
-  static const std::vector<CommandActions> table = {
-      {"mail", {"test"}}, {"user", {"create-admin"}}, {"audit", {"verify"}}};
+  static const std::vector<CommandActions> table = {{"mail", {"test"}},
+                                                    {"user", {"create-admin"}},
+                                                    {"audit", {"verify"}},
+                                                    {"alerts", {"evaluate"}}};
   return table;
 }
 const CommandActions* find_actions(std::string_view command) {
@@ -416,6 +421,7 @@ std::string help_text(std::string_view command) {
         "  predict   Score a CSV with a trained model (--model, --input, --output)\n"
         "  mail test Send a test message with the mail settings (--to ADDRESS)\n"
         "  demo-data Load the demo clinic (or, with --patients/--observations, benchmark data)\n"
+        "  alerts    evaluate: run the alert rules over the readings already stored (idempotent)\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"

@@ -136,8 +136,42 @@ int run_audit_verify(const app::Config& config) {
   return 0;
 }
 
+// The alert rules: the file named by --alert-rules, else the ones built into the binary.
+Result<std::vector<monitor::AlertRule>> load_alert_rules(const std::string& path) {
+  if (path.empty()) return monitor::parse_rules(monitor::embedded_rules_json());
+  std::ifstream file(path);
+  if (!file) return Error::validation("alert-rules", "cannot read " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return monitor::parse_rules(text.str());
+}
+
+// Runs the alert rules once over the readings already stored (rows written without the
+// evaluator: demo data, imports, readings from before a rule existed).
+Result<monitor::ExistingReport> evaluate_existing(
+    db::Pool& pool, const std::map<std::string, std::string>& values) {
+  auto rules = load_alert_rules(values.at("alert-rules"));
+  if (!rules.ok()) return rules.error();
+  monitor::AlertEvaluator evaluator(std::move(*rules), values.at("public-url"));
+  return evaluator.evaluate_existing(pool);
+}
+
+// vitalis alerts evaluate: idempotent (an open alert is never raised twice).
+int run_alerts_evaluate(const app::Config& config,
+                        const std::map<std::string, std::string>& values) {
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  auto report = evaluate_existing(**pool, values);
+  log::flush();
+  if (!report.ok()) return fail(report.error());
+  std::cout << "alerts evaluated: " << report->readings << " qualifying readings, "
+            << report->raised << " alerts raised\n";
+  return 0;
+}
+
 // vitalis demo-data: the demo clinic (or benchmark-sized data); prints the credentials.
-int run_demo_data(const app::Config& config) {
+int run_demo_data(const app::Config& config, const std::map<std::string, std::string>& values) {
   app::DemoOptions options;
   options.patients = config.demo_patients;
   options.observations = config.demo_observations;
@@ -155,6 +189,11 @@ int run_demo_data(const app::Config& config) {
   if (report->created) {
     std::cout << "demo data loaded: " << report->patients << " patients, " << report->observations
               << " observations in " << report->seconds << " s\n";
+    // The rows were written in bulk, past the evaluator: run the rules over them once.
+    auto alerts = evaluate_existing(**pool, values);
+    log::flush();
+    if (!alerts.ok()) return fail(alerts.error());
+    std::cout << "alerts raised over the demo readings: " << alerts->raised << "\n";
   } else {
     std::cout << report->note << "\n";
   }
@@ -162,16 +201,6 @@ int run_demo_data(const app::Config& config) {
     std::cout << app::demo_credentials();
   }
   return 0;
-}
-
-// The alert rules: the file named by --alert-rules, else the ones built into the binary.
-Result<std::vector<monitor::AlertRule>> load_alert_rules(const std::string& path) {
-  if (path.empty()) return monitor::parse_rules(monitor::embedded_rules_json());
-  std::ifstream file(path);
-  if (!file) return Error::validation("alert-rules", "cannot read " + path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return monitor::parse_rules(text.str());
 }
 
 int run_serve(const app::Config& config, const std::map<std::string, std::string>& values,
@@ -206,7 +235,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   monitor::AlertEvaluator alert_evaluator(std::move(*alert_rules), values.at("public-url"));
   records_service.on_recorded(
       [&alert_evaluator](db::Lease& lease, const std::vector<records::Observation>& stored) {
-        alert_evaluator.on_observations(lease, stored);
+        return alert_evaluator.on_observations(lease, stored).advice;
       });
   monitor::MonitorService monitor_service(**pool, **identity_service, alert_evaluator);
   monitor::add_monitor_routes(router, monitor_service);
@@ -217,8 +246,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
       prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>());
   clinical_service.set_symptom_hook(
       [&alert_evaluator](db::Lease& lease, const records::SymptomEntry& entry) {
-        alert_evaluator.on_symptom(
-            lease, {entry.patient_id, entry.id, entry.symptom, entry.severity, entry.onset_at});
+        return alert_evaluator
+            .on_symptom(lease, {entry.patient_id, entry.id, entry.symptom, entry.severity,
+                                entry.onset_at, entry.free_text, entry.source})
+            .advice;
       });
   records::add_clinical_routes(router, clinical_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
@@ -287,7 +318,8 @@ int main(int argc, char** argv) {
           Error::validation("action", "usage: vitalis user create-admin --email E --full-name N"));
     return run_create_admin(*config, values.at("email"), values.at("full-name"));
   }
-  if (command == "demo-data") return run_demo_data(*config);
+  if (command == "demo-data") return run_demo_data(*config, values);
+  if (command == "alerts") return run_alerts_evaluate(*config, values);
   if (command == "audit") {
     if (values.count("action") == 0)
       return fail(Error::validation("action", "usage: vitalis audit verify"));

@@ -23,6 +23,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "unsupported_media_type";
     case ErrorCode::kValidationFailed:
       return "validation_failed";
+    case ErrorCode::kConfirmationRequired:
+      return "confirmation_required";
     case ErrorCode::kRateLimited:
       return "rate_limited";
     case ErrorCode::kInternal:
@@ -52,6 +54,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnsupportedMediaType:
       return 415;
     case ErrorCode::kValidationFailed:
+    case ErrorCode::kConfirmationRequired:
       return 422;
     case ErrorCode::kRateLimited:
       return 429;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace vitalis {
 
@@ -20,6 +21,7 @@ enum class ErrorCode : std::uint8_t {
   kPayloadTooLarge,       // 413
   kUnsupportedMediaType,  // 415
   kValidationFailed,      // 422: parsed, but a value is not acceptable
+  kConfirmationRequired,  // 422: a possible but unlikely value; resend confirmed to keep it
   kRateLimited,           // 429
   kInternal,              // 500: a bug or a broken dependency; never leaks details
   kUnavailable,           // 503: a dependency (e.g. the database) is not reachable
@@ -35,6 +37,8 @@ struct Error {
   std::string message;
   std::string field;            // empty when the error concerns no single field
   int retry_after_seconds = 0;  // with kRateLimited: sent as Retry-After
+  // "Did you mean": values the client may offer instead (sent as `suggestions` when not empty).
+  std::vector<std::string> suggestions{};
 
   static Error malformed(std::string message, std::string field = {}) {
     return {ErrorCode::kMalformed, std::move(message), std::move(field)};

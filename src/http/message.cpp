@@ -195,6 +195,11 @@ Response Response::error(const Error& error) {
   detail["code"] = error_code_name(error.code);
   detail["message"] = error.message;
   if (!error.field.empty()) detail["field"] = error.field;
+  if (!error.suggestions.empty()) {
+    boost::json::array suggestions;
+    for (const auto& suggestion : error.suggestions) suggestions.emplace_back(suggestion);
+    detail["suggestions"] = std::move(suggestions);
+  }
   Response response =
       json(http_status(error.code), boost::json::object{{"error", std::move(detail)}});
   if (error.retry_after_seconds > 0) {

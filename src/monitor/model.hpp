@@ -56,7 +56,8 @@ struct Alert {
   std::string raised_at;
   std::string acknowledged_at, resolved_at;  // empty when not yet
   std::optional<std::int64_t> acknowledged_by, resolved_by;
-  std::string patient_name;  // filled in the doctor's inbox
+  std::string patient_name;
+  std::string acknowledged_by_name, resolved_by_name;  // empty when not yet
 };
 
 struct AlertPage {
@@ -66,9 +67,10 @@ struct AlertPage {
 
 struct Notification {
   std::int64_t id = 0;
-  std::string kind;  // alert_raised
+  std::string kind;  // alert_raised (to the care team) | own_alert (to the patient)
   std::optional<std::int64_t> patient_id, alert_id;
   std::string title, created_at, read_at;
+  std::string patient_name;  // whom it is about
 };
 
 struct NotificationPage {
@@ -79,6 +81,7 @@ struct NotificationPage {
 struct PatientSearch {
   std::string query;           // name prefix(es) or a patient id
   std::optional<bool> linked;  // doctors: only linked / only not linked; empty: both
+  bool by_alerts = false;      // with linked: most open alerts first (triage), else by name
   std::string cursor;          // next_cursor of the previous page
   int limit = 20;
 };
@@ -87,7 +90,9 @@ struct PatientHit {
   std::int64_t id = 0;
   std::string full_name, date_of_birth, sex;
   bool linked = false;
-  std::optional<std::int64_t> open_alerts;  // only for the caller's own (linked) patients
+  // Health information: only for the caller's own (linked) patients.
+  std::optional<std::int64_t> open_alerts;
+  std::string last_reading_at;  // the latest final reading's time; empty when none or not linked
 };
 
 struct PatientPage {

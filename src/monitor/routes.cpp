@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "identity/policy.hpp"
+#include "monitor/links.hpp"
 #include "records/catalogue.hpp"
 
 namespace vitalis::monitor {
@@ -54,13 +55,18 @@ Result<PageParams> page_params(const Request& request) {
   return PageParams{*cursor, static_cast<int>(*limit)};
 }
 
-// status=open|acknowledged|resolved; `fallback` when absent.
-Result<std::string> status_param(const Request& request, std::string fallback) {
+// status=open|acknowledged|resolved (and, where `unresolved_ok`, unresolved: open and
+// acknowledged); `fallback` when absent.
+Result<std::string> status_param(const Request& request, std::string fallback,
+                                 bool unresolved_ok = false) {
   auto status = text_param(request, "status");
   if (!status.ok()) return status.error();
   if (status->empty()) return fallback;
-  if (*status != "open" && *status != "acknowledged" && *status != "resolved") {
-    return Error::validation("status", "status must be open, acknowledged or resolved");
+  if (*status != "open" && *status != "acknowledged" && *status != "resolved" &&
+      !(unresolved_ok && *status == "unresolved")) {
+    return Error::validation("status",
+                             std::string("status must be open, acknowledged") +
+                                 (unresolved_ok ? ", resolved or unresolved" : " or resolved"));
   }
   return *status;
 }
@@ -92,7 +98,16 @@ json::object alert_json(const Alert& alert) {
           {"acknowledged_at", optional_text(alert.acknowledged_at)},
           {"acknowledged_by", optional_id(alert.acknowledged_by)},
           {"resolved_at", optional_text(alert.resolved_at)},
-          {"resolved_by", optional_id(alert.resolved_by)}};
+          {"resolved_by", optional_id(alert.resolved_by)},
+          {"acknowledged_by_name", optional_text(alert.acknowledged_by_name)},
+          {"resolved_by_name", optional_text(alert.resolved_by_name)}};
+}
+
+// The page a notification opens: the patient's own dashboard, or the patient's chart for their
+// care team.
+std::string notification_link(const Notification& item) {
+  if (item.kind == "own_alert" || !item.patient_id) return std::string(links::kPatientHome);
+  return links::patient_chart(*item.patient_id);
 }
 
 Response alert_page_json(const AlertPage& page) {
@@ -155,7 +170,8 @@ Response hits_json(const PatientPage& page) {
                      {"date_of_birth", hit.date_of_birth},
                      {"sex", hit.sex},
                      {"linked", hit.linked},
-                     {"open_alerts", hit.open_alerts ? json::value(*hit.open_alerts) : nullptr}});
+                     {"open_alerts", hit.open_alerts ? json::value(*hit.open_alerts) : nullptr},
+                     {"last_reading_at", optional_text(hit.last_reading_at)}});
   }
   return Response::json(200, json::object{{"items", std::move(items)},
                                           {"next_cursor", optional_text(page.next_cursor)}});
@@ -168,6 +184,15 @@ Result<std::optional<bool>> linked_param(const Request& request) {
   if (*text == "true") return std::optional<bool>(true);
   if (*text == "false") return std::optional<bool>(false);
   return Error::validation("linked", "linked must be true or false");
+}
+
+// sort=name (default) | alerts.
+Result<bool> by_alerts_param(const Request& request) {
+  auto text = text_param(request, "sort");
+  if (!text.ok()) return text.error();
+  if (text->empty() || *text == "name") return false;
+  if (*text == "alerts") return true;
+  return Error::validation("sort", "sort must be name or alerts");
 }
 
 }  // namespace
@@ -239,7 +264,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
   router.add(
       Method::kGet, "/api/v1/alerts",
       [&s](Request& request) {
-        auto status = status_param(request, "open");
+        auto status = status_param(request, "open", true);
         if (!status.ok()) return Response::error(status.error());
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
@@ -280,8 +305,10 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
                 items.push_back(json::object{{"id", item.id},
                                              {"kind", item.kind},
                                              {"patient_id", optional_id(item.patient_id)},
+                                             {"patient_name", optional_text(item.patient_name)},
                                              {"alert_id", optional_id(item.alert_id)},
                                              {"title", item.title},
+                                             {"link", notification_link(item)},
                                              {"created_at", item.created_at},
                                              {"read_at", optional_text(item.read_at)}});
               }
@@ -315,11 +342,15 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
           *target = std::move(*text);
         }
         if (query.query.size() > 200) {
-          return Response::error(Error::validation("query", "query is at most 200 characters"));
+          return Response::error(
+              Error::validation("query", "Search text is at most 200 characters"));
         }
         auto linked = linked_param(request);
         if (!linked.ok()) return Response::error(linked.error());
         query.linked = *linked;
+        auto by_alerts = by_alerts_param(request);
+        if (!by_alerts.ok()) return Response::error(by_alerts.error());
+        query.by_alerts = *by_alerts;
         auto limit = int_param(request, "limit", 1, 100, 20);
         if (!limit.ok()) return Response::error(limit.error());
         query.limit = static_cast<int>(*limit);

@@ -34,6 +34,105 @@ TEST(RulesTest, TheBuiltInRulesParseAndCoverTheRequiredCases) {
   EXPECT_FALSE(find("symptom_red_flag").symptoms.empty());
 }
 
+TEST(RulesTest, CriticalRulesCoverTheDangerousValuesWithAdviceAndTheirSource) {
+  auto rules = parse_rules(embedded_rules_json());
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  // Which rules does a value of a code meet, among the critical ones?
+  auto critical_for = [&](const std::string& code, double value) {
+    std::vector<std::string> ids;
+    for (const AlertRule& rule : *rules) {
+      if (!is_critical(rule)) continue;
+      for (const Condition& condition : rule.any_of) {
+        if (condition.code == code && holds(condition, value)) {
+          ids.push_back(rule.id);
+          break;
+        }
+      }
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(critical_for("2339-0", 2000), Ids{"glucose_very_high"});
+  EXPECT_EQ(critical_for("2339-0", 300), Ids{"glucose_very_high"});
+  EXPECT_EQ(critical_for("2339-0", 50), Ids{"glucose_very_low"});
+  EXPECT_EQ(critical_for("1558-6", 40), Ids{"glucose_very_low"});
+  EXPECT_TRUE(critical_for("2339-0", 140).empty());
+  EXPECT_EQ(critical_for("8480-6", 180), Ids{"bp_crisis"});
+  EXPECT_EQ(critical_for("8462-4", 120), Ids{"bp_crisis"});
+  EXPECT_TRUE(critical_for("8480-6", 179).empty());
+  EXPECT_EQ(critical_for("59408-5", 88), Ids{"spo2_low"});
+  EXPECT_EQ(critical_for("8867-4", 131), Ids{"heart_rate_extreme"});
+  EXPECT_EQ(critical_for("8867-4", 40), Ids{"heart_rate_extreme"});
+  EXPECT_TRUE(critical_for("8867-4", 72).empty());
+  EXPECT_EQ(critical_for("8310-5", 39.4), Ids{"fever_high"});
+  EXPECT_EQ(critical_for("8310-5", 35.0), Ids{"temperature_low"});
+  EXPECT_EQ(critical_for("9279-1", 28), Ids{"respiratory_rate_extreme"});
+  std::size_t critical = 0;
+  for (const AlertRule& rule : *rules) {
+    if (!is_critical(rule)) continue;
+    ++critical;
+    EXPECT_FALSE(rule.source.empty()) << rule.id;
+    ASSERT_TRUE(rule.advice.has_value()) << rule.id;
+    EXPECT_FALSE(rule.advice->do_now.empty()) << rule.id;
+    EXPECT_FALSE(rule.finding.empty()) << rule.id;
+    EXPECT_FALSE(rule.patient_title.empty()) << rule.id;
+  }
+  EXPECT_GE(critical, 10u);
+  // Symptoms: red flags whatever their severity, and a severity of 9 or 10.
+  auto event = [](std::string key, int severity) {
+    return SymptomEvent{1, 1, std::move(key), severity, "2026-01-01T00:00:00.000000Z"};
+  };
+  auto met = [&](const SymptomEvent& entry) {
+    std::vector<std::string> ids;
+    for (const AlertRule& rule : *rules) {
+      if (symptom_matches(rule, entry)) ids.push_back(rule.id);
+    }
+    return ids;
+  };
+  EXPECT_EQ(met(event("chest_pain", 2)), Ids{"symptom_red_flag"});
+  EXPECT_EQ(met(event("", 9)), Ids{"symptom_very_severe"});
+  EXPECT_EQ(met(event("headache", 8)), Ids{"symptom_severe"});
+  EXPECT_EQ(met(event("chest_pain", 10)), (Ids{"symptom_very_severe", "symptom_red_flag"}));
+}
+
+TEST(RulesTest, ACriticalRuleWithoutAdviceOrSourceIsRefused) {
+  auto no_advice = parse_rules(R"({"rules":[{"id":"a","title":"A","severity":"critical",
+      "source":"x","kind":"symptom","min_severity":9}]})");
+  ASSERT_FALSE(no_advice.ok());
+  EXPECT_EQ(no_advice.error().field, "advice");
+  auto unknown = parse_rules(R"({"advice":{},"rules":[{"id":"a","title":"A","severity":"high",
+      "advice":"nope","kind":"symptom","min_severity":9}]})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "advice");
+  auto no_source = parse_rules(R"({"advice":{"x":{"level":"urgent","headline":"H",
+      "do_now":["Do it"]}},"rules":[{"id":"a","title":"A","severity":"critical","advice":"x",
+      "kind":"symptom","min_severity":9}]})");
+  ASSERT_FALSE(no_source.ok());
+  EXPECT_EQ(no_source.error().field, "source");
+  auto bad_level = parse_rules(R"({"advice":{"x":{"level":"soon","headline":"H",
+      "do_now":["Do it"]}},"rules":[]})");
+  ASSERT_FALSE(bad_level.ok());
+  EXPECT_EQ(bad_level.error().field, "level");
+  auto fine = parse_rules(R"({"advice":{"x":{"level":"urgent","headline":"H",
+      "do_now":["Do it"]}},"rules":[{"id":"a","title":"A","severity":"critical","advice":"x",
+      "source":"S","kind":"symptom","min_severity":9,"max_severity":10}]})");
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(fine->front().advice->do_now, std::vector<std::string>{"Do it"});
+  auto inverted = parse_rules(R"({"rules":[{"id":"a","title":"A","severity":"high",
+      "kind":"symptom","min_severity":9,"max_severity":8}]})");
+  ASSERT_FALSE(inverted.ok());
+  EXPECT_EQ(inverted.error().field, "max_severity");
+}
+
+TEST(RulesTest, FindingsFillTheirPlaceholders) {
+  AlertRule rule;
+  rule.title = "Rule title";
+  EXPECT_EQ(fill_finding(rule, {{"count", "3"}}), "Rule title") << "no finding: the title";
+  rule.finding = "{count} readings ≥ 140/90 in {days} days, latest {latest}{unknown}";
+  EXPECT_EQ(fill_finding(rule, {{"count", "3"}, {"days", "14"}, {"latest", "170/100"}}),
+            "3 readings ≥ 140/90 in 14 days, latest 170/100{unknown}");
+}
+
 TEST(RulesTest, BadDocumentsNameTheRuleAndField) {
   EXPECT_FALSE(parse_rules("not json").ok());
   EXPECT_FALSE(parse_rules("{}").ok());
@@ -80,6 +179,8 @@ TEST(RulesTest, WindowsCountReadingsAroundTheTrigger) {
                                    at("2026-01-21T00:00:00Z")};
   EXPECT_FALSE(window_met(spread, spread[2], window, 3));
   EXPECT_TRUE(window_met(spread, spread[2], window, 2));
+  EXPECT_EQ(window_count(times, times[2], window), 3);
+  EXPECT_EQ(window_count(spread, spread[2], window), 2);
 }
 
 TEST(RulesTest, SymptomRulesTakeAPlainEntry) {

@@ -3,6 +3,7 @@
 #include "monitor/service.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -33,7 +34,7 @@ struct CodeInfo {
 // The metric(s) a code or name stands for; "blood_pressure" is both of its codes.
 Result<std::vector<CodeInfo>> resolve_codes(const std::string& code) {
   if (code.empty())
-    return Error::validation("code", "code (LOINC code or metric name) is required");
+    return Error::validation("code", "Measurement is required (a LOINC code or metric name)");
   std::vector<CodeInfo> out;
   if (code == kBloodPressure) {
     for (auto loinc : {records::loinc::kSystolic, records::loinc::kDiastolic}) {
@@ -43,7 +44,9 @@ Result<std::vector<CodeInfo>> resolve_codes(const std::string& code) {
     return out;
   }
   const records::Metric* metric = records::find_metric(code);
-  if (metric == nullptr) return Error::validation("code", "unknown code '" + code + "'");
+  if (metric == nullptr) {
+    return Error::validation("code", "Measurement '" + code + "' is not known");
+  }
   out.push_back({std::string(metric->code), std::string(metric->unit)});
   return out;
 }
@@ -52,9 +55,10 @@ Result<TimePoint> time_param(const std::string& text, std::string_view field, Ti
   if (text.empty()) return fallback;
   auto parsed = parse_rfc3339(text);
   if (!parsed) {
-    return Error::validation(
-        std::string(field),
-        std::string(field) + " must be an RFC 3339 time, e.g. 2026-01-01T00:00:00Z");
+    std::string label(field);
+    label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+    return Error::validation(std::string(field),
+                             label + " must be a date and time, e.g. 2026-01-01T00:00:00Z");
   }
   return *parsed;
 }
@@ -121,7 +125,7 @@ Result<SearchCursor> parse_cursor(const std::string& text) {
   const char* begin = text.data() + (dot == std::string::npos ? 0 : dot + 1);
   auto [end, ec] = std::from_chars(begin, text.data() + text.size(), cursor.id);
   if (!key || ec != std::errc() || end != text.data() + text.size() || cursor.id <= 0) {
-    return Error::validation("cursor", "cursor must be a next_cursor from a previous page");
+    return Error::validation("cursor", "The cursor must be a next_cursor from a previous page");
   }
   cursor.key = std::move(*key);
   return cursor;
@@ -164,7 +168,7 @@ Result<std::vector<Series>> MonitorService::series(const Principal& principal,
   if (!to.ok()) return to.error();
   auto from = time_param(query.from, "from", *to - kDefaultSeriesSpan);
   if (!from.ok()) return from.error();
-  if (*from >= *to) return Error::validation("from", "from must be before to");
+  if (*from >= *to) return Error::validation("from", "From must be before To");
   std::string from_text = text_of(*from), to_text = text_of(*to);
   double span = std::chrono::duration<double>(*to - *from).count();
   auto out = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Series>> {
@@ -334,7 +338,10 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
                                                     const PatientSearch& query) {
   std::int64_t doctor_id = principal.role == Role::kDoctor ? principal.account_id : 0;
   if (query.linked && doctor_id == 0) {
-    return Error::validation("linked", "only doctors have linked patients");
+    return Error::validation("linked", "Only doctors have linked patients");
+  }
+  if (query.by_alerts && !query.linked.value_or(false)) {
+    return Error::validation("sort", "Sorting by open alerts needs linked=true");
   }
   auto cursor = parse_cursor(query.cursor);
   if (!cursor.ok()) return cursor.error();
@@ -347,8 +354,7 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
   bool by_id = all_digits(text);
   bool only_linked = query.linked.value_or(false);
   if (!by_id && words.empty() && !only_linked) {
-    return Error::validation("query",
-                             "query (a name or a patient id) is required unless linked=true");
+    return Error::validation("query", "Enter a name or a patient number");
   }
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientPage> {
     std::vector<store::Hit> hits;
@@ -357,6 +363,9 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
         auto hit = store::search_by_id(lease, std::stoll(text), doctor_id);
         if (hit && (!query.linked || hit->hit.linked == *query.linked)) hits.push_back(*hit);
       }
+    } else if (only_linked && query.by_alerts) {
+      hits = store::search_linked_by_alerts(lease, words, doctor_id, cursor->key, cursor->id,
+                                            query.limit + 1);
     } else if (only_linked) {
       hits =
           store::search_linked(lease, words, doctor_id, cursor->key, cursor->id, query.limit + 1);

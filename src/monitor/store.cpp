@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include <cstdlib>
+
 #include "db/rows.hpp"
 
 namespace vitalis::monitor::store {
@@ -49,6 +51,8 @@ class AlertReader {
     statement.exchange(soci::into(resolved_at_, resolved_at_ind_));
     statement.exchange(soci::into(resolved_by_, resolved_by_ind_));
     statement.exchange(soci::into(row_.patient_name));
+    statement.exchange(soci::into(acknowledged_name_, acknowledged_name_ind_));
+    statement.exchange(soci::into(resolved_name_, resolved_name_ind_));
   }
   Alert current() const {
     Alert out = row_;
@@ -59,16 +63,19 @@ class AlertReader {
     if (acknowledged_by_ind_ == soci::i_ok) out.acknowledged_by = acknowledged_by_;
     if (resolved_at_ind_ == soci::i_ok) out.resolved_at = resolved_at_;
     if (resolved_by_ind_ == soci::i_ok) out.resolved_by = resolved_by_;
+    out.acknowledged_by_name = acknowledged_name_ind_ == soci::i_ok ? acknowledged_name_ : "";
+    out.resolved_by_name = resolved_name_ind_ == soci::i_ok ? resolved_name_ : "";
     return out;
   }
 
  private:
   Alert row_;
   long long id_ = 0, patient_id_ = 0, trigger_id_ = 0, acknowledged_by_ = 0, resolved_by_ = 0;
-  std::string acknowledged_at_, resolved_at_;
+  std::string acknowledged_at_, resolved_at_, acknowledged_name_, resolved_name_;
   soci::indicator trigger_ind_ = soci::i_null, acknowledged_at_ind_ = soci::i_null,
                   acknowledged_by_ind_ = soci::i_null, resolved_at_ind_ = soci::i_null,
-                  resolved_by_ind_ = soci::i_null;
+                  resolved_by_ind_ = soci::i_null, acknowledged_name_ind_ = soci::i_null,
+                  resolved_name_ind_ = soci::i_null;
 };
 
 template <typename Bind>
@@ -87,6 +94,8 @@ bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64
 template <typename Bind>
 std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
   long long id = 0, linked = 0, open_alerts = 0;
+  std::string last_reading;
+  soci::indicator last_reading_ind = soci::i_null;
   Hit row;
   std::vector<Hit> out;
   auto bind_all = [&](soci::statement& statement) {
@@ -96,6 +105,7 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
     statement.exchange(soci::into(row.hit.sex));
     statement.exchange(soci::into(linked));
     statement.exchange(soci::into(open_alerts));
+    statement.exchange(soci::into(last_reading, last_reading_ind));
     statement.exchange(soci::into(row.key));
     bind(statement);
   };
@@ -103,8 +113,12 @@ std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
     Hit hit = row;
     hit.hit.id = id;
     hit.hit.linked = linked > 0;
-    // Alert counts are health information: only for the caller's own patients.
-    if (hit.hit.linked) hit.hit.open_alerts = open_alerts;
+    // Alert counts and reading times are health information: only for the caller's own
+    // patients.
+    if (hit.hit.linked) {
+      hit.hit.open_alerts = open_alerts;
+      if (last_reading_ind == soci::i_ok) hit.hit.last_reading_at = last_reading;
+    }
     out.push_back(std::move(hit));
   });
   return out;
@@ -194,13 +208,36 @@ std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id) {
 std::vector<Alert> doctor_alerts(db::Lease& lease, std::int64_t doctor_id,
                                  const std::string& status, std::int64_t cursor, int limit) {
   long long doctor = doctor_id, before = cursor;
-  int rows = limit;
+  int rows = limit, unresolved = status == "unresolved" ? 1 : 0;
   return select_alerts(lease, sql::kSelectDoctorAlerts, [&](soci::statement& s) {
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(status));
+    s.exchange(soci::use(unresolved));
     s.exchange(soci::use(before));
     s.exchange(soci::use(rows));
   });
+}
+
+std::optional<Alert> unresolved_alert(db::Lease& lease, std::int64_t patient_id,
+                                      const std::string& rule_id) {
+  long long patient = patient_id;
+  auto rows = select_alerts(lease, sql::kSelectUnresolvedAlert, [&](soci::statement& s) {
+    s.exchange(soci::use(patient));
+    s.exchange(soci::use(rule_id));
+  });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::optional<std::string> latest_alert_time(db::Lease& lease, std::int64_t patient_id,
+                                             const std::string& rule_id) {
+  long long patient = patient_id;
+  std::string at;
+  soci::indicator indicator = soci::i_null;
+  *lease << sql::kSelectLatestAlertTime, soci::use(patient), soci::use(rule_id),
+      soci::into(at, indicator);
+  if (indicator != soci::i_ok) return std::nullopt;
+  return at;
 }
 
 std::vector<Alert> patient_alerts(db::Lease& lease, std::int64_t patient_id,
@@ -226,17 +263,69 @@ bool resolve_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std
 
 std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_id) {
   long long patient = patient_id, id = 0;
-  std::string email;
+  std::string email, name;
   std::vector<Contact> out;
   db::for_each_row(
       lease, sql::kSelectCareTeamAddresses,
       [&](soci::statement& s) {
         s.exchange(soci::into(id));
         s.exchange(soci::into(email));
+        s.exchange(soci::into(name));
         s.exchange(soci::use(patient));
       },
       [&] {
-        out.push_back({id, email});
+        out.push_back({id, email, name});
+      });
+  return out;
+}
+
+std::optional<Contact> patient_address(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id, id = 0;
+  Contact out;
+  *lease << sql::kSelectPatientAddress, soci::use(patient), soci::into(id), soci::into(out.email),
+      soci::into(out.full_name);
+  if (!lease->got_data()) return std::nullopt;
+  out.account_id = id;
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> values_at(db::Lease& lease, std::int64_t patient_id,
+                                                      const std::string& at) {
+  long long patient = patient_id;
+  std::string code;
+  double value = 0;
+  std::vector<std::pair<std::string, double>> out;
+  db::for_each_row(
+      lease, sql::kSelectValuesAt,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(code));
+        s.exchange(soci::into(value));
+        s.exchange(soci::use(patient));
+        s.exchange(soci::use(at));
+      },
+      [&] { out.emplace_back(code, value); });
+  return out;
+}
+
+std::vector<PatientReading> recent_readings(db::Lease& lease, const std::string& code,
+                                            const std::string& from) {
+  long long id = 0, patient = 0;
+  PatientReading row;
+  std::vector<PatientReading> out;
+  db::for_each_row(
+      lease, sql::kSelectRecentReadings,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(patient));
+        s.exchange(soci::into(row.value));
+        s.exchange(soci::into(row.effective_at));
+        s.exchange(soci::use(code));
+        s.exchange(soci::use(from));
+      },
+      [&] {
+        row.id = id;
+        row.patient_id = patient;
+        out.push_back(row);
       });
   return out;
 }
@@ -247,12 +336,12 @@ bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
   return count > 0;
 }
 
-void insert_notification(db::Lease& lease, std::int64_t account_id, const Alert& alert,
-                         const std::string& at) {
+void insert_notification(db::Lease& lease, std::int64_t account_id, std::string_view kind,
+                         const Alert& alert, const std::string& title, const std::string& at) {
   long long account = account_id, patient = alert.patient_id, alert_id = alert.id;
-  std::string kind = "alert_raised";
-  *lease << sql::kInsertNotification, soci::use(account), soci::use(kind), soci::use(patient),
-      soci::use(alert_id), soci::use(alert.title), soci::use(at);
+  std::string kind_text(kind);
+  *lease << sql::kInsertNotification, soci::use(account), soci::use(kind_text), soci::use(patient),
+      soci::use(alert_id), soci::use(title), soci::use(at);
 }
 
 std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_id,
@@ -260,8 +349,9 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
   long long account = account_id, before = cursor, id = 0, patient = 0, alert = 0;
   int rows = limit;
   Notification row;
-  std::string read_at;
-  soci::indicator patient_ind = soci::i_null, alert_ind = soci::i_null, read_ind = soci::i_null;
+  std::string read_at, patient_name;
+  soci::indicator patient_ind = soci::i_null, alert_ind = soci::i_null, read_ind = soci::i_null,
+                  name_ind = soci::i_null;
   std::vector<Notification> out;
   db::for_each_row(
       lease, sql::kSelectNotifications,
@@ -273,6 +363,7 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
         s.exchange(soci::into(row.title));
         s.exchange(soci::into(row.created_at));
         s.exchange(soci::into(read_at, read_ind));
+        s.exchange(soci::into(patient_name, name_ind));
         s.exchange(soci::use(account));
         s.exchange(soci::use(before));
         s.exchange(soci::use(rows));
@@ -283,6 +374,7 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
         if (patient_ind == soci::i_ok) item.patient_id = patient;
         if (alert_ind == soci::i_ok) item.alert_id = alert;
         item.read_at = read_ind == soci::i_ok ? read_at : std::string();
+        item.patient_name = name_ind == soci::i_ok ? patient_name : std::string();
         out.push_back(std::move(item));
       });
   return out;
@@ -344,6 +436,33 @@ std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>&
     s.exchange(soci::use(after));
     s.exchange(soci::use(rows));
   });
+}
+
+std::vector<Hit> search_linked_by_alerts(db::Lease& lease, const std::vector<std::string>& words,
+                                         std::int64_t doctor_id, const std::string& after_key,
+                                         std::int64_t after_id, int limit) {
+  long long doctor = doctor_id, after = after_id, after_alerts = INT64_MAX;
+  std::string after_name;
+  if (auto split = after_key.find('\n'); split != std::string::npos) {
+    after_alerts = std::strtoll(after_key.substr(0, split).c_str(), nullptr, 10);
+    after_name = after_key.substr(split + 1);
+  }
+  int rows = limit;
+  std::string first = words.empty() ? "%" : "% " + words.front() + "%";
+  auto patterns = word_patterns(words, 1);
+  auto hits = select_hits(lease, sql::kSearchLinkedByAlerts, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(first));
+    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
+    s.exchange(soci::use(after_alerts));
+    s.exchange(soci::use(after_alerts));
+    s.exchange(soci::use(after_name));
+    s.exchange(soci::use(after));
+    s.exchange(soci::use(rows));
+  });
+  for (Hit& hit : hits) hit.key = std::to_string(hit.hit.open_alerts.value_or(0)) + "\n" + hit.key;
+  return hits;
 }
 
 std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {

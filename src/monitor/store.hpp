@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "db/database.hpp"
@@ -39,7 +41,10 @@ inline constexpr const char* kSelectBucketsPostgresql =
 #define VITALIS_ALERT_COLUMNS                                                                    \
   "SELECT al.id, al.patient_id, al.rule_id, al.title, al.severity, al.status, al.trigger_type, " \
   "al.trigger_id, al.raised_at, al.acknowledged_at, al.acknowledged_by, al.resolved_at, "        \
-  "al.resolved_by, pa.full_name FROM alerts al JOIN accounts pa ON pa.id = al.patient_id "
+  "al.resolved_by, pa.full_name, ack.full_name, res.full_name FROM alerts al "                   \
+  "JOIN accounts pa ON pa.id = al.patient_id "                                                   \
+  "LEFT JOIN accounts ack ON ack.id = al.acknowledged_by "                                       \
+  "LEFT JOIN accounts res ON res.id = al.resolved_by "
 
 // At most one unresolved alert per (patient, rule): the partial unique index alerts_unresolved
 // turns a second raise into no row.
@@ -48,25 +53,41 @@ inline constexpr const char* kInsertAlert =
     "raised_at) VALUES (:patient, :rule, :title, :severity, 'open', :type, :trigger, :at) "
     "ON CONFLICT DO NOTHING RETURNING id";
 inline constexpr const char* kSelectAlert = VITALIS_ALERT_COLUMNS "WHERE al.id = :id";
+// :status 'unresolved' stands for open and acknowledged.
 inline constexpr const char* kSelectDoctorAlerts = VITALIS_ALERT_COLUMNS
     "JOIN care_links l ON l.patient_id = al.patient_id AND l.doctor_id = :doctor "
-    "AND l.revoked_at IS NULL WHERE al.status = :status AND al.id < :cursor "
-    "ORDER BY al.id DESC LIMIT :limit";
+    "AND l.revoked_at IS NULL WHERE (al.status = :status OR (:unresolved = 1 AND "
+    "al.status <> 'resolved')) AND al.id < :cursor ORDER BY al.id DESC LIMIT :limit";
 inline constexpr const char* kSelectPatientAlerts = VITALIS_ALERT_COLUMNS
     "WHERE al.patient_id = :patient AND (:any = 1 OR al.status = :status) AND al.id < :cursor "
     "ORDER BY al.id DESC LIMIT :limit";
 inline constexpr const char* kAcknowledgeAlert =
     "UPDATE alerts SET status = 'acknowledged', acknowledged_at = :at, acknowledged_by = :by "
     "WHERE id = :id AND status = 'open'";
+inline constexpr const char* kSelectUnresolvedAlert = VITALIS_ALERT_COLUMNS
+    "WHERE al.patient_id = :patient AND al.rule_id = :rule AND al.status <> 'resolved'";
+inline constexpr const char* kSelectLatestAlertTime =
+    "SELECT MAX(raised_at) FROM alerts WHERE patient_id = :patient AND rule_id = :rule";
 inline constexpr const char* kResolveAlert =
     "UPDATE alerts SET status = 'resolved', resolved_at = :at, resolved_by = :by "
     "WHERE id = :id AND status <> 'resolved'";
 #undef VITALIS_ALERT_COLUMNS
 
 inline constexpr const char* kSelectCareTeamAddresses =
-    "SELECT a.id, a.email FROM care_links l JOIN accounts a ON a.id = l.doctor_id "
+    "SELECT a.id, a.email, a.full_name FROM care_links l JOIN accounts a ON a.id = l.doctor_id "
     "WHERE l.patient_id = :patient AND l.revoked_at IS NULL AND a.status = 'active' "
     "ORDER BY a.id";
+inline constexpr const char* kSelectPatientAddress =
+    "SELECT id, email, full_name FROM accounts WHERE id = :patient AND role = 'patient' "
+    "AND status = 'active'";
+// The other values recorded at one time (the two halves of a blood-pressure pair).
+inline constexpr const char* kSelectValuesAt =
+    "SELECT code, value FROM observations WHERE patient_id = :patient AND effective_at = :at "
+    "AND status = 'final' ORDER BY id";
+// Every patient's final readings of one code since :from (existing data, evaluated once).
+inline constexpr const char* kSelectRecentReadings =
+    "SELECT id, patient_id, value, effective_at FROM observations WHERE code = :code "
+    "AND status = 'final' AND effective_at >= :from ORDER BY patient_id, effective_at DESC, id";
 inline constexpr const char* kCountCareLink =
     "SELECT COUNT(*) FROM care_links WHERE patient_id = :patient AND doctor_id = :doctor "
     "AND revoked_at IS NULL";
@@ -75,8 +96,9 @@ inline constexpr const char* kInsertNotification =
     "INSERT INTO notifications (account_id, kind, patient_id, alert_id, title, created_at) "
     "VALUES (:account, :kind, :patient, :alert, :title, :at)";
 inline constexpr const char* kSelectNotifications =
-    "SELECT id, kind, patient_id, alert_id, title, created_at, read_at FROM notifications "
-    "WHERE account_id = :account AND id < :cursor ORDER BY id DESC LIMIT :limit";
+    "SELECT n.id, n.kind, n.patient_id, n.alert_id, n.title, n.created_at, n.read_at, "
+    "pa.full_name FROM notifications n LEFT JOIN accounts pa ON pa.id = n.patient_id "
+    "WHERE n.account_id = :account AND n.id < :cursor ORDER BY n.id DESC LIMIT :limit";
 inline constexpr const char* kMarkNotificationRead =
     "UPDATE notifications SET read_at = :at WHERE id = :id AND account_id = :account "
     "AND read_at IS NULL";
@@ -86,8 +108,11 @@ inline constexpr const char* kCountNotification =
 #define VITALIS_HIT_COLUMNS                                                                 \
   "SELECT a.id, a.full_name, p.date_of_birth, p.sex, "                                      \
   "(SELECT COUNT(*) FROM care_links l WHERE l.patient_id = a.id AND l.doctor_id = :doctor " \
-  "AND l.revoked_at IS NULL), "                                                             \
-  "(SELECT COUNT(*) FROM alerts x WHERE x.patient_id = a.id AND x.status = 'open'), "
+  "AND l.revoked_at IS NULL) AS linked_count, "                                             \
+  "(SELECT COUNT(*) FROM alerts x WHERE x.patient_id = a.id AND x.status = 'open') "        \
+  "AS open_alerts, "                                                                        \
+  "(SELECT o.effective_at FROM observations o WHERE o.patient_id = a.id "                   \
+  "AND o.status = 'final' ORDER BY o.effective_at DESC LIMIT 1) AS last_reading, "
 #define VITALIS_MORE_WORDS                                                   \
   "AND (' ' || a.search_name) LIKE :w1 AND (' ' || a.search_name) LIKE :w2 " \
   "AND (' ' || a.search_name) LIKE :w3 "
@@ -126,6 +151,17 @@ inline constexpr const char* kSearchLinked = VITALIS_HIT_COLUMNS
     "AND (' ' || a.search_name) LIKE :w0 " VITALIS_MORE_WORDS
     "AND (a.search_name, a.id) > (:after_name, :after_id) "
     "ORDER BY a.search_name, a.id LIMIT :limit";
+// A doctor's own patients for triage: most open alerts first, then by name. The keyset cursor is
+// (open alerts, name, id), compared on the derived table.
+inline constexpr const char* kSearchLinkedByAlerts =
+    "SELECT * FROM (" VITALIS_HIT_COLUMNS
+    "a.search_name AS name_key FROM care_links c JOIN accounts a ON a.id = c.patient_id "
+    "JOIN patient_profiles p ON p.account_id = a.id "
+    "WHERE c.doctor_id = :doctor2 AND c.revoked_at IS NULL AND a.status = 'active' "
+    "AND (' ' || a.search_name) LIKE :w0 " VITALIS_MORE_WORDS
+    ") t WHERE (t.open_alerts < :after_alerts OR (t.open_alerts = :after_alerts2 AND "
+    "(t.name_key, t.id) > (:after_name, :after_id))) "
+    "ORDER BY t.open_alerts DESC, t.name_key, t.id LIMIT :limit";
 inline constexpr const char* kSearchById = VITALIS_HIT_COLUMNS
     "a.search_name FROM accounts a JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE a.id = :id AND a.role = 'patient' AND a.status = 'active'";
@@ -157,8 +193,15 @@ std::vector<Bucket> buckets(db::Lease& lease, std::int64_t patient_id, const std
 // The new alert's id, or empty when an unresolved one of the same rule exists.
 std::optional<std::int64_t> insert_alert(db::Lease& lease, const Alert& alert);
 std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id);
+// `status` "unresolved": open and acknowledged.
 std::vector<Alert> doctor_alerts(db::Lease& lease, std::int64_t doctor_id,
                                  const std::string& status, std::int64_t cursor, int limit);
+// The patient's open or acknowledged alert of the rule, if any.
+std::optional<Alert> unresolved_alert(db::Lease& lease, std::int64_t patient_id,
+                                      const std::string& rule_id);
+// When the patient's latest alert of the rule was raised (any status); empty when never.
+std::optional<std::string> latest_alert_time(db::Lease& lease, std::int64_t patient_id,
+                                             const std::string& rule_id);
 // `status` empty: every status.
 std::vector<Alert> patient_alerts(db::Lease& lease, std::int64_t patient_id,
                                   const std::string& status, std::int64_t cursor, int limit);
@@ -168,13 +211,29 @@ bool resolve_alert(db::Lease& lease, std::int64_t id, std::int64_t by, const std
 
 struct Contact {
   std::int64_t account_id = 0;
-  std::string email;
+  std::string email, full_name;
 };
+// Active doctors on the patient's care team, by id.
 std::vector<Contact> care_team_addresses(db::Lease& lease, std::int64_t patient_id);
+// The patient themself, when their account is active.
+std::optional<Contact> patient_address(db::Lease& lease, std::int64_t patient_id);
 bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id);
 
-void insert_notification(db::Lease& lease, std::int64_t account_id, const Alert& alert,
-                         const std::string& at);
+// Final values recorded at exactly `at` for the patient: (code, value), in entry order.
+std::vector<std::pair<std::string, double>> values_at(db::Lease& lease, std::int64_t patient_id,
+                                                      const std::string& at);
+// Every patient's final readings of `code` since `from`, by patient, newest first.
+struct PatientReading {
+  std::int64_t id = 0, patient_id = 0;
+  double value = 0;
+  std::string effective_at;
+};
+std::vector<PatientReading> recent_readings(db::Lease& lease, const std::string& code,
+                                            const std::string& from);
+
+// `kind`: alert_raised (to the care team) or own_alert (to the patient).
+void insert_notification(db::Lease& lease, std::int64_t account_id, std::string_view kind,
+                         const Alert& alert, const std::string& title, const std::string& at);
 std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_id,
                                         std::int64_t cursor, int limit);
 // 1 when marked, 0 when it was already read, -1 when it is not the account's.
@@ -193,6 +252,10 @@ std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>
 std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>& words,
                                std::int64_t doctor_id, const std::string& after_key,
                                std::int64_t after_id, int limit);
+// The same patients, most open alerts first (key: "<open alerts>\n<folded name>").
+std::vector<Hit> search_linked_by_alerts(db::Lease& lease, const std::vector<std::string>& words,
+                                         std::int64_t doctor_id, const std::string& after_key,
+                                         std::int64_t after_id, int limit);
 std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id);
 
 }  // namespace vitalis::monitor::store

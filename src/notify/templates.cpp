@@ -35,7 +35,7 @@ constexpr std::string_view kHtmlFooter =
   "<p style=\"margin:24px 0;font-size:32px;letter-spacing:6px;font-weight:bold;" \
   "font-family:Menlo,Consolas,monospace\">{{code}}</p>\n"
 
-constexpr std::array<Template, 6> kTemplates = {{
+constexpr std::array<Template, 7> kTemplates = {{
     {"verify_email", "Confirm your email address for Vitalis",
      "Hello {{name}},\n\n"
      "Welcome to Vitalis. To confirm your email address, enter this code in the app:\n\n"
@@ -88,6 +88,18 @@ constexpr std::array<Template, 6> kTemplates = {{
      "<p>There is a new alert for one of your patients on Vitalis. Sign in to view it:</p>\n"
      "<p><a href=\"{{link}}\">{{link}}</a></p>\n"
      "<p>For privacy, this message does not say who or what it is about.</p>\n"},
+    {"alert_patient", "Something in your Vitalis record needs attention",
+     "Hello,\n\n"
+     "A new entry in your health record needs attention. Sign in to see it and what to do:\n\n"
+     "    {{link}}\n\n"
+     "For privacy, this message does not say what it is about. If you feel unwell, do not wait "
+     "for the app: call your doctor, or your emergency number in an emergency.",
+     "<p>Hello,</p>\n"
+     "<p>A new entry in your health record needs attention. Sign in to see it and what to "
+     "do:</p>\n"
+     "<p><a href=\"{{link}}\">{{link}}</a></p>\n"
+     "<p>For privacy, this message does not say what it is about. If you feel unwell, do not "
+     "wait for the app: call your doctor, or your emergency number in an emergency.</p>\n"},
     {"test_message", "Vitalis test message",
      "Hello,\n\n"
      "This is a test message from Vitalis. If you are reading it, the mail settings work.",

@@ -14,7 +14,8 @@ namespace vitalis::notify {
 // Renders a named template (plain text + HTML; variables HTML-escaped in the HTML part).
 // Kinds: "verify_email" {name, code, minutes}, "password_reset" {name, code, minutes},
 // "consent_request" {name, doctor, code, minutes}, "doctor_approved" {name},
-// "alert_raised" {link}, "test_message" {}. Unknown kind or missing variable → Error (kInternal).
+// "alert_raised" {link} (to a doctor), "alert_patient" {link} (to the patient), "test_message" {}.
+// Unknown kind or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);
 

@@ -3,8 +3,12 @@
 // and HbA1c, NCEP ATP III for lipids); they flag values, they do not diagnose.
 #include "records/catalogue.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace vitalis::records {
@@ -45,26 +49,29 @@ constexpr std::array kHemoglobin{UnitConversion{"g/dL"}, UnitConversion{"g/L", 0
 constexpr std::array kCreatinine{UnitConversion{"mg/dL"}, UnitConversion{"umol/L", 1 / 88.42}};
 
 // clang-format off
+// Plausible ranges are the project's choice: wide enough for the extreme values seen in
+// emergencies (a blood glucose of 30 or 700 mg/dL, an SpO2 of 70 %), narrow enough that an extra
+// digit or a value in the other unit falls outside (2000 mg/dL, 80 mmol/L).
 constexpr std::array kMetrics{
-  //     code        name                 display                          unit      units            possible          {crit_low, low,   high,  crit_high}   decimals
-  Metric{"8480-6",  "systolic_bp",       "Systolic blood pressure",       "mm[Hg]", kPressure,       40,   300,        {70,    90,    129,   179},   0},
-  Metric{"8462-4",  "diastolic_bp",      "Diastolic blood pressure",      "mm[Hg]", kPressure,       20,   200,        {40,    60,    79,    119},   0},
-  Metric{"8867-4",  "heart_rate",        "Heart rate",                    "/min",   kRate,           20,   300,        {40,    60,    100,   130},   0},
-  Metric{"29463-7", "body_weight",       "Body weight",                   "kg",     kMass,           0.5,  500,        {kNone, kNone, kNone, kNone}, 2},
-  Metric{"8302-2",  "body_height",       "Body height",                   "cm",     kLength,         20,   280,        {kNone, kNone, kNone, kNone}, 1},
-  Metric{"39156-5", "bmi",               "Body mass index",               "kg/m2",  kBmiUnits,       5,    150,        {15,    18.5,  24.9,  40},    1},
-  Metric{"8310-5",  "body_temperature",  "Body temperature",              "Cel",    kTemperature,    25,   45,         {35,    36.1,  37.5,  40},    2},
-  Metric{"59408-5", "spo2",              "Oxygen saturation (SpO2)",      "%",      kPercent,        50,   100,        {92,    95,    kNone, kNone}, 0},
-  Metric{"9279-1",  "respiratory_rate",  "Respiratory rate",              "/min",   kBreaths,        2,    80,         {8,     12,    20,    30},    0},
-  Metric{"2339-0",  "glucose",           "Blood glucose",                 "mg/dL",  kGlucose,        10,   2000,       {54,    70,    140,   400},   1},
-  Metric{"1558-6",  "fasting_glucose",   "Fasting blood glucose",         "mg/dL",  kGlucose,        10,   2000,       {54,    70,    99,    400},   1},
-  Metric{"4548-4",  "hba1c",             "Hemoglobin A1c",                "%",      kHba1c,          2,    25,         {kNone, kNone, 5.6,   12},    1},
-  Metric{"2093-3",  "total_cholesterol", "Total cholesterol",             "mg/dL",  kCholesterol,    20,   1500,       {kNone, kNone, 199,   400},   1},
-  Metric{"2085-9",  "hdl",               "HDL cholesterol",               "mg/dL",  kCholesterol,    5,    250,        {kNone, 40,    kNone, kNone}, 1},
-  Metric{"18262-6", "ldl",               "LDL cholesterol",               "mg/dL",  kCholesterol,    5,    1000,       {kNone, kNone, 129,   189},   1},
-  Metric{"2571-8",  "triglycerides",     "Triglycerides",                 "mg/dL",  kTriglycerides,  10,   10000,      {kNone, kNone, 149,   999},   1},
-  Metric{"718-7",   "hemoglobin",        "Hemoglobin",                    "g/dL",   kHemoglobin,     1,    25,         {7,     12,    17.5,  20},    1},
-  Metric{"2160-0",  "creatinine",        "Creatinine",                    "mg/dL",  kCreatinine,     0.1,  30,         {kNone, 0.5,   1.3,   4},     2},
+  //     code        name                 display                          unit      units            possible          plausible        {crit_low, low,   high,  crit_high}   decimals
+  Metric{"8480-6",  "systolic_bp",       "Systolic blood pressure",       "mm[Hg]", kPressure,       40,   300,        60,   250,       {70,    90,    129,   179},   0},
+  Metric{"8462-4",  "diastolic_bp",      "Diastolic blood pressure",      "mm[Hg]", kPressure,       20,   200,        30,   150,       {40,    60,    79,    119},   0},
+  Metric{"8867-4",  "heart_rate",        "Heart rate",                    "/min",   kRate,           20,   300,        30,   220,       {40,    60,    100,   130},   0},
+  Metric{"29463-7", "body_weight",       "Body weight",                   "kg",     kMass,           0.5,  500,        2,    300,       {kNone, kNone, kNone, kNone}, 2},
+  Metric{"8302-2",  "body_height",       "Body height",                   "cm",     kLength,         20,   280,        40,   230,       {kNone, kNone, kNone, kNone}, 1},
+  Metric{"39156-5", "bmi",               "Body mass index",               "kg/m2",  kBmiUnits,       5,    150,        10,   80,        {15,    18.5,  24.9,  40},    1},
+  Metric{"8310-5",  "body_temperature",  "Body temperature",              "Cel",    kTemperature,    25,   45,         32,   43,        {35,    36.1,  37.5,  40},    2},
+  Metric{"59408-5", "spo2",              "Oxygen saturation (SpO2)",      "%",      kPercent,        50,   100,        70,   100,       {92,    95,    kNone, kNone}, 0},
+  Metric{"9279-1",  "respiratory_rate",  "Respiratory rate",              "/min",   kBreaths,        2,    80,         5,    60,        {8,     12,    20,    30},    0},
+  Metric{"2339-0",  "glucose",           "Blood glucose",                 "mg/dL",  kGlucose,        10,   2000,       20,   800,       {54,    70,    140,   400},   1},
+  Metric{"1558-6",  "fasting_glucose",   "Fasting blood glucose",         "mg/dL",  kGlucose,        10,   2000,       20,   800,       {54,    70,    99,    400},   1},
+  Metric{"4548-4",  "hba1c",             "Hemoglobin A1c",                "%",      kHba1c,          2,    25,         3,    20,        {kNone, kNone, 5.6,   12},    1},
+  Metric{"2093-3",  "total_cholesterol", "Total cholesterol",             "mg/dL",  kCholesterol,    20,   1500,       50,   700,       {kNone, kNone, 199,   400},   1},
+  Metric{"2085-9",  "hdl",               "HDL cholesterol",               "mg/dL",  kCholesterol,    5,    250,        10,   150,       {kNone, 40,    kNone, kNone}, 1},
+  Metric{"18262-6", "ldl",               "LDL cholesterol",               "mg/dL",  kCholesterol,    5,    1000,       10,   500,       {kNone, kNone, 129,   189},   1},
+  Metric{"2571-8",  "triglycerides",     "Triglycerides",                 "mg/dL",  kTriglycerides,  10,   10000,      20,   5000,      {kNone, kNone, 149,   999},   1},
+  Metric{"718-7",   "hemoglobin",        "Hemoglobin",                    "g/dL",   kHemoglobin,     1,    25,         3,    22,        {7,     12,    17.5,  20},    1},
+  Metric{"2160-0",  "creatinine",        "Creatinine",                    "mg/dL",  kCreatinine,     0.1,  30,         0.2,  20,        {kNone, 0.5,   1.3,   4},     2},
 };
 // clang-format on
 
@@ -74,6 +81,37 @@ bool below(double value, double bound) { return !std::isnan(bound) && value < bo
 double round_to(double value, int decimals) {
   double scale = std::pow(10.0, decimals);
   return std::round(value * scale) / scale;
+}
+
+// UCUM codes as people write them (the form's unit choices say the same).
+constexpr std::pair<std::string_view, std::string_view> kUnitText[] = {
+    {"mm[Hg]", "mmHg"},
+    {"/min", "per minute"},
+    {"{beats}/min", "beats per minute"},
+    {"Cel", "°C"},
+    {"[degF]", "°F"},
+    {"degF", "°F"},
+    {"kg/m2", "kg/m²"},
+    {"[lb_av]", "lb"},
+    {"[in_i]", "in"},
+    {"umol/L", "µmol/L"},
+    {"{breaths}/min", "breaths per minute"}};
+
+std::string lower_first(std::string_view text) {
+  std::string out(text);
+  // Keep abbreviations (HDL, LDL) as they are.
+  if (out.size() > 1 && std::islower(static_cast<unsigned char>(out[1]))) {
+    out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  }
+  return out;
+}
+
+// Adds what the entered value may have meant, in the entered unit.
+void add_suggestions(Error& error, const Metric& metric, double entered,
+                     const UnitConversion& unit) {
+  for (double value : likely_meant(metric, entered, unit.unit)) {
+    error.suggestions.push_back(number_text(value, metric.decimals + 1));
+  }
 }
 
 }  // namespace
@@ -108,30 +146,122 @@ Result<Measurement> normalise(const Metric& metric, double value, std::string_vi
   if (conversion == nullptr) {
     std::string accepted;
     for (const UnitConversion& known : metric.units) {
-      accepted += (accepted.empty() ? "" : ", ") + std::string(known.unit);
+      accepted += (accepted.empty() ? "" : ", ") + std::string(unit_text(known.unit));
     }
-    return Error::validation("unit", "unit '" + std::string(unit) + "' is not accepted for " +
-                                         std::string(metric.name) + " (accepted: " + accepted +
-                                         ")");
+    return Error::validation("unit", "Unit '" + std::string(unit) + "' is not used for " +
+                                         lower_first(metric.display) + " (use " + accepted + ")");
   }
   if (!std::isfinite(value)) {
-    return Error::validation(std::string(field), std::string(field) + " must be a finite number");
+    return Error::validation(std::string(field), "Enter a number such as 5.8");
   }
   double canonical = round_to(to_canonical(*conversion, value), metric.decimals);
   if (canonical < metric.possible_min || canonical > metric.possible_max) {
-    auto number = [](double bound) {
-      std::string text = std::to_string(bound);
-      text.erase(text.find_last_not_of('0') + 1);
-      if (text.back() == '.') text.pop_back();
-      return text;
-    };
-    return Error::validation(std::string(field), std::string(metric.display) + " must be from " +
-                                                     number(metric.possible_min) + " to " +
-                                                     number(metric.possible_max) + " " +
-                                                     std::string(metric.unit));
+    Error error = Error::validation(
+        std::string(field),
+        std::string(metric.display) + " must be from " + number_text(metric.possible_min) + " to " +
+            number_text(metric.possible_max) + " " + std::string(unit_text(metric.unit)));
+    add_suggestions(error, metric, value, *conversion);
+    return error;
   }
   return Measurement{std::string(metric.code), canonical, std::string(metric.unit), value,
                      std::string(unit)};
+}
+
+bool plausible(const Metric& metric, double canonical_value) {
+  return canonical_value >= metric.plausible_min && canonical_value <= metric.plausible_max;
+}
+
+std::vector<double> likely_meant(const Metric& metric, double entered, std::string_view unit) {
+  const UnitConversion* conversion = find_unit(metric, unit);
+  if (conversion == nullptr || !std::isfinite(entered)) return {};
+  // Each candidate with its rank: a misplaced decimal point or the other unit keep every digit
+  // the person typed, so they come before a dropped digit.
+  std::vector<std::pair<double, int>> candidates;
+  candidates.emplace_back(entered / 10, 0);
+  candidates.emplace_back(entered * 10, 0);
+  // The number read in another unit (5.8 typed with mg/dL meant 5.8 mmol/L), expressed in the
+  // entered unit so that one field and one unit stay.
+  for (const UnitConversion& other : metric.units) {
+    if (other.unit == conversion->unit ||
+        (other.factor == conversion->factor && other.offset == conversion->offset)) {
+      continue;
+    }
+    candidates.emplace_back(from_canonical(*conversion, to_canonical(other, entered)), 0);
+  }
+  // One digit too many (typed twice, or a stray zero).
+  std::string digits = number_text(std::fabs(entered), 4);
+  for (std::size_t index = 0; index < digits.size(); ++index) {
+    if (digits[index] == '.') continue;
+    std::string shorter = digits.substr(0, index) + digits.substr(index + 1);
+    if (shorter.empty() || shorter == ".") continue;
+    candidates.emplace_back(std::copysign(std::strtod(shorter.c_str(), nullptr), entered), 1);
+  }
+  // Within a rank, closest (on a log scale) to the middle of the usual range first.
+  double low = std::isnan(metric.reference.low) ? metric.plausible_min : metric.reference.low;
+  double high = std::isnan(metric.reference.high) ? metric.plausible_max : metric.reference.high;
+  double usual = std::sqrt(std::max(low, 1e-3) * std::max(high, 1e-3));
+  auto distance = [&](double value) {
+    double canonical = to_canonical(*conversion, value);
+    return std::fabs(std::log(std::max(canonical, 1e-6) / usual));
+  };
+  std::vector<std::pair<double, int>> kept;
+  for (auto [candidate, rank] : candidates) {
+    double shown = round_to(candidate, metric.decimals + 1);
+    double canonical = round_to(to_canonical(*conversion, shown), metric.decimals);
+    if (shown <= 0 || shown == entered || !plausible(metric, canonical)) continue;
+    if (std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return k.first == shown; })) {
+      continue;
+    }
+    kept.emplace_back(shown, rank);
+  }
+  std::stable_sort(kept.begin(), kept.end(), [&](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second < b.second;
+    return distance(a.first) < distance(b.first);
+  });
+  std::vector<double> out;
+  for (const auto& [value, rank] : kept) out.push_back(value);
+  if (out.size() > 3) out.resize(3);
+  return out;
+}
+
+Status check_plausible(const Metric& metric, const Measurement& measured, std::string_view field) {
+  if (plausible(metric, measured.value)) return Ok{};
+  std::string entered = number_text(measured.original_value, 4) + " " +
+                        std::string(unit_text(measured.original_unit));
+  std::string message =
+      entered + " is far outside the usual range for " + lower_first(metric.display) + ".";
+  Error error{ErrorCode::kConfirmationRequired, "", std::string(field)};
+  const UnitConversion* conversion = find_unit(metric, measured.original_unit);
+  if (conversion != nullptr) add_suggestions(error, metric, measured.original_value, *conversion);
+  if (!error.suggestions.empty()) {
+    message += " Did you mean ";
+    for (std::size_t index = 0; index < error.suggestions.size(); ++index) {
+      if (index > 0) message += index + 1 == error.suggestions.size() ? " or " : ", ";
+      message += error.suggestions[index];
+    }
+    message += " " + std::string(unit_text(measured.original_unit)) + "?";
+  }
+  error.message = message + " If " + entered + " is right, confirm to save it.";
+  return error;
+}
+
+std::string number_text(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text = buffer;
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  if (text == "-0") text = "0";
+  return text;
+}
+
+std::string_view unit_text(std::string_view unit) {
+  for (const auto& [ucum, people] : kUnitText) {
+    if (ucum == unit) return people;
+  }
+  return unit;
 }
 
 std::string flag(const Metric& metric, double value) {

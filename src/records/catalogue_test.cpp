@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "records/service.hpp"
@@ -95,6 +97,62 @@ TEST(Catalogue, RejectsUnknownUnitsAndImpossibleValuesNamingTheField) {
   EXPECT_EQ(normalise(*find_metric("heart_rate"), 500, "/min", "pulse").error().field, "pulse");
 }
 
+TEST(Catalogue, PlausibleRangesHoldEveryCriticalValueInsideThePossibleRange) {
+  for (const Metric& metric : metrics()) {
+    EXPECT_LE(metric.possible_min, metric.plausible_min) << metric.name;
+    EXPECT_LT(metric.plausible_min, metric.plausible_max) << metric.name;
+    EXPECT_LE(metric.plausible_max, metric.possible_max) << metric.name;
+    // A truly critical value is answered at once, never questioned.
+    for (double bound : {metric.reference.critical_low, metric.reference.critical_high}) {
+      if (!std::isnan(bound)) {
+        EXPECT_TRUE(plausible(metric, bound)) << metric.name << " " << bound;
+      }
+    }
+  }
+  EXPECT_TRUE(plausible(*find_metric("glucose"), 40));   // severe hypoglycaemia
+  EXPECT_TRUE(plausible(*find_metric("glucose"), 650));  // hyperosmolar state
+  EXPECT_TRUE(plausible(*find_metric("spo2"), 80));
+  EXPECT_FALSE(plausible(*find_metric("glucose"), 2000));
+  EXPECT_FALSE(plausible(*find_metric("heart_rate"), 300));
+}
+
+TEST(Catalogue, SuggestsWhatAnImplausibleValueMayHaveMeant) {
+  const Metric& glucose = *find_metric("glucose");
+  // An extra digit.
+  EXPECT_EQ(likely_meant(glucose, 2000, "mg/dL"), std::vector<double>{200});
+  // A value in mmol/L typed with mg/dL: ten times more, or the same number in mmol/L
+  // (15 mmol/L = 270.24 mg/dL).
+  auto low = likely_meant(glucose, 15, "mg/dL");
+  EXPECT_NE(std::find(low.begin(), low.end(), 150), low.end());
+  EXPECT_NE(std::find(low.begin(), low.end(), 270.24), low.end());
+  // And the other way round: 110 typed with mmol/L meant 110 mg/dL = 6.11 mmol/L.
+  auto high = likely_meant(glucose, 110, "mmol/L");
+  ASSERT_FALSE(high.empty());
+  EXPECT_DOUBLE_EQ(high.front(), 6.11) << "closest to the usual range first";
+  EXPECT_LE(high.size(), 3u);
+  // A misplaced decimal point on an impossible value is suggested with the range error.
+  auto fever = normalise(*find_metric("body_temperature"), 375, "Cel");
+  ASSERT_FALSE(fever.ok());
+  ASSERT_FALSE(fever.error().suggestions.empty());
+  EXPECT_EQ(fever.error().suggestions.front(), "37.5");
+}
+
+TEST(Catalogue, AnImplausibleValueAsksForConfirmationNamingTheField) {
+  const Metric& glucose = *find_metric("glucose");
+  auto measured = normalise(glucose, 2000, "mg/dL");
+  ASSERT_TRUE(measured.ok()) << "2000 mg/dL is possible";
+  auto checked = check_plausible(glucose, *measured, "value");
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().code, ErrorCode::kConfirmationRequired);
+  EXPECT_EQ(http_status(checked.error().code), 422);
+  EXPECT_EQ(error_code_name(checked.error().code), "confirmation_required");
+  EXPECT_EQ(checked.error().field, "value");
+  EXPECT_EQ(checked.error().suggestions, std::vector<std::string>{"200"});
+  EXPECT_NE(checked.error().message.find("2000 mg/dL"), std::string::npos);
+  EXPECT_NE(checked.error().message.find("Did you mean 200 mg/dL?"), std::string::npos);
+  EXPECT_TRUE(check_plausible(glucose, *normalise(glucose, 200, "mg/dL"), "value").ok());
+}
+
 TEST(Catalogue, FlagsAgainstReferenceRanges) {
   const Metric& systolic = *find_metric("systolic_bp");
   EXPECT_EQ(flag(systolic, 85), "low");
@@ -167,6 +225,59 @@ TEST(Validation, EffectiveTimes) {
   auto now = effective_time("");
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now->size(), std::string("2026-01-01T08:00:00.000000Z").size());
+}
+
+TEST(Validation, ImplausibleValuesAreKeptOnlyWhenConfirmed) {
+  ObservationInput input;
+  input.metric = "glucose";
+  input.value = 2000;
+  input.unit = "mg/dL";
+  auto asked = validate_observation(input);
+  ASSERT_FALSE(asked.ok());
+  EXPECT_EQ(asked.error().code, ErrorCode::kConfirmationRequired);
+  EXPECT_EQ(asked.error().field, "value");
+  input.confirmed = true;
+  auto kept = validate_observation(input);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_DOUBLE_EQ(kept->front().value, 2000);
+
+  ObservationInput pressure;
+  pressure.metric = "blood_pressure";
+  pressure.systolic = 280;
+  pressure.diastolic = 90;
+  pressure.unit = "mmHg";
+  EXPECT_EQ(validate_observation(pressure).error().field, "systolic");
+  pressure.systolic = 140;
+  pressure.diastolic = 20;  // possible, not plausible
+  auto diastolic = validate_observation(pressure);
+  EXPECT_EQ(diastolic.error().code, ErrorCode::kConfirmationRequired);
+  EXPECT_EQ(diastolic.error().field, "diastolic");
+}
+
+TEST(Validation, MessagesNameWhatPeopleSee) {
+  auto when = effective_time("yesterday");
+  EXPECT_EQ(when.error().field, "effective_at");
+  EXPECT_EQ(when.error().message.rfind("When ", 0), 0u) << when.error().message;
+  EXPECT_EQ(effective_time("2999-01-01T00:00:00Z").error().message, "When cannot be in the future");
+  ObservationInput input;
+  input.metric = "heart_rate";
+  input.unit = "/min";
+  auto missing = validate_observation(input);
+  EXPECT_EQ(missing.error().field, "value");
+  EXPECT_EQ(missing.error().message.rfind("Value is required", 0), 0u);
+  input.value = 500;
+  auto range = validate_observation(input);
+  EXPECT_EQ(range.error().message, "Heart rate must be from 20 to 300 per minute");
+  input.value = 72;
+  input.unit = "beats";
+  auto unit = validate_observation(input);
+  EXPECT_EQ(unit.error().field, "unit");
+  EXPECT_EQ(unit.error().message.rfind("Unit 'beats' is not used for heart rate", 0), 0u);
+  for (const auto& error : {when.error(), missing.error(), range.error(), unit.error()}) {
+    for (const char* internal : {"effective_at", "original_", "UCUM", "mm[Hg]"}) {
+      EXPECT_EQ(error.message.find(internal), std::string::npos) << error.message;
+    }
+  }
 }
 
 TEST(Validation, BodyMassIndex) {

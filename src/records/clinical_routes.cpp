@@ -196,6 +196,12 @@ Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_typ
   return query;
 }
 
+// A stored symptom and the urgent advice its hook returned.
+struct RecordedSymptom {
+  SymptomEntry entry;
+  std::optional<UrgentAdvice> advice;
+};
+
 json::value cursor_json(const std::optional<TimelineCursor>& cursor) {
   return cursor ? json::value(encode_cursor(*cursor)) : json::value();
 }
@@ -279,8 +285,19 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
        create_handler(
            parse_symptom,
            [&s](const Principal& p, const Client& c, std::int64_t patient,
-                const SymptomInput& input) { return s.record_symptom(p, c, patient, input); },
-           symptom_json)},
+                const SymptomInput& input) -> Result<RecordedSymptom> {
+             RecordedSymptom out;
+             auto stored = s.record_symptom(p, c, patient, input, &out.advice);
+             if (!stored.ok()) return stored.error();
+             out.entry = std::move(*stored);
+             return out;
+           },
+           [](const RecordedSymptom& recorded) {
+             // The entry, plus what to do now when it is critical (null otherwise).
+             json::object out = symptom_json(recorded.entry);
+             out["advice"] = advice_json(recorded.advice);
+             return out;
+           })},
   };
   for (const Kind& kind : kinds) {
     router.add(Method::kPost, std::string(kind.path), kind.create, write);

@@ -191,8 +191,10 @@ Status ClinicalService::check_encounter(db::Lease& lease, std::int64_t patient_i
   return Error::validation("encounter_id", "encounter_id is not an encounter of this record");
 }
 
-void ClinicalService::symptom_stored(db::Lease& lease, const SymptomEntry& entry) const {
-  if (symptom_hook_) symptom_hook_(lease, entry);
+std::optional<UrgentAdvice> ClinicalService::symptom_stored(db::Lease& lease,
+                                                            const SymptomEntry& entry) const {
+  if (!symptom_hook_) return std::nullopt;
+  return symptom_hook_(lease, entry);
 }
 
 void ClinicalService::audit_write(db::Lease& lease, const Principal& principal,
@@ -462,12 +464,16 @@ Result<SymptomEntry> ClinicalService::symptom_row(const Principal& principal,
 Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
                                                      const identity::Client& client,
                                                      std::int64_t patient_id,
-                                                     const SymptomInput& input) {
+                                                     const SymptomInput& input,
+                                                     std::optional<UrgentAdvice>* advice) {
   auto row = symptom_row(principal, patient_id, input);
   if (!row.ok()) return row.error();
-  return store_entry(
-      principal, client, std::move(*row), "symptom", std::nullopt, store::insert_symptom,
-      [this](db::Lease& lease, const SymptomEntry& entry) { symptom_stored(lease, entry); });
+  return store_entry(principal, client, std::move(*row), "symptom", std::nullopt,
+                     store::insert_symptom,
+                     [this, advice](db::Lease& lease, const SymptomEntry& entry) {
+                       auto urgent = symptom_stored(lease, entry);
+                       if (advice != nullptr) *advice = std::move(urgent);
+                     });
 }
 
 Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(

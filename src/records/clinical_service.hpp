@@ -20,6 +20,7 @@
 #include "identity/model.hpp"
 #include "identity/service.hpp"
 #include "records/clinical_model.hpp"
+#include "records/model.hpp"
 
 namespace vitalis::records {
 
@@ -33,8 +34,9 @@ Result<std::string> normalise_icd10(std::string_view text);
 std::string symptom_label(std::string_view key);
 
 // Called inside the write transaction right after a symptom entry and its audit row were stored
-// (e.g. to evaluate alert rules); an exception rolls the whole write back.
-using SymptomHook = std::function<void(db::Lease&, const SymptomEntry&)>;
+// (e.g. to evaluate alert rules); returns the urgent advice when the entry is critical. An
+// exception rolls the whole write back.
+using SymptomHook = std::function<std::optional<UrgentAdvice>(db::Lease&, const SymptomEntry&)>;
 // Called inside the write transaction of record_symptoms after every entry was stored.
 using SymptomsStored = std::function<void(db::Lease&, const std::vector<SymptomEntry>&)>;
 
@@ -83,10 +85,12 @@ class ClinicalService {
                                                     std::int64_t patient_id,
                                                     const std::vector<SymptomInput>& inputs,
                                                     const SymptomsStored& also = {});
-  // Patients record their own (self_reported), doctors clinical ones.
+  // Patients record their own (self_reported), doctors clinical ones. `advice`, when given,
+  // receives the symptom hook's urgent advice for a critical entry.
   Result<SymptomEntry> record_symptom(const identity::Principal& principal,
                                       const identity::Client& client, std::int64_t patient_id,
-                                      const SymptomInput& input);
+                                      const SymptomInput& input,
+                                      std::optional<UrgentAdvice>* advice = nullptr);
 
   // Entries of the chosen kinds, latest first, one page. The read is audited once, as
   // `resource_type` ("timeline", or the list's name such as "encounters").
@@ -118,7 +122,7 @@ class ClinicalService {
                           std::int64_t patient_id, std::int64_t id, const std::string& reason,
                           const char* query, std::string_view resource_type, Find find);
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
-  void symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
+  std::optional<UrgentAdvice> symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
   // Validates one symptom input into the row to store (422 naming the field; 403 for a caller
   // who may not record symptoms).
   Result<SymptomEntry> symptom_row(const identity::Principal& principal, std::int64_t patient_id,

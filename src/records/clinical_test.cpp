@@ -127,7 +127,7 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
     ObservationInput pulse{"heart_rate", "metric", 60.0 + idx, "/min", {}, {}, same};
     auto observed = service_->record(patient_, client_, patient_.account_id, pulse);
     ASSERT_TRUE(observed.ok());
-    expected.insert({"observation", observed->front().id});
+    expected.insert({"observation", observed->stored.front().id});
   }
   TimelineQuery query;
   query.limit = 5;
@@ -159,18 +159,37 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
 
 TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   std::vector<std::int64_t> hooked;
-  clinical_->set_symptom_hook([&](db::Lease&, const SymptomEntry& entry) {
-    hooked.push_back(entry.id);
-    if (entry.severity == 10) throw std::runtime_error("alert store failed");
-  });
+  clinical_->set_symptom_hook(
+      [&](db::Lease&, const SymptomEntry& entry) -> std::optional<UrgentAdvice> {
+        hooked.push_back(entry.id);
+        if (entry.severity == 10) throw std::runtime_error("alert store failed");
+        if (entry.symptom != "chest_pain") return std::nullopt;
+        UrgentAdvice advice;
+        advice.headline = "This needs help now";
+        return advice;
+      });
   auto stored = symptom("chest pain", "", 8);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_EQ(stored->symptom, "chest_pain");
   EXPECT_EQ(stored->source, "self_reported");
   EXPECT_EQ(hooked, std::vector<std::int64_t>{stored->id});
+  // The hook's advice comes back to the caller with the stored entry.
+  SymptomInput chest;
+  chest.symptom = "chest_pain";
+  chest.severity = 9;
+  std::optional<UrgentAdvice> advice;
+  ASSERT_TRUE(
+      clinical_->record_symptom(patient_, client_, patient_.account_id, chest, &advice).ok());
+  ASSERT_TRUE(advice.has_value());
+  EXPECT_EQ(advice->headline, "This needs help now");
+  advice.reset();
+  chest.symptom = "headache";
+  ASSERT_TRUE(
+      clinical_->record_symptom(patient_, client_, patient_.account_id, chest, &advice).ok());
+  EXPECT_FALSE(advice.has_value());
   long long audit_rows = count("audit_log");
   EXPECT_FALSE(symptom("headache", "", 10).ok());
-  EXPECT_EQ(count("symptom_entries"), 1) << "the failed hook rolled the entry back";
+  EXPECT_EQ(count("symptom_entries"), 3) << "the failed hook rolled the entry back";
   EXPECT_EQ(count("audit_log"), audit_rows);
 
   EXPECT_EQ(symptom("sneezing_a_lot", "").error().field, "symptom");

@@ -47,6 +47,15 @@ Result<std::vector<std::string>> text_list_field(const json::object& body, std::
   return out;
 }
 
+Result<bool> bool_field(const json::object& body, std::string_view name) {
+  const json::value* value = body.if_contains(name);
+  if (value == nullptr || value->is_null()) return false;
+  if (!value->is_bool()) {
+    return Error::validation(std::string(name), std::string(name) + " must be true or false");
+  }
+  return value->get_bool();
+}
+
 Result<std::optional<std::int64_t>> id_field(const json::object& body, std::string_view name) {
   const json::value* value = body.if_contains(name);
   if (value == nullptr || value->is_null()) return std::optional<std::int64_t>();
@@ -132,6 +141,19 @@ json::object observation_json(const Observation& observation) {
     }
   });
   return out;
+}
+
+json::value advice_json(const std::optional<UrgentAdvice>& advice) {
+  if (!advice) return nullptr;
+  return json::object{{"level", advice->level},
+                      {"headline", advice->headline},
+                      {"findings", texts_json(advice->findings)},
+                      {"do_now", texts_json(advice->do_now)},
+                      {"care_team", advice->care_team},
+                      {"care_team_alerted", advice->care_team != "none"},
+                      {"alerted", texts_json(advice->alerted)},
+                      {"care_team_text", advice->care_team_text},
+                      {"rules", texts_json(advice->rules)}};
 }
 
 void write_observation(json_writer::Writer& writer, const Observation& observation) {

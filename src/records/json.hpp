@@ -25,6 +25,8 @@ Result<std::optional<double>> number_field(const boost::json::object& body, std:
 Result<std::string> text_field(const boost::json::object& body, std::string_view name);
 Result<std::vector<std::string>> text_list_field(const boost::json::object& body,
                                                  std::string_view name);
+// Absent or null: false.
+Result<bool> bool_field(const boost::json::object& body, std::string_view name);
 Result<std::optional<std::int64_t>> id_field(const boost::json::object& body,
                                              std::string_view name);
 
@@ -32,6 +34,8 @@ Result<std::optional<std::int64_t>> id_field(const boost::json::object& body,
 boost::json::value optional_json(const std::string& text);
 
 boost::json::object observation_json(const Observation& observation);
+// The urgent advice of a write; null when there is none.
+boost::json::value advice_json(const std::optional<UrgentAdvice>& advice);
 // The same fields written straight as text (the list endpoints, where rendering is hot).
 void write_observation(json_writer::Writer& writer, const Observation& observation);
 boost::json::object profile_json(const ClinicalProfile& profile);

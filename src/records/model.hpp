@@ -44,6 +44,31 @@ struct ObservationInput {
   std::string unit;
   std::optional<double> systolic, diastolic;  // with metric "blood_pressure"
   std::string effective_at;                   // empty: now
+  // The person confirmed a value outside the plausible range (asked with 422
+  // confirmation_required).
+  bool confirmed = false;
+};
+
+// What to do now about a critical entry, answered with the write that stored it. The alert rules
+// decide what is critical (monitor fills this through the hooks app installs), so records defines
+// the shape and knows nothing of the rules.
+struct UrgentAdvice {
+  std::string level;                  // emergency | urgent
+  std::string headline;               // "Your oxygen level is very low"
+  std::vector<std::string> findings;  // "Oxygen saturation 88 %", one per critical rule met
+  std::vector<std::string> do_now;    // plain steps, the most important first
+  // alerted: the care team was told just now; already_alerted: an earlier alert about the same
+  // finding is still open; none: there is nobody on the care team to tell.
+  std::string care_team;
+  std::vector<std::string> alerted;  // names of the care team members told (now or before)
+  std::string care_team_text;        // the sentence people read about it
+  std::vector<std::string> rules;    // ids of the rules met
+};
+
+// What recording observations produced: the stored entries and, for a critical one, the advice.
+struct Recorded {
+  std::vector<Observation> stored;
+  std::optional<UrgentAdvice> advice;
 };
 
 struct CorrectionInput {

@@ -27,7 +27,7 @@ Result<ObservationInput> parse_observation(const json::object& body) {
     if (!text.ok()) return text.error();
     if (text->empty()) continue;
     if ((name == "code" || name == "metric") && !input.metric.empty()) {
-      return Error::validation("metric", "send either code or metric, not both");
+      return Error::validation("metric", "Measurement: send either code or metric, not both");
     }
     if (name == "metric") input.metric_field = "metric";
     *target = std::move(*text);
@@ -40,7 +40,19 @@ Result<ObservationInput> parse_observation(const json::object& body) {
     if (!number.ok()) return number.error();
     *target = *number;
   }
+  auto confirmed = bool_field(body, "confirmed");
+  if (!confirmed.ok()) return confirmed.error();
+  input.confirmed = *confirmed;
   return input;
+}
+
+// 201 {"items": [...], "advice": {...} | null}: what a record or correction stored, and what to
+// do now when it is critical.
+Response recorded_response(const Recorded& recorded) {
+  json::array items;
+  for (const auto& observation : recorded.stored) items.push_back(observation_json(observation));
+  return Response::json(
+      201, json::object{{"items", std::move(items)}, {"advice", advice_json(recorded.advice)}});
 }
 
 // {"items": [...]} and, for a page, "next_before" (an id or null), written as text.
@@ -99,10 +111,9 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto input = parse_observation(*body);
         if (!input.ok()) return Response::error(input.error());
-        return http::respond(
-            s.record(identity::principal_of(request), identity::client_of(request),
-                     identity::patient_of(request), *input),
-            [](std::vector<Observation> stored) { return items_response(201, stored); });
+        return http::respond(s.record(identity::principal_of(request), identity::client_of(request),
+                                      identity::patient_of(request), *input),
+                             recorded_response);
       },
       write);
 
@@ -138,7 +149,7 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         return http::respond(
             s.correct(identity::principal_of(request), identity::client_of(request),
                       identity::patient_of(request), *id, input),
-            [](std::vector<Observation> stored) { return items_response(201, stored); });
+            recorded_response);
       },
       write);
 

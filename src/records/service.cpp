@@ -33,16 +33,38 @@ void audit_write(db::Lease& lease, const identity::IdentityService& identity,
                        std::to_string(observation_id));
 }
 
+// What the reading form calls each field, for messages in people's words.
+std::string label_of(std::string_view field) {
+  if (field == "systolic") return "Systolic";
+  if (field == "diastolic") return "Diastolic";
+  if (field == "unit") return "Unit";
+  return "Value";
+}
+
 Result<double> required_number(const std::optional<double>& value, std::string_view field) {
   if (!value) {
-    return Error::validation(std::string(field), std::string(field) + " is required (a number)");
+    return Error::validation(std::string(field),
+                             label_of(field) + " is required: enter a number such as 5.8");
   }
   return *value;
 }
 
 Status required_unit(const std::string& unit) {
-  if (unit.empty()) return Error::validation("unit", "unit is required (a UCUM unit)");
+  if (unit.empty()) return Error::validation("unit", "Unit is required: choose the unit you used");
   return Ok{};
+}
+
+// Converts, checks the possible range and, unless the person confirmed it, the plausible one.
+Result<Measurement> measure(const Metric& metric, double value, const ObservationInput& input,
+                            std::string_view field) {
+  auto measured = normalise(metric, value, input.unit, field);
+  if (!measured.ok()) return measured;
+  if (!input.confirmed) {
+    if (auto checked = check_plausible(metric, *measured, field); !checked.ok()) {
+      return checked.error();
+    }
+  }
+  return measured;
 }
 
 // After a weight or height was stored: when it is now the latest of its kind and the other one
@@ -78,7 +100,7 @@ std::optional<Observation> derive_bmi(db::Lease& lease, const Observation& trigg
 
 Result<std::vector<Measurement>> validate_observation(const ObservationInput& input) {
   if (input.metric.empty()) {
-    return Error::validation("code", "code (LOINC) or metric (name) is required");
+    return Error::validation("code", "Measurement is required: choose what you measured");
   }
   std::vector<Measurement> out;
   if (input.metric == kBloodPressure) {
@@ -87,12 +109,12 @@ Result<std::vector<Measurement>> validate_observation(const ObservationInput& in
     auto diastolic = required_number(input.diastolic, "diastolic");
     if (!diastolic.ok()) return diastolic.error();
     if (auto unit = required_unit(input.unit); !unit.ok()) return unit.error();
-    auto high = normalise(*find_metric(loinc::kSystolic), *systolic, input.unit, "systolic");
+    auto high = measure(*find_metric(loinc::kSystolic), *systolic, input, "systolic");
     if (!high.ok()) return high.error();
-    auto low = normalise(*find_metric(loinc::kDiastolic), *diastolic, input.unit, "diastolic");
+    auto low = measure(*find_metric(loinc::kDiastolic), *diastolic, input, "diastolic");
     if (!low.ok()) return low.error();
     if (low->value >= high->value) {
-      return Error::validation("diastolic", "diastolic must be lower than systolic");
+      return Error::validation("diastolic", "Diastolic must be lower than systolic");
     }
     out.push_back(std::move(*high));
     out.push_back(std::move(*low));
@@ -100,31 +122,34 @@ Result<std::vector<Measurement>> validate_observation(const ObservationInput& in
   }
   const Metric* metric = find_metric(input.metric);
   if (metric == nullptr) {
-    return Error::validation(input.metric_field,
-                             "unknown " + input.metric_field + " '" + input.metric + "'");
+    return Error::validation(input.metric_field, "Measurement '" + input.metric +
+                                                     "' is not known: use a LOINC code or a "
+                                                     "metric name such as heart_rate");
   }
   auto value = required_number(input.value, "value");
   if (!value.ok()) return value.error();
   if (auto unit = required_unit(input.unit); !unit.ok()) return unit.error();
-  auto measured = normalise(*metric, *value, input.unit);
+  auto measured = measure(*metric, *value, input, "value");
   if (!measured.ok()) return measured.error();
   out.push_back(std::move(*measured));
   return out;
 }
 
-Result<std::string> effective_time(const std::string& text, std::string_view field) {
+Result<std::string> effective_time(const std::string& text, std::string_view field,
+                                   std::string_view label) {
   auto now = Clock::now();
   if (text.empty()) return format_rfc3339(now);
   // Compared in microseconds: far-off years overflow the system clock's nanoseconds.
   auto latest = std::chrono::time_point_cast<std::chrono::microseconds>(now + kFutureTolerance);
   auto parsed = parse_rfc3339(text);
-  const std::string name(field);
+  const std::string name(field), shown(label);
   if (!parsed) {
-    return Error::validation(name, name + " must be an RFC 3339 time, e.g. 2026-11-23T08:00:00Z");
+    return Error::validation(
+        name, shown + " must be a date and time, e.g. 2026-11-23T08:00:00Z (RFC 3339)");
   }
-  if (*parsed > latest) return Error::validation(name, name + " cannot be in the future");
+  if (*parsed > latest) return Error::validation(name, shown + " cannot be in the future");
   if (*parsed < *parse_rfc3339("1900-01-01T00:00:00Z")) {
-    return Error::validation(name, name + " must be after 1900");
+    return Error::validation(name, shown + " must be after 1900");
   }
   return format_rfc3339(Clock::time_point(*parsed));
 }
@@ -137,10 +162,8 @@ double body_mass_index(double weight_kg, double height_cm) {
 RecordsService::RecordsService(db::Pool& pool, identity::IdentityService& identity)
     : pool_(pool), identity_(identity) {}
 
-Result<std::vector<Observation>> RecordsService::record(const Principal& principal,
-                                                        const identity::Client& client,
-                                                        std::int64_t patient_id,
-                                                        const ObservationInput& input) {
+Result<Recorded> RecordsService::record(const Principal& principal, const identity::Client& client,
+                                        std::int64_t patient_id, const ObservationInput& input) {
   auto measurements = validate_observation(input);
   if (!measurements.ok()) return measurements.error();
   auto effective_at = effective_time(input.effective_at);
@@ -153,7 +176,7 @@ Result<std::vector<Observation>> RecordsService::record(const Principal& princip
   } else {
     return Error::forbidden("only the patient or their doctor can record observations");
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Observation>> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Recorded> {
     db::Transaction tx(lease);
     std::vector<Observation> stored;
     std::string now = now_text();
@@ -180,9 +203,10 @@ Result<std::vector<Observation>> RecordsService::record(const Principal& princip
         stored.push_back(std::move(*bmi));
       }
     }
-    if (on_recorded_) on_recorded_(lease, stored);
+    Recorded out{std::move(stored), std::nullopt};
+    if (on_recorded_) out.advice = on_recorded_(lease, out.stored);
     tx.commit();
-    return stored;
+    return out;
   });
 }
 
@@ -222,18 +246,16 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
   return page;
 }
 
-Result<std::vector<Observation>> RecordsService::correct(const Principal& principal,
-                                                         const identity::Client& client,
-                                                         std::int64_t patient_id,
-                                                         std::int64_t observation_id,
-                                                         const CorrectionInput& input) {
+Result<Recorded> RecordsService::correct(const Principal& principal, const identity::Client& client,
+                                         std::int64_t patient_id, std::int64_t observation_id,
+                                         const CorrectionInput& input) {
   auto value = required_number(input.value, "value");
   if (!value.ok()) return value.error();
   if (auto unit = required_unit(input.unit); !unit.ok()) return unit.error();
   if (input.reason.empty() || input.reason.size() > kMaxReason) {
-    return Error::validation("reason", "reason is required (1 to 500 characters)");
+    return Error::validation("reason", "Reason is required (1 to 500 characters)");
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Observation>> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Recorded> {
     db::Transaction tx(lease);
     auto old = store::find_observation(lease, patient_id, observation_id);
     if (!old) return Error::not_found("no such observation");
@@ -275,9 +297,10 @@ Result<std::vector<Observation>> RecordsService::correct(const Principal& princi
       audit_write(lease, identity_, principal, client, patient_id, "record.create", bmi->id);
       stored.push_back(std::move(*bmi));
     }
-    if (on_recorded_) on_recorded_(lease, stored);
+    Recorded out{std::move(stored), std::nullopt};
+    if (on_recorded_) out.advice = on_recorded_(lease, out.stored);
     tx.commit();
-    return stored;
+    return out;
   });
 }
 

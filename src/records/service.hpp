@@ -18,12 +18,13 @@
 namespace vitalis::records {
 
 // Validates an input into the measurements to store (two for a blood-pressure pair); 422 naming
-// the field on any problem. Pure: no database.
+// the field on any problem, and 422 confirmation_required for a possible but implausible value
+// the input does not say is confirmed. Pure: no database.
 Result<std::vector<Measurement>> validate_observation(const ObservationInput& input);
 // Parses and canonicalises an RFC 3339 time (empty: now); 422 naming `field` for a bad or
-// future time.
-Result<std::string> effective_time(const std::string& text,
-                                   std::string_view field = "effective_at");
+// future time, in a message that names what people see (`label`).
+Result<std::string> effective_time(const std::string& text, std::string_view field = "effective_at",
+                                   std::string_view label = "When");
 // BMI from weight (kg) and height (cm), rounded to one decimal.
 double body_mass_index(double weight_kg, double height_cm);
 
@@ -35,16 +36,17 @@ class RecordsService {
   identity::IdentityService& identity() const { return identity_; }
 
   // Called with the entries a record or correction stored, inside its transaction before the
-  // commit (the alert evaluator). Throwing rolls the write back. Set once at start-up.
-  using RecordedHook = std::function<void(db::Lease&, const std::vector<Observation>&)>;
+  // commit (the alert evaluator); returns the urgent advice when an entry is critical. Throwing
+  // rolls the write back. Set once at start-up.
+  using RecordedHook =
+      std::function<std::optional<UrgentAdvice>(db::Lease&, const std::vector<Observation>&)>;
   void on_recorded(RecordedHook hook) { on_recorded_ = std::move(hook); }
 
   // Records what the principal entered (source from their role: patients self_reported,
   // doctors clinical). Returns the stored entries, plus a derived BMI when a weight or height
-  // completed a pair.
-  Result<std::vector<Observation>> record(const identity::Principal& principal,
-                                          const identity::Client& client, std::int64_t patient_id,
-                                          const ObservationInput& input);
+  // completed a pair, and the hook's urgent advice for a critical entry.
+  Result<Recorded> record(const identity::Principal& principal, const identity::Client& client,
+                          std::int64_t patient_id, const ObservationInput& input);
 
   // Final (current) entries, latest first, with a cursor. The read is audited once.
   Result<ObservationPage> list(const identity::Principal& principal, const identity::Client& client,
@@ -52,11 +54,11 @@ class RecordsService {
 
   // Supersedes a final entry with a corrected value: the old row stays (status 'corrected').
   // Doctors correct clinical entries, patients their self-reported ones (403 otherwise); 409
-  // when the entry was already corrected. Returns the new entry (and a re-derived BMI).
-  Result<std::vector<Observation>> correct(const identity::Principal& principal,
-                                           const identity::Client& client, std::int64_t patient_id,
-                                           std::int64_t observation_id,
-                                           const CorrectionInput& input);
+  // when the entry was already corrected. Returns the new entry (and a re-derived BMI) and, for
+  // a critical value, the advice.
+  Result<Recorded> correct(const identity::Principal& principal, const identity::Client& client,
+                           std::int64_t patient_id, std::int64_t observation_id,
+                           const CorrectionInput& input);
 
   // The whole correction chain the entry belongs to, oldest first. Audited as a read.
   Result<std::vector<Observation>> history(const identity::Principal& principal,

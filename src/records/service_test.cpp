@@ -38,8 +38,8 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   auto stored = service_->record(patient_, client_, patient_.account_id,
                                  single("glucose", 5.5, "mmol/L", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(stored.ok()) << stored.error().message;
-  ASSERT_EQ(stored->size(), 1u);
-  const Observation& glucose = stored->front();
+  ASSERT_EQ(stored->stored.size(), 1u);
+  const Observation& glucose = stored->stored.front();
   EXPECT_GT(glucose.id, 0);
   EXPECT_EQ(glucose.code, "2339-0");
   EXPECT_DOUBLE_EQ(glucose.value, 99.1);
@@ -53,8 +53,8 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   auto clinical = service_->record(doctor_, client_, patient_.account_id,
                                    single("8867-4", 72, "/min", "2026-03-02T08:00:00Z"));
   ASSERT_TRUE(clinical.ok());
-  EXPECT_EQ(clinical->front().source, "clinical");
-  EXPECT_EQ(clinical->front().recorded_by, doctor_.account_id);
+  EXPECT_EQ(clinical->stored.front().source, "clinical");
+  EXPECT_EQ(clinical->stored.front().recorded_by, doctor_.account_id);
 
   auto page = service_->list(patient_, client_, patient_.account_id, {});
   ASSERT_TRUE(page.ok()) << page.error().message;
@@ -81,19 +81,19 @@ TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
   pressure.unit = "mm[Hg]";
   auto pair = service_->record(patient_, client_, patient_.account_id, pressure);
   ASSERT_TRUE(pair.ok());
-  ASSERT_EQ(pair->size(), 2u);
-  EXPECT_EQ((*pair)[0].code, "8480-6");
-  EXPECT_EQ((*pair)[1].code, "8462-4");
+  ASSERT_EQ(pair->stored.size(), 2u);
+  EXPECT_EQ(pair->stored[0].code, "8480-6");
+  EXPECT_EQ(pair->stored[1].code, "8462-4");
 
   auto weight = service_->record(patient_, client_, patient_.account_id,
                                  single("body_weight", 154.3, "[lb_av]", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(weight.ok());
-  EXPECT_EQ(weight->size(), 1u) << "no height yet: no BMI";
+  EXPECT_EQ(weight->stored.size(), 1u) << "no height yet: no BMI";
   auto height = service_->record(patient_, client_, patient_.account_id,
                                  single("body_height", 70, "[in_i]", "2026-03-01T08:05:00Z"));
   ASSERT_TRUE(height.ok());
-  ASSERT_EQ(height->size(), 2u);
-  const Observation& bmi = (*height)[1];
+  ASSERT_EQ(height->stored.size(), 2u);
+  const Observation& bmi = height->stored[1];
   EXPECT_EQ(bmi.code, "39156-5");
   EXPECT_EQ(bmi.unit, "kg/m2");
   EXPECT_DOUBLE_EQ(bmi.value, body_mass_index(69.99, 177.8));
@@ -102,7 +102,42 @@ TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
   auto old_weight = service_->record(patient_, client_, patient_.account_id,
                                      single("body_weight", 80, "kg", "2025-01-01T08:00:00Z"));
   ASSERT_TRUE(old_weight.ok());
-  EXPECT_EQ(old_weight->size(), 1u);
+  EXPECT_EQ(old_weight->stored.size(), 1u);
+}
+
+TEST_P(RecordsTest, AnImplausibleValueIsStoredOnlyOnceConfirmedAndCriticalOnesGetAdvice) {
+  // The hook stands in for the alert evaluator: advice for glucose of 300 or more.
+  service_->on_recorded(
+      [](db::Lease&, const std::vector<Observation>& stored) -> std::optional<UrgentAdvice> {
+        for (const Observation& entry : stored) {
+          if (entry.code == "2339-0" && entry.value >= 300) {
+            UrgentAdvice advice;
+            advice.headline = "Your blood sugar is very high";
+            advice.care_team = "none";
+            return advice;
+          }
+        }
+        return std::nullopt;
+      });
+  auto input = single("glucose", 2000, "mg/dL");
+  auto asked = service_->record(patient_, client_, patient_.account_id, input);
+  ASSERT_FALSE(asked.ok());
+  EXPECT_EQ(asked.error().code, ErrorCode::kConfirmationRequired);
+  EXPECT_EQ(asked.error().suggestions, std::vector<std::string>{"200"});
+  EXPECT_EQ(count("observations"), 0) << "a question stores nothing";
+
+  input.confirmed = true;
+  auto kept = service_->record(patient_, client_, patient_.account_id, input);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_EQ(kept->stored.size(), 1u);
+  EXPECT_DOUBLE_EQ(kept->stored.front().value, 2000);
+  ASSERT_TRUE(kept->advice.has_value());
+  EXPECT_EQ(kept->advice->headline, "Your blood sugar is very high");
+
+  auto usual =
+      service_->record(patient_, client_, patient_.account_id, single("glucose", 110, "mg/dL"));
+  ASSERT_TRUE(usual.ok());
+  EXPECT_FALSE(usual->advice.has_value());
 }
 
 TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
@@ -147,11 +182,11 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
   auto stored = service_->record(doctor_, client_, patient_.account_id,
                                  single("systolic_bp", 150, "mm[Hg]", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(stored.ok());
-  std::int64_t original = stored->front().id;
+  std::int64_t original = stored->stored.front().id;
   auto corrected = service_->correct(doctor_, client_, patient_.account_id, original,
                                      {135, "mm[Hg]", "transcription error"});
   ASSERT_TRUE(corrected.ok()) << corrected.error().message;
-  const Observation& fixed = corrected->front();
+  const Observation& fixed = corrected->stored.front();
   EXPECT_DOUBLE_EQ(fixed.value, 135);
   EXPECT_EQ(fixed.supersedes, original);
   EXPECT_EQ(fixed.correction_reason, "transcription error");
@@ -170,19 +205,20 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
           .error()
           .code,
       ErrorCode::kForbidden);
-  auto own = service_->record(patient_, client_, patient_.account_id,
-                              single("heart_rate", 300, "/min", "2026-03-01T09:00:00Z"));
+  auto typo = single("heart_rate", 300, "/min", "2026-03-01T09:00:00Z");
+  typo.confirmed = true;  // implausible, but the person said it is what they meant
+  auto own = service_->record(patient_, client_, patient_.account_id, typo);
   ASSERT_TRUE(own.ok());
-  EXPECT_EQ(
-      service_
-          ->correct(doctor_, client_, patient_.account_id, own->front().id, {70, "/min", "typo"})
-          .error()
-          .code,
-      ErrorCode::kForbidden);
-  EXPECT_TRUE(
-      service_
-          ->correct(patient_, client_, patient_.account_id, own->front().id, {70, "/min", "typo"})
-          .ok());
+  EXPECT_EQ(service_
+                ->correct(doctor_, client_, patient_.account_id, own->stored.front().id,
+                          {70, "/min", "typo"})
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_TRUE(service_
+                  ->correct(patient_, client_, patient_.account_id, own->stored.front().id,
+                            {70, "/min", "typo"})
+                  .ok());
   EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, 999999, {70, "/min", "typo"})
                 .error()
                 .code,

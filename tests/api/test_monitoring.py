@@ -165,7 +165,7 @@ def test_an_alert_is_raised_once_mailed_once_to_each_linked_doctor_and_again_aft
     for address in ("bruno@example.org", "carla@example.org"):
         assert wait_until(lambda: len(alert_mails(api, address)) == 1, 15), address
         text = alert_mails(api, address)[0].get_body(preferencelist=("plain",)).get_content()
-        assert "https://vitalis.example/alerts" in text
+        assert "https://vitalis.example/doctor/alerts" in text
         for secret in ("Ana", "Silva", "pressure", "165", "stage"):
             assert secret not in text and secret not in alert_mails(api, address)[0]["Subject"]
     assert alert_mails(api, "dora@example.org") == []
@@ -278,7 +278,7 @@ def test_doctors_find_patients_by_name_prefix_ignoring_case_and_accents(api):
 
     [hit] = search(query="josé g")["items"]
     assert hit == {"id": jose_id, "full_name": "José García López", "date_of_birth": "1980-05-01",
-                   "sex": "female", "linked": True, "open_alerts": 0}
+                   "sex": "female", "linked": True, "open_alerts": 0, "last_reading_at": None}
     [other] = search(query="anna")["items"]
     assert other["linked"] is False and other["open_alerts"] is None
 
@@ -410,13 +410,15 @@ def test_symptom_entries_raise_the_symptom_rules_once(symptom_api):
     log({"free_text": "sore knee", "severity": 7})
     assert open_rules() == []
     log({"free_text": "sore knee", "severity": 9})
-    log({"symptom": "headache", "severity": 8})  # still open: not raised twice
-    assert open_rules() == ["symptom_severe"]
+    log({"symptom": "headache", "severity": 10})  # still open: not raised twice
+    assert open_rules() == ["symptom_very_severe"]
+    log({"symptom": "headache", "severity": 8})
+    assert open_rules() == ["symptom_severe", "symptom_very_severe"]
     log({"symptom": "chest_pain", "severity": 2})  # a red flag whatever its severity
     log({"symptom": "breathlessness", "severity": 3})
-    assert open_rules() == ["symptom_red_flag", "symptom_severe"]
+    assert open_rules() == ["symptom_red_flag", "symptom_severe", "symptom_very_severe"]
     alert = next(a for a in api.call("GET", "/api/v1/alerts", doctor)[2]["items"]
                  if a["rule_id"] == "symptom_red_flag")
     assert alert["trigger_type"] == "symptom" and alert["severity"] == "critical"
-    assert wait_until(lambda: len(alert_mails(api, "bruno@example.org")) == 2, 15)
-    assert len(api.call("GET", "/api/v1/notifications", doctor)[2]["items"]) == 2
+    assert wait_until(lambda: len(alert_mails(api, "bruno@example.org")) == 3, 15)
+    assert len(api.call("GET", "/api/v1/notifications", doctor)[2]["items"]) == 3

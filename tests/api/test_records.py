@@ -230,7 +230,7 @@ def test_corrections_keep_history(api):
 
     # Patients correct their own self-reported entries (and the doctor may not).
     [own] = record(api, patient, patient_id, {"metric": "body_weight", "value": 700,
-                                              "unit": "[lb_av]"})["items"]
+                                              "unit": "[lb_av]", "confirmed": True})["items"]
     own_path = f"{observations(patient_id)}/{own['id']}/corrections"
     assert api.call("POST", own_path, doctor,
                     body={"value": 70, "unit": "kg", "reason": "typo"})[0] == 403

@@ -456,8 +456,9 @@ test('an alert reaches the doctor and the patient; the doctor finds patients by 
 
   await page(doctor, '/doctor', 'doctor-home-monitoring');
   const mine = d.getByRole('region', { name: 'My patients' });
-  await mine.getByRole('link', { name: PATIENT.name }).waitFor();
-  assert.match(await mine.textContent(), /1 open alerts/);
+  const row = mine.getByRole('row').filter({ has: d.getByRole('link', { name: PATIENT.name }) });
+  await row.waitFor();
+  assert.equal(await row.getByRole('cell').last().textContent(), '1'); // open alerts
   const inbox = d.getByRole('region', { name: 'Alerts inbox' });
   await inbox.locator('li', { hasText: PATIENT.name }).waitFor();
   const notifications = d.getByRole('region', { name: 'Notifications' });
@@ -466,15 +467,15 @@ test('an alert reaches the doctor and the patient; the doctor finds patients by 
   await inbox.getByRole('button', { name: 'Acknowledge' }).first().click();
   await inbox.getByText('No open alerts for your patients.').waitFor();
 
-  await d.getByLabel('Name', { exact: true }).fill('silva');
+  await d.getByLabel('Find a patient').fill('silva');
   await d.getByRole('button', { name: 'Search' }).click();
-  await d.getByRole('list', { name: 'Patients found' }).getByRole('link', { name: PATIENT.name }).waitFor();
+  await d.getByRole('table', { name: /Patients matching/ }).getByRole('link', { name: PATIENT.name }).waitFor();
   assert.deepEqual(doctor.problems, []);
 
   const p = patient.page;
   await page(patient, '/dashboard', 'dashboard-alert');
   const alerts = p.getByRole('region', { name: 'Alerts', exact: true });
-  await alerts.locator('li', { hasText: 'seen by your doctor' }).waitFor();
+  await alerts.locator('li', { hasText: `Seen by ${DOCTOR.name}` }).waitFor();
   assert.deepEqual(patient.problems, []);
 });
 

@@ -327,11 +327,15 @@ export class Visitor {
 
 export class Report {
   rows = [];
+  /** `name`: the report's file name without extension (each test file its own). */
+  constructor(name = 'report') {
+    this.name = name;
+  }
   add(page, ms, overflowing) {
     this.rows.push({ page, ms, overflowing });
   }
   /** Writes e2e-artifacts/<name>.md and .json (each test file its own). */
-  write(name = 'report') {
+  write(name = this.name) {
     mkdirSync(ARTIFACTS, { recursive: true });
     // Recorded, not asserted: the machine is shared, so a time is evidence, not a verdict.
     const timed = this.rows.filter((r) => r.ms !== undefined);
@@ -351,5 +355,49 @@ export class Report {
     }
     writeFileSync(path.join(ARTIFACTS, `${name}.md`), lines.join('\n') + '\n');
     writeFileSync(path.join(ARTIFACTS, `${name}.json`), JSON.stringify(this.rows, null, 2) + '\n');
+  }
+}
+
+/**
+ * The glue of a journey test file: its visitors, visits that are timed, checked for overflow and screenshotted at both
+ * widths into the file's own report, and signing in through the form. Set `browser` and
+ * `server` before the first visitor; `close()` writes the report and closes the visitors.
+ */
+export class Journey {
+  constructor(name) {
+    this.report = new Report(name);
+    this.visitors = [];
+  }
+
+  async visitor(name) {
+    const v = await new Visitor(this.browser, this.server, name).open();
+    this.visitors.push(v);
+    return v;
+  }
+
+  /** Check and screenshot the page as it is now; fails on horizontal overflow. */
+  async check(v, label, ms) {
+    const overflowing = await v.capture(label);
+    this.report.add(label, ms, overflowing);
+    if (overflowing.length) throw new Error(`${label} overflows horizontally: ${overflowing.join(', ')}`);
+  }
+
+  /** Visit a page (timed), then check it. */
+  async page(v, pathname, label) {
+    const ms = await v.visit(pathname);
+    await this.check(v, label, ms);
+  }
+
+  async signIn(v, email, password = PASSWORD) {
+    await v.visit('/signin');
+    await v.page.getByLabel('Email').fill(email);
+    await v.page.getByLabel('Password', { exact: true }).fill(password);
+    await v.page.getByRole('button', { name: 'Sign in' }).click();
+    await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+  }
+
+  async close() {
+    this.report.write();
+    for (const v of this.visitors) await v.close();
   }
 }

@@ -18,6 +18,7 @@ const SymptomsPage = lazy(() => import('./pages/Symptoms').then((m) => ({ defaul
 const AccessPage = lazy(() => import('./pages/Access').then((m) => ({ default: m.AccessPage })));
 const DoctorHome = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorHome })));
 const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorPatient })));
+const DoctorAlerts = lazy(() => import('./pages/DoctorAlerts').then((m) => ({ default: m.DoctorAlerts })));
 const ProfilePage = lazy(() => import('./pages/Profile').then((m) => ({ default: m.ProfilePage })));
 const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
 const ModelCard = lazy(() => import('./pages/ModelCard'));
@@ -31,7 +32,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
   ],
-  doctor: [{ to: '/doctor', label: 'Patients' }],
+  doctor: [{ to: '/doctor', label: 'Patients' }, ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : [])],
   admin: [{ to: '/admin', label: 'Administration' }],
 };
 
@@ -56,6 +57,7 @@ const ROUTES: RouteDef[] = [
   ...(FEATURES.clinical ? [{ path: '/profile', role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
   { path: '/access', role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
   { path: '/doctor', role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
+  { path: '/doctor/alerts', role: 'doctor', title: 'Alerts', render: () => <DoctorAlerts /> },
   { path: '/doctor/patients/:id', role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
   {
     path: '/doctor/patients/:id/:section',

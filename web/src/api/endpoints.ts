@@ -126,15 +126,28 @@ export interface Observation {
   supersedes: number | null;
   correction_reason: string | null;
 }
-export type NewObservation =
+export type NewObservation = (
   | { metric: string; value: number; unit: string; effective_at?: string }
-  | { metric: 'blood_pressure'; systolic: number; diastolic: number; unit: string; effective_at?: string };
+  | { metric: 'blood_pressure'; systolic: number; diastolic: number; unit: string; effective_at?: string }
+) & { confirmed?: boolean };
+/** What to do now about a critical entry, answered with the write that stored it. */
+export interface UrgentAdvice {
+  level: 'emergency' | 'urgent';
+  headline: string;
+  findings: string[];
+  do_now: string[];
+  care_team: 'alerted' | 'already_alerted' | 'none';
+  care_team_alerted: boolean;
+  alerted: string[];
+  care_team_text: string;
+  rules: string[];
+}
 
 export const records = {
   observations: (patient: number, query: { code?: string; to?: string; limit?: number; before?: number } = {}) =>
     api.get<Page<Observation>>(`${patientPath(patient)}/observations`, query),
   add: (patient: number, body: NewObservation) =>
-    api.post<{ items: Observation[] }>(`${patientPath(patient)}/observations`, body),
+    api.post<{ items: Observation[]; advice: UrgentAdvice | null }>(`${patientPath(patient)}/observations`, body),
   correct: (patient: number, id: number, body: { value: number; unit: string; reason: string }) =>
     api.post<Observation>(`${patientPath(patient)}/observations/${id}/corrections`, body),
   history: (patient: number, id: number) =>
@@ -310,7 +323,8 @@ export const clinical = {
     api.post<Prescription>(`${patientPath(patient)}/prescriptions/${id}/stop`, { reason }),
   addPrescription: (patient: number, body: Record<string, unknown>) =>
     api.post<Prescription>(`${patientPath(patient)}/prescriptions`, body),
-  addSymptom: (patient: number, body: Record<string, unknown>) => api.post<SymptomEntry>(`${patientPath(patient)}/symptoms`, body),
+  addSymptom: (patient: number, body: Record<string, unknown>) =>
+    api.post<SymptomEntry & { advice?: UrgentAdvice | null }>(`${patientPath(patient)}/symptoms`, body),
   symptoms: (patient: number, cursor?: string) =>
     api.get<CursorPage<SymptomEntry>>(`${patientPath(patient)}/symptoms`, { cursor, limit: 200 }),
   vocabulary: () => api.get<{ items: { key: string; label: string }[] }>('/api/v1/symptoms/vocabulary'),
@@ -329,13 +343,20 @@ export interface Alert {
   severity: string;
   status: 'open' | 'acknowledged' | 'resolved';
   raised_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by_name: string | null;
+  resolved_at: string | null;
+  resolved_by_name: string | null;
 }
 export interface Notification {
   id: number;
-  kind: string;
+  kind: 'alert_raised' | 'own_alert' | string;
   patient_id: number | null;
+  patient_name: string | null;
   alert_id: number | null;
   title: string;
+  /** The app page it opens. */
+  link: string;
   created_at: string;
   read_at: string | null;
 }
@@ -364,19 +385,23 @@ export interface PatientHit {
   sex: string;
   linked: boolean;
   open_alerts: number | null;
+  last_reading_at: string | null;
 }
 
 export const monitoring = {
   patientAlerts: (patient: number, status = 'open') =>
     api.get<CursorPage<Alert>>(`${patientPath(patient)}/alerts`, { status }),
-  alerts: (status = 'open', cursor?: number) => api.get<CursorPage<Alert>>('/api/v1/alerts', { status, cursor }),
+  alerts: (status: 'open' | 'acknowledged' | 'resolved' | 'unresolved' = 'open', cursor?: number) =>
+    api.get<CursorPage<Alert>>('/api/v1/alerts', { status, cursor }),
   acknowledge: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/acknowledge`),
   resolve: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/resolve`),
-  notifications: () => api.get<CursorPage<Notification>>('/api/v1/notifications'),
+  notifications: (limit = 20) => api.get<CursorPage<Notification>>('/api/v1/notifications', { limit }),
   markRead: (id: number) => api.post(`/api/v1/notifications/${id}/read`),
   searchPatients: (query: string, cursor?: string) =>
     api.get<CursorPage<PatientHit>>('/api/v1/patients', { query, cursor }),
-  myPatients: (cursor?: string) => api.get<CursorPage<PatientHit>>('/api/v1/patients', { linked: 'true', cursor, limit: 100 }),
+  /** The doctor's own patients, most open alerts first (`query` narrows them by name). */
+  myPatients: (query = '', cursor?: string) =>
+    api.get<CursorPage<PatientHit>>('/api/v1/patients', { linked: 'true', sort: 'alerts', query, cursor, limit: 100 }),
   series: (patient: number, code: string, from?: string, to?: string) =>
     api.get<{ series: Series[] }>(`${patientPath(patient)}/observations/series`, { code, from, to, points: 300 }),
   trend: (patient: number, code: string) => api.get<{ trends: Trend[] }>(`${patientPath(patient)}/observations/trend`, { code }),

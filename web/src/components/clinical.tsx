@@ -1,11 +1,12 @@
 // Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
 // for encounters, diagnoses and prescriptions, and the patient's symptom tracker.
 import { useEffect, useRef, useState } from 'react';
-import { clinical, type SymptomEntry, type TimelineItem } from '../api/endpoints';
+import { clinical, type SymptomEntry, type TimelineItem, type UrgentAdvice } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { UrgentAdviceCallout } from './urgentAdvice';
 
 const KIND_LABEL: Record<string, string> = {
   observation: 'Reading',
@@ -201,6 +202,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
   const [severity, setSeverity] = useState('5');
   const [notes, setNotes] = useState('');
   const [shown, setShown] = useState('');
+  const [advice, setAdvice] = useState<UrgentAdvice>();
   const keyOf = (text: string) => {
     const found = vocabulary.data?.items.find((i) => i.label.toLowerCase() === text.trim().toLowerCase() || i.key === text.trim());
     return found?.key;
@@ -209,6 +211,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
     ['symptom', 'free_text', 'severity', 'notes', 'onset_at'],
     () => {
       const key = keyOf(symptom);
+      setAdvice(undefined);
       return clinical.addSymptom(patientId, {
         ...(key ? { symptom: key } : { free_text: symptom.trim() }),
         severity: Number(severity),
@@ -216,6 +219,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
       });
     },
     (entry) => {
+      setAdvice(entry.advice ?? undefined);
       setShown(entry.symptom ?? entry.free_text ?? '');
       setSymptom('');
       setNotes('');
@@ -241,6 +245,7 @@ export function SymptomTracker({ patientId }: { patientId: number }) {
         <Field label="Notes (optional)" name="symptom-notes" value={notes} onChange={(e) => setNotes(e.target.value)} error={errors.notes} />
         <FormError message={formError} />
         <SubmitButton busy={busy}>Log symptom</SubmitButton>
+        {advice && <UrgentAdviceCallout advice={advice} />}
       </form>
       <section className="card" aria-labelledby="severity-title">
         <h2 id="severity-title">Severity over time</h2>

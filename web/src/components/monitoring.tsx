@@ -1,18 +1,48 @@
-// Monitoring views: a patient's open alerts, the doctor's alerts inbox and patient search, and
-// in-app notifications.
-import { useState } from 'react';
-import { monitoring, type PatientHit } from '../api/endpoints';
+// Monitoring views: a patient's alerts, the doctor's alerts (open and acknowledged, with who
+// acknowledged and when), and in-app notifications that arrive without a reload, each naming the
+// patient and opening the page it is about.
+import { useEffect, useRef, useState } from 'react';
+import { monitoring, type Alert, type Notification } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { Link } from '../router';
-import { Field, FormError, SubmitButton, useAction, useSubmit } from './forms';
+import { FormError, useAction } from './forms';
+import { announceNewNotifications, useLiveReload, useOnNewNotifications } from './live';
 import { Async, useLoad } from './status';
 
-/** A patient's alerts that are not resolved yet (open or acknowledged by a doctor). */
-export function OpenAlerts({ patientId }: { patientId: number }) {
+/** "Acknowledged by Dr Bruno Costa on 6 Dec 2026, 09:41". */
+function acknowledgement(alert: Alert, patientView: boolean): string {
+  if (alert.status !== 'acknowledged' || !alert.acknowledged_at) return '';
+  const who = alert.acknowledged_by_name ?? (patientView ? 'your doctor' : 'a doctor');
+  return `${patientView ? 'Seen by' : 'Acknowledged by'} ${who} on ${formatDate(alert.acknowledged_at)}`;
+}
+
+/** Severity, the patient (for the care team), the finding, and when it was raised and seen. */
+function AlertLine({ alert, patientView }: { alert: Alert; patientView: boolean }) {
+  return (
+    <span>
+      <span className={`badge severity-${alert.severity}`}>{alert.severity}</span>{' '}
+      {!patientView && (
+        <>
+          <Link to={`/doctor/patients/${alert.patient_id}/summary`}>{alert.patient_name}</Link>:{' '}
+        </>
+      )}
+      {alert.title}
+      <br />
+      <span className="muted">
+        Raised {formatDate(alert.raised_at)}
+        {alert.status === 'acknowledged' && <> · {acknowledgement(alert, patientView)}</>}
+      </span>
+    </span>
+  );
+}
+
+/** A patient's alerts that are not resolved yet (open, or acknowledged by a doctor). */
+export function OpenAlerts({ patientId, patientView = false }: { patientId: number; patientView?: boolean }) {
   const alerts = useLoad(async () => {
     const page = await monitoring.patientAlerts(patientId, '');
     return { ...page, items: page.items.filter((a) => a.status !== 'resolved') };
   }, [patientId]);
+  useOnNewNotifications(alerts.reload);
   return (
     <section className="card" aria-labelledby="alerts-title">
       <h2 id="alerts-title">Alerts</h2>
@@ -21,16 +51,10 @@ export function OpenAlerts({ patientId }: { patientId: number }) {
           page.items.length === 0 ? (
             <p className="empty">No alerts.</p>
           ) : (
-            <ul className="people">
+            <ul className="people alerts">
               {page.items.map((a) => (
                 <li key={a.id}>
-                  <span>
-                    <span className={`badge severity-${a.severity}`}>{a.severity}</span> {a.title}
-                  </span>
-                  <span className="muted">
-                    {a.status === 'acknowledged' ? 'seen by your doctor · ' : ''}
-                    {formatDate(a.raised_at)}
-                  </span>
+                  <AlertLine alert={a} patientView={patientView} />
                 </li>
               ))}
             </ul>
@@ -41,108 +65,78 @@ export function OpenAlerts({ patientId }: { patientId: number }) {
   );
 }
 
-export function AlertsInbox() {
-  const alerts = useLoad(() => monitoring.alerts('open'), []);
+/** The doctor's alerts: open ones first to act on, acknowledged ones kept with who and when. */
+export function AlertsInbox({ limit }: { limit?: number }) {
+  const alerts = useLoad(() => monitoring.alerts('unresolved'), []);
   const action = useAction(alerts.reload);
+  useOnNewNotifications(alerts.reload);
   return (
     <section className="card" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Alerts inbox</h2>
       <Async state={alerts} label="Loading alerts…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No open alerts for your patients.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((a) => (
-                <li key={a.id}>
-                  <span>
-                    <span className={`badge severity-${a.severity}`}>{a.severity}</span>{' '}
-                    <Link to={`/doctor/patients/${a.patient_id}`}>{a.patient_name}</Link>: {a.title}
-                    <br />
-                    <span className="muted">{formatDate(a.raised_at)}</span>
-                  </span>
-                  <span className="row">
-                    <button type="button" onClick={() => action.run(() => monitoring.acknowledge(a.id))}>
-                      Acknowledge
-                    </button>
-                    <button type="button" onClick={() => action.run(() => monitoring.resolve(a.id))}>
-                      Resolve
-                    </button>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )
-        }
+        {(page) => {
+          const open = page.items.filter((a) => a.status === 'open');
+          const seen = page.items.filter((a) => a.status === 'acknowledged');
+          const shown = limit ? [...open, ...seen].slice(0, limit) : [...open, ...seen];
+          return (
+            <>
+              {open.length === 0 && <p className="empty">No open alerts for your patients.</p>}
+              {shown.length > 0 && (
+                <ul className="people alerts">
+                  {shown.map((a) => (
+                    <li key={a.id} className={a.status === 'open' ? 'alert-open' : 'alert-seen'}>
+                      <AlertLine alert={a} patientView={false} />
+                      <span className="row">
+                        {a.status === 'open' && (
+                          <button type="button" onClick={() => action.run(() => monitoring.acknowledge(a.id))} aria-label={`Acknowledge: ${a.patient_name}, ${a.title}`}>
+                            Acknowledge
+                          </button>
+                        )}
+                        <button type="button" onClick={() => action.run(() => monitoring.resolve(a.id))} aria-label={`Resolve: ${a.patient_name}, ${a.title}`}>
+                          Resolve
+                        </button>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {limit && page.items.length > limit && (
+                <p>
+                  <Link to="/doctor/alerts">All {page.items.length} alerts</Link>
+                </p>
+              )}
+            </>
+          );
+        }}
       </Async>
       <FormError message={action.error} />
     </section>
   );
 }
 
-function PatientRow({ hit }: { hit: PatientHit }) {
-  return (
-    <li>
-      <span>
-        <Link to={`/doctor/patients/${hit.id}`}>{hit.full_name}</Link> <span className="muted">born {hit.date_of_birth}</span>
-      </span>
-      <span>
-        {hit.linked ? <span className="badge ok">linked</span> : <span className="muted">not linked</span>}
-        {hit.open_alerts ? <span className="badge bad"> {hit.open_alerts} open alerts</span> : null}
-      </span>
-    </li>
-  );
+/** "Ana Silva: 3 readings ≥ 140/90 in 14 days, latest 170/100" for the care team. */
+function notificationText(n: Notification): string {
+  return n.kind === 'own_alert' || !n.patient_name ? n.title : `${n.patient_name}: ${n.title}`;
 }
 
-/** The doctor's linked patients, in name order, with their open alerts. */
-export function MyPatients() {
-  const list = useLoad(() => monitoring.myPatients(), []);
-  return (
-    <section className="card" aria-labelledby="mine-title">
-      <h2 id="mine-title">My patients</h2>
-      <Async state={list} label="Loading your patients…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No patient has linked you yet.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((hit) => (
-                <PatientRow key={hit.id} hit={hit} />
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-    </section>
-  );
-}
-
-export function PatientSearch() {
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<PatientHit[]>();
-  const { busy, errors, formError, submit } = useSubmit(['query'], () => monitoring.searchPatients(query.trim()), (page) => setHits(page.items));
-  return (
-    <section className="card" aria-labelledby="search-title">
-      <h2 id="search-title">Find a patient</h2>
-      <form onSubmit={submit} noValidate className="row search">
-        <Field label="Name" name="patient-query" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
-        <SubmitButton busy={busy}>Search</SubmitButton>
-      </form>
-      <FormError message={formError} />
-      {hits && (
-        <ul className="people" aria-label="Patients found">
-          {hits.length === 0 && <li>No patient matches.</li>}
-          {hits.map((hit) => (
-            <PatientRow key={hit.id} hit={hit} />
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-}
-
+/** The caller's notifications, updated while the page is open. */
 export function Notifications() {
-  const list = useLoad(() => monitoring.notifications(), []);
+  const list = useLoad(() => monitoring.notifications(10), []);
+  const newest = useRef<number | undefined>(undefined);
+  const [news, setNews] = useState('');
+  useLiveReload(list.reload);
+  // A notification newer than the ones shown: say so, and let the alert views reload.
+  useEffect(() => {
+    const items = list.data?.items;
+    if (!items || items.length === 0) return;
+    const before = newest.current;
+    newest.current = Math.max(items[0].id, before ?? 0);
+    if (before === undefined) return;
+    const fresh = items.filter((n) => n.id > before).length;
+    if (fresh === 0) return;
+    setNews(fresh === 1 ? '1 new notification.' : `${fresh} new notifications.`);
+    announceNewNotifications();
+  }, [list.data]);
   const markRead = async (id: number) => {
     try {
       await monitoring.markRead(id);
@@ -153,21 +147,26 @@ export function Notifications() {
   return (
     <section className="card" aria-labelledby="notifications-title">
       <h2 id="notifications-title">Notifications</h2>
+      <p role="status" className="visually-hidden">
+        {news}
+      </p>
       <Async state={list} label="Loading notifications…">
         {(page) =>
           page.items.length === 0 ? (
             <p className="empty">Nothing new.</p>
           ) : (
-            <ul className="people">
-              {page.items.slice(0, 10).map((n) => (
+            <ul className="people notifications">
+              {page.items.map((n) => (
                 <li key={n.id} className={n.read_at ? 'read' : 'unread'}>
                   <span>
-                    {n.title}
+                    <Link to={n.link} onClick={() => !n.read_at && void monitoring.markRead(n.id).catch(() => {})}>
+                      {notificationText(n)}
+                    </Link>
                     <br />
                     <span className="muted">{formatDate(n.created_at)}</span>
                   </span>
                   {!n.read_at && (
-                    <button type="button" onClick={() => markRead(n.id)}>
+                    <button type="button" onClick={() => markRead(n.id)} aria-label={`Mark read: ${notificationText(n)}`}>
                       Mark read
                     </button>
                   )}

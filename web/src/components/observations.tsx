@@ -1,15 +1,25 @@
 // Record views shared by the patient's pages and the doctor's patient view: the form to add a
-// reading (unit choice, server errors next to the field), the list with flags, correction and
-// the correction history, and a chart of one metric over time.
-import { useState, type ReactNode } from 'react';
-import { type Observation, records } from '../api/endpoints';
+// reading (unit choice, server errors next to the field, the question for an unlikely value, the
+// urgent advice for a critical one), the list with flags and filters, correction and the
+// correction history; the chart of one metric over time is MetricChart.tsx.
+import { useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/endpoints';
 import { CODED, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { Field, FormError, MoreButton, Saved, SelectField, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, MoreButton, parseNumbers, Saved, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { ConfirmValue, UrgentAdviceCallout, type ValueQuestion } from './urgentAdvice';
 
 export function Flag({ flag }: { flag: Observation['flag'] }) {
   if (!flag) return <span className="flag flag-none">no range</span>;
   return <span className={`flag flag-${flag}`}>{flag}</span>;
+}
+
+/** "120/80 mmHg" or "5.8 mmol/L": what was stored, as the person entered it. */
+function storedText(items: Observation[]): string {
+  const values = items.filter((o) => o.metric !== 'bmi');
+  if (values.length === 0) return '';
+  return `${values.map((o) => o.original_value).join('/')} ${unitText(values[0].original_unit)}`;
 }
 
 export function ObservationForm({ patientId, onAdded }: { patientId: number; onAdded: (items: Observation[]) => void }) {
@@ -21,22 +31,52 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
   const [diastolic, setDiastolic] = useState('');
   const [when, setWhen] = useState('');
   const [saved, setSaved] = useState<string>();
-  const number = (text: string) => (text.trim() === '' ? (undefined as unknown as number) : Number(text));
+  const [advice, setAdvice] = useState<UrgentAdvice>();
+  const [question, setQuestion] = useState<ValueQuestion>();
+  // Set by "Yes, save …": the next submission says the value is meant.
+  const confirmed = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+  const pair = metric === 'blood_pressure';
   const { busy, errors, formError, submit } = useSubmit(
     ['metric', 'code', 'value', 'systolic', 'diastolic', 'unit', 'effective_at'],
-    () => {
+    async () => {
+      setSaved(undefined);
+      setAdvice(undefined);
+      setQuestion(undefined);
+      const texts: Record<string, string> = pair ? { systolic, diastolic } : { value };
+      const numbers = parseNumbers(texts, pair ? '120' : '5.8');
+      const wrong = Object.entries(numbers.errors)[0];
+      if (wrong) throw new ApiError(422, 'validation_failed', wrong[1]!, wrong[0]);
       const effective_at = when ? new Date(when).toISOString() : undefined;
-      const body =
-        metric === 'blood_pressure'
-          ? { metric, systolic: number(systolic), diastolic: number(diastolic), unit, effective_at }
-          : { metric, value: number(value), unit, effective_at };
-      return records.add(patientId, body as never);
+      const body = {
+        metric,
+        unit,
+        ...numbers.values,
+        ...(effective_at ? { effective_at } : {}),
+        ...(confirmed.current ? { confirmed: true } : {}),
+      };
+      confirmed.current = false;
+      try {
+        return await records.add(patientId, body as NewObservation);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'confirmation_required') throw error;
+        const field = error.field ?? 'value';
+        setQuestion({ field, message: error.message, entered: texts[field] ?? '', suggestions: error.suggestions });
+        return null;
+      }
     },
     (answer) => {
-      setSaved(`Saved ${metricLabel(metric).toLowerCase()}.`);
+      if (!answer) return;
+      const at = answer.items[0]?.effective_at;
+      const label = metricLabel(metric);
+      const what = label.charAt(0).toLowerCase() + label.slice(1);
+      setSaved(`Saved ${what} ${storedText(answer.items)}${at ? `, at ${formatDate(at)}` : ''}.`);
+      setAdvice(answer.advice ?? undefined);
       setValue('');
       setSystolic('');
       setDiastolic('');
+      // Back to "now": a back-dated time applies to one reading, not to the ones after it.
+      setWhen('');
       onAdded(answer.items);
     },
   );
@@ -44,9 +84,30 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
     setMetric(name);
     setUnit(METRICS.find((m) => m.name === name)!.units[0]);
     setSaved(undefined);
+    setAdvice(undefined);
+    setQuestion(undefined);
   };
+  const keep = () => {
+    confirmed.current = true;
+    void submit();
+  };
+  const use = (suggested: string) => {
+    if (question?.field === 'systolic') setSystolic(suggested);
+    else if (question?.field === 'diastolic') setDiastolic(suggested);
+    else setValue(suggested);
+    setQuestion(undefined);
+    form.current?.querySelector<HTMLInputElement>(`[name="${question?.field ?? 'value'}"]`)?.focus();
+  };
+  const change = () => {
+    const field = question?.field ?? 'value';
+    setQuestion(undefined);
+    const input = form.current?.querySelector<HTMLInputElement>(`[name="${field}"]`);
+    input?.focus();
+    input?.select();
+  };
+  const numberHint = 'A number, such as 5.8 or 5,8.';
   return (
-    <form className="card obs-form" onSubmit={submit} noValidate aria-labelledby="add-reading">
+    <form className="card obs-form" onSubmit={submit} noValidate aria-labelledby="add-reading" ref={form}>
       <h2 id="add-reading">Add a reading</h2>
       <div className="grid">
         <SelectField
@@ -60,13 +121,13 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
             ...METRICS.filter((m) => m.kind === 'lab').map((m) => ({ value: m.name, label: `${m.label} (lab)` })),
           ]}
         />
-        {metric === 'blood_pressure' ? (
+        {pair ? (
           <>
-            <Field label="Systolic" name="systolic" inputMode="decimal" value={systolic} onChange={(e) => setSystolic(e.target.value)} error={errors.systolic} />
-            <Field label="Diastolic" name="diastolic" inputMode="decimal" value={diastolic} onChange={(e) => setDiastolic(e.target.value)} error={errors.diastolic} />
+            <Field label="Systolic" name="systolic" type="text" inputMode="decimal" autoComplete="off" value={systolic} onChange={(e) => setSystolic(e.target.value)} error={errors.systolic} hint="The upper number, such as 120." />
+            <Field label="Diastolic" name="diastolic" type="text" inputMode="decimal" autoComplete="off" value={diastolic} onChange={(e) => setDiastolic(e.target.value)} error={errors.diastolic} hint="The lower number, such as 80." />
           </>
         ) : (
-          <Field label="Value" name="value" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} />
+          <Field label="Value" name="value" type="text" inputMode="decimal" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} hint={numberHint} />
         )}
         <SelectField
           label="Unit"
@@ -83,14 +144,16 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
           value={when}
           onChange={(e) => setWhen(e.target.value)}
           error={errors.effective_at}
-          hint="Leave empty for now."
+          hint="Leave empty for now. It goes back to now after each reading."
         />
       </div>
+      {question && <ConfirmValue question={question} busy={busy} onConfirm={keep} onUse={use} onChange={change} />}
       <FormError message={formError} />
       <SubmitButton busy={busy} busyText="Saving…">
         Save reading
       </SubmitButton>
       <Saved message={saved} />
+      {advice && <UrgentAdviceCallout advice={advice} />}
     </form>
   );
 }

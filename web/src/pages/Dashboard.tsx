@@ -35,7 +35,7 @@ export function Dashboard() {
       </ul>
       {FEATURES.monitoring && (
         <div className="columns">
-          <OpenAlerts patientId={patientId} />
+          <OpenAlerts patientId={patientId} patientView />
           <Notifications />
         </div>
       )}

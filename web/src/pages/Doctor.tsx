@@ -6,7 +6,8 @@ import { access, predictions, type AirQualityArea, type WriteGrant } from '../ap
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
 import { CurrentCare, DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
-import { AlertsInbox, MyPatients, Notifications, OpenAlerts, PatientSearch } from '../components/monitoring';
+import { AlertsInbox, Notifications, OpenAlerts } from '../components/monitoring';
+import { PatientList } from '../components/patientList';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
@@ -42,11 +43,11 @@ export function DoctorHome() {
       <h1>Patients</h1>
       {FEATURES.monitoring && (
         <>
+          <PatientList />
           <div className="columns">
-            <MyPatients />
-            <AlertsInbox />
+            <AlertsInbox limit={5} />
+            <Notifications />
           </div>
-          <PatientSearch />
         </>
       )}
       <div className="columns">
@@ -73,7 +74,6 @@ export function DoctorHome() {
           )}
         </section>
       </div>
-      {FEATURES.monitoring && <Notifications />}
     </section>
   );
 }
