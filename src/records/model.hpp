@@ -80,8 +80,8 @@ struct CorrectionInput {
 struct ObservationQuery {
   std::string code;            // LOINC code or short name; empty = every metric
   std::int64_t before_id = 0;  // cursor: entries after this one in latest-first order; 0 = newest
-  std::string to;  // RFC 3339 UTC: only entries taken before this time (when no cursor is given)
   int limit = 50;
+  std::string to;  // RFC 3339 UTC: only entries taken before this time (when no cursor is given)
 };
 
 struct ObservationPage {

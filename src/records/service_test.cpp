@@ -65,11 +65,11 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   EXPECT_FALSE(page->next_before);
   EXPECT_EQ(count("audit_log"), 3) << "two writes and one read, not one row per observation";
 
-  auto glucose_only = service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50});
+  auto glucose_only = service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50, {}});
   ASSERT_TRUE(glucose_only.ok());
   ASSERT_EQ(glucose_only->items.size(), 1u);
   EXPECT_EQ(glucose_only->items[0].code, "2339-0");
-  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50}).error().field,
+  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50, {}}).error().field,
             "code");
 }
 
@@ -150,7 +150,7 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
                     .ok());
   }
   std::vector<Observation> seen;
-  ObservationQuery query{"", 0, 3};
+  ObservationQuery query{"", 0, 3, {}};
   int pages = 0;
   while (true) {
     auto page = service_->list(patient_, client_, patient_.account_id, query);
@@ -174,7 +174,7 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
     EXPECT_DOUBLE_EQ(seen[idx].value, 70 - static_cast<double>(idx)) << "order at " << idx;
   }
   EXPECT_EQ(ids.size(), 11u);
-  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"", 999999, 3}).error().field,
+  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"", 999999, 3, {}}).error().field,
             "before");
 }
 
@@ -242,7 +242,7 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
     EXPECT_EQ((*chain)[1].id, fixed.id);
     EXPECT_EQ((*chain)[1].status, "final");
   }
-  auto current = service_->list(doctor_, client_, patient_.account_id, {"systolic_bp", 0, 50});
+  auto current = service_->list(doctor_, client_, patient_.account_id, {"systolic_bp", 0, 50, {}});
   ASSERT_TRUE(current.ok());
   ASSERT_EQ(current->items.size(), 1u) << "lists show the current value only";
   EXPECT_EQ(current->items[0].id, fixed.id);
