@@ -271,12 +271,7 @@ class ObservationsUpgradeTest : public db::testing::DialectTest {};
 TEST_P(ObservationsUpgradeTest, RowsSurviveTheRebuildByPatient) {
   auto pool = database_->open();
   ASSERT_TRUE(pool);
-  auto migrations = db::load_migrations(db::embedded_migration_files());
-  ASSERT_TRUE(migrations.ok());
-  std::vector<db::Migration> before;
-  for (const auto& migration : *migrations)
-    if (migration.version < 8) before.push_back(migration);
-  ASSERT_TRUE(db::migrate(*pool, before).ok());
+  ASSERT_TRUE(db::testing::migrate_before(*pool, 8));
 
   std::int64_t ana = identity::testing::insert_account(*pool, "ana@example.org", "patient");
   std::int64_t ben = identity::testing::insert_account(*pool, "ben@example.org", "patient");
