@@ -27,14 +27,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field?: string;
   readonly retryAfter?: number;
+  /** The whole `error` object of the answer, for errors that carry more (e.g. a 409's conflicts). */
+  readonly detail?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
+  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number, detail?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    this.detail = detail;
   }
 }
 
@@ -64,18 +67,20 @@ async function toError(response: Response): Promise<ApiError> {
   let code = 'http_' + response.status;
   let message = response.statusText || `request failed (${response.status})`;
   let field: string | undefined;
+  let detail: Record<string, unknown> | undefined;
   try {
     const body = await response.json();
     if (body && typeof body === 'object' && body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;
       field = body.error.field ?? undefined;
+      detail = body.error;
     }
   } catch {
     // not JSON: keep the status text
   }
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, detail);
 }
 
 export class ApiClient {
