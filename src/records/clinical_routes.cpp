@@ -266,13 +266,15 @@ http::Handler create_handler(Parse parse, Call call, Render render) {
 Response prescribing_response(PrescribingOutcome outcome) {
   if (!outcome.stored) {
     std::size_t count = outcome.check.conflicts.size();
+    json::object check = check_json(outcome.check);
+    json::value conflicts = check.at("conflicts");
     json::object detail{
         {"code", error_code_name(ErrorCode::kConflict)},
         {"message", "Not prescribed: " + std::to_string(count) + " safety warning" +
                         (count == 1 ? "" : "s") +
                         ". Check them; to prescribe anyway, give a reason for the override."},
-        {"conflicts", check_json(outcome.check).at("conflicts")},
-        {"check", check_json(outcome.check)}};
+        {"conflicts", std::move(conflicts)},
+        {"check", std::move(check)}};
     return Response::json(409, json::object{{"error", std::move(detail)}});
   }
   json::object body = prescription_json(*outcome.stored);

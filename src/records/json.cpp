@@ -275,7 +275,7 @@ json::object summary_json(const PatientSummary& summary, const medicines::Knowle
                                    {"sex", profile.sex}}},
           {"allergies", std::move(allergies)},
           {"no_known_allergies", profile.no_known_allergies},
-          {"allergies_updated_at", optional_json(profile.updated_at)},
+          {"profile_updated_at", optional_json(profile.updated_at)},
           {"problems", std::move(problems)},
           {"medicines", std::move(medicines)},
           {"brand_names_available", summary.brand_names_available}};

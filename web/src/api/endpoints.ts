@@ -319,7 +319,7 @@ export interface PatientSummary {
   patient: { id: number; full_name: string; date_of_birth: string; age: number | null; sex: string };
   allergies: Allergy[];
   no_known_allergies: boolean;
-  allergies_updated_at: string | null;
+  profile_updated_at: string | null;
   problems: Diagnosis[];
   medicines: Prescription[];
   brand_names_available: boolean;

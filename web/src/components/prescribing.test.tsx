@@ -75,7 +75,7 @@ const summary = (over: Record<string, unknown>) =>
     patient: { id: 3, full_name: 'Ana Silva', date_of_birth: '1971-04-12', age: 55, sex: 'female' },
     allergies: [],
     no_known_allergies: false,
-    allergies_updated_at: null,
+    profile_updated_at: null,
     problems: [],
     medicines: [],
     brand_names_available: true,
