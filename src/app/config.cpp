@@ -86,7 +86,8 @@ const std::vector<OptionSpec>& option_specs() {
        {"serve", "predict"}},
       {"datasets",
        "../shared/datasets",
-       "Shared datasets: training data (train), symptom checker and air quality (serve)",
+       "Shared datasets: training data (train); symptom checker, air quality and the medicines "
+       "table (serve)",
        {"serve", "train"}},
       {"public-url", "http://127.0.0.1:8080",
        "Address of the web app as users reach it, for links in emails", kAlerts},

@@ -361,6 +361,21 @@ constexpr Condition kHighLdl{"Hypercholesterolaemia",
                              "Take at night",
                              "Cholesterol review"};
 
+struct DemoAllergy {
+  const char* substance;
+  const char* reaction;
+  const char* severity;
+  double chance;
+};
+constexpr DemoAllergy kDemoAllergies[] = {
+    {"Penicillin", "Hives and swelling of the lips", "moderate", 0.08},
+    {"Sulfa drugs", "Itchy rash", "mild", 0.03},
+    {"Ibuprofen", "Wheezing", "moderate", 0.03},
+    {"Codeine", "Vomiting", "mild", 0.02},
+    {"Peanuts", "Anaphylaxis", "severe", 0.03},
+    {"Latex", "Itchy rash", "mild", 0.04},
+};
+
 struct SymptomKind {
   const char* key;  // in the shared symptom vocabulary
   int low, high;    // usual severity range
@@ -388,9 +403,17 @@ DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
                             : group < 0.96 ? "B-"
                             : group < 0.97 ? "AB-"
                                            : "unknown";
-  if (random.chance(0.08)) out.profile.allergies.push_back("Penicillin");
-  if (random.chance(0.03)) out.profile.allergies.push_back("Peanuts");
-  if (random.chance(0.04)) out.profile.allergies.push_back("Latex");
+  // Allergies as patients report them (about one in five has one); of the rest, half have said
+  // they have none, the others were never asked ("no allergies recorded").
+  for (const DemoAllergy& allergy : kDemoAllergies) {
+    if (!random.chance(allergy.chance)) continue;
+    records::Allergy recorded;
+    recorded.substance = allergy.substance;
+    recorded.reaction = allergy.reaction;
+    recorded.severity = allergy.severity;
+    out.profile.allergies.push_back(std::move(recorded));
+  }
+  out.profile.no_known_allergies = out.profile.allergies.empty() && random.chance(0.5);
   std::vector<const Condition*> conditions;
   if (patient.hypertensive) conditions.push_back(&kHypertension);
   if (patient.diabetic) conditions.push_back(&kDiabetes);
@@ -551,6 +574,21 @@ void store_clinical(db::Lease& lease, std::int64_t patient_id, DemoClinical& cli
   for (const auto& symptom : clinical.symptoms) records::store::insert_symptom(lease, symptom);
 }
 
+// The named demo patient's penicillin allergy: what the prescribing check and the doctor's
+// banner show (amoxicillin for her is refused until a doctor overrides with a reason).
+void add_named_allergy(DemoClinical& clinical) {
+  records::Allergy penicillin;
+  penicillin.substance = "Penicillin";
+  penicillin.reaction = "Anaphylaxis (throat swelling) in 2015";
+  penicillin.severity = "severe";
+  auto& allergies = clinical.profile.allergies;
+  allergies.erase(std::remove_if(allergies.begin(), allergies.end(),
+                                 [](const auto& a) { return a.substance == "Penicillin"; }),
+                  allergies.end());
+  allergies.insert(allergies.begin(), std::move(penicillin));
+  clinical.profile.no_known_allergies = false;
+}
+
 // The named demo patient reported chest pain three days ago: something for alerts to find.
 void add_alerting_symptom(DemoClinical& clinical, std::int64_t patient_id, Clock::time_point end) {
   records::SymptomEntry symptom;
@@ -582,8 +620,8 @@ std::string demo_credentials() {
         << doctor.specialty << ")\n";
   }
   out << "  patient  " << email("patient")
-      << "  (Maria Gonçalves: hypertension and type 2 diabetes, three years of readings, chest "
-         "pain three days ago)\n";
+      << "  (Maria Gonçalves: hypertension and type 2 diabetes, severe penicillin allergy, "
+         "three years of readings, chest pain three days ago)\n";
   return out.str();
 }
 
@@ -714,7 +752,10 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
         std::move(readings.begin(), readings.end(), std::back_inserter(pending));
         insert_observations(lease, pending, false);
         DemoClinical clinical = patient_clinical(patient, options.seed, id, doctor, visits, end);
-        if (idx == 0 && first == 0) add_alerting_symptom(clinical, id, end);
+        if (idx == 0 && first == 0) {
+          add_alerting_symptom(clinical, id, end);
+          add_named_allergy(clinical);
+        }
         store_clinical(lease, id, clinical, now_text);
       }
       insert_observations(lease, pending, true);

@@ -154,6 +154,15 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM symptom_entries WHERE symptom = 'chest_pain' AND "
                   "severity = 8"),
             1);
+  // Maria Gonçalves's severe penicillin allergy, structured (what the prescribing check and the
+  // doctor's banner show).
+  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_allergies l JOIN accounts a ON a.id = "
+                  "l.patient_id WHERE a.email = 'patient@demo.vitalis.test' AND l.substance = "
+                  "'Penicillin' AND l.severity = 'severe' AND l.reaction <> '' AND l.position = 0"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles WHERE no_known_allergies = 1 AND "
+                  "account_id IN (SELECT patient_id FROM patient_allergies)"),
+            0);
 
   auto again = load_demo_data(*pool_, key_, cheap_, options, progress);
   ASSERT_TRUE(again.ok());

@@ -16,6 +16,7 @@
 #include "identity/routes.hpp"
 #include "identity/search_name.hpp"
 #include "identity/service.hpp"
+#include "medicines/knowledge.hpp"
 #include "monitor/routes.hpp"
 #include "monitor/service.hpp"
 #include "notify/outbox.hpp"
@@ -240,10 +241,13 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   monitor::MonitorService monitor_service(**pool, **identity_service, alert_evaluator);
   monitor::add_monitor_routes(router, monitor_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
-  // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load).
+  // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load);
+  // prescriptions and allergies are checked with the medicines knowledge (brand names only when
+  // the medicines table loaded).
   records::ClinicalService clinical_service(
       **pool, **identity_service,
-      prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>());
+      prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>(),
+      medicines::load_knowledge(datasets_dir));
   clinical_service.set_symptom_hook(
       [&alert_evaluator](db::Lease& lease, const records::SymptomEntry& entry) {
         return alert_evaluator

@@ -108,6 +108,18 @@ class MigratedTest : public DialectTest {
   std::unique_ptr<Pool> pool_;
 };
 
+// Applies the embedded migrations older than `version` only: a database as an older binary left
+// it, for upgrade tests (then migrate(pool) applies the rest).
+inline bool migrate_before(Pool& pool, int version) {
+  auto migrations = load_migrations(embedded_migration_files());
+  if (!migrations.ok()) return false;
+  std::vector<Migration> before;
+  for (const auto& migration : *migrations) {
+    if (migration.version < version) before.push_back(migration);
+  }
+  return migrate(pool, before).ok();
+}
+
 inline std::string dialect_name(const ::testing::TestParamInfo<Dialect>& info) {
   return info.param == Dialect::kSqlite ? "sqlite" : "postgresql";
 }

@@ -8,19 +8,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "predict/model.hpp"
 
 namespace vitalis::predict {
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
-// RFC 4180 fields (double quotes, "" escapes); CRLF or LF; a final newline is optional.
-CsvTable parse_csv(std::string_view text);
-Result<std::string> read_file(const std::filesystem::path& path);
+// The CSV reader is shared with other modules (core/csv.hpp).
+using vitalis::CsvTable;
+using vitalis::parse_csv;
+using vitalis::read_file;
 
 // One dataset cell as a feature value: NaN for an empty cell, a missing code ("0", "?", "N/A"...)
 // or a value outside the feature's valid range. Error when the cell is not a value of the feature.

@@ -33,6 +33,38 @@ Status read_texts(const json::object& body,
   return Ok{};
 }
 
+// An allergy is a text (the substance) or {"substance", "reaction"?, "severity"?}; other keys
+// (what GET adds, such as "resolves_to") are ignored, so a client can send back what it read.
+Result<std::vector<Allergy>> parse_allergies(const json::object& body) {
+  std::vector<Allergy> out;
+  const json::value* value = body.if_contains("allergies");
+  if (value == nullptr || value->is_null()) return out;
+  auto wrong =
+      Error::validation("allergies",
+                        "allergies must be a list of texts or {\"substance\", \"reaction\", "
+                        "\"severity\"} objects");
+  if (!value->is_array()) return wrong;
+  for (const json::value& item : value->as_array()) {
+    Allergy allergy;
+    if (item.is_string()) {
+      allergy.substance = std::string(item.as_string());
+    } else if (item.is_object()) {
+      if (auto texts = read_texts(item.as_object(), {{"substance", &allergy.substance},
+                                                     {"reaction", &allergy.reaction},
+                                                     {"severity", &allergy.severity}});
+          !texts.ok()) {
+        return Error::validation(
+            "allergies." + std::to_string(out.size()) + "." + texts.error().field,
+            texts.error().message);
+      }
+    } else {
+      return wrong;
+    }
+    out.push_back(std::move(allergy));
+  }
+  return out;
+}
+
 Result<ProfileInput> parse_profile(const json::object& body) {
   ProfileInput input;
   if (auto texts = read_texts(body, {{"address_line1", &input.address_line1},
@@ -44,9 +76,18 @@ Result<ProfileInput> parse_profile(const json::object& body) {
       !texts.ok()) {
     return texts.error();
   }
+  auto allergies = parse_allergies(body);
+  if (!allergies.ok()) return allergies.error();
+  input.allergies = std::move(*allergies);
+  if (const json::value* none = body.if_contains("no_known_allergies");
+      none != nullptr && !none->is_null()) {
+    if (!none->is_bool()) {
+      return Error::validation("no_known_allergies", "no_known_allergies must be true or false");
+    }
+    input.no_known_allergies = none->as_bool();
+  }
   for (auto [name, target] :
-       {std::pair<std::string_view, std::vector<std::string>*>{"allergies", &input.allergies},
-        {"conditions", &input.conditions},
+       {std::pair<std::string_view, std::vector<std::string>*>{"conditions", &input.conditions},
         {"medications", &input.medications}}) {
     auto list = text_list_field(body, name);
     if (!list.ok()) return list.error();
@@ -97,7 +138,8 @@ Result<PrescriptionInput> parse_prescription(const json::object& body) {
                                      {"duration", &input.duration},
                                      {"instructions", &input.instructions},
                                      {"status", &input.status},
-                                     {"prescribed_at", &input.prescribed_at}});
+                                     {"prescribed_at", &input.prescribed_at},
+                                     {"override_reason", &input.override_reason}});
       !texts.ok()) {
     return texts.error();
   }
@@ -214,10 +256,38 @@ http::Handler create_handler(Parse parse, Call call, Render render) {
     if (!body.ok()) return Response::error(body.error());
     auto input = parse(*body);
     if (!input.ok()) return Response::error(input.error());
-    return http::respond(call(identity::principal_of(request), identity::client_of(request),
-                              identity::patient_of(request), *input),
-                         [&](auto stored) { return Response::json(201, render(stored)); });
+    return http::respond(
+        call(identity::principal_of(request), identity::client_of(request),
+             identity::patient_of(request), *input),
+        [&](auto stored) {
+          if constexpr (std::is_same_v<decltype(render(std::move(stored))), Response>) {
+            return render(std::move(stored));
+          } else {
+            return Response::json(201, render(stored));
+          }
+        });
   };
+}
+
+// 201 with the prescription and what the check found, or 409 listing the conflicts that need an
+// override (nothing was written).
+Response prescribing_response(PrescribingOutcome outcome) {
+  if (!outcome.stored) {
+    std::size_t count = outcome.check.conflicts.size();
+    json::object check = check_json(outcome.check);
+    json::value conflicts = check.at("conflicts");
+    json::object detail{
+        {"code", error_code_name(ErrorCode::kConflict)},
+        {"message", "Not prescribed: " + std::to_string(count) + " safety warning" +
+                        (count == 1 ? "" : "s") +
+                        ". Check them; to prescribe anyway, give a reason for the override."},
+        {"conflicts", std::move(conflicts)},
+        {"check", std::move(check)}};
+    return Response::json(409, json::object{{"error", std::move(detail)}});
+  }
+  json::object body = prescription_json(*outcome.stored);
+  body["check"] = check_json(outcome.check);
+  return Response::json(201, body);
 }
 
 }  // namespace
@@ -234,10 +304,11 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/profile",
       [&s](Request& request) {
-        return http::respond(
-            s.profile(identity::principal_of(request), identity::client_of(request),
-                      identity::patient_of(request)),
-            [](ClinicalProfile profile) { return Response::json(200, profile_json(profile)); });
+        return http::respond(s.profile(identity::principal_of(request),
+                                       identity::client_of(request), identity::patient_of(request)),
+                             [&s](ClinicalProfile profile) {
+                               return Response::json(200, profile_json(profile, s.medicines()));
+                             });
       },
       read);
 
@@ -251,7 +322,9 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
         return http::respond(
             s.update_profile(identity::principal_of(request), identity::client_of(request),
                              identity::patient_of(request), *input),
-            [](ClinicalProfile profile) { return Response::json(200, profile_json(profile)); });
+            [&s](ClinicalProfile profile) {
+              return Response::json(200, profile_json(profile, s.medicines()));
+            });
       },
       write);
 
@@ -280,7 +353,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
                 const PrescriptionInput& input) {
              return s.add_prescription(p, c, patient, input);
            },
-           prescription_json)},
+           prescribing_response)},
       {"/api/v1/patients/{patient_id}/symptoms", "symptom", "symptoms",
        create_handler(
            parse_symptom,
@@ -349,6 +422,18 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
       [&s](const Principal& p, const Client& c, std::int64_t patient, std::int64_t id,
            const std::string& reason) { return s.stop_prescription(p, c, patient, id, reason); },
       prescription_json);
+
+  // The banner of a doctor's screens: who, allergies, active problems and medicines.
+  router.add(
+      Method::kGet, "/api/v1/patients/{patient_id}/summary",
+      [&s](Request& request) {
+        return http::respond(s.summary(identity::principal_of(request),
+                                       identity::client_of(request), identity::patient_of(request)),
+                             [&s](PatientSummary summary) {
+                               return Response::json(200, summary_json(summary, s.medicines()));
+                             });
+      },
+      read);
 
   router.add(
       Method::kGet, "/api/v1/symptoms/vocabulary",

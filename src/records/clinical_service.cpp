@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <tuple>
 
 #include "core/time.hpp"
 #include "identity/audit.hpp"
 #include "records/clinical_store.hpp"
 #include "records/json.hpp"
+#include "records/prescribing_check.hpp"
 #include "records/service.hpp"
 #include "records/store.hpp"
 #include "records/timeline.hpp"
@@ -40,25 +43,78 @@ std::size_t code_points(std::string_view text) {
   }));
 }
 
+// What people see for each field: the label of its input in the web app, so that a message
+// reads "Medicine is required", not "medicine is required". The field code stays in
+// Error::field for the form to place the message.
+constexpr std::pair<std::string_view, std::string_view> kFieldLabels[] = {
+    {"address_line1", "Address line 1"},
+    {"address_line2", "Address line 2"},
+    {"city", "City"},
+    {"postcode", "Postcode"},
+    {"area_code", "Local authority code"},
+    {"blood_group", "Blood group"},
+    {"allergies", "Allergies"},
+    {"substance", "Substance"},
+    {"reaction", "Reaction"},
+    {"severity", "Severity"},
+    {"conditions", "Long-term conditions"},
+    {"medications", "Medications"},
+    {"medicine", "Medicine"},
+    {"strength", "Strength"},
+    {"dose", "Dose"},
+    {"frequency", "Frequency"},
+    {"duration", "Duration"},
+    {"instructions", "Instructions"},
+    {"override_reason", "Reason for the override"},
+    {"prescribed_at", "Date prescribed"},
+    {"description", "Diagnosis"},
+    {"diagnosed_at", "Date diagnosed"},
+    {"occurred_at", "When"},
+    {"reason", "Reason"},
+    {"notes", "Notes"},
+    {"symptom", "Symptom"},
+    {"free_text", "Symptom"},
+    {"onset_at", "When it started"},
+};
+
+std::string label_of(std::string_view field) {
+  for (const auto& [name, label] : kFieldLabels) {
+    if (name == field) return std::string(label);
+  }
+  return std::string(field);
+}
+
+// An error whose message starts with its field's code, restated with the field's label
+// ("prescribed_at cannot be in the future" -> "Date prescribed cannot be in the future").
+Error in_peoples_words(Error error) {
+  if (!error.field.empty() && error.message.starts_with(error.field)) {
+    error.message = label_of(error.field) + error.message.substr(error.field.size());
+  }
+  return error;
+}
+
 // Trimmed text of at most `max` characters; required ones must not be empty. Control
-// characters are refused, except line breaks and tabs in `multiline` texts (notes).
+// characters are refused, except line breaks and tabs in `multiline` texts (notes). Messages
+// name the field's label, after `prefix` ("Allergy 2: ").
 Result<std::string> checked_text(std::string_view value, std::string_view field, std::size_t max,
-                                 bool required, bool multiline = false) {
-  const std::string name(field);
+                                 bool required, bool multiline = false, std::string_view code = {},
+                                 std::string_view prefix = {}) {
+  const std::string name(code.empty() ? field : code);
+  const std::string label = std::string(prefix) + label_of(field);
   auto first = value.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) {
-    if (required) return Error::validation(name, name + " is required");
+    if (required) return Error::validation(name, label + " is required");
     return std::string();
   }
   value = value.substr(first, value.find_last_not_of(" \t\r\n") - first + 1);
   if (code_points(value) > max) {
     return Error::validation(name,
-                             name + " must be at most " + std::to_string(max) + " characters");
+                             label + " must be at most " + std::to_string(max) + " characters");
   }
   for (char ch : value) {
     bool allowed_break = multiline && (ch == '\n' || ch == '\r' || ch == '\t');
     if (static_cast<unsigned char>(ch) < 0x20 && !allowed_break) {
-      return Error::validation(name, name + " must not contain control characters");
+      return Error::validation(name, label + " must not contain control characters");
     }
   }
   return std::string(value);
@@ -83,17 +139,73 @@ Status check_texts(std::initializer_list<TextRule> rules) {
 
 Result<std::vector<std::string>> checked_list(const std::vector<std::string>& items,
                                               std::string_view field) {
+  const std::string name(field), label = label_of(field);
   if (items.size() > kMaxListItems) {
-    return Error::validation(std::string(field), std::string(field) + " holds at most " +
-                                                     std::to_string(kMaxListItems) + " items");
+    return Error::validation(
+        name, label + " can hold at most " + std::to_string(kMaxListItems) + " entries");
   }
   std::vector<std::string> out;
-  for (const auto& item : items) {
-    auto text = checked_text(item, field, kShortText, true);
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    auto text = checked_text(items[index], field, kShortText, false);
     if (!text.ok()) return text.error();
+    if (text->empty()) {
+      return Error::validation(name, label + ": entry " + std::to_string(index + 1) + " is empty");
+    }
     if (std::find(out.begin(), out.end(), *text) == out.end()) out.push_back(std::move(*text));
   }
   return out;
+}
+
+constexpr std::array<std::string_view, 4> kSeverities = {"mild", "moderate", "severe", "unknown"};
+
+// Each allergy: a substance (required), an optional reaction, a severity (empty: unknown);
+// errors name "allergies.<index>.<part>" and say which allergy in words. A second allergy to
+// the same substance (case aside) is dropped.
+Result<std::vector<Allergy>> checked_allergies(const std::vector<Allergy>& allergies) {
+  if (allergies.size() > kMaxListItems) {
+    return Error::validation(
+        "allergies", "Allergies can hold at most " + std::to_string(kMaxListItems) + " entries");
+  }
+  std::vector<Allergy> out;
+  std::vector<std::string> seen;
+  for (std::size_t index = 0; index < allergies.size(); ++index) {
+    const std::string code = "allergies." + std::to_string(index) + ".";
+    const std::string prefix = "Allergy " + std::to_string(index + 1) + ": ";
+    Allergy allergy;
+    auto substance = checked_text(allergies[index].substance, "substance", kShortText, true, false,
+                                  code + "substance", prefix);
+    if (!substance.ok()) return substance.error();
+    auto reaction = checked_text(allergies[index].reaction, "reaction", kShortText, false, false,
+                                 code + "reaction", prefix);
+    if (!reaction.ok()) return reaction.error();
+    allergy.substance = std::move(*substance);
+    allergy.reaction = std::move(*reaction);
+    allergy.severity = allergies[index].severity.empty() ? "unknown" : allergies[index].severity;
+    if (!one_of(kSeverities, allergy.severity)) {
+      return Error::validation(code + "severity",
+                               prefix + "Severity must be mild, moderate, severe or not known");
+    }
+    std::string folded;
+    for (char ch : allergy.substance) {
+      folded.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    }
+    if (std::find(seen.begin(), seen.end(), folded) != seen.end()) continue;
+    seen.push_back(std::move(folded));
+    out.push_back(std::move(allergy));
+  }
+  return out;
+}
+
+// At least three words: an override is explained, not waved through.
+bool few_words(std::string_view text) {
+  int words = 0;
+  bool in_word = false;
+  for (char ch : text) {
+    bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words >= 3;
 }
 
 std::string now_text() { return format_rfc3339(Clock::now()); }
@@ -102,7 +214,14 @@ std::string now_text() { return format_rfc3339(Clock::now()); }
 Result<std::string> entry_status(const std::string& status, std::string_view ended) {
   if (status.empty() || status == "active") return std::string("active");
   if (status == ended) return status;
-  return Error::validation("status", "status must be active or " + std::string(ended));
+  return Error::validation("status", "Status must be active or " + std::string(ended));
+}
+
+// effective_time with the message in people's words.
+Result<std::string> entry_time(const std::string& text, std::string_view field) {
+  auto at = effective_time(text, field);
+  if (!at.ok()) return in_peoples_words(at.error());
+  return at;
 }
 
 }  // namespace
@@ -125,7 +244,7 @@ Result<std::string> normalise_icd10(std::string_view text) {
          std::all_of(code.begin() + 4, code.end(), alnum);
   }
   if (!ok) {
-    return Error::validation("icd10_code", "icd10_code must look like an ICD-10 code, e.g. E11.9");
+    return Error::validation("icd10_code", "ICD-10 code must look like E11.9, I10 or S72.001A");
   }
   return code;
 }
@@ -154,16 +273,24 @@ Result<ProfileInput> validate_profile(ProfileInput input) {
     ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (!input.area_code.empty() && !is_area_code(input.area_code)) {
     return Error::validation("area_code",
-                             "area_code must be a local-authority code such as E09000007");
+                             "Local authority code must look like E09000007 (E, W, S or N and "
+                             "eight digits)");
   }
   if (input.blood_group.empty()) input.blood_group = "unknown";
   if (!one_of(kBloodGroups, input.blood_group)) {
     return Error::validation(
-        "blood_group", "blood_group must be one of A+, A-, B+, B-, AB+, AB-, O+, O-, unknown");
+        "blood_group", "Blood group must be one of A+, A-, B+, B-, AB+, AB-, O+, O- or not known");
+  }
+  auto allergies = checked_allergies(input.allergies);
+  if (!allergies.ok()) return allergies.error();
+  input.allergies = std::move(*allergies);
+  if (input.no_known_allergies && !input.allergies.empty()) {
+    return Error::validation("no_known_allergies",
+                             "\u201cNo known allergies\u201d cannot be ticked while allergies "
+                             "are listed: remove them first, or untick it");
   }
   for (auto [field, list] :
-       {std::pair<std::string_view, std::vector<std::string>*>{"allergies", &input.allergies},
-        {"conditions", &input.conditions},
+       {std::pair<std::string_view, std::vector<std::string>*>{"conditions", &input.conditions},
         {"medications", &input.medications}}) {
     auto checked = checked_list(*list, field);
     if (!checked.ok()) return checked.error();
@@ -172,9 +299,34 @@ Result<ProfileInput> validate_profile(ProfileInput input) {
   return input;
 }
 
+std::optional<int> age_on(std::string_view date_of_birth, std::string_view today) {
+  auto parts = [](std::string_view date) -> std::optional<std::array<int, 3>> {
+    if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
+    std::array<int, 3> out{};
+    for (auto [index, from, length] : {std::tuple<int, int, int>{0, 0, 4}, {1, 5, 2}, {2, 8, 2}}) {
+      auto field = date.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(length));
+      auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), out[index]);
+      if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+    }
+    return out;
+  };
+  auto born = parts(date_of_birth), now = parts(today);
+  if (!born || !now) return std::nullopt;
+  int age = (*now)[0] - (*born)[0];
+  if (std::tie((*now)[1], (*now)[2]) < std::tie((*born)[1], (*born)[2])) --age;
+  if (age < 0) return std::nullopt;
+  return age;
+}
+
 ClinicalService::ClinicalService(db::Pool& pool, identity::IdentityService& identity,
-                                 std::vector<std::string> symptom_vocabulary)
-    : pool_(pool), identity_(identity), vocabulary_(std::move(symptom_vocabulary)) {
+                                 std::vector<std::string> symptom_vocabulary,
+                                 std::shared_ptr<const medicines::Knowledge> medicines)
+    : pool_(pool),
+      identity_(identity),
+      vocabulary_(std::move(symptom_vocabulary)),
+      medicines_(medicines ? std::move(medicines)
+                           : std::make_shared<const medicines::Knowledge>(
+                                 medicines::Knowledge::built_in())) {
   std::sort(vocabulary_.begin(), vocabulary_.end());
   vocabulary_.erase(std::unique(vocabulary_.begin(), vocabulary_.end()), vocabulary_.end());
   known_symptoms_.insert(vocabulary_.begin(), vocabulary_.end());
@@ -188,13 +340,17 @@ Status ClinicalService::require_doctor(const Principal& principal, std::string_v
 Status ClinicalService::check_encounter(db::Lease& lease, std::int64_t patient_id,
                                         const std::optional<std::int64_t>& encounter_id) {
   if (!encounter_id || store::find_encounter(lease, patient_id, *encounter_id)) return Ok{};
-  return Error::validation("encounter_id", "encounter_id is not an encounter of this record");
+  return Error::validation("encounter_id", "The linked visit is not one of this patient's visits");
 }
 
 std::optional<UrgentAdvice> ClinicalService::symptom_stored(db::Lease& lease,
                                                             const SymptomEntry& entry) const {
   if (!symptom_hook_) return std::nullopt;
   return symptom_hook_(lease, entry);
+}
+
+void ClinicalService::understand_allergies(ClinicalProfile& profile) const {
+  for (auto& allergy : profile.allergies) allergy = understood(*medicines_, std::move(allergy));
 }
 
 void ClinicalService::audit_write(db::Lease& lease, const Principal& principal,
@@ -240,6 +396,7 @@ Result<ClinicalProfile> ClinicalService::profile(const Principal& principal,
     return std::move(*found);
   });
   if (!profile.ok()) return profile;
+  understand_allergies(*profile);
   if (auto audited = audit_read(principal, client, patient_id, "record.read", "patient_profile");
       !audited.ok()) {
     return audited.error();
@@ -256,7 +413,14 @@ Result<ClinicalProfile> ClinicalService::update_profile(const Principal& princip
   if (principal.role == Role::kAdmin) {
     return Error::forbidden("administrators cannot change patient records");
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<ClinicalProfile> {
+  // Saved with what each substance is understood as now, so a brand name stays checked even if
+  // the medicines table is missing later.
+  for (auto& allergy : valid->allergies) {
+    allergy.ingredients.clear();
+    allergy.classes.clear();
+    allergy = understood(*medicines_, std::move(allergy));
+  }
+  auto saved = db::with_connection(pool_, [&](db::Lease& lease) -> Result<ClinicalProfile> {
     db::Transaction tx(lease);
     if (!store::replace_profile(lease, patient_id, *valid, now_text())) {
       return Error::not_found("no such patient");
@@ -267,6 +431,8 @@ Result<ClinicalProfile> ClinicalService::update_profile(const Principal& princip
     tx.commit();
     return std::move(*out);
   });
+  if (saved.ok()) understand_allergies(*saved);
+  return saved;
 }
 
 Result<Encounter> ClinicalService::add_encounter(const Principal& principal,
@@ -278,7 +444,7 @@ Result<Encounter> ClinicalService::add_encounter(const Principal& principal,
   row.type = input.type;
   row.reason = input.reason;
   row.notes = input.notes;
-  auto at = effective_time(input.occurred_at, "occurred_at");
+  auto at = entry_time(input.occurred_at, "occurred_at");
   if (!at.ok()) return at.error();
   row.occurred_at = *at;
   if (!one_of(kEncounterTypes, row.type)) {
@@ -316,7 +482,7 @@ Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
   auto status = entry_status(input.status, "resolved");
   if (!status.ok()) return status.error();
   row.status = std::move(*status);
-  auto at = effective_time(input.diagnosed_at, "diagnosed_at");
+  auto at = entry_time(input.diagnosed_at, "diagnosed_at");
   if (!at.ok()) return at.error();
   row.diagnosed_at = *at;
   row.encounter_id = input.encounter_id;
@@ -327,10 +493,10 @@ Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
   return store_entry(principal, client, std::move(row), "diagnosis", link, store::insert_diagnosis);
 }
 
-Result<Prescription> ClinicalService::add_prescription(const Principal& principal,
-                                                       const identity::Client& client,
-                                                       std::int64_t patient_id,
-                                                       const PrescriptionInput& input) {
+Result<PrescribingOutcome> ClinicalService::add_prescription(const Principal& principal,
+                                                             const identity::Client& client,
+                                                             std::int64_t patient_id,
+                                                             const PrescriptionInput& input) {
   Prescription row;
   row.patient_id = patient_id;
   row.medicine = input.medicine;
@@ -339,19 +505,26 @@ Result<Prescription> ClinicalService::add_prescription(const Principal& principa
   row.frequency = input.frequency;
   row.duration = input.duration;
   row.instructions = input.instructions;
+  std::string override_reason = input.override_reason;
   if (auto texts = check_texts({{"medicine", &row.medicine, kShortText, true},
                                 {"strength", &row.strength, 100, false},
                                 {"dose", &row.dose, 100, true},
                                 {"frequency", &row.frequency, 100, true},
                                 {"duration", &row.duration, 100, false},
-                                {"instructions", &row.instructions, 2000, false}});
+                                {"instructions", &row.instructions, 2000, false},
+                                {"override_reason", &override_reason, 500, false}});
       !texts.ok()) {
     return texts.error();
+  }
+  if (!override_reason.empty() && !few_words(override_reason)) {
+    return Error::validation("override_reason",
+                             "Reason for the override: say in a few words why it is safe to "
+                             "prescribe anyway (at least three words)");
   }
   auto status = entry_status(input.status, "stopped");
   if (!status.ok()) return status.error();
   row.status = std::move(*status);
-  auto at = effective_time(input.prescribed_at, "prescribed_at");
+  auto at = entry_time(input.prescribed_at, "prescribed_at");
   if (!at.ok()) return at.error();
   row.prescribed_at = *at;
   row.encounter_id = input.encounter_id;
@@ -360,9 +533,36 @@ Result<Prescription> ClinicalService::add_prescription(const Principal& principa
   }
   row.prescribed_by = principal.account_id;
   row.recorded_at = now_text();
-  auto link = row.encounter_id;
-  return store_entry(principal, client, std::move(row), "prescription", link,
-                     store::insert_prescription);
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PrescribingOutcome> {
+    db::Transaction tx(lease);
+    if (auto linked = check_encounter(lease, patient_id, row.encounter_id); !linked.ok()) {
+      return linked.error();
+    }
+    // The check reads allergies and active prescriptions inside this transaction, with the
+    // patient's profile held, so nothing changes between the check and the write.
+    store::lock_profile(lease, patient_id);
+    PrescribingOutcome outcome;
+    outcome.check =
+        check_prescription(*medicines_, row.medicine, store::load_allergies(lease, patient_id),
+                           row.status == "active" ? store::active_prescriptions(lease, patient_id)
+                                                  : std::vector<Prescription>());
+    if (!outcome.check.conflicts.empty()) {
+      if (override_reason.empty()) return outcome;  // rolled back: nothing written
+      row.safety_override.reason = override_reason;
+      for (const auto& conflict : outcome.check.conflicts) {
+        row.safety_override.warnings.push_back(conflict.message);
+      }
+    }
+    row.id = store::insert_prescription(lease, row);
+    audit_write(lease, principal, client, patient_id, "record.create", "prescription", row.id);
+    if (!row.safety_override.reason.empty()) {
+      audit_write(lease, principal, client, patient_id, "prescription.override", "prescription",
+                  row.id);
+    }
+    tx.commit();
+    outcome.stored = std::move(row);
+    return outcome;
+  });
 }
 
 template <typename Entry, typename Find>
@@ -446,7 +646,7 @@ Result<SymptomEntry> ClinicalService::symptom_row(const Principal& principal,
     return Error::validation("severity", "severity must be a whole number from 1 to 10");
   }
   row.severity = static_cast<int>(*input.severity);
-  auto at = effective_time(input.onset_at, "onset_at");
+  auto at = entry_time(input.onset_at, "onset_at");
   if (!at.ok()) return at.error();
   row.onset_at = *at;
   if (principal.role == Role::kPatient && principal.account_id == patient_id) {
@@ -518,6 +718,31 @@ Result<TimelinePage> ClinicalService::timeline(const Principal& principal,
   return page;
 }
 
+Result<PatientSummary> ClinicalService::summary(const Principal& principal,
+                                                const identity::Client& client,
+                                                std::int64_t patient_id) {
+  auto summary = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientSummary> {
+    db::Transaction tx(lease, db::Transaction::Mode::kRead);
+    auto profile = store::load_profile(lease, patient_id);
+    if (!profile) return Error::not_found("no such patient");
+    PatientSummary out;
+    out.profile = std::move(*profile);
+    out.problems = store::active_diagnoses(lease, patient_id);
+    out.medicines = store::active_prescriptions(lease, patient_id);
+    tx.commit();
+    return out;
+  });
+  if (!summary.ok()) return summary;
+  understand_allergies(summary->profile);
+  summary->age = age_on(summary->profile.date_of_birth, now_text().substr(0, 10));
+  summary->brand_names_available = medicines_->has_brand_names();
+  if (auto audited = audit_read(principal, client, patient_id, "record.read", "patient_summary");
+      !audited.ok()) {
+    return audited.error();
+  }
+  return summary;
+}
+
 Result<boost::json::object> ClinicalService::export_record(const Principal& principal,
                                                            const identity::Client& client,
                                                            std::int64_t patient_id) {
@@ -526,6 +751,7 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     auto profile = store::load_profile(lease, patient_id);
     if (!profile) return Error::not_found("no such patient");
+    understand_allergies(*profile);
     auto rendered = [](const auto& rows, auto render) {
       json::array out;
       for (const auto& row : rows) out.push_back(render(row));
@@ -535,7 +761,7 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
         {"format", "vitalis-record/1"},
         {"exported_at", now_text()},
         {"patient_id", patient_id},
-        {"profile", profile_json(*profile)},
+        {"profile", profile_json(*profile, *medicines_)},
         {"observations", rendered(store::all_observations(lease, patient_id), observation_json)},
         {"encounters", rendered(store::all_encounters(lease, patient_id), encounter_json)},
         {"diagnoses", rendered(store::all_diagnoses(lease, patient_id), diagnosis_json)},

@@ -1,5 +1,7 @@
-// Clinical records service: the clinical profile, encounters, diagnoses, prescriptions, the
-// symptom tracker, the timeline over every kind of entry, and the export of a whole record.
+// Clinical records service: the clinical profile (with structured allergies), encounters,
+// diagnoses, prescriptions (checked against allergies and active prescriptions), the symptom
+// tracker, the patient summary a doctor's screen shows, the timeline over every kind of entry,
+// and the export of a whole record.
 // Validates, writes each change with its audit row in one transaction, audits every read.
 // Access (who may call for which patient) is enforced by the route rules in identity/policy.hpp
 // before these functions run; the role checks here refine them (only doctors write encounters,
@@ -10,6 +12,8 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,13 +23,18 @@
 #include "db/database.hpp"
 #include "identity/model.hpp"
 #include "identity/service.hpp"
+#include "medicines/knowledge.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::records {
 
-// Pure validation, 422 naming the field on any problem.
+// Pure validation, 422 naming the field on any problem (an allergy's fields as
+// "allergies.<index>.substance", ".reaction", ".severity").
 Result<ProfileInput> validate_profile(ProfileInput input);
+// Whole years from a "YYYY-MM-DD" date of birth to `today` (same form); empty when either is not
+// a date or the birth is later.
+std::optional<int> age_on(std::string_view date_of_birth, std::string_view today);
 // "E09000007": a letter of E, W, S, N and eight digits.
 bool is_area_code(std::string_view text);
 // ICD-10 shape ("E11.9", "I10", "S72.001A"), upper-cased; 422 naming `icd10_code` otherwise.
@@ -43,11 +52,15 @@ using SymptomsStored = std::function<void(db::Lease&, const std::vector<SymptomE
 class ClinicalService {
  public:
   // `symptom_vocabulary`: the keys of the symptom checker's vocabulary ("skin_rash", ...); empty
-  // when the dataset is missing (then only free-text symptoms can be recorded).
+  // when the dataset is missing (then only free-text symptoms can be recorded). `medicines`:
+  // what the prescribing check and the allergies resolve names with; null: the built-in drug
+  // classes without brand names.
   ClinicalService(db::Pool& pool, identity::IdentityService& identity,
-                  std::vector<std::string> symptom_vocabulary);
+                  std::vector<std::string> symptom_vocabulary,
+                  std::shared_ptr<const medicines::Knowledge> medicines = nullptr);
 
   identity::IdentityService& identity() const { return identity_; }
+  const medicines::Knowledge& medicines() const { return *medicines_; }
   // Sorted keys.
   const std::vector<std::string>& symptom_vocabulary() const { return vocabulary_; }
   // Wires a step into every symptom write (the alert rules). Call before serving.
@@ -67,9 +80,14 @@ class ClinicalService {
   Result<Diagnosis> add_diagnosis(const identity::Principal& principal,
                                   const identity::Client& client, std::int64_t patient_id,
                                   const DiagnosisInput& input);
-  Result<Prescription> add_prescription(const identity::Principal& principal,
-                                        const identity::Client& client, std::int64_t patient_id,
-                                        const PrescriptionInput& input);
+  // Checks the medicine against the patient's allergies and active prescriptions inside the
+  // write transaction. Conflicts without `override_reason`: nothing is written and the outcome
+  // holds no prescription (the caller answers 409 with the conflicts). With it: stored with the
+  // override and audited as prescription.override besides record.create.
+  Result<PrescribingOutcome> add_prescription(const identity::Principal& principal,
+                                              const identity::Client& client,
+                                              std::int64_t patient_id,
+                                              const PrescriptionInput& input);
   // Doctors only: marks an active diagnosis resolved / an active prescription stopped, keeping
   // when, by whom and why (`reason`, required). 404 unknown, 409 when no longer active.
   Result<Diagnosis> resolve_diagnosis(const identity::Principal& principal,
@@ -98,6 +116,11 @@ class ClinicalService {
                                 const identity::Client& client, std::int64_t patient_id,
                                 const TimelineQuery& query, std::string_view resource_type);
 
+  // Who the patient is, allergies, active problems and medicines: one read, audited once as
+  // `patient_summary`.
+  Result<PatientSummary> summary(const identity::Principal& principal,
+                                 const identity::Client& client, std::int64_t patient_id);
+
   // The whole record as one JSON document; audited as an export.
   Result<boost::json::object> export_record(const identity::Principal& principal,
                                             const identity::Client& client,
@@ -121,6 +144,8 @@ class ClinicalService {
   Result<Entry> end_entry(const identity::Principal& principal, const identity::Client& client,
                           std::int64_t patient_id, std::int64_t id, const std::string& reason,
                           const char* query, std::string_view resource_type, Find find);
+  // The allergies as understood now (what was saved plus what the medicines knowledge says).
+  void understand_allergies(ClinicalProfile& profile) const;
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
   std::optional<UrgentAdvice> symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
   // Validates one symptom input into the row to store (422 naming the field; 403 for a caller
@@ -138,6 +163,7 @@ class ClinicalService {
   identity::IdentityService& identity_;
   std::vector<std::string> vocabulary_;
   std::set<std::string, std::less<>> known_symptoms_;
+  std::shared_ptr<const medicines::Knowledge> medicines_;
   SymptomHook symptom_hook_;
 };
 

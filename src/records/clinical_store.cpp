@@ -12,6 +12,28 @@ namespace {
 
 constexpr std::size_t kMaxProfileItems = 200;
 
+// A list stored as one text, one item per line (items never hold line breaks).
+std::string joined_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out.push_back('\n');
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 template <typename Reader>
 auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id) {
   long long key = id, patient = patient_id;
@@ -125,6 +147,8 @@ class PrescriptionReader {
     statement.exchange(soci::into(prescribed_by_));
     statement.exchange(soci::into(row_.recorded_at));
     end_.bind(statement);
+    statement.exchange(soci::into(row_.safety_override.reason));
+    statement.exchange(soci::into(warnings_));
   }
   Prescription current() const {
     Prescription out = row_;
@@ -133,6 +157,7 @@ class PrescriptionReader {
     out.encounter_id = keys_.encounter();
     out.prescribed_by = prescribed_by_;
     out.end = end_.value();
+    out.safety_override.warnings = lines(warnings_);
     return out;
   }
 
@@ -141,6 +166,28 @@ class PrescriptionReader {
   EntryKeys keys_;
   EndColumns end_;
   long long prescribed_by_ = 0;
+  std::string warnings_;
+};
+
+class AllergyReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(row_.substance));
+    statement.exchange(soci::into(row_.reaction));
+    statement.exchange(soci::into(row_.severity));
+    statement.exchange(soci::into(ingredients_));
+    statement.exchange(soci::into(classes_));
+  }
+  Allergy current() const {
+    Allergy out = row_;
+    out.ingredients = lines(ingredients_);
+    out.classes = lines(classes_);
+    return out;
+  }
+
+ private:
+  Allergy row_;
+  std::string ingredients_, classes_;
 };
 
 class SymptomReader {
@@ -210,37 +257,59 @@ std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patie
   long long patient = patient_id;
   ClinicalProfile out;
   soci::indicator phone_ind = soci::i_null;
+  int no_known_allergies = 0;
   *lease << sql::kSelectProfile, soci::use(patient), soci::into(out.full_name),
       soci::into(out.email), soci::into(out.date_of_birth), soci::into(out.sex),
       soci::into(out.phone, phone_ind), soci::into(out.address_line1),
       soci::into(out.address_line2), soci::into(out.city), soci::into(out.area_code),
-      soci::into(out.postcode), soci::into(out.blood_group), soci::into(out.updated_at);
+      soci::into(out.postcode), soci::into(out.blood_group), soci::into(out.updated_at),
+      soci::into(no_known_allergies);
   if (!lease->got_data()) return std::nullopt;
   if (phone_ind != soci::i_ok) out.phone.clear();
   out.patient_id = patient_id;
+  out.no_known_allergies = no_known_allergies != 0;
   std::vector<std::string> kinds(kMaxProfileItems), texts(kMaxProfileItems);
   *lease << sql::kSelectProfileItems, soci::use(patient), soci::into(kinds), soci::into(texts);
   for (std::size_t idx = 0; idx < kinds.size(); ++idx) {
-    auto& list = kinds[idx] == "allergy"     ? out.allergies
-                 : kinds[idx] == "condition" ? out.conditions
-                                             : out.medications;
-    list.push_back(texts[idx]);
+    (kinds[idx] == "condition" ? out.conditions : out.medications).push_back(texts[idx]);
   }
+  out.allergies = load_allergies(lease, patient_id);
   return out;
+}
+
+std::vector<Allergy> load_allergies(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<AllergyReader>(lease, sql::kSelectAllergies, patient_id);
+}
+
+void lock_profile(db::Lease& lease, std::int64_t patient_id) {
+  if (lease.dialect() != db::Dialect::kPostgresql) return;
+  long long patient = patient_id, locked = 0;
+  *lease << sql::kLockProfile, soci::use(patient), soci::into(locked);
 }
 
 bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
                      const std::string& now) {
   long long patient = patient_id;
+  int no_known_allergies = input.no_known_allergies ? 1 : 0;
   if (db::changed_rows((lease->prepare << sql::kUpdateProfile, soci::use(input.address_line1),
                         soci::use(input.address_line2), soci::use(input.city),
                         soci::use(input.area_code), soci::use(input.postcode),
-                        soci::use(input.blood_group), soci::use(now), soci::use(patient))) != 1)
+                        soci::use(input.blood_group), soci::use(now), soci::use(no_known_allergies),
+                        soci::use(patient))) != 1)
     return false;
+  *lease << sql::kDeleteAllergies, soci::use(patient);
+  for (std::size_t position = 0; position < input.allergies.size(); ++position) {
+    const Allergy& allergy = input.allergies[position];
+    int at = static_cast<int>(position);
+    std::string ingredients = joined_lines(allergy.ingredients);
+    std::string classes = joined_lines(allergy.classes);
+    *lease << sql::kInsertAllergy, soci::use(patient), soci::use(at), soci::use(allergy.substance),
+        soci::use(allergy.reaction), soci::use(allergy.severity), soci::use(ingredients),
+        soci::use(classes);
+  }
   *lease << sql::kDeleteProfileItems, soci::use(patient);
   for (auto [kind, list] :
-       {std::pair<std::string, const std::vector<std::string>*>{"allergy", &input.allergies},
-        {"condition", &input.conditions},
+       {std::pair<std::string, const std::vector<std::string>*>{"condition", &input.conditions},
         {"medication", &input.medications}}) {
     for (std::size_t position = 0; position < list->size(); ++position) {
       int at = static_cast<int>(position);
@@ -299,15 +368,21 @@ std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id) 
   return all_entries<DiagnosisReader>(lease, sql::kSelectAllDiagnoses, patient_id);
 }
 
+std::vector<Diagnosis> active_diagnoses(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<DiagnosisReader>(lease, sql::kSelectActiveDiagnoses, patient_id);
+}
+
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription) {
   long long patient = prescription.patient_id, by = prescription.prescribed_by, id = 0;
   EncounterLink link(prescription.encounter_id);
+  std::string warnings = joined_lines(prescription.safety_override.warnings);
   *lease << sql::kInsertPrescription, soci::use(patient), soci::use(prescription.medicine),
       soci::use(prescription.strength), soci::use(prescription.dose),
       soci::use(prescription.frequency), soci::use(prescription.duration),
       soci::use(prescription.instructions), soci::use(prescription.status),
       soci::use(prescription.prescribed_at), soci::use(link.id, link.ind), soci::use(by),
-      soci::use(prescription.recorded_at), soci::into(id);
+      soci::use(prescription.recorded_at), soci::use(prescription.safety_override.reason),
+      soci::use(warnings), soci::into(id);
   return id;
 }
 
@@ -318,6 +393,10 @@ std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t pat
 
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id) {
   return all_entries<PrescriptionReader>(lease, sql::kSelectAllPrescriptions, patient_id);
+}
+
+std::vector<Prescription> active_prescriptions(db::Lease& lease, std::int64_t patient_id) {
+  return all_entries<PrescriptionReader>(lease, sql::kSelectActivePrescriptions, patient_id);
 }
 
 std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom) {

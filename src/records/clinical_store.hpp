@@ -1,7 +1,7 @@
-// The clinical part of the records store: named SQL for the clinical profile, encounters,
-// diagnoses, prescriptions and symptom entries, the timeline's keyset query, and the row
-// functions that run them inside the caller's lease (and transaction). Not thread-safe: one
-// lease per task.
+// The clinical part of the records store: named SQL for the clinical profile (with structured
+// allergies), encounters, diagnoses, prescriptions and symptom entries, the timeline's keyset
+// query, and the row functions that run them inside the caller's lease (and transaction). Not
+// thread-safe: one lease per task.
 #pragma once
 
 #include <cstdint>
@@ -19,15 +19,31 @@ namespace vitalis::records::store {
 namespace sql {
 inline constexpr const char* kSelectProfile =
     "SELECT a.full_name, a.email, p.date_of_birth, p.sex, p.phone, p.address_line1, "
-    "p.address_line2, p.city, p.area_code, p.postcode, p.blood_group, p.clinical_updated_at "
+    "p.address_line2, p.city, p.area_code, p.postcode, p.blood_group, p.clinical_updated_at, "
+    "p.no_known_allergies "
     "FROM patient_profiles p JOIN accounts a ON a.id = p.account_id WHERE p.account_id = :patient";
 inline constexpr const char* kSelectProfileItems =
     "SELECT kind, text FROM patient_profile_items WHERE patient_id = :patient "
     "ORDER BY kind, position";
 inline constexpr const char* kUpdateProfile =
     "UPDATE patient_profiles SET address_line1 = :line1, address_line2 = :line2, city = :city, "
-    "area_code = :area, postcode = :postcode, blood_group = :blood, clinical_updated_at = :at "
-    "WHERE account_id = :patient";
+    "area_code = :area, postcode = :postcode, blood_group = :blood, clinical_updated_at = :at, "
+    "no_known_allergies = :no_known_allergies WHERE account_id = :patient";
+// Ingredients and classes: the keys the substance was understood as when saved, one per line.
+inline constexpr const char* kSelectAllergies =
+    "SELECT substance, reaction, severity, ingredients, classes FROM patient_allergies "
+    "WHERE patient_id = :patient ORDER BY position";
+inline constexpr const char* kDeleteAllergies =
+    "DELETE FROM patient_allergies WHERE patient_id = :patient";
+inline constexpr const char* kInsertAllergy =
+    "INSERT INTO patient_allergies (patient_id, position, substance, reaction, severity, "
+    "ingredients, classes) VALUES (:patient, :position, :substance, :reaction, :severity, "
+    ":ingredients, :classes)";
+// PostgreSQL: holds the patient's profile row until the transaction ends, so a prescription's
+// safety check and a change of allergies (whose UPDATE takes the same row) never interleave.
+// SQLite needs none: its write transactions run one at a time.
+inline constexpr const char* kLockProfile =
+    "SELECT account_id FROM patient_profiles WHERE account_id = :patient FOR UPDATE";
 inline constexpr const char* kDeleteProfileItems =
     "DELETE FROM patient_profile_items WHERE patient_id = :patient";
 inline constexpr const char* kInsertProfileItem =
@@ -60,6 +76,9 @@ inline constexpr const char* kSelectAllDiagnoses =
 inline constexpr const char* kSelectDiagnosis =
     VITALIS_DIAGNOSIS_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectDiagnoses = VITALIS_DIAGNOSIS_COLUMNS;
+inline constexpr const char* kSelectActiveDiagnoses = VITALIS_DIAGNOSIS_COLUMNS
+    "WHERE patient_id = :patient AND status = 'active' "
+    "ORDER BY diagnosed_at, id";
 // Conditional: only an active diagnosis can be resolved, once.
 inline constexpr const char* kResolveDiagnosis =
     "UPDATE diagnoses SET status = 'resolved', ended_at = :at, ended_by = :by, "
@@ -69,17 +88,22 @@ inline constexpr const char* kResolveDiagnosis =
 #define VITALIS_PRESCRIPTION_COLUMNS                                                      \
   "SELECT id, patient_id, medicine, strength, dose, frequency, duration, instructions, "  \
   "status, prescribed_at, encounter_id, prescribed_by, recorded_at, ended_at, ended_by, " \
-  "end_reason FROM prescriptions "
+  "end_reason, override_reason, override_warnings FROM prescriptions "
+// override_warnings: the overridden warnings, one per line ('' without an override).
 inline constexpr const char* kInsertPrescription =
     "INSERT INTO prescriptions (patient_id, medicine, strength, dose, frequency, duration, "
-    "instructions, status, prescribed_at, encounter_id, prescribed_by, recorded_at) VALUES "
-    "(:patient, :medicine, :strength, :dose, :frequency, :duration, :instructions, :status, :at, "
-    ":encounter, :prescribed_by, :recorded_at) RETURNING id";
+    "instructions, status, prescribed_at, encounter_id, prescribed_by, recorded_at, "
+    "override_reason, override_warnings) VALUES (:patient, :medicine, :strength, :dose, "
+    ":frequency, :duration, :instructions, :status, :at, :encounter, :prescribed_by, "
+    ":recorded_at, :override_reason, :override_warnings) RETURNING id";
 inline constexpr const char* kSelectAllPrescriptions =
     VITALIS_PRESCRIPTION_COLUMNS "WHERE patient_id = :patient ORDER BY prescribed_at, id";
 inline constexpr const char* kSelectPrescription =
     VITALIS_PRESCRIPTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
 inline constexpr const char* kSelectPrescriptions = VITALIS_PRESCRIPTION_COLUMNS;
+inline constexpr const char* kSelectActivePrescriptions = VITALIS_PRESCRIPTION_COLUMNS
+    "WHERE patient_id = :patient AND status = 'active' "
+    "ORDER BY prescribed_at, id";
 // Conditional: only an active prescription can be stopped, once.
 inline constexpr const char* kStopPrescription =
     "UPDATE prescriptions SET status = 'stopped', ended_at = :at, ended_by = :by, "
@@ -122,6 +146,10 @@ std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patie
 // Replaces the clinical part and its lists; false when the patient has no profile row.
 bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
                      const std::string& now);
+std::vector<Allergy> load_allergies(db::Lease& lease, std::int64_t patient_id);
+// Inside a write transaction: keeps other writers of this patient's profile (and prescribing
+// checks) out until it ends (kLockProfile).
+void lock_profile(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_encounter(db::Lease& lease, const Encounter& encounter);
 std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
@@ -130,11 +158,13 @@ std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id)
 std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis);
 std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id, std::int64_t id);
 std::vector<Diagnosis> all_diagnoses(db::Lease& lease, std::int64_t patient_id);
+std::vector<Diagnosis> active_diagnoses(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription);
 std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
                                               std::int64_t id);
 std::vector<Prescription> all_prescriptions(db::Lease& lease, std::int64_t patient_id);
+std::vector<Prescription> active_prescriptions(db::Lease& lease, std::int64_t patient_id);
 
 // Runs kResolveDiagnosis or kStopPrescription; false when the entry is not active (or absent).
 bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id,

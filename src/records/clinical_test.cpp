@@ -50,23 +50,69 @@ TEST(ClinicalValidation, ProfileFieldsAreNamed) {
   input.area_code = "E09000007";
   input.blood_group = "AB-";
   input.postcode = " n1 9gu ";
-  input.allergies = {"penicillin", " penicillin ", "latex"};
+  input.allergies = {{"penicillin", "", "", {}, {}},
+                     {" Penicillin ", "rash", "mild", {}, {}},
+                     {"latex", " itchy rash ", "moderate", {}, {}}};
   auto valid = validate_profile(input);
   ASSERT_TRUE(valid.ok()) << valid.error().message;
   EXPECT_EQ(valid->postcode, "N1 9GU");
-  EXPECT_EQ(valid->allergies, (std::vector<std::string>{"penicillin", "latex"}));
+  ASSERT_EQ(valid->allergies.size(), 2u) << "the same substance twice is kept once";
+  EXPECT_EQ(valid->allergies[0].substance, "penicillin");
+  EXPECT_EQ(valid->allergies[0].severity, "unknown");
+  EXPECT_EQ(valid->allergies[1].reaction, "itchy rash");
+  EXPECT_EQ(valid->allergies[1].severity, "moderate");
   EXPECT_EQ(validate_profile({}).value().blood_group, "unknown");
 
   auto with = [](auto change) {
     ProfileInput bad;
     change(bad);
-    return validate_profile(bad).error().field;
+    return validate_profile(bad).error();
   };
-  EXPECT_EQ(with([](ProfileInput& p) { p.area_code = "London"; }), "area_code");
-  EXPECT_EQ(with([](ProfileInput& p) { p.blood_group = "C+"; }), "blood_group");
-  EXPECT_EQ(with([](ProfileInput& p) { p.conditions = {""}; }), "conditions");
-  EXPECT_EQ(with([](ProfileInput& p) { p.medications.assign(51, "x"); }), "medications");
-  EXPECT_EQ(with([](ProfileInput& p) { p.city = std::string(101, 'a'); }), "city");
+  EXPECT_EQ(with([](ProfileInput& p) { p.area_code = "London"; }).field, "area_code");
+  EXPECT_EQ(with([](ProfileInput& p) { p.blood_group = "C+"; }).field, "blood_group");
+  EXPECT_EQ(with([](ProfileInput& p) { p.conditions = {""}; }).field, "conditions");
+  EXPECT_EQ(with([](ProfileInput& p) { p.medications.assign(51, "x"); }).field, "medications");
+  EXPECT_EQ(with([](ProfileInput& p) { p.city = std::string(101, 'a'); }).field, "city");
+  // Messages name what people see; the field code stays for the form.
+  EXPECT_EQ(with([](ProfileInput& p) { p.city = std::string(101, 'a'); }).message,
+            "City must be at most 100 characters");
+  EXPECT_EQ(with([](ProfileInput& p) {
+              p.conditions = {"asthma", " "};
+            }).message,
+            "Long-term conditions: entry 2 is empty");
+  EXPECT_EQ(with([](ProfileInput& p) { p.area_code = "London"; })
+                .message.rfind("Local authority "
+                               "code",
+                               0),
+            0u);
+  auto allergy = [](std::string substance, std::string severity) {
+    ProfileInput bad;
+    bad.allergies = {{"latex", "", "", {}, {}}, {std::move(substance), "", severity, {}, {}}};
+    return validate_profile(bad).error();
+  };
+  EXPECT_EQ(allergy("", "mild").field, "allergies.1.substance");
+  EXPECT_EQ(allergy("", "mild").message, "Allergy 2: Substance is required");
+  EXPECT_EQ(allergy("aspirin", "deadly").field, "allergies.1.severity");
+  EXPECT_EQ(allergy("aspirin", "deadly").message,
+            "Allergy 2: Severity must be mild, moderate, severe or not known");
+  auto contradiction = with([](ProfileInput& p) {
+    p.no_known_allergies = true;
+    p.allergies = {{"latex", "", "", {}, {}}};
+  });
+  EXPECT_EQ(contradiction.field, "no_known_allergies");
+  ProfileInput none;
+  none.no_known_allergies = true;
+  EXPECT_TRUE(validate_profile(none).ok());
+}
+
+TEST(ClinicalValidation, AgeInWholeYearsFromTheDateOfBirth) {
+  EXPECT_EQ(age_on("1971-04-12", "2026-04-11"), 54);
+  EXPECT_EQ(age_on("1971-04-12", "2026-04-12"), 55);
+  EXPECT_EQ(age_on("2000-02-29", "2026-02-28"), 25);
+  EXPECT_EQ(age_on("2026-01-01", "2026-01-01"), 0);
+  EXPECT_EQ(age_on("2027-01-01", "2026-01-01"), std::nullopt);
+  EXPECT_EQ(age_on("", "2026-01-01"), std::nullopt);
+  EXPECT_EQ(age_on("12/04/1971", "2026-01-01"), std::nullopt);
 }
 
 TEST(ClinicalValidation, SymptomLabels) {
@@ -217,7 +263,7 @@ TEST_P(ClinicalTest, OnlyDoctorsWriteClinicalEntriesAndLinksStayInTheRecord) {
   auto elsewhere = clinical_->add_encounter(doctor_, client_, other, visit);
   ASSERT_TRUE(elsewhere.ok());
   PrescriptionInput prescription{"Metformin", "500 mg", "1 tablet", "twice daily", "",
-                                 "",          "",       "",         elsewhere->id};
+                                 "",          "",       "",         elsewhere->id, ""};
   auto linked = clinical_->add_prescription(doctor_, client_, patient_.account_id, prescription);
   ASSERT_FALSE(linked.ok());
   EXPECT_EQ(linked.error().field, "encounter_id");

@@ -1,6 +1,7 @@
 // Request field readers and entry renderers of the records module.
 #include "records/json.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "records/catalogue.hpp"
@@ -169,7 +170,48 @@ void write_observation(json_writer::Writer& writer, const Observation& observati
   writer.end_object();
 }
 
-json::object profile_json(const ClinicalProfile& profile) {
+json::object allergy_json(const Allergy& allergy, const medicines::Knowledge& knowledge) {
+  json::array ingredients, classes;
+  std::vector<const medicines::DrugClass*> seen;
+  auto add_class = [&](const medicines::DrugClass* drug_class) {
+    if (drug_class == nullptr || std::find(seen.begin(), seen.end(), drug_class) != seen.end()) {
+      return;
+    }
+    seen.push_back(drug_class);
+    json::array atc;
+    for (const auto& code : drug_class->atc) atc.emplace_back(code);
+    classes.push_back(
+        json::object{{"id", drug_class->id}, {"name", drug_class->name}, {"atc", std::move(atc)}});
+  };
+  for (const auto& id : allergy.classes) add_class(knowledge.find_class(id));
+  for (const auto& ingredient : allergy.ingredients) {
+    ingredients.emplace_back(ingredient);
+    for (const auto* drug_class : knowledge.classes_of(ingredient)) add_class(drug_class);
+  }
+  bool checked = !allergy.ingredients.empty() || !allergy.classes.empty();
+  json::value note;
+  if (!checked) {
+    note = knowledge.has_brand_names()
+               ? "Not a medicine or drug class this server knows (for example a food or latex), "
+                 "so prescriptions are not checked against it."
+               : "Not a generic medicine name or drug class this server knows, and brand names "
+                 "cannot be looked up right now (the medicines table is not loaded), so "
+                 "prescriptions are not checked against it.";
+  }
+  return {{"substance", allergy.substance},
+          {"reaction", optional_json(allergy.reaction)},
+          {"severity", allergy.severity},
+          {"resolves_to", json::object{{"ingredients", std::move(ingredients)},
+                                       {"classes", std::move(classes)},
+                                       {"checked", checked},
+                                       {"note", std::move(note)}}}};
+}
+
+json::object profile_json(const ClinicalProfile& profile, const medicines::Knowledge& knowledge) {
+  json::array allergies;
+  for (const auto& allergy : profile.allergies) {
+    allergies.push_back(allergy_json(allergy, knowledge));
+  }
   json::object out{{"id", profile.patient_id},
                    {"full_name", profile.full_name},
                    {"email", profile.email},
@@ -182,7 +224,8 @@ json::object profile_json(const ClinicalProfile& profile) {
                    {"postcode", profile.postcode},
                    {"area_code", optional_json(profile.area_code)},
                    {"blood_group", profile.blood_group},
-                   {"allergies", texts_json(profile.allergies)},
+                   {"allergies", std::move(allergies)},
+                   {"no_known_allergies", profile.no_known_allergies},
                    {"conditions", texts_json(profile.conditions)},
                    {"medications", texts_json(profile.medications)},
                    {"updated_at", optional_json(profile.updated_at)}};
@@ -229,7 +272,66 @@ json::object prescription_json(const Prescription& prescription) {
                    {"prescribed_by", prescription.prescribed_by},
                    {"recorded_at", prescription.recorded_at}};
   add_end(out, prescription.end);
+  out["override"] =
+      prescription.safety_override.reason.empty()
+          ? json::value()
+          : json::object{{"reason", prescription.safety_override.reason},
+                         {"warnings", texts_json(prescription.safety_override.warnings)}};
   return out;
+}
+
+json::object summary_json(const PatientSummary& summary, const medicines::Knowledge& knowledge) {
+  const ClinicalProfile& profile = summary.profile;
+  json::array allergies, problems, medicines;
+  for (const auto& allergy : profile.allergies) {
+    allergies.push_back(allergy_json(allergy, knowledge));
+  }
+  for (const auto& diagnosis : summary.problems) problems.push_back(diagnosis_json(diagnosis));
+  for (const auto& prescription : summary.medicines) {
+    medicines.push_back(prescription_json(prescription));
+  }
+  return {{"patient", json::object{{"id", profile.patient_id},
+                                   {"full_name", profile.full_name},
+                                   {"date_of_birth", profile.date_of_birth},
+                                   {"age", summary.age ? json::value(*summary.age) : json::value()},
+                                   {"sex", profile.sex}}},
+          {"allergies", std::move(allergies)},
+          {"no_known_allergies", profile.no_known_allergies},
+          {"profile_updated_at", optional_json(profile.updated_at)},
+          {"problems", std::move(problems)},
+          {"medicines", std::move(medicines)},
+          {"brand_names_available", summary.brand_names_available}};
+}
+
+json::object conflict_json(const PrescribingConflict& conflict) {
+  json::value allergy, drug_class;
+  if (conflict.allergy) {
+    allergy = json::object{{"substance", conflict.allergy->substance},
+                           {"reaction", optional_json(conflict.allergy->reaction)},
+                           {"severity", conflict.allergy->severity}};
+  }
+  if (!conflict.class_id.empty()) {
+    drug_class = json::object{{"id", conflict.class_id}, {"name", conflict.class_name}};
+  }
+  return {{"kind", conflict.kind},
+          {"match", conflict.match},
+          {"ingredient", conflict.ingredient},
+          {"class", std::move(drug_class)},
+          {"allergy", std::move(allergy)},
+          {"prescription_id", optional_id(conflict.prescription_id)},
+          {"message", conflict.message}};
+}
+
+json::object check_json(const PrescribingCheck& check) {
+  return {{"medicine_understood", check.medicine_understood},
+          {"brand_names_available", check.brand_names_available},
+          {"conflicts",
+           [&] {
+             json::array out;
+             for (const auto& conflict : check.conflicts) out.push_back(conflict_json(conflict));
+             return out;
+           }()},
+          {"notes", texts_json(check.notes)}};
 }
 
 json::object symptom_json(const SymptomEntry& symptom) {

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "http/message.hpp"
+#include "medicines/knowledge.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
 
@@ -38,7 +39,14 @@ boost::json::object observation_json(const Observation& observation);
 boost::json::value advice_json(const std::optional<UrgentAdvice>& advice);
 // The same fields written straight as text (the list endpoints, where rendering is hot).
 void write_observation(json_writer::Writer& writer, const Observation& observation);
-boost::json::object profile_json(const ClinicalProfile& profile);
+// Allergies with what they resolve to: ingredient keys and classes as `knowledge` names them.
+boost::json::object allergy_json(const Allergy& allergy, const medicines::Knowledge& knowledge);
+boost::json::object profile_json(const ClinicalProfile& profile,
+                                 const medicines::Knowledge& knowledge);
+boost::json::object summary_json(const PatientSummary& summary,
+                                 const medicines::Knowledge& knowledge);
+boost::json::object conflict_json(const PrescribingConflict& conflict);
+boost::json::object check_json(const PrescribingCheck& check);
 boost::json::object encounter_json(const Encounter& encounter);
 boost::json::object diagnosis_json(const Diagnosis& diagnosis);
 boost::json::object prescription_json(const Prescription& prescription);

@@ -65,12 +65,14 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   EXPECT_FALSE(page->next_before);
   EXPECT_EQ(count("audit_log"), 3) << "two writes and one read, not one row per observation";
 
-  auto glucose_only = service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50, {}});
+  auto glucose_only =
+      service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50, {}});
   ASSERT_TRUE(glucose_only.ok());
   ASSERT_EQ(glucose_only->items.size(), 1u);
   EXPECT_EQ(glucose_only->items[0].code, "2339-0");
-  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50, {}}).error().field,
-            "code");
+  EXPECT_EQ(
+      service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50, {}}).error().field,
+      "code");
 }
 
 TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
@@ -174,8 +176,9 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
     EXPECT_DOUBLE_EQ(seen[idx].value, 70 - static_cast<double>(idx)) << "order at " << idx;
   }
   EXPECT_EQ(ids.size(), 11u);
-  EXPECT_EQ(service_->list(patient_, client_, patient_.account_id, {"", 999999, 3, {}}).error().field,
-            "before");
+  EXPECT_EQ(
+      service_->list(patient_, client_, patient_.account_id, {"", 999999, 3, {}}).error().field,
+      "before");
 }
 
 TEST_P(RecordsTest, CorrectionsKeepHistory) {
@@ -307,12 +310,7 @@ class ObservationsUpgradeTest : public db::testing::DialectTest {};
 TEST_P(ObservationsUpgradeTest, RowsSurviveTheRebuildByPatient) {
   auto pool = database_->open();
   ASSERT_TRUE(pool);
-  auto migrations = db::load_migrations(db::embedded_migration_files());
-  ASSERT_TRUE(migrations.ok());
-  std::vector<db::Migration> before;
-  for (const auto& migration : *migrations)
-    if (migration.version < 8) before.push_back(migration);
-  ASSERT_TRUE(db::migrate(*pool, before).ok());
+  ASSERT_TRUE(db::testing::migrate_before(*pool, 8));
 
   std::int64_t ana = identity::testing::insert_account(*pool, "ana@example.org", "patient");
   std::int64_t ben = identity::testing::insert_account(*pool, "ben@example.org", "patient");

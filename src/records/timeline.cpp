@@ -65,6 +65,9 @@ TimelineItem prescription_item(const Prescription& entry) {
   if (!entry.strength.empty()) summary += " " + entry.strength;
   summary += ", " + entry.dose + " " + entry.frequency;
   if (entry.status != "active") summary += " (" + entry.status + ")";
+  if (!entry.safety_override.reason.empty()) {
+    summary += "; prescribed despite a safety warning (" + entry.safety_override.reason + ")";
+  }
   return item("prescription", entry, entry.prescribed_at, summary, prescription_json(entry));
 }
 

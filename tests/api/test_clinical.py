@@ -72,7 +72,8 @@ def test_profile_holds_address_area_blood_group_and_lists(api):
     status, _, saved = api.call("PUT", path(patient_id, "profile"), patient, body=PROFILE)
     assert status == 200, saved
     assert saved["postcode"] == "N1 0PN" and saved["area_code"] == "E09000019"
-    assert saved["allergies"] == ["penicillin", "peanuts"] and saved["blood_group"] == "O-"
+    assert [a["substance"] for a in saved["allergies"]] == ["penicillin", "peanuts"]
+    assert saved["blood_group"] == "O-"
     assert saved["email"] == "ana@example.org" and saved["updated_at"]
     assert get(api, patient, patient_id, "profile") == saved
 
@@ -81,7 +82,8 @@ def test_profile_holds_address_area_blood_group_and_lists(api):
                                    body={"city": "Leeds", "allergies": ["latex"]})
     assert status == 200
     assert replaced["city"] == "Leeds" and replaced["address_line1"] == ""
-    assert replaced["allergies"] == ["latex"] and replaced["conditions"] == []
+    assert [a["substance"] for a in replaced["allergies"]] == ["latex"]
+    assert replaced["conditions"] == []
     assert replaced["blood_group"] == "unknown"
 
     for body, field in [({"area_code": "London"}, "area_code"),
@@ -288,8 +290,10 @@ def make_timeline(api, doctor, patient, patient_id):
         if day % 2:
             made.append(("diagnosis", post(api, doctor, patient_id, "diagnoses", {
                 "description": "Hypertension", "icd10_code": "I10", "diagnosed_at": at})["id"]))
+            # Three different medicines: the same one twice would be a duplicate (409).
+            medicine = {1: "Amlodipine", 3: "Ramipril", 5: "Bisoprolol"}[day]
             made.append(("prescription", post(api, doctor, patient_id, "prescriptions", {
-                "medicine": "Amlodipine", "strength": "5 mg", "dose": "1 tablet",
+                "medicine": medicine, "strength": "5 mg", "dose": "1 tablet",
                 "frequency": "once daily", "prescribed_at": at})["id"]))
     return made
 
@@ -353,7 +357,7 @@ def test_timeline_filters_summaries_and_errors(lite_api):
     for item in everything:
         kinds.setdefault(item["kind"], item)  # the latest of each kind
     assert kinds["diagnosis"]["summary"] == "Hypertension (I10)"
-    assert kinds["prescription"]["summary"] == "Amlodipine 5 mg, 1 tablet once daily"
+    assert kinds["prescription"]["summary"] == "Bisoprolol 5 mg, 1 tablet once daily"
     assert kinds["symptom"]["summary"] == "Headache, severity 5/10"
     assert kinds["encounter"]["summary"] == "Follow up: review 5"
 
@@ -397,7 +401,7 @@ def test_export_is_the_whole_record_for_the_patient_only(api):
     assert disposition.startswith("attachment; filename=\"vitalis-record-")
     assert disposition.endswith(".json\"") and str(patient_id) in disposition
     assert exported["patient_id"] == patient_id and exported["profile"]["area_code"] == "E09000019"
-    assert exported["profile"]["allergies"] == ["penicillin", "peanuts"]
+    assert [a["substance"] for a in exported["profile"]["allergies"]] == ["penicillin", "peanuts"]
     for kind, key in [("observation", "observations"), ("encounter", "encounters"),
                       ("diagnosis", "diagnoses"), ("prescription", "prescriptions"),
                       ("symptom", "symptoms")]:

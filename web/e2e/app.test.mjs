@@ -434,7 +434,8 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
   await page(patient, '/profile', 'profile');
   await p.getByLabel('Local authority code (optional)').fill('E06000001');
-  await p.getByLabel('Allergies').fill('penicillin, latex');
+  await p.getByRole('button', { name: 'Add an allergy' }).click();
+  await p.getByRole('group', { name: 'Allergy 1' }).getByLabel('Substance').fill('latex');
   await p.getByRole('button', { name: 'Save profile' }).click();
   await p.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
   assert.deepEqual(patient.problems, []);

@@ -29,8 +29,18 @@ export class ApiError extends Error {
   readonly retryAfter?: number;
   /** "Did you mean": values the server offers instead (confirmation_required, range errors). */
   readonly suggestions: string[];
+  /** The whole `error` object of the answer, for errors that carry more (e.g. a 409's conflicts). */
+  readonly detail?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number, suggestions: string[] = []) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    field?: string,
+    retryAfter?: number,
+    suggestions: string[] = [],
+    detail?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -38,6 +48,7 @@ export class ApiError extends Error {
     this.field = field;
     this.retryAfter = retryAfter;
     this.suggestions = suggestions;
+    this.detail = detail;
   }
 }
 
@@ -68,6 +79,7 @@ async function toError(response: Response): Promise<ApiError> {
   let message = response.statusText || `request failed (${response.status})`;
   let field: string | undefined;
   let suggestions: string[] = [];
+  let detail: Record<string, unknown> | undefined;
   try {
     const body = await response.json();
     if (body && typeof body === 'object' && body.error) {
@@ -75,12 +87,13 @@ async function toError(response: Response): Promise<ApiError> {
       message = body.error.message ?? message;
       field = body.error.field ?? undefined;
       if (Array.isArray(body.error.suggestions)) suggestions = body.error.suggestions.map(String);
+      detail = body.error;
     }
   } catch {
     // not JSON: keep the status text
   }
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, suggestions);
+  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, suggestions, detail);
 }
 
 export class ApiClient {

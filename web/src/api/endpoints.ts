@@ -252,6 +252,19 @@ export interface CursorPage<T> {
   items: T[];
   next_cursor: string | number | null;
 }
+export type AllergySeverity = 'mild' | 'moderate' | 'severe' | 'unknown';
+/** A recorded allergy; `resolves_to` says what the prescribing check understands it as. */
+export interface Allergy {
+  substance: string;
+  reaction: string | null;
+  severity: AllergySeverity;
+  resolves_to?: {
+    ingredients: string[];
+    classes: { id: string; name: string; atc: string[] }[];
+    checked: boolean;
+    note: string | null;
+  };
+}
 export interface ClinicalProfile extends Profile {
   address_line1: string;
   address_line2: string;
@@ -259,10 +272,14 @@ export interface ClinicalProfile extends Profile {
   postcode: string;
   area_code: string | null;
   blood_group: string;
-  allergies: string[];
+  allergies: Allergy[];
+  no_known_allergies: boolean;
   conditions: string[];
   medications: string[];
   updated_at: string | null;
+}
+export interface ProfileUpdate extends Omit<Partial<ClinicalProfile>, 'allergies'> {
+  allergies?: { substance: string; reaction?: string; severity: AllergySeverity }[];
 }
 export interface Encounter {
   id: number;
@@ -291,6 +308,34 @@ export interface Prescription {
   instructions: string;
   status: 'active' | 'stopped';
   prescribed_at: string;
+  /** Written despite safety warnings: the warnings and the doctor's reason. */
+  override: { reason: string; warnings: string[] } | null;
+}
+/** Why the safety check stops a prescription until a doctor overrides it. */
+export interface PrescribingConflict {
+  kind: 'allergy' | 'duplicate';
+  match: 'ingredient' | 'class' | 'related_class';
+  ingredient: string;
+  class: { id: string; name: string } | null;
+  allergy: { substance: string; reaction: string | null; severity: AllergySeverity } | null;
+  prescription_id: number | null;
+  message: string;
+}
+export interface PrescribingCheck {
+  medicine_understood: boolean;
+  brand_names_available: boolean;
+  conflicts: PrescribingConflict[];
+  notes: string[];
+}
+/** The doctor's banner: who, allergies, active problems and medicines (one audited read). */
+export interface PatientSummary {
+  patient: { id: number; full_name: string; date_of_birth: string; age: number | null; sex: string };
+  allergies: Allergy[];
+  no_known_allergies: boolean;
+  profile_updated_at: string | null;
+  problems: Diagnosis[];
+  medicines: Prescription[];
+  brand_names_available: boolean;
 }
 export interface SymptomEntry {
   id: number;
@@ -311,7 +356,7 @@ export interface TimelineItem {
 
 export const clinical = {
   profile: (patient: number) => api.get<ClinicalProfile>(`${patientPath(patient)}/profile`),
-  updateProfile: (patient: number, body: Partial<ClinicalProfile>) =>
+  updateProfile: (patient: number, body: ProfileUpdate) =>
     api.request<ClinicalProfile>('PUT', `${patientPath(patient)}/profile`, { body }),
   addEncounter: (patient: number, body: Record<string, unknown>) => api.post<Encounter>(`${patientPath(patient)}/encounters`, body),
   addDiagnosis: (patient: number, body: Record<string, unknown>) => api.post<Diagnosis>(`${patientPath(patient)}/diagnoses`, body),
@@ -322,7 +367,8 @@ export const clinical = {
   stopPrescription: (patient: number, id: number, reason: string) =>
     api.post<Prescription>(`${patientPath(patient)}/prescriptions/${id}/stop`, { reason }),
   addPrescription: (patient: number, body: Record<string, unknown>) =>
-    api.post<Prescription>(`${patientPath(patient)}/prescriptions`, body),
+    api.post<Prescription & { check: PrescribingCheck }>(`${patientPath(patient)}/prescriptions`, body),
+  summary: (patient: number) => api.get<PatientSummary>(`${patientPath(patient)}/summary`),
   addSymptom: (patient: number, body: Record<string, unknown>) =>
     api.post<SymptomEntry & { advice?: UrgentAdvice | null }>(`${patientPath(patient)}/symptoms`, body),
   symptoms: (patient: number, cursor?: string) =>

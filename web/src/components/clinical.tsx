@@ -1,10 +1,12 @@
 // Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
-// for encounters, diagnoses and prescriptions, and the patient's symptom tracker.
+// for encounters, diagnoses and prescriptions (with the safety check's warnings and override),
+// and the patient's symptom tracker.
 import { useEffect, useRef, useState } from 'react';
-import { clinical, type SymptomEntry, type TimelineItem, type UrgentAdvice } from '../api/endpoints';
+import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem, type UrgentAdvice } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
+import { CheckNotes, OverrideNote, PrescribingWarnings, refusedCheck } from './prescribing';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
 import { UrgentAdviceCallout } from './urgentAdvice';
 
@@ -169,12 +171,35 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
 export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
   const empty = { medicine: '', strength: '', dose: '', frequency: '', duration: '', instructions: '' };
   const [form, set, setForm] = useFields(empty);
-  const [saved, setSaved] = useState<string>();
-  const { busy, errors, formError, submit } = useSubmit(Object.keys(empty), () => clinical.addPrescription(patientId, form), () => {
-    setSaved(`${form.medicine} prescribed.`);
-    setForm(empty);
-    onAdded();
-  });
+  const [saved, setSaved] = useState<{ message: string; notes: string[] }>();
+  // A refused prescription's warnings, and the override reason the doctor may give.
+  const [refused, setRefused] = useState<PrescribingCheck>();
+  const [reason, setReason] = useState('');
+  const withOverride = useRef(false);
+  const { busy, errors, formError, submit, setErrors } = useSubmit(
+    [...Object.keys(empty), 'override_reason'],
+    async () => {
+      const override = withOverride.current;
+      withOverride.current = false;
+      setSaved(undefined);
+      try {
+        return await clinical.addPrescription(patientId, override ? { ...form, override_reason: reason } : form);
+      } catch (error) {
+        const check = refusedCheck(error);
+        if (!check) throw error;
+        setRefused(check);
+        return undefined;
+      }
+    },
+    (stored) => {
+      if (!stored) return;
+      setSaved({ message: `${form.medicine} prescribed${stored.override ? ' (override recorded)' : ''}.`, notes: stored.check.notes });
+      setRefused(undefined);
+      setReason('');
+      setForm(empty);
+      onAdded();
+    },
+  );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
       <h2 id="prescription-title">Prescribe</h2>
@@ -186,9 +211,36 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
         <Field label="Duration" name="duration" value={form.duration} onChange={set('duration')} error={errors.duration} hint="e.g. 3 months" />
       </div>
       <Field label="Instructions (optional)" name="instructions" value={form.instructions} onChange={set('instructions')} error={errors.instructions} />
+      {refused && (
+        <PrescribingWarnings
+          medicine={form.medicine}
+          check={refused}
+          reason={reason}
+          onReason={setReason}
+          error={errors.override_reason}
+          busy={busy}
+          onOverride={() => {
+            if (!reason.trim()) {
+              setErrors({ override_reason: 'Reason for the override is required: say in a few words why it is safe.' });
+              return;
+            }
+            withOverride.current = true;
+            void submit();
+          }}
+          onCancel={() => {
+            setRefused(undefined);
+            setReason('');
+          }}
+        />
+      )}
       <FormError message={formError} />
-      <SubmitButton busy={busy}>Save prescription</SubmitButton>
-      <Saved message={saved} />
+      {!refused && <SubmitButton busy={busy}>Save prescription</SubmitButton>}
+      {saved && (
+        <div role="status">
+          <p className="saved">{saved.message}</p>
+          <CheckNotes notes={saved.notes} />
+        </div>
+      )}
     </form>
   );
 }
@@ -355,6 +407,7 @@ export function CurrentCare({ patientId, version, canEnd, onChanged }: { patient
                     </strong>{' '}
                     — {p.dose}, {p.frequency}
                     {p.duration && `, ${p.duration}`}
+                    <OverrideNote prescription={p} />
                   </span>
                   {canEnd && (
                     <button type="button" aria-expanded={open === `p${p.id}`} onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}>

@@ -15,6 +15,7 @@ import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
 import { LatestRisks } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
+import { PatientBanner } from '../components/PatientBanner';
 
 // Patients opened in this session (memory only).
 const recent = new Map<number, string>();
@@ -212,11 +213,7 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
           recent.set(p.id, p.full_name);
           return (
             <>
-              <h1>{p.full_name}</h1>
-              <p className="muted">
-                Patient #{p.id} · born {p.date_of_birth} · {p.sex}
-                {p.phone && <> · {p.phone}</>}
-              </p>
+              <PatientBanner patientId={patientId} version={version} profile={p} />
               <ChartNav patientId={patientId} section={section} />
               {section === 'summary' && (
                 <>

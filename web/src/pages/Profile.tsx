@@ -1,14 +1,16 @@
 // The patient's clinical profile: contact, address (with the local-authority code that links the
-// air-quality data), blood group, allergies, conditions and medications.
+// air-quality data), blood group, allergies (a list of rows: substance, reaction, severity),
+// conditions and medications.
 import { useEffect, useState } from 'react';
 import { clinical, type ClinicalProfile } from '../api/endpoints';
 import { useSession } from '../auth';
+import { AllergyEditor, rowFields, toRows, type AllergyRow } from '../components/allergies';
 import { ExportButton } from '../components/clinical';
 import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 
 const GROUPS = ['unknown', 'A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'];
-const LISTS = ['allergies', 'conditions', 'medications'] as const;
+const LISTS = ['conditions', 'medications'] as const;
 const TEXTS = ['address_line1', 'address_line2', 'city', 'postcode', 'area_code'] as const;
 
 type Form = Record<(typeof TEXTS)[number] | (typeof LISTS)[number] | 'blood_group', string>;
@@ -21,7 +23,6 @@ function toForm(p: ClinicalProfile): Form {
     postcode: p.postcode,
     area_code: p.area_code ?? '',
     blood_group: p.blood_group || 'unknown',
-    allergies: p.allergies.join(', '),
     conditions: p.conditions.join(', '),
     medications: p.medications.join(', '),
   };
@@ -38,21 +39,27 @@ export function ProfilePage() {
   const patientId = account!.id;
   const profile = useLoad(() => clinical.profile(patientId), [patientId]);
   const [form, setForm] = useState<Form>();
+  const [allergies, setAllergies] = useState<AllergyRow[]>([]);
+  const [noneKnown, setNoneKnown] = useState(false);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    if (profile.data) setForm(toForm(profile.data));
+    if (!profile.data) return;
+    setForm(toForm(profile.data));
+    setAllergies(toRows(profile.data.allergies));
+    setNoneKnown(profile.data.no_known_allergies);
   }, [profile.data]);
   const set = (name: keyof Form) => (e: { target: { value: string } }) => {
     setSaved(false);
     setForm((f) => ({ ...f!, [name]: e.target.value }));
   };
   const { busy, errors, formError, submit } = useSubmit(
-    [...TEXTS, ...LISTS, 'blood_group'],
+    [...TEXTS, ...LISTS, 'blood_group', 'allergies', 'no_known_allergies', ...rowFields(allergies)],
     () =>
       clinical.updateProfile(patientId, {
         ...Object.fromEntries(TEXTS.map((t) => [t, form![t]])),
         blood_group: form!.blood_group,
-        allergies: list(form!.allergies),
+        allergies: allergies.map(({ substance, reaction, severity }) => ({ substance, reaction, severity })),
+        no_known_allergies: allergies.length === 0 && noneKnown,
         conditions: list(form!.conditions),
         medications: list(form!.medications),
       }),
@@ -89,7 +96,20 @@ export function ProfilePage() {
                 </div>
                 <h2>Health</h2>
                 <SelectField label="Blood group" name="blood_group" value={form.blood_group} onChange={set('blood_group')} error={errors.blood_group} options={GROUPS.map((g) => ({ value: g, label: g === 'unknown' ? 'Not known' : g }))} />
-                <Field label="Allergies" name="allergies" value={form.allergies} onChange={set('allergies')} error={errors.allergies} hint="Separate with commas." />
+                <AllergyEditor
+                  rows={allergies}
+                  onChange={(rows) => {
+                    setSaved(false);
+                    setAllergies(rows);
+                  }}
+                  errors={errors}
+                  noneKnown={noneKnown}
+                  onNoneKnown={(value) => {
+                    setSaved(false);
+                    setNoneKnown(value);
+                  }}
+                  saved={p.allergies}
+                />
                 <Field label="Long-term conditions" name="conditions" value={form.conditions} onChange={set('conditions')} error={errors.conditions} hint="Separate with commas." />
                 <Field label="Medications" name="medications" value={form.medications} onChange={set('medications')} error={errors.medications} hint="Separate with commas." />
                 <FormError message={formError} />
