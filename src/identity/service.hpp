@@ -42,7 +42,7 @@ struct IdentityOptions {
 // sessions.
 struct Client {
   std::string address;
-  std::string user_agent;
+  std::string user_agent{};  // a default, so that {address} still initialises a Client
 };
 
 struct PatientSignUp {
