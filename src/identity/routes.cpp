@@ -7,6 +7,7 @@
 
 #include "identity/policy.hpp"
 #include "identity/routes_common.hpp"
+#include "identity/validation.hpp"
 
 namespace vitalis::identity {
 
@@ -258,7 +259,8 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
           auto [end, ec] =
               std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
           if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value <= 0) {
-            return Response::error(Error::validation(std::string(name), "must be a positive id"));
+            return Response::error(Error::validation(
+                std::string(name), field_label(name) + " must be a positive whole number."));
           }
           *target = value;
         }

@@ -896,7 +896,7 @@ Status IdentityService::link_doctor(const Principal& patient, std::int64_t docto
     AccountRow row;
     if (!account_by_id(lease, doctor_id, row) || row.account.role != Role::kDoctor ||
         row.account.status != "active") {
-      return Error::validation("doctor_id", "doctor_id must name an approved doctor");
+      return Error::validation("doctor_id", "Choose an approved doctor from the list.");
     }
     long long patient_id = patient.account_id, doctor = doctor_id;
     int links = 0;

@@ -48,7 +48,8 @@ std::string lower(std::string_view text) {
 }
 
 // The label people see next to each field the identity API names in its errors.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kLabels = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kLabels = {{
+    {"actor_id", "Actor id"},
     {"email", "Email"},
     {"password", "Password"},
     {"new_password", "New password"},
