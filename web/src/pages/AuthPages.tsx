@@ -16,6 +16,14 @@ function signedIn(answer: Verified): Account | null {
   return api.adopt({ access_token: answer.access_token, expires_in: answer.expires_in ?? 0, account: answer.account });
 }
 
+/** The sexes a patient's profile records, as people choose them. */
+export const SEX_OPTIONS = [
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'other', label: 'Other' },
+  { value: 'unknown', label: 'Prefer not to say' },
+];
+
 // The address being verified, kept in memory between the sign-up and verify pages (not in the URL).
 let pendingEmail = '';
 
@@ -95,12 +103,7 @@ export function SignUp() {
               value={form.sex}
               onChange={set('sex')}
               error={errors.sex}
-              options={[
-                { value: 'female', label: 'Female' },
-                { value: 'male', label: 'Male' },
-                { value: 'other', label: 'Other' },
-                { value: 'unknown', label: 'Prefer not to say' },
-              ]}
+              options={SEX_OPTIONS}
             />
             <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} />
           </>

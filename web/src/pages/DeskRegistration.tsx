@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import { recordAccess, type DeskPatient } from '../api/accounts';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Link } from '../router';
+import { SEX_OPTIONS } from './AuthPages';
 
 const EMPTY = { full_name: '', date_of_birth: '', sex: 'female', phone: '', email: '' };
 
@@ -43,12 +44,7 @@ export function DeskRegistration() {
           value={form.sex}
           onChange={set('sex')}
           error={errors.sex}
-          options={[
-            { value: 'female', label: 'Female' },
-            { value: 'male', label: 'Male' },
-            { value: 'other', label: 'Other' },
-            { value: 'unknown', label: 'Prefer not to say' },
-          ]}
+          options={SEX_OPTIONS}
         />
         <Field label="Phone (optional)" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={set('phone')} error={errors.phone} />
         <Field label="Email" name="email" type="email" autoComplete="off" value={form.email} onChange={set('email')} error={errors.email} />
