@@ -258,9 +258,12 @@ test('break-glass: a reason, a visible time limit, the patient sees it, and it e
   const [message] = await mails(ANA.email, 'opened in an emergency');
   assert.ok(!textOf(message).includes(why), 'the reason stays out of email');
   await follow(ana, message);
-  const entry = ana.page.locator('ul.access-log li.emergency-entry').first();
+  const entry = ana.page.locator('ul.access-log li.emergency-entry', { hasText: 'opened your record in an emergency' });
   await entry.waitFor();
   assert.match(await entry.textContent(), new RegExp(`${EMIL.name}.*opened your record in an emergency.*${why}`));
+  // The reads made under it stand out too, with the reason.
+  const reads = ana.page.locator('ul.access-log li.emergency-entry', { hasText: 'read your record' });
+  assert.match(await reads.first().textContent(), new RegExp(`${EMIL.name}.*break-glass: ${why}`));
   await check(ana, 'access-log-break-glass');
 
   // When the time is up the record closes again.
