@@ -91,6 +91,8 @@ const std::vector<OptionSpec>& option_specs() {
        {"serve", "train"}},
       {"public-url", "http://127.0.0.1:8080",
        "Address of the web app as users reach it, for links in emails", kAlerts},
+      {"break-glass-seconds", "3600",
+       "How long emergency (break-glass) read access to a patient's record lasts", kServe},
       {"alert-rules", "",
        "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json",
        kAlerts},
@@ -293,6 +295,10 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(mib, integer(invocation, "argon2-memlimit-mb", 8, 4096));
     config.password_cost.opslimit = static_cast<std::uint64_t>(ops);
     config.password_cost.memlimit = static_cast<std::size_t>(mib) * 1024 * 1024;
+  }
+  if (has("break-glass-seconds")) {
+    VITALIS_ASSIGN(config.break_glass_seconds,
+                   integer(invocation, "break-glass-seconds", 1, 86400));
   }
   if (has("log-level")) {
     config.log_level = values.at("log-level");

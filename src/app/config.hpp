@@ -45,6 +45,7 @@ struct Config {
   identity::PasswordCost password_cost;
   std::string log_level = "info";
   bool migrate_on_serve = true;
+  long long break_glass_seconds = 3600;  // serve: how long emergency access lasts
   // demo-data sizes (see demo_data.hpp)
   int demo_patients = 48;
   long long demo_observations = 0;

@@ -90,13 +90,15 @@ int run_mail_test(const app::Config& config, const std::string& to) {
 }
 
 // The identity service with the deployment's secret; the pool must outlive it.
-Result<std::unique_ptr<identity::IdentityService>> open_identity(const app::Config& config,
-                                                                 db::Pool& pool) {
+Result<std::unique_ptr<identity::IdentityService>> open_identity(
+    const app::Config& config, db::Pool& pool, const std::string& public_url = {}) {
   identity::init_crypto();
   auto key = identity::load_or_create_secret(config.secret_key_file);
   if (!key.ok()) return key.error();
   identity::IdentityOptions options;
   options.password_cost = config.password_cost;
+  options.break_glass_ttl = std::chrono::seconds(config.break_glass_seconds);
+  if (!public_url.empty()) options.public_url = public_url;
   return std::make_unique<identity::IdentityService>(pool, *key, options);
 }
 
@@ -223,7 +225,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   http::Router router;
   app::add_system_routes(router, **pool, metrics);
   app::add_demo_routes(router, **pool);
-  auto identity_service = open_identity(config, **pool);
+  auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
   identity::add_identity_routes(router, **identity_service);
   records::RecordsService records_service(**pool, **identity_service);

@@ -28,6 +28,10 @@ struct Principal {
   std::int64_t account_id = 0;
   Role role = Role::kPatient;
   std::string session_id;
+  // Set by the record rules when this request reaches `emergency_patient_id` through
+  // break-glass: its reason goes into the audit rows of the request's reads.
+  std::int64_t emergency_patient_id = 0;
+  std::string emergency_reason{};
 };
 
 }  // namespace vitalis::identity

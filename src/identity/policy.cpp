@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "identity/validation.hpp"
+
 namespace vitalis::identity {
 
 using http::Request;
@@ -38,7 +40,29 @@ const Principal& principal_of(const Request& request) {
   return std::any_cast<const Principal&>(request.auth);
 }
 
-Client client_of(const Request& request) { return Client{request.client_address}; }
+Client client_of(const Request& request) {
+  Client client;
+  client.address = request.client_address;
+  client.user_agent = std::string(request.header("User-Agent"));
+  return client;
+}
+
+RecordAccess decide_record_access(const Principal& caller, std::int64_t patient_id,
+                                  const AccessFacts& facts) {
+  switch (caller.role) {
+    case Role::kPatient:
+      return caller.account_id == patient_id ? RecordAccess::kReadWrite : RecordAccess::kNone;
+    case Role::kDoctor:
+      if (!facts.patient_exists) return RecordAccess::kNone;
+      if (facts.care_link) {
+        return facts.write_grant ? RecordAccess::kReadWrite : RecordAccess::kRead;
+      }
+      return facts.break_glass ? RecordAccess::kRead : RecordAccess::kNone;
+    case Role::kAdmin:
+      return facts.patient_exists && facts.break_glass ? RecordAccess::kRead : RecordAccess::kNone;
+  }
+  return RecordAccess::kNone;
+}
 
 Result<std::int64_t> id_param(const Request& request, std::string_view name) {
   std::string_view text = request.param(name);
@@ -46,7 +70,7 @@ Result<std::int64_t> id_param(const Request& request, std::string_view name) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
     return Error::validation(std::string(name),
-                             std::string(name) + " must be a positive whole number");
+                             field_label(name) + " must be a positive whole number.");
   }
   return id;
 }
@@ -93,24 +117,40 @@ Response check_record_rule(IdentityService& service, Request& request, Rule rule
     if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
     return deny(Error::forbidden("only the patient can do this"));
   }
-  auto access = service.record_access(principal, patient_id);
-  if (!access.ok()) {
-    if (access.error().code == ErrorCode::kNotFound) return deny(access.error());
-    return Response::error(access.error());
+  auto decision = service.access_decision(principal, patient_id);
+  if (!decision.ok()) {
+    if (decision.error().code == ErrorCode::kNotFound) return deny(decision.error());
+    return Response::error(decision.error());
   }
-  if (*access == RecordAccess::kNone) {
+  RecordAccess access = decision->access;
+  if (access == RecordAccess::kNone) {
     if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
     if (principal.role == Role::kAdmin) {
-      return deny(Error::forbidden("administrators need break-glass access to patient records"));
+      return deny(Error::forbidden(
+          "Administrators open patient records only through emergency access (break-glass)."));
     }
-    return deny(Error::forbidden("you are not on this patient's care team"));
+    return deny(Error::forbidden(
+        "You are not on this patient's care team. Ask the patient for access, or use emergency "
+        "access if this is an emergency."));
   }
-  if (rule == Rule::kRecordWrite && *access != RecordAccess::kReadWrite) {
-    if (principal.role == Role::kDoctor) {
-      return deny(
-          Error::forbidden("changing this record needs the patient's consent (write grant)"));
+  if (rule == Rule::kRecordWrite && access != RecordAccess::kReadWrite) {
+    if (principal.role == Role::kDoctor && decision->emergency_reason) {
+      return deny(Error::forbidden(
+          "Emergency access lets you read this record, not change it. Ask the patient for "
+          "access to join their care team."));
     }
-    return deny(Error::forbidden("administrators cannot change patient records"));
+    if (principal.role == Role::kDoctor) {
+      return deny(Error::forbidden(
+          "Changing this record needs the patient's consent: request it on the patient's chart "
+          "(write grant)."));
+    }
+    return deny(Error::forbidden("Administrators cannot change patient records."));
+  }
+  if (decision->emergency_reason) {
+    // The handler's reads of this patient are audited with the break-glass reason.
+    auto& caller = std::any_cast<Principal&>(request.auth);
+    caller.emergency_patient_id = patient_id;
+    caller.emergency_reason = *decision->emergency_reason;
   }
   return next(request);
 }

@@ -26,6 +26,21 @@ enum class Rule {
 };
 std::string_view rule_name(Rule rule);
 
+// What the caller holds on one patient's record, as read from the database.
+struct AccessFacts {
+  bool patient_exists = false;  // the id names a patient account
+  bool care_link = false;       // the caller (a doctor) is on the patient's care team
+  bool write_grant = false;     // the caller (a doctor) holds an active write grant
+  bool break_glass = false;     // the caller (a doctor or admin) holds active break-glass
+};
+
+// The record access rules, in one place: a patient has their own record; a doctor reads the
+// records of patients whose care team they are on, or, in an emergency, through break-glass,
+// and changes a record only as a care-team doctor holding the patient's write grant; an admin
+// reads only through break-glass. Break-glass never allows changes. Pure.
+RecordAccess decide_record_access(const Principal& caller, std::int64_t patient_id,
+                                  const AccessFacts& facts);
+
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).
 // Audited reads in the handler do not block on the audit commit: the response waits instead
 // (AuditHold), so a read's data still leaves only once its audit row is durable.

@@ -6,6 +6,8 @@
 #include <map>
 
 #include "identity/policy.hpp"
+#include "identity/routes_common.hpp"
+#include "identity/validation.hpp"
 
 namespace vitalis::identity {
 
@@ -13,173 +15,6 @@ namespace json = boost::json;
 using http::Method;
 using http::Request;
 using http::Response;
-
-namespace {
-
-constexpr std::string_view kRefreshCookie = "vitalis_refresh";
-
-// A JSON object body, or the error to answer with.
-Result<json::object> body_object(const Request& request) {
-  auto body = request.json();
-  if (!body.ok()) return body.error();
-  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
-  return std::move(body->as_object());
-}
-
-Result<std::string> text_field(const json::object& body, std::string_view name,
-                               bool required = true) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) {
-    if (!required) return std::string();
-    return Error::validation(std::string(name), std::string(name) + " is required");
-  }
-  if (!value->is_string()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a string");
-  }
-  return std::string(value->get_string());
-}
-
-// Several required string fields of a JSON object body, in order, or the first error.
-Result<std::vector<std::string>> text_fields(const Request& request,
-                                             std::initializer_list<std::string_view> names) {
-  auto body = body_object(request);
-  if (!body.ok()) return body.error();
-  std::vector<std::string> values;
-  for (std::string_view name : names) {
-    auto value = text_field(*body, name);
-    if (!value.ok()) return value.error();
-    values.push_back(std::move(*value));
-  }
-  return values;
-}
-
-Result<std::int64_t> id_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || !value->is_int64() || value->get_int64() <= 0) {
-    return Error::validation(std::string(name),
-                             std::string(name) + " must be a positive whole number");
-  }
-  return value->get_int64();
-}
-
-json::object account_json(const Account& account) {
-  return {{"id", account.id},
-          {"email", account.email},
-          {"role", role_name(account.role)},
-          {"status", account.status},
-          {"full_name", account.full_name},
-          {"created_at", account.created_at}};
-}
-
-json::object doctor_json(const DoctorSummary& doctor, bool with_contact) {
-  json::object out{{"id", doctor.id},
-                   {"full_name", doctor.full_name},
-                   {"specialty", doctor.specialty},
-                   {"clinic", doctor.clinic}};
-  if (with_contact) {
-    out["email"] = doctor.email;
-    out["licence_number"] = doctor.licence_number;
-    out["status"] = doctor.status;
-  }
-  return out;
-}
-
-json::object grant_json(const WriteGrant& grant) {
-  json::object out{{"id", grant.id},
-                   {"patient_id", grant.patient_id},
-                   {"doctor_id", grant.doctor_id},
-                   {"doctor_name", grant.doctor_name},
-                   {"status", grant.status},
-                   {"requested_at", grant.requested_at}};
-  out["activated_at"] =
-      grant.activated_at.empty() ? json::value() : json::value(grant.activated_at);
-  out["expires_at"] = grant.expires_at.empty() ? json::value() : json::value(grant.expires_at);
-  return out;
-}
-
-json::object profile_json(const PatientProfile& profile) {
-  json::object out{{"id", profile.id},
-                   {"full_name", profile.full_name},
-                   {"email", profile.email},
-                   {"date_of_birth", profile.date_of_birth},
-                   {"sex", profile.sex}};
-  out["phone"] = profile.phone.empty() ? json::value() : json::value(profile.phone);
-  return out;
-}
-
-json::object audit_json(const AuditEntry& entry) {
-  json::object out{{"id", entry.id},
-                   {"at", entry.at},
-                   {"actor_role", entry.actor_role},
-                   {"action", entry.action},
-                   {"resource_type", entry.resource_type},
-                   {"resource_id", entry.resource_id},
-                   {"client_address", entry.client_address},
-                   {"outcome", entry.outcome},
-                   {"reason", entry.reason}};
-  out["actor_id"] = entry.actor_id ? json::value(*entry.actor_id) : json::value();
-  out["patient_id"] = entry.patient_id ? json::value(*entry.patient_id) : json::value();
-  return out;
-}
-
-std::string refresh_cookie(const std::string& token, std::int64_t max_age) {
-  return std::string(kRefreshCookie) + "=" + token +
-         "; Path=/api/v1/auth; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-}
-
-std::string cookie_value(const Request& request, std::string_view name) {
-  std::string_view header = request.header("Cookie");
-  while (!header.empty()) {
-    auto semicolon = header.find(';');
-    std::string_view pair = header.substr(0, semicolon);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=') {
-      return std::string(pair.substr(name.size() + 1));
-    }
-    header =
-        semicolon == std::string_view::npos ? std::string_view{} : header.substr(semicolon + 1);
-  }
-  return {};
-}
-
-Response token_response(const Tokens& tokens) {
-  Response response = Response::json(200, {{"access_token", tokens.access_token},
-                                           {"token_type", "Bearer"},
-                                           {"expires_in", tokens.expires_in},
-                                           {"account", account_json(tokens.account)}});
-  response.headers.emplace_back("Set-Cookie",
-                                refresh_cookie(tokens.refresh_token, tokens.refresh_expires_in));
-  return response;
-}
-
-Response accepted() { return Response::json(202, {{"status", "accepted"}}); }
-Response no_content() { return Response{204, {}, {}, {}, {}}; }
-
-// Cursor paging parameters: ?before=<id>&limit=<1..200>.
-Result<std::pair<std::int64_t, int>> paging(const Request& request) {
-  std::pair<std::int64_t, int> out{0, 50};
-  for (auto [name, target] : {std::pair<std::string_view, int>{"before", 0}, {"limit", 1}}) {
-    auto text = request.query_param(name);
-    if (!text.ok()) return text.error();
-    if (!*text) continue;
-    long long value = 0;
-    auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
-    bool ok = ec == std::errc() && end == (*text)->data() + (*text)->size() && value > 0 &&
-              (target == 0 || value <= 200);
-    if (!ok) {
-      return Error::validation(std::string(name), target == 0 ? "before must be a positive id"
-                                                              : "limit must be from 1 to 200");
-    }
-    if (target == 0) {
-      out.first = value;
-    } else {
-      out.second = static_cast<int>(value);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void add_identity_routes(http::Router& router, IdentityService& service) {
   auto& s = service;
@@ -237,9 +72,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!fields.ok()) return Response::error(fields.error());
         const std::string& email_text = (*fields)[0];
         const std::string& code_text = (*fields)[1];
-        auto status = s.verify_email(email_text, code_text, client_of(request));
-        if (!status.ok()) return Response::error(status.error());
-        return Response::json(200, {{"status", *status}});
+        auto verified = s.verify_email(email_text, code_text, client_of(request));
+        if (!verified.ok()) return Response::error(verified.error());
+        return verified_response(*verified);
       },
       open);
 
@@ -353,9 +188,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kGet, "/api/v1/me",
       [&s](Request& request) {
-        auto account = s.account(principal_of(request).account_id);
-        if (!account.ok()) return Response::error(account.error());
-        return Response::json(200, account_json(*account));
+        auto details = s.account_details(principal_of(request).account_id);
+        if (!details.ok()) return Response::error(details.error());
+        return Response::json(200, account_details_json(*details));
       },
       signed_in);
 
@@ -405,11 +240,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto patient = id_field(*body, "patient_id");
         if (!patient.ok()) return Response::error(patient.error());
-        auto reason = text_field(*body, "reason");
-        if (!reason.ok()) return Response::error(reason.error());
-        auto expires = s.break_glass(principal_of(request), *patient, *reason, client_of(request));
-        if (!expires.ok()) return Response::error(expires.error());
-        return Response::json(201, {{"patient_id", *patient}, {"expires_at", *expires}});
+        return break_glass_response(s, request, *patient, *body);
       },
       admin);
 
@@ -431,7 +262,8 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
           auto [end, ec] =
               std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
           if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value <= 0) {
-            return Response::error(Error::validation(std::string(name), "must be a positive id"));
+            return Response::error(Error::validation(
+                std::string(name), field_label(name) + " must be a positive whole number."));
           }
           *target = value;
         }
@@ -588,6 +420,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         return Response::json(200, out);
       },
       guarded(Rule::kRecordOwner, s));
+
+  add_account_routes(router, service);
+  add_access_routes(router, service);
 }
 
 }  // namespace vitalis::identity

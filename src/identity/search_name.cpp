@@ -118,6 +118,13 @@ std::string fold_name(std::string_view text) {
   return out;
 }
 
+bool contains_words(std::string_view folded_text, std::string_view folded_query) {
+  for (const auto& word : name_words(folded_query)) {
+    if (folded_text.find(word) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> name_words(std::string_view folded) {
   std::vector<std::string> words;
   std::size_t start = 0;

@@ -21,6 +21,10 @@ namespace vitalis::identity {
 // a letter or digit separates words. Invalid UTF-8 bytes separate words too.
 std::string fold_name(std::string_view text);
 
+// True when every word of `folded_query` occurs somewhere in `folded_text` (both folded): the
+// doctor directory's match ("card lisb" finds "Cardiology, Lisbon Heart Clinic").
+bool contains_words(std::string_view folded_text, std::string_view folded_query);
+
 // The distinct words of a folded name, in order.
 std::vector<std::string> name_words(std::string_view folded);
 

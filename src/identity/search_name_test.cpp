@@ -52,6 +52,18 @@ TEST(SearchNameTest, WordsAreDistinctAndOrdered) {
   EXPECT_TRUE(name_words("").empty());
 }
 
+// The doctor directory matches like patient search: accents and case do not matter, and every
+// word of the query must occur (as part of a word) in the doctor's name, specialty or clinic.
+TEST(SearchNameTest, DirectoryMatchIgnoresAccentsAndNeedsEveryWord) {
+  std::string doctor = fold_name("Dr José Müller Cardiology Clínica São João");
+  EXPECT_TRUE(contains_words(doctor, fold_name("jose")));
+  EXPECT_TRUE(contains_words(doctor, fold_name("JOSÉ")));
+  EXPECT_TRUE(contains_words(doctor, fold_name("muller card")));
+  EXPECT_TRUE(contains_words(doctor, fold_name("sao joao")));
+  EXPECT_FALSE(contains_words(doctor, fold_name("jose neurology")));
+  EXPECT_TRUE(contains_words(doctor, fold_name("")));
+}
+
 }  // namespace
 }  // namespace vitalis::identity
 

@@ -11,182 +11,17 @@
 #include "core/log.hpp"
 #include "core/time.hpp"
 #include "db/rows.hpp"
+#include "identity/internal.hpp"
+#include "identity/policy.hpp"
 #include "identity/search_name.hpp"
 #include "identity/store.hpp"
+#include "identity/store_accounts.hpp"
 #include "identity/tokens.hpp"
 #include "identity/validation.hpp"
-#include "notify/outbox.hpp"
-#include "notify/templates.hpp"
 
 namespace vitalis::identity {
 
-namespace {
-
 using std::chrono::seconds;
-
-std::string now_text() { return format_rfc3339(Clock::now()); }
-std::string from_now(seconds delta) { return format_rfc3339(Clock::now() + delta); }
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<seconds>(Clock::now().time_since_epoch()).count();
-}
-
-// Seconds from now until an RFC 3339 time (at least 1).
-int seconds_until(const std::string& when) {
-  auto parsed = parse_rfc3339(when);
-  if (!parsed) return 1;
-  auto delta = std::chrono::duration_cast<seconds>(*parsed - Clock::now()).count();
-  return static_cast<int>(std::max<long long>(1, delta));
-}
-
-constexpr const char* kCodePurposeVerify = "verify_email";
-constexpr const char* kCodePurposeReset = "password_reset";
-constexpr const char* kCodePurposeConsent = "consent";
-
-struct AccountRow {
-  Account account;
-  std::string password_hash;
-};
-
-// Reads the kSelectAccountBy* columns; false when there is no such account.
-template <typename Key>
-bool load_account(db::Lease& lease, const char* query, const Key& key, AccountRow& row) {
-  std::string role;
-  long long id = 0;
-  soci::statement statement(*lease);
-  statement.exchange(soci::into(id));
-  statement.exchange(soci::into(row.account.email));
-  statement.exchange(soci::into(row.password_hash));
-  statement.exchange(soci::into(role));
-  statement.exchange(soci::into(row.account.status));
-  statement.exchange(soci::into(row.account.full_name));
-  statement.exchange(soci::into(row.account.created_at));
-  statement.exchange(soci::use(key));
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
-  if (!statement.execute(true)) return false;
-  row.account.id = id;
-  row.account.role = parse_role(role).value_or(Role::kPatient);
-  return true;
-}
-
-bool account_by_email(db::Lease& lease, const std::string& email, AccountRow& row) {
-  return load_account(lease, sql::kSelectAccountByEmail, email, row);
-}
-
-bool account_by_id(db::Lease& lease, std::int64_t id, AccountRow& row) {
-  long long key = id;
-  return load_account(lease, sql::kSelectAccountById, key, row);
-}
-
-// Counts a hit in a fixed-window bucket, in its own committed transaction so that failed
-// requests count too. 429 with Retry-After when the bucket is full or blocked. The updates are
-// relative and conditional, so racing requests cannot both take the last slot.
-Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds window) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    for (int round = 0; round < 3; ++round) {
-      db::Transaction tx(lease);
-      std::string now = now_text();
-      std::string window_start, blocked_until;
-      int hits = 0, failures = 0;
-      soci::indicator blocked_ind = soci::i_null;
-      *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start),
-          soci::into(hits), soci::into(failures), soci::into(blocked_until, blocked_ind);
-      if (!lease->got_data()) {
-        bool inserted =
-            db::changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
-                              soci::use(now), soci::use(1), soci::use(0))) == 1;
-        tx.commit();
-        if (inserted) return Ok{};
-        continue;  // a concurrent request created it: count against that row
-      }
-      if (blocked_ind == soci::i_ok && blocked_until > now) {
-        return Error::rate_limited("too many attempts; try again later",
-                                   seconds_until(blocked_until));
-      }
-      auto started = parse_rfc3339(window_start);
-      if (!started || *started + window <= Clock::now()) {
-        bool restarted =
-            db::changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
-                              soci::use(bucket), soci::use(window_start))) == 1;
-        tx.commit();
-        if (restarted) return Ok{};
-        continue;  // someone else restarted the window first
-      }
-      bool counted = db::changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
-                                       soci::use(window_start), soci::use(limit))) == 1;
-      tx.commit();
-      if (counted) return Ok{};
-      return Error::rate_limited("too many requests; try again later",
-                                 seconds_until(format_rfc3339(*started + window)));
-    }
-    return Error::rate_limited("too many requests; try again later", 1);
-  });
-}
-
-// Refuses with 429 while a bucket is locked out after repeated failures. Read only: it counts
-// nothing (rate_result() records the outcome).
-Status check_not_blocked(db::Pool& pool, const std::string& bucket) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    std::string window_start, blocked_until;
-    int hits = 0, failures = 0;
-    soci::indicator blocked_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start), soci::into(hits),
-        soci::into(failures), soci::into(blocked_until, blocked_ind);
-    if (lease->got_data() && blocked_ind == soci::i_ok && blocked_until > now_text()) {
-      return Error::rate_limited("too many attempts; try again later",
-                                 seconds_until(blocked_until));
-    }
-    return Ok{};
-  });
-}
-
-// Records the outcome of an attempt in a bucket: after 5 failures in a row it is blocked for
-// 1 minute, doubling per further failure up to an hour; a success resets it.
-void rate_result(db::Pool& pool, const std::string& bucket, bool success) {
-  auto done = db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string now = now_text();
-    *lease << sql::kInsertRateLimit, soci::use(bucket), soci::use(now), soci::use(0), soci::use(0);
-    if (success) {
-      *lease << sql::kResetRateFailures, soci::use(bucket);
-      tx.commit();
-      return Ok{};
-    }
-    *lease << sql::kCountRateFailure, soci::use(bucket);
-    int failures = 0, hits = 0;
-    std::string start, until;
-    soci::indicator until_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(start), soci::into(hits),
-        soci::into(failures), soci::into(until, until_ind);
-    if (failures >= 5) {
-      auto block = std::min<long long>(60LL << std::min(failures - 5, 6), 3600);
-      std::string blocked_until = from_now(seconds(block));
-      *lease << sql::kBlockRateBucket, soci::use(blocked_until), soci::use(bucket);
-    }
-    tx.commit();
-    return Ok{};
-  });
-  if (!done.ok()) log::warn("rate limit bookkeeping failed");
-}
-
-// Failures with one purpose's codes for one email, across every code issued: caps guessing.
-std::string code_bucket(std::string_view purpose, std::string_view who) {
-  return "code:" + std::string(purpose) + ":" + std::string(who);
-}
-
-Status enqueue_mail(db::Lease& lease, std::string_view kind,
-                    const std::map<std::string, std::string>& vars, const std::string& to) {
-  auto message = notify::render(kind, vars, to);
-  if (!message.ok()) return message.error();
-  notify::enqueue(lease, *message);
-  return Ok{};
-}
-
-std::string role_text(const Principal& principal) { return std::string(role_name(principal.role)); }
-
-}  // namespace
 
 IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options)
     : pool_(pool),
@@ -198,52 +33,6 @@ IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions 
 
 IdentityService::~IdentityService() = default;
 
-// --- one-time codes ------------------------------------------------------------------------
-
-namespace {
-
-// Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
-std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                       const char* purpose, std::int64_t subject_id, seconds ttl) {
-  std::string code = random_code();
-  std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
-  long long account = account_id, subject = subject_id;
-  std::string purpose_text = purpose;
-  *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose_text),
-      soci::use(subject);
-  *lease << sql::kInsertCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::use(hash), soci::use(now), soci::use(expires);
-  return code;
-}
-
-// Checks a code inside the caller's transaction. The caller must commit even on failure, so
-// the attempt is counted. Every failure gives the same answer (no hint about the account).
-Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                  const char* purpose, std::int64_t subject_id, const std::string& code,
-                  int max_attempts) {
-  auto invalid = Error::validation("code", "the code is invalid or has expired");
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid;
-  }
-  long long account = account_id, subject = subject_id, id = 0;
-  std::string purpose_text = purpose, hash, expires;
-  int attempts = 0;
-  *lease << sql::kSelectLatestCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
-  if (!lease->got_data() || expires <= now_text()) return invalid;
-  // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
-  if (db::changed_rows(
-          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
-    return invalid;
-  if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
-  std::string now = now_text();
-  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
-    return invalid;
-  return Ok{};
-}
-
-}  // namespace
-
 // --- sign-up and verification ------------------------------------------------------------
 
 Status IdentityService::mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,
@@ -251,7 +40,45 @@ Status IdentityService::mail_code(db::Lease& lease, std::int64_t account_id, con
                                   std::map<std::string, std::string> vars, const std::string& to) {
   vars["code"] = issue_code(lease, key_, account_id, purpose, subject_id, options_.code_ttl);
   vars["minutes"] = std::to_string(options_.code_ttl.count() / 60);
+  // Links that carry a code put it after the address's "#" too (app_link): the page fills it in.
+  if (auto link = vars.find("link");
+      link != vars.end() && link->second.find('#') != std::string::npos) {
+    link->second += "&code=" + vars["code"];
+  }
   return enqueue_mail(lease, kind, vars, to);
+}
+
+Status IdentityService::mail_code_or_claim(db::Lease& lease, const AccountRow& row,
+                                           const char* purpose, std::string_view kind,
+                                           std::string_view path, const std::string& why) {
+  if (waiting_for_claim(row)) return mail_claim(lease, row, why);
+  return mail_code(lease, row.account.id, purpose, 0, kind,
+                   {{"name", row.account.full_name},
+                    {"link", app_link(options_, path, {{"email", row.account.email}})}},
+                   row.account.email);
+}
+
+Status IdentityService::mail_claim(db::Lease& lease, const AccountRow& row,
+                                   const std::string& why) {
+  long long id = row.account.id;
+  // The account has no password from now on; verification codes already sent stop working.
+  *lease << sql::kClearPassword, soci::use(id);
+  retire_codes(lease, row.account.id, kCodePurposeVerify, 0);
+  std::string code =
+      issue_code(lease, key_, row.account.id, kCodePurposeClaim, 0, options_.claim_ttl);
+  auto days = options_.claim_ttl.count() / 86400, hours = options_.claim_ttl.count() / 3600;
+  std::string valid_for = days >= 2 ? std::to_string(days) + " days"
+                          : hours >= 2
+                              ? std::to_string(hours) + " hours"
+                              : std::to_string(options_.claim_ttl.count() / 60) + " minutes";
+  return enqueue_mail(
+      lease, "account_claim",
+      {{"name", row.account.full_name},
+       {"why", why},
+       {"code", code},
+       {"valid_for", valid_for},
+       {"link", app_link(options_, "/claim", {{"email", row.account.email}, {"code", code}})}},
+      row.account.email);
 }
 
 Status IdentityService::sign_up(const std::string& email, const std::string& password,
@@ -263,6 +90,8 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
   // Hash before looking the email up, so known and unknown emails take the same time.
   std::string hash = hash_password(password, options_.password_cost);
   std::string role_text(role_name(role));
+  // Counted for every sign-up (so it reveals nothing); caps the mails a repeated sign-up sends.
+  bool may_mail = rate_hit(pool_, "claim-mail:" + email, 3, seconds(600)).ok();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     long long id = 0;
@@ -270,7 +99,20 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
     *lease << sql::kInsertAccount, soci::use(email), soci::use(hash), soci::use(role_text),
         soci::use(status), soci::use(full_name), soci::use(now), soci::into(id);
     if (!lease->got_data()) {
-      // Same answer as a new sign-up: registration status is never revealed.
+      // Same answer as a new sign-up: registration status is never revealed. An address nobody
+      // has verified yet proves nothing about who chose its password, so neither the first nor
+      // this sign-up's password may activate it: it waits to be claimed by whoever reads the
+      // address's email (a code to choose a password). No pre-hijacking.
+      AccountRow existing;
+      std::string note = "email already registered";
+      if (account_by_email(lease, email, existing) && existing.account.status == "unverified" &&
+          may_mail) {
+        auto mailed = mail_claim(lease, existing,
+                                 "Someone, perhaps you, asked again to create a Vitalis account "
+                                 "with this email address.");
+        if (!mailed.ok()) return mailed.error();
+        note = "email not verified yet; a code to choose a password was emailed";
+      }
       append_audit(lease, key_,
                    {0,
                     {},
@@ -282,14 +124,15 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
                     std::nullopt,
                     client.address,
                     "failure",
-                    "email already registered"});
+                    note});
       tx.commit();
       return Ok{};
     }
     add_profile(lease, id);
     if (role == Role::kPatient) index_name(lease, id, full_name);
-    auto mailed =
-        mail_code(lease, id, kCodePurposeVerify, 0, "verify_email", {{"name", full_name}}, email);
+    auto mailed = mail_code(
+        lease, id, kCodePurposeVerify, 0, "verify_email",
+        {{"name", full_name}, {"link", app_link(options_, "/verify", {{"email", email}})}}, email);
     if (!mailed.ok()) return mailed.error();
     std::optional<std::int64_t> patient =
         role == Role::kPatient ? std::optional<std::int64_t>(id) : std::nullopt;
@@ -317,14 +160,8 @@ Status IdentityService::sign_up_patient(const PatientSignUp& input, const Client
   auto name = required_text(input.full_name, "full_name", 200);
   if (!name.ok()) return name.error();
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
-  if (input.sex != "female" && input.sex != "male" && input.sex != "other" &&
-      input.sex != "unknown") {
-    return Error::validation("sex", "sex must be female, male, other or unknown");
-  }
-  if (input.phone.size() > 32 ||
-      input.phone.find_first_not_of("+0123456789 -()") != std::string::npos) {
-    return Error::validation("phone", "phone may hold digits, spaces, +, - and parentheses");
-  }
+  if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
+  if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
   return sign_up(*email, input.password, *name, Role::kPatient, client,
                  [&input](db::Lease& lease, long long id) {
                    soci::indicator phone_ind = input.phone.empty() ? soci::i_null : soci::i_ok;
@@ -353,8 +190,8 @@ Status IdentityService::sign_up_doctor(const DoctorSignUp& input, const Client& 
                  });
 }
 
-Result<std::string> IdentityService::verify_email(const std::string& email_input,
-                                                  const std::string& code, const Client& client) {
+Result<Verified> IdentityService::verify_email(const std::string& email_input,
+                                               const std::string& code, const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
@@ -362,11 +199,13 @@ Result<std::string> IdentityService::verify_email(const std::string& email_input
   }
   std::string bucket = code_bucket(kCodePurposeVerify, *email);
   if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
-  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
+  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
     db::Transaction tx(lease);
     AccountRow row;
-    if (!account_by_email(lease, *email, row) || row.account.status != "unverified") {
-      return Error::validation("code", "the code is invalid or has expired");
+    // An account without a password is claimed instead (claim_account), never verified.
+    if (!account_by_email(lease, *email, row) || row.account.status != "unverified" ||
+        row.password_hash.empty()) {
+      return invalid_code();
     }
     auto checked = check_code(lease, key_, row.account.id, kCodePurposeVerify, 0, code,
                               options_.code_attempts);
@@ -374,10 +213,17 @@ Result<std::string> IdentityService::verify_email(const std::string& email_input
       tx.commit();  // keep the counted attempt
       return checked.error();
     }
-    std::string status = row.account.role == Role::kDoctor ? "pending_approval" : "active";
+    Verified out;
+    out.status = row.account.role == Role::kDoctor ? "pending_approval" : "active";
     std::string now = now_text();
     long long id = row.account.id;
-    *lease << sql::kMarkVerified, soci::use(status), soci::use(now), soci::use(id);
+    *lease << sql::kMarkVerified, soci::use(out.status), soci::use(now), soci::use(id);
+    // Proving the address is as good as a password here: an active account is signed in.
+    if (out.status == "active") {
+      row.account.status = out.status;
+      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), client,
+                               random_token(), "");
+    }
     append_audit(lease, key_,
                  {0,
                   {},
@@ -389,9 +235,9 @@ Result<std::string> IdentityService::verify_email(const std::string& email_input
                   std::nullopt,
                   client.address,
                   "success",
-                  ""});
+                  out.tokens ? "signed in" : ""});
     tx.commit();
-    return status;
+    return out;
   });
   rate_result(pool_, bucket, result.ok());
   return result;
@@ -411,8 +257,8 @@ Status IdentityService::resend_verification(const std::string& email_input, cons
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_email(lease, *email, row) || row.account.status != "unverified") return Ok{};
-    auto mailed = mail_code(lease, row.account.id, kCodePurposeVerify, 0, "verify_email",
-                            {{"name", row.account.full_name}}, *email);
+    auto mailed = mail_code_or_claim(lease, row, kCodePurposeVerify, "verify_email", "/verify",
+                                     "You asked for a new code to set up your Vitalis account.");
     if (!mailed.ok()) return mailed.error();
     tx.commit();
     return Ok{};
@@ -420,31 +266,6 @@ Status IdentityService::resend_verification(const std::string& email_input, cons
 }
 
 // --- sessions ----------------------------------------------------------------------------
-
-namespace {
-
-Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
-                   const Account& account, const std::string& family,
-                   std::string session_id = random_token()) {
-  std::string refresh = random_token();
-  std::string refresh_hash = key.keyed_hash(refresh), now = now_text(),
-              expires = from_now(options.refresh_ttl);
-  long long account_id = account.id;
-  *lease << sql::kInsertSession, soci::use(session_id), soci::use(account_id), soci::use(family),
-      soci::use(refresh_hash), soci::use(now), soci::use(expires);
-  std::int64_t issued = unix_now();
-  Tokens tokens;
-  tokens.access_token = sign_access_token(
-      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()}, key);
-  tokens.expires_in = options.access_ttl.count();
-  tokens.refresh_token = refresh;
-  tokens.refresh_expires_in = options.refresh_ttl.count();
-  tokens.session_id = session_id;
-  tokens.account = account;
-  return tokens;
-}
-
-}  // namespace
 
 Result<Tokens> IdentityService::sign_in(const std::string& email_input, const std::string& password,
                                         const Client& client) {
@@ -466,7 +287,11 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   // Count the attempt as a failure before the slow check, so guesses in flight at the same time
   // all count; a success resets the count.
   rate_result(pool_, account_bucket, false);
-  bool password_ok = verify_password(found.ok() ? found->password_hash : dummy_hash_, password);
+  // An account without a password (waiting to be claimed) is checked against the dummy hash
+  // too: it takes the same time and never matches.
+  bool has_password = found.ok() && !found->password_hash.empty();
+  bool password_ok =
+      verify_password(has_password ? found->password_hash : dummy_hash_, password) && has_password;
   auto fail = [&](std::optional<std::int64_t> id) -> Result<Tokens> {
     // Best effort: failing to audit a failed sign-in must not turn it into a 5xx.
     (void)db::with_connection(pool_, [&](db::Lease& lease) -> Status {
@@ -493,12 +318,19 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   if (!password_ok) return fail(account.id);
   rate_result(pool_, account_bucket, true);
   if (account.status == "unverified") {
-    return Error{ErrorCode::kForbidden, "verify your email address first", "email"};
+    return Error{ErrorCode::kForbidden,
+                 "Confirm your email address first: enter the code we emailed you.", "email"};
   }
   if (account.status == "pending_approval") {
-    return Error::forbidden("your doctor account is waiting for an administrator's approval");
+    return Error::forbidden(
+        "Your doctor account is waiting for an administrator's approval. We will email you.");
   }
-  if (account.status != "active") return Error::forbidden("this account is disabled");
+  if (account.status != "active") {
+    auto why = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
+      return disabled_message(lease, account.id);
+    });
+    return Error::forbidden(why.ok() ? *why : "This account is disabled.");
+  }
   std::optional<std::string> new_hash;
   if (needs_rehash(found->password_hash, options_.password_cost)) {
     new_hash = hash_password(password, options_.password_cost);
@@ -507,7 +339,8 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
     db::Transaction tx(lease);
     long long id = account.id;
     if (new_hash) *lease << sql::kUpdatePasswordHash, soci::use(*new_hash), soci::use(id);
-    Tokens tokens = make_tokens(lease, key_, options_, account, random_token());
+    Tokens tokens =
+        make_tokens(lease, key_, options_, account, random_token(), client, random_token(), "");
     append_audit(lease, key_,
                  {0,
                   {},
@@ -530,12 +363,13 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
   std::string hash = key_.keyed_hash(refresh_token);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
-    std::string session_id, family, expires, replaced_by, revoked_at;
+    std::string session_id, family, expires, replaced_by, revoked_at, started_at;
     long long account_id = 0;
     soci::indicator replaced_ind = soci::i_null, revoked_ind = soci::i_null;
     *lease << sql::kSelectSessionByRefresh, soci::use(hash), soci::into(session_id),
         soci::into(account_id), soci::into(family), soci::into(expires),
-        soci::into(replaced_by, replaced_ind), soci::into(revoked_at, revoked_ind);
+        soci::into(replaced_by, replaced_ind), soci::into(revoked_at, revoked_ind),
+        soci::into(started_at);
     if (!lease->got_data()) return Error::unauthenticated("unknown refresh token");
     std::string now = now_text();
     int family_revoked = 0;
@@ -548,8 +382,7 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
                                      soci::use(next_session), soci::use(session_id))) == 1;
     if (replaced_ind == soci::i_ok || revoked_ind == soci::i_ok || !claimed) {
       // An old token came back: it was stolen or replayed. End the whole family.
-      *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
-      *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
+      end_family(lease, family, now);
       append_audit(lease, key_,
                    {0,
                     {},
@@ -570,56 +403,39 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
     if (!account_by_id(lease, account_id, row) || row.account.status != "active") {
       return Error::unauthenticated("account not active");
     }
-    Tokens tokens = make_tokens(lease, key_, options_, row.account, family, next_session);
+    Tokens tokens =
+        make_tokens(lease, key_, options_, row.account, family, client, next_session, started_at);
     tx.commit();
     return tokens;
   });
 }
 
 namespace {
-
-// kSelectLiveSession's row: the session's family and its account's status.
-class LiveSessionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.first));
-    statement.exchange(soci::into(row_.second));
-  }
-  std::pair<std::string, std::string> current() const { return row_; }
-
- private:
-  std::pair<std::string, std::string> row_;
-};
-
-// The live session `session_id` as (family, account status); nothing once it has ended. Runs on
-// every authenticated request: a typed select, so the session reuses its prepared statement.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id) {
-  auto rows = db::select_rows<LiveSessionReader>(
-      lease, sql::kSelectLiveSession,
-      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
 // kSelectRecordAccess's row: the role of the account asked for, then the caller's care links,
-// active write grants and active break-glass grants on it.
+// active write grants, and the reason of their active break-glass on it (if any).
 class RecordAccessReader {
  public:
   struct Row {
     std::string role;
-    int links = 0, grants = 0, break_glass = 0;
+    int links = 0, grants = 0;
+    std::optional<std::string> break_glass_reason;
   };
   void bind(soci::statement& statement) {
     statement.exchange(soci::into(row_.role));
     statement.exchange(soci::into(row_.links));
     statement.exchange(soci::into(row_.grants));
-    statement.exchange(soci::into(row_.break_glass));
+    statement.exchange(soci::into(reason_, reason_ind_));
   }
-  Row current() const { return row_; }
+  Row current() const {
+    Row row = row_;
+    if (reason_ind_ == soci::i_ok) row.break_glass_reason = reason_;
+    return row;
+  }
 
  private:
   Row row_;
+  std::string reason_;
+  soci::indicator reason_ind_ = soci::i_null;
 };
 
 }  // namespace
@@ -629,30 +445,23 @@ Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   if (!claims.ok()) return claims.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
     auto session = live_session(lease, claims->session_id);
-    if (!session) return Error::unauthenticated("session ended; sign in again");
-    if (session->second != "active") return Error::unauthenticated("account not active");
-    return Principal{claims->account_id, claims->role, claims->session_id};
+    if (!session) return Error::unauthenticated("Your session has ended. Please sign in again.");
+    if (session->second != "active") {
+      return Error::unauthenticated("This account is not active any more.");
+    }
+    Principal principal;
+    principal.account_id = claims->account_id;
+    principal.role = claims->role;
+    principal.session_id = claims->session_id;
+    return principal;
   });
 }
-
-namespace {
-
-// The family of the caller's session, for sign-out of this device.
-std::string session_family(db::Lease& lease, const std::string& session_id) {
-  auto session = live_session(lease, session_id);
-  return session ? session->first : std::string();
-}
-
-}  // namespace
 
 Status IdentityService::sign_out(const Principal& principal, const Client& client) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     std::string family = session_family(lease, principal.session_id), now = now_text();
-    if (!family.empty()) {
-      *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
-      *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
-    }
+    if (!family.empty()) end_family(lease, family, now);
     append_audit(lease, key_,
                  {0,
                   {},
@@ -675,8 +484,7 @@ Status IdentityService::sign_out_everywhere(const Principal& principal, const Cl
     db::Transaction tx(lease);
     std::string now = now_text();
     long long id = principal.account_id;
-    *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
-    *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
+    end_all_sessions(lease, id, now);
     append_audit(lease, key_,
                  {0,
                   {},
@@ -708,8 +516,9 @@ Status IdentityService::request_password_reset(const std::string& email_input,
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_email(lease, *email, row) || row.account.status == "disabled") return Ok{};
-    auto mailed = mail_code(lease, row.account.id, kCodePurposeReset, 0, "password_reset",
-                            {{"name", row.account.full_name}}, *email);
+    // Without a password yet, resetting one is claiming the account.
+    auto mailed = mail_code_or_claim(lease, row, kCodePurposeReset, "password_reset", "/reset",
+                                     "You asked to set a password for your Vitalis account.");
     if (!mailed.ok()) return mailed.error();
     tx.commit();
     return Ok{};
@@ -731,7 +540,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_email(lease, *email, row)) {
-      return Error::validation("code", "the code is invalid or has expired");
+      return invalid_code();
     }
     auto checked =
         check_code(lease, key_, row.account.id, kCodePurposeReset, 0, code, options_.code_attempts);
@@ -742,8 +551,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     long long id = row.account.id;
     std::string now = now_text();
     *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
-    *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
-    *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
+    end_all_sessions(lease, id, now);
     append_audit(lease, key_,
                  {0,
                   {},
@@ -763,8 +571,8 @@ Status IdentityService::reset_password(const std::string& email_input, const std
   return result;
 }
 
-Status IdentityService::change_password(const Principal& principal, const std::string& current,
-                                        const std::string& new_password, const Client& client) {
+Result<AccountRow> IdentityService::check_current_password(const Principal& principal,
+                                                           const std::string& current) {
   auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
     AccountRow row;
     if (!account_by_id(lease, principal.account_id, row)) return Error::not_found("no account");
@@ -776,9 +584,16 @@ Status IdentityService::change_password(const Principal& principal, const std::s
   if (auto ok = check_not_blocked(pool_, account_bucket); !ok.ok()) return ok.error();
   rate_result(pool_, account_bucket, false);
   if (!verify_password(found->password_hash, current)) {
-    return Error::validation("current_password", "the current password is not correct");
+    return Error::validation("current_password", "The current password is not correct.");
   }
   rate_result(pool_, account_bucket, true);
+  return found;
+}
+
+Status IdentityService::change_password(const Principal& principal, const std::string& current,
+                                        const std::string& new_password, const Client& client) {
+  auto found = check_current_password(principal, current);
+  if (!found.ok()) return found.error();
   if (auto ok = check_password(new_password, found->account.email, "new_password"); !ok.ok()) {
     return ok.error();
   }
@@ -789,8 +604,7 @@ Status IdentityService::change_password(const Principal& principal, const std::s
     std::string now = now_text(), family = session_family(lease, principal.session_id);
     *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
     // Other devices are signed out; this one stays.
-    *lease << sql::kRecordOtherFamiliesRevoked, soci::use(now), soci::use(id), soci::use(family);
-    *lease << sql::kRevokeOtherFamilies, soci::use(now), soci::use(id), soci::use(family);
+    end_other_families(lease, id, family, now);
     append_audit(lease, key_,
                  {0,
                   {},
@@ -857,33 +671,25 @@ Result<Account> IdentityService::create_admin(const std::string& email_input,
   });
 }
 
-namespace {
-
-std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummary& row,
-                                        long long& id) {
-  std::vector<DoctorSummary> out;
-  while (statement.fetch()) {
-    row.id = id;
-    out.push_back(row);
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<std::vector<DoctorSummary>> IdentityService::list_doctors(const std::string& status) {
-  if (status != "pending_approval" && status != "active" && status != "unverified") {
-    return Error::validation("status", "status must be pending_approval, active or unverified");
+  if (status != "pending_approval" && status != "active" && status != "unverified" &&
+      status != "rejected" && status != "disabled") {
+    return Error::validation(
+        "status", "Status must be pending_approval, active, unverified, rejected or disabled.");
   }
+  // Rejected doctors are disabled accounts with a rejection on their profile.
+  std::string stored = status == "rejected" ? "disabled" : status;
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSummary>> {
     DoctorSummary row;
     long long id = 0;
     soci::statement statement =
-        (lease->prepare << sql::kSelectDoctors, soci::use(status), soci::into(id),
+        (lease->prepare << sql::kSelectDoctors, soci::use(stored), soci::into(id),
          soci::into(row.full_name), soci::into(row.email), soci::into(row.status),
          soci::into(row.licence_number), soci::into(row.specialty), soci::into(row.clinic));
     statement.execute();
-    return read_doctors(statement, row, id);
+    auto doctors = read_doctors(statement, row, id);
+    std::erase_if(doctors, [&](const DoctorSummary& doctor) { return doctor.status != status; });
+    return doctors;
   });
 }
 
@@ -902,8 +708,10 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
     }
     std::string now = now_text();
     *lease << sql::kRecordApproval, soci::use(now), soci::use(admin_id), soci::use(id);
-    auto mailed = enqueue_mail(lease, "doctor_approved", {{"name", row.account.full_name}},
-                               row.account.email);
+    auto mailed =
+        enqueue_mail(lease, "doctor_approved",
+                     {{"name", row.account.full_name}, {"link", app_link(options_, "/signin")}},
+                     row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
                  {0,
@@ -919,41 +727,6 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
                   ""});
     tx.commit();
     return Ok{};
-  });
-}
-
-Result<std::string> IdentityService::break_glass(const Principal& admin, std::int64_t patient_id,
-                                                 const std::string& reason_input,
-                                                 const Client& client) {
-  auto reason = required_text(reason_input, "reason", 500);
-  if (!reason.ok()) return reason.error();
-  if (reason->size() < 10) {
-    return Error::validation("reason", "reason must say why (at least 10 characters)");
-  }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
-    db::Transaction tx(lease);
-    AccountRow row;
-    if (!account_by_id(lease, patient_id, row) || row.account.role != Role::kPatient) {
-      return Error::not_found("no such patient");
-    }
-    long long admin_id = admin.account_id, patient = patient_id;
-    std::string now = now_text(), expires = from_now(options_.break_glass_ttl);
-    *lease << sql::kInsertBreakGlass, soci::use(admin_id), soci::use(patient), soci::use(*reason),
-        soci::use(now), soci::use(expires);
-    append_audit(lease, key_,
-                 {0,
-                  {},
-                  admin_id,
-                  "admin",
-                  "access.break_glass",
-                  "patient",
-                  std::to_string(patient),
-                  patient,
-                  client.address,
-                  "success",
-                  *reason});
-    tx.commit();
-    return expires;
   });
 }
 
@@ -977,10 +750,18 @@ Result<std::vector<AuditEntry>> IdentityService::access_log(std::int64_t patient
 
 Result<RecordAccess> IdentityService::record_access(const Principal& principal,
                                                     std::int64_t patient_id) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<RecordAccess> {
-    if (principal.role == Role::kPatient) {
-      return principal.account_id == patient_id ? RecordAccess::kReadWrite : RecordAccess::kNone;
-    }
+  auto decision = access_decision(principal, patient_id);
+  if (!decision.ok()) return decision.error();
+  return decision->access;
+}
+
+Result<AccessDecision> IdentityService::access_decision(const Principal& principal,
+                                                        std::int64_t patient_id) {
+  if (principal.role == Role::kPatient) {
+    // A patient's own record needs no lookup; any other id is nobody's for them.
+    return AccessDecision{decide_record_access(principal, patient_id, {}), std::nullopt};
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccessDecision> {
     long long patient = patient_id, actor = principal.account_id;
     std::string now = now_text();
     // Parameters in order: actor1, actor2, now1, actor3, now2, patient.
@@ -994,12 +775,18 @@ Result<RecordAccess> IdentityService::record_access(const Principal& principal,
     };
     auto rows = db::select_rows<RecordAccessReader>(lease, sql::kSelectRecordAccess, bind);
     if (rows.empty() || rows.front().role != "patient") return Error::not_found("no such patient");
-    const auto& access = rows.front();
-    if (principal.role == Role::kDoctor) {
-      if (access.links == 0) return RecordAccess::kNone;
-      return access.grants > 0 ? RecordAccess::kReadWrite : RecordAccess::kRead;
+    const auto& row = rows.front();
+    AccessFacts facts;
+    facts.patient_exists = true;
+    facts.care_link = row.links > 0;
+    facts.write_grant = row.grants > 0;
+    facts.break_glass = row.break_glass_reason.has_value();
+    AccessDecision decision{decide_record_access(principal, patient_id, facts), std::nullopt};
+    // Access that rests on break-glass alone: its reads carry the stated reason.
+    if (decision.access != RecordAccess::kNone && !facts.care_link && facts.break_glass) {
+      decision.emergency_reason = row.break_glass_reason;
     }
-    return access.break_glass > 0 ? RecordAccess::kRead : RecordAccess::kNone;
+    return decision;
   });
 }
 
@@ -1026,7 +813,10 @@ Status IdentityService::audit_record(const Principal& principal, const Client& c
                                      std::string_view action, std::string_view resource_type,
                                      std::string_view resource_id, std::string_view outcome) {
   std::string reason;
-  if (principal.role == Role::kAdmin && patient_id) {
+  if (patient_id && principal.emergency_patient_id == *patient_id) {
+    // The record rules found this request's access rests on break-glass.
+    reason = "break-glass: " + principal.emergency_reason;
+  } else if (principal.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
       long long admin = principal.account_id, patient = *patient_id;
       std::string now = now_text(), active;
@@ -1054,29 +844,11 @@ Status IdentityService::audit_record(const Principal& principal, const Client& c
 
 // --- patient profile -----------------------------------------------------------------------
 
-namespace {
-
-bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile) {
-  long long id = patient_id, found_id = 0;
-  soci::indicator phone_ind = soci::i_null;
-  *lease << sql::kSelectPatientProfile, soci::use(id), soci::into(found_id),
-      soci::into(profile.full_name), soci::into(profile.email), soci::into(profile.date_of_birth),
-      soci::into(profile.sex), soci::into(profile.phone, phone_ind);
-  if (!lease->got_data()) return false;
-  profile.id = found_id;
-  if (phone_ind != soci::i_ok) profile.phone.clear();
-  return true;
-}
-
-}  // namespace
-
 Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
                                                      std::int64_t patient_id,
                                                      const std::string& phone,
                                                      const Client& client) {
-  if (phone.size() > 32 || phone.find_first_not_of("+0123456789 -()") != std::string::npos) {
-    return Error::validation("phone", "phone may hold digits, spaces, +, - and parentheses");
-  }
+  if (auto ok = check_phone(phone); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
     db::Transaction tx(lease);
     long long id = patient_id;
@@ -1105,14 +877,14 @@ Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
 
 Result<std::vector<DoctorSummary>> IdentityService::directory(const std::string& query) {
   auto doctors = list_doctors("active");
-  if (!doctors.ok() || query.empty()) return doctors;
-  std::string needle = query;
-  for (char& ch : needle) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string needle = fold_name(query);
+  if (!doctors.ok() || needle.empty()) return doctors;
+  // Folded like patient search: "jose" finds "José", "muller" finds "Müller".
   std::vector<DoctorSummary> matched;
   for (auto& doctor : *doctors) {
-    std::string haystack = doctor.full_name + " " + doctor.specialty + " " + doctor.clinic;
-    for (char& ch : haystack) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (haystack.find(needle) != std::string::npos) matched.push_back(std::move(doctor));
+    std::string haystack =
+        fold_name(doctor.full_name + " " + doctor.specialty + " " + doctor.clinic);
+    if (contains_words(haystack, needle)) matched.push_back(std::move(doctor));
   }
   return matched;
 }
@@ -1124,7 +896,7 @@ Status IdentityService::link_doctor(const Principal& patient, std::int64_t docto
     AccountRow row;
     if (!account_by_id(lease, doctor_id, row) || row.account.role != Role::kDoctor ||
         row.account.status != "active") {
-      return Error::validation("doctor_id", "doctor_id must name an approved doctor");
+      return Error::validation("doctor_id", "Choose an approved doctor from the list.");
     }
     long long patient_id = patient.account_id, doctor = doctor_id;
     int links = 0;
@@ -1191,28 +963,6 @@ Result<std::vector<DoctorSummary>> IdentityService::care_team(std::int64_t patie
   });
 }
 
-namespace {
-
-bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant) {
-  long long id = grant_id, found = 0, patient = 0, doctor = 0;
-  soci::indicator activated_ind = soci::i_null, expires_ind = soci::i_null;
-  *lease << sql::kSelectWriteGrant, soci::use(id), soci::into(found), soci::into(patient),
-      soci::into(doctor), soci::into(grant.doctor_name), soci::into(grant.status),
-      soci::into(grant.requested_at), soci::into(grant.activated_at, activated_ind),
-      soci::into(grant.expires_at, expires_ind);
-  if (!lease->got_data()) return false;
-  grant.id = found;
-  grant.patient_id = patient;
-  grant.doctor_id = doctor;
-  if (activated_ind != soci::i_ok) grant.activated_at.clear();
-  if (expires_ind != soci::i_ok) grant.expires_at.clear();
-  // An active grant past its end is reported as expired.
-  if (grant.status == "active" && grant.expires_at <= now_text()) grant.status = "expired";
-  return true;
-}
-
-}  // namespace
-
 Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
                                                         std::int64_t patient_id,
                                                         const Client& client) {
@@ -1235,10 +985,11 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
         soci::use(doctor_id);
     *lease << sql::kInsertWriteGrant, soci::use(patient), soci::use(doctor_id), soci::use(now),
         soci::into(grant_id);
-    auto mailed = mail_code(
-        lease, patient_id, kCodePurposeConsent, grant_id, "consent_request",
-        {{"name", patient_row.account.full_name}, {"doctor", doctor_row.account.full_name}},
-        patient_row.account.email);
+    auto mailed = mail_code(lease, patient_id, kCodePurposeConsent, grant_id, "consent_request",
+                            {{"name", patient_row.account.full_name},
+                             {"doctor", doctor_row.account.full_name},
+                             {"link", app_link(options_, "/access")}},
+                            patient_row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
                  {0,

@@ -21,6 +21,8 @@
 
 namespace vitalis::identity {
 
+struct AccountRow;  // internal.hpp
+
 struct IdentityOptions {
   PasswordCost password_cost;
   std::chrono::seconds access_ttl{15 * 60};
@@ -30,11 +32,17 @@ struct IdentityOptions {
   std::chrono::seconds resend_interval{60};
   std::chrono::seconds write_grant_ttl{60 * 60};
   std::chrono::seconds break_glass_ttl{60 * 60};
+  // A desk-registered patient may read their email days later.
+  std::chrono::seconds claim_ttl{72 * 3600};
+  // The web app as users reach it: links in emails start here.
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
-// Where a request came from: for the audit log and per-address rate limits.
+// Where a request came from: for the audit log, per-address rate limits and the list of
+// sessions.
 struct Client {
   std::string address;
+  std::string user_agent{};  // a default, so that {address} still initialises a Client
 };
 
 struct PatientSignUp {
@@ -69,8 +77,82 @@ struct WriteGrant {
   std::string doctor_name, status, requested_at, activated_at, expires_at;
 };
 
+// One signed-in device. `id` names the session family (it survives token refreshes);
+// `last_used_at` is the latest sign-in or token renewal (at most one access-token lifetime
+// behind the device's last request).
+struct SessionInfo {
+  std::string id, user_agent, client_address, started_at, last_used_at;
+  bool current = false;
+};
+
+struct AccountDetails {
+  Account account;
+  std::string phone;          // patients
+  std::string pending_email;  // an email change waiting for its code
+};
+
+struct AccountChanges {
+  std::optional<std::string> full_name, phone;
+};
+
+struct AccountFilter {
+  std::string query;   // part of the email or name
+  std::string role;    // empty: any
+  std::string status;  // empty: any
+  std::int64_t before_id = 0;
+  int limit = 50;
+};
+
+// An account as administrators see it. `state` is what the account can do: active, unverified,
+// unclaimed (no password yet), pending_approval, rejected or disabled.
+struct AccountSummary {
+  Account account;
+  std::string state, disabled_reason, disabled_at;
+};
+
+struct DeskRegistration {
+  std::string email, full_name, date_of_birth, sex, phone;
+};
+struct DeskRegistered {
+  PatientProfile profile;
+  bool created = true;  // false: the same doctor registered this person before; mail resent
+};
+
+struct BreakGlass {
+  std::string reason, started_at, expires_at;
+};
+
+struct AccessRequest {
+  std::int64_t id = 0, patient_id = 0, doctor_id = 0;
+  std::string doctor_name, specialty, clinic, status, message, requested_at, decided_at;
+};
+
 // What a principal may do with one patient's record.
 enum class RecordAccess { kNone, kRead, kReadWrite };
+
+// A record access decision and what it rests on.
+struct AccessDecision {
+  RecordAccess access = RecordAccess::kNone;
+  // Set when the access rests on break-glass (no care relationship): its stated reason.
+  std::optional<std::string> emergency_reason;
+};
+
+// A doctor's or admin's standing with one patient, for the chart: what they may do, why, and
+// the latest consent grant and access request (doctors).
+struct MyAccess {
+  AccessDecision decision;
+  bool care_team = false;
+  std::optional<BreakGlass> break_glass;
+  std::optional<WriteGrant> write_grant;
+  std::optional<AccessRequest> access_request;
+};
+
+// The answer of verifying an email or claiming an account: the account's status, and a new
+// session when that status lets the person in (patients; doctors wait for approval).
+struct Verified {
+  std::string status;
+  std::optional<Tokens> tokens;
+};
 
 class IdentityService {
  public:
@@ -83,9 +165,9 @@ class IdentityService {
   // Sign-up answers the same whether or not the email is registered.
   Status sign_up_patient(const PatientSignUp& input, const Client& client);
   Status sign_up_doctor(const DoctorSignUp& input, const Client& client);
-  // Returns the account's status afterwards: "active" or "pending_approval".
-  Result<std::string> verify_email(const std::string& email, const std::string& code,
-                                   const Client& client);
+  // Proving the address signs the person in when the account is then active.
+  Result<Verified> verify_email(const std::string& email, const std::string& code,
+                                const Client& client);
   Status resend_verification(const std::string& email, const Client& client);
 
   Result<Tokens> sign_in(const std::string& email, const std::string& password,
@@ -108,12 +190,11 @@ class IdentityService {
                                const std::string& full_name);
   Result<std::vector<DoctorSummary>> list_doctors(const std::string& status);
   Status approve_doctor(const Principal& admin, std::int64_t doctor_id, const Client& client);
-  Result<std::string> break_glass(const Principal& admin, std::int64_t patient_id,
-                                  const std::string& reason, const Client& client);
   Result<std::vector<AuditEntry>> search_audit(const AuditFilter& filter);
 
-  // Access decisions (the one place they are made).
+  // Access decisions (the rules are decide_record_access in policy.cpp; this gathers the facts).
   Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
+  Result<AccessDecision> access_decision(const Principal& principal, std::int64_t patient_id);
   // Appends a successful change by `principal` to the audit log inside the caller's write
   // transaction (so the row commits or rolls back with the change). `patient_id` empty: no
   // patient's data (e.g. a search).
@@ -150,12 +231,77 @@ class IdentityService {
   Result<std::vector<AuditEntry>> access_log(std::int64_t patient_id, std::int64_t before_id,
                                              int limit);
 
+  // --- account settings (account_settings.cpp) ----------------------------------------------
+  Result<AccountDetails> account_details(std::int64_t account_id);
+  // Name for everyone, phone for patients; empty optionals leave a value as it is.
+  Result<AccountDetails> update_account(const Principal& principal, const AccountChanges& changes,
+                                        const Client& client);
+  // Mails a code to the new address; the change happens only with that code. Needs the current
+  // password, so a stolen access token cannot move the account to another mailbox.
+  Status request_email_change(const Principal& principal, const std::string& new_email,
+                              const std::string& current_password, const Client& client);
+  // The new address is verified by the code; the old one is told.
+  Result<AccountDetails> confirm_email_change(const Principal& principal, const std::string& code,
+                                              const Client& client);
+
+  // --- sessions (sessions.cpp) ---------------------------------------------------------------
+  // The caller's live sessions (one per signed-in device), the latest used first.
+  Result<std::vector<SessionInfo>> sessions(const Principal& principal);
+  // Ends one of the caller's sessions; true when it was the calling device's own.
+  Result<bool> end_session(const Principal& principal, const std::string& session_id,
+                           const Client& client);
+  Status end_other_sessions(const Principal& principal, const Client& client);
+
+  // --- desk registration and claiming (desk_registration.cpp) -------------------------------
+  // A doctor registers a patient in person: the account has no password until the patient
+  // claims it with the code emailed to them; the doctor joins the care team.
+  Result<DeskRegistered> register_patient(const Principal& doctor, const DeskRegistration& input,
+                                          const Client& client);
+  Result<Verified> claim_account(const std::string& email, const std::string& code,
+                                 const std::string& new_password, const Client& client);
+
+  // --- account administration (accounts_admin.cpp) ------------------------------------------
+  Result<std::vector<AccountSummary>> list_accounts(const AccountFilter& filter);
+  Status reject_doctor(const Principal& admin, std::int64_t doctor_id, const std::string& reason,
+                       const Client& client);
+  // Disabling ends every session of the account at once.
+  Result<AccountSummary> disable_account(const Principal& admin, std::int64_t account_id,
+                                         const std::string& reason, const Client& client);
+  Result<AccountSummary> enable_account(const Principal& admin, std::int64_t account_id,
+                                        const Client& client);
+
+  // --- emergency access and access requests (emergency_access.cpp) --------------------------
+  // The caller's (doctor's or admin's) standing with one patient: for the chart's banner.
+  Result<MyAccess> my_access(const Principal& principal, std::int64_t patient_id);
+  // Break-glass: read access for options().break_glass_ttl, with a stated reason; audited,
+  // shown in the patient's access log, and the patient is emailed (without the reason).
+  Result<BreakGlass> break_glass(const Principal& actor, std::int64_t patient_id,
+                                 const std::string& reason, const Client& client);
+  Result<AccessRequest> request_access(const Principal& doctor, std::int64_t patient_id,
+                                       const std::string& message, const Client& client);
+  Result<std::vector<AccessRequest>> access_requests(std::int64_t patient_id);
+  // Approving adds the doctor to the care team.
+  Result<AccessRequest> decide_access_request(const Principal& patient, std::int64_t request_id,
+                                              bool approve, const Client& client);
+
  private:
   // Issues a fresh one-time code (retiring older ones) and queues the email that carries it,
   // in the caller's transaction; `vars` gets "code" and "minutes" added.
   Status mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,
                    std::int64_t subject_id, std::string_view kind,
                    std::map<std::string, std::string> vars, const std::string& to);
+
+  // The caller's account once `current` is its password (counted like sign-in attempts).
+  Result<AccountRow> check_current_password(const Principal& principal, const std::string& current);
+
+  // Takes the account's password away (if any) and mails a code to choose one at /claim: for
+  // accounts whose address nobody has proven yet. `why` opens the message.
+  Status mail_claim(db::Lease& lease, const AccountRow& row, const std::string& why);
+
+  // The code of `purpose` in a `kind` email linking to `path` — or, for an account without a
+  // password, the code to claim it (mail_claim), since only choosing a password lets anyone in.
+  Status mail_code_or_claim(db::Lease& lease, const AccountRow& row, const char* purpose,
+                            std::string_view kind, std::string_view path, const std::string& why);
 
   // The part of sign-up shared by all roles: rate limit, hash, account row, the role's profile
   // row (add_profile), the verification code and its email, the audit row — one transaction.

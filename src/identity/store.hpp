@@ -31,8 +31,10 @@ inline constexpr const char* kSelectPatientProfile =
     "JOIN patient_profiles p ON p.account_id = a.id WHERE a.id = :id";
 inline constexpr const char* kUpdatePhone =
     "UPDATE patient_profiles SET phone = :phone WHERE account_id = :id";
+// A disabled doctor whose application was refused is reported as "rejected".
 inline constexpr const char* kSelectDoctors =
-    "SELECT a.id, a.full_name, a.email, a.status, d.licence_number, d.specialty, d.clinic "
+    "SELECT a.id, a.full_name, a.email, CASE WHEN a.status = 'disabled' AND d.rejected_at IS NOT "
+    "NULL THEN 'rejected' ELSE a.status END, d.licence_number, d.specialty, d.clinic "
     "FROM accounts a JOIN doctor_profiles d ON d.account_id = a.id WHERE a.status = :status "
     "ORDER BY a.full_name, a.id LIMIT 200";
 inline constexpr const char* kApproveDoctor =
@@ -56,11 +58,12 @@ inline constexpr const char* kResyncAccountIds =
 
 // Sessions (refresh-token families).
 inline constexpr const char* kInsertSession =
-    "INSERT INTO sessions (id, account_id, family_id, refresh_hash, created_at, expires_at) "
-    "VALUES (:id, :account, :family, :hash, :at, :expires)";
+    "INSERT INTO sessions (id, account_id, family_id, refresh_hash, created_at, expires_at, "
+    "user_agent, client_address, started_at) "
+    "VALUES (:id, :account, :family, :hash, :at, :expires, :agent, :address, :started)";
 inline constexpr const char* kSelectSessionByRefresh =
-    "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at FROM sessions "
-    "WHERE refresh_hash = :hash";
+    "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at, "
+    "COALESCE(started_at, created_at) FROM sessions WHERE refresh_hash = :hash";
 inline constexpr const char* kMarkSessionReplaced =
     "UPDATE sessions SET replaced_by = :next WHERE id = :id AND replaced_by IS NULL "
     "AND revoked_at IS NULL";
@@ -164,21 +167,19 @@ inline constexpr const char* kRevokeDoctorGrants =
     "UPDATE write_grants SET status = 'revoked', revoked_at = :at WHERE patient_id = :patient "
     "AND doctor_id = :doctor AND status <> 'revoked'";
 // Everything a record access decision needs, in one statement (it runs on every record
-// request): the patient's role, and the caller's active link, write grant and break-glass.
+// request): the patient's role, and the caller's active link, write grant and the reason of
+// their latest active break-glass (NULL when none).
 inline constexpr const char* kSelectRecordAccess =
     "SELECT a.role, "
     "(SELECT COUNT(*) FROM care_links l WHERE l.patient_id = a.id AND l.doctor_id = :actor1 "
     "AND l.revoked_at IS NULL), "
     "(SELECT COUNT(*) FROM write_grants g WHERE g.patient_id = a.id AND g.doctor_id = :actor2 "
     "AND g.status = 'active' AND g.expires_at > :now1), "
-    "(SELECT COUNT(*) FROM break_glass b WHERE b.admin_id = :actor3 AND b.patient_id = a.id "
-    "AND b.expires_at > :now2) "
+    "(SELECT b.reason FROM break_glass b WHERE b.actor_id = :actor3 AND b.patient_id = a.id "
+    "AND b.expires_at > :now2 ORDER BY b.expires_at DESC LIMIT 1) "
     "FROM accounts a WHERE a.id = :patient";
-inline constexpr const char* kInsertBreakGlass =
-    "INSERT INTO break_glass (admin_id, patient_id, reason, created_at, expires_at) "
-    "VALUES (:admin, :patient, :reason, :at, :expires)";
 inline constexpr const char* kSelectActiveBreakGlass =
-    "SELECT reason FROM break_glass WHERE admin_id = :admin AND patient_id = :patient "
+    "SELECT reason FROM break_glass WHERE actor_id = :actor AND patient_id = :patient "
     "AND expires_at > :now ORDER BY id DESC LIMIT 1";
 
 }  // namespace vitalis::identity::sql

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <utility>
 
 namespace vitalis::identity {
 
@@ -45,7 +47,46 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// The label people see next to each field the identity API names in its errors.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kLabels = {{
+    {"actor_id", "Actor id"},
+    {"email", "Email"},
+    {"password", "Password"},
+    {"new_password", "New password"},
+    {"current_password", "Current password"},
+    {"full_name", "Full name"},
+    {"date_of_birth", "Date of birth"},
+    {"sex", "Sex"},
+    {"phone", "Phone"},
+    {"licence_number", "Licence number"},
+    {"specialty", "Specialty"},
+    {"clinic", "Clinic"},
+    {"code", "Code"},
+    {"reason", "Reason"},
+    {"message", "Message"},
+    {"doctor_id", "Doctor"},
+    {"patient_id", "Patient number"},
+    {"grant_id", "Consent request"},
+    {"request_id", "Access request"},
+    {"account_id", "Account"},
+    {"refresh_token", "Refresh token"},
+}};
+
 }  // namespace
+
+std::string field_label(std::string_view field) {
+  for (const auto& [name, label] : kLabels) {
+    if (name == field) return std::string(label);
+  }
+  // Unknown: the field's words, first letter capitalised ("licence_number" -> "Licence number").
+  std::string label(field);
+  for (char& ch : label) {
+    if (ch == '_') ch = ' ';
+  }
+  if (!label.empty())
+    label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+  return label;
+}
 
 bool is_common_password(std::string_view password) {
   std::string folded = lower(password);
@@ -63,21 +104,21 @@ Result<std::string> normalize_email(std::string_view email) {
               return std::isspace(static_cast<unsigned char>(ch)) || ch == '<' || ch == '>' ||
                      ch == ',' || ch == ';' || ch == '"' || static_cast<unsigned char>(ch) < 0x20;
             });
-  if (!ok) return Error::validation("email", "email must be a valid address like name@example.org");
+  if (!ok) return Error::validation("email", "Email must be an address like name@example.org.");
   return normalized;
 }
 
 Status check_password(std::string_view password, std::string_view email, std::string_view field) {
-  std::string name(field);
+  std::string name(field), label = field_label(field);
   std::size_t length = code_points(password);
-  if (length < 10) return Error::validation(name, "password must be at least 10 characters");
-  if (length > 128) return Error::validation(name, "password must be at most 128 characters");
+  if (length < 10) return Error::validation(name, label + " must be at least 10 characters.");
+  if (length > 128) return Error::validation(name, label + " must be at most 128 characters.");
   if (is_common_password(password)) {
-    return Error::validation(name, "this password is too common; choose another");
+    return Error::validation(name, "This password is too common: choose another.");
   }
   std::string local = lower(email.substr(0, email.find('@')));
   if (!local.empty() && lower(password) == local) {
-    return Error::validation(name, "password must not be your email name");
+    return Error::validation(name, label + " must not be the first part of your email address.");
   }
   return Ok{};
 }
@@ -85,21 +126,22 @@ Status check_password(std::string_view password, std::string_view email, std::st
 Result<std::string> required_text(std::string_view value, std::string_view field, std::size_t max) {
   std::string_view trimmed = trim(value);
   std::size_t length = code_points(trimmed);
-  if (length == 0 || length > max) {
-    return Error::validation(std::string(field), std::string(field) + " must be 1 to " +
-                                                     std::to_string(max) + " characters");
+  std::string label = field_label(field);
+  if (length == 0) return Error::validation(std::string(field), "Enter the " + lower(label) + ".");
+  if (length > max) {
+    return Error::validation(std::string(field),
+                             label + " must be at most " + std::to_string(max) + " characters.");
   }
   if (std::any_of(trimmed.begin(), trimmed.end(),
                   [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
-    return Error::validation(std::string(field),
-                             std::string(field) + " must not contain control characters");
+    return Error::validation(std::string(field), label + " must not contain control characters.");
   }
   return std::string(trimmed);
 }
 
 Status check_birth_date(std::string_view date, std::string_view today) {
-  auto invalid =
-      Error::validation("date_of_birth", "date_of_birth must be a past date as YYYY-MM-DD");
+  auto invalid = Error::validation("date_of_birth",
+                                   "Date of birth must be a real date in the past, as YYYY-MM-DD.");
   if (date.size() != 10 || date[4] != '-' || date[7] != '-') return invalid;
   int y = 0, m = 0, d = 0;
   auto digits = [&](std::size_t pos, std::size_t len, int& out) {
@@ -114,6 +156,24 @@ Status check_birth_date(std::string_view date, std::string_view today) {
   int this_year = 0;
   std::from_chars(today.data(), today.data() + 4, this_year);
   if (y < this_year - 130) return invalid;
+  return Ok{};
+}
+
+}  // namespace vitalis::identity
+
+namespace vitalis::identity {
+
+Status check_sex(std::string_view sex) {
+  if (sex == "female" || sex == "male" || sex == "other" || sex == "unknown") return Ok{};
+  return Error::validation("sex", "Sex must be female, male, other or prefer not to say.");
+}
+
+Status check_phone(std::string_view phone) {
+  if (phone.size() > 32 || phone.find_first_not_of("+0123456789 -()") != std::string_view::npos) {
+    return Error::validation("phone",
+                             "Phone may hold only digits, spaces, +, - and parentheses (at most "
+                             "32).");
+  }
   return Ok{};
 }
 

@@ -17,10 +17,20 @@ Status check_password(std::string_view password, std::string_view email,
 
 bool is_common_password(std::string_view password);
 
-// Required text of 1..max characters (UTF-8 code points), trimmed.
+// Required text of 1..max characters (UTF-8 code points), trimmed. Messages name the field's
+// label.
 Result<std::string> required_text(std::string_view value, std::string_view field, std::size_t max);
 
 // "YYYY-MM-DD", a real date, not in the future, not more than 130 years ago.
 Status check_birth_date(std::string_view date, std::string_view today);
+
+// female, male, other or unknown ("prefer not to say").
+Status check_sex(std::string_view sex);
+// Digits, spaces, + - ( ); at most 32 characters; empty is allowed (no phone).
+Status check_phone(std::string_view phone);
+
+// The label people see for a field the identity API names in an error ("full_name" ->
+// "Full name"): error messages name it, while Error::field keeps the code.
+std::string field_label(std::string_view field);
 
 }  // namespace vitalis::identity

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 namespace vitalis::identity {
 namespace {
 
@@ -41,6 +43,39 @@ TEST(ValidationTest, RequiredTextIsTrimmedAndBounded) {
   EXPECT_FALSE(required_text("   ", "full_name", 10).ok());
   EXPECT_FALSE(required_text("12345678901", "full_name", 10).ok());
   EXPECT_FALSE(required_text("a\x01b", "full_name", 10).ok());
+}
+
+// Messages name what people see on the form; the field code stays for the client to place them.
+TEST(ValidationTest, MessagesNameTheVisibleLabel) {
+  EXPECT_EQ(field_label("full_name"), "Full name");
+  EXPECT_EQ(field_label("date_of_birth"), "Date of birth");
+  EXPECT_EQ(field_label("new_password"), "New password");
+  EXPECT_EQ(field_label("some_new_field"), "Some new field");
+  auto name = required_text("   ", "full_name", 200);
+  EXPECT_EQ(name.error().field, "full_name");
+  EXPECT_EQ(name.error().message, "Enter the full name.");
+  auto licence = required_text(std::string(65, 'x'), "licence_number", 64);
+  EXPECT_EQ(licence.error().message, "Licence number must be at most 64 characters.");
+  auto password = check_password("short", "a@b.org", "new_password");
+  EXPECT_EQ(password.error().message, "New password must be at least 10 characters.");
+  auto birth = check_birth_date("2090-01-01", "2026-11-23T10:00:00.000000Z");
+  EXPECT_EQ(birth.error().field, "date_of_birth");
+  EXPECT_EQ(birth.error().message.rfind("Date of birth", 0), 0u);
+  for (const auto& error :
+       {name.error(), licence.error(), password.error(), birth.error(), check_sex("x").error(),
+        check_phone("call me").error(), normalize_email("nope").error()}) {
+    EXPECT_EQ(error.message.find('_'), std::string::npos) << error.message;
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>(error.message[0]))) << error.message;
+  }
+}
+
+TEST(ValidationTest, SexAndPhone) {
+  for (const char* sex : {"female", "male", "other", "unknown"}) EXPECT_TRUE(check_sex(sex).ok());
+  EXPECT_EQ(check_sex("f").error().field, "sex");
+  EXPECT_TRUE(check_phone("").ok());
+  EXPECT_TRUE(check_phone("+351 (21) 900-000").ok());
+  EXPECT_EQ(check_phone("call me").error().field, "phone");
+  EXPECT_FALSE(check_phone(std::string(33, '1')).ok());
 }
 
 }  // namespace

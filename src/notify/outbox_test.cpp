@@ -50,8 +50,12 @@ class OutboxTest : public DialectTest {
   }
 
   Message message(const std::string& to = "ada@example.org") {
-    auto rendered =
-        render("verify_email", {{"name", "Ada"}, {"code", "123456"}, {"minutes", "10"}}, to);
+    auto rendered = render("verify_email",
+                           {{"name", "Ada"},
+                            {"code", "123456"},
+                            {"minutes", "10"},
+                            {"link", "http://127.0.0.1:8080/verify"}},
+                           to);
     EXPECT_TRUE(rendered.ok());
     return *rendered;
   }

@@ -31,6 +31,12 @@ constexpr std::string_view kHtmlFooter =
     "<p style=\"margin:32px 0 0;font-size:12px;color:#7b8794\">This message was sent "
     "automatically; replies are not read.</p>\n</div>\n</body>\n</html>\n";
 
+// A button-like link; the address is also printed so it can be copied.
+#define VITALIS_LINK(label)                                                                   \
+  "<p style=\"margin:24px 0\"><a href=\"{{link}}\" style=\"background:#0b6e4f;color:#ffffff;" \
+  "padding:10px 16px;border-radius:6px;text-decoration:none;font-weight:bold\">" label        \
+  "</a></p>\n<p style=\"font-size:13px;color:#52606d\">{{link}}</p>\n"
+
 #define VITALIS_CODE_BLOCK                                                       \
   "<p style=\"margin:24px 0;font-size:32px;letter-spacing:6px;font-weight:bold;" \
   "font-family:Menlo,Consolas,monospace\">{{code}}</p>\n"
@@ -40,45 +46,58 @@ constexpr std::array<Template, 7> kTemplates = {{
      "Hello {{name}},\n\n"
      "Welcome to Vitalis. To confirm your email address, enter this code in the app:\n\n"
      "    {{code}}\n\n"
+     "or open this page, which fills it in for you:\n\n"
+     "    {{link}}\n\n"
      "The code works for {{minutes}} minutes. If you did not create a Vitalis account, you can "
      "ignore this message: nothing happens without the code.",
      "<p>Hello {{name}},</p>\n"
      "<p>Welcome to Vitalis. To confirm your email address, enter this code in the app:</p>\n"  //
-     VITALIS_CODE_BLOCK
-     "<p>The code works for {{minutes}} minutes. If you did not create a Vitalis account, you "
-     "can ignore this message: nothing happens without the code.</p>\n"},
+     VITALIS_CODE_BLOCK VITALIS_LINK(
+         "Confirm my email address") "<p>The code works for {{minutes}} minutes. If you did not "
+                                     "create a Vitalis account, you "
+                                     "can ignore this message: nothing happens without the "
+                                     "code.</p>\n"},
     {"password_reset", "Reset your Vitalis password",
      "Hello {{name}},\n\n"
      "Someone asked to reset the password of your Vitalis account. To choose a new password, "
      "enter this code in the app:\n\n"
      "    {{code}}\n\n"
+     "or open this page, which fills it in for you:\n\n"
+     "    {{link}}\n\n"
      "The code works for {{minutes}} minutes. If it was not you, ignore this message: your "
      "password stays as it is.",
      "<p>Hello {{name}},</p>\n"
      "<p>Someone asked to reset the password of your Vitalis account. To choose a new "
-     "password, enter this code in the app:</p>\n" VITALIS_CODE_BLOCK
-     "<p>The code works for {{minutes}} minutes. If it was not you, ignore this message: your "
-     "password stays as it is.</p>\n"},
+     "password, enter this code in the app:</p>\n" VITALIS_CODE_BLOCK VITALIS_LINK(
+         "Choose a new password") "<p>The code works for {{minutes}} minutes. If it was not you, "
+                                  "ignore this message: your "
+                                  "password stays as it is.</p>\n"},
     {"consent_request", "A doctor asks for your consent on Vitalis",
      "Hello {{name}},\n\n"
      "{{doctor}} asks for your permission to update your medical record on Vitalis. If you "
      "agree, give this code to {{doctor}}, or approve the request in the app:\n\n"
      "    {{code}}\n\n"
+     "Requests to add to your record are on your Access page:\n\n"
+     "    {{link}}\n\n"
      "The code works for {{minutes}} minutes. If you do not agree, do nothing: without the code "
      "no change can be made. You can see and revoke every permission in the app.",
      "<p>Hello {{name}},</p>\n"
      "<p>{{doctor}} asks for your permission to update your medical record on Vitalis. If you "
      "agree, give this code to {{doctor}}, or approve the request in the app:</p>\n"  //
-     VITALIS_CODE_BLOCK
-     "<p>The code works for {{minutes}} minutes. If you do not agree, do nothing: without the "
-     "code no change can be made. You can see and revoke every permission in the app.</p>\n"},
+     VITALIS_CODE_BLOCK VITALIS_LINK(
+         "See the request on your Access page") "<p>The code works for {{minutes}} minutes. If you "
+                                                "do not agree, do nothing: without the "
+                                                "code no change can be made. You can see and "
+                                                "revoke every permission in the app.</p>\n"},
     {"doctor_approved", "Your Vitalis doctor account is approved",
      "Hello {{name}},\n\n"
      "Good news: an administrator has approved your doctor account. You can now sign in to "
-     "Vitalis and see the patients who share their records with you.",
+     "Vitalis and see the patients who share their records with you:\n\n"
+     "    {{link}}",
      "<p>Hello {{name}},</p>\n"
      "<p>Good news: an administrator has approved your doctor account. You can now sign in to "
-     "Vitalis and see the patients who share their records with you.</p>\n"},
+     "Vitalis and see the patients who share their records with you.</p>\n"  //
+     VITALIS_LINK("Sign in")},
     {"alert_raised", "A new alert on Vitalis",
      "Hello,\n\n"
      "There is a new alert for one of your patients on Vitalis. Sign in to view it:\n\n"
@@ -108,7 +127,104 @@ constexpr std::array<Template, 7> kTemplates = {{
      "work.</p>\n"},
 }};
 
+// Account management and access to records (identity).
+constexpr std::array<Template, 6> kAccessTemplates = {{
+    {"account_claim", "Finish setting up your Vitalis account",
+     "Hello {{name}},\n\n"
+     "{{why}} To finish setting up your account, choose a password with this code:\n\n"
+     "    {{code}}\n\n"
+     "Open this page to do it (the code is filled in for you):\n\n"
+     "    {{link}}\n\n"
+     "The code works for {{valid_for}}. Until a password is chosen with it, nobody can sign in "
+     "to the account. If you do not know what this is about, ignore this message.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>{{why}} To finish setting up your account, choose a password with this code:</p>\n"  //
+     VITALIS_CODE_BLOCK VITALIS_LINK(
+         "Choose my password") "<p>The code works for {{valid_for}}. Until a password is chosen "
+                               "with it, nobody can sign "
+                               "in to the account. If you do not know what this is about, ignore "
+                               "this message.</p>\n"},
+    {"access_request", "A doctor asks to see your Vitalis record",
+     "Hello {{name}},\n\n"
+     "{{doctor}} asks to join your care team on Vitalis, which would let them read your record. "
+     "Approve or decline on your Access page:\n\n"
+     "    {{link}}\n\n"
+     "Nothing is shared unless you approve, and you can remove a doctor at any time.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>{{doctor}} asks to join your care team on Vitalis, which would let them read your "
+     "record. Approve or decline on your Access page.</p>\n"  //
+     VITALIS_LINK("Open my Access page") "<p>Nothing is shared unless you approve, and you can "
+                                         "remove a doctor at any time.</p>\n"},
+    {"emergency_access", "Your Vitalis record was opened in an emergency",
+     "Hello {{name}},\n\n"
+     "{{who}} used emergency access to read your Vitalis record. It lasts {{minutes}} minutes "
+     "and is read-only. Who it was, when and the reason they gave are in your access log:\n\n"
+     "    {{link}}\n\n"
+     "If you think this was not right, contact your clinic.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>{{who}} used emergency access to read your Vitalis record. It lasts {{minutes}} "
+     "minutes and is read-only. Who it was, when and the reason they gave are in your access "
+     "log.</p>\n"  //
+     VITALIS_LINK(
+         "See my access log") "<p>If you think this was not right, contact your clinic.</p>\n"},
+    {"doctor_rejected", "About your Vitalis doctor account",
+     "Hello {{name}},\n\n"
+     "An administrator did not approve your doctor account. The reason given:\n\n"
+     "    {{reason}}\n\n"
+     "You cannot sign in as a doctor with this account. If you think this is a mistake, reply "
+     "to your clinic's administrator with the details. Signing in shows the same reason:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>An administrator did not approve your doctor account. The reason given:</p>\n"
+     "<blockquote style=\"margin:16px 0;padding-left:12px;border-left:3px solid #9aa5b1\">"
+     "{{reason}}</blockquote>\n"
+     "<p>You cannot sign in as a doctor with this account. If you think this is a mistake, "
+     "contact your clinic's administrator with the details. Signing in shows the same "
+     "reason.</p>\n"  //
+     VITALIS_LINK("Go to sign in")},
+    {"email_change_code", "Confirm your new email address for Vitalis",
+     "Hello {{name}},\n\n"
+     "You asked to use this address for your Vitalis account. To confirm it, enter this code on "
+     "your Account page:\n\n"
+     "    {{code}}\n\n"
+     "or open this page while signed in (the code is filled in for you):\n\n"
+     "    {{link}}\n\n"
+     "The code works for {{minutes}} minutes. If you did not ask for this, ignore this "
+     "message: your account keeps its current address.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>You asked to use this address for your Vitalis account. To confirm it, enter this code "
+     "on your Account page:</p>\n"  //
+     VITALIS_CODE_BLOCK VITALIS_LINK(
+         "Confirm my new address") "<p>The code works for {{minutes}} minutes. If you did not ask "
+                                   "for this, ignore this "
+                                   "message: your account keeps its current address.</p>\n"},
+    {"email_changed", "Your Vitalis email address was changed",
+     "Hello {{name}},\n\n"
+     "The email address of your Vitalis account was changed to {{new_email}}. Messages will go "
+     "there from now on.\n\n"
+     "If you did not do this, contact your clinic's administrator at once: they can disable "
+     "the account. Sign-in page:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>The email address of your Vitalis account was changed to {{new_email}}. Messages will "
+     "go there from now on.</p>\n"
+     "<p>If you did not do this, contact your clinic's administrator at once: they can disable "
+     "the account.</p>\n"  //
+     VITALIS_LINK("Go to sign in")},
+}};
+
+#undef VITALIS_LINK
 #undef VITALIS_CODE_BLOCK
+
+const Template* find_template(std::string_view kind) {
+  for (const auto& tmpl : kTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  for (const auto& tmpl : kAccessTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  return nullptr;
+}
 
 // Replaces each {{var}}; a variable the caller did not give is an error naming it.
 Result<std::string> substitute(std::string_view kind, std::string_view source,
@@ -168,8 +284,8 @@ std::string html_escape(std::string_view text) {
 
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to) {
-  for (const auto& tmpl : kTemplates) {
-    if (tmpl.kind != kind) continue;
+  if (const Template* found = find_template(kind)) {
+    const Template& tmpl = *found;
     auto text = substitute(kind, tmpl.text, vars, false);
     if (!text.ok()) return text.error();
     auto html = substitute(kind, tmpl.html, vars, true);

@@ -12,10 +12,14 @@
 namespace vitalis::notify {
 
 // Renders a named template (plain text + HTML; variables HTML-escaped in the HTML part).
-// Kinds: "verify_email" {name, code, minutes}, "password_reset" {name, code, minutes},
-// "consent_request" {name, doctor, code, minutes}, "doctor_approved" {name},
-// "alert_raised" {link} (to a doctor), "alert_patient" {link} (to the patient), "test_message" {}.
-// Unknown kind or missing variable → Error (kInternal).
+// Kinds: "verify_email" {name, code, minutes, link}, "password_reset" {name, code, minutes,
+// link}, "consent_request" {name, doctor, code, minutes, link}, "doctor_approved" {name, link},
+// "alert_raised" {link} (to a doctor), "alert_patient" {link} (to the patient), "test_message"
+// {}; account and access (identity): "account_claim" {name, why, code, valid_for, link},
+// "access_request" {name, doctor, link}, "emergency_access" {name, who, minutes, link},
+// "doctor_rejected" {name, reason, link}, "email_change_code" {name, code, minutes, link},
+// "email_changed" {name, new_email, link}. Every link opens a page of the web app. Unknown kind
+// or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);
 

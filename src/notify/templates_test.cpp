@@ -9,9 +9,19 @@ namespace {
 using Vars = std::map<std::string, std::string>;
 
 TEST(TemplatesTest, RendersEveryKindWithBothParts) {
-  const Vars all = {{"name", "Ada"}, {"code", "482913"}, {"minutes", "10"}, {"doctor", "Dr Who"}};
-  for (auto kind :
-       {"verify_email", "password_reset", "consent_request", "doctor_approved", "test_message"}) {
+  const Vars all = {{"name", "Ada"},
+                    {"code", "482913"},
+                    {"minutes", "10"},
+                    {"doctor", "Dr Who"},
+                    {"link", "https://vitalis.example/verify#code=482913"},
+                    {"why", "Dr Who registered you."},
+                    {"valid_for", "3 days"},
+                    {"who", "Dr Who (a doctor)"},
+                    {"reason", "licence not found"},
+                    {"new_email", "a***@example.org"}};
+  for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
+                    "test_message", "account_claim", "access_request", "emergency_access",
+                    "doctor_rejected", "email_change_code", "email_changed"}) {
     auto message = render(kind, all, "ada@example.org");
     ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
     EXPECT_EQ(message->kind, kind);
@@ -35,8 +45,40 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
   EXPECT_NE(consent->text.find("Dr Who asks"), std::string::npos);
 }
 
+// Every identity email carries a link to the page of the web app where the person acts on it,
+// in both parts, and the code (when there is one) comes before the link in the text.
+TEST(TemplatesTest, AccountEmailsLinkToTheirPage) {
+  const Vars vars = {{"name", "Ada"},
+                     {"code", "482913"},
+                     {"minutes", "10"},
+                     {"doctor", "Dr Who"},
+                     {"link", "https://v.example/page#a=1&b=2"},
+                     {"why", "Because."},
+                     {"valid_for", "3 days"},
+                     {"who", "Dr Who"},
+                     {"reason", "no licence"},
+                     {"new_email", "a***@example.org"}};
+  for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
+                    "account_claim", "access_request", "emergency_access", "doctor_rejected",
+                    "email_change_code", "email_changed"}) {
+    auto message = render(kind, vars, "ada@example.org");
+    ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
+    auto link = message->text.find("https://v.example/page#a=1&b=2");
+    EXPECT_NE(link, std::string::npos) << kind;
+    EXPECT_NE(message->html.find("href=\"https://v.example/page#a=1&amp;b=2\""), std::string::npos)
+        << kind;
+    auto code = message->text.find("482913");
+    if (code != std::string::npos) {
+      EXPECT_LT(code, link) << kind;
+    }
+  }
+  auto missing = render("access_request", {{"name", "Ada"}, {"doctor", "Dr Who"}}, "a@b.org");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("'link'"), std::string::npos);
+}
+
 TEST(TemplatesTest, EscapesVariablesInHtmlOnly) {
-  Vars vars = {{"name", "<script>alert('x')</script> & co"}};
+  Vars vars = {{"name", "<script>alert('x')</script> & co"}, {"link", "https://v.example/"}};
   auto message = render("doctor_approved", vars, "a@b.org");
   ASSERT_TRUE(message.ok());
   EXPECT_NE(message->text.find("Hello <script>alert('x')</script> & co,"), std::string::npos);

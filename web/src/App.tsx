@@ -6,7 +6,7 @@ import { Loading } from './components/status';
 import { FEATURES } from './features';
 import { Link, match, navigate, Redirect, usePath } from './router';
 import { Landing } from './pages/Landing';
-import { ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
+import { Claim, ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
 import { isChartSection } from './pages/chartSections';
 
 // Signed-in pages (and Chart.js with them) load on first use: the landing and sign-in pages stay
@@ -21,6 +21,8 @@ const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default
 const DoctorAlerts = lazy(() => import('./pages/DoctorAlerts').then((m) => ({ default: m.DoctorAlerts })));
 const ProfilePage = lazy(() => import('./pages/Profile').then((m) => ({ default: m.ProfilePage })));
 const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
+const AdminPatient = lazy(() => import('./pages/AdminPatient').then((m) => ({ default: m.AdminPatient })));
+const AccountPage = lazy(() => import('./pages/Account').then((m) => ({ default: m.AccountPage })));
 const ModelCard = lazy(() => import('./pages/ModelCard'));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
@@ -31,14 +33,22 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/symptoms', label: 'Symptoms' },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
+    { to: '/account', label: 'Account' },
   ],
-  doctor: [{ to: '/doctor', label: 'Patients' }, ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : [])],
-  admin: [{ to: '/admin', label: 'Administration' }],
+  doctor: [
+    { to: '/doctor', label: 'Patients' },
+    ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : []),
+    { to: '/account', label: 'Account' },
+  ],
+  admin: [
+    { to: '/admin', label: 'Administration' },
+    { to: '/account', label: 'Account' },
+  ],
 };
 
 interface RouteDef {
   path: string;
-  role?: Role; // undefined: public
+  role?: Role | 'signed_in'; // undefined: public; signed_in: any role
   title: string;
   render: (params: Record<string, string>) => ReactNode;
 }
@@ -49,6 +59,7 @@ const ROUTES: RouteDef[] = [
   { path: '/verify', title: 'Confirm your email', render: () => <Verify /> },
   { path: '/signin', title: 'Sign in', render: () => <SignIn /> },
   { path: '/reset', title: 'Reset your password', render: () => <ResetPassword /> },
+  { path: '/claim', title: 'Set up your account', render: () => <Claim /> },
   { path: '/models/:name', title: 'Model card', render: (p) => <ModelCard name={p.name} /> },
   { path: '/dashboard', role: 'patient', title: 'Dashboard', render: () => <Dashboard /> },
   { path: '/record', role: 'patient', title: 'My record', render: () => <RecordPage /> },
@@ -66,6 +77,8 @@ const ROUTES: RouteDef[] = [
     render: (p) => (isChartSection(p.section) ? <DoctorPatient patientId={Number(p.id)} section={p.section} /> : <Redirect to={`/doctor/patients/${p.id}`} />),
   },
   { path: '/admin', role: 'admin', title: 'Administration', render: () => <AdminPage /> },
+  { path: '/admin/patients/:id', role: 'admin', title: 'Patient', render: (p) => <AdminPatient patientId={Number(p.id)} /> },
+  { path: '/account', role: 'signed_in', title: 'My account', render: () => <AccountPage /> },
 ];
 
 function Header() {
@@ -172,7 +185,7 @@ export function App() {
     content = <Loading label="Restoring your session…" />;
   } else if (route.role && !account) {
     content = <Redirect to="/signin" />;
-  } else if (route.role && account && account.role !== route.role) {
+  } else if (route.role && route.role !== 'signed_in' && account && account.role !== route.role) {
     content = <Redirect to={homeOf(account)} />;
   } else if (!route.role && account && ['/signin', '/signup', '/'].includes(route.path)) {
     content = <Redirect to={homeOf(account)} />;

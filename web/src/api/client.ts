@@ -15,7 +15,7 @@ export interface Account {
   created_at: string;
 }
 
-interface TokenAnswer {
+export interface TokenAnswer {
   access_token: string;
   expires_in: number;
   account: Account;
@@ -203,6 +203,12 @@ export class ApiClient {
       body: { email, password },
       auth: false,
     });
+    this.setSession(answer);
+    return answer.account;
+  }
+
+  /** Starts the session a server answer carries (verifying an email, claiming an account). */
+  adopt(answer: TokenAnswer): Account {
     this.setSession(answer);
     return answer.account;
   }

@@ -1,8 +1,11 @@
-// Who accessed my record, the doctors linked to me (add / remove), and doctors' requests to add
-// to my record (approve / revoke).
+// Who accessed my record (emergency access stands out, with its reason), the doctors linked to me
+// (add / remove, after confirming), doctors asking to see my record (approve / decline), and
+// doctors' requests to add to my record (approve / revoke).
 import { useState } from 'react';
+import { recordAccess } from '../api/accounts';
 import { access, auth, type AuditEntry, type Doctor } from '../api/endpoints';
 import { useSession } from '../auth';
+import { ConfirmButton } from '../components/confirm';
 import { Field, FormError, MoreButton, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
@@ -14,6 +17,8 @@ const ACTIONS: Record<string, string> = {
   'record.update': 'changed your record',
   'access.denied': 'was refused access',
   'access.break_glass': 'opened your record in an emergency (break-glass)',
+  'access.request': 'asked for access to your record',
+  'account.desk_register': 'registered you at the desk and joined your care team',
   'access.grant': 'was linked to you',
   'access.revoke': 'was unlinked from you',
   'consent.request': 'asked to add to your record',
@@ -72,7 +77,7 @@ function AccessLog({ patientId }: { patientId: number }) {
           ) : (
             <ul className="access-log">
               {groupEntries([...page.items, ...older]).map(({ first: entry, count }) => (
-                <li key={entry.id}>
+                <li key={entry.id} className={entry.action === 'access.break_glass' || entry.reason.startsWith('break-glass:') ? 'emergency-entry' : undefined}>
                   <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
                   {count > 1 && <> ({count} times)</>}
                   {entry.reason && <> — “{entry.reason}”</>}
@@ -89,8 +94,8 @@ function AccessLog({ patientId }: { patientId: number }) {
   );
 }
 
-function CareTeam({ patientId }: { patientId: number }) {
-  const team = useLoad(() => access.careTeam(patientId), [patientId]);
+function CareTeam({ patientId, version }: { patientId: number; version: number }) {
+  const team = useLoad(() => access.careTeam(patientId), [patientId, version]);
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Doctor[]>();
   const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
@@ -111,9 +116,12 @@ function CareTeam({ patientId }: { patientId: number }) {
                   <span>
                     <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
                   </span>
-                  <button type="button" onClick={() => action.run(() => access.unlink(patientId, d.id))}>
-                    Remove
-                  </button>
+                  <ConfirmButton
+                    label={`Remove ${d.full_name}`}
+                    question={`Remove ${d.full_name} from your doctors? They will no longer see your record.`}
+                    confirmLabel="Yes, remove"
+                    onConfirm={() => action.run(() => access.unlink(patientId, d.id))}
+                  />
                 </li>
               ))}
             </ul>
@@ -144,6 +152,53 @@ function CareTeam({ patientId }: { patientId: number }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+function AccessRequests({ patientId, onDecided }: { patientId: number; onDecided: () => void }) {
+  const requests = useLoad(() => recordAccess.requests(patientId), [patientId]);
+  const action = useAction(() => {
+    requests.reload();
+    onDecided();
+  });
+  return (
+    <section className="card" aria-labelledby="requests-title">
+      <h2 id="requests-title">Doctors asking to see my record</h2>
+      <p className="hint">If you approve, the doctor joins your doctors and can read your record. You can remove them at any time.</p>
+      <Async state={requests} label="Loading requests…">
+        {(page) =>
+          page.items.length === 0 ? (
+            <p className="empty">No requests.</p>
+          ) : (
+            <ul className="people">
+              {page.items.map((r) => (
+                <li key={r.id}>
+                  <span>
+                    <strong>{r.doctor_name}</strong> · {r.specialty} · {r.clinic} ·{' '}
+                    <span className={`status status-${r.status === 'approved' ? 'active' : r.status === 'declined' ? 'revoked' : 'pending'}`}>
+                      {r.status}
+                    </span>{' '}
+                    · asked {formatDate(r.requested_at)}
+                    {r.message && <span className="request-message">“{r.message}”</span>}
+                  </span>
+                  {r.status === 'pending' && (
+                    <span className="row">
+                      <button type="button" className="primary" onClick={() => action.run(() => recordAccess.approve(r.id))}>
+                        Approve {r.doctor_name}
+                      </button>
+                      <button type="button" onClick={() => action.run(() => recordAccess.decline(r.id))}>
+                        Decline
+                      </button>
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+      <FormError message={action.error} />
     </section>
   );
 }
@@ -197,13 +252,15 @@ function Grants({ patientId }: { patientId: number }) {
 export function AccessPage() {
   const { account } = useSession();
   const patientId = account!.id;
+  const [version, setVersion] = useState(0);
   return (
     <section>
       <h1>Access to my record</h1>
       <div className="columns">
-        <CareTeam patientId={patientId} />
-        <Grants patientId={patientId} />
+        <CareTeam patientId={patientId} version={version} />
+        <AccessRequests patientId={patientId} onDecided={() => setVersion((v) => v + 1)} />
       </div>
+      <Grants patientId={patientId} />
       <AccessLog patientId={patientId} />
     </section>
   );

@@ -1,7 +1,11 @@
-// Administration: doctors waiting for approval, accounts by status, the audit log search and the
-// system's health.
+// Administration: doctors waiting for approval (approve, or reject with a reason that is
+// emailed), accounts (find, disable, enable: AdminAccounts.tsx), emergency access to a patient's
+// record, the audit log search and the system's health.
 import { useState, type ReactNode } from 'react';
+import { accountsAdmin } from '../api/accounts';
 import { admin, type AuditEntry, type Doctor } from '../api/endpoints';
+import { ReasonButton } from '../components/confirm';
+import { Accounts, EmergencyRecord } from './AdminAccounts';
 import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
@@ -25,6 +29,21 @@ function Pending({ onApproved }: { onApproved: () => void }) {
   const pending = useLoad(() => admin.doctors('pending_approval'), []);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
+  const [reasonError, setReasonError] = useState<Record<number, string | undefined>>({});
+  const reject = async (doctor: Doctor, reason: string) => {
+    setError(undefined);
+    setReasonError((r) => ({ ...r, [doctor.id]: undefined }));
+    try {
+      await accountsAdmin.reject(doctor.id, reason);
+      setMessage(`${doctor.full_name} is rejected and has been emailed the reason.`);
+      pending.reload();
+      onApproved();
+      return true;
+    } catch (failure) {
+      setReasonError((r) => ({ ...r, [doctor.id]: messageOf(failure) }));
+      return false;
+    }
+  };
   const approve = async (doctor: Doctor) => {
     setError(undefined);
     try {
@@ -39,7 +58,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
   return (
     <section className="card" aria-labelledby="pending-title">
       <h2 id="pending-title">Doctors waiting for approval</h2>
-      <p className="hint">Check each licence with the medical register before approving. Leave an account pending to refuse it.</p>
+      <p className="hint">Check each licence with the medical register before approving. A rejection’s reason is emailed to the doctor.</p>
       <Async state={pending} label="Loading…">
         {(page) =>
           page.items.length === 0 ? (
@@ -51,9 +70,19 @@ function Pending({ onApproved }: { onApproved: () => void }) {
                   key={d.id}
                   doctor={d}
                   action={
-                    <button type="button" className="primary" onClick={() => approve(d)}>
-                      Approve {d.full_name}
-                    </button>
+                    <span className="row">
+                      <button type="button" className="primary" onClick={() => approve(d)}>
+                        Approve {d.full_name}
+                      </button>
+                      <ReasonButton
+                        label={`Reject ${d.full_name}`}
+                        reasonLabel="Reason (emailed to the doctor)"
+                        hint="e.g. “Licence number not found in the medical register”."
+                        confirmLabel={`Reject ${d.full_name}`}
+                        error={reasonError[d.id]}
+                        onConfirm={(reason) => reject(d, reason)}
+                      />
+                    </span>
                   }
                 />
               ))}
@@ -81,6 +110,8 @@ function Users({ version }: { version: number }) {
           { value: 'active', label: 'Active' },
           { value: 'pending_approval', label: 'Pending approval' },
           { value: 'unverified', label: 'Email not confirmed' },
+          { value: 'rejected', label: 'Rejected' },
+          { value: 'disabled', label: 'Disabled' },
         ]}
       />
       <Async state={list} label="Loading…">
@@ -207,7 +238,11 @@ export function AdminPage() {
         <Pending onApproved={() => setVersion((v) => v + 1)} />
         <Health />
       </div>
-      <Users version={version} />
+      <Accounts onChanged={() => setVersion((v) => v + 1)} />
+      <div className="columns">
+        <Users version={version} />
+        <EmergencyRecord />
+      </div>
       <Audit />
     </section>
   );

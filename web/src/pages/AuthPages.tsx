@@ -1,10 +1,28 @@
-// Sign-up (patient or doctor), email-code verification, sign-in and password reset.
+// Sign-up (patient or doctor), email-code verification (which signs a patient in), claiming an
+// account registered at a desk, sign-in and password reset. Email links carry the address and
+// code after '#' (fragment.ts): these pages fill them in.
 import { useState } from 'react';
-import { api } from '../api/client';
+import { account as accountApi, type Verified } from '../api/accounts';
+import { api, type Account } from '../api/client';
 import { auth } from '../api/endpoints';
 import { homeOf } from '../auth';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
+import { takeFragment } from '../fragment';
 import { Link, navigate } from '../router';
+
+/** Starts the session a verification or claim answered with; null when the account must wait. */
+function signedIn(answer: Verified): Account | null {
+  if (!answer.access_token || !answer.account) return null;
+  return api.adopt({ access_token: answer.access_token, expires_in: answer.expires_in ?? 0, account: answer.account });
+}
+
+/** The sexes a patient's profile records, as people choose them. */
+export const SEX_OPTIONS = [
+  { value: 'female', label: 'Female' },
+  { value: 'male', label: 'Male' },
+  { value: 'other', label: 'Other' },
+  { value: 'unknown', label: 'Prefer not to say' },
+];
 
 // The address being verified, kept in memory between the sign-up and verify pages (not in the URL).
 let pendingEmail = '';
@@ -74,7 +92,7 @@ export function SignUp() {
           value={form.password}
           onChange={set('password')}
           error={errors.password}
-          hint="At least 12 characters; a passphrase of a few words is good."
+          hint="At least 10 characters; a passphrase of a few words is good."
         />
         {role === 'patient' ? (
           <>
@@ -85,12 +103,7 @@ export function SignUp() {
               value={form.sex}
               onChange={set('sex')}
               error={errors.sex}
-              options={[
-                { value: 'female', label: 'Female' },
-                { value: 'male', label: 'Male' },
-                { value: 'other', label: 'Other' },
-                { value: 'unknown', label: 'Prefer not to say' },
-              ]}
+              options={SEX_OPTIONS}
             />
             <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} />
           </>
@@ -114,24 +127,30 @@ export function SignUp() {
 }
 
 export function Verify() {
-  const [email, setEmail] = useState(pendingEmail);
-  const [code, setCode] = useState('');
+  const [link] = useState(takeFragment);
+  const [email, setEmail] = useState(link.email ?? pendingEmail);
+  const [code, setCode] = useState(link.code ?? '');
   const [result, setResult] = useState<string>();
   const [resent, setResent] = useState(false);
-  const { busy, errors, formError, submit } = useSubmit(['email', 'code'], () => auth.verifyEmail(email.trim(), code.trim()), (r) =>
-    setResult(r.status),
-  );
+  const { busy, errors, formError, submit } = useSubmit(['email', 'code'], () => accountApi.verifyEmail(email.trim(), code.trim()), (r) => {
+    const account = signedIn(r);
+    // Confirming the address signs a patient in: straight to their dashboard.
+    if (account) navigate(homeOf(account), true);
+    else setResult(r.status);
+  });
   const resend = useSubmit(['email'], () => auth.resendVerification(email.trim()), () => setResent(true));
   if (result) {
     return (
       <section className="narrow">
         <h1>Email confirmed</h1>
         {result === 'pending_approval' ? (
-          <p className="notice">
+          <p className="notice" role="status">
             Thank you. An administrator checks every doctor's licence; we will email you when your account is approved.
           </p>
         ) : (
-          <p className="notice">Your account is ready.</p>
+          <p className="notice" role="status">
+            Your account is ready.
+          </p>
         )}
         <p>
           <Link to="/signin" className="button primary">
@@ -167,6 +186,55 @@ export function Verify() {
           </button>
         </div>
         {resent && <p role="status">A new code is on its way.</p>}
+      </form>
+      <p className="hint">If we emailed you a link to choose a password instead, follow that link.</p>
+    </section>
+  );
+}
+
+/** An account registered at a desk (or a sign-up repeated before it was confirmed): choose its password. */
+export function Claim() {
+  const [link] = useState(takeFragment);
+  const [email, setEmail] = useState(link.email ?? '');
+  const [code, setCode] = useState(link.code ?? '');
+  const [password, setPassword] = useState('');
+  const [pending, setPending] = useState(false);
+  const { busy, errors, formError, submit } = useSubmit(['email', 'code', 'new_password'], () => accountApi.claim(email.trim(), code.trim(), password), (r) => {
+    const account = signedIn(r);
+    if (account) navigate(homeOf(account), true);
+    else setPending(true);
+  });
+  if (pending) {
+    return (
+      <section className="narrow">
+        <h1>Password chosen</h1>
+        <p className="notice" role="status">
+          Thank you. An administrator checks every doctor's licence; we will email you when your account is approved.
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow">
+      <h1>Set up your account</h1>
+      <p>Choose the password for your Vitalis account with the code we emailed you.</p>
+      <form onSubmit={submit} noValidate>
+        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} error={errors.code} />
+        <Field
+          label="New password"
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.new_password}
+          hint="At least 10 characters; a passphrase of a few words is good."
+        />
+        <FormError message={formError} />
+        <SubmitButton busy={busy} busyText="Saving…">
+          Save password and sign in
+        </SubmitButton>
       </form>
     </section>
   );
@@ -206,9 +274,10 @@ export function SignIn() {
 }
 
 export function ResetPassword() {
-  const [step, setStep] = useState<'request' | 'confirm' | 'done'>('request');
-  const [email, setEmail] = useState('');
-  const [code, setCode] = useState('');
+  const [link] = useState(takeFragment);
+  const [step, setStep] = useState<'request' | 'confirm' | 'done'>(link.code ? 'confirm' : 'request');
+  const [email, setEmail] = useState(link.email ?? '');
+  const [code, setCode] = useState(link.code ?? '');
   const [password, setPassword] = useState('');
   const request = useSubmit(['email'], () => auth.requestReset(email.trim()), () => setStep('confirm'));
   const confirm = useSubmit(['email', 'code', 'new_password'], () => auth.confirmReset(email.trim(), code.trim(), password), () =>
@@ -227,7 +296,11 @@ export function ResetPassword() {
       )}
       {step === 'confirm' && (
         <form onSubmit={confirm.submit} noValidate>
-          <p role="status">If {email} has an account, a code is on its way.</p>
+          {link.code ? (
+            <p>Choose a new password for {email}.</p>
+          ) : (
+            <p role="status">If {email} has an account, a code is on its way.</p>
+          )}
           <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code ?? confirm.errors.email} />
           <Field
             label="New password"

@@ -1,17 +1,19 @@
-// The doctor's side: open a patient who linked them, the patient's chart (same record views as
-// the patient's), the consent flow to add to it (request, then the patient's code), and the
-// air-quality panel.
+// The doctor's side: open a patient who linked them, register a new one at the desk, the
+// patient's chart (same record views as the patient's) behind the access gate, with the consent
+// state and the write forms of components/access.tsx, and the air-quality panel.
 import { useState } from 'react';
-import { access, predictions, type AirQualityArea, type WriteGrant } from '../api/endpoints';
+import { access, predictions, type AirQualityArea } from '../api/endpoints';
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
+import { AccessGate, AccessStatus, ConsentPanel, useCanWrite, WriteGate } from '../components/access';
+import { DeskRegistration } from './DeskRegistration';
+import { EmergencyAccess } from './EmergencyAccess';
 import { CurrentCare, DiagnosisForm, EncounterForm, PrescriptionForm, Timeline } from '../components/clinical';
 import { AlertsInbox, Notifications, OpenAlerts } from '../components/monitoring';
 import { PatientList } from '../components/patientList';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
-import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
 import { LatestRisks } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
@@ -75,41 +77,7 @@ export function DoctorHome() {
           )}
         </section>
       </div>
-    </section>
-  );
-}
-
-function Consent({ patientId, onActive }: { patientId: number; onActive: (grant: WriteGrant) => void }) {
-  const [grant, setGrant] = useState<WriteGrant>();
-  const [code, setCode] = useState('');
-  const request = useSubmit([], () => access.requestGrant(patientId), setGrant);
-  const confirm = useSubmit(['code'], () => access.confirmGrant(grant!.id, code.trim()), (g) => {
-    setGrant(g);
-    onActive(g);
-  });
-  return (
-    <section className="card" aria-labelledby="consent-title">
-      <h2 id="consent-title">Consent to add to this record</h2>
-      {!grant && (
-        <form onSubmit={request.submit}>
-          <p className="hint">The patient is emailed a code and sees your request in the app.</p>
-          <FormError message={request.formError} />
-          <SubmitButton busy={request.busy}>Request consent</SubmitButton>
-        </form>
-      )}
-      {grant?.status === 'pending' && (
-        <form onSubmit={confirm.submit} noValidate>
-          <p role="status">Request sent. Enter the code the patient reads to you, or wait for them to approve in the app.</p>
-          <Field label="Patient's code" name="code" inputMode="numeric" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code} />
-          <FormError message={confirm.formError} />
-          <SubmitButton busy={confirm.busy}>Confirm code</SubmitButton>
-        </form>
-      )}
-      {grant?.status === 'active' && (
-        <p role="status" className="notice">
-          You may add to this record until {grant.expires_at ? formatDate(grant.expires_at) : 'the grant ends'}.
-        </p>
-      )}
+      <DeskRegistration />
     </section>
   );
 }
@@ -199,10 +167,20 @@ function ChartNav({ patientId, section }: { patientId: number; section: ChartSec
   );
 }
 
+/** The chart opens once the doctor may read the record; otherwise they may ask or break the glass. */
 export function DoctorPatient({ patientId, section = 'summary' }: { patientId: number; section?: ChartSection }) {
+  return (
+    <AccessGate patientId={patientId} closed={(state) => <EmergencyAccess patientId={patientId} state={state} />}>
+      <PatientChart patientId={patientId} section={section} />
+    </AccessGate>
+  );
+}
+
+function PatientChart({ patientId, section }: { patientId: number; section: ChartSection }) {
   const profile = useLoad(() => access.profile(patientId), [patientId]);
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
+  const canWrite = useCanWrite(patientId);
   return (
     <section>
       <p>
@@ -215,6 +193,7 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
             <>
               <PatientBanner patientId={patientId} version={version} profile={p} />
               <ChartNav patientId={patientId} section={section} />
+              <AccessStatus patientId={patientId} />
               {section === 'summary' && (
                 <>
                   {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
@@ -229,28 +208,36 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
               {section === 'results' && (
                 <>
                   <div className="columns">
-                    <Consent patientId={patientId} onActive={bump} />
-                    <ObservationForm patientId={patientId} onAdded={bump} />
+                    <ConsentPanel patientId={patientId} onActive={bump} />
+                    <WriteGate patientId={patientId}>
+                      <ObservationForm patientId={patientId} onAdded={bump} />
+                    </WriteGate>
                   </div>
                   <MetricChart patientId={patientId} version={version} />
-                  <ObservationList patientId={patientId} version={version} canCorrect={(e) => e.source === 'clinical'} onChanged={bump} />
+                  <ObservationList patientId={patientId} version={version} canCorrect={(e) => canWrite && e.source === 'clinical'} onChanged={bump} />
                 </>
               )}
               {section === 'problems' && FEATURES.clinical && (
                 <>
-                  <CurrentCare patientId={patientId} version={version} canEnd onChanged={bump} />
+                  <CurrentCare patientId={patientId} version={version} canEnd={canWrite} onChanged={bump} />
                   <div className="columns">
-                    <Consent patientId={patientId} onActive={bump} />
-                    <DiagnosisForm patientId={patientId} onAdded={bump} />
-                    <PrescriptionForm patientId={patientId} onAdded={bump} />
+                    <ConsentPanel patientId={patientId} onActive={bump} />
+                    <WriteGate patientId={patientId}>
+                      <DiagnosisForm patientId={patientId} onAdded={bump} />
+                    </WriteGate>
+                    <WriteGate patientId={patientId}>
+                      <PrescriptionForm patientId={patientId} onAdded={bump} />
+                    </WriteGate>
                   </div>
                 </>
               )}
               {section === 'visits' && FEATURES.clinical && (
                 <>
                   <div className="columns">
-                    <Consent patientId={patientId} onActive={bump} />
-                    <EncounterForm patientId={patientId} onAdded={bump} />
+                    <ConsentPanel patientId={patientId} onActive={bump} />
+                    <WriteGate patientId={patientId}>
+                      <EncounterForm patientId={patientId} onAdded={bump} />
+                    </WriteGate>
                   </div>
                   <Timeline patientId={patientId} version={version} kinds={['encounter']} title="Visits" />
                 </>

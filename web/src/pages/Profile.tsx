@@ -8,6 +8,7 @@ import { AllergyEditor, rowFields, toRows, type AllergyRow } from '../components
 import { ExportButton } from '../components/clinical';
 import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
 import { Async, useLoad } from '../components/status';
+import { Link } from '../router';
 
 const GROUPS = ['unknown', 'A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'];
 const LISTS = ['conditions', 'medications'] as const;
@@ -76,6 +77,9 @@ export function ProfilePage() {
           <>
             <p className="muted">
               {p.full_name} · born {p.date_of_birth} · {p.email}
+            </p>
+            <p>
+              Your name, email, phone and password are on your <Link to="/account">Account page</Link>.
             </p>
             {form && (
               <form className="card" onSubmit={submit} noValidate>

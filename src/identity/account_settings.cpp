@@ -1,0 +1,203 @@
+// The signed-in person's own account: name, phone (patients), and a change of email address that
+// takes effect only with a code sent to the new address (the old address is told).
+#include <soci/soci.h>
+
+#include "core/time.hpp"
+#include "identity/audit.hpp"
+#include "identity/internal.hpp"
+#include "identity/search_name.hpp"
+#include "identity/service.hpp"
+#include "identity/store.hpp"
+#include "identity/store_accounts.hpp"
+#include "identity/validation.hpp"
+
+namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+namespace {
+
+// "a***@example.org": enough for the owner to recognise, little for anyone else reading the old
+// mailbox.
+std::string masked(const std::string& email) {
+  auto at = email.find('@');
+  if (at == std::string::npos || at == 0) return "***";
+  return email.substr(0, 1) + "***" + email.substr(at);
+}
+
+// The account's email change waiting for its code, if one was asked for within the code's life.
+struct PendingChange {
+  long long id = 0;
+  std::string new_email;
+};
+std::optional<PendingChange> pending_change(db::Lease& lease, std::int64_t account_id,
+                                            seconds code_ttl) {
+  PendingChange change;
+  long long account = account_id;
+  std::string requested_at;
+  *lease << sql::kSelectPendingEmailChange, soci::use(account), soci::into(change.id),
+      soci::into(change.new_email), soci::into(requested_at);
+  if (!lease->got_data()) return std::nullopt;
+  if (requested_at <= format_rfc3339(Clock::now() - code_ttl)) return std::nullopt;
+  return change;
+}
+
+bool email_taken(db::Lease& lease, const std::string& email) {
+  int count = 0;
+  *lease << sql::kEmailTaken, soci::use(email), soci::into(count);
+  return count > 0;
+}
+
+Error email_in_use() {
+  return Error{ErrorCode::kConflict, "This email address is already used by another account.",
+               "email"};
+}
+
+}  // namespace
+
+Result<AccountDetails> IdentityService::account_details(std::int64_t account_id) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountDetails> {
+    AccountRow row;
+    if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
+    AccountDetails details;
+    details.account = row.account;
+    if (row.account.role == Role::kPatient) {
+      long long id = account_id;
+      soci::indicator phone_ind = soci::i_null;
+      *lease << sql::kSelectPhone, soci::use(id), soci::into(details.phone, phone_ind);
+      if (phone_ind != soci::i_ok) details.phone.clear();
+    }
+    if (auto change = pending_change(lease, account_id, options_.code_ttl)) {
+      details.pending_email = change->new_email;
+    }
+    return details;
+  });
+}
+
+Result<AccountDetails> IdentityService::update_account(const Principal& principal,
+                                                       const AccountChanges& changes,
+                                                       const Client& client) {
+  std::optional<std::string> name;
+  if (changes.full_name) {
+    auto checked = required_text(*changes.full_name, "full_name", 200);
+    if (!checked.ok()) return checked.error();
+    name = *checked;
+  }
+  if (changes.phone) {
+    if (principal.role != Role::kPatient) {
+      return Error::validation("phone", "Only patients keep a phone number in Vitalis.");
+    }
+    if (auto ok = check_phone(*changes.phone); !ok.ok()) return ok.error();
+  }
+  auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    long long id = principal.account_id;
+    std::string what;
+    if (name) {
+      *lease << sql::kUpdateFullName, soci::use(*name), soci::use(id);
+      // Patient search finds people by their current name.
+      if (principal.role == Role::kPatient) index_name(lease, id, *name);
+      what = "name";
+    }
+    if (changes.phone) {
+      soci::indicator phone_ind = changes.phone->empty() ? soci::i_null : soci::i_ok;
+      *lease << sql::kUpdatePhone, soci::use(*changes.phone, phone_ind), soci::use(id);
+      what += what.empty() ? "phone" : ", phone";
+    }
+    if (!what.empty()) {
+      std::optional<std::int64_t> patient;
+      if (principal.role == Role::kPatient) patient = principal.account_id;
+      append_audit(lease, key_,
+                   audit_entry(principal, client, "account.update", "account", std::to_string(id),
+                               patient, what));
+    }
+    tx.commit();
+    return Ok{};
+  });
+  if (!done.ok()) return done.error();
+  return account_details(principal.account_id);
+}
+
+Status IdentityService::request_email_change(const Principal& principal,
+                                             const std::string& new_email_input,
+                                             const std::string& current_password,
+                                             const Client& client) {
+  auto email = normalize_email(new_email_input);
+  if (!email.ok()) return email.error();
+  if (current_password.empty()) {
+    return Error::validation("current_password", "Enter your current password.");
+  }
+  if (auto ok =
+          rate_hit(pool_, "email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
+      !ok.ok()) {
+    return ok.error();
+  }
+  auto found = check_current_password(principal, current_password);
+  if (!found.ok()) return found.error();
+  if (found->account.email == *email) {
+    return Error::validation("email", "This is already your email address.");
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    if (email_taken(lease, *email)) return email_in_use();
+    long long account = principal.account_id, change_id = 0;
+    std::string now = now_text();
+    *lease << sql::kInsertEmailChange, soci::use(account), soci::use(*email), soci::use(now),
+        soci::into(change_id);
+    auto mailed = mail_code(lease, principal.account_id, kCodePurposeEmailChange, change_id,
+                            "email_change_code",
+                            {{"name", found->account.full_name},
+                             {"link", app_link(options_, "/account", {{"email", *email}})}},
+                            *email);
+    if (!mailed.ok()) return mailed.error();
+    append_audit(lease, key_,
+                 audit_entry(principal, client, "account.email_change_request", "account",
+                             std::to_string(account), std::nullopt));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<AccountDetails> IdentityService::confirm_email_change(const Principal& principal,
+                                                             const std::string& code,
+                                                             const Client& client) {
+  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+    return ok.error();
+  }
+  std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(principal.account_id));
+  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, principal.account_id, row)) return Error::not_found("no account");
+    auto change = pending_change(lease, principal.account_id, options_.code_ttl);
+    if (!change) return invalid_code();
+    auto checked = check_code(lease, key_, principal.account_id, kCodePurposeEmailChange,
+                              change->id, code, options_.code_attempts);
+    if (!checked.ok()) {
+      tx.commit();  // keep the counted attempt
+      return checked.error();
+    }
+    if (email_taken(lease, change->new_email)) return email_in_use();  // taken meanwhile
+    long long id = principal.account_id;
+    std::string now = now_text(), old_email = row.account.email;
+    *lease << sql::kUpdateEmail, soci::use(change->new_email), soci::use(now), soci::use(id);
+    *lease << sql::kConfirmEmailChange, soci::use(now), soci::use(change->id);
+    auto told = enqueue_mail(lease, "email_changed",
+                             {{"name", row.account.full_name},
+                              {"new_email", masked(change->new_email)},
+                              {"link", app_link(options_, "/signin")}},
+                             old_email);
+    if (!told.ok()) return told.error();
+    append_audit(lease, key_,
+                 audit_entry(principal, client, "account.email_change", "account",
+                             std::to_string(id), std::nullopt));
+    tx.commit();
+    return Ok{};
+  });
+  rate_result(pool_, bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
+  if (!done.ok()) return done.error();
+  return account_details(principal.account_id);
+}
+
+}  // namespace vitalis::identity

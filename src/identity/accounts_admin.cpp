@@ -1,0 +1,212 @@
+// Account administration: find accounts, refuse a doctor's application (the reason is emailed),
+// disable an account (every session ends at once) and enable it again.
+#include <soci/soci.h>
+
+#include <cctype>
+
+#include "db/rows.hpp"
+#include "identity/audit.hpp"
+#include "identity/internal.hpp"
+#include "identity/service.hpp"
+#include "identity/store_accounts.hpp"
+#include "identity/validation.hpp"
+
+namespace vitalis::identity {
+
+namespace {
+
+// kSelectAccounts's row.
+class AccountSummaryReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(id_));
+    statement.exchange(soci::into(row_.account.email));
+    statement.exchange(soci::into(role_));
+    statement.exchange(soci::into(row_.account.status));
+    statement.exchange(soci::into(row_.account.full_name));
+    statement.exchange(soci::into(row_.account.created_at));
+    statement.exchange(soci::into(no_password_));
+    statement.exchange(soci::into(rejected_));
+    statement.exchange(soci::into(row_.disabled_reason));
+    statement.exchange(soci::into(row_.disabled_at));
+  }
+  AccountSummary current() const {
+    AccountSummary row = row_;
+    row.account.id = id_;
+    row.account.role = parse_role(role_).value_or(Role::kPatient);
+    row.state = row.account.status;
+    if (row.state == "unverified" && no_password_ != 0) row.state = "unclaimed";
+    if (row.state == "disabled" && rejected_ != 0) row.state = "rejected";
+    return row;
+  }
+
+ private:
+  AccountSummary row_;
+  long long id_ = 0;
+  std::string role_;
+  int no_password_ = 0, rejected_ = 0;
+};
+
+Result<AccountSummary> load_summary(db::Lease& lease, std::int64_t account_id) {
+  // The newest account below id + 1 is the account itself when it exists.
+  long long before = account_id + 1, limit = 1;
+  std::string empty;
+  auto rows = db::select_rows<AccountSummaryReader>(lease, sql::kSelectAccounts,
+                                                    [&](soci::statement& statement) {
+                                                      statement.exchange(soci::use(before));
+                                                      statement.exchange(soci::use(before));
+                                                      for (int repeat = 0; repeat < 7; ++repeat)
+                                                        statement.exchange(soci::use(empty));
+                                                      statement.exchange(soci::use(limit));
+                                                    });
+  if (rows.empty() || rows.front().account.id != account_id) {
+    return Error::not_found("no such account");
+  }
+  return rows.front();
+}
+
+Result<std::string> checked_reason(const std::string& input) {
+  auto reason = required_text(input, "reason", 500);
+  if (!reason.ok()) return reason.error();
+  if (reason->size() < 5) {
+    return Error::validation("reason", "Reason must say why, in a few words.");
+  }
+  return *reason;
+}
+
+}  // namespace
+
+std::string disabled_message(db::Lease& lease, std::int64_t account_id) {
+  long long id = account_id;
+  std::string reason, rejection;
+  int rejected = 0;
+  *lease << sql::kSelectDisabledInfo, soci::use(id), soci::into(reason), soci::into(rejection),
+      soci::into(rejected);
+  if (lease->got_data() && rejected != 0) {
+    return "An administrator did not approve this doctor account: " + rejection +
+           ". See the email we sent you.";
+  }
+  return "This account has been disabled by an administrator. Contact your clinic if you think "
+         "this is a mistake.";
+}
+
+Result<std::vector<AccountSummary>> IdentityService::list_accounts(const AccountFilter& filter) {
+  if (!filter.role.empty() && !parse_role(filter.role)) {
+    return Error::validation("role", "Role must be patient, doctor or admin.");
+  }
+  if (!filter.status.empty() && filter.status != "unverified" &&
+      filter.status != "pending_approval" && filter.status != "active" &&
+      filter.status != "disabled") {
+    return Error::validation("status",
+                             "Status must be unverified, pending_approval, active or disabled.");
+  }
+  std::string query = filter.query.substr(0, 200), pattern = "%";
+  for (char ch : query) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  pattern += '%';
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<AccountSummary>> {
+    long long before = filter.before_id, limit = filter.limit;
+    return db::select_rows<AccountSummaryReader>(lease, sql::kSelectAccounts,
+                                                 [&](soci::statement& statement) {
+                                                   statement.exchange(soci::use(before));
+                                                   statement.exchange(soci::use(before));
+                                                   statement.exchange(soci::use(filter.role));
+                                                   statement.exchange(soci::use(filter.role));
+                                                   statement.exchange(soci::use(filter.status));
+                                                   statement.exchange(soci::use(filter.status));
+                                                   statement.exchange(soci::use(query));
+                                                   statement.exchange(soci::use(pattern));
+                                                   statement.exchange(soci::use(pattern));
+                                                   statement.exchange(soci::use(limit));
+                                                 });
+  });
+}
+
+Status IdentityService::reject_doctor(const Principal& admin, std::int64_t doctor_id,
+                                      const std::string& reason_input, const Client& client) {
+  auto reason = checked_reason(reason_input);
+  if (!reason.ok()) return reason.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, doctor_id, row) || row.account.role != Role::kDoctor) {
+      return Error::not_found("no such doctor");
+    }
+    long long id = doctor_id, admin_id = admin.account_id;
+    std::string now = now_text();
+    if (db::changed_rows((lease->prepare << sql::kRejectDoctor, soci::use(now), soci::use(*reason),
+                          soci::use(id))) != 1) {
+      return Error::conflict(
+          "This doctor is not waiting for approval (status: " + row.account.status + ").");
+    }
+    *lease << sql::kRecordRejection, soci::use(now), soci::use(admin_id), soci::use(*reason),
+        soci::use(id);
+    auto mailed = enqueue_mail(lease, "doctor_rejected",
+                               {{"name", row.account.full_name},
+                                {"reason", *reason},
+                                {"link", app_link(options_, "/signin")}},
+                               row.account.email);
+    if (!mailed.ok()) return mailed.error();
+    append_audit(lease, key_,
+                 audit_entry(admin, client, "account.reject_doctor", "account", std::to_string(id),
+                             std::nullopt, *reason));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
+                                                        std::int64_t account_id,
+                                                        const std::string& reason_input,
+                                                        const Client& client) {
+  auto reason = checked_reason(reason_input);
+  if (!reason.ok()) return reason.error();
+  if (account_id == admin.account_id) {
+    return Error::conflict("You cannot disable your own account.");
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountSummary> {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
+    long long id = account_id;
+    std::string now = now_text();
+    if (db::changed_rows((lease->prepare << sql::kDisableAccount, soci::use(now),
+                          soci::use(*reason), soci::use(id))) != 1) {
+      return Error::conflict("This account is already disabled.");
+    }
+    // At once: the next request with any of its access tokens is refused (authenticate checks
+    // the session), and no refresh token works any more.
+    end_all_sessions(lease, account_id, now);
+    append_audit(lease, key_,
+                 audit_entry(admin, client, "account.disable", "account", std::to_string(id),
+                             std::nullopt, *reason));
+    auto summary = load_summary(lease, account_id);
+    tx.commit();
+    return summary;
+  });
+}
+
+Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
+                                                       std::int64_t account_id,
+                                                       const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountSummary> {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
+    long long id = account_id;
+    if (db::changed_rows((lease->prepare << sql::kEnableAccount, soci::use(id))) != 1) {
+      return Error::conflict("This account is not disabled.");
+    }
+    *lease << sql::kClearRejection, soci::use(id);
+    append_audit(
+        lease, key_,
+        audit_entry(admin, client, "account.enable", "account", std::to_string(id), std::nullopt));
+    auto summary = load_summary(lease, account_id);
+    tx.commit();
+    return summary;
+  });
+}
+
+}  // namespace vitalis::identity

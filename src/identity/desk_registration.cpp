@@ -1,0 +1,154 @@
+// A doctor registers a patient at the desk (name, birth date, sex, phone, email): the account is
+// created with its profile and no password, the doctor joins the care team, and the patient
+// claims the account by email (a code to choose a password). Until then nobody can sign in to
+// it, and no password chosen by anyone else — a second desk registration, a sign-up for the same
+// address — ever activates it.
+#include <soci/soci.h>
+
+#include "db/rows.hpp"
+#include "identity/audit.hpp"
+#include "identity/internal.hpp"
+#include "identity/search_name.hpp"
+#include "identity/service.hpp"
+#include "identity/store.hpp"
+#include "identity/store_accounts.hpp"
+#include "identity/validation.hpp"
+
+namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor,
+                                                         const DeskRegistration& input,
+                                                         const Client& client) {
+  auto name = required_text(input.full_name, "full_name", 200);
+  if (!name.ok()) return name.error();
+  auto email = normalize_email(input.email);
+  if (!email.ok()) return email.error();
+  if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
+  if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
+  if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
+  if (auto ok = rate_hit(pool_, "desk:" + std::to_string(doctor.account_id), 30, seconds(3600));
+      !ok.ok()) {
+    return ok.error();
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<DeskRegistered> {
+    db::Transaction tx(lease);
+    AccountRow me;
+    if (!account_by_id(lease, doctor.account_id, me)) return Error::not_found("no account");
+    long long doctor_key = doctor.account_id;
+    std::string clinic;
+    *lease << sql::kSelectDoctorClinic, soci::use(doctor_key), soci::into(clinic);
+    std::string why = me.account.full_name + " registered you at " + clinic + ".";
+    auto taken = [] {
+      return Error{ErrorCode::kConflict,
+                   "An account with this email already exists. Ask the patient to add you to "
+                   "their care team from their Access page, or send them a request for access.",
+                   "email"};
+    };
+    AccountRow existing;
+    if (account_by_email(lease, *email, existing)) {
+      // The same doctor registering the same person again (the email went astray): send a new
+      // code. Anyone else gets no link to an account they did not create.
+      long long patient_key = existing.account.id;
+      std::string source;
+      *lease << sql::kSelectLinkSource, soci::use(patient_key), soci::use(doctor_key),
+          soci::into(source);
+      bool mine = lease->got_data() && source == "desk";
+      if (!mine || !waiting_for_claim(existing) || existing.account.role != Role::kPatient) {
+        return taken();
+      }
+      auto mailed = mail_claim(lease, existing, why);
+      if (!mailed.ok()) return mailed.error();
+      DeskRegistered out;
+      out.created = false;
+      load_profile(lease, existing.account.id, out.profile);
+      tx.commit();
+      return out;
+    }
+    long long id = 0;
+    std::string now = now_text(), status = "unverified", role = "patient", no_password;
+    *lease << sql::kInsertAccount, soci::use(*email), soci::use(no_password), soci::use(role),
+        soci::use(status), soci::use(*name), soci::use(now), soci::into(id);
+    if (!lease->got_data()) return taken();  // registered a moment ago by someone else
+    soci::indicator phone_ind = input.phone.empty() ? soci::i_null : soci::i_ok;
+    *lease << sql::kInsertPatientProfile, soci::use(id), soci::use(input.date_of_birth),
+        soci::use(input.sex), soci::use(input.phone, phone_ind);
+    index_name(lease, id, *name);
+    std::string source = "desk";
+    *lease << sql::kInsertLink, soci::use(id), soci::use(doctor_key), soci::use(source),
+        soci::use(now);
+    AccountRow created;
+    created.account = Account{id, *email, Role::kPatient, status, *name, now};
+    auto mailed = mail_claim(lease, created, why);
+    if (!mailed.ok()) return mailed.error();
+    append_audit(
+        lease, key_,
+        audit_entry(doctor, client, "account.desk_register", "account", std::to_string(id), id));
+    DeskRegistered out;
+    load_profile(lease, id, out.profile);
+    tx.commit();
+    return out;
+  });
+}
+
+Result<Verified> IdentityService::claim_account(const std::string& email_input,
+                                                const std::string& code,
+                                                const std::string& new_password,
+                                                const Client& client) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return email.error();
+  if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) {
+    return ok.error();
+  }
+  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+    return ok.error();
+  }
+  std::string bucket = code_bucket(kCodePurposeClaim, *email);
+  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  std::string hash = hash_password(new_password, options_.password_cost);
+  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_email(lease, *email, row) || !waiting_for_claim(row)) return invalid_code();
+    auto checked =
+        check_code(lease, key_, row.account.id, kCodePurposeClaim, 0, code, options_.code_attempts);
+    if (!checked.ok()) {
+      tx.commit();  // keep the counted attempt
+      return checked.error();
+    }
+    Verified out;
+    out.status = row.account.role == Role::kDoctor ? "pending_approval" : "active";
+    long long id = row.account.id;
+    std::string now = now_text();
+    if (db::changed_rows((lease->prepare << sql::kClaimAccount, soci::use(hash),
+                          soci::use(out.status), soci::use(now), soci::use(id))) != 1) {
+      return invalid_code();  // claimed a moment ago (rolls back the used code)
+    }
+    if (out.status == "active") {
+      row.account.status = out.status;
+      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), client,
+                               random_token(), "");
+    }
+    std::optional<std::int64_t> patient;
+    if (row.account.role == Role::kPatient) patient = id;
+    append_audit(lease, key_,
+                 {0,
+                  {},
+                  id,
+                  std::string(role_name(row.account.role)),
+                  "account.claim",
+                  "account",
+                  std::to_string(id),
+                  patient,
+                  client.address,
+                  "success",
+                  out.tokens ? "password chosen; signed in" : "password chosen"});
+    tx.commit();
+    return out;
+  });
+  rate_result(pool_, bucket, result.ok());
+  return result;
+}
+
+}  // namespace vitalis::identity

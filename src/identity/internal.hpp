@@ -1,0 +1,124 @@
+// The identity service's inside, shared by the files that implement it (service.cpp and one file
+// per capability: sessions, account settings, account administration, emergency access, desk
+// registration). Not part of the module's face: other modules include service.hpp / policy.hpp.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "db/database.hpp"
+#include "identity/crypto.hpp"
+#include "identity/model.hpp"
+#include "identity/service.hpp"
+
+namespace vitalis::identity {
+
+std::string now_text();
+std::string from_now(std::chrono::seconds delta);
+std::int64_t unix_now();
+// Seconds from now until an RFC 3339 time (at least 1).
+int seconds_until(const std::string& when);
+
+inline constexpr const char* kCodePurposeVerify = "verify_email";
+inline constexpr const char* kCodePurposeReset = "password_reset";
+inline constexpr const char* kCodePurposeConsent = "consent";
+inline constexpr const char* kCodePurposeClaim = "claim";
+inline constexpr const char* kCodePurposeEmailChange = "email_change";
+
+struct AccountRow {
+  Account account;
+  std::string password_hash;  // empty: no password yet (the account waits to be claimed)
+};
+
+// false when there is no such account.
+bool account_by_email(db::Lease& lease, const std::string& email, AccountRow& row);
+bool account_by_id(db::Lease& lease, std::int64_t id, AccountRow& row);
+
+// An account that nobody has set a password for: registered at a desk, or whose sign-up was
+// repeated before it was verified. Whoever reads the address's email claims it.
+inline bool waiting_for_claim(const AccountRow& row) {
+  return row.account.status == "unverified" && row.password_hash.empty();
+}
+
+// Counts a hit in a fixed-window bucket (its own committed transaction, so failed requests count
+// too); 429 with Retry-After when the bucket is full or blocked.
+Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, std::chrono::seconds window);
+// 429 while a bucket is locked out after repeated failures; counts nothing.
+Status check_not_blocked(db::Pool& pool, const std::string& bucket);
+// Records an attempt's outcome: 5 failures in a row block the bucket for a minute, doubling up
+// to an hour; a success resets it.
+void rate_result(db::Pool& pool, const std::string& bucket, bool success);
+// Failures with one purpose's codes for one email (or doctor), across every code issued.
+std::string code_bucket(std::string_view purpose, std::string_view who);
+
+// Renders a template and queues it in the caller's transaction.
+Status enqueue_mail(db::Lease& lease, std::string_view kind,
+                    const std::map<std::string, std::string>& vars, const std::string& to);
+
+// A page of the web app for an email: `public_url` + `path`, with `fragment` values after '#'
+// (percent-encoded). The fragment never reaches a server, so codes and addresses put there stay
+// out of access logs and Referer headers.
+std::string app_link(
+    const IdentityOptions& options, std::string_view path,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> fragment = {});
+
+std::string role_text(const Principal& principal);
+
+// Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
+std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+                       const char* purpose, std::int64_t subject_id, std::chrono::seconds ttl);
+// Retires every open code of (account, purpose, subject).
+void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
+                  std::int64_t subject_id);
+// Checks a code inside the caller's transaction. The caller must commit even on failure, so
+// the attempt is counted. Every failure gives the same answer (no hint about the account).
+Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+                  const char* purpose, std::int64_t subject_id, const std::string& code,
+                  int max_attempts);
+// The answer to any wrong, used or expired code.
+Error invalid_code();
+
+// Starts a session (or continues a family on refresh) and signs its access token. `started_at`
+// empty: now (a sign-in).
+Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+                   const Account& account, const std::string& family, const Client& client,
+                   const std::string& session_id, const std::string& started_at);
+
+// The live session `session_id` as (family, account status); nothing once it has ended.
+std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
+                                                                const std::string& session_id);
+// The family of a live session, or empty.
+std::string session_family(db::Lease& lease, const std::string& session_id);
+// Ends every session of an account (sign-out everywhere, password reset, disabling).
+void end_all_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now);
+// Ends every session of an account but those of `family` (this device).
+void end_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
+                        const std::string& now);
+// Ends one session family.
+void end_family(db::Lease& lease, const std::string& family, const std::string& now);
+
+// Why a disabled account cannot sign in, in words for its owner (a refused doctor application
+// says so, with the administrator's reason).
+std::string disabled_message(db::Lease& lease, std::int64_t account_id);
+
+std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummary& row,
+                                        long long& id);
+bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile);
+bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
+
+// An audit row of a successful action by `principal` (or the system when null).
+AuditEntry audit_entry(const Principal& principal, const Client& client, std::string action,
+                       std::string resource_type, std::string resource_id,
+                       std::optional<std::int64_t> patient_id, std::string reason = {});
+
+}  // namespace vitalis::identity
