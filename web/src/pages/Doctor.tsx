@@ -12,7 +12,7 @@ import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
 import { formatDate } from '../metrics';
 import { Link, navigate } from '../router';
-import { LatestRisks } from './Predict';
+import { LatestRisks, RiskCheck } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
 
 // Patients opened in this session (memory only).
@@ -256,6 +256,12 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
                     <EncounterForm patientId={patientId} onAdded={bump} />
                   </div>
                   <Timeline patientId={patientId} version={version} kinds={['encounter']} title="Visits" />
+                </>
+              )}
+              {section === 'risk' && (
+                <>
+                  <LatestRisks patientId={patientId} />
+                  <RiskCheck patientId={patientId} audience="clinician" />
                 </>
               )}
               {section === 'timeline' && FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
