@@ -507,10 +507,14 @@ std::string prediction_message(const ModelSpec& spec, const Prediction& predicti
     add.push_back(feature.label);
     if (feature.audience == Audience::kClinician) clinician.push_back(feature.label);
   }
-  std::string tests = clinician.empty() ? ""
-                                        : " " + join_words(clinician) +
-                                              (clinician.size() == 1 ? " comes" : " come") +
-                                              " from tests a clinician does: ask your doctor.";
+  std::string tests;
+  if (!clinician.empty() && clinician.size() == add.size()) {
+    tests = add.size() == 1 ? " It comes from a test a clinician does: ask your doctor."
+                            : " They come from tests a clinician does: ask your doctor.";
+  } else if (!clinician.empty()) {
+    tests = " " + join_words(clinician) + (clinician.size() == 1 ? " comes" : " come") +
+            " from tests a clinician does: ask your doctor.";
+  }
   const std::string share = percent_text(prediction.guessed_share);
   switch (prediction.confidence) {
     case Confidence::kInsufficient:

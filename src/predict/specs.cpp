@@ -151,16 +151,14 @@ ModelSpec heart() {
   spec.features = {
       from(numeric("age", "Age", "age", "years", 18, 120, q), {age_source()}),
       sex_feature("sex", {{"female", "female", "", 0}, {"male", "male", "", 1}}, q),
-      help(choice(FeatureKind::kCategorical, "chest_pain_type", "Chest pain", "cp",
-                  {{"typical_angina",
-                    "pressure behind the breastbone, brought on by effort or stress and eased by "
-                    "rest (typical angina)",
-                    "", 1},
-                   {"atypical_angina", "two of those three (atypical angina)", "", 2},
+      help(choice(FeatureKind::kCategorical, "chest_pain_type", "Chest pain type", "cp",
+                  {{"typical_angina", "typical angina (all three)", "", 1},
+                   {"atypical_angina", "atypical angina (two of the three)", "", 2},
                    {"non_anginal_pain", "other chest pain", "", 3},
                    {"asymptomatic", "no chest pain", "", 4}},
                   q),
-           "The kind of chest pain you have, if any."),
+           "Angina is chest pain that is (1) a pressure behind the breastbone, (2) brought on by "
+           "effort or stress and (3) eased by rest."),
       from(rising(numeric("resting_bp", "Systolic blood pressure at rest (upper number)",
                           "trestbps", "mmHg", 60, 260, {"?", "0"})),
            {reading("8480-6", "latest systolic blood pressure (LOINC 8480-6)")}),

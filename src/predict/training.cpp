@@ -454,21 +454,26 @@ Result<TrainedModel> train_model(const ModelSpec& spec, const TrainOptions& opti
   // Calibration: cross-fitted on the first repeat's out-of-fold log-odds to choose the method
   // honestly, then refitted on all of them.
   const std::vector<double>& oof = first_plain[selection.chosen];
-  std::vector<double> cross_platt(n), cross_isotonic(n);
-  for (int fold = 0; fold < folds; ++fold) {
-    std::vector<double> x;
-    std::vector<int> y;
-    for (std::size_t row : first_split.train[static_cast<std::size_t>(fold)]) {
-      x.push_back(oof[row]);
-      y.push_back(data.labels[row]);
+  // Each fold's rows mapped by a curve fitted on the other folds.
+  auto cross_fitted = [&](const std::vector<double>& scores,
+                          Calibrator (*fit)(const std::vector<double>&, const std::vector<int>&)) {
+    std::vector<double> out(n);
+    for (int fold = 0; fold < folds; ++fold) {
+      std::vector<double> x;
+      std::vector<int> y;
+      for (std::size_t row : first_split.train[static_cast<std::size_t>(fold)]) {
+        x.push_back(scores[row]);
+        y.push_back(data.labels[row]);
+      }
+      Calibrator curve = fit(x, y);
+      for (std::size_t row : first_split.test[static_cast<std::size_t>(fold)]) {
+        out[row] = curve.apply(scores[row]);
+      }
     }
-    Calibrator platt = Calibrator::fit_platt(x, y);
-    Calibrator isotonic = Calibrator::fit_isotonic(x, y);
-    for (std::size_t row : first_split.test[static_cast<std::size_t>(fold)]) {
-      cross_platt[row] = platt.apply(oof[row]);
-      cross_isotonic[row] = isotonic.apply(oof[row]);
-    }
-  }
+    return out;
+  };
+  const std::vector<double> cross_platt = cross_fitted(oof, &Calibrator::fit_platt);
+  const std::vector<double> cross_isotonic = cross_fitted(oof, &Calibrator::fit_isotonic);
   TrainingSummary summary;
   summary.brier_platt = brier(cross_platt, data.labels);
   summary.brier_isotonic = brier(cross_isotonic, data.labels);
@@ -504,10 +509,10 @@ Result<TrainedModel> train_model(const ModelSpec& spec, const TrainOptions& opti
   // The best candidate of the other booster, on the same first-repeat folds.
   const std::vector<double>& other_oof =
       first_plain[selection.has_runner_up ? selection.runner_up : selection.chosen];
-  std::vector<double> other_probability(n);
-  for (std::size_t row = 0; row < n; ++row) other_probability[row] = sigmoid(other_oof[row]);
+  // Calibrated the same way (cross-fitted Platt), so its probabilities compare fairly.
+  const std::vector<double> other_probability = cross_fitted(other_oof, &Calibrator::fit_platt);
   BinaryMetrics other = evaluate(other_probability, data.labels, {bands.moderate, bands.high},
-                                 options.bootstrap, options.seed + 3);
+                                 options.bootstrap, options.seed + 3, &other_oof);
   Interval difference =
       auc_difference(oof, other_oof, data.labels, options.bootstrap, options.seed + 4);
   std::vector<double> masked_probability(n);

@@ -29,12 +29,12 @@ struct TrainOptions {
   // gbtree grid
   std::vector<int> depths = {1, 2, 3, 4};
   std::vector<double> min_child_weights = {1, 5};
-  int max_rounds = 200;
+  int max_rounds = 150;
   int round_step = 10;  // rounds are chosen among multiples of this
   double eta = 0.1;
   // gblinear grid (coordinate descent; XGBoost scales both penalties by the number of rows)
-  std::vector<double> linear_lambdas = {0.001, 0.01, 0.1};
-  std::vector<double> linear_alphas = {0, 0.001};
+  std::vector<double> linear_lambdas = {0.01, 0.1, 1, 10, 100};
+  std::vector<double> linear_alphas = {0, 0.01};
   int baseline_rounds = 300;
   int bootstrap = 1000;    // resamples for the 95 % intervals
   double mask_rate = 0.3;  // share of inputs hidden in the "missing inputs" evaluation

@@ -263,13 +263,13 @@ std::string model_card(const TrainingSummary& s) {
       "curve fitted on the other folds). 95 % intervals in brackets: percentile bootstrap, " +
       std::to_string(options.bootstrap) +
       " resamples. Sensitivity and specificity are at the risk-band thresholds.\n\n";
-  card += "| metric | shipped model | best of the other booster |\n|---|---|---|\n";
+  card += "| metric | shipped model | best of the other booster (Platt-calibrated) |\n|---|---|---|\n";
   card += "| ROC-AUC | " + with_interval(s.cv.roc_auc) + " | " + with_interval(s.other.roc_auc) +
           " |\n";
   card += "| PR-AUC (average precision) | " + with_interval(s.cv.pr_auc) + " | " +
           with_interval(s.other.pr_auc) + " |\n";
   card += "| Brier score | " + with_interval(s.cv.brier, 4) + " | " +
-          with_interval(s.other.brier, 4) + " (uncalibrated) |\n";
+          with_interval(s.other.brier, 4) + " |\n";
   card += "| sensitivity at the moderate threshold | " + with_interval(mod_point.sensitivity) +
           " | " + with_interval(s.other.operating_points[0].sensitivity) + " |\n";
   card += "| specificity at the moderate threshold | " + with_interval(mod_point.specificity) +

@@ -109,7 +109,6 @@ TriageAdvice triage(const TriageInput& input, const TriageRules& rules) {
   if (!emergency.empty()) {
     out.level = Triage::kEmergency;
     out.reasons = std::move(emergency);
-    out.reasons.insert(out.reasons.end(), urgent.begin(), urgent.end());
   } else if (!urgent.empty()) {
     out.level = Triage::kUrgent;
     out.reasons = std::move(urgent);

@@ -5,7 +5,6 @@
 // information" with what to add. Patients are not asked a clinician's test results; doctors are.
 import { useEffect, useRef, useState } from 'react';
 import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefilled } from '../api/endpoints';
-import { ApiError } from '../api/client';
 import { ContributionChart } from './charts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
 import { Async, useLoad } from './status';
@@ -15,6 +14,10 @@ import './predict.css';
 export type Audience = 'patient' | 'clinician';
 
 const percent = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
+
+/** "A", "A and B", "A, B and C". */
+export const joinWords = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
 export function RiskBadge({ level }: { level: NonNullable<Prediction['risk_class']> }) {
   return <span className={`badge risk-${level}`}>{level} risk</span>;
@@ -118,7 +121,10 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
           <h2 id="result-title" ref={heading} tabIndex={-1}>
             Not enough information for an estimate
           </h2>
-          <p>{result.message}</p>
+          <p>
+            {percent(result.confidence.guessed_share)} of what this model relies on would have to be guessed, so it gives no number. Add{' '}
+            {joinWords(result.add.map((a) => a.label))}, then check again.
+          </p>
         </div>
         <h3>Add these first</h3>
         <ul className="add-list">
@@ -129,8 +135,12 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
             </li>
           ))}
         </ul>
-        {audience === 'patient' && clinicianAdds.length > 0 && (
-          <p>Ask your doctor: they can run this check with your test results.</p>
+        {clinicianAdds.length > 0 && (
+          <p>
+            {audience === 'patient'
+              ? 'Some of these come from tests a clinician does: ask your doctor, who can run this check with your results.'
+              : 'These are test results: enter them in the form if the patient has had the tests.'}
+          </p>
         )}
         <p className="notice">{result.notice}</p>
         <p>
@@ -144,11 +154,11 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
     <section className="card result" aria-labelledby="result-title">
       <div role="status">
         <h2 id="result-title" ref={heading} tabIndex={-1}>
-          {audience === 'patient' ? 'Your estimate' : 'Estimate'}: {percent(result.probability)}
+          {audience === 'patient' ? 'Your estimate' : 'Estimate'}: <span className="big">{percent(result.probability)}</span>
         </h2>
         <p className="probability">
           <RiskBadge level={result.risk_class} />
-          {result.confidence.level === 'low' && <span className="badge low-confidence">low confidence</span>}
+          {result.confidence.level === 'low' && <span className="low-confidence">low confidence</span>}
         </p>
         <p className={result.confidence.level === 'low' ? 'warning-box' : 'muted'}>{result.message}</p>
       </div>
@@ -174,7 +184,7 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
         </>
       )}
       {result.imputed.length > 0 && (
-        <>
+        <div className="imputed">
           <h3>Estimated because not given</h3>
           <ul>
             {result.imputed.map((i) => (
@@ -183,7 +193,7 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
               </li>
             ))}
           </ul>
-        </>
+        </div>
       )}
       <p className="notice">{result.notice}</p>
       <p>
@@ -203,17 +213,14 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
     if (prefill.data) setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
   }, [prefill.data]);
   const inputs = spec.data ? askedInputs(spec.data, audience) : [];
+  const numberTexts = (asked: ModelInput[]) =>
+    Object.fromEntries(asked.filter((i) => i.type === 'number').map((i) => [i.name, values[i.name] ?? '']));
   const { busy, errors, formError, submit, setErrors } = useSubmit(
     [...inputs.map((i) => i.name), 'inputs'],
     async () => {
+      // `check` below has refused the form unless every number parses.
       const asked = inputs.filter((i) => !notAsked(i, values));
-      const numbers = parseNumbers(
-        Object.fromEntries(asked.filter((i) => i.type === 'number').map((i) => [i.name, values[i.name] ?? ''])),
-      );
-      if (!numbers.ok) {
-        const first = Object.keys(numbers.errors)[0];
-        throw new ApiError(422, 'validation_failed', numbers.errors[first]!, first);
-      }
+      const numbers = parseNumbers(numberTexts(asked));
       const body: Record<string, unknown> = {};
       for (const input of asked) {
         const text = (values[input.name] ?? '').trim();
@@ -224,11 +231,9 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
     },
     setResult,
   );
-  // Every field that is not a number gets its own message, not only the first one.
+  // Every field that is not a number gets its own message, and nothing is sent.
   const check = (event: React.FormEvent) => {
-    const numbers = parseNumbers(
-      Object.fromEntries(inputs.filter((i) => i.type === 'number' && !notAsked(i, values)).map((i) => [i.name, values[i.name] ?? ''])),
-    );
+    const numbers = parseNumbers(numberTexts(inputs.filter((i) => !notAsked(i, values))));
     if (!numbers.ok) {
       event.preventDefault();
       setErrors(numbers.errors);

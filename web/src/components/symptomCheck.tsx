@@ -26,7 +26,7 @@ export function TriageCallout({ triage }: { triage: SymptomCheck['triage'] }) {
       <h2 id="triage-title" ref={heading} tabIndex={-1}>
         {HEADLINE[triage.level]}
       </h2>
-      <p className="triage-action">{triage.action}</p>
+      {triage.action !== `${HEADLINE[triage.level]}.` && <p className="triage-action">{triage.action}</p>}
       <h3>Why</h3>
       <ul>
         {triage.reasons.map((r) => (
