@@ -263,7 +263,8 @@ std::string model_card(const TrainingSummary& s) {
       "curve fitted on the other folds). 95 % intervals in brackets: percentile bootstrap, " +
       std::to_string(options.bootstrap) +
       " resamples. Sensitivity and specificity are at the risk-band thresholds.\n\n";
-  card += "| metric | shipped model | best of the other booster (Platt-calibrated) |\n|---|---|---|\n";
+  card +=
+      "| metric | shipped model | best of the other booster (Platt-calibrated) |\n|---|---|---|\n";
   card += "| ROC-AUC | " + with_interval(s.cv.roc_auc) + " | " + with_interval(s.other.roc_auc) +
           " |\n";
   card += "| PR-AUC (average precision) | " + with_interval(s.cv.pr_auc) + " | " +
