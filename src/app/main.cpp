@@ -17,6 +17,7 @@
 #include "identity/search_name.hpp"
 #include "identity/service.hpp"
 #include "medicines/knowledge.hpp"
+#include "monitor/findings.hpp"
 #include "monitor/routes.hpp"
 #include "monitor/service.hpp"
 #include "notify/outbox.hpp"
@@ -206,6 +207,11 @@ int run_demo_data(const app::Config& config, const std::map<std::string, std::st
   return 0;
 }
 
+// What the monitoring rules of severity "critical" say to the symptom checker's triage.
+predict::TriageRules triage_rules(const monitor::Findings& findings) {
+  return {findings.red_flag_symptoms(), findings.critical_severity()};
+}
+
 int run_serve(const app::Config& config, const std::map<std::string, std::string>& values,
               std::chrono::steady_clock::time_point started) {
   const std::string& models_dir = values.at("models");
@@ -243,6 +249,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   monitor::MonitorService monitor_service(**pool, **identity_service, alert_evaluator);
   monitor::add_monitor_routes(router, monitor_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
+  // The symptom checker's triage uses the critical rules: red flags, and the record's critical
+  // findings of the last 24 hours (monitor reads them; predict only gets the function).
+  monitor::Findings critical_findings(alert_evaluator.rules());
+  prediction.triage = triage_rules(critical_findings);
   // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load);
   // prescriptions and allergies are checked with the medicines knowledge (brand names only when
   // the medicines table loaded).
@@ -262,6 +272,15 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,
                                                   *prediction.predictions, clinical_service);
+  patient_predictions.set_triage(prediction.triage, [&critical_findings](db::Lease& lease,
+                                                                         std::int64_t patient_id) {
+    std::vector<predict::CriticalFinding> out;
+    for (auto& found : critical_findings.recent(lease, patient_id)) {
+      out.push_back({std::move(found.rule_id), std::move(found.title), std::move(found.kind),
+                     std::move(found.at), std::move(found.what), found.entry_id, found.severity});
+    }
+    return out;
+  });
   prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service),
                         &patient_predictions);
   // Last, so that it lists every route.
@@ -305,7 +324,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   const auto& values = invocation->values;
-  if (command == "train") return predict::run_train(values.at("datasets"), values.at("out"));
+  if (command == "train") {
+    auto rules = monitor::parse_rules(monitor::embedded_rules_json());
+    if (!rules.ok()) return fail(rules.error());
+    return predict::run_train(values.at("datasets"), values.at("out"),
+                              triage_rules(monitor::Findings(*rules)));
+  }
   if (command == "predict") {
     return predict::run_batch_predict(values.at("models"), values.at("model"), values.at("input"),
                                       values.at("output"));

@@ -14,7 +14,8 @@
 
 namespace vitalis::predict {
 
-int run_train(const std::filesystem::path& datasets, const std::filesystem::path& out) {
+int run_train(const std::filesystem::path& datasets, const std::filesystem::path& out,
+              const TriageRules& triage) {
   auto started = std::chrono::steady_clock::now();
   auto elapsed = [&started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -43,9 +44,9 @@ int run_train(const std::filesystem::path& datasets, const std::filesystem::path
     }
     char line[200];
     std::snprintf(line, sizeof line,
-                  "  %-9s CV ROC-AUC %.3f (baseline %.3f)  Brier %.4f  %s  %.1fs\n",
-                  spec.name.c_str(), model->cv_roc_auc, model->baseline_roc_auc, model->cv_brier,
-                  model->missing_strategy.c_str(), model->seconds);
+                  "  %-9s %-8s ROC-AUC %.3f ± %.3f (other booster %.3f)  Brier %.4f  %.1fs\n",
+                  spec.name.c_str(), model->booster.c_str(), model->cv_roc_auc,
+                  model->cv_roc_auc_sd, model->baseline_roc_auc, model->cv_brier, model->seconds);
     summary += line;
   }
   // The symptom checker is fitted at serve time (counting, milliseconds); here it is evaluated
@@ -58,7 +59,7 @@ int run_train(const std::filesystem::path& datasets, const std::filesystem::path
   SymptomEvaluation evaluation = (*checker)->evaluate(options.seed);
   std::filesystem::create_directories(out / "symptoms");
   std::ofstream card(out / "symptoms" / "MODEL_CARD.md", std::ios::binary | std::ios::trunc);
-  card << symptom_model_card(evaluation);
+  card << symptom_model_card(evaluation, triage.red_flags);
   if (!card) {
     std::cerr << "vitalis: cannot write " << (out / "symptoms" / "MODEL_CARD.md") << "\n";
     return 1;

@@ -4,10 +4,14 @@
 #include <filesystem>
 #include <string>
 
+#include "predict/triage.hpp"
+
 namespace vitalis::predict {
 
 // Trains every model from `datasets` into `out`, printing progress to stderr. Exit code.
-int run_train(const std::filesystem::path& datasets, const std::filesystem::path& out);
+// `triage`: the monitoring rules' red flags, for the symptom checker's card.
+int run_train(const std::filesystem::path& datasets, const std::filesystem::path& out,
+              const TriageRules& triage);
 
 // Scores `input` (a CSV in the dataset's layout) with the model `model` from `models_dir` and
 // writes "row,probability,risk_class" to `output` ("-" = stdout). Exit code.

@@ -178,7 +178,7 @@ std::string format_value(const FeatureSpec& spec, double value) {
   }
   char text[32];
   double magnitude = std::fabs(value);
-  if (spec.integer || magnitude >= 100) {
+  if (spec.integer || magnitude >= 100 || value == std::floor(value)) {
     std::snprintf(text, sizeof text, "%.0f", value);
   } else if (magnitude >= 10) {
     std::snprintf(text, sizeof text, "%.1f", value);

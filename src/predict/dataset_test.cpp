@@ -71,6 +71,8 @@ TEST(DatasetTest, FormatsValuesWithUnits) {
   EXPECT_EQ(format_value(feature("diabetes", "glucose"), 168), "168 mg/dL");
   EXPECT_EQ(format_value(feature("diabetes", "bmi"), 31.26), "31.3 kg/m²");
   EXPECT_EQ(format_value(feature("heart", "sex"), 1), "male");
+  EXPECT_EQ(format_value(feature("stroke", "age"), 55), "55 years");  // not "55.0 years"
+  EXPECT_EQ(format_value(feature("heart", "st_depression"), 2), "2 mm");
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "predict/inputs.hpp"
 #include "predict/specs.hpp"
+#include "predict/words.hpp"
 #include "records/clinical_store.hpp"
 #include "records/store.hpp"
 
@@ -18,91 +20,7 @@ namespace vitalis::predict {
 namespace json = boost::json;
 using identity::Principal;
 
-namespace {
-
-// Where a model input comes from in the record: the latest final observation of `code` (within
-// kPrefillMaxAgeDays), used as it is or as a yes/no "above `threshold`".
-struct ObservationSource {
-  std::string_view feature;
-  std::string_view code;
-  double threshold = std::nan("");  // NaN: the value itself
-};
-// Canonical record units equal the models' units (mg/dL, mm[Hg] = mmHg, kg/m2 = kg/m²).
-constexpr ObservationSource kObservationSources[] = {
-    {"glucose", "2339-0"},      // diabetes: plasma glucose (the model's is a 2-hour OGTT value)
-    {"avg_glucose", "2339-0"},  // stroke: average glucose; the latest reading stands in
-    {"blood_pressure", "8462-4"},
-    {"resting_bp", "8480-6"},
-    {"bmi", "39156-5"},
-    {"cholesterol", "2093-3"},
-    {"fasting_glucose_high", "1558-6", 120.0},  // heart: fasting blood sugar > 120 mg/dL
-};
-
-// Whole years between an ISO date (YYYY-MM-DD) and today; nullopt when unreadable.
-std::optional<int> age_in_years(const std::string& date_of_birth) {
-  int year = 0, month = 0, day = 0;
-  if (std::sscanf(date_of_birth.c_str(), "%d-%d-%d", &year, &month, &day) != 3) return {};
-  const auto today = std::chrono::year_month_day(
-      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-  int age = static_cast<int>(today.year()) - year;
-  unsigned this_month = static_cast<unsigned>(today.month());
-  unsigned this_day = static_cast<unsigned>(today.day());
-  if (this_month < static_cast<unsigned>(month) ||
-      (this_month == static_cast<unsigned>(month) && this_day < static_cast<unsigned>(day))) {
-    --age;
-  }
-  return age;
-}
-
-bool in_range(const FeatureSpec& feature, double value) {
-  return value >= feature.min && value <= feature.max;
-}
-
-// The record's values for `spec`, read inside the caller's lease. Values outside the model's
-// valid range are left out (the model would refuse them; the caller can still send their own).
-std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec,
-                                         std::int64_t patient_id) {
-  std::vector<PrefilledInput> out;
-  auto profile = records::store::load_profile(lease, patient_id);
-  const std::string date_of_birth = profile ? profile->date_of_birth : std::string();
-  const std::string sex = profile ? profile->sex : std::string();
-  if (int index = spec.feature_index("age"); index >= 0 && !date_of_birth.empty()) {
-    auto age = age_in_years(date_of_birth);
-    if (age && in_range(spec.features[static_cast<std::size_t>(index)], *age)) {
-      out.push_back({"age", *age, "profile", {}, 0, {}});
-    }
-  }
-  if (spec.feature_index("sex") >= 0 && (sex == "female" || sex == "male")) {
-    out.push_back({"sex", json::string(sex), "profile", {}, 0, {}});
-  }
-  const std::string oldest = format_rfc3339(Clock::now() - std::chrono::days(kPrefillMaxAgeDays));
-  for (const auto& source : kObservationSources) {
-    int index = spec.feature_index(source.feature);
-    if (index < 0) continue;
-    auto latest = records::store::latest_observations(lease, patient_id, std::string(source.code),
-                                                      nullptr, 1);
-    if (latest.empty() || latest.front().effective_at < oldest) continue;
-    const records::Observation& reading = latest.front();
-    json::value value;
-    if (std::isnan(source.threshold)) {
-      if (!in_range(spec.features[static_cast<std::size_t>(index)], reading.value)) continue;
-      value = reading.value;
-    } else {
-      value = json::string(reading.value > source.threshold ? "yes" : "no");
-    }
-    out.push_back({std::string(source.feature), std::move(value), "observation",
-                   std::string(source.code), reading.id, reading.effective_at});
-  }
-  return out;
-}
-
-std::string percent_text(double probability) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%.0f %%", probability * 100.0);
-  return buffer;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 PatientPredictions::PatientPredictions(db::Pool& pool, identity::IdentityService& identity,
                                        const PredictionService& predictions,
@@ -157,10 +75,17 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     entry.patient_id = patient_id;
     entry.model = prediction->model;
     entry.model_version = prediction->model_version;
-    entry.probability = prediction->probability;
-    entry.risk_class = std::string(risk_class_name(prediction->risk));
-    entry.summary = spec->title + ": " + percent_text(prediction->probability) + ", " +
-                    entry.risk_class + " risk";
+    if (prediction->confidence == Confidence::kInsufficient) {
+      std::vector<std::string> add;
+      for (const auto& name : prediction->add) add.push_back(label_of(*spec, name));
+      entry.summary = spec->title + ": not enough information (add " + join_words(add) + ")";
+    } else {
+      entry.probability = prediction->probability;
+      entry.risk_class = std::string(risk_class_name(prediction->risk));
+      entry.summary = spec->title + ": " + percent_text(prediction->probability) + ", " +
+                      entry.risk_class + " risk" +
+                      (prediction->confidence == Confidence::kLow ? " (low confidence)" : "");
+    }
     entry.requested_by = principal.account_id;
     entry.created_at = format_rfc3339(Clock::now());
     json::object body = prediction_json(*spec, *prediction);
@@ -197,35 +122,61 @@ Result<std::string> PatientPredictions::area_code(const Principal& principal,
   return code;
 }
 
-Result<json::object> PatientPredictions::save_symptom_check(
-    const Principal& principal, const identity::Client& client, std::int64_t patient_id,
-    const SymptomCheck& check, json::object check_json, const records::SymptomInput& details) {
+Result<json::object> PatientPredictions::save_symptom_check(const Principal& principal,
+                                                            const identity::Client& client,
+                                                            std::int64_t patient_id,
+                                                            const SymptomCheck& check,
+                                                            const SymptomCheckRequest& request) {
   std::vector<records::SymptomInput> inputs;
   for (const auto& symptom : check.symptoms) {
-    records::SymptomInput input = details;
+    records::SymptomInput input = request.details;
     input.symptom = symptom;
+    inputs.push_back(std::move(input));
+  }
+  for (const auto& words : request.other) {
+    records::SymptomInput input = request.details;
+    input.free_text = words;
     inputs.push_back(std::move(input));
   }
   StoredPrediction entry;
   entry.patient_id = patient_id;
   entry.model = "symptom_check";
   entry.model_version = "disease-symptom";
-  entry.risk_class = std::string(triage_name(check.triage));
-  entry.summary = "Symptom check: ";
-  if (!check.conditions.empty()) {
-    entry.summary += check.conditions.front().condition + " " +
-                     percent_text(check.conditions.front().probability) + ", ";
-  }
-  entry.summary += std::string(triage_name(check.triage));
-  std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
   entry.requested_by = principal.account_id;
   entry.created_at = format_rfc3339(Clock::now());
+  json::object check_json;
   auto saved = clinical_.record_symptoms(
       principal, client, patient_id, inputs,
       [&](db::Lease& lease, const std::vector<records::SymptomEntry>& rows) {
+        TriageInput triage_input{check.symptoms, check.weights, {}, {}};
+        if (request.details.severity) {
+          triage_input.severity = static_cast<int>(*request.details.severity);
+        }
         json::array ids;
         for (const auto& row : rows) ids.push_back(row.id);
+        if (findings_) {
+          // The entries just stored are the symptoms themselves, judged above.
+          for (auto& finding : findings_(lease, patient_id)) {
+            bool own = std::any_of(rows.begin(), rows.end(), [&finding](const auto& row) {
+              return finding.kind == "symptom" && row.id == finding.entry_id;
+            });
+            if (!own) triage_input.findings.push_back(std::move(finding));
+          }
+          identity_.audit_write(lease, principal, client, patient_id, "record.read",
+                                "critical_findings", std::to_string(patient_id));
+        }
+        TriageAdvice advice = triage(triage_input, triage_rules_);
+        check_json = symptom_check_json(check, advice);
+        check_json["other_symptoms"] = json::value_from(request.other);
         check_json["symptom_entry_ids"] = std::move(ids);
+        entry.risk_class = std::string(triage_name(advice.level));
+        entry.summary = "Symptom check: ";
+        if (!check.conditions.empty()) {
+          entry.summary += check.conditions.front().condition + " " +
+                           percent_text(check.conditions.front().probability) + ", ";
+        }
+        entry.summary += std::string(triage_name(advice.level));
+        std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
         entry.result = json::serialize(check_json);
         entry.id = records::store::insert_prediction(lease, entry);
         identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
@@ -264,18 +215,23 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
   return page;
 }
 
-json::array prefilled_json(const std::vector<PrefilledInput>& prefilled) {
-  json::array out;
-  for (const auto& input : prefilled) {
-    json::object item{{"feature", input.feature}, {"value", input.value}, {"source", input.source}};
-    if (!input.code.empty()) {
-      item["code"] = input.code;
-      item["observation_id"] = input.observation_id;
-      item["effective_at"] = input.effective_at;
-    }
-    out.push_back(std::move(item));
+json::object symptom_check_json(const SymptomCheck& check, const TriageAdvice& advice) {
+  json::array conditions;
+  for (const auto& match : check.conditions) {
+    conditions.push_back({{"condition", match.condition},
+                          {"probability", match.probability},
+                          {"description", match.description},
+                          {"precautions", json::value_from(match.precautions)}});
   }
-  return out;
+  return {{"symptoms", json::value_from(check.symptoms)},
+          {"conditions", std::move(conditions)},
+          {"triage",
+           {{"level", triage_name(advice.level)},
+            {"action", advice.action},
+            {"reasons", json::value_from(advice.reasons)}}},
+          {"notice",
+           "Suggestions from a small teaching dataset of 41 conditions; not a diagnosis. In an "
+           "emergency call your local emergency number."}};
 }
 
 }  // namespace vitalis::predict

@@ -17,21 +17,13 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "identity/service.hpp"
+#include "predict/prefill.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
+#include "predict/triage.hpp"
 #include "records/clinical_service.hpp"
 
 namespace vitalis::predict {
-
-// One input taken from the record.
-struct PrefilledInput {
-  std::string feature;       // API name, e.g. "glucose"
-  boost::json::value value;  // as the API takes it: a number in the model's unit, or a level name
-  std::string source;        // "observation" or "profile"
-  std::string code;          // LOINC code of the observation; empty for the profile
-  std::int64_t observation_id = 0;
-  std::string effective_at;  // when it was measured; empty for the profile
-};
 
 using records::StoredPrediction;
 
@@ -40,8 +32,11 @@ struct StoredPage {
   std::optional<std::int64_t> next_before;
 };
 
-// Readings older than this are not used to prefill (a five-year-old BMI is not today's).
-inline constexpr int kPrefillMaxAgeDays = 730;
+// What a saved symptom check asks of the record besides the symptoms.
+struct SymptomCheckRequest {
+  records::SymptomInput details;   // severity (1-10), onset and notes for every symptom
+  std::vector<std::string> other;  // symptoms in the person's own words: logged, not checked
+};
 
 class PatientPredictions {
  public:
@@ -50,6 +45,15 @@ class PatientPredictions {
 
   identity::IdentityService& identity() const { return identity_; }
   const PredictionService& predictions() const { return predictions_; }
+
+  // The red flags and the record's critical findings for the triage of saved symptom checks
+  // (from the monitoring rules, wired by app). Call before serving. Without them, triage uses
+  // the symptoms and severity only.
+  void set_triage(TriageRules rules, CriticalFindings findings) {
+    triage_rules_ = std::move(rules);
+    findings_ = std::move(findings);
+  }
+  const TriageRules& triage_rules() const { return triage_rules_; }
 
   // What the record would fill in for `model` (read, audited).
   Result<std::vector<PrefilledInput>> prefill(const identity::Principal& principal,
@@ -68,15 +72,15 @@ class PatientPredictions {
   Result<std::string> area_code(const identity::Principal& principal,
                                 const identity::Client& client, std::int64_t patient_id);
 
-  // Saves a symptom check: each recognised symptom goes to the symptom tracker with `details`'
-  // severity, onset and notes (validated there), and the check itself to the history, in one
-  // transaction. Returns `check_json` with "id", "patient_id", "created_at" and
-  // "symptom_entry_ids" added.
+  // Saves a symptom check: each recognised symptom goes to the symptom tracker with the
+  // request's severity, onset and notes (validated there), then the triage reads the record's
+  // critical findings of the last 24 hours (the new entries among them), and the check with its
+  // advice goes to the history, all in one transaction (the findings read is audited). Returns
+  // the check's JSON with "id", "patient_id", "created_at" and "symptom_entry_ids".
   Result<boost::json::object> save_symptom_check(const identity::Principal& principal,
                                                  const identity::Client& client,
                                                  std::int64_t patient_id, const SymptomCheck& check,
-                                                 boost::json::object check_json,
-                                                 const records::SymptomInput& details);
+                                                 const SymptomCheckRequest& request);
 
   // Stored results, newest first; `model` empty = all. Audited as a read.
   Result<StoredPage> list(const identity::Principal& principal, const identity::Client& client,
@@ -88,8 +92,11 @@ class PatientPredictions {
   identity::IdentityService& identity_;
   const PredictionService& predictions_;
   records::ClinicalService& clinical_;
+  TriageRules triage_rules_;
+  CriticalFindings findings_;
 };
 
-boost::json::array prefilled_json(const std::vector<PrefilledInput>& prefilled);
+// The answer of a symptom check (both routes).
+boost::json::object symptom_check_json(const SymptomCheck& check, const TriageAdvice& advice);
 
 }  // namespace vitalis::predict

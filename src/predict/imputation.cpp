@@ -134,7 +134,8 @@ Imputer Imputer::fit(const ModelSpec& spec, const std::vector<FeatureValues>& ro
   return out;
 }
 
-FeatureValues Imputer::impute(const ModelSpec& spec, const FeatureValues& row) const {
+FeatureValues Imputer::impute(const ModelSpec& spec, const FeatureValues& row,
+                              const LevelFilter& possible) const {
   const std::size_t width = spec.encoded_width();
   float encoded[64];
   std::vector<float> heap;
@@ -166,7 +167,9 @@ FeatureValues Imputer::impute(const ModelSpec& spec, const FeatureValues& row) c
       const auto& weights = outputs[out_idx];
       double value = weights[0];
       for (std::size_t col = 0; col < width; ++col) value += weights[col + 1] * zs[col];
-      if (value > best) {
+      bool allowed =
+          feature.kind != FeatureKind::kCategorical || !possible || possible(feature_idx, out_idx);
+      if (allowed && value > best) {
         best = value;
         best_level = out_idx;
       }

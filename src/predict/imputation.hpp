@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <functional>
 #include <vector>
 
 #include "core/error.hpp"
@@ -19,10 +20,15 @@ class Imputer {
   static Imputer fit(const ModelSpec& spec, const std::vector<FeatureValues>& rows,
                      double ridge = 1.0, double max_missing_rate = 1.0);
 
+  // Whether level `level` of feature `feature` may be chosen for this row (a child's work type is
+  // not an adult's); empty: every level.
+  using LevelFilter = std::function<bool(std::size_t feature, std::size_t level)>;
+
   // A copy of `row` with every missing feature estimated (except those not imputed): numeric values
   // clamped to the valid range (whole numbers where the feature is whole), binaries 0/1,
-  // categoricals the likeliest level.
-  FeatureValues impute(const ModelSpec& spec, const FeatureValues& row) const;
+  // categoricals the likeliest level that `possible` allows.
+  FeatureValues impute(const ModelSpec& spec, const FeatureValues& row,
+                       const LevelFilter& possible = {}) const;
 
   boost::json::value to_json() const;
   static Result<Imputer> from_json(const ModelSpec& spec, const boost::json::value& json);

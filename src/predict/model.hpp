@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vitalis::predict {
@@ -19,12 +20,58 @@ enum class FeatureKind {
   kCategorical,  // one of several levels; one-hot encoded columns
 };
 
+// A fact about the person that decides whether a question applies: "sex is male", "age below
+// 13". `input` names a feature or a context input of the same model.
+struct Applies {
+  std::string input;                // "sex", "age"
+  std::vector<std::string> levels;  // holds when the input is one of these levels, or
+  double below = kMissing;          // when the number is below this, or
+  double at_least = kMissing;       // when it is at least this
+};
+
+// An input that is not asked when `when` holds: its value follows by definition (a man has had
+// no pregnancies), so it is neither asked nor imputed.
+struct ByDefinition {
+  Applies when;
+  double value = 0;    // feature space (a level index for levels)
+  std::string reason;  // plain words: "a man has had no pregnancies"
+};
+
 // One value a categorical or binary feature can take.
 struct Level {
+  Level() = default;
+  Level(std::string name_, std::string label_, std::string csv_, double code_ = kMissing)
+      : name(std::move(name_)), label(std::move(label_)), csv(std::move(csv_)), code(code_) {}
+
   std::string name;        // API spelling: "male", "typical_angina"
   std::string label;       // plain language: "male", "typical angina"
   std::string csv;         // dataset spelling ("Male"); empty when the dataset uses `code`
   double code = kMissing;  // numeric dataset code (heart `cp` = 1..4); NaN when unused
+  // The level only exists for some people (a child's "work type"); empty `input`: for everyone.
+  Applies only_when;
+  std::string only_reason;  // "only for people under 18"
+};
+
+// Who can answer a question: the person themself, or a clinician (test results).
+enum class Audience { kPatient, kClinician };
+
+// Where the record holds a value of an input. A model input is only filled from a reading that
+// measures the same thing (a random glucose is not a 2-hour OGTT value).
+struct RecordSource {
+  enum class Kind {
+    kAge,          // whole years from the profile's date of birth
+    kSex,          // the profile's sex (female / male)
+    kObservation,  // the latest final reading of one of `codes` (LOINC)
+    kDiagnosis,    // an active diagnosis whose ICD-10 code is in one of `codes` ("I10-I15"): yes
+    kCondition,    // a profile condition containing one of `phrases`: yes
+  };
+  Kind kind = Kind::kObservation;
+  std::vector<std::string> codes;
+  std::vector<std::string> phrases;  // lower case
+  // kObservation: the input is `scale * value + offset`, or yes/no "value above threshold".
+  double scale = 1, offset = 0;
+  double threshold = kMissing;
+  std::string note;  // plain words, for the model card and the form: "estimated average ..."
 };
 
 struct FeatureSpec {
@@ -41,6 +88,10 @@ struct FeatureSpec {
   // Clinical prior on the direction of the effect: +1 risk never falls as the value rises, -1
   // never rises, 0 unconstrained. Passed to XGBoost as a monotone constraint.
   int monotone = 0;
+  std::string help;                         // plain words for the form: what it is, where from
+  Audience audience = Audience::kPatient;   // clinician inputs are not asked of patients
+  std::vector<ByDefinition> by_definition;  // when the question does not apply
+  std::vector<RecordSource> record;         // where the record holds it (first match wins)
 
   // Encoded columns this feature occupies (1, or the number of levels for categoricals).
   std::size_t width() const { return kind == FeatureKind::kCategorical ? levels.size() : 1; }
@@ -48,13 +99,19 @@ struct FeatureSpec {
 
 // A tabular risk model's definition: its data file, target and features.
 struct ModelSpec {
-  std::string name;       // "diabetes"
-  std::string title;      // "Type 2 diabetes (Pima)"
-  std::string outcome;    // what the probability is of, in plain words
-  std::string data_file;  // relative to the datasets directory
+  std::string name;           // "diabetes"
+  std::string title;          // "Type 2 diabetes (Pima)"
+  std::string outcome;        // what the probability is of, as the dataset defines it
+  std::string plain_outcome;  // the same for a patient: "having had a stroke"
+  std::string plain_case;     // "a stroke": "one person who had a stroke and one who did not"
+  std::string data_file;      // relative to the datasets directory
   std::string target_column;
   std::vector<std::string> ignored_columns;  // e.g. id, site
   std::vector<FeatureSpec> features;
+  // Inputs the model does not use but that decide which questions apply (the diabetes model has
+  // no "sex", yet a man is not asked about pregnancies). Not in the dataset.
+  std::vector<FeatureSpec> context;
+  std::string population;  // who the data describes, in plain words
 
   std::size_t encoded_width() const {
     std::size_t width = 0;
@@ -64,6 +121,12 @@ struct ModelSpec {
   int feature_index(std::string_view name) const {
     for (std::size_t idx = 0; idx < features.size(); ++idx) {
       if (features[idx].name == name) return static_cast<int>(idx);
+    }
+    return -1;
+  }
+  int context_index(std::string_view name) const {
+    for (std::size_t idx = 0; idx < context.size(); ++idx) {
+      if (context[idx].name == name) return static_cast<int>(idx);
     }
     return -1;
   }
@@ -97,6 +160,18 @@ struct ImputedField {
   std::string display;  // "120 µU/mL", "never smoked"
 };
 
+// An input set by definition because the question does not apply.
+struct FixedField {
+  std::string feature;
+  double value = 0;
+  std::string display;
+  std::string reason;  // "a man has had no pregnancies"
+};
+
+// How much of the answer rests on guesses: the share of the model's importance (mean |SHAP| over
+// the training rows, see risk.hpp) that belongs to imputed inputs.
+enum class Confidence { kEnough, kLow, kInsufficient };
+
 struct Prediction {
   std::string model;
   std::string model_version;
@@ -107,6 +182,11 @@ struct Prediction {
   std::vector<Contribution> contributions;  // every feature, largest |log_odds| first
   std::vector<ImputedField> imputed;
   std::vector<std::string> missing;  // inputs not given (whether imputed or left to the model)
+  std::vector<FixedField> fixed;     // inputs that do not apply, set by definition
+  Confidence confidence = Confidence::kEnough;
+  double guessed_share = 0;      // of the model's importance, imputed here
+  std::vector<std::string> add;  // the most important missing inputs, to add first
+  double average = 0;            // outcome rate in the training data ("the average person")
 };
 
 }  // namespace vitalis::predict

@@ -37,7 +37,7 @@ void Module::add_routes(http::Router& router, const http::RouteOptions& access,
   add_predict_routes(router, *predictions, access, patients);
   if (patients != nullptr)
     add_patient_prediction_routes(router, *patients, symptoms.get(), air_quality.get());
-  add_symptom_routes(router, symptoms.get(), access);
+  add_symptom_routes(router, symptoms.get(), &triage, access);
   add_air_quality_routes(router, air_quality.get(), access);
 }
 

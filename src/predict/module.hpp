@@ -11,6 +11,7 @@
 #include "predict/history.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
+#include "predict/triage.hpp"
 
 namespace vitalis::predict {
 
@@ -18,6 +19,9 @@ struct Module {
   std::unique_ptr<PredictionService> predictions;
   std::unique_ptr<SymptomChecker> symptoms;  // null when the dataset is missing
   std::unique_ptr<AirQuality> air_quality;   // null when the dataset is missing
+  // Red flags for the symptom checker's triage, from the monitoring rules (set by app before
+  // add_routes).
+  TriageRules triage;
 
   static Module load(const std::filesystem::path& models_dir,
                      const std::filesystem::path& datasets_dir);

@@ -151,8 +151,10 @@ Result<json::object> symptom_body(const Request& request,
   if (object == nullptr) return Error::validation("body", "body must be a JSON object");
   for (const auto& [name, value] : *object) {
     if (std::find(allowed.begin(), allowed.end(), std::string_view(name)) == allowed.end()) {
-      return Error::validation(std::string(name),
-                               "unknown field '" + std::string(name) + "' (send symptoms)");
+      std::string fields;
+      for (auto known : allowed) fields += (fields.empty() ? "" : ", ") + std::string(known);
+      return Error::validation(
+          std::string(name), "unknown field '" + std::string(name) + "' (fields: " + fields + ")");
     }
   }
   return std::move(*object);
@@ -160,7 +162,7 @@ Result<json::object> symptom_body(const Request& request,
 
 Result<std::vector<std::string>> symptom_names(const json::object& body) {
   const json::value* list = body.if_contains("symptoms");
-  Error wrong = Error::validation("symptoms", "symptoms must be a list of symptom names");
+  Error wrong = Error::validation("symptoms", "Symptoms: pick at least one symptom from the list");
   if (list == nullptr || !list->is_array()) return wrong;
   std::vector<std::string> names;
   for (const auto& item : list->get_array()) {
@@ -170,27 +172,24 @@ Result<std::vector<std::string>> symptom_names(const json::object& body) {
   return names;
 }
 
-json::object symptom_check_json(const SymptomCheck& check) {
-  json::array conditions;
-  for (const auto& match : check.conditions) {
-    conditions.push_back({{"condition", match.condition},
-                          {"probability", match.probability},
-                          {"description", match.description},
-                          {"precautions", json::value_from(match.precautions)}});
+// The severity a person gives (whole 1-10); absent or null = not given when `required` is false.
+Result<std::optional<int>> severity_of(const json::object& body, bool required) {
+  const json::value* severity = body.if_contains("severity");
+  Error wrong = Error::validation("severity", "How bad is it: choose a whole number from 1 to 10");
+  if (severity == nullptr || severity->is_null()) {
+    if (required) return wrong;
+    return std::optional<int>();
   }
-  return {{"symptoms", json::value_from(check.symptoms)},
-          {"conditions", std::move(conditions)},
-          {"triage",
-           {{"level", triage_name(check.triage)}, {"reasons", json::value_from(check.reasons)}}},
-          {"notice",
-           "Suggestions from a small teaching dataset of 41 conditions; not a diagnosis. In an "
-           "emergency call your local emergency number."}};
+  if (!severity->is_number()) return wrong;
+  double value = severity->to_number<double>();
+  if (value < 1 || value > 10 || value != std::floor(value)) return wrong;
+  return std::optional<int>(static_cast<int>(value));
 }
 
 }  // namespace
 
 void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
-                        const http::RouteOptions& access) {
+                        const TriageRules* triage_rules, const http::RouteOptions& access) {
   http::RouteOptions options = access;
   options.max_body = 16 * 1024;
   auto unavailable = [] {
@@ -205,14 +204,19 @@ void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
       options);
   router.add(
       Method::kPost, "/api/v1/symptom-check",
-      [checker, unavailable](Request& request) {
+      [checker, triage_rules, unavailable](Request& request) {
         if (checker == nullptr) return unavailable();
-        auto body = symptom_body(request, {"symptoms"});
+        auto body = symptom_body(request, {"symptoms", "severity"});
         if (!body.ok()) return Response::error(body.error());
         auto names = symptom_names(*body);
         if (!names.ok()) return Response::error(names.error());
-        return http::respond(checker->check(*names), [](SymptomCheck&& check) {
-          return Response::json(200, symptom_check_json(check));
+        auto severity = severity_of(*body, false);
+        if (!severity.ok()) return Response::error(severity.error());
+        return http::respond(checker->check(*names), [&](SymptomCheck&& check) {
+          // Without a record only what the request gives counts: symptoms and severity.
+          TriageInput input{check.symptoms, check.weights, *severity, {}};
+          TriageAdvice advice = triage(input, triage_rules ? *triage_rules : TriageRules{});
+          return Response::json(200, symptom_check_json(check, advice));
         });
       },
       options);
@@ -335,35 +339,49 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
         if (checker == nullptr) {
           return Response::error(Error::unavailable("the symptom checker is not loaded"));
         }
-        auto body = symptom_body(request, {"symptoms", "severity", "onset_at", "notes"});
+        auto body =
+            symptom_body(request, {"symptoms", "other_symptoms", "severity", "onset_at", "notes"});
         if (!body.ok()) return Response::error(body.error());
+        // Symptoms in the person's own words are logged but not checked.
+        std::vector<std::string> other;
+        if (const json::value* list = body->if_contains("other_symptoms");
+            list != nullptr && !list->is_null()) {
+          auto words = symptom_names(json::object{{"symptoms", *list}});
+          if (!words.ok()) {
+            return Response::error(Error::validation(
+                "other_symptoms", "Symptoms in your own words must be a list of texts"));
+          }
+          other = std::move(*words);
+        }
+        if (!other.empty() && !body->contains("symptoms")) (*body)["symptoms"] = json::array();
         auto names = symptom_names(*body);
         if (!names.ok()) return Response::error(names.error());
-        records::SymptomInput details;
-        const json::value* severity = body->if_contains("severity");
-        if (severity == nullptr || !severity->is_number()) {
-          return Response::error(
-              Error::validation("severity", "severity must be a whole number from 1 to 10"));
+        if (names->empty() && other.empty()) {
+          return Response::error(Error::validation("symptoms", "Add at least one symptom"));
         }
-        details.severity = severity->to_number<double>();
-        for (auto [name, target] :
-             {std::pair<std::string_view, std::string*>{"onset_at", &details.onset_at},
-              {"notes", &details.notes}}) {
+        auto severity = severity_of(*body, true);
+        if (!severity.ok()) return Response::error(severity.error());
+        SymptomCheckRequest check_request;
+        check_request.details.severity = **severity;
+        for (auto [name, target] : {std::pair<std::string_view, std::string*>{
+                                        "onset_at", &check_request.details.onset_at},
+                                    {"notes", &check_request.details.notes}}) {
           const json::value* text = body->if_contains(name);
           if (text == nullptr || text->is_null()) continue;
           if (!text->is_string()) {
-            return Response::error(
-                Error::validation(std::string(name), std::string(name) + " must be a string"));
+            return Response::error(Error::validation(
+                std::string(name),
+                std::string(name == "notes" ? "Notes" : "When it started") + " must be text"));
           }
           *target = std::string(text->get_string());
         }
-        auto check = checker->check(*names);
+        check_request.other = std::move(other);
+        auto check = names->empty() ? Result<SymptomCheck>(SymptomCheck{}) : checker->check(*names);
         if (!check.ok()) return Response::error(check.error());
-        return http::respond(
-            patients.save_symptom_check(identity::principal_of(request),
-                                        identity::client_of(request), identity::patient_of(request),
-                                        *check, symptom_check_json(*check), details),
-            [](json::object&& saved) { return Response::json(201, saved); });
+        return http::respond(patients.save_symptom_check(
+                                 identity::principal_of(request), identity::client_of(request),
+                                 identity::patient_of(request), *check, check_request),
+                             [](json::object&& saved) { return Response::json(201, saved); });
       },
       write);
 

@@ -6,6 +6,7 @@
 #include "predict/history.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
+#include "predict/triage.hpp"
 
 namespace vitalis::predict {
 
@@ -24,10 +25,11 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
 void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients,
                                    const SymptomChecker* checker, const AirQuality* air_quality);
 
-// POST /api/v1/symptom-check, GET /api/v1/symptom-check/symptoms; 503 when `checker` is null
+// POST /api/v1/symptom-check (triage from the request's symptoms and severity, with the red
+// flags of `triage_rules`), GET /api/v1/symptom-check/symptoms; 503 when `checker` is null
 // (datasets not found at start).
 void add_symptom_routes(http::Router& router, const SymptomChecker* checker,
-                        const http::RouteOptions& access);
+                        const TriageRules* triage_rules, const http::RouteOptions& access);
 
 // GET /api/v1/air-quality/areas?query=, GET /api/v1/air-quality/areas/{code}; 503 when null.
 void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,

@@ -14,7 +14,10 @@
 #include "predict/dataset.hpp"
 #include "predict/explainer.hpp"
 #include "predict/imputation.hpp"
+#include "predict/inputs.hpp"
+#include "predict/risk.hpp"
 #include "predict/specs.hpp"
+#include "predict/words.hpp"
 
 namespace vitalis::predict {
 
@@ -69,10 +72,12 @@ class LoadedModel {
   bool imputed = false;  // some missing inputs are imputed (others follow the trees' branches)
   Imputer imputer;
   Calibrator calibrator;
-  double moderate = 0, high = 1;
-  std::string strategy;  // native, imputed or hybrid
-  BoosterPool boosters;  // XGBoost itself: batch scoring
-  Explainer explainer;   // single predictions with SHAP values, checked against XGBoost at load
+  double moderate = 0, high = 1;   // risk bands (risk.hpp), from the training data's average
+  double average = 0;              // outcome rate of the training data
+  std::vector<double> importance;  // per feature: share of the model's importance (risk.hpp)
+  std::string strategy;            // native, imputed or hybrid
+  BoosterPool boosters;            // XGBoost itself: batch scoring
+  Explainer explainer;  // single predictions with SHAP values, checked against XGBoost at load
   // Linear boosters report w * x; subtracting w * mean (the contributions of the average input)
   // gives SHAP values relative to the average patient, as the trees' are. Empty for trees.
   std::vector<float> reference_contributions;
@@ -158,6 +163,10 @@ std::unique_ptr<PredictionService> PredictionService::load(const std::filesystem
       model->calibrator = std::move(*calibrator);
       model->moderate = number_of(metadata.at("thresholds").at("moderate"));
       model->high = number_of(metadata.at("thresholds").at("high"));
+      model->average = number_of(metadata.at("thresholds").at("average"));
+      for (const auto& feature : spec.features) {
+        model->importance.push_back(number_of(metadata.at("importance").at(feature.name)));
+      }
     } catch (const std::exception& error) {
       problem(spec.name + ": malformed metadata.json (" + error.what() + ")");
       continue;
@@ -225,164 +234,52 @@ Result<const LoadedModel*> PredictionService::find(std::string_view name) const 
                           "' (models: diabetes, heart, stroke)");
 }
 
-namespace {
-
-std::string range_text(const FeatureSpec& feature) {
-  auto number = [](double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return std::string(text);
-  };
-  std::string text = number(feature.min) + " to " + number(feature.max);
-  if (!feature.unit.empty()) text += " " + feature.unit;
-  return text;
-}
-
-std::string levels_text(const FeatureSpec& feature) {
-  std::string text;
-  for (std::size_t idx = 0; idx < feature.levels.size(); ++idx) {
-    if (idx > 0) text += idx + 1 == feature.levels.size() ? " or " : ", ";
-    text += "'" + feature.levels[idx].name + "'";
-  }
-  return text;
-}
-
-// Conversions a client may send instead of the model's unit.
-struct UnitConversion {
-  std::string_view feature_unit;
-  std::string_view unit;
-  double factor;
-};
-constexpr UnitConversion kConversions[] = {
-    {"mg/dL", "mmol/L", 18.016},  // glucose; cholesterol is handled below
-    {"kg/m²", "kg/m2", 1.0},     {"µU/mL", "uU/mL", 1.0}, {"µU/mL", "mU/L", 1.0},
-    {"mmHg", "mm[Hg]", 1.0},     {"years", "a", 1.0},
-};
-
-Result<double> parse_numeric(const FeatureSpec& feature, const json::value& value) {
-  double number = 0;
-  const json::value* amount = &value;
-  std::string unit;
-  if (const json::object* object = value.if_object()) {
-    amount = object->if_contains("value");
-    const json::value* unit_value = object->if_contains("unit");
-    if (amount == nullptr || unit_value == nullptr || !unit_value->is_string()) {
-      return Error::validation(feature.name, feature.name +
-                                                 " must be a number or {\"value\": number, "
-                                                 "\"unit\": string}");
-    }
-    unit = std::string(unit_value->get_string());
-  }
-  if (!amount->is_number()) {
-    return Error::validation(feature.name, feature.name + " must be a number" +
-                                               (feature.unit.empty() ? "" : " in " + feature.unit));
-  }
-  number = amount->to_number<double>();
-  if (!unit.empty() && unit != feature.unit) {
-    double factor = 0;
-    for (const auto& conversion : kConversions) {
-      if (conversion.feature_unit == feature.unit && conversion.unit == unit) {
-        factor = conversion.factor;
-      }
-    }
-    if (feature.name == "cholesterol" && unit == "mmol/L") factor = 38.67;
-    if (factor == 0) {
-      return Error::validation(
-          feature.name, "unit '" + unit + "' is not accepted for " + feature.name + " (use " +
-                            (feature.unit.empty() ? "no unit" : feature.unit) + ")");
-    }
-    number *= factor;
-  }
-  if (!std::isfinite(number) || number < feature.min || number > feature.max) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%g", number);
-    return Error::validation(
-        feature.name, feature.name + " must be from " + range_text(feature) + " (got " + got + ")");
-  }
-  if (feature.integer && number != std::floor(number)) {
-    return Error::validation(feature.name, feature.name + " must be a whole number");
-  }
-  return number;
-}
-
-Result<double> parse_level(const FeatureSpec& feature, const json::value& value) {
-  if (feature.kind == FeatureKind::kBinary) {
-    if (value.is_bool()) return value.get_bool() ? 1.0 : 0.0;
-    if (value.is_number()) {
-      double number = value.to_number<double>();
-      if (number == 0 || number == 1) return number;
-    }
-  }
-  if (value.is_string()) {
-    std::string_view text = value.get_string();
-    for (std::size_t idx = 0; idx < feature.levels.size(); ++idx) {
-      if (feature.levels[idx].name == text) return static_cast<double>(idx);
-    }
-  }
-  std::string expected = "one of " + levels_text(feature);
-  if (feature.kind == FeatureKind::kBinary) expected += " (or true/false)";
-  return Error::validation(feature.name, feature.name + " must be " + expected);
-}
-
-}  // namespace
-
-Result<FeatureValues> parse_inputs(const ModelSpec& spec, const json::object& inputs) {
-  FeatureValues values(spec.features.size(), kMissing);
-  for (const auto& [key, value] : inputs) {
-    int idx = spec.feature_index(key);
-    if (idx < 0) {
-      std::string names;
-      for (const auto& feature : spec.features) names += (names.empty() ? "" : ", ") + feature.name;
-      return Error::validation(std::string(key), "unknown input '" + std::string(key) +
-                                                     "' for the " + spec.name +
-                                                     " model (inputs: " + names + ")");
-    }
-    if (value.is_null()) continue;
-    const FeatureSpec& feature = spec.features[static_cast<std::size_t>(idx)];
-    auto parsed = feature.kind == FeatureKind::kNumeric ? parse_numeric(feature, value)
-                                                        : parse_level(feature, value);
-    if (!parsed.ok()) return parsed.error();
-    values[static_cast<std::size_t>(idx)] = *parsed;
-  }
-  bool any = std::any_of(values.begin(), values.end(), [](double v) { return !is_missing(v); });
-  if (!any) {
-    return Error::validation("inputs", "give at least one input for the " + spec.name + " model");
-  }
-  return values;
-}
-
 Result<Prediction> PredictionService::predict(std::string_view name,
                                               const json::object& inputs) const {
   auto model = find(name);
   if (!model.ok()) return model.error();
-  auto values = parse_inputs(*(*model)->spec, inputs);
-  if (!values.ok()) return values.error();
-  return predict_values(name, *values);
+  auto parsed = parse_inputs(*(*model)->spec, inputs);
+  if (!parsed.ok()) return parsed.error();
+  return predict_values(name, parsed->values, parsed->context);
 }
 
 namespace {
 
 constexpr double kNegligible = 0.05;  // |log-odds| below this "had little effect"
 
+// What one input did, in plain words: "Your glucose ... of 168 mg/dL raised the estimate most",
+// "Insulin ... was not given; the model assumed 142 µU/mL, which had little effect".
 std::string contribution_text(const FeatureSpec& feature, const std::string& shown, double log_odds,
-                              bool largest_up, bool largest_down, bool imputed, bool missing) {
-  std::string subject = feature.label;
-  if (missing && imputed) {
-    subject += " (not given; estimated " + shown + ")";
-  } else if (missing) {
-    subject += " (not given)";
+                              bool largest_up, bool largest_down, bool imputed, bool missing,
+                              bool fixed) {
+  std::string verb;
+  if (std::fabs(log_odds) < kNegligible) {
+    verb = "had little effect";
+  } else if (log_odds > 0) {
+    verb = largest_up ? "raised the estimate most" : "raised the estimate";
   } else {
-    subject += " " + shown;
+    verb = largest_down ? "lowered the estimate most" : "lowered the estimate";
   }
-  if (std::fabs(log_odds) < kNegligible) return subject + " had little effect";
-  if (log_odds > 0) return subject + (largest_up ? " raised the risk most" : " raised the risk");
-  return subject + (largest_down ? " lowered the risk most" : " lowered the risk");
+  if (missing && imputed) {
+    return feature.label + " was not given; the model assumed " + shown + ", which " + verb;
+  }
+  if (missing) return feature.label + " was not given, which " + verb;
+  std::string subject = feature.kind == FeatureKind::kNumeric
+                            ? "Your " + in_sentence(feature.label) + " of " + shown
+                            : feature.label + " \u201c" + shown + "\u201d";
+  if (fixed) subject += " (by definition)";
+  return subject + " " + verb;
+}
+
+const FeatureSpec& feature_named(const ModelSpec& spec, const std::string& name) {
+  return spec.features[static_cast<std::size_t>(spec.feature_index(name))];
 }
 
 }  // namespace
 
 Result<Prediction> PredictionService::predict_values(std::string_view name,
-                                                     const FeatureValues& values) const {
+                                                     const FeatureValues& values,
+                                                     const FeatureValues& context_values) const {
   auto found = find(name);
   if (!found.ok()) return found.error();
   const LoadedModel& model = **found;
@@ -390,17 +287,43 @@ Result<Prediction> PredictionService::predict_values(std::string_view name,
   if (values.size() != spec.features.size()) {
     return Error::validation("inputs", "wrong number of inputs");
   }
+  FeatureValues context = context_values;
+  context.resize(spec.context.size(), kMissing);
   Prediction out;
   out.model = spec.name;
   out.model_version = model.version;
-  FeatureValues used = model.imputed ? model.imputer.impute(spec, values) : values;
+  out.average = model.average;
+  // Questions that do not apply are settled by definition: neither asked nor imputed.
+  FeatureValues given = values;
+  auto fixed = settle_by_definition(spec, given, context);
+  if (!fixed.ok()) return fixed.error();
+  out.fixed = std::move(*fixed);
+  auto possible = [&](std::size_t feature, std::size_t level) {
+    return level_possible(spec, feature, level, given, context);
+  };
+  FeatureValues used = model.imputed ? model.imputer.impute(spec, given, possible) : given;
+  std::vector<std::size_t> guessed;
   for (std::size_t idx = 0; idx < spec.features.size(); ++idx) {
-    if (!is_missing(values[idx])) continue;
+    if (!is_missing(given[idx])) continue;
+    guessed.push_back(idx);
+    out.guessed_share += model.importance[idx];
     out.missing.push_back(spec.features[idx].name);
     if (!is_missing(used[idx])) {
       out.imputed.push_back(
           {spec.features[idx].name, used[idx], format_value(spec.features[idx], used[idx])});
     }
+  }
+  out.confidence = confidence_of(out.guessed_share);
+  // What to add first: the most important of the guessed inputs, until what would remain guessed
+  // is no longer low-confidence (at most three).
+  std::stable_sort(guessed.begin(), guessed.end(), [&model](std::size_t a, std::size_t b) {
+    return model.importance[a] > model.importance[b];
+  });
+  double remaining = out.guessed_share;
+  for (std::size_t idx : guessed) {
+    if (remaining <= kLowConfidenceShare || out.add.size() == 3) break;
+    out.add.push_back(spec.features[idx].name);
+    remaining -= model.importance[idx];
   }
   const std::size_t width = spec.encoded_width();
   float encoded[64];
@@ -431,7 +354,7 @@ Result<Prediction> PredictionService::predict_values(std::string_view name,
     contribution.feature = feature.name;
     contribution.value = used[idx];
     contribution.log_odds = sum;
-    contribution.imputed = is_missing(values[idx]) && !is_missing(used[idx]);
+    contribution.imputed = is_missing(given[idx]) && !is_missing(used[idx]);
     out.contributions.push_back(std::move(contribution));
   }
   std::stable_sort(out.contributions.begin(), out.contributions.end(),
@@ -440,14 +363,15 @@ Result<Prediction> PredictionService::predict_values(std::string_view name,
                    });
   bool first_up = true, first_down = true;
   for (auto& contribution : out.contributions) {
-    const FeatureSpec& feature =
-        spec.features[static_cast<std::size_t>(spec.feature_index(contribution.feature))];
-    bool missing = is_missing(values[static_cast<std::size_t>(spec.feature_index(feature.name))]);
+    const auto idx = static_cast<std::size_t>(spec.feature_index(contribution.feature));
+    const FeatureSpec& feature = spec.features[idx];
+    bool missing = is_missing(given[idx]);
+    bool by_definition = is_missing(values[idx]) && !missing;
     bool up = contribution.log_odds >= kNegligible && first_up;
     bool down = contribution.log_odds <= -kNegligible && first_down;
     contribution.text =
         contribution_text(feature, format_value(feature, contribution.value), contribution.log_odds,
-                          up, down, contribution.imputed, missing);
+                          up, down, contribution.imputed, missing, by_definition);
     if (up) first_up = false;
     if (down) first_down = false;
   }
@@ -484,76 +408,189 @@ Result<std::string> PredictionService::score_csv(std::string_view name,
   return out;
 }
 
+namespace {
+
+json::value applies_json(const Applies& when) {
+  json::object out{{"input", when.input}};
+  if (!when.levels.empty()) out["levels"] = json::value_from(when.levels);
+  if (!is_missing(when.below)) out["below"] = when.below;
+  if (!is_missing(when.at_least)) out["at_least"] = when.at_least;
+  return out;
+}
+
+json::value value_json(const FeatureSpec& feature, double value) {
+  if (feature.kind == FeatureKind::kNumeric) return value;
+  return json::string(feature.levels[static_cast<std::size_t>(value)].name);
+}
+
+json::object input_json(const FeatureSpec& feature, double importance, bool context) {
+  json::object item{{"name", feature.name}, {"label", feature.label}};
+  if (feature.kind == FeatureKind::kNumeric) {
+    item["type"] = "number";
+    item["unit"] = feature.unit;
+    item["min"] = feature.min;
+    item["max"] = feature.max;
+    if (feature.integer) item["integer"] = true;
+  } else {
+    item["type"] = feature.kind == FeatureKind::kBinary ? "boolean_or_level" : "level";
+    json::array levels;
+    for (const auto& level : feature.levels) {
+      json::object entry{{"name", level.name}, {"label", level.label}};
+      if (!level.only_when.input.empty()) {
+        entry["only_when"] = applies_json(level.only_when);
+        entry["only_reason"] = level.only_reason;
+      }
+      levels.push_back(std::move(entry));
+    }
+    item["levels"] = std::move(levels);
+  }
+  item["help"] = feature.help;
+  item["audience"] = feature.audience == Audience::kClinician ? "clinician" : "patient";
+  if (context) {
+    item["context"] = true;
+  } else {
+    item["importance"] = importance;
+  }
+  json::array not_asked;
+  for (const auto& rule : feature.by_definition) {
+    not_asked.push_back({{"when", applies_json(rule.when)},
+                         {"value", value_json(feature, rule.value)},
+                         {"reason", rule.reason}});
+  }
+  item["not_asked_when"] = std::move(not_asked);
+  json::array sources;
+  for (const auto& source : feature.record) {
+    if (!source.note.empty()) sources.push_back(json::string(source.note));
+  }
+  item["from_record"] = std::move(sources);
+  return item;
+}
+
+json::object bands_json(const LoadedModel& model) {
+  return {{"moderate", model.moderate},
+          {"high", model.high},
+          {"average", model.average},
+          {"definition", risk_bands_definition()}};
+}
+
+}  // namespace
+
 Result<json::object> PredictionService::describe(std::string_view name) const {
   auto found = find(name);
   if (!found.ok()) return found.error();
   const LoadedModel& model = **found;
+  const ModelSpec& spec = *model.spec;
   json::array inputs;
-  for (const auto& feature : model.spec->features) {
-    json::object item{{"name", feature.name}, {"label", feature.label}};
-    if (feature.kind == FeatureKind::kNumeric) {
-      item["type"] = "number";
-      item["unit"] = feature.unit;
-      item["min"] = feature.min;
-      item["max"] = feature.max;
-      if (feature.integer) item["integer"] = true;
-    } else {
-      item["type"] = feature.kind == FeatureKind::kBinary ? "boolean_or_level" : "level";
-      json::array levels;
-      for (const auto& level : feature.levels) {
-        levels.push_back({{"name", level.name}, {"label", level.label}});
-      }
-      item["levels"] = std::move(levels);
-    }
-    inputs.push_back(std::move(item));
+  for (const auto& feature : spec.context) inputs.push_back(input_json(feature, 0, true));
+  for (std::size_t idx = 0; idx < spec.features.size(); ++idx) {
+    inputs.push_back(input_json(spec.features[idx], model.importance[idx], false));
   }
-  return json::object{{"model", model.spec->name},
-                      {"title", model.spec->title},
-                      {"outcome", model.spec->outcome},
+  return json::object{{"model", spec.name},
+                      {"title", spec.title},
+                      {"outcome", spec.outcome},
+                      {"population", spec.population},
                       {"model_version", model.version},
                       {"missing_strategy", model.strategy},
                       {"thresholds", {{"moderate", model.moderate}, {"high", model.high}}},
+                      {"risk_bands", bands_json(model)},
+                      {"confidence_rule",
+                       {{"low_above", kLowConfidenceShare},
+                        {"insufficient_above", kInsufficientShare},
+                        {"definition", confidence_rule()}}},
                       {"inputs", std::move(inputs)}};
 }
 
+std::string prediction_message(const ModelSpec& spec, const Prediction& prediction) {
+  std::vector<std::string> add, clinician;
+  for (const auto& name : prediction.add) {
+    const FeatureSpec& feature = feature_named(spec, name);
+    add.push_back(feature.label);
+    if (feature.audience == Audience::kClinician) clinician.push_back(feature.label);
+  }
+  std::string tests;
+  if (!clinician.empty() && clinician.size() == add.size()) {
+    tests = add.size() == 1 ? " It comes from a test a clinician does: ask your doctor."
+                            : " They come from tests a clinician does: ask your doctor.";
+  } else if (!clinician.empty()) {
+    tests = " " + join_words(clinician) + (clinician.size() == 1 ? " comes" : " come") +
+            " from tests a clinician does: ask your doctor.";
+  }
+  const std::string share = percent_text(prediction.guessed_share);
+  switch (prediction.confidence) {
+    case Confidence::kInsufficient:
+      return "Not enough information for an estimate: " + share +
+             " of what this model relies on would have to be guessed. Add " + join_words(add) +
+             "." + tests;
+    case Confidence::kLow:
+      return "Low confidence: " + share + " of what this model relies on was guessed. Adding " +
+             join_words(add) + " would make the estimate more reliable." + tests;
+    case Confidence::kEnough:
+      break;
+  }
+  if (prediction.missing.empty()) return "Based on all of the model's inputs.";
+  return "Based on your answers; " + share + " of what this model relies on was estimated.";
+}
+
 json::object prediction_json(const ModelSpec& spec, const Prediction& prediction) {
-  auto value_json = [&spec](const std::string& name, double value) -> json::value {
-    const FeatureSpec& feature = spec.features[static_cast<std::size_t>(spec.feature_index(name))];
-    if (feature.kind == FeatureKind::kNumeric) return value;
-    return json::string(feature.levels[static_cast<std::size_t>(value)].name);
-  };
+  const bool estimate = prediction.confidence != Confidence::kInsufficient;
   json::array contributions;
-  for (const auto& contribution : prediction.contributions) {
-    contributions.push_back({{"feature", contribution.feature},
-                             {"value", value_json(contribution.feature, contribution.value)},
-                             {"imputed", contribution.imputed},
-                             {"log_odds", contribution.log_odds},
-                             {"text", contribution.text}});
+  json::array top;
+  if (estimate) {
+    for (const auto& contribution : prediction.contributions) {
+      contributions.push_back(
+          {{"feature", contribution.feature},
+           {"label", feature_named(spec, contribution.feature).label},
+           {"value", value_json(feature_named(spec, contribution.feature), contribution.value)},
+           {"imputed", contribution.imputed},
+           {"log_odds", contribution.log_odds},
+           {"text", contribution.text}});
+    }
+    for (const auto& contribution : prediction.contributions) {
+      if (top.size() == 3 || std::fabs(contribution.log_odds) < kNegligible) break;
+      top.push_back(json::string(contribution.text));
+    }
   }
   json::array imputed;
   for (const auto& field : prediction.imputed) {
     imputed.push_back({{"feature", field.feature},
-                       {"value", value_json(field.feature, field.value)},
+                       {"value", value_json(feature_named(spec, field.feature), field.value)},
                        {"display", field.display}});
   }
-  json::array top;
-  for (const auto& contribution : prediction.contributions) {
-    if (top.size() == 3 || std::fabs(contribution.log_odds) < kNegligible) break;
-    top.push_back(json::string(contribution.text));
+  json::array fixed;
+  for (const auto& field : prediction.fixed) {
+    fixed.push_back({{"feature", field.feature},
+                     {"value", value_json(feature_named(spec, field.feature), field.value)},
+                     {"display", field.display},
+                     {"reason", field.reason}});
   }
+  json::array add;
+  for (const auto& name : prediction.add) {
+    const FeatureSpec& feature = feature_named(spec, name);
+    add.push_back(
+        {{"feature", name},
+         {"label", feature.label},
+         {"audience", feature.audience == Audience::kClinician ? "clinician" : "patient"}});
+  }
+  RiskBands bands = risk_bands(prediction.average);
   return {{"model", prediction.model},
           {"model_version", prediction.model_version},
-          {"probability", prediction.probability},
-          {"risk_class", risk_class_name(prediction.risk)},
+          {"probability", estimate ? json::value(prediction.probability) : json::value()},
+          {"risk_class", estimate ? json::value(risk_class_name(prediction.risk)) : json::value()},
+          {"confidence",
+           {{"level", confidence_name(prediction.confidence)},
+            {"guessed_share", prediction.guessed_share}}},
+          {"message", prediction_message(spec, prediction)},
+          {"add", std::move(add)},
+          {"average_probability", bands.average},
           {"summary", std::move(top)},
           {"contributions", std::move(contributions)},
-          {"log_odds", prediction.log_odds},
-          {"base_log_odds", prediction.base_log_odds},
+          {"log_odds", estimate ? json::value(prediction.log_odds) : json::value()},
+          {"base_log_odds", estimate ? json::value(prediction.base_log_odds) : json::value()},
           {"imputed", std::move(imputed)},
           {"missing", json::value_from(prediction.missing)},
-          {"notice",
-           "A statistical estimate from a model trained on a public research dataset; not a "
-           "diagnosis. Discuss the result with a clinician."}};
+          {"fixed", std::move(fixed)},
+          {"notice", "A statistical estimate from a model that learned from " + spec.population +
+                         "; not a diagnosis. Discuss the result with a clinician."}};
 }
 
 }  // namespace vitalis::predict

@@ -33,19 +33,21 @@ class PredictionService {
   std::vector<std::string> models() const;
   bool has_model(std::string_view name) const;
 
-  // Validates a JSON object of inputs: known names only, numbers within their valid range in
-  // the stated unit ({"value": 7.1, "unit": "mmol/L"} is converted where a conversion exists),
-  // levels by name; null or absent = not given. 422 naming the field otherwise; 404 for an
-  // unknown model, 503 for a known model that did not load.
+  // Validates a JSON object of inputs (inputs.hpp: parse_inputs) and predicts; 422 naming the
+  // field; 404 for an unknown model, 503 for a known model that did not load.
   Result<Prediction> predict(std::string_view model, const boost::json::object& inputs) const;
-  // Inputs already in feature space (NaN = not given).
-  Result<Prediction> predict_values(std::string_view model, const FeatureValues& values) const;
+  // Inputs already in feature space (NaN = not given); `context` per ModelSpec::context input.
+  // Questions that do not apply are settled by definition, the rest imputed; the answer says how
+  // much was guessed (Prediction::confidence) and what to add.
+  Result<Prediction> predict_values(std::string_view model, const FeatureValues& values,
+                                    const FeatureValues& context = {}) const;
 
   // Batch scoring of a CSV with the dataset's columns and missing-value conventions (extra
   // columns ignored). Returns "row,probability,risk_class" lines in input order.
   Result<std::string> score_csv(std::string_view model, std::string_view csv) const;
 
-  // The model's inputs, units, ranges, version and thresholds, for clients building a form.
+  // The model's inputs (units, ranges, levels, who answers them, when they are not asked, where
+  // the record holds them, importance), version, risk bands and confidence rule, for forms.
   Result<boost::json::object> describe(std::string_view model) const;
 
  private:
@@ -54,9 +56,10 @@ class PredictionService {
   std::vector<std::unique_ptr<LoadedModel>> models_;
 };
 
-// Parses and validates JSON inputs against a model's features (exposed for tests).
-Result<FeatureValues> parse_inputs(const ModelSpec& spec, const boost::json::object& inputs);
-
+// The answer as the API gives it. With not enough information there is no probability, risk
+// class or contribution, only what to add (`message`, `add`).
 boost::json::object prediction_json(const ModelSpec& spec, const Prediction& prediction);
+// One plain sentence on how far the answer can be trusted and what to add.
+std::string prediction_message(const ModelSpec& spec, const Prediction& prediction);
 
 }  // namespace vitalis::predict

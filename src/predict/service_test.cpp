@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <map>
 
 #include "predict/dataset.hpp"
+#include "predict/risk.hpp"
 #include "predict/specs.hpp"
 #include "predict/testing.hpp"
 #include "predict/training.hpp"
@@ -71,7 +73,10 @@ TEST_F(ServiceTest, ContributionsSumToTheLogOddsAndAreSorted) {
   }
   ASSERT_NE(glucose, nullptr);
   EXPECT_GT(glucose->log_odds, 0);
-  EXPECT_NE(glucose->text.find("168 mg/dL raised the risk"), std::string::npos) << glucose->text;
+  EXPECT_NE(glucose->text.find("Your glucose 2 hours after a glucose drink (OGTT) of 168 mg/dL "
+                               "raised the estimate"),
+            std::string::npos)
+      << glucose->text;
   EXPECT_TRUE(prediction->imputed.empty());
   EXPECT_TRUE(prediction->missing.empty());
 }
@@ -108,6 +113,82 @@ TEST_F(ServiceTest, MissingInputsAreListedAndImputedWhenTheModelImputes) {
   }
 }
 
+TEST_F(ServiceTest, TooMuchGuessingGivesNoEstimateButWhatToAdd) {
+  // One input of the heart model (age) leaves most of its importance to be guessed.
+  auto thin = predict("heart", R"({"age": 61})");
+  ASSERT_TRUE(thin.ok()) << thin.error().message;
+  EXPECT_EQ(thin->confidence, Confidence::kInsufficient);
+  EXPECT_GT(thin->guessed_share, kInsufficientShare);
+  ASSERT_FALSE(thin->add.empty());
+  EXPECT_LE(thin->add.size(), 3u);
+  json::object body = prediction_json(*find_model_spec("heart"), *thin);
+  EXPECT_TRUE(body.at("probability").is_null());
+  EXPECT_TRUE(body.at("risk_class").is_null());
+  EXPECT_TRUE(body.at("contributions").as_array().empty());
+  EXPECT_EQ(body.at("confidence").at("level"), "insufficient");
+  std::string message(body.at("message").as_string());
+  EXPECT_EQ(message.rfind("Not enough information for an estimate", 0), 0u) << message;
+  EXPECT_NE(message.find("Add "), std::string::npos) << message;
+  // The add list names the most important guessed inputs first.
+  auto described = service_->describe("heart");
+  ASSERT_TRUE(described.ok());
+  std::map<std::string, double> importance;
+  for (const auto& input : described->at("inputs").as_array()) {
+    if (input.as_object().contains("importance")) {
+      importance[std::string(input.at("name").as_string())] = input.at("importance").as_double();
+    }
+  }
+  for (std::size_t idx = 1; idx < thin->add.size(); ++idx) {
+    EXPECT_GE(importance[thin->add[idx - 1]], importance[thin->add[idx]]);
+  }
+  // Every input given: nothing guessed, a number.
+  auto full = predict("heart", R"({"age": 61, "sex": "male", "chest_pain_type": "asymptomatic",
+      "resting_bp": 145, "cholesterol": 260, "fasting_glucose_high": false,
+      "resting_ecg": "lv_hypertrophy", "max_heart_rate": 120, "exercise_angina": true,
+      "st_depression": 2.1, "st_slope": "flat", "major_vessels": 2,
+      "thalassemia": "reversible_defect"})");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->confidence, Confidence::kEnough);
+  EXPECT_EQ(full->guessed_share, 0);
+  EXPECT_TRUE(prediction_json(*find_model_spec("heart"), *full).at("probability").is_double());
+}
+
+TEST_F(ServiceTest, AMansPregnanciesAreSetByDefinitionNotImputed) {
+  auto man = predict("diabetes", R"({"sex": "male", "glucose": 150, "bmi": 31, "age": 50})");
+  ASSERT_TRUE(man.ok()) << man.error().message;
+  ASSERT_EQ(man->fixed.size(), 1u);
+  EXPECT_EQ(man->fixed[0].feature, "pregnancies");
+  EXPECT_EQ(man->fixed[0].value, 0);
+  for (const auto& field : man->imputed) EXPECT_NE(field.feature, "pregnancies");
+  EXPECT_EQ(std::count(man->missing.begin(), man->missing.end(), "pregnancies"), 0);
+  auto woman = predict("diabetes", R"({"sex": "female", "glucose": 150, "bmi": 31, "age": 50})");
+  ASSERT_TRUE(woman.ok());
+  EXPECT_TRUE(woman->fixed.empty());
+  EXPECT_EQ(std::count(woman->missing.begin(), woman->missing.end(), "pregnancies"), 1);
+  // Describe says so, as data a form can follow.
+  auto described = service_->describe("diabetes");
+  ASSERT_TRUE(described.ok());
+  const auto& inputs = described->at("inputs").as_array();
+  EXPECT_EQ(inputs[0].at("name"), "sex");
+  EXPECT_EQ(inputs[0].at("context"), true);
+  const auto& pregnancies = inputs[1].as_object();
+  EXPECT_EQ(pregnancies.at("name"), "pregnancies");
+  EXPECT_EQ(pregnancies.at("not_asked_when").at(0).at("when").at("levels").at(0), "male");
+}
+
+TEST_F(ServiceTest, AnAdultIsNeverImputedAChildsWork) {
+  auto adult = predict("stroke", R"({"age": 45, "bmi": 24})");
+  ASSERT_TRUE(adult.ok());
+  for (const auto& field : adult->imputed) {
+    if (field.feature == "work_type") {
+      EXPECT_NE(field.display, "child (under 18)");
+    }
+  }
+  auto child = predict("stroke", R"({"age": 6, "bmi": 16})");
+  ASSERT_TRUE(child.ok());
+  ASSERT_EQ(child->fixed.size(), 2u);  // work and marriage do not apply to a child of 6
+}
+
 TEST_F(ServiceTest, BatchScoringAgreesWithSinglePredictions) {
   std::string csv =
       "id,gender,age,hypertension,heart_disease,ever_married,work_type,Residence_type,"
@@ -128,54 +209,6 @@ TEST_F(ServiceTest, BatchScoringAgreesWithSinglePredictions) {
   ASSERT_TRUE(single.ok());
   EXPECT_NEAR(std::stod(out.rows[0][1]), single->probability, 1e-5);
   EXPECT_EQ(out.rows[0][2], risk_class_name(single->risk));
-}
-
-void expect_invalid(const Result<FeatureValues>& result, const std::string& field) {
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, ErrorCode::kValidationFailed);
-  EXPECT_EQ(result.error().field, field) << result.error().message;
-  EXPECT_FALSE(result.error().message.empty());
-}
-
-TEST(ParseInputsTest, RejectsWhatItCannotUseNamingTheField) {
-  const ModelSpec& diabetes = *find_model_spec("diabetes");
-  auto parse = [&diabetes](const char* text) {
-    return parse_inputs(diabetes, json::parse(text).as_object());
-  };
-  expect_invalid(parse(R"({"glucose": 1000})"), "glucose");
-  expect_invalid(parse(R"({"glucose": "high"})"), "glucose");
-  expect_invalid(parse(R"({"sugar": 100})"), "sugar");
-  expect_invalid(parse(R"({"pregnancies": 1.5})"), "pregnancies");
-  expect_invalid(parse(R"({"glucose": {"value": 7, "unit": "g/L"}})"), "glucose");
-  expect_invalid(parse(R"({})"), "inputs");
-  expect_invalid(parse(R"({"glucose": null})"), "inputs");
-  const ModelSpec& stroke = *find_model_spec("stroke");
-  expect_invalid(parse_inputs(stroke, json::parse(R"({"work_type": "astronaut"})").as_object()),
-                 "work_type");
-  expect_invalid(parse_inputs(stroke, json::parse(R"({"hypertension": 2})").as_object()),
-                 "hypertension");
-}
-
-TEST(ParseInputsTest, AcceptsUnitsBooleansAndLevels) {
-  const ModelSpec& diabetes = *find_model_spec("diabetes");
-  auto values = parse_inputs(
-      diabetes, json::parse(R"({"glucose": {"value": 7.0, "unit": "mmol/L"}, "bmi": null,
-                                "age": 40})")
-                    .as_object());
-  ASSERT_TRUE(values.ok());
-  EXPECT_NEAR((*values)[1], 126.1, 0.1);
-  EXPECT_TRUE(is_missing((*values)[5]));
-  EXPECT_EQ((*values)[7], 40);
-  const ModelSpec& heart = *find_model_spec("heart");
-  auto heart_values = parse_inputs(heart, json::parse(R"({"sex": "male", "exercise_angina": true,
-                             "chest_pain_type": "asymptomatic",
-                             "cholesterol": {"value": 5.2, "unit": "mmol/L"}})")
-                                              .as_object());
-  ASSERT_TRUE(heart_values.ok());
-  EXPECT_EQ((*heart_values)[1], 1);
-  EXPECT_EQ((*heart_values)[2], 3);
-  EXPECT_NEAR((*heart_values)[4], 201, 1);
-  EXPECT_EQ((*heart_values)[8], 1);
 }
 
 TEST(ServiceLoadTest, AbsentModelsAreReportedAndAnswerUnavailable) {

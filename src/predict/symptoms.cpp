@@ -10,6 +10,7 @@
 
 #include "predict/dataset.hpp"
 #include "predict/metrics.hpp"
+#include "predict/triage.hpp"
 
 namespace vitalis::predict {
 
@@ -17,16 +18,6 @@ namespace {
 
 constexpr const char* kDir = "disease_symptom/kaggle_disease_symptom_prediction";
 constexpr double kAlpha = 0.5;  // Laplace smoothing of P(symptom | condition)
-
-// Red-flag symptoms: any of them makes the advice "urgent" whatever the likely condition.
-constexpr std::string_view kRedFlags[] = {"chest_pain",          "breathlessness",
-                                          "altered_sensorium",   "coma",
-                                          "slurred_speech",      "weakness_of_one_body_side",
-                                          "stomach_bleeding",    "blood_in_sputum",
-                                          "acute_liver_failure", "fast_heart_rate",
-                                          "bloody_stool",        "palpitations",
-                                          "loss_of_balance",     "yellowing_of_eyes",
-                                          "swelling_of_stomach"};
 
 // Letters and digits only, lower case: joins the files' differing spellings
 // ("dischromic _patches", "foul_smell_of urine", "Diabetes ").
@@ -97,21 +88,58 @@ int match_condition(const std::vector<std::string>& keys, const std::string& nam
 
 }  // namespace
 
-std::string_view triage_name(Triage triage) {
-  switch (triage) {
-    case Triage::kSelfCare:
-      return "self_care";
-    case Triage::kSeeADoctor:
-      return "see_a_doctor";
-    case Triage::kUrgent:
-      return "urgent";
+Result<std::vector<Correction>> parse_corrections(std::string_view csv) {
+  CsvTable table = parse_csv(csv);
+  const std::vector<std::string> header = {"kind", "subject", "from", "to", "reason"};
+  if (table.header != header) {
+    return Error::validation("corrections", "the corrections table needs the header " +
+                                                std::string("kind,subject,from,to,reason"));
   }
-  return "see_a_doctor";
+  std::vector<Correction> out;
+  for (std::size_t idx = 0; idx < table.rows.size(); ++idx) {
+    const auto& row = table.rows[idx];
+    if (row.size() == 1 && row[0].empty()) continue;
+    std::string line = "corrections line " + std::to_string(idx + 2);
+    if (row.size() != header.size()) {
+      return Error::validation("corrections", line + ": needs 5 fields");
+    }
+    Correction correction{row[0], row[1], row[2], row[3], row[4]};
+    if (correction.kind != "symptom" && correction.kind != "condition" &&
+        correction.kind != "precaution") {
+      return Error::validation("corrections",
+                               line + ": kind must be symptom, condition or precaution");
+    }
+    if (correction.from.empty() || correction.reason.empty()) {
+      return Error::validation("corrections", line + ": from and reason are required");
+    }
+    if (correction.kind == "precaution" && correction.subject.empty()) {
+      return Error::validation("corrections", line + ": a precaution needs its condition");
+    }
+    if (correction.kind == "condition" && correction.to.empty()) {
+      return Error::validation("corrections", line + ": a condition cannot be left out");
+    }
+    out.push_back(std::move(correction));
+  }
+  return out;
 }
 
 Result<std::unique_ptr<SymptomChecker>> SymptomChecker::load(
     const std::filesystem::path& datasets_dir) {
+  auto corrections = parse_corrections(embedded_symptom_corrections());
+  if (!corrections.ok()) return corrections.error();
+  return load(datasets_dir, *corrections);
+}
+
+Result<std::unique_ptr<SymptomChecker>> SymptomChecker::load(
+    const std::filesystem::path& datasets_dir, const std::vector<Correction>& corrections) {
   const std::filesystem::path dir = datasets_dir / kDir;
+  // Symptom corrections by the dataset's (canonical) key: a new name, or "" = left out.
+  std::map<std::string, std::string> symptom_fix;
+  for (const auto& correction : corrections) {
+    if (correction.kind == "symptom") {
+      symptom_fix[canonical_symptom(correction.from)] = canonical_symptom(correction.to);
+    }
+  }
   auto dataset = read_file(dir / "dataset.csv");
   auto severity = read_file(dir / "Symptom-severity.csv");
   auto descriptions = read_file(dir / "symptom_Description.csv");
@@ -137,6 +165,9 @@ Result<std::unique_ptr<SymptomChecker>> SymptomChecker::load(
     for (std::size_t col = 1; col < line.size(); ++col) {
       std::string name = canonical_symptom(line[col]);
       if (name.empty()) continue;
+      if (auto fix = symptom_fix.find(name); fix != symptom_fix.end() && fix->second.empty()) {
+        continue;  // not a symptom (corrections table)
+      }
       auto [sit, sadded] = symptom_index.emplace(name, static_cast<int>(out->symptoms_.size()));
       if (sadded) out->symptoms_.push_back(name);
       row.symptoms.push_back(sit->second);
@@ -176,6 +207,36 @@ Result<std::unique_ptr<SymptomChecker>> SymptomChecker::load(
       if (!text.empty()) out->precautions_[static_cast<std::size_t>(idx)].push_back(text);
     }
   }
+  // Corrections: precautions first (they name the condition as the dataset spells it), then the
+  // names of conditions and symptoms. A symptom's old spelling stays an alias.
+  for (const auto& correction : corrections) {
+    if (correction.kind != "precaution") continue;
+    int idx = match_condition(condition_keys, correction.subject);
+    if (idx < 0) continue;
+    auto& list = out->precautions_[static_cast<std::size_t>(idx)];
+    for (auto it = list.begin(); it != list.end();) {
+      if (key(*it) != key(correction.from)) {
+        ++it;
+      } else if (correction.to.empty()) {
+        it = list.erase(it);
+      } else {
+        *it++ = correction.to;
+      }
+    }
+  }
+  for (const auto& correction : corrections) {
+    if (correction.kind != "condition") continue;
+    for (auto& name : out->conditions_) {
+      if (trim(name) == trim(correction.from)) name = correction.to;
+    }
+  }
+  for (auto& name : out->conditions_) name = trim(name);
+  for (std::size_t idx = 0; idx < out->symptoms_.size(); ++idx) {
+    auto fix = symptom_fix.find(out->symptoms_[idx]);
+    if (fix == symptom_fix.end()) continue;
+    out->aliases_.emplace_back(key(out->symptoms_[idx]), static_cast<int>(idx));
+    out->symptoms_[idx] = fix->second;
+  }
   out->counts_.assign(out->conditions_.size(), std::vector<int>(out->symptoms_.size(), 0));
   out->condition_rows_.assign(out->conditions_.size(), 0);
   for (const auto& row : out->rows_) {
@@ -188,6 +249,14 @@ Result<std::unique_ptr<SymptomChecker>> SymptomChecker::load(
 }
 
 std::vector<std::string> SymptomChecker::symptom_names() const { return symptoms_; }
+
+std::vector<ConditionMatch> SymptomChecker::conditions() const {
+  std::vector<ConditionMatch> out;
+  for (std::size_t idx = 0; idx < conditions_.size(); ++idx) {
+    out.push_back({conditions_[idx], 0, descriptions_[idx], precautions_[idx]});
+  }
+  return out;
+}
 
 // Posterior over conditions given the reported symptoms (uniform prior: the file is balanced by
 // construction, which says nothing about real prevalence). `held_out` is left out of the counts.
@@ -222,14 +291,20 @@ Result<SymptomCheck> SymptomChecker::check(const std::vector<std::string>& names
     std::string wanted = key(name);
     auto found = std::find_if(symptoms_.begin(), symptoms_.end(),
                               [&wanted](const std::string& s) { return key(s) == wanted; });
-    if (found == symptoms_.end()) {
-      return Error::validation("symptoms", "unknown symptom '" + name +
-                                               "' (GET /api/v1/symptom-check/symptoms lists them)");
-    }
     int id = static_cast<int>(found - symptoms_.begin());
+    if (found == symptoms_.end()) {
+      auto alias = std::find_if(aliases_.begin(), aliases_.end(),
+                                [&wanted](const auto& entry) { return entry.first == wanted; });
+      if (alias == aliases_.end()) {
+        return Error::validation(
+            "symptoms", "unknown symptom '" + name + "' (pick one from the list of symptoms)");
+      }
+      id = alias->second;
+    }
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
       ids.push_back(id);
-      out.symptoms.push_back(*found);
+      out.symptoms.push_back(symptoms_[static_cast<std::size_t>(id)]);
+      out.weights.push_back(severity_[static_cast<std::size_t>(id)]);
     }
   }
   if (ids.empty()) return Error::validation("symptoms", "give at least one symptom");
@@ -244,32 +319,6 @@ Result<SymptomCheck> SymptomChecker::check(const std::vector<std::string>& names
     std::size_t idx = order[pos];
     out.conditions.push_back(
         {conditions_[idx], posterior[idx], descriptions_[idx], precautions_[idx]});
-  }
-  // Triage: red flags are urgent; otherwise severe or many symptoms mean seeing a doctor.
-  int total = 0, worst = 0;
-  for (int id : ids) {
-    int weight = severity_[static_cast<std::size_t>(id)];
-    total += weight;
-    worst = std::max(worst, weight);
-    if (std::find(std::begin(kRedFlags), std::end(kRedFlags),
-                  symptoms_[static_cast<std::size_t>(id)]) != std::end(kRedFlags)) {
-      out.triage = Triage::kUrgent;
-      out.reasons.push_back("red-flag symptom: " + symptoms_[static_cast<std::size_t>(id)]);
-    }
-  }
-  if (out.triage != Triage::kUrgent) {
-    if (worst >= 6) {
-      out.triage = Triage::kSeeADoctor;
-      out.reasons.push_back("a symptom of high severity (" + std::to_string(worst) + " of 7)");
-    }
-    if (total >= 15) {
-      out.triage = Triage::kSeeADoctor;
-      out.reasons.push_back("combined symptom severity " + std::to_string(total) + " (15 or more)");
-    }
-    if (out.triage == Triage::kSelfCare) {
-      out.reasons.push_back("no red flags and low combined severity (" + std::to_string(total) +
-                            "); see a doctor if symptoms last or worsen");
-    }
   }
   return out;
 }
@@ -310,7 +359,8 @@ SymptomEvaluation SymptomChecker::evaluate(std::uint64_t seed) const {
   return out;
 }
 
-std::string symptom_model_card(const SymptomEvaluation& e) {
+std::string symptom_model_card(const SymptomEvaluation& e,
+                               const std::vector<std::string>& red_flags) {
   auto pct = [](double value) {
     char text[16];
     std::snprintf(text, sizeof text, "%.1f %%", 100 * value);
@@ -319,13 +369,31 @@ std::string symptom_model_card(const SymptomEvaluation& e) {
   std::string card;
   card += "# Model card: symptom checker\n\n";
   card +=
+      "## In plain words\n\n"
+      "- **What it does:** from the symptoms you pick and how bad they are, it says what to do "
+      "now (call your emergency number, see a doctor today, see a doctor soon, or look after "
+      "yourself) and why, and lists conditions that often come with those symptoms.\n"
+      "- **What it learned from:** a small public teaching list of " +
+      std::to_string(e.conditions) +
+      " conditions and their typical symptoms, not from real patients.\n"
+      "- **How good it is:** given half of a condition's typical symptoms, the right condition "
+      "is first in its list " +
+      pct(e.top1_half) + " of the time and in the first three " + pct(e.top3_half) +
+      " of the time.\n"
+      "- **What it cannot do:** it is not a diagnosis and knows only " +
+      std::to_string(e.conditions) +
+      " conditions. Its advice on what to do now is deliberately cautious and also uses warning "
+      "readings from your record of the last 24 hours; in an emergency, call your emergency "
+      "number whatever it says.\n\n";
+  card +=
       "Generated by `vitalis train`; the checker itself is fitted from the dataset when "
       "`vitalis serve` starts (`--datasets`), so no copy of the data is kept here.\n\n";
   card +=
       "## Intended use\n\nSuggests conditions that match a set of symptoms, with their "
-      "description and precautions, and a triage level (self-care / see a doctor / urgent). "
-      "An aid for a patient deciding whether and how soon to seek care; **not a "
-      "diagnosis**. `POST /api/v1/symptom-check`.\n\n";
+      "description and precautions, and triage advice (emergency / urgent / see a doctor / "
+      "self-care) with its reasons. An aid for a patient deciding whether and how soon to seek "
+      "care; **not a diagnosis**. `POST /api/v1/symptom-check`, and "
+      "`POST /api/v1/patients/{id}/symptom-checks`, which also logs the symptoms.\n\n";
   card +=
       "## Data\n\n`disease_symptom/kaggle_disease_symptom_prediction/` (see its "
       "PROVENANCE.md; licence unconfirmed, content written for a lay audience): " +
@@ -334,7 +402,11 @@ std::string symptom_model_card(const SymptomEvaluation& e) {
       "were dropped; " +
       std::to_string(e.conditions) + " conditions, " + std::to_string(e.symptoms) +
       " symptoms. Names are normalised before joining the files (trailing spaces, "
-      "`dischromic _patches`, misspelt condition names matched by edit distance).\n\n";
+      "`dischromic _patches`, misspelt condition names matched by edit distance). Typos, "
+      "entries that are not symptoms (risk factors such as a family history) and odd or unsafe "
+      "precautions (\"salt baths\" for high blood pressure) are corrected or left out when the "
+      "data is loaded, by a reviewed table with a reason for each row "
+      "(`config/symptom_corrections.csv`); the dataset itself is not changed.\n\n";
   card +=
       "## Method\n\nNaive Bayes over the **reported** symptoms only: P(condition | S) ∝ "
       "Π P(s | condition) over s in S, with P(s | condition) from the de-duplicated rows and "
@@ -351,14 +423,7 @@ std::string symptom_model_card(const SymptomEvaluation& e) {
   card +=
       "A train/test split of the raw file would report about 100 %: every test row also "
       "appears in the training rows.\n\n";
-  card +=
-      "## Triage\n\n- **urgent**: any red-flag symptom (chest pain, breathlessness, altered "
-      "sensorium, coma, slurred speech, one-sided weakness, stomach bleeding, blood in "
-      "sputum, acute liver failure, fast heart rate, bloody stool, palpitations, loss of "
-      "balance, yellowing of the eyes, swelling of the stomach).\n"
-      "- **see a doctor**: a symptom of severity 6–7 (of 7, from Symptom-severity.csv) or a "
-      "combined severity of 15 or more.\n- **self-care** otherwise, with the advice to see a "
-      "doctor if symptoms last or worsen.\n\n";
+  card += "## Triage\n\n" + triage_rules_text({red_flags, std::nullopt}) + "\n";
   card +=
       "## Limitations\n\nA synthetic-looking teaching dataset: 41 conditions only, 4–17 "
       "symptoms each, no age, sex, duration or history. Conditions outside the list are "

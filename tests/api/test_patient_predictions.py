@@ -42,14 +42,17 @@ def test_prefill_reads_the_latest_values_of_the_record(api):
     status, _, body = api.call("GET", predictions(patient_id, "diabetes") + "/prefill", token)
     assert status == 200, body
     inputs = body["inputs"]
-    assert inputs["glucose"] == pytest.approx(162.2, abs=0.1)  # 9.0 mmol/L in mg/dL
+    # A random glucose (2339-0) is not the model's 2-hour OGTT value: never prefilled as one.
+    assert "glucose" not in inputs
     assert inputs["blood_pressure"] == 95
     assert inputs["bmi"] == pytest.approx(31.8)  # derived from 92 kg and 170 cm
     assert 45 <= inputs["age"] <= 46
-    assert "sex" not in inputs and "insulin" not in inputs
-    glucose = by_feature(body["prefilled"])["glucose"]
-    assert glucose["source"] == "observation" and glucose["code"] == "2339-0"
-    assert glucose["observation_id"] > 0 and glucose["effective_at"]
+    assert inputs["sex"] == "female"  # decides which questions apply (pregnancies)
+    assert "insulin" not in inputs
+    bmi = by_feature(body["prefilled"])["bmi"]
+    assert bmi["source"] == "observation" and bmi["code"] == "39156-5"
+    assert bmi["observation_id"] > 0 and bmi["effective_at"] and bmi["age_days"] == 0
+    assert "39156-5" in bmi["note"]
 
     status, _, heart = api.call("GET", predictions(patient_id, "heart") + "/prefill", token)
     assert status == 200
@@ -236,8 +239,9 @@ def test_a_saved_symptom_check_goes_to_the_symptom_tracker_and_the_history(api):
 
 def test_predictions_join_the_timeline_and_the_export(api):
     token, patient_id = patient_with_readings(api)
-    status, _, made = api.call("POST", predictions(patient_id, "diabetes"), token, body={})
-    assert status == 201
+    status, _, made = api.call("POST", predictions(patient_id, "diabetes"), token,
+                               body={"glucose": 150, "insulin": 120})
+    assert status == 201 and made["probability"] is not None, made
     timeline = f"/api/v1/patients/{patient_id}/timeline"
     status, _, page = api.call("GET", timeline + "?types=prediction", token)
     assert status == 200, page

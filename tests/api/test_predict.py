@@ -54,6 +54,7 @@ def check_prediction(body, model, inputs):
     assert body["model"] == model
     metadata = json.loads((MODELS / model / "metadata.json").read_text())
     assert body["model_version"] == metadata["version"]
+    assert body["confidence"]["level"] in ("enough", "low"), body["message"]
     assert 0 < body["probability"] < 1
     thresholds = metadata["thresholds"]
     expected = ("high" if body["probability"] >= thresholds["high"] else
@@ -69,7 +70,8 @@ def check_prediction(body, model, inputs):
     assert all(c["text"] for c in contributions)
     assert body["summary"] == [c["text"] for c in contributions[:len(body["summary"])]]
     given = {name for name, value in inputs.items() if value is not None}
-    assert set(body["missing"]) == {f["name"] for f in metadata["features"]} - given
+    fixed = {field["feature"] for field in body["fixed"]}  # not asked: set by definition
+    assert set(body["missing"]) == {f["name"] for f in metadata["features"]} - given - fixed
 
 
 @pytest.mark.parametrize("model,inputs", [("diabetes", DIABETES), ("heart", HEART),
@@ -88,13 +90,20 @@ def test_explanations_speak_plainly_with_units(predict_server):
     glucose = next(c for c in body["contributions"] if c["feature"] == "glucose")
     assert glucose["value"] == 168
     assert glucose["log_odds"] > 0
-    assert "Glucose (2-hour OGTT) 168 mg/dL raised the risk" in glucose["text"]
+    assert glucose["label"] == "Glucose 2 hours after a glucose drink (OGTT)"
+    assert glucose["text"].startswith(
+        "Your glucose 2 hours after a glucose drink (OGTT) of 168 mg/dL raised the estimate")
+    # No feature codes ("diabetes_pedigree") in what people read.
+    for contribution in body["contributions"]:
+        assert "_" not in contribution["text"], contribution["text"]
 
 
 def test_higher_risk_inputs_give_a_higher_probability(predict_server):
     _, _, low = post(predict_server, "heart", {"age": 35, "sex": "female",
                                                 "chest_pain_type": "non_anginal_pain",
-                                                "max_heart_rate": 180, "exercise_angina": False})
+                                                "max_heart_rate": 180, "exercise_angina": False,
+                                                "st_depression": 0, "st_slope": "up",
+                                                "major_vessels": 0, "thalassemia": "normal"})
     _, _, high = post(predict_server, "heart", HEART)
     assert low["probability"] < high["probability"]
     assert low["risk_class"] == "low" and high["risk_class"] == "high"
@@ -107,7 +116,7 @@ def test_explanations_are_relative_to_the_average_patient(predict_server):
     assert status == 200, body
     age = next(c for c in body["contributions"] if c["feature"] == "age")
     assert age["log_odds"] < 0
-    assert "lowered the risk" in age["text"]
+    assert "lowered the estimate" in age["text"]
     _, _, old = post(predict_server, "stroke", {"age": 80, "avg_glucose": 90})
     age = next(c for c in old["contributions"] if c["feature"] == "age")
     assert age["log_odds"] > 0
@@ -124,13 +133,14 @@ def test_missing_inputs_are_imputed_and_listed(predict_server):
     assert 10 <= imputed["insulin"]["value"] <= 1000
     assert imputed["insulin"]["display"].endswith("µU/mL")
     insulin = next(c for c in body["contributions"] if c["feature"] == "insulin")
-    assert insulin["imputed"] is True and "not given; estimated" in insulin["text"]
+    assert insulin["imputed"] is True and "was not given; the model assumed" in insulin["text"]
 
 
 def test_units_are_converted(predict_server):
-    _, _, mg = post(predict_server, "diabetes", {"glucose": 126.1, "age": 40})
+    rest = {"age": 40, "bmi": 30, "insulin": 100}
+    _, _, mg = post(predict_server, "diabetes", {"glucose": 126.1, **rest})
     status, _, mmol = post(predict_server, "diabetes",
-                           {"glucose": {"value": 7.0, "unit": "mmol/L"}, "age": 40})
+                           {"glucose": {"value": 7.0, "unit": "mmol/L"}, **rest})
     assert status == 200, mmol
     assert math.isclose(mg["probability"], mmol["probability"], abs_tol=1e-3)
 
@@ -139,6 +149,8 @@ def test_units_are_converted(predict_server):
     ({"glucose": 1000}, "glucose"),
     ({"glucose": -5}, "glucose"),
     ({"glucose": "high"}, "glucose"),
+    ({"glucose": "47,5"}, "glucose"),
+    ({"bmi": "abc"}, "bmi"),
     ({"glucose": {"value": 7, "unit": "g/L"}}, "glucose"),
     ({"pregnancies": 2.5}, "pregnancies"),
     ({"sugar": 100}, "sugar"),
@@ -220,6 +232,7 @@ def test_models_and_their_inputs_are_described(predict_server):
     glucose = next(i for i in body["inputs"] if i["name"] == "glucose")
     assert glucose["unit"] == "mg/dL" and glucose["min"] == 40 and glucose["max"] == 400
     assert body["thresholds"]["moderate"] < body["thresholds"]["high"]
+    assert "twice" in body["risk_bands"]["definition"]
 
 
 def test_server_without_models_starts_and_answers_503(start_server, sqlite_database, tmp_path):
@@ -320,6 +333,7 @@ def test_symptom_check_suggests_conditions_with_advice(predict_server):
     probabilities = [c["probability"] for c in body["conditions"]]
     assert probabilities == sorted(probabilities, reverse=True)
     assert body["triage"]["level"] == "self_care"
+    assert body["triage"]["action"].startswith("Self-care is probably enough")
     assert "not a diagnosis" in body["notice"]
 
 
@@ -328,13 +342,14 @@ def test_symptom_check_red_flags_are_urgent(predict_server):
         "symptoms": ["chest_pain", "breathlessness", "sweating"]})
     assert status == 200, body
     assert body["triage"]["level"] == "urgent"
-    assert any("chest_pain" in reason for reason in body["triage"]["reasons"])
+    assert any("Chest pain" in reason for reason in body["triage"]["reasons"])
 
 
 def test_symptom_list_is_published(predict_server):
     status, _, body = predict_server.json("GET", "/api/v1/symptom-check/symptoms")
     assert status == 200
-    assert len(body["symptoms"]) == 131 and "skin_rash" in body["symptoms"]
+    # 131 in the dataset; five entries that are not symptoms are left out (corrections table).
+    assert len(body["symptoms"]) == 126 and "skin_rash" in body["symptoms"]
 
 
 @pytest.mark.parametrize("payload,field", [
@@ -344,6 +359,8 @@ def test_symptom_list_is_published(predict_server):
     ({"symptoms": [1, 2]}, "symptoms"),
     ({}, "symptoms"),
     ({"symptoms": ["itching"], "age": 40}, "age"),
+    ({"symptoms": ["itching"], "severity": 11}, "severity"),
+    ({"symptoms": ["itching"], "severity": "bad"}, "severity"),
     (["itching"], "body"),
 ])
 def test_symptom_check_rejects_bad_input(predict_server, payload, field):

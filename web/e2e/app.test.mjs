@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
+import { journeySteps, launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
 
 // The app's feature flags (src/features.ts): a module's journey runs once the app shows it.
 const features = readFileSync(new URL('../src/features.ts', import.meta.url), 'utf8');
@@ -34,26 +34,8 @@ async function visitor(name) {
   return v;
 }
 
-/** Visit a page (timed), then check and screenshot it at both widths. */
-async function page(v, pathname, label) {
-  const ms = await v.visit(pathname);
-  await check(v, label, ms);
-}
-
-/** Check and screenshot the page as it is now. */
-async function check(v, label, ms) {
-  const overflowing = await v.capture(label);
-  report.add(label, ms, overflowing);
-  assert.deepEqual(overflowing, [], `${label} overflows horizontally`);
-}
-
-async function signIn(v, email) {
-  await page(v, '/signin', 'signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-}
+// Visit a page (timed), check and screenshot it at both widths; sign in through the form.
+const { check, page, signIn } = journeySteps(report);
 
 before(async () => {
   smtp = await new SmtpSink().start();
@@ -241,7 +223,7 @@ test('the patient runs a diabetes prediction and sees the explanation', async ()
   const p = patient.page;
   await page(patient, '/predict', 'predict');
   // Prefilled from the record: BMI from weight and height, age from the date of birth.
-  const bmi = p.getByLabel(/^BMI/);
+  const bmi = p.getByLabel(/^Body mass index/);
   await bmi.waitFor();
   assert.equal(await bmi.inputValue(), '29.1');
   await p.getByLabel(/^Glucose/).fill('168');
@@ -280,11 +262,11 @@ test('the symptom checker gives triage advice', async () => {
   const p = patient.page;
   await page(patient, '/symptoms', 'symptoms');
   for (const name of ['itching', 'skin rash']) {
-    await p.getByLabel('Symptom to check').fill(name);
+    await p.getByLabel('Symptom', { exact: true }).fill(name);
     await p.getByRole('button', { name: 'Add', exact: true }).click();
   }
-  await p.getByRole('button', { name: 'Check' }).click();
-  await p.locator('.triage').waitFor();
+  await p.getByRole('button', { name: 'Log and check' }).click();
+  await p.locator('.triage-callout').waitFor();
   assert.ok((await p.locator('.conditions li').count()) >= 1);
   await check(patient, 'symptoms-result');
   assert.deepEqual(patient.problems, []);
@@ -427,8 +409,9 @@ test('the patient sees the diagnosis in the timeline and logs a symptom', { skip
   assert.doesNotMatch(await care.textContent(), /respiratory infection/);
   assert.equal(await care.getByRole('button').count(), 0);
   await page(patient, '/symptoms', 'symptom-tracker');
-  await p.getByLabel('Symptom to log').fill('headache');
-  await p.getByRole('button', { name: 'Log symptom' }).click();
+  await p.getByLabel('Symptom', { exact: true }).fill('headache');
+  await p.getByRole('button', { name: 'Add', exact: true }).click();
+  await p.getByRole('button', { name: 'Log and check' }).click();
   await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
   await page(patient, '/profile', 'profile');
   await p.getByLabel('Local authority code (optional)').fill('E06000001');

@@ -325,6 +325,31 @@ export class Visitor {
   }
 }
 
+/**
+ * The steps every journey repeats: `page` visits (timed) and then `check`s a page, which
+ * screenshots it at both widths into `report` and fails on horizontal overflow; `signIn` signs a
+ * visitor in through the form.
+ */
+export function journeySteps(report) {
+  async function check(v, label, ms) {
+    const overflowing = await v.capture(label);
+    report.add(label, ms, overflowing);
+    if (overflowing.length > 0) throw new Error(`${label} overflows horizontally: ${overflowing.join(', ')}`);
+  }
+  async function page(v, pathname, label) {
+    const ms = await v.visit(pathname);
+    await check(v, label, ms);
+  }
+  async function signIn(v, email) {
+    await page(v, '/signin', 'signin');
+    await v.page.getByLabel('Email').fill(email);
+    await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await v.page.getByRole('button', { name: 'Sign in' }).click();
+    await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+  }
+  return { check, page, signIn };
+}
+
 export class Report {
   rows = [];
   /** `name`: the report's file name without extension (each test file its own). */

@@ -156,6 +156,13 @@ export const records = {
 
 // --- prediction ------------------------------------------------------------------------------
 export type ModelName = 'diabetes' | 'heart' | 'stroke';
+/** A fact that decides whether a question applies: "sex is male", "age below 13". */
+export interface Applies {
+  input: string;
+  levels?: string[];
+  below?: number;
+  at_least?: number;
+}
 export interface ModelInput {
   name: string;
   label: string;
@@ -164,18 +171,29 @@ export interface ModelInput {
   min?: number;
   max?: number;
   integer?: boolean;
-  levels?: { name: string; label: string }[];
+  levels?: { name: string; label: string; only_when?: Applies; only_reason?: string }[];
+  help: string;
+  audience: 'patient' | 'clinician';
+  /** Not a model input: it only decides which questions apply. */
+  context?: boolean;
+  importance?: number;
+  not_asked_when: { when: Applies; value: number | string; reason: string }[];
+  from_record: string[];
 }
 export interface ModelSpec {
   model: ModelName;
   title?: string;
+  population: string;
   inputs: ModelInput[];
   model_version: string;
   missing_strategy: string;
-  thresholds: unknown;
+  thresholds: { moderate: number; high: number };
+  risk_bands: { moderate: number; high: number; average: number; definition: string };
+  confidence_rule: { low_above: number; insufficient_above: number; definition: string };
 }
 export interface Contribution {
   feature: string;
+  label: string;
   value: number | string | boolean | null;
   imputed: boolean;
   log_odds: number;
@@ -184,21 +202,30 @@ export interface Contribution {
 export interface Prediction {
   model: ModelName;
   model_version: string;
-  probability: number;
-  risk_class: 'low' | 'moderate' | 'high';
+  /** null when there is not enough information for an estimate. */
+  probability: number | null;
+  risk_class: 'low' | 'moderate' | 'high' | null;
+  confidence: { level: 'enough' | 'low' | 'insufficient'; guessed_share: number };
+  message: string;
+  add: { feature: string; label: string; audience: 'patient' | 'clinician' }[];
+  average_probability: number;
   summary: string[];
   contributions: Contribution[];
-  log_odds: number;
-  base_log_odds: number;
-  imputed: { feature: string; value: number; display: string }[];
+  log_odds: number | null;
+  base_log_odds: number | null;
+  imputed: { feature: string; value: number | string; display: string }[];
   missing: string[];
+  fixed: { feature: string; value: number | string; display: string; reason: string }[];
   notice: string;
 }
+export type TriageLevel = 'emergency' | 'urgent' | 'see_a_doctor' | 'self_care';
 export interface SymptomCheck {
   symptoms: string[];
   conditions: { condition: string; probability: number; description: string; precautions: string[] }[];
-  triage: { level: 'urgent' | 'see_a_doctor' | 'self_care'; reasons: string[] };
+  triage: { level: TriageLevel; action: string; reasons: string[] };
   notice: string;
+  id?: number;
+  symptom_entry_ids?: number[];
 }
 export interface AirQualityArea {
   code: string;
@@ -207,10 +234,20 @@ export interface AirQualityArea {
   rank: { position: number; of: number } | null;
 }
 
+export interface Prefilled {
+  feature: string;
+  value: unknown;
+  source: 'observation' | 'diagnosis' | 'condition' | 'profile';
+  note: string;
+  code?: string;
+  text?: string;
+  recorded_at?: string;
+  age_days: number | null;
+}
 export interface Prefill {
   model: ModelName;
   inputs: Record<string, number | string | boolean>;
-  prefilled: { feature: string; value: unknown; source: 'observation' | 'profile'; code?: string; effective_at?: string }[];
+  prefilled: Prefilled[];
   max_age_days: number;
 }
 export interface StoredPrediction {
@@ -234,7 +271,13 @@ export const predictions = {
   history: (patient: number, query: { model?: string; limit?: number; before?: number } = {}) =>
     api.get<Page<StoredPrediction>>(`${patientPath(patient)}/predictions`, query),
   symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
-  checkSymptoms: (symptoms: string[]) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms }),
+  checkSymptoms: (symptoms: string[], severity?: number) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms, severity }),
+  /** Logs the symptoms to the patient's symptom tracker and checks them, in one step. */
+  saveSymptomCheck: (
+    patient: number,
+    body: { symptoms: string[]; other_symptoms?: string[]; severity: number; onset_at?: string; notes?: string },
+  ) =>
+    api.post<SymptomCheck>(`${patientPath(patient)}/symptom-checks`, body),
   /** The burden of the area in the patient's profile (null with a note when there is none). */
   patientArea: (patient: number) =>
     api.get<{

@@ -128,6 +128,17 @@ export function TrendChart({ label, unit, points, lines, bands = [], range }: Tr
   );
 }
 
+/** A long label as lines of at most `width` characters (Chart.js draws an array as lines). */
+export function wrapLabel(label: string, width = 24): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /** Horizontal bars, positive red (raise), negative blue (lower): risk-factor contributions. */
 export function ContributionChart({ items, title }: { items: BarItem[]; title: string }) {
   const options: ChartOptions<'bar'> = {
@@ -145,7 +156,7 @@ export function ContributionChart({ items, title }: { items: BarItem[]; title: s
           role="img"
           aria-label={title + ': ' + items.map((i) => `${i.label} ${i.value >= 0 ? '+' : ''}${i.value.toFixed(2)}`).join(', ')}
           data={{
-            labels: items.map((i) => i.label),
+            labels: items.map((i) => wrapLabel(i.label)),
             datasets: [{ data: items.map((i) => i.value), backgroundColor: items.map((i) => (i.value >= 0 ? red : blue)) }],
           }}
           options={options}

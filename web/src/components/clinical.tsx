@@ -1,14 +1,13 @@
 // Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
-// for encounters, diagnoses and prescriptions (with the safety check's warnings and override),
-// and the patient's symptom tracker.
+// for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
+// symptoms are logged by the symptom check, components/symptomCheck.tsx).
 import { useEffect, useRef, useState } from 'react';
-import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem, type UrgentAdvice } from '../api/endpoints';
+import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/endpoints';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { CheckNotes, OverrideNote, PrescribingWarnings, refusedCheck } from './prescribing';
 import { Async, ErrorMessage, Loading, useLoad } from './status';
-import { UrgentAdviceCallout } from './urgentAdvice';
 
 const KIND_LABEL: Record<string, string> = {
   observation: 'Reading',
@@ -246,79 +245,36 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
 }
 
 /** Log a symptom with its severity; chart of severity over time for one symptom. */
-export function SymptomTracker({ patientId }: { patientId: number }) {
+/** Severity over time of each logged symptom; reloads when `version` changes. */
+export function SymptomSeverity({ patientId, version = 0 }: { patientId: number; version?: number }) {
   const vocabulary = useLoad(() => clinical.vocabulary(), []);
-  const [version, setVersion] = useState(0);
   const log = useLoad(() => clinical.symptoms(patientId), [patientId, version]);
-  const [symptom, setSymptom] = useState('');
-  const [severity, setSeverity] = useState('5');
-  const [notes, setNotes] = useState('');
   const [shown, setShown] = useState('');
-  const [advice, setAdvice] = useState<UrgentAdvice>();
-  const keyOf = (text: string) => {
-    const found = vocabulary.data?.items.find((i) => i.label.toLowerCase() === text.trim().toLowerCase() || i.key === text.trim());
-    return found?.key;
-  };
-  const { busy, errors, formError, submit } = useSubmit(
-    ['symptom', 'free_text', 'severity', 'notes', 'onset_at'],
-    () => {
-      const key = keyOf(symptom);
-      setAdvice(undefined);
-      return clinical.addSymptom(patientId, {
-        ...(key ? { symptom: key } : { free_text: symptom.trim() }),
-        severity: Number(severity),
-        notes: notes || undefined,
-      });
-    },
-    (entry) => {
-      setAdvice(entry.advice ?? undefined);
-      setShown(entry.symptom ?? entry.free_text ?? '');
-      setSymptom('');
-      setNotes('');
-      setVersion((v) => v + 1);
-    },
-  );
   const name = (e: SymptomEntry) => e.symptom ?? e.free_text ?? '';
   const labelOf = (key: string) => vocabulary.data?.items.find((i) => i.key === key)?.label ?? key.replace(/_/g, ' ');
   const entries = log.data?.items ?? [];
   const names = [...new Set(entries.map(name))];
   const current = shown && names.includes(shown) ? shown : names[0];
   return (
-    <div className="columns">
-      <form className="card" onSubmit={submit} noValidate aria-labelledby="tracker-title">
-        <h2 id="tracker-title">Log a symptom</h2>
-        <Field label="Symptom to log" name="tracked-symptom" list="tracker-vocabulary" value={symptom} onChange={(e) => setSymptom(e.target.value)} error={errors.symptom ?? errors.free_text} hint="Pick from the list, or describe it in your own words." />
-        <datalist id="tracker-vocabulary">
-          {vocabulary.data?.items.map((i) => (
-            <option key={i.key} value={i.label} />
-          ))}
-        </datalist>
-        <Field label={`Severity: ${severity} of 10`} name="severity" type="range" min={1} max={10} step={1} value={severity} onChange={(e) => setSeverity(e.target.value)} error={errors.severity} />
-        <Field label="Notes (optional)" name="symptom-notes" value={notes} onChange={(e) => setNotes(e.target.value)} error={errors.notes} />
-        <FormError message={formError} />
-        <SubmitButton busy={busy}>Log symptom</SubmitButton>
-        {advice && <UrgentAdviceCallout advice={advice} />}
-      </form>
-      <section className="card" aria-labelledby="severity-title">
-        <h2 id="severity-title">Severity over time</h2>
-        <Async state={log} label="Loading your symptom log…">
-          {() =>
-            names.length === 0 ? (
-              <p className="empty">No symptoms logged yet.</p>
-            ) : (
-              <>
-                <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
-                <TrendChart
-                  label={`Severity of ${labelOf(current)}`}
-                  unit="of 10"
-                  points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
-                />
-              </>
-            )
-          }
-        </Async>
-      </section>
-    </div>
+    <section className="card" aria-labelledby="severity-title">
+      <h2 id="severity-title">Severity over time</h2>
+      <Async state={log} label="Loading your symptom log…">
+        {() =>
+          names.length === 0 ? (
+            <p className="empty">No symptoms logged yet.</p>
+          ) : (
+            <>
+              <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
+              <TrendChart
+                label={`Severity of ${labelOf(current)}`}
+                unit="of 10"
+                points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
+              />
+            </>
+          )
+        }
+      </Async>
+    </section>
   );
 }
 

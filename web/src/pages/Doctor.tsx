@@ -15,7 +15,7 @@ import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '.
 import { FEATURES } from '../features';
 import { Async, useLoad } from '../components/status';
 import { Link, navigate } from '../router';
-import { LatestRisks } from './Predict';
+import { LatestRisks, RiskCheck } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
 import { PatientBanner } from '../components/PatientBanner';
 
@@ -240,6 +240,12 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                     </WriteGate>
                   </div>
                   <Timeline patientId={patientId} version={version} kinds={['encounter']} title="Visits" />
+                </>
+              )}
+              {section === 'risk' && (
+                <>
+                  <LatestRisks patientId={patientId} />
+                  <RiskCheck patientId={patientId} audience="clinician" />
                 </>
               )}
               {section === 'timeline' && FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
