@@ -1,15 +1,23 @@
 // Every page of the app, as each role sees it on the demo clinic (three years of readings, alerts,
 // diagnoses, prescriptions), at 360 and 1280 px: axe-core finds no accessibility violation, nothing
 // overflows sideways, and nothing is logged in the console. The journeys in the other files check
-// what the pages do; this file makes sure none is left out of the accessibility check.
+// what the pages do; this file makes sure none is left out of the accessibility check: every
+// route of the app's route table (src/App.tsx) and every section of the doctor's chart
+// (src/pages/chartSections.ts) must be visited here, or the last test fails.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launchBrowser, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
 
 const DEMO_PASSWORD = 'vitalis-demo-2026';
-const report = new Report();
+const read = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
+const ROUTES = [...read('../src/App.tsx').matchAll(/path: '([^']+)'/g)].map((m) => m[1]);
+const SECTIONS = [...read('../src/pages/chartSections.ts').matchAll(/key: '([a-z]+)'/g)].map((m) => m[1]);
+const report = new Report('pages');
+const visited = new Set(); // route patterns
 let smtp, server, browser;
 const visitors = {};
+let mariaId;
 
 async function signedIn(role, email) {
   const v = await new Visitor(browser, server, role).open();
@@ -22,14 +30,18 @@ async function signedIn(role, email) {
   return v;
 }
 
-async function checkPage(v, pathname, label) {
+/** Visits `pathname` (an instance of the route `pattern`), checks it and counts the route. */
+async function checkPage(v, pattern, pathname, label) {
   const ms = await v.visit(pathname);
   await v.settled();
   const overflowing = await v.capture(label);
   report.add(label, ms, overflowing);
   assert.deepEqual(overflowing, [], `${label} overflows horizontally`);
   assert.deepEqual(v.problems, [], `${label} logged problems`);
+  visited.add(pattern);
 }
+
+const name = (pathname) => pathname.replaceAll('/', '-');
 
 before(async () => {
   smtp = await new SmtpSink().start();
@@ -38,48 +50,71 @@ before(async () => {
   await server.start();
   browser = await launchBrowser();
   visitors.anonymous = await new Visitor(browser, server, 'anonymous').open();
-  await signedIn('patient', 'patient@demo.vitalis.test');
+  const patient = await signedIn('patient', 'patient@demo.vitalis.test');
+  await patient.visit('/access');
+  mariaId = Number((await patient.page.getByText(/patient number: \d+/).textContent()).match(/(\d+)/)[1]);
   await signedIn('doctor', 'doctor@demo.vitalis.test');
+  // The general practitioner is not on Maria's care team (she sees the endocrinologist).
+  await signedIn('unlinked doctor', 'gp@demo.vitalis.test');
   await signedIn('admin', 'admin@demo.vitalis.test');
 });
 
 after(async () => {
-  report.write('pages');
+  report.write();
   for (const v of Object.values(visitors)) await v.close();
   await browser?.close();
   await server?.stop();
   smtp?.stop();
 });
 
-const PUBLIC = ['/', '/signin', '/signup', '/verify', '/reset', '/models/diabetes', '/models/heart', '/models/stroke', '/models/symptoms', '/no-such-page'];
-for (const pathname of PUBLIC) {
-  test(`anonymous ${pathname}`, () => checkPage(visitors.anonymous, pathname, `all-anonymous${pathname.replaceAll('/', '-')}`));
+for (const pathname of ['/', '/signin', '/signup', '/verify', '/reset', '/claim']) {
+  test(`anonymous ${pathname}`, () => checkPage(visitors.anonymous, pathname, pathname, `all-anonymous${name(pathname)}`));
 }
 
-const PATIENT = ['/dashboard', '/record', '/predict', '/symptoms', '/access', '/profile'];
-for (const pathname of PATIENT) {
-  test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, `all-patient${pathname.replaceAll('/', '-')}`));
-}
-
-test('doctor /doctor', () => checkPage(visitors.doctor, '/doctor', 'all-doctor-home'));
-
-test('doctor: every section of the demo patient’s chart', async () => {
-  const v = visitors.doctor;
-  await v.visit('/doctor');
-  await v.settled();
-  // The demo doctor's first listed patient.
-  const link = v.page.getByRole('region', { name: 'My patients' }).getByRole('link').first();
-  const href = await link.getAttribute('href');
-  const id = Number(href.match(/\/doctor\/patients\/(\d+)/)[1]);
-  for (const section of ['summary', 'results', 'problems', 'visits', 'timeline']) {
-    await checkPage(v, `/doctor/patients/${id}/${section}`, `all-doctor-patient-${section}`);
+test('anonymous: every model card, and a model that does not exist', async () => {
+  for (const model of ['diabetes', 'heart', 'stroke', 'symptoms', 'no-such-model']) {
+    await checkPage(visitors.anonymous, '/models/:name', `/models/${model}`, `all-anonymous-models-${model}`);
   }
 });
 
-test('admin /admin, with the audit log searched', async () => {
+test('anonymous: a page that does not exist', () => checkPage(visitors.anonymous, '*', '/no-such-page', 'all-anonymous-not-found'));
+
+for (const pathname of ['/dashboard', '/record', '/predict', '/symptoms', '/access', '/profile', '/account']) {
+  test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
+}
+
+for (const pathname of ['/doctor', '/doctor/alerts', '/account']) {
+  test(`doctor ${pathname}`, () => checkPage(visitors.doctor, pathname, pathname, `all-doctor${name(pathname)}`));
+}
+
+test('doctor: every section of a patient’s chart', async () => {
+  const v = visitors.doctor;
+  await checkPage(v, '/doctor/patients/:id', `/doctor/patients/${mariaId}`, 'all-doctor-patient');
+  for (const section of SECTIONS) {
+    await checkPage(v, '/doctor/patients/:id/:section', `/doctor/patients/${mariaId}/${section}`, `all-doctor-patient-${section}`);
+  }
+});
+
+test('a doctor not on the care team gets the emergency-access page', async () => {
+  const v = visitors['unlinked doctor'];
+  v.expect(`/patients/${mariaId}/`, 403);
+  await checkPage(v, '/doctor/patients/:id', `/doctor/patients/${mariaId}`, 'all-doctor-unlinked');
+  await v.page.getByRole('heading', { name: /emergency/i }).first().waitFor();
+});
+
+test('admin /admin, with the audit log searched, and a patient’s page', async () => {
   const v = visitors.admin;
-  await checkPage(v, '/admin', 'all-admin');
-  await v.page.getByRole('button', { name: 'Search' }).click();
+  await checkPage(v, '/admin', '/admin', 'all-admin');
+  await v.page.getByRole('region', { name: 'Audit log' }).getByRole('button', { name: 'Search' }).click();
   await v.page.locator('table.audit tbody tr').first().waitFor();
   report.add('all-admin-audit', undefined, await v.capture('all-admin-audit'));
+  v.expect(`/patients/${mariaId}/`, 403);
+  await checkPage(v, '/admin/patients/:id', `/admin/patients/${mariaId}`, 'all-admin-patient');
+  await checkPage(v, '/account', '/account', 'all-admin-account');
+});
+
+test('every route of the app and every chart section was checked', () => {
+  const missing = ROUTES.filter((route) => !visited.has(route));
+  assert.deepEqual(missing, [], 'pages of src/App.tsx this file does not visit');
+  assert.ok(SECTIONS.length >= 5);
 });
