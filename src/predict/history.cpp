@@ -13,6 +13,7 @@
 #include "predict/specs.hpp"
 #include "predict/words.hpp"
 #include "records/clinical_store.hpp"
+#include "records/json.hpp"
 #include "records/store.hpp"
 
 namespace vitalis::predict {
@@ -145,6 +146,7 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
   entry.requested_by = principal.account_id;
   entry.created_at = format_rfc3339(Clock::now());
   json::object check_json;
+  std::optional<records::UrgentAdvice> urgent;
   auto saved = clinical_.record_symptoms(
       principal, client, patient_id, inputs,
       [&](db::Lease& lease, const std::vector<records::SymptomEntry>& rows) {
@@ -181,8 +183,12 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
         entry.id = records::store::insert_prediction(lease, entry);
         identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
                               std::to_string(entry.id));
-      });
+      },
+      &urgent);
   if (!saved.ok()) return saved.error();
+  // A critical symptom also raised an alert: say whether the care team was told (or that there
+  // is none), beside the triage's advice.
+  check_json["advice"] = records::advice_json(urgent);
   check_json["id"] = entry.id;
   check_json["patient_id"] = patient_id;
   check_json["created_at"] = entry.created_at;

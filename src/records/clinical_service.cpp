@@ -210,6 +210,34 @@ bool few_words(std::string_view text) {
 
 std::string now_text() { return format_rfc3339(Clock::now()); }
 
+// Several entries of one write, one answer: the most urgent level and its headline and steps,
+// every finding and rule once, and the care team as told by any of them ("alerted" wins over
+// "already_alerted"; "none" only when there is nobody to tell).
+void merge_advice(std::optional<UrgentAdvice>& into, std::optional<UrgentAdvice> more) {
+  if (!more) return;
+  if (!into) {
+    into = std::move(more);
+    return;
+  }
+  auto add_missing = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const auto& item : from) {
+      if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
+    }
+  };
+  if (into->level != "emergency" && more->level == "emergency") {
+    into->level = more->level;
+    into->headline = more->headline;
+    into->do_now = more->do_now;
+  }
+  add_missing(into->findings, more->findings);
+  add_missing(into->rules, more->rules);
+  add_missing(into->alerted, more->alerted);
+  if (more->care_team == "alerted" && into->care_team != "alerted") {
+    into->care_team = more->care_team;
+    into->care_team_text = more->care_team_text;
+  }
+}
+
 // The status of a diagnosis or prescription: "active" (the default) or `ended`.
 Result<std::string> entry_status(const std::string& status, std::string_view ended) {
   if (status.empty() || status == "active") return std::string("active");
@@ -678,7 +706,8 @@ Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
 
 Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
     const Principal& principal, const identity::Client& client, std::int64_t patient_id,
-    const std::vector<SymptomInput>& inputs, const SymptomsStored& also) {
+    const std::vector<SymptomInput>& inputs, const SymptomsStored& also,
+    std::optional<UrgentAdvice>* advice) {
   if (inputs.empty()) return Error::validation("symptoms", "name at least one symptom");
   std::vector<SymptomEntry> rows;
   for (const auto& input : inputs) {
@@ -691,7 +720,8 @@ Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
     for (auto& row : rows) {
       row.id = store::insert_symptom(lease, row);
       audit_write(lease, principal, client, patient_id, "record.create", "symptom", row.id);
-      symptom_stored(lease, row);
+      auto urgent = symptom_stored(lease, row);
+      if (advice != nullptr) merge_advice(*advice, std::move(urgent));
     }
     if (also) also(lease, rows);
     tx.commit();

@@ -98,11 +98,14 @@ class ClinicalService {
                                          std::int64_t prescription_id, const std::string& reason);
   // Records several symptoms in one transaction, all or none (a saved symptom check); `also`
   // runs inside it after them (an exception rolls everything back).
+  // `advice`, when given, receives the symptom hook's urgent advice for the critical entries
+  // among them (one answer: the most urgent level, every finding, whether the care team was told).
   Result<std::vector<SymptomEntry>> record_symptoms(const identity::Principal& principal,
                                                     const identity::Client& client,
                                                     std::int64_t patient_id,
                                                     const std::vector<SymptomInput>& inputs,
-                                                    const SymptomsStored& also = {});
+                                                    const SymptomsStored& also = {},
+                                                    std::optional<UrgentAdvice>* advice = nullptr);
   // Patients record their own (self_reported), doctors clinical ones. `advice`, when given,
   // receives the symptom hook's urgent advice for a critical entry.
   Result<SymptomEntry> record_symptom(const identity::Principal& principal,

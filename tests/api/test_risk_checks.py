@@ -201,6 +201,10 @@ def test_severe_chest_pain_is_never_self_care(api):
                                      {"symptoms": ["chest_pain"], "severity": 9})
     assert status == 201, saved
     assert saved["triage"]["level"] == "emergency"
+    # The saved check raised the alert; with nobody on the care team, the answer says so.
+    assert saved["advice"]["care_team"] == "none"
+    assert "no doctor on your care team" in saved["advice"]["care_team_text"]
+    assert anonymous.get("advice") is None
     status, _, history = api.call(
         "GET", f"/api/v1/patients/{patient_id}/predictions?model=symptom_check", token)
     assert history["items"][0]["risk_class"] == "emergency"
@@ -225,6 +229,13 @@ def test_a_critical_reading_of_the_last_day_makes_the_check_urgent(api):
     # A doctor's check reads the same findings, and the read is in the patient's access log.
     admin, _ = api.create_admin()
     doctor, doctor_id = care_team(api, token, patient_id, admin, grant=True)
+    # A red-flag symptom with a care team: they are told, by name, in the same answer.
+    status, _, flagged = symptom_check(api, token, patient_id,
+                                       {"symptoms": ["chest_pain", "breathlessness"], "severity": 8})
+    assert status == 201, flagged
+    assert flagged["advice"]["care_team"] == "alerted", flagged["advice"]
+    assert flagged["advice"]["alerted"] == ["Dr Bruno Costa"]
+    assert "Your care team has been told: Dr Bruno Costa" in flagged["advice"]["care_team_text"]
     status, _, by_doctor = symptom_check(api, doctor, patient_id,
                                          {"symptoms": ["headache"], "severity": 3})
     assert status == 201 and by_doctor["triage"]["level"] == "emergency", by_doctor

@@ -158,6 +158,8 @@ test('chest pain at 9 of 10 says to call the emergency number', async () => {
   const advice = p.getByRole('alert').filter({ hasText: 'Call your emergency number now' });
   await advice.waitFor();
   assert.match(await advice.textContent(), /Chest pain at 9 of 10/);
+  // He has no doctor on his care team: the answer says nobody was told, rather than nothing.
+  assert.match(await advice.textContent(), /no doctor on your care team/);
   assert.doesNotMatch(await p.locator('main').textContent(), /Self-care is probably enough/);
   // Logged as well: the severity chart of the log shows it.
   await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();

@@ -224,6 +224,8 @@ export interface SymptomCheck {
   conditions: { condition: string; probability: number; description: string; precautions: string[] }[];
   triage: { level: TriageLevel; action: string; reasons: string[] };
   notice: string;
+  /** A saved check with a critical symptom: the alert it raised (whether the care team was told). */
+  advice?: UrgentAdvice | null;
   id?: number;
   symptom_entry_ids?: number[];
 }

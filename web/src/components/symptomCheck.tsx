@@ -17,7 +17,8 @@ const HEADLINE: Record<TriageLevel, string> = {
   self_care: 'Self-care is probably enough for now',
 };
 
-export function TriageCallout({ triage }: { triage: SymptomCheck['triage'] }) {
+/** What to do now; `careTeam` says whether the patient's care team was alerted (saved checks). */
+export function TriageCallout({ triage, careTeam }: { triage: SymptomCheck['triage']; careTeam?: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [triage]);
   const serious = triage.level === 'emergency' || triage.level === 'urgent';
@@ -27,6 +28,11 @@ export function TriageCallout({ triage }: { triage: SymptomCheck['triage'] }) {
         {HEADLINE[triage.level]}
       </h2>
       {triage.action !== `${HEADLINE[triage.level]}.` && <p className="triage-action">{triage.action}</p>}
+      {careTeam && (
+        <p className="urgent-team">
+          <strong>{careTeam}</strong>
+        </p>
+      )}
       <h3>Why</h3>
       <ul>
         {triage.reasons.map((r) => (
@@ -144,7 +150,7 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
       </form>
       {result && (
         <section className="card" aria-labelledby="triage-title">
-          <TriageCallout triage={result.triage} />
+          <TriageCallout triage={result.triage} careTeam={result.advice?.care_team_text} />
           {result.conditions.length > 0 && (
             <>
               <h3>Conditions that often come with these symptoms</h3>
