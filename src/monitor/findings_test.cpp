@@ -74,18 +74,23 @@ TEST(FindingsRules, RedFlagsAndCriticalRulesComeFromTheLoadedRules) {
   EXPECT_NE(std::find(flags.begin(), flags.end(), "chest_pain"), flags.end());
   EXPECT_TRUE(std::is_sorted(flags.begin(), flags.end()));
   for (const auto& rule : findings.rules()) EXPECT_EQ(rule.severity, "critical");
-  EXPECT_FALSE(findings.critical_severity().has_value());  // symptom_severe is "high"
-  auto more = parse_rules(R"({"rules": [
-      {"id": "x", "title": "Any symptom at 9", "severity": "critical", "kind": "symptom",
-       "min_severity": 9},
+  // symptom_severe (8) is "high"; symptom_very_severe (9 and 10) is critical.
+  EXPECT_EQ(findings.critical_severity(), 9);
+  auto more = parse_rules(R"({"advice": {"now": {"level": "emergency", "headline": "Get help",
+                                                    "do_now": ["Call your emergency number."]}},
+    "rules": [
+      {"id": "x", "title": "Any symptom at 10", "severity": "critical", "kind": "symptom",
+       "min_severity": 10, "advice": "now", "source": "test"},
       {"id": "y", "title": "Headache", "severity": "critical", "kind": "symptom",
-       "symptoms": ["headache"]},
+       "symptoms": ["headache"], "advice": "now", "source": "test"},
       {"id": "z", "title": "Itching", "severity": "high", "kind": "symptom",
        "symptoms": ["itching"]}]})");
   ASSERT_TRUE(more.ok()) << more.error().message;
   Findings added(*more);
   EXPECT_EQ(added.red_flag_symptoms(), std::vector<std::string>{"headache"});
-  EXPECT_EQ(added.critical_severity(), 9);
+  EXPECT_EQ(added.critical_severity(), 10);
+  Findings none(std::vector<AlertRule>{});
+  EXPECT_FALSE(none.critical_severity().has_value());
 }
 
 TEST_P(FindingsTest, CriticalReadingsAndRedFlagsOfTheLastDay) {
@@ -96,27 +101,30 @@ TEST_P(FindingsTest, CriticalReadingsAndRedFlagsOfTheLastDay) {
   reading(patient_, "59408-5", 85, hours_ago(30));  // critical, but more than a day ago
   reading(patient_, "59408-5", 97, hours_ago(1));   // fine
   reading(other_, "59408-5", 80, hours_ago(1));     // another patient
-  std::int64_t pain = symptom(patient_, "chest_pain", 9, hours_ago(2));
+  std::int64_t pain = symptom(patient_, "chest_pain", 7, hours_ago(2));
   symptom(patient_, "chest_pain", 9, hours_ago(40));  // too old
-  symptom(patient_, "headache", 9, hours_ago(2));     // not a red flag
+  symptom(patient_, "headache", 6, hours_ago(2));     // not a red flag, nor severe enough
   auto found = recent(findings, patient_);
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].kind, "symptom");  // newest first
   EXPECT_EQ(found[0].what, "chest_pain");
   EXPECT_EQ(found[0].entry_id, pain);
-  EXPECT_EQ(found[0].severity, 9);
+  EXPECT_EQ(found[0].severity, 7);
   EXPECT_EQ(found[1].rule_id, "spo2_low");
   EXPECT_NE(found[1].what.find("88 %"), std::string::npos) << found[1].what;
   EXPECT_TRUE(recent(Findings(std::vector<AlertRule>{}), patient_).empty());
 }
 
 TEST_P(FindingsTest, ARuleAddedToTheFileFlowsThrough) {
-  auto rules = parse_rules(R"({"rules": [
+  auto rules = parse_rules(R"({"advice": {"now": {"level": "urgent", "headline": "Get help",
+                                                    "do_now": ["Call your doctor."]}},
+    "rules": [
       {"id": "fever", "title": "Very high temperature", "severity": "critical",
-       "kind": "observation", "any_of": [{"code": "8310-5", "comparator": ">=", "threshold": 40}]},
+       "kind": "observation", "any_of": [{"code": "8310-5", "comparator": ">=", "threshold": 40}],
+       "advice": "now", "source": "test"},
       {"id": "sats_twice", "title": "Two low readings", "severity": "critical",
        "kind": "observation", "any_of": [{"code": "59408-5", "comparator": "<", "threshold": 94}],
-       "min_count": 2, "window_days": 2}]})");
+       "min_count": 2, "window_days": 2, "advice": "now", "source": "test"}]})");
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   Findings findings(*rules);
   reading(patient_, "8310-5", 40.5, hours_ago(5));
