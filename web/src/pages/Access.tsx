@@ -25,6 +25,9 @@ const ACTIONS: Record<string, string> = {
   'consent.confirm': 'entered a consent code',
   'consent.grant': 'was allowed to add to your record',
   'consent.revoke': 'consent ended',
+  'access.request_decline': 'was declined access',
+  'prescription.override': 'prescribed despite a safety warning (an allergy or a medicine you already take), giving a reason',
+  'record.export': 'downloaded your whole record',
 };
 
 function describe(entry: AuditEntry): string {
