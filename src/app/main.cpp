@@ -209,7 +209,8 @@ int run_demo_data(const app::Config& config, const std::map<std::string, std::st
 
 // What the monitoring rules of severity "critical" say to the symptom checker's triage.
 predict::TriageRules triage_rules(const monitor::Findings& findings) {
-  return {findings.red_flag_symptoms(), findings.critical_severity()};
+  return {findings.red_flag_symptoms(), findings.critical_severity(),
+          findings.critical_severity_level()};
 }
 
 int run_serve(const app::Config& config, const std::map<std::string, std::string>& values,

@@ -58,6 +58,16 @@ std::optional<int> Findings::critical_severity() const {
   return out;
 }
 
+std::string Findings::critical_severity_level() const {
+  const AlertRule* lowest = nullptr;
+  for (const auto& rule : critical_) {
+    if (rule.kind != AlertRule::Kind::kSymptom || rule.min_severity == 0) continue;
+    if (lowest == nullptr || rule.min_severity < lowest->min_severity) lowest = &rule;
+  }
+  if (lowest == nullptr || !lowest->advice) return "emergency";
+  return lowest->advice->level;
+}
+
 std::vector<Finding> Findings::recent(db::Lease& lease, std::int64_t patient_id,
                                       std::chrono::hours window) const {
   std::vector<Finding> out;

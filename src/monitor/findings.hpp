@@ -34,6 +34,9 @@ class Findings {
   std::vector<std::string> red_flag_symptoms() const;
   // The lowest min_severity of a critical symptom rule (any symptom that severe is critical).
   std::optional<int> critical_severity() const;
+  // The advice level ("emergency" or "urgent") of the rule critical_severity comes from;
+  // "emergency" when no rule names a severity.
+  std::string critical_severity_level() const;
 
   // The patient's findings of the last `window` up to now, newest first. An observation rule
   // needs its min_count qualifying readings within its window_days, the latest of them inside

@@ -76,6 +76,8 @@ TEST(FindingsRules, RedFlagsAndCriticalRulesComeFromTheLoadedRules) {
   for (const auto& rule : findings.rules()) EXPECT_EQ(rule.severity, "critical");
   // symptom_severe (8) is "high"; symptom_very_severe (9 and 10) is critical.
   EXPECT_EQ(findings.critical_severity(), 9);
+  EXPECT_EQ(findings.critical_severity_level(), "urgent");  // "a doctor today"
+  EXPECT_EQ(Findings(std::vector<AlertRule>{}).critical_severity_level(), "emergency");
   auto more = parse_rules(R"({"advice": {"now": {"level": "emergency", "headline": "Get help",
                                                     "do_now": ["Call your emergency number."]}},
     "rules": [

@@ -75,15 +75,21 @@ TriageAdvice triage(const TriageInput& input, const TriageRules& rules) {
                        (input.severity ? "." : "; how bad is it?"));
     }
   }
+  const bool severe_is_emergency = rules.critical_severity_level != "urgent";
   if (rules.critical_severity && severity >= *rules.critical_severity) {
-    emergency.push_back("A symptom at " + std::to_string(severity) + " of 10 needs care now.");
+    if (severe_is_emergency) {
+      emergency.push_back("A symptom at " + std::to_string(severity) + " of 10 needs care now.");
+    } else {
+      urgent.push_back("A symptom at " + std::to_string(severity) + " of 10 needs a doctor today.");
+    }
   }
   for (const auto& finding : input.findings) {
     if (finding.kind == "observation") {
       emergency.push_back("Your record has a critical reading in the last 24 hours: " +
                           finding.what + " (" + when_text(finding.at) + ").");
     } else if (finding.severity >= kEmergencySeverity ||
-               (rules.critical_severity && finding.severity >= *rules.critical_severity)) {
+               (severe_is_emergency && rules.critical_severity &&
+                finding.severity >= *rules.critical_severity)) {
       emergency.push_back("You logged " + lower_label(finding.what) + " at " +
                           std::to_string(finding.severity) + " of 10 in the last 24 hours (" +
                           when_text(finding.at) + ").");
@@ -142,14 +148,20 @@ std::string triage_rules_text(const TriageRules& rules) {
           "\"): a critical reading in the record in the last 24 hours (such as oxygen below "
           "92 %), or a red-flag symptom at severity " +
           std::to_string(kEmergencySeverity) + " or more (now, or logged in the last 24 hours)";
-  if (rules.critical_severity) {
+  const bool severe_is_emergency = rules.critical_severity_level != "urgent";
+  if (rules.critical_severity && severe_is_emergency) {
     text += ", or any symptom at severity " + std::to_string(*rules.critical_severity) + " or more";
   }
   text += ".\n";
   text +=
       "- **urgent** (\"See a doctor today\"): any other red-flag symptom (with no severity "
       "given too), or any symptom at severity " +
-      std::to_string(kSameDaySeverity) + " or more.\n";
+      std::to_string(kSameDaySeverity) + " or more" +
+      (rules.critical_severity && !severe_is_emergency
+           ? " (a symptom at " + std::to_string(*rules.critical_severity) +
+                 " or more also alerts the care team)"
+           : std::string()) +
+      ".\n";
   text +=
       "- **see a doctor** (within a few days): severity 6-7, a symptom the dataset rates 6-7 "
       "of 7, or a combined dataset severity of 15 or more.\n";

@@ -33,6 +33,9 @@ using CriticalFindings =
 struct TriageRules {
   std::vector<std::string> red_flags;    // symptom keys the critical symptom rules name
   std::optional<int> critical_severity;  // any symptom this severe (1-10) is critical
+  // What that rule's advice says such a symptom needs: "emergency" (call now) or "urgent" (a
+  // doctor today), so the checker and the alert's advice say the same.
+  std::string critical_severity_level = "emergency";
 };
 
 enum class Triage { kSelfCare, kSeeADoctor, kUrgent, kEmergency };

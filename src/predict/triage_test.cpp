@@ -7,7 +7,8 @@
 namespace vitalis::predict {
 namespace {
 
-const TriageRules kRules{{"breathlessness", "chest_pain", "slurred_speech"}, std::nullopt};
+const TriageRules kRules{
+    {"breathlessness", "chest_pain", "slurred_speech"}, std::nullopt, "emergency"};
 
 TriageInput input(std::vector<std::string> symptoms, std::optional<int> severity,
                   std::vector<int> weights = {}) {
@@ -33,10 +34,15 @@ TEST(TriageTest, MildOrUnratedRedFlagsAreUrgentNeverSelfCare) {
 
 TEST(TriageTest, RedFlagsComeFromTheRulesNotFromThisModule) {
   EXPECT_EQ(triage(input({"chest_pain"}, 9), TriageRules{}).level, Triage::kUrgent);  // 9 of 10
-  TriageRules wider{{"headache"}, std::nullopt};
+  TriageRules wider{{"headache"}, std::nullopt, "emergency"};
   EXPECT_EQ(triage(input({"headache"}, 8), wider).level, Triage::kEmergency);
-  TriageRules critical_severity{{}, 9};
+  TriageRules critical_severity{{}, 9, "emergency"};
   EXPECT_EQ(triage(input({"itching"}, 9), critical_severity).level, Triage::kEmergency);
+  // The rule's advice says a doctor today: the checker says the same, not "call now".
+  TriageRules same_day{{}, 9, "urgent"};
+  TriageAdvice severe = triage(input({"itching"}, 9), same_day);
+  EXPECT_EQ(severe.level, Triage::kUrgent);
+  EXPECT_NE(severe.reasons[0].find("needs a doctor today"), std::string::npos);
 }
 
 TEST(TriageTest, ACriticalReadingOfTheLastDayMakesAnyCheckAnEmergency) {

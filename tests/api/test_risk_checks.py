@@ -261,7 +261,8 @@ def test_critical_rules_added_to_the_rules_file_flow_through(start_server, sqlit
                                                              tmp_path):
     rules = json.loads((MODELS.parent / "config" / "alert_rules.json").read_text())
     rules["rules"].append({"id": "headache_red_flag", "title": "A sudden severe headache",
-                           "severity": "critical", "kind": "symptom", "symptoms": ["headache"]})
+                           "severity": "critical", "kind": "symptom", "symptoms": ["headache"],
+                           "advice": "call_now", "source": "a test of the rules file"})
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(rules))
     server = start_server(sqlite_database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}", *FAST_HASH,
