@@ -239,6 +239,14 @@ export class Visitor {
 
   async open() {
     this.context = await this.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Every document records its layout shifts (the browser's own Layout Instability API), so a
+    // test can ask how much the page moved while it loaded (cumulative layout shift).
+    await this.context.addInitScript(() => {
+      window.__layoutShift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
     this.page = await this.context.newPage();
     this.page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
     this.page.on('response', (response) => {
@@ -288,6 +296,11 @@ export class Visitor {
     );
     if (ms === null) throw new Error(`${pathname}: no heading shown, or still loading, after ${VISIT_LIMIT_MS} ms`);
     return ms;
+  }
+
+  /** How much the page has moved since it loaded without the person doing anything (CLS). */
+  async layoutShift() {
+    return this.page.evaluate(() => window.__layoutShift ?? 0);
   }
 
   async overflow() {

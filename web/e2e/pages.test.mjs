@@ -1,6 +1,6 @@
 // Every page of the app, as each role sees it on the demo clinic (three years of readings, alerts,
 // diagnoses, prescriptions), at 360 and 1280 px: axe-core finds no accessibility violation, nothing
-// overflows sideways, and nothing is logged in the console. The journeys in the other files check
+// overflows sideways, nothing moves while it loads, and nothing is logged in the console. The journeys in the other files check
 // what the pages do; this file makes sure none is left out of the accessibility check: every
 // route of the app's route table (src/App.tsx) and every section of the doctor's chart
 // (src/pages/chartSections.ts) must be visited here, or the last test fails.
@@ -34,6 +34,9 @@ async function signedIn(role, email) {
 async function checkPage(v, pattern, pathname, label) {
   const ms = await v.visit(pathname);
   await v.settled();
+  // Nothing moves while the page loads (Lighthouse's "good" is below 0.1).
+  const shift = await v.layoutShift();
+  assert.ok(shift < 0.1, `${label} moved while loading: cumulative layout shift ${shift.toFixed(3)}`);
   const overflowing = await v.capture(label);
   report.add(label, ms, overflowing);
   assert.deepEqual(overflowing, [], `${label} overflows horizontally`);

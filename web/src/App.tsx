@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, type Role } from './api/client';
 import { homeOf, useSession } from './auth';
+import { Settled } from './components/settled';
 import { Loading } from './components/status';
 import { FEATURES } from './features';
 import { Link, match, navigate, Redirect, usePath } from './router';
@@ -200,7 +201,9 @@ export function App() {
       </a>
       <Header />
       <main id="main" ref={main} tabIndex={-1}>
-        <Suspense fallback={<Loading />}>{content}</Suspense>
+        <Suspense fallback={<Loading />}>
+          <Settled key={path}>{content}</Settled>
+        </Suspense>
       </main>
       <footer className="site-footer">
         <p>Vitalis gives estimates and records, not diagnoses. In an emergency call your local emergency number.</p>
