@@ -1,5 +1,5 @@
 // Layout (header, role-based navigation, main landmark) and the route table.
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { api, type Role } from './api/client';
 import { homeOf, useSession } from './auth';
 import { Settled } from './components/settled';
@@ -11,20 +11,26 @@ import { Claim, ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages'
 import { isChartSection } from './pages/chartSections';
 
 // Signed-in pages (and Chart.js with them) load on first use: the landing and sign-in pages stay
-// small.
-const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
-const RecordPage = lazy(() => import('./pages/Record').then((m) => ({ default: m.RecordPage })));
-const PredictPage = lazy(() => import('./pages/Predict').then((m) => ({ default: m.PredictPage })));
-const SymptomsPage = lazy(() => import('./pages/Symptoms').then((m) => ({ default: m.SymptomsPage })));
-const AccessPage = lazy(() => import('./pages/Access').then((m) => ({ default: m.AccessPage })));
-const DoctorHome = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorHome })));
-const DoctorPatient = lazy(() => import('./pages/Doctor').then((m) => ({ default: m.DoctorPatient })));
-const DoctorAlerts = lazy(() => import('./pages/DoctorAlerts').then((m) => ({ default: m.DoctorAlerts })));
-const ProfilePage = lazy(() => import('./pages/Profile').then((m) => ({ default: m.ProfilePage })));
-const AdminPage = lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage })));
-const AdminPatient = lazy(() => import('./pages/AdminPatient').then((m) => ({ default: m.AdminPatient })));
-const AccountPage = lazy(() => import('./pages/Account').then((m) => ({ default: m.AccountPage })));
-const ModelCard = lazy(() => import('./pages/ModelCard'));
+// small. A page's code starts loading as soon as its address is known, beside the session restore,
+// rather than after it (`preload`).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function page<P extends Record<string, any>>(load: () => Promise<ComponentType<P>>) {
+  const Page = lazy(() => load().then((component) => ({ default: component })));
+  return Object.assign(Page, { preload: load });
+}
+const Dashboard = page(() => import('./pages/Dashboard').then((m) => m.Dashboard));
+const RecordPage = page(() => import('./pages/Record').then((m) => m.RecordPage));
+const PredictPage = page(() => import('./pages/Predict').then((m) => m.PredictPage));
+const SymptomsPage = page(() => import('./pages/Symptoms').then((m) => m.SymptomsPage));
+const AccessPage = page(() => import('./pages/Access').then((m) => m.AccessPage));
+const DoctorHome = page(() => import('./pages/Doctor').then((m) => m.DoctorHome));
+const DoctorPatient = page(() => import('./pages/Doctor').then((m) => m.DoctorPatient));
+const DoctorAlerts = page(() => import('./pages/DoctorAlerts').then((m) => m.DoctorAlerts));
+const ProfilePage = page(() => import('./pages/Profile').then((m) => m.ProfilePage));
+const AdminPage = page(() => import('./pages/Admin').then((m) => m.AdminPage));
+const AdminPatient = page(() => import('./pages/AdminPatient').then((m) => m.AdminPatient));
+const AccountPage = page(() => import('./pages/Account').then((m) => m.AccountPage));
+const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
   patient: [
@@ -52,6 +58,8 @@ interface RouteDef {
   role?: Role | 'signed_in'; // undefined: public; signed_in: any role
   title: string;
   render: (params: Record<string, string>) => ReactNode;
+  /** Starts loading the page's code (lazy pages). */
+  preload?: () => Promise<unknown>;
 }
 
 const ROUTES: RouteDef[] = [
@@ -61,25 +69,26 @@ const ROUTES: RouteDef[] = [
   { path: '/signin', title: 'Sign in', render: () => <SignIn /> },
   { path: '/reset', title: 'Reset your password', render: () => <ResetPassword /> },
   { path: '/claim', title: 'Set up your account', render: () => <Claim /> },
-  { path: '/models/:name', title: 'Model card', render: (p) => <ModelCard name={p.name} /> },
-  { path: '/dashboard', role: 'patient', title: 'Dashboard', render: () => <Dashboard /> },
-  { path: '/record', role: 'patient', title: 'My record', render: () => <RecordPage /> },
-  { path: '/predict', role: 'patient', title: 'Risk check', render: () => <PredictPage /> },
-  { path: '/symptoms', role: 'patient', title: 'Symptoms', render: () => <SymptomsPage /> },
-  ...(FEATURES.clinical ? [{ path: '/profile', role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
-  { path: '/access', role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
-  { path: '/doctor', role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
-  { path: '/doctor/alerts', role: 'doctor', title: 'Alerts', render: () => <DoctorAlerts /> },
-  { path: '/doctor/patients/:id', role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
+  { path: '/models/:name', preload: ModelCard.preload, title: 'Model card', render: (p) => <ModelCard name={p.name} /> },
+  { path: '/dashboard', preload: Dashboard.preload, role: 'patient', title: 'Dashboard', render: () => <Dashboard /> },
+  { path: '/record', preload: RecordPage.preload, role: 'patient', title: 'My record', render: () => <RecordPage /> },
+  { path: '/predict', preload: PredictPage.preload, role: 'patient', title: 'Risk check', render: () => <PredictPage /> },
+  { path: '/symptoms', preload: SymptomsPage.preload, role: 'patient', title: 'Symptoms', render: () => <SymptomsPage /> },
+  ...(FEATURES.clinical ? [{ path: '/profile', preload: ProfilePage.preload, role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
+  { path: '/access', preload: AccessPage.preload, role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
+  { path: '/doctor', preload: DoctorHome.preload, role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
+  { path: '/doctor/alerts', preload: DoctorAlerts.preload, role: 'doctor', title: 'Alerts', render: () => <DoctorAlerts /> },
+  { path: '/doctor/patients/:id', preload: DoctorPatient.preload, role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
   {
     path: '/doctor/patients/:id/:section',
+    preload: DoctorPatient.preload,
     role: 'doctor',
     title: 'Patient',
     render: (p) => (isChartSection(p.section) ? <DoctorPatient patientId={Number(p.id)} section={p.section} /> : <Redirect to={`/doctor/patients/${p.id}`} />),
   },
-  { path: '/admin', role: 'admin', title: 'Administration', render: () => <AdminPage /> },
-  { path: '/admin/patients/:id', role: 'admin', title: 'Patient', render: (p) => <AdminPatient patientId={Number(p.id)} /> },
-  { path: '/account', role: 'signed_in', title: 'My account', render: () => <AccountPage /> },
+  { path: '/admin', preload: AdminPage.preload, role: 'admin', title: 'Administration', render: () => <AdminPage /> },
+  { path: '/admin/patients/:id', preload: AdminPatient.preload, role: 'admin', title: 'Patient', render: (p) => <AdminPatient patientId={Number(p.id)} /> },
+  { path: '/account', preload: AccountPage.preload, role: 'signed_in', title: 'My account', render: () => <AccountPage /> },
 ];
 
 function Header() {
@@ -158,6 +167,10 @@ export function App() {
       break;
     }
   }
+  // The page's code loads while the session is still being restored.
+  useEffect(() => {
+    void route?.preload?.();
+  }, [route]);
   // After a client-side navigation, move focus to the new content so keyboard and screen-reader
   // users start there (not on the first load: the browser already starts at the top).
   const first = useRef(true);
