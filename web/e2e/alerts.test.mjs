@@ -139,18 +139,19 @@ test('a critical reading answers at once with a callout that takes focus', async
   assert.deepEqual(patient.problems, []);
 });
 
-test('a red-flag symptom rated 9 of 10 answers with the same callout', async () => {
+test('a red-flag symptom rated 9 of 10 answers at once: call now, and the care team was told', async () => {
   const p = patient.page;
   await page(patient, '/symptoms', 'alerts-symptoms');
-  await p.getByLabel('Symptom to log').fill('Chest pain');
-  await p.getByRole('slider', { name: /^Severity/ }).fill('9');
-  await p.getByRole('button', { name: 'Log symptom' }).click();
-  const callout = p.getByRole('alert').filter({ hasText: 'This needs help now' });
+  await p.getByLabel('Symptom', { exact: true }).fill('Chest pain');
+  await p.getByRole('button', { name: 'Add', exact: true }).click();
+  await p.getByRole('slider', { name: /How bad is it now/ }).fill('9');
+  await p.getByRole('button', { name: 'Log and check' }).click();
+  const callout = p.getByRole('alert').filter({ hasText: 'Call your emergency number now' });
   await callout.waitFor();
   const text = await callout.textContent();
-  assert.match(text, /Red-flag symptom: Chest pain, severity 9\/10/);
-  assert.match(text, /Call your emergency number now/);
-  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('role')), 'alert');
+  assert.match(text, /Chest pain at 9 of 10/);
+  assert.match(text, new RegExp(`Your care team has been told: ${DOCTOR.name}\\.`));
+  assert.equal(await p.evaluate(() => document.activeElement?.closest('[role="alert"]') !== null), true);
   await check(patient, 'alerts-symptom-advice');
   assert.deepEqual(patient.problems, []);
   await page(patient, '/record', 'alerts-record-again');
