@@ -2,7 +2,7 @@
 // as a desktop and as a throttled mobile, in Debian's Chromium. Prints performance score, layout
 // shift (CLS), largest contentful paint and total blocking time per page; nothing is asserted (the
 // machine is shared: numbers go to docs/PERFORMANCE.md beside the run's conditions).
-//   cd bench/lighthouse && npm ci && node run.mjs [--bin=PATH] [--only=desktop|mobile] [--pages=/,/signin]
+//   cd bench/lighthouse && npm ci && node run.mjs [--bin=PATH] [--only=desktop|mobile] [--pages=/,/signin] [--why]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,7 @@ try {
           flags: { onlyCategories: ['performance'], disableStorageReset: true },
         });
         const audits = result.lhr.audits;
+        if (result.lhr.runtimeError) console.error(`    lighthouse could not measure: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
         rows.push({
           role: journey.role,
           page: template,
@@ -93,6 +94,15 @@ try {
         });
         const row = rows[rows.length - 1];
         console.error(`${row.form} ${row.role} ${row.page}: ${row.score} (CLS ${row.cls?.toFixed(3)}, LCP ${Math.round(row.lcp)} ms, TBT ${Math.round(row.tbt)} ms)`);
+        // What blocked the main thread (script by script), for whoever chases a low score.
+        if (process.argv.includes('--why')) {
+          for (const item of (audits['bootup-time']?.details?.items ?? []).slice(0, 4)) {
+            console.error(`    script ${Math.round(item.total)} ms (eval ${Math.round(item.scripting)} ms): ${item.url}`);
+          }
+          for (const item of (audits['long-tasks']?.details?.items ?? []).slice(0, 5)) {
+            console.error(`    long task ${Math.round(item.duration)} ms at ${Math.round(item.startTime)} ms: ${item.url}`);
+          }
+        }
         // What moved, for whoever chases a layout shift.
         for (const item of audits['layout-shifts']?.details?.items ?? []) {
           console.error(`    shift ${item.score?.toFixed(3)}: ${item.node?.snippet ?? item.node?.nodeLabel ?? '?'}`);

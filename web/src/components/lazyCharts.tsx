@@ -1,8 +1,9 @@
-// The app's charts, loaded on first use: Chart.js (charts.tsx) is fetched only by pages that draw
-// one, while a box of the chart's final size holds its place (no layout shift). Every chart is a
+// The app's charts, loaded on first use: Chart.js (charts.tsx) is fetched only when a chart comes
+// near the screen (a chart below the fold of a phone costs nothing until the person scrolls to
+// it), while a box of the chart's final size holds its place (no layout shift). Every chart is a
 // figure with a caption and a "Show the numbers" table, the text alternative for people who
 // cannot see or point at a canvas.
-import { lazy, Suspense, useId, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { BarItem, Point } from './chartData';
 import { dateText, pointText } from './chartData';
 import type { TrendChartProps } from './charts';
@@ -14,6 +15,32 @@ const LazyContribution = lazy(() => load().then((m) => ({ default: m.Contributio
 
 function Placeholder({ tall }: { tall?: boolean }) {
   return <div className={tall ? 'chart-box tall chart-pending' : 'chart-box chart-pending'} aria-hidden="true" />;
+}
+
+/** True once the element is within 200 px of the viewport (always, without the API). */
+function useNearScreen<T extends Element>() {
+  const ref = useRef<T>(null);
+  const [near, setNear] = useState(typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    const node = ref.current;
+    if (near || !node) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setNear(true);
+    }, { rootMargin: '200px 0px' });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [near]);
+  return [ref, near] as const;
+}
+
+/** The chart itself once it is near the screen; its placeholder until then. */
+function WhenNear({ tall, children }: { tall?: boolean; children: ReactNode }) {
+  const [ref, near] = useNearScreen<HTMLDivElement>();
+  return (
+    <div ref={ref}>
+      {near ? <Suspense fallback={<Placeholder tall={tall} />}>{children}</Suspense> : <Placeholder tall={tall} />}
+    </div>
+  );
 }
 
 export interface NumbersRow {
@@ -82,9 +109,9 @@ export function TrendChart(props: TrendChartProps & { caption?: ReactNode }) {
   const count = lines[0]?.points.length ?? 0;
   return (
     <figure className="chart">
-      <Suspense fallback={<Placeholder />}>
+      <WhenNear>
         <LazyTrend {...props} />
-      </Suspense>
+      </WhenNear>
       <figcaption>
         {props.caption ?? (
           <>
@@ -100,9 +127,9 @@ export function TrendChart(props: TrendChartProps & { caption?: ReactNode }) {
 export function AverageChart({ items, label, unit }: { items: BarItem[]; label: string; unit: string }) {
   return (
     <figure className="chart">
-      <Suspense fallback={<Placeholder />}>
+      <WhenNear>
         <LazyAverage items={items} label={label} unit={unit} />
-      </Suspense>
+      </WhenNear>
       <figcaption>
         {label} ({unit})
       </figcaption>
@@ -113,8 +140,8 @@ export function AverageChart({ items, label, unit }: { items: BarItem[]; label: 
 
 export function ContributionChart({ items, title }: { items: BarItem[]; title: string }) {
   return (
-    <Suspense fallback={<Placeholder tall={items.length > 8} />}>
+    <WhenNear tall={items.length > 8}>
       <LazyContribution items={items} title={title} />
-    </Suspense>
+    </WhenNear>
   );
 }
