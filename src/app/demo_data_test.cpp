@@ -142,7 +142,7 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   }
   // The clinical part: every patient's profile, visits with their notes, the demo patient's
   // conditions, and the recent chest pain that alerts are about.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles WHERE area_code <> ''"), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM clinical_profiles WHERE area_code <> ''"), 8);
   EXPECT_GE(count("SELECT COUNT(*) FROM encounters"), 8);
   EXPECT_EQ(count("SELECT COUNT(*) FROM diagnoses d JOIN accounts a ON a.id = d.patient_id "
                   "WHERE a.email = 'patient@demo.vitalis.test' AND d.icd10_code IN ('I10', "
@@ -160,8 +160,8 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
                   "l.patient_id WHERE a.email = 'patient@demo.vitalis.test' AND l.substance = "
                   "'Penicillin' AND l.severity = 'severe' AND l.reaction <> '' AND l.position = 0"),
             1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles WHERE no_known_allergies = 1 AND "
-                  "account_id IN (SELECT patient_id FROM patient_allergies)"),
+  EXPECT_EQ(count("SELECT COUNT(*) FROM clinical_profiles WHERE no_known_allergies = 1 AND "
+                  "patient_id IN (SELECT patient_id FROM patient_allergies)"),
             0);
 
   auto again = load_demo_data(*pool_, key_, cheap_, options, progress);

@@ -282,21 +282,8 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       },
       admin);
 
-  // --- patient record (identity part) --------------------------------------------------------
-  // GET .../profile (identity and clinical parts together) is a records route.
-  router.add(
-      Method::kPatch, "/api/v1/patients/{patient_id}/profile",
-      [&s](Request& request) {
-        auto body = body_object(request);
-        if (!body.ok()) return Response::error(body.error());
-        auto phone = text_field(*body, "phone");
-        if (!phone.ok()) return Response::error(phone.error());
-        auto profile =
-            s.update_phone(principal_of(request), patient_of(request), *phone, client_of(request));
-        if (!profile.ok()) return Response::error(profile.error());
-        return Response::json(200, profile_json(*profile));
-      },
-      guarded(Rule::kRecordWrite, s));
+  // The patient record's /profile (GET, PUT and PATCH) is routed by records, which owns the
+  // resource and reaches this module's part through update_phone and identity/profile.hpp.
 
   // --- care team and consent -----------------------------------------------------------------
   router.add(

@@ -13,6 +13,7 @@
 
 #include "http/router.hpp"
 #include "identity/audit.hpp"
+#include "identity/profile.hpp"  // profile_json
 #include "identity/service.hpp"
 
 namespace vitalis::identity {
@@ -35,7 +36,6 @@ Result<std::int64_t> id_field(const boost::json::object& body, std::string_view 
 boost::json::object account_json(const Account& account);
 boost::json::object doctor_json(const DoctorSummary& doctor, bool with_contact);
 boost::json::object grant_json(const WriteGrant& grant);
-boost::json::object profile_json(const PatientProfile& profile);
 boost::json::object audit_json(const AuditEntry& entry);
 
 boost::json::object account_details_json(const AccountDetails& details);

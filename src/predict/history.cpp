@@ -112,7 +112,7 @@ Result<std::string> PatientPredictions::area_code(const Principal& principal,
                                                   const identity::Client& client,
                                                   std::int64_t patient_id) {
   auto code = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
-    auto profile = records::store::load_profile(lease, patient_id);
+    auto profile = records::load_patient_profile(lease, patient_id);
     if (!profile) return Error::not_found("no such patient");
     return profile->area_code;
   });

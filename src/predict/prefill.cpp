@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/time.hpp"
+#include "records/clinical_service.hpp"
 #include "records/clinical_store.hpp"
 #include "records/store.hpp"
 
@@ -105,7 +106,7 @@ bool condition_matches(std::string_view condition, const std::vector<std::string
 std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec,
                                          std::int64_t patient_id) {
   std::vector<PrefilledInput> out;
-  auto profile = records::store::load_profile(lease, patient_id);
+  auto profile = records::load_patient_profile(lease, patient_id);
   std::optional<std::vector<records::Diagnosis>> diagnoses;  // read once, when needed
   const std::string oldest = format_rfc3339(Clock::now() - std::chrono::days(kPrefillMaxAgeDays));
   auto fill = [&](const FeatureSpec& feature) {

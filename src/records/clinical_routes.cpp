@@ -7,6 +7,7 @@
 
 #include "core/time.hpp"
 #include "identity/policy.hpp"
+#include "identity/profile.hpp"
 #include "records/json.hpp"
 #include "records/timeline.hpp"
 
@@ -325,6 +326,22 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
             [&s](ClinicalProfile profile) {
               return Response::json(200, profile_json(profile, s.medicines()));
             });
+      },
+      write);
+
+  // The identity part (the phone) changes through identity's service, which audits it; the
+  // answer is that part alone.
+  router.add(
+      Method::kPatch, "/api/v1/patients/{patient_id}/profile",
+      [&s](Request& request) {
+        auto phone = identity::phone_change(request);
+        if (!phone.ok()) return Response::error(phone.error());
+        return http::respond(s.identity().update_phone(identity::principal_of(request),
+                                                       identity::patient_of(request), *phone,
+                                                       identity::client_of(request)),
+                             [](const identity::PatientProfile& profile) {
+                               return Response::json(200, identity::profile_json(profile));
+                             });
       },
       write);
 

@@ -1,5 +1,6 @@
-// HTTP routes of the clinical part of the records module: profile, encounters, diagnoses,
-// prescriptions, symptoms and their vocabulary, timeline, export.
+// HTTP routes of the clinical part of the records module: the profile (all of /profile, the
+// identity part through identity's service), encounters, diagnoses, prescriptions, symptoms and
+// their vocabulary, timeline, export.
 #pragma once
 
 #include "http/router.hpp"

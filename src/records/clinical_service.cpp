@@ -10,6 +10,7 @@
 
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "identity/profile.hpp"
 #include "records/clinical_checks.hpp"
 #include "records/clinical_store.hpp"
 #include "records/json.hpp"
@@ -73,7 +74,25 @@ Result<std::string> entry_time(const std::string& text, std::string_view field) 
   return at;
 }
 
+// The clinical part of a profile completed with the identity part, as identity keeps it.
+ClinicalProfile with_identity_part(ClinicalProfile profile, identity::PatientProfile who) {
+  profile.patient_id = who.id;
+  profile.full_name = std::move(who.full_name);
+  profile.email = std::move(who.email);
+  profile.date_of_birth = std::move(who.date_of_birth);
+  profile.sex = std::move(who.sex);
+  profile.phone = std::move(who.phone);
+  return profile;
+}
+
 }  // namespace
+
+std::optional<ClinicalProfile> load_patient_profile(db::Lease& lease, std::int64_t patient_id) {
+  auto who = identity::patient_demographics(lease, patient_id);
+  if (!who) return std::nullopt;
+  return with_identity_part(store::load_profile(lease, patient_id).value_or(ClinicalProfile{}),
+                            std::move(*who));
+}
 
 ClinicalService::ClinicalService(db::Pool& pool, identity::IdentityService& identity,
                                  std::vector<std::string> symptom_vocabulary,
@@ -148,7 +167,7 @@ Result<ClinicalProfile> ClinicalService::profile(const Principal& principal,
                                                  const identity::Client& client,
                                                  std::int64_t patient_id) {
   auto profile = db::with_connection(pool_, [&](db::Lease& lease) -> Result<ClinicalProfile> {
-    auto found = store::load_profile(lease, patient_id);
+    auto found = load_patient_profile(lease, patient_id);
     if (!found) return Error::not_found("no such patient");
     return std::move(*found);
   });
@@ -179,14 +198,14 @@ Result<ClinicalProfile> ClinicalService::update_profile(const Principal& princip
   }
   auto saved = db::with_connection(pool_, [&](db::Lease& lease) -> Result<ClinicalProfile> {
     db::Transaction tx(lease);
-    if (!store::replace_profile(lease, patient_id, *valid, now_text())) {
-      return Error::not_found("no such patient");
-    }
+    auto who = identity::patient_demographics(lease, patient_id);
+    if (!who) return Error::not_found("no such patient");
+    store::replace_profile(lease, patient_id, *valid, now_text());
     audit_write(lease, principal, client, patient_id, "record.update", "patient_profile",
                 patient_id);
     auto out = store::load_profile(lease, patient_id);
     tx.commit();
-    return std::move(*out);
+    return with_identity_part(std::move(*out), std::move(*who));
   });
   if (saved.ok()) understand_allergies(*saved);
   return saved;
@@ -482,7 +501,7 @@ Result<PatientSummary> ClinicalService::summary(const Principal& principal,
                                                 std::int64_t patient_id) {
   auto summary = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientSummary> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
-    auto profile = store::load_profile(lease, patient_id);
+    auto profile = load_patient_profile(lease, patient_id);
     if (!profile) return Error::not_found("no such patient");
     PatientSummary out;
     out.profile = std::move(*profile);
@@ -508,7 +527,7 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
   namespace json = boost::json;
   auto record = db::with_connection(pool_, [&](db::Lease& lease) -> Result<json::object> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
-    auto profile = store::load_profile(lease, patient_id);
+    auto profile = load_patient_profile(lease, patient_id);
     if (!profile) return Error::not_found("no such patient");
     understand_allergies(*profile);
     auto rendered = [](const auto& rows, auto render) {

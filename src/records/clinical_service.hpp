@@ -42,6 +42,13 @@ Result<std::string> normalise_icd10(std::string_view text);
 // "skin_rash" -> "Skin rash".
 std::string symptom_label(std::string_view key);
 
+// A patient's whole profile inside the caller's lease (and its transaction, if one is open): the
+// identity part from identity (identity/profile.hpp) and the clinical part records keeps (an
+// empty one, blood group "unknown", when never written). nullopt: `patient_id` is not a patient.
+// Not audited: the caller audits the read it is part of. For other modules (predict's prefill
+// and the air-quality aid) as much as for this one.
+std::optional<ClinicalProfile> load_patient_profile(db::Lease& lease, std::int64_t patient_id);
+
 // Called inside the write transaction right after a symptom entry and its audit row were stored
 // (e.g. to evaluate alert rules); returns the urgent advice when the entry is critical. An
 // exception rolls the whole write back.
@@ -66,6 +73,8 @@ class ClinicalService {
   // Wires a step into every symptom write (the alert rules). Call before serving.
   void set_symptom_hook(SymptomHook hook) { symptom_hook_ = std::move(hook); }
 
+  // The profile resource (/profile) is records': GET and PUT here, PATCH (the phone, identity's
+  // part) through identity().update_phone.
   Result<ClinicalProfile> profile(const identity::Principal& principal,
                                   const identity::Client& client, std::int64_t patient_id);
   // Replaces the clinical part of the profile (the patient, or a doctor with a write grant).

@@ -190,6 +190,37 @@ class AllergyReader {
   std::string ingredients_, classes_;
 };
 
+// The clinical_profiles row (kSelectProfile); the identity fields stay empty.
+class ProfileReader {
+ public:
+  void bind(soci::statement& statement) {
+    for (std::string* text : {&row_.address_line1, &row_.address_line2, &row_.city, &row_.area_code,
+                              &row_.postcode, &row_.blood_group, &row_.updated_at}) {
+      statement.exchange(soci::into(*text));
+    }
+    statement.exchange(soci::into(no_known_allergies_));
+  }
+  ClinicalProfile current() const {
+    ClinicalProfile out = row_;
+    out.no_known_allergies = no_known_allergies_ != 0;
+    return out;
+  }
+
+ private:
+  ClinicalProfile row_;
+  int no_known_allergies_ = 0;
+};
+
+// One id column (kLockProfile).
+class PatientIdReader {
+ public:
+  void bind(soci::statement& statement) { statement.exchange(soci::into(id_)); }
+  long long current() const { return id_; }
+
+ private:
+  long long id_ = 0;
+};
+
 class SymptomReader {
  public:
   void bind(soci::statement& statement) {
@@ -254,20 +285,11 @@ class PredictionReader {
 }  // namespace
 
 std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patient_id) {
-  long long patient = patient_id;
-  ClinicalProfile out;
-  soci::indicator phone_ind = soci::i_null;
-  int no_known_allergies = 0;
-  *lease << sql::kSelectProfile, soci::use(patient), soci::into(out.full_name),
-      soci::into(out.email), soci::into(out.date_of_birth), soci::into(out.sex),
-      soci::into(out.phone, phone_ind), soci::into(out.address_line1),
-      soci::into(out.address_line2), soci::into(out.city), soci::into(out.area_code),
-      soci::into(out.postcode), soci::into(out.blood_group), soci::into(out.updated_at),
-      soci::into(no_known_allergies);
-  if (!lease->got_data()) return std::nullopt;
-  if (phone_ind != soci::i_ok) out.phone.clear();
+  auto rows = all_entries<ProfileReader>(lease, sql::kSelectProfile, patient_id);
+  if (rows.empty()) return std::nullopt;
+  ClinicalProfile out = std::move(rows.front());
   out.patient_id = patient_id;
-  out.no_known_allergies = no_known_allergies != 0;
+  long long patient = patient_id;
   std::vector<std::string> kinds(kMaxProfileItems), texts(kMaxProfileItems);
   *lease << sql::kSelectProfileItems, soci::use(patient), soci::into(kinds), soci::into(texts);
   for (std::size_t idx = 0; idx < kinds.size(); ++idx) {
@@ -283,20 +305,25 @@ std::vector<Allergy> load_allergies(db::Lease& lease, std::int64_t patient_id) {
 
 void lock_profile(db::Lease& lease, std::int64_t patient_id) {
   if (lease.dialect() != db::Dialect::kPostgresql) return;
-  long long patient = patient_id, locked = 0;
-  *lease << sql::kLockProfile, soci::use(patient), soci::into(locked);
+  long long patient = patient_id;
+  auto held = [&] {
+    return !all_entries<PatientIdReader>(lease, sql::kLockProfile, patient_id).empty();
+  };
+  if (held()) return;
+  // No clinical row yet: make an empty one (a concurrent maker of the same row waits for ours,
+  // or we for theirs), then hold it.
+  db::changed_rows((lease->prepare << sql::kEnsureProfile, soci::use(patient)));
+  held();
 }
 
-bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
+void replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
                      const std::string& now) {
   long long patient = patient_id;
   int no_known_allergies = input.no_known_allergies ? 1 : 0;
-  if (db::changed_rows((lease->prepare << sql::kUpdateProfile, soci::use(input.address_line1),
-                        soci::use(input.address_line2), soci::use(input.city),
-                        soci::use(input.area_code), soci::use(input.postcode),
-                        soci::use(input.blood_group), soci::use(now), soci::use(no_known_allergies),
-                        soci::use(patient))) != 1)
-    return false;
+  db::changed_rows((lease->prepare << sql::kSaveProfile, soci::use(patient),
+                    soci::use(input.address_line1), soci::use(input.address_line2),
+                    soci::use(input.city), soci::use(input.area_code), soci::use(input.postcode),
+                    soci::use(input.blood_group), soci::use(now), soci::use(no_known_allergies)));
   *lease << sql::kDeleteAllergies, soci::use(patient);
   for (std::size_t position = 0; position < input.allergies.size(); ++position) {
     const Allergy& allergy = input.allergies[position];
@@ -317,7 +344,6 @@ bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInp
           soci::use((*list)[position]);
     }
   }
-  return true;
 }
 
 namespace {

@@ -17,18 +17,24 @@
 namespace vitalis::records::store {
 
 namespace sql {
+// The clinical part of the profile, one row per patient (migration 0012); the identity part
+// (name, email, birth date, sex, phone) is identity's, read through identity/profile.hpp.
 inline constexpr const char* kSelectProfile =
-    "SELECT a.full_name, a.email, p.date_of_birth, p.sex, p.phone, p.address_line1, "
-    "p.address_line2, p.city, p.area_code, p.postcode, p.blood_group, p.clinical_updated_at, "
-    "p.no_known_allergies "
-    "FROM patient_profiles p JOIN accounts a ON a.id = p.account_id WHERE p.account_id = :patient";
+    "SELECT address_line1, address_line2, city, area_code, postcode, blood_group, updated_at, "
+    "no_known_allergies FROM clinical_profiles WHERE patient_id = :patient";
 inline constexpr const char* kSelectProfileItems =
     "SELECT kind, text FROM patient_profile_items WHERE patient_id = :patient "
     "ORDER BY kind, position";
-inline constexpr const char* kUpdateProfile =
-    "UPDATE patient_profiles SET address_line1 = :line1, address_line2 = :line2, city = :city, "
-    "area_code = :area, postcode = :postcode, blood_group = :blood, clinical_updated_at = :at, "
-    "no_known_allergies = :no_known_allergies WHERE account_id = :patient";
+// The patient's first write makes their row (patients who signed up after migration 0012 have
+// none until then).
+inline constexpr const char* kSaveProfile =
+    "INSERT INTO clinical_profiles (patient_id, address_line1, address_line2, city, area_code, "
+    "postcode, blood_group, updated_at, no_known_allergies) VALUES (:patient, :line1, :line2, "
+    ":city, :area, :postcode, :blood, :at, :no_known_allergies) ON CONFLICT (patient_id) DO "
+    "UPDATE SET address_line1 = excluded.address_line1, address_line2 = excluded.address_line2, "
+    "city = excluded.city, area_code = excluded.area_code, postcode = excluded.postcode, "
+    "blood_group = excluded.blood_group, updated_at = excluded.updated_at, "
+    "no_known_allergies = excluded.no_known_allergies";
 // Ingredients and classes: the keys the substance was understood as when saved, one per line.
 inline constexpr const char* kSelectAllergies =
     "SELECT substance, reaction, severity, ingredients, classes FROM patient_allergies "
@@ -39,11 +45,15 @@ inline constexpr const char* kInsertAllergy =
     "INSERT INTO patient_allergies (patient_id, position, substance, reaction, severity, "
     "ingredients, classes) VALUES (:patient, :position, :substance, :reaction, :severity, "
     ":ingredients, :classes)";
-// PostgreSQL: holds the patient's profile row until the transaction ends, so a prescription's
-// safety check and a change of allergies (whose UPDATE takes the same row) never interleave.
-// SQLite needs none: its write transactions run one at a time.
+// PostgreSQL: holds the patient's clinical profile row until the transaction ends, so a
+// prescription's safety check and a change of allergies (whose kSaveProfile takes the same row)
+// never interleave. A patient with no row yet gets an empty one first (kEnsureProfile), so there
+// is always a row to hold. SQLite needs none: its write transactions run one at a time.
 inline constexpr const char* kLockProfile =
-    "SELECT account_id FROM patient_profiles WHERE account_id = :patient FOR UPDATE";
+    "SELECT patient_id FROM clinical_profiles WHERE patient_id = :patient FOR UPDATE";
+inline constexpr const char* kEnsureProfile =
+    "INSERT INTO clinical_profiles (patient_id) VALUES (:patient) ON CONFLICT (patient_id) DO "
+    "NOTHING";
 inline constexpr const char* kDeleteProfileItems =
     "DELETE FROM patient_profile_items WHERE patient_id = :patient";
 inline constexpr const char* kInsertProfileItem =
@@ -142,13 +152,17 @@ inline constexpr const char* kSelectPredictionPage = VITALIS_PREDICTION_COLUMNS
 #undef VITALIS_PREDICTION_COLUMNS
 }  // namespace sql
 
+// The clinical part of a patient's profile (its row, lists and allergies); the identity fields
+// are left empty (records::load_patient_profile adds them). nullopt: the patient has no clinical
+// row yet, which means an empty clinical profile (ClinicalProfile's defaults).
 std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patient_id);
-// Replaces the clinical part and its lists; false when the patient has no profile row.
-bool replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
+// Replaces the clinical part and its lists, making the patient's row if it is their first write.
+// The caller makes sure `patient_id` is a patient.
+void replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInput& input,
                      const std::string& now);
 std::vector<Allergy> load_allergies(db::Lease& lease, std::int64_t patient_id);
 // Inside a write transaction: keeps other writers of this patient's profile (and prescribing
-// checks) out until it ends (kLockProfile).
+// checks) out until it ends (kLockProfile). The caller makes sure `patient_id` is a patient.
 void lock_profile(db::Lease& lease, std::int64_t patient_id);
 
 std::int64_t insert_encounter(db::Lease& lease, const Encounter& encounter);

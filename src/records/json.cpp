@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
+#include "identity/profile.hpp"
 #include "records/catalogue.hpp"
 
 namespace vitalis::records {
@@ -212,23 +213,21 @@ json::object profile_json(const ClinicalProfile& profile, const medicines::Knowl
   for (const auto& allergy : profile.allergies) {
     allergies.push_back(allergy_json(allergy, knowledge));
   }
-  json::object out{{"id", profile.patient_id},
-                   {"full_name", profile.full_name},
-                   {"email", profile.email},
-                   {"date_of_birth", profile.date_of_birth},
-                   {"sex", profile.sex},
-                   {"phone", optional_json(profile.phone)},
-                   {"address_line1", profile.address_line1},
-                   {"address_line2", profile.address_line2},
-                   {"city", profile.city},
-                   {"postcode", profile.postcode},
-                   {"area_code", optional_json(profile.area_code)},
-                   {"blood_group", profile.blood_group},
-                   {"allergies", std::move(allergies)},
-                   {"no_known_allergies", profile.no_known_allergies},
-                   {"conditions", texts_json(profile.conditions)},
-                   {"medications", texts_json(profile.medications)},
-                   {"updated_at", optional_json(profile.updated_at)}};
+  json::object out = identity::profile_json({profile.patient_id, profile.full_name, profile.email,
+                                             profile.date_of_birth, profile.sex, profile.phone});
+  for (auto& [key, value] : json::object{{"address_line1", profile.address_line1},
+                                         {"address_line2", profile.address_line2},
+                                         {"city", profile.city},
+                                         {"postcode", profile.postcode},
+                                         {"area_code", optional_json(profile.area_code)},
+                                         {"blood_group", profile.blood_group},
+                                         {"allergies", std::move(allergies)},
+                                         {"no_known_allergies", profile.no_known_allergies},
+                                         {"conditions", texts_json(profile.conditions)},
+                                         {"medications", texts_json(profile.medications)},
+                                         {"updated_at", optional_json(profile.updated_at)}}) {
+    out[key] = std::move(value);
+  }
   return out;
 }
 

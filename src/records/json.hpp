@@ -41,6 +41,7 @@ boost::json::value advice_json(const std::optional<UrgentAdvice>& advice);
 void write_observation(json_writer::Writer& writer, const Observation& observation);
 // Allergies with what they resolve to: ingredient keys and classes as `knowledge` names them.
 boost::json::object allergy_json(const Allergy& allergy, const medicines::Knowledge& knowledge);
+// Starts with the identity part as identity renders it (identity::profile_json).
 boost::json::object profile_json(const ClinicalProfile& profile,
                                  const medicines::Knowledge& knowledge);
 boost::json::object summary_json(const PatientSummary& summary,
