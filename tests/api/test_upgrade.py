@@ -9,8 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 
-import pytest
-
 from conftest import BIN
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "upgrade"

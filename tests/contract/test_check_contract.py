@@ -108,6 +108,19 @@ def test_sql_naming_a_table_of_another_module_fails(tree):
     assert len(lines) == 3
 
 
+def test_raw_strings_and_escaped_quotes_are_read_as_sql(tree):
+    write(tree, "src/predict/store.cpp",
+          '#include <soci/soci.h>\n'
+          'const char* kRaw = R"sql(\n  SELECT id\n  FROM accounts)sql";\n'
+          'const char* kEscaped = "SELECT \\"x\\" FROM care_links";\n'
+          "// a comment with a quote: \"don't\" INSERT INTO observations\n")
+    code, lines = run_check(tree)
+    assert code == 1
+    assert [line.split(" [")[0] for line in lines] == [
+        "src/predict/store.cpp:2: `predict` names table `accounts` in SQL; it belongs to `identity`",
+        "src/predict/store.cpp:5: `predict` names table `care_links` in SQL; it belongs to `identity`"]
+
+
 def test_soci_outside_db_stores_and_tests_fails(tree):
     write(tree, "src/records/service_helpers.cpp", "#include <soci/soci.h>\n#include <soci/postgresql/soci-postgresql.h>\n")
     code, lines = run_check(tree)
