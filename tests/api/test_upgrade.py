@@ -1,8 +1,8 @@
 """Upgrading keeps every row: a database made by the previous release (tests/fixtures/upgrade/,
 a small demo clinic with rows in every table) is loaded into a fresh SQLite file and a fresh
 PostgreSQL database, `vitalis migrate` of the binary under test brings it to the current schema,
-and then every row of every table is still there (or where a migration moved it), the audit
-chain still verifies, and the server starts and signs a fixture user in."""
+and then every row of every table is still there with the values it had (or where a migration
+moved it), the audit chain still verifies, and the server starts and signs a fixture user in."""
 import gzip
 import pathlib
 import shutil
@@ -57,6 +57,18 @@ def tables(database):
     return sorted(row[0] for row in query(database, sql))
 
 
+def columns_of(database, table):
+    if database.dialect == "sqlite":
+        return [row[1] for row in query(database, f"PRAGMA table_info({table})")]
+    return [row[0] for row in query(database, "SELECT column_name FROM information_schema.columns "
+                                              f"WHERE table_name = '{table}' ORDER BY ordinal_position")]
+
+
+def contents(database, table, columns):
+    """Every row of the table in those columns, sorted (the rows' values, not just their count)."""
+    return sorted(normalised(row) for row in query(database, f"SELECT {', '.join(columns)} FROM {table}"))
+
+
 def row_counts(database):
     names = tables(database)
     sql = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM {name}" for name in names)
@@ -86,6 +98,10 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
     before = row_counts(database)
     assert before and all(before.values()), f"the fixture has empty tables: {before}"
     moved_columns = {move: column_values(database, move[0], move[1], move[2]) for move in COLUMN_MOVES}
+    leaving = {(table, column) for table, _, columns in COLUMN_MOVES for column in columns}
+    kept_columns = {table: [c for c in columns_of(database, table) if (table, c) not in leaving]
+                    for table in before if TABLE_MOVES.get(table, table) is not None}
+    old_rows = {table: contents(database, table, columns) for table, columns in kept_columns.items()}
 
     migrated = run("migrate", f"--database={database.url}", "--log-level=warn")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
@@ -102,6 +118,8 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
             continue
         assert destination in after, f"table {table} is gone after migrating (not in TABLE_MOVES)"
         assert after[destination] == count, f"{table}: {count} rows before, {after[destination]} after"
+        assert contents(database, destination, kept_columns[table]) == old_rows[table], \
+            f"{table}: rows changed by migrating"
     for (table, key_column, columns), (new_table, new_key) in COLUMN_MOVES.items():
         arrived = column_values(database, new_table, new_key, columns)
         assert arrived == moved_columns[(table, key_column, columns)], f"{table} columns into {new_table}"
