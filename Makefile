@@ -14,7 +14,7 @@ ARGS ?=
 
 help:
 	@echo "make run           install deps, build, migrate and serve on http://127.0.0.1:8080 (SQLite)"
-	@echo "make test          install deps, build with sanitizers, run unit, API, PostgreSQL, web unit and browser tests"
+	@echo "make test          install deps, check the module contract, build with sanitizers, run unit, API, PostgreSQL, web unit and browser tests"
 	@echo "make bench         build release, run benchmarks and print a table (docs/PERFORMANCE.md)"
 	@echo "make format        apply .clang-format to src/ and bench/"
 	@echo "make clean         remove build/ and web/dist/"

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base64.hpp"
 #include "core/error.hpp"
 
 namespace vitalis::identity {
@@ -52,8 +53,6 @@ std::string random_token();
 // A uniformly random 6-digit code, "000000"–"999999".
 std::string random_code();
 
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64url_decode(std::string_view text);
 // Constant-time comparison of equal-length strings.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

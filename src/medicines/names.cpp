@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "identity/search_name.hpp"
+#include "core/search_text.hpp"
 
 namespace vitalis::medicines {
 
@@ -36,7 +36,7 @@ bool is_separator_word(std::string_view word) {
 std::string NameRules::key(std::string_view name) const {
   std::vector<std::string> words;
   bool after_number = false;
-  for (std::string& word : identity::name_words(identity::fold_name(name))) {
+  for (std::string& word : name_words(fold_name(name))) {
     if (std::isdigit(static_cast<unsigned char>(word.front()))) {
       after_number = true;
       continue;
@@ -56,7 +56,7 @@ std::string NameRules::key(std::string_view name) const {
 }
 
 std::string NameRules::without_salts(const std::string& key) const {
-  std::vector<std::string> words = identity::name_words(key);
+  std::vector<std::string> words = name_words(key);
   while (words.size() > 1 && salts.contains(words.back())) words.pop_back();
   return joined(words);
 }

@@ -18,7 +18,7 @@ struct NameRules {
   std::unordered_set<std::string> salts;  // dropped from the end of an ingredient: "sodium"
   std::vector<std::pair<std::string, std::string>> spellings;  // "sulph" -> "sulf" in any word
 
-  // Lower case, accents and punctuation folded away (identity::fold_name), numbers and their
+  // Lower case, accents and punctuation folded away (core/search_text.hpp), numbers and their
   // units dropped, each word spelled the INN way, trailing form words dropped. May be empty.
   std::string key(std::string_view name) const;
   // `key` without trailing salt words ("olmesartan medoxomil" -> "olmesartan"), keeping at

@@ -7,9 +7,9 @@
 #include <charconv>
 #include <set>
 
+#include "core/search_text.hpp"
 #include "core/time.hpp"
 #include "identity/audit.hpp"
-#include "identity/search_name.hpp"
 #include "monitor/series.hpp"
 #include "monitor/store.hpp"
 #include "records/catalogue.hpp"
@@ -346,7 +346,7 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
   auto cursor = parse_cursor(query.cursor);
   if (!cursor.ok()) return cursor.error();
   std::string text = trim(query.query);
-  std::vector<std::string> words = identity::name_words(identity::fold_name(text));
+  std::vector<std::string> words = name_words(fold_name(text));
   if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
   // The longest word drives the index scan (fewest rows); the others filter.
   std::stable_sort(words.begin(), words.end(),

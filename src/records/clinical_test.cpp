@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "identity/crypto.hpp"
+#include "core/base64.hpp"
 #include "records/clinical_service.hpp"
 #include "records/testing.hpp"
 #include "records/timeline.hpp"
@@ -128,11 +128,11 @@ TEST(Timeline, CursorRoundTripAndRefusals) {
   EXPECT_EQ(decoded->kind, "symptom");
   EXPECT_EQ(decoded->id, 42);
   for (const std::string& bad :
-       {std::string("nope!"), identity::base64url_encode("2026-03-01T08:00:00.000000Z|symptom"),
-        identity::base64url_encode("2026-03-01T08:00:00.000000Z|bogus|1"),
-        identity::base64url_encode("2026-03-01|symptom|1"),
-        identity::base64url_encode("2026-03-01T08:00:00.000000Z|symptom|0"),
-        identity::base64url_encode("2026-03-01T08:00:00.000000Z|symptom|1x")}) {
+       {std::string("nope!"), base64url_encode("2026-03-01T08:00:00.000000Z|symptom"),
+        base64url_encode("2026-03-01T08:00:00.000000Z|bogus|1"),
+        base64url_encode("2026-03-01|symptom|1"),
+        base64url_encode("2026-03-01T08:00:00.000000Z|symptom|0"),
+        base64url_encode("2026-03-01T08:00:00.000000Z|symptom|1x")}) {
     auto refused = decode_cursor(bad);
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.error().field, "cursor");

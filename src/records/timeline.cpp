@@ -7,8 +7,8 @@
 #include <iterator>
 #include <tuple>
 
+#include "core/base64.hpp"
 #include "core/time.hpp"
-#include "identity/crypto.hpp"
 #include "records/catalogue.hpp"
 #include "records/clinical_service.hpp"
 #include "records/clinical_store.hpp"
@@ -157,13 +157,12 @@ const TimelineSource* find_timeline_source(std::string_view kind) {
 }
 
 std::string encode_cursor(const TimelineCursor& cursor) {
-  return identity::base64url_encode(cursor.at + "|" + cursor.kind + "|" +
-                                    std::to_string(cursor.id));
+  return base64url_encode(cursor.at + "|" + cursor.kind + "|" + std::to_string(cursor.id));
 }
 
 Result<TimelineCursor> decode_cursor(std::string_view text) {
   auto invalid = Error::validation("cursor", "cursor is not one this server issued");
-  auto raw = identity::base64url_decode(text);
+  auto raw = base64url_decode(text);
   if (!raw) return invalid;
   auto first = raw->find('|');
   auto second = first == std::string::npos ? first : raw->find('|', first + 1);
