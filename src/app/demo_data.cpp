@@ -445,9 +445,9 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
 
   progress << "hashing the demo password (argon2id)\n" << std::flush;
   std::string hash = identity::hash_password(kDemoPassword, cost);
-  // Readings end at the start of today (UTC), so a run on one day gives the same rows.
   auto now = Clock::now();
-  auto end = std::chrono::floor<std::chrono::days>(now);
+  const Clock::time_point end =
+      options.end.value_or(Clock::time_point(std::chrono::floor<std::chrono::days>(now)));
   std::string now_text = format_rfc3339(now);
   const std::int64_t generated = options.patients;
   auto readings_for = [&](std::int64_t ordinal) -> std::int64_t {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct DemoOptions {
   int timeline_entries = 0;       // > 0: one more patient (timeline@) with this many entries
   bool only_if_empty = false;     // no-op on a database that has any account (make run)
   std::uint64_t seed = 20261123;
+  // Readings end here; empty: at the start of today (UTC), so a run on one day gives the same rows.
+  std::optional<Clock::time_point> end;
 };
 
 struct DemoReport {
