@@ -103,7 +103,7 @@ def test_sigterm_under_load_loses_no_acknowledged_write(start_server, database, 
     def writer(worker):
         count = 0
         while not stop.is_set():
-            value = 40 + worker * 20 + count % 20  # which writer, and a count within it
+            value = 60 + worker * 4 + count % 4  # a normal heart rate: which writer, and a count
             count += 1
             try:
                 status, _, body = patient.json("POST", patient.observations,
