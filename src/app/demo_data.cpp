@@ -1,8 +1,6 @@
 // The demo clinic generator and its bulk loader.
 #include "app/demo_data.hpp"
 
-#include <soci/soci.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -11,12 +9,10 @@
 #include <sstream>
 
 #include "app/demo_random.hpp"
-#include "identity/audit.hpp"
-#include "identity/search_name.hpp"
-#include "identity/store.hpp"
+#include "db/statistics.hpp"
+#include "identity/bulk.hpp"
+#include "records/bulk.hpp"
 #include "records/catalogue.hpp"
-#include "records/clinical_store.hpp"
-#include "records/store.hpp"
 
 namespace vitalis::app {
 
@@ -275,53 +271,6 @@ std::vector<records::Observation> patient_readings(const DemoPatient& patient, s
 
 namespace {
 
-// One batch of accounts for the bulk statements (column vectors, as SOCI binds them).
-struct AccountRows {
-  std::vector<long long> ids;
-  std::vector<std::string> emails, hashes, roles, names, created, verified;
-  void add(std::int64_t id, std::string email_address, const std::string& hash, const char* role,
-           std::string name, const std::string& at) {
-    ids.push_back(id);
-    emails.push_back(std::move(email_address));
-    hashes.push_back(hash);
-    roles.push_back(role);
-    names.push_back(std::move(name));
-    created.push_back(at);
-    verified.push_back(at);
-  }
-  void insert(db::Lease& lease) {
-    if (ids.empty()) return;
-    *lease << identity::sql::kInsertAccountsBulk, soci::use(ids), soci::use(emails),
-        soci::use(hashes), soci::use(roles), soci::use(names), soci::use(created),
-        soci::use(verified);
-  }
-};
-
-struct PatientRows {
-  AccountRows accounts;
-  std::vector<long long> ids;
-  std::vector<std::string> births, sexes, phones;
-  std::vector<long long> link_patients, link_doctors;
-  std::vector<std::string> link_sources, link_at;
-  void link(std::int64_t patient_id, std::int64_t doctor_id, const std::string& at) {
-    link_patients.push_back(patient_id);
-    link_doctors.push_back(doctor_id);
-    link_sources.push_back("patient");
-    link_at.push_back(at);
-  }
-  void insert(db::Lease& lease) {
-    accounts.insert(lease);
-    if (!ids.empty()) {
-      *lease << identity::sql::kInsertPatientProfile, soci::use(ids), soci::use(births),
-          soci::use(sexes), soci::use(phones);
-    }
-    if (!link_patients.empty()) {
-      *lease << identity::sql::kInsertLinksBulk, soci::use(link_patients), soci::use(link_doctors),
-          soci::use(link_sources), soci::use(link_at);
-    }
-  }
-};
-
 // Where the loader stands; ids are chosen up front from the largest id in use.
 struct Plan {
   std::int64_t admin_id = 0, first_doctor_id = 0, first_patient_id = 0;
@@ -331,29 +280,6 @@ struct Plan {
 
 constexpr int kPatientsPerTransaction = 2000;
 constexpr std::size_t kRowsPerInsert = 5000;
-
-// Clinical rows through the clinical store (encounters first: the others link to them).
-void store_clinical(db::Lease& lease, std::int64_t patient_id, DemoClinical& clinical,
-                    const std::string& now) {
-  records::store::replace_profile(lease, patient_id, clinical.profile, now);
-  std::vector<std::int64_t> encounter_ids;
-  for (const auto& encounter : clinical.encounters) {
-    encounter_ids.push_back(records::store::insert_encounter(lease, encounter));
-  }
-  auto link = [&encounter_ids](int index) -> std::optional<std::int64_t> {
-    if (index < 0 || static_cast<std::size_t>(index) >= encounter_ids.size()) return std::nullopt;
-    return encounter_ids[static_cast<std::size_t>(index)];
-  };
-  for (auto& [diagnosis, index] : clinical.diagnoses) {
-    diagnosis.encounter_id = link(index);
-    records::store::insert_diagnosis(lease, diagnosis);
-  }
-  for (auto& [prescription, index] : clinical.prescriptions) {
-    prescription.encounter_id = link(index);
-    records::store::insert_prescription(lease, prescription);
-  }
-  for (const auto& symptom : clinical.symptoms) records::store::insert_symptom(lease, symptom);
-}
 
 // The named demo patient's penicillin allergy: what the prescribing check and the doctor's
 // banner show (amoxicillin for her is refused until a doctor overrides with a reason).
@@ -386,7 +312,7 @@ void add_alerting_symptom(DemoClinical& clinical, std::int64_t patient_id, Clock
 
 void insert_observations(db::Lease& lease, std::vector<records::Observation>& pending, bool flush) {
   if (pending.size() < kRowsPerInsert && !(flush && !pending.empty())) return;
-  records::store::insert_observations(lease, pending);
+  records::bulk::insert_observations(lease, pending);
   pending.clear();
 }
 
@@ -413,27 +339,20 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
   DemoReport report;
   Plan plan;
   auto checked = db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    long long accounts = 0, max_id = 0, marker = 0, demo_admin = 0;
-    std::string action(kDemoAction), admin = email("admin");
-    *lease << "SELECT COUNT(*) FROM audit_log WHERE action = :action", soci::use(action),
-        soci::into(marker);
-    if (marker > 0) {
+    if (identity::bulk::load_sealed(lease, kDemoAction)) {
       report.note = "the demo clinic is already loaded";
       return Ok{};
     }
-    *lease << "SELECT COUNT(*) FROM accounts WHERE email = :email", soci::use(admin),
-        soci::into(demo_admin);
-    if (demo_admin > 0) {
+    if (identity::bulk::account_exists(lease, email("admin"))) {
       return Error::conflict(
           "an earlier demo-data run did not finish: load the demo into a fresh database");
     }
-    *lease << identity::sql::kCountAccounts, soci::into(accounts);
-    if (accounts > 0 && options.only_if_empty) {
+    auto accounts = identity::bulk::accounts_state(lease);
+    if (accounts.count > 0 && options.only_if_empty) {
       report.note = "the database already has accounts; demo data not loaded";
       return Ok{};
     }
-    *lease << identity::sql::kSelectMaxAccountId, soci::into(max_id);
-    plan.admin_id = max_id + 1;
+    plan.admin_id = accounts.max_id + 1;
     plan.first_doctor_id = plan.admin_id + 1;
     plan.first_patient_id = plan.first_doctor_id + static_cast<std::int64_t>(kDoctors.size());
     plan.patients = 1 + options.patients + (options.timeline_entries > 0 ? 1 : 0);
@@ -445,9 +364,9 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
 
   progress << "hashing the demo password (argon2id)\n" << std::flush;
   std::string hash = identity::hash_password(kDemoPassword, cost);
-  // Readings end at the start of today (UTC), so a run on one day gives the same rows.
   auto now = Clock::now();
-  auto end = std::chrono::floor<std::chrono::days>(now);
+  const Clock::time_point end =
+      options.end.value_or(Clock::time_point(std::chrono::floor<std::chrono::days>(now)));
   std::string now_text = format_rfc3339(now);
   const std::int64_t generated = options.patients;
   auto readings_for = [&](std::int64_t ordinal) -> std::int64_t {
@@ -459,23 +378,20 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
 
   auto staff = db::with_connection(pool, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    AccountRows accounts;
-    accounts.add(plan.admin_id, email("admin"), hash, "admin", "Ada Admin (demo)", now_text);
+    identity::bulk::AccountBatch accounts;
+    accounts.add_account(plan.admin_id, email("admin"), hash, "admin", "Ada Admin (demo)",
+                         now_text);
     for (std::size_t idx = 0; idx < kDoctors.size(); ++idx) {
-      accounts.add(plan.first_doctor_id + static_cast<std::int64_t>(idx),
-                   email(kDoctors[idx].local), hash, "doctor", kDoctors[idx].full_name, now_text);
+      accounts.add_account(plan.first_doctor_id + static_cast<std::int64_t>(idx),
+                           email(kDoctors[idx].local), hash, "doctor", kDoctors[idx].full_name,
+                           now_text);
+    }
+    for (std::size_t idx = 0; idx < kDoctors.size(); ++idx) {
+      accounts.add_approved_doctor(plan.first_doctor_id + static_cast<std::int64_t>(idx),
+                                   "DEMO-" + std::to_string(1001 + idx), kDoctors[idx].specialty,
+                                   kClinic, plan.admin_id, now_text);
     }
     accounts.insert(lease);
-    for (std::size_t idx = 0; idx < kDoctors.size(); ++idx) {
-      long long id = plan.first_doctor_id + static_cast<std::int64_t>(idx);
-      long long admin = plan.admin_id;
-      std::string licence = "DEMO-" + std::to_string(1001 + idx);
-      std::string specialty = kDoctors[idx].specialty, clinic = kClinic;
-      *lease << identity::sql::kInsertDoctorProfile, soci::use(id), soci::use(licence),
-          soci::use(specialty), soci::use(clinic);
-      *lease << identity::sql::kRecordApproval, soci::use(now_text), soci::use(admin),
-          soci::use(id);
-    }
     tx.commit();
     return Ok{};
   });
@@ -489,7 +405,8 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
     auto batch = db::with_connection(pool, [&](db::Lease& lease) -> Status {
       db::Transaction tx(lease);
       // Accounts, profiles and links first (the readings refer to them), then the readings.
-      PatientRows patients;
+      identity::bulk::AccountBatch accounts;
+      std::vector<std::int64_t> ids;
       std::vector<std::pair<DemoPatient, std::int64_t>> planned;  // patient, reading count
       for (int ordinal = first; ordinal < last; ++ordinal) {
         std::int64_t id = plan.first_patient_id + ordinal;
@@ -511,20 +428,18 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
           local = "timeline";
           count = options.timeline_entries;
         }
-        patients.accounts.add(id, email(local), hash, "patient", patient.full_name, now_text);
-        patients.ids.push_back(id);
-        patients.births.push_back(patient.date_of_birth);
-        patients.sexes.push_back(patient.sex);
-        patients.phones.push_back(patient.phone);
-        patients.link(id, cardiology, now_text);
-        patients.link(id, patient.diabetic ? endocrinology : general, now_text);
+        accounts.add_account(id, email(local), hash, "patient", patient.full_name, now_text);
+        accounts.add_patient_profile(id, patient.date_of_birth, patient.sex, patient.phone);
+        accounts.add_care_link(id, cardiology, "patient", now_text);
+        accounts.add_care_link(id, patient.diabetic ? endocrinology : general, "patient", now_text);
+        ids.push_back(id);
         planned.emplace_back(std::move(patient), count);
       }
-      patients.insert(lease);
+      accounts.insert(lease);
       std::vector<records::Observation> pending;
       for (std::size_t idx = 0; idx < planned.size(); ++idx) {
         const auto& [patient, count] = planned[idx];
-        std::int64_t id = patients.ids[idx];
+        std::int64_t id = ids[idx];
         std::int64_t doctor =
             patient.hypertensive ? cardiology : (patient.diabetic ? endocrinology : general);
         std::vector<Clock::time_point> visits;
@@ -537,7 +452,7 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
           add_alerting_symptom(clinical, id, end);
           add_named_allergy(clinical);
         }
-        store_clinical(lease, id, clinical, now_text);
+        records::bulk::insert_clinical_history(lease, id, clinical, now_text);
       }
       insert_observations(lease, pending, true);
       tx.commit();
@@ -557,35 +472,20 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
 
   // The name search's index (what sign-up writes for one account), for every new patient.
   progress << "indexing patient names for search\n" << std::flush;
-  if (auto indexed = identity::backfill_search_names(pool); !indexed.ok()) return indexed.error();
+  if (auto indexed = identity::bulk::index_names(pool); !indexed.ok()) return indexed.error();
   auto sealed = db::with_connection(pool, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    if (lease.dialect() == db::Dialect::kPostgresql) *lease << identity::sql::kResyncAccountIds;
-    identity::append_audit(lease, key,
-                           {0,
-                            {},
-                            std::nullopt,
-                            "system",
-                            std::string(kDemoAction),
-                            "database",
-                            std::to_string(report.patients) + " patients",
-                            std::nullopt,
-                            "",
-                            "success",
-                            ""});
+    identity::bulk::seal_load(lease, key, kDemoAction,
+                              std::to_string(report.patients) + " patients");
     tx.commit();
     return Ok{};
   });
   if (!sealed.ok()) return sealed.error();
-  // PostgreSQL plans with the statistics autovacuum gathers a while after a bulk load; until
-  // then a fresh clinic's timeline took 3x as long (wrong plans). Gather them now.
   if (pool.dialect() == db::Dialect::kPostgresql) {
     progress << "updating the planner's statistics\n" << std::flush;
-    auto analyzed = db::with_connection(pool, [](db::Lease& lease) -> Status {
-      *lease << "ANALYZE";
-      return Ok{};
-    });
-    if (!analyzed.ok()) return analyzed.error();
+    if (auto analyzed = db::update_planner_statistics(pool); !analyzed.ok()) {
+      return analyzed.error();
+    }
   }
   report.created = true;
   report.seconds =

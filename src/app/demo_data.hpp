@@ -1,12 +1,14 @@
 // `vitalis demo-data`: a deterministic demo clinic (admin, approved doctors, patients with
 // profiles, care links and years of correlated readings), and the same generator at benchmark
-// size (100,000 patients, 10 million observations). Rows go straight through the stores' bulk
-// statements in large transactions; one password hash is shared by every demo account.
+// size (100,000 patients, 10 million observations). Rows go through the owners' bulk functions
+// (identity/bulk.hpp, records/bulk.hpp) in large transactions; one password hash is shared by
+// every demo account.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,7 @@
 #include "core/time.hpp"
 #include "db/database.hpp"
 #include "identity/crypto.hpp"
+#include "records/bulk.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
 
@@ -29,6 +32,8 @@ struct DemoOptions {
   int timeline_entries = 0;       // > 0: one more patient (timeline@) with this many entries
   bool only_if_empty = false;     // no-op on a database that has any account (make run)
   std::uint64_t seed = 20261123;
+  // Readings end here; empty: at the start of today (UTC), so a run on one day gives the same rows.
+  std::optional<Clock::time_point> end;
 };
 
 struct DemoReport {
@@ -64,15 +69,8 @@ std::vector<records::Observation> patient_readings(
 
 // The clinical part of a generated patient: the profile (address, blood group, allergies,
 // conditions, medications), an encounter per visit, diagnoses and prescriptions at the first
-// visit, and self-reported symptoms fitting their conditions. Encounter links are set when the
-// rows are stored (the int beside a diagnosis or prescription: its encounter's index).
-struct DemoClinical {
-  records::ProfileInput profile;
-  std::vector<records::Encounter> encounters;
-  std::vector<std::pair<records::Diagnosis, int>> diagnoses;
-  std::vector<std::pair<records::Prescription, int>> prescriptions;
-  std::vector<records::SymptomEntry> symptoms;
-};
+// visit (linked to it by index), and self-reported symptoms fitting their conditions.
+using DemoClinical = records::bulk::ClinicalHistory;
 DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
                               std::int64_t patient_id, std::int64_t doctor_id,
                               const std::vector<Clock::time_point>& visits, Clock::time_point end);

@@ -231,7 +231,6 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   http::Metrics metrics;
   http::Router router;
   app::add_system_routes(router, **pool, metrics);
-  app::add_demo_routes(router, **pool);
   auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
   identity::add_identity_routes(router, **identity_service);

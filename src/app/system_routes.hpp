@@ -1,5 +1,5 @@
 // Platform routes that belong to no domain module: health, readiness, metrics, the WebSocket
-// echo, and the demo table that stands in for clinical data until records exist.
+// echo, and the route table.
 #pragma once
 
 #include "db/database.hpp"
@@ -9,7 +9,6 @@
 namespace vitalis::app {
 
 void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics);
-void add_demo_routes(http::Router& router, db::Pool& pool);
 
 // GET /api/v1/admin/routes: every registered route with its access rule (register it last;
 // `admin_only` comes from the identity policy).

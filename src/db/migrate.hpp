@@ -13,14 +13,14 @@ namespace vitalis::db {
 
 // One file under src/db/migrations/, as embedded at build time.
 struct MigrationFile {
-  std::string_view name;  // "0001_demo_items.sql", or "0001_x.sqlite.sql" + "0001_x.postgresql.sql"
+  std::string_view name;  // "0004_records.sql", or "0004_x.sqlite.sql" + "0004_x.postgresql.sql"
   std::string_view sql;
 };
 const std::vector<MigrationFile>& embedded_migration_files();
 
 struct Migration {
   int version = 0;
-  std::string name;            // "demo_items"
+  std::string name;            // "records"
   std::string sqlite_sql;      // the portable file, or the .sqlite.sql one
   std::string postgresql_sql;  // the portable file, or the .postgresql.sql one
 };

@@ -38,7 +38,7 @@ class Request {
   std::string client_address;
 
   // Set by the router on a match.
-  std::string_view route;  // the matched pattern, e.g. "/api/v1/demo/items/{id}"
+  std::string_view route;  // the matched pattern, e.g. "/api/v1/patients/{patient_id}/observations"
   std::vector<std::pair<std::string_view, std::string>> params;  // decoded path parameters
 
   // Set by authentication middleware (the identity module's Principal); empty otherwise.

@@ -52,6 +52,10 @@ inline constexpr const char* kInsertLinksBulk =
     "VALUES (:patient, :doctor, :source, :at)";
 inline constexpr const char* kSelectMaxAccountId = "SELECT COALESCE(MAX(id), 0) FROM accounts";
 inline constexpr const char* kCountAccounts = "SELECT COUNT(*) FROM accounts";
+inline constexpr const char* kCountAccountsWithEmail =
+    "SELECT COUNT(*) FROM accounts WHERE email = :email";
+inline constexpr const char* kCountAuditAction =
+    "SELECT COUNT(*) FROM audit_log WHERE action = :action";
 // After ids were chosen by the loader, PostgreSQL's identity sequence must move past them.
 inline constexpr const char* kResyncAccountIds =
     "SELECT setval(pg_get_serial_sequence('accounts', 'id'), (SELECT MAX(id) FROM accounts))";

@@ -1,5 +1,6 @@
 """HTTP behaviour of the real server: error model, limits, keep-alive, static files, CORS,
-WebSocket, metrics. Dialect-independent behaviour runs on SQLite only (lite_server)."""
+WebSocket, metrics. Dialect-independent behaviour runs on SQLite only (lite_server). The write
+these tests send is a real one: a signed-in patient recording a reading (POST observations)."""
 import base64
 import json
 import os
@@ -8,7 +9,39 @@ import socket
 import struct
 import time
 
-from conftest import assert_error, read_raw_responses, wait_until
+import pytest
+
+from conftest import SignedIn, assert_error, read_raw_responses, wait_until
+from test_identity import FAST_HASH, Api, smtp  # noqa: F401 (smtp is a fixture)
+
+READING = {"metric": "heart_rate", "value": 72, "unit": "/min"}
+
+
+def start_mail_server(start_server, database, smtp, *flags):
+    return start_server(database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}", *FAST_HASH, *flags)
+
+
+def signed_in_patient(server, smtp, tmp_path, address="ana@example.org"):
+    """A patient signed up, verified and signed in on `server`: `observations` is the path of
+    their readings, `authorization` the header raw requests carry."""
+    token, patient_id = Api(server, smtp, tmp_path).patient(address)
+    patient = SignedIn(server, token)
+    patient.id = patient_id
+    patient.observations = f"/api/v1/patients/{patient_id}/observations"
+    patient.authorization = b"Authorization: Bearer " + token.encode() + b"\r\n"
+    return patient
+
+
+@pytest.fixture
+def patient(start_server, database, smtp, tmp_path):  # noqa: F811
+    return signed_in_patient(start_mail_server(start_server, database, smtp), smtp, tmp_path)
+
+
+@pytest.fixture
+def lite_patient(start_server, sqlite_database, smtp, tmp_path):  # noqa: F811
+    return signed_in_patient(start_mail_server(start_server, sqlite_database, smtp), smtp,
+                             tmp_path)
+
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -64,7 +97,7 @@ def test_unknown_route_is_404_json(lite_server):
 
 
 def test_wrong_method_is_405_with_allow(lite_server):
-    status, headers, body = lite_server.json("DELETE", "/api/v1/demo/items")
+    status, headers, body = lite_server.json("DELETE", "/api/v1/patients/1/observations")
     assert status == 405
     assert headers["allow"] == "GET, POST, HEAD"
     assert_error(body, "method_not_allowed")
@@ -79,83 +112,86 @@ def test_head_answers_like_get_without_body(lite_server):
     assert headers["content-length"] == str(len(b'{"status":"ok"}'))
 
 
-def test_malformed_json_is_400_naming_body(lite_server):
-    for raw in ('{"label":', "not json", "[1,2"):
-        status, _, body = lite_server.json("POST", "/api/v1/demo/items", body=raw,
-                                           headers={"Content-Type": "application/json"})
+def test_malformed_json_is_400_naming_body(lite_patient):
+    for raw in ('{"metric":', "not json", "[1,2"):
+        status, _, body = lite_patient.json("POST", lite_patient.observations, body=raw,
+                                            headers={"Content-Type": "application/json"})
         assert status == 400, raw
         assert_error(body, "malformed_request", "body")
-    status, _, body = lite_server.json("POST", "/api/v1/demo/items", body="",
-                                       headers={"Content-Type": "application/json"})
+    status, _, body = lite_patient.json("POST", lite_patient.observations, body="",
+                                        headers={"Content-Type": "application/json"})
     assert status == 400
     assert_error(body, "malformed_request", "body")
 
 
-def test_wrong_content_type_is_415(lite_server):
+def test_wrong_content_type_is_415(lite_patient):
     for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
         headers = {"Content-Type": content_type} if content_type else {}
-        status, _, body = lite_server.json("POST", "/api/v1/demo/items",
-                                           body='{"label":"x","quantity":1}', headers=headers)
+        status, _, body = lite_patient.json("POST", lite_patient.observations,
+                                            body=json.dumps(READING), headers=headers)
         assert status == 415, content_type
         assert_error(body, "unsupported_media_type", "Content-Type")
 
 
-def test_invalid_values_are_422_naming_the_field(server):
+def test_invalid_values_are_422_naming_the_field(patient):
     cases = [
-        ({"quantity": 1}, "label"),
-        ({"label": "", "quantity": 1}, "label"),
-        ({"label": "x" * 201, "quantity": 1}, "label"),
-        ({"label": 7, "quantity": 1}, "label"),
-        ({"label": "x"}, "quantity"),
-        ({"label": "x", "quantity": -1}, "quantity"),
-        ({"label": "x", "quantity": 1.5}, "quantity"),
-        ({"label": "x", "quantity": "3"}, "quantity"),
+        ({"value": 72, "unit": "/min"}, "code"),
+        ({"metric": "", "value": 72, "unit": "/min"}, "code"),
+        ({"metric": "nonsense", "value": 72, "unit": "/min"}, "metric"),
+        ({"metric": 7, "value": 72, "unit": "/min"}, "metric"),
+        ({"metric": "heart_rate", "unit": "/min"}, "value"),
+        ({"metric": "heart_rate", "value": 9999, "unit": "/min"}, "value"),
+        ({"metric": "heart_rate", "value": "72", "unit": "/min"}, "value"),
+        ({"metric": "heart_rate", "value": 72, "unit": "kg"}, "unit"),
+        ({**READING, "effective_at": "yesterday"}, "effective_at"),
         ([1, 2], "body"),
     ]
     for payload, field in cases:
-        status, _, body = server.json("POST", "/api/v1/demo/items", json_body=payload)
+        status, _, body = patient.json("POST", patient.observations, json_body=payload)
         assert status == 422, payload
         assert_error(body, "validation_failed", field)
-    status, _, body = server.json("GET", "/api/v1/demo/items?limit=0")
+    status, _, body = patient.json("GET", patient.observations + "?limit=0")
     assert status == 422
     assert_error(body, "validation_failed", "limit")
-    status, _, body = server.json("GET", "/api/v1/demo/items/abc")
+    status, _, body = patient.json("GET", patient.observations + "/abc/history")
     assert status == 422
-    assert_error(body, "validation_failed", "id")
-    # Nothing half-written: every rejected request left the table empty.
-    assert server.json("GET", "/api/v1/demo/items")[2] == {"items": []}
+    assert_error(body, "validation_failed", "observation_id")
+    # Nothing half-written: every rejected request left the record empty.
+    assert patient.json("GET", patient.observations)[2] == {"items": [], "next_before": None}
 
 
-def test_demo_items_round_trip(server):
-    status, headers, created = server.json("POST", "/api/v1/demo/items",
-                                           json_body={"label": "Blood pressure cuffs", "quantity": 4})
+def test_recorded_reading_round_trip(patient):
+    status, _, created = patient.json("POST", patient.observations, json_body=READING)
     assert status == 201
-    assert headers["location"] == f"/api/v1/demo/items/{created['id']}"
-    assert created["label"] == "Blood pressure cuffs" and created["quantity"] == 4
-    assert created["created_at"].endswith("Z")
-    status, _, fetched = server.json("GET", headers["location"])
-    assert status == 200 and fetched == created
-    for idx in range(3):
-        server.json("POST", "/api/v1/demo/items", json_body={"label": f"item {idx}", "quantity": idx})
-    status, _, listing = server.json("GET", "/api/v1/demo/items?limit=2")
-    assert [item["label"] for item in listing["items"]] == ["item 2", "item 1"]
-    status, _, body = server.json("GET", "/api/v1/demo/items/999999")
+    [reading] = created["items"]
+    assert reading["metric"] == "heart_rate" and reading["value"] == 72
+    assert reading["recorded_at"].endswith("Z")
+    status, _, history = patient.json("GET", f"{patient.observations}/{reading['id']}/history")
+    assert status == 200 and [item["id"] for item in history["items"]] == [reading["id"]]
+    for value in (61, 62, 63):
+        patient.json("POST", patient.observations, json_body={**READING, "value": value})
+    status, _, listing = patient.json("GET", patient.observations + "?limit=2")
+    assert [item["value"] for item in listing["items"]] == [63, 62]
+    status, _, body = patient.json("GET", f"{patient.observations}/999999/history")
     assert status == 404
     assert_error(body, "not_found")
 
 
-def test_oversized_body_is_413_and_leaves_nothing(start_server, sqlite_database):
-    server = start_server(sqlite_database, "--max-body=1000")
-    big = json.dumps({"label": "x" * 2000, "quantity": 1})
-    status, headers, body = server.json("POST", "/api/v1/demo/items", body=big,
-                                        headers={"Content-Type": "application/json"})
+def test_oversized_body_is_413_and_leaves_nothing(start_server, sqlite_database, smtp,  # noqa: F811
+                                                  tmp_path):
+    server = start_mail_server(start_server, sqlite_database, smtp, "--max-body=1000")
+    patient = signed_in_patient(server, smtp, tmp_path)
+    big = json.dumps({**READING, "effective_at": "x" * 2000})
+    status, headers, body = patient.json("POST", patient.observations, body=big,
+                                         headers={"Content-Type": "application/json"})
     assert status == 413
     assert_error(body, "payload_too_large", "body")
     assert headers["connection"] == "close"
     # Chunked bodies have no Content-Length up front: the limit still holds while reading.
     sock = socket.create_connection(("127.0.0.1", server.port))
     chunk = b"x" * 600
-    request = (b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+    request = (b"POST " + patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+               + patient.authorization + b"Content-Type: application/json\r\n"
                b"Transfer-Encoding: chunked\r\n\r\n")
     for _ in range(3):
         request += b"%x\r\n" % len(chunk) + chunk + b"\r\n"
@@ -164,18 +200,21 @@ def test_oversized_body_is_413_and_leaves_nothing(start_server, sqlite_database)
     (head, body), = read_raw_responses(sock, 1)
     assert head.startswith("HTTP/1.1 413")
     sock.close()
-    assert server.json("GET", "/api/v1/demo/items")[2] == {"items": []}
+    assert patient.json("GET", patient.observations)[2] == {"items": [], "next_before": None}
     # Within the limit, the same route works.
-    assert server.json("POST", "/api/v1/demo/items", json_body={"label": "ok", "quantity": 1})[0] == 201
+    assert patient.json("POST", patient.observations, json_body=READING)[0] == 201
 
 
-def test_refused_large_upload_still_receives_its_413(start_server, sqlite_database):
+def test_refused_large_upload_still_receives_its_413(start_server, sqlite_database,
+                                                     smtp, tmp_path):  # noqa: F811
     """The client keeps sending a body the server will not read; it must still get the 413
     (a plain close would reset the connection and destroy the response)."""
-    server = start_server(sqlite_database, "--max-body=1000")
+    server = start_mail_server(start_server, sqlite_database, smtp, "--max-body=1000")
+    patient = signed_in_patient(server, smtp, tmp_path)
     sock = socket.create_connection(("127.0.0.1", server.port))
     body = b"x" * (3 * 1024 * 1024)
-    sock.sendall(b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+    sock.sendall(b"POST " + patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+                 + patient.authorization + b"Content-Type: application/json\r\n"
                  b"Content-Length: %d\r\n\r\n" % len(body))
     try:
         sock.sendall(body)
@@ -187,16 +226,17 @@ def test_refused_large_upload_still_receives_its_413(start_server, sqlite_databa
     sock.close()
 
 
-def test_bad_query_encoding_is_400_naming_the_parameter(lite_server):
-    status, _, body = lite_server.json("GET", "/api/v1/demo/items?limit=%zz")
+def test_bad_query_encoding_is_400_naming_the_parameter(lite_patient):
+    status, _, body = lite_patient.json("GET", lite_patient.observations + "?limit=%zz")
     assert status == 400
     assert_error(body, "malformed_request", "limit")
 
 
-def test_expect_100_continue_is_honoured(lite_server):
-    sock = socket.create_connection(("127.0.0.1", lite_server.port))
-    payload = json.dumps({"label": "continued", "quantity": 2}).encode()
-    sock.sendall(b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+def test_expect_100_continue_is_honoured(lite_patient):
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    payload = json.dumps(READING).encode()
+    sock.sendall(b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+                 + lite_patient.authorization + b"Content-Type: application/json\r\n"
                  b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(payload))
     sock.settimeout(5)
     interim = sock.recv(1024)
@@ -235,9 +275,10 @@ def test_garbage_from_many_clients_never_crashes_the_server(lite_server):
         elif kind == 1:
             payload = b"GET /" + bytes(rng.randrange(33, 127) for _ in range(50)) + b" HTTP/1.1\r\n\r\n"
         elif kind == 2:
-            payload = b"POST /api/v1/demo/items HTTP/1.1\r\nContent-Length: -5\r\n\r\n"
+            payload = b"POST /api/v1/patients/1/observations HTTP/1.1\r\nContent-Length: -5\r\n\r\n"
         else:
-            payload = (b"POST /api/v1/demo/items HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+            payload = (b"POST /api/v1/patients/1/observations HTTP/1.1\r\n"
+                       b"Transfer-Encoding: chunked\r\n\r\n"
                        b"zz\r\nboom\r\n")
         try:
             sock.sendall(payload)
@@ -252,12 +293,13 @@ def test_garbage_from_many_clients_never_crashes_the_server(lite_server):
     assert lite_server.process.poll() is None
 
 
-def test_keep_alive_and_pipelining_answer_in_order(lite_server):
-    sock = socket.create_connection(("127.0.0.1", lite_server.port))
-    payload = b'{"label":"piped","quantity":9}'
+def test_keep_alive_and_pipelining_answer_in_order(lite_patient):
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    payload = json.dumps(READING).encode()
     sock.sendall(
         b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Request-Id: one\r\n\r\n"
-        b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nX-Request-Id: two\r\n"
+        b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+        + lite_patient.authorization + b"X-Request-Id: two\r\n"
         b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
         b"GET /api/v1/nothing HTTP/1.1\r\nHost: t\r\nX-Request-Id: three\r\n\r\n"
         b"GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: four\r\n\r\n" % (len(payload), payload))
@@ -316,12 +358,12 @@ def test_cors_allows_only_configured_origins(start_server, sqlite_database):
     assert headers["vary"] == "Origin"
     _, headers, _ = server.request("GET", "/healthz", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in headers
-    status, headers, _ = server.request("OPTIONS", "/api/v1/demo/items", headers={
+    status, headers, _ = server.request("OPTIONS", "/api/v1/patients/1/observations", headers={
         "Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
     assert status == 204
     assert headers["access-control-allow-methods"] == "POST"
     assert headers["access-control-allow-origin"] == "https://app.example"
-    status, _, body = server.json("OPTIONS", "/api/v1/demo/items", headers={
+    status, _, body = server.json("OPTIONS", "/api/v1/patients/1/observations", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert status == 403
     assert_error(body, "forbidden", "Origin")
@@ -384,15 +426,16 @@ def test_metrics_count_requests_by_route_and_status(lite_server):
     assert 'le="+Inf"' in text
 
 
-def test_access_log_has_one_line_per_request_and_no_bodies(lite_server):
+def test_access_log_has_one_line_per_request_and_no_bodies(lite_patient):
     secret = "Patient has condition XYZ-SECRET"
-    lite_server.request("POST", "/api/v1/demo/items", json_body={"label": secret, "quantity": 1},
-                        headers={"X-Request-Id": "log-check-1"})
-    assert wait_until(lambda: any("log-check-1" in line for line in lite_server.log_lines), 5)
-    lines = [json.loads(line) for line in lite_server.log_lines if "log-check-1" in line]
+    lite_patient.request("POST", f"/api/v1/patients/{lite_patient.id}/symptoms",
+                         json_body={"free_text": "tiredness", "severity": 3, "notes": secret},
+                         headers={"X-Request-Id": "log-check-1"})
+    assert wait_until(lambda: any("log-check-1" in line for line in lite_patient.log_lines), 5)
+    lines = [json.loads(line) for line in lite_patient.log_lines if "log-check-1" in line]
     assert len(lines) == 1
     entry = lines[0]
     assert entry["msg"] == "request" and entry["status"] == 201
-    assert entry["route"] == "/api/v1/demo/items"
+    assert entry["route"] == "/api/v1/patients/{patient_id}/symptoms"
     assert isinstance(entry["duration_us"], int)
-    assert all(secret not in line for line in lite_server.log_lines)
+    assert all(secret not in line for line in lite_patient.log_lines)

@@ -7,6 +7,8 @@ import threading
 import time
 
 from conftest import BIN, read_raw_responses, wait_until
+from test_http import READING, signed_in_patient, start_mail_server
+from test_identity import Api, smtp  # noqa: F401 (smtp is a fixture)
 
 
 def run(*args, cwd=None):
@@ -56,12 +58,15 @@ def test_port_in_use_fails_clearly(start_server, sqlite_database, tmp_path):
     assert "cannot listen" in clash.stderr
 
 
-def test_sigterm_lets_in_flight_request_finish(start_server, database):
-    server = start_server(database)
+def test_sigterm_lets_in_flight_request_finish(start_server, database, smtp,  # noqa: F811
+                                               tmp_path):
+    server = start_mail_server(start_server, database, smtp)
+    patient = signed_in_patient(server, smtp, tmp_path)
     idle = socket.create_connection(("127.0.0.1", server.port))
     busy = socket.create_connection(("127.0.0.1", server.port))
-    payload = json.dumps({"label": "arrives during shutdown", "quantity": 5}).encode()
-    busy.sendall(b"POST /api/v1/demo/items HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+    payload = json.dumps({**READING, "value": 77}).encode()
+    busy.sendall(b"POST " + patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+                 + patient.authorization + b"Content-Type: application/json\r\n"
                  b"Content-Length: %d\r\n\r\n" % len(payload) + payload[:10])
     time.sleep(0.3)  # the header has been read: the request is in flight
     server.signal(signal.SIGTERM)
@@ -82,13 +87,15 @@ def test_sigterm_lets_in_flight_request_finish(start_server, database):
     (head, body), = read_raw_responses(busy, 1)
     assert head.startswith("HTTP/1.1 201"), head
     assert "connection: close" in head.lower()
-    assert json.loads(body)["label"] == "arrives during shutdown"
+    assert json.loads(body)["items"][0]["value"] == 77
     assert server.wait(15) == 0
     assert any('"msg":"stopped"' in line for line in server.log_lines)
 
 
-def test_sigterm_under_load_loses_no_acknowledged_write(start_server, database):
-    server = start_server(database)
+def test_sigterm_under_load_loses_no_acknowledged_write(start_server, database, smtp,  # noqa: F811
+                                                        tmp_path):
+    server = start_mail_server(start_server, database, smtp)
+    patient = signed_in_patient(server, smtp, tmp_path)
     acknowledged = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -96,16 +103,16 @@ def test_sigterm_under_load_loses_no_acknowledged_write(start_server, database):
     def writer(worker):
         count = 0
         while not stop.is_set():
-            label = f"w{worker}-{count}"
+            value = 60 + worker * 4 + count % 4  # a normal heart rate: which writer, and a count
             count += 1
             try:
-                status, _, body = server.json("POST", "/api/v1/demo/items",
-                                              json_body={"label": label, "quantity": worker})
+                status, _, body = patient.json("POST", patient.observations,
+                                               json_body={**READING, "value": value})
             except (OSError, ValueError, Exception):
                 return  # the server went away mid-request: not acknowledged
             if status == 201:
                 with lock:
-                    acknowledged.append((body["id"], label))
+                    acknowledged.append((body["items"][0]["id"], value))
             elif status != 503:
                 raise AssertionError(f"unexpected status {status}")
 
@@ -120,8 +127,10 @@ def test_sigterm_under_load_loses_no_acknowledged_write(start_server, database):
         thread.join(30)
     assert len(acknowledged) >= 50
 
-    restarted = start_server(server.database)
-    for item_id, label in acknowledged:
-        status, _, body = restarted.json("GET", f"/api/v1/demo/items/{item_id}")
-        assert status == 200, (item_id, label)
-        assert body["label"] == label
+    restarted = start_mail_server(start_server, server.database, smtp)
+    token, _, _ = Api(restarted, smtp, tmp_path).sign_in("ana@example.org")
+    for reading_id, value in acknowledged:
+        status, _, body = restarted.json("GET", f"{patient.observations}/{reading_id}/history",
+                                         headers={"Authorization": f"Bearer {token}"})
+        assert status == 200, (reading_id, value)
+        assert body["items"][0]["value"] == value
