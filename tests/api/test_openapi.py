@@ -523,6 +523,13 @@ def test_the_document_is_openapi_3_1_with_sound_schemas(spec):
             in_path = {p["name"] for p in params if p["in"] == "path"}
             assert in_path == named, f"{method.upper()} {path}: path parameters {in_path}"
             assert any(s[0] in "12" for s in op["responses"]), f"{method} {path}: no success"
+            # The statuses every operation of its kind can answer are stated.
+            statuses, access = set(op["responses"]), op["x-access"]
+            ids = [p for p in params if p["in"] == "path" and p["schema"].get("type") == "integer"]
+            expected = {"default"} | ({"401"} if access != "public" else set()) \
+                | ({"403"} if access not in ("public", "signed_in") else set()) \
+                | ({"404", "422"} if ids else set())
+            assert expected <= statuses, f"{method.upper()} {path}: missing {expected - statuses}"
     for name, schema in spec["components"]["schemas"].items():
         jsonschema.Draft202012Validator.check_schema(schema)
     # Every reference resolves.

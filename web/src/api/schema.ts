@@ -1245,8 +1245,8 @@ export interface components {
       rule_id: string;
       /** @description The finding. */
       title: string;
-      /** @enum {string} */
-      severity: "low" | "moderate" | "high" | "critical";
+      /** @description The rule's severity as the rules file states it (the shipped rules use moderate, high and critical). */
+      severity: string;
       /** @enum {string} */
       status: "open" | "acknowledged" | "resolved";
       /** @enum {string} */
@@ -1698,6 +1698,7 @@ export interface operations {
           "application/json": components["schemas"]["Health"];
         };
       };
+      default: components["responses"]["Error"];
     };
   };
   /** The database answers. */
@@ -1715,6 +1716,7 @@ export interface operations {
           "application/json": components["schemas"]["Readiness"];
         };
       };
+      default: components["responses"]["Error"];
     };
   };
   /** Prometheus metrics (text format 0.0.4). */
@@ -1726,6 +1728,7 @@ export interface operations {
           "text/plain": string;
         };
       };
+      default: components["responses"]["Error"];
     };
   };
   /** A WebSocket that echoes every text message (up to 64 KiB). */
@@ -1746,6 +1749,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      default: components["responses"]["Error"];
     };
   };
   /** Every route with its method, path and access rule. */
@@ -2146,6 +2150,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2250,6 +2255,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2394,6 +2400,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2439,6 +2446,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2459,6 +2467,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2479,6 +2488,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       429: components["responses"]["RateLimited"];
       default: components["responses"]["Error"];
     };
@@ -2531,6 +2541,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2546,6 +2557,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2591,6 +2603,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2641,6 +2654,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2692,6 +2706,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2713,6 +2728,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -2903,6 +2919,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -3282,6 +3299,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -3407,6 +3425,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -3428,6 +3447,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -3583,6 +3603,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
@@ -3662,6 +3683,7 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };
