@@ -462,6 +462,8 @@ class Session:
         self.call("patient", "GET", "/api/v1/air-quality/areas?query=hack", expect=200)
         self.call("patient", "GET", "/api/v1/air-quality/areas?query=h", expect=422)
         self.call("patient", "GET", "/api/v1/air-quality/areas/E09000012", expect=200)
+        # A unitary authority formed in 2021: no old-method years, so the trend's numbers are null.
+        self.call("patient", "GET", "/api/v1/air-quality/areas/E06000061", expect=200)
         self.call("patient", "GET", "/api/v1/air-quality/areas/X1", expect=404)
         # The stored predictions in the record's other views.
         self.call("patient", "GET", f"{p}/timeline?types=prediction&limit=5", expect=200)
