@@ -3,10 +3,12 @@
 1. The document names exactly the routes of the live route table (GET /api/v1/admin/routes):
    nothing missing, nothing extra.
 2. A realistic session against the real binary (the demo clinic; a patient, doctors and an
-   administrator) calls the main routes of every module, errors included, and every JSON body is
-   validated with the schema the document gives for that operation and status. The schemas are
-   closed (required fields, types, `additionalProperties: false`), so a renderer that adds, drops
-   or retypes a field fails here; the last tests show that on mutated copies.
+   administrator) calls every operation, errors included, and every JSON body is validated with
+   the schema the document gives for that operation and status (and each error's code with its
+   status); the request bodies the server accepted are validated against the documented ones.
+   The schemas are closed (required fields, types, `additionalProperties` or
+   `unevaluatedProperties: false`), so a renderer that adds, drops, renames or retypes a field
+   fails here; the last tests show that on mutated copies.
 
 Validation uses python3-jsonschema (Debian; scripts/install-deps): OpenAPI 3.1 schemas are JSON
 Schema 2020-12. Set VITALIS_OPENAPI_DUMP=FILE to write every exchange of the session to FILE
@@ -103,7 +105,16 @@ def validator(spec, schema):
 
 
 def errors_of(spec, schema, body):
-    return sorted(validator(spec, schema).iter_errors(body), key=lambda e: list(e.absolute_path))
+    return sorted(validator(spec, schema).iter_errors(body),
+                  key=lambda e: [str(part) for part in e.absolute_path])
+
+
+# The error code of each status (docs/API.md, core/error.cpp).
+ERROR_CODES = {400: {"malformed_request"}, 401: {"unauthenticated"}, 403: {"forbidden"},
+               404: {"not_found"}, 405: {"method_not_allowed"}, 409: {"conflict"},
+               413: {"payload_too_large"}, 415: {"unsupported_media_type"},
+               422: {"validation_failed", "confirmation_required"}, 429: {"rate_limited"},
+               500: {"internal_error"}, 503: {"unavailable"}}
 
 
 # --- the session -----------------------------------------------------------------------------
@@ -581,6 +592,9 @@ def test_every_response_of_the_session_matches_its_schema(spec, session):
         for error in errors_of(spec, schema, body)[:3]:
             where = "/".join(str(p) for p in error.absolute_path)
             problems.append(f"{method} {template} {status} at /{where}: {error.message[:300]}")
+        if status >= 400 and "error" in body and \
+                body["error"].get("code") not in ERROR_CODES.get(status, ()):
+            problems.append(f"{method} {template} {status}: error code {body['error'].get('code')}")
     assert not problems, "\n".join(problems)
     # The session calls every operation: a new route gets its schemas checked too.
     uncovered = sorted(f"{m} {p}" for m, p in operations(spec) - covered)
