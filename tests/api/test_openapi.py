@@ -545,10 +545,68 @@ def test_the_document_is_openapi_3_1_with_sound_schemas(spec):
             assert expected <= statuses, f"{method.upper()} {path}: missing {expected - statuses}"
     for name, schema in spec["components"]["schemas"].items():
         jsonschema.Draft202012Validator.check_schema(schema)
+    # No stray keys (a comma in an unquoted YAML flow value makes one).
+    for where, node, allowed in objects_to_check(spec):
+        stray = {k for k in node if k not in allowed and not k.startswith("x-")}
+        assert not stray, f"{where}: unknown keys {stray}"
     # Every reference resolves.
     text = SPEC_FILE.read_text(encoding="utf-8")
     for ref in set(re.findall(r"\$ref: '([^']+)'", text)):
         assert resolve(spec, ref) is not None, ref
+
+
+SCHEMA_KEYWORDS = set("""$ref $defs type enum const properties required additionalProperties
+    unevaluatedProperties patternProperties propertyNames items prefixItems minItems maxItems
+    uniqueItems contains minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength
+    maxLength pattern format oneOf anyOf allOf not if then else dependentSchemas
+    dependentRequired minProperties maxProperties title description default examples example
+    deprecated readOnly writeOnly discriminator xml externalDocs $comment""".split())
+PARAMETER_KEYS = {"name", "in", "description", "required", "deprecated", "schema", "style",
+                  "explode", "allowEmptyValue", "allowReserved", "example", "examples", "$ref"}
+OPERATION_KEYS = {"operationId", "tags", "summary", "description", "parameters", "requestBody",
+                  "responses", "security", "deprecated", "servers", "callbacks", "externalDocs"}
+
+
+def objects_to_check(spec):
+    """(where, object, allowed keys) of the parameters, operations and schemas."""
+    def schemas(node, where):
+        if isinstance(node, dict):
+            yield where, node, SCHEMA_KEYWORDS
+            for key in ("properties", "$defs", "patternProperties"):
+                for name, sub in node.get(key, {}).items():
+                    yield from schemas(sub, f"{where}/{key}/{name}")
+            for key in ("items", "additionalProperties", "unevaluatedProperties", "not", "if",
+                        "then", "else"):
+                yield from schemas(node.get(key), f"{where}/{key}")
+            for key in ("oneOf", "anyOf", "allOf", "prefixItems"):
+                for idx, sub in enumerate(node.get(key, [])):
+                    yield from schemas(sub, f"{where}/{key}/{idx}")
+
+    def media(content, where):
+        for kind, body in (content or {}).items():
+            yield from schemas(body.get("schema"), f"{where}/{kind}")
+
+    for name, schema in spec["components"]["schemas"].items():
+        yield from schemas(schema, f"#/components/schemas/{name}")
+    for name, param in spec["components"]["parameters"].items():
+        yield f"#/components/parameters/{name}", param, PARAMETER_KEYS
+        yield from schemas(param.get("schema"), f"#/components/parameters/{name}/schema")
+    for name, response in spec["components"]["responses"].items():
+        yield from media(response.get("content"), f"#/components/responses/{name}")
+    for path, item in spec["paths"].items():
+        for idx, param in enumerate(item.get("parameters", [])):
+            yield f"{path}/parameters/{idx}", param, PARAMETER_KEYS
+        for method, op in item.items():
+            if method not in METHODS:
+                continue
+            where = f"{method.upper()} {path}"
+            yield where, op, OPERATION_KEYS
+            for idx, param in enumerate(op.get("parameters", [])):
+                yield f"{where} parameter {idx}", param, PARAMETER_KEYS
+                yield from schemas(param.get("schema"), f"{where} parameter {idx}")
+            yield from media(op.get("requestBody", {}).get("content"), f"{where} request")
+            for status, response in op["responses"].items():
+                yield from media(response.get("content"), f"{where} {status}")
 
 
 def test_the_document_names_exactly_the_served_routes(spec, session):

@@ -3307,7 +3307,7 @@ export interface operations {
   getSeries: {
     parameters: {
       query: {
-        /** @description LOINC code */
+        /** @description LOINC code, metric name, or blood_pressure for both of its codes. */
         code: string;
         /** @description RFC 3339 (default a year before `to`). */
         from?: string;
