@@ -1,6 +1,7 @@
 """Identity and access, black-box: sign-up with codes delivered to a real SMTP server, sessions,
 password reset, doctor approval, care team, consent grants, break-glass, the access log, the
 audit chain, rate limits, and an authorization matrix over the live route table."""
+import contextlib
 import email
 import email.policy
 import http.cookies
@@ -48,8 +49,9 @@ class Sink:
         return re.search(r"\b(\d{6})\b", text).group(1)
 
 
-@pytest.fixture
-def smtp():
+@contextlib.contextmanager
+def smtp_sink():
+    """An SMTP server on a free loopback port that keeps what it receives (the Sink; .port)."""
     sink = Sink()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -57,8 +59,16 @@ def smtp():
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     sink.port = port
-    yield sink
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp():
+    with smtp_sink() as sink:
+        yield sink
 
 
 class Api:
