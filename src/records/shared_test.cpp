@@ -59,7 +59,7 @@ TEST_P(SharedTest, LatestFinalReadingOfEachWantedCode) {
   EXPECT_TRUE(read.diagnoses.empty());
 }
 
-TEST_P(SharedTest, ProfileAndDiagnosesOnlyWhenAsked) {
+TEST_P(SharedTest, DiagnosesOnlyWhenAskedAndNoProfileForAnUnknownPatient) {
   const std::int64_t ana = patient_.account_id;
   ClinicalService clinical(*pool_, *identity_, {});
   auto diagnosis = clinical.add_diagnosis(
