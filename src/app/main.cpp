@@ -267,6 +267,8 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
                                 entry.onset_at, entry.free_text, entry.source})
             .advice;
       });
+  // Stored predictions (predict's table) show in the record's timeline and export.
+  clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.

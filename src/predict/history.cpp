@@ -11,17 +11,14 @@
 #include "identity/audit.hpp"
 #include "predict/inputs.hpp"
 #include "predict/specs.hpp"
+#include "predict/store.hpp"
 #include "predict/words.hpp"
-#include "records/clinical_store.hpp"
 #include "records/json.hpp"
-#include "records/store.hpp"
 
 namespace vitalis::predict {
 
 namespace json = boost::json;
 using identity::Principal;
-
-namespace {}  // namespace
 
 PatientPredictions::PatientPredictions(db::Pool& pool, identity::IdentityService& identity,
                                        const PredictionService& predictions,
@@ -93,7 +90,7 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     body["inputs"] = merged;
     body["prefilled"] = prefilled_json(used);
     entry.result = json::serialize(body);
-    entry.id = records::store::insert_prediction(lease, entry);
+    entry.id = store::insert_prediction(lease, entry);
     if (!used.empty()) {
       identity_.audit_write(lease, principal, client, patient_id, "record.read", "prefill",
                             std::string(model));
@@ -112,9 +109,9 @@ Result<std::string> PatientPredictions::area_code(const Principal& principal,
                                                   const identity::Client& client,
                                                   std::int64_t patient_id) {
   auto code = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
-    auto profile = records::load_patient_profile(lease, patient_id);
-    if (!profile) return Error::not_found("no such patient");
-    return profile->area_code;
+    auto facts = records::read_record_facts(lease, patient_id, {});
+    if (!facts.profile) return Error::not_found("no such patient");
+    return facts.profile->area_code;
   });
   if (!code.ok()) return code;
   auto audited = identity_.audit_record(principal, client, patient_id, "record.read",
@@ -180,7 +177,7 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
         entry.summary += std::string(triage_name(advice.level));
         std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
         entry.result = json::serialize(check_json);
-        entry.id = records::store::insert_prediction(lease, entry);
+        entry.id = store::insert_prediction(lease, entry);
         identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
                               std::to_string(entry.id));
       },
@@ -202,12 +199,12 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<StoredPage> {
     std::optional<StoredPrediction> after;
     if (before_id > 0) {
-      after = records::store::find_prediction(lease, patient_id, before_id);
+      after = store::find_prediction(lease, patient_id, before_id);
       if (!after) return Error::validation("before", "before is not in this history");
     }
     StoredPage out;
-    out.items = records::store::prediction_page(lease, patient_id, model, after ? &*after : nullptr,
-                                                limit + 1);
+    out.items =
+        store::prediction_page(lease, patient_id, model, after ? &*after : nullptr, limit + 1);
     if (out.items.size() > static_cast<std::size_t>(limit)) {
       out.items.pop_back();
       out.next_before = out.items.back().id;
@@ -238,6 +235,49 @@ json::object symptom_check_json(const SymptomCheck& check, const TriageAdvice& a
           {"notice",
            "Suggestions from a small teaching dataset of 41 conditions; not a diagnosis. In an "
            "emergency call your local emergency number."}};
+}
+
+json::object stored_prediction_json(const StoredPrediction& prediction) {
+  json::object out{{"id", prediction.id},
+                   {"patient_id", prediction.patient_id},
+                   {"model", prediction.model},
+                   {"model_version", prediction.model_version},
+                   {"summary", prediction.summary},
+                   {"requested_by", prediction.requested_by},
+                   {"created_at", prediction.created_at}};
+  out["probability"] = prediction.probability ? json::value(*prediction.probability) : nullptr;
+  out["risk_class"] = records::optional_json(prediction.risk_class);
+  boost::system::error_code ec;
+  json::value result = json::parse(prediction.result, ec);
+  out["result"] = ec ? json::value() : std::move(result);
+  return out;
+}
+
+records::RecordPart prediction_record_part() {
+  records::RecordPart part;
+  part.kind = "prediction";
+  part.export_key = "predictions";
+  part.timeline = [](db::Lease& lease, std::int64_t patient_id,
+                     const records::TimelineWindow& window) {
+    std::vector<records::TimelineCandidate> out;
+    for (auto& row : store::predictions_in(lease, patient_id, window)) {
+      std::string at = row.created_at;
+      std::int64_t id = row.id;
+      out.push_back({std::move(at), id, [row = std::move(row)] {
+                       return records::TimelineItem{"prediction", row.id, row.created_at,
+                                                    row.summary, stored_prediction_json(row)};
+                     }});
+    }
+    return out;
+  };
+  part.export_all = [](db::Lease& lease, std::int64_t patient_id) {
+    json::array out;
+    for (const auto& row : store::all_predictions(lease, patient_id)) {
+      out.push_back(stored_prediction_json(row));
+    }
+    return out;
+  };
+  return part;
 }
 
 }  // namespace vitalis::predict

@@ -1,8 +1,9 @@
 // Predictions for a patient: inputs prefilled from the patient's record (latest observations and
-// profile), the result stored in the patient's history (it shows in the timeline), and the list
-// of stored results. Access (who may ask for which patient) is enforced by the route rules in
-// identity/policy.hpp before these functions run. Knows nothing of HTTP. Safe for concurrent use:
-// all state is in the database.
+// profile, read through records/shared.hpp), the result stored in the patient's history (this
+// module's `predictions` table; it shows in the record's timeline and export as a RecordPart),
+// and the list of stored results. Access (who may ask for which patient) is enforced by the
+// route rules in identity/policy.hpp before these functions run. Knows nothing of HTTP. Safe for
+// concurrent use: all state is in the database.
 #pragma once
 
 #include <boost/json/array.hpp>
@@ -17,20 +18,15 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "identity/service.hpp"
+#include "predict/model.hpp"
 #include "predict/prefill.hpp"
 #include "predict/service.hpp"
 #include "predict/symptoms.hpp"
 #include "predict/triage.hpp"
 #include "records/clinical_service.hpp"
+#include "records/shared.hpp"
 
 namespace vitalis::predict {
-
-using records::StoredPrediction;
-
-struct StoredPage {
-  std::vector<StoredPrediction> items;
-  std::optional<std::int64_t> next_before;
-};
 
 // What a saved symptom check asks of the record besides the symptoms.
 struct SymptomCheckRequest {
@@ -98,5 +94,12 @@ class PatientPredictions {
 
 // The answer of a symptom check (both routes).
 boost::json::object symptom_check_json(const SymptomCheck& check, const TriageAdvice& advice);
+
+// A stored result as the history list, the timeline and the export show it.
+boost::json::object stored_prediction_json(const StoredPrediction& prediction);
+
+// The stored results as a part of the patient's record: the timeline's kind "prediction" and the
+// export's "predictions" (app adds it to records' ClinicalService).
+records::RecordPart prediction_record_part();
 
 }  // namespace vitalis::predict

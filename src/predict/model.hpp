@@ -1,10 +1,12 @@
 // Plain structs of the prediction domain: what a model's inputs are (names, units, valid ranges,
-// how the dataset writes them) and what a prediction returns. No I/O.
+// how the dataset writes them), what a prediction returns, and a stored one. No I/O.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -187,6 +189,27 @@ struct Prediction {
   double guessed_share = 0;      // of the model's importance, imputed here
   std::vector<std::string> add;  // the most important missing inputs, to add first
   double average = 0;            // outcome rate in the training data ("the average person")
+};
+
+// A stored risk prediction or saved symptom check in a patient's history (table `predictions`,
+// owned by this module; it shows in the record's timeline and export). Never updated.
+struct StoredPrediction {
+  std::int64_t id = 0;
+  std::int64_t patient_id = 0;
+  std::string model;  // diabetes | heart | stroke | symptom_check
+  std::string model_version;
+  std::optional<double> probability;  // empty for symptom checks
+  std::string risk_class;             // low | moderate | high; the triage level of a symptom check
+  std::string summary;                // one plain line for lists and the timeline
+  std::string result;                 // the full answer as JSON text
+  std::int64_t requested_by = 0;
+  std::string created_at;
+};
+
+// One page of a patient's stored results, newest first.
+struct StoredPage {
+  std::vector<StoredPrediction> items;
+  std::optional<std::int64_t> next_before;  // the id to ask `before` for the next page
 };
 
 }  // namespace vitalis::predict

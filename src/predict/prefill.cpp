@@ -9,9 +9,7 @@
 #include <cstdio>
 
 #include "core/time.hpp"
-#include "records/clinical_service.hpp"
-#include "records/clinical_store.hpp"
-#include "records/store.hpp"
+#include "records/shared.hpp"
 
 namespace vitalis::predict {
 
@@ -106,8 +104,30 @@ bool condition_matches(std::string_view condition, const std::vector<std::string
 std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec,
                                          std::int64_t patient_id) {
   std::vector<PrefilledInput> out;
-  auto profile = records::load_patient_profile(lease, patient_id);
-  std::optional<std::vector<records::Diagnosis>> diagnoses;  // read once, when needed
+  // Everything the spec's sources may use, in one read of the record.
+  records::FactsWanted wanted;
+  for (const auto* features : {&spec.context, &spec.features}) {
+    for (const FeatureSpec& feature : *features) {
+      for (const RecordSource& source : feature.record) {
+        if (source.kind == RecordSource::Kind::kDiagnosis) wanted.diagnoses = true;
+        if (source.kind != RecordSource::Kind::kObservation) continue;
+        for (const auto& code : source.codes) {
+          if (std::find(wanted.loinc_codes.begin(), wanted.loinc_codes.end(), code) ==
+              wanted.loinc_codes.end()) {
+            wanted.loinc_codes.push_back(code);
+          }
+        }
+      }
+    }
+  }
+  const records::RecordFacts facts = records::read_record_facts(lease, patient_id, wanted);
+  const auto& profile = facts.profile;
+  auto latest_of = [&facts](const std::string& code) -> const records::Observation* {
+    auto found =
+        std::find_if(facts.latest.begin(), facts.latest.end(),
+                     [&code](const records::Observation& row) { return row.code == code; });
+    return found == facts.latest.end() ? nullptr : &*found;
+  };
   const std::string oldest = format_rfc3339(Clock::now() - std::chrono::days(kPrefillMaxAgeDays));
   auto fill = [&](const FeatureSpec& feature) {
     for (const RecordSource& source : feature.record) {
@@ -134,9 +154,9 @@ std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec
         case RecordSource::Kind::kObservation: {
           bool found = false;
           for (const auto& code : source.codes) {
-            auto latest = records::store::latest_observations(lease, patient_id, code, nullptr, 1);
-            if (latest.empty() || latest.front().effective_at < oldest) continue;
-            const records::Observation& reading = latest.front();
+            const records::Observation* latest = latest_of(code);
+            if (latest == nullptr || latest->effective_at < oldest) continue;
+            const records::Observation& reading = *latest;
             if (std::isnan(source.threshold)) {
               double value = source.scale * reading.value + source.offset;
               value = std::round(value * 10) / 10;
@@ -156,9 +176,8 @@ std::vector<PrefilledInput> read_prefill(db::Lease& lease, const ModelSpec& spec
           break;
         }
         case RecordSource::Kind::kDiagnosis: {
-          if (!diagnoses) diagnoses = records::store::all_diagnoses(lease, patient_id);
           const records::Diagnosis* match = nullptr;
-          for (const auto& diagnosis : *diagnoses) {
+          for (const auto& diagnosis : facts.diagnoses) {
             if (diagnosis.status != "active") continue;
             bool in = std::any_of(source.codes.begin(), source.codes.end(),
                                   [&diagnosis](const std::string& range) {

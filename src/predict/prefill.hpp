@@ -2,7 +2,8 @@
 // profile's age and sex, the latest final reading of the LOINC code that measures the input
 // (never a reading of another kind), active diagnoses by ICD-10 range and the profile's
 // conditions. Each value says where it came from and how old it is. Reads inside the caller's
-// lease; no audit (the caller audits). Safe for concurrent use.
+// lease and transaction, through records' read_record_facts (one call per request); no audit
+// (the caller audits). Safe for concurrent use.
 #pragma once
 
 #include <boost/json/array.hpp>

@@ -7,7 +7,6 @@
 
 #include "identity/policy.hpp"
 #include "predict/specs.hpp"
-#include "records/json.hpp"
 
 namespace vitalis::predict {
 
@@ -320,7 +319,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                           static_cast<int>(limit->value_or(20))),
             [](StoredPage&& page) {
               json::array items;
-              for (const auto& entry : page.items) items.push_back(records::prediction_json(entry));
+              for (const auto& entry : page.items) items.push_back(stored_prediction_json(entry));
               return Response::json(
                   200, {{"items", std::move(items)},
                         {"next_before",

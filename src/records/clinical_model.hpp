@@ -167,21 +167,6 @@ struct SymptomInput {
   std::optional<double> severity;
 };
 
-// A stored risk prediction or saved symptom check (table `predictions`): the predict module
-// computes them, the record keeps them. Never updated.
-struct StoredPrediction {
-  std::int64_t id = 0;
-  std::int64_t patient_id = 0;
-  std::string model;  // diabetes | heart | stroke | symptom_check
-  std::string model_version;
-  std::optional<double> probability;  // empty for symptom checks
-  std::string risk_class;             // low | moderate | high; the triage level of a symptom check
-  std::string summary;                // one plain line for lists and the timeline
-  std::string result;                 // the full answer as JSON text
-  std::int64_t requested_by = 0;
-  std::string created_at;
-};
-
 // Where a timeline page starts: after the entry (time, kind, id) in latest-first order.
 struct TimelineCursor {
   std::string at;

@@ -181,8 +181,10 @@ Result<std::string> time_bound(const std::string& text, std::string_view name) {
 
 namespace {
 
-// ?types=a,b&from=&to=&cursor=&limit=; `with_types` false for the single-kind lists.
-Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_types) {
+// ?types=a,b&from=&to=&cursor=&limit=; `with_types` false for the single-kind lists. `parts`:
+// the kinds other modules keep besides records' own.
+Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_types,
+                                           std::span<const RecordPart> parts) {
   TimelineQuery query;
   auto param = [&](std::string_view name) { return request.query_param(name); };
   if (with_types) {
@@ -195,10 +197,10 @@ Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_typ
         std::string_view kind = rest.substr(0, comma);
         more = comma != std::string_view::npos;
         rest = more ? rest.substr(comma + 1) : std::string_view();
-        if (find_timeline_source(kind) == nullptr) {
+        if (!is_timeline_kind(kind, parts)) {
           std::string kinds;
-          for (const auto& source : timeline_sources()) {
-            kinds += (kinds.empty() ? "" : ", ") + std::string(source.kind);
+          for (auto known : timeline_kinds(parts)) {
+            kinds += (kinds.empty() ? "" : ", ") + std::string(known);
           }
           return Error::validation("types",
                                    "unknown type '" + std::string(kind) + "'; types are " + kinds);
@@ -222,7 +224,7 @@ Result<TimelineQuery> parse_timeline_query(const Request& request, bool with_typ
   auto cursor = param("cursor");
   if (!cursor.ok()) return cursor.error();
   if (*cursor) {
-    auto decoded = decode_cursor(**cursor);
+    auto decoded = decode_cursor(**cursor, parts);
     if (!decoded.ok()) return decoded.error();
     query.cursor = std::move(*decoded);
   }
@@ -395,7 +397,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
         Method::kGet, std::string(kind.path),
         [&s, kind = std::string(kind.kind),
          resource = std::string(kind.resource)](Request& request) {
-          auto query = parse_timeline_query(request, false);
+          auto query = parse_timeline_query(request, false, s.record_parts());
           if (!query.ok()) return Response::error(query.error());
           query->kinds = {kind};
           return http::respond(
@@ -470,7 +472,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/timeline",
       [&s](Request& request) {
-        auto query = parse_timeline_query(request, true);
+        auto query = parse_timeline_query(request, true, s.record_parts());
         if (!query.ok()) return Response::error(query.error());
         return http::respond(
             s.timeline(identity::principal_of(request), identity::client_of(request),

@@ -484,7 +484,7 @@ Result<TimelinePage> ClinicalService::timeline(const Principal& principal,
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<TimelinePage> {
     // One snapshot for every source's part of the page (SQLite; PostgreSQL reads committed).
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
-    auto out = read_timeline(lease, patient_id, query);
+    auto out = read_timeline(lease, patient_id, query, parts_);
     tx.commit();
     return out;
   });
@@ -544,8 +544,8 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
         {"encounters", rendered(store::all_encounters(lease, patient_id), encounter_json)},
         {"diagnoses", rendered(store::all_diagnoses(lease, patient_id), diagnosis_json)},
         {"prescriptions", rendered(store::all_prescriptions(lease, patient_id), prescription_json)},
-        {"symptoms", rendered(store::all_symptoms(lease, patient_id), symptom_json)},
-        {"predictions", rendered(store::all_predictions(lease, patient_id), prediction_json)}};
+        {"symptoms", rendered(store::all_symptoms(lease, patient_id), symptom_json)}};
+    for (const auto& part : parts_) out[part.export_key] = part.export_all(lease, patient_id);
     tx.commit();
     return out;
   });

@@ -26,6 +26,7 @@
 #include "medicines/knowledge.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
+#include "records/shared.hpp"
 
 namespace vitalis::records {
 
@@ -72,6 +73,10 @@ class ClinicalService {
   const std::vector<std::string>& symptom_vocabulary() const { return vocabulary_; }
   // Wires a step into every symptom write (the alert rules). Call before serving.
   void set_symptom_hook(SymptomHook hook) { symptom_hook_ = std::move(hook); }
+  // Adds entries another module keeps (stored predictions) to the timeline and the export, after
+  // records' own. Call before serving.
+  void add_record_part(RecordPart part) { parts_.push_back(std::move(part)); }
+  const std::vector<RecordPart>& record_parts() const { return parts_; }
 
   // The profile resource (/profile) is records': GET and PUT here, PATCH (the phone, identity's
   // part) through identity().update_phone.
@@ -177,6 +182,7 @@ class ClinicalService {
   std::set<std::string, std::less<>> known_symptoms_;
   std::shared_ptr<const medicines::Knowledge> medicines_;
   SymptomHook symptom_hook_;
+  std::vector<RecordPart> parts_;
 };
 
 }  // namespace vitalis::records

@@ -249,39 +249,6 @@ class SymptomReader {
   long long recorded_by_ = 0;
 };
 
-class PredictionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(keys_.id));
-    statement.exchange(soci::into(keys_.patient_id));
-    statement.exchange(soci::into(row_.model));
-    statement.exchange(soci::into(row_.model_version));
-    statement.exchange(soci::into(probability_, probability_ind_));
-    statement.exchange(soci::into(risk_, risk_ind_));
-    statement.exchange(soci::into(row_.summary));
-    statement.exchange(soci::into(row_.result));
-    statement.exchange(soci::into(requested_by_));
-    statement.exchange(soci::into(row_.created_at));
-  }
-  StoredPrediction current() const {
-    StoredPrediction out = row_;
-    out.id = keys_.id;
-    out.patient_id = keys_.patient_id;
-    out.requested_by = requested_by_;
-    if (probability_ind_ == soci::i_ok) out.probability = probability_;
-    out.risk_class = risk_ind_ == soci::i_ok ? risk_ : std::string();
-    return out;
-  }
-
- private:
-  StoredPrediction row_;
-  EntryKeys keys_;
-  long long requested_by_ = 0;
-  double probability_ = 0;
-  std::string risk_;
-  soci::indicator probability_ind_ = soci::i_null, risk_ind_ = soci::i_null;
-};
-
 }  // namespace
 
 std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patient_id) {
@@ -474,58 +441,6 @@ std::vector<Prescription> prescriptions_in(db::Lease& lease, const std::string& 
 std::vector<SymptomEntry> symptoms_in(db::Lease& lease, const std::string& query,
                                       std::int64_t patient_id, const KeysetBounds& bounds) {
   return db::select_rows<SymptomReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
-}
-
-std::int64_t insert_prediction(db::Lease& lease, const StoredPrediction& prediction) {
-  long long id = 0, patient = prediction.patient_id, by = prediction.requested_by;
-  double probability = prediction.probability.value_or(0);
-  soci::indicator probability_ind = prediction.probability ? soci::i_ok : soci::i_null;
-  soci::indicator risk_ind = prediction.risk_class.empty() ? soci::i_null : soci::i_ok;
-  *lease << sql::kInsertPrediction, soci::use(patient), soci::use(prediction.model),
-      soci::use(prediction.model_version), soci::use(probability, probability_ind),
-      soci::use(prediction.risk_class, risk_ind), soci::use(prediction.summary),
-      soci::use(prediction.result), soci::use(by), soci::use(prediction.created_at), soci::into(id);
-  return id;
-}
-
-std::optional<StoredPrediction> find_prediction(db::Lease& lease, std::int64_t patient_id,
-                                                std::int64_t id) {
-  long long key = id, patient = patient_id;
-  auto rows = db::select_rows<PredictionReader>(lease, sql::kSelectPrediction,
-                                                [&](soci::statement& statement) {
-                                                  statement.exchange(soci::use(key));
-                                                  statement.exchange(soci::use(patient));
-                                                });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
-std::vector<StoredPrediction> all_predictions(db::Lease& lease, std::int64_t patient_id) {
-  return all_entries<PredictionReader>(lease, sql::kSelectAllPredictions, patient_id);
-}
-
-std::vector<StoredPrediction> prediction_page(db::Lease& lease, std::int64_t patient_id,
-                                              const std::string& model,
-                                              const StoredPrediction* after, int limit) {
-  long long patient = patient_id, after_id = after ? after->id : 0;
-  std::string after_at = after ? after->created_at : std::string();
-  int first = after ? 0 : 1;
-  return db::select_rows<PredictionReader>(lease, sql::kSelectPredictionPage,
-                                           [&](soci::statement& statement) {
-                                             statement.exchange(soci::use(patient));
-                                             statement.exchange(soci::use(model));
-                                             statement.exchange(soci::use(model));
-                                             statement.exchange(soci::use(first));
-                                             statement.exchange(soci::use(after_at));
-                                             statement.exchange(soci::use(after_at));
-                                             statement.exchange(soci::use(after_id));
-                                             statement.exchange(soci::use(limit));
-                                           });
-}
-
-std::vector<StoredPrediction> predictions_in(db::Lease& lease, const std::string& query,
-                                             std::int64_t patient_id, const KeysetBounds& bounds) {
-  return db::select_rows<PredictionReader>(lease, query.c_str(), KeysetUses(patient_id, bounds));
 }
 
 }  // namespace vitalis::records::store

@@ -132,24 +132,6 @@ inline constexpr const char* kSelectAllSymptoms =
 inline constexpr const char* kSelectSymptoms = VITALIS_SYMPTOM_COLUMNS;
 #undef VITALIS_SYMPTOM_COLUMNS
 
-#define VITALIS_PREDICTION_COLUMNS                                                          \
-  "SELECT id, patient_id, model, model_version, probability, risk_class, summary, result, " \
-  "requested_by, created_at FROM predictions "
-inline constexpr const char* kInsertPrediction =
-    "INSERT INTO predictions (patient_id, model, model_version, probability, risk_class, "
-    "summary, result, requested_by, created_at) VALUES (:patient, :model, :version, "
-    ":probability, :risk, :summary, :result, :by, :at) RETURNING id";
-inline constexpr const char* kSelectPrediction =
-    VITALIS_PREDICTION_COLUMNS "WHERE id = :id AND patient_id = :patient";
-inline constexpr const char* kSelectAllPredictions =
-    VITALIS_PREDICTION_COLUMNS "WHERE patient_id = :patient ORDER BY created_at, id";
-inline constexpr const char* kSelectPredictions = VITALIS_PREDICTION_COLUMNS;
-// Newest first by (created_at, id), served by predictions_patient_time; `:model` '' = all.
-inline constexpr const char* kSelectPredictionPage = VITALIS_PREDICTION_COLUMNS
-    "WHERE patient_id = :patient AND (:model1 = '' OR model = :model2) "
-    "AND (:first = 1 OR created_at < :at1 OR (created_at = :at2 AND id < :id)) "
-    "ORDER BY created_at DESC, id DESC LIMIT :limit";
-#undef VITALIS_PREDICTION_COLUMNS
 }  // namespace sql
 
 // The clinical part of a patient's profile (its row, lists and allergies); the identity fields
@@ -187,15 +169,6 @@ bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std
 std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom);
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id);
 
-std::int64_t insert_prediction(db::Lease& lease, const StoredPrediction& prediction);
-std::optional<StoredPrediction> find_prediction(db::Lease& lease, std::int64_t patient_id,
-                                                std::int64_t id);
-std::vector<StoredPrediction> all_predictions(db::Lease& lease, std::int64_t patient_id);
-// Newest first, `model` empty = every model, after the entry `after` (nullptr: from the newest).
-std::vector<StoredPrediction> prediction_page(db::Lease& lease, std::int64_t patient_id,
-                                              const std::string& model,
-                                              const StoredPrediction* after, int limit);
-
 // The entries of keyset windows (keyset_query over the kSelect* column lists above).
 std::vector<Encounter> encounters_in(db::Lease& lease, const std::string& query,
                                      std::int64_t patient_id, const KeysetBounds& bounds);
@@ -205,8 +178,5 @@ std::vector<Prescription> prescriptions_in(db::Lease& lease, const std::string& 
                                            std::int64_t patient_id, const KeysetBounds& bounds);
 std::vector<SymptomEntry> symptoms_in(db::Lease& lease, const std::string& query,
                                       std::int64_t patient_id, const KeysetBounds& bounds);
-
-std::vector<StoredPrediction> predictions_in(db::Lease& lease, const std::string& query,
-                                             std::int64_t patient_id, const KeysetBounds& bounds);
 
 }  // namespace vitalis::records::store

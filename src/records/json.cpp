@@ -346,20 +346,4 @@ json::object symptom_json(const SymptomEntry& symptom) {
           {"recorded_at", symptom.recorded_at}};
 }
 
-json::object prediction_json(const StoredPrediction& prediction) {
-  json::object out{{"id", prediction.id},
-                   {"patient_id", prediction.patient_id},
-                   {"model", prediction.model},
-                   {"model_version", prediction.model_version},
-                   {"summary", prediction.summary},
-                   {"requested_by", prediction.requested_by},
-                   {"created_at", prediction.created_at}};
-  out["probability"] = prediction.probability ? json::value(*prediction.probability) : nullptr;
-  out["risk_class"] = optional_json(prediction.risk_class);
-  boost::system::error_code ec;
-  json::value result = json::parse(prediction.result, ec);
-  out["result"] = ec ? json::value() : std::move(result);
-  return out;
-}
-
 }  // namespace vitalis::records

@@ -52,6 +52,5 @@ boost::json::object encounter_json(const Encounter& encounter);
 boost::json::object diagnosis_json(const Diagnosis& diagnosis);
 boost::json::object prescription_json(const Prescription& prescription);
 boost::json::object symptom_json(const SymptomEntry& symptom);
-boost::json::object prediction_json(const StoredPrediction& prediction);
 
 }  // namespace vitalis::records

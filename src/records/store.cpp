@@ -192,6 +192,28 @@ std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t pati
   });
 }
 
+std::vector<Observation> latest_of_each_code(db::Lease& lease, std::int64_t patient_id,
+                                             const std::vector<std::string>& codes) {
+  if (codes.empty()) return {};
+  std::string query;
+  for (std::size_t code_idx = 0; code_idx < codes.size(); ++code_idx) {
+    const std::string number = std::to_string(code_idx);
+    std::string condition = sql::kLatestOfCodeCondition;
+    for (auto at = condition.find("{n}"); at != std::string::npos; at = condition.find("{n}")) {
+      condition.replace(at, 3, number);
+    }
+    query += (code_idx == 0 ? "SELECT * FROM (" : " UNION ALL SELECT * FROM (") +
+             std::string(sql::kSelectObservations) + condition + ") AS latest" + number;
+  }
+  long long patient = patient_id;
+  return select_rows(lease, query.c_str(), [&](soci::statement& statement) {
+    for (const auto& code : codes) {
+      statement.exchange(soci::use(patient));
+      statement.exchange(soci::use(code));
+    }
+  });
+}
+
 std::vector<Observation> observations_in(db::Lease& lease, const std::string& query,
                                          std::int64_t patient_id, const KeysetBounds& bounds) {
   return select_rows(lease, query.c_str(), KeysetUses(patient_id, bounds));

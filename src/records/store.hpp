@@ -52,6 +52,12 @@ inline constexpr const char* kSelectLatestByCodeBefore = VITALIS_OBSERVATION_COL
     "WHERE patient_id = :patient AND code = :code "
     "AND status = 'final' AND (effective_at < :at1 OR (effective_at = :at2 AND id < :id)) "
     "ORDER BY effective_at DESC, id DESC LIMIT :limit";
+// The latest final entry of each of several codes: "SELECT * FROM (" kSelectObservations this
+// condition ") AS latest<n>" once per code, joined by UNION ALL, the parameters numbered <n>;
+// each branch is one lookup on observations_patient_code, all of them one round trip.
+inline constexpr const char* kLatestOfCodeCondition =
+    "WHERE patient_id = :patient{n} AND code = :code{n} AND status = 'final' "
+    "ORDER BY effective_at DESC, id DESC LIMIT 1";
 // Every entry of a record, corrected ones included, oldest first (the export).
 inline constexpr const char* kSelectAllObservations =
     VITALIS_OBSERVATION_COLUMNS "WHERE patient_id = :patient ORDER BY effective_at, id";
@@ -93,6 +99,9 @@ std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patie
 std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& code, const Observation* after,
                                              int limit);
+// The latest final entry of each of `codes` that has one (in no particular order), in one query.
+std::vector<Observation> latest_of_each_code(db::Lease& lease, std::int64_t patient_id,
+                                             const std::vector<std::string>& codes);
 // The entries of a keyset window (a keyset_query over kSelectObservations).
 std::vector<Observation> observations_in(db::Lease& lease, const std::string& query,
                                          std::int64_t patient_id, const KeysetBounds& bounds);

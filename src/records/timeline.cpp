@@ -77,10 +77,6 @@ TimelineItem symptom_item(const SymptomEntry& entry) {
               name + ", severity " + std::to_string(entry.severity) + "/10", symptom_json(entry));
 }
 
-TimelineItem prediction_item(const StoredPrediction& entry) {
-  return item("prediction", entry, entry.created_at, entry.summary, prediction_json(entry));
-}
-
 // A source's page: its store's window of rows, each to be rendered by Render if kept.
 template <auto Select, auto Time, auto Render>
 std::vector<TimelineCandidate> candidates(db::Lease& lease, const std::string& query,
@@ -108,8 +104,6 @@ constexpr TimelineSource kSources[] = {
      candidates<store::prescriptions_in, &Prescription::prescribed_at, prescription_item>},
     {"symptom", store::sql::kSelectSymptoms, "onset_at", "",
      candidates<store::symptoms_in, &SymptomEntry::onset_at, symptom_item>},
-    {"prediction", store::sql::kSelectPredictions, "created_at", "",
-     candidates<store::predictions_in, &StoredPrediction::created_at, prediction_item>},
 };
 
 // Each source's keyset query, built once from the constants above.
@@ -156,11 +150,24 @@ const TimelineSource* find_timeline_source(std::string_view kind) {
   return nullptr;
 }
 
+bool is_timeline_kind(std::string_view kind, std::span<const RecordPart> parts) {
+  return find_timeline_source(kind) != nullptr ||
+         std::any_of(parts.begin(), parts.end(),
+                     [kind](const RecordPart& part) { return part.kind == kind; });
+}
+
+std::vector<std::string_view> timeline_kinds(std::span<const RecordPart> parts) {
+  std::vector<std::string_view> out;
+  for (const auto& source : kSources) out.push_back(source.kind);
+  for (const auto& part : parts) out.push_back(part.kind);
+  return out;
+}
+
 std::string encode_cursor(const TimelineCursor& cursor) {
   return base64url_encode(cursor.at + "|" + cursor.kind + "|" + std::to_string(cursor.id));
 }
 
-Result<TimelineCursor> decode_cursor(std::string_view text) {
+Result<TimelineCursor> decode_cursor(std::string_view text, std::span<const RecordPart> parts) {
   auto invalid = Error::validation("cursor", "cursor is not one this server issued");
   auto raw = base64url_decode(text);
   if (!raw) return invalid;
@@ -174,20 +181,28 @@ Result<TimelineCursor> decode_cursor(std::string_view text) {
   if (ec != std::errc() || end != id.data() + id.size() || cursor.id <= 0) return invalid;
   auto at = parse_rfc3339(cursor.at);
   if (!at || format_rfc3339(Clock::time_point(*at)) != cursor.at) return invalid;
-  if (find_timeline_source(cursor.kind) == nullptr) return invalid;
+  if (!is_timeline_kind(cursor.kind, parts)) return invalid;
   return cursor;
 }
 
-TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query) {
+TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query,
+                           std::span<const RecordPart> parts) {
   std::vector<std::pair<TimelineCandidate, std::string_view>> found;  // with the source's kind
+  auto wanted = [&query](std::string_view kind) {
+    return query.kinds.empty() ||
+           std::find(query.kinds.begin(), query.kinds.end(), kind) != query.kinds.end();
+  };
   for (const auto& source : kSources) {
-    if (!query.kinds.empty() &&
-        std::find(query.kinds.begin(), query.kinds.end(), source.kind) == query.kinds.end()) {
-      continue;
-    }
+    if (!wanted(source.kind)) continue;
     for (auto& candidate :
          source.page(lease, keyset_query(source), patient_id, bounds_for(source.kind, query))) {
       found.emplace_back(std::move(candidate), source.kind);
+    }
+  }
+  for (const auto& part : parts) {
+    if (!wanted(part.kind)) continue;
+    for (auto& candidate : part.timeline(lease, patient_id, bounds_for(part.kind, query))) {
+      found.emplace_back(std::move(candidate), part.kind);
     }
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {

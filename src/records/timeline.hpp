@@ -1,11 +1,11 @@
 // The timeline: one latest-first stream over every kind of entry of a record, paged by an opaque
-// keyset cursor (time, kind, id). Each kind is a row of the sources table (timeline.cpp): its
-// columns and table, time column, filter and how to render a row. A new kind (e.g. stored
-// predictions) is a new row there, nothing else. Immutable table: safe for concurrent use.
+// keyset cursor (time, kind, id). Each of records' own kinds is a row of the sources table
+// (timeline.cpp): its columns and table, time column, filter and how to render a row. Kinds that
+// other modules keep (stored predictions) come as RecordParts (shared.hpp), wired by app.
+// Immutable table: safe for concurrent use.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,15 +16,9 @@
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
 #include "records/keyset.hpp"
+#include "records/shared.hpp"
 
 namespace vitalis::records {
-
-// A row some source found, rendered only if it makes the page.
-struct TimelineCandidate {
-  std::string occurred_at;
-  std::int64_t id = 0;
-  std::function<TimelineItem()> render;
-};
 
 struct TimelineSource {
   std::string_view kind;         // "observation"
@@ -41,11 +35,19 @@ struct TimelineSource {
 std::span<const TimelineSource> timeline_sources();
 const TimelineSource* find_timeline_source(std::string_view kind);
 
-// Base64url of "time|kind|id"; decode gives 422 naming `cursor` for anything else.
-std::string encode_cursor(const TimelineCursor& cursor);
-Result<TimelineCursor> decode_cursor(std::string_view text);
+// A kind of records' own or of one of `parts`.
+bool is_timeline_kind(std::string_view kind, std::span<const RecordPart> parts = {});
+// Every kind, records' own first (the order error messages list them in).
+std::vector<std::string_view> timeline_kinds(std::span<const RecordPart> parts = {});
 
-// One page, inside the caller's lease. The query is already validated (known kinds).
-TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query);
+// Base64url of "time|kind|id"; decode gives 422 naming `cursor` for anything else (a kind
+// neither records' own nor of `parts` included).
+std::string encode_cursor(const TimelineCursor& cursor);
+Result<TimelineCursor> decode_cursor(std::string_view text, std::span<const RecordPart> parts = {});
+
+// One page over records' own kinds and `parts`, inside the caller's lease. The query is already
+// validated (known kinds).
+TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query,
+                           std::span<const RecordPart> parts = {});
 
 }  // namespace vitalis::records
