@@ -3,14 +3,16 @@
 // shaded reference range (systolic and diastolic together in one chart), tooltips with value,
 // unit and date, the trend of the last 30 days, and the numbers as a table.
 import { useState } from 'react';
-import { monitoring, records, type Series, type Trend } from '../api/endpoints';
+import { monitoring, type Series, type Trend } from '../api/monitor';
+import { records } from '../api/records';
 import { FEATURES } from '../features';
 import { CHARTABLE, metricInfo, metricLabel, referenceOf, type Reference, unitText } from '../metrics';
 import { averages, DAY, type Point } from './chartData';
 import type { Band, LineSeries } from './charts';
 import { SelectField } from './forms';
 import { AverageChart, TrendChart } from './lazyCharts';
-import { Async, useLoad } from './status';
+import { keys, useApiQuery } from '../api/query';
+import { Async } from './status';
 
 export const RANGES = [
   { key: '3m', label: '3 months', days: 91 },
@@ -121,13 +123,13 @@ export function bandsOf(metric: string, unit: string): { bands: Band[]; text?: s
   return { bands: [reference], text: `Shaded: the reference range for adults (${rangeText(reference)} ${unit}).` };
 }
 
-export function MetricChart({ patientId, version, initial = 'blood_pressure' }: { patientId: number; version: number; initial?: string }) {
+export function MetricChart({ patientId, initial = 'blood_pressure' }: { patientId: number; initial?: string }) {
   const [metric, setMetric] = useState(initial);
   const [range, setRange] = useState<RangeKey>('1y');
   const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
-  const state = useLoad(() => chartData(patientId, metric, range), [patientId, metric, range, version]);
+  const state = useApiQuery(keys.record(patientId, 'chart', metric, range), () => chartData(patientId, metric, range));
   return (
-    <section className="card" aria-labelledby="trend-title" aria-busy={state.loading}>
+    <section className="card" aria-labelledby="trend-title" aria-busy={state.isFetching}>
       <h2 id="trend-title">Trend</h2>
       <SelectField
         label="Show"

@@ -1,13 +1,14 @@
 // The banner at the top of every doctor's screen of a patient: who (name, age, sex), allergies
 // with their severity (or, clearly apart, "No allergies recorded" against "No known allergies"),
-// active problems and active medicines. One audited read (GET /patients/{id}/summary), reloaded
-// whenever `version` changes (after a prescription, a resolved problem, a stopped medicine).
+// active problems and active medicines. One audited read (GET /patients/{id}/summary), loaded
+// again after every write to the record (a prescription, a resolved problem, a stopped medicine).
 import type { ReactNode } from 'react';
-import type { Profile } from '../api/endpoints';
-import { clinical } from '../api/endpoints';
+import type { Profile } from '../api/identity';
+import { clinical } from '../api/records';
 import { AllergyText } from './allergies';
 import { OverrideNote } from './prescribing';
-import { Async, useLoad } from './status';
+import { keys, useApiQuery } from '../api/query';
+import { Async } from './status';
 
 /** One column of the banner: its entries, or "None recorded". */
 function BannerList<T extends { id: number }>({ title, items, children }: { title: string; items: T[]; children: (item: T) => ReactNode }) {
@@ -31,8 +32,8 @@ function BannerList<T extends { id: number }>({ title, items, children }: { titl
 
 const SEX: Record<string, string> = { female: 'female', male: 'male', other: 'other', unknown: 'sex not recorded' };
 
-export function PatientBanner({ patientId, version, profile }: { patientId: number; version: number; profile: Profile }) {
-  const summary = useLoad(() => clinical.summary(patientId), [patientId, version]);
+export function PatientBanner({ patientId, profile }: { patientId: number; profile: Profile }) {
+  const summary = useApiQuery(keys.record(patientId, 'summary'), () => clinical.summary(patientId));
   return (
     <section className="card patient-banner" aria-labelledby="patient-banner-name">
       <h1 id="patient-banner-name">{profile.full_name}</h1>

@@ -6,8 +6,7 @@
 // the chart follows the patient's answer without a reload.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError } from '../api/client';
-import { access } from '../api/endpoints';
-import { recordAccess, type MyAccess } from '../api/accounts';
+import { access, recordAccess, type MyAccess } from '../api/identity';
 import { formatDate } from '../metrics';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
 import { ErrorMessage, Loading } from './status';

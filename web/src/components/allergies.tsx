@@ -2,7 +2,7 @@
 // add and remove rows; "no known allergies" when there are none) and how an allergy reads
 // wherever it is shown (the profile, the doctor's banner).
 import { useEffect, useRef } from 'react';
-import type { Allergy, AllergySeverity } from '../api/endpoints';
+import type { Allergy, AllergySeverity } from '../api/records';
 import { Field, SelectField, type FieldErrors } from './forms';
 
 export const SEVERITIES: { value: AllergySeverity; label: string }[] = [

@@ -20,7 +20,7 @@ describe('Timeline', () => {
         return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
       }),
     );
-    render(<Timeline patientId={3} version={0} />);
+    render(<Timeline patientId={3} />);
     expect(await screen.findByText('Type 2 diabetes')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Show older entries' }));
     expect(await screen.findByText('Hypertension')).toBeTruthy();
@@ -33,7 +33,7 @@ describe('Timeline', () => {
       'fetch',
       vi.fn(async () => new Response(JSON.stringify({ error: { code: 'forbidden', message: 'no care relationship' } }), { status: 403 })),
     );
-    render(<Timeline patientId={3} version={0} />);
+    render(<Timeline patientId={3} />);
     expect((await screen.findByRole('alert')).textContent).toContain('no care relationship');
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });

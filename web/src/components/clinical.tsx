@@ -1,13 +1,15 @@
 // Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
 // for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
-import { useEffect, useRef, useState } from 'react';
-import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/endpoints';
+import { useRef, useState } from 'react';
+import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/records';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { CheckNotes, OverrideNote, PrescribingWarnings, refusedCheck } from './prescribing';
-import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { Card, PagedList } from './card';
+import { ErrorMessage } from './status';
 
 const KIND_LABEL: Record<string, string> = {
   observation: 'Reading',
@@ -20,68 +22,34 @@ const KIND_LABEL: Record<string, string> = {
 
 const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
-/** The record's timeline, newest first; the next page loads when the end scrolls into view. */
-/** The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits). */
-export function Timeline({ patientId, version, kinds, title = 'Timeline' }: { patientId: number; version: number; kinds?: string[]; title?: string }) {
+/**
+ * The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits); the
+ * next page loads when the end scrolls into view.
+ */
+export function Timeline({ patientId, kinds, title = 'Timeline' }: { patientId: number; kinds?: string[]; title?: string }) {
   const types = kinds?.join(',');
-  const titleId = `timeline-title-${types ?? 'all'}`;
-  const [items, setItems] = useState<TimelineItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error?: unknown; done: boolean }>({ loading: true, done: false });
-  const sentinel = useRef<HTMLDivElement>(null);
-
-  const load = async (from: string | null, reset: boolean) => {
-    setState((s) => ({ ...s, loading: true, error: undefined }));
-    try {
-      const page = await clinical.timeline(patientId, from ?? undefined, types);
-      setItems((old) => (reset ? page.items : [...old, ...page.items]));
-      const next = page.next_cursor === null ? null : String(page.next_cursor);
-      setCursor(next);
-      setState({ loading: false, done: next === null });
-    } catch (error) {
-      setState({ loading: false, error, done: false });
-    }
-  };
-
-  useEffect(() => {
-    void load(null, true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [patientId, version, types]);
-
-  useEffect(() => {
-    const node = sentinel.current;
-    if (!node || state.done || state.loading || state.error || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void load(cursor, false);
-    });
-    observer.observe(node);
-    return () => observer.disconnect();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cursor, state.done, state.loading, state.error]);
-
+  const timeline = usePagedQuery(keys.record(patientId, 'timeline', types), (cursor) => clinical.timeline(patientId, cursor, types));
   return (
-    <section className="card" aria-labelledby={titleId}>
-      <h2 id={titleId}>{title}</h2>
-      {items.length === 0 && !state.loading && !state.error && <p className="empty">Nothing in the record yet.</p>}
-      <ol className="timeline" aria-busy={state.loading}>
-        {items.map((item) => (
-          <li key={`${item.kind}-${item.id}`} className={`tl tl-${item.kind}`}>
-            <span className="tl-kind">{KIND_LABEL[item.kind] ?? item.kind}</span>
-            <span className="tl-summary">{item.summary}</span>
-            <span className="muted tl-when">{formatDate(item.occurred_at)}</span>
-          </li>
-        ))}
-      </ol>
-      {state.error !== undefined && <ErrorMessage error={state.error} retry={() => load(cursor, items.length === 0)} />}
-      {state.loading && <Loading label="Loading the timeline…" />}
-      {!state.done && !state.loading && !state.error && (
-        <div ref={sentinel}>
-          <button type="button" onClick={() => load(cursor, false)}>
-            Show older entries
-          </button>
-        </div>
-      )}
-    </section>
+    <Card title={title} id={`timeline-title-${types ?? 'all'}`}>
+      <PagedList
+        query={timeline}
+        label="Loading the timeline…"
+        empty="Nothing in the record yet."
+        more="Show older entries"
+        auto
+        list={(items: TimelineItem[]) => (
+          <ol className="timeline" aria-busy={timeline.isFetching}>
+            {items.map((item) => (
+              <li key={`${item.kind}-${item.id}`} className={`tl tl-${item.kind}`}>
+                <span className="tl-kind">{KIND_LABEL[item.kind] ?? item.kind}</span>
+                <span className="tl-summary">{item.summary}</span>
+                <span className="muted tl-when">{formatDate(item.occurred_at)}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      />
+    </Card>
   );
 }
 
@@ -244,11 +212,10 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
   );
 }
 
-/** Log a symptom with its severity; chart of severity over time for one symptom. */
-/** Severity over time of each logged symptom; reloads when `version` changes. */
-export function SymptomSeverity({ patientId, version = 0 }: { patientId: number; version?: number }) {
-  const vocabulary = useLoad(() => clinical.vocabulary(), []);
-  const log = useLoad(() => clinical.symptoms(patientId), [patientId, version]);
+/** Severity over time of each logged symptom (loads again when a symptom is logged). */
+export function SymptomSeverity({ patientId }: { patientId: number }) {
+  const vocabulary = useApiQuery(['symptom-vocabulary'], () => clinical.vocabulary());
+  const log = useApiQuery(keys.record(patientId, 'symptoms'), () => clinical.symptoms(patientId));
   const [shown, setShown] = useState('');
   const name = (e: SymptomEntry) => e.symptom ?? e.free_text ?? '';
   const labelOf = (key: string) => vocabulary.data?.items.find((i) => i.key === key)?.label ?? key.replace(/_/g, ' ');
@@ -256,13 +223,8 @@ export function SymptomSeverity({ patientId, version = 0 }: { patientId: number;
   const names = [...new Set(entries.map(name))];
   const current = shown && names.includes(shown) ? shown : names[0];
   return (
-    <section className="card" aria-labelledby="severity-title">
-      <h2 id="severity-title">Severity over time</h2>
-      <Async state={log} label="Loading your symptom log…">
-        {() =>
-          names.length === 0 ? (
-            <p className="empty">No symptoms logged yet.</p>
-          ) : (
+    <Card title="Severity over time" id="severity-title" query={log} label="Loading your symptom log…" empty="No symptoms logged yet.">
+      {() => (
             <>
               <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
               <TrendChart
@@ -271,10 +233,8 @@ export function SymptomSeverity({ patientId, version = 0 }: { patientId: number;
                 points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
               />
             </>
-          )
-        }
-      </Async>
-    </section>
+      )}
+    </Card>
   );
 }
 
@@ -319,24 +279,22 @@ function EndForm({ verb, end, onDone }: { verb: string; end: (reason: string) =>
 }
 
 /** Active diagnoses and prescriptions; doctors may resolve or stop them. */
-export function CurrentCare({ patientId, version, canEnd, onChanged }: { patientId: number; version: number; canEnd: boolean; onChanged: () => void }) {
-  const state = useLoad(async () => {
+export function CurrentCare({ patientId, canEnd, onChanged }: { patientId: number; canEnd: boolean; onChanged: () => void }) {
+  const state = useApiQuery(keys.record(patientId, 'current-care'), async () => {
     const [diagnoses, prescriptions] = await Promise.all([clinical.diagnoses(patientId), clinical.prescriptions(patientId)]);
     return {
       diagnoses: diagnoses.items.filter((d) => d.status === 'active'),
       prescriptions: prescriptions.items.filter((p) => p.status === 'active'),
     };
-  }, [patientId, version]);
+  });
   const [open, setOpen] = useState<string>();
   const done = () => {
     setOpen(undefined);
     onChanged();
   };
   return (
-    <section className="card" aria-labelledby="care-title">
-      <h2 id="care-title">Current diagnoses and medicines</h2>
-      <Async state={state} label="Loading…">
-        {({ diagnoses, prescriptions }) => (
+    <Card title="Current diagnoses and medicines" id="care-title" query={state} label="Loading…">
+      {({ diagnoses, prescriptions }) => (
           <>
             {diagnoses.length + prescriptions.length === 0 && <p className="empty">No active diagnoses or prescriptions.</p>}
             <ul className="people">
@@ -375,8 +333,7 @@ export function CurrentCare({ patientId, version, canEnd, onChanged }: { patient
               ))}
             </ul>
           </>
-        )}
-      </Async>
-    </section>
+      )}
+    </Card>
   );
 }

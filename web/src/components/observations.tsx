@@ -4,10 +4,12 @@
 // correction history; the chart of one metric over time is MetricChart.tsx.
 import { useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/endpoints';
+import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/records';
 import { CODED, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { Field, FormError, MoreButton, parseNumbers, Saved, SelectField, SubmitButton, useSubmit } from './forms';
-import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { Card, PagedList } from './card';
+import { Field, FormError, parseNumbers, Saved, SelectField, SubmitButton, useSubmit } from './forms';
+import { Async } from './status';
 import { ConfirmValue, UrgentAdviceCallout, type ValueQuestion } from './urgentAdvice';
 
 export function Flag({ flag }: { flag: Observation['flag'] }) {
@@ -159,7 +161,7 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
 }
 
 function History({ patientId, id }: { patientId: number; id: number }) {
-  const state = useLoad(() => records.history(patientId, id), [patientId, id]);
+  const state = useApiQuery(['observation-history', patientId, id], () => records.history(patientId, id));
   return (
     <Async state={state} label="Loading history…">
       {(page) => (
@@ -216,42 +218,20 @@ function Toggle({ open, id, what, setOpen, children }: { open: Panel; id: number
 
 export function ObservationList({
   patientId,
-  version,
   canCorrect,
   onChanged,
 }: {
   patientId: number;
-  version: number;
   canCorrect: (entry: Observation) => boolean;
   onChanged: () => void;
 }) {
-  const [pages, setPages] = useState<Observation[][]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const [open, setOpen] = useState<Panel>(null);
   // The filter applied (the form's fields apply on "Show").
   const [filter, setFilter] = useState({ code: '', to: '' });
   const [draft, setDraft] = useState(filter);
-  const query = { code: filter.code || undefined, to: filter.to || undefined, limit: 20 };
-  const first = useLoad(async () => {
-    const page = await records.observations(patientId, query);
-    setPages([page.items]);
-    setNext(page.next_before ?? null);
-    return page;
-  }, [patientId, version, filter.code, filter.to]);
-  const loadMore = async () => {
-    if (next === null) return;
-    setMore({ busy: true });
-    try {
-      const page = await records.observations(patientId, { ...query, before: next });
-      setPages((p) => [...p, page.items]);
-      setNext(page.next_before ?? null);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  };
-  const items = pages.flat();
+  const readings = usePagedQuery(keys.record(patientId, 'observations', filter), (before) =>
+    records.observations(patientId, { code: filter.code || undefined, to: filter.to || undefined, limit: 20, before }),
+  );
   const filtered = filter.code !== '' || filter.to !== '';
   return (
     <section aria-labelledby="readings">
@@ -286,13 +266,12 @@ export function ObservationList({
           </button>
         )}
       </form>
-      {first.error ? (
-        <ErrorMessage error={first.error} retry={first.reload} />
-      ) : first.loading && pages.length === 0 ? (
-        <Loading label="Loading readings…" />
-      ) : items.length === 0 ? (
-        <p className="empty">{filtered ? 'No readings match.' : 'No readings yet.'}</p>
-      ) : (
+      <PagedList
+        query={readings}
+        label="Loading readings…"
+        empty={filtered ? 'No readings match.' : 'No readings yet.'}
+        more="Show older readings"
+        list={(items) => (
         <ul className="obs-list">
           {items.map((entry) => (
             <li key={entry.id} className="obs">
@@ -337,9 +316,8 @@ export function ObservationList({
             </li>
           ))}
         </ul>
-      )}
-      {more.error !== undefined && <ErrorMessage error={more.error} retry={loadMore} />}
-      <MoreButton hasMore={next !== null} busy={more.busy} onClick={loadMore} label="Show older readings" />
+        )}
+      />
     </section>
   );
 }
@@ -347,13 +325,11 @@ export function ObservationList({
 export { MetricChart } from './MetricChart';
 
 /** The latest reading of every metric, with its flag. */
-export function LatestReadings({ patientId, version }: { patientId: number; version: number }) {
-  const state = useLoad(() => records.observations(patientId, { limit: 200 }), [patientId, version]);
+export function LatestReadings({ patientId }: { patientId: number }) {
+  const state = useApiQuery(keys.record(patientId, 'observations', 'latest'), () => records.observations(patientId, { limit: 200 }));
   return (
-    <section className="card" aria-labelledby="latest-title">
-      <h2 id="latest-title">Latest vitals and labs</h2>
-      <Async state={state} label="Loading readings…" reserve="table">
-        {(page) => {
+    <Card title="Latest vitals and labs" id="latest-title" query={state} label="Loading readings…" reserve="table">
+      {(page) => {
           const latest = new Map<string, Observation>();
           for (const entry of page.items) if (!latest.has(entry.metric)) latest.set(entry.metric, entry);
           if (latest.size === 0) return <p className="empty">No readings yet. Add your first on the record page.</p>;
@@ -385,8 +361,7 @@ export function LatestReadings({ patientId, version }: { patientId: number; vers
               </tbody>
             </table>
           );
-        }}
-      </Async>
-    </section>
+      }}
+    </Card>
   );
 }

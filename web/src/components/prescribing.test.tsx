@@ -86,12 +86,12 @@ const profile = { id: 3, full_name: 'Ana Silva', email: 'a@example.org', date_of
 describe('PatientBanner', () => {
   it('tells "no allergies recorded" apart from "no known allergies"', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => summary({})));
-    const { unmount } = render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    const { unmount } = render(<PatientBanner patientId={3} profile={profile} />);
     expect((await screen.findByText('No allergies recorded')).closest('dd')?.textContent).toContain('ask the patient');
     expect(screen.getByText(/55 years/)).toBeTruthy();
     unmount();
     vi.stubGlobal('fetch', vi.fn(async () => summary({ no_known_allergies: true })));
-    render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    render(<PatientBanner patientId={3} profile={profile} />);
     expect(await screen.findByText(/No known allergies/)).toBeTruthy();
     expect(screen.queryByText('No allergies recorded')).toBeNull();
   });
@@ -107,7 +107,7 @@ describe('PatientBanner', () => {
         }),
       ),
     );
-    render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    render(<PatientBanner patientId={3} profile={profile} />);
     const allergy = (await screen.findByText('Penicillin')).closest('li')!;
     expect(allergy.textContent).toContain('Severe');
     expect(allergy.textContent).toContain('Anaphylaxis');

@@ -3,7 +3,7 @@
 // with a reason. And how an overridden prescription reads wherever it is listed.
 import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/client';
-import type { PrescribingCheck, Prescription } from '../api/endpoints';
+import type { PrescribingCheck, Prescription } from '../api/records';
 import { Field } from './forms';
 
 /** The check of a refused prescription, when the error is one (409 with conflicts). */

@@ -4,10 +4,11 @@
 // answer: a number with its band and confidence, or, when too much would be guessed, "not enough
 // information" with what to add. Patients are not asked a clinician's test results; doctors are.
 import { useEffect, useRef, useState } from 'react';
-import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefilled } from '../api/endpoints';
+import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefilled } from '../api/predict';
 import { ContributionChart } from './lazyCharts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
-import { Async, useLoad } from './status';
+import { useApiQuery } from '../api/query';
+import { Async } from './status';
 import { Link } from '../router';
 import './predict.css';
 
@@ -204,8 +205,8 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
 }
 
 function ModelForm({ model, patientId, audience }: { model: ModelName; patientId: number; audience: Audience }) {
-  const spec = useLoad(() => predictions.spec(model), [model]);
-  const prefill = useLoad(() => predictions.prefill(patientId, model), [patientId, model]);
+  const spec = useApiQuery(['model-spec', model], () => predictions.spec(model));
+  const prefill = useApiQuery(['prefill', patientId, model], () => predictions.prefill(patientId, model));
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction>();
   const form = useRef<HTMLFormElement>(null);
@@ -255,7 +256,7 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
               Every question is optional; the model estimates what you leave out and says how much it had to guess.
               {audience === 'patient' && inputs.length < s.inputs.length && ' Test results only a clinician has are not asked here.'}
             </p>
-            {prefill.error !== undefined && (
+            {prefill.error && (
               <p className="form-error" role="alert">
                 The record could not be read to fill in the form ({messageOf(prefill.error)}); you can still fill it in.
               </p>

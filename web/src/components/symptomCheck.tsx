@@ -3,10 +3,11 @@
 // plainly what to do now and why (taking warning readings of the last 24 hours into account),
 // then which conditions often come with those symptoms.
 import { useEffect, useRef, useState } from 'react';
-import { clinical, predictions, type SymptomCheck, type TriageLevel } from '../api/endpoints';
+import { predictions, type SymptomCheck, type TriageLevel } from '../api/predict';
+import { clinical } from '../api/records';
 import { ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
-import { useLoad } from './status';
+import { useApiQuery } from '../api/query';
 import { Link } from '../router';
 import './predict.css';
 
@@ -47,7 +48,7 @@ const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString()
 
 /** The symptom check of a signed-in patient; `onLogged` runs after the symptoms are saved. */
 export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; onLogged: () => void }) {
-  const vocabulary = useLoad(() => clinical.vocabulary(), []);
+  const vocabulary = useApiQuery(['symptom-vocabulary'], () => clinical.vocabulary());
   const [chosen, setChosen] = useState<{ key?: string; label: string }[]>([]);
   const [text, setText] = useState('');
   const [severity, setSeverity] = useState('5');

@@ -2,7 +2,7 @@
 // prominent role=alert callout that takes focus, so nobody misses it), and the question a
 // possible but unlikely value asks before it is kept ("2000 mg/dL: did you mean 200?").
 import { useEffect, useId, useRef } from 'react';
-import type { UrgentAdvice } from '../api/endpoints';
+import type { UrgentAdvice } from '../api/records';
 
 /** Moves focus to the element when `key` changes (a new answer), for keyboard and screen readers. */
 function useFocusOn<T extends HTMLElement>(key: unknown) {

@@ -2,12 +2,13 @@
 // with a code sent to the new address), password, and the devices signed in (end any one, or all
 // others).
 import { useEffect, useState } from 'react';
-import { account, type AccountDetails, type Session } from '../api/accounts';
+import { account, type AccountDetails, type Session } from '../api/identity';
 import { api } from '../api/client';
 import { useSession } from '../auth';
 import { ConfirmButton } from '../components/confirm';
 import { Field, FormError, messageOf, Saved, SubmitButton, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import { Async } from '../components/status';
+import { queryClient, useApiQuery } from '../api/query';
 import { takeFragment } from '../fragment';
 import { formatDate } from '../metrics';
 import { navigate } from '../router';
@@ -174,7 +175,7 @@ export function deviceName(agent: string): string {
 }
 
 function Sessions() {
-  const sessions = useLoad(() => account.sessions(), []);
+  const sessions = useApiQuery(['sessions'], () => account.sessions());
   const [error, setError] = useState<string>();
   const [message, setMessage] = useState<string>();
   const run = async (what: () => Promise<unknown>, done: string) => {
@@ -182,7 +183,7 @@ function Sessions() {
     try {
       await what();
       setMessage(done);
-      sessions.reload();
+      void sessions.refetch();
     } catch (failure) {
       setError(messageOf(failure));
     }
@@ -241,7 +242,9 @@ function Sessions() {
 
 export function AccountPage() {
   const { account: me } = useSession();
-  const details = useLoad(() => account.details(), [me?.id]);
+  const key = ['me', me?.id];
+  const details = useApiQuery(key, () => account.details());
+  const setDetails = (data: AccountDetails) => queryClient.setQueryData(key, data);
   useEffect(() => {
     emailLink();
   }, []);
@@ -255,8 +258,8 @@ export function AccountPage() {
               {d.role} · account #{d.id} · since {formatDate(d.created_at)}
             </p>
             <div className="columns">
-              <Details details={d} onSaved={details.setData} />
-              <EmailChange details={d} onChanged={details.setData} />
+              <Details details={d} onSaved={setDetails} />
+              <EmailChange details={d} onChanged={setDetails} />
             </div>
             <div className="columns">
               <PasswordChange />

@@ -2,11 +2,11 @@
 // sessions end at once) or enable it again, after confirming; and open a patient's record in an
 // emergency (break-glass).
 import { useState } from 'react';
-import { accountsAdmin, type AccountSummary } from '../api/accounts';
+import { accountsAdmin, type AccountSummary } from '../api/identity';
 import { ConfirmButton, ReasonButton } from '../components/confirm';
 import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { formatDate } from '../metrics';
-import { ApiError } from '../api/client';
+import { ApiError, type Cursor } from '../api/client';
 import { navigate } from '../router';
 
 const STATES: Record<AccountSummary['state'], string> = {
@@ -79,16 +79,16 @@ function AccountRow({ item, onChanged }: { item: AccountSummary; onChanged: (upd
 export function Accounts({ onChanged }: { onChanged: () => void }) {
   const [filter, set] = useFields({ query: '', role: '', status: '' });
   const [items, setItems] = useState<AccountSummary[]>();
-  const [next, setNext] = useState<number | null>(null);
+  const [next, setNext] = useState<Cursor | null>(null);
   const [message, setMessage] = useState<string>();
   const search = useSubmit(['query', 'role', 'status'], () => accountsAdmin.list(filter), (page) => {
     setMessage(undefined);
     setItems(page.items);
-    setNext(page.next_before ?? null);
+    setNext(page.next);
   });
   const more = useSubmit([], () => accountsAdmin.list({ ...filter, before: next ?? undefined }), (page) => {
     setItems((old) => [...(old ?? []), ...page.items]);
-    setNext(page.next_before ?? null);
+    setNext(page.next);
   });
   const changed = (updated: AccountSummary, text: string) => {
     setItems((old) => old?.map((item) => (item.id === updated.id ? updated : item)));

@@ -2,9 +2,8 @@
 // account registered at a desk, sign-in and password reset. Email links carry the address and
 // code after '#' (fragment.ts): these pages fill them in.
 import { useState } from 'react';
-import { account as accountApi, type Verified } from '../api/accounts';
+import { account as accountApi, auth, type Verified } from '../api/identity';
 import { api, type Account } from '../api/client';
-import { auth } from '../api/endpoints';
 import { homeOf } from '../auth';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { takeFragment } from '../fragment';

@@ -2,7 +2,7 @@
 // joins the care team, and the patient gets an email to choose a password (until then nobody can
 // sign in to it).
 import { useRef, useState } from 'react';
-import { recordAccess, type DeskPatient } from '../api/accounts';
+import { recordAccess, type DeskPatient } from '../api/identity';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Link } from '../router';
 import { SEX_OPTIONS } from './AuthPages';

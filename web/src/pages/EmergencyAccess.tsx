@@ -3,7 +3,7 @@
 // opens the record by itself), or, in an emergency, break the glass: read-only access for a
 // limited time with a reason, which the patient is told about and sees in their access log.
 import { useState } from 'react';
-import { accountsAdmin, recordAccess, type MyAccess } from '../api/accounts';
+import { accountsAdmin, recordAccess, type MyAccess } from '../api/identity';
 import { useSession } from '../auth';
 import { clockTime, refreshMyAccess } from '../components/access';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';

@@ -2,12 +2,13 @@
 // air-quality data), blood group, allergies (a list of rows: substance, reaction, severity),
 // conditions and medications.
 import { useEffect, useState } from 'react';
-import { clinical, type ClinicalProfile } from '../api/endpoints';
+import { clinical, type ClinicalProfile } from '../api/records';
 import { useSession } from '../auth';
 import { AllergyEditor, rowFields, toRows, type AllergyRow } from '../components/allergies';
 import { ExportButton } from '../components/clinical';
 import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import { Async } from '../components/status';
+import { queryClient, useApiQuery } from '../api/query';
 import { Link } from '../router';
 
 const GROUPS = ['unknown', 'A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'];
@@ -38,7 +39,7 @@ const list = (text: string) =>
 export function ProfilePage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const profile = useLoad(() => clinical.profile(patientId), [patientId]);
+  const profile = useApiQuery(['clinical-profile', patientId], () => clinical.profile(patientId));
   const [form, setForm] = useState<Form>();
   const [allergies, setAllergies] = useState<AllergyRow[]>([]);
   const [noneKnown, setNoneKnown] = useState(false);
@@ -65,7 +66,7 @@ export function ProfilePage() {
         medications: list(form!.medications),
       }),
     (updated) => {
-      profile.setData(updated);
+      queryClient.setQueryData(['clinical-profile', patientId], updated);
       setSaved(true);
     },
   );
