@@ -93,9 +93,10 @@ const ROUTES: RouteDef[] = [
 
 function Header() {
   const { account, ready } = useSession();
-  const [open, setOpen] = useState(false);
   const path = usePath();
-  useEffect(() => setOpen(false), [path]);
+  // The menu is open on the page where it was opened: it closes when the page changes.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === path;
   const links = account ? NAV[account.role] : [];
   const signOut = async () => {
     await api.signOut();
@@ -112,7 +113,7 @@ function Header() {
           className="menu-toggle"
           aria-expanded={open}
           aria-controls="site-nav"
-          onClick={() => setOpen((v) => !v)}
+          onClick={() => setOpenOn(open ? null : path)}
         >
           Menu
         </button>

@@ -58,7 +58,8 @@ async function chartData(patientId: number, metric: string, range: RangeKey): Pr
   }
   let from = days ? to - days * DAY : Date.parse('1900-01-01T00:00:00Z');
   const fetch = () => monitoring.series(patientId, metric, new Date(from).toISOString(), new Date(to).toISOString());
-  let [answer, trends] = await Promise.all([fetch(), monitoring.trend(patientId, metric)]);
+  const [first, trends] = await Promise.all([fetch(), monitoring.trend(patientId, metric)]);
+  let answer = first;
   if (!days) {
     // "All": start at the first reading, so the buckets span the record and not a century.
     const firsts = answer.series.flatMap((s) => (s.points.length ? [Date.parse(s.points[0].time)] : []));

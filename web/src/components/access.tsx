@@ -108,14 +108,19 @@ export function useMyAccess(patientId: number) {
   return { data: entry.data, error: entry.error, offset: entry.offset, reload: () => void refreshMyAccess(patientId) };
 }
 
-/** The server's time now, re-rendered every `everyMs`. */
-function useServerNow(offset: number, everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now() + offset);
+/**
+ * The server's time now, re-rendered every 15 s, and every second in the last two minutes before
+ * `deadline` (server time, 0 for none) so a countdown shows its seconds.
+ */
+function useServerNow(offset: number, deadline: number): number {
+  const [clock, setClock] = useState(() => Date.now());
+  const now = clock + offset;
+  const left = deadline ? deadline - now : Infinity;
+  const wait = left < 120_000 ? 1000 : Math.min(15_000, Math.max(1000, left - 120_000));
   useEffect(() => {
-    setNow(Date.now() + offset);
-    const timer = setInterval(() => setNow(Date.now() + offset), everyMs);
-    return () => clearInterval(timer);
-  }, [offset, everyMs]);
+    const timer = setTimeout(() => setClock(Date.now()), wait);
+    return () => clearTimeout(timer);
+  }, [clock, wait]);
   return now;
 }
 
@@ -173,7 +178,7 @@ export function AccessStatus({ patientId }: { patientId: number }) {
   const { data, offset } = useMyAccess(patientId);
   const glass = data?.break_glass;
   const left = glass ? Date.parse(glass.expires_at) : 0;
-  const now = useServerNow(offset, left && left - (Date.now() + offset) < 120_000 ? 1000 : 15_000);
+  const now = useServerNow(offset, left);
   if (!data) return null;
   const state = consentState(data);
   const grant = data.write_grant;

@@ -4,7 +4,7 @@
 // answer: a number with its band and confidence, or, when too much would be guessed, "not enough
 // information" with what to add. Patients are not asked a clinician's test results; doctors are.
 import { useEffect, useRef, useState } from 'react';
-import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefilled } from '../api/predict';
+import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefill, type Prefilled } from '../api/predict';
 import { ContributionChart } from './lazyCharts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
 import { useApiQuery } from '../api/query';
@@ -210,9 +210,12 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction>();
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (prefill.data) setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
-  }, [prefill.data]);
+  // The form takes the record's values each time they arrive.
+  const [prefilledFrom, setPrefilledFrom] = useState<Prefill>();
+  if (prefill.data && prefill.data !== prefilledFrom) {
+    setPrefilledFrom(prefill.data);
+    setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
+  }
   const inputs = spec.data ? askedInputs(spec.data, audience) : [];
   const numberTexts = (asked: ModelInput[]) =>
     Object.fromEntries(asked.filter((i) => i.type === 'number').map((i) => [i.name, values[i.name] ?? '']));

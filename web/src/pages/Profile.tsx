@@ -1,7 +1,7 @@
 // The patient's clinical profile: contact, address (with the local-authority code that links the
 // air-quality data), blood group, allergies (a list of rows: substance, reaction, severity),
 // conditions and medications.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { clinical, type ClinicalProfile } from '../api/records';
 import { useSession } from '../auth';
 import { AllergyEditor, rowFields, toRows, type AllergyRow } from '../components/allergies';
@@ -44,12 +44,14 @@ export function ProfilePage() {
   const [allergies, setAllergies] = useState<AllergyRow[]>([]);
   const [noneKnown, setNoneKnown] = useState(false);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (!profile.data) return;
+  // The form takes the stored profile each time it arrives (loaded, or saved).
+  const [loadedFrom, setLoadedFrom] = useState<ClinicalProfile>();
+  if (profile.data && profile.data !== loadedFrom) {
+    setLoadedFrom(profile.data);
     setForm(toForm(profile.data));
     setAllergies(toRows(profile.data.allergies));
     setNoneKnown(profile.data.no_known_allergies);
-  }, [profile.data]);
+  }
   const set = (name: keyof Form) => (e: { target: { value: string } }) => {
     setSaved(false);
     setForm((f) => ({ ...f!, [name]: e.target.value }));
