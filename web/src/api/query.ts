@@ -11,6 +11,7 @@ import {
   useInfiniteQuery,
   useQuery,
   type InfiniteData,
+  type Query,
   type QueryKey,
 } from '@tanstack/react-query';
 import { api, type Cursor, type Page } from './client';
@@ -57,7 +58,13 @@ export interface Loaded<T> {
 export function useApiQuery<T>(
   key: QueryKey,
   load: () => Promise<T>,
-  options: { refetchInterval?: number; refetchOnWindowFocus?: boolean } = {},
+  options: {
+    refetchInterval?: number | ((query: Query<T, Error, T, QueryKey>) => number | false | undefined);
+    refetchIntervalInBackground?: boolean;
+    refetchOnWindowFocus?: boolean;
+    /** Show nothing, not the previous key's data, while a new key loads. */
+    placeholderData?: undefined;
+  } = {},
 ) {
   return useQuery({ queryKey: key, queryFn: () => load(), ...options }, queryClient);
 }

@@ -4,42 +4,16 @@
 // stay disabled until a write grant is active. While something is pending (a consent request, an
 // access request) the state is polled, and it is checked again when a time limit runs out, so
 // the chart follows the patient's answer without a reload.
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { api, ApiError } from '../api/client';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
 import { access, recordAccess, type MyAccess } from '../api/identity';
+import { queryClient, useApiQuery } from '../api/query';
 import { formatDate } from '../metrics';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
 import { ErrorMessage, Loading } from './status';
 
 /** How often a pending request is checked for the patient's answer. */
 export const POLL_MS = 3000;
-
-interface Entry {
-  data?: MyAccess;
-  error?: unknown;
-  /** Server clock minus this clock, in ms: time limits count down on the server's time. */
-  offset: number;
-  version: number;
-  listeners: Set<() => void>;
-  timer?: ReturnType<typeof setTimeout>;
-  inflight?: Promise<void>;
-}
-
-const entries = new Map<number, Entry>();
-api.subscribe((account) => {
-  if (account) return;
-  for (const entry of entries.values()) clearTimeout(entry.timer);
-  entries.clear();
-});
-
-function entryOf(patientId: number): Entry {
-  let entry = entries.get(patientId);
-  if (!entry) {
-    entry = { offset: 0, version: 0, listeners: new Set() };
-    entries.set(patientId, entry);
-  }
-  return entry;
-}
 
 /**
  * When to look again (ms), or undefined: soon while the patient has not answered, else just
@@ -54,58 +28,47 @@ export function nextCheck(state: MyAccess, serverNow: number): number | undefine
   return Math.min(60_000, Math.max(1_000, Math.min(...ends) + 500));
 }
 
-function schedule(patientId: number, entry: Entry) {
-  clearTimeout(entry.timer);
-  entry.timer = undefined;
-  if (entry.listeners.size === 0 || !entry.data) return;
-  const wait = nextCheck(entry.data, Date.now() + entry.offset);
-  if (wait !== undefined) entry.timer = setTimeout(() => void refreshMyAccess(patientId), wait);
+/** The standing, and the server clock minus this clock in ms (time limits count down on the server's time). */
+interface Standing {
+  state: MyAccess;
+  offset: number;
 }
 
-/** Asks the server again (after an action, or when polling); concurrent callers share one call. */
+const myAccessKey = (patientId: number) => ['my-access', patientId];
+
+/** Asks the server again (after an action); every part of the chart follows the answer. */
 export function refreshMyAccess(patientId: number): Promise<void> {
-  const entry = entryOf(patientId);
-  if (!entry.inflight) {
-    entry.inflight = recordAccess
-      .mine(patientId)
-      .then((data) => {
-        entry.data = data;
-        entry.error = undefined;
-        entry.offset = Date.parse(data.server_time) - Date.now();
-      })
-      .catch((error) => {
-        entry.error = error;
-      })
-      .finally(() => {
-        entry.inflight = undefined;
-        entry.version += 1;
-        schedule(patientId, entry);
-        for (const listener of entry.listeners) listener();
-      });
-  }
-  return entry.inflight;
+  return queryClient.refetchQueries({ queryKey: myAccessKey(patientId) });
 }
 
-/** The caller's standing with a patient; fetched fresh whenever a part of the chart mounts. */
+/**
+ * The caller's standing with a patient: fetched fresh whenever a part of the chart mounts (one
+ * request for all of them), then again when `nextCheck` says, while the chart is open.
+ */
 export function useMyAccess(patientId: number) {
-  const entry = entryOf(patientId);
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      const current = entryOf(patientId);
-      current.listeners.add(listener);
-      schedule(patientId, current);
-      return () => {
-        current.listeners.delete(listener);
-        if (current.listeners.size === 0) clearTimeout(current.timer);
-      };
+  const query = useApiQuery(
+    myAccessKey(patientId),
+    async (): Promise<Standing> => {
+      const state = await recordAccess.mine(patientId);
+      return { state, offset: Date.parse(state.server_time) - Date.now() };
     },
-    [patientId],
+    {
+      refetchInterval: (last) => {
+        const standing = last.state.data as Standing | undefined;
+        return (standing && nextCheck(standing.state, Date.now() + standing.offset)) ?? false;
+      },
+      // The patient answers on another device: follow it in a hidden tab too.
+      refetchIntervalInBackground: true,
+      // Never another patient's standing while this one's loads.
+      placeholderData: undefined,
+    },
   );
-  useSyncExternalStore(subscribe, () => entryOf(patientId).version);
-  useEffect(() => {
-    void refreshMyAccess(patientId);
-  }, [patientId]);
-  return { data: entry.data, error: entry.error, offset: entry.offset, reload: () => void refreshMyAccess(patientId) };
+  return {
+    data: query.data?.state,
+    error: query.error,
+    offset: query.data?.offset ?? 0,
+    reload: () => void query.refetch(),
+  };
 }
 
 /**
