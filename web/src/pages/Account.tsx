@@ -7,6 +7,7 @@ import { api } from '../api/client';
 import { useSession } from '../auth';
 import { ConfirmButton } from '../components/confirm';
 import { Field, FormError, messageOf, Saved, SubmitButton, useSubmit } from '../components/forms';
+import { Card } from '../components/card';
 import { Async } from '../components/status';
 import { queryClient, useApiQuery } from '../api/query';
 import { takeFragment } from '../fragment';
@@ -193,10 +194,19 @@ function Sessions() {
     navigate('/signin');
   };
   return (
-    <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Devices signed in</h2>
-      <Async state={sessions} label="Loading your devices…">
-        {(page) => (
+    <Card
+      title="Devices signed in"
+      id="sessions-title"
+      query={sessions}
+      label="Loading your devices…"
+      footer={
+        <>
+          <FormError message={error} />
+          <Saved message={message} />
+        </>
+      }
+    >
+      {(page) => (
           <>
             <ul className="people sessions">
               {page.items.map((s: Session) => (
@@ -232,11 +242,8 @@ function Sessions() {
               />
             )}
           </>
-        )}
-      </Async>
-      <FormError message={error} />
-      <Saved message={message} />
-    </section>
+      )}
+    </Card>
   );
 }
 

@@ -9,7 +9,6 @@ import { Accounts, EmergencyRecord } from './AdminAccounts';
 import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
-import { Async } from '../components/status';
 import { formatDate } from '../metrics';
 
 function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
@@ -210,10 +209,8 @@ function Health() {
     return { ready, routes: routes.items.length, checked: new Date().toISOString() };
   });
   return (
-    <section className="card" aria-labelledby="health-title">
-      <h2 id="health-title">System health</h2>
-      <Async state={state} label="Checking…">
-        {(h) => (
+    <Card title="System health" id="health-title" query={state} label="Checking…">
+      {(h) => (
           <dl className="facts">
             <dt>Database</dt>
             <dd>
@@ -229,9 +226,8 @@ function Health() {
               </button>
             </dd>
           </dl>
-        )}
-      </Async>
-    </section>
+      )}
+    </Card>
   );
 }
 
