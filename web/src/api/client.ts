@@ -93,7 +93,15 @@ async function toError(response: Response): Promise<ApiError> {
     // not JSON: keep the status text
   }
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, suggestions, detail);
+  return new ApiError(
+    response.status,
+    code,
+    message,
+    field,
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    suggestions,
+    detail,
+  );
 }
 
 export class ApiClient {
@@ -103,7 +111,10 @@ export class ApiClient {
   private listeners = new Set<Listener>();
   private readonly fetchImpl: typeof fetch;
 
-  constructor(fetchImpl?: typeof fetch, private readonly base = '') {
+  constructor(
+    fetchImpl?: typeof fetch,
+    private readonly base = '',
+  ) {
     this.fetchImpl = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   }
 

@@ -134,11 +134,11 @@ export const access = {
   profile: (patient: number) => api.get<Profile>(`${patientPath(patient)}/profile`),
   careTeam: (patient: number) => api.get<Items<Doctor>>(`${patientPath(patient)}/care-team`),
   link: (patient: number, doctor_id: number) => api.post(`${patientPath(patient)}/care-team`, { doctor_id }),
-  unlink: (patient: number, doctor: number) =>
-    api.request('DELETE', `${patientPath(patient)}/care-team/${doctor}`),
+  unlink: (patient: number, doctor: number) => api.request('DELETE', `${patientPath(patient)}/care-team/${doctor}`),
   grants: (patient: number) => api.get<Items<WriteGrant>>(`${patientPath(patient)}/write-grants`),
   requestGrant: (patient: number) => api.post<WriteGrant>(`${patientPath(patient)}/write-grants`),
-  confirmGrant: (grant: number, code: string) => api.post<WriteGrant>(`/api/v1/write-grants/${grant}/confirm`, { code }),
+  confirmGrant: (grant: number, code: string) =>
+    api.post<WriteGrant>(`/api/v1/write-grants/${grant}/confirm`, { code }),
   approveGrant: (grant: number) => api.post<WriteGrant>(`/api/v1/write-grants/${grant}/approve`),
   revokeGrant: (grant: number) => api.request('DELETE', `/api/v1/write-grants/${grant}`),
   accessLog: (patient: number, before?: Cursor) =>
@@ -156,10 +156,12 @@ export const admin = {
 
 export const account = {
   details: () => api.get<AccountDetails>('/api/v1/me'),
-  update: (body: { full_name?: string; phone?: string }) => api.request<AccountDetails>('PATCH', '/api/v1/me', { body }),
+  update: (body: { full_name?: string; phone?: string }) =>
+    api.request<AccountDetails>('PATCH', '/api/v1/me', { body }),
   changePassword: (current_password: string, new_password: string) =>
     api.post('/api/v1/auth/password', { current_password, new_password }),
-  requestEmailChange: (email: string, current_password: string) => api.post('/api/v1/me/email', { email, current_password }),
+  requestEmailChange: (email: string, current_password: string) =>
+    api.post('/api/v1/me/email', { email, current_password }),
   confirmEmailChange: (code: string) => api.post<AccountDetails>('/api/v1/me/email/confirm', { code }),
   sessions: () => api.get<{ items: Session[] }>('/api/v1/me/sessions'),
   endSession: (id: string) => api.request('DELETE', `/api/v1/me/sessions/${encodeURIComponent(id)}`),
@@ -176,13 +178,17 @@ export const accountsAdmin = {
   reject: (doctor: number, reason: string) => api.post(`/api/v1/admin/doctors/${doctor}/reject`, { reason }),
   disable: (id: number, reason: string) => api.post<AccountSummary>(`/api/v1/admin/accounts/${id}/disable`, { reason }),
   enable: (id: number) => api.post<AccountSummary>(`/api/v1/admin/accounts/${id}/enable`),
-  breakGlass: (patient_id: number, reason: string) => api.post<BreakGlass>('/api/v1/admin/break-glass', { patient_id, reason }),
+  breakGlass: (patient_id: number, reason: string) =>
+    api.post<BreakGlass>('/api/v1/admin/break-glass', { patient_id, reason }),
 };
 
 export const recordAccess = {
-  mine: (patient: number, signal?: AbortSignal) => api.get<MyAccess>(`${patientPath(patient)}/my-access`, undefined, signal),
-  breakGlass: (patient: number, reason: string) => api.post<BreakGlass>(`${patientPath(patient)}/break-glass`, { reason }),
-  ask: (patient: number, message: string) => api.post<AccessRequest>(`${patientPath(patient)}/access-requests`, { message }),
+  mine: (patient: number, signal?: AbortSignal) =>
+    api.get<MyAccess>(`${patientPath(patient)}/my-access`, undefined, signal),
+  breakGlass: (patient: number, reason: string) =>
+    api.post<BreakGlass>(`${patientPath(patient)}/break-glass`, { reason }),
+  ask: (patient: number, message: string) =>
+    api.post<AccessRequest>(`${patientPath(patient)}/access-requests`, { message }),
   requests: (patient: number) => api.get<Items<AccessRequest>>(`${patientPath(patient)}/access-requests`),
   approve: (request: number) => api.post<AccessRequest>(`/api/v1/access-requests/${request}/approve`),
   decline: (request: number) => api.post<AccessRequest>(`/api/v1/access-requests/${request}/decline`),

@@ -57,20 +57,19 @@ export interface PatientHit {
 }
 
 export const monitoring = {
-  patientAlerts: (patient: number, status = 'open') =>
-    getPage<Alert>(`${patientPath(patient)}/alerts`, { status }),
+  patientAlerts: (patient: number, status = 'open') => getPage<Alert>(`${patientPath(patient)}/alerts`, { status }),
   alerts: (status: 'open' | 'acknowledged' | 'resolved' | 'unresolved' = 'open', cursor?: Cursor) =>
     getPage<Alert>('/api/v1/alerts', { status, cursor }),
   acknowledge: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/acknowledge`),
   resolve: (alert: number) => api.post<Alert>(`/api/v1/alerts/${alert}/resolve`),
   notifications: (limit = 20) => getPage<Notification>('/api/v1/notifications', { limit }),
   markRead: (id: number) => api.post(`/api/v1/notifications/${id}/read`),
-  searchPatients: (query: string, cursor?: Cursor) =>
-    getPage<PatientHit>('/api/v1/patients', { query, cursor }),
+  searchPatients: (query: string, cursor?: Cursor) => getPage<PatientHit>('/api/v1/patients', { query, cursor }),
   /** The doctor's own patients, most open alerts first (`query` narrows them by name). */
   myPatients: (query = '', cursor?: Cursor) =>
     getPage<PatientHit>('/api/v1/patients', { linked: 'true', sort: 'alerts', query, cursor, limit: 100 }),
   series: (patient: number, code: string, from?: string, to?: string) =>
     api.get<{ series: Series[] }>(`${patientPath(patient)}/observations/series`, { code, from, to, points: 300 }),
-  trend: (patient: number, code: string) => api.get<{ trends: Trend[] }>(`${patientPath(patient)}/observations/trend`, { code }),
+  trend: (patient: number, code: string) =>
+    api.get<{ trends: Trend[] }>(`${patientPath(patient)}/observations/trend`, { code }),
 };

@@ -113,21 +113,23 @@ export interface StoredPrediction {
 
 export const predictions = {
   spec: (model: ModelName) => api.get<ModelSpec>(`/api/v1/predictions/${model}`),
-  run: (model: ModelName, inputs: Record<string, unknown>) => api.post<Prediction>(`/api/v1/predictions/${model}`, inputs),
+  run: (model: ModelName, inputs: Record<string, unknown>) =>
+    api.post<Prediction>(`/api/v1/predictions/${model}`, inputs),
   /** Runs a model for a patient (record values fill what is not given) and stores the result. */
   runFor: (patient: number, model: ModelName, inputs: Record<string, unknown>) =>
     api.post<Prediction & { id: number; created_at: string }>(`${patientPath(patient)}/predictions/${model}`, inputs),
-  prefill: (patient: number, model: ModelName) => api.get<Prefill>(`${patientPath(patient)}/predictions/${model}/prefill`),
+  prefill: (patient: number, model: ModelName) =>
+    api.get<Prefill>(`${patientPath(patient)}/predictions/${model}/prefill`),
   history: (patient: number, query: { model?: string; limit?: number; before?: Cursor } = {}) =>
     getPage<StoredPrediction>(`${patientPath(patient)}/predictions`, query),
   symptoms: () => api.get<{ symptoms: string[] }>('/api/v1/symptom-check/symptoms'),
-  checkSymptoms: (symptoms: string[], severity?: number) => api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms, severity }),
+  checkSymptoms: (symptoms: string[], severity?: number) =>
+    api.post<SymptomCheck>('/api/v1/symptom-check', { symptoms, severity }),
   /** Logs the symptoms to the patient's symptom tracker and checks them, in one step. */
   saveSymptomCheck: (
     patient: number,
     body: { symptoms: string[]; other_symptoms?: string[]; severity: number; onset_at?: string; notes?: string },
-  ) =>
-    api.post<SymptomCheck>(`${patientPath(patient)}/symptom-checks`, body),
+  ) => api.post<SymptomCheck>(`${patientPath(patient)}/symptom-checks`, body),
   /** The burden of the area in the patient's profile (null with a note when there is none). */
   patientArea: (patient: number) =>
     api.get<{
@@ -136,5 +138,6 @@ export const predictions = {
       note?: string;
       meaning: string;
     }>(`${patientPath(patient)}/air-quality`),
-  areas: (query: string) => api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
+  areas: (query: string) =>
+    api.get<{ items: AirQualityArea[]; meaning: string }>('/api/v1/air-quality/areas', { query }),
 };

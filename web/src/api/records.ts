@@ -156,8 +156,10 @@ export const clinical = {
   profile: (patient: number) => api.get<ClinicalProfile>(`${patientPath(patient)}/profile`),
   updateProfile: (patient: number, body: ProfileUpdate) =>
     api.request<ClinicalProfile>('PUT', `${patientPath(patient)}/profile`, { body }),
-  addEncounter: (patient: number, body: Record<string, unknown>) => api.post<Encounter>(`${patientPath(patient)}/encounters`, body),
-  addDiagnosis: (patient: number, body: Record<string, unknown>) => api.post<Diagnosis>(`${patientPath(patient)}/diagnoses`, body),
+  addEncounter: (patient: number, body: Record<string, unknown>) =>
+    api.post<Encounter>(`${patientPath(patient)}/encounters`, body),
+  addDiagnosis: (patient: number, body: Record<string, unknown>) =>
+    api.post<Diagnosis>(`${patientPath(patient)}/diagnoses`, body),
   diagnoses: (patient: number) => getPage<Diagnosis>(`${patientPath(patient)}/diagnoses`, { limit: 200 }),
   prescriptions: (patient: number) => getPage<Prescription>(`${patientPath(patient)}/prescriptions`, { limit: 200 }),
   resolveDiagnosis: (patient: number, id: number, reason: string) =>

@@ -39,7 +39,13 @@ const round = (value: number) => Math.round(value * 10) / 10;
 function linesOf(series: Series[]): LineSeries[] {
   return series.map((s) => ({
     label: series.length > 1 ? metricLabel(s.metric).replace(' blood pressure', '') : metricLabel(s.metric),
-    points: s.points.map((p): Point => ({ at: p.time, value: round(p.mean), count: p.count, min: round(p.min), max: round(p.max) })),
+    points: s.points.map((p): Point => ({
+      at: p.time,
+      value: round(p.mean),
+      count: p.count,
+      min: round(p.min),
+      max: round(p.max),
+    })),
   }));
 }
 
@@ -52,9 +58,19 @@ async function chartData(patientId: number, metric: string, range: RangeKey): Pr
     const pages = await Promise.all(parts.map((part) => records.observations(patientId, { code: part, limit: 200 })));
     const lines = pages.map((page, index) => ({
       label: metricLabel(parts[index]),
-      points: page.items.filter((o) => !days || Date.parse(o.effective_at) >= to - days * DAY).map((o) => ({ at: o.effective_at, value: o.value })),
+      points: page.items
+        .filter((o) => !days || Date.parse(o.effective_at) >= to - days * DAY)
+        .map((o) => ({ at: o.effective_at, value: o.value })),
     }));
-    return { metric, range, unit: pages[0]?.items[0]?.unit ?? '', lines, bucketed: false, from: to - (days || 365) * DAY, to };
+    return {
+      metric,
+      range,
+      unit: pages[0]?.items[0]?.unit ?? '',
+      lines,
+      bucketed: false,
+      from: to - (days || 365) * DAY,
+      to,
+    };
   }
   let from = days ? to - days * DAY : Date.parse('1900-01-01T00:00:00Z');
   const fetch = () => monitoring.series(patientId, metric, new Date(from).toISOString(), new Date(to).toISOString());
@@ -91,7 +107,8 @@ function TrendText({ trend, metric }: { trend: Trend; metric: string }) {
   const perDay = trend.slope_per_day;
   return (
     <p className="trend">
-      Last 30 days{trend.metric !== metric ? ` (${metricLabel(trend.metric).toLowerCase()})` : ''}: <strong>{DIRECTION[trend.direction]}</strong>
+      Last 30 days{trend.metric !== metric ? ` (${metricLabel(trend.metric).toLowerCase()})` : ''}:{' '}
+      <strong>{DIRECTION[trend.direction]}</strong>
       {perDay !== null && trend.direction !== 'insufficient_data' && (
         <>
           {' '}
@@ -116,8 +133,14 @@ export function bandsOf(metric: string, unit: string): { bands: Band[]; text?: s
   if (parts) {
     const references = parts.map((part) => referenceOf(part));
     if (references.some((r) => !r)) return { bands: [] };
-    const described = parts.map((part, index) => `${metricLabel(part).replace(' blood pressure', '').toLowerCase()} ${rangeText(references[index]!)}`);
-    return { bands: references as Band[], text: `Shaded: the healthy range for adults (${described.join(', ')} ${unit}).` };
+    const described = parts.map(
+      (part, index) =>
+        `${metricLabel(part).replace(' blood pressure', '').toLowerCase()} ${rangeText(references[index]!)}`,
+    );
+    return {
+      bands: references as Band[],
+      text: `Shaded: the healthy range for adults (${described.join(', ')} ${unit}).`,
+    };
   }
   const reference = referenceOf(metric);
   if (!reference) return { bands: [] };
@@ -187,7 +210,8 @@ export function MetricChart({ patientId, initial = 'blood_pressure' }: { patient
                   range={range === 'all' ? undefined : { from: data.from, to: data.to }}
                   caption={
                     <>
-                      {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count} reading{count === 1 ? '' : 's'}
+                      {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count}{' '}
+                      reading{count === 1 ? '' : 's'}
                       {data.bucketed && ', each point the average of the readings in its interval'}. {text}
                     </>
                   }

@@ -11,7 +11,15 @@ import { keys, useApiQuery } from '../api/query';
 import { Async } from './status';
 
 /** One column of the banner: its entries, or "None recorded". */
-function BannerList<T extends { id: number }>({ title, items, children }: { title: string; items: T[]; children: (item: T) => ReactNode }) {
+function BannerList<T extends { id: number }>({
+  title,
+  items,
+  children,
+}: {
+  title: string;
+  items: T[];
+  children: (item: T) => ReactNode;
+}) {
   return (
     <div>
       <dt>{title}</dt>
@@ -39,14 +47,18 @@ export function PatientBanner({ patientId, profile }: { patientId: number; profi
       <h1 id="patient-banner-name">{profile.full_name}</h1>
       <p className="muted banner-facts">
         Patient #{profile.id}
-        {summary.data?.patient.age != null && <> · {summary.data.patient.age} years</>} · {SEX[profile.sex] ?? profile.sex} · born{' '}
-        {profile.date_of_birth}
+        {summary.data?.patient.age != null && <> · {summary.data.patient.age} years</>} ·{' '}
+        {SEX[profile.sex] ?? profile.sex} · born {profile.date_of_birth}
         {profile.phone && <> · {profile.phone}</>}
       </p>
       <Async state={summary} label="Loading allergies, problems and medicines…">
         {(s) => (
           <dl className="banner-grid">
-            <div className={'banner-allergies' + (s.allergies.length === 0 && !s.no_known_allergies ? ' none-recorded' : '')}>
+            <div
+              className={
+                'banner-allergies' + (s.allergies.length === 0 && !s.no_known_allergies ? ' none-recorded' : '')
+              }
+            >
               <dt>Allergies</dt>
               <dd>
                 {s.allergies.length > 0 ? (
@@ -54,7 +66,9 @@ export function PatientBanner({ patientId, profile }: { patientId: number; profi
                     {s.allergies.map((allergy) => (
                       <li key={allergy.substance}>
                         <AllergyText allergy={allergy} />
-                        {allergy.resolves_to && !allergy.resolves_to.checked && <span className="hint"> not checked when prescribing</span>}
+                        {allergy.resolves_to && !allergy.resolves_to.checked && (
+                          <span className="hint"> not checked when prescribing</span>
+                        )}
                       </li>
                     ))}
                   </ul>
@@ -66,7 +80,9 @@ export function PatientBanner({ patientId, profile }: { patientId: number; profi
                   </>
                 )}
                 {!s.brand_names_available && s.allergies.length > 0 && (
-                  <p className="hint">Brand names cannot be looked up right now, so allergies given as a brand may not be checked.</p>
+                  <p className="hint">
+                    Brand names cannot be looked up right now, so allergies given as a brand may not be checked.
+                  </p>
                 )}
               </dd>
             </div>
@@ -80,7 +96,10 @@ export function PatientBanner({ patientId, profile }: { patientId: number; profi
             <BannerList title="Active medicines" items={s.medicines}>
               {(p) => (
                 <>
-                  {p.medicine} {p.strength} <span className="muted">— {p.dose}, {p.frequency}</span>
+                  {p.medicine} {p.strength}{' '}
+                  <span className="muted">
+                    — {p.dose}, {p.frequency}
+                  </span>
                   <OverrideNote prescription={p} />
                 </>
               )}

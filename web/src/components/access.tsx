@@ -21,7 +21,10 @@ export const POLL_MS = 3000;
  */
 export function nextCheck(state: MyAccess, serverNow: number): number | undefined {
   if (state.write_grant?.status === 'pending' || state.access_request?.status === 'pending') return POLL_MS;
-  const ends = [state.break_glass?.expires_at, state.write_grant?.status === 'active' ? state.write_grant.expires_at : null]
+  const ends = [
+    state.break_glass?.expires_at,
+    state.write_grant?.status === 'active' ? state.write_grant.expires_at : null,
+  ]
     .filter((t): t is string => !!t)
     .map((t) => Date.parse(t) - serverNow);
   if (ends.length === 0) return undefined;
@@ -110,7 +113,15 @@ export function consentState(state: MyAccess | undefined): ConsentState {
 }
 
 /** While the caller may not open the record: nothing but `closed`. */
-export function AccessGate({ patientId, closed, children }: { patientId: number; closed: (state: MyAccess) => ReactNode; children: ReactNode }) {
+export function AccessGate({
+  patientId,
+  closed,
+  children,
+}: {
+  patientId: number;
+  closed: (state: MyAccess) => ReactNode;
+  children: ReactNode;
+}) {
   const { data, error, reload } = useMyAccess(patientId);
   if (error && !data) {
     if (error instanceof ApiError && error.status === 404) {
@@ -150,11 +161,12 @@ export function AccessStatus({ patientId }: { patientId: number }) {
       {data.emergency && glass && (
         <div className="emergency-banner">
           <p>
-            <strong>Emergency access (break-glass)</strong>, read-only: <strong className="time-left">{timeLeft(left - now)} left</strong>{' '}
-            (until {clockTime(glass.expires_at)}).
+            <strong>Emergency access (break-glass)</strong>, read-only:{' '}
+            <strong className="time-left">{timeLeft(left - now)} left</strong> (until {clockTime(glass.expires_at)}).
           </p>
           <p className="muted-strong">
-            Your reason, shown to the patient: “{glass.reason}”. To keep access, ask the patient to add you to their care team.
+            Your reason, shown to the patient: “{glass.reason}”. To keep access, ask the patient to add you to their
+            care team.
           </p>
         </div>
       )}
@@ -164,7 +176,9 @@ export function AccessStatus({ patientId }: { patientId: number }) {
           {state === 'active' && grant?.expires_at && (
             <span className="status status-active">allowed until {clockTime(grant.expires_at)}</span>
           )}
-          {state === 'pending' && <span className="status status-pending">consent requested, waiting for the patient</span>}
+          {state === 'pending' && (
+            <span className="status status-pending">consent requested, waiting for the patient</span>
+          )}
           {state === 'expired' && grant?.expires_at && (
             <span className="status status-expired">consent ended at {clockTime(grant.expires_at)}</span>
           )}
@@ -210,11 +224,19 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
   const [code, setCode] = useState('');
   const state = consentState(data);
   const grant = data?.write_grant;
-  const request = useSubmit([], () => access.requestGrant(patientId), () => refreshMyAccess(patientId));
-  const confirm = useSubmit(['code'], () => access.confirmGrant(grant!.id, code.trim()), () => {
-    setCode('');
-    return refreshMyAccess(patientId);
-  });
+  const request = useSubmit(
+    [],
+    () => access.requestGrant(patientId),
+    () => refreshMyAccess(patientId),
+  );
+  const confirm = useSubmit(
+    ['code'],
+    () => access.confirmGrant(grant!.id, code.trim()),
+    () => {
+      setCode('');
+      return refreshMyAccess(patientId);
+    },
+  );
   // Tell the chart when consent becomes active, whoever caused it (the code here, or the patient).
   const last = useRef(state);
   useEffect(() => {
@@ -240,17 +262,26 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
       {state === 'pending' && grant && (
         <form onSubmit={confirm.submit} noValidate>
           <p role="status">
-            Requested at {clockTime(grant.requested_at)}. Enter the code the patient reads to you, or wait: this opens by itself when
-            they approve in the app.
+            Requested at {clockTime(grant.requested_at)}. Enter the code the patient reads to you, or wait: this opens
+            by itself when they approve in the app.
           </p>
-          <Field label="Patient's code" name="code" inputMode="numeric" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code} />
+          <Field
+            label="Patient's code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="off"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={confirm.errors.code}
+          />
           <FormError message={confirm.formError} />
           <SubmitButton busy={confirm.busy}>Confirm code</SubmitButton>
         </form>
       )}
       {state === 'active' && grant && (
         <p role="status" className="notice">
-          You may add to this record until {grant.expires_at ? `${clockTime(grant.expires_at)} (${formatDate(grant.expires_at)})` : 'the grant ends'}.
+          You may add to this record until{' '}
+          {grant.expires_at ? `${clockTime(grant.expires_at)} (${formatDate(grant.expires_at)})` : 'the grant ends'}.
         </p>
       )}
     </section>

@@ -40,7 +40,13 @@ export function Card<T>(props: CardProps<T>) {
       <h2 id={id}>{title}</h2>
       {intro}
       {props.query ? (
-        <Async state={props.query} label={props.label} reserve={props.reserve} empty={props.empty} isEmpty={props.isEmpty}>
+        <Async
+          state={props.query}
+          label={props.label}
+          reserve={props.reserve}
+          empty={props.empty}
+          isEmpty={props.isEmpty}
+        >
           {props.children}
         </Async>
       ) : (
@@ -73,7 +79,8 @@ export function PagedList<T>({
   auto?: boolean;
 }) {
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
-  if (query.error && !query.isFetchNextPageError) return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
+  if (query.error && !query.isFetchNextPageError)
+    return <ErrorMessage error={query.error} retry={() => void query.refetch()} />;
   if (!query.data) return <Loading label={label} />;
   return (
     <>
@@ -83,10 +90,16 @@ export function PagedList<T>({
         query.isFetchingNextPage ? (
           <Loading label={label} />
         ) : (
-          query.hasNextPage && !query.isFetchNextPageError && <NextWhenSeen onSeen={() => void query.fetchNextPage()} label={more} />
+          query.hasNextPage &&
+          !query.isFetchNextPageError && <NextWhenSeen onSeen={() => void query.fetchNextPage()} label={more} />
         )
       ) : (
-        <MoreButton hasMore={query.hasNextPage} busy={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()} label={more} />
+        <MoreButton
+          hasMore={query.hasNextPage}
+          busy={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+          label={more}
+        />
       )}
     </>
   );

@@ -26,9 +26,19 @@ const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString()
  * The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits); the
  * next page loads when the end scrolls into view.
  */
-export function Timeline({ patientId, kinds, title = 'Timeline' }: { patientId: number; kinds?: string[]; title?: string }) {
+export function Timeline({
+  patientId,
+  kinds,
+  title = 'Timeline',
+}: {
+  patientId: number;
+  kinds?: string[];
+  title?: string;
+}) {
   const types = kinds?.join(',');
-  const timeline = usePagedQuery(keys.record(patientId, 'timeline', types), (cursor) => clinical.timeline(patientId, cursor, types));
+  const timeline = usePagedQuery(keys.record(patientId, 'timeline', types), (cursor) =>
+    clinical.timeline(patientId, cursor, types),
+  );
   return (
     <Card title={title} id={`timeline-title-${types ?? 'all'}`}>
       <PagedList
@@ -74,9 +84,22 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="diagnosis-title">
       <h2 id="diagnosis-title">Record a diagnosis</h2>
-      <Field label="Diagnosis" name="description" value={form.description} onChange={set('description')} error={errors.description} />
+      <Field
+        label="Diagnosis"
+        name="description"
+        value={form.description}
+        onChange={set('description')}
+        error={errors.description}
+      />
       <div className="grid">
-        <Field label="ICD-10 code (optional)" name="icd10_code" value={form.icd10_code} onChange={set('icd10_code')} error={errors.icd10_code} hint="e.g. E11.9" />
+        <Field
+          label="ICD-10 code (optional)"
+          name="icd10_code"
+          value={form.icd10_code}
+          onChange={set('icd10_code')}
+          error={errors.icd10_code}
+          hint="e.g. E11.9"
+        />
         <SelectField
           label="Status"
           name="status"
@@ -88,7 +111,14 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
             { value: 'resolved', label: 'Resolved' },
           ]}
         />
-        <Field label="Diagnosed (optional)" name="diagnosed_at" type="datetime-local" value={form.diagnosed_at} onChange={set('diagnosed_at')} error={errors.diagnosed_at} />
+        <Field
+          label="Diagnosed (optional)"
+          name="diagnosed_at"
+          type="datetime-local"
+          value={form.diagnosed_at}
+          onChange={set('diagnosed_at')}
+          error={errors.diagnosed_at}
+        />
       </div>
       <FormError message={formError} />
       <SubmitButton busy={busy}>Save diagnosis</SubmitButton>
@@ -124,7 +154,14 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
             label: t.replace('_', ' '),
           }))}
         />
-        <Field label="When (optional)" name="occurred_at" type="datetime-local" value={form.occurred_at} onChange={set('occurred_at')} error={errors.occurred_at} />
+        <Field
+          label="When (optional)"
+          name="occurred_at"
+          type="datetime-local"
+          value={form.occurred_at}
+          onChange={set('occurred_at')}
+          error={errors.occurred_at}
+        />
       </div>
       <Field label="Reason" name="reason" value={form.reason} onChange={set('reason')} error={errors.reason} />
       <Field label="Notes (optional)" name="notes" value={form.notes} onChange={set('notes')} error={errors.notes} />
@@ -160,7 +197,10 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
     },
     (stored) => {
       if (!stored) return;
-      setSaved({ message: `${form.medicine} prescribed${stored.override ? ' (override recorded)' : ''}.`, notes: stored.check.notes });
+      setSaved({
+        message: `${form.medicine} prescribed${stored.override ? ' (override recorded)' : ''}.`,
+        notes: stored.check.notes,
+      });
       setRefused(undefined);
       setReason('');
       setForm(empty);
@@ -171,13 +211,53 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
     <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
       <h2 id="prescription-title">Prescribe</h2>
       <div className="grid">
-        <Field label="Medicine" name="medicine" value={form.medicine} onChange={set('medicine')} error={errors.medicine} />
-        <Field label="Strength" name="strength" value={form.strength} onChange={set('strength')} error={errors.strength} hint="e.g. 500 mg" />
-        <Field label="Dose" name="dose" value={form.dose} onChange={set('dose')} error={errors.dose} hint="e.g. 1 tablet" />
-        <Field label="Frequency" name="frequency" value={form.frequency} onChange={set('frequency')} error={errors.frequency} hint="e.g. twice a day" />
-        <Field label="Duration" name="duration" value={form.duration} onChange={set('duration')} error={errors.duration} hint="e.g. 3 months" />
+        <Field
+          label="Medicine"
+          name="medicine"
+          value={form.medicine}
+          onChange={set('medicine')}
+          error={errors.medicine}
+        />
+        <Field
+          label="Strength"
+          name="strength"
+          value={form.strength}
+          onChange={set('strength')}
+          error={errors.strength}
+          hint="e.g. 500 mg"
+        />
+        <Field
+          label="Dose"
+          name="dose"
+          value={form.dose}
+          onChange={set('dose')}
+          error={errors.dose}
+          hint="e.g. 1 tablet"
+        />
+        <Field
+          label="Frequency"
+          name="frequency"
+          value={form.frequency}
+          onChange={set('frequency')}
+          error={errors.frequency}
+          hint="e.g. twice a day"
+        />
+        <Field
+          label="Duration"
+          name="duration"
+          value={form.duration}
+          onChange={set('duration')}
+          error={errors.duration}
+          hint="e.g. 3 months"
+        />
       </div>
-      <Field label="Instructions (optional)" name="instructions" value={form.instructions} onChange={set('instructions')} error={errors.instructions} />
+      <Field
+        label="Instructions (optional)"
+        name="instructions"
+        value={form.instructions}
+        onChange={set('instructions')}
+        error={errors.instructions}
+      />
       {refused && (
         <PrescribingWarnings
           medicine={form.medicine}
@@ -223,16 +303,28 @@ export function SymptomSeverity({ patientId }: { patientId: number }) {
   const names = [...new Set(entries.map(name))];
   const current = shown && names.includes(shown) ? shown : names[0];
   return (
-    <Card title="Severity over time" id="severity-title" query={log} label="Loading your symptom log…" empty="No symptoms logged yet.">
+    <Card
+      title="Severity over time"
+      id="severity-title"
+      query={log}
+      label="Loading your symptom log…"
+      empty="No symptoms logged yet."
+    >
       {() => (
-            <>
-              <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
-              <TrendChart
-                label={`Severity of ${labelOf(current)}`}
-                unit="of 10"
-                points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
-              />
-            </>
+        <>
+          <SelectField
+            label="Show symptom"
+            name="chart-symptom"
+            value={current}
+            onChange={(e) => setShown(e.target.value)}
+            options={names.map((n) => ({ value: n, label: labelOf(n) }))}
+          />
+          <TrendChart
+            label={`Severity of ${labelOf(current)}`}
+            unit="of 10"
+            points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
+          />
+        </>
       )}
     </Card>
   );
@@ -267,21 +359,46 @@ export function ExportButton({ patientId }: { patientId: number }) {
 }
 
 /** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
-function EndForm({ verb, end, onDone }: { verb: string; end: (reason: string) => Promise<unknown>; onDone: () => void }) {
+function EndForm({
+  verb,
+  end,
+  onDone,
+}: {
+  verb: string;
+  end: (reason: string) => Promise<unknown>;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
   return (
     <form className="row search" onSubmit={submit} noValidate>
-      <Field label={`Why ${verb.toLowerCase()}?`} name="end-reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason ?? formError} />
+      <Field
+        label={`Why ${verb.toLowerCase()}?`}
+        name="end-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errors.reason ?? formError}
+      />
       <SubmitButton busy={busy}>{verb}</SubmitButton>
     </form>
   );
 }
 
 /** Active diagnoses and prescriptions; doctors may resolve or stop them. */
-export function CurrentCare({ patientId, canEnd, onChanged }: { patientId: number; canEnd: boolean; onChanged: () => void }) {
+export function CurrentCare({
+  patientId,
+  canEnd,
+  onChanged,
+}: {
+  patientId: number;
+  canEnd: boolean;
+  onChanged: () => void;
+}) {
   const state = useApiQuery(keys.record(patientId, 'current-care'), async () => {
-    const [diagnoses, prescriptions] = await Promise.all([clinical.diagnoses(patientId), clinical.prescriptions(patientId)]);
+    const [diagnoses, prescriptions] = await Promise.all([
+      clinical.diagnoses(patientId),
+      clinical.prescriptions(patientId),
+    ]);
     return {
       diagnoses: diagnoses.items.filter((d) => d.status === 'active'),
       prescriptions: prescriptions.items.filter((p) => p.status === 'active'),
@@ -295,44 +412,66 @@ export function CurrentCare({ patientId, canEnd, onChanged }: { patientId: numbe
   return (
     <Card title="Current diagnoses and medicines" id="care-title" query={state} label="Loading…">
       {({ diagnoses, prescriptions }) => (
-          <>
-            {diagnoses.length + prescriptions.length === 0 && <p className="empty">No active diagnoses or prescriptions.</p>}
-            <ul className="people">
-              {diagnoses.map((d) => (
-                <li key={`d${d.id}`}>
-                  <span>
-                    <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
-                    <br />
-                    <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
-                  </span>
-                  {canEnd && (
-                    <button type="button" aria-expanded={open === `d${d.id}`} onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}>
-                      Resolve
-                    </button>
-                  )}
-                  {open === `d${d.id}` && <EndForm verb="Resolve" end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)} onDone={done} />}
-                </li>
-              ))}
-              {prescriptions.map((p) => (
-                <li key={`p${p.id}`}>
-                  <span>
-                    <strong>
-                      {p.medicine} {p.strength}
-                    </strong>{' '}
-                    — {p.dose}, {p.frequency}
-                    {p.duration && `, ${p.duration}`}
-                    <OverrideNote prescription={p} />
-                  </span>
-                  {canEnd && (
-                    <button type="button" aria-expanded={open === `p${p.id}`} onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}>
-                      Stop
-                    </button>
-                  )}
-                  {open === `p${p.id}` && <EndForm verb="Stop" end={(reason) => clinical.stopPrescription(patientId, p.id, reason)} onDone={done} />}
-                </li>
-              ))}
-            </ul>
-          </>
+        <>
+          {diagnoses.length + prescriptions.length === 0 && (
+            <p className="empty">No active diagnoses or prescriptions.</p>
+          )}
+          <ul className="people">
+            {diagnoses.map((d) => (
+              <li key={`d${d.id}`}>
+                <span>
+                  <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
+                  <br />
+                  <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
+                </span>
+                {canEnd && (
+                  <button
+                    type="button"
+                    aria-expanded={open === `d${d.id}`}
+                    onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}
+                  >
+                    Resolve
+                  </button>
+                )}
+                {open === `d${d.id}` && (
+                  <EndForm
+                    verb="Resolve"
+                    end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)}
+                    onDone={done}
+                  />
+                )}
+              </li>
+            ))}
+            {prescriptions.map((p) => (
+              <li key={`p${p.id}`}>
+                <span>
+                  <strong>
+                    {p.medicine} {p.strength}
+                  </strong>{' '}
+                  — {p.dose}, {p.frequency}
+                  {p.duration && `, ${p.duration}`}
+                  <OverrideNote prescription={p} />
+                </span>
+                {canEnd && (
+                  <button
+                    type="button"
+                    aria-expanded={open === `p${p.id}`}
+                    onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}
+                  >
+                    Stop
+                  </button>
+                )}
+                {open === `p${p.id}` && (
+                  <EndForm
+                    verb="Stop"
+                    end={(reason) => clinical.stopPrescription(patientId, p.id, reason)}
+                    onDone={done}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </Card>
   );

@@ -63,40 +63,54 @@ export function AlertsInbox({ limit }: { limit?: number }) {
   const alerts = useApiQuery(keys.alerts('inbox'), () => monitoring.alerts('unresolved'));
   const action = useAction(() => reload(keys.alerts()));
   return (
-    <Card title="Alerts inbox" id="inbox-title" query={alerts} label="Loading alerts…" footer={<FormError message={action.error} />}>
+    <Card
+      title="Alerts inbox"
+      id="inbox-title"
+      query={alerts}
+      label="Loading alerts…"
+      footer={<FormError message={action.error} />}
+    >
       {(page) => {
-          const open = page.items.filter((a) => a.status === 'open');
-          const seen = page.items.filter((a) => a.status === 'acknowledged');
-          const shown = limit ? [...open, ...seen].slice(0, limit) : [...open, ...seen];
-          return (
-            <>
-              {open.length === 0 && <p className="empty">No open alerts for your patients.</p>}
-              {shown.length > 0 && (
-                <ul className="people alerts">
-                  {shown.map((a) => (
-                    <li key={a.id} className={a.status === 'open' ? 'alert-open' : 'alert-seen'}>
-                      <AlertLine alert={a} patientView={false} />
-                      <span className="row">
-                        {a.status === 'open' && (
-                          <button type="button" onClick={() => action.run(() => monitoring.acknowledge(a.id))} aria-label={`Acknowledge: ${a.patient_name}, ${a.title}`}>
-                            Acknowledge
-                          </button>
-                        )}
-                        <button type="button" onClick={() => action.run(() => monitoring.resolve(a.id))} aria-label={`Resolve: ${a.patient_name}, ${a.title}`}>
-                          Resolve
+        const open = page.items.filter((a) => a.status === 'open');
+        const seen = page.items.filter((a) => a.status === 'acknowledged');
+        const shown = limit ? [...open, ...seen].slice(0, limit) : [...open, ...seen];
+        return (
+          <>
+            {open.length === 0 && <p className="empty">No open alerts for your patients.</p>}
+            {shown.length > 0 && (
+              <ul className="people alerts">
+                {shown.map((a) => (
+                  <li key={a.id} className={a.status === 'open' ? 'alert-open' : 'alert-seen'}>
+                    <AlertLine alert={a} patientView={false} />
+                    <span className="row">
+                      {a.status === 'open' && (
+                        <button
+                          type="button"
+                          onClick={() => action.run(() => monitoring.acknowledge(a.id))}
+                          aria-label={`Acknowledge: ${a.patient_name}, ${a.title}`}
+                        >
+                          Acknowledge
                         </button>
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {limit && page.items.length > limit && (
-                <p>
-                  <Link to="/doctor/alerts">All {page.items.length} alerts</Link>
-                </p>
-              )}
-            </>
-          );
+                      )}
+                      <button
+                        type="button"
+                        onClick={() => action.run(() => monitoring.resolve(a.id))}
+                        aria-label={`Resolve: ${a.patient_name}, ${a.title}`}
+                      >
+                        Resolve
+                      </button>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {limit && page.items.length > limit && (
+              <p>
+                <Link to="/doctor/alerts">All {page.items.length} alerts</Link>
+              </p>
+            )}
+          </>
+        );
       }}
     </Card>
   );
@@ -149,24 +163,24 @@ export function Notifications() {
       empty="Nothing new."
     >
       {(page) => (
-            <ul className="people notifications">
-              {page.items.map((n) => (
-                <li key={n.id} className={n.read_at ? 'read' : 'unread'}>
-                  <span>
-                    <Link to={n.link} onClick={() => !n.read_at && void monitoring.markRead(n.id).catch(() => {})}>
-                      {notificationText(n)}
-                    </Link>
-                    <br />
-                    <span className="muted">{formatDate(n.created_at)}</span>
-                  </span>
-                  {!n.read_at && (
-                    <button type="button" onClick={() => markRead(n.id)} aria-label={`Mark read: ${notificationText(n)}`}>
-                      Mark read
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
+        <ul className="people notifications">
+          {page.items.map((n) => (
+            <li key={n.id} className={n.read_at ? 'read' : 'unread'}>
+              <span>
+                <Link to={n.link} onClick={() => !n.read_at && void monitoring.markRead(n.id).catch(() => {})}>
+                  {notificationText(n)}
+                </Link>
+                <br />
+                <span className="muted">{formatDate(n.created_at)}</span>
+              </span>
+              {!n.read_at && (
+                <button type="button" onClick={() => markRead(n.id)} aria-label={`Mark read: ${notificationText(n)}`}>
+                  Mark read
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </Card>
   );

@@ -30,7 +30,11 @@ export function sinceText(iso: string, now = new Date()): string {
 
 /** Most open alerts first, the caller's own patients before others, then by name. */
 export function triageOrder(a: PatientHit, b: PatientHit): number {
-  return (b.open_alerts ?? -1) - (a.open_alerts ?? -1) || Number(b.linked) - Number(a.linked) || a.full_name.localeCompare(b.full_name);
+  return (
+    (b.open_alerts ?? -1) - (a.open_alerts ?? -1) ||
+    Number(b.linked) - Number(a.linked) ||
+    a.full_name.localeCompare(b.full_name)
+  );
 }
 
 function PatientTable({ hits, caption }: { hits: PatientHit[]; caption: string }) {
@@ -49,7 +53,8 @@ function PatientTable({ hits, caption }: { hits: PatientHit[]; caption: string }
         {hits.map((hit) => (
           <tr key={hit.id} className={hit.open_alerts ? 'has-alerts' : undefined}>
             <th scope="row">
-              <Link to={`/doctor/patients/${hit.id}/summary`}>{hit.full_name}</Link> <span className="muted">#{hit.id}</span>
+              <Link to={`/doctor/patients/${hit.id}/summary`}>{hit.full_name}</Link>{' '}
+              <span className="muted">#{hit.id}</span>
             </th>
             <td>{ageOn(hit.date_of_birth) ?? '—'}</td>
             <td>
@@ -115,7 +120,10 @@ export function PatientList() {
           {found.hits.length === 0 ? (
             <p>No patient matches “{found.query}”.</p>
           ) : (
-            <PatientTable hits={[...found.hits].sort(triageOrder)} caption={`Patients matching “${found.query}”, most open alerts first`} />
+            <PatientTable
+              hits={[...found.hits].sort(triageOrder)}
+              caption={`Patients matching “${found.query}”, most open alerts first`}
+            />
           )}
         </div>
       ) : (

@@ -17,7 +17,13 @@ export function UrgentAdviceCallout({ advice }: { advice: UrgentAdvice }) {
   const ref = useFocusOn<HTMLDivElement>(advice);
   const id = useId();
   return (
-    <div className={`urgent urgent-${advice.level}`} role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${id}-title`}>
+    <div
+      className={`urgent urgent-${advice.level}`}
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      aria-labelledby={`${id}-title`}
+    >
       <h3 id={`${id}-title`}>{advice.headline}</h3>
       <ul className="urgent-findings">
         {advice.findings.map((finding) => (

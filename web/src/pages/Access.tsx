@@ -26,7 +26,8 @@ const ACTIONS: Record<string, string> = {
   'consent.grant': 'was allowed to add to your record',
   'consent.revoke': 'consent ended',
   'access.request_decline': 'was declined access',
-  'prescription.override': 'prescribed despite a safety warning (an allergy or a medicine you already take), giving a reason',
+  'prescription.override':
+    'prescribed despite a safety warning (an allergy or a medicine you already take), giving a reason',
   'record.export': 'downloaded your whole record',
 };
 
@@ -66,16 +67,24 @@ function AccessLog({ patientId }: { patientId: number }) {
         label="Loading the access log…"
         empty="Nobody else has opened your record."
         list={(entries) => (
-            <ul className="access-log">
-              {groupEntries(entries).map(({ first: entry, count }) => (
-                <li key={entry.id} className={entry.action === 'access.break_glass' || entry.reason.startsWith('break-glass:') ? 'emergency-entry' : undefined}>
-                  <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
-                  {count > 1 && <> ({count} times)</>}
-                  {entry.reason && <> — “{entry.reason}”</>}
-                  <div className="muted">{formatDate(entry.at)}</div>
-                </li>
-              ))}
-            </ul>
+          <ul className="access-log">
+            {groupEntries(entries).map(({ first: entry, count }) => (
+              <li
+                key={entry.id}
+                className={
+                  entry.action === 'access.break_glass' || entry.reason.startsWith('break-glass:')
+                    ? 'emergency-entry'
+                    : undefined
+                }
+              >
+                <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span>{' '}
+                {describe(entry)}
+                {count > 1 && <> ({count} times)</>}
+                {entry.reason && <> — “{entry.reason}”</>}
+                <div className="muted">{formatDate(entry.at)}</div>
+              </li>
+            ))}
+          </ul>
         )}
       />
     </Card>
@@ -86,7 +95,11 @@ function CareTeam({ patientId }: { patientId: number }) {
   const team = useApiQuery(['care-team', patientId], () => access.careTeam(patientId));
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Doctor[]>();
-  const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
+  const search = useSubmit(
+    ['query'],
+    () => auth.doctors(query.trim()),
+    (page) => setFound(page.items),
+  );
   const action = useAction(() => void team.refetch());
   const linked = new Set((team.data?.items ?? []).map((d) => d.id));
   return (
@@ -100,7 +113,14 @@ function CareTeam({ patientId }: { patientId: number }) {
       footer={
         <>
           <form onSubmit={search.submit} noValidate className="row search">
-            <Field label="Find a doctor" name="doctor-query" value={query} onChange={(e) => setQuery(e.target.value)} hint="Name, specialty or clinic" error={search.errors.query} />
+            <Field
+              label="Find a doctor"
+              name="doctor-query"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              hint="Name, specialty or clinic"
+              error={search.errors.query}
+            />
             <SubmitButton busy={search.busy}>Search</SubmitButton>
           </form>
           <FormError message={search.formError ?? action.error} />
@@ -157,37 +177,47 @@ function AccessRequests({ patientId, onDecided }: { patientId: number; onDecided
     <Card
       title="Doctors asking to see my record"
       id="requests-title"
-      intro={<p className="hint">If you approve, the doctor joins your doctors and can read your record. You can remove them at any time.</p>}
+      intro={
+        <p className="hint">
+          If you approve, the doctor joins your doctors and can read your record. You can remove them at any time.
+        </p>
+      }
       query={requests}
       label="Loading requests…"
       empty="No requests."
       footer={<FormError message={action.error} />}
     >
       {(page) => (
-            <ul className="people">
-              {page.items.map((r) => (
-                <li key={r.id}>
-                  <span>
-                    <strong>{r.doctor_name}</strong> · {r.specialty} · {r.clinic} ·{' '}
-                    <span className={`status status-${r.status === 'approved' ? 'active' : r.status === 'declined' ? 'revoked' : 'pending'}`}>
-                      {r.status}
-                    </span>{' '}
-                    · asked {formatDate(r.requested_at)}
-                    {r.message && <span className="request-message">“{r.message}”</span>}
-                  </span>
-                  {r.status === 'pending' && (
-                    <span className="row">
-                      <button type="button" className="primary" onClick={() => action.run(() => recordAccess.approve(r.id))}>
-                        Approve {r.doctor_name}
-                      </button>
-                      <button type="button" onClick={() => action.run(() => recordAccess.decline(r.id))}>
-                        Decline
-                      </button>
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
+        <ul className="people">
+          {page.items.map((r) => (
+            <li key={r.id}>
+              <span>
+                <strong>{r.doctor_name}</strong> · {r.specialty} · {r.clinic} ·{' '}
+                <span
+                  className={`status status-${r.status === 'approved' ? 'active' : r.status === 'declined' ? 'revoked' : 'pending'}`}
+                >
+                  {r.status}
+                </span>{' '}
+                · asked {formatDate(r.requested_at)}
+                {r.message && <span className="request-message">“{r.message}”</span>}
+              </span>
+              {r.status === 'pending' && (
+                <span className="row">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => action.run(() => recordAccess.approve(r.id))}
+                  >
+                    Approve {r.doctor_name}
+                  </button>
+                  <button type="button" onClick={() => action.run(() => recordAccess.decline(r.id))}>
+                    Decline
+                  </button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </Card>
   );
@@ -212,29 +242,29 @@ function Grants({ patientId }: { patientId: number }) {
       footer={<FormError message={action.error} />}
     >
       {(page) => (
-            <ul className="people">
-              {page.items.map((g) => (
-                <li key={g.id}>
-                  <span>
-                    <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> · asked{' '}
-                    {formatDate(g.requested_at)}
-                    {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
-                  </span>
-                  <span className="row">
-                    {g.status === 'pending' && (
-                      <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
-                        Approve
-                      </button>
-                    )}
-                    {(g.status === 'pending' || g.status === 'active') && (
-                      <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
-                        {g.status === 'pending' ? 'Decline' : 'Revoke'}
-                      </button>
-                    )}
-                  </span>
-                </li>
-              ))}
-            </ul>
+        <ul className="people">
+          {page.items.map((g) => (
+            <li key={g.id}>
+              <span>
+                <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> ·
+                asked {formatDate(g.requested_at)}
+                {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
+              </span>
+              <span className="row">
+                {g.status === 'pending' && (
+                  <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
+                    Approve
+                  </button>
+                )}
+                {(g.status === 'pending' || g.status === 'active') && (
+                  <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
+                    {g.status === 'pending' ? 'Decline' : 'Revoke'}
+                  </button>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
     </Card>
   );

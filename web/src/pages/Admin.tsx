@@ -6,7 +6,16 @@ import type { Cursor } from '../api/client';
 import { accountsAdmin, admin, type AuditEntry, type Doctor } from '../api/identity';
 import { ReasonButton } from '../components/confirm';
 import { Accounts, EmergencyRecord } from './AdminAccounts';
-import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
+import {
+  Field,
+  FormError,
+  messageOf,
+  MoreButton,
+  SelectField,
+  SubmitButton,
+  useFields,
+  useSubmit,
+} from '../components/forms';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
 import { formatDate } from '../metrics';
@@ -60,7 +69,11 @@ function Pending({ onApproved }: { onApproved: () => void }) {
     <Card
       title="Doctors waiting for approval"
       id="pending-title"
-      intro={<p className="hint">Check each licence with the medical register before approving. A rejection’s reason is emailed to the doctor.</p>}
+      intro={
+        <p className="hint">
+          Check each licence with the medical register before approving. A rejection’s reason is emailed to the doctor.
+        </p>
+      }
       query={pending}
       label="Loading…"
       empty="Nobody is waiting."
@@ -72,29 +85,29 @@ function Pending({ onApproved }: { onApproved: () => void }) {
       }
     >
       {(page) => (
-            <ul className="people">
-              {page.items.map((d) => (
-                <DoctorRow
-                  key={d.id}
-                  doctor={d}
-                  action={
-                    <span className="row">
-                      <button type="button" className="primary" onClick={() => approve(d)}>
-                        Approve {d.full_name}
-                      </button>
-                      <ReasonButton
-                        label={`Reject ${d.full_name}`}
-                        reasonLabel="Reason (emailed to the doctor)"
-                        hint="e.g. “Licence number not found in the medical register”."
-                        confirmLabel={`Reject ${d.full_name}`}
-                        error={reasonError[d.id]}
-                        onConfirm={(reason) => reject(d, reason)}
-                      />
-                    </span>
-                  }
-                />
-              ))}
-            </ul>
+        <ul className="people">
+          {page.items.map((d) => (
+            <DoctorRow
+              key={d.id}
+              doctor={d}
+              action={
+                <span className="row">
+                  <button type="button" className="primary" onClick={() => approve(d)}>
+                    Approve {d.full_name}
+                  </button>
+                  <ReasonButton
+                    label={`Reject ${d.full_name}`}
+                    reasonLabel="Reason (emailed to the doctor)"
+                    hint="e.g. “Licence number not found in the medical register”."
+                    confirmLabel={`Reject ${d.full_name}`}
+                    error={reasonError[d.id]}
+                    onConfirm={(reason) => reject(d, reason)}
+                  />
+                </span>
+              }
+            />
+          ))}
+        </ul>
       )}
     </Card>
   );
@@ -108,18 +121,18 @@ function Users() {
       title="Doctor accounts"
       id="users-title"
       intro={
-      <SelectField
-        label="Status"
-        value={status}
-        onChange={(e) => setStatus(e.target.value)}
-        options={[
-          { value: 'active', label: 'Active' },
-          { value: 'pending_approval', label: 'Pending approval' },
-          { value: 'unverified', label: 'Email not confirmed' },
-          { value: 'rejected', label: 'Rejected' },
-          { value: 'disabled', label: 'Disabled' },
-        ]}
-      />
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          options={[
+            { value: 'active', label: 'Active' },
+            { value: 'pending_approval', label: 'Pending approval' },
+            { value: 'unverified', label: 'Email not confirmed' },
+            { value: 'rejected', label: 'Rejected' },
+            { value: 'disabled', label: 'Disabled' },
+          ]}
+        />
       }
       query={list}
       label="Loading…"
@@ -140,22 +153,51 @@ function Audit() {
   const [filter, set] = useFields({ actor_id: '', patient_id: '', action: '' });
   const [entries, setEntries] = useState<AuditEntry[]>();
   const [next, setNext] = useState<Cursor | null>(null);
-  const search = useSubmit(['actor_id', 'patient_id', 'action', 'before'], () => admin.audit(filter), (page) => {
-    setEntries(page.items);
-    setNext(page.next);
-  });
-  const more = useSubmit([], () => admin.audit({ ...filter, before: next ?? undefined }), (page) => {
-    setEntries((old) => [...(old ?? []), ...page.items]);
-    setNext(page.next);
-  });
+  const search = useSubmit(
+    ['actor_id', 'patient_id', 'action', 'before'],
+    () => admin.audit(filter),
+    (page) => {
+      setEntries(page.items);
+      setNext(page.next);
+    },
+  );
+  const more = useSubmit(
+    [],
+    () => admin.audit({ ...filter, before: next ?? undefined }),
+    (page) => {
+      setEntries((old) => [...(old ?? []), ...page.items]);
+      setNext(page.next);
+    },
+  );
   return (
     <section className="card wide" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <form onSubmit={search.submit} noValidate>
         <div className="grid">
-          <Field label="Actor id" name="actor_id" inputMode="numeric" value={filter.actor_id} onChange={set('actor_id')} error={search.errors.actor_id} />
-          <Field label="Patient id" name="patient_id" inputMode="numeric" value={filter.patient_id} onChange={set('patient_id')} error={search.errors.patient_id} />
-          <Field label="Action" name="action" value={filter.action} onChange={set('action')} error={search.errors.action} hint="e.g. record.read" />
+          <Field
+            label="Actor id"
+            name="actor_id"
+            inputMode="numeric"
+            value={filter.actor_id}
+            onChange={set('actor_id')}
+            error={search.errors.actor_id}
+          />
+          <Field
+            label="Patient id"
+            name="patient_id"
+            inputMode="numeric"
+            value={filter.patient_id}
+            onChange={set('patient_id')}
+            error={search.errors.patient_id}
+          />
+          <Field
+            label="Action"
+            name="action"
+            value={filter.action}
+            onChange={set('action')}
+            error={search.errors.action}
+            hint="e.g. record.read"
+          />
         </div>
         <FormError message={search.formError} />
         <SubmitButton busy={search.busy}>Search</SubmitButton>
@@ -205,27 +247,31 @@ function Audit() {
 
 function Health() {
   const state = useApiQuery(['health'], async () => {
-    const [ready, routes] = await Promise.all([admin.ready().catch((e) => ({ status: messageOf(e), database: '?' })), admin.routes()]);
+    const [ready, routes] = await Promise.all([
+      admin.ready().catch((e) => ({ status: messageOf(e), database: '?' })),
+      admin.routes(),
+    ]);
     return { ready, routes: routes.items.length, checked: new Date().toISOString() };
   });
   return (
     <Card title="System health" id="health-title" query={state} label="Checking…">
       {(h) => (
-          <dl className="facts">
-            <dt>Database</dt>
-            <dd>
-              <span className={h.ready.status === 'ready' ? 'badge ok' : 'badge bad'}>{h.ready.status}</span> ({h.ready.database})
-            </dd>
-            <dt>API routes</dt>
-            <dd>{h.routes}</dd>
-            <dt>Checked</dt>
-            <dd>
-              {formatDate(h.checked)}{' '}
-              <button type="button" onClick={() => void state.refetch()}>
-                Check again
-              </button>
-            </dd>
-          </dl>
+        <dl className="facts">
+          <dt>Database</dt>
+          <dd>
+            <span className={h.ready.status === 'ready' ? 'badge ok' : 'badge bad'}>{h.ready.status}</span> (
+            {h.ready.database})
+          </dd>
+          <dt>API routes</dt>
+          <dd>{h.routes}</dd>
+          <dt>Checked</dt>
+          <dd>
+            {formatDate(h.checked)}{' '}
+            <button type="button" onClick={() => void state.refetch()}>
+              Check again
+            </button>
+          </dd>
+        </dl>
       )}
     </Card>
   );

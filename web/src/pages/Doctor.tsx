@@ -59,7 +59,14 @@ export function DoctorHome() {
         <form className="card" onSubmit={submit} noValidate>
           <h2>Open a patient's record</h2>
           <p className="hint">Patients link you from their Access page and tell you their patient number.</p>
-          <Field label="Patient number" name="patient_id" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value)} error={errors.patient_id ?? formError} />
+          <Field
+            label="Patient number"
+            name="patient_id"
+            inputMode="numeric"
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+            error={errors.patient_id ?? formError}
+          />
           <SubmitButton busy={busy} busyText="Opening…">
             Open record
           </SubmitButton>
@@ -93,10 +100,12 @@ function PatientArea({ patientId }: { patientId: number }) {
         area ? (
           <p>
             <strong>{area.name}</strong>:{' '}
-            {area.latest ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})` : 'no recent figure'}
+            {area.latest
+              ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})`
+              : 'no recent figure'}
             {area.rank && `, rank ${area.rank.position} of ${area.rank.of}`}
-            {area.trend && `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden,
-            not the patient's personal risk.
+            {area.trend && `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An
+            area burden, not the patient's personal risk.
           </p>
         ) : (
           <p className="muted">{note ?? 'No area in the patient’s profile.'}</p>
@@ -116,7 +125,13 @@ function AirQuality({ patientId }: { patientId: number }) {
       <PatientArea patientId={patientId} />
       <h3>Other areas</h3>
       <form onSubmit={submit} noValidate className="row search">
-        <Field label="Area (English local authority)" name="area" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
+        <Field
+          label="Area (English local authority)"
+          name="area"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          error={errors.query}
+        />
         <SubmitButton busy={busy}>Look up</SubmitButton>
       </form>
       <FormError message={formError} />
@@ -216,7 +231,11 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                     </WriteGate>
                   </div>
                   <MetricChart patientId={patientId} />
-                  <ObservationList patientId={patientId} canCorrect={(e) => canWrite && e.source === 'clinical'} onChanged={bump} />
+                  <ObservationList
+                    patientId={patientId}
+                    canCorrect={(e) => canWrite && e.source === 'clinical'}
+                    onChanged={bump}
+                  />
                 </>
               )}
               {section === 'problems' && FEATURES.clinical && (

@@ -42,7 +42,9 @@ export default function ModelCard({ name }: { name: string }) {
   return (
     <section>
       <p>
-        <Link to={name === 'symptoms' ? '/symptoms' : '/predict'}>← Back to the {name === 'symptoms' ? 'symptom checker' : 'risk check'}</Link>
+        <Link to={name === 'symptoms' ? '/symptoms' : '/predict'}>
+          ← Back to the {name === 'symptoms' ? 'symptom checker' : 'risk check'}
+        </Link>
       </p>
       <h1>{TITLES[name] ?? 'Model card'}</h1>
       <Async state={state} label="Loading the model card…">

@@ -14,22 +14,29 @@ export function LatestRisks({ patientId }: { patientId: number }) {
   const risks = useApiQuery(['risks', patientId], async () => {
     const page = await predictions.history(patientId, { limit: 50 });
     const latest = new Map<string, StoredPrediction>();
-    for (const entry of page.items) if (entry.model !== 'symptom_check' && !latest.has(entry.model)) latest.set(entry.model, entry);
+    for (const entry of page.items)
+      if (entry.model !== 'symptom_check' && !latest.has(entry.model)) latest.set(entry.model, entry);
     return [...latest.values()];
   });
   return (
-    <Card title="Latest risk results" id="risk-title" query={risks} label="Loading risk results…" empty="No risk checks yet.">
+    <Card
+      title="Latest risk results"
+      id="risk-title"
+      query={risks}
+      label="Loading risk results…"
+      empty="No risk checks yet."
+    >
       {(items) => (
-            <ul className="risk-list">
-              {items.map((entry) => (
-                <li key={entry.model}>
-                  <strong className="capitalize">{entry.model}</strong>:{' '}
-                  {entry.probability !== null ? `${(entry.probability * 100).toFixed(0)}% ` : 'not enough information '}
-                  {entry.risk_class && <RiskBadge level={entry.risk_class} />}{' '}
-                  <span className="muted">{formatDate(entry.created_at)}</span>
-                </li>
-              ))}
-            </ul>
+        <ul className="risk-list">
+          {items.map((entry) => (
+            <li key={entry.model}>
+              <strong className="capitalize">{entry.model}</strong>:{' '}
+              {entry.probability !== null ? `${(entry.probability * 100).toFixed(0)}% ` : 'not enough information '}
+              {entry.risk_class && <RiskBadge level={entry.risk_class} />}{' '}
+              <span className="muted">{formatDate(entry.created_at)}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </Card>
   );

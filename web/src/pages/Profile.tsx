@@ -88,10 +88,38 @@ export function ProfilePage() {
               <form className="card" onSubmit={submit} noValidate>
                 <h2>Address</h2>
                 <div className="grid">
-                  <Field label="Address line 1" name="address_line1" autoComplete="address-line1" value={form.address_line1} onChange={set('address_line1')} error={errors.address_line1} />
-                  <Field label="Address line 2" name="address_line2" autoComplete="address-line2" value={form.address_line2} onChange={set('address_line2')} error={errors.address_line2} />
-                  <Field label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} />
-                  <Field label="Postcode" name="postcode" autoComplete="postal-code" value={form.postcode} onChange={set('postcode')} error={errors.postcode} />
+                  <Field
+                    label="Address line 1"
+                    name="address_line1"
+                    autoComplete="address-line1"
+                    value={form.address_line1}
+                    onChange={set('address_line1')}
+                    error={errors.address_line1}
+                  />
+                  <Field
+                    label="Address line 2"
+                    name="address_line2"
+                    autoComplete="address-line2"
+                    value={form.address_line2}
+                    onChange={set('address_line2')}
+                    error={errors.address_line2}
+                  />
+                  <Field
+                    label="City"
+                    name="city"
+                    autoComplete="address-level2"
+                    value={form.city}
+                    onChange={set('city')}
+                    error={errors.city}
+                  />
+                  <Field
+                    label="Postcode"
+                    name="postcode"
+                    autoComplete="postal-code"
+                    value={form.postcode}
+                    onChange={set('postcode')}
+                    error={errors.postcode}
+                  />
                   <Field
                     label="Local authority code (optional)"
                     name="area_code"
@@ -102,7 +130,14 @@ export function ProfilePage() {
                   />
                 </div>
                 <h2>Health</h2>
-                <SelectField label="Blood group" name="blood_group" value={form.blood_group} onChange={set('blood_group')} error={errors.blood_group} options={GROUPS.map((g) => ({ value: g, label: g === 'unknown' ? 'Not known' : g }))} />
+                <SelectField
+                  label="Blood group"
+                  name="blood_group"
+                  value={form.blood_group}
+                  onChange={set('blood_group')}
+                  error={errors.blood_group}
+                  options={GROUPS.map((g) => ({ value: g, label: g === 'unknown' ? 'Not known' : g }))}
+                />
                 <AllergyEditor
                   rows={allergies}
                   onChange={(rows) => {
@@ -117,8 +152,22 @@ export function ProfilePage() {
                   }}
                   saved={p.allergies}
                 />
-                <Field label="Long-term conditions" name="conditions" value={form.conditions} onChange={set('conditions')} error={errors.conditions} hint="Separate with commas." />
-                <Field label="Medications" name="medications" value={form.medications} onChange={set('medications')} error={errors.medications} hint="Separate with commas." />
+                <Field
+                  label="Long-term conditions"
+                  name="conditions"
+                  value={form.conditions}
+                  onChange={set('conditions')}
+                  error={errors.conditions}
+                  hint="Separate with commas."
+                />
+                <Field
+                  label="Medications"
+                  name="medications"
+                  value={form.medications}
+                  onChange={set('medications')}
+                  error={errors.medications}
+                  hint="Separate with commas."
+                />
                 <FormError message={formError} />
                 <SubmitButton busy={busy} busyText="Saving…">
                   Save profile
