@@ -16,7 +16,7 @@ help:
 	@echo "make run           install deps, build, migrate and serve on http://127.0.0.1:8080 (SQLite)"
 	@echo "make test          install deps, check the module contract, build with sanitizers, run unit, API, PostgreSQL, web unit and browser tests"
 	@echo "make bench         build release, run benchmarks and print a table (docs/PERFORMANCE.md)"
-	@echo "make format        apply .clang-format to src/ and bench/"
+	@echo "make format        apply .clang-format to src/ and bench/, and Prettier to web/"
 	@echo "make clean         remove build/ and web/dist/"
 
 deps:
@@ -55,6 +55,7 @@ bench: release
 
 format:
 	@find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	@cd web && npm run format --silent
 
 format-check:
 	@find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror

@@ -64,7 +64,11 @@ async function call(method, path, { body, token } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -76,7 +80,13 @@ async function signInApi(email) {
 }
 
 async function patientApi(person) {
-  const body = { email: person.email, password: PASSWORD, full_name: person.name, date_of_birth: '1980-05-01', sex: 'female' };
+  const body = {
+    email: person.email,
+    password: PASSWORD,
+    full_name: person.name,
+    date_of_birth: '1980-05-01',
+    sex: 'female',
+  };
   assert.equal((await call('POST', '/api/v1/auth/signup/patient', { body })).status, 202);
   const code = await smtp.codeFor(person.email, 'Confirm your email');
   const verified = await call('POST', '/api/v1/auth/verify-email', { body: { email: person.email, code } });
@@ -98,7 +108,8 @@ async function doctorApi(person, adminToken, { approve = true } = {}) {
   assert.equal((await call('POST', '/api/v1/auth/verify-email', { body: { email: person.email, code } })).status, 200);
   const pending = await call('GET', '/api/v1/admin/doctors?status=pending_approval', { token: adminToken });
   const id = pending.body.items.find((d) => d.email === person.email).id;
-  if (approve) assert.equal((await call('POST', `/api/v1/admin/doctors/${id}/approve`, { token: adminToken })).status, 200);
+  if (approve)
+    assert.equal((await call('POST', `/api/v1/admin/doctors/${id}/approve`, { token: adminToken })).status, 200);
   return id;
 }
 
@@ -124,7 +135,8 @@ async function mails(email, word, count = 1) {
   for (;;) {
     const found = smtp.messages.filter((m) => m.to.includes(email) && subjectOf(m).includes(word));
     if (found.length >= count) return found;
-    if (Date.now() > deadline) throw new Error(`no '${word}' mail for ${email}: ${smtp.messages.map(subjectOf).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`no '${word}' mail for ${email}: ${smtp.messages.map(subjectOf).join(' | ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -267,7 +279,9 @@ test('break-glass: a reason, a visible time limit, the patient sees it, and it e
   await check(ana, 'access-log-break-glass');
 
   // When the time is up the record closes again.
-  await e.getByRole('heading', { name: 'Emergency access (break-glass)' }).waitFor({ timeout: (GLASS_SECONDS + 15) * 1000 });
+  await e
+    .getByRole('heading', { name: 'Emergency access (break-glass)' })
+    .waitFor({ timeout: (GLASS_SECONDS + 15) * 1000 });
   await e.getByRole('heading', { name: `Patient #${anaId}` }).waitFor();
   assert.deepEqual(emil.problems, []);
   assert.deepEqual(ana.problems, []);
@@ -278,7 +292,11 @@ test('the consent state is shown up front and follows the patient approving in a
   const brunoId = await doctorApi(BRUNO, adminToken);
   const ana = browserOf.get(ANA.email);
   const anaToken = await signInApi(ANA.email);
-  assert.equal((await call('POST', `/api/v1/patients/${anaId}/care-team`, { token: anaToken, body: { doctor_id: brunoId } })).status, 201);
+  assert.equal(
+    (await call('POST', `/api/v1/patients/${anaId}/care-team`, { token: anaToken, body: { doctor_id: brunoId } }))
+      .status,
+    201,
+  );
   const bruno = await visitor('bruno', BRUNO.email);
   const d = bruno.page;
   await signIn(bruno, BRUNO.email);
@@ -303,9 +321,18 @@ test('the consent state is shown up front and follows the patient approving in a
   await ana.page.locator('#grants-title').locator('..').locator('.status-active').waitFor();
 
   // The doctor's chart follows without a reload: allowed until HH:MM, forms open.
-  await d.getByRole('status').filter({ hasText: /allowed until \d\d:\d\d/ }).waitFor({ timeout: 15000 });
+  await d
+    .getByRole('status')
+    .filter({ hasText: /allowed until \d\d:\d\d/ })
+    .waitFor({ timeout: 15000 });
   await d.getByText(/You may add to this record until/).waitFor();
-  assert.equal(await d.locator('fieldset.write-gate').first().evaluate((gate) => gate.disabled), false);
+  assert.equal(
+    await d
+      .locator('fieldset.write-gate')
+      .first()
+      .evaluate((gate) => gate.disabled),
+    false,
+  );
   await d.getByRole('navigation', { name: 'Patient chart' }).getByRole('link', { name: 'Results' }).click();
   await form.getByLabel('Measurement').selectOption('heart_rate');
   await form.getByLabel('Value').fill('66');
@@ -381,7 +408,10 @@ test('an admin rejects a doctor with a reason, and disables and enables an accou
   const reason = a.getByLabel('Reason (emailed to the doctor)');
   await reason.fill('Licence number not found in the register');
   await check(admin, 'admin-reject');
-  await a.getByRole('form', { name: `Reject ${filipa.name}` }).getByRole('button', { name: `Reject ${filipa.name}` }).click();
+  await a
+    .getByRole('form', { name: `Reject ${filipa.name}` })
+    .getByRole('button', { name: `Reject ${filipa.name}` })
+    .click();
   await a.getByRole('status').filter({ hasText: 'is rejected and has been emailed the reason' }).waitFor();
 
   const [rejected] = await mails(filipa.email, 'About your Vitalis doctor account');
@@ -400,7 +430,10 @@ test('an admin rejects a doctor with a reason, and disables and enables an accou
   await accounts.getByRole('button', { name: 'Find accounts' }).click();
   await accounts.getByRole('button', { name: 'Disable Rui Costa' }).click();
   await accounts.getByLabel('Reason for disabling').fill('Duplicate account, merged');
-  await accounts.getByRole('form', { name: 'Disable Rui Costa' }).getByRole('button', { name: 'Disable Rui Costa' }).click();
+  await accounts
+    .getByRole('form', { name: 'Disable Rui Costa' })
+    .getByRole('button', { name: 'Disable Rui Costa' })
+    .click();
   await accounts.getByRole('status').filter({ hasText: 'every session of the account has ended' }).waitFor();
   await accounts.getByText('“Duplicate account, merged”').waitFor();
   await check(admin, 'admin-account-disabled');
@@ -463,7 +496,10 @@ test('every link in every email opens its page', async () => {
   const adminToken = await signInApi(ADMIN.email);
   const gil = { email: 'gil@example.org', name: 'Dr Gil Matos' };
   await doctorApi(gil, adminToken);
-  assert.equal((await call('POST', '/api/v1/auth/password-reset/request', { body: { email: 'rui@example.org' } })).status, 202);
+  assert.equal(
+    (await call('POST', '/api/v1/auth/password-reset/request', { body: { email: 'rui@example.org' } })).status,
+    202,
+  );
   const [reset] = await mails('rui@example.org', 'Reset your Vitalis password');
   const rui = browserOf.get('rui@example.org');
   const { values } = await follow(rui, reset, 'reset-from-link');

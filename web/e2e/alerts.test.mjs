@@ -22,7 +22,11 @@ async function call(method, path, body, token) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(server.url + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
@@ -46,7 +50,9 @@ function mailsTo(address, subject) {
     .map((m) => {
       const plain = m.data.split(/Content-Type: text\/plain[^\n]*\n/i)[1]?.split(/\r?\n--/)[0] ?? m.data;
       // quoted-printable: soft line breaks and =XX escapes
-      return plain.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      return plain
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
     });
 }
 
@@ -71,16 +77,31 @@ before(async () => {
   journey.server = server;
   journey.browser = browser;
   // A patient who linked an approved doctor.
-  await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', { full_name: PATIENT.name, date_of_birth: '1968-02-10', sex: 'female' });
-  await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', { full_name: DOCTOR.name, licence_number: 'GMC-7000001', specialty: 'General practice', clinic: 'Porto Family Clinic' });
+  await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', {
+    full_name: PATIENT.name,
+    date_of_birth: '1968-02-10',
+    sex: 'female',
+  });
+  await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', {
+    full_name: DOCTOR.name,
+    licence_number: 'GMC-7000001',
+    specialty: 'General practice',
+    clinic: 'Porto Family Clinic',
+  });
   const admin = await token(ADMIN.email);
   const pending = await call('GET', '/api/v1/admin/doctors', undefined, admin.access_token);
   const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
-  assert.equal((await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status, 200);
+  assert.equal(
+    (await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status,
+    200,
+  );
   const signedIn = await token(PATIENT.email);
   patientToken = signedIn.access_token;
   patientId = signedIn.account.id;
-  assert.equal((await call('POST', `/api/v1/patients/${patientId}/care-team`, { doctor_id: doctorId }, patientToken)).status, 201);
+  assert.equal(
+    (await call('POST', `/api/v1/patients/${patientId}/care-team`, { doctor_id: doctorId }, patientToken)).status,
+    201,
+  );
 });
 
 after(async () => {
@@ -102,14 +123,20 @@ test('an unlikely value asks "did you mean …?"; once confirmed, the critical v
   await form.getByRole('button', { name: 'Save reading' }).click();
   const question = form.locator('.confirm-value[role="alert"]');
   await question.waitFor();
-  assert.match(await question.textContent(), /2000 mg\/dL is far outside the usual range for blood glucose\. Did you mean 200 mg\/dL\?/);
+  assert.match(
+    await question.textContent(),
+    /2000 mg\/dL is far outside the usual range for blood glucose\. Did you mean 200 mg\/dL\?/,
+  );
   assert.equal(await p.evaluate(() => document.activeElement?.classList.contains('confirm-value')), true);
   await check(patient, 'alerts-confirm-question');
 
   // "Change it" goes back to the field; nothing was stored.
   await question.getByRole('button', { name: 'Change it' }).click();
   assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('name')), 'value');
-  assert.equal((await call('GET', `/api/v1/patients/${patientId}/observations`, undefined, patientToken)).body.items.length, 0);
+  assert.equal(
+    (await call('GET', `/api/v1/patients/${patientId}/observations`, undefined, patientToken)).body.items.length,
+    0,
+  );
 
   await form.getByRole('button', { name: 'Save reading' }).click();
   await question.getByRole('button', { name: 'Yes, save 2000' }).click();
@@ -168,8 +195,14 @@ test('the When field goes back to now after a back-dated reading, and the stored
   const local = `${back.getFullYear()}-${String(back.getMonth() + 1).padStart(2, '0')}-${String(back.getDate()).padStart(2, '0')}T07:30`;
   await form.getByLabel('When (optional)').fill(local);
   await form.getByRole('button', { name: 'Save reading' }).click();
-  const shown = await p.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), back.toISOString());
-  await p.getByRole('status').filter({ hasText: `Saved blood pressure 132/84 mmHg, at ${shown}` }).waitFor();
+  const shown = await p.evaluate(
+    (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+    back.toISOString(),
+  );
+  await p
+    .getByRole('status')
+    .filter({ hasText: `Saved blood pressure 132/84 mmHg, at ${shown}` })
+    .waitFor();
   assert.equal(await form.getByLabel('When (optional)').inputValue(), '');
 
   // The next reading is stored now, not three days ago; a decimal comma is a decimal point.
@@ -177,7 +210,9 @@ test('the When field goes back to now after a back-dated reading, and the stored
   await form.getByLabel('Value').fill('36,8');
   await form.getByRole('button', { name: 'Save reading' }).click();
   await p.getByRole('status').filter({ hasText: 'Saved body temperature 36.8 °C' }).waitFor();
-  const latest = (await call('GET', `/api/v1/patients/${patientId}/observations?code=body_temperature`, undefined, patientToken)).body.items[0];
+  const latest = (
+    await call('GET', `/api/v1/patients/${patientId}/observations?code=body_temperature`, undefined, patientToken)
+  ).body.items[0];
   assert.equal(latest.value, 36.8);
   assert.ok(Date.now() - Date.parse(latest.effective_at) < 10 * 60000, latest.effective_at);
   await check(patient, 'alerts-when-reset');
@@ -190,7 +225,10 @@ test("a new alert's notification appears on the doctor's open page without a rel
   await signIn(doctor, DOCTOR.email);
   await page(doctor, '/doctor', 'alerts-doctor-home');
   // The patient list: a table, open alerts first, with the last reading.
-  const row = d.getByRole('table', { name: /Your patients/ }).getByRole('row').filter({ hasText: PATIENT.name });
+  const row = d
+    .getByRole('table', { name: /Your patients/ })
+    .getByRole('row')
+    .filter({ hasText: PATIENT.name });
   await row.waitFor();
   assert.match(await row.textContent(), /today/);
   const notifications = d.getByRole('region', { name: 'Notifications' });
@@ -200,7 +238,17 @@ test("a new alert's notification appears on the doctor's open page without a rel
     window.__sameDocument = true;
   });
   // The patient records a very fast pulse elsewhere (a new rule, so a new alert).
-  assert.equal((await call('POST', `/api/v1/patients/${patientId}/observations`, { metric: 'heart_rate', value: 150, unit: 'bpm' }, patientToken)).status, 201);
+  assert.equal(
+    (
+      await call(
+        'POST',
+        `/api/v1/patients/${patientId}/observations`,
+        { metric: 'heart_rate', value: 150, unit: 'bpm' },
+        patientToken,
+      )
+    ).status,
+    201,
+  );
   const fresh = notifications.locator('li', { hasText: `${PATIENT.name}: Heart rate 150 per minute` });
   await fresh.waitFor({ timeout: 40000 });
   assert.equal(await notifications.locator('li').count(), before + 1);
@@ -228,7 +276,9 @@ test('the links in the alert emails open real pages, where the alerts are', asyn
   // Acknowledged alerts stay, with who and when.
   const inbox = d.getByRole('region', { name: 'Alerts inbox' });
   await inbox.getByRole('button', { name: /^Acknowledge: .*Heart rate 150/ }).click();
-  await inbox.locator('li', { hasText: new RegExp(`Heart rate 150 per minute.*Acknowledged by ${DOCTOR.name} on`) }).waitFor();
+  await inbox
+    .locator('li', { hasText: new RegExp(`Heart rate 150 per minute.*Acknowledged by ${DOCTOR.name} on`) })
+    .waitFor();
   await check(doctor, 'alerts-doctor-acknowledged');
   assert.deepEqual(doctor.problems, []);
 
@@ -240,7 +290,10 @@ test('the links in the alert emails open real pages, where the alerts are', asyn
     const alerts = p.getByRole('region', { name: 'Alerts', exact: true });
     await alerts.locator('li', { hasText: 'Blood glucose 2000 mg/dL' }).waitFor();
   }
-  await p.getByRole('region', { name: 'Alerts', exact: true }).locator('li', { hasText: `Seen by ${DOCTOR.name}` }).waitFor();
+  await p
+    .getByRole('region', { name: 'Alerts', exact: true })
+    .locator('li', { hasText: `Seen by ${DOCTOR.name}` })
+    .waitFor();
   const own = p.getByRole('region', { name: 'Notifications' });
   await own.locator('li', { hasText: 'A blood sugar reading was very high. Your care team has been told.' }).waitFor();
   assert.deepEqual(patient.problems, []);

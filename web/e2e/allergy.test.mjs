@@ -49,11 +49,24 @@ async function verify(email) {
 /** The patient, an approved doctor linked to them, and the doctor's write grant. */
 async function setUpClinic() {
   await expectStatus(202, 'POST', '/api/v1/auth/signup/patient', {
-    body: { email: PATIENT.email, password: PASSWORD, full_name: PATIENT.name, date_of_birth: '1968-09-30', sex: 'female' },
+    body: {
+      email: PATIENT.email,
+      password: PASSWORD,
+      full_name: PATIENT.name,
+      date_of_birth: '1968-09-30',
+      sex: 'female',
+    },
   });
   await verify(PATIENT.email);
   await expectStatus(202, 'POST', '/api/v1/auth/signup/doctor', {
-    body: { email: DOCTOR.email, password: PASSWORD, full_name: DOCTOR.name, licence_number: 'GMC-7000001', specialty: 'General practice', clinic: 'Porto Family Clinic' },
+    body: {
+      email: DOCTOR.email,
+      password: PASSWORD,
+      full_name: DOCTOR.name,
+      licence_number: 'GMC-7000001',
+      specialty: 'General practice',
+      clinic: 'Porto Family Clinic',
+    },
   });
   await verify(DOCTOR.email);
   const { token: admin } = await signInApi(ADMIN.email);
@@ -62,7 +75,10 @@ async function setUpClinic() {
   await expectStatus(200, 'POST', `/api/v1/admin/doctors/${doctorId}/approve`, { token: admin });
   const { token: patient, id } = await signInApi(PATIENT.email);
   patientId = id;
-  await expectStatus(201, 'POST', `/api/v1/patients/${patientId}/care-team`, { token: patient, body: { doctor_id: doctorId } });
+  await expectStatus(201, 'POST', `/api/v1/patients/${patientId}/care-team`, {
+    token: patient,
+    body: { doctor_id: doctorId },
+  });
   const { token: doctor } = await signInApi(DOCTOR.email);
   const grant = await expectStatus(202, 'POST', `/api/v1/patients/${patientId}/write-grants`, { token: doctor });
   await expectStatus(200, 'POST', `/api/v1/write-grants/${grant.id}/approve`, { token: patient });
@@ -117,7 +133,11 @@ test('the patient records a severe penicillin allergy as a row of the profile', 
   await p.getByText('Leave unticked if you are not sure').waitFor();
   await p.getByRole('button', { name: 'Add an allergy' }).click();
   const row = p.getByRole('group', { name: 'Allergy 1' });
-  assert.equal(await row.getByLabel('Substance').evaluate((input) => input === document.activeElement), true, 'the new row has the focus');
+  assert.equal(
+    await row.getByLabel('Substance').evaluate((input) => input === document.activeElement),
+    true,
+    'the new row has the focus',
+  );
   await row.getByLabel('Substance').fill('Penicillin');
   await row.getByLabel('Reaction (optional)').fill('Anaphylaxis');
   await row.getByLabel('Severity').selectOption('severe');
@@ -153,19 +173,32 @@ test('the doctor sees the allergy in the banner, is warned, overrides with a rea
   doctor.expect('/prescriptions', 409);
   doctor.expect('/prescriptions', 422);
   const form = d.locator('form', { has: d.getByRole('heading', { name: 'Prescribe' }) });
-  for (const [label, value] of [['Medicine', 'Amoxicillin'], ['Strength', '500 mg'], ['Dose', '1 capsule'], ['Frequency', 'three times a day'], ['Duration', '7 days']]) {
+  for (const [label, value] of [
+    ['Medicine', 'Amoxicillin'],
+    ['Strength', '500 mg'],
+    ['Dose', '1 capsule'],
+    ['Frequency', 'three times a day'],
+    ['Duration', '7 days'],
+  ]) {
     await form.getByLabel(label, { exact: true }).fill(value);
   }
   await form.getByRole('button', { name: 'Save prescription' }).click();
   const warning = form.getByRole('alert').filter({ hasText: WARNING });
   await warning.waitFor();
-  assert.equal(await d.evaluate(() => document.activeElement?.id), 'prescribing-warnings-title', 'the focus moves to the warnings');
+  assert.equal(
+    await d.evaluate(() => document.activeElement?.id),
+    'prescribing-warnings-title',
+    'the focus moves to the warnings',
+  );
   await check(doctor, 'allergy-doctor-warning');
   const care = d.getByRole('region', { name: 'Current diagnoses and medicines' });
   assert.doesNotMatch(await care.textContent(), /Amoxicillin/, 'nothing was prescribed');
 
   // An override needs a reason of a few words: none, then one word, are refused at the field.
-  const reasonError = form.locator('.field-invalid').filter({ has: d.getByLabel('Reason for the override') }).locator('.field-error');
+  const reasonError = form
+    .locator('.field-invalid')
+    .filter({ has: d.getByLabel('Reason for the override') })
+    .locator('.field-error');
   await form.getByRole('button', { name: 'Override and prescribe' }).click();
   await reasonError.filter({ hasText: 'is required' }).waitFor();
   assert.equal(await d.evaluate(() => document.activeElement?.getAttribute('name')), 'override_reason');

@@ -102,7 +102,11 @@ test('the session survives a reload and an expired access token, invisibly', asy
   let refused = 0;
   await p.route('**/api/v1/patients/*/observations?*', async (route) => {
     if (refused++ === 0) {
-      await route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":{"code":"unauthenticated","message":"expired"}}' });
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: '{"error":{"code":"unauthenticated","message":"expired"}}',
+      });
     } else {
       await route.continue();
     }
@@ -113,7 +117,10 @@ test('the session survives a reload and an expired access token, invisibly', asy
   await patient.settled();
   await p.unroute('**/api/v1/patients/*/observations?*');
   assert.equal(refused >= 2, true);
-  assert.equal(patient.responses.filter((r) => r.url.endsWith('/api/v1/auth/refresh') && r.status === 200).length, refreshes + 1);
+  assert.equal(
+    patient.responses.filter((r) => r.url.endsWith('/api/v1/auth/refresh') && r.status === 200).length,
+    refreshes + 1,
+  );
   await p.getByText('No readings yet.').waitFor();
   assert.equal(await p.locator('.error-box, .form-error').count(), 0);
   assert.deepEqual(patient.problems, []);
@@ -182,18 +189,28 @@ test('the patient records readings, with unit choice and inline errors', async (
     await form.getByLabel('Measurement').selectOption(metric);
     await form.getByLabel('Value').fill(value);
     await form.getByRole('button', { name: 'Save reading' }).click();
-    await p.getByRole('status').filter({ hasText: `Saved ${label}` }).waitFor();
+    await p
+      .getByRole('status')
+      .filter({ hasText: `Saved ${label}` })
+      .waitFor();
   }
   // Weight and height complete a pair: the server derives the BMI.
   await p.locator('.obs-name', { hasText: 'Body mass index' }).first().waitFor();
 
   // Correct the heart rate; the history keeps both.
-  const heart = p.locator('li.obs').filter({ has: p.locator('.obs-name', { hasText: 'Heart rate' }) }).first();
+  const heart = p
+    .locator('li.obs')
+    .filter({ has: p.locator('.obs-name', { hasText: 'Heart rate' }) })
+    .first();
   await heart.getByRole('button', { name: 'Correct' }).click();
   await heart.getByLabel('Corrected value').fill('76');
   await heart.getByLabel('Reason').fill('misread the monitor');
   await heart.getByRole('button', { name: 'Save correction' }).click();
-  const corrected = p.locator('li.obs').filter({ hasText: '76' }).filter({ has: p.locator('.obs-name', { hasText: 'Heart rate' }) }).first();
+  const corrected = p
+    .locator('li.obs')
+    .filter({ hasText: '76' })
+    .filter({ has: p.locator('.obs-name', { hasText: 'Heart rate' }) })
+    .first();
   await corrected.getByRole('button', { name: 'History' }).click();
   await corrected.locator('.history li').nth(1).waitFor();
   assert.match(await corrected.locator('.history').textContent(), /misread the monitor/);
@@ -210,7 +227,10 @@ test('the dashboard shows the latest readings with flags and a chart', async () 
   assert.match(await glucose.textContent(), /153\.1 mg\/dL/);
   assert.equal(await glucose.locator('.flag').textContent(), 'high');
   await p.locator('.chart canvas').first().waitFor();
-  assert.match(await p.locator('.chart figcaption').first().textContent(), /Blood pressure \(mmHg\), last 1 year: 1 reading/);
+  assert.match(
+    await p.locator('.chart figcaption').first().textContent(),
+    /Blood pressure \(mmHg\), last 1 year: 1 reading/,
+  );
   await p.getByLabel('Show').selectOption('body_weight');
   await p.locator('.chart figcaption', { hasText: 'Body weight' }).waitFor();
   await p.getByRole('button', { name: 'Weekly average' }).click();
@@ -241,7 +261,11 @@ test('the patient runs a diabetes prediction and sees the explanation', async ()
   patient.expect('/predictions/diabetes', 422);
   await p.getByLabel(/^Glucose/).fill('5000');
   await p.getByRole('button', { name: 'Estimate my risk' }).click();
-  await p.locator('.field-invalid').filter({ has: p.getByLabel(/^Glucose/) }).locator('.field-error').waitFor();
+  await p
+    .locator('.field-invalid')
+    .filter({ has: p.getByLabel(/^Glucose/) })
+    .locator('.field-error')
+    .waitFor();
 
   await result.getByRole('link', { name: /model card/ }).click();
   await p.getByText(/Pima/).first().waitFor();
@@ -344,7 +368,11 @@ test('the patient links the doctor, who gets consent with the emailed code and r
   doctor.expect('/confirm', 422);
   await d.getByLabel("Patient's code").fill(code === '000000' ? '111111' : '000000');
   await d.getByRole('button', { name: 'Confirm code' }).click();
-  await d.locator('.field-invalid').filter({ has: d.getByLabel("Patient's code") }).locator('.field-error').waitFor();
+  await d
+    .locator('.field-invalid')
+    .filter({ has: d.getByLabel("Patient's code") })
+    .locator('.field-error')
+    .waitFor();
   await d.getByLabel("Patient's code").fill(code);
   await d.getByRole('button', { name: 'Confirm code' }).click();
   await d.getByText(/You may add to this record until/).waitFor();
@@ -362,104 +390,128 @@ test('the patient links the doctor, who gets consent with the emailed code and r
   assert.deepEqual(doctor.problems, []);
 });
 
-test('the doctor records a diagnosis and a prescription', { skip: !CLINICAL && 'clinical module not in the app yet' }, async () => {
-  const d = doctor.page;
-  await page(doctor, `/doctor/patients/${patientId}/problems`, 'doctor-patient-problems');
-  const diagnosis = d.locator('form', { has: d.getByRole('heading', { name: 'Record a diagnosis' }) });
-  await diagnosis.getByLabel('Diagnosis').fill('Essential hypertension');
-  await diagnosis.getByLabel('ICD-10 code (optional)').fill('I10');
-  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
-  await d.getByRole('status').filter({ hasText: 'Essential hypertension' }).waitFor();
-  // A bad ICD-10 code is refused next to its field.
-  doctor.expect('/diagnoses', 422);
-  await diagnosis.getByLabel('Diagnosis').fill('Something');
-  await diagnosis.getByLabel('ICD-10 code (optional)').fill('not a code');
-  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
-  await diagnosis.locator('.field-invalid .field-error').waitFor();
-  const prescription = d.locator('form', { has: d.getByRole('heading', { name: 'Prescribe' }) });
-  for (const [label, value] of [['Medicine', 'Amlodipine'], ['Strength', '5 mg'], ['Dose', '1 tablet'], ['Frequency', 'once a day'], ['Duration', '3 months']]) {
-    await prescription.getByLabel(label, { exact: true }).fill(value);
-  }
-  await prescription.getByRole('button', { name: 'Save prescription' }).click();
-  await d.getByRole('status').filter({ hasText: 'Amlodipine prescribed' }).waitFor();
-  await d.getByRole('region', { name: 'Current diagnoses and medicines' }).locator('li', { hasText: 'Essential hypertension' }).waitFor();
-  // A diagnosis that ends is resolved with a reason and leaves the current list.
-  await diagnosis.getByLabel('Diagnosis').fill('Acute upper respiratory infection');
-  await diagnosis.getByLabel('ICD-10 code (optional)').fill('J06.9');
-  await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
-  const care = d.getByRole('region', { name: 'Current diagnoses and medicines' });
-  const infection = care.locator('li', { hasText: 'Acute upper respiratory infection' });
-  await infection.getByRole('button', { name: 'Resolve' }).click();
-  await infection.getByLabel('Why resolve?').fill('recovered');
-  await infection.getByRole('button', { name: 'Resolve' }).last().click();
-  await infection.waitFor({ state: 'detached' });
-  await care.locator('li', { hasText: 'Amlodipine' }).waitFor();
-  await check(doctor, 'doctor-clinical');
-  await page(doctor, `/doctor/patients/${patientId}/timeline`, 'doctor-patient-timeline');
-  await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
-  assert.deepEqual(doctor.problems, []);
-});
+test(
+  'the doctor records a diagnosis and a prescription',
+  { skip: !CLINICAL && 'clinical module not in the app yet' },
+  async () => {
+    const d = doctor.page;
+    await page(doctor, `/doctor/patients/${patientId}/problems`, 'doctor-patient-problems');
+    const diagnosis = d.locator('form', { has: d.getByRole('heading', { name: 'Record a diagnosis' }) });
+    await diagnosis.getByLabel('Diagnosis').fill('Essential hypertension');
+    await diagnosis.getByLabel('ICD-10 code (optional)').fill('I10');
+    await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+    await d.getByRole('status').filter({ hasText: 'Essential hypertension' }).waitFor();
+    // A bad ICD-10 code is refused next to its field.
+    doctor.expect('/diagnoses', 422);
+    await diagnosis.getByLabel('Diagnosis').fill('Something');
+    await diagnosis.getByLabel('ICD-10 code (optional)').fill('not a code');
+    await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+    await diagnosis.locator('.field-invalid .field-error').waitFor();
+    const prescription = d.locator('form', { has: d.getByRole('heading', { name: 'Prescribe' }) });
+    for (const [label, value] of [
+      ['Medicine', 'Amlodipine'],
+      ['Strength', '5 mg'],
+      ['Dose', '1 tablet'],
+      ['Frequency', 'once a day'],
+      ['Duration', '3 months'],
+    ]) {
+      await prescription.getByLabel(label, { exact: true }).fill(value);
+    }
+    await prescription.getByRole('button', { name: 'Save prescription' }).click();
+    await d.getByRole('status').filter({ hasText: 'Amlodipine prescribed' }).waitFor();
+    await d
+      .getByRole('region', { name: 'Current diagnoses and medicines' })
+      .locator('li', { hasText: 'Essential hypertension' })
+      .waitFor();
+    // A diagnosis that ends is resolved with a reason and leaves the current list.
+    await diagnosis.getByLabel('Diagnosis').fill('Acute upper respiratory infection');
+    await diagnosis.getByLabel('ICD-10 code (optional)').fill('J06.9');
+    await diagnosis.getByRole('button', { name: 'Save diagnosis' }).click();
+    const care = d.getByRole('region', { name: 'Current diagnoses and medicines' });
+    const infection = care.locator('li', { hasText: 'Acute upper respiratory infection' });
+    await infection.getByRole('button', { name: 'Resolve' }).click();
+    await infection.getByLabel('Why resolve?').fill('recovered');
+    await infection.getByRole('button', { name: 'Resolve' }).last().click();
+    await infection.waitFor({ state: 'detached' });
+    await care.locator('li', { hasText: 'Amlodipine' }).waitFor();
+    await check(doctor, 'doctor-clinical');
+    await page(doctor, `/doctor/patients/${patientId}/timeline`, 'doctor-patient-timeline');
+    await d.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+    assert.deepEqual(doctor.problems, []);
+  },
+);
 
-test('the patient sees the diagnosis in the timeline and logs a symptom', { skip: !CLINICAL && 'clinical module not in the app yet' }, async () => {
-  const p = patient.page;
-  await page(patient, '/record', 'record-timeline');
-  await p.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
-  const care = p.getByRole('region', { name: 'Current diagnoses and medicines' });
-  await care.locator('li', { hasText: 'Amlodipine 5 mg' }).waitFor();
-  assert.doesNotMatch(await care.textContent(), /respiratory infection/);
-  assert.equal(await care.getByRole('button').count(), 0);
-  await page(patient, '/symptoms', 'symptom-tracker');
-  await p.getByLabel('Symptom', { exact: true }).fill('headache');
-  await p.getByRole('button', { name: 'Add', exact: true }).click();
-  await p.getByRole('button', { name: 'Log and check' }).click();
-  await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
-  await page(patient, '/profile', 'profile');
-  await p.getByLabel('Local authority code (optional)').fill('E06000001');
-  await p.getByRole('button', { name: 'Add an allergy' }).click();
-  await p.getByRole('group', { name: 'Allergy 1' }).getByLabel('Substance').fill('latex');
-  await p.getByRole('button', { name: 'Save profile' }).click();
-  await p.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
-  assert.deepEqual(patient.problems, []);
+test(
+  'the patient sees the diagnosis in the timeline and logs a symptom',
+  { skip: !CLINICAL && 'clinical module not in the app yet' },
+  async () => {
+    const p = patient.page;
+    await page(patient, '/record', 'record-timeline');
+    await p.locator('.timeline li', { hasText: 'Essential hypertension' }).first().waitFor();
+    const care = p.getByRole('region', { name: 'Current diagnoses and medicines' });
+    await care.locator('li', { hasText: 'Amlodipine 5 mg' }).waitFor();
+    assert.doesNotMatch(await care.textContent(), /respiratory infection/);
+    assert.equal(await care.getByRole('button').count(), 0);
+    await page(patient, '/symptoms', 'symptom-tracker');
+    await p.getByLabel('Symptom', { exact: true }).fill('headache');
+    await p.getByRole('button', { name: 'Add', exact: true }).click();
+    await p.getByRole('button', { name: 'Log and check' }).click();
+    await p.locator('.chart figcaption', { hasText: /Severity/ }).waitFor();
+    await page(patient, '/profile', 'profile');
+    await p.getByLabel('Local authority code (optional)').fill('E06000001');
+    await p.getByRole('button', { name: 'Add an allergy' }).click();
+    await p.getByRole('group', { name: 'Allergy 1' }).getByLabel('Substance').fill('latex');
+    await p.getByRole('button', { name: 'Save profile' }).click();
+    await p.getByRole('status').filter({ hasText: 'Profile saved.' }).waitFor();
+    assert.deepEqual(patient.problems, []);
 
-  // The doctor's view shows the air-quality burden of the patient's area.
-  await page(doctor, `/doctor/patients/${patientId}`, 'doctor-patient-area');
-  await doctor.page.locator('#air-title + p', { hasText: 'Hartlepool' }).waitFor();
-  assert.deepEqual(doctor.problems, []);
-});
+    // The doctor's view shows the air-quality burden of the patient's area.
+    await page(doctor, `/doctor/patients/${patientId}`, 'doctor-patient-area');
+    await doctor.page.locator('#air-title + p', { hasText: 'Hartlepool' }).waitFor();
+    assert.deepEqual(doctor.problems, []);
+  },
+);
 
-test('an alert reaches the doctor and the patient; the doctor finds patients by name', { skip: !MONITORING && 'monitoring module not in the app yet' }, async () => {
-  const d = doctor.page;
-  await page(doctor, `/doctor/patients/${patientId}/results`, 'doctor-patient-monitoring');
-  const form = d.locator('form.obs-form');
-  await form.getByLabel('Measurement').selectOption('spo2');
-  await form.getByLabel('Value').fill('89');
-  await form.getByRole('button', { name: 'Save reading' }).click();
-  await d.getByRole('status').filter({ hasText: 'Saved oxygen saturation' }).waitFor();
+test(
+  'an alert reaches the doctor and the patient; the doctor finds patients by name',
+  { skip: !MONITORING && 'monitoring module not in the app yet' },
+  async () => {
+    const d = doctor.page;
+    await page(doctor, `/doctor/patients/${patientId}/results`, 'doctor-patient-monitoring');
+    const form = d.locator('form.obs-form');
+    await form.getByLabel('Measurement').selectOption('spo2');
+    await form.getByLabel('Value').fill('89');
+    await form.getByRole('button', { name: 'Save reading' }).click();
+    await d.getByRole('status').filter({ hasText: 'Saved oxygen saturation' }).waitFor();
 
-  await page(doctor, '/doctor', 'doctor-home-monitoring');
-  const mine = d.getByRole('region', { name: 'My patients' });
-  const row = mine.getByRole('row').filter({ has: d.getByRole('link', { name: PATIENT.name }) });
-  await row.waitFor();
-  assert.equal(await row.getByRole('cell').last().textContent(), '1'); // open alerts
-  const inbox = d.getByRole('region', { name: 'Alerts inbox' });
-  await inbox.locator('li', { hasText: PATIENT.name }).waitFor();
-  const notifications = d.getByRole('region', { name: 'Notifications' });
-  await notifications.locator('li').first().waitFor();
-  await check(doctor, 'doctor-inbox');
-  await inbox.getByRole('button', { name: 'Acknowledge' }).first().click();
-  await inbox.getByText('No open alerts for your patients.').waitFor();
+    await page(doctor, '/doctor', 'doctor-home-monitoring');
+    const mine = d.getByRole('region', { name: 'My patients' });
+    const row = mine.getByRole('row').filter({ has: d.getByRole('link', { name: PATIENT.name }) });
+    await row.waitFor();
+    assert.equal(await row.getByRole('cell').last().textContent(), '1'); // open alerts
+    const inbox = d.getByRole('region', { name: 'Alerts inbox' });
+    await inbox.locator('li', { hasText: PATIENT.name }).waitFor();
+    const notifications = d.getByRole('region', { name: 'Notifications' });
+    await notifications.locator('li').first().waitFor();
+    await check(doctor, 'doctor-inbox');
+    await inbox.getByRole('button', { name: 'Acknowledge' }).first().click();
+    await inbox.getByText('No open alerts for your patients.').waitFor();
 
-  await d.getByLabel('Find a patient').fill('silva');
-  await d.getByRole('button', { name: 'Search' }).click();
-  await d.getByRole('table', { name: /Patients matching/ }).getByRole('link', { name: PATIENT.name }).waitFor();
-  assert.deepEqual(doctor.problems, []);
+    await d.getByLabel('Find a patient').fill('silva');
+    await d.getByRole('button', { name: 'Search' }).click();
+    await d
+      .getByRole('table', { name: /Patients matching/ })
+      .getByRole('link', { name: PATIENT.name })
+      .waitFor();
+    assert.deepEqual(doctor.problems, []);
 
-  const p = patient.page;
-  await page(patient, '/dashboard', 'dashboard-alert');
-  const alerts = p.getByRole('region', { name: 'Alerts', exact: true });
-  await alerts.locator('li', { hasText: `Seen by ${DOCTOR.name}` }).waitFor();
-  assert.deepEqual(patient.problems, []);
-});
+    const p = patient.page;
+    await page(patient, '/dashboard', 'dashboard-alert');
+    const alerts = p.getByRole('region', { name: 'Alerts', exact: true });
+    await alerts.locator('li', { hasText: `Seen by ${DOCTOR.name}` }).waitFor();
+    assert.deepEqual(patient.problems, []);
+  },
+);
 
 test("the patient sees the doctor's entry and the doctor in the access log", async () => {
   const p = patient.page;

@@ -99,13 +99,24 @@ test('the readings list filters by measurement and date', async () => {
     const names = [...document.querySelectorAll('li.obs .obs-name')].map((n) => n.textContent);
     return names.length > 0 && names.every((n) => n === 'Heart rate');
   });
-  const years = (await readings.locator('li.obs .obs-meta').allTextContents()).map((t) => Number(t.match(/\b(20\d\d)\b/)[1]));
-  assert.ok(years.every((y) => y <= year), `taken on or before ${year}-01-15: ${years.join(', ')}`);
+  const years = (await readings.locator('li.obs .obs-meta').allTextContents()).map((t) =>
+    Number(t.match(/\b(20\d\d)\b/)[1]),
+  );
+  assert.ok(
+    years.every((y) => y <= year),
+    `taken on or before ${year}-01-15: ${years.join(', ')}`,
+  );
   const values = await readings.locator('li.obs .obs-value').allTextContents();
-  assert.ok(values.every((v) => /bpm/.test(v)), 'heart rate in bpm');
+  assert.ok(
+    values.every((v) => /bpm/.test(v)),
+    'heart rate in bpm',
+  );
   report.add('record-filtered', undefined, await patient.capture('record-filtered'));
   await filter.getByRole('button', { name: 'Clear' }).click();
-  await readings.getByRole('form', { name: 'Filter readings' }).getByRole('button', { name: 'Clear' }).waitFor({ state: 'detached' });
+  await readings
+    .getByRole('form', { name: 'Filter readings' })
+    .getByRole('button', { name: 'Clear' })
+    .waitFor({ state: 'detached' });
   assert.deepEqual(patient.problems, []);
 });
 

@@ -84,7 +84,9 @@ export class SmtpSink {
         return match[1];
       }
       if (Date.now() > deadline) {
-        throw new Error(`no '${word}' mail for ${address}; got: ${this.messages.map((m) => subjectOf(m.data)).join(' | ')}`);
+        throw new Error(
+          `no '${word}' mail for ${address}; got: ${this.messages.map((m) => subjectOf(m.data)).join(' | ')}`,
+        );
       }
       await sleep(100);
     }
@@ -150,21 +152,36 @@ export class VitalisServer {
 
   /** Loads the demo clinic (`vitalis demo-data`) into the database; call before start(). */
   loadDemo(extra = []) {
-    const result = spawnSync(BIN, ['demo-data', `--database=${this.database}`, '--log-level=warn', ...FAST_HASH, ...extra], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 300000,
-    });
+    const result = spawnSync(
+      BIN,
+      ['demo-data', `--database=${this.database}`, '--log-level=warn', ...FAST_HASH, ...extra],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 300000,
+      },
+    );
     if (result.status !== 0) throw new Error('demo-data failed: ' + result.stderr);
   }
 
   createAdmin(email, fullName = 'Ada Admin') {
-    const result = spawnSync(BIN, ['user', 'create-admin', `--email=${email}`, `--full-name=${fullName}`, `--database=${this.database}`, ...FAST_HASH], {
-      cwd: this.dir,
-      input: PASSWORD + '\n',
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const result = spawnSync(
+      BIN,
+      [
+        'user',
+        'create-admin',
+        `--email=${email}`,
+        `--full-name=${fullName}`,
+        `--database=${this.database}`,
+        ...FAST_HASH,
+      ],
+      {
+        cwd: this.dir,
+        input: PASSWORD + '\n',
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
     if (result.status !== 0) throw new Error('create-admin failed: ' + result.stderr);
   }
 
@@ -212,7 +229,9 @@ export async function axeViolations(page) {
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? ' — ' + n.failureSummary.replace(/\s+/g, ' ') : ''}`),
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => `${n.target.join(' ')}${n.failureSummary ? ' — ' + n.failureSummary.replace(/\s+/g, ' ') : ''}`),
       count: v.nodes.length,
     }));
   });
@@ -323,7 +342,10 @@ export class Visitor {
       await this.page.waitForTimeout(50); // let Chart.js react to the resize
       const { scroll, client } = await this.overflow();
       if (scroll > client) overflowing.push(`${width}px (${scroll} > ${client})`);
-      await this.page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${label}-${width}.png`), fullPage: true });
+      await this.page.screenshot({
+        path: path.join(ARTIFACTS, 'screenshots', `${label}-${width}.png`),
+        fullPage: true,
+      });
       for (const line of await axeViolations(this.page)) violations.push(`${width}px ${line}`);
     }
     await this.page.setViewportSize({ width: 1280, height: 900 });

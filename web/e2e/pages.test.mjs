@@ -71,7 +71,8 @@ after(async () => {
 });
 
 for (const pathname of ['/', '/signin', '/signup', '/verify', '/reset', '/claim']) {
-  test(`anonymous ${pathname}`, () => checkPage(visitors.anonymous, pathname, pathname, `all-anonymous${name(pathname)}`));
+  test(`anonymous ${pathname}`, () =>
+    checkPage(visitors.anonymous, pathname, pathname, `all-anonymous${name(pathname)}`));
 }
 
 test('anonymous: every model card, and a model that does not exist', async () => {
@@ -80,7 +81,8 @@ test('anonymous: every model card, and a model that does not exist', async () =>
   }
 });
 
-test('anonymous: a page that does not exist', () => checkPage(visitors.anonymous, '*', '/no-such-page', 'all-anonymous-not-found'));
+test('anonymous: a page that does not exist', () =>
+  checkPage(visitors.anonymous, '*', '/no-such-page', 'all-anonymous-not-found'));
 
 for (const pathname of ['/dashboard', '/record', '/predict', '/symptoms', '/access', '/profile', '/account']) {
   test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
@@ -94,7 +96,12 @@ test('doctor: every section of a patient’s chart', async () => {
   const v = visitors.doctor;
   await checkPage(v, '/doctor/patients/:id', `/doctor/patients/${mariaId}`, 'all-doctor-patient');
   for (const section of SECTIONS) {
-    await checkPage(v, '/doctor/patients/:id/:section', `/doctor/patients/${mariaId}/${section}`, `all-doctor-patient-${section}`);
+    await checkPage(
+      v,
+      '/doctor/patients/:id/:section',
+      `/doctor/patients/${mariaId}/${section}`,
+      `all-doctor-patient-${section}`,
+    );
   }
 });
 
@@ -102,7 +109,10 @@ test('a doctor not on the care team gets the emergency-access page', async () =>
   const v = visitors['unlinked doctor'];
   v.expect(`/patients/${mariaId}/`, 403);
   await checkPage(v, '/doctor/patients/:id', `/doctor/patients/${mariaId}`, 'all-doctor-unlinked');
-  await v.page.getByRole('heading', { name: /emergency/i }).first().waitFor();
+  await v.page
+    .getByRole('heading', { name: /emergency/i })
+    .first()
+    .waitFor();
 });
 
 test('admin /admin, with the audit log searched, and a patient’s page', async () => {

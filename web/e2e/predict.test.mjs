@@ -57,7 +57,12 @@ before(async () => {
   server = await new VitalisServer(smtp).start();
   server.createAdmin(ADMIN.email);
   browser = await launchBrowser();
-  await confirmedAccount('patient', { email: MAN.email, full_name: MAN.name, date_of_birth: '1968-02-03', sex: 'male' });
+  await confirmedAccount('patient', {
+    email: MAN.email,
+    full_name: MAN.name,
+    date_of_birth: '1968-02-03',
+    sex: 'male',
+  });
   man = await visitor('man');
   await signIn(man, MAN.email);
   manId = (await token(MAN.email)).account.id;
@@ -193,7 +198,11 @@ test("a doctor sees the clinician's inputs the patient is not asked", async () =
   const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
   assert.equal((await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, { token: admin })).status, 200);
   const patientToken = (await token(MAN.email)).access_token;
-  assert.equal((await call('POST', `/api/v1/patients/${manId}/care-team`, { token: patientToken, body: { doctor_id: doctorId } })).status, 201);
+  assert.equal(
+    (await call('POST', `/api/v1/patients/${manId}/care-team`, { token: patientToken, body: { doctor_id: doctorId } }))
+      .status,
+    201,
+  );
 
   const doctor = await visitor('doctor');
   await signIn(doctor, DOCTOR.email);

@@ -42,4 +42,6 @@ for (const file of files(dist)) {
   afterBr += Math.min(br.length, content.length);
   count += 1;
 }
-console.log(`precompress: ${count} files, ${(before / 1024).toFixed(0)} KiB -> ${(afterBr / 1024).toFixed(0)} KiB with brotli`);
+console.log(
+  `precompress: ${count} files, ${(before / 1024).toFixed(0)} KiB -> ${(afterBr / 1024).toFixed(0)} KiB with brotli`,
+);

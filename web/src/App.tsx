@@ -69,33 +69,96 @@ const ROUTES: RouteDef[] = [
   { path: '/signin', title: 'Sign in', render: () => <SignIn /> },
   { path: '/reset', title: 'Reset your password', render: () => <ResetPassword /> },
   { path: '/claim', title: 'Set up your account', render: () => <Claim /> },
-  { path: '/models/:name', preload: ModelCard.preload, title: 'Model card', render: (p) => <ModelCard name={p.name} /> },
+  {
+    path: '/models/:name',
+    preload: ModelCard.preload,
+    title: 'Model card',
+    render: (p) => <ModelCard name={p.name} />,
+  },
   { path: '/dashboard', preload: Dashboard.preload, role: 'patient', title: 'Dashboard', render: () => <Dashboard /> },
   { path: '/record', preload: RecordPage.preload, role: 'patient', title: 'My record', render: () => <RecordPage /> },
-  { path: '/predict', preload: PredictPage.preload, role: 'patient', title: 'Risk check', render: () => <PredictPage /> },
-  { path: '/symptoms', preload: SymptomsPage.preload, role: 'patient', title: 'Symptoms', render: () => <SymptomsPage /> },
-  ...(FEATURES.clinical ? [{ path: '/profile', preload: ProfilePage.preload, role: 'patient' as Role, title: 'My profile', render: () => <ProfilePage /> }] : []),
-  { path: '/access', preload: AccessPage.preload, role: 'patient', title: 'Access to my record', render: () => <AccessPage /> },
+  {
+    path: '/predict',
+    preload: PredictPage.preload,
+    role: 'patient',
+    title: 'Risk check',
+    render: () => <PredictPage />,
+  },
+  {
+    path: '/symptoms',
+    preload: SymptomsPage.preload,
+    role: 'patient',
+    title: 'Symptoms',
+    render: () => <SymptomsPage />,
+  },
+  ...(FEATURES.clinical
+    ? [
+        {
+          path: '/profile',
+          preload: ProfilePage.preload,
+          role: 'patient' as Role,
+          title: 'My profile',
+          render: () => <ProfilePage />,
+        },
+      ]
+    : []),
+  {
+    path: '/access',
+    preload: AccessPage.preload,
+    role: 'patient',
+    title: 'Access to my record',
+    render: () => <AccessPage />,
+  },
   { path: '/doctor', preload: DoctorHome.preload, role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
-  { path: '/doctor/alerts', preload: DoctorAlerts.preload, role: 'doctor', title: 'Alerts', render: () => <DoctorAlerts /> },
-  { path: '/doctor/patients/:id', preload: DoctorPatient.preload, role: 'doctor', title: 'Patient', render: (p) => <DoctorPatient patientId={Number(p.id)} /> },
+  {
+    path: '/doctor/alerts',
+    preload: DoctorAlerts.preload,
+    role: 'doctor',
+    title: 'Alerts',
+    render: () => <DoctorAlerts />,
+  },
+  {
+    path: '/doctor/patients/:id',
+    preload: DoctorPatient.preload,
+    role: 'doctor',
+    title: 'Patient',
+    render: (p) => <DoctorPatient patientId={Number(p.id)} />,
+  },
   {
     path: '/doctor/patients/:id/:section',
     preload: DoctorPatient.preload,
     role: 'doctor',
     title: 'Patient',
-    render: (p) => (isChartSection(p.section) ? <DoctorPatient patientId={Number(p.id)} section={p.section} /> : <Redirect to={`/doctor/patients/${p.id}`} />),
+    render: (p) =>
+      isChartSection(p.section) ? (
+        <DoctorPatient patientId={Number(p.id)} section={p.section} />
+      ) : (
+        <Redirect to={`/doctor/patients/${p.id}`} />
+      ),
   },
   { path: '/admin', preload: AdminPage.preload, role: 'admin', title: 'Administration', render: () => <AdminPage /> },
-  { path: '/admin/patients/:id', preload: AdminPatient.preload, role: 'admin', title: 'Patient', render: (p) => <AdminPatient patientId={Number(p.id)} /> },
-  { path: '/account', preload: AccountPage.preload, role: 'signed_in', title: 'My account', render: () => <AccountPage /> },
+  {
+    path: '/admin/patients/:id',
+    preload: AdminPatient.preload,
+    role: 'admin',
+    title: 'Patient',
+    render: (p) => <AdminPatient patientId={Number(p.id)} />,
+  },
+  {
+    path: '/account',
+    preload: AccountPage.preload,
+    role: 'signed_in',
+    title: 'My account',
+    render: () => <AccountPage />,
+  },
 ];
 
 function Header() {
   const { account, ready } = useSession();
-  const [open, setOpen] = useState(false);
   const path = usePath();
-  useEffect(() => setOpen(false), [path]);
+  // The menu is open on the page where it was opened: it closes when the page changes.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === path;
   const links = account ? NAV[account.role] : [];
   const signOut = async () => {
     await api.signOut();
@@ -112,7 +175,7 @@ function Header() {
           className="menu-toggle"
           aria-expanded={open}
           aria-controls="site-nav"
-          onClick={() => setOpen((v) => !v)}
+          onClick={() => setOpenOn(open ? null : path)}
         >
           Menu
         </button>

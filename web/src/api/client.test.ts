@@ -1,7 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError, withQuery } from './client';
 
-const account = { id: 7, email: 'ana@example.org', role: 'patient', status: 'active', full_name: 'Ana', created_at: '' };
+const account = {
+  id: 7,
+  email: 'ana@example.org',
+  role: 'patient',
+  status: 'active',
+  full_name: 'Ana',
+  created_at: '',
+};
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}) {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -44,7 +51,10 @@ describe('ApiClient', () => {
     const server = fakeServer({
       'POST /api/v1/auth/signin': signIn,
       'POST /api/v1/auth/refresh': () => json(200, { access_token: 'token-2', expires_in: 900, account }),
-      'GET /api/v1/me': (auth) => (auth === 'Bearer token-2' ? json(200, account) : json(401, { error: { code: 'unauthenticated', message: 'expired' } })),
+      'GET /api/v1/me': (auth) =>
+        auth === 'Bearer token-2'
+          ? json(200, account)
+          : json(401, { error: { code: 'unauthenticated', message: 'expired' } }),
     });
     const client = new ApiClient(server.fetch);
     await client.signIn('ana@example.org', 'x');
@@ -105,12 +115,18 @@ describe('ApiClient', () => {
     const client = new ApiClient(server.fetch);
     const error = await client.signIn('nope', 'x').catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 422, code: 'validation_failed', field: 'email', message: 'email is not valid' });
+    expect(error).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      field: 'email',
+      message: 'email is not valid',
+    });
   });
 
   it('reads Retry-After on 429 and reports a network failure plainly', async () => {
     const limited = fakeServer({
-      'POST /api/v1/auth/signin': () => json(429, { error: { code: 'rate_limited', message: 'too many attempts' } }, { 'Retry-After': '30' }),
+      'POST /api/v1/auth/signin': () =>
+        json(429, { error: { code: 'rate_limited', message: 'too many attempts' } }, { 'Retry-After': '30' }),
     });
     const error = await new ApiClient(limited.fetch).signIn('a@b.c', 'x').catch((e) => e);
     expect(error).toMatchObject({ status: 429, retryAfter: 30 });

@@ -93,7 +93,15 @@ async function toError(response: Response): Promise<ApiError> {
     // not JSON: keep the status text
   }
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiError(response.status, code, message, field, Number.isFinite(retry) && retry > 0 ? retry : undefined, suggestions, detail);
+  return new ApiError(
+    response.status,
+    code,
+    message,
+    field,
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    suggestions,
+    detail,
+  );
 }
 
 export class ApiClient {
@@ -103,7 +111,10 @@ export class ApiClient {
   private listeners = new Set<Listener>();
   private readonly fetchImpl: typeof fetch;
 
-  constructor(fetchImpl?: typeof fetch, private readonly base = '') {
+  constructor(
+    fetchImpl?: typeof fetch,
+    private readonly base = '',
+  ) {
     this.fetchImpl = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -226,3 +237,36 @@ export class ApiClient {
 }
 
 export const api = new ApiClient();
+
+export const patientPath = (id: number) => `/api/v1/patients/${id}`;
+
+/** A list the server answers whole: `{"items": [...]}`. */
+export interface Items<T> {
+  items: T[];
+}
+
+/** What the server pages by: an id (`next_before`) or an opaque text (`next_cursor`). */
+export type Cursor = string | number;
+
+/**
+ * One page of a list, the one paging shape of the app whichever cursor the server names:
+ * `next` is passed back to get the page after this one, and is null on the last page.
+ */
+export interface Page<T> extends Items<T> {
+  next: Cursor | null;
+}
+
+/** A page as the server writes it (docs/API.md: `next_before` or `next_cursor`). */
+interface ServerPage<T> extends Items<T> {
+  next_before?: Cursor | null;
+  next_cursor?: Cursor | null;
+}
+
+export function toPage<T>(answer: ServerPage<T>): Page<T> {
+  return { items: answer.items, next: answer.next_before ?? answer.next_cursor ?? null };
+}
+
+/** GET of one page of a paged list. */
+export function getPage<T>(path: string, query?: Query, signal?: AbortSignal): Promise<Page<T>> {
+  return api.get<ServerPage<T>>(path, query, signal).then(toPage);
+}

@@ -3,14 +3,16 @@
 // shaded reference range (systolic and diastolic together in one chart), tooltips with value,
 // unit and date, the trend of the last 30 days, and the numbers as a table.
 import { useState } from 'react';
-import { monitoring, records, type Series, type Trend } from '../api/endpoints';
+import { monitoring, type Series, type Trend } from '../api/monitor';
+import { records } from '../api/records';
 import { FEATURES } from '../features';
 import { CHARTABLE, metricInfo, metricLabel, referenceOf, type Reference, unitText } from '../metrics';
 import { averages, DAY, type Point } from './chartData';
 import type { Band, LineSeries } from './charts';
 import { SelectField } from './forms';
 import { AverageChart, TrendChart } from './lazyCharts';
-import { Async, useLoad } from './status';
+import { keys, useApiQuery } from '../api/query';
+import { Async } from './status';
 
 export const RANGES = [
   { key: '3m', label: '3 months', days: 91 },
@@ -37,7 +39,13 @@ const round = (value: number) => Math.round(value * 10) / 10;
 function linesOf(series: Series[]): LineSeries[] {
   return series.map((s) => ({
     label: series.length > 1 ? metricLabel(s.metric).replace(' blood pressure', '') : metricLabel(s.metric),
-    points: s.points.map((p): Point => ({ at: p.time, value: round(p.mean), count: p.count, min: round(p.min), max: round(p.max) })),
+    points: s.points.map((p): Point => ({
+      at: p.time,
+      value: round(p.mean),
+      count: p.count,
+      min: round(p.min),
+      max: round(p.max),
+    })),
   }));
 }
 
@@ -50,13 +58,24 @@ async function chartData(patientId: number, metric: string, range: RangeKey): Pr
     const pages = await Promise.all(parts.map((part) => records.observations(patientId, { code: part, limit: 200 })));
     const lines = pages.map((page, index) => ({
       label: metricLabel(parts[index]),
-      points: page.items.filter((o) => !days || Date.parse(o.effective_at) >= to - days * DAY).map((o) => ({ at: o.effective_at, value: o.value })),
+      points: page.items
+        .filter((o) => !days || Date.parse(o.effective_at) >= to - days * DAY)
+        .map((o) => ({ at: o.effective_at, value: o.value })),
     }));
-    return { metric, range, unit: pages[0]?.items[0]?.unit ?? '', lines, bucketed: false, from: to - (days || 365) * DAY, to };
+    return {
+      metric,
+      range,
+      unit: pages[0]?.items[0]?.unit ?? '',
+      lines,
+      bucketed: false,
+      from: to - (days || 365) * DAY,
+      to,
+    };
   }
   let from = days ? to - days * DAY : Date.parse('1900-01-01T00:00:00Z');
   const fetch = () => monitoring.series(patientId, metric, new Date(from).toISOString(), new Date(to).toISOString());
-  let [answer, trends] = await Promise.all([fetch(), monitoring.trend(patientId, metric)]);
+  const [first, trends] = await Promise.all([fetch(), monitoring.trend(patientId, metric)]);
+  let answer = first;
   if (!days) {
     // "All": start at the first reading, so the buckets span the record and not a century.
     const firsts = answer.series.flatMap((s) => (s.points.length ? [Date.parse(s.points[0].time)] : []));
@@ -88,7 +107,8 @@ function TrendText({ trend, metric }: { trend: Trend; metric: string }) {
   const perDay = trend.slope_per_day;
   return (
     <p className="trend">
-      Last 30 days{trend.metric !== metric ? ` (${metricLabel(trend.metric).toLowerCase()})` : ''}: <strong>{DIRECTION[trend.direction]}</strong>
+      Last 30 days{trend.metric !== metric ? ` (${metricLabel(trend.metric).toLowerCase()})` : ''}:{' '}
+      <strong>{DIRECTION[trend.direction]}</strong>
       {perDay !== null && trend.direction !== 'insufficient_data' && (
         <>
           {' '}
@@ -113,21 +133,27 @@ export function bandsOf(metric: string, unit: string): { bands: Band[]; text?: s
   if (parts) {
     const references = parts.map((part) => referenceOf(part));
     if (references.some((r) => !r)) return { bands: [] };
-    const described = parts.map((part, index) => `${metricLabel(part).replace(' blood pressure', '').toLowerCase()} ${rangeText(references[index]!)}`);
-    return { bands: references as Band[], text: `Shaded: the healthy range for adults (${described.join(', ')} ${unit}).` };
+    const described = parts.map(
+      (part, index) =>
+        `${metricLabel(part).replace(' blood pressure', '').toLowerCase()} ${rangeText(references[index]!)}`,
+    );
+    return {
+      bands: references as Band[],
+      text: `Shaded: the healthy range for adults (${described.join(', ')} ${unit}).`,
+    };
   }
   const reference = referenceOf(metric);
   if (!reference) return { bands: [] };
   return { bands: [reference], text: `Shaded: the reference range for adults (${rangeText(reference)} ${unit}).` };
 }
 
-export function MetricChart({ patientId, version, initial = 'blood_pressure' }: { patientId: number; version: number; initial?: string }) {
+export function MetricChart({ patientId, initial = 'blood_pressure' }: { patientId: number; initial?: string }) {
   const [metric, setMetric] = useState(initial);
   const [range, setRange] = useState<RangeKey>('1y');
   const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
-  const state = useLoad(() => chartData(patientId, metric, range), [patientId, metric, range, version]);
+  const state = useApiQuery(keys.record(patientId, 'chart', metric, range), () => chartData(patientId, metric, range));
   return (
-    <section className="card" aria-labelledby="trend-title" aria-busy={state.loading}>
+    <section className="card" aria-labelledby="trend-title" aria-busy={state.isFetching}>
       <h2 id="trend-title">Trend</h2>
       <SelectField
         label="Show"
@@ -184,7 +210,8 @@ export function MetricChart({ patientId, version, initial = 'blood_pressure' }: 
                   range={range === 'all' ? undefined : { from: data.from, to: data.to }}
                   caption={
                     <>
-                      {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count} reading{count === 1 ? '' : 's'}
+                      {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count}{' '}
+                      reading{count === 1 ? '' : 's'}
                       {data.bucketed && ', each point the average of the readings in its interval'}. {text}
                     </>
                   }

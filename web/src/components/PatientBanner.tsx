@@ -1,16 +1,25 @@
 // The banner at the top of every doctor's screen of a patient: who (name, age, sex), allergies
 // with their severity (or, clearly apart, "No allergies recorded" against "No known allergies"),
-// active problems and active medicines. One audited read (GET /patients/{id}/summary), reloaded
-// whenever `version` changes (after a prescription, a resolved problem, a stopped medicine).
+// active problems and active medicines. One audited read (GET /patients/{id}/summary), loaded
+// again after every write to the record (a prescription, a resolved problem, a stopped medicine).
 import type { ReactNode } from 'react';
-import type { Profile } from '../api/endpoints';
-import { clinical } from '../api/endpoints';
+import type { Profile } from '../api/identity';
+import { clinical } from '../api/records';
 import { AllergyText } from './allergies';
 import { OverrideNote } from './prescribing';
-import { Async, useLoad } from './status';
+import { keys, useApiQuery } from '../api/query';
+import { Async } from './status';
 
 /** One column of the banner: its entries, or "None recorded". */
-function BannerList<T extends { id: number }>({ title, items, children }: { title: string; items: T[]; children: (item: T) => ReactNode }) {
+function BannerList<T extends { id: number }>({
+  title,
+  items,
+  children,
+}: {
+  title: string;
+  items: T[];
+  children: (item: T) => ReactNode;
+}) {
   return (
     <div>
       <dt>{title}</dt>
@@ -31,21 +40,25 @@ function BannerList<T extends { id: number }>({ title, items, children }: { titl
 
 const SEX: Record<string, string> = { female: 'female', male: 'male', other: 'other', unknown: 'sex not recorded' };
 
-export function PatientBanner({ patientId, version, profile }: { patientId: number; version: number; profile: Profile }) {
-  const summary = useLoad(() => clinical.summary(patientId), [patientId, version]);
+export function PatientBanner({ patientId, profile }: { patientId: number; profile: Profile }) {
+  const summary = useApiQuery(keys.record(patientId, 'summary'), () => clinical.summary(patientId));
   return (
     <section className="card patient-banner" aria-labelledby="patient-banner-name">
       <h1 id="patient-banner-name">{profile.full_name}</h1>
       <p className="muted banner-facts">
         Patient #{profile.id}
-        {summary.data?.patient.age != null && <> · {summary.data.patient.age} years</>} · {SEX[profile.sex] ?? profile.sex} · born{' '}
-        {profile.date_of_birth}
+        {summary.data?.patient.age != null && <> · {summary.data.patient.age} years</>} ·{' '}
+        {SEX[profile.sex] ?? profile.sex} · born {profile.date_of_birth}
         {profile.phone && <> · {profile.phone}</>}
       </p>
       <Async state={summary} label="Loading allergies, problems and medicines…">
         {(s) => (
           <dl className="banner-grid">
-            <div className={'banner-allergies' + (s.allergies.length === 0 && !s.no_known_allergies ? ' none-recorded' : '')}>
+            <div
+              className={
+                'banner-allergies' + (s.allergies.length === 0 && !s.no_known_allergies ? ' none-recorded' : '')
+              }
+            >
               <dt>Allergies</dt>
               <dd>
                 {s.allergies.length > 0 ? (
@@ -53,7 +66,9 @@ export function PatientBanner({ patientId, version, profile }: { patientId: numb
                     {s.allergies.map((allergy) => (
                       <li key={allergy.substance}>
                         <AllergyText allergy={allergy} />
-                        {allergy.resolves_to && !allergy.resolves_to.checked && <span className="hint"> not checked when prescribing</span>}
+                        {allergy.resolves_to && !allergy.resolves_to.checked && (
+                          <span className="hint"> not checked when prescribing</span>
+                        )}
                       </li>
                     ))}
                   </ul>
@@ -65,7 +80,9 @@ export function PatientBanner({ patientId, version, profile }: { patientId: numb
                   </>
                 )}
                 {!s.brand_names_available && s.allergies.length > 0 && (
-                  <p className="hint">Brand names cannot be looked up right now, so allergies given as a brand may not be checked.</p>
+                  <p className="hint">
+                    Brand names cannot be looked up right now, so allergies given as a brand may not be checked.
+                  </p>
                 )}
               </dd>
             </div>
@@ -79,7 +96,10 @@ export function PatientBanner({ patientId, version, profile }: { patientId: numb
             <BannerList title="Active medicines" items={s.medicines}>
               {(p) => (
                 <>
-                  {p.medicine} {p.strength} <span className="muted">— {p.dose}, {p.frequency}</span>
+                  {p.medicine} {p.strength}{' '}
+                  <span className="muted">
+                    — {p.dose}, {p.frequency}
+                  </span>
                   <OverrideNote prescription={p} />
                 </>
               )}

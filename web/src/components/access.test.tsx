@@ -88,7 +88,14 @@ describe('ConfirmButton', () => {
   it('asks before acting and can be cancelled', async () => {
     const user = userEvent.setup();
     let removed = 0;
-    render(<ConfirmButton label="Remove Dr B" question="Remove Dr B from your doctors?" confirmLabel="Yes, remove" onConfirm={() => removed++} />);
+    render(
+      <ConfirmButton
+        label="Remove Dr B"
+        question="Remove Dr B from your doctors?"
+        confirmLabel="Yes, remove"
+        onConfirm={() => removed++}
+      />,
+    );
     await user.click(screen.getByRole('button', { name: 'Remove Dr B' }));
     expect(removed).toBe(0);
     expect(screen.getByRole('group', { name: 'Remove Dr B from your doctors?' })).toBeTruthy();
@@ -104,9 +111,17 @@ describe('ConfirmButton', () => {
 
 describe('deviceName', () => {
   it('says which browser on which system', () => {
-    expect(deviceName('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0')).toBe('Firefox on Linux');
-    expect(deviceName('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1')).toBe('Safari on iOS');
-    expect(deviceName('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36')).toBe('Chrome on Android');
+    expect(deviceName('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0')).toBe(
+      'Firefox on Linux',
+    );
+    expect(
+      deviceName(
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1',
+      ),
+    ).toBe('Safari on iOS');
+    expect(deviceName('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36')).toBe(
+      'Chrome on Android',
+    );
     expect(deviceName('')).toBe('Unknown device');
     expect(deviceName('curl/8.0')).toBe('curl/8.0');
   });

@@ -4,10 +4,10 @@
 // stay disabled until a write grant is active. While something is pending (a consent request, an
 // access request) the state is polled, and it is checked again when a time limit runs out, so
 // the chart follows the patient's answer without a reload.
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { api, ApiError } from '../api/client';
-import { access } from '../api/endpoints';
-import { recordAccess, type MyAccess } from '../api/accounts';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { access, recordAccess, type MyAccess } from '../api/identity';
+import { queryClient, useApiQuery } from '../api/query';
 import { formatDate } from '../metrics';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
 import { ErrorMessage, Loading } from './status';
@@ -15,108 +15,78 @@ import { ErrorMessage, Loading } from './status';
 /** How often a pending request is checked for the patient's answer. */
 export const POLL_MS = 3000;
 
-interface Entry {
-  data?: MyAccess;
-  error?: unknown;
-  /** Server clock minus this clock, in ms: time limits count down on the server's time. */
-  offset: number;
-  version: number;
-  listeners: Set<() => void>;
-  timer?: ReturnType<typeof setTimeout>;
-  inflight?: Promise<void>;
-}
-
-const entries = new Map<number, Entry>();
-api.subscribe((account) => {
-  if (account) return;
-  for (const entry of entries.values()) clearTimeout(entry.timer);
-  entries.clear();
-});
-
-function entryOf(patientId: number): Entry {
-  let entry = entries.get(patientId);
-  if (!entry) {
-    entry = { offset: 0, version: 0, listeners: new Set() };
-    entries.set(patientId, entry);
-  }
-  return entry;
-}
-
 /**
  * When to look again (ms), or undefined: soon while the patient has not answered, else just
  * after the earliest time limit (break-glass, write grant) runs out, at least once a minute.
  */
 export function nextCheck(state: MyAccess, serverNow: number): number | undefined {
   if (state.write_grant?.status === 'pending' || state.access_request?.status === 'pending') return POLL_MS;
-  const ends = [state.break_glass?.expires_at, state.write_grant?.status === 'active' ? state.write_grant.expires_at : null]
+  const ends = [
+    state.break_glass?.expires_at,
+    state.write_grant?.status === 'active' ? state.write_grant.expires_at : null,
+  ]
     .filter((t): t is string => !!t)
     .map((t) => Date.parse(t) - serverNow);
   if (ends.length === 0) return undefined;
   return Math.min(60_000, Math.max(1_000, Math.min(...ends) + 500));
 }
 
-function schedule(patientId: number, entry: Entry) {
-  clearTimeout(entry.timer);
-  entry.timer = undefined;
-  if (entry.listeners.size === 0 || !entry.data) return;
-  const wait = nextCheck(entry.data, Date.now() + entry.offset);
-  if (wait !== undefined) entry.timer = setTimeout(() => void refreshMyAccess(patientId), wait);
+/** The standing, and the server clock minus this clock in ms (time limits count down on the server's time). */
+interface Standing {
+  state: MyAccess;
+  offset: number;
 }
 
-/** Asks the server again (after an action, or when polling); concurrent callers share one call. */
+const myAccessKey = (patientId: number) => ['my-access', patientId];
+
+/** Asks the server again (after an action); every part of the chart follows the answer. */
 export function refreshMyAccess(patientId: number): Promise<void> {
-  const entry = entryOf(patientId);
-  if (!entry.inflight) {
-    entry.inflight = recordAccess
-      .mine(patientId)
-      .then((data) => {
-        entry.data = data;
-        entry.error = undefined;
-        entry.offset = Date.parse(data.server_time) - Date.now();
-      })
-      .catch((error) => {
-        entry.error = error;
-      })
-      .finally(() => {
-        entry.inflight = undefined;
-        entry.version += 1;
-        schedule(patientId, entry);
-        for (const listener of entry.listeners) listener();
-      });
-  }
-  return entry.inflight;
+  return queryClient.refetchQueries({ queryKey: myAccessKey(patientId) });
 }
 
-/** The caller's standing with a patient; fetched fresh whenever a part of the chart mounts. */
+/**
+ * The caller's standing with a patient: fetched fresh whenever a part of the chart mounts (one
+ * request for all of them), then again when `nextCheck` says, while the chart is open.
+ */
 export function useMyAccess(patientId: number) {
-  const entry = entryOf(patientId);
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      const current = entryOf(patientId);
-      current.listeners.add(listener);
-      schedule(patientId, current);
-      return () => {
-        current.listeners.delete(listener);
-        if (current.listeners.size === 0) clearTimeout(current.timer);
-      };
+  const query = useApiQuery(
+    myAccessKey(patientId),
+    async (): Promise<Standing> => {
+      const state = await recordAccess.mine(patientId);
+      return { state, offset: Date.parse(state.server_time) - Date.now() };
     },
-    [patientId],
+    {
+      refetchInterval: (last) => {
+        const standing = last.state.data as Standing | undefined;
+        return (standing && nextCheck(standing.state, Date.now() + standing.offset)) ?? false;
+      },
+      // The patient answers on another device: follow it in a hidden tab too.
+      refetchIntervalInBackground: true,
+      // Never another patient's standing while this one's loads.
+      placeholderData: undefined,
+    },
   );
-  useSyncExternalStore(subscribe, () => entryOf(patientId).version);
-  useEffect(() => {
-    void refreshMyAccess(patientId);
-  }, [patientId]);
-  return { data: entry.data, error: entry.error, offset: entry.offset, reload: () => void refreshMyAccess(patientId) };
+  return {
+    data: query.data?.state,
+    error: query.error,
+    offset: query.data?.offset ?? 0,
+    reload: () => void query.refetch(),
+  };
 }
 
-/** The server's time now, re-rendered every `everyMs`. */
-function useServerNow(offset: number, everyMs: number): number {
-  const [now, setNow] = useState(() => Date.now() + offset);
+/**
+ * The server's time now, re-rendered every 15 s, and every second in the last two minutes before
+ * `deadline` (server time, 0 for none) so a countdown shows its seconds.
+ */
+function useServerNow(offset: number, deadline: number): number {
+  const [clock, setClock] = useState(() => Date.now());
+  const now = clock + offset;
+  const left = deadline ? deadline - now : Infinity;
+  const wait = left < 120_000 ? 1000 : Math.min(15_000, Math.max(1000, left - 120_000));
   useEffect(() => {
-    setNow(Date.now() + offset);
-    const timer = setInterval(() => setNow(Date.now() + offset), everyMs);
-    return () => clearInterval(timer);
-  }, [offset, everyMs]);
+    const timer = setTimeout(() => setClock(Date.now()), wait);
+    return () => clearTimeout(timer);
+  }, [clock, wait]);
   return now;
 }
 
@@ -143,7 +113,15 @@ export function consentState(state: MyAccess | undefined): ConsentState {
 }
 
 /** While the caller may not open the record: nothing but `closed`. */
-export function AccessGate({ patientId, closed, children }: { patientId: number; closed: (state: MyAccess) => ReactNode; children: ReactNode }) {
+export function AccessGate({
+  patientId,
+  closed,
+  children,
+}: {
+  patientId: number;
+  closed: (state: MyAccess) => ReactNode;
+  children: ReactNode;
+}) {
   const { data, error, reload } = useMyAccess(patientId);
   if (error && !data) {
     if (error instanceof ApiError && error.status === 404) {
@@ -174,7 +152,7 @@ export function AccessStatus({ patientId }: { patientId: number }) {
   const { data, offset } = useMyAccess(patientId);
   const glass = data?.break_glass;
   const left = glass ? Date.parse(glass.expires_at) : 0;
-  const now = useServerNow(offset, left && left - (Date.now() + offset) < 120_000 ? 1000 : 15_000);
+  const now = useServerNow(offset, left);
   if (!data) return null;
   const state = consentState(data);
   const grant = data.write_grant;
@@ -183,11 +161,12 @@ export function AccessStatus({ patientId }: { patientId: number }) {
       {data.emergency && glass && (
         <div className="emergency-banner">
           <p>
-            <strong>Emergency access (break-glass)</strong>, read-only: <strong className="time-left">{timeLeft(left - now)} left</strong>{' '}
-            (until {clockTime(glass.expires_at)}).
+            <strong>Emergency access (break-glass)</strong>, read-only:{' '}
+            <strong className="time-left">{timeLeft(left - now)} left</strong> (until {clockTime(glass.expires_at)}).
           </p>
           <p className="muted-strong">
-            Your reason, shown to the patient: “{glass.reason}”. To keep access, ask the patient to add you to their care team.
+            Your reason, shown to the patient: “{glass.reason}”. To keep access, ask the patient to add you to their
+            care team.
           </p>
         </div>
       )}
@@ -197,7 +176,9 @@ export function AccessStatus({ patientId }: { patientId: number }) {
           {state === 'active' && grant?.expires_at && (
             <span className="status status-active">allowed until {clockTime(grant.expires_at)}</span>
           )}
-          {state === 'pending' && <span className="status status-pending">consent requested, waiting for the patient</span>}
+          {state === 'pending' && (
+            <span className="status status-pending">consent requested, waiting for the patient</span>
+          )}
           {state === 'expired' && grant?.expires_at && (
             <span className="status status-expired">consent ended at {clockTime(grant.expires_at)}</span>
           )}
@@ -243,11 +224,19 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
   const [code, setCode] = useState('');
   const state = consentState(data);
   const grant = data?.write_grant;
-  const request = useSubmit([], () => access.requestGrant(patientId), () => refreshMyAccess(patientId));
-  const confirm = useSubmit(['code'], () => access.confirmGrant(grant!.id, code.trim()), () => {
-    setCode('');
-    return refreshMyAccess(patientId);
-  });
+  const request = useSubmit(
+    [],
+    () => access.requestGrant(patientId),
+    () => refreshMyAccess(patientId),
+  );
+  const confirm = useSubmit(
+    ['code'],
+    () => access.confirmGrant(grant!.id, code.trim()),
+    () => {
+      setCode('');
+      return refreshMyAccess(patientId);
+    },
+  );
   // Tell the chart when consent becomes active, whoever caused it (the code here, or the patient).
   const last = useRef(state);
   useEffect(() => {
@@ -273,17 +262,26 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
       {state === 'pending' && grant && (
         <form onSubmit={confirm.submit} noValidate>
           <p role="status">
-            Requested at {clockTime(grant.requested_at)}. Enter the code the patient reads to you, or wait: this opens by itself when
-            they approve in the app.
+            Requested at {clockTime(grant.requested_at)}. Enter the code the patient reads to you, or wait: this opens
+            by itself when they approve in the app.
           </p>
-          <Field label="Patient's code" name="code" inputMode="numeric" autoComplete="off" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code} />
+          <Field
+            label="Patient's code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="off"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={confirm.errors.code}
+          />
           <FormError message={confirm.formError} />
           <SubmitButton busy={confirm.busy}>Confirm code</SubmitButton>
         </form>
       )}
       {state === 'active' && grant && (
         <p role="status" className="notice">
-          You may add to this record until {grant.expires_at ? `${clockTime(grant.expires_at)} (${formatDate(grant.expires_at)})` : 'the grant ends'}.
+          You may add to this record until{' '}
+          {grant.expires_at ? `${clockTime(grant.expires_at)} (${formatDate(grant.expires_at)})` : 'the grant ends'}.
         </p>
       )}
     </section>

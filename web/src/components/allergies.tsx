@@ -2,7 +2,7 @@
 // add and remove rows; "no known allergies" when there are none) and how an allergy reads
 // wherever it is shown (the profile, the doctor's banner).
 import { useEffect, useRef } from 'react';
-import type { Allergy, AllergySeverity } from '../api/endpoints';
+import type { Allergy, AllergySeverity } from '../api/records';
 import { Field, SelectField, type FieldErrors } from './forms';
 
 export const SEVERITIES: { value: AllergySeverity; label: string }[] = [
@@ -57,7 +57,8 @@ export const toRows = (allergies: Allergy[]): AllergyRow[] =>
   allergies.map((a) => ({ key: nextKey++, substance: a.substance, reaction: a.reaction ?? '', severity: a.severity }));
 
 /** The server's field codes of each row, for mapping its errors onto the inputs. */
-export const rowFields = (rows: AllergyRow[]) => rows.flatMap((_, i) => ['substance', 'reaction', 'severity'].map((part) => `allergies.${i}.${part}`));
+export const rowFields = (rows: AllergyRow[]) =>
+  rows.flatMap((_, i) => ['substance', 'reaction', 'severity'].map((part) => `allergies.${i}.${part}`));
 
 /**
  * One fieldset per allergy with its own legend ("Allergy 2"), so every input is named by its row;
@@ -87,7 +88,8 @@ export function AllergyEditor({
     const selector = target === 'add' ? '.allergy-add' : `[data-row="${target}"] input`;
     list.current.querySelector<HTMLElement>(selector)?.focus();
   }, [rows]);
-  const update = (index: number, change: Partial<AllergyRow>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
+  const update = (index: number, change: Partial<AllergyRow>) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   const add = () => {
     const row: AllergyRow = { key: nextKey++, substance: '', reaction: '', severity: 'unknown' };
     focusKey.current = row.key;
@@ -103,8 +105,8 @@ export function AllergyEditor({
     <div className="allergies" ref={list}>
       <h3 id="allergies-title">Allergies</h3>
       <p className="hint">
-        Medicines (or anything else) you react to. Your doctor sees them at the top of your record, and prescriptions are checked against
-        them.
+        Medicines (or anything else) you react to. Your doctor sees them at the top of your record, and prescriptions
+        are checked against them.
       </p>
       {errors.allergies && (
         <p className="field-error" role="alert">
@@ -152,10 +154,19 @@ export function AllergyEditor({
       {rows.length === 0 && (
         <div className={'field check' + (errors.no_known_allergies ? ' field-invalid' : '')}>
           <label>
-            <input type="checkbox" name="no_known_allergies" checked={noneKnown} onChange={(e) => onNoneKnown(e.target.checked)} /> I have no known
-            allergies
+            <input
+              type="checkbox"
+              name="no_known_allergies"
+              checked={noneKnown}
+              onChange={(e) => onNoneKnown(e.target.checked)}
+            />{' '}
+            I have no known allergies
           </label>
-          {!noneKnown && <p className="hint">Leave unticked if you are not sure: your doctor will then see “No allergies recorded” and ask you.</p>}
+          {!noneKnown && (
+            <p className="hint">
+              Leave unticked if you are not sure: your doctor will then see “No allergies recorded” and ask you.
+            </p>
+          )}
           {errors.no_known_allergies && (
             <p className="field-error" role="alert">
               {errors.no_known_allergies}

@@ -40,7 +40,8 @@ export function averages(points: Point[], by: 'week' | 'month'): BarItem[] {
       label:
         by === 'month'
           ? new Date(g.start).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
-          : 'w/c ' + new Date(g.start).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+          : 'w/c ' +
+            new Date(g.start).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
       value: Math.round((g.sum / g.n) * 10) / 10,
     }));
 }
@@ -54,5 +55,8 @@ export function pointText(point: Point, unit: string): string {
 }
 
 export function dateText(ms: number, withTime = false): string {
-  return new Date(ms).toLocaleString(undefined, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' });
+  return new Date(ms).toLocaleString(
+    undefined,
+    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' },
+  );
 }

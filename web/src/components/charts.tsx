@@ -55,7 +55,8 @@ function bandPlugin(bands: Band[]): Plugin<'line'> {
       ctx.fillStyle = 'rgba(17, 101, 47, 0.12)';
       for (const band of bands) {
         const top = band.high === undefined ? chartArea.top : Math.max(chartArea.top, y.getPixelForValue(band.high));
-        const bottom = band.low === undefined ? chartArea.bottom : Math.min(chartArea.bottom, y.getPixelForValue(band.low));
+        const bottom =
+          band.low === undefined ? chartArea.bottom : Math.min(chartArea.bottom, y.getPixelForValue(band.low));
         if (bottom > top) ctx.fillRect(chartArea.left, top, chartArea.right - chartArea.left, bottom - top);
       }
       ctx.restore();
@@ -104,7 +105,11 @@ export function TrendChart({ label, unit, points, lines, bands = [], range }: Tr
       },
     },
   };
-  const latest = series.map((s) => (s.points.length ? `latest ${s.label.toLowerCase()} ${pointText(s.points[s.points.length - 1], unit)}` : '')).filter(Boolean);
+  const latest = series
+    .map((s) =>
+      s.points.length ? `latest ${s.label.toLowerCase()} ${pointText(s.points[s.points.length - 1], unit)}` : '',
+    )
+    .filter(Boolean);
   return (
     <div className="chart-box">
       <Line
@@ -146,7 +151,10 @@ export function ContributionChart({ items, title }: { items: BarItem[]; title: s
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
-    plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item) => `${(item.parsed.x ?? 0).toFixed(2)} log-odds` } } },
+    plugins: {
+      legend: { display: false },
+      tooltip: { callbacks: { label: (item) => `${(item.parsed.x ?? 0).toFixed(2)} log-odds` } },
+    },
     scales: { x: { title: { display: true, text: 'effect on the log-odds' } }, y: { ticks: { autoSkip: false } } },
   };
   return (
@@ -154,10 +162,14 @@ export function ContributionChart({ items, title }: { items: BarItem[]; title: s
       <div className={items.length > 8 ? 'chart-box tall' : 'chart-box'}>
         <Bar
           role="img"
-          aria-label={title + ': ' + items.map((i) => `${i.label} ${i.value >= 0 ? '+' : ''}${i.value.toFixed(2)}`).join(', ')}
+          aria-label={
+            title + ': ' + items.map((i) => `${i.label} ${i.value >= 0 ? '+' : ''}${i.value.toFixed(2)}`).join(', ')
+          }
           data={{
             labels: items.map((i) => wrapLabel(i.label)),
-            datasets: [{ data: items.map((i) => i.value), backgroundColor: items.map((i) => (i.value >= 0 ? red : blue)) }],
+            datasets: [
+              { data: items.map((i) => i.value), backgroundColor: items.map((i) => (i.value >= 0 ? red : blue)) },
+            ],
           }}
           options={options}
         />
@@ -181,7 +193,10 @@ export function AverageChart({ items, label, unit }: { items: BarItem[]; label: 
       <Bar
         role="img"
         aria-label={`${label}: ` + items.map((i) => `${i.label} ${i.value} ${unit}`).join(', ')}
-        data={{ labels: items.map((i) => i.label), datasets: [{ data: items.map((i) => i.value), backgroundColor: teal }] }}
+        data={{
+          labels: items.map((i) => i.label),
+          datasets: [{ data: items.map((i) => i.value), backgroundColor: teal }],
+        }}
         options={options}
       />
     </div>

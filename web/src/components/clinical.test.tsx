@@ -5,7 +5,13 @@ import { Timeline } from './clinical';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const item = (id: number, summary: string) => ({ kind: 'diagnosis', id, occurred_at: '2026-11-20T10:00:00Z', summary, entry: {} });
+const item = (id: number, summary: string) => ({
+  kind: 'diagnosis',
+  id,
+  occurred_at: '2026-11-20T10:00:00Z',
+  summary,
+  entry: {},
+});
 
 describe('Timeline', () => {
   it('loads the next page with the cursor of the previous one and stops at the end', async () => {
@@ -20,7 +26,7 @@ describe('Timeline', () => {
         return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
       }),
     );
-    render(<Timeline patientId={3} version={0} />);
+    render(<Timeline patientId={3} />);
     expect(await screen.findByText('Type 2 diabetes')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Show older entries' }));
     expect(await screen.findByText('Hypertension')).toBeTruthy();
@@ -31,9 +37,14 @@ describe('Timeline', () => {
   it('shows a failure with a way to retry', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response(JSON.stringify({ error: { code: 'forbidden', message: 'no care relationship' } }), { status: 403 })),
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { code: 'forbidden', message: 'no care relationship' } }), {
+            status: 403,
+          }),
+      ),
     );
-    render(<Timeline patientId={3} version={0} />);
+    render(<Timeline patientId={3} />);
     expect((await screen.findByRole('alert')).textContent).toContain('no care relationship');
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });

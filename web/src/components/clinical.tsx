@@ -1,13 +1,15 @@
 // Clinical record views (records module): the timeline with infinite scroll, the doctor's forms
 // for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
-import { useEffect, useRef, useState } from 'react';
-import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/endpoints';
+import { useRef, useState } from 'react';
+import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/records';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
 import { CheckNotes, OverrideNote, PrescribingWarnings, refusedCheck } from './prescribing';
-import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { Card, PagedList } from './card';
+import { ErrorMessage } from './status';
 
 const KIND_LABEL: Record<string, string> = {
   observation: 'Reading',
@@ -20,68 +22,44 @@ const KIND_LABEL: Record<string, string> = {
 
 const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
-/** The record's timeline, newest first; the next page loads when the end scrolls into view. */
-/** The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits). */
-export function Timeline({ patientId, version, kinds, title = 'Timeline' }: { patientId: number; version: number; kinds?: string[]; title?: string }) {
+/**
+ * The record's entries latest first, every kind unless `kinds` narrows it (e.g. the visits); the
+ * next page loads when the end scrolls into view.
+ */
+export function Timeline({
+  patientId,
+  kinds,
+  title = 'Timeline',
+}: {
+  patientId: number;
+  kinds?: string[];
+  title?: string;
+}) {
   const types = kinds?.join(',');
-  const titleId = `timeline-title-${types ?? 'all'}`;
-  const [items, setItems] = useState<TimelineItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error?: unknown; done: boolean }>({ loading: true, done: false });
-  const sentinel = useRef<HTMLDivElement>(null);
-
-  const load = async (from: string | null, reset: boolean) => {
-    setState((s) => ({ ...s, loading: true, error: undefined }));
-    try {
-      const page = await clinical.timeline(patientId, from ?? undefined, types);
-      setItems((old) => (reset ? page.items : [...old, ...page.items]));
-      const next = page.next_cursor === null ? null : String(page.next_cursor);
-      setCursor(next);
-      setState({ loading: false, done: next === null });
-    } catch (error) {
-      setState({ loading: false, error, done: false });
-    }
-  };
-
-  useEffect(() => {
-    void load(null, true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [patientId, version, types]);
-
-  useEffect(() => {
-    const node = sentinel.current;
-    if (!node || state.done || state.loading || state.error || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void load(cursor, false);
-    });
-    observer.observe(node);
-    return () => observer.disconnect();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cursor, state.done, state.loading, state.error]);
-
+  const timeline = usePagedQuery(keys.record(patientId, 'timeline', types), (cursor) =>
+    clinical.timeline(patientId, cursor, types),
+  );
   return (
-    <section className="card" aria-labelledby={titleId}>
-      <h2 id={titleId}>{title}</h2>
-      {items.length === 0 && !state.loading && !state.error && <p className="empty">Nothing in the record yet.</p>}
-      <ol className="timeline" aria-busy={state.loading}>
-        {items.map((item) => (
-          <li key={`${item.kind}-${item.id}`} className={`tl tl-${item.kind}`}>
-            <span className="tl-kind">{KIND_LABEL[item.kind] ?? item.kind}</span>
-            <span className="tl-summary">{item.summary}</span>
-            <span className="muted tl-when">{formatDate(item.occurred_at)}</span>
-          </li>
-        ))}
-      </ol>
-      {state.error !== undefined && <ErrorMessage error={state.error} retry={() => load(cursor, items.length === 0)} />}
-      {state.loading && <Loading label="Loading the timeline…" />}
-      {!state.done && !state.loading && !state.error && (
-        <div ref={sentinel}>
-          <button type="button" onClick={() => load(cursor, false)}>
-            Show older entries
-          </button>
-        </div>
-      )}
-    </section>
+    <Card title={title} id={`timeline-title-${types ?? 'all'}`}>
+      <PagedList
+        query={timeline}
+        label="Loading the timeline…"
+        empty="Nothing in the record yet."
+        more="Show older entries"
+        auto
+        list={(items: TimelineItem[]) => (
+          <ol className="timeline" aria-busy={timeline.isFetching}>
+            {items.map((item) => (
+              <li key={`${item.kind}-${item.id}`} className={`tl tl-${item.kind}`}>
+                <span className="tl-kind">{KIND_LABEL[item.kind] ?? item.kind}</span>
+                <span className="tl-summary">{item.summary}</span>
+                <span className="muted tl-when">{formatDate(item.occurred_at)}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      />
+    </Card>
   );
 }
 
@@ -106,9 +84,22 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="diagnosis-title">
       <h2 id="diagnosis-title">Record a diagnosis</h2>
-      <Field label="Diagnosis" name="description" value={form.description} onChange={set('description')} error={errors.description} />
+      <Field
+        label="Diagnosis"
+        name="description"
+        value={form.description}
+        onChange={set('description')}
+        error={errors.description}
+      />
       <div className="grid">
-        <Field label="ICD-10 code (optional)" name="icd10_code" value={form.icd10_code} onChange={set('icd10_code')} error={errors.icd10_code} hint="e.g. E11.9" />
+        <Field
+          label="ICD-10 code (optional)"
+          name="icd10_code"
+          value={form.icd10_code}
+          onChange={set('icd10_code')}
+          error={errors.icd10_code}
+          hint="e.g. E11.9"
+        />
         <SelectField
           label="Status"
           name="status"
@@ -120,7 +111,14 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
             { value: 'resolved', label: 'Resolved' },
           ]}
         />
-        <Field label="Diagnosed (optional)" name="diagnosed_at" type="datetime-local" value={form.diagnosed_at} onChange={set('diagnosed_at')} error={errors.diagnosed_at} />
+        <Field
+          label="Diagnosed (optional)"
+          name="diagnosed_at"
+          type="datetime-local"
+          value={form.diagnosed_at}
+          onChange={set('diagnosed_at')}
+          error={errors.diagnosed_at}
+        />
       </div>
       <FormError message={formError} />
       <SubmitButton busy={busy}>Save diagnosis</SubmitButton>
@@ -156,7 +154,14 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
             label: t.replace('_', ' '),
           }))}
         />
-        <Field label="When (optional)" name="occurred_at" type="datetime-local" value={form.occurred_at} onChange={set('occurred_at')} error={errors.occurred_at} />
+        <Field
+          label="When (optional)"
+          name="occurred_at"
+          type="datetime-local"
+          value={form.occurred_at}
+          onChange={set('occurred_at')}
+          error={errors.occurred_at}
+        />
       </div>
       <Field label="Reason" name="reason" value={form.reason} onChange={set('reason')} error={errors.reason} />
       <Field label="Notes (optional)" name="notes" value={form.notes} onChange={set('notes')} error={errors.notes} />
@@ -192,7 +197,10 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
     },
     (stored) => {
       if (!stored) return;
-      setSaved({ message: `${form.medicine} prescribed${stored.override ? ' (override recorded)' : ''}.`, notes: stored.check.notes });
+      setSaved({
+        message: `${form.medicine} prescribed${stored.override ? ' (override recorded)' : ''}.`,
+        notes: stored.check.notes,
+      });
       setRefused(undefined);
       setReason('');
       setForm(empty);
@@ -203,13 +211,53 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
     <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
       <h2 id="prescription-title">Prescribe</h2>
       <div className="grid">
-        <Field label="Medicine" name="medicine" value={form.medicine} onChange={set('medicine')} error={errors.medicine} />
-        <Field label="Strength" name="strength" value={form.strength} onChange={set('strength')} error={errors.strength} hint="e.g. 500 mg" />
-        <Field label="Dose" name="dose" value={form.dose} onChange={set('dose')} error={errors.dose} hint="e.g. 1 tablet" />
-        <Field label="Frequency" name="frequency" value={form.frequency} onChange={set('frequency')} error={errors.frequency} hint="e.g. twice a day" />
-        <Field label="Duration" name="duration" value={form.duration} onChange={set('duration')} error={errors.duration} hint="e.g. 3 months" />
+        <Field
+          label="Medicine"
+          name="medicine"
+          value={form.medicine}
+          onChange={set('medicine')}
+          error={errors.medicine}
+        />
+        <Field
+          label="Strength"
+          name="strength"
+          value={form.strength}
+          onChange={set('strength')}
+          error={errors.strength}
+          hint="e.g. 500 mg"
+        />
+        <Field
+          label="Dose"
+          name="dose"
+          value={form.dose}
+          onChange={set('dose')}
+          error={errors.dose}
+          hint="e.g. 1 tablet"
+        />
+        <Field
+          label="Frequency"
+          name="frequency"
+          value={form.frequency}
+          onChange={set('frequency')}
+          error={errors.frequency}
+          hint="e.g. twice a day"
+        />
+        <Field
+          label="Duration"
+          name="duration"
+          value={form.duration}
+          onChange={set('duration')}
+          error={errors.duration}
+          hint="e.g. 3 months"
+        />
       </div>
-      <Field label="Instructions (optional)" name="instructions" value={form.instructions} onChange={set('instructions')} error={errors.instructions} />
+      <Field
+        label="Instructions (optional)"
+        name="instructions"
+        value={form.instructions}
+        onChange={set('instructions')}
+        error={errors.instructions}
+      />
       {refused && (
         <PrescribingWarnings
           medicine={form.medicine}
@@ -244,11 +292,10 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
   );
 }
 
-/** Log a symptom with its severity; chart of severity over time for one symptom. */
-/** Severity over time of each logged symptom; reloads when `version` changes. */
-export function SymptomSeverity({ patientId, version = 0 }: { patientId: number; version?: number }) {
-  const vocabulary = useLoad(() => clinical.vocabulary(), []);
-  const log = useLoad(() => clinical.symptoms(patientId), [patientId, version]);
+/** Severity over time of each logged symptom (loads again when a symptom is logged). */
+export function SymptomSeverity({ patientId }: { patientId: number }) {
+  const vocabulary = useApiQuery(['symptom-vocabulary'], () => clinical.vocabulary());
+  const log = useApiQuery(keys.record(patientId, 'symptoms'), () => clinical.symptoms(patientId));
   const [shown, setShown] = useState('');
   const name = (e: SymptomEntry) => e.symptom ?? e.free_text ?? '';
   const labelOf = (key: string) => vocabulary.data?.items.find((i) => i.key === key)?.label ?? key.replace(/_/g, ' ');
@@ -256,25 +303,30 @@ export function SymptomSeverity({ patientId, version = 0 }: { patientId: number;
   const names = [...new Set(entries.map(name))];
   const current = shown && names.includes(shown) ? shown : names[0];
   return (
-    <section className="card" aria-labelledby="severity-title">
-      <h2 id="severity-title">Severity over time</h2>
-      <Async state={log} label="Loading your symptom log…">
-        {() =>
-          names.length === 0 ? (
-            <p className="empty">No symptoms logged yet.</p>
-          ) : (
-            <>
-              <SelectField label="Show symptom" name="chart-symptom" value={current} onChange={(e) => setShown(e.target.value)} options={names.map((n) => ({ value: n, label: labelOf(n) }))} />
-              <TrendChart
-                label={`Severity of ${labelOf(current)}`}
-                unit="of 10"
-                points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
-              />
-            </>
-          )
-        }
-      </Async>
-    </section>
+    <Card
+      title="Severity over time"
+      id="severity-title"
+      query={log}
+      label="Loading your symptom log…"
+      empty="No symptoms logged yet."
+    >
+      {() => (
+        <>
+          <SelectField
+            label="Show symptom"
+            name="chart-symptom"
+            value={current}
+            onChange={(e) => setShown(e.target.value)}
+            options={names.map((n) => ({ value: n, label: labelOf(n) }))}
+          />
+          <TrendChart
+            label={`Severity of ${labelOf(current)}`}
+            unit="of 10"
+            points={entries.filter((e) => name(e) === current).map((e) => ({ at: e.onset_at, value: e.severity }))}
+          />
+        </>
+      )}
+    </Card>
   );
 }
 
@@ -307,76 +359,120 @@ export function ExportButton({ patientId }: { patientId: number }) {
 }
 
 /** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
-function EndForm({ verb, end, onDone }: { verb: string; end: (reason: string) => Promise<unknown>; onDone: () => void }) {
+function EndForm({
+  verb,
+  end,
+  onDone,
+}: {
+  verb: string;
+  end: (reason: string) => Promise<unknown>;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
   return (
     <form className="row search" onSubmit={submit} noValidate>
-      <Field label={`Why ${verb.toLowerCase()}?`} name="end-reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason ?? formError} />
+      <Field
+        label={`Why ${verb.toLowerCase()}?`}
+        name="end-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={errors.reason ?? formError}
+      />
       <SubmitButton busy={busy}>{verb}</SubmitButton>
     </form>
   );
 }
 
 /** Active diagnoses and prescriptions; doctors may resolve or stop them. */
-export function CurrentCare({ patientId, version, canEnd, onChanged }: { patientId: number; version: number; canEnd: boolean; onChanged: () => void }) {
-  const state = useLoad(async () => {
-    const [diagnoses, prescriptions] = await Promise.all([clinical.diagnoses(patientId), clinical.prescriptions(patientId)]);
+export function CurrentCare({
+  patientId,
+  canEnd,
+  onChanged,
+}: {
+  patientId: number;
+  canEnd: boolean;
+  onChanged: () => void;
+}) {
+  const state = useApiQuery(keys.record(patientId, 'current-care'), async () => {
+    const [diagnoses, prescriptions] = await Promise.all([
+      clinical.diagnoses(patientId),
+      clinical.prescriptions(patientId),
+    ]);
     return {
       diagnoses: diagnoses.items.filter((d) => d.status === 'active'),
       prescriptions: prescriptions.items.filter((p) => p.status === 'active'),
     };
-  }, [patientId, version]);
+  });
   const [open, setOpen] = useState<string>();
   const done = () => {
     setOpen(undefined);
     onChanged();
   };
   return (
-    <section className="card" aria-labelledby="care-title">
-      <h2 id="care-title">Current diagnoses and medicines</h2>
-      <Async state={state} label="Loading…">
-        {({ diagnoses, prescriptions }) => (
-          <>
-            {diagnoses.length + prescriptions.length === 0 && <p className="empty">No active diagnoses or prescriptions.</p>}
-            <ul className="people">
-              {diagnoses.map((d) => (
-                <li key={`d${d.id}`}>
-                  <span>
-                    <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
-                    <br />
-                    <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
-                  </span>
-                  {canEnd && (
-                    <button type="button" aria-expanded={open === `d${d.id}`} onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}>
-                      Resolve
-                    </button>
-                  )}
-                  {open === `d${d.id}` && <EndForm verb="Resolve" end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)} onDone={done} />}
-                </li>
-              ))}
-              {prescriptions.map((p) => (
-                <li key={`p${p.id}`}>
-                  <span>
-                    <strong>
-                      {p.medicine} {p.strength}
-                    </strong>{' '}
-                    — {p.dose}, {p.frequency}
-                    {p.duration && `, ${p.duration}`}
-                    <OverrideNote prescription={p} />
-                  </span>
-                  {canEnd && (
-                    <button type="button" aria-expanded={open === `p${p.id}`} onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}>
-                      Stop
-                    </button>
-                  )}
-                  {open === `p${p.id}` && <EndForm verb="Stop" end={(reason) => clinical.stopPrescription(patientId, p.id, reason)} onDone={done} />}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </Async>
-    </section>
+    <Card title="Current diagnoses and medicines" id="care-title" query={state} label="Loading…">
+      {({ diagnoses, prescriptions }) => (
+        <>
+          {diagnoses.length + prescriptions.length === 0 && (
+            <p className="empty">No active diagnoses or prescriptions.</p>
+          )}
+          <ul className="people">
+            {diagnoses.map((d) => (
+              <li key={`d${d.id}`}>
+                <span>
+                  <strong>{d.description}</strong> {d.icd10_code && <span className="muted">({d.icd10_code})</span>}
+                  <br />
+                  <span className="muted">diagnosed {formatDate(d.diagnosed_at)}</span>
+                </span>
+                {canEnd && (
+                  <button
+                    type="button"
+                    aria-expanded={open === `d${d.id}`}
+                    onClick={() => setOpen(open === `d${d.id}` ? undefined : `d${d.id}`)}
+                  >
+                    Resolve
+                  </button>
+                )}
+                {open === `d${d.id}` && (
+                  <EndForm
+                    verb="Resolve"
+                    end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)}
+                    onDone={done}
+                  />
+                )}
+              </li>
+            ))}
+            {prescriptions.map((p) => (
+              <li key={`p${p.id}`}>
+                <span>
+                  <strong>
+                    {p.medicine} {p.strength}
+                  </strong>{' '}
+                  — {p.dose}, {p.frequency}
+                  {p.duration && `, ${p.duration}`}
+                  <OverrideNote prescription={p} />
+                </span>
+                {canEnd && (
+                  <button
+                    type="button"
+                    aria-expanded={open === `p${p.id}`}
+                    onClick={() => setOpen(open === `p${p.id}` ? undefined : `p${p.id}`)}
+                  >
+                    Stop
+                  </button>
+                )}
+                {open === `p${p.id}` && (
+                  <EndForm
+                    verb="Stop"
+                    end={(reason) => clinical.stopPrescription(patientId, p.id, reason)}
+                    onDone={done}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Card>
   );
 }

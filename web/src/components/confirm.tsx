@@ -96,7 +96,15 @@ export function ReasonButton({
   }
   return (
     <form className="reason-form" onSubmit={submit} noValidate aria-label={label}>
-      <Field id={id} label={reasonLabel} hint={hint} value={reason} onChange={(e) => setReason(e.target.value)} error={error} autoFocus />
+      <Field
+        id={id}
+        label={reasonLabel}
+        hint={hint}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={error}
+        autoFocus
+      />
       <span className="row">
         <button type="submit" className="danger" disabled={busy} aria-busy={busy}>
           {confirmLabel}

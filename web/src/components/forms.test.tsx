@@ -28,9 +28,13 @@ describe('Field', () => {
 
 function Form({ fail }: { fail: () => Error }) {
   const [done, setDone] = useState(false);
-  const { busy, errors, formError, submit } = useSubmit(['value', 'unit'], async () => {
-    throw fail();
-  }, () => setDone(true));
+  const { busy, errors, formError, submit } = useSubmit(
+    ['value', 'unit'],
+    async () => {
+      throw fail();
+    },
+    () => setDone(true),
+  );
   return (
     <form onSubmit={submit}>
       <Field label="Value" error={errors.value} defaultValue="" />
@@ -48,7 +52,9 @@ describe('useSubmit', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     const unit = screen.getByLabelText('Unit');
     expect(unit.getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById(unit.getAttribute('aria-describedby')!)!.textContent).toBe('unit not accepted for glucose');
+    expect(document.getElementById(unit.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'unit not accepted for glucose',
+    );
     expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
   });
 

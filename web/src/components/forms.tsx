@@ -1,6 +1,15 @@
 // Accessible form parts: every input has a label, a hint and its server error next to it
 // (aria-invalid + aria-describedby), and a form-level error for anything without a field.
-import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from 'react';
 import { ApiError } from '../api/client';
 
 export interface FieldErrors {
@@ -21,14 +30,22 @@ function Shell({
   id,
   className,
   control,
-}: FieldShell & { id?: string; className?: string; control: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
+}: FieldShell & {
+  id?: string;
+  className?: string;
+  control: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+}) {
   const auto = useId();
   const controlId = id ?? auto;
   const describedBy = [hint ? `${controlId}-hint` : '', error ? `${controlId}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className={'field' + (error ? ' field-invalid' : '') + (className ? ' ' + className : '')}>
       <label htmlFor={controlId}>{label}</label>
-      {control({ id: controlId, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      {control({
+        id: controlId,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy || undefined,
+      })}
       {hint && (
         <p className="hint" id={`${controlId}-hint`}>
           {hint}
@@ -43,8 +60,24 @@ function Shell({
   );
 }
 
-export function Field({ label, error, hint, id, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
-  return <Shell label={label} error={error} hint={hint} id={id} className={className} control={(props) => <input {...props} {...input} />} />;
+export function Field({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  ...input
+}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Shell
+      label={label}
+      error={error}
+      hint={hint}
+      id={id}
+      className={className}
+      control={(props) => <input {...props} {...input} />}
+    />
+  );
 }
 
 export function SelectField({
@@ -91,7 +124,10 @@ export function parseNumber(text: string, example = '5.8'): ParsedNumber {
   if (!/^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/.test(trimmed)) return { ok: false, message: hint };
   if (/^[-+]?[1-9]\d{0,2},\d{3}$/.test(trimmed)) {
     const [whole, part] = trimmed.split(',');
-    return { ok: false, message: `Did you mean ${Number(`${whole}.${part}`)} or ${whole}${part}? Write it without a thousands separator.` };
+    return {
+      ok: false,
+      message: `Did you mean ${Number(`${whole}.${part}`)} or ${whole}${part}? Write it without a thousands separator.`,
+    };
   }
   const value = Number(trimmed.replace(',', '.'));
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: hint };
@@ -115,7 +151,8 @@ export function parseNumbers<K extends string>(texts: Record<K, string>, example
 /** A form's text fields as one state object; `set(name)` is the change handler of one field. */
 export function useFields<T extends Record<string, string>>(initial: T) {
   const [fields, setFields] = useState<T>(initial);
-  const set = (name: keyof T) => (event: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: event.target.value }));
+  const set = (name: keyof T) => (event: { target: { value: string } }) =>
+    setFields((f) => ({ ...f, [name]: event.target.value }));
   return [fields, set, setFields] as const;
 }
 
@@ -133,7 +170,17 @@ export function Saved({ message }: { message?: string }) {
 }
 
 /** "Load older" for cursor-paged lists; hidden on the last page. */
-export function MoreButton({ hasMore, busy, onClick, label = 'Older entries' }: { hasMore: boolean; busy: boolean; onClick: () => void; label?: string }) {
+export function MoreButton({
+  hasMore,
+  busy,
+  onClick,
+  label = 'Older entries',
+}: {
+  hasMore: boolean;
+  busy: boolean;
+  onClick: () => void;
+  label?: string;
+}) {
   if (!hasMore) return null;
   return (
     <button type="button" onClick={onClick} disabled={busy} aria-busy={busy}>

@@ -24,9 +24,12 @@ function useNearScreen<T extends Element>() {
   useEffect(() => {
     const node = ref.current;
     if (near || !node) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setNear(true);
-    }, { rootMargin: '200px 0px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '200px 0px' },
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, [near]);
@@ -65,7 +68,17 @@ export function rowsOfLines(lines: { label: string; points: Point[] }[], unit: s
 }
 
 /** A table of the chart's values, shown on request. */
-export function NumbersTable({ caption, first = 'When', columns, rows }: { caption: string; first?: string; columns: string[]; rows: NumbersRow[] }) {
+export function NumbersTable({
+  caption,
+  first = 'When',
+  columns,
+  rows,
+}: {
+  caption: string;
+  first?: string;
+  columns: string[];
+  rows: NumbersRow[];
+}) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -74,7 +87,13 @@ export function NumbersTable({ caption, first = 'When', columns, rows }: { capti
         {open ? 'Hide the numbers' : 'Show the numbers'}
       </button>
       {open && (
-        <div id={id} className="table-scroll numbers-table" tabIndex={0} role="region" aria-label={`${caption}: the numbers`}>
+        <div
+          id={id}
+          className="table-scroll numbers-table"
+          tabIndex={0}
+          role="region"
+          aria-label={`${caption}: the numbers`}
+        >
           <table>
             <caption className="visually-hidden">{caption}</caption>
             <thead>
@@ -119,7 +138,11 @@ export function TrendChart(props: TrendChartProps & { caption?: ReactNode }) {
           </>
         )}
       </figcaption>
-      <NumbersTable caption={`${props.label}, latest first`} columns={lines.map((l) => l.label)} rows={rowsOfLines(lines, props.unit)} />
+      <NumbersTable
+        caption={`${props.label}, latest first`}
+        columns={lines.map((l) => l.label)}
+        rows={rowsOfLines(lines, props.unit)}
+      />
     </figure>
   );
 }
@@ -133,7 +156,12 @@ export function AverageChart({ items, label, unit }: { items: BarItem[]; label: 
       <figcaption>
         {label} ({unit})
       </figcaption>
-      <NumbersTable caption={label} first="Period" columns={[unit]} rows={items.map((i) => ({ key: i.label, label: i.label, cells: [String(i.value)] }))} />
+      <NumbersTable
+        caption={label}
+        first="Period"
+        columns={[unit]}
+        rows={items.map((i) => ({ key: i.label, label: i.label, cells: [String(i.value)] }))}
+      />
     </figure>
   );
 }

@@ -35,7 +35,12 @@ describe('Markdown', () => {
   });
 
   it('renders elements, never raw Markdown or HTML', () => {
-    render(<Markdown blocks={parseMarkdown(CARD + '\n<script>alert(1)</script> [x](javascript:alert(1))\n')} headingOffset={1} />);
+    render(
+      <Markdown
+        blocks={parseMarkdown(CARD + '\n<script>alert(1)</script> [x](javascript:alert(1))\n')}
+        headingOffset={1}
+      />,
+    );
     expect(screen.getByRole('heading', { level: 3, name: 'In plain words' })).toBeTruthy();
     expect(screen.getByText('not a diagnosis').tagName).toBe('STRONG');
     expect(screen.getByText('vitalis train').tagName).toBe('CODE');

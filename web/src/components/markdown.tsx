@@ -97,7 +97,15 @@ export function Inline({ text }: { text: string }) {
  * Renders blocks. Headings are shifted by `headingOffset` (a document's "#" under the page's own
  * h1 becomes h2) and capped at h6; wide tables scroll inside their own focusable region.
  */
-export function Markdown({ blocks, headingOffset = 0, label }: { blocks: Block[]; headingOffset?: number; label?: string }) {
+export function Markdown({
+  blocks,
+  headingOffset = 0,
+  label,
+}: {
+  blocks: Block[];
+  headingOffset?: number;
+  label?: string;
+}) {
   return (
     <>
       {blocks.map((block, index) => {
@@ -123,7 +131,13 @@ export function Markdown({ blocks, headingOffset = 0, label }: { blocks: Block[]
             );
           case 'table':
             return (
-              <div key={index} className="table-scroll" role="region" aria-label={`${label ?? 'Table'} ${index + 1}`} tabIndex={0}>
+              <div
+                key={index}
+                className="table-scroll"
+                role="region"
+                aria-label={`${label ?? 'Table'} ${index + 1}`}
+                tabIndex={0}
+              >
                 <table>
                   <thead>
                     <tr>

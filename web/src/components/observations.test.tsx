@@ -34,7 +34,10 @@ function errorOf(label: string) {
 
 describe('ObservationForm', () => {
   it('sends the chosen unit and shows the server error next to the field it names', async () => {
-    const sent = server([422, { error: { code: 'validation_failed', message: 'Blood glucose must be from 10 to 2000 mg/dL', field: 'value' } }]);
+    const sent = server([
+      422,
+      { error: { code: 'validation_failed', message: 'Blood glucose must be from 10 to 2000 mg/dL', field: 'value' } },
+    ]);
     const added = vi.fn();
     render(<ObservationForm patientId={5} onAdded={added} />);
     await userEvent.selectOptions(screen.getByLabelText('Measurement'), 'glucose');
@@ -66,7 +69,16 @@ describe('ObservationForm', () => {
 
   it('shows the stored time and puts When back to now after a back-dated reading', async () => {
     const sent = server(
-      [201, { items: [entry('systolic_bp', 120, 'mm[Hg]', '2026-12-01T08:00:00.000000Z'), entry('diastolic_bp', 80, 'mm[Hg]', '2026-12-01T08:00:00.000000Z')], advice: null }],
+      [
+        201,
+        {
+          items: [
+            entry('systolic_bp', 120, 'mm[Hg]', '2026-12-01T08:00:00.000000Z'),
+            entry('diastolic_bp', 80, 'mm[Hg]', '2026-12-01T08:00:00.000000Z'),
+          ],
+          advice: null,
+        },
+      ],
       [201, { items: [entry('systolic_bp', 125, 'mm[Hg]'), entry('diastolic_bp', 82, 'mm[Hg]')], advice: null }],
     );
     const added = vi.fn();
@@ -90,7 +102,17 @@ describe('ObservationForm', () => {
 
   it('asks about an unlikely value and saves it only when the person says yes', async () => {
     const sent = server(
-      [422, { error: { code: 'confirmation_required', field: 'value', message: '2000 mg/dL is far outside the usual range for blood glucose. Did you mean 200 mg/dL?', suggestions: ['200'] } }],
+      [
+        422,
+        {
+          error: {
+            code: 'confirmation_required',
+            field: 'value',
+            message: '2000 mg/dL is far outside the usual range for blood glucose. Did you mean 200 mg/dL?',
+            suggestions: ['200'],
+          },
+        },
+      ],
       [201, { items: [entry('glucose', 2000, 'mg/dL')], advice: null }],
     );
     render(<ObservationForm patientId={5} onAdded={vi.fn()} />);
@@ -109,7 +131,17 @@ describe('ObservationForm', () => {
   });
 
   it('"Change it" goes back to the field, and a suggestion fills it in', async () => {
-    server([422, { error: { code: 'confirmation_required', field: 'value', message: 'Did you mean 200 mg/dL?', suggestions: ['200'] } }]);
+    server([
+      422,
+      {
+        error: {
+          code: 'confirmation_required',
+          field: 'value',
+          message: 'Did you mean 200 mg/dL?',
+          suggestions: ['200'],
+        },
+      },
+    ]);
     render(<ObservationForm patientId={5} onAdded={vi.fn()} />);
     await userEvent.selectOptions(screen.getByLabelText('Measurement'), 'glucose');
     await userEvent.type(screen.getByLabelText('Value'), '2000');

@@ -4,10 +4,12 @@
 // correction history; the chart of one metric over time is MetricChart.tsx.
 import { useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/endpoints';
+import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/records';
 import { CODED, formatDate, METRICS, metricLabel, unitText } from '../metrics';
-import { Field, FormError, MoreButton, parseNumbers, Saved, SelectField, SubmitButton, useSubmit } from './forms';
-import { Async, ErrorMessage, Loading, useLoad } from './status';
+import { Card, PagedList } from './card';
+import { Field, FormError, parseNumbers, Saved, SelectField, SubmitButton, useSubmit } from './forms';
+import { Async } from './status';
 import { ConfirmValue, UrgentAdviceCallout, type ValueQuestion } from './urgentAdvice';
 
 export function Flag({ flag }: { flag: Observation['flag'] }) {
@@ -22,7 +24,13 @@ function storedText(items: Observation[]): string {
   return `${values.map((o) => o.original_value).join('/')} ${unitText(values[0].original_unit)}`;
 }
 
-export function ObservationForm({ patientId, onAdded }: { patientId: number; onAdded: (items: Observation[]) => void }) {
+export function ObservationForm({
+  patientId,
+  onAdded,
+}: {
+  patientId: number;
+  onAdded: (items: Observation[]) => void;
+}) {
   const [metric, setMetric] = useState('blood_pressure');
   const info = METRICS.find((m) => m.name === metric)!;
   const [unit, setUnit] = useState(info.units[0]);
@@ -123,11 +131,41 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
         />
         {pair ? (
           <>
-            <Field label="Systolic" name="systolic" type="text" inputMode="decimal" autoComplete="off" value={systolic} onChange={(e) => setSystolic(e.target.value)} error={errors.systolic} hint="The upper number, such as 120." />
-            <Field label="Diastolic" name="diastolic" type="text" inputMode="decimal" autoComplete="off" value={diastolic} onChange={(e) => setDiastolic(e.target.value)} error={errors.diastolic} hint="The lower number, such as 80." />
+            <Field
+              label="Systolic"
+              name="systolic"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              value={systolic}
+              onChange={(e) => setSystolic(e.target.value)}
+              error={errors.systolic}
+              hint="The upper number, such as 120."
+            />
+            <Field
+              label="Diastolic"
+              name="diastolic"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              value={diastolic}
+              onChange={(e) => setDiastolic(e.target.value)}
+              error={errors.diastolic}
+              hint="The lower number, such as 80."
+            />
           </>
         ) : (
-          <Field label="Value" name="value" type="text" inputMode="decimal" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} hint={numberHint} />
+          <Field
+            label="Value"
+            name="value"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            error={errors.value}
+            hint={numberHint}
+          />
         )}
         <SelectField
           label="Unit"
@@ -159,7 +197,7 @@ export function ObservationForm({ patientId, onAdded }: { patientId: number; onA
 }
 
 function History({ patientId, id }: { patientId: number; id: number }) {
-  const state = useLoad(() => records.history(patientId, id), [patientId, id]);
+  const state = useApiQuery(['observation-history', patientId, id], () => records.history(patientId, id));
   return (
     <Async state={state} label="Loading history…">
       {(page) => (
@@ -192,8 +230,20 @@ function CorrectionForm({ patientId, entry, onDone }: { patientId: number; entry
   return (
     <form className="correction" onSubmit={submit} noValidate>
       <div className="grid">
-        <Field label="Corrected value" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} />
-        <SelectField label="Unit" value={unit} onChange={(e) => setUnit(e.target.value)} error={errors.unit} options={units.map((u) => ({ value: u, label: unitText(u, entry.metric) }))} />
+        <Field
+          label="Corrected value"
+          inputMode="decimal"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={errors.value}
+        />
+        <SelectField
+          label="Unit"
+          value={unit}
+          onChange={(e) => setUnit(e.target.value)}
+          error={errors.unit}
+          options={units.map((u) => ({ value: u, label: unitText(u, entry.metric) }))}
+        />
         <Field label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
       </div>
       <FormError message={formError} />
@@ -205,7 +255,19 @@ function CorrectionForm({ patientId, entry, onDone }: { patientId: number; entry
 type Panel = { id: number; what: 'history' | 'correct' } | null;
 
 /** A button that opens one panel of one entry (and closes it again). */
-function Toggle({ open, id, what, setOpen, children }: { open: Panel; id: number; what: 'history' | 'correct'; setOpen: (p: Panel) => void; children: ReactNode }) {
+function Toggle({
+  open,
+  id,
+  what,
+  setOpen,
+  children,
+}: {
+  open: Panel;
+  id: number;
+  what: 'history' | 'correct';
+  setOpen: (p: Panel) => void;
+  children: ReactNode;
+}) {
   const shown = open?.id === id && open.what === what;
   return (
     <button type="button" aria-expanded={shown} onClick={() => setOpen(shown ? null : { id, what })}>
@@ -216,42 +278,20 @@ function Toggle({ open, id, what, setOpen, children }: { open: Panel; id: number
 
 export function ObservationList({
   patientId,
-  version,
   canCorrect,
   onChanged,
 }: {
   patientId: number;
-  version: number;
   canCorrect: (entry: Observation) => boolean;
   onChanged: () => void;
 }) {
-  const [pages, setPages] = useState<Observation[][]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const [open, setOpen] = useState<Panel>(null);
   // The filter applied (the form's fields apply on "Show").
   const [filter, setFilter] = useState({ code: '', to: '' });
   const [draft, setDraft] = useState(filter);
-  const query = { code: filter.code || undefined, to: filter.to || undefined, limit: 20 };
-  const first = useLoad(async () => {
-    const page = await records.observations(patientId, query);
-    setPages([page.items]);
-    setNext(page.next_before ?? null);
-    return page;
-  }, [patientId, version, filter.code, filter.to]);
-  const loadMore = async () => {
-    if (next === null) return;
-    setMore({ busy: true });
-    try {
-      const page = await records.observations(patientId, { ...query, before: next });
-      setPages((p) => [...p, page.items]);
-      setNext(page.next_before ?? null);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  };
-  const items = pages.flat();
+  const readings = usePagedQuery(keys.record(patientId, 'observations', filter), (before) =>
+    records.observations(patientId, { code: filter.code || undefined, to: filter.to || undefined, limit: 20, before }),
+  );
   const filtered = filter.code !== '' || filter.to !== '';
   return (
     <section aria-labelledby="readings">
@@ -271,7 +311,13 @@ export function ObservationList({
           onChange={(e) => setDraft((d) => ({ ...d, code: e.target.value }))}
           options={[{ value: '', label: 'All measurements' }, ...CODED.map((m) => ({ value: m.name, label: m.label }))]}
         />
-        <Field label="Taken on or before" name="filter-to" type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
+        <Field
+          label="Taken on or before"
+          name="filter-to"
+          type="date"
+          value={draft.to}
+          onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))}
+        />
         <button type="submit">Show</button>
         {filtered && (
           <button
@@ -286,60 +332,59 @@ export function ObservationList({
           </button>
         )}
       </form>
-      {first.error ? (
-        <ErrorMessage error={first.error} retry={first.reload} />
-      ) : first.loading && pages.length === 0 ? (
-        <Loading label="Loading readings…" />
-      ) : items.length === 0 ? (
-        <p className="empty">{filtered ? 'No readings match.' : 'No readings yet.'}</p>
-      ) : (
-        <ul className="obs-list">
-          {items.map((entry) => (
-            <li key={entry.id} className="obs">
-              <div className="obs-main">
-                <span className="obs-name">{metricLabel(entry.metric)}</span>
-                <span className="obs-value">
-                  {entry.value} {unitText(entry.unit, entry.metric)}
-                  {entry.original_unit !== entry.unit && (
-                    <span className="muted">
-                      {' '}
-                      (entered {entry.original_value} {unitText(entry.original_unit, entry.metric)})
-                    </span>
-                  )}
-                </span>
-                <Flag flag={entry.flag} />
-              </div>
-              <div className="obs-meta">
-                {formatDate(entry.effective_at)} · {entry.source === 'clinical' ? 'recorded by a doctor' : 'self-reported'}
-                {entry.supersedes && ' · corrected'}
-              </div>
-              <div className="obs-actions">
-                <Toggle open={open} id={entry.id} what="history" setOpen={setOpen}>
-                  History
-                </Toggle>
-                {canCorrect(entry) && (
-                  <Toggle open={open} id={entry.id} what="correct" setOpen={setOpen}>
-                    Correct
+      <PagedList
+        query={readings}
+        label="Loading readings…"
+        empty={filtered ? 'No readings match.' : 'No readings yet.'}
+        more="Show older readings"
+        list={(items) => (
+          <ul className="obs-list">
+            {items.map((entry) => (
+              <li key={entry.id} className="obs">
+                <div className="obs-main">
+                  <span className="obs-name">{metricLabel(entry.metric)}</span>
+                  <span className="obs-value">
+                    {entry.value} {unitText(entry.unit, entry.metric)}
+                    {entry.original_unit !== entry.unit && (
+                      <span className="muted">
+                        {' '}
+                        (entered {entry.original_value} {unitText(entry.original_unit, entry.metric)})
+                      </span>
+                    )}
+                  </span>
+                  <Flag flag={entry.flag} />
+                </div>
+                <div className="obs-meta">
+                  {formatDate(entry.effective_at)} ·{' '}
+                  {entry.source === 'clinical' ? 'recorded by a doctor' : 'self-reported'}
+                  {entry.supersedes && ' · corrected'}
+                </div>
+                <div className="obs-actions">
+                  <Toggle open={open} id={entry.id} what="history" setOpen={setOpen}>
+                    History
                   </Toggle>
+                  {canCorrect(entry) && (
+                    <Toggle open={open} id={entry.id} what="correct" setOpen={setOpen}>
+                      Correct
+                    </Toggle>
+                  )}
+                </div>
+                {open?.id === entry.id && open.what === 'history' && <History patientId={patientId} id={entry.id} />}
+                {open?.id === entry.id && open.what === 'correct' && (
+                  <CorrectionForm
+                    patientId={patientId}
+                    entry={entry}
+                    onDone={() => {
+                      setOpen(null);
+                      onChanged();
+                    }}
+                  />
                 )}
-              </div>
-              {open?.id === entry.id && open.what === 'history' && <History patientId={patientId} id={entry.id} />}
-              {open?.id === entry.id && open.what === 'correct' && (
-                <CorrectionForm
-                  patientId={patientId}
-                  entry={entry}
-                  onDone={() => {
-                    setOpen(null);
-                    onChanged();
-                  }}
-                />
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      {more.error !== undefined && <ErrorMessage error={more.error} retry={loadMore} />}
-      <MoreButton hasMore={next !== null} busy={more.busy} onClick={loadMore} label="Show older readings" />
+              </li>
+            ))}
+          </ul>
+        )}
+      />
     </section>
   );
 }
@@ -347,46 +392,45 @@ export function ObservationList({
 export { MetricChart } from './MetricChart';
 
 /** The latest reading of every metric, with its flag. */
-export function LatestReadings({ patientId, version }: { patientId: number; version: number }) {
-  const state = useLoad(() => records.observations(patientId, { limit: 200 }), [patientId, version]);
+export function LatestReadings({ patientId }: { patientId: number }) {
+  const state = useApiQuery(keys.record(patientId, 'observations', 'latest'), () =>
+    records.observations(patientId, { limit: 200 }),
+  );
   return (
-    <section className="card" aria-labelledby="latest-title">
-      <h2 id="latest-title">Latest vitals and labs</h2>
-      <Async state={state} label="Loading readings…" reserve="table">
-        {(page) => {
-          const latest = new Map<string, Observation>();
-          for (const entry of page.items) if (!latest.has(entry.metric)) latest.set(entry.metric, entry);
-          if (latest.size === 0) return <p className="empty">No readings yet. Add your first on the record page.</p>;
-          return (
-            <table className="latest">
-              <thead>
-                <tr>
-                  <th scope="col">Measurement</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Flag</th>
-                  <th scope="col" className="hide-narrow">
-                    When
-                  </th>
+    <Card title="Latest vitals and labs" id="latest-title" query={state} label="Loading readings…" reserve="table">
+      {(page) => {
+        const latest = new Map<string, Observation>();
+        for (const entry of page.items) if (!latest.has(entry.metric)) latest.set(entry.metric, entry);
+        if (latest.size === 0) return <p className="empty">No readings yet. Add your first on the record page.</p>;
+        return (
+          <table className="latest">
+            <thead>
+              <tr>
+                <th scope="col">Measurement</th>
+                <th scope="col">Value</th>
+                <th scope="col">Flag</th>
+                <th scope="col" className="hide-narrow">
+                  When
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...latest.values()].map((entry) => (
+                <tr key={entry.metric}>
+                  <th scope="row">{metricLabel(entry.metric)}</th>
+                  <td>
+                    {entry.value} {unitText(entry.unit, entry.metric)}
+                  </td>
+                  <td>
+                    <Flag flag={entry.flag} />
+                  </td>
+                  <td className="hide-narrow">{formatDate(entry.effective_at)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {[...latest.values()].map((entry) => (
-                  <tr key={entry.metric}>
-                    <th scope="row">{metricLabel(entry.metric)}</th>
-                    <td>
-                      {entry.value} {unitText(entry.unit, entry.metric)}
-                    </td>
-                    <td>
-                      <Flag flag={entry.flag} />
-                    </td>
-                    <td className="hide-narrow">{formatDate(entry.effective_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
-      </Async>
-    </section>
+              ))}
+            </tbody>
+          </table>
+        );
+      }}
+    </Card>
   );
 }

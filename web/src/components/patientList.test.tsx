@@ -6,7 +6,13 @@ import { ageOn, PatientList, sinceText, triageOrder } from './patientList';
 
 afterEach(() => vi.unstubAllGlobals());
 
-function hit(id: number, full_name: string, open_alerts: number | null, linked = true, last_reading_at: string | null = null): PatientHit {
+function hit(
+  id: number,
+  full_name: string,
+  open_alerts: number | null,
+  linked = true,
+  last_reading_at: string | null = null,
+): PatientHit {
   return { id, full_name, date_of_birth: '1980-05-01', sex: 'female', linked, open_alerts, last_reading_at };
 }
 
@@ -17,7 +23,9 @@ describe('patient list', () => {
     expect(ageOn('1980-12-07', today)).toBe(45);
     expect(sinceText('2026-12-06T08:00:00Z', today)).toBe('today');
     expect(sinceText('2026-12-03T08:00:00Z', today)).toBe('3 days ago');
-    const sorted = [hit(1, 'Anna', 0), hit(2, 'Zoe', 2), hit(3, 'Bea', null, false), hit(4, 'Carl', 2)].sort(triageOrder);
+    const sorted = [hit(1, 'Anna', 0), hit(2, 'Zoe', 2), hit(3, 'Bea', null, false), hit(4, 'Carl', 2)].sort(
+      triageOrder,
+    );
     expect(sorted.map((h) => h.full_name)).toEqual(['Carl', 'Zoe', 'Anna', 'Bea']);
   });
 
@@ -30,14 +38,21 @@ describe('patient list', () => {
         const items = url.includes('linked=true')
           ? [hit(2, 'Zoe Worried', 1, true, new Date().toISOString()), hit(1, 'Anna Calm', 0)]
           : [hit(7, 'Zoe Other', null, false), hit(2, 'Zoe Worried', 1, true)];
-        return new Response(JSON.stringify({ items, next_cursor: null }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+        return new Response(JSON.stringify({ items, next_cursor: null }), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+        });
       }),
     );
     render(<PatientList />);
     const table = await screen.findByRole('table', { name: /Your patients, most open alerts first/ });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['Zoe Worried #2', 'Anna Calm #1']);
-    expect(within(rows[0]).getAllByRole('cell').map((c) => c.textContent)).toEqual([String(ageOn('1980-05-01')), 'today', '1']);
+    expect(
+      within(rows[0])
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual([String(ageOn('1980-05-01')), 'today', '1']);
     expect(within(rows[1]).getAllByRole('cell')[1].textContent).toBe('none yet');
     expect(urls[0]).toContain('sort=alerts');
 

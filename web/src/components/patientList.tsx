@@ -3,11 +3,12 @@
 // search it lists the doctor's own patients; a search looks through every patient (alerts and
 // readings stay hidden for patients not on the doctor's care team).
 import { useState } from 'react';
-import { monitoring, type PatientHit } from '../api/endpoints';
+import { monitoring, type PatientHit } from '../api/monitor';
+import { usePagedQuery } from '../api/query';
 import { formatDate } from '../metrics';
 import { Link } from '../router';
-import { Field, FormError, MoreButton, SubmitButton, useSubmit } from './forms';
-import { ErrorMessage, Loading, useLoad } from './status';
+import { Card, PagedList } from './card';
+import { Field, FormError, SubmitButton, useSubmit } from './forms';
 
 /** Whole years from a date of birth (YYYY-MM-DD) to today. */
 export function ageOn(dateOfBirth: string, today = new Date()): number | null {
@@ -29,7 +30,11 @@ export function sinceText(iso: string, now = new Date()): string {
 
 /** Most open alerts first, the caller's own patients before others, then by name. */
 export function triageOrder(a: PatientHit, b: PatientHit): number {
-  return (b.open_alerts ?? -1) - (a.open_alerts ?? -1) || Number(b.linked) - Number(a.linked) || a.full_name.localeCompare(b.full_name);
+  return (
+    (b.open_alerts ?? -1) - (a.open_alerts ?? -1) ||
+    Number(b.linked) - Number(a.linked) ||
+    a.full_name.localeCompare(b.full_name)
+  );
 }
 
 function PatientTable({ hits, caption }: { hits: PatientHit[]; caption: string }) {
@@ -48,7 +53,8 @@ function PatientTable({ hits, caption }: { hits: PatientHit[]; caption: string }
         {hits.map((hit) => (
           <tr key={hit.id} className={hit.open_alerts ? 'has-alerts' : undefined}>
             <th scope="row">
-              <Link to={`/doctor/patients/${hit.id}/summary`}>{hit.full_name}</Link> <span className="muted">#{hit.id}</span>
+              <Link to={`/doctor/patients/${hit.id}/summary`}>{hit.full_name}</Link>{' '}
+              <span className="muted">#{hit.id}</span>
             </th>
             <td>{ageOn(hit.date_of_birth) ?? '—'}</td>
             <td>
@@ -82,15 +88,7 @@ export function PatientList() {
   const [query, setQuery] = useState('');
   // What the table shows: the caller's patients (no search yet) or a search's hits.
   const [found, setFound] = useState<{ query: string; hits: PatientHit[] }>();
-  const [pages, setPages] = useState<PatientHit[][]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
-  const mine = useLoad(async () => {
-    const page = await monitoring.myPatients();
-    setPages([page.items]);
-    setNext(typeof page.next_cursor === 'string' ? page.next_cursor : null);
-    return page;
-  }, []);
+  const mine = usePagedQuery(['patients', 'mine'], (cursor) => monitoring.myPatients('', cursor));
   const search = useSubmit(
     ['query'],
     async () => {
@@ -100,22 +98,8 @@ export function PatientList() {
     },
     (result) => setFound(result ?? undefined),
   );
-  const loadMore = async () => {
-    if (next === null) return;
-    setMore({ busy: true });
-    try {
-      const page = await monitoring.myPatients('', next);
-      setPages((p) => [...p, page.items]);
-      setNext(typeof page.next_cursor === 'string' ? page.next_cursor : null);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  };
-  const own = pages.flat();
   return (
-    <section className="card" aria-labelledby="patients-title">
-      <h2 id="patients-title">My patients</h2>
+    <Card title="My patients" id="patients-title">
       <form onSubmit={search.submit} noValidate className="row search" role="search" aria-label="Patients">
         <Field
           label="Find a patient"
@@ -136,22 +120,21 @@ export function PatientList() {
           {found.hits.length === 0 ? (
             <p>No patient matches “{found.query}”.</p>
           ) : (
-            <PatientTable hits={[...found.hits].sort(triageOrder)} caption={`Patients matching “${found.query}”, most open alerts first`} />
+            <PatientTable
+              hits={[...found.hits].sort(triageOrder)}
+              caption={`Patients matching “${found.query}”, most open alerts first`}
+            />
           )}
         </div>
-      ) : mine.error ? (
-        <ErrorMessage error={mine.error} retry={mine.reload} />
-      ) : mine.loading && own.length === 0 ? (
-        <Loading label="Loading your patients…" />
-      ) : own.length === 0 ? (
-        <p className="empty">No patient has linked you yet.</p>
       ) : (
-        <>
-          <PatientTable hits={own} caption="Your patients, most open alerts first" />
-          {more.error !== undefined && <ErrorMessage error={more.error} retry={loadMore} />}
-          <MoreButton hasMore={next !== null} busy={more.busy} onClick={loadMore} label="More patients" />
-        </>
+        <PagedList
+          query={mine}
+          label="Loading your patients…"
+          empty="No patient has linked you yet."
+          more="More patients"
+          list={(own) => <PatientTable hits={own} caption="Your patients, most open alerts first" />}
+        />
       )}
-    </section>
+    </Card>
   );
 }

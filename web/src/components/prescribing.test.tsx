@@ -8,7 +8,8 @@ import { PatientBanner } from './PatientBanner';
 
 afterEach(() => vi.unstubAllGlobals());
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 const WARNING = 'Recorded allergy: Penicillin (severe: Anaphylaxis). Amoxicillin is a penicillin.';
 const refused = json(
@@ -17,7 +18,12 @@ const refused = json(
       code: 'conflict',
       message: 'Not prescribed: 1 safety warning.',
       conflicts: [{ message: WARNING }],
-      check: { medicine_understood: true, brand_names_available: true, conflicts: [{ kind: 'allergy', message: WARNING }], notes: [] },
+      check: {
+        medicine_understood: true,
+        brand_names_available: true,
+        conflicts: [{ kind: 'allergy', message: WARNING }],
+        notes: [],
+      },
     },
   },
   409,
@@ -28,8 +34,25 @@ describe('PrescriptionForm', () => {
     const bodies: Record<string, unknown>[] = [];
     const answers = [
       refused,
-      json({ error: { code: 'validation_failed', message: 'Reason for the override: say in a few words why', field: 'override_reason' } }, 422),
-      json({ id: 9, medicine: 'Amoxicillin', override: { reason: 'tolerated it in 2024', warnings: [WARNING] }, check: { notes: [] } }, 201),
+      json(
+        {
+          error: {
+            code: 'validation_failed',
+            message: 'Reason for the override: say in a few words why',
+            field: 'override_reason',
+          },
+        },
+        422,
+      ),
+      json(
+        {
+          id: 9,
+          medicine: 'Amoxicillin',
+          override: { reason: 'tolerated it in 2024', warnings: [WARNING] },
+          check: { notes: [] },
+        },
+        201,
+      ),
     ];
     vi.stubGlobal(
       'fetch',
@@ -47,18 +70,24 @@ describe('PrescriptionForm', () => {
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain(WARNING);
-    await waitFor(() => expect(document.activeElement?.textContent).toContain('Not prescribed: 1 safety warning for Amoxicillin'));
+    await waitFor(() =>
+      expect(document.activeElement?.textContent).toContain('Not prescribed: 1 safety warning for Amoxicillin'),
+    );
     expect(added).not.toHaveBeenCalled();
     expect(bodies[0].override_reason).toBeUndefined();
 
     // Without a reason nothing is sent; the focus goes to the reason and its message.
     await userEvent.click(screen.getByRole('button', { name: 'Override and prescribe' }));
-    expect((await screen.findByText(/Reason for the override is required/)).closest('.field')?.querySelector('input')).toBe(document.activeElement);
+    expect(
+      (await screen.findByText(/Reason for the override is required/)).closest('.field')?.querySelector('input'),
+    ).toBe(document.activeElement);
     expect(bodies).toHaveLength(1);
     // A reason the server finds too short comes back next to the field.
     await userEvent.type(screen.getByLabelText('Reason for the override'), 'ok');
     await userEvent.click(screen.getByRole('button', { name: 'Override and prescribe' }));
-    expect((await screen.findByText(/say in a few words why$/)).closest('.field')?.querySelector('input')?.name).toBe('override_reason');
+    expect((await screen.findByText(/say in a few words why$/)).closest('.field')?.querySelector('input')?.name).toBe(
+      'override_reason',
+    );
     await userEvent.clear(screen.getByLabelText('Reason for the override'));
 
     await userEvent.type(screen.getByLabelText('Reason for the override'), 'tolerated it in 2024');
@@ -81,17 +110,30 @@ const summary = (over: Record<string, unknown>) =>
     brand_names_available: true,
     ...over,
   });
-const profile = { id: 3, full_name: 'Ana Silva', email: 'a@example.org', date_of_birth: '1971-04-12', sex: 'female', phone: null };
+const profile = {
+  id: 3,
+  full_name: 'Ana Silva',
+  email: 'a@example.org',
+  date_of_birth: '1971-04-12',
+  sex: 'female',
+  phone: null,
+};
 
 describe('PatientBanner', () => {
   it('tells "no allergies recorded" apart from "no known allergies"', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => summary({})));
-    const { unmount } = render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => summary({})),
+    );
+    const { unmount } = render(<PatientBanner patientId={3} profile={profile} />);
     expect((await screen.findByText('No allergies recorded')).closest('dd')?.textContent).toContain('ask the patient');
     expect(screen.getByText(/55 years/)).toBeTruthy();
     unmount();
-    vi.stubGlobal('fetch', vi.fn(async () => summary({ no_known_allergies: true })));
-    render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => summary({ no_known_allergies: true })),
+    );
+    render(<PatientBanner patientId={3} profile={profile} />);
     expect(await screen.findByText(/No known allergies/)).toBeTruthy();
     expect(screen.queryByText('No allergies recorded')).toBeNull();
   });
@@ -101,13 +143,29 @@ describe('PatientBanner', () => {
       'fetch',
       vi.fn(async () =>
         summary({
-          allergies: [{ substance: 'Penicillin', reaction: 'Anaphylaxis', severity: 'severe', resolves_to: { ingredients: [], classes: [], checked: true, note: null } }],
+          allergies: [
+            {
+              substance: 'Penicillin',
+              reaction: 'Anaphylaxis',
+              severity: 'severe',
+              resolves_to: { ingredients: [], classes: [], checked: true, note: null },
+            },
+          ],
           problems: [{ id: 1, description: 'Essential hypertension', icd10_code: 'I10' }],
-          medicines: [{ id: 2, medicine: 'Amoxicillin', strength: '500 mg', dose: '1 capsule', frequency: 'three times a day', override: { reason: 'tolerated it', warnings: [WARNING] } }],
+          medicines: [
+            {
+              id: 2,
+              medicine: 'Amoxicillin',
+              strength: '500 mg',
+              dose: '1 capsule',
+              frequency: 'three times a day',
+              override: { reason: 'tolerated it', warnings: [WARNING] },
+            },
+          ],
         }),
       ),
     );
-    render(<PatientBanner patientId={3} version={0} profile={profile} />);
+    render(<PatientBanner patientId={3} profile={profile} />);
     const allergy = (await screen.findByText('Penicillin')).closest('li')!;
     expect(allergy.textContent).toContain('Severe');
     expect(allergy.textContent).toContain('Anaphylaxis');
@@ -119,7 +177,16 @@ describe('PatientBanner', () => {
 function Editor() {
   const [rows, setRows] = useState<AllergyRow[]>([]);
   const [none, setNone] = useState(false);
-  return <AllergyEditor rows={rows} onChange={setRows} errors={{ 'allergies.1.substance': 'Allergy 2: Substance is required' }} noneKnown={none} onNoneKnown={setNone} saved={[]} />;
+  return (
+    <AllergyEditor
+      rows={rows}
+      onChange={setRows}
+      errors={{ 'allergies.1.substance': 'Allergy 2: Substance is required' }}
+      noneKnown={none}
+      onNoneKnown={setNone}
+      saved={[]}
+    />
+  );
 }
 
 describe('AllergyEditor', () => {

@@ -3,7 +3,7 @@
 // with a reason. And how an overridden prescription reads wherever it is listed.
 import { useEffect, useRef } from 'react';
 import { ApiError } from '../api/client';
-import type { PrescribingCheck, Prescription } from '../api/endpoints';
+import type { PrescribingCheck, Prescription } from '../api/records';
 import { Field } from './forms';
 
 /** The check of a refused prescription, when the error is one (409 with conflicts). */
@@ -56,7 +56,10 @@ export function PrescribingWarnings({
         ))}
       </ul>
       <CheckNotes notes={check.notes} />
-      <p>To prescribe anyway, say why it is safe. The reason is kept with the prescription and shown wherever it is listed.</p>
+      <p>
+        To prescribe anyway, say why it is safe. The reason is kept with the prescription and shown wherever it is
+        listed.
+      </p>
       <Field
         label="Reason for the override"
         name="override_reason"
@@ -94,8 +97,11 @@ export function OverrideNote({ prescription }: { prescription: Prescription }) {
   if (!prescription.override) return null;
   return (
     <span className="override-note">
-      Prescribed despite {prescription.override.warnings.length === 1 ? 'a safety warning' : `${prescription.override.warnings.length} safety warnings`}:{' '}
-      “{prescription.override.reason}”
+      Prescribed despite{' '}
+      {prescription.override.warnings.length === 1
+        ? 'a safety warning'
+        : `${prescription.override.warnings.length} safety warnings`}
+      : “{prescription.override.reason}”
     </span>
   );
 }

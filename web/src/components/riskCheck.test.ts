@@ -16,7 +16,9 @@ const input = (name: string, extra: Partial<ModelInput> = {}): ModelInput => ({
 describe('which questions a form asks', () => {
   it('follows the rules of the model description, not special cases', () => {
     const pregnancies = input('pregnancies', {
-      not_asked_when: [{ when: { input: 'sex', levels: ['male'] }, value: 0, reason: 'not asked of men (counted as 0)' }],
+      not_asked_when: [
+        { when: { input: 'sex', levels: ['male'] }, value: 0, reason: 'not asked of men (counted as 0)' },
+      ],
     });
     expect(notAsked(pregnancies, { sex: 'male' })).toBe('not asked of men (counted as 0)');
     expect(notAsked(pregnancies, { sex: 'female' })).toBeUndefined();
@@ -27,7 +29,7 @@ describe('which questions a form asks', () => {
     expect(holds({ input: 'age', below: 18 }, { age: '' })).toBeUndefined();
   });
 
-  it("asks patients only their own questions and clinicians everything", () => {
+  it('asks patients only their own questions and clinicians everything', () => {
     const spec = { inputs: [input('age'), input('thalassemia', { audience: 'clinician' })] } as ModelSpec;
     expect(askedInputs(spec, 'patient').map((i) => i.name)).toEqual(['age']);
     expect(askedInputs(spec, 'clinician').map((i) => i.name)).toEqual(['age', 'thalassemia']);

@@ -4,10 +4,20 @@
 // answer: a number with its band and confidence, or, when too much would be guessed, "not enough
 // information" with what to add. Patients are not asked a clinician's test results; doctors are.
 import { useEffect, useRef, useState } from 'react';
-import { type Applies, type ModelInput, type ModelName, type ModelSpec, predictions, type Prediction, type Prefilled } from '../api/endpoints';
+import {
+  type Applies,
+  type ModelInput,
+  type ModelName,
+  type ModelSpec,
+  predictions,
+  type Prediction,
+  type Prefill,
+  type Prefilled,
+} from '../api/predict';
 import { ContributionChart } from './lazyCharts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
-import { Async, useLoad } from './status';
+import { useApiQuery } from '../api/query';
+import { Async } from './status';
 import { Link } from '../router';
 import './predict.css';
 
@@ -122,8 +132,8 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
             Not enough information for an estimate
           </h2>
           <p>
-            {percent(result.confidence.guessed_share)} of what this model relies on would have to be guessed, so it gives no number. Add{' '}
-            {joinWords(result.add.map((a) => a.label))}, then check again.
+            {percent(result.confidence.guessed_share)} of what this model relies on would have to be guessed, so it
+            gives no number. Add {joinWords(result.add.map((a) => a.label))}, then check again.
           </p>
         </div>
         <h3>Add these first</h3>
@@ -154,7 +164,8 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
     <section className="card result" aria-labelledby="result-title">
       <div role="status">
         <h2 id="result-title" ref={heading} tabIndex={-1}>
-          {audience === 'patient' ? 'Your estimate' : 'Estimate'}: <span className="big">{percent(result.probability)}</span>
+          {audience === 'patient' ? 'Your estimate' : 'Estimate'}:{' '}
+          <span className="big">{percent(result.probability)}</span>
         </h2>
         <p className="probability">
           <RiskBadge level={result.risk_class} />
@@ -163,8 +174,8 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
         <p className={result.confidence.level === 'low' ? 'warning-box' : 'muted'}>{result.message}</p>
       </div>
       <p className="muted">
-        The average person in the data the model learned from: {percent(result.average_probability)}. Low means under half their odds,
-        high at least twice.
+        The average person in the data the model learned from: {percent(result.average_probability)}. Low means under
+        half their odds, high at least twice.
       </p>
       <h3>What moved the estimate</h3>
       <ul className="summary">
@@ -172,7 +183,10 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
           <li key={line}>{line}</li>
         ))}
       </ul>
-      <ContributionChart title="What moved the estimate" items={top.map((c) => ({ label: c.label, value: c.log_odds }))} />
+      <ContributionChart
+        title="What moved the estimate"
+        items={top.map((c) => ({ label: c.label, value: c.log_odds }))}
+      />
       {result.fixed.length > 0 && (
         <>
           <h3>Not asked</h3>
@@ -204,14 +218,17 @@ function Answer({ result, audience }: { result: Prediction; audience: Audience }
 }
 
 function ModelForm({ model, patientId, audience }: { model: ModelName; patientId: number; audience: Audience }) {
-  const spec = useLoad(() => predictions.spec(model), [model]);
-  const prefill = useLoad(() => predictions.prefill(patientId, model), [patientId, model]);
+  const spec = useApiQuery(['model-spec', model], () => predictions.spec(model));
+  const prefill = useApiQuery(['prefill', patientId, model], () => predictions.prefill(patientId, model));
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction>();
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (prefill.data) setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
-  }, [prefill.data]);
+  // The form takes the record's values each time they arrive.
+  const [prefilledFrom, setPrefilledFrom] = useState<Prefill>();
+  if (prefill.data && prefill.data !== prefilledFrom) {
+    setPrefilledFrom(prefill.data);
+    setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
+  }
   const inputs = spec.data ? askedInputs(spec.data, audience) : [];
   const numberTexts = (asked: ModelInput[]) =>
     Object.fromEntries(asked.filter((i) => i.type === 'number').map((i) => [i.name, values[i.name] ?? '']));
@@ -253,9 +270,11 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
           <form className="card" ref={form} onSubmit={check} noValidate aria-label={`${s.title ?? model} inputs`}>
             <p className="hint">
               Every question is optional; the model estimates what you leave out and says how much it had to guess.
-              {audience === 'patient' && inputs.length < s.inputs.length && ' Test results only a clinician has are not asked here.'}
+              {audience === 'patient' &&
+                inputs.length < s.inputs.length &&
+                ' Test results only a clinician has are not asked here.'}
             </p>
-            {prefill.error !== undefined && (
+            {prefill.error && (
               <p className="form-error" role="alert">
                 The record could not be read to fill in the form ({messageOf(prefill.error)}); you can still fill it in.
               </p>
@@ -271,7 +290,8 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
                   );
                 }
                 const source = sources.get(input.name);
-                const fromRecord = source && values[input.name] === asText(source.value) ? sourceText(source, audience) : undefined;
+                const fromRecord =
+                  source && values[input.name] === asText(source.value) ? sourceText(source, audience) : undefined;
                 return (
                   <InputField
                     key={input.name}

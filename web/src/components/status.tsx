@@ -1,12 +1,15 @@
-// Loading and error states, and a hook that loads data for a view.
-import { useCallback, useEffect, useState, type DependencyList, type ReactNode } from 'react';
+// Loading and error states, and the view of a query's result (api/query.ts loads the data).
+import type { ReactNode } from 'react';
+import type { Loaded } from '../api/query';
 import { messageOf } from './forms';
+
+export type Reserve = 'chart' | 'short' | 'table';
 
 /**
  * `reserve` keeps the room the content will take (a chart, a short list), so the page does not
  * jump when it arrives (cumulative layout shift).
  */
-export function Loading({ label = 'Loading…', reserve }: { label?: string; reserve?: 'chart' | 'short' | 'table' }) {
+export function Loading({ label = 'Loading…', reserve }: { label?: string; reserve?: Reserve }) {
   return (
     <p className={reserve ? `loading reserve-${reserve}` : 'loading'} role="status" aria-live="polite">
       <span className="spinner" aria-hidden="true" />
@@ -28,54 +31,31 @@ export function ErrorMessage({ error, retry }: { error: unknown; retry?: () => v
   );
 }
 
-export interface Loaded<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-  setData: (data: T) => void;
-}
-
-/** Runs `load` when the dependencies change; `reload` runs it again. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): Loaded<T> {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
-  const [round, setRound] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const run = useCallback(load, deps);
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    run(controller.signal)
-      .then((value) => {
-        if (!controller.signal.aborted) setData(value);
-      })
-      .catch((failure) => {
-        if (!controller.signal.aborted) setError(failure);
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
-  }, [run, round]);
-  return { data, error, loading, reload: () => setRound((n) => n + 1), setData };
-}
-
-/** Shows loading, then the error (with retry) or the content. */
+/** Shows loading, then the error (with retry), the `empty` text when there is nothing, or the content. */
 export function Async<T>({
   state,
   children,
   label,
   reserve,
+  empty,
+  isEmpty = hasNoItems,
 }: {
   state: Loaded<T>;
   children: (data: T) => ReactNode;
   label?: string;
-  reserve?: 'chart' | 'short' | 'table';
+  reserve?: Reserve;
+  /** Shown instead of the content when `isEmpty(data)` (by default: `data.items` is empty). */
+  empty?: ReactNode;
+  isEmpty?: (data: T) => boolean;
 }) {
-  if (state.error) return <ErrorMessage error={state.error} retry={state.reload} />;
+  if (state.error) return <ErrorMessage error={state.error} retry={() => void state.refetch()} />;
   if (state.data === undefined) return <Loading label={label} reserve={reserve} />;
+  if (empty !== undefined && isEmpty(state.data)) return <p className="empty">{empty}</p>;
   return <>{children(state.data)}</>;
+}
+
+function hasNoItems(data: unknown): boolean {
+  if (Array.isArray(data)) return data.length === 0;
+  const items = (data as { items?: unknown[] } | null)?.items;
+  return Array.isArray(items) && items.length === 0;
 }

@@ -3,10 +3,11 @@
 // plainly what to do now and why (taking warning readings of the last 24 hours into account),
 // then which conditions often come with those symptoms.
 import { useEffect, useRef, useState } from 'react';
-import { clinical, predictions, type SymptomCheck, type TriageLevel } from '../api/endpoints';
+import { predictions, type SymptomCheck, type TriageLevel } from '../api/predict';
+import { clinical } from '../api/records';
 import { ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
-import { useLoad } from './status';
+import { useApiQuery } from '../api/query';
 import { Link } from '../router';
 import './predict.css';
 
@@ -47,7 +48,7 @@ const isoOrUndefined = (local: string) => (local ? new Date(local).toISOString()
 
 /** The symptom check of a signed-in patient; `onLogged` runs after the symptoms are saved. */
 export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; onLogged: () => void }) {
-  const vocabulary = useLoad(() => clinical.vocabulary(), []);
+  const vocabulary = useApiQuery(['symptom-vocabulary'], () => clinical.vocabulary());
   const [chosen, setChosen] = useState<{ key?: string; label: string }[]>([]);
   const [text, setText] = useState('');
   const [severity, setSeverity] = useState('5');
@@ -58,7 +59,8 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
   const { busy, errors, formError, submit } = useSubmit(
     ['symptoms', 'other_symptoms', 'severity', 'onset_at', 'notes'],
     async () => {
-      if (chosen.length === 0) throw new ApiError(422, 'validation_failed', 'Add at least one symptom first.', 'symptoms');
+      if (chosen.length === 0)
+        throw new ApiError(422, 'validation_failed', 'Add at least one symptom first.', 'symptoms');
       return predictions.saveSymptomCheck(patientId, {
         symptoms: chosen.filter((c) => c.key).map((c) => c.key!),
         other_symptoms: chosen.filter((c) => !c.key).map((c) => c.label),
@@ -79,7 +81,9 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
     const wanted = text.trim();
     if (!wanted) return;
     const items = vocabulary.data?.items ?? [];
-    const found = items.find((i) => i.label.toLowerCase() === wanted.toLowerCase() || i.key === wanted.toLowerCase().replace(/\s+/g, '_'));
+    const found = items.find(
+      (i) => i.label.toLowerCase() === wanted.toLowerCase() || i.key === wanted.toLowerCase().replace(/\s+/g, '_'),
+    );
     const entry = found ? { key: found.key, label: found.label } : { label: wanted };
     setAddError(undefined);
     if (!chosen.some((c) => c.label.toLowerCase() === entry.label.toLowerCase())) setChosen([...chosen, entry]);
@@ -122,14 +126,20 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
             {chosen.map((c) => (
               <li key={c.label}>
                 {c.label}{' '}
-                <button type="button" aria-label={`Remove ${c.label}`} onClick={() => setChosen(chosen.filter((o) => o !== c))}>
+                <button
+                  type="button"
+                  aria-label={`Remove ${c.label}`}
+                  onClick={() => setChosen(chosen.filter((o) => o !== c))}
+                >
                   ×
                 </button>
               </li>
             ))}
           </ul>
         )}
-        {ownWords.length > 0 && <p className="hint">Symptoms in your own words are logged; the checker only knows the ones from the list.</p>}
+        {ownWords.length > 0 && (
+          <p className="hint">Symptoms in your own words are logged; the checker only knows the ones from the list.</p>
+        )}
         <Field
           label={`How bad is it now: ${severity} of 10`}
           name="severity"
@@ -141,8 +151,21 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
           onChange={(e) => setSeverity(e.target.value)}
           error={errors.severity}
         />
-        <Field label="When did it start? (optional)" name="onset_at" type="datetime-local" value={onset} onChange={(e) => setOnset(e.target.value)} error={errors.onset_at} />
-        <Field label="Notes (optional)" name="notes" value={notes} onChange={(e) => setNotes(e.target.value)} error={errors.notes} />
+        <Field
+          label="When did it start? (optional)"
+          name="onset_at"
+          type="datetime-local"
+          value={onset}
+          onChange={(e) => setOnset(e.target.value)}
+          error={errors.onset_at}
+        />
+        <Field
+          label="Notes (optional)"
+          name="notes"
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          error={errors.notes}
+        />
         <FormError message={formError} />
         <SubmitButton busy={busy} busyText="Checking…">
           Log and check
@@ -157,7 +180,8 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
               <ol className="conditions">
                 {result.conditions.map((c) => (
                   <li key={c.condition}>
-                    <strong>{c.condition}</strong> ({(c.probability * 100).toFixed(0)}% among the 41 conditions the checker knows)
+                    <strong>{c.condition}</strong> ({(c.probability * 100).toFixed(0)}% among the 41 conditions the
+                    checker knows)
                     <p>{c.description}</p>
                     {c.precautions.length > 0 && <p className="muted">What helps: {c.precautions.join('; ')}.</p>}
                   </li>

@@ -2,7 +2,7 @@
 // prominent role=alert callout that takes focus, so nobody misses it), and the question a
 // possible but unlikely value asks before it is kept ("2000 mg/dL: did you mean 200?").
 import { useEffect, useId, useRef } from 'react';
-import type { UrgentAdvice } from '../api/endpoints';
+import type { UrgentAdvice } from '../api/records';
 
 /** Moves focus to the element when `key` changes (a new answer), for keyboard and screen readers. */
 function useFocusOn<T extends HTMLElement>(key: unknown) {
@@ -17,7 +17,13 @@ export function UrgentAdviceCallout({ advice }: { advice: UrgentAdvice }) {
   const ref = useFocusOn<HTMLDivElement>(advice);
   const id = useId();
   return (
-    <div className={`urgent urgent-${advice.level}`} role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${id}-title`}>
+    <div
+      className={`urgent urgent-${advice.level}`}
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      aria-labelledby={`${id}-title`}
+    >
       <h3 id={`${id}-title`}>{advice.headline}</h3>
       <ul className="urgent-findings">
         {advice.findings.map((finding) => (

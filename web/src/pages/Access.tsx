@@ -2,12 +2,12 @@
 // (add / remove, after confirming), doctors asking to see my record (approve / decline), and
 // doctors' requests to add to my record (approve / revoke).
 import { useState } from 'react';
-import { recordAccess } from '../api/accounts';
-import { access, auth, type AuditEntry, type Doctor } from '../api/endpoints';
+import { recordAccess, access, auth, type AuditEntry, type Doctor } from '../api/identity';
 import { useSession } from '../auth';
 import { ConfirmButton } from '../components/confirm';
-import { Field, FormError, MoreButton, SubmitButton, useAction, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import { reload, useApiQuery, usePagedQuery } from '../api/query';
+import { Card, PagedList } from '../components/card';
+import { Field, FormError, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { formatDate } from '../metrics';
 
 const ACTIONS: Record<string, string> = {
@@ -26,7 +26,8 @@ const ACTIONS: Record<string, string> = {
   'consent.grant': 'was allowed to add to your record',
   'consent.revoke': 'consent ended',
   'access.request_decline': 'was declined access',
-  'prescription.override': 'prescribed despite a safety warning (an allergy or a medicine you already take), giving a reason',
+  'prescription.override':
+    'prescribed despite a safety warning (an allergy or a medicine you already take), giving a reason',
   'record.export': 'downloaded your whole record',
 };
 
@@ -58,210 +59,226 @@ export function groupEntries(entries: AuditEntry[]): Group[] {
 }
 
 function AccessLog({ patientId }: { patientId: number }) {
-  const [older, setOlder] = useState<AuditEntry[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const state = useLoad(async () => {
-    const page = await access.accessLog(patientId);
-    setOlder([]);
-    setNext(page.next_before ?? null);
-    return page;
-  }, [patientId]);
-  const more = useSubmit([], () => access.accessLog(patientId, next ?? undefined), (page) => {
-    setOlder((o) => [...o, ...page.items]);
-    setNext(page.next_before ?? null);
-  });
+  const log = usePagedQuery(['access-log', patientId], (before) => access.accessLog(patientId, before));
   return (
-    <section className="card" aria-labelledby="log-title">
-      <h2 id="log-title">Who accessed my record</h2>
-      <Async state={state} label="Loading the access log…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">Nobody else has opened your record.</p>
-          ) : (
-            <ul className="access-log">
-              {groupEntries([...page.items, ...older]).map(({ first: entry, count }) => (
-                <li key={entry.id} className={entry.action === 'access.break_glass' || entry.reason.startsWith('break-glass:') ? 'emergency-entry' : undefined}>
-                  <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span> {describe(entry)}
-                  {count > 1 && <> ({count} times)</>}
-                  {entry.reason && <> — “{entry.reason}”</>}
-                  <div className="muted">{formatDate(entry.at)}</div>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-      <FormError message={more.formError} />
-      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
-    </section>
+    <Card title="Who accessed my record" id="log-title">
+      <PagedList
+        query={log}
+        label="Loading the access log…"
+        empty="Nobody else has opened your record."
+        list={(entries) => (
+          <ul className="access-log">
+            {groupEntries(entries).map(({ first: entry, count }) => (
+              <li
+                key={entry.id}
+                className={
+                  entry.action === 'access.break_glass' || entry.reason.startsWith('break-glass:')
+                    ? 'emergency-entry'
+                    : undefined
+                }
+              >
+                <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span>{' '}
+                {describe(entry)}
+                {count > 1 && <> ({count} times)</>}
+                {entry.reason && <> — “{entry.reason}”</>}
+                <div className="muted">{formatDate(entry.at)}</div>
+              </li>
+            ))}
+          </ul>
+        )}
+      />
+    </Card>
   );
 }
 
-function CareTeam({ patientId, version }: { patientId: number; version: number }) {
-  const team = useLoad(() => access.careTeam(patientId), [patientId, version]);
+function CareTeam({ patientId }: { patientId: number }) {
+  const team = useApiQuery(['care-team', patientId], () => access.careTeam(patientId));
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Doctor[]>();
-  const search = useSubmit(['query'], () => auth.doctors(query.trim()), (page) => setFound(page.items));
-  const action = useAction(team.reload);
+  const search = useSubmit(
+    ['query'],
+    () => auth.doctors(query.trim()),
+    (page) => setFound(page.items),
+  );
+  const action = useAction(() => void team.refetch());
   const linked = new Set((team.data?.items ?? []).map((d) => d.id));
   return (
-    <section className="card" aria-labelledby="team-title">
-      <h2 id="team-title">My doctors</h2>
-      <p className="hint">Linked doctors can read your record. Give them your patient number: {patientId}.</p>
-      <Async state={team} label="Loading your doctors…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No doctors linked yet.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((d) => (
+    <Card
+      title="My doctors"
+      id="team-title"
+      intro={<p className="hint">Linked doctors can read your record. Give them your patient number: {patientId}.</p>}
+      query={team}
+      label="Loading your doctors…"
+      empty="No doctors linked yet."
+      footer={
+        <>
+          <form onSubmit={search.submit} noValidate className="row search">
+            <Field
+              label="Find a doctor"
+              name="doctor-query"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              hint="Name, specialty or clinic"
+              error={search.errors.query}
+            />
+            <SubmitButton busy={search.busy}>Search</SubmitButton>
+          </form>
+          <FormError message={search.formError ?? action.error} />
+          {found && (
+            <ul className="people" aria-label="Search results">
+              {found.length === 0 && <li>No approved doctor matches.</li>}
+              {found.map((d) => (
                 <li key={d.id}>
                   <span>
                     <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
                   </span>
-                  <ConfirmButton
-                    label={`Remove ${d.full_name}`}
-                    question={`Remove ${d.full_name} from your doctors? They will no longer see your record.`}
-                    confirmLabel="Yes, remove"
-                    onConfirm={() => action.run(() => access.unlink(patientId, d.id))}
-                  />
+                  {linked.has(d.id) ? (
+                    <span className="muted">linked</span>
+                  ) : (
+                    <button type="button" onClick={() => action.run(() => access.link(patientId, d.id))}>
+                      Link {d.full_name}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
-          )
-        }
-      </Async>
-      <form onSubmit={search.submit} noValidate className="row search">
-        <Field label="Find a doctor" name="doctor-query" value={query} onChange={(e) => setQuery(e.target.value)} hint="Name, specialty or clinic" error={search.errors.query} />
-        <SubmitButton busy={search.busy}>Search</SubmitButton>
-      </form>
-      <FormError message={search.formError ?? action.error} />
-      {found && (
-        <ul className="people" aria-label="Search results">
-          {found.length === 0 && <li>No approved doctor matches.</li>}
-          {found.map((d) => (
+          )}
+        </>
+      }
+    >
+      {(page) => (
+        <ul className="people">
+          {page.items.map((d) => (
             <li key={d.id}>
               <span>
                 <strong>{d.full_name}</strong> · {d.specialty} · {d.clinic}
               </span>
-              {linked.has(d.id) ? (
-                <span className="muted">linked</span>
-              ) : (
-                <button type="button" onClick={() => action.run(() => access.link(patientId, d.id))}>
-                  Link {d.full_name}
-                </button>
+              <ConfirmButton
+                label={`Remove ${d.full_name}`}
+                question={`Remove ${d.full_name} from your doctors? They will no longer see your record.`}
+                confirmLabel="Yes, remove"
+                onConfirm={() => action.run(() => access.unlink(patientId, d.id))}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function AccessRequests({ patientId, onDecided }: { patientId: number; onDecided: () => void }) {
+  const requests = useApiQuery(['access-requests', patientId], () => recordAccess.requests(patientId));
+  const action = useAction(() => {
+    void requests.refetch();
+    onDecided();
+  });
+  return (
+    <Card
+      title="Doctors asking to see my record"
+      id="requests-title"
+      intro={
+        <p className="hint">
+          If you approve, the doctor joins your doctors and can read your record. You can remove them at any time.
+        </p>
+      }
+      query={requests}
+      label="Loading requests…"
+      empty="No requests."
+      footer={<FormError message={action.error} />}
+    >
+      {(page) => (
+        <ul className="people">
+          {page.items.map((r) => (
+            <li key={r.id}>
+              <span>
+                <strong>{r.doctor_name}</strong> · {r.specialty} · {r.clinic} ·{' '}
+                <span
+                  className={`status status-${r.status === 'approved' ? 'active' : r.status === 'declined' ? 'revoked' : 'pending'}`}
+                >
+                  {r.status}
+                </span>{' '}
+                · asked {formatDate(r.requested_at)}
+                {r.message && <span className="request-message">“{r.message}”</span>}
+              </span>
+              {r.status === 'pending' && (
+                <span className="row">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => action.run(() => recordAccess.approve(r.id))}
+                  >
+                    Approve {r.doctor_name}
+                  </button>
+                  <button type="button" onClick={() => action.run(() => recordAccess.decline(r.id))}>
+                    Decline
+                  </button>
+                </span>
               )}
             </li>
           ))}
         </ul>
       )}
-    </section>
-  );
-}
-
-function AccessRequests({ patientId, onDecided }: { patientId: number; onDecided: () => void }) {
-  const requests = useLoad(() => recordAccess.requests(patientId), [patientId]);
-  const action = useAction(() => {
-    requests.reload();
-    onDecided();
-  });
-  return (
-    <section className="card" aria-labelledby="requests-title">
-      <h2 id="requests-title">Doctors asking to see my record</h2>
-      <p className="hint">If you approve, the doctor joins your doctors and can read your record. You can remove them at any time.</p>
-      <Async state={requests} label="Loading requests…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No requests.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((r) => (
-                <li key={r.id}>
-                  <span>
-                    <strong>{r.doctor_name}</strong> · {r.specialty} · {r.clinic} ·{' '}
-                    <span className={`status status-${r.status === 'approved' ? 'active' : r.status === 'declined' ? 'revoked' : 'pending'}`}>
-                      {r.status}
-                    </span>{' '}
-                    · asked {formatDate(r.requested_at)}
-                    {r.message && <span className="request-message">“{r.message}”</span>}
-                  </span>
-                  {r.status === 'pending' && (
-                    <span className="row">
-                      <button type="button" className="primary" onClick={() => action.run(() => recordAccess.approve(r.id))}>
-                        Approve {r.doctor_name}
-                      </button>
-                      <button type="button" onClick={() => action.run(() => recordAccess.decline(r.id))}>
-                        Decline
-                      </button>
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-      <FormError message={action.error} />
-    </section>
+    </Card>
   );
 }
 
 function Grants({ patientId }: { patientId: number }) {
-  const grants = useLoad(() => access.grants(patientId), [patientId]);
-  const action = useAction(grants.reload);
+  const grants = useApiQuery(['write-grants', patientId], () => access.grants(patientId));
+  const action = useAction(() => void grants.refetch());
   return (
-    <section className="card" aria-labelledby="grants-title">
-      <h2 id="grants-title">Requests to add to my record</h2>
-      <p className="hint">
-        A doctor who asks gets nothing until you agree: approve here, or read them the code we emailed you. Access
-        lasts 60 minutes.
-      </p>
-      <Async state={grants} label="Loading requests…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No requests.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((g) => (
-                <li key={g.id}>
-                  <span>
-                    <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> · asked{' '}
-                    {formatDate(g.requested_at)}
-                    {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
-                  </span>
-                  <span className="row">
-                    {g.status === 'pending' && (
-                      <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
-                        Approve
-                      </button>
-                    )}
-                    {(g.status === 'pending' || g.status === 'active') && (
-                      <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
-                        {g.status === 'pending' ? 'Decline' : 'Revoke'}
-                      </button>
-                    )}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-      <FormError message={action.error} />
-    </section>
+    <Card
+      title="Requests to add to my record"
+      id="grants-title"
+      intro={
+        <p className="hint">
+          A doctor who asks gets nothing until you agree: approve here, or read them the code we emailed you. Access
+          lasts 60 minutes.
+        </p>
+      }
+      query={grants}
+      label="Loading requests…"
+      empty="No requests."
+      footer={<FormError message={action.error} />}
+    >
+      {(page) => (
+        <ul className="people">
+          {page.items.map((g) => (
+            <li key={g.id}>
+              <span>
+                <strong>{g.doctor_name}</strong> · <span className={`status status-${g.status}`}>{g.status}</span> ·
+                asked {formatDate(g.requested_at)}
+                {g.expires_at && g.status === 'active' && <> · until {formatDate(g.expires_at)}</>}
+              </span>
+              <span className="row">
+                {g.status === 'pending' && (
+                  <button type="button" className="primary" onClick={() => action.run(() => access.approveGrant(g.id))}>
+                    Approve
+                  </button>
+                )}
+                {(g.status === 'pending' || g.status === 'active') && (
+                  <button type="button" onClick={() => action.run(() => access.revokeGrant(g.id))}>
+                    {g.status === 'pending' ? 'Decline' : 'Revoke'}
+                  </button>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 
 export function AccessPage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const [version, setVersion] = useState(0);
   return (
     <section>
       <h1>Access to my record</h1>
       <div className="columns">
-        <CareTeam patientId={patientId} version={version} />
-        <AccessRequests patientId={patientId} onDecided={() => setVersion((v) => v + 1)} />
+        <CareTeam patientId={patientId} />
+        <AccessRequests patientId={patientId} onDecided={() => void reload(['care-team', patientId])} />
       </div>
       <Grants patientId={patientId} />
       <AccessLog patientId={patientId} />

@@ -2,12 +2,14 @@
 // with a code sent to the new address), password, and the devices signed in (end any one, or all
 // others).
 import { useEffect, useState } from 'react';
-import { account, type AccountDetails, type Session } from '../api/accounts';
+import { account, type AccountDetails, type Session } from '../api/identity';
 import { api } from '../api/client';
 import { useSession } from '../auth';
 import { ConfirmButton } from '../components/confirm';
 import { Field, FormError, messageOf, Saved, SubmitButton, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import { Card } from '../components/card';
+import { Async } from '../components/status';
+import { queryClient, useApiQuery } from '../api/query';
 import { takeFragment } from '../fragment';
 import { formatDate } from '../metrics';
 import { navigate } from '../router';
@@ -24,17 +26,37 @@ function Details({ details, onSaved }: { details: AccountDetails; onSaved: (d: A
   const [name, setName] = useState(details.full_name);
   const [phone, setPhone] = useState(details.phone ?? '');
   const [saved, setSaved] = useState(false);
-  const save = useSubmit(['full_name', 'phone'], () => account.update(patient ? { full_name: name, phone: phone.trim() } : { full_name: name }), (d) => {
-    onSaved(d);
-    setSaved(true);
-    void api.refresh(); // the header shows the new name
-  });
+  const save = useSubmit(
+    ['full_name', 'phone'],
+    () => account.update(patient ? { full_name: name, phone: phone.trim() } : { full_name: name }),
+    (d) => {
+      onSaved(d);
+      setSaved(true);
+      void api.refresh(); // the header shows the new name
+    },
+  );
   return (
     <form className="card" onSubmit={save.submit} noValidate aria-labelledby="details-title">
       <h2 id="details-title">Your details</h2>
-      <Field label="Full name" name="full_name" autoComplete="name" value={name} onChange={(e) => (setSaved(false), setName(e.target.value))} error={save.errors.full_name} />
+      <Field
+        label="Full name"
+        name="full_name"
+        autoComplete="name"
+        value={name}
+        onChange={(e) => (setSaved(false), setName(e.target.value))}
+        error={save.errors.full_name}
+      />
       {patient && (
-        <Field label="Phone" name="phone" type="tel" autoComplete="tel" value={phone} onChange={(e) => (setSaved(false), setPhone(e.target.value))} error={save.errors.phone} hint="Leave empty to remove it." />
+        <Field
+          label="Phone"
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          value={phone}
+          onChange={(e) => (setSaved(false), setPhone(e.target.value))}
+          error={save.errors.phone}
+          hint="Leave empty to remove it."
+        />
       )}
       <FormError message={save.formError} />
       <SubmitButton busy={save.busy} busyText="Saving…">
@@ -52,19 +74,27 @@ function EmailChange({ details, onChanged }: { details: AccountDetails; onChange
   const [code, setCode] = useState(link.code ?? '');
   const [sentTo, setSentTo] = useState(details.pending_email ?? '');
   const [done, setDone] = useState<string>();
-  const request = useSubmit(['email', 'current_password'], () => account.requestEmailChange(email.trim(), password), () => {
-    setSentTo(email.trim().toLowerCase());
-    setPassword('');
-    setDone(undefined);
-    requestAnimationFrame(() => document.getElementById('email-code')?.focus());
-  });
-  const confirm = useSubmit(['code'], () => account.confirmEmailChange(code.trim()), (d) => {
-    setDone(`Your email address is now ${d.email}. We told your old address.`);
-    setSentTo('');
-    setCode('');
-    onChanged(d);
-    void api.refresh();
-  });
+  const request = useSubmit(
+    ['email', 'current_password'],
+    () => account.requestEmailChange(email.trim(), password),
+    () => {
+      setSentTo(email.trim().toLowerCase());
+      setPassword('');
+      setDone(undefined);
+      requestAnimationFrame(() => document.getElementById('email-code')?.focus());
+    },
+  );
+  const confirm = useSubmit(
+    ['code'],
+    () => account.confirmEmailChange(code.trim()),
+    (d) => {
+      setDone(`Your email address is now ${d.email}. We told your old address.`);
+      setSentTo('');
+      setCode('');
+      onChanged(d);
+      void api.refresh();
+    },
+  );
   return (
     <section className="card" aria-labelledby="email-title">
       <h2 id="email-title">Email address</h2>
@@ -74,7 +104,17 @@ function EmailChange({ details, onChanged }: { details: AccountDetails; onChange
       {sentTo ? (
         <form onSubmit={confirm.submit} noValidate>
           <p role="status">We sent a 6-digit code to {sentTo}. Enter it to use that address from now on.</p>
-          <Field id="email-code" label="Code from the new address" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code} />
+          <Field
+            id="email-code"
+            label="Code from the new address"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={confirm.errors.code}
+          />
           <FormError message={confirm.formError} />
           <div className="row">
             <SubmitButton busy={confirm.busy}>Confirm new address</SubmitButton>
@@ -85,7 +125,15 @@ function EmailChange({ details, onChanged }: { details: AccountDetails; onChange
         </form>
       ) : (
         <form onSubmit={request.submit} noValidate>
-          <Field label="New email address" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.errors.email} />
+          <Field
+            label="New email address"
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={request.errors.email}
+          />
           <Field
             label="Current password"
             name="current_password"
@@ -110,11 +158,15 @@ function PasswordChange() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [done, setDone] = useState(false);
-  const change = useSubmit(['current_password', 'new_password'], () => account.changePassword(current, next), () => {
-    setDone(true);
-    setCurrent('');
-    setNext('');
-  });
+  const change = useSubmit(
+    ['current_password', 'new_password'],
+    () => account.changePassword(current, next),
+    () => {
+      setDone(true);
+      setCurrent('');
+      setNext('');
+    },
+  );
   return (
     <form className="card" onSubmit={change.submit} noValidate aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
@@ -174,7 +226,7 @@ export function deviceName(agent: string): string {
 }
 
 function Sessions() {
-  const sessions = useLoad(() => account.sessions(), []);
+  const sessions = useApiQuery(['sessions'], () => account.sessions());
   const [error, setError] = useState<string>();
   const [message, setMessage] = useState<string>();
   const run = async (what: () => Promise<unknown>, done: string) => {
@@ -182,7 +234,7 @@ function Sessions() {
     try {
       await what();
       setMessage(done);
-      sessions.reload();
+      void sessions.refetch();
     } catch (failure) {
       setError(messageOf(failure));
     }
@@ -192,56 +244,68 @@ function Sessions() {
     navigate('/signin');
   };
   return (
-    <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Devices signed in</h2>
-      <Async state={sessions} label="Loading your devices…">
-        {(page) => (
-          <>
-            <ul className="people sessions">
-              {page.items.map((s: Session) => (
-                <li key={s.id}>
-                  <span>
-                    <strong>{deviceName(s.user_agent)}</strong> {s.current && <span className="status status-active">this device</span>}
-                    <br />
-                    <span className="muted">
-                      {s.client_address || 'unknown address'} · signed in {formatDate(s.started_at)} · last used {formatDate(s.last_used_at)}
-                    </span>
+    <Card
+      title="Devices signed in"
+      id="sessions-title"
+      query={sessions}
+      label="Loading your devices…"
+      footer={
+        <>
+          <FormError message={error} />
+          <Saved message={message} />
+        </>
+      }
+    >
+      {(page) => (
+        <>
+          <ul className="people sessions">
+            {page.items.map((s: Session) => (
+              <li key={s.id}>
+                <span>
+                  <strong>{deviceName(s.user_agent)}</strong>{' '}
+                  {s.current && <span className="status status-active">this device</span>}
+                  <br />
+                  <span className="muted">
+                    {s.client_address || 'unknown address'} · signed in {formatDate(s.started_at)} · last used{' '}
+                    {formatDate(s.last_used_at)}
                   </span>
-                  {s.current ? (
-                    <button type="button" onClick={() => void signOutHere()}>
-                      Sign out here
-                    </button>
-                  ) : (
-                    <ConfirmButton
-                      label={`Sign out ${deviceName(s.user_agent)}`}
-                      question={`Sign out ${deviceName(s.user_agent)}?`}
-                      confirmLabel="Yes, sign out"
-                      onConfirm={() => void run(() => account.endSession(s.id), `${deviceName(s.user_agent)} is signed out.`)}
-                    />
-                  )}
-                </li>
-              ))}
-            </ul>
-            {page.items.some((s) => !s.current) && (
-              <ConfirmButton
-                label="Sign out all other devices"
-                question="Sign out every device but this one?"
-                confirmLabel="Yes, sign them out"
-                onConfirm={() => void run(() => account.endOtherSessions(), 'Every other device is signed out.')}
-              />
-            )}
-          </>
-        )}
-      </Async>
-      <FormError message={error} />
-      <Saved message={message} />
-    </section>
+                </span>
+                {s.current ? (
+                  <button type="button" onClick={() => void signOutHere()}>
+                    Sign out here
+                  </button>
+                ) : (
+                  <ConfirmButton
+                    label={`Sign out ${deviceName(s.user_agent)}`}
+                    question={`Sign out ${deviceName(s.user_agent)}?`}
+                    confirmLabel="Yes, sign out"
+                    onConfirm={() =>
+                      void run(() => account.endSession(s.id), `${deviceName(s.user_agent)} is signed out.`)
+                    }
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+          {page.items.some((s) => !s.current) && (
+            <ConfirmButton
+              label="Sign out all other devices"
+              question="Sign out every device but this one?"
+              confirmLabel="Yes, sign them out"
+              onConfirm={() => void run(() => account.endOtherSessions(), 'Every other device is signed out.')}
+            />
+          )}
+        </>
+      )}
+    </Card>
   );
 }
 
 export function AccountPage() {
   const { account: me } = useSession();
-  const details = useLoad(() => account.details(), [me?.id]);
+  const key = ['me', me?.id];
+  const details = useApiQuery(key, () => account.details());
+  const setDetails = (data: AccountDetails) => queryClient.setQueryData(key, data);
   useEffect(() => {
     emailLink();
   }, []);
@@ -255,8 +319,8 @@ export function AccountPage() {
               {d.role} · account #{d.id} · since {formatDate(d.created_at)}
             </p>
             <div className="columns">
-              <Details details={d} onSaved={details.setData} />
-              <EmailChange details={d} onChanged={details.setData} />
+              <Details details={d} onSaved={setDetails} />
+              <EmailChange details={d} onChanged={setDetails} />
             </div>
             <div className="columns">
               <PasswordChange />

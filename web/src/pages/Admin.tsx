@@ -2,12 +2,22 @@
 // emailed), accounts (find, disable, enable: AdminAccounts.tsx), emergency access to a patient's
 // record, the audit log search and the system's health.
 import { useState, type ReactNode } from 'react';
-import { accountsAdmin } from '../api/accounts';
-import { admin, type AuditEntry, type Doctor } from '../api/endpoints';
+import type { Cursor } from '../api/client';
+import { accountsAdmin, admin, type AuditEntry, type Doctor } from '../api/identity';
 import { ReasonButton } from '../components/confirm';
 import { Accounts, EmergencyRecord } from './AdminAccounts';
-import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import {
+  Field,
+  FormError,
+  messageOf,
+  MoreButton,
+  SelectField,
+  SubmitButton,
+  useFields,
+  useSubmit,
+} from '../components/forms';
+import { reload, useApiQuery } from '../api/query';
+import { Card } from '../components/card';
 import { formatDate } from '../metrics';
 
 function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
@@ -26,7 +36,7 @@ function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
 }
 
 function Pending({ onApproved }: { onApproved: () => void }) {
-  const pending = useLoad(() => admin.doctors('pending_approval'), []);
+  const pending = useApiQuery(['pending-doctors'], () => admin.doctors('pending_approval'));
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
   const [reasonError, setReasonError] = useState<Record<number, string | undefined>>({});
@@ -36,7 +46,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
     try {
       await accountsAdmin.reject(doctor.id, reason);
       setMessage(`${doctor.full_name} is rejected and has been emailed the reason.`);
-      pending.reload();
+      void pending.refetch();
       onApproved();
       return true;
     } catch (failure) {
@@ -49,108 +59,145 @@ function Pending({ onApproved }: { onApproved: () => void }) {
     try {
       await admin.approve(doctor.id);
       setMessage(`${doctor.full_name} is approved and has been emailed.`);
-      pending.reload();
+      void pending.refetch();
       onApproved();
     } catch (failure) {
       setError(messageOf(failure));
     }
   };
   return (
-    <section className="card" aria-labelledby="pending-title">
-      <h2 id="pending-title">Doctors waiting for approval</h2>
-      <p className="hint">Check each licence with the medical register before approving. A rejection’s reason is emailed to the doctor.</p>
-      <Async state={pending} label="Loading…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">Nobody is waiting.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((d) => (
-                <DoctorRow
-                  key={d.id}
-                  doctor={d}
-                  action={
-                    <span className="row">
-                      <button type="button" className="primary" onClick={() => approve(d)}>
-                        Approve {d.full_name}
-                      </button>
-                      <ReasonButton
-                        label={`Reject ${d.full_name}`}
-                        reasonLabel="Reason (emailed to the doctor)"
-                        hint="e.g. “Licence number not found in the medical register”."
-                        confirmLabel={`Reject ${d.full_name}`}
-                        error={reasonError[d.id]}
-                        onConfirm={(reason) => reject(d, reason)}
-                      />
-                    </span>
-                  }
-                />
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-      <FormError message={error} />
-      {message && <p role="status">{message}</p>}
-    </section>
+    <Card
+      title="Doctors waiting for approval"
+      id="pending-title"
+      intro={
+        <p className="hint">
+          Check each licence with the medical register before approving. A rejection’s reason is emailed to the doctor.
+        </p>
+      }
+      query={pending}
+      label="Loading…"
+      empty="Nobody is waiting."
+      footer={
+        <>
+          <FormError message={error} />
+          {message && <p role="status">{message}</p>}
+        </>
+      }
+    >
+      {(page) => (
+        <ul className="people">
+          {page.items.map((d) => (
+            <DoctorRow
+              key={d.id}
+              doctor={d}
+              action={
+                <span className="row">
+                  <button type="button" className="primary" onClick={() => approve(d)}>
+                    Approve {d.full_name}
+                  </button>
+                  <ReasonButton
+                    label={`Reject ${d.full_name}`}
+                    reasonLabel="Reason (emailed to the doctor)"
+                    hint="e.g. “Licence number not found in the medical register”."
+                    confirmLabel={`Reject ${d.full_name}`}
+                    error={reasonError[d.id]}
+                    onConfirm={(reason) => reject(d, reason)}
+                  />
+                </span>
+              }
+            />
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 
-function Users({ version }: { version: number }) {
+function Users() {
   const [status, setStatus] = useState('active');
-  const list = useLoad(() => admin.doctors(status), [status, version]);
+  const list = useApiQuery(['doctors', status], () => admin.doctors(status));
   return (
-    <section className="card" aria-labelledby="users-title">
-      <h2 id="users-title">Doctor accounts</h2>
-      <SelectField
-        label="Status"
-        value={status}
-        onChange={(e) => setStatus(e.target.value)}
-        options={[
-          { value: 'active', label: 'Active' },
-          { value: 'pending_approval', label: 'Pending approval' },
-          { value: 'unverified', label: 'Email not confirmed' },
-          { value: 'rejected', label: 'Rejected' },
-          { value: 'disabled', label: 'Disabled' },
-        ]}
-      />
-      <Async state={list} label="Loading…">
-        {(page) =>
-          page.items.length === 0 ? (
-            <p className="empty">No accounts.</p>
-          ) : (
-            <ul className="people">
-              {page.items.map((d) => (
-                <DoctorRow key={d.id} doctor={d} />
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-    </section>
+    <Card
+      title="Doctor accounts"
+      id="users-title"
+      intro={
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          options={[
+            { value: 'active', label: 'Active' },
+            { value: 'pending_approval', label: 'Pending approval' },
+            { value: 'unverified', label: 'Email not confirmed' },
+            { value: 'rejected', label: 'Rejected' },
+            { value: 'disabled', label: 'Disabled' },
+          ]}
+        />
+      }
+      query={list}
+      label="Loading…"
+      empty="No accounts."
+    >
+      {(page) => (
+        <ul className="people">
+          {page.items.map((d) => (
+            <DoctorRow key={d.id} doctor={d} />
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 
 function Audit() {
   const [filter, set] = useFields({ actor_id: '', patient_id: '', action: '' });
   const [entries, setEntries] = useState<AuditEntry[]>();
-  const [next, setNext] = useState<number | null>(null);
-  const search = useSubmit(['actor_id', 'patient_id', 'action', 'before'], () => admin.audit(filter), (page) => {
-    setEntries(page.items);
-    setNext(page.next_before ?? null);
-  });
-  const more = useSubmit([], () => admin.audit({ ...filter, before: next ?? undefined }), (page) => {
-    setEntries((old) => [...(old ?? []), ...page.items]);
-    setNext(page.next_before ?? null);
-  });
+  const [next, setNext] = useState<Cursor | null>(null);
+  const search = useSubmit(
+    ['actor_id', 'patient_id', 'action', 'before'],
+    () => admin.audit(filter),
+    (page) => {
+      setEntries(page.items);
+      setNext(page.next);
+    },
+  );
+  const more = useSubmit(
+    [],
+    () => admin.audit({ ...filter, before: next ?? undefined }),
+    (page) => {
+      setEntries((old) => [...(old ?? []), ...page.items]);
+      setNext(page.next);
+    },
+  );
   return (
     <section className="card wide" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <form onSubmit={search.submit} noValidate>
         <div className="grid">
-          <Field label="Actor id" name="actor_id" inputMode="numeric" value={filter.actor_id} onChange={set('actor_id')} error={search.errors.actor_id} />
-          <Field label="Patient id" name="patient_id" inputMode="numeric" value={filter.patient_id} onChange={set('patient_id')} error={search.errors.patient_id} />
-          <Field label="Action" name="action" value={filter.action} onChange={set('action')} error={search.errors.action} hint="e.g. record.read" />
+          <Field
+            label="Actor id"
+            name="actor_id"
+            inputMode="numeric"
+            value={filter.actor_id}
+            onChange={set('actor_id')}
+            error={search.errors.actor_id}
+          />
+          <Field
+            label="Patient id"
+            name="patient_id"
+            inputMode="numeric"
+            value={filter.patient_id}
+            onChange={set('patient_id')}
+            error={search.errors.patient_id}
+          />
+          <Field
+            label="Action"
+            name="action"
+            value={filter.action}
+            onChange={set('action')}
+            error={search.errors.action}
+            hint="e.g. record.read"
+          />
         </div>
         <FormError message={search.formError} />
         <SubmitButton busy={search.busy}>Search</SubmitButton>
@@ -199,48 +246,49 @@ function Audit() {
 }
 
 function Health() {
-  const state = useLoad(async () => {
-    const [ready, routes] = await Promise.all([admin.ready().catch((e) => ({ status: messageOf(e), database: '?' })), admin.routes()]);
+  const state = useApiQuery(['health'], async () => {
+    const [ready, routes] = await Promise.all([
+      admin.ready().catch((e) => ({ status: messageOf(e), database: '?' })),
+      admin.routes(),
+    ]);
     return { ready, routes: routes.items.length, checked: new Date().toISOString() };
-  }, []);
+  });
   return (
-    <section className="card" aria-labelledby="health-title">
-      <h2 id="health-title">System health</h2>
-      <Async state={state} label="Checking…">
-        {(h) => (
-          <dl className="facts">
-            <dt>Database</dt>
-            <dd>
-              <span className={h.ready.status === 'ready' ? 'badge ok' : 'badge bad'}>{h.ready.status}</span> ({h.ready.database})
-            </dd>
-            <dt>API routes</dt>
-            <dd>{h.routes}</dd>
-            <dt>Checked</dt>
-            <dd>
-              {formatDate(h.checked)}{' '}
-              <button type="button" onClick={state.reload}>
-                Check again
-              </button>
-            </dd>
-          </dl>
-        )}
-      </Async>
-    </section>
+    <Card title="System health" id="health-title" query={state} label="Checking…">
+      {(h) => (
+        <dl className="facts">
+          <dt>Database</dt>
+          <dd>
+            <span className={h.ready.status === 'ready' ? 'badge ok' : 'badge bad'}>{h.ready.status}</span> (
+            {h.ready.database})
+          </dd>
+          <dt>API routes</dt>
+          <dd>{h.routes}</dd>
+          <dt>Checked</dt>
+          <dd>
+            {formatDate(h.checked)}{' '}
+            <button type="button" onClick={() => void state.refetch()}>
+              Check again
+            </button>
+          </dd>
+        </dl>
+      )}
+    </Card>
   );
 }
 
 export function AdminPage() {
-  const [version, setVersion] = useState(0);
+  const doctorsChanged = () => void reload(['doctors']);
   return (
     <section>
       <h1>Administration</h1>
       <div className="columns">
-        <Pending onApproved={() => setVersion((v) => v + 1)} />
+        <Pending onApproved={doctorsChanged} />
         <Health />
       </div>
-      <Accounts onChanged={() => setVersion((v) => v + 1)} />
+      <Accounts onChanged={doctorsChanged} />
       <div className="columns">
-        <Users version={version} />
+        <Users />
         <EmergencyRecord />
       </div>
       <Audit />

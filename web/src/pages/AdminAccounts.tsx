@@ -2,11 +2,20 @@
 // sessions end at once) or enable it again, after confirming; and open a patient's record in an
 // emergency (break-glass).
 import { useState } from 'react';
-import { accountsAdmin, type AccountSummary } from '../api/accounts';
+import { accountsAdmin, type AccountSummary } from '../api/identity';
 import { ConfirmButton, ReasonButton } from '../components/confirm';
-import { Field, FormError, messageOf, MoreButton, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
+import {
+  Field,
+  FormError,
+  messageOf,
+  MoreButton,
+  SelectField,
+  SubmitButton,
+  useFields,
+  useSubmit,
+} from '../components/forms';
 import { formatDate } from '../metrics';
-import { ApiError } from '../api/client';
+import { ApiError, type Cursor } from '../api/client';
 import { navigate } from '../router';
 
 const STATES: Record<AccountSummary['state'], string> = {
@@ -18,7 +27,13 @@ const STATES: Record<AccountSummary['state'], string> = {
   disabled: 'disabled',
 };
 
-function AccountRow({ item, onChanged }: { item: AccountSummary; onChanged: (updated: AccountSummary, message: string) => void }) {
+function AccountRow({
+  item,
+  onChanged,
+}: {
+  item: AccountSummary;
+  onChanged: (updated: AccountSummary, message: string) => void;
+}) {
   const [error, setError] = useState<string>();
   const disable = async (reason: string) => {
     setError(undefined);
@@ -44,7 +59,10 @@ function AccountRow({ item, onChanged }: { item: AccountSummary; onChanged: (upd
   return (
     <li>
       <span>
-        <strong>{item.full_name}</strong> · {item.role} · <span className={`status status-${off ? 'revoked' : item.state === 'active' ? 'active' : 'pending'}`}>{STATES[item.state]}</span>
+        <strong>{item.full_name}</strong> · {item.role} ·{' '}
+        <span className={`status status-${off ? 'revoked' : item.state === 'active' ? 'active' : 'pending'}`}>
+          {STATES[item.state]}
+        </span>
         <br />
         <span className="muted">
           {item.email} · #{item.id} · since {formatDate(item.created_at)}
@@ -79,17 +97,25 @@ function AccountRow({ item, onChanged }: { item: AccountSummary; onChanged: (upd
 export function Accounts({ onChanged }: { onChanged: () => void }) {
   const [filter, set] = useFields({ query: '', role: '', status: '' });
   const [items, setItems] = useState<AccountSummary[]>();
-  const [next, setNext] = useState<number | null>(null);
+  const [next, setNext] = useState<Cursor | null>(null);
   const [message, setMessage] = useState<string>();
-  const search = useSubmit(['query', 'role', 'status'], () => accountsAdmin.list(filter), (page) => {
-    setMessage(undefined);
-    setItems(page.items);
-    setNext(page.next_before ?? null);
-  });
-  const more = useSubmit([], () => accountsAdmin.list({ ...filter, before: next ?? undefined }), (page) => {
-    setItems((old) => [...(old ?? []), ...page.items]);
-    setNext(page.next_before ?? null);
-  });
+  const search = useSubmit(
+    ['query', 'role', 'status'],
+    () => accountsAdmin.list(filter),
+    (page) => {
+      setMessage(undefined);
+      setItems(page.items);
+      setNext(page.next);
+    },
+  );
+  const more = useSubmit(
+    [],
+    () => accountsAdmin.list({ ...filter, before: next ?? undefined }),
+    (page) => {
+      setItems((old) => [...(old ?? []), ...page.items]);
+      setNext(page.next);
+    },
+  );
   const changed = (updated: AccountSummary, text: string) => {
     setItems((old) => old?.map((item) => (item.id === updated.id ? updated : item)));
     setMessage(text);
@@ -100,7 +126,13 @@ export function Accounts({ onChanged }: { onChanged: () => void }) {
       <h2 id="accounts-title">Accounts</h2>
       <form onSubmit={search.submit} noValidate>
         <div className="grid">
-          <Field label="Email or name" name="query" value={filter.query} onChange={set('query')} error={search.errors.query} />
+          <Field
+            label="Email or name"
+            name="query"
+            value={filter.query}
+            onChange={set('query')}
+            error={search.errors.query}
+          />
           <SelectField
             label="Role"
             name="role"
@@ -169,7 +201,14 @@ export function EmergencyRecord() {
     <form className="card" onSubmit={open.submit} noValidate aria-labelledby="emergency-title">
       <h2 id="emergency-title">Emergency access to a patient's record</h2>
       <p className="hint">Read-only and time-limited, with a reason the patient sees in their access log.</p>
-      <Field label="Patient number" name="patient_id" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value)} error={open.errors.patient_id} />
+      <Field
+        label="Patient number"
+        name="patient_id"
+        inputMode="numeric"
+        value={number}
+        onChange={(e) => setNumber(e.target.value)}
+        error={open.errors.patient_id}
+      />
       <SubmitButton busy={open.busy}>Continue</SubmitButton>
     </form>
   );

@@ -1,16 +1,17 @@
 // A patient's record as an administrator sees it: only through emergency access (break-glass),
 // read-only, with the time limit counting down up front.
-import { access } from '../api/endpoints';
+import { access } from '../api/identity';
 import { AccessGate, AccessStatus } from '../components/access';
 import { CurrentCare, Timeline } from '../components/clinical';
 import { LatestReadings } from '../components/observations';
-import { Async, useLoad } from '../components/status';
+import { useApiQuery } from '../api/query';
+import { Async } from '../components/status';
 import { FEATURES } from '../features';
 import { Link } from '../router';
 import { EmergencyAccess } from './EmergencyAccess';
 
 function Record({ patientId }: { patientId: number }) {
-  const profile = useLoad(() => access.profile(patientId), [patientId]);
+  const profile = useApiQuery(['profile', patientId], () => access.profile(patientId));
   return (
     <section>
       <p>
@@ -25,10 +26,10 @@ function Record({ patientId }: { patientId: number }) {
             </p>
             <AccessStatus patientId={patientId} />
             <div className="columns">
-              <LatestReadings patientId={patientId} version={0} />
-              {FEATURES.clinical && <CurrentCare patientId={patientId} version={0} canEnd={false} onChanged={() => {}} />}
+              <LatestReadings patientId={patientId} />
+              {FEATURES.clinical && <CurrentCare patientId={patientId} canEnd={false} onChanged={() => {}} />}
             </div>
-            {FEATURES.clinical && <Timeline patientId={patientId} version={0} />}
+            {FEATURES.clinical && <Timeline patientId={patientId} />}
           </>
         )}
       </Async>

@@ -2,9 +2,8 @@
 // account registered at a desk, sign-in and password reset. Email links carry the address and
 // code after '#' (fragment.ts): these pages fill them in.
 import { useState } from 'react';
-import { account as accountApi, type Verified } from '../api/accounts';
+import { account as accountApi, auth, type Verified } from '../api/identity';
 import { api, type Account } from '../api/client';
-import { auth } from '../api/endpoints';
 import { homeOf } from '../auth';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { takeFragment } from '../fragment';
@@ -73,16 +72,45 @@ export function SignUp() {
         <fieldset className="choice">
           <legend>I am</legend>
           <label>
-            <input type="radio" name="role" value="patient" checked={role === 'patient'} onChange={() => setRole('patient')} /> a
-            patient
+            <input
+              type="radio"
+              name="role"
+              value="patient"
+              checked={role === 'patient'}
+              onChange={() => setRole('patient')}
+            />{' '}
+            a patient
           </label>
           <label>
-            <input type="radio" name="role" value="doctor" checked={role === 'doctor'} onChange={() => setRole('doctor')} /> a
-            doctor
+            <input
+              type="radio"
+              name="role"
+              value="doctor"
+              checked={role === 'doctor'}
+              onChange={() => setRole('doctor')}
+            />{' '}
+            a doctor
           </label>
         </fieldset>
-        <Field label="Full name" name="full_name" autoComplete="name" required value={form.full_name} onChange={set('full_name')} error={errors.full_name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required value={form.email} onChange={set('email')} error={errors.email} />
+        <Field
+          label="Full name"
+          name="full_name"
+          autoComplete="name"
+          required
+          value={form.full_name}
+          onChange={set('full_name')}
+          error={errors.full_name}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={form.email}
+          onChange={set('email')}
+          error={errors.email}
+        />
         <Field
           label="Password"
           name="password"
@@ -96,7 +124,15 @@ export function SignUp() {
         />
         {role === 'patient' ? (
           <>
-            <Field label="Date of birth" name="date_of_birth" type="date" required value={form.date_of_birth} onChange={set('date_of_birth')} error={errors.date_of_birth} />
+            <Field
+              label="Date of birth"
+              name="date_of_birth"
+              type="date"
+              required
+              value={form.date_of_birth}
+              onChange={set('date_of_birth')}
+              error={errors.date_of_birth}
+            />
             <SelectField
               label="Sex"
               name="sex"
@@ -105,13 +141,42 @@ export function SignUp() {
               error={errors.sex}
               options={SEX_OPTIONS}
             />
-            <Field label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} />
+            <Field
+              label="Phone (optional)"
+              name="phone"
+              type="tel"
+              autoComplete="tel"
+              value={form.phone}
+              onChange={set('phone')}
+              error={errors.phone}
+            />
           </>
         ) : (
           <>
-            <Field label="Licence number" name="licence_number" required value={form.licence_number} onChange={set('licence_number')} error={errors.licence_number} />
-            <Field label="Specialty" name="specialty" required value={form.specialty} onChange={set('specialty')} error={errors.specialty} />
-            <Field label="Clinic" name="clinic" required value={form.clinic} onChange={set('clinic')} error={errors.clinic} />
+            <Field
+              label="Licence number"
+              name="licence_number"
+              required
+              value={form.licence_number}
+              onChange={set('licence_number')}
+              error={errors.licence_number}
+            />
+            <Field
+              label="Specialty"
+              name="specialty"
+              required
+              value={form.specialty}
+              onChange={set('specialty')}
+              error={errors.specialty}
+            />
+            <Field
+              label="Clinic"
+              name="clinic"
+              required
+              value={form.clinic}
+              onChange={set('clinic')}
+              error={errors.clinic}
+            />
           </>
         )}
         <FormError message={formError} />
@@ -132,13 +197,21 @@ export function Verify() {
   const [code, setCode] = useState(link.code ?? '');
   const [result, setResult] = useState<string>();
   const [resent, setResent] = useState(false);
-  const { busy, errors, formError, submit } = useSubmit(['email', 'code'], () => accountApi.verifyEmail(email.trim(), code.trim()), (r) => {
-    const account = signedIn(r);
-    // Confirming the address signs a patient in: straight to their dashboard.
-    if (account) navigate(homeOf(account), true);
-    else setResult(r.status);
-  });
-  const resend = useSubmit(['email'], () => auth.resendVerification(email.trim()), () => setResent(true));
+  const { busy, errors, formError, submit } = useSubmit(
+    ['email', 'code'],
+    () => accountApi.verifyEmail(email.trim(), code.trim()),
+    (r) => {
+      const account = signedIn(r);
+      // Confirming the address signs a patient in: straight to their dashboard.
+      if (account) navigate(homeOf(account), true);
+      else setResult(r.status);
+    },
+  );
+  const resend = useSubmit(
+    ['email'],
+    () => auth.resendVerification(email.trim()),
+    () => setResent(true),
+  );
   if (result) {
     return (
       <section className="narrow">
@@ -165,7 +238,15 @@ export function Verify() {
       <h1>Confirm your email</h1>
       <p>We sent a 6-digit code to your email address. Enter it here; it works for a limited time.</p>
       <form onSubmit={submit} noValidate>
-        <Field label="Email" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email ?? resend.errors.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email ?? resend.errors.email}
+        />
         <Field
           label="Code"
           name="code"
@@ -199,11 +280,15 @@ export function Claim() {
   const [code, setCode] = useState(link.code ?? '');
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
-  const { busy, errors, formError, submit } = useSubmit(['email', 'code', 'new_password'], () => accountApi.claim(email.trim(), code.trim(), password), (r) => {
-    const account = signedIn(r);
-    if (account) navigate(homeOf(account), true);
-    else setPending(true);
-  });
+  const { busy, errors, formError, submit } = useSubmit(
+    ['email', 'code', 'new_password'],
+    () => accountApi.claim(email.trim(), code.trim(), password),
+    (r) => {
+      const account = signedIn(r);
+      if (account) navigate(homeOf(account), true);
+      else setPending(true);
+    },
+  );
   if (pending) {
     return (
       <section className="narrow">
@@ -219,8 +304,25 @@ export function Claim() {
       <h1>Set up your account</h1>
       <p>Choose the password for your Vitalis account with the code we emailed you.</p>
       <form onSubmit={submit} noValidate>
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
-        <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} error={errors.code} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+        />
+        <Field
+          label="Code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={6}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={errors.code}
+        />
         <Field
           label="New password"
           name="new_password"
@@ -243,14 +345,24 @@ export function Claim() {
 export function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { busy, errors, formError, submit } = useSubmit(['email', 'password'], () => api.signIn(email.trim(), password), (account) =>
-    navigate(homeOf(account), true),
+  const { busy, errors, formError, submit } = useSubmit(
+    ['email', 'password'],
+    () => api.signIn(email.trim(), password),
+    (account) => navigate(homeOf(account), true),
   );
   return (
     <section className="narrow">
       <h1>Sign in</h1>
       <form onSubmit={submit} noValidate>
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+        />
         <Field
           label="Password"
           name="password"
@@ -279,9 +391,15 @@ export function ResetPassword() {
   const [email, setEmail] = useState(link.email ?? '');
   const [code, setCode] = useState(link.code ?? '');
   const [password, setPassword] = useState('');
-  const request = useSubmit(['email'], () => auth.requestReset(email.trim()), () => setStep('confirm'));
-  const confirm = useSubmit(['email', 'code', 'new_password'], () => auth.confirmReset(email.trim(), code.trim(), password), () =>
-    setStep('done'),
+  const request = useSubmit(
+    ['email'],
+    () => auth.requestReset(email.trim()),
+    () => setStep('confirm'),
+  );
+  const confirm = useSubmit(
+    ['email', 'code', 'new_password'],
+    () => auth.confirmReset(email.trim(), code.trim(), password),
+    () => setStep('done'),
   );
   return (
     <section className="narrow">
@@ -289,7 +407,15 @@ export function ResetPassword() {
       {step === 'request' && (
         <form onSubmit={request.submit} noValidate>
           <p>Enter your email; if it belongs to an account we send a code.</p>
-          <Field label="Email" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={request.errors.email} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={request.errors.email}
+          />
           <FormError message={request.formError} />
           <SubmitButton busy={request.busy}>Send code</SubmitButton>
         </form>
@@ -301,7 +427,15 @@ export function ResetPassword() {
           ) : (
             <p role="status">If {email} has an account, a code is on its way.</p>
           )}
-          <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} error={confirm.errors.code ?? confirm.errors.email} />
+          <Field
+            label="Code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={confirm.errors.code ?? confirm.errors.email}
+          />
           <Field
             label="New password"
             name="new_password"

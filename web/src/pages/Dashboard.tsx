@@ -40,8 +40,8 @@ export function Dashboard() {
         </div>
       )}
       <div className="columns">
-        <LatestReadings patientId={patientId} version={0} />
-        <MetricChart patientId={patientId} version={0} />
+        <LatestReadings patientId={patientId} />
+        <MetricChart patientId={patientId} />
       </div>
       <LatestRisks patientId={patientId} />
     </section>

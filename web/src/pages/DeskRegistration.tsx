@@ -2,7 +2,7 @@
 // joins the care team, and the patient gets an email to choose a password (until then nobody can
 // sign in to it).
 import { useRef, useState } from 'react';
-import { recordAccess, type DeskPatient } from '../api/accounts';
+import { recordAccess, type DeskPatient } from '../api/identity';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Link } from '../router';
 import { SEX_OPTIONS } from './AuthPages';
@@ -36,8 +36,22 @@ export function DeskRegistration() {
         For a patient in front of you. They get an email to choose their password; you join their care team at once.
       </p>
       <div className="grid">
-        <Field label="Full name" name="full_name" autoComplete="off" value={form.full_name} onChange={set('full_name')} error={errors.full_name} />
-        <Field label="Date of birth" name="date_of_birth" type="date" value={form.date_of_birth} onChange={set('date_of_birth')} error={errors.date_of_birth} />
+        <Field
+          label="Full name"
+          name="full_name"
+          autoComplete="off"
+          value={form.full_name}
+          onChange={set('full_name')}
+          error={errors.full_name}
+        />
+        <Field
+          label="Date of birth"
+          name="date_of_birth"
+          type="date"
+          value={form.date_of_birth}
+          onChange={set('date_of_birth')}
+          error={errors.date_of_birth}
+        />
         <SelectField
           label="Sex"
           name="sex"
@@ -46,8 +60,24 @@ export function DeskRegistration() {
           error={errors.sex}
           options={SEX_OPTIONS}
         />
-        <Field label="Phone (optional)" name="phone" type="tel" autoComplete="off" value={form.phone} onChange={set('phone')} error={errors.phone} />
-        <Field label="Email" name="email" type="email" autoComplete="off" value={form.email} onChange={set('email')} error={errors.email} />
+        <Field
+          label="Phone (optional)"
+          name="phone"
+          type="tel"
+          autoComplete="off"
+          value={form.phone}
+          onChange={set('phone')}
+          error={errors.phone}
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          value={form.email}
+          onChange={set('email')}
+          error={errors.email}
+        />
       </div>
       <FormError message={formError} />
       <SubmitButton busy={busy} busyText="Registering…">
@@ -55,8 +85,9 @@ export function DeskRegistration() {
       </SubmitButton>
       {done && (
         <p role="status" className="saved" ref={result} tabIndex={-1}>
-          {done.created ? 'Registered' : 'Already registered by you: a new email was sent'}: {done.full_name}, patient #{done.id}. They
-          get an email to choose a password. <Link to={`/doctor/patients/${done.id}`}>Open {done.full_name}'s record</Link>
+          {done.created ? 'Registered' : 'Already registered by you: a new email was sent'}: {done.full_name}, patient #
+          {done.id}. They get an email to choose a password.{' '}
+          <Link to={`/doctor/patients/${done.id}`}>Open {done.full_name}'s record</Link>
         </p>
       )}
     </form>

@@ -2,7 +2,8 @@
 // patient's chart (same record views as the patient's) behind the access gate, with the consent
 // state and the write forms of components/access.tsx, and the air-quality panel.
 import { useState } from 'react';
-import { access, predictions, type AirQualityArea } from '../api/endpoints';
+import { access } from '../api/identity';
+import { predictions, type AirQualityArea } from '../api/predict';
 import { api, ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
 import { AccessGate, AccessStatus, ConsentPanel, useCanWrite, WriteGate } from '../components/access';
@@ -13,7 +14,8 @@ import { AlertsInbox, Notifications, OpenAlerts } from '../components/monitoring
 import { PatientList } from '../components/patientList';
 import { LatestReadings, MetricChart, ObservationForm, ObservationList } from '../components/observations';
 import { FEATURES } from '../features';
-import { Async, useLoad } from '../components/status';
+import { Async } from '../components/status';
+import { reloadRecord, useApiQuery } from '../api/query';
 import { Link, navigate } from '../router';
 import { LatestRisks, RiskCheck } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
@@ -57,7 +59,14 @@ export function DoctorHome() {
         <form className="card" onSubmit={submit} noValidate>
           <h2>Open a patient's record</h2>
           <p className="hint">Patients link you from their Access page and tell you their patient number.</p>
-          <Field label="Patient number" name="patient_id" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value)} error={errors.patient_id ?? formError} />
+          <Field
+            label="Patient number"
+            name="patient_id"
+            inputMode="numeric"
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+            error={errors.patient_id ?? formError}
+          />
           <SubmitButton busy={busy} busyText="Opening…">
             Open record
           </SubmitButton>
@@ -83,18 +92,21 @@ export function DoctorHome() {
 }
 
 /** The burden in the area of the patient's profile. */
-function PatientArea({ patientId }: { patientId: number }) {
-  const answer = useLoad(() => predictions.patientArea(patientId), [patientId]);
+export function PatientArea({ patientId }: { patientId: number }) {
+  const answer = useApiQuery(['air-quality', patientId], () => predictions.patientArea(patientId));
   return (
     <Async state={answer} label="Loading the area's air quality…">
       {({ area, note }) =>
         area ? (
           <p>
             <strong>{area.name}</strong>:{' '}
-            {area.latest ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})` : 'no recent figure'}
+            {area.latest
+              ? `${area.latest.percent.toFixed(1)}% of adult deaths attributable to PM2.5 (${area.latest.year})`
+              : 'no recent figure'}
             {area.rank && `, rank ${area.rank.position} of ${area.rank.of}`}
-            {area.trend && `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}. An area burden,
-            not the patient's personal risk.
+            {area.trend.percent_points_per_year != null &&
+              `; trend ${area.trend.percent_points_per_year.toFixed(2)} points a year (2010–2019)`}
+            . An area burden, not the patient's personal risk.
           </p>
         ) : (
           <p className="muted">{note ?? 'No area in the patient’s profile.'}</p>
@@ -114,7 +126,13 @@ function AirQuality({ patientId }: { patientId: number }) {
       <PatientArea patientId={patientId} />
       <h3>Other areas</h3>
       <form onSubmit={submit} noValidate className="row search">
-        <Field label="Area (English local authority)" name="area" value={query} onChange={(e) => setQuery(e.target.value)} error={errors.query} />
+        <Field
+          label="Area (English local authority)"
+          name="area"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          error={errors.query}
+        />
         <SubmitButton busy={busy}>Look up</SubmitButton>
       </form>
       <FormError message={formError} />
@@ -177,9 +195,9 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
 }
 
 function PatientChart({ patientId, section }: { patientId: number; section: ChartSection }) {
-  const profile = useLoad(() => access.profile(patientId), [patientId]);
-  const [version, setVersion] = useState(0);
-  const bump = () => setVersion((v) => v + 1);
+  const profile = useApiQuery(['profile', patientId], () => access.profile(patientId));
+  // After a write (or when consent becomes active) the views of the record load again.
+  const bump = () => void reloadRecord(patientId);
   const canWrite = useCanWrite(patientId);
   return (
     <section>
@@ -191,15 +209,15 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
           recent.set(p.id, p.full_name);
           return (
             <>
-              <PatientBanner patientId={patientId} version={version} profile={p} />
+              <PatientBanner patientId={patientId} profile={p} />
               <ChartNav patientId={patientId} section={section} />
               <AccessStatus patientId={patientId} />
               {section === 'summary' && (
                 <>
                   {FEATURES.monitoring && <OpenAlerts patientId={patientId} />}
                   <div className="columns">
-                    <LatestReadings patientId={patientId} version={version} />
-                    <MetricChart patientId={patientId} version={version} />
+                    <LatestReadings patientId={patientId} />
+                    <MetricChart patientId={patientId} />
                   </div>
                   <LatestRisks patientId={patientId} />
                   <AirQuality patientId={patientId} />
@@ -213,13 +231,17 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                       <ObservationForm patientId={patientId} onAdded={bump} />
                     </WriteGate>
                   </div>
-                  <MetricChart patientId={patientId} version={version} />
-                  <ObservationList patientId={patientId} version={version} canCorrect={(e) => canWrite && e.source === 'clinical'} onChanged={bump} />
+                  <MetricChart patientId={patientId} />
+                  <ObservationList
+                    patientId={patientId}
+                    canCorrect={(e) => canWrite && e.source === 'clinical'}
+                    onChanged={bump}
+                  />
                 </>
               )}
               {section === 'problems' && FEATURES.clinical && (
                 <>
-                  <CurrentCare patientId={patientId} version={version} canEnd={canWrite} onChanged={bump} />
+                  <CurrentCare patientId={patientId} canEnd={canWrite} onChanged={bump} />
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
@@ -239,7 +261,7 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                       <EncounterForm patientId={patientId} onAdded={bump} />
                     </WriteGate>
                   </div>
-                  <Timeline patientId={patientId} version={version} kinds={['encounter']} title="Visits" />
+                  <Timeline patientId={patientId} kinds={['encounter']} title="Visits" />
                 </>
               )}
               {section === 'risk' && (
@@ -248,7 +270,7 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                   <RiskCheck patientId={patientId} audience="clinician" />
                 </>
               )}
-              {section === 'timeline' && FEATURES.clinical && <Timeline patientId={patientId} version={version} />}
+              {section === 'timeline' && FEATURES.clinical && <Timeline patientId={patientId} />}
             </>
           );
         }}

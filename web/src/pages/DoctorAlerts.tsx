@@ -7,7 +7,9 @@ export function DoctorAlerts() {
   return (
     <section>
       <h1>Alerts</h1>
-      <p className="hint">Alerts of your patients that are not resolved yet. Open a patient to see the readings behind an alert.</p>
+      <p className="hint">
+        Alerts of your patients that are not resolved yet. Open a patient to see the readings behind an alert.
+      </p>
       <AlertsInbox />
       <Notifications />
     </section>

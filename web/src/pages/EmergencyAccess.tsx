@@ -3,7 +3,7 @@
 // opens the record by itself), or, in an emergency, break the glass: read-only access for a
 // limited time with a reason, which the patient is told about and sees in their access log.
 import { useState } from 'react';
-import { accountsAdmin, recordAccess, type MyAccess } from '../api/accounts';
+import { accountsAdmin, recordAccess, type MyAccess } from '../api/identity';
 import { useSession } from '../auth';
 import { clockTime, refreshMyAccess } from '../components/access';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
@@ -12,15 +12,19 @@ import { Link } from '../router';
 
 function AskForAccess({ patientId, state }: { patientId: number; state: MyAccess }) {
   const [message, setMessage] = useState('');
-  const ask = useSubmit(['message'], () => recordAccess.ask(patientId, message.trim()), () => refreshMyAccess(patientId));
+  const ask = useSubmit(
+    ['message'],
+    () => recordAccess.ask(patientId, message.trim()),
+    () => refreshMyAccess(patientId),
+  );
   const request = state.access_request;
   return (
     <section className="card" aria-labelledby="ask-title">
       <h2 id="ask-title">Ask the patient for access</h2>
       {request?.status === 'pending' ? (
         <p role="status" className="notice">
-          Request sent at {clockTime(request.requested_at)}. The patient sees it in the app and by email; the record opens here as soon
-          as they approve.
+          Request sent at {clockTime(request.requested_at)}. The patient sees it in the app and by email; the record
+          opens here as soon as they approve.
         </p>
       ) : (
         <form onSubmit={ask.submit} noValidate>
@@ -52,16 +56,17 @@ function BreakGlassForm({ patientId, admin }: { patientId: number; admin: boolea
   const [reason, setReason] = useState('');
   const open = useSubmit(
     ['reason'],
-    () => (admin ? accountsAdmin.breakGlass(patientId, reason.trim()) : recordAccess.breakGlass(patientId, reason.trim())),
+    () =>
+      admin ? accountsAdmin.breakGlass(patientId, reason.trim()) : recordAccess.breakGlass(patientId, reason.trim()),
     () => refreshMyAccess(patientId),
   );
   return (
     <section className="card emergency" aria-labelledby="glass-title">
       <h2 id="glass-title">Emergency access (break-glass)</h2>
       <p>
-        Only when the patient cannot be asked and care cannot wait. You can read the record, not change it, for a limited time (60
-        minutes unless your service set another limit). The patient is emailed at once and sees your name and reason in their access
-        log; every read is audited.
+        Only when the patient cannot be asked and care cannot wait. You can read the record, not change it, for a
+        limited time (60 minutes unless your service set another limit). The patient is emailed at once and sees your
+        name and reason in their access log; every read is audited.
       </p>
       <form onSubmit={open.submit} noValidate>
         <Field

@@ -7,8 +7,8 @@ export function Landing() {
         <h1>Your health record, in your hands</h1>
         <p className="lead">
           Vitalis keeps your vitals and lab results in one place, charts how they change, estimates your risk of
-          diabetes, heart disease and stroke with an explanation of why, and lets you decide which doctors may read
-          or add to your record.
+          diabetes, heart disease and stroke with an explanation of why, and lets you decide which doctors may read or
+          add to your record.
         </p>
         <p className="actions">
           <Link to="/signup" className="button primary">

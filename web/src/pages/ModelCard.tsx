@@ -1,7 +1,8 @@
 // A model's card (models/<name>/MODEL_CARD.md, written by `vitalis train`), bundled at build time
 // as text and rendered as a document: the short summary in plain words first, then the
 // technical card. Loaded only when this page is opened.
-import { useLoad, Async } from '../components/status';
+import { Async } from '../components/status';
+import { useApiQuery } from '../api/query';
 import { type Block, Markdown, parseMarkdown } from '../components/markdown';
 import { Link } from '../router';
 import '../components/predict.css';
@@ -33,15 +34,17 @@ export function splitCard(text: string) {
 }
 
 export default function ModelCard({ name }: { name: string }) {
-  const state = useLoad(async () => {
+  const state = useApiQuery(['model-card', name], async () => {
     const load = CARDS[name];
     if (!load) throw new Error(`There is no model called “${name}”.`);
     return splitCard((await load()).default);
-  }, [name]);
+  });
   return (
     <section>
       <p>
-        <Link to={name === 'symptoms' ? '/symptoms' : '/predict'}>← Back to the {name === 'symptoms' ? 'symptom checker' : 'risk check'}</Link>
+        <Link to={name === 'symptoms' ? '/symptoms' : '/predict'}>
+          ← Back to the {name === 'symptoms' ? 'symptom checker' : 'risk check'}
+        </Link>
       </p>
       <h1>{TITLES[name] ?? 'Model card'}</h1>
       <Async state={state} label="Loading the model card…">

@@ -1,43 +1,44 @@
 // The patient's risk check page, and the latest stored result of each model (dashboard and the
 // doctor's chart). The form and the answer are in components/riskCheck.tsx.
-import { predictions, type StoredPrediction } from '../api/endpoints';
+import { predictions, type StoredPrediction } from '../api/predict';
 import { formatDate } from '../metrics';
 import { useSession } from '../auth';
 import { RiskBadge, RiskCheck } from '../components/riskCheck';
-import { Async, useLoad } from '../components/status';
+import { useApiQuery } from '../api/query';
+import { Card } from '../components/card';
 
 export { RiskBadge, RiskCheck };
 
 /** The latest stored result of each risk model for a patient. */
 export function LatestRisks({ patientId }: { patientId: number }) {
-  const risks = useLoad(async () => {
+  const risks = useApiQuery(['risks', patientId], async () => {
     const page = await predictions.history(patientId, { limit: 50 });
     const latest = new Map<string, StoredPrediction>();
-    for (const entry of page.items) if (entry.model !== 'symptom_check' && !latest.has(entry.model)) latest.set(entry.model, entry);
+    for (const entry of page.items)
+      if (entry.model !== 'symptom_check' && !latest.has(entry.model)) latest.set(entry.model, entry);
     return [...latest.values()];
-  }, [patientId]);
+  });
   return (
-    <section className="card" aria-labelledby="risk-title">
-      <h2 id="risk-title">Latest risk results</h2>
-      <Async state={risks} label="Loading risk results…">
-        {(items) =>
-          items.length === 0 ? (
-            <p className="empty">No risk checks yet.</p>
-          ) : (
-            <ul className="risk-list">
-              {items.map((entry) => (
-                <li key={entry.model}>
-                  <strong className="capitalize">{entry.model}</strong>:{' '}
-                  {entry.probability !== null ? `${(entry.probability * 100).toFixed(0)}% ` : 'not enough information '}
-                  {entry.risk_class && <RiskBadge level={entry.risk_class} />}{' '}
-                  <span className="muted">{formatDate(entry.created_at)}</span>
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </Async>
-    </section>
+    <Card
+      title="Latest risk results"
+      id="risk-title"
+      query={risks}
+      label="Loading risk results…"
+      empty="No risk checks yet."
+    >
+      {(items) => (
+        <ul className="risk-list">
+          {items.map((entry) => (
+            <li key={entry.model}>
+              <strong className="capitalize">{entry.model}</strong>:{' '}
+              {entry.probability !== null ? `${(entry.probability * 100).toFixed(0)}% ` : 'not enough information '}
+              {entry.risk_class && <RiskBadge level={entry.risk_class} />}{' '}
+              <span className="muted">{formatDate(entry.created_at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 

@@ -1,13 +1,14 @@
 // The patient's clinical profile: contact, address (with the local-authority code that links the
 // air-quality data), blood group, allergies (a list of rows: substance, reaction, severity),
 // conditions and medications.
-import { useEffect, useState } from 'react';
-import { clinical, type ClinicalProfile } from '../api/endpoints';
+import { useState } from 'react';
+import { clinical, type ClinicalProfile } from '../api/records';
 import { useSession } from '../auth';
 import { AllergyEditor, rowFields, toRows, type AllergyRow } from '../components/allergies';
 import { ExportButton } from '../components/clinical';
 import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
-import { Async, useLoad } from '../components/status';
+import { Async } from '../components/status';
+import { queryClient, useApiQuery } from '../api/query';
 import { Link } from '../router';
 
 const GROUPS = ['unknown', 'A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'];
@@ -38,17 +39,19 @@ const list = (text: string) =>
 export function ProfilePage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const profile = useLoad(() => clinical.profile(patientId), [patientId]);
+  const profile = useApiQuery(['clinical-profile', patientId], () => clinical.profile(patientId));
   const [form, setForm] = useState<Form>();
   const [allergies, setAllergies] = useState<AllergyRow[]>([]);
   const [noneKnown, setNoneKnown] = useState(false);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (!profile.data) return;
+  // The form takes the stored profile each time it arrives (loaded, or saved).
+  const [loadedFrom, setLoadedFrom] = useState<ClinicalProfile>();
+  if (profile.data && profile.data !== loadedFrom) {
+    setLoadedFrom(profile.data);
     setForm(toForm(profile.data));
     setAllergies(toRows(profile.data.allergies));
     setNoneKnown(profile.data.no_known_allergies);
-  }, [profile.data]);
+  }
   const set = (name: keyof Form) => (e: { target: { value: string } }) => {
     setSaved(false);
     setForm((f) => ({ ...f!, [name]: e.target.value }));
@@ -65,7 +68,7 @@ export function ProfilePage() {
         medications: list(form!.medications),
       }),
     (updated) => {
-      profile.setData(updated);
+      queryClient.setQueryData(['clinical-profile', patientId], updated);
       setSaved(true);
     },
   );
@@ -85,10 +88,38 @@ export function ProfilePage() {
               <form className="card" onSubmit={submit} noValidate>
                 <h2>Address</h2>
                 <div className="grid">
-                  <Field label="Address line 1" name="address_line1" autoComplete="address-line1" value={form.address_line1} onChange={set('address_line1')} error={errors.address_line1} />
-                  <Field label="Address line 2" name="address_line2" autoComplete="address-line2" value={form.address_line2} onChange={set('address_line2')} error={errors.address_line2} />
-                  <Field label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} />
-                  <Field label="Postcode" name="postcode" autoComplete="postal-code" value={form.postcode} onChange={set('postcode')} error={errors.postcode} />
+                  <Field
+                    label="Address line 1"
+                    name="address_line1"
+                    autoComplete="address-line1"
+                    value={form.address_line1}
+                    onChange={set('address_line1')}
+                    error={errors.address_line1}
+                  />
+                  <Field
+                    label="Address line 2"
+                    name="address_line2"
+                    autoComplete="address-line2"
+                    value={form.address_line2}
+                    onChange={set('address_line2')}
+                    error={errors.address_line2}
+                  />
+                  <Field
+                    label="City"
+                    name="city"
+                    autoComplete="address-level2"
+                    value={form.city}
+                    onChange={set('city')}
+                    error={errors.city}
+                  />
+                  <Field
+                    label="Postcode"
+                    name="postcode"
+                    autoComplete="postal-code"
+                    value={form.postcode}
+                    onChange={set('postcode')}
+                    error={errors.postcode}
+                  />
                   <Field
                     label="Local authority code (optional)"
                     name="area_code"
@@ -99,7 +130,14 @@ export function ProfilePage() {
                   />
                 </div>
                 <h2>Health</h2>
-                <SelectField label="Blood group" name="blood_group" value={form.blood_group} onChange={set('blood_group')} error={errors.blood_group} options={GROUPS.map((g) => ({ value: g, label: g === 'unknown' ? 'Not known' : g }))} />
+                <SelectField
+                  label="Blood group"
+                  name="blood_group"
+                  value={form.blood_group}
+                  onChange={set('blood_group')}
+                  error={errors.blood_group}
+                  options={GROUPS.map((g) => ({ value: g, label: g === 'unknown' ? 'Not known' : g }))}
+                />
                 <AllergyEditor
                   rows={allergies}
                   onChange={(rows) => {
@@ -114,8 +152,22 @@ export function ProfilePage() {
                   }}
                   saved={p.allergies}
                 />
-                <Field label="Long-term conditions" name="conditions" value={form.conditions} onChange={set('conditions')} error={errors.conditions} hint="Separate with commas." />
-                <Field label="Medications" name="medications" value={form.medications} onChange={set('medications')} error={errors.medications} hint="Separate with commas." />
+                <Field
+                  label="Long-term conditions"
+                  name="conditions"
+                  value={form.conditions}
+                  onChange={set('conditions')}
+                  error={errors.conditions}
+                  hint="Separate with commas."
+                />
+                <Field
+                  label="Medications"
+                  name="medications"
+                  value={form.medications}
+                  onChange={set('medications')}
+                  error={errors.medications}
+                  hint="Separate with commas."
+                />
                 <FormError message={formError} />
                 <SubmitButton busy={busy} busyText="Saving…">
                   Save profile

@@ -1,4 +1,9 @@
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
+import { queryClient } from '../api/query';
 
-afterEach(() => cleanup());
+// Each test starts with nothing loaded, as a fresh page would.
+afterEach(() => {
+  cleanup();
+  queryClient.clear();
+});
