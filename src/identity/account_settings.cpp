@@ -200,4 +200,34 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
   return account_details(principal.account_id);
 }
 
+// The identity part of the patient's profile (records' profile PUT calls it).
+Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
+                                                     std::int64_t patient_id,
+                                                     const std::string& phone,
+                                                     const Client& client) {
+  if (auto ok = check_phone(phone); !ok.ok()) return ok.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
+    db::Transaction tx(lease);
+    long long id = patient_id;
+    soci::indicator phone_ind = phone.empty() ? soci::i_null : soci::i_ok;
+    *lease << sql::kUpdatePhone, soci::use(phone, phone_ind), soci::use(id);
+    PatientProfile out;
+    if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
+    append_audit(lease, key_,
+                 {0,
+                  {},
+                  principal.account_id,
+                  role_text(principal),
+                  "record.update",
+                  "patient_profile",
+                  std::to_string(patient_id),
+                  patient_id,
+                  client.address,
+                  "success",
+                  ""});
+    tx.commit();
+    return out;
+  });
+}
+
 }  // namespace vitalis::identity

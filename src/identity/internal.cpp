@@ -158,11 +158,6 @@ void rate_result(db::Pool& pool, const std::string& bucket, bool success) {
   if (!done.ok()) log::warn("rate limit bookkeeping failed");
 }
 
-// Failures with one purpose's codes for one email, across every code issued: caps guessing.
-std::string code_bucket(std::string_view purpose, std::string_view who) {
-  return "code:" + std::string(purpose) + ":" + std::string(who);
-}
-
 Status enqueue_mail(db::Lease& lease, std::string_view kind,
                     const std::map<std::string, std::string>& vars, const std::string& to) {
   auto message = notify::render(kind, vars, to);
@@ -172,111 +167,6 @@ Status enqueue_mail(db::Lease& lease, std::string_view kind,
 }
 
 std::string role_text(const Principal& principal) { return std::string(role_name(principal.role)); }
-
-Error invalid_code() {
-  return Error::validation("code",
-                           "The code is wrong or has expired. Use the latest code we emailed, or "
-                           "ask for a new one.");
-}
-
-void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
-                  std::int64_t subject_id) {
-  std::string now = now_text(), purpose_text = purpose;
-  long long account = account_id, subject = subject_id;
-  *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose_text),
-      soci::use(subject);
-}
-
-std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                       const char* purpose, std::int64_t subject_id, seconds ttl) {
-  std::string code = random_code();
-  std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
-  long long account = account_id, subject = subject_id;
-  std::string purpose_text = purpose;
-  retire_codes(lease, account_id, purpose, subject_id);
-  *lease << sql::kInsertCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::use(hash), soci::use(now), soci::use(expires);
-  return code;
-}
-
-Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                  const char* purpose, std::int64_t subject_id, const std::string& code,
-                  int max_attempts) {
-  Error invalid = invalid_code();
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid;
-  }
-  long long account = account_id, subject = subject_id, id = 0;
-  std::string purpose_text = purpose, hash, expires;
-  int attempts = 0;
-  *lease << sql::kSelectLatestCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
-  if (!lease->got_data() || expires <= now_text()) return invalid;
-  // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
-  if (db::changed_rows(
-          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
-    return invalid;
-  if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
-  std::string now = now_text();
-  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
-    return invalid;
-  return Ok{};
-}
-
-Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
-                   const Account& account, const std::string& family, const Client& client,
-                   const std::string& session_id, const std::string& started_at) {
-  std::string refresh = random_token();
-  std::string refresh_hash = key.keyed_hash(refresh), now = now_text(),
-              expires = from_now(options.refresh_ttl);
-  std::string started = started_at.empty() ? now : started_at;
-  // What the owner sees in their list of sessions; a browser's User-Agent can be long.
-  std::string agent = client.user_agent.substr(0, 300);
-  long long account_id = account.id;
-  soci::indicator agent_ind = agent.empty() ? soci::i_null : soci::i_ok;
-  *lease << sql::kInsertSession, soci::use(session_id), soci::use(account_id), soci::use(family),
-      soci::use(refresh_hash), soci::use(now), soci::use(expires), soci::use(agent, agent_ind),
-      soci::use(client.address), soci::use(started);
-  std::int64_t issued = unix_now();
-  Tokens tokens;
-  tokens.access_token = sign_access_token(
-      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()}, key);
-  tokens.expires_in = options.access_ttl.count();
-  tokens.refresh_token = refresh;
-  tokens.refresh_expires_in = options.refresh_ttl.count();
-  tokens.session_id = session_id;
-  tokens.account = account;
-  return tokens;
-}
-
-// kSelectLiveSession's row: the session's family and its account's status.
-class LiveSessionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.first));
-    statement.exchange(soci::into(row_.second));
-  }
-  std::pair<std::string, std::string> current() const { return row_; }
-
- private:
-  std::pair<std::string, std::string> row_;
-};
-
-// Runs on every authenticated request: a typed select, so the session reuses its prepared
-// statement.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id) {
-  auto rows = db::select_rows<LiveSessionReader>(
-      lease, sql::kSelectLiveSession,
-      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
-std::string session_family(db::Lease& lease, const std::string& session_id) {
-  auto session = live_session(lease, session_id);
-  return session ? session->first : std::string();
-}
 
 std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummary& row,
                                         long long& id) {
@@ -316,24 +206,6 @@ bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant) {
   // An active grant past its end is reported as expired.
   if (grant.status == "active" && grant.expires_at <= now_text()) grant.status = "expired";
   return true;
-}
-
-void end_family(db::Lease& lease, const std::string& family, const std::string& now) {
-  *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
-  *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
-}
-
-void end_all_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
-  *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
-}
-
-void end_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
-                        const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordOtherFamiliesRevoked, soci::use(now), soci::use(id), soci::use(family);
-  *lease << sql::kRevokeOtherFamilies, soci::use(now), soci::use(id), soci::use(family);
 }
 
 std::string app_link(

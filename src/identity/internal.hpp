@@ -1,6 +1,7 @@
-// The identity service's inside, shared by the files that implement it (service.cpp and one file
-// per capability: sessions, account settings, account administration, emergency access, desk
-// registration). Not part of the module's face: other modules include service.hpp / policy.hpp.
+// The identity service's inside, shared by the files that implement it (one file per capability:
+// sign_up, codes, sessions, passwords, accounts_admin, record_access, care_team,
+// account_settings, emergency_access, desk_registration). Defined in internal.cpp unless a
+// section names its file. Not part of the module's face: other modules include service.hpp.
 #pragma once
 
 #include <soci/soci.h>
@@ -58,8 +59,6 @@ Status check_not_blocked(db::Pool& pool, const std::string& bucket);
 // Records an attempt's outcome: 5 failures in a row block the bucket for a minute, doubling up
 // to an hour; a success resets it.
 void rate_result(db::Pool& pool, const std::string& bucket, bool success);
-// Failures with one purpose's codes for one email (or doctor), across every code issued.
-std::string code_bucket(std::string_view purpose, std::string_view who);
 
 // Renders a template and queues it in the caller's transaction.
 Status enqueue_mail(db::Lease& lease, std::string_view kind,
@@ -74,6 +73,8 @@ std::string app_link(
 
 std::string role_text(const Principal& principal);
 
+// --- one-time codes (codes.cpp) ---
+
 // Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
 std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, std::chrono::seconds ttl);
@@ -87,6 +88,10 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
                   int max_attempts);
 // The answer to any wrong, used or expired code.
 Error invalid_code();
+// Failures with one purpose's codes for one email (or doctor), across every code issued.
+std::string code_bucket(std::string_view purpose, std::string_view who);
+
+// --- session rows (sessions.cpp) ---
 
 // Starts a session (or continues a family on refresh) and signs its access token. `started_at`
 // empty: now (a sign-in).
@@ -106,6 +111,8 @@ void end_other_families(db::Lease& lease, std::int64_t account_id, const std::st
                         const std::string& now);
 // Ends one session family.
 void end_family(db::Lease& lease, const std::string& family, const std::string& now);
+
+// --- the rest (internal.cpp; disabled_message in accounts_admin.cpp) ---
 
 // Why a disabled account cannot sign in, in words for its owner (a refused doctor application
 // says so, with the administrator's reason).
