@@ -128,7 +128,7 @@ Status IdentityService::request_email_change(const Principal& principal,
     return Error::validation("current_password", "Enter your current password.");
   }
   if (auto ok =
-          rate_hit(pool_, "email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
+          limiter_.hit("email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -161,11 +161,11 @@ Status IdentityService::request_email_change(const Principal& principal,
 Result<AccountDetails> IdentityService::confirm_email_change(const Principal& principal,
                                                              const std::string& code,
                                                              const Client& client) {
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(principal.account_id));
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -195,7 +195,7 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
     tx.commit();
     return Ok{};
   });
-  rate_result(pool_, bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
+  limiter_.record(bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
   if (!done.ok()) return done.error();
   return account_details(principal.account_id);
 }

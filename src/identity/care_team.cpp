@@ -106,7 +106,7 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
                                                         std::int64_t patient_id,
                                                         const Client& client) {
   if (auto ok =
-          rate_hit(pool_, "grant:doctor:" + std::to_string(doctor.account_id), 10, seconds(3600));
+          limiter_.hit("grant:doctor:" + std::to_string(doctor.account_id), 10, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -153,12 +153,12 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
                                                         std::int64_t grant_id,
                                                         const std::string& code,
                                                         const Client& client) {
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   // Failures count per doctor across all their requests, so new requests do not buy guesses.
   std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
     db::Transaction tx(lease);
     WriteGrant grant;
@@ -219,7 +219,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     tx.commit();
     return grant;
   });
-  rate_result(pool_, bucket, result.ok() || result.error().code != ErrorCode::kValidationFailed);
+  limiter_.record(bucket, result.ok() || result.error().code != ErrorCode::kValidationFailed);
   return result;
 }
 

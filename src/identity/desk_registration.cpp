@@ -28,7 +28,7 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
   if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
   if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
-  if (auto ok = rate_hit(pool_, "desk:" + std::to_string(doctor.account_id), 30, seconds(3600));
+  if (auto ok = limiter_.hit("desk:" + std::to_string(doctor.account_id), 30, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -101,11 +101,11 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) {
     return ok.error();
   }
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeClaim, *email);
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
     db::Transaction tx(lease);
@@ -147,7 +147,7 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     tx.commit();
     return out;
   });
-  rate_result(pool_, bucket, result.ok());
+  limiter_.record(bucket, result.ok());
   return result;
 }
 

@@ -108,8 +108,7 @@ Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int
   if (reason->size() < 10) {
     return Error::validation("reason", "Reason must say why, in at least 10 characters.");
   }
-  if (auto ok =
-          rate_hit(pool_, "break-glass:" + std::to_string(actor.account_id), 10, seconds(3600));
+  if (auto ok = limiter_.hit("break-glass:" + std::to_string(actor.account_id), 10, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -157,7 +156,7 @@ Result<AccessRequest> IdentityService::request_access(const Principal& doctor,
     message = *checked;
   }
   if (auto ok =
-          rate_hit(pool_, "access-request:" + std::to_string(doctor.account_id), 20, seconds(3600));
+          limiter_.hit("access-request:" + std::to_string(doctor.account_id), 20, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }

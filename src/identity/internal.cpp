@@ -1,15 +1,11 @@
-// The identity service's shared inside (internal.hpp): time, account lookups, rate limits, one-time
-// codes, session rows, mail and audit helpers.
+// The identity service's shared inside (internal.hpp): time, account lookups, mail and link
+// helpers, and the rows several capabilities read (doctors, profiles, write grants).
 #include "identity/internal.hpp"
 
-#include <algorithm>
 #include <cctype>
 
-#include "core/log.hpp"
 #include "core/time.hpp"
-#include "db/rows.hpp"
 #include "identity/store.hpp"
-#include "identity/tokens.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 
@@ -22,13 +18,6 @@ std::string from_now(seconds delta) { return format_rfc3339(Clock::now() + delta
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<seconds>(Clock::now().time_since_epoch()).count();
-}
-
-int seconds_until(const std::string& when) {
-  auto parsed = parse_rfc3339(when);
-  if (!parsed) return 1;
-  auto delta = std::chrono::duration_cast<seconds>(*parsed - Clock::now()).count();
-  return static_cast<int>(std::max<long long>(1, delta));
 }
 
 namespace {
@@ -65,97 +54,6 @@ bool account_by_email(db::Lease& lease, const std::string& email, AccountRow& ro
 bool account_by_id(db::Lease& lease, std::int64_t id, AccountRow& row) {
   long long key = id;
   return load_account(lease, sql::kSelectAccountById, key, row);
-}
-
-// Counts a hit in a fixed-window bucket, in its own committed transaction so that failed
-// requests count too. 429 with Retry-After when the bucket is full or blocked. The updates are
-// relative and conditional, so racing requests cannot both take the last slot.
-Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds window) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    for (int round = 0; round < 3; ++round) {
-      db::Transaction tx(lease);
-      std::string now = now_text();
-      std::string window_start, blocked_until;
-      int hits = 0, failures = 0;
-      soci::indicator blocked_ind = soci::i_null;
-      *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start),
-          soci::into(hits), soci::into(failures), soci::into(blocked_until, blocked_ind);
-      if (!lease->got_data()) {
-        bool inserted =
-            db::changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
-                              soci::use(now), soci::use(1), soci::use(0))) == 1;
-        tx.commit();
-        if (inserted) return Ok{};
-        continue;  // a concurrent request created it: count against that row
-      }
-      if (blocked_ind == soci::i_ok && blocked_until > now) {
-        return Error::rate_limited("too many attempts; try again later",
-                                   seconds_until(blocked_until));
-      }
-      auto started = parse_rfc3339(window_start);
-      if (!started || *started + window <= Clock::now()) {
-        bool restarted =
-            db::changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
-                              soci::use(bucket), soci::use(window_start))) == 1;
-        tx.commit();
-        if (restarted) return Ok{};
-        continue;  // someone else restarted the window first
-      }
-      bool counted = db::changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
-                                       soci::use(window_start), soci::use(limit))) == 1;
-      tx.commit();
-      if (counted) return Ok{};
-      return Error::rate_limited("too many requests; try again later",
-                                 seconds_until(format_rfc3339(*started + window)));
-    }
-    return Error::rate_limited("too many requests; try again later", 1);
-  });
-}
-
-// Refuses with 429 while a bucket is locked out after repeated failures. Read only: it counts
-// nothing (rate_result() records the outcome).
-Status check_not_blocked(db::Pool& pool, const std::string& bucket) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    std::string window_start, blocked_until;
-    int hits = 0, failures = 0;
-    soci::indicator blocked_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start), soci::into(hits),
-        soci::into(failures), soci::into(blocked_until, blocked_ind);
-    if (lease->got_data() && blocked_ind == soci::i_ok && blocked_until > now_text()) {
-      return Error::rate_limited("too many attempts; try again later",
-                                 seconds_until(blocked_until));
-    }
-    return Ok{};
-  });
-}
-
-// Records the outcome of an attempt in a bucket: after 5 failures in a row it is blocked for
-// 1 minute, doubling per further failure up to an hour; a success resets it.
-void rate_result(db::Pool& pool, const std::string& bucket, bool success) {
-  auto done = db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string now = now_text();
-    *lease << sql::kInsertRateLimit, soci::use(bucket), soci::use(now), soci::use(0), soci::use(0);
-    if (success) {
-      *lease << sql::kResetRateFailures, soci::use(bucket);
-      tx.commit();
-      return Ok{};
-    }
-    *lease << sql::kCountRateFailure, soci::use(bucket);
-    int failures = 0, hits = 0;
-    std::string start, until;
-    soci::indicator until_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(start), soci::into(hits),
-        soci::into(failures), soci::into(until, until_ind);
-    if (failures >= 5) {
-      auto block = std::min<long long>(60LL << std::min(failures - 5, 6), 3600);
-      std::string blocked_until = from_now(seconds(block));
-      *lease << sql::kBlockRateBucket, soci::use(blocked_until), soci::use(bucket);
-    }
-    tx.commit();
-    return Ok{};
-  });
-  if (!done.ok()) log::warn("rate limit bookkeeping failed");
 }
 
 Status enqueue_mail(db::Lease& lease, std::string_view kind,

@@ -27,8 +27,6 @@ namespace vitalis::identity {
 std::string now_text();
 std::string from_now(std::chrono::seconds delta);
 std::int64_t unix_now();
-// Seconds from now until an RFC 3339 time (at least 1).
-int seconds_until(const std::string& when);
 
 inline constexpr const char* kCodePurposeVerify = "verify_email";
 inline constexpr const char* kCodePurposeReset = "password_reset";
@@ -50,15 +48,6 @@ bool account_by_id(db::Lease& lease, std::int64_t id, AccountRow& row);
 inline bool waiting_for_claim(const AccountRow& row) {
   return row.account.status == "unverified" && row.password_hash.empty();
 }
-
-// Counts a hit in a fixed-window bucket (its own committed transaction, so failed requests count
-// too); 429 with Retry-After when the bucket is full or blocked.
-Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, std::chrono::seconds window);
-// 429 while a bucket is locked out after repeated failures; counts nothing.
-Status check_not_blocked(db::Pool& pool, const std::string& bucket);
-// Records an attempt's outcome: 5 failures in a row block the bucket for a minute, doubling up
-// to an hour; a success resets it.
-void rate_result(db::Pool& pool, const std::string& bucket, bool success);
 
 // Renders a template and queues it in the caller's transaction.
 Status enqueue_mail(db::Lease& lease, std::string_view kind,

@@ -16,10 +16,10 @@ Status IdentityService::request_password_reset(const std::string& email_input,
                                                const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = rate_hit(pool_, "reset:ip:" + client.address, 10, seconds(3600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("reset:ip:" + client.address, 10, seconds(3600)); !ok.ok()) {
     return ok.error();
   }
-  if (auto ok = rate_hit(pool_, "reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -38,11 +38,11 @@ Status IdentityService::reset_password(const std::string& email_input, const std
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) return ok.error();
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeReset, *email);
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
@@ -75,7 +75,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     tx.commit();
     return Ok{};
   });
-  rate_result(pool_, bucket, result.ok());
+  limiter_.record(bucket, result.ok());
   return result;
 }
 
@@ -89,12 +89,12 @@ Result<AccountRow> IdentityService::check_current_password(const Principal& prin
   if (!found.ok()) return found.error();
   // Same lock-out as sign-in: a stolen access token must not allow unlimited guesses.
   std::string account_bucket = "signin:account:" + found->account.email;
-  if (auto ok = check_not_blocked(pool_, account_bucket); !ok.ok()) return ok.error();
-  rate_result(pool_, account_bucket, false);
+  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) return ok.error();
+  limiter_.record(account_bucket, false);
   if (!verify_password(found->password_hash, current)) {
     return Error::validation("current_password", "The current password is not correct.");
   }
-  rate_result(pool_, account_bucket, true);
+  limiter_.record(account_bucket, true);
   return found;
 }
 

@@ -10,6 +10,7 @@ IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions 
     : pool_(pool),
       key_(key),
       options_(options),
+      limiter_(pool_),
       sealer_(std::make_unique<AuditSealer>(pool_, key_)) {
   dummy_hash_ = hash_password("not a real password, used for timing", options_.password_cost);
 }

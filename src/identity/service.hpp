@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "db/database.hpp"
+#include "db/rate_limit.hpp"
 #include "identity/audit.hpp"
 #include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
@@ -202,7 +203,8 @@ class IdentityService {
   db::Pool& pool_;
   SecretKey key_;
   IdentityOptions options_;
-  std::string dummy_hash_;  // verified against when an email is unknown, to equalise timing
+  db::RateLimiter limiter_;  // per address, account and doctor: see each capability
+  std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing
   std::unique_ptr<AuditSealer> sealer_;  // last: uses pool_ and key_; sealed on destruction
 };
 

@@ -20,11 +20,11 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
                                         const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return Error::unauthenticated("invalid email or password");
-  if (auto ok = rate_hit(pool_, "signin:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("signin:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string account_bucket = "signin:account:" + *email;
-  if (auto ok = check_not_blocked(pool_, account_bucket); !ok.ok()) {
+  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) {
     return ok.error();  // blocked after repeated failures
   }
   auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
@@ -35,7 +35,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   if (!found.ok() && found.error().code != ErrorCode::kNotFound) return found.error();
   // Count the attempt as a failure before the slow check, so guesses in flight at the same time
   // all count; a success resets the count.
-  rate_result(pool_, account_bucket, false);
+  limiter_.record(account_bucket, false);
   // An account without a password (waiting to be claimed) is checked against the dummy hash
   // too: it takes the same time and never matches.
   bool has_password = found.ok() && !found->password_hash.empty();
@@ -65,7 +65,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   if (!found.ok()) return fail(std::nullopt);
   const Account& account = found->account;
   if (!password_ok) return fail(account.id);
-  rate_result(pool_, account_bucket, true);
+  limiter_.record(account_bucket, true);
   if (account.status == "unverified") {
     return Error{ErrorCode::kForbidden,
                  "Confirm your email address first: enter the code we emailed you.", "email"};

@@ -20,14 +20,14 @@ using std::chrono::seconds;
 Status IdentityService::sign_up(const std::string& email, const std::string& password,
                                 const std::string& full_name, Role role, const Client& client,
                                 const std::function<void(db::Lease&, long long)>& add_profile) {
-  if (auto ok = rate_hit(pool_, "signup:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("signup:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
     return ok.error();
   }
   // Hash before looking the email up, so known and unknown emails take the same time.
   std::string hash = hash_password(password, options_.password_cost);
   std::string role_text(role_name(role));
   // Counted for every sign-up (so it reveals nothing); caps the mails a repeated sign-up sends.
-  bool may_mail = rate_hit(pool_, "claim-mail:" + email, 3, seconds(600)).ok();
+  bool may_mail = limiter_.hit("claim-mail:" + email, 3, seconds(600)).ok();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     long long id = 0;
@@ -130,11 +130,11 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
                                                const std::string& code, const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeVerify, *email);
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
     db::Transaction tx(lease);
     AccountRow row;
@@ -175,18 +175,18 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
     tx.commit();
     return out;
   });
-  rate_result(pool_, bucket, result.ok());
+  limiter_.record(bucket, result.ok());
   return result;
 }
 
 Status IdentityService::resend_verification(const std::string& email_input, const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = rate_hit(pool_, "resend:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("resend:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
     return ok.error();
   }
   // Per address, whether or not it is registered: one code per interval.
-  if (auto ok = rate_hit(pool_, "resend:" + *email, 1, options_.resend_interval); !ok.ok()) {
+  if (auto ok = limiter_.hit("resend:" + *email, 1, options_.resend_interval); !ok.ok()) {
     return ok.error();
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
