@@ -108,8 +108,12 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
       std::optional<std::int64_t> patient;
       if (principal.role == Role::kPatient) patient = principal.account_id;
       append_audit(lease, key_,
-                   audit_entry(principal, client, "account.update", "account", std::to_string(id),
-                               patient, what));
+                   audit::Row("account.update")
+                       .actor(principal)
+                       .client(client)
+                       .resource("account", id)
+                       .patient(patient)
+                       .reason(what));
     }
     tx.commit();
     return Ok{};
@@ -151,8 +155,10 @@ Status IdentityService::request_email_change(const Principal& principal,
                             *email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 audit_entry(principal, client, "account.email_change_request", "account",
-                             std::to_string(account), std::nullopt));
+                 audit::Row("account.email_change_request")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", account));
     tx.commit();
     return Ok{};
   });
@@ -189,9 +195,9 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
                               {"link", app_link(options_, "/signin")}},
                              old_email);
     if (!told.ok()) return told.error();
-    append_audit(lease, key_,
-                 audit_entry(principal, client, "account.email_change", "account",
-                             std::to_string(id), std::nullopt));
+    append_audit(
+        lease, key_,
+        audit::Row("account.email_change").actor(principal).client(client).resource("account", id));
     tx.commit();
     return Ok{};
   });
@@ -214,17 +220,11 @@ Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
     PatientProfile out;
     if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  principal.account_id,
-                  role_text(principal),
-                  "record.update",
-                  "patient_profile",
-                  std::to_string(patient_id),
-                  patient_id,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("record.update")
+                     .actor(principal)
+                     .client(client)
+                     .resource("patient_profile", patient_id)
+                     .patient(patient_id));
     tx.commit();
     return out;
   });

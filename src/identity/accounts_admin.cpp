@@ -151,8 +151,11 @@ Status IdentityService::reject_doctor(const Principal& admin, std::int64_t docto
                                row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 audit_entry(admin, client, "account.reject_doctor", "account", std::to_string(id),
-                             std::nullopt, *reason));
+                 audit::Row("account.reject_doctor")
+                     .actor(admin)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(*reason));
     tx.commit();
     return Ok{};
   });
@@ -181,8 +184,11 @@ Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
     // the session), and no refresh token works any more.
     end_all_sessions(lease, account_id, now);
     append_audit(lease, key_,
-                 audit_entry(admin, client, "account.disable", "account", std::to_string(id),
-                             std::nullopt, *reason));
+                 audit::Row("account.disable")
+                     .actor(admin)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(*reason));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
@@ -201,9 +207,8 @@ Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
       return Error::conflict("This account is not disabled.");
     }
     *lease << sql::kClearRejection, soci::use(id);
-    append_audit(
-        lease, key_,
-        audit_entry(admin, client, "account.enable", "account", std::to_string(id), std::nullopt));
+    append_audit(lease, key_,
+                 audit::Row("account.enable").actor(admin).client(client).resource("account", id));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
@@ -232,18 +237,9 @@ Result<Account> IdentityService::create_admin(const std::string& email_input,
     if (!lease->got_data()) {
       return Error{ErrorCode::kConflict, "an account with this email exists", "email"};
     }
-    append_audit(lease, key_,
-                 {0,
-                  {},
-                  std::nullopt,
-                  "system",
-                  "account.create_admin",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  "cli",
-                  "success",
-                  ""});
+    append_audit(
+        lease, key_,
+        audit::Row("account.create_admin").system().client_address("cli").resource("account", id));
     tx.commit();
     return Account{id, *email, Role::kAdmin, status, *name, now};
   });
@@ -292,17 +288,10 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
                      row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  admin_id,
-                  "admin",
-                  "account.approve_doctor",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("account.approve_doctor")
+                     .actor(admin_id, "admin")
+                     .client(client)
+                     .resource("account", id));
     tx.commit();
     return Ok{};
   });

@@ -45,17 +45,11 @@ Status IdentityService::link_doctor(const Principal& patient, std::int64_t docto
       *lease << sql::kInsertLink, soci::use(patient_id), soci::use(doctor), soci::use(source),
           soci::use(now);
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    patient_id,
-                    "patient",
-                    "access.grant",
-                    "care_link",
-                    std::to_string(doctor),
-                    patient_id,
-                    client.address,
-                    "success",
-                    ""});
+                   audit::Row("access.grant")
+                       .actor(patient_id, "patient")
+                       .client(client)
+                       .resource("care_link", doctor)
+                       .patient(patient_id));
     }
     tx.commit();
     return Ok{};
@@ -73,17 +67,11 @@ Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doc
       return Error::not_found("this doctor is not on your care team");
     *lease << sql::kRevokeDoctorGrants, soci::use(now), soci::use(patient_id), soci::use(doctor);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  patient_id,
-                  "patient",
-                  "access.revoke",
-                  "care_link",
-                  std::to_string(doctor),
-                  patient_id,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("access.revoke")
+                     .actor(patient_id, "patient")
+                     .client(client)
+                     .resource("care_link", doctor)
+                     .patient(patient_id));
     tx.commit();
     return Ok{};
   });
@@ -131,17 +119,11 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
                             patient_row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  doctor_id,
-                  "doctor",
-                  "consent.request",
-                  "write_grant",
-                  std::to_string(grant_id),
-                  patient,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("consent.request")
+                     .actor(doctor_id, "doctor")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(patient));
     WriteGrant grant;
     load_grant(lease, grant_id, grant);
     tx.commit();
@@ -164,17 +146,12 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     WriteGrant grant;
     if (!load_grant(lease, grant_id, grant) || grant.doctor_id != doctor.account_id) {
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    doctor.account_id,
-                    "doctor",
-                    "consent.confirm",
-                    "write_grant",
-                    std::to_string(grant_id),
-                    std::nullopt,
-                    client.address,
-                    "denied",
-                    "not the requesting doctor"});
+                   audit::Row("consent.confirm")
+                       .actor(doctor.account_id, "doctor")
+                       .client(client)
+                       .resource("write_grant", grant_id)
+                       .outcome("denied")
+                       .reason("not the requesting doctor"));
       tx.commit();
       return Error::not_found("no such grant request");
     }
@@ -183,17 +160,13 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
                               options_.code_attempts);
     if (!checked.ok()) {
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    doctor.account_id,
-                    "doctor",
-                    "consent.confirm",
-                    "write_grant",
-                    std::to_string(grant_id),
-                    grant.patient_id,
-                    client.address,
-                    "failure",
-                    "wrong or expired code"});
+                   audit::Row("consent.confirm")
+                       .actor(doctor.account_id, "doctor")
+                       .client(client)
+                       .resource("write_grant", grant_id)
+                       .patient(grant.patient_id)
+                       .outcome("failure")
+                       .reason("wrong or expired code"));
       tx.commit();
       return checked.error();
     }
@@ -204,17 +177,12 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
       return Error::conflict("the grant is no longer pending");  // rolls back the used code
     }
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  doctor.account_id,
-                  "doctor",
-                  "consent.grant",
-                  "write_grant",
-                  std::to_string(grant_id),
-                  grant.patient_id,
-                  client.address,
-                  "success",
-                  "confirmed with the patient's code"});
+                 audit::Row("consent.grant")
+                     .actor(doctor.account_id, "doctor")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(grant.patient_id)
+                     .reason("confirmed with the patient's code"));
     load_grant(lease, grant_id, grant);
     tx.commit();
     return grant;
@@ -242,17 +210,12 @@ Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient
     *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose),
         soci::use(subject);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  patient.account_id,
-                  "patient",
-                  "consent.grant",
-                  "write_grant",
-                  std::to_string(grant_id),
-                  patient.account_id,
-                  client.address,
-                  "success",
-                  "approved in the app"});
+                 audit::Row("consent.grant")
+                     .actor(patient.account_id, "patient")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(patient.account_id)
+                     .reason("approved in the app"));
     load_grant(lease, grant_id, grant);
     tx.commit();
     return grant;
@@ -274,17 +237,11 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
             (lease->prepare << sql::kRevokeWriteGrant, soci::use(now), soci::use(id))) != 1)
       return Error::conflict("the grant is already revoked");
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  principal.account_id,
-                  role_text(principal),
-                  "consent.revoke",
-                  "write_grant",
-                  std::to_string(grant_id),
-                  grant.patient_id,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("consent.revoke")
+                     .actor(principal)
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(grant.patient_id));
     tx.commit();
     return Ok{};
   });

@@ -82,9 +82,12 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
     created.account = Account{id, *email, Role::kPatient, status, *name, now};
     auto mailed = mail_claim(lease, created, why);
     if (!mailed.ok()) return mailed.error();
-    append_audit(
-        lease, key_,
-        audit_entry(doctor, client, "account.desk_register", "account", std::to_string(id), id));
+    append_audit(lease, key_,
+                 audit::Row("account.desk_register")
+                     .actor(doctor)
+                     .client(client)
+                     .resource("account", id)
+                     .patient(id));
     DeskRegistered out;
     load_profile(lease, id, out.profile);
     tx.commit();
@@ -133,17 +136,12 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     std::optional<std::int64_t> patient;
     if (row.account.role == Role::kPatient) patient = id;
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  std::string(role_name(row.account.role)),
-                  "account.claim",
-                  "account",
-                  std::to_string(id),
-                  patient,
-                  client.address,
-                  "success",
-                  out.tokens ? "password chosen; signed in" : "password chosen"});
+                 audit::Row("account.claim")
+                     .actor(row.account)
+                     .client(client)
+                     .resource("account", id)
+                     .patient(patient)
+                     .reason(out.tokens ? "password chosen; signed in" : "password chosen"));
     tx.commit();
     return out;
   });

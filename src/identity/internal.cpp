@@ -132,20 +132,4 @@ std::string app_link(
   return link;
 }
 
-AuditEntry audit_entry(const Principal& principal, const Client& client, std::string action,
-                       std::string resource_type, std::string resource_id,
-                       std::optional<std::int64_t> patient_id, std::string reason) {
-  return {0,
-          {},
-          principal.account_id,
-          role_text(principal),
-          std::move(action),
-          std::move(resource_type),
-          std::move(resource_id),
-          patient_id,
-          client.address,
-          "success",
-          std::move(reason)};
-}
-
 }  // namespace vitalis::identity

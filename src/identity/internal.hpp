@@ -112,9 +112,4 @@ std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummar
 bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile);
 bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
 
-// An audit row of a successful action by `principal` (or the system when null).
-AuditEntry audit_entry(const Principal& principal, const Client& client, std::string action,
-                       std::string resource_type, std::string resource_id,
-                       std::optional<std::int64_t> patient_id, std::string reason = {});
-
 }  // namespace vitalis::identity

@@ -61,17 +61,11 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
     end_all_sessions(lease, id, now);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  std::string(role_name(row.account.role)),
-                  "auth.password_reset",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  "all sessions ended"});
+                 audit::Row("auth.password_reset")
+                     .actor(row.account)
+                     .client(client)
+                     .resource("account", id)
+                     .reason("all sessions ended"));
     tx.commit();
     return Ok{};
   });
@@ -114,17 +108,11 @@ Status IdentityService::change_password(const Principal& principal, const std::s
     // Other devices are signed out; this one stays.
     end_other_families(lease, id, family, now);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  role_text(principal),
-                  "auth.password_change",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  "other sessions ended"});
+                 audit::Row("auth.password_change")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", id)
+                     .reason("other sessions ended"));
     tx.commit();
     return Ok{};
   });

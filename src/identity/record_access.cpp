@@ -85,31 +85,25 @@ Result<AccessDecision> IdentityService::access_decision(const Principal& princip
 }
 
 void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
+                                  audit::Row row) const {
+  append_audit(lease, key_, row.actor(principal));
+}
+
+void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
                                   const Client& client, std::optional<std::int64_t> patient_id,
                                   std::string_view action, std::string_view resource_type,
                                   std::string resource_id) const {
-  append_audit(lease, key_,
-               {0,
-                {},
-                principal.account_id,
-                std::string(role_name(principal.role)),
-                std::string(action),
-                std::string(resource_type),
-                std::move(resource_id),
-                patient_id,
-                client.address,
-                "success",
-                {}});
+  audit_write(
+      lease, principal,
+      audit::Row(action).client(client).resource(resource_type, resource_id).patient(patient_id));
 }
 
-Status IdentityService::audit_record(const Principal& principal, const Client& client,
-                                     std::optional<std::int64_t> patient_id,
-                                     std::string_view action, std::string_view resource_type,
-                                     std::string_view resource_id, std::string_view outcome) {
-  std::string reason;
+Status IdentityService::audit_record(const Principal& principal, audit::Row row) {
+  row.actor(principal);
+  std::optional<std::int64_t> patient_id = row.entry().patient_id;
   if (patient_id && principal.emergency_patient_id == *patient_id) {
     // The record rules found this request's access rests on break-glass.
-    reason = "break-glass: " + principal.emergency_reason;
+    row.reason("break-glass: " + principal.emergency_reason);
   } else if (principal.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
       long long admin = principal.account_id, patient = *patient_id;
@@ -119,21 +113,22 @@ Status IdentityService::audit_record(const Principal& principal, const Client& c
       return lease->got_data() ? "break-glass: " + active : std::string();
     });
     if (!found.ok()) return found.error();
-    reason = std::move(*found);
+    if (!found->empty()) row.reason(std::move(*found));
   }
   // Group commit (audit_sealer.hpp): returns once the row is durable, sharing the commit with
   // the reads that arrived meanwhile.
-  return sealer_->append({0,
-                          {},
-                          principal.account_id,
-                          role_text(principal),
-                          std::string(action),
-                          std::string(resource_type),
-                          std::string(resource_id),
-                          patient_id,
-                          client.address,
-                          std::string(outcome),
-                          reason});
+  return sealer_->append(std::move(row));
+}
+
+Status IdentityService::audit_record(const Principal& principal, const Client& client,
+                                     std::optional<std::int64_t> patient_id,
+                                     std::string_view action, std::string_view resource_type,
+                                     std::string_view resource_id, std::string_view outcome) {
+  return audit_record(principal, audit::Row(action)
+                                     .client(client)
+                                     .resource(resource_type, resource_id)
+                                     .patient(patient_id)
+                                     .outcome(outcome));
 }
 
 Result<std::vector<AuditEntry>> IdentityService::search_audit(const AuditFilter& filter) {

@@ -18,6 +18,7 @@
 #include "db/database.hpp"
 #include "db/rate_limit.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_row.hpp"
 #include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
 #include "identity/model.hpp"
@@ -85,16 +86,22 @@ class IdentityService {
   // The rules are decide_record_access (policy.cpp); these gather the facts.
   Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
   Result<AccessDecision> access_decision(const Principal& principal, std::int64_t patient_id);
-  // Appends a successful change by `principal` to the audit log inside the caller's write
-  // transaction (so the row commits or rolls back with the change). `patient_id` empty: no
-  // patient's data (e.g. a search).
+  // Appends `row`, a successful change by `principal` (made the row's actor), to the audit log
+  // inside the caller's write transaction, so the row commits or rolls back with the change:
+  //   identity.audit_write(lease, principal,
+  //                        audit::Row("record.create").client(client).patient(patient_id)
+  //                            .resource("observation", id));
+  void audit_write(db::Lease& lease, const Principal& principal, audit::Row row) const;
+  // Records a read or write of a patient's data by `principal` (made the row's actor), or a
+  // denied attempt, in the audit log, with the break-glass reason when the access rests on it;
+  // returns after the row has committed (batched with concurrent callers), or at once inside an
+  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
+  Status audit_record(const Principal& principal, audit::Row row);
+  // The same two for the common case, with the row's parts in order: `patient_id` empty for data
+  // of no one patient (e.g. a search).
   void audit_write(db::Lease& lease, const Principal& principal, const Client& client,
                    std::optional<std::int64_t> patient_id, std::string_view action,
                    std::string_view resource_type, std::string resource_id) const;
-  // Records a read or write of a patient's data, or a denied attempt, in the audit log; returns
-  // after the row has committed (batched with concurrent callers), or at once inside an
-  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
-  // No patient_id: a read that names no one patient (e.g. a search).
   Status audit_record(const Principal& principal, const Client& client,
                       std::optional<std::int64_t> patient_id, std::string_view action,
                       std::string_view resource_type, std::string_view resource_id,

@@ -46,17 +46,12 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
     (void)db::with_connection(pool_, [&](db::Lease& lease) -> Status {
       db::Transaction tx(lease);
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    id,
-                    id ? std::string(role_name(found->account.role)) : "anonymous",
-                    "auth.sign_in",
-                    "account",
-                    id ? std::to_string(*id) : "",
-                    std::nullopt,
-                    client.address,
-                    "failure",
-                    "wrong credentials"});
+                   audit::Row("auth.sign_in")
+                       .actor(id, id ? std::string(role_name(found->account.role)) : "anonymous")
+                       .client(client)
+                       .resource("account", id ? std::to_string(*id) : "")
+                       .outcome("failure")
+                       .reason("wrong credentials"));
       tx.commit();
       return Ok{};
     });
@@ -91,17 +86,11 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
     Tokens tokens =
         make_tokens(lease, key_, options_, account, random_token(), client, random_token(), "");
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  std::string(role_name(account.role)),
-                  "auth.sign_in",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  new_hash ? "password re-hashed" : ""});
+                 audit::Row("auth.sign_in")
+                     .actor(account)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(new_hash ? "password re-hashed" : ""));
     tx.commit();
     return tokens;
   });
@@ -133,17 +122,12 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
       // An old token came back: it was stolen or replayed. End the whole family.
       end_family(lease, family, now);
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    account_id,
-                    "unknown",
-                    "auth.refresh_reuse",
-                    "session",
-                    family.substr(0, 8),
-                    std::nullopt,
-                    client.address,
-                    "denied",
-                    "refresh token reused; session family revoked"});
+                   audit::Row("auth.refresh_reuse")
+                       .actor(account_id, "unknown")
+                       .client(client)
+                       .resource("session", family.substr(0, 8))
+                       .outcome("denied")
+                       .reason("refresh token reused; session family revoked"));
       tx.commit();
       return Error::unauthenticated("refresh token already used; signed out for safety");
     }
@@ -182,17 +166,10 @@ Status IdentityService::sign_out(const Principal& principal, const Client& clien
     std::string family = session_family(lease, principal.session_id), now = now_text();
     if (!family.empty()) end_family(lease, family, now);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  principal.account_id,
-                  role_text(principal),
-                  "auth.sign_out",
-                  "account",
-                  std::to_string(principal.account_id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("auth.sign_out")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", principal.account_id));
     tx.commit();
     return Ok{};
   });
@@ -205,17 +182,10 @@ Status IdentityService::sign_out_everywhere(const Principal& principal, const Cl
     long long id = principal.account_id;
     end_all_sessions(lease, id, now);
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  role_text(principal),
-                  "auth.sign_out_everywhere",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("auth.sign_out_everywhere")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", id));
     tx.commit();
     return Ok{};
   });
@@ -338,10 +308,12 @@ Result<bool> IdentityService::end_session(const Principal& principal, const std:
     if (live == 0) return Error::not_found("no such session (it may have ended already)");
     bool own = session_family(lease, principal.session_id) == session_id;
     end_family(lease, session_id, now_text());
-    append_audit(
-        lease, key_,
-        audit_entry(principal, client, "auth.session_end", "session", session_id.substr(0, 8),
-                    std::nullopt, own ? "this device" : "another device"));
+    append_audit(lease, key_,
+                 audit::Row("auth.session_end")
+                     .actor(principal)
+                     .client(client)
+                     .resource("session", session_id.substr(0, 8))
+                     .reason(own ? "this device" : "another device"));
     tx.commit();
     return own;
   });
@@ -353,8 +325,10 @@ Status IdentityService::end_other_sessions(const Principal& principal, const Cli
     std::string family = session_family(lease, principal.session_id);
     end_other_families(lease, principal.account_id, family, now_text());
     append_audit(lease, key_,
-                 audit_entry(principal, client, "auth.sign_out_others", "account",
-                             std::to_string(principal.account_id), std::nullopt));
+                 audit::Row("auth.sign_out_others")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", principal.account_id));
     tx.commit();
     return Ok{};
   });

@@ -50,17 +50,11 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
         note = "email not verified yet; a code to choose a password was emailed";
       }
       append_audit(lease, key_,
-                   {0,
-                    {},
-                    std::nullopt,
-                    "anonymous",
-                    "account.sign_up",
-                    "account",
-                    "",
-                    std::nullopt,
-                    client.address,
-                    "failure",
-                    note});
+                   audit::Row("account.sign_up")
+                       .client(client)
+                       .resource("account", "")
+                       .outcome("failure")
+                       .reason(note));
       tx.commit();
       return Ok{};
     }
@@ -73,17 +67,11 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
     std::optional<std::int64_t> patient =
         role == Role::kPatient ? std::optional<std::int64_t>(id) : std::nullopt;
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  role_text,
-                  "account.sign_up",
-                  "account",
-                  std::to_string(id),
-                  patient,
-                  client.address,
-                  "success",
-                  ""});
+                 audit::Row("account.sign_up")
+                     .actor(id, role_text)
+                     .client(client)
+                     .resource("account", id)
+                     .patient(patient));
     tx.commit();
     return Ok{};
   });
@@ -161,17 +149,11 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
                                random_token(), "");
     }
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  std::string(role_name(row.account.role)),
-                  "account.verify_email",
-                  "account",
-                  std::to_string(id),
-                  std::nullopt,
-                  client.address,
-                  "success",
-                  out.tokens ? "signed in" : ""});
+                 audit::Row("account.verify_email")
+                     .actor(row.account)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(out.tokens ? "signed in" : ""));
     tx.commit();
     return out;
   });
