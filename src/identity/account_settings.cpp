@@ -108,8 +108,12 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
       std::optional<std::int64_t> patient;
       if (principal.role == Role::kPatient) patient = principal.account_id;
       append_audit(lease, key_,
-                   audit_entry(principal, client, "account.update", "account", std::to_string(id),
-                               patient, what));
+                   audit::Row("account.update")
+                       .actor(principal)
+                       .client(client)
+                       .resource("account", id)
+                       .patient(patient)
+                       .reason(what));
     }
     tx.commit();
     return Ok{};
@@ -128,7 +132,7 @@ Status IdentityService::request_email_change(const Principal& principal,
     return Error::validation("current_password", "Enter your current password.");
   }
   if (auto ok =
-          rate_hit(pool_, "email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
+          limiter_.hit("email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -151,8 +155,10 @@ Status IdentityService::request_email_change(const Principal& principal,
                             *email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 audit_entry(principal, client, "account.email_change_request", "account",
-                             std::to_string(account), std::nullopt));
+                 audit::Row("account.email_change_request")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", account));
     tx.commit();
     return Ok{};
   });
@@ -161,11 +167,11 @@ Status IdentityService::request_email_change(const Principal& principal,
 Result<AccountDetails> IdentityService::confirm_email_change(const Principal& principal,
                                                              const std::string& code,
                                                              const Client& client) {
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(principal.account_id));
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -189,15 +195,39 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
                               {"link", app_link(options_, "/signin")}},
                              old_email);
     if (!told.ok()) return told.error();
-    append_audit(lease, key_,
-                 audit_entry(principal, client, "account.email_change", "account",
-                             std::to_string(id), std::nullopt));
+    append_audit(
+        lease, key_,
+        audit::Row("account.email_change").actor(principal).client(client).resource("account", id));
     tx.commit();
     return Ok{};
   });
-  rate_result(pool_, bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
+  limiter_.record(bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
   if (!done.ok()) return done.error();
   return account_details(principal.account_id);
+}
+
+// The identity part of the patient's profile (records' profile PUT calls it).
+Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
+                                                     std::int64_t patient_id,
+                                                     const std::string& phone,
+                                                     const Client& client) {
+  if (auto ok = check_phone(phone); !ok.ok()) return ok.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
+    db::Transaction tx(lease);
+    long long id = patient_id;
+    soci::indicator phone_ind = phone.empty() ? soci::i_null : soci::i_ok;
+    *lease << sql::kUpdatePhone, soci::use(phone, phone_ind), soci::use(id);
+    PatientProfile out;
+    if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
+    append_audit(lease, key_,
+                 audit::Row("record.update")
+                     .actor(principal)
+                     .client(client)
+                     .resource("patient_profile", patient_id)
+                     .patient(patient_id));
+    tx.commit();
+    return out;
+  });
 }
 
 }  // namespace vitalis::identity

@@ -8,6 +8,7 @@
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
+#include "identity/store.hpp"
 #include "identity/store_accounts.hpp"
 #include "identity/validation.hpp"
 
@@ -150,8 +151,11 @@ Status IdentityService::reject_doctor(const Principal& admin, std::int64_t docto
                                row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 audit_entry(admin, client, "account.reject_doctor", "account", std::to_string(id),
-                             std::nullopt, *reason));
+                 audit::Row("account.reject_doctor")
+                     .actor(admin)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(*reason));
     tx.commit();
     return Ok{};
   });
@@ -180,8 +184,11 @@ Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
     // the session), and no refresh token works any more.
     end_all_sessions(lease, account_id, now);
     append_audit(lease, key_,
-                 audit_entry(admin, client, "account.disable", "account", std::to_string(id),
-                             std::nullopt, *reason));
+                 audit::Row("account.disable")
+                     .actor(admin)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(*reason));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
@@ -200,12 +207,93 @@ Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
       return Error::conflict("This account is not disabled.");
     }
     *lease << sql::kClearRejection, soci::use(id);
-    append_audit(
-        lease, key_,
-        audit_entry(admin, client, "account.enable", "account", std::to_string(id), std::nullopt));
+    append_audit(lease, key_,
+                 audit::Row("account.enable").actor(admin).client(client).resource("account", id));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
+  });
+}
+
+Result<Account> IdentityService::create_admin(const std::string& email_input,
+                                              const std::string& password,
+                                              const std::string& full_name) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return email.error();
+  if (auto ok = check_password(password, *email); !ok.ok()) return ok.error();
+  auto name = required_text(full_name, "full_name", 200);
+  if (!name.ok()) return name.error();
+  std::string hash = hash_password(password, options_.password_cost);
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Account> {
+    db::Transaction tx(lease);
+    AccountRow existing;
+    if (account_by_email(lease, *email, existing)) {
+      return Error{ErrorCode::kConflict, "an account with this email exists", "email"};
+    }
+    long long id = 0;
+    std::string now = now_text(), role = "admin", status = "active";
+    *lease << sql::kInsertAccount, soci::use(*email), soci::use(hash), soci::use(role),
+        soci::use(status), soci::use(*name), soci::use(now), soci::into(id);
+    if (!lease->got_data()) {
+      return Error{ErrorCode::kConflict, "an account with this email exists", "email"};
+    }
+    append_audit(
+        lease, key_,
+        audit::Row("account.create_admin").system().client_address("cli").resource("account", id));
+    tx.commit();
+    return Account{id, *email, Role::kAdmin, status, *name, now};
+  });
+}
+
+Result<std::vector<DoctorSummary>> IdentityService::list_doctors(const std::string& status) {
+  if (status != "pending_approval" && status != "active" && status != "unverified" &&
+      status != "rejected" && status != "disabled") {
+    return Error::validation(
+        "status", "Status must be pending_approval, active, unverified, rejected or disabled.");
+  }
+  // Rejected doctors are disabled accounts with a rejection on their profile.
+  std::string stored = status == "rejected" ? "disabled" : status;
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSummary>> {
+    DoctorSummary row;
+    long long id = 0;
+    soci::statement statement =
+        (lease->prepare << sql::kSelectDoctors, soci::use(stored), soci::into(id),
+         soci::into(row.full_name), soci::into(row.email), soci::into(row.status),
+         soci::into(row.licence_number), soci::into(row.specialty), soci::into(row.clinic));
+    statement.execute();
+    auto doctors = read_doctors(statement, row, id);
+    std::erase_if(doctors, [&](const DoctorSummary& doctor) { return doctor.status != status; });
+    return doctors;
+  });
+}
+
+Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doctor_id,
+                                       const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, doctor_id, row) || row.account.role != Role::kDoctor) {
+      return Error::not_found("no such doctor");
+    }
+    long long id = doctor_id, admin_id = admin.account_id;
+    if (db::changed_rows((lease->prepare << sql::kApproveDoctor, soci::use(id))) != 1) {
+      return Error::conflict(
+          "the doctor is not waiting for approval (status: " + row.account.status + ")");
+    }
+    std::string now = now_text();
+    *lease << sql::kRecordApproval, soci::use(now), soci::use(admin_id), soci::use(id);
+    auto mailed =
+        enqueue_mail(lease, "doctor_approved",
+                     {{"name", row.account.full_name}, {"link", app_link(options_, "/signin")}},
+                     row.account.email);
+    if (!mailed.ok()) return mailed.error();
+    append_audit(lease, key_,
+                 audit::Row("account.approve_doctor")
+                     .actor(admin_id, "admin")
+                     .client(client)
+                     .resource("account", id));
+    tx.commit();
+    return Ok{};
   });
 }
 

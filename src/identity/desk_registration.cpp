@@ -28,7 +28,7 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
   if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
   if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
-  if (auto ok = rate_hit(pool_, "desk:" + std::to_string(doctor.account_id), 30, seconds(3600));
+  if (auto ok = limiter_.hit("desk:" + std::to_string(doctor.account_id), 30, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -82,9 +82,12 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
     created.account = Account{id, *email, Role::kPatient, status, *name, now};
     auto mailed = mail_claim(lease, created, why);
     if (!mailed.ok()) return mailed.error();
-    append_audit(
-        lease, key_,
-        audit_entry(doctor, client, "account.desk_register", "account", std::to_string(id), id));
+    append_audit(lease, key_,
+                 audit::Row("account.desk_register")
+                     .actor(doctor)
+                     .client(client)
+                     .resource("account", id)
+                     .patient(id));
     DeskRegistered out;
     load_profile(lease, id, out.profile);
     tx.commit();
@@ -101,11 +104,11 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) {
     return ok.error();
   }
-  if (auto ok = rate_hit(pool_, "otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string bucket = code_bucket(kCodePurposeClaim, *email);
-  if (auto ok = check_not_blocked(pool_, bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
     db::Transaction tx(lease);
@@ -133,21 +136,16 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     std::optional<std::int64_t> patient;
     if (row.account.role == Role::kPatient) patient = id;
     append_audit(lease, key_,
-                 {0,
-                  {},
-                  id,
-                  std::string(role_name(row.account.role)),
-                  "account.claim",
-                  "account",
-                  std::to_string(id),
-                  patient,
-                  client.address,
-                  "success",
-                  out.tokens ? "password chosen; signed in" : "password chosen"});
+                 audit::Row("account.claim")
+                     .actor(row.account)
+                     .client(client)
+                     .resource("account", id)
+                     .patient(patient)
+                     .reason(out.tokens ? "password chosen; signed in" : "password chosen"));
     tx.commit();
     return out;
   });
-  rate_result(pool_, bucket, result.ok());
+  limiter_.record(bucket, result.ok());
   return result;
 }
 

@@ -108,8 +108,7 @@ Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int
   if (reason->size() < 10) {
     return Error::validation("reason", "Reason must say why, in at least 10 characters.");
   }
-  if (auto ok =
-          rate_hit(pool_, "break-glass:" + std::to_string(actor.account_id), 10, seconds(3600));
+  if (auto ok = limiter_.hit("break-glass:" + std::to_string(actor.account_id), 10, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -129,8 +128,12 @@ Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int
     *lease << sql::kInsertBreakGlass, soci::use(actor_id), soci::use(role), soci::use(patient_key),
         soci::use(glass.reason), soci::use(glass.started_at), soci::use(glass.expires_at);
     append_audit(lease, key_,
-                 audit_entry(actor, client, "access.break_glass", "patient",
-                             std::to_string(patient_id), patient_id, glass.reason));
+                 audit::Row("access.break_glass")
+                     .actor(actor)
+                     .client(client)
+                     .resource("patient", patient_id)
+                     .patient(patient_id)
+                     .reason(glass.reason));
     // Told at once, without the reason (it may describe the patient's condition).
     auto mailed = enqueue_mail(
         lease, "emergency_access",
@@ -157,7 +160,7 @@ Result<AccessRequest> IdentityService::request_access(const Principal& doctor,
     message = *checked;
   }
   if (auto ok =
-          rate_hit(pool_, "access-request:" + std::to_string(doctor.account_id), 20, seconds(3600));
+          limiter_.hit("access-request:" + std::to_string(doctor.account_id), 20, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
@@ -190,8 +193,11 @@ Result<AccessRequest> IdentityService::request_access(const Principal& doctor,
                                  patient->account.email);
       if (!mailed.ok()) return mailed.error();
       append_audit(lease, key_,
-                   audit_entry(doctor, client, "access.request", "access_request",
-                               std::to_string(id), patient_id));
+                   audit::Row("access.request")
+                       .actor(doctor)
+                       .client(client)
+                       .resource("access_request", id)
+                       .patient(patient_id));
     }
     auto request = one_request(lease, sql::kSelectAccessRequest, {id});
     tx.commit();
@@ -231,10 +237,13 @@ Result<AccessRequest> IdentityService::decide_access_request(const Principal& pa
           soci::use(now);
     }
     append_audit(lease, key_,
-                 audit_entry(patient, client, approve ? "access.grant" : "access.request_decline",
-                             approve ? "care_link" : "access_request",
-                             std::to_string(approve ? request->doctor_id : request_id),
-                             patient.account_id, approve ? "access request approved" : ""));
+                 audit::Row(approve ? "access.grant" : "access.request_decline")
+                     .actor(patient)
+                     .client(client)
+                     .resource(approve ? "care_link" : "access_request",
+                               approve ? request->doctor_id : request_id)
+                     .patient(patient.account_id)
+                     .reason(approve ? "access request approved" : ""));
     auto decided = one_request(lease, sql::kSelectAccessRequest, {id});
     tx.commit();
     return *decided;

@@ -1,15 +1,11 @@
-// The identity service's shared inside (internal.hpp): time, account lookups, rate limits, one-time
-// codes, session rows, mail and audit helpers.
+// The identity service's shared inside (internal.hpp): time, account lookups, mail and link
+// helpers, and the rows several capabilities read (doctors, profiles, write grants).
 #include "identity/internal.hpp"
 
-#include <algorithm>
 #include <cctype>
 
-#include "core/log.hpp"
 #include "core/time.hpp"
-#include "db/rows.hpp"
 #include "identity/store.hpp"
-#include "identity/tokens.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 
@@ -22,13 +18,6 @@ std::string from_now(seconds delta) { return format_rfc3339(Clock::now() + delta
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<seconds>(Clock::now().time_since_epoch()).count();
-}
-
-int seconds_until(const std::string& when) {
-  auto parsed = parse_rfc3339(when);
-  if (!parsed) return 1;
-  auto delta = std::chrono::duration_cast<seconds>(*parsed - Clock::now()).count();
-  return static_cast<int>(std::max<long long>(1, delta));
 }
 
 namespace {
@@ -67,102 +56,6 @@ bool account_by_id(db::Lease& lease, std::int64_t id, AccountRow& row) {
   return load_account(lease, sql::kSelectAccountById, key, row);
 }
 
-// Counts a hit in a fixed-window bucket, in its own committed transaction so that failed
-// requests count too. 429 with Retry-After when the bucket is full or blocked. The updates are
-// relative and conditional, so racing requests cannot both take the last slot.
-Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, seconds window) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    for (int round = 0; round < 3; ++round) {
-      db::Transaction tx(lease);
-      std::string now = now_text();
-      std::string window_start, blocked_until;
-      int hits = 0, failures = 0;
-      soci::indicator blocked_ind = soci::i_null;
-      *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start),
-          soci::into(hits), soci::into(failures), soci::into(blocked_until, blocked_ind);
-      if (!lease->got_data()) {
-        bool inserted =
-            db::changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
-                              soci::use(now), soci::use(1), soci::use(0))) == 1;
-        tx.commit();
-        if (inserted) return Ok{};
-        continue;  // a concurrent request created it: count against that row
-      }
-      if (blocked_ind == soci::i_ok && blocked_until > now) {
-        return Error::rate_limited("too many attempts; try again later",
-                                   seconds_until(blocked_until));
-      }
-      auto started = parse_rfc3339(window_start);
-      if (!started || *started + window <= Clock::now()) {
-        bool restarted =
-            db::changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
-                              soci::use(bucket), soci::use(window_start))) == 1;
-        tx.commit();
-        if (restarted) return Ok{};
-        continue;  // someone else restarted the window first
-      }
-      bool counted = db::changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
-                                       soci::use(window_start), soci::use(limit))) == 1;
-      tx.commit();
-      if (counted) return Ok{};
-      return Error::rate_limited("too many requests; try again later",
-                                 seconds_until(format_rfc3339(*started + window)));
-    }
-    return Error::rate_limited("too many requests; try again later", 1);
-  });
-}
-
-// Refuses with 429 while a bucket is locked out after repeated failures. Read only: it counts
-// nothing (rate_result() records the outcome).
-Status check_not_blocked(db::Pool& pool, const std::string& bucket) {
-  return db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    std::string window_start, blocked_until;
-    int hits = 0, failures = 0;
-    soci::indicator blocked_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start), soci::into(hits),
-        soci::into(failures), soci::into(blocked_until, blocked_ind);
-    if (lease->got_data() && blocked_ind == soci::i_ok && blocked_until > now_text()) {
-      return Error::rate_limited("too many attempts; try again later",
-                                 seconds_until(blocked_until));
-    }
-    return Ok{};
-  });
-}
-
-// Records the outcome of an attempt in a bucket: after 5 failures in a row it is blocked for
-// 1 minute, doubling per further failure up to an hour; a success resets it.
-void rate_result(db::Pool& pool, const std::string& bucket, bool success) {
-  auto done = db::with_connection(pool, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string now = now_text();
-    *lease << sql::kInsertRateLimit, soci::use(bucket), soci::use(now), soci::use(0), soci::use(0);
-    if (success) {
-      *lease << sql::kResetRateFailures, soci::use(bucket);
-      tx.commit();
-      return Ok{};
-    }
-    *lease << sql::kCountRateFailure, soci::use(bucket);
-    int failures = 0, hits = 0;
-    std::string start, until;
-    soci::indicator until_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(start), soci::into(hits),
-        soci::into(failures), soci::into(until, until_ind);
-    if (failures >= 5) {
-      auto block = std::min<long long>(60LL << std::min(failures - 5, 6), 3600);
-      std::string blocked_until = from_now(seconds(block));
-      *lease << sql::kBlockRateBucket, soci::use(blocked_until), soci::use(bucket);
-    }
-    tx.commit();
-    return Ok{};
-  });
-  if (!done.ok()) log::warn("rate limit bookkeeping failed");
-}
-
-// Failures with one purpose's codes for one email, across every code issued: caps guessing.
-std::string code_bucket(std::string_view purpose, std::string_view who) {
-  return "code:" + std::string(purpose) + ":" + std::string(who);
-}
-
 Status enqueue_mail(db::Lease& lease, std::string_view kind,
                     const std::map<std::string, std::string>& vars, const std::string& to) {
   auto message = notify::render(kind, vars, to);
@@ -172,111 +65,6 @@ Status enqueue_mail(db::Lease& lease, std::string_view kind,
 }
 
 std::string role_text(const Principal& principal) { return std::string(role_name(principal.role)); }
-
-Error invalid_code() {
-  return Error::validation("code",
-                           "The code is wrong or has expired. Use the latest code we emailed, or "
-                           "ask for a new one.");
-}
-
-void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
-                  std::int64_t subject_id) {
-  std::string now = now_text(), purpose_text = purpose;
-  long long account = account_id, subject = subject_id;
-  *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose_text),
-      soci::use(subject);
-}
-
-std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                       const char* purpose, std::int64_t subject_id, seconds ttl) {
-  std::string code = random_code();
-  std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
-  long long account = account_id, subject = subject_id;
-  std::string purpose_text = purpose;
-  retire_codes(lease, account_id, purpose, subject_id);
-  *lease << sql::kInsertCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::use(hash), soci::use(now), soci::use(expires);
-  return code;
-}
-
-Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
-                  const char* purpose, std::int64_t subject_id, const std::string& code,
-                  int max_attempts) {
-  Error invalid = invalid_code();
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-    return invalid;
-  }
-  long long account = account_id, subject = subject_id, id = 0;
-  std::string purpose_text = purpose, hash, expires;
-  int attempts = 0;
-  *lease << sql::kSelectLatestCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
-  if (!lease->got_data() || expires <= now_text()) return invalid;
-  // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
-  if (db::changed_rows(
-          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
-    return invalid;
-  if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
-  std::string now = now_text();
-  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
-    return invalid;
-  return Ok{};
-}
-
-Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
-                   const Account& account, const std::string& family, const Client& client,
-                   const std::string& session_id, const std::string& started_at) {
-  std::string refresh = random_token();
-  std::string refresh_hash = key.keyed_hash(refresh), now = now_text(),
-              expires = from_now(options.refresh_ttl);
-  std::string started = started_at.empty() ? now : started_at;
-  // What the owner sees in their list of sessions; a browser's User-Agent can be long.
-  std::string agent = client.user_agent.substr(0, 300);
-  long long account_id = account.id;
-  soci::indicator agent_ind = agent.empty() ? soci::i_null : soci::i_ok;
-  *lease << sql::kInsertSession, soci::use(session_id), soci::use(account_id), soci::use(family),
-      soci::use(refresh_hash), soci::use(now), soci::use(expires), soci::use(agent, agent_ind),
-      soci::use(client.address), soci::use(started);
-  std::int64_t issued = unix_now();
-  Tokens tokens;
-  tokens.access_token = sign_access_token(
-      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()}, key);
-  tokens.expires_in = options.access_ttl.count();
-  tokens.refresh_token = refresh;
-  tokens.refresh_expires_in = options.refresh_ttl.count();
-  tokens.session_id = session_id;
-  tokens.account = account;
-  return tokens;
-}
-
-// kSelectLiveSession's row: the session's family and its account's status.
-class LiveSessionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.first));
-    statement.exchange(soci::into(row_.second));
-  }
-  std::pair<std::string, std::string> current() const { return row_; }
-
- private:
-  std::pair<std::string, std::string> row_;
-};
-
-// Runs on every authenticated request: a typed select, so the session reuses its prepared
-// statement.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id) {
-  auto rows = db::select_rows<LiveSessionReader>(
-      lease, sql::kSelectLiveSession,
-      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
-std::string session_family(db::Lease& lease, const std::string& session_id) {
-  auto session = live_session(lease, session_id);
-  return session ? session->first : std::string();
-}
 
 std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummary& row,
                                         long long& id) {
@@ -318,24 +106,6 @@ bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant) {
   return true;
 }
 
-void end_family(db::Lease& lease, const std::string& family, const std::string& now) {
-  *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
-  *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
-}
-
-void end_all_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
-  *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
-}
-
-void end_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
-                        const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordOtherFamiliesRevoked, soci::use(now), soci::use(id), soci::use(family);
-  *lease << sql::kRevokeOtherFamilies, soci::use(now), soci::use(id), soci::use(family);
-}
-
 std::string app_link(
     const IdentityOptions& options, std::string_view path,
     std::initializer_list<std::pair<std::string_view, std::string_view>> fragment) {
@@ -360,22 +130,6 @@ std::string app_link(
     separator = '&';
   }
   return link;
-}
-
-AuditEntry audit_entry(const Principal& principal, const Client& client, std::string action,
-                       std::string resource_type, std::string resource_id,
-                       std::optional<std::int64_t> patient_id, std::string reason) {
-  return {0,
-          {},
-          principal.account_id,
-          role_text(principal),
-          std::move(action),
-          std::move(resource_type),
-          std::move(resource_id),
-          patient_id,
-          client.address,
-          "success",
-          std::move(reason)};
 }
 
 }  // namespace vitalis::identity

@@ -1,6 +1,7 @@
-// The identity service's inside, shared by the files that implement it (service.cpp and one file
-// per capability: sessions, account settings, account administration, emergency access, desk
-// registration). Not part of the module's face: other modules include service.hpp / policy.hpp.
+// The identity service's inside, shared by the files that implement it (one file per capability:
+// sign_up, codes, sessions, passwords, accounts_admin, record_access, care_team,
+// account_settings, emergency_access, desk_registration). Defined in internal.cpp unless a
+// section names its file. Not part of the module's face: other modules include service.hpp.
 #pragma once
 
 #include <soci/soci.h>
@@ -26,8 +27,6 @@ namespace vitalis::identity {
 std::string now_text();
 std::string from_now(std::chrono::seconds delta);
 std::int64_t unix_now();
-// Seconds from now until an RFC 3339 time (at least 1).
-int seconds_until(const std::string& when);
 
 inline constexpr const char* kCodePurposeVerify = "verify_email";
 inline constexpr const char* kCodePurposeReset = "password_reset";
@@ -50,17 +49,6 @@ inline bool waiting_for_claim(const AccountRow& row) {
   return row.account.status == "unverified" && row.password_hash.empty();
 }
 
-// Counts a hit in a fixed-window bucket (its own committed transaction, so failed requests count
-// too); 429 with Retry-After when the bucket is full or blocked.
-Status rate_hit(db::Pool& pool, const std::string& bucket, int limit, std::chrono::seconds window);
-// 429 while a bucket is locked out after repeated failures; counts nothing.
-Status check_not_blocked(db::Pool& pool, const std::string& bucket);
-// Records an attempt's outcome: 5 failures in a row block the bucket for a minute, doubling up
-// to an hour; a success resets it.
-void rate_result(db::Pool& pool, const std::string& bucket, bool success);
-// Failures with one purpose's codes for one email (or doctor), across every code issued.
-std::string code_bucket(std::string_view purpose, std::string_view who);
-
 // Renders a template and queues it in the caller's transaction.
 Status enqueue_mail(db::Lease& lease, std::string_view kind,
                     const std::map<std::string, std::string>& vars, const std::string& to);
@@ -73,6 +61,8 @@ std::string app_link(
     std::initializer_list<std::pair<std::string_view, std::string_view>> fragment = {});
 
 std::string role_text(const Principal& principal);
+
+// --- one-time codes (codes.cpp) ---
 
 // Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
 std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
@@ -87,6 +77,10 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
                   int max_attempts);
 // The answer to any wrong, used or expired code.
 Error invalid_code();
+// Failures with one purpose's codes for one email (or doctor), across every code issued.
+std::string code_bucket(std::string_view purpose, std::string_view who);
+
+// --- session rows (sessions.cpp) ---
 
 // Starts a session (or continues a family on refresh) and signs its access token. `started_at`
 // empty: now (a sign-in).
@@ -107,6 +101,8 @@ void end_other_families(db::Lease& lease, std::int64_t account_id, const std::st
 // Ends one session family.
 void end_family(db::Lease& lease, const std::string& family, const std::string& now);
 
+// --- the rest (internal.cpp; disabled_message in accounts_admin.cpp) ---
+
 // Why a disabled account cannot sign in, in words for its owner (a refused doctor application
 // says so, with the administrator's reason).
 std::string disabled_message(db::Lease& lease, std::int64_t account_id);
@@ -115,10 +111,5 @@ std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummar
                                         long long& id);
 bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile);
 bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
-
-// An audit row of a successful action by `principal` (or the system when null).
-AuditEntry audit_entry(const Principal& principal, const Client& client, std::string action,
-                       std::string resource_type, std::string resource_id,
-                       std::optional<std::int64_t> patient_id, std::string reason = {});
 
 }  // namespace vitalis::identity

@@ -1,4 +1,5 @@
-// Plain types of the identity domain: roles, accounts, the authenticated principal.
+// Plain types of the identity domain: roles, accounts, the authenticated principal, and the
+// requests and answers of the identity service (service.hpp). No I/O.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,122 @@ struct Principal {
   // break-glass: its reason goes into the audit rows of the request's reads.
   std::int64_t emergency_patient_id = 0;
   std::string emergency_reason{};
+};
+
+// Where a request came from: for the audit log, per-address rate limits and the list of
+// sessions.
+struct Client {
+  std::string address;
+  std::string user_agent{};  // a default, so that {address} still initialises a Client
+};
+
+struct PatientSignUp {
+  std::string email, password, full_name, date_of_birth, sex, phone;
+};
+struct DoctorSignUp {
+  std::string email, password, full_name, licence_number, specialty, clinic;
+};
+
+struct Tokens {
+  std::string access_token;
+  std::int64_t expires_in = 0;  // seconds
+  std::string refresh_token;
+  std::int64_t refresh_expires_in = 0;
+  std::string session_id;  // the new session (server side; not sent to clients)
+  Account account;
+};
+
+struct DoctorSummary {
+  std::int64_t id = 0;
+  std::string full_name, email, status, licence_number, specialty, clinic;
+};
+
+struct PatientProfile {
+  std::int64_t id = 0;
+  std::string full_name, email, date_of_birth, sex, phone;
+};
+
+struct WriteGrant {
+  std::int64_t id = 0;
+  std::int64_t patient_id = 0, doctor_id = 0;
+  std::string doctor_name, status, requested_at, activated_at, expires_at;
+};
+
+// One signed-in device. `id` names the session family (it survives token refreshes);
+// `last_used_at` is the latest sign-in or token renewal (at most one access-token lifetime
+// behind the device's last request).
+struct SessionInfo {
+  std::string id, user_agent, client_address, started_at, last_used_at;
+  bool current = false;
+};
+
+struct AccountDetails {
+  Account account;
+  std::string phone;          // patients
+  std::string pending_email;  // an email change waiting for its code
+};
+
+struct AccountChanges {
+  std::optional<std::string> full_name, phone;
+};
+
+struct AccountFilter {
+  std::string query;   // part of the email or name
+  std::string role;    // empty: any
+  std::string status;  // empty: any
+  std::int64_t before_id = 0;
+  int limit = 50;
+};
+
+// An account as administrators see it. `state` is what the account can do: active, unverified,
+// unclaimed (no password yet), pending_approval, rejected or disabled.
+struct AccountSummary {
+  Account account;
+  std::string state, disabled_reason, disabled_at;
+};
+
+struct DeskRegistration {
+  std::string email, full_name, date_of_birth, sex, phone;
+};
+struct DeskRegistered {
+  PatientProfile profile;
+  bool created = true;  // false: the same doctor registered this person before; mail resent
+};
+
+struct BreakGlass {
+  std::string reason, started_at, expires_at;
+};
+
+struct AccessRequest {
+  std::int64_t id = 0, patient_id = 0, doctor_id = 0;
+  std::string doctor_name, specialty, clinic, status, message, requested_at, decided_at;
+};
+
+// What a principal may do with one patient's record.
+enum class RecordAccess { kNone, kRead, kReadWrite };
+
+// A record access decision and what it rests on.
+struct AccessDecision {
+  RecordAccess access = RecordAccess::kNone;
+  // Set when the access rests on break-glass (no care relationship): its stated reason.
+  std::optional<std::string> emergency_reason;
+};
+
+// A doctor's or admin's standing with one patient, for the chart: what they may do, why, and
+// the latest consent grant and access request (doctors).
+struct MyAccess {
+  AccessDecision decision;
+  bool care_team = false;
+  std::optional<BreakGlass> break_glass;
+  std::optional<WriteGrant> write_grant;
+  std::optional<AccessRequest> access_request;
+};
+
+// The answer of verifying an email or claiming an account: the account's status, and a new
+// session when that status lets the person in (patients; doctors wait for approval).
+struct Verified {
+  std::string status;
+  std::optional<Tokens> tokens;
 };
 
 }  // namespace vitalis::identity

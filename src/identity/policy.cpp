@@ -100,8 +100,11 @@ Response check_record_rule(IdentityService& service, Request& request, Rule rule
   const Principal& principal = principal_of(request);
   auto deny = [&](Error error) {
     if (principal.account_id != patient_id) {
-      (void)service.audit_record(principal, client_of(request), patient_id, "access.denied",
-                                 "route", request.route, "denied");
+      (void)service.audit_record(principal, audit::Row("access.denied")
+                                                .client(client_of(request))
+                                                .patient(patient_id)
+                                                .resource("route", request.route)
+                                                .outcome("denied"));
     }
     return Response::error(error);
   };

@@ -1,6 +1,8 @@
 // Identity service: accounts, email verification, sessions, password reset, doctor approval,
 // care relationships, consent (write) grants, break-glass, and the access decisions every other
 // module asks for. Knows nothing of HTTP. Safe for concurrent use: all state is in the database.
+// Its requests and answers are plain structs in model.hpp; each capability is implemented in
+// its own file, named at its section below.
 #pragma once
 
 #include <chrono>
@@ -14,7 +16,9 @@
 
 #include "core/error.hpp"
 #include "db/database.hpp"
+#include "db/rate_limit.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_row.hpp"
 #include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
 #include "identity/model.hpp"
@@ -38,122 +42,6 @@ struct IdentityOptions {
   std::string public_url = "http://127.0.0.1:8080";
 };
 
-// Where a request came from: for the audit log, per-address rate limits and the list of
-// sessions.
-struct Client {
-  std::string address;
-  std::string user_agent{};  // a default, so that {address} still initialises a Client
-};
-
-struct PatientSignUp {
-  std::string email, password, full_name, date_of_birth, sex, phone;
-};
-struct DoctorSignUp {
-  std::string email, password, full_name, licence_number, specialty, clinic;
-};
-
-struct Tokens {
-  std::string access_token;
-  std::int64_t expires_in = 0;  // seconds
-  std::string refresh_token;
-  std::int64_t refresh_expires_in = 0;
-  std::string session_id;  // the new session (server side; not sent to clients)
-  Account account;
-};
-
-struct DoctorSummary {
-  std::int64_t id = 0;
-  std::string full_name, email, status, licence_number, specialty, clinic;
-};
-
-struct PatientProfile {
-  std::int64_t id = 0;
-  std::string full_name, email, date_of_birth, sex, phone;
-};
-
-struct WriteGrant {
-  std::int64_t id = 0;
-  std::int64_t patient_id = 0, doctor_id = 0;
-  std::string doctor_name, status, requested_at, activated_at, expires_at;
-};
-
-// One signed-in device. `id` names the session family (it survives token refreshes);
-// `last_used_at` is the latest sign-in or token renewal (at most one access-token lifetime
-// behind the device's last request).
-struct SessionInfo {
-  std::string id, user_agent, client_address, started_at, last_used_at;
-  bool current = false;
-};
-
-struct AccountDetails {
-  Account account;
-  std::string phone;          // patients
-  std::string pending_email;  // an email change waiting for its code
-};
-
-struct AccountChanges {
-  std::optional<std::string> full_name, phone;
-};
-
-struct AccountFilter {
-  std::string query;   // part of the email or name
-  std::string role;    // empty: any
-  std::string status;  // empty: any
-  std::int64_t before_id = 0;
-  int limit = 50;
-};
-
-// An account as administrators see it. `state` is what the account can do: active, unverified,
-// unclaimed (no password yet), pending_approval, rejected or disabled.
-struct AccountSummary {
-  Account account;
-  std::string state, disabled_reason, disabled_at;
-};
-
-struct DeskRegistration {
-  std::string email, full_name, date_of_birth, sex, phone;
-};
-struct DeskRegistered {
-  PatientProfile profile;
-  bool created = true;  // false: the same doctor registered this person before; mail resent
-};
-
-struct BreakGlass {
-  std::string reason, started_at, expires_at;
-};
-
-struct AccessRequest {
-  std::int64_t id = 0, patient_id = 0, doctor_id = 0;
-  std::string doctor_name, specialty, clinic, status, message, requested_at, decided_at;
-};
-
-// What a principal may do with one patient's record.
-enum class RecordAccess { kNone, kRead, kReadWrite };
-
-// A record access decision and what it rests on.
-struct AccessDecision {
-  RecordAccess access = RecordAccess::kNone;
-  // Set when the access rests on break-glass (no care relationship): its stated reason.
-  std::optional<std::string> emergency_reason;
-};
-
-// A doctor's or admin's standing with one patient, for the chart: what they may do, why, and
-// the latest consent grant and access request (doctors).
-struct MyAccess {
-  AccessDecision decision;
-  bool care_team = false;
-  std::optional<BreakGlass> break_glass;
-  std::optional<WriteGrant> write_grant;
-  std::optional<AccessRequest> access_request;
-};
-
-// The answer of verifying an email or claiming an account: the account's status, and a new
-// session when that status lets the person in (patients; doctors wait for approval).
-struct Verified {
-  std::string status;
-  std::optional<Tokens> tokens;
-};
-
 class IdentityService {
  public:
   IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options);
@@ -162,6 +50,7 @@ class IdentityService {
   const SecretKey& key() const { return key_; }
   const IdentityOptions& options() const { return options_; }
 
+  // --- accounts and sign-up (sign_up.cpp; the account lookup in service.cpp) ----------------
   // Sign-up answers the same whether or not the email is registered.
   Status sign_up_patient(const PatientSignUp& input, const Client& client);
   Status sign_up_doctor(const DoctorSignUp& input, const Client& client);
@@ -169,52 +58,60 @@ class IdentityService {
   Result<Verified> verify_email(const std::string& email, const std::string& code,
                                 const Client& client);
   Status resend_verification(const std::string& email, const Client& client);
+  Result<Account> account(std::int64_t id);
 
+  // --- sign-in and sessions (sessions.cpp) ---------------------------------------------------
   Result<Tokens> sign_in(const std::string& email, const std::string& password,
                          const Client& client);
   Result<Tokens> refresh(const std::string& refresh_token, const Client& client);
+  // Verifies the bearer token and that its session is still live.
+  Result<Principal> authenticate(std::string_view bearer_token);
   Status sign_out(const Principal& principal, const Client& client);
   Status sign_out_everywhere(const Principal& principal, const Client& client);
+
+  // --- passwords (passwords.cpp) -------------------------------------------------------------
   Status request_password_reset(const std::string& email, const Client& client);
   Status reset_password(const std::string& email, const std::string& code,
                         const std::string& new_password, const Client& client);
   Status change_password(const Principal& principal, const std::string& current,
                          const std::string& new_password, const Client& client);
 
-  // Verifies the bearer token and that its session is still live.
-  Result<Principal> authenticate(std::string_view bearer_token);
-  Result<Account> account(std::int64_t id);
-
-  // Admin.
+  // --- administration (accounts_admin.cpp; more below) ---------------------------------------
   Result<Account> create_admin(const std::string& email, const std::string& password,
                                const std::string& full_name);
   Result<std::vector<DoctorSummary>> list_doctors(const std::string& status);
   Status approve_doctor(const Principal& admin, std::int64_t doctor_id, const Client& client);
-  Result<std::vector<AuditEntry>> search_audit(const AuditFilter& filter);
 
-  // Access decisions (the rules are decide_record_access in policy.cpp; this gathers the facts).
+  // --- access decisions and audit (record_access.cpp) ----------------------------------------
+  // The rules are decide_record_access (policy.cpp); these gather the facts.
   Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
   Result<AccessDecision> access_decision(const Principal& principal, std::int64_t patient_id);
-  // Appends a successful change by `principal` to the audit log inside the caller's write
-  // transaction (so the row commits or rolls back with the change). `patient_id` empty: no
-  // patient's data (e.g. a search).
+  // Appends `row`, a successful change by `principal` (made the row's actor), to the audit log
+  // inside the caller's write transaction, so the row commits or rolls back with the change:
+  //   identity.audit_write(lease, principal,
+  //                        audit::Row("record.create").client(client).patient(patient_id)
+  //                            .resource("observation", id));
+  void audit_write(db::Lease& lease, const Principal& principal, audit::Row row) const;
+  // Records a read or write of a patient's data by `principal` (made the row's actor), or a
+  // denied attempt, in the audit log, with the break-glass reason when the access rests on it;
+  // returns after the row has committed (batched with concurrent callers), or at once inside an
+  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
+  Status audit_record(const Principal& principal, audit::Row row);
+  // The same two for the common case, with the row's parts in order: `patient_id` empty for data
+  // of no one patient (e.g. a search).
   void audit_write(db::Lease& lease, const Principal& principal, const Client& client,
                    std::optional<std::int64_t> patient_id, std::string_view action,
                    std::string_view resource_type, std::string resource_id) const;
-  // Records a read or write of a patient's data, or a denied attempt, in the audit log; returns
-  // after the row has committed (batched with concurrent callers), or at once inside an
-  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
-  // No patient_id: a read that names no one patient (e.g. a search).
   Status audit_record(const Principal& principal, const Client& client,
                       std::optional<std::int64_t> patient_id, std::string_view action,
                       std::string_view resource_type, std::string_view resource_id,
                       std::string_view outcome);
+  Result<std::vector<AuditEntry>> search_audit(const AuditFilter& filter);
+  // Accesses of a patient's record by others, newest first.
+  Result<std::vector<AuditEntry>> access_log(std::int64_t patient_id, std::int64_t before_id,
+                                             int limit);
 
-  // Patient profile (the identity part of the record).
-  Result<PatientProfile> update_phone(const Principal& principal, std::int64_t patient_id,
-                                      const std::string& phone, const Client& client);
-
-  // Care team and consent.
+  // --- care team and consent (care_team.cpp) -------------------------------------------------
   Result<std::vector<DoctorSummary>> directory(const std::string& query);
   Status link_doctor(const Principal& patient, std::int64_t doctor_id, const Client& client);
   Status unlink_doctor(const Principal& patient, std::int64_t doctor_id, const Client& client);
@@ -228,8 +125,6 @@ class IdentityService {
   Status revoke_write_grant(const Principal& principal, std::int64_t grant_id,
                             const Client& client);
   Result<std::vector<WriteGrant>> write_grants(std::int64_t patient_id);
-  Result<std::vector<AuditEntry>> access_log(std::int64_t patient_id, std::int64_t before_id,
-                                             int limit);
 
   // --- account settings (account_settings.cpp) ----------------------------------------------
   Result<AccountDetails> account_details(std::int64_t account_id);
@@ -243,6 +138,9 @@ class IdentityService {
   // The new address is verified by the code; the old one is told.
   Result<AccountDetails> confirm_email_change(const Principal& principal, const std::string& code,
                                               const Client& client);
+  // The identity part of the patient's profile (records' profile PUT).
+  Result<PatientProfile> update_phone(const Principal& principal, std::int64_t patient_id,
+                                      const std::string& phone, const Client& client);
 
   // --- sessions (sessions.cpp) ---------------------------------------------------------------
   // The caller's live sessions (one per signed-in device), the latest used first.
@@ -312,7 +210,8 @@ class IdentityService {
   db::Pool& pool_;
   SecretKey key_;
   IdentityOptions options_;
-  std::string dummy_hash_;  // verified against when an email is unknown, to equalise timing
+  db::RateLimiter limiter_;  // per address, account and doctor: see each capability
+  std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing
   std::unique_ptr<AuditSealer> sealer_;  // last: uses pool_ and key_; sealed on destruction
 };
 

@@ -1,14 +1,268 @@
-// The signed-in person's sessions: one per device (a refresh-token family), listed with where
-// and when it signed in, and ended one at a time or all but this one.
+// Sessions: sign-in (with lock-out after repeated failures), rotating refresh tokens (a reused
+// token ends its whole family), the check of every request's access token, sign-out, and the
+// signed-in person's list of sessions (one per device), ended one at a time or all but this one.
 #include <soci/soci.h>
 
 #include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
+#include "identity/store.hpp"
 #include "identity/store_accounts.hpp"
+#include "identity/tokens.hpp"
+#include "identity/validation.hpp"
 
 namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+Result<Tokens> IdentityService::sign_in(const std::string& email_input, const std::string& password,
+                                        const Client& client) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return Error::unauthenticated("invalid email or password");
+  if (auto ok = limiter_.hit("signin:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+    return ok.error();
+  }
+  std::string account_bucket = "signin:account:" + *email;
+  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) {
+    return ok.error();  // blocked after repeated failures
+  }
+  auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
+    AccountRow row;
+    if (!account_by_email(lease, *email, row)) return Error::not_found("no account");
+    return row;
+  });
+  if (!found.ok() && found.error().code != ErrorCode::kNotFound) return found.error();
+  // Count the attempt as a failure before the slow check, so guesses in flight at the same time
+  // all count; a success resets the count.
+  limiter_.record(account_bucket, false);
+  // An account without a password (waiting to be claimed) is checked against the dummy hash
+  // too: it takes the same time and never matches.
+  bool has_password = found.ok() && !found->password_hash.empty();
+  bool password_ok =
+      verify_password(has_password ? found->password_hash : dummy_hash_, password) && has_password;
+  auto fail = [&](std::optional<std::int64_t> id) -> Result<Tokens> {
+    // Best effort: failing to audit a failed sign-in must not turn it into a 5xx.
+    (void)db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+      db::Transaction tx(lease);
+      append_audit(lease, key_,
+                   audit::Row("auth.sign_in")
+                       .actor(id, id ? std::string(role_name(found->account.role)) : "anonymous")
+                       .client(client)
+                       .resource("account", id ? std::to_string(*id) : "")
+                       .outcome("failure")
+                       .reason("wrong credentials"));
+      tx.commit();
+      return Ok{};
+    });
+    return Error::unauthenticated("invalid email or password");
+  };
+  if (!found.ok()) return fail(std::nullopt);
+  const Account& account = found->account;
+  if (!password_ok) return fail(account.id);
+  limiter_.record(account_bucket, true);
+  if (account.status == "unverified") {
+    return Error{ErrorCode::kForbidden,
+                 "Confirm your email address first: enter the code we emailed you.", "email"};
+  }
+  if (account.status == "pending_approval") {
+    return Error::forbidden(
+        "Your doctor account is waiting for an administrator's approval. We will email you.");
+  }
+  if (account.status != "active") {
+    auto why = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
+      return disabled_message(lease, account.id);
+    });
+    return Error::forbidden(why.ok() ? *why : "This account is disabled.");
+  }
+  std::optional<std::string> new_hash;
+  if (needs_rehash(found->password_hash, options_.password_cost)) {
+    new_hash = hash_password(password, options_.password_cost);
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
+    db::Transaction tx(lease);
+    long long id = account.id;
+    if (new_hash) *lease << sql::kUpdatePasswordHash, soci::use(*new_hash), soci::use(id);
+    Tokens tokens =
+        make_tokens(lease, key_, options_, account, random_token(), client, random_token(), "");
+    append_audit(lease, key_,
+                 audit::Row("auth.sign_in")
+                     .actor(account)
+                     .client(client)
+                     .resource("account", id)
+                     .reason(new_hash ? "password re-hashed" : ""));
+    tx.commit();
+    return tokens;
+  });
+}
+
+Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const Client& client) {
+  if (refresh_token.empty()) return Error::unauthenticated("no refresh token");
+  std::string hash = key_.keyed_hash(refresh_token);
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
+    db::Transaction tx(lease);
+    std::string session_id, family, expires, replaced_by, revoked_at, started_at;
+    long long account_id = 0;
+    soci::indicator replaced_ind = soci::i_null, revoked_ind = soci::i_null;
+    *lease << sql::kSelectSessionByRefresh, soci::use(hash), soci::into(session_id),
+        soci::into(account_id), soci::into(family), soci::into(expires),
+        soci::into(replaced_by, replaced_ind), soci::into(revoked_at, revoked_ind),
+        soci::into(started_at);
+    if (!lease->got_data()) return Error::unauthenticated("unknown refresh token");
+    std::string now = now_text();
+    int family_revoked = 0;
+    *lease << sql::kFamilyRevoked, soci::use(family), soci::into(family_revoked);
+    if (family_revoked > 0) return Error::unauthenticated("session ended; sign in again");
+    // Claim the old session first, conditionally: of two refreshes racing with one token only
+    // one can change the row; the other sees the reuse.
+    std::string next_session = random_token();
+    bool claimed = db::changed_rows((lease->prepare << sql::kMarkSessionReplaced,
+                                     soci::use(next_session), soci::use(session_id))) == 1;
+    if (replaced_ind == soci::i_ok || revoked_ind == soci::i_ok || !claimed) {
+      // An old token came back: it was stolen or replayed. End the whole family.
+      end_family(lease, family, now);
+      append_audit(lease, key_,
+                   audit::Row("auth.refresh_reuse")
+                       .actor(account_id, "unknown")
+                       .client(client)
+                       .resource("session", family.substr(0, 8))
+                       .outcome("denied")
+                       .reason("refresh token reused; session family revoked"));
+      tx.commit();
+      return Error::unauthenticated("refresh token already used; signed out for safety");
+    }
+    if (expires <= now) return Error::unauthenticated("refresh token expired");
+    AccountRow row;
+    if (!account_by_id(lease, account_id, row) || row.account.status != "active") {
+      return Error::unauthenticated("account not active");
+    }
+    Tokens tokens =
+        make_tokens(lease, key_, options_, row.account, family, client, next_session, started_at);
+    tx.commit();
+    return tokens;
+  });
+}
+
+Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
+  auto claims = verify_access_token(bearer_token, key_, unix_now());
+  if (!claims.ok()) return claims.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
+    auto session = live_session(lease, claims->session_id);
+    if (!session) return Error::unauthenticated("Your session has ended. Please sign in again.");
+    if (session->second != "active") {
+      return Error::unauthenticated("This account is not active any more.");
+    }
+    Principal principal;
+    principal.account_id = claims->account_id;
+    principal.role = claims->role;
+    principal.session_id = claims->session_id;
+    return principal;
+  });
+}
+
+Status IdentityService::sign_out(const Principal& principal, const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    std::string family = session_family(lease, principal.session_id), now = now_text();
+    if (!family.empty()) end_family(lease, family, now);
+    append_audit(lease, key_,
+                 audit::Row("auth.sign_out")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", principal.account_id));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status IdentityService::sign_out_everywhere(const Principal& principal, const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    std::string now = now_text();
+    long long id = principal.account_id;
+    end_all_sessions(lease, id, now);
+    append_audit(lease, key_,
+                 audit::Row("auth.sign_out_everywhere")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", id));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+                   const Account& account, const std::string& family, const Client& client,
+                   const std::string& session_id, const std::string& started_at) {
+  std::string refresh = random_token();
+  std::string refresh_hash = key.keyed_hash(refresh), now = now_text(),
+              expires = from_now(options.refresh_ttl);
+  std::string started = started_at.empty() ? now : started_at;
+  // What the owner sees in their list of sessions; a browser's User-Agent can be long.
+  std::string agent = client.user_agent.substr(0, 300);
+  long long account_id = account.id;
+  soci::indicator agent_ind = agent.empty() ? soci::i_null : soci::i_ok;
+  *lease << sql::kInsertSession, soci::use(session_id), soci::use(account_id), soci::use(family),
+      soci::use(refresh_hash), soci::use(now), soci::use(expires), soci::use(agent, agent_ind),
+      soci::use(client.address), soci::use(started);
+  std::int64_t issued = unix_now();
+  Tokens tokens;
+  tokens.access_token = sign_access_token(
+      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()}, key);
+  tokens.expires_in = options.access_ttl.count();
+  tokens.refresh_token = refresh;
+  tokens.refresh_expires_in = options.refresh_ttl.count();
+  tokens.session_id = session_id;
+  tokens.account = account;
+  return tokens;
+}
+
+// kSelectLiveSession's row: the session's family and its account's status.
+class LiveSessionReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(row_.first));
+    statement.exchange(soci::into(row_.second));
+  }
+  std::pair<std::string, std::string> current() const { return row_; }
+
+ private:
+  std::pair<std::string, std::string> row_;
+};
+
+// Runs on every authenticated request: a typed select, so the session reuses its prepared
+// statement.
+std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
+                                                                const std::string& session_id) {
+  auto rows = db::select_rows<LiveSessionReader>(
+      lease, sql::kSelectLiveSession,
+      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::string session_family(db::Lease& lease, const std::string& session_id) {
+  auto session = live_session(lease, session_id);
+  return session ? session->first : std::string();
+}
+
+void end_family(db::Lease& lease, const std::string& family, const std::string& now) {
+  *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
+  *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
+}
+
+void end_all_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now) {
+  long long id = account_id;
+  *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
+  *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
+}
+
+void end_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
+                        const std::string& now) {
+  long long id = account_id;
+  *lease << sql::kRecordOtherFamiliesRevoked, soci::use(now), soci::use(id), soci::use(family);
+  *lease << sql::kRevokeOtherFamilies, soci::use(now), soci::use(id), soci::use(family);
+}
 
 namespace {
 
@@ -54,10 +308,12 @@ Result<bool> IdentityService::end_session(const Principal& principal, const std:
     if (live == 0) return Error::not_found("no such session (it may have ended already)");
     bool own = session_family(lease, principal.session_id) == session_id;
     end_family(lease, session_id, now_text());
-    append_audit(
-        lease, key_,
-        audit_entry(principal, client, "auth.session_end", "session", session_id.substr(0, 8),
-                    std::nullopt, own ? "this device" : "another device"));
+    append_audit(lease, key_,
+                 audit::Row("auth.session_end")
+                     .actor(principal)
+                     .client(client)
+                     .resource("session", session_id.substr(0, 8))
+                     .reason(own ? "this device" : "another device"));
     tx.commit();
     return own;
   });
@@ -69,8 +325,10 @@ Status IdentityService::end_other_sessions(const Principal& principal, const Cli
     std::string family = session_family(lease, principal.session_id);
     end_other_families(lease, principal.account_id, family, now_text());
     append_audit(lease, key_,
-                 audit_entry(principal, client, "auth.sign_out_others", "account",
-                             std::to_string(principal.account_id), std::nullopt));
+                 audit::Row("auth.sign_out_others")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", principal.account_id));
     tx.commit();
     return Ok{};
   });

@@ -113,26 +113,6 @@ inline constexpr const char* kCountCodeAttempt =
 inline constexpr const char* kConsumeCode =
     "UPDATE one_time_codes SET consumed_at = :at WHERE id = :id AND consumed_at IS NULL";
 
-// Rate limits.
-inline constexpr const char* kSelectRateLimit =
-    "SELECT window_start, hits, failures, blocked_until FROM rate_limits WHERE bucket = :bucket";
-inline constexpr const char* kInsertRateLimit =
-    "INSERT INTO rate_limits (bucket, window_start, hits, failures) VALUES (:bucket, :at, :hits, "
-    ":failures) ON CONFLICT (bucket) DO NOTHING";
-// Relative, conditional updates: correct when requests race on PostgreSQL.
-inline constexpr const char* kRestartRateWindow =
-    "UPDATE rate_limits SET window_start = :at, hits = 1 WHERE bucket = :bucket "
-    "AND window_start = :old";
-inline constexpr const char* kCountRateHit =
-    "UPDATE rate_limits SET hits = hits + 1 WHERE bucket = :bucket AND window_start = :start "
-    "AND hits < :limit";
-inline constexpr const char* kCountRateFailure =
-    "UPDATE rate_limits SET failures = failures + 1 WHERE bucket = :bucket";
-inline constexpr const char* kResetRateFailures =
-    "UPDATE rate_limits SET failures = 0, blocked_until = NULL WHERE bucket = :bucket";
-inline constexpr const char* kBlockRateBucket =
-    "UPDATE rate_limits SET blocked_until = :until WHERE bucket = :bucket";
-
 // Care links, write grants, break-glass.
 inline constexpr const char* kSelectActiveLink =
     "SELECT COUNT(*) FROM care_links WHERE patient_id = :patient AND doctor_id = :doctor "

@@ -133,15 +133,18 @@ void ClinicalService::audit_write(db::Lease& lease, const Principal& principal,
                                   const identity::Client& client, std::int64_t patient_id,
                                   std::string_view action, std::string_view resource_type,
                                   std::int64_t id) const {
-  identity_.audit_write(lease, principal, client, patient_id, action, resource_type,
-                        std::to_string(id));
+  identity_.audit_write(
+      lease, principal,
+      identity::audit::Row(action).client(client).patient(patient_id).resource(resource_type, id));
 }
 
 Status ClinicalService::audit_read(const Principal& principal, const identity::Client& client,
                                    std::int64_t patient_id, std::string_view action,
                                    std::string_view resource_type) const {
-  return identity_.audit_record(principal, client, patient_id, action, resource_type,
-                                std::to_string(patient_id), "success");
+  return identity_.audit_record(principal, identity::audit::Row(action)
+                                               .client(client)
+                                               .patient(patient_id)
+                                               .resource(resource_type, patient_id));
 }
 
 template <typename Entry, typename Insert, typename After>

@@ -29,8 +29,11 @@ std::string now_text() { return format_rfc3339(Clock::now()); }
 void audit_write(db::Lease& lease, const identity::IdentityService& identity,
                  const Principal& principal, const identity::Client& client,
                  std::int64_t patient_id, std::string_view action, std::int64_t observation_id) {
-  identity.audit_write(lease, principal, client, patient_id, action, "observation",
-                       std::to_string(observation_id));
+  identity.audit_write(lease, principal,
+                       identity::audit::Row(action)
+                           .client(client)
+                           .patient(patient_id)
+                           .resource("observation", observation_id));
 }
 
 // What the reading form calls each field, for messages in people's words.

@@ -1,0 +1,267 @@
+// Care team and consent: the directory of approved doctors, a patient adding and removing doctors
+// from their care team, and write grants: a care-team doctor asks, the patient consents by code
+// or in the app, and either may revoke.
+#include <soci/soci.h>
+
+#include "db/rows.hpp"
+#include "identity/audit.hpp"
+#include "identity/internal.hpp"
+#include "identity/search_name.hpp"
+#include "identity/service.hpp"
+#include "identity/store.hpp"
+
+namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+Result<std::vector<DoctorSummary>> IdentityService::directory(const std::string& query) {
+  auto doctors = list_doctors("active");
+  std::string needle = fold_name(query);
+  if (!doctors.ok() || needle.empty()) return doctors;
+  // Folded like patient search: "jose" finds "José", "muller" finds "Müller".
+  std::vector<DoctorSummary> matched;
+  for (auto& doctor : *doctors) {
+    std::string haystack =
+        fold_name(doctor.full_name + " " + doctor.specialty + " " + doctor.clinic);
+    if (contains_words(haystack, needle)) matched.push_back(std::move(doctor));
+  }
+  return matched;
+}
+
+Status IdentityService::link_doctor(const Principal& patient, std::int64_t doctor_id,
+                                    const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_id(lease, doctor_id, row) || row.account.role != Role::kDoctor ||
+        row.account.status != "active") {
+      return Error::validation("doctor_id", "Choose an approved doctor from the list.");
+    }
+    long long patient_id = patient.account_id, doctor = doctor_id;
+    int links = 0;
+    *lease << sql::kSelectActiveLink, soci::use(patient_id), soci::use(doctor), soci::into(links);
+    if (links == 0) {
+      std::string now = now_text(), source = "granted";
+      *lease << sql::kInsertLink, soci::use(patient_id), soci::use(doctor), soci::use(source),
+          soci::use(now);
+      append_audit(lease, key_,
+                   audit::Row("access.grant")
+                       .actor(patient_id, "patient")
+                       .client(client)
+                       .resource("care_link", doctor)
+                       .patient(patient_id));
+    }
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doctor_id,
+                                      const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    long long patient_id = patient.account_id, doctor = doctor_id;
+    std::string now = now_text();
+    if (db::changed_rows((lease->prepare << sql::kRevokeLink, soci::use(now), soci::use(patient_id),
+                          soci::use(doctor))) == 0)
+      return Error::not_found("this doctor is not on your care team");
+    *lease << sql::kRevokeDoctorGrants, soci::use(now), soci::use(patient_id), soci::use(doctor);
+    append_audit(lease, key_,
+                 audit::Row("access.revoke")
+                     .actor(patient_id, "patient")
+                     .client(client)
+                     .resource("care_link", doctor)
+                     .patient(patient_id));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<std::vector<DoctorSummary>> IdentityService::care_team(std::int64_t patient_id) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSummary>> {
+    DoctorSummary row;
+    long long id = 0, patient = patient_id;
+    soci::statement statement =
+        (lease->prepare << sql::kSelectCareTeam, soci::use(patient), soci::into(id),
+         soci::into(row.full_name), soci::into(row.email), soci::into(row.status),
+         soci::into(row.licence_number), soci::into(row.specialty), soci::into(row.clinic));
+    statement.execute();
+    return read_doctors(statement, row, id);
+  });
+}
+
+Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
+                                                        std::int64_t patient_id,
+                                                        const Client& client) {
+  if (auto ok =
+          limiter_.hit("grant:doctor:" + std::to_string(doctor.account_id), 10, seconds(3600));
+      !ok.ok()) {
+    return ok.error();
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
+    db::Transaction tx(lease);
+    AccountRow patient_row, doctor_row;
+    if (!account_by_id(lease, patient_id, patient_row) ||
+        !account_by_id(lease, doctor.account_id, doctor_row)) {
+      return Error::not_found("no such patient");
+    }
+    long long patient = patient_id, doctor_id = doctor.account_id, grant_id = 0;
+    std::string now = now_text();
+    // One open request per doctor and patient: older codes stop working.
+    *lease << sql::kRevokePendingPairGrants, soci::use(now), soci::use(patient),
+        soci::use(doctor_id);
+    *lease << sql::kInsertWriteGrant, soci::use(patient), soci::use(doctor_id), soci::use(now),
+        soci::into(grant_id);
+    auto mailed = mail_code(lease, patient_id, kCodePurposeConsent, grant_id, "consent_request",
+                            {{"name", patient_row.account.full_name},
+                             {"doctor", doctor_row.account.full_name},
+                             {"link", app_link(options_, "/access")}},
+                            patient_row.account.email);
+    if (!mailed.ok()) return mailed.error();
+    append_audit(lease, key_,
+                 audit::Row("consent.request")
+                     .actor(doctor_id, "doctor")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(patient));
+    WriteGrant grant;
+    load_grant(lease, grant_id, grant);
+    tx.commit();
+    return grant;
+  });
+}
+
+Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
+                                                        std::int64_t grant_id,
+                                                        const std::string& code,
+                                                        const Client& client) {
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+    return ok.error();
+  }
+  // Failures count per doctor across all their requests, so new requests do not buy guesses.
+  std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
+  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
+    db::Transaction tx(lease);
+    WriteGrant grant;
+    if (!load_grant(lease, grant_id, grant) || grant.doctor_id != doctor.account_id) {
+      append_audit(lease, key_,
+                   audit::Row("consent.confirm")
+                       .actor(doctor.account_id, "doctor")
+                       .client(client)
+                       .resource("write_grant", grant_id)
+                       .outcome("denied")
+                       .reason("not the requesting doctor"));
+      tx.commit();
+      return Error::not_found("no such grant request");
+    }
+    if (grant.status != "pending") return Error::conflict("the grant is " + grant.status);
+    auto checked = check_code(lease, key_, grant.patient_id, kCodePurposeConsent, grant_id, code,
+                              options_.code_attempts);
+    if (!checked.ok()) {
+      append_audit(lease, key_,
+                   audit::Row("consent.confirm")
+                       .actor(doctor.account_id, "doctor")
+                       .client(client)
+                       .resource("write_grant", grant_id)
+                       .patient(grant.patient_id)
+                       .outcome("failure")
+                       .reason("wrong or expired code"));
+      tx.commit();
+      return checked.error();
+    }
+    long long id = grant_id;
+    std::string now = now_text(), expires = from_now(options_.write_grant_ttl);
+    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
+                          soci::use(expires), soci::use(id))) != 1) {
+      return Error::conflict("the grant is no longer pending");  // rolls back the used code
+    }
+    append_audit(lease, key_,
+                 audit::Row("consent.grant")
+                     .actor(doctor.account_id, "doctor")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(grant.patient_id)
+                     .reason("confirmed with the patient's code"));
+    load_grant(lease, grant_id, grant);
+    tx.commit();
+    return grant;
+  });
+  limiter_.record(bucket, result.ok() || result.error().code != ErrorCode::kValidationFailed);
+  return result;
+}
+
+Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient,
+                                                        std::int64_t grant_id,
+                                                        const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
+    db::Transaction tx(lease);
+    WriteGrant grant;
+    if (!load_grant(lease, grant_id, grant) || grant.patient_id != patient.account_id) {
+      return Error::not_found("no such grant request");
+    }
+    if (grant.status != "pending") return Error::conflict("the grant is " + grant.status);
+    long long id = grant_id, account = patient.account_id, subject = grant_id;
+    std::string now = now_text(), expires = from_now(options_.write_grant_ttl),
+                purpose = kCodePurposeConsent;
+    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
+                          soci::use(expires), soci::use(id))) != 1)
+      return Error::conflict("the grant is no longer pending");
+    *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose),
+        soci::use(subject);
+    append_audit(lease, key_,
+                 audit::Row("consent.grant")
+                     .actor(patient.account_id, "patient")
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(patient.account_id)
+                     .reason("approved in the app"));
+    load_grant(lease, grant_id, grant);
+    tx.commit();
+    return grant;
+  });
+}
+
+Status IdentityService::revoke_write_grant(const Principal& principal, std::int64_t grant_id,
+                                           const Client& client) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    WriteGrant grant;
+    if (!load_grant(lease, grant_id, grant) ||
+        (grant.patient_id != principal.account_id && grant.doctor_id != principal.account_id)) {
+      return Error::not_found("no such grant");
+    }
+    long long id = grant_id;
+    std::string now = now_text();
+    if (db::changed_rows(
+            (lease->prepare << sql::kRevokeWriteGrant, soci::use(now), soci::use(id))) != 1)
+      return Error::conflict("the grant is already revoked");
+    append_audit(lease, key_,
+                 audit::Row("consent.revoke")
+                     .actor(principal)
+                     .client(client)
+                     .resource("write_grant", grant_id)
+                     .patient(grant.patient_id));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Result<std::vector<WriteGrant>> IdentityService::write_grants(std::int64_t patient_id) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<WriteGrant>> {
+    long long patient = patient_id, id = 0;
+    std::vector<long long> ids;
+    soci::statement statement =
+        (lease->prepare << sql::kSelectWriteGrantIds, soci::use(patient), soci::into(id));
+    statement.execute();
+    while (statement.fetch()) ids.push_back(id);
+    std::vector<WriteGrant> grants;
+    for (long long grant_id : ids) {
+      WriteGrant grant;
+      if (load_grant(lease, grant_id, grant)) grants.push_back(std::move(grant));
+    }
+    return grants;
+  });
+}
+
+}  // namespace vitalis::identity

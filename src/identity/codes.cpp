@@ -1,0 +1,120 @@
+// One-time codes: six digits, stored only as keyed hashes, one open code per (account, purpose,
+// subject), a few attempts each, counted atomically; and the emails that carry them, including
+// the code that lets whoever reads an address claim an account that has no password yet.
+#include <soci/soci.h>
+
+#include <map>
+
+#include "db/rows.hpp"
+#include "identity/internal.hpp"
+#include "identity/service.hpp"
+#include "identity/store.hpp"
+#include "identity/store_accounts.hpp"
+#include "identity/tokens.hpp"
+
+namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+// Failures with one purpose's codes for one email, across every code issued: caps guessing.
+std::string code_bucket(std::string_view purpose, std::string_view who) {
+  return "code:" + std::string(purpose) + ":" + std::string(who);
+}
+
+Error invalid_code() {
+  return Error::validation("code",
+                           "The code is wrong or has expired. Use the latest code we emailed, or "
+                           "ask for a new one.");
+}
+
+void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
+                  std::int64_t subject_id) {
+  std::string now = now_text(), purpose_text = purpose;
+  long long account = account_id, subject = subject_id;
+  *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose_text),
+      soci::use(subject);
+}
+
+std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+                       const char* purpose, std::int64_t subject_id, seconds ttl) {
+  std::string code = random_code();
+  std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
+  long long account = account_id, subject = subject_id;
+  std::string purpose_text = purpose;
+  retire_codes(lease, account_id, purpose, subject_id);
+  *lease << sql::kInsertCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
+      soci::use(hash), soci::use(now), soci::use(expires);
+  return code;
+}
+
+Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+                  const char* purpose, std::int64_t subject_id, const std::string& code,
+                  int max_attempts) {
+  Error invalid = invalid_code();
+  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid;
+  }
+  long long account = account_id, subject = subject_id, id = 0;
+  std::string purpose_text = purpose, hash, expires;
+  int attempts = 0;
+  *lease << sql::kSelectLatestCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
+      soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
+  if (!lease->got_data() || expires <= now_text()) return invalid;
+  // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
+  if (db::changed_rows(
+          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
+    return invalid;
+  if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
+  std::string now = now_text();
+  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
+    return invalid;
+  return Ok{};
+}
+
+Status IdentityService::mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,
+                                  std::int64_t subject_id, std::string_view kind,
+                                  std::map<std::string, std::string> vars, const std::string& to) {
+  vars["code"] = issue_code(lease, key_, account_id, purpose, subject_id, options_.code_ttl);
+  vars["minutes"] = std::to_string(options_.code_ttl.count() / 60);
+  // Links that carry a code put it after the address's "#" too (app_link): the page fills it in.
+  if (auto link = vars.find("link");
+      link != vars.end() && link->second.find('#') != std::string::npos) {
+    link->second += "&code=" + vars["code"];
+  }
+  return enqueue_mail(lease, kind, vars, to);
+}
+
+Status IdentityService::mail_code_or_claim(db::Lease& lease, const AccountRow& row,
+                                           const char* purpose, std::string_view kind,
+                                           std::string_view path, const std::string& why) {
+  if (waiting_for_claim(row)) return mail_claim(lease, row, why);
+  return mail_code(lease, row.account.id, purpose, 0, kind,
+                   {{"name", row.account.full_name},
+                    {"link", app_link(options_, path, {{"email", row.account.email}})}},
+                   row.account.email);
+}
+
+Status IdentityService::mail_claim(db::Lease& lease, const AccountRow& row,
+                                   const std::string& why) {
+  long long id = row.account.id;
+  // The account has no password from now on; verification codes already sent stop working.
+  *lease << sql::kClearPassword, soci::use(id);
+  retire_codes(lease, row.account.id, kCodePurposeVerify, 0);
+  std::string code =
+      issue_code(lease, key_, row.account.id, kCodePurposeClaim, 0, options_.claim_ttl);
+  auto days = options_.claim_ttl.count() / 86400, hours = options_.claim_ttl.count() / 3600;
+  std::string valid_for = days >= 2 ? std::to_string(days) + " days"
+                          : hours >= 2
+                              ? std::to_string(hours) + " hours"
+                              : std::to_string(options_.claim_ttl.count() / 60) + " minutes";
+  return enqueue_mail(
+      lease, "account_claim",
+      {{"name", row.account.full_name},
+       {"why", why},
+       {"code", code},
+       {"valid_for", valid_for},
+       {"link", app_link(options_, "/claim", {{"email", row.account.email}, {"code", code}})}},
+      row.account.email);
+}
+
+}  // namespace vitalis::identity

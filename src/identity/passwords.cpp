@@ -1,0 +1,121 @@
+// Passwords: reset by emailed code (every session ends), change with the current password (other
+// devices are signed out), and the current-password check other changes reuse.
+#include <soci/soci.h>
+
+#include "identity/audit.hpp"
+#include "identity/internal.hpp"
+#include "identity/service.hpp"
+#include "identity/store.hpp"
+#include "identity/validation.hpp"
+
+namespace vitalis::identity {
+
+using std::chrono::seconds;
+
+Status IdentityService::request_password_reset(const std::string& email_input,
+                                               const Client& client) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return email.error();
+  if (auto ok = limiter_.hit("reset:ip:" + client.address, 10, seconds(3600)); !ok.ok()) {
+    return ok.error();
+  }
+  if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_email(lease, *email, row) || row.account.status == "disabled") return Ok{};
+    // Without a password yet, resetting one is claiming the account.
+    auto mailed = mail_code_or_claim(lease, row, kCodePurposeReset, "password_reset", "/reset",
+                                     "You asked to set a password for your Vitalis account.");
+    if (!mailed.ok()) return mailed.error();
+    tx.commit();
+    return Ok{};
+  });
+}
+
+Status IdentityService::reset_password(const std::string& email_input, const std::string& code,
+                                       const std::string& new_password, const Client& client) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return email.error();
+  if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) return ok.error();
+  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+    return ok.error();
+  }
+  std::string bucket = code_bucket(kCodePurposeReset, *email);
+  if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
+  std::string hash = hash_password(new_password, options_.password_cost);
+  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    AccountRow row;
+    if (!account_by_email(lease, *email, row)) {
+      return invalid_code();
+    }
+    auto checked =
+        check_code(lease, key_, row.account.id, kCodePurposeReset, 0, code, options_.code_attempts);
+    if (!checked.ok()) {
+      tx.commit();
+      return checked.error();
+    }
+    long long id = row.account.id;
+    std::string now = now_text();
+    *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
+    end_all_sessions(lease, id, now);
+    append_audit(lease, key_,
+                 audit::Row("auth.password_reset")
+                     .actor(row.account)
+                     .client(client)
+                     .resource("account", id)
+                     .reason("all sessions ended"));
+    tx.commit();
+    return Ok{};
+  });
+  limiter_.record(bucket, result.ok());
+  return result;
+}
+
+Result<AccountRow> IdentityService::check_current_password(const Principal& principal,
+                                                           const std::string& current) {
+  auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
+    AccountRow row;
+    if (!account_by_id(lease, principal.account_id, row)) return Error::not_found("no account");
+    return row;
+  });
+  if (!found.ok()) return found.error();
+  // Same lock-out as sign-in: a stolen access token must not allow unlimited guesses.
+  std::string account_bucket = "signin:account:" + found->account.email;
+  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) return ok.error();
+  limiter_.record(account_bucket, false);
+  if (!verify_password(found->password_hash, current)) {
+    return Error::validation("current_password", "The current password is not correct.");
+  }
+  limiter_.record(account_bucket, true);
+  return found;
+}
+
+Status IdentityService::change_password(const Principal& principal, const std::string& current,
+                                        const std::string& new_password, const Client& client) {
+  auto found = check_current_password(principal, current);
+  if (!found.ok()) return found.error();
+  if (auto ok = check_password(new_password, found->account.email, "new_password"); !ok.ok()) {
+    return ok.error();
+  }
+  std::string hash = hash_password(new_password, options_.password_cost);
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    long long id = principal.account_id;
+    std::string now = now_text(), family = session_family(lease, principal.session_id);
+    *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
+    // Other devices are signed out; this one stays.
+    end_other_families(lease, id, family, now);
+    append_audit(lease, key_,
+                 audit::Row("auth.password_change")
+                     .actor(principal)
+                     .client(client)
+                     .resource("account", id)
+                     .reason("other sessions ended"));
+    tx.commit();
+    return Ok{};
+  });
+}
+
+}  // namespace vitalis::identity

@@ -1,0 +1,296 @@
+// The identity service end to end without HTTP, on SQLite and PostgreSQL: sign-up, the emailed
+// code (delivered as .eml files by notify's Sender), verification, sign-in, refresh, doctor
+// approval, a repeated sign-up for an unproven address, and the audit rows each step writes.
+#include "identity/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "db/testing.hpp"
+#include "notify/sender.hpp"
+
+namespace vitalis::identity {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Client kClient{"192.0.2.10", "service-test"};
+constexpr const char* kPassword = "lantern-river-91-quartz";
+
+class IdentityServiceTest : public db::testing::MigratedTest {
+ protected:
+  void SetUp() override {
+    MigratedTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    init_crypto();
+    IdentityOptions options;
+    options.password_cost = PasswordCost{1, 8u * 1024 * 1024};  // fast; the checks are the same
+    service_ = std::make_unique<IdentityService>(*pool_, SecretKey::generate(), options);
+    mail_dir_ =
+        fs::temp_directory_path() / ("vitalis_identity_mail_" + random_token().substr(0, 12));
+    notify::SenderOptions sender;
+    sender.mail_dir = mail_dir_;
+    sender_ = std::make_unique<notify::Sender>(*pool_, sender);
+  }
+  void TearDown() override {
+    sender_.reset();
+    service_.reset();
+    if (!mail_dir_.empty()) fs::remove_all(mail_dir_);
+  }
+
+  // Delivers the outbox and takes the messages sent to `to` (oldest first).
+  std::vector<std::string> take_mail(const std::string& to) {
+    sender_->deliver_due();
+    std::vector<fs::path> files;
+    if (fs::exists(mail_dir_)) {
+      for (const auto& file : fs::directory_iterator(mail_dir_)) {
+        if (file.path().extension() == ".eml") files.push_back(file.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& path : files) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (text.str().find("\r\nTo: " + to + "\r\n") == std::string::npos) continue;
+      out.push_back(text.str());
+      fs::remove(path);
+    }
+    return out;
+  }
+
+  // The six-digit code an email shows on a line of its own.
+  static std::string code_in(const std::string& mail) {
+    std::smatch match;
+    if (!std::regex_search(mail, match, std::regex("\n {4}([0-9]{6})\r?\n"))) return "";
+    return match[1];
+  }
+
+  // The one mail sent to `to` since the last look, and its code.
+  std::string only_code_for(const std::string& to) {
+    auto mail = take_mail(to);
+    EXPECT_EQ(mail.size(), 1u) << "mails to " << to;
+    return mail.empty() ? "" : code_in(mail.front());
+  }
+
+  static std::string wrong(const std::string& code) {
+    std::string out = code;
+    out[0] = out[0] == '9' ? '0' : static_cast<char>(out[0] + 1);
+    return out;
+  }
+
+  PatientSignUp patient(const std::string& email, const std::string& password = kPassword) {
+    return {email, password, "Ada Lovelace", "1990-05-01", "female", ""};
+  }
+
+  // The account's audit rows, oldest first.
+  std::vector<AuditEntry> audit_of(std::int64_t actor_id) {
+    AuditFilter filter;
+    filter.actor_id = actor_id;
+    auto rows = service_->search_audit(filter);
+    EXPECT_TRUE(rows.ok());
+    std::vector<AuditEntry> out = rows.ok() ? *rows : std::vector<AuditEntry>{};
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+  std::unique_ptr<IdentityService> service_;
+  std::unique_ptr<notify::Sender> sender_;
+  fs::path mail_dir_;
+};
+
+TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
+  ASSERT_TRUE(service_->sign_up_patient(patient(" Ada@Example.org "), kClient).ok());
+
+  // Not before the address is proven.
+  auto early = service_->sign_in("ada@example.org", kPassword, kClient);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(early.error().field, "email");
+
+  std::string code = only_code_for("ada@example.org");
+  ASSERT_EQ(code.size(), 6u);
+  auto rejected = service_->verify_email("ada@example.org", wrong(code), kClient);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.error().code, ErrorCode::kValidationFailed);
+  EXPECT_EQ(rejected.error().field, "code");
+
+  // Proving the address signs an active account in.
+  auto verified = service_->verify_email("ADA@example.org", code, kClient);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  EXPECT_EQ(verified->status, "active");
+  ASSERT_TRUE(verified->tokens);
+  const Account account = verified->tokens->account;
+  EXPECT_EQ(account.email, "ada@example.org");
+  EXPECT_EQ(account.role, Role::kPatient);
+  auto principal = service_->authenticate(verified->tokens->access_token);
+  ASSERT_TRUE(principal.ok());
+  EXPECT_EQ(principal->account_id, account.id);
+  EXPECT_EQ(principal->role, Role::kPatient);
+  // A code works once.
+  EXPECT_FALSE(service_->verify_email("ada@example.org", code, kClient).ok());
+
+  auto bad = service_->sign_in("ada@example.org", "not the password at all", kClient);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kUnauthenticated);
+  // An unknown address gets the very same answer.
+  auto unknown = service_->sign_in("nobody@example.org", kPassword, kClient);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(unknown.error().message, bad.error().message);
+
+  auto tokens = service_->sign_in("ada@example.org", kPassword, kClient);
+  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  EXPECT_EQ(tokens->account.id, account.id);
+  EXPECT_TRUE(service_->authenticate(tokens->access_token).ok());
+
+  // Refresh rotates the token; a second use of the old one ends the whole session family.
+  auto renewed = service_->refresh(tokens->refresh_token, kClient);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().message;
+  EXPECT_NE(renewed->refresh_token, tokens->refresh_token);
+  EXPECT_TRUE(service_->authenticate(renewed->access_token).ok());
+  auto replayed = service_->refresh(tokens->refresh_token, kClient);
+  ASSERT_FALSE(replayed.ok());
+  EXPECT_EQ(replayed.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_FALSE(service_->authenticate(renewed->access_token).ok());
+  // The session that verification started is another family: still live.
+  EXPECT_TRUE(service_->authenticate(verified->tokens->access_token).ok());
+
+  auto rows = audit_of(account.id);
+  std::vector<std::string> actions;
+  for (const auto& row : rows) actions.push_back(row.action + "/" + row.outcome);
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"account.sign_up/success", "account.verify_email/success",
+                                      "auth.sign_in/failure", "auth.sign_in/success",
+                                      "auth.refresh_reuse/denied"}));
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].actor_role, "patient");
+  EXPECT_EQ(rows[0].resource_type, "account");
+  EXPECT_EQ(rows[0].resource_id, std::to_string(account.id));
+  EXPECT_EQ(rows[0].patient_id, account.id);
+  EXPECT_EQ(rows[0].client_address, "192.0.2.10");
+  EXPECT_EQ(rows[1].reason, "signed in");
+  EXPECT_FALSE(rows[1].patient_id);
+  EXPECT_EQ(rows[2].reason, "wrong credentials");
+  EXPECT_EQ(rows[2].resource_id, std::to_string(account.id));
+  EXPECT_EQ(rows[3].reason, "");
+  EXPECT_EQ(rows[4].actor_role, "unknown");
+  EXPECT_EQ(rows[4].resource_type, "session");
+  EXPECT_EQ(rows[4].reason, "refresh token reused; session family revoked");
+
+  // The unknown address's failed sign-in is anonymous.
+  AuditFilter anonymous;
+  anonymous.action = "auth.sign_in";
+  auto sign_ins = service_->search_audit(anonymous);
+  ASSERT_TRUE(sign_ins.ok());
+  int anonymous_failures = 0;
+  for (const auto& row : *sign_ins) {
+    if (!row.actor_id) {
+      ++anonymous_failures;
+      EXPECT_EQ(row.actor_role, "anonymous");
+      EXPECT_EQ(row.resource_id, "");
+      EXPECT_EQ(row.outcome, "failure");
+    }
+  }
+  EXPECT_EQ(anonymous_failures, 1);
+  auto chain = verify_audit(*pool_, service_->key());
+  ASSERT_TRUE(chain.ok());
+  EXPECT_FALSE(chain->first_broken_id) << chain->problem;
+}
+
+TEST_P(IdentityServiceTest, ADoctorWaitsForAnAdministratorAfterProvingTheAddress) {
+  DoctorSignUp doctor{"grace@example.org", kPassword,    "Grace Hopper",
+                      "GMC-1234",          "Cardiology", "Harbour Clinic"};
+  ASSERT_TRUE(service_->sign_up_doctor(doctor, kClient).ok());
+  auto verified =
+      service_->verify_email("grace@example.org", only_code_for("grace@example.org"), kClient);
+  ASSERT_TRUE(verified.ok()) << verified.error().message;
+  EXPECT_EQ(verified->status, "pending_approval");
+  EXPECT_FALSE(verified->tokens);
+  auto waiting = service_->sign_in("grace@example.org", kPassword, kClient);
+  ASSERT_FALSE(waiting.ok());
+  EXPECT_EQ(waiting.error().code, ErrorCode::kForbidden);
+
+  auto pending = service_->list_doctors("pending_approval");
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().licence_number, "GMC-1234");
+  auto admin = service_->create_admin("root@example.org", kPassword, "Root Admin");
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  Principal by_admin;
+  by_admin.account_id = admin->id;
+  by_admin.role = Role::kAdmin;
+  ASSERT_TRUE(service_->approve_doctor(by_admin, pending->front().id, kClient).ok());
+  EXPECT_EQ(take_mail("grace@example.org").size(), 1u) << "the doctor is told";
+  auto again = service_->approve_doctor(by_admin, pending->front().id, kClient);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+
+  auto tokens = service_->sign_in("grace@example.org", kPassword, kClient);
+  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  EXPECT_EQ(tokens->account.role, Role::kDoctor);
+
+  auto admin_rows = audit_of(admin->id);
+  ASSERT_EQ(admin_rows.size(), 1u);
+  EXPECT_EQ(admin_rows[0].action, "account.approve_doctor");
+  EXPECT_EQ(admin_rows[0].actor_role, "admin");
+  EXPECT_EQ(admin_rows[0].resource_id, std::to_string(pending->front().id));
+  AuditFilter created;
+  created.action = "account.create_admin";
+  auto system_rows = service_->search_audit(created);
+  ASSERT_TRUE(system_rows.ok());
+  ASSERT_EQ(system_rows->size(), 1u);
+  EXPECT_FALSE(system_rows->front().actor_id);
+  EXPECT_EQ(system_rows->front().actor_role, "system");
+  EXPECT_EQ(system_rows->front().client_address, "cli");
+  EXPECT_EQ(system_rows->front().resource_id, std::to_string(admin->id));
+}
+
+TEST_P(IdentityServiceTest, ARepeatedSignUpForAnUnprovenAddressLeavesItToTheMailbox) {
+  ASSERT_TRUE(service_->sign_up_patient(patient("eve@example.org"), kClient).ok());
+  std::string first_code = only_code_for("eve@example.org");
+  // Same answer as a new sign-up; nobody's password may activate the address now.
+  ASSERT_TRUE(
+      service_->sign_up_patient(patient("eve@example.org", "another long passphrase"), kClient)
+          .ok());
+  auto claim = take_mail("eve@example.org");
+  ASSERT_EQ(claim.size(), 1u);
+  EXPECT_NE(claim.front().find("/claim#email"), std::string::npos);
+  EXPECT_FALSE(service_->verify_email("eve@example.org", first_code, kClient).ok());
+  for (const char* password : {kPassword, "another long passphrase"}) {
+    auto refused = service_->sign_in("eve@example.org", password, kClient);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+  }
+
+  auto claimed = service_->claim_account("eve@example.org", code_in(claim.front()),
+                                         "a third passphrase", kClient);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  EXPECT_EQ(claimed->status, "active");
+  EXPECT_TRUE(service_->sign_in("eve@example.org", "a third passphrase", kClient).ok());
+
+  AuditFilter sign_ups;
+  sign_ups.action = "account.sign_up";
+  auto rows = service_->search_audit(sign_ups);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  const AuditEntry& repeated = rows->front();  // newest first
+  EXPECT_FALSE(repeated.actor_id);
+  EXPECT_EQ(repeated.actor_role, "anonymous");
+  EXPECT_EQ(repeated.outcome, "failure");
+  EXPECT_EQ(repeated.resource_type, "account");
+  EXPECT_EQ(repeated.resource_id, "");
+  EXPECT_EQ(repeated.reason, "email not verified yet; a code to choose a password was emailed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, IdentityServiceTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
+}  // namespace
+}  // namespace vitalis::identity
