@@ -17,15 +17,18 @@ PASSWORD = "vitalis-demo-2026"  # the demo clinic's password
 # Where the migrations since the fixture's release move rows. A table not named here keeps all
 # of its rows under its own name. `None`: the table is dropped on purpose.
 TABLE_MOVES = {
-    # "demo_items": None,  # issue 15: retired with /api/v1/demo/items (migration 0013)
+    "demo_items": None,  # issue 15: retired with /api/v1/demo/items (migration 0013)
 }
 # Columns that move to another table: (table, key column, columns) -> (new table, new key
-# column). Every row's values must arrive under the same key.
+# column[, the columns' new names]). Every row's values must arrive under the same key.
 COLUMN_MOVES = {
     # issue 15, migration 0012: the clinical profile moves from identity to records.
-    # ("patient_profiles", "account_id", ("address_line1", "address_line2", "city", "area_code",
-    #   "postcode", "blood_group", "clinical_updated_at", "no_known_allergies")):
-    #     ("clinical_profiles", "patient_id"),
+    ("patient_profiles", "account_id", ("address_line1", "address_line2", "city", "area_code",
+                                        "postcode", "blood_group", "clinical_updated_at",
+                                        "no_known_allergies")):
+        ("clinical_profiles", "patient_id", ("address_line1", "address_line2", "city", "area_code",
+                                             "postcode", "blood_group", "updated_at",
+                                             "no_known_allergies")),
 }
 
 
@@ -120,8 +123,8 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
         assert after[destination] == count, f"{table}: {count} rows before, {after[destination]} after"
         assert contents(database, destination, kept_columns[table]) == old_rows[table], \
             f"{table}: rows changed by migrating"
-    for (table, key_column, columns), (new_table, new_key) in COLUMN_MOVES.items():
-        arrived = column_values(database, new_table, new_key, columns)
+    for (table, key_column, columns), (new_table, new_key, *renamed) in COLUMN_MOVES.items():
+        arrived = column_values(database, new_table, new_key, renamed[0] if renamed else columns)
         assert arrived == moved_columns[(table, key_column, columns)], f"{table} columns into {new_table}"
 
     verified = run("audit", "verify", f"--database={database.url}", f"--secret-key-file={key}",
