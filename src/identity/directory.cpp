@@ -231,22 +231,6 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin + 1));
 }
 
-// Runs a look-up of `ids` with the query of the lease's dialect; `bind` adds the uses before
-// the id list.
-template <typename Bind, typename Row>
-void for_each_id_row(db::Lease& lease, const char* sqlite_query, const char* postgresql_query,
-                     const std::vector<std::int64_t>& ids, Bind&& bind, Row&& row) {
-  std::string list = db::id_list(lease.dialect(), ids);
-  const char* query = lease.dialect() == db::Dialect::kSqlite ? sqlite_query : postgresql_query;
-  db::for_each_row(
-      lease, query,
-      [&](soci::statement& statement) {
-        bind(statement);
-        statement.exchange(soci::use(list));
-      },
-      row);
-}
-
 }  // namespace
 
 Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
@@ -316,12 +300,15 @@ std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<st
   std::map<std::int64_t, std::string> out;
   if (ids.empty()) return out;
   long long id = 0;
-  std::string name;
-  for_each_id_row(
-      lease, sql::kSelectNamesSqlite, sql::kSelectNamesPostgresql, ids,
+  std::string name, list = db::id_list(lease.dialect(), ids);
+  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectNamesSqlite
+                                                              : sql::kSelectNamesPostgresql;
+  db::for_each_row(
+      lease, query,
       [&](soci::statement& s) {
         s.exchange(soci::into(id));
         s.exchange(soci::into(name));
+        s.exchange(soci::use(list));
       },
       [&] { out[id] = name; });
   return out;
