@@ -7,7 +7,6 @@
 #include <set>
 
 #include "core/time.hpp"
-#include "identity/audit.hpp"
 #include "identity/directory.hpp"
 #include "monitor/series.hpp"
 #include "monitor/store.hpp"
