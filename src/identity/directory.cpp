@@ -104,7 +104,6 @@ std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>&
   auto patterns = word_patterns(words, 1);
   return select_hits(lease, sql::kSearchLinked, [&](soci::statement& s) {
     s.exchange(soci::use(doctor));
-    s.exchange(soci::use(doctor));
     s.exchange(soci::use(first));
     for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
     s.exchange(soci::use(after_key));
@@ -124,7 +123,6 @@ std::vector<Hit> search_linked_ranked(db::Lease& lease, const std::vector<std::s
   std::string first = first_pattern(words);
   auto patterns = word_patterns(words, 1);
   auto hits = select_hits(lease, sql::kSelectLinked, [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(first));
     for (const auto& pattern : patterns) s.exchange(soci::use(pattern));

@@ -9,6 +9,10 @@ namespace vitalis::identity::sql {
   "SELECT a.id, a.full_name, p.date_of_birth, p.sex, "                                      \
   "(SELECT COUNT(*) FROM care_links l WHERE l.patient_id = a.id AND l.doctor_id = :doctor " \
   "AND l.revoked_at IS NULL) AS linked_count, "
+// Lists driven by the doctor's active care links: every row is linked (one active link per
+// doctor and patient), so no per-row probe of care_links.
+#define VITALIS_LINKED_CARD_COLUMNS \
+  "SELECT a.id, a.full_name, p.date_of_birth, p.sex, 1 AS linked_count, "
 #define VITALIS_MORE_WORDS                                                   \
   "AND (' ' || a.search_name) LIKE :w1 AND (' ' || a.search_name) LIKE :w2 " \
   "AND (' ' || a.search_name) LIKE :w3 "
@@ -40,7 +44,7 @@ inline constexpr const char* kSearchByWord[] = {
     VITALIS_SEARCH_BY_WORD(VITALIS_HAS_WORD("1") VITALIS_HAS_WORD("2") VITALIS_HAS_WORD("3")),
 };
 // A doctor's own patients: driven by their care links, in name order.
-inline constexpr const char* kSearchLinked = VITALIS_CARD_COLUMNS
+inline constexpr const char* kSearchLinked = VITALIS_LINKED_CARD_COLUMNS
     "a.search_name FROM care_links c JOIN accounts a ON a.id = c.patient_id "
     "JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE c.doctor_id = :doctor2 AND c.revoked_at IS NULL AND a.status = 'active' "
@@ -49,7 +53,7 @@ inline constexpr const char* kSearchLinked = VITALIS_CARD_COLUMNS
     "ORDER BY a.search_name, a.id LIMIT :limit";
 // Every one of a doctor's patients whose name matches, in name order: for lists the caller ranks
 // by its own data (the triage list ranks by open alerts).
-inline constexpr const char* kSelectLinked = VITALIS_CARD_COLUMNS
+inline constexpr const char* kSelectLinked = VITALIS_LINKED_CARD_COLUMNS
     "a.search_name FROM care_links c JOIN accounts a ON a.id = c.patient_id "
     "JOIN patient_profiles p ON p.account_id = a.id "
     "WHERE c.doctor_id = :doctor2 AND c.revoked_at IS NULL AND a.status = 'active' "
@@ -68,6 +72,7 @@ inline constexpr const char* kSelectCardsPostgresql =
     VITALIS_CARDS_WHERE("= ANY(CAST(:ids AS bigint[]))");
 #undef VITALIS_CARDS_WHERE
 #undef VITALIS_CARD_COLUMNS
+#undef VITALIS_LINKED_CARD_COLUMNS
 #undef VITALIS_MORE_WORDS
 #undef VITALIS_HAS_WORD
 #undef VITALIS_SEARCH_BY_WORD
