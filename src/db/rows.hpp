@@ -5,6 +5,8 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "db/database.hpp"
@@ -58,6 +60,19 @@ auto select_rows(Lease& lease, const char* query, BindUses&& bind_uses) {
       },
       [&] { rows.push_back(reader.current()); });
   return rows;
+}
+
+// A list of ids bound as one parameter, so that a batched look-up is one named query whatever
+// the list's length: a JSON array for SQLite (`IN (SELECT value FROM json_each(:ids))`), an array
+// literal for PostgreSQL (`= ANY(CAST(:ids AS bigint[]))`).
+inline std::string id_list(Dialect dialect, const std::vector<std::int64_t>& ids) {
+  std::string out(1, dialect == Dialect::kSqlite ? '[' : '{');
+  for (std::size_t index = 0; index < ids.size(); ++index) {
+    if (index > 0) out.push_back(',');
+    out += std::to_string(ids[index]);
+  }
+  out.push_back(dialect == Dialect::kSqlite ? ']' : '}');
+  return out;
 }
 
 }  // namespace vitalis::db

@@ -7,12 +7,14 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "identity/directory.hpp"
 #include "monitor/links.hpp"
 #include "monitor/store.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 #include "records/catalogue.hpp"
 #include "records/clinical_service.hpp"
+#include "records/readings.hpp"
 
 namespace vitalis::monitor {
 
@@ -173,8 +175,8 @@ int AlertEvaluator::observation_rule_met(db::Lease& lease, const AlertRule& rule
   std::vector<TimePoint> times;
   std::string from = text_of(*at - window), to = text_of(*at + window);
   for (const Condition& condition : rule.any_of) {
-    for (const Reading& reading : store::readings(lease, trigger.patient_id, condition.code, from,
-                                                  to, kMaxReadingsPerCheck)) {
+    for (const Reading& reading : records::readings::in_range(
+             lease, trigger.patient_id, condition.code, from, to, kMaxReadingsPerCheck)) {
       if (!holds(condition, reading.value)) continue;
       if (auto time = parse_rfc3339(reading.time)) times.push_back(*time);
     }
@@ -194,7 +196,7 @@ std::string AlertEvaluator::observation_finding(db::Lease& lease, const AlertRul
   std::vector<std::string> codes = distinct_codes(rule);
   std::string latest = value_text(trigger.code, trigger.value);
   if (codes.size() > 1) {
-    auto values = store::values_at(lease, trigger.patient_id, trigger.effective_at);
+    auto values = records::readings::values_at(lease, trigger.patient_id, trigger.effective_at);
     std::vector<std::string> parts;
     for (const std::string& code : codes) {
       auto found = std::find_if(values.begin(), values.end(),
@@ -224,8 +226,8 @@ AlertEvaluator::Raised AlertEvaluator::raise(db::Lease& lease, const AlertRule& 
   if (trigger_id > 0) alert.trigger_id = trigger_id;
   alert.raised_at = format_rfc3339(Clock::now());
   Raised out;
-  auto team = store::care_team_addresses(lease, patient_id);
-  for (const store::Contact& doctor : team) out.alerted.push_back(doctor.full_name);
+  auto team = identity::directory::care_team_contacts(lease, patient_id);
+  for (const identity::Contact& doctor : team) out.alerted.push_back(doctor.full_name);
   out.id = store::insert_alert(lease, alert);
   if (!out.id) return out;  // already open: raised once, its team was told then
   alert.id = *out.id;
@@ -240,12 +242,12 @@ AlertEvaluator::Raised AlertEvaluator::raise(db::Lease& lease, const AlertRule& 
     }
     notify::enqueue(lease, *message);
   };
-  for (const store::Contact& doctor : team) {
+  for (const identity::Contact& doctor : team) {
     store::insert_notification(lease, doctor.account_id, "alert_raised", alert, alert.title,
                                alert.raised_at);
     mail("alert_raised", links::kDoctorAlerts, doctor.email);
   }
-  if (auto patient = store::patient_address(lease, patient_id)) {
+  if (auto patient = identity::directory::patient_contact(lease, patient_id)) {
     std::string told = team.empty() ? " No doctor on your care team could be told."
                                     : " Your care team has been told.";
     std::string lay =
@@ -267,7 +269,7 @@ Result<ExistingReport> AlertEvaluator::evaluate_existing(db::Pool& pool) const {
     std::map<std::int64_t, std::vector<records::Observation>> candidates;
     auto read = db::with_connection(pool, [&](db::Lease& lease) -> Status {
       for (const std::string& code : distinct_codes(rule)) {
-        for (const store::PatientReading& reading : store::recent_readings(lease, code, from)) {
+        for (const records::PatientReading& reading : records::readings::since(lease, code, from)) {
           if (!qualifies(rule, code, reading.value)) continue;
           records::Observation observation;
           observation.id = reading.id;

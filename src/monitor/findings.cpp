@@ -5,9 +5,8 @@
 #include <cstdio>
 
 #include "core/time.hpp"
-#include "monitor/store.hpp"
 #include "records/catalogue.hpp"
-#include "records/clinical_store.hpp"
+#include "records/readings.hpp"
 
 namespace vitalis::monitor {
 
@@ -85,8 +84,8 @@ std::vector<Finding> Findings::recent(db::Lease& lease, std::int64_t patient_id,
       };
       std::vector<Hit> hits;
       for (const Condition& condition : rule.any_of) {
-        for (const Reading& reading :
-             store::readings(lease, patient_id, condition.code, from, until, kMaxReadings)) {
+        for (const records::Reading& reading : records::readings::in_range(
+                 lease, patient_id, condition.code, from, until, kMaxReadings)) {
           if (holds(condition, reading.value)) {
             hits.push_back({reading.time, condition.code, reading.value});
           }
@@ -106,11 +105,7 @@ std::vector<Finding> Findings::recent(db::Lease& lease, std::int64_t patient_id,
                      reading_text(latest.code, latest.value), 0, 0});
     } else {
       if (!symptoms_read) {
-        records::store::KeysetBounds bounds{since, "9999-12-31T23:59:59.999999Z", "", 0,
-                                            kMaxSymptoms};
-        static const std::string query =
-            records::store::keyset_query(records::store::sql::kSelectSymptoms, "onset_at", "");
-        symptoms = records::store::symptoms_in(lease, query, patient_id, bounds);
+        symptoms = records::readings::symptoms_since(lease, patient_id, since, kMaxSymptoms);
         symptoms_read = true;
       }
       for (const auto& entry : symptoms) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "records/readings.hpp"
+
 namespace vitalis::monitor {
 
 struct SeriesQuery {
@@ -35,10 +37,8 @@ struct TrendQuery {
   int readings = 0;  // the last N readings; neither: 30 days
 };
 
-struct Reading {
-  std::string time;
-  double value = 0;
-};
+// A final reading of one code (time, value), as records gives it.
+using Reading = records::Reading;
 
 struct Trend {
   std::string code, unit;

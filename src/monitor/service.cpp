@@ -4,15 +4,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include "core/search_text.hpp"
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "identity/directory.hpp"
 #include "monitor/series.hpp"
 #include "monitor/store.hpp"
 #include "records/catalogue.hpp"
+#include "records/readings.hpp"
 
 namespace vitalis::monitor {
 
@@ -24,7 +25,6 @@ using identity::Role;
 constexpr std::string_view kBloodPressure = "blood_pressure";
 constexpr int kDefaultTrendDays = 30;
 constexpr int kMaxTrendReadings = 10000;
-constexpr std::size_t kMaxQueryWords = 4;
 constexpr auto kDefaultSeriesSpan = std::chrono::hours(24 * 365);
 
 struct CodeInfo {
@@ -69,11 +69,11 @@ TimePoint now_point() {
 std::string text_of(TimePoint time) { return format_rfc3339(Clock::time_point(time)); }
 
 // Buckets past the last whole one (a reading exactly at `to`) fold into the one before.
-void fold_overflow(std::vector<store::Bucket>& buckets, int points) {
+void fold_overflow(std::vector<records::ReadingBucket>& buckets, int points) {
   while (buckets.size() > 1 && buckets.back().index >= points) {
-    store::Bucket last = buckets.back();
+    records::ReadingBucket last = buckets.back();
     buckets.pop_back();
-    store::Bucket& into = buckets.back();
+    records::ReadingBucket& into = buckets.back();
     if (into.index != points - 1) {
       last.index = points - 1;
       buckets.push_back(last);
@@ -88,49 +88,6 @@ void fold_overflow(std::vector<store::Bucket>& buckets, int points) {
   }
 }
 
-std::string hex_encode(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char ch : text) {
-    out.push_back(kDigits[ch >> 4]);
-    out.push_back(kDigits[ch & 15]);
-  }
-  return out;
-}
-
-std::optional<std::string> hex_decode(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t index = 0; index < text.size(); index += 2) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data() + index, text.data() + index + 2, value, 16);
-    if (ec != std::errc() || end != text.data() + index + 2) return std::nullopt;
-    out.push_back(static_cast<char>(value));
-  }
-  return out;
-}
-
-// Cursor of the patient search: the hex of the ordering key, a dot, the patient id.
-struct SearchCursor {
-  std::string key;
-  std::int64_t id = 0;
-};
-
-Result<SearchCursor> parse_cursor(const std::string& text) {
-  SearchCursor cursor;
-  if (text.empty()) return cursor;
-  auto dot = text.rfind('.');
-  std::optional<std::string> key;
-  if (dot != std::string::npos) key = hex_decode(std::string_view(text).substr(0, dot));
-  const char* begin = text.data() + (dot == std::string::npos ? 0 : dot + 1);
-  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), cursor.id);
-  if (!key || ec != std::errc() || end != text.data() + text.size() || cursor.id <= 0) {
-    return Error::validation("cursor", "The cursor must be a next_cursor from a previous page");
-  }
-  cursor.key = std::move(*key);
-  return cursor;
-}
-
 // Lists are read with limit + 1 rows: an extra row means there is a next page, which starts after
 // the last row kept.
 template <typename Item>
@@ -140,16 +97,27 @@ std::optional<std::int64_t> trim_page(std::vector<Item>& items, int limit) {
   return items.back().id;
 }
 
-bool all_digits(std::string_view text) {
-  return !text.empty() && text.size() <= 18 &&
-         std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
-std::string trim(std::string_view text) {
-  auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
+// Alerts name their patient and whoever acknowledged or resolved them: one identity look-up
+// for the page.
+void name_people(db::Lease& lease, std::vector<Alert>& alerts) {
+  std::vector<std::int64_t> ids;
+  for (const Alert& alert : alerts) {
+    ids.push_back(alert.patient_id);
+    if (alert.acknowledged_by) ids.push_back(*alert.acknowledged_by);
+    if (alert.resolved_by) ids.push_back(*alert.resolved_by);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto names = identity::directory::names(lease, ids);
+  auto name_of = [&names](std::optional<std::int64_t> id) {
+    auto found = id ? names.find(*id) : names.end();
+    return found == names.end() ? std::string() : found->second;
+  };
+  for (Alert& alert : alerts) {
+    alert.patient_name = name_of(alert.patient_id);
+    alert.acknowledged_by_name = name_of(alert.acknowledged_by);
+    alert.resolved_by_name = name_of(alert.resolved_by);
+  }
 }
 
 }  // namespace
@@ -176,19 +144,19 @@ Result<std::vector<Series>> MonitorService::series(const Principal& principal,
     std::vector<Series> all;
     for (const CodeInfo& info : *codes) {
       Series series{info.code, info.unit, from_text, to_text, false, 0, {}};
-      auto count = store::count_readings(lease, patient_id, info.code, from_text, to_text);
+      auto count = records::readings::count(lease, patient_id, info.code, from_text, to_text);
       if (count <= query.points) {
-        for (const Reading& reading :
-             store::readings(lease, patient_id, info.code, from_text, to_text, query.points)) {
+        for (const Reading& reading : records::readings::in_range(
+                 lease, patient_id, info.code, from_text, to_text, query.points)) {
           series.points.push_back({reading.time, reading.value, reading.value, reading.value, 1});
         }
       } else {
         series.bucketed = true;
         series.bucket_seconds = bucket_seconds(span, query.points);
-        auto buckets =
-            store::buckets(lease, patient_id, info.code, from_text, to_text, series.bucket_seconds);
+        auto buckets = records::readings::buckets(lease, patient_id, info.code, from_text, to_text,
+                                                  series.bucket_seconds);
         fold_overflow(buckets, query.points);
-        for (const store::Bucket& bucket : buckets) {
+        for (const records::ReadingBucket& bucket : buckets) {
           auto start = *from + std::chrono::seconds(bucket.index * series.bucket_seconds);
           series.points.push_back(
               {text_of(start), bucket.mean, bucket.min, bucket.max, bucket.count});
@@ -220,11 +188,13 @@ Result<std::vector<Trend>> MonitorService::trend(const Principal& principal,
     for (const CodeInfo& info : *codes) {
       std::vector<Reading> readings;
       if (query.readings > 0) {
-        readings = store::latest_readings(lease, patient_id, info.code, "0000", to, query.readings);
+        readings =
+            records::readings::latest(lease, patient_id, info.code, "0000", to, query.readings);
       } else {
         int days = query.days > 0 ? query.days : kDefaultTrendDays;
         std::string from = text_of(now - std::chrono::hours(24) * days);
-        readings = store::readings(lease, patient_id, info.code, from, to, kMaxTrendReadings);
+        readings =
+            records::readings::in_range(lease, patient_id, info.code, from, to, kMaxTrendReadings);
       }
       all.push_back(fit_trend(info.code, info.unit, std::move(readings)));
     }
@@ -244,9 +214,11 @@ Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor,
                                                 int limit) {
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
     AlertPage out;
-    out.items = store::doctor_alerts(lease, doctor.account_id, status,
-                                     cursor > 0 ? cursor : INT64_MAX, limit + 1);
+    out.items = store::patients_alerts(
+        lease, identity::directory::linked_patient_ids(lease, doctor.account_id), status,
+        cursor > 0 ? cursor : INT64_MAX, limit + 1);
     out.next_cursor = trim_page(out.items, limit);
+    name_people(lease, out.items);
     return out;
   });
   if (!page.ok()) return page;
@@ -269,6 +241,7 @@ Result<AlertPage> MonitorService::patient_alerts(const Principal& principal,
     out.items = store::patient_alerts(lease, patient_id, status, cursor > 0 ? cursor : INT64_MAX,
                                       limit + 1);
     out.next_cursor = trim_page(out.items, limit);
+    name_people(lease, out.items);
     return out;
   });
   if (!page.ok()) return page;
@@ -294,7 +267,7 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
     db::Transaction tx(lease);
     auto alert = store::find_alert(lease, alert_id);
     if (!alert) return Error::not_found("no such alert");
-    if (!store::linked(lease, alert->patient_id, doctor.account_id)) {
+    if (!identity::directory::linked(lease, alert->patient_id, doctor.account_id)) {
       return Error::forbidden("you are not on this patient's care team");
     }
     std::string now = format_rfc3339(Clock::now());
@@ -307,9 +280,10 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
     identity_.audit_write(lease, doctor, client, alert->patient_id,
                           resolve ? "alert.resolve" : "alert.acknowledge", "alert",
                           std::to_string(alert_id));
-    auto updated = store::find_alert(lease, alert_id);
+    std::vector<Alert> updated{*store::find_alert(lease, alert_id)};
+    name_people(lease, updated);
     tx.commit();
-    return *updated;
+    return updated.front();
   });
 }
 
@@ -320,6 +294,17 @@ Result<NotificationPage> MonitorService::notifications(const Principal& principa
     out.items = store::notifications(lease, principal.account_id, cursor > 0 ? cursor : INT64_MAX,
                                      limit + 1);
     out.next_cursor = trim_page(out.items, limit);
+    std::vector<std::int64_t> patients;
+    for (const Notification& item : out.items) {
+      if (item.patient_id) patients.push_back(*item.patient_id);
+    }
+    std::sort(patients.begin(), patients.end());
+    patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
+    auto names = identity::directory::names(lease, patients);
+    for (Notification& item : out.items) {
+      auto found = item.patient_id ? names.find(*item.patient_id) : names.end();
+      if (found != names.end()) item.patient_name = found->second;
+    }
     return out;
   });
 }
@@ -336,50 +321,49 @@ Status MonitorService::mark_read(const Principal& principal, std::int64_t notifi
 Result<PatientPage> MonitorService::search_patients(const Principal& principal,
                                                     const identity::Client& client,
                                                     const PatientSearch& query) {
-  std::int64_t doctor_id = principal.role == Role::kDoctor ? principal.account_id : 0;
-  if (query.linked && doctor_id == 0) {
-    return Error::validation("linked", "Only doctors have linked patients");
-  }
-  if (query.by_alerts && !query.linked.value_or(false)) {
-    return Error::validation("sort", "Sorting by open alerts needs linked=true");
-  }
-  auto cursor = parse_cursor(query.cursor);
-  if (!cursor.ok()) return cursor.error();
-  std::string text = trim(query.query);
-  std::vector<std::string> words = name_words(fold_name(text));
-  if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
-  // The longest word drives the index scan (fewest rows); the others filter.
-  std::stable_sort(words.begin(), words.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  bool by_id = all_digits(text);
-  bool only_linked = query.linked.value_or(false);
-  if (!by_id && words.empty() && !only_linked) {
-    return Error::validation("query", "Enter a name or a patient number");
+  identity::PatientQuery directory_query{query.query, query.linked, query.cursor,
+                                         query.limit, {},           {}};
+  // Triage order: identity ranks the doctor's patients by their open alerts, counted here once.
+  std::map<std::int64_t, std::int64_t> open_alerts;
+  bool counted = false;
+  if (query.by_alerts) {
+    directory_query.rank_name = "open alerts";
+    directory_query.rank = [&](db::Lease& lease, const std::vector<std::int64_t>& patient_ids) {
+      open_alerts = store::open_alert_counts(lease, patient_ids);
+      counted = true;
+      return open_alerts;
+    };
   }
   auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientPage> {
-    std::vector<store::Hit> hits;
-    if (by_id) {
-      if (cursor->id == 0) {
-        auto hit = store::search_by_id(lease, std::stoll(text), doctor_id);
-        if (hit && (!query.linked || hit->hit.linked == *query.linked)) hits.push_back(*hit);
-      }
-    } else if (only_linked && query.by_alerts) {
-      hits = store::search_linked_by_alerts(lease, words, doctor_id, cursor->key, cursor->id,
-                                            query.limit + 1);
-    } else if (only_linked) {
-      hits =
-          store::search_linked(lease, words, doctor_id, cursor->key, cursor->id, query.limit + 1);
-    } else {
-      bool only_unlinked = query.linked.has_value() && !*query.linked;
-      hits = store::search_by_word(lease, words, doctor_id, only_unlinked, cursor->key, cursor->id,
-                                   query.limit + 1);
+    auto cards = identity::directory::search(lease, principal, directory_query);
+    if (!cards.ok()) return cards.error();
+    // Alert counts and reading times are health information: only for the caller's own
+    // patients, looked up for the page at once.
+    std::vector<std::int64_t> linked;
+    for (const identity::PatientCard& card : cards->items) {
+      if (card.linked) linked.push_back(card.id);
     }
+    if (!counted) open_alerts = store::open_alert_counts(lease, linked);
+    auto last_readings = records::readings::latest_times(lease, linked);
     PatientPage out;
-    if (hits.size() > static_cast<std::size_t>(query.limit)) {
-      hits.pop_back();
-      out.next_cursor = hex_encode(hits.back().key) + "." + std::to_string(hits.back().hit.id);
+    out.next_cursor = std::move(cards->next_cursor);
+    for (identity::PatientCard& card : cards->items) {
+      PatientHit hit{card.id,
+                     std::move(card.full_name),
+                     std::move(card.date_of_birth),
+                     std::move(card.sex),
+                     card.linked,
+                     std::nullopt,
+                     ""};
+      if (hit.linked) {
+        auto alerts = open_alerts.find(hit.id);
+        hit.open_alerts = alerts == open_alerts.end() ? 0 : alerts->second;
+        if (auto reading = last_readings.find(hit.id); reading != last_readings.end()) {
+          hit.last_reading_at = reading->second;
+        }
+      }
+      out.items.push_back(std::move(hit));
     }
-    for (auto& hit : hits) out.items.push_back(std::move(hit.hit));
     return out;
   });
   if (!page.ok()) return page;

@@ -1,0 +1,378 @@
+// The patient directory: query words and cursors, the search plans (word index, care links,
+// ranked care links, number), and the batched look-ups, over the queries in store_directory.hpp.
+#include "identity/directory.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <tuple>
+
+#include "db/rows.hpp"
+#include "identity/search_name.hpp"
+#include "identity/store_directory.hpp"
+
+namespace vitalis::identity::directory {
+
+namespace {
+
+constexpr std::size_t kMaxQueryWords = 4;
+// Every word that starts with a prefix sorts in [prefix, prefix + U+10FFFF).
+constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
+
+// A card plus its ordering key (the matched word, or the folded name).
+struct Hit {
+  PatientCard card;
+  std::string key;
+};
+
+// Runs a card query: the card columns plus the ordering key, then the uses `bind` adds.
+template <typename Bind>
+std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
+  long long id = 0, linked = 0;
+  Hit row;
+  std::vector<Hit> out;
+  auto bind_all = [&](soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(row.card.full_name));
+    statement.exchange(soci::into(row.card.date_of_birth));
+    statement.exchange(soci::into(row.card.sex));
+    statement.exchange(soci::into(linked));
+    statement.exchange(soci::into(row.key));
+    bind(statement);
+  };
+  db::for_each_row(lease, query, bind_all, [&] {
+    Hit hit = row;
+    hit.card.id = id;
+    hit.card.linked = linked > 0;
+    out.push_back(std::move(hit));
+  });
+  return out;
+}
+
+// LIKE patterns for the words after the first: "% word%" on " " + search_name matches a word
+// prefix anywhere; "%" matches everything for the unused slots.
+std::vector<std::string> word_patterns(const std::vector<std::string>& words, std::size_t from) {
+  std::vector<std::string> patterns;
+  for (std::size_t index = from; index < from + 3; ++index) {
+    patterns.push_back(index < words.size() ? "% " + words[index] + "%" : "%");
+  }
+  return patterns;
+}
+
+std::string first_pattern(const std::vector<std::string>& words) {
+  return words.empty() ? "%" : "% " + words.front() + "%";
+}
+
+std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>& words,
+                                std::int64_t doctor_id, bool only_unlinked,
+                                const std::string& after_key, std::int64_t after_id, int limit) {
+  int any_link = only_unlinked ? 0 : 1, rows = limit;
+  std::string low = words.front(), high = words.front() + kAfterEveryWord;
+  // The cursor is also the scan's start key on PostgreSQL: never let it start before the range.
+  bool before_range = after_key < low;
+  std::string start_key = before_range ? low : after_key;
+  long long doctor = doctor_id, after = before_range ? 0 : after_id;
+  std::vector<std::pair<std::string, std::string>> more;
+  for (std::size_t index = 1; index < words.size() && index < kMaxQueryWords; ++index) {
+    more.emplace_back(words[index], words[index] + kAfterEveryWord);
+  }
+  return select_hits(lease, sql::kSearchByWord[more.size()], [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(low));
+    s.exchange(soci::use(high));
+    s.exchange(soci::use(start_key));
+    s.exchange(soci::use(after));
+    for (const auto& [word_low, word_high] : more) {
+      s.exchange(soci::use(word_low));
+      s.exchange(soci::use(word_high));
+    }
+    s.exchange(soci::use(low));
+    s.exchange(soci::use(any_link));
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(rows));
+  });
+}
+
+std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>& words,
+                               std::int64_t doctor_id, const std::string& after_key,
+                               std::int64_t after_id, int limit) {
+  long long doctor = doctor_id, after = after_id;
+  int rows = limit;
+  std::string first = first_pattern(words);
+  auto patterns = word_patterns(words, 1);
+  return select_hits(lease, sql::kSearchLinked, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(first));
+    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
+    s.exchange(soci::use(after_key));
+    s.exchange(soci::use(after));
+    s.exchange(soci::use(rows));
+  });
+}
+
+// The doctor's matching patients ranked by the caller, highest first, then in the database's
+// name order. The key is "<rank>\n<folded name>"; the cursor resumes after its row (or, when that
+// patient has left the list, after where its key sorts).
+std::vector<Hit> search_linked_ranked(db::Lease& lease, const std::vector<std::string>& words,
+                                      std::int64_t doctor_id, const PatientRank& rank,
+                                      const std::string& after_key, std::int64_t after_id,
+                                      int limit) {
+  long long doctor = doctor_id;
+  std::string first = first_pattern(words);
+  auto patterns = word_patterns(words, 1);
+  auto hits = select_hits(lease, sql::kSelectLinked, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(first));
+    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
+  });
+  std::vector<std::int64_t> ids;
+  for (const Hit& hit : hits) ids.push_back(hit.card.id);
+  auto ranks = ids.empty() ? std::map<std::int64_t, std::int64_t>() : rank(lease, ids);
+  auto rank_of = [&ranks](const Hit& hit) {
+    auto found = ranks.find(hit.card.id);
+    return found == ranks.end() ? std::int64_t{0} : found->second;
+  };
+  std::stable_sort(hits.begin(), hits.end(),
+                   [&](const Hit& a, const Hit& b) { return rank_of(a) > rank_of(b); });
+
+  std::int64_t after_rank = INT64_MAX;
+  std::string after_name;
+  if (auto split = after_key.find('\n'); split != std::string::npos) {
+    after_rank = std::strtoll(after_key.substr(0, split).c_str(), nullptr, 10);
+    after_name = after_key.substr(split + 1);
+  }
+  auto begin = std::find_if(hits.begin(), hits.end(),
+                            [&](const Hit& hit) { return rank_of(hit) <= after_rank; });
+  if (begin != hits.end() && rank_of(*begin) == after_rank) {
+    auto group_end =
+        std::find_if(begin, hits.end(), [&](const Hit& hit) { return rank_of(hit) < after_rank; });
+    auto at = std::find_if(begin, group_end, [&](const Hit& hit) {
+      return hit.card.id == after_id && hit.key == after_name;
+    });
+    begin = at != group_end ? std::next(at) : std::find_if(begin, group_end, [&](const Hit& hit) {
+      return std::tie(hit.key, hit.card.id) > std::tie(after_name, after_id);
+    });
+  }
+  std::vector<Hit> out;
+  for (auto it = begin; it != hits.end() && out.size() < static_cast<std::size_t>(limit); ++it) {
+    Hit hit = *it;
+    hit.key = std::to_string(rank_of(hit)) + "\n" + hit.key;
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
+  long long doctor = doctor_id, id = patient_id;
+  auto rows = select_hits(lease, sql::kSearchById, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(id));
+  });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::string hex_encode(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char ch : text) {
+    out.push_back(kDigits[ch >> 4]);
+    out.push_back(kDigits[ch & 15]);
+  }
+  return out;
+}
+
+std::optional<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t index = 0; index < text.size(); index += 2) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data() + index, text.data() + index + 2, value, 16);
+    if (ec != std::errc() || end != text.data() + index + 2) return std::nullopt;
+    out.push_back(static_cast<char>(value));
+  }
+  return out;
+}
+
+// Cursor of the patient search: the hex of the ordering key, a dot, the patient id.
+struct SearchCursor {
+  std::string key;
+  std::int64_t id = 0;
+};
+
+Result<SearchCursor> parse_cursor(const std::string& text) {
+  SearchCursor cursor;
+  if (text.empty()) return cursor;
+  auto dot = text.rfind('.');
+  std::optional<std::string> key;
+  if (dot != std::string::npos) key = hex_decode(std::string_view(text).substr(0, dot));
+  const char* begin = text.data() + (dot == std::string::npos ? 0 : dot + 1);
+  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), cursor.id);
+  if (!key || ec != std::errc() || end != text.data() + text.size() || cursor.id <= 0) {
+    return Error::validation("cursor", "The cursor must be a next_cursor from a previous page");
+  }
+  cursor.key = std::move(*key);
+  return cursor;
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && text.size() <= 18 &&
+         std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+std::string trim(std::string_view text) {
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  auto end = text.find_last_not_of(" \t");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+}  // namespace
+
+Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
+                               const PatientQuery& query) {
+  std::int64_t doctor_id = principal.role == Role::kDoctor ? principal.account_id : 0;
+  if (query.linked && doctor_id == 0) {
+    return Error::validation("linked", "Only doctors have linked patients");
+  }
+  if (query.rank && !query.linked.value_or(false)) {
+    return Error::validation("sort", "Sorting by " + query.rank_name + " needs linked=true");
+  }
+  auto cursor = parse_cursor(query.cursor);
+  if (!cursor.ok()) return cursor.error();
+  std::string text = trim(query.text);
+  std::vector<std::string> words = name_words(fold_name(text));
+  if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
+  // The longest word drives the index scan (fewest rows); the others filter.
+  std::stable_sort(words.begin(), words.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  bool by_id = all_digits(text);
+  bool only_linked = query.linked.value_or(false);
+  if (!by_id && words.empty() && !only_linked) {
+    return Error::validation("query", "Enter a name or a patient number");
+  }
+  std::vector<Hit> hits;
+  if (by_id) {
+    if (cursor->id == 0) {
+      auto hit = search_by_id(lease, std::stoll(text), doctor_id);
+      if (hit && (!query.linked || hit->card.linked == *query.linked)) hits.push_back(*hit);
+    }
+  } else if (only_linked && query.rank) {
+    hits = search_linked_ranked(lease, words, doctor_id, query.rank, cursor->key, cursor->id,
+                                query.limit + 1);
+  } else if (only_linked) {
+    hits = search_linked(lease, words, doctor_id, cursor->key, cursor->id, query.limit + 1);
+  } else {
+    bool only_unlinked = query.linked.has_value() && !*query.linked;
+    hits = search_by_word(lease, words, doctor_id, only_unlinked, cursor->key, cursor->id,
+                          query.limit + 1);
+  }
+  PatientCardPage out;
+  if (hits.size() > static_cast<std::size_t>(query.limit)) {
+    hits.pop_back();
+    out.next_cursor = hex_encode(hits.back().key) + "." + std::to_string(hits.back().card.id);
+  }
+  for (auto& hit : hits) out.items.push_back(std::move(hit.card));
+  return out;
+}
+
+std::vector<PatientCard> patients(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                                  std::int64_t doctor_id) {
+  if (ids.empty()) return {};
+  long long doctor = doctor_id;
+  std::string list = db::id_list(lease.dialect(), ids);
+  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectCardsSqlite
+                                                              : sql::kSelectCardsPostgresql;
+  auto hits = select_hits(lease, query, [&](soci::statement& s) {
+    s.exchange(soci::use(doctor));
+    s.exchange(soci::use(list));
+  });
+  std::vector<PatientCard> out;
+  for (Hit& hit : hits) out.push_back(std::move(hit.card));
+  return out;
+}
+
+std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, std::string> out;
+  if (ids.empty()) return out;
+  long long id = 0;
+  std::string name, list = db::id_list(lease.dialect(), ids);
+  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectNamesSqlite
+                                                              : sql::kSelectNamesPostgresql;
+  db::for_each_row(
+      lease, query,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(name));
+        s.exchange(soci::use(list));
+      },
+      [&] { out[id] = name; });
+  return out;
+}
+
+std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id) {
+  long long doctor = doctor_id, patient = 0;
+  std::vector<std::int64_t> out;
+  db::for_each_row(
+      lease, sql::kSelectLinkedPatientIds,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(patient));
+        s.exchange(soci::use(doctor));
+      },
+      [&] { out.push_back(patient); });
+  return out;
+}
+
+bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
+  long long patient = patient_id, doctor = doctor_id, count = 0;
+  db::for_each_row(
+      lease, sql::kCountActiveLink,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(count));
+        s.exchange(soci::use(patient));
+        s.exchange(soci::use(doctor));
+      },
+      [] {});
+  return count > 0;
+}
+
+std::vector<Contact> care_team_contacts(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id, id = 0;
+  std::string email, name;
+  std::vector<Contact> out;
+  db::for_each_row(
+      lease, sql::kSelectCareTeamContacts,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(email));
+        s.exchange(soci::into(name));
+        s.exchange(soci::use(patient));
+      },
+      [&] {
+        out.push_back({id, email, name});
+      });
+  return out;
+}
+
+std::optional<Contact> patient_contact(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id, id = 0;
+  Contact row;
+  std::optional<Contact> out;
+  db::for_each_row(
+      lease, sql::kSelectPatientContact,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(row.email));
+        s.exchange(soci::into(row.full_name));
+        s.exchange(soci::use(patient));
+      },
+      [&] {
+        out = row;
+        out->account_id = id;
+      });
+  return out;
+}
+
+}  // namespace vitalis::identity::directory
