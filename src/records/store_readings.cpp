@@ -1,5 +1,5 @@
-// Row functions over the named queries in store_readings.hpp, and the symptom window through
-// the clinical store.
+// The store side of readings.hpp: row functions over the named queries in store_readings.hpp,
+// and the symptom window through the clinical store.
 #include "records/readings.hpp"
 
 #include <soci/soci.h>
