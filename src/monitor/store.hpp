@@ -30,11 +30,11 @@ inline constexpr const char* kInsertAlert =
 inline constexpr const char* kSelectAlert = VITALIS_ALERT_COLUMNS "WHERE id = :id";
 // The alerts of a list of patients (a doctor's, from identity's care links), the ids as one
 // array parameter. :status 'unresolved' stands for open and acknowledged.
-#define VITALIS_PATIENTS_ALERTS(ids)                \
-  VITALIS_ALERT_COLUMNS                             \
-      "WHERE patient_id " ids                       \
-      " AND (status = :status OR (:unresolved = 1 " \
-      "AND status <> 'resolved')) AND id < :cursor ORDER BY id DESC LIMIT :limit"
+#define VITALIS_PATIENTS_ALERTS(ids)            \
+  VITALIS_ALERT_COLUMNS                         \
+  "WHERE patient_id " ids                       \
+  " AND (status = :status OR (:unresolved = 1 " \
+  "AND status <> 'resolved')) AND id < :cursor ORDER BY id DESC LIMIT :limit"
 inline constexpr const char* kSelectPatientsAlertsSqlite =
     VITALIS_PATIENTS_ALERTS("IN (SELECT value FROM json_each(:ids))");
 inline constexpr const char* kSelectPatientsAlertsPostgresql =

@@ -1,12 +1,12 @@
 // The store side of readings.hpp: row functions over the named queries in store_readings.hpp,
 // and the symptom window through the clinical store.
-#include "records/readings.hpp"
+#include "records/store_readings.hpp"
 
 #include <soci/soci.h>
 
 #include "db/rows.hpp"
 #include "records/clinical_store.hpp"
-#include "records/store_readings.hpp"
+#include "records/readings.hpp"
 
 namespace vitalis::records::readings {
 
