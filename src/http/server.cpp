@@ -1,5 +1,8 @@
 // Beast/Asio server: accept loop, per-connection coroutine, the response envelope (request id,
 // security headers, CORS, access log, metrics), WebSocket sessions and graceful shutdown.
+// Over 600 lines on purpose: every Beast/Asio template is instantiated here, in one translation
+// unit, because each further TU that includes Beast costs minutes of build on the 2-core machine
+// (docs/MODULES.md; asio_impl.cpp holds the separate-compilation part).
 #include "http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
