@@ -34,8 +34,6 @@ DATASETS = pathlib.Path(os.environ.get("VITALIS_DATASETS", ROOT.parent / "shared
 DEMO_PASSWORD = "vitalis-demo-2026"
 DEMO = "@demo.vitalis.test"
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
-# Being retired in issue 15 (item 7); deliberately not described.
-RETIRING = {"/api/v1/demo/items", "/api/v1/demo/items/{id}"}
 # Error statuses any operation may answer (malformed body, wrong media type, too large, no such
 # method, a bug, the database down): described once, as each operation's `default` response.
 GENERIC_ERRORS = {400, 405, 413, 415, 431, 500, 503}
@@ -611,8 +609,7 @@ def objects_to_check(spec):
 
 def test_the_document_names_exactly_the_served_routes(spec, session):
     table, _ = session.call("admin", "GET", "/api/v1/admin/routes", expect=200)
-    served = {(r["method"], shape(r["path"])) for r in table["items"]
-              if r["path"] not in RETIRING}
+    served = {(r["method"], shape(r["path"])) for r in table["items"]}
     assert len(served) > 80, "the route table looks empty"
     described = {(method, shape(path)) for method, path in operations(spec)}
     missing = sorted(f"{m} {p}" for m, p in served - described)
