@@ -214,7 +214,7 @@ TEST_P(DemoLoadTest, SameSeedGivesTheSameRowsAsBefore) {
                   "'8480-6' AND effective_at > '2026-06-01'"),
             28240);
   EXPECT_EQ(count("SELECT SUM(severity) FROM symptom_entries"), 55);
-  EXPECT_EQ(count("SELECT COUNT(DISTINCT area_code) FROM patient_profiles"), 5);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT area_code) FROM clinical_profiles"), 5);
   EXPECT_EQ(count("SELECT COUNT(DISTINCT occurred_at) FROM encounters"), 25);
 }
 
