@@ -89,15 +89,6 @@ void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
   append_audit(lease, key_, row.actor(principal));
 }
 
-void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
-                                  const Client& client, std::optional<std::int64_t> patient_id,
-                                  std::string_view action, std::string_view resource_type,
-                                  std::string resource_id) const {
-  audit_write(
-      lease, principal,
-      audit::Row(action).client(client).resource(resource_type, resource_id).patient(patient_id));
-}
-
 Status IdentityService::audit_record(const Principal& principal, audit::Row row) {
   row.actor(principal);
   std::optional<std::int64_t> patient_id = row.entry().patient_id;
@@ -118,17 +109,6 @@ Status IdentityService::audit_record(const Principal& principal, audit::Row row)
   // Group commit (audit_sealer.hpp): returns once the row is durable, sharing the commit with
   // the reads that arrived meanwhile.
   return sealer_->append(std::move(row));
-}
-
-Status IdentityService::audit_record(const Principal& principal, const Client& client,
-                                     std::optional<std::int64_t> patient_id,
-                                     std::string_view action, std::string_view resource_type,
-                                     std::string_view resource_id, std::string_view outcome) {
-  return audit_record(principal, audit::Row(action)
-                                     .client(client)
-                                     .resource(resource_type, resource_id)
-                                     .patient(patient_id)
-                                     .outcome(outcome));
 }
 
 Result<std::vector<AuditEntry>> IdentityService::search_audit(const AuditFilter& filter) {

@@ -97,15 +97,6 @@ class IdentityService {
   // returns after the row has committed (batched with concurrent callers), or at once inside an
   // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
   Status audit_record(const Principal& principal, audit::Row row);
-  // The same two for the common case, with the row's parts in order: `patient_id` empty for data
-  // of no one patient (e.g. a search).
-  void audit_write(db::Lease& lease, const Principal& principal, const Client& client,
-                   std::optional<std::int64_t> patient_id, std::string_view action,
-                   std::string_view resource_type, std::string resource_id) const;
-  Status audit_record(const Principal& principal, const Client& client,
-                      std::optional<std::int64_t> patient_id, std::string_view action,
-                      std::string_view resource_type, std::string_view resource_id,
-                      std::string_view outcome);
   Result<std::vector<AuditEntry>> search_audit(const AuditFilter& filter);
   // Accesses of a patient's record by others, newest first.
   Result<std::vector<AuditEntry>> access_log(std::int64_t patient_id, std::int64_t before_id,

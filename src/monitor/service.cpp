@@ -9,6 +9,7 @@
 #include "core/search_text.hpp"
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_row.hpp"
 #include "identity/directory.hpp"
 #include "monitor/series.hpp"
 #include "monitor/store.hpp"
@@ -168,9 +169,12 @@ Result<std::vector<Series>> MonitorService::series(const Principal& principal,
     return all;
   });
   if (!out.ok()) return out;
-  auto audited =
-      identity_.audit_record(principal, client, patient_id, "record.read", "observation_series",
-                             std::to_string(patient_id), "success");
+  auto audited = identity_.audit_record(
+      principal, identity::audit::Row("record.read")
+                     .client(client)
+                     .resource("observation_series", std::to_string(patient_id))
+                     .patient(patient_id)
+                     .outcome("success"));
   if (!audited.ok()) return audited.error();
   return out;
 }
@@ -202,8 +206,12 @@ Result<std::vector<Trend>> MonitorService::trend(const Principal& principal,
     return all;
   });
   if (!out.ok()) return out;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read",
-                                        "observation_trend", std::to_string(patient_id), "success");
+  auto audited = identity_.audit_record(
+      principal, identity::audit::Row("record.read")
+                     .client(client)
+                     .resource("observation_trend", std::to_string(patient_id))
+                     .patient(patient_id)
+                     .outcome("success"));
   if (!audited.ok()) return audited.error();
   return out;
 }
@@ -225,8 +233,12 @@ Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor,
   std::set<std::int64_t> patients;
   for (const Alert& alert : page->items) patients.insert(alert.patient_id);
   for (std::int64_t patient_id : patients) {
-    auto audited = identity_.audit_record(doctor, client, patient_id, "record.read", "alerts",
-                                          std::to_string(patient_id), "success");
+    auto audited =
+        identity_.audit_record(doctor, identity::audit::Row("record.read")
+                                           .client(client)
+                                           .resource("alerts", std::to_string(patient_id))
+                                           .patient(patient_id)
+                                           .outcome("success"));
     if (!audited.ok()) return audited.error();
   }
   return page;
@@ -245,8 +257,12 @@ Result<AlertPage> MonitorService::patient_alerts(const Principal& principal,
     return out;
   });
   if (!page.ok()) return page;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read", "alerts",
-                                        std::to_string(patient_id), "success");
+  auto audited =
+      identity_.audit_record(principal, identity::audit::Row("record.read")
+                                            .client(client)
+                                            .resource("alerts", std::to_string(patient_id))
+                                            .patient(patient_id)
+                                            .outcome("success"));
   if (!audited.ok()) return audited.error();
   return page;
 }
@@ -277,9 +293,11 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
       return Error::conflict(resolve ? "this alert is already resolved"
                                      : "only an open alert can be acknowledged");
     }
-    identity_.audit_write(lease, doctor, client, alert->patient_id,
-                          resolve ? "alert.resolve" : "alert.acknowledge", "alert",
-                          std::to_string(alert_id));
+    identity_.audit_write(lease, doctor,
+                          identity::audit::Row(resolve ? "alert.resolve" : "alert.acknowledge")
+                              .client(client)
+                              .resource("alert", std::to_string(alert_id))
+                              .patient(alert->patient_id));
     std::vector<Alert> updated{*store::find_alert(lease, alert_id)};
     name_people(lease, updated);
     tx.commit();
@@ -368,8 +386,11 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
   });
   if (!page.ok()) return page;
   // Audited as a search: who searched and when, never what for. Group commit, like record reads.
-  auto audited = identity_.audit_record(principal, client, std::nullopt, "patient.search",
-                                        "patients", "", "success");
+  auto audited = identity_.audit_record(principal, identity::audit::Row("patient.search")
+                                                       .client(client)
+                                                       .resource("patients", "")
+                                                       .patient(std::nullopt)
+                                                       .outcome("success"));
   if (!audited.ok()) return audited.error();
   return page;
 }

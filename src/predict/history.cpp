@@ -9,6 +9,7 @@
 
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_row.hpp"
 #include "predict/inputs.hpp"
 #include "predict/specs.hpp"
 #include "predict/store.hpp"
@@ -37,8 +38,11 @@ Result<std::vector<PrefilledInput>> PatientPredictions::prefill(const Principal&
         return read_prefill(lease, *spec, patient_id);
       });
   if (!prefilled.ok()) return prefilled;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read", "prefill",
-                                        std::string(model), "success");
+  auto audited = identity_.audit_record(principal, identity::audit::Row("record.read")
+                                                       .client(client)
+                                                       .resource("prefill", std::string(model))
+                                                       .patient(patient_id)
+                                                       .outcome("success"));
   if (!audited.ok()) return audited.error();
   return prefilled;
 }
@@ -92,11 +96,17 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     entry.result = json::serialize(body);
     entry.id = store::insert_prediction(lease, entry);
     if (!used.empty()) {
-      identity_.audit_write(lease, principal, client, patient_id, "record.read", "prefill",
-                            std::string(model));
+      identity_.audit_write(lease, principal,
+                            identity::audit::Row("record.read")
+                                .client(client)
+                                .resource("prefill", std::string(model))
+                                .patient(patient_id));
     }
-    identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
-                          std::to_string(entry.id));
+    identity_.audit_write(lease, principal,
+                          identity::audit::Row("record.create")
+                              .client(client)
+                              .resource("prediction", std::to_string(entry.id))
+                              .patient(patient_id));
     tx.commit();
     body["id"] = entry.id;
     body["patient_id"] = patient_id;
@@ -114,8 +124,11 @@ Result<std::string> PatientPredictions::area_code(const Principal& principal,
     return facts.profile->area_code;
   });
   if (!code.ok()) return code;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read",
-                                        "patient_profile", "area_code", "success");
+  auto audited = identity_.audit_record(principal, identity::audit::Row("record.read")
+                                                       .client(client)
+                                                       .resource("patient_profile", "area_code")
+                                                       .patient(patient_id)
+                                                       .outcome("success"));
   if (!audited.ok()) return audited.error();
   return code;
 }
@@ -161,8 +174,11 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
             });
             if (!own) triage_input.findings.push_back(std::move(finding));
           }
-          identity_.audit_write(lease, principal, client, patient_id, "record.read",
-                                "critical_findings", std::to_string(patient_id));
+          identity_.audit_write(lease, principal,
+                                identity::audit::Row("record.read")
+                                    .client(client)
+                                    .resource("critical_findings", std::to_string(patient_id))
+                                    .patient(patient_id));
         }
         TriageAdvice advice = triage(triage_input, triage_rules_);
         check_json = symptom_check_json(check, advice);
@@ -178,8 +194,11 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
         std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
         entry.result = json::serialize(check_json);
         entry.id = store::insert_prediction(lease, entry);
-        identity_.audit_write(lease, principal, client, patient_id, "record.create", "prediction",
-                              std::to_string(entry.id));
+        identity_.audit_write(lease, principal,
+                              identity::audit::Row("record.create")
+                                  .client(client)
+                                  .resource("prediction", std::to_string(entry.id))
+                                  .patient(patient_id));
       },
       &urgent);
   if (!saved.ok()) return saved.error();
@@ -212,8 +231,12 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
     return out;
   });
   if (!page.ok()) return page;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read", "predictions",
-                                        std::to_string(patient_id), "success");
+  auto audited =
+      identity_.audit_record(principal, identity::audit::Row("record.read")
+                                            .client(client)
+                                            .resource("predictions", std::to_string(patient_id))
+                                            .patient(patient_id)
+                                            .outcome("success"));
   if (!audited.ok()) return audited.error();
   return page;
 }

@@ -9,6 +9,7 @@
 
 #include "core/time.hpp"
 #include "identity/audit.hpp"
+#include "identity/audit_row.hpp"
 #include "records/catalogue.hpp"
 #include "records/store.hpp"
 
@@ -243,8 +244,12 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
     return out;
   });
   if (!page.ok()) return page;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read",
-                                        "observations", std::to_string(patient_id), "success");
+  auto audited =
+      identity_.audit_record(principal, identity::audit::Row("record.read")
+                                            .client(client)
+                                            .resource("observations", std::to_string(patient_id))
+                                            .patient(patient_id)
+                                            .outcome("success"));
   if (!audited.ok()) return audited.error();
   return page;
 }
@@ -329,8 +334,12 @@ Result<std::vector<Observation>> RecordsService::history(const Principal& princi
         return out;
       });
   if (!chain.ok()) return chain;
-  auto audited = identity_.audit_record(principal, client, patient_id, "record.read", "observation",
-                                        std::to_string(observation_id), "success");
+  auto audited =
+      identity_.audit_record(principal, identity::audit::Row("record.read")
+                                            .client(client)
+                                            .resource("observation", std::to_string(observation_id))
+                                            .patient(patient_id)
+                                            .outcome("success"));
   if (!audited.ok()) return audited.error();
   return chain;
 }
