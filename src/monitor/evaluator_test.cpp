@@ -14,7 +14,7 @@
 #include "identity/testing.hpp"
 #include "monitor/store.hpp"
 #include "records/service.hpp"
-#include "records/store.hpp"
+#include "records/testing.hpp"
 
 namespace vitalis::monitor {
 namespace {
@@ -92,7 +92,7 @@ class EvaluatorTest : public db::testing::MigratedTest {
     }
     auto lease = pool_->acquire();
     db::Transaction tx(*lease);
-    records::store::insert_observations(*lease, rows);
+    records::testing::insert_observations(*lease, rows);
     tx.commit();
   }
 

@@ -8,8 +8,7 @@
 #include "core/time.hpp"
 #include "db/testing.hpp"
 #include "identity/testing.hpp"
-#include "records/clinical_store.hpp"
-#include "records/store.hpp"
+#include "records/testing.hpp"
 
 namespace vitalis::monitor {
 namespace {
@@ -38,7 +37,7 @@ class FindingsTest : public db::testing::MigratedTest {
     row.recorded_by = patient;
     auto lease = pool_->acquire();
     db::Transaction tx(*lease);
-    records::store::insert_observations(*lease, {row});
+    records::testing::insert_observations(*lease, {row});
     tx.commit();
   }
 
@@ -53,7 +52,7 @@ class FindingsTest : public db::testing::MigratedTest {
     entry.recorded_by = patient;
     auto lease = pool_->acquire();
     db::Transaction tx(*lease);
-    auto id = records::store::insert_symptom(*lease, entry);
+    auto id = records::testing::insert_symptom(*lease, entry);
     tx.commit();
     return id;
   }

@@ -8,7 +8,7 @@
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "identity/testing.hpp"
-#include "records/store.hpp"
+#include "records/testing.hpp"
 
 namespace vitalis::monitor {
 namespace {
@@ -44,7 +44,7 @@ class SeriesServiceTest : public db::testing::MigratedTest {
     }
     auto lease = pool_->acquire();
     db::Transaction tx(*lease);
-    records::store::insert_observations(*lease, rows);
+    records::testing::insert_observations(*lease, rows);
     tx.commit();
   }
 

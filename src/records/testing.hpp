@@ -12,9 +12,23 @@
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "identity/service.hpp"
+#include "records/clinical_model.hpp"
+#include "records/clinical_store.hpp"
+#include "records/model.hpp"
 #include "records/service.hpp"
+#include "records/store.hpp"
 
 namespace vitalis::records::testing {
+
+// Stores readings as given in the caller's transaction, for other modules' tests that need
+// records' data without going through the service (no validation, audit or alert hooks).
+inline void insert_observations(db::Lease& lease, const std::vector<Observation>& rows) {
+  store::insert_observations(lease, rows);
+}
+// The same for one symptom entry; returns its id.
+inline std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& entry) {
+  return store::insert_symptom(lease, entry);
+}
 
 class RecordsDatabaseTest : public db::testing::DialectTest {
  protected:
