@@ -12,9 +12,9 @@
 #include "db/migrate.hpp"
 #include "http/server.hpp"
 #include "identity/audit.hpp"
+#include "identity/directory.hpp"
 #include "identity/policy.hpp"
 #include "identity/routes.hpp"
-#include "identity/search_name.hpp"
 #include "identity/service.hpp"
 #include "medicines/knowledge.hpp"
 #include "monitor/findings.hpp"
@@ -238,7 +238,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   records::add_records_routes(router, records_service);
   auto alert_rules = load_alert_rules(values.at("alert-rules"));
   if (!alert_rules.ok()) return fail(alert_rules.error());
-  if (auto indexed = identity::backfill_search_names(**pool); !indexed.ok()) {
+  if (auto indexed = identity::directory::backfill_search_names(**pool); !indexed.ok()) {
     return fail(indexed.error());
   }
   monitor::AlertEvaluator alert_evaluator(std::move(*alert_rules), values.at("public-url"));

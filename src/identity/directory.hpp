@@ -73,6 +73,11 @@ std::vector<Contact> care_team_contacts(db::Lease& lease, std::int64_t patient_i
 // The patient themself, when their account is active.
 std::optional<Contact> patient_contact(db::Lease& lease, std::int64_t patient_id);
 
+// Indexes the names of patients not in the search index yet (rows older than migration 0006),
+// in transactions of its own; returns how many. Safe to run on every start (serve does) and from
+// several processes.
+Result<std::int64_t> backfill_search_names(db::Pool& pool);
+
 }  // namespace directory
 
 }  // namespace vitalis::identity
