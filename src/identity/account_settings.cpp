@@ -1,7 +1,5 @@
 // The signed-in person's own account: name, phone (patients), and a change of email address that
 // takes effect only with a code sent to the new address (the old address is told).
-#include <soci/soci.h>
-
 #include "core/time.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
@@ -26,26 +24,16 @@ std::string masked(const std::string& email) {
 }
 
 // The account's email change waiting for its code, if one was asked for within the code's life.
-struct PendingChange {
-  long long id = 0;
-  std::string new_email;
-};
-std::optional<PendingChange> pending_change(db::Lease& lease, std::int64_t account_id,
-                                            seconds code_ttl) {
-  PendingChange change;
-  long long account = account_id;
-  std::string requested_at;
-  *lease << sql::kSelectPendingEmailChange, soci::use(account), soci::into(change.id),
-      soci::into(change.new_email), soci::into(requested_at);
-  if (!lease->got_data()) return std::nullopt;
-  if (requested_at <= format_rfc3339(Clock::now() - code_ttl)) return std::nullopt;
+std::optional<store::EmailChange> pending_change(db::Lease& lease, std::int64_t account_id,
+                                                 seconds code_ttl) {
+  auto change = store::pending_email_change(lease, account_id);
+  if (!change) return std::nullopt;
+  if (change->requested_at <= format_rfc3339(Clock::now() - code_ttl)) return std::nullopt;
   return change;
 }
 
 bool email_taken(db::Lease& lease, const std::string& email) {
-  int count = 0;
-  *lease << sql::kEmailTaken, soci::use(email), soci::into(count);
-  return count > 0;
+  return store::email_taken(lease, email);
 }
 
 Error email_in_use() {
@@ -61,12 +49,7 @@ Result<AccountDetails> IdentityService::account_details(std::int64_t account_id)
     if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
     AccountDetails details;
     details.account = row.account;
-    if (row.account.role == Role::kPatient) {
-      long long id = account_id;
-      soci::indicator phone_ind = soci::i_null;
-      *lease << sql::kSelectPhone, soci::use(id), soci::into(details.phone, phone_ind);
-      if (phone_ind != soci::i_ok) details.phone.clear();
-    }
+    if (row.account.role == Role::kPatient) details.phone = store::phone(lease, account_id);
     if (auto change = pending_change(lease, account_id, options_.code_ttl)) {
       details.pending_email = change->new_email;
     }
@@ -94,14 +77,13 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
     long long id = principal.account_id;
     std::string what;
     if (name) {
-      *lease << sql::kUpdateFullName, soci::use(*name), soci::use(id);
+      store::update_full_name(lease, id, *name);
       // Patient search finds people by their current name.
       if (principal.role == Role::kPatient) index_name(lease, id, *name);
       what = "name";
     }
     if (changes.phone) {
-      soci::indicator phone_ind = changes.phone->empty() ? soci::i_null : soci::i_ok;
-      *lease << sql::kUpdatePhone, soci::use(*changes.phone, phone_ind), soci::use(id);
+      store::update_phone(lease, id, *changes.phone);
       what += what.empty() ? "phone" : ", phone";
     }
     if (!what.empty()) {
@@ -144,10 +126,9 @@ Status IdentityService::request_email_change(const Principal& principal,
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     if (email_taken(lease, *email)) return email_in_use();
-    long long account = principal.account_id, change_id = 0;
+    long long account = principal.account_id;
     std::string now = now_text();
-    *lease << sql::kInsertEmailChange, soci::use(account), soci::use(*email), soci::use(now),
-        soci::into(change_id);
+    std::int64_t change_id = store::insert_email_change(lease, account, *email, now);
     auto mailed = mail_code(lease, principal.account_id, kCodePurposeEmailChange, change_id,
                             "email_change_code",
                             {{"name", found->account.full_name},
@@ -187,8 +168,8 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
     if (email_taken(lease, change->new_email)) return email_in_use();  // taken meanwhile
     long long id = principal.account_id;
     std::string now = now_text(), old_email = row.account.email;
-    *lease << sql::kUpdateEmail, soci::use(change->new_email), soci::use(now), soci::use(id);
-    *lease << sql::kConfirmEmailChange, soci::use(now), soci::use(change->id);
+    store::update_email(lease, id, change->new_email, now);
+    store::confirm_email_change(lease, change->id, now);
     auto told = enqueue_mail(lease, "email_changed",
                              {{"name", row.account.full_name},
                               {"new_email", masked(change->new_email)},
@@ -214,9 +195,7 @@ Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
   if (auto ok = check_phone(phone); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
     db::Transaction tx(lease);
-    long long id = patient_id;
-    soci::indicator phone_ind = phone.empty() ? soci::i_null : soci::i_ok;
-    *lease << sql::kUpdatePhone, soci::use(phone, phone_ind), soci::use(id);
+    store::update_phone(lease, patient_id, phone);
     PatientProfile out;
     if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
     append_audit(lease, key_,

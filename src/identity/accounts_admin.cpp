@@ -1,10 +1,7 @@
 // Account administration: find accounts, refuse a doctor's application (the reason is emailed),
 // disable an account (every session ends at once) and enable it again.
-#include <soci/soci.h>
-
 #include <cctype>
 
-#include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
@@ -16,50 +13,10 @@ namespace vitalis::identity {
 
 namespace {
 
-// kSelectAccounts's row.
-class AccountSummaryReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(id_));
-    statement.exchange(soci::into(row_.account.email));
-    statement.exchange(soci::into(role_));
-    statement.exchange(soci::into(row_.account.status));
-    statement.exchange(soci::into(row_.account.full_name));
-    statement.exchange(soci::into(row_.account.created_at));
-    statement.exchange(soci::into(no_password_));
-    statement.exchange(soci::into(rejected_));
-    statement.exchange(soci::into(row_.disabled_reason));
-    statement.exchange(soci::into(row_.disabled_at));
-  }
-  AccountSummary current() const {
-    AccountSummary row = row_;
-    row.account.id = id_;
-    row.account.role = parse_role(role_).value_or(Role::kPatient);
-    row.state = row.account.status;
-    if (row.state == "unverified" && no_password_ != 0) row.state = "unclaimed";
-    if (row.state == "disabled" && rejected_ != 0) row.state = "rejected";
-    return row;
-  }
-
- private:
-  AccountSummary row_;
-  long long id_ = 0;
-  std::string role_;
-  int no_password_ = 0, rejected_ = 0;
-};
-
 Result<AccountSummary> load_summary(db::Lease& lease, std::int64_t account_id) {
   // The newest account below id + 1 is the account itself when it exists.
-  long long before = account_id + 1, limit = 1;
   std::string empty;
-  auto rows = db::select_rows<AccountSummaryReader>(lease, sql::kSelectAccounts,
-                                                    [&](soci::statement& statement) {
-                                                      statement.exchange(soci::use(before));
-                                                      statement.exchange(soci::use(before));
-                                                      for (int repeat = 0; repeat < 7; ++repeat)
-                                                        statement.exchange(soci::use(empty));
-                                                      statement.exchange(soci::use(limit));
-                                                    });
+  auto rows = store::accounts(lease, account_id + 1, empty, empty, empty, empty, 1);
   if (rows.empty() || rows.front().account.id != account_id) {
     return Error::not_found("no such account");
   }
@@ -78,13 +35,9 @@ Result<std::string> checked_reason(const std::string& input) {
 }  // namespace
 
 std::string disabled_message(db::Lease& lease, std::int64_t account_id) {
-  long long id = account_id;
-  std::string reason, rejection;
-  int rejected = 0;
-  *lease << sql::kSelectDisabledInfo, soci::use(id), soci::into(reason), soci::into(rejection),
-      soci::into(rejected);
-  if (lease->got_data() && rejected != 0) {
-    return "An administrator did not approve this doctor account: " + rejection +
+  auto info = store::disabled_info(lease, account_id);
+  if (info && info->rejected) {
+    return "An administrator did not approve this doctor account: " + info->rejection +
            ". See the email we sent you.";
   }
   return "This account has been disabled by an administrator. Contact your clinic if you think "
@@ -108,20 +61,8 @@ Result<std::vector<AccountSummary>> IdentityService::list_accounts(const Account
   }
   pattern += '%';
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<AccountSummary>> {
-    long long before = filter.before_id, limit = filter.limit;
-    return db::select_rows<AccountSummaryReader>(lease, sql::kSelectAccounts,
-                                                 [&](soci::statement& statement) {
-                                                   statement.exchange(soci::use(before));
-                                                   statement.exchange(soci::use(before));
-                                                   statement.exchange(soci::use(filter.role));
-                                                   statement.exchange(soci::use(filter.role));
-                                                   statement.exchange(soci::use(filter.status));
-                                                   statement.exchange(soci::use(filter.status));
-                                                   statement.exchange(soci::use(query));
-                                                   statement.exchange(soci::use(pattern));
-                                                   statement.exchange(soci::use(pattern));
-                                                   statement.exchange(soci::use(limit));
-                                                 });
+    return store::accounts(lease, filter.before_id, filter.role, filter.status, query, pattern,
+                           filter.limit);
   });
 }
 
@@ -137,13 +78,11 @@ Status IdentityService::reject_doctor(const Principal& admin, std::int64_t docto
     }
     long long id = doctor_id, admin_id = admin.account_id;
     std::string now = now_text();
-    if (db::changed_rows((lease->prepare << sql::kRejectDoctor, soci::use(now), soci::use(*reason),
-                          soci::use(id))) != 1) {
+    if (!store::reject_doctor(lease, id, *reason, now)) {
       return Error::conflict(
           "This doctor is not waiting for approval (status: " + row.account.status + ").");
     }
-    *lease << sql::kRecordRejection, soci::use(now), soci::use(admin_id), soci::use(*reason),
-        soci::use(id);
+    store::record_rejection(lease, id, admin_id, *reason, now);
     auto mailed = enqueue_mail(lease, "doctor_rejected",
                                {{"name", row.account.full_name},
                                 {"reason", *reason},
@@ -176,8 +115,7 @@ Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
     if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
     long long id = account_id;
     std::string now = now_text();
-    if (db::changed_rows((lease->prepare << sql::kDisableAccount, soci::use(now),
-                          soci::use(*reason), soci::use(id))) != 1) {
+    if (!store::disable_account(lease, id, *reason, now)) {
       return Error::conflict("This account is already disabled.");
     }
     // At once: the next request with any of its access tokens is refused (authenticate checks
@@ -203,10 +141,10 @@ Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
     AccountRow row;
     if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
     long long id = account_id;
-    if (db::changed_rows((lease->prepare << sql::kEnableAccount, soci::use(id))) != 1) {
+    if (!store::enable_account(lease, id)) {
       return Error::conflict("This account is not disabled.");
     }
-    *lease << sql::kClearRejection, soci::use(id);
+    store::clear_rejection(lease, id);
     append_audit(lease, key_,
                  audit::Row("account.enable").actor(admin).client(client).resource("account", id));
     auto summary = load_summary(lease, account_id);
@@ -230,13 +168,12 @@ Result<Account> IdentityService::create_admin(const std::string& email_input,
     if (account_by_email(lease, *email, existing)) {
       return Error{ErrorCode::kConflict, "an account with this email exists", "email"};
     }
-    long long id = 0;
     std::string now = now_text(), role = "admin", status = "active";
-    *lease << sql::kInsertAccount, soci::use(*email), soci::use(hash), soci::use(role),
-        soci::use(status), soci::use(*name), soci::use(now), soci::into(id);
-    if (!lease->got_data()) {
+    auto inserted = store::insert_account(lease, *email, hash, role, status, *name, now);
+    if (!inserted) {
       return Error{ErrorCode::kConflict, "an account with this email exists", "email"};
     }
+    std::int64_t id = *inserted;
     append_audit(
         lease, key_,
         audit::Row("account.create_admin").system().client_address("cli").resource("account", id));
@@ -254,14 +191,7 @@ Result<std::vector<DoctorSummary>> IdentityService::list_doctors(const std::stri
   // Rejected doctors are disabled accounts with a rejection on their profile.
   std::string stored = status == "rejected" ? "disabled" : status;
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSummary>> {
-    DoctorSummary row;
-    long long id = 0;
-    soci::statement statement =
-        (lease->prepare << sql::kSelectDoctors, soci::use(stored), soci::into(id),
-         soci::into(row.full_name), soci::into(row.email), soci::into(row.status),
-         soci::into(row.licence_number), soci::into(row.specialty), soci::into(row.clinic));
-    statement.execute();
-    auto doctors = read_doctors(statement, row, id);
+    auto doctors = store::doctors(lease, stored);
     std::erase_if(doctors, [&](const DoctorSummary& doctor) { return doctor.status != status; });
     return doctors;
   });
@@ -276,12 +206,12 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
       return Error::not_found("no such doctor");
     }
     long long id = doctor_id, admin_id = admin.account_id;
-    if (db::changed_rows((lease->prepare << sql::kApproveDoctor, soci::use(id))) != 1) {
+    if (!store::approve_doctor(lease, id)) {
       return Error::conflict(
           "the doctor is not waiting for approval (status: " + row.account.status + ")");
     }
     std::string now = now_text();
-    *lease << sql::kRecordApproval, soci::use(now), soci::use(admin_id), soci::use(id);
+    store::record_approval(lease, id, admin_id, now);
     auto mailed =
         enqueue_mail(lease, "doctor_approved",
                      {{"name", row.account.full_name}, {"link", app_link(options_, "/signin")}},

@@ -1,38 +1,24 @@
 // Bulk loading of accounts (bulk.hpp): identity's multi-row statements for demo and benchmark data.
 #include "identity/bulk.hpp"
 
-#include <soci/soci.h>
-
 #include "identity/audit.hpp"
 #include "identity/search_name.hpp"
 #include "identity/store.hpp"
+#include "identity/store_bulk.hpp"
 
 namespace vitalis::identity::bulk {
 
-namespace {
-
-long long count_matching(db::Lease& lease, const char* query, std::string_view value) {
-  std::string text(value);
-  long long rows = 0;
-  *lease << query, soci::use(text), soci::into(rows);
-  return rows;
-}
-
-}  // namespace
-
 AccountsState accounts_state(db::Lease& lease) {
-  long long count = 0, max_id = 0;
-  *lease << sql::kCountAccounts, soci::into(count);
-  *lease << sql::kSelectMaxAccountId, soci::into(max_id);
-  return {count, max_id};
+  long long count = store::count_accounts(lease);
+  return {count, store::max_account_id(lease)};
 }
 
 bool account_exists(db::Lease& lease, std::string_view email) {
-  return count_matching(lease, sql::kCountAccountsWithEmail, email) > 0;
+  return store::count_accounts_with_email(lease, std::string(email)) > 0;
 }
 
 bool load_sealed(db::Lease& lease, std::string_view action) {
-  return count_matching(lease, sql::kCountAuditAction, action) > 0;
+  return store::count_audit_action(lease, std::string(action)) > 0;
 }
 
 void AccountBatch::add_account(std::int64_t id, std::string email, const std::string& password_hash,
@@ -71,23 +57,17 @@ void AccountBatch::add_care_link(std::int64_t patient_id, std::int64_t doctor_id
 
 void AccountBatch::insert(db::Lease& lease) {
   if (!ids_.empty()) {
-    // Verified when created: the created and verified columns bind the same values.
-    *lease << sql::kInsertAccountsBulk, soci::use(ids_), soci::use(emails_), soci::use(hashes_),
-        soci::use(roles_), soci::use(names_), soci::use(created_), soci::use(created_);
+    store::insert_accounts(lease, ids_, emails_, hashes_, roles_, names_, created_);
   }
   if (!patient_ids_.empty()) {
-    *lease << sql::kInsertPatientProfile, soci::use(patient_ids_), soci::use(births_),
-        soci::use(sexes_), soci::use(phones_);
+    store::insert_patient_profiles(lease, patient_ids_, births_, sexes_, phones_);
   }
   for (Doctor& doctor : doctors_) {
-    *lease << sql::kInsertDoctorProfile, soci::use(doctor.id), soci::use(doctor.licence),
-        soci::use(doctor.specialty), soci::use(doctor.clinic);
-    *lease << sql::kRecordApproval, soci::use(doctor.at), soci::use(doctor.admin),
-        soci::use(doctor.id);
+    store::insert_doctor_profile(lease, doctor.id, doctor.licence, doctor.specialty, doctor.clinic);
+    store::record_approval(lease, doctor.id, doctor.admin, doctor.at);
   }
   if (!link_patients_.empty()) {
-    *lease << sql::kInsertLinksBulk, soci::use(link_patients_), soci::use(link_doctors_),
-        soci::use(link_sources_), soci::use(link_at_);
+    store::insert_links(lease, link_patients_, link_doctors_, link_sources_, link_at_);
   }
   *this = AccountBatch();
 }
@@ -100,7 +80,7 @@ Status index_names(db::Pool& pool) {
 
 void seal_load(db::Lease& lease, const SecretKey& key, std::string_view action,
                std::string summary) {
-  if (lease.dialect() == db::Dialect::kPostgresql) *lease << sql::kResyncAccountIds;
+  if (lease.dialect() == db::Dialect::kPostgresql) store::resync_account_ids(lease);
   AuditEntry entry;
   entry.actor_role = "system";
   entry.action = std::string(action);

@@ -1,14 +1,12 @@
 // Care team and consent: the directory of approved doctors, a patient adding and removing doctors
 // from their care team, and write grants: a care-team doctor asks, the patient consents by code
 // or in the app, and either may revoke.
-#include <soci/soci.h>
-
-#include "db/rows.hpp"
+#include "core/search_text.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
-#include "identity/search_name.hpp"
 #include "identity/service.hpp"
-#include "identity/store.hpp"
+#include "identity/store_care_team.hpp"
+#include "identity/store_codes.hpp"
 
 namespace vitalis::identity {
 
@@ -38,12 +36,9 @@ Status IdentityService::link_doctor(const Principal& patient, std::int64_t docto
       return Error::validation("doctor_id", "Choose an approved doctor from the list.");
     }
     long long patient_id = patient.account_id, doctor = doctor_id;
-    int links = 0;
-    *lease << sql::kSelectActiveLink, soci::use(patient_id), soci::use(doctor), soci::into(links);
-    if (links == 0) {
-      std::string now = now_text(), source = "granted";
-      *lease << sql::kInsertLink, soci::use(patient_id), soci::use(doctor), soci::use(source),
-          soci::use(now);
+    if (!store::on_care_team(lease, patient_id, doctor)) {
+      std::string now = now_text();
+      store::insert_link(lease, patient_id, doctor, "granted", now);
       append_audit(lease, key_,
                    audit::Row("access.grant")
                        .actor(patient_id, "patient")
@@ -62,10 +57,9 @@ Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doc
     db::Transaction tx(lease);
     long long patient_id = patient.account_id, doctor = doctor_id;
     std::string now = now_text();
-    if (db::changed_rows((lease->prepare << sql::kRevokeLink, soci::use(now), soci::use(patient_id),
-                          soci::use(doctor))) == 0)
+    if (!store::revoke_link(lease, patient_id, doctor, now))
       return Error::not_found("this doctor is not on your care team");
-    *lease << sql::kRevokeDoctorGrants, soci::use(now), soci::use(patient_id), soci::use(doctor);
+    store::revoke_doctor_grants(lease, patient_id, doctor, now);
     append_audit(lease, key_,
                  audit::Row("access.revoke")
                      .actor(patient_id, "patient")
@@ -79,14 +73,7 @@ Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doc
 
 Result<std::vector<DoctorSummary>> IdentityService::care_team(std::int64_t patient_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSummary>> {
-    DoctorSummary row;
-    long long id = 0, patient = patient_id;
-    soci::statement statement =
-        (lease->prepare << sql::kSelectCareTeam, soci::use(patient), soci::into(id),
-         soci::into(row.full_name), soci::into(row.email), soci::into(row.status),
-         soci::into(row.licence_number), soci::into(row.specialty), soci::into(row.clinic));
-    statement.execute();
-    return read_doctors(statement, row, id);
+    return store::care_team(lease, patient_id);
   });
 }
 
@@ -105,13 +92,11 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
         !account_by_id(lease, doctor.account_id, doctor_row)) {
       return Error::not_found("no such patient");
     }
-    long long patient = patient_id, doctor_id = doctor.account_id, grant_id = 0;
+    long long patient = patient_id, doctor_id = doctor.account_id;
     std::string now = now_text();
     // One open request per doctor and patient: older codes stop working.
-    *lease << sql::kRevokePendingPairGrants, soci::use(now), soci::use(patient),
-        soci::use(doctor_id);
-    *lease << sql::kInsertWriteGrant, soci::use(patient), soci::use(doctor_id), soci::use(now),
-        soci::into(grant_id);
+    store::revoke_pending_pair_grants(lease, patient, doctor_id, now);
+    std::int64_t grant_id = store::insert_write_grant(lease, patient, doctor_id, now);
     auto mailed = mail_code(lease, patient_id, kCodePurposeConsent, grant_id, "consent_request",
                             {{"name", patient_row.account.full_name},
                              {"doctor", doctor_row.account.full_name},
@@ -170,10 +155,8 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
       tx.commit();
       return checked.error();
     }
-    long long id = grant_id;
     std::string now = now_text(), expires = from_now(options_.write_grant_ttl);
-    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
-                          soci::use(expires), soci::use(id))) != 1) {
+    if (!store::activate_write_grant(lease, grant_id, now, expires)) {
       return Error::conflict("the grant is no longer pending");  // rolls back the used code
     }
     append_audit(lease, key_,
@@ -201,14 +184,10 @@ Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient
       return Error::not_found("no such grant request");
     }
     if (grant.status != "pending") return Error::conflict("the grant is " + grant.status);
-    long long id = grant_id, account = patient.account_id, subject = grant_id;
-    std::string now = now_text(), expires = from_now(options_.write_grant_ttl),
-                purpose = kCodePurposeConsent;
-    if (db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(now),
-                          soci::use(expires), soci::use(id))) != 1)
+    std::string now = now_text(), expires = from_now(options_.write_grant_ttl);
+    if (!store::activate_write_grant(lease, grant_id, now, expires))
       return Error::conflict("the grant is no longer pending");
-    *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose),
-        soci::use(subject);
+    store::retire_codes(lease, patient.account_id, kCodePurposeConsent, grant_id, now);
     append_audit(lease, key_,
                  audit::Row("consent.grant")
                      .actor(patient.account_id, "patient")
@@ -231,10 +210,8 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
         (grant.patient_id != principal.account_id && grant.doctor_id != principal.account_id)) {
       return Error::not_found("no such grant");
     }
-    long long id = grant_id;
     std::string now = now_text();
-    if (db::changed_rows(
-            (lease->prepare << sql::kRevokeWriteGrant, soci::use(now), soci::use(id))) != 1)
+    if (!store::revoke_write_grant(lease, grant_id, now))
       return Error::conflict("the grant is already revoked");
     append_audit(lease, key_,
                  audit::Row("consent.revoke")
@@ -249,14 +226,8 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
 
 Result<std::vector<WriteGrant>> IdentityService::write_grants(std::int64_t patient_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<WriteGrant>> {
-    long long patient = patient_id, id = 0;
-    std::vector<long long> ids;
-    soci::statement statement =
-        (lease->prepare << sql::kSelectWriteGrantIds, soci::use(patient), soci::into(id));
-    statement.execute();
-    while (statement.fetch()) ids.push_back(id);
     std::vector<WriteGrant> grants;
-    for (long long grant_id : ids) {
+    for (std::int64_t grant_id : store::write_grant_ids(lease, patient_id)) {
       WriteGrant grant;
       if (load_grant(lease, grant_id, grant)) grants.push_back(std::move(grant));
     }

@@ -1,15 +1,12 @@
 // One-time codes: six digits, stored only as keyed hashes, one open code per (account, purpose,
 // subject), a few attempts each, counted atomically; and the emails that carry them, including
 // the code that lets whoever reads an address claim an account that has no password yet.
-#include <soci/soci.h>
-
 #include <map>
 
-#include "db/rows.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
-#include "identity/store.hpp"
 #include "identity/store_accounts.hpp"
+#include "identity/store_codes.hpp"
 #include "identity/tokens.hpp"
 
 namespace vitalis::identity {
@@ -29,21 +26,15 @@ Error invalid_code() {
 
 void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
                   std::int64_t subject_id) {
-  std::string now = now_text(), purpose_text = purpose;
-  long long account = account_id, subject = subject_id;
-  *lease << sql::kRetireCodes, soci::use(now), soci::use(account), soci::use(purpose_text),
-      soci::use(subject);
+  store::retire_codes(lease, account_id, purpose, subject_id, now_text());
 }
 
 std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, seconds ttl) {
   std::string code = random_code();
   std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
-  long long account = account_id, subject = subject_id;
-  std::string purpose_text = purpose;
   retire_codes(lease, account_id, purpose, subject_id);
-  *lease << sql::kInsertCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::use(hash), soci::use(now), soci::use(expires);
+  store::insert_code(lease, account_id, purpose, subject_id, hash, now, expires);
   return code;
 }
 
@@ -54,20 +45,13 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
   if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
     return invalid;
   }
-  long long account = account_id, subject = subject_id, id = 0;
-  std::string purpose_text = purpose, hash, expires;
-  int attempts = 0;
-  *lease << sql::kSelectLatestCode, soci::use(account), soci::use(purpose_text), soci::use(subject),
-      soci::into(id), soci::into(hash), soci::into(expires), soci::into(attempts);
-  if (!lease->got_data() || expires <= now_text()) return invalid;
+  auto open = store::latest_code(lease, account_id, purpose, subject_id);
+  if (!open || open->expires_at <= now_text()) return invalid;
   // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
-  if (db::changed_rows(
-          (lease->prepare << sql::kCountCodeAttempt, soci::use(id), soci::use(max_attempts))) != 1)
-    return invalid;
-  if (!constant_time_equal(hash, key.keyed_hash(code))) return invalid;
+  if (!store::count_code_attempt(lease, open->id, max_attempts)) return invalid;
+  if (!constant_time_equal(open->hash, key.keyed_hash(code))) return invalid;
   std::string now = now_text();
-  if (db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) != 1)
-    return invalid;
+  if (!store::consume_code(lease, open->id, now)) return invalid;
   return Ok{};
 }
 
@@ -96,9 +80,8 @@ Status IdentityService::mail_code_or_claim(db::Lease& lease, const AccountRow& r
 
 Status IdentityService::mail_claim(db::Lease& lease, const AccountRow& row,
                                    const std::string& why) {
-  long long id = row.account.id;
   // The account has no password from now on; verification codes already sent stop working.
-  *lease << sql::kClearPassword, soci::use(id);
+  store::clear_password(lease, row.account.id);
   retire_codes(lease, row.account.id, kCodePurposeVerify, 0);
   std::string code =
       issue_code(lease, key_, row.account.id, kCodePurposeClaim, 0, options_.claim_ttl);

@@ -3,15 +3,13 @@
 // claims the account by email (a code to choose a password). Until then nobody can sign in to
 // it, and no password chosen by anyone else — a second desk registration, a sign-up for the same
 // address — ever activates it.
-#include <soci/soci.h>
-
-#include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/search_name.hpp"
 #include "identity/service.hpp"
 #include "identity/store.hpp"
 #include "identity/store_accounts.hpp"
+#include "identity/store_care_team.hpp"
 #include "identity/validation.hpp"
 
 namespace vitalis::identity {
@@ -37,8 +35,7 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
     AccountRow me;
     if (!account_by_id(lease, doctor.account_id, me)) return Error::not_found("no account");
     long long doctor_key = doctor.account_id;
-    std::string clinic;
-    *lease << sql::kSelectDoctorClinic, soci::use(doctor_key), soci::into(clinic);
+    std::string clinic = store::doctor_clinic(lease, doctor_key);
     std::string why = me.account.full_name + " registered you at " + clinic + ".";
     auto taken = [] {
       return Error{ErrorCode::kConflict,
@@ -50,11 +47,7 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
     if (account_by_email(lease, *email, existing)) {
       // The same doctor registering the same person again (the email went astray): send a new
       // code. Anyone else gets no link to an account they did not create.
-      long long patient_key = existing.account.id;
-      std::string source;
-      *lease << sql::kSelectLinkSource, soci::use(patient_key), soci::use(doctor_key),
-          soci::into(source);
-      bool mine = lease->got_data() && source == "desk";
+      bool mine = store::link_source(lease, existing.account.id, doctor_key) == "desk";
       if (!mine || !waiting_for_claim(existing) || existing.account.role != Role::kPatient) {
         return taken();
       }
@@ -66,18 +59,13 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
       tx.commit();
       return out;
     }
-    long long id = 0;
     std::string now = now_text(), status = "unverified", role = "patient", no_password;
-    *lease << sql::kInsertAccount, soci::use(*email), soci::use(no_password), soci::use(role),
-        soci::use(status), soci::use(*name), soci::use(now), soci::into(id);
-    if (!lease->got_data()) return taken();  // registered a moment ago by someone else
-    soci::indicator phone_ind = input.phone.empty() ? soci::i_null : soci::i_ok;
-    *lease << sql::kInsertPatientProfile, soci::use(id), soci::use(input.date_of_birth),
-        soci::use(input.sex), soci::use(input.phone, phone_ind);
+    auto inserted = store::insert_account(lease, *email, no_password, role, status, *name, now);
+    if (!inserted) return taken();  // registered a moment ago by someone else
+    std::int64_t id = *inserted;
+    store::insert_patient_profile(lease, id, input.date_of_birth, input.sex, input.phone);
     index_name(lease, id, *name);
-    std::string source = "desk";
-    *lease << sql::kInsertLink, soci::use(id), soci::use(doctor_key), soci::use(source),
-        soci::use(now);
+    store::insert_link(lease, id, doctor_key, "desk", now);
     AccountRow created;
     created.account = Account{id, *email, Role::kPatient, status, *name, now};
     auto mailed = mail_claim(lease, created, why);
@@ -124,8 +112,7 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     out.status = row.account.role == Role::kDoctor ? "pending_approval" : "active";
     long long id = row.account.id;
     std::string now = now_text();
-    if (db::changed_rows((lease->prepare << sql::kClaimAccount, soci::use(hash),
-                          soci::use(out.status), soci::use(now), soci::use(id))) != 1) {
+    if (!store::claim_account(lease, id, hash, out.status, now)) {
       return invalid_code();  // claimed a moment ago (rolls back the used code)
     }
     if (out.status == "active") {

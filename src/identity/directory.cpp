@@ -2,15 +2,13 @@
 // ranked care links, number), and the batched look-ups, over the queries in store_directory.hpp.
 #include "identity/directory.hpp"
 
-#include <soci/soci.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <tuple>
 
-#include "db/rows.hpp"
-#include "identity/search_name.hpp"
+#include "core/search_text.hpp"
+#include "identity/store_care_team.hpp"
 #include "identity/store_directory.hpp"
 
 namespace vitalis::identity::directory {
@@ -22,34 +20,7 @@ constexpr std::size_t kMaxQueryWords = 4;
 constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
 
 // A card plus its ordering key (the matched word, or the folded name).
-struct Hit {
-  PatientCard card;
-  std::string key;
-};
-
-// Runs a card query: the card columns plus the ordering key, then the uses `bind` adds.
-template <typename Bind>
-std::vector<Hit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
-  long long id = 0, linked = 0;
-  Hit row;
-  std::vector<Hit> out;
-  auto bind_all = [&](soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(row.card.full_name));
-    statement.exchange(soci::into(row.card.date_of_birth));
-    statement.exchange(soci::into(row.card.sex));
-    statement.exchange(soci::into(linked));
-    statement.exchange(soci::into(row.key));
-    bind(statement);
-  };
-  db::for_each_row(lease, query, bind_all, [&] {
-    Hit hit = row;
-    hit.card.id = id;
-    hit.card.linked = linked > 0;
-    out.push_back(std::move(hit));
-  });
-  return out;
-}
+using Hit = store::CardHit;
 
 // LIKE patterns for the words after the first: "% word%" on " " + search_name matches a word
 // prefix anywhere; "%" matches everything for the unused slots.
@@ -68,48 +39,24 @@ std::string first_pattern(const std::vector<std::string>& words) {
 std::vector<Hit> search_by_word(db::Lease& lease, const std::vector<std::string>& words,
                                 std::int64_t doctor_id, bool only_unlinked,
                                 const std::string& after_key, std::int64_t after_id, int limit) {
-  int any_link = only_unlinked ? 0 : 1, rows = limit;
-  std::string low = words.front(), high = words.front() + kAfterEveryWord;
+  store::WordRange first{words.front(), words.front() + kAfterEveryWord};
   // The cursor is also the scan's start key on PostgreSQL: never let it start before the range.
-  bool before_range = after_key < low;
-  std::string start_key = before_range ? low : after_key;
-  long long doctor = doctor_id, after = before_range ? 0 : after_id;
-  std::vector<std::pair<std::string, std::string>> more;
+  bool before_range = after_key < first.low;
+  std::string start_key = before_range ? first.low : after_key;
+  std::int64_t after = before_range ? 0 : after_id;
+  std::vector<store::WordRange> more;
   for (std::size_t index = 1; index < words.size() && index < kMaxQueryWords; ++index) {
-    more.emplace_back(words[index], words[index] + kAfterEveryWord);
+    more.push_back({words[index], words[index] + kAfterEveryWord});
   }
-  return select_hits(lease, sql::kSearchByWord[more.size()], [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(low));
-    s.exchange(soci::use(high));
-    s.exchange(soci::use(start_key));
-    s.exchange(soci::use(after));
-    for (const auto& [word_low, word_high] : more) {
-      s.exchange(soci::use(word_low));
-      s.exchange(soci::use(word_high));
-    }
-    s.exchange(soci::use(low));
-    s.exchange(soci::use(any_link));
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(rows));
-  });
+  return store::cards_by_word(lease, doctor_id, first, more, start_key, after, !only_unlinked,
+                              limit);
 }
 
 std::vector<Hit> search_linked(db::Lease& lease, const std::vector<std::string>& words,
                                std::int64_t doctor_id, const std::string& after_key,
                                std::int64_t after_id, int limit) {
-  long long doctor = doctor_id, after = after_id;
-  int rows = limit;
-  std::string first = first_pattern(words);
-  auto patterns = word_patterns(words, 1);
-  return select_hits(lease, sql::kSearchLinked, [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(first));
-    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
-    s.exchange(soci::use(after_key));
-    s.exchange(soci::use(after));
-    s.exchange(soci::use(rows));
-  });
+  return store::linked_cards(lease, doctor_id, first_pattern(words), word_patterns(words, 1),
+                             after_key, after_id, limit);
 }
 
 // The doctor's matching patients ranked by the caller, highest first, then in the database's
@@ -119,14 +66,8 @@ std::vector<Hit> search_linked_ranked(db::Lease& lease, const std::vector<std::s
                                       std::int64_t doctor_id, const PatientRank& rank,
                                       const std::string& after_key, std::int64_t after_id,
                                       int limit) {
-  long long doctor = doctor_id;
-  std::string first = first_pattern(words);
-  auto patterns = word_patterns(words, 1);
-  auto hits = select_hits(lease, sql::kSelectLinked, [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(first));
-    for (const auto& pattern : patterns) s.exchange(soci::use(pattern));
-  });
+  auto hits =
+      store::all_linked_cards(lease, doctor_id, first_pattern(words), word_patterns(words, 1));
   std::vector<std::int64_t> ids;
   for (const Hit& hit : hits) ids.push_back(hit.card.id);
   auto ranks = ids.empty() ? std::map<std::int64_t, std::int64_t>() : rank(lease, ids);
@@ -165,13 +106,7 @@ std::vector<Hit> search_linked_ranked(db::Lease& lease, const std::vector<std::s
 }
 
 std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
-  long long doctor = doctor_id, id = patient_id;
-  auto rows = select_hits(lease, sql::kSearchById, [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(id));
-  });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return store::card_by_id(lease, patient_id, doctor_id);
 }
 
 std::string hex_encode(std::string_view text) {
@@ -281,98 +216,30 @@ Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
 std::vector<PatientCard> patients(db::Lease& lease, const std::vector<std::int64_t>& ids,
                                   std::int64_t doctor_id) {
   if (ids.empty()) return {};
-  long long doctor = doctor_id;
-  std::string list = db::id_list(lease.dialect(), ids);
-  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectCardsSqlite
-                                                              : sql::kSelectCardsPostgresql;
-  auto hits = select_hits(lease, query, [&](soci::statement& s) {
-    s.exchange(soci::use(doctor));
-    s.exchange(soci::use(list));
-  });
   std::vector<PatientCard> out;
-  for (Hit& hit : hits) out.push_back(std::move(hit.card));
+  for (Hit& hit : store::cards(lease, ids, doctor_id)) out.push_back(std::move(hit.card));
   return out;
 }
 
 std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids) {
-  std::map<std::int64_t, std::string> out;
-  if (ids.empty()) return out;
-  long long id = 0;
-  std::string name, list = db::id_list(lease.dialect(), ids);
-  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectNamesSqlite
-                                                              : sql::kSelectNamesPostgresql;
-  db::for_each_row(
-      lease, query,
-      [&](soci::statement& s) {
-        s.exchange(soci::into(id));
-        s.exchange(soci::into(name));
-        s.exchange(soci::use(list));
-      },
-      [&] { out[id] = name; });
-  return out;
+  if (ids.empty()) return {};
+  return store::names(lease, ids);
 }
 
 std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id) {
-  long long doctor = doctor_id, patient = 0;
-  std::vector<std::int64_t> out;
-  db::for_each_row(
-      lease, sql::kSelectLinkedPatientIds,
-      [&](soci::statement& s) {
-        s.exchange(soci::into(patient));
-        s.exchange(soci::use(doctor));
-      },
-      [&] { out.push_back(patient); });
-  return out;
+  return store::linked_patient_ids(lease, doctor_id);
 }
 
 bool linked(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
-  long long patient = patient_id, doctor = doctor_id, count = 0;
-  db::for_each_row(
-      lease, sql::kCountActiveLink,
-      [&](soci::statement& s) {
-        s.exchange(soci::into(count));
-        s.exchange(soci::use(patient));
-        s.exchange(soci::use(doctor));
-      },
-      [] {});
-  return count > 0;
+  return store::on_care_team(lease, patient_id, doctor_id);
 }
 
 std::vector<Contact> care_team_contacts(db::Lease& lease, std::int64_t patient_id) {
-  long long patient = patient_id, id = 0;
-  std::string email, name;
-  std::vector<Contact> out;
-  db::for_each_row(
-      lease, sql::kSelectCareTeamContacts,
-      [&](soci::statement& s) {
-        s.exchange(soci::into(id));
-        s.exchange(soci::into(email));
-        s.exchange(soci::into(name));
-        s.exchange(soci::use(patient));
-      },
-      [&] {
-        out.push_back({id, email, name});
-      });
-  return out;
+  return store::care_team_contacts(lease, patient_id);
 }
 
 std::optional<Contact> patient_contact(db::Lease& lease, std::int64_t patient_id) {
-  long long patient = patient_id, id = 0;
-  Contact row;
-  std::optional<Contact> out;
-  db::for_each_row(
-      lease, sql::kSelectPatientContact,
-      [&](soci::statement& s) {
-        s.exchange(soci::into(id));
-        s.exchange(soci::into(row.email));
-        s.exchange(soci::into(row.full_name));
-        s.exchange(soci::use(patient));
-      },
-      [&] {
-        out = row;
-        out->account_id = id;
-      });
-  return out;
+  return store::patient_contact(lease, patient_id);
 }
 
 }  // namespace vitalis::identity::directory

@@ -4,8 +4,6 @@
 // section names its file. Not part of the module's face: other modules include service.hpp.
 #pragma once
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -107,8 +105,6 @@ void end_family(db::Lease& lease, const std::string& family, const std::string& 
 // says so, with the administrator's reason).
 std::string disabled_message(db::Lease& lease, std::int64_t account_id);
 
-std::vector<DoctorSummary> read_doctors(soci::statement& statement, DoctorSummary& row,
-                                        long long& id);
 bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile);
 bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
 

@@ -1,7 +1,5 @@
 // Passwords: reset by emailed code (every session ends), change with the current password (other
 // devices are signed out), and the current-password check other changes reuse.
-#include <soci/soci.h>
-
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
@@ -58,7 +56,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     }
     long long id = row.account.id;
     std::string now = now_text();
-    *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
+    store::update_password_hash(lease, id, hash);
     end_all_sessions(lease, id, now);
     append_audit(lease, key_,
                  audit::Row("auth.password_reset")
@@ -104,7 +102,7 @@ Status IdentityService::change_password(const Principal& principal, const std::s
     db::Transaction tx(lease);
     long long id = principal.account_id;
     std::string now = now_text(), family = session_family(lease, principal.session_id);
-    *lease << sql::kUpdatePasswordHash, soci::use(hash), soci::use(id);
+    store::update_password_hash(lease, id, hash);
     // Other devices are signed out; this one stays.
     end_other_families(lease, id, family, now);
     append_audit(lease, key_,

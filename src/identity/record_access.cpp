@@ -1,46 +1,13 @@
 // Access decisions and audit: the facts a record access decision rests on, gathered in one query
 // (the rules themselves are decide_record_access, policy.cpp), and the audit rows of reads and
 // writes of patient data; searching the audit log and a patient's access log.
-#include <soci/soci.h>
-
-#include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/policy.hpp"
 #include "identity/service.hpp"
-#include "identity/store.hpp"
+#include "identity/store_access.hpp"
 
 namespace vitalis::identity {
-
-namespace {
-// kSelectRecordAccess's row: the role of the account asked for, then the caller's care links,
-// active write grants, and the reason of their active break-glass on it (if any).
-class RecordAccessReader {
- public:
-  struct Row {
-    std::string role;
-    int links = 0, grants = 0;
-    std::optional<std::string> break_glass_reason;
-  };
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.role));
-    statement.exchange(soci::into(row_.links));
-    statement.exchange(soci::into(row_.grants));
-    statement.exchange(soci::into(reason_, reason_ind_));
-  }
-  Row current() const {
-    Row row = row_;
-    if (reason_ind_ == soci::i_ok) row.break_glass_reason = reason_;
-    return row;
-  }
-
- private:
-  Row row_;
-  std::string reason_;
-  soci::indicator reason_ind_ = soci::i_null;
-};
-
-}  // namespace
 
 Result<RecordAccess> IdentityService::record_access(const Principal& principal,
                                                     std::int64_t patient_id) {
@@ -56,20 +23,9 @@ Result<AccessDecision> IdentityService::access_decision(const Principal& princip
     return AccessDecision{decide_record_access(principal, patient_id, {}), std::nullopt};
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccessDecision> {
-    long long patient = patient_id, actor = principal.account_id;
-    std::string now = now_text();
-    // Parameters in order: actor1, actor2, now1, actor3, now2, patient.
-    auto bind = [&](soci::statement& statement) {
-      statement.exchange(soci::use(actor));
-      statement.exchange(soci::use(actor));
-      statement.exchange(soci::use(now));
-      statement.exchange(soci::use(actor));
-      statement.exchange(soci::use(now));
-      statement.exchange(soci::use(patient));
-    };
-    auto rows = db::select_rows<RecordAccessReader>(lease, sql::kSelectRecordAccess, bind);
-    if (rows.empty() || rows.front().role != "patient") return Error::not_found("no such patient");
-    const auto& row = rows.front();
+    auto found = store::record_access(lease, principal.account_id, patient_id, now_text());
+    if (!found || found->role != "patient") return Error::not_found("no such patient");
+    const auto& row = *found;
     AccessFacts facts;
     facts.patient_exists = true;
     facts.care_link = row.links > 0;
@@ -97,11 +53,9 @@ Status IdentityService::audit_record(const Principal& principal, audit::Row row)
     row.reason("break-glass: " + principal.emergency_reason);
   } else if (principal.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
-      long long admin = principal.account_id, patient = *patient_id;
-      std::string now = now_text(), active;
-      *lease << sql::kSelectActiveBreakGlass, soci::use(admin), soci::use(patient), soci::use(now),
-          soci::into(active);
-      return lease->got_data() ? "break-glass: " + active : std::string();
+      auto active =
+          store::active_break_glass_reason(lease, principal.account_id, *patient_id, now_text());
+      return active ? "break-glass: " + *active : std::string();
     });
     if (!found.ok()) return found.error();
     if (!found->empty()) row.reason(std::move(*found));

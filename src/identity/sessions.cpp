@@ -1,14 +1,11 @@
 // Sessions: sign-in (with lock-out after repeated failures), rotating refresh tokens (a reused
 // token ends its whole family), the check of every request's access token, sign-out, and the
 // signed-in person's list of sessions (one per device), ended one at a time or all but this one.
-#include <soci/soci.h>
-
-#include "db/rows.hpp"
 #include "identity/audit.hpp"
 #include "identity/internal.hpp"
 #include "identity/service.hpp"
 #include "identity/store.hpp"
-#include "identity/store_accounts.hpp"
+#include "identity/store_sessions.hpp"
 #include "identity/tokens.hpp"
 #include "identity/validation.hpp"
 
@@ -82,7 +79,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
     long long id = account.id;
-    if (new_hash) *lease << sql::kUpdatePasswordHash, soci::use(*new_hash), soci::use(id);
+    if (new_hash) store::update_password_hash(lease, id, *new_hash);
     Tokens tokens =
         make_tokens(lease, key_, options_, account, random_token(), client, random_token(), "");
     append_audit(lease, key_,
@@ -101,24 +98,20 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
   std::string hash = key_.keyed_hash(refresh_token);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
-    std::string session_id, family, expires, replaced_by, revoked_at, started_at;
-    long long account_id = 0;
-    soci::indicator replaced_ind = soci::i_null, revoked_ind = soci::i_null;
-    *lease << sql::kSelectSessionByRefresh, soci::use(hash), soci::into(session_id),
-        soci::into(account_id), soci::into(family), soci::into(expires),
-        soci::into(replaced_by, replaced_ind), soci::into(revoked_at, revoked_ind),
-        soci::into(started_at);
-    if (!lease->got_data()) return Error::unauthenticated("unknown refresh token");
+    auto session = store::session_by_refresh(lease, hash);
+    if (!session) return Error::unauthenticated("unknown refresh token");
+    const std::string &family = session->family, &expires = session->expires_at,
+                      &started_at = session->started_at;
+    std::int64_t account_id = session->account_id;
     std::string now = now_text();
-    int family_revoked = 0;
-    *lease << sql::kFamilyRevoked, soci::use(family), soci::into(family_revoked);
-    if (family_revoked > 0) return Error::unauthenticated("session ended; sign in again");
+    if (store::family_revoked(lease, family)) {
+      return Error::unauthenticated("session ended; sign in again");
+    }
     // Claim the old session first, conditionally: of two refreshes racing with one token only
     // one can change the row; the other sees the reuse.
     std::string next_session = random_token();
-    bool claimed = db::changed_rows((lease->prepare << sql::kMarkSessionReplaced,
-                                     soci::use(next_session), soci::use(session_id))) == 1;
-    if (replaced_ind == soci::i_ok || revoked_ind == soci::i_ok || !claimed) {
+    bool claimed = store::mark_session_replaced(lease, session->id, next_session);
+    if (session->replaced || session->revoked || !claimed) {
       // An old token came back: it was stolen or replayed. End the whole family.
       end_family(lease, family, now);
       append_audit(lease, key_,
@@ -200,11 +193,8 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
   std::string started = started_at.empty() ? now : started_at;
   // What the owner sees in their list of sessions; a browser's User-Agent can be long.
   std::string agent = client.user_agent.substr(0, 300);
-  long long account_id = account.id;
-  soci::indicator agent_ind = agent.empty() ? soci::i_null : soci::i_ok;
-  *lease << sql::kInsertSession, soci::use(session_id), soci::use(account_id), soci::use(family),
-      soci::use(refresh_hash), soci::use(now), soci::use(expires), soci::use(agent, agent_ind),
-      soci::use(client.address), soci::use(started);
+  store::insert_session(lease, session_id, account.id, family, refresh_hash, now, expires, agent,
+                        client.address, started);
   std::int64_t issued = unix_now();
   Tokens tokens;
   tokens.access_token = sign_access_token(
@@ -217,28 +207,11 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
   return tokens;
 }
 
-// kSelectLiveSession's row: the session's family and its account's status.
-class LiveSessionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.first));
-    statement.exchange(soci::into(row_.second));
-  }
-  std::pair<std::string, std::string> current() const { return row_; }
-
- private:
-  std::pair<std::string, std::string> row_;
-};
-
 // Runs on every authenticated request: a typed select, so the session reuses its prepared
 // statement.
 std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
                                                                 const std::string& session_id) {
-  auto rows = db::select_rows<LiveSessionReader>(
-      lease, sql::kSelectLiveSession,
-      [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return store::live_session(lease, session_id);
 }
 
 std::string session_family(db::Lease& lease, const std::string& session_id) {
@@ -247,52 +220,25 @@ std::string session_family(db::Lease& lease, const std::string& session_id) {
 }
 
 void end_family(db::Lease& lease, const std::string& family, const std::string& now) {
-  *lease << sql::kRevokeFamily, soci::use(now), soci::use(family);
-  *lease << sql::kRecordFamilyRevoked, soci::use(family), soci::use(now);
+  store::revoke_family(lease, family, now);
+  store::record_family_revoked(lease, family, now);
 }
 
 void end_all_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordAccountFamiliesRevoked, soci::use(now), soci::use(id);
-  *lease << sql::kRevokeAccountSessions, soci::use(now), soci::use(id);
+  store::record_account_families_revoked(lease, account_id, now);
+  store::revoke_account_sessions(lease, account_id, now);
 }
 
 void end_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
                         const std::string& now) {
-  long long id = account_id;
-  *lease << sql::kRecordOtherFamiliesRevoked, soci::use(now), soci::use(id), soci::use(family);
-  *lease << sql::kRevokeOtherFamilies, soci::use(now), soci::use(id), soci::use(family);
+  store::record_other_families_revoked(lease, account_id, family, now);
+  store::revoke_other_families(lease, account_id, family, now);
 }
-
-namespace {
-
-// kSelectLiveSessions's row.
-class SessionReader {
- public:
-  void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.id));
-    statement.exchange(soci::into(row_.user_agent));
-    statement.exchange(soci::into(row_.client_address));
-    statement.exchange(soci::into(row_.started_at));
-    statement.exchange(soci::into(row_.last_used_at));
-  }
-  SessionInfo current() const { return row_; }
-
- private:
-  SessionInfo row_;
-};
-
-}  // namespace
 
 Result<std::vector<SessionInfo>> IdentityService::sessions(const Principal& principal) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<SessionInfo>> {
     std::string family = session_family(lease, principal.session_id), now = now_text();
-    long long account = principal.account_id;
-    auto rows = db::select_rows<SessionReader>(lease, sql::kSelectLiveSessions,
-                                               [&](soci::statement& statement) {
-                                                 statement.exchange(soci::use(account));
-                                                 statement.exchange(soci::use(now));
-                                               });
+    auto rows = store::live_sessions(lease, principal.account_id, now);
     for (auto& row : rows) row.current = row.id == family;
     return rows;
   });
@@ -302,10 +248,8 @@ Result<bool> IdentityService::end_session(const Principal& principal, const std:
                                           const Client& client) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     db::Transaction tx(lease);
-    long long account = principal.account_id;
-    int live = 0;
-    *lease << sql::kCountLiveFamily, soci::use(session_id), soci::use(account), soci::into(live);
-    if (live == 0) return Error::not_found("no such session (it may have ended already)");
+    if (!store::live_family(lease, session_id, principal.account_id))
+      return Error::not_found("no such session (it may have ended already)");
     bool own = session_family(lease, principal.session_id) == session_id;
     end_family(lease, session_id, now_text());
     append_audit(lease, key_,

@@ -1,8 +1,6 @@
 // Accounts and sign-up: a patient or doctor signs up (the answer never says whether the email is
 // registered), proves the address with a code (which signs an active account in), or asks for a
 // new code. Each step is one transaction with its audit row and email.
-#include <soci/soci.h>
-
 #include <functional>
 
 #include "identity/audit.hpp"
@@ -30,11 +28,9 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
   bool may_mail = limiter_.hit("claim-mail:" + email, 3, seconds(600)).ok();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    long long id = 0;
     std::string now = now_text(), status = "unverified";
-    *lease << sql::kInsertAccount, soci::use(email), soci::use(hash), soci::use(role_text),
-        soci::use(status), soci::use(full_name), soci::use(now), soci::into(id);
-    if (!lease->got_data()) {
+    auto inserted = store::insert_account(lease, email, hash, role_text, status, full_name, now);
+    if (!inserted) {
       // Same answer as a new sign-up: registration status is never revealed. An address nobody
       // has verified yet proves nothing about who chose its password, so neither the first nor
       // this sign-up's password may activate it: it waits to be claimed by whoever reads the
@@ -58,6 +54,7 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
       tx.commit();
       return Ok{};
     }
+    long long id = *inserted;
     add_profile(lease, id);
     if (role == Role::kPatient) index_name(lease, id, full_name);
     auto mailed = mail_code(
@@ -88,10 +85,8 @@ Status IdentityService::sign_up_patient(const PatientSignUp& input, const Client
   if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
   return sign_up(*email, input.password, *name, Role::kPatient, client,
                  [&input](db::Lease& lease, long long id) {
-                   soci::indicator phone_ind = input.phone.empty() ? soci::i_null : soci::i_ok;
-                   *lease << sql::kInsertPatientProfile, soci::use(id),
-                       soci::use(input.date_of_birth), soci::use(input.sex),
-                       soci::use(input.phone, phone_ind);
+                   store::insert_patient_profile(lease, id, input.date_of_birth, input.sex,
+                                                 input.phone);
                  });
 }
 
@@ -109,8 +104,7 @@ Status IdentityService::sign_up_doctor(const DoctorSignUp& input, const Client& 
   if (!clinic.ok()) return clinic.error();
   return sign_up(*email, input.password, *name, Role::kDoctor, client,
                  [&](db::Lease& lease, long long id) {
-                   *lease << sql::kInsertDoctorProfile, soci::use(id), soci::use(*licence),
-                       soci::use(*specialty), soci::use(*clinic);
+                   store::insert_doctor_profile(lease, id, *licence, *specialty, *clinic);
                  });
 }
 
@@ -141,7 +135,7 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
     out.status = row.account.role == Role::kDoctor ? "pending_approval" : "active";
     std::string now = now_text();
     long long id = row.account.id;
-    *lease << sql::kMarkVerified, soci::use(out.status), soci::use(now), soci::use(id);
+    store::mark_verified(lease, id, out.status, now);
     // Proving the address is as good as a password here: an active account is signed in.
     if (out.status == "active") {
       row.account.status = out.status;

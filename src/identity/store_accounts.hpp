@@ -1,6 +1,15 @@
-// Identity's SQL for account management: the owner's sessions and settings, email changes,
-// claiming an account without a password, desk registration, and account administration.
+// Identity's SQL for account management: the owner's settings, email changes, claiming an
+// account without a password, desk registration, and account administration. Every function
+// runs in the caller's lease (and transaction).
 #pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "identity/model.hpp"
 
 namespace vitalis::identity::sql {
 
@@ -10,19 +19,6 @@ inline constexpr const char* kClearPassword =
 inline constexpr const char* kClaimAccount =
     "UPDATE accounts SET password_hash = :hash, status = :status, email_verified_at = :at "
     "WHERE id = :id AND status = 'unverified' AND password_hash = ''";
-
-// The owner's live sessions: the newest row of each family that is neither replaced, revoked,
-// expired nor in a revoked family.
-inline constexpr const char* kSelectLiveSessions =
-    "SELECT s.family_id, COALESCE(s.user_agent, ''), COALESCE(s.client_address, ''), "
-    "COALESCE(s.started_at, s.created_at), s.created_at FROM sessions s "
-    "WHERE s.account_id = :account AND s.revoked_at IS NULL AND s.replaced_by IS NULL "
-    "AND s.expires_at > :now AND NOT EXISTS (SELECT 1 FROM revoked_session_families f "
-    "WHERE f.family_id = s.family_id) ORDER BY s.created_at DESC LIMIT 100";
-inline constexpr const char* kCountLiveFamily =
-    "SELECT COUNT(*) FROM sessions s WHERE s.family_id = :family AND s.account_id = :account "
-    "AND s.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM revoked_session_families f "
-    "WHERE f.family_id = s.family_id)";
 
 // Settings.
 inline constexpr const char* kUpdateFullName =
@@ -85,3 +81,59 @@ inline constexpr const char* kSelectLinkSource =
     "AND revoked_at IS NULL";
 
 }  // namespace vitalis::identity::sql
+
+namespace vitalis::identity::store {
+
+// Claiming. clear_password: the unverified account has no password from now on.
+void clear_password(db::Lease& lease, std::int64_t account_id);
+// Conditional: false unless the account is unverified and has no password (claimed meanwhile).
+bool claim_account(db::Lease& lease, std::int64_t account_id, const std::string& password_hash,
+                   const std::string& status, const std::string& at);
+
+// Settings.
+void update_full_name(db::Lease& lease, std::int64_t account_id, const std::string& full_name);
+// The patient's phone; empty when none (or no profile).
+std::string phone(db::Lease& lease, std::int64_t patient_id);
+bool email_taken(db::Lease& lease, const std::string& email);
+std::int64_t insert_email_change(db::Lease& lease, std::int64_t account_id,
+                                 const std::string& new_email, const std::string& at);
+// The account's newest email change that is not confirmed.
+struct EmailChange {
+  std::int64_t id = 0;
+  std::string new_email, requested_at;
+};
+std::optional<EmailChange> pending_email_change(db::Lease& lease, std::int64_t account_id);
+void confirm_email_change(db::Lease& lease, std::int64_t change_id, const std::string& at);
+void update_email(db::Lease& lease, std::int64_t account_id, const std::string& email,
+                  const std::string& verified_at);
+
+// Administration.
+struct DisabledInfo {
+  std::string reason, rejection;  // the account's disabled_reason, the doctor's rejection_reason
+  bool rejected = false;          // a refused doctor application
+};
+std::optional<DisabledInfo> disabled_info(db::Lease& lease, std::int64_t account_id);
+// kSelectAccounts: newest first; every filter optional (empty text, before_id = 0); `pattern`
+// is the LIKE pattern of `query` (lower case, escaped with '\').
+std::vector<AccountSummary> accounts(db::Lease& lease, std::int64_t before_id,
+                                     const std::string& role, const std::string& status,
+                                     const std::string& query, const std::string& pattern,
+                                     std::int64_t limit);
+// Conditional writes: false when the account was not in the state they change.
+bool disable_account(db::Lease& lease, std::int64_t account_id, const std::string& reason,
+                     const std::string& at);
+bool enable_account(db::Lease& lease, std::int64_t account_id);
+void clear_rejection(db::Lease& lease, std::int64_t doctor_id);
+bool reject_doctor(db::Lease& lease, std::int64_t doctor_id, const std::string& reason,
+                   const std::string& at);
+void record_rejection(db::Lease& lease, std::int64_t doctor_id, std::int64_t admin_id,
+                      const std::string& reason, const std::string& at);
+
+// Desk registration.
+// The doctor's clinic; empty when they have no doctor profile.
+std::string doctor_clinic(db::Lease& lease, std::int64_t doctor_id);
+// How the doctor's active care link to the patient was made ("desk", ...), if there is one.
+std::optional<std::string> link_source(db::Lease& lease, std::int64_t patient_id,
+                                       std::int64_t doctor_id);
+
+}  // namespace vitalis::identity::store

@@ -1,7 +1,17 @@
 // Identity's SQL for the patient directory: the name search over accounts.search_name and
 // account_name_tokens, the batched look-ups of names, demographics and care links that other
-// modules show beside their own rows, and the addresses of a patient's care team.
+// modules show beside their own rows, and the addresses of a patient's care team. Every function
+// runs in the caller's lease (and transaction).
 #pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "identity/directory.hpp"
 
 namespace vitalis::identity::sql {
 
@@ -87,9 +97,6 @@ inline constexpr const char* kSelectNamesPostgresql =
 inline constexpr const char* kSelectLinkedPatientIds =
     "SELECT patient_id FROM care_links WHERE doctor_id = :doctor AND revoked_at IS NULL "
     "ORDER BY patient_id";
-inline constexpr const char* kCountActiveLink =
-    "SELECT COUNT(*) FROM care_links WHERE patient_id = :patient AND doctor_id = :doctor "
-    "AND revoked_at IS NULL";
 inline constexpr const char* kSelectCareTeamContacts =
     "SELECT a.id, a.email, a.full_name FROM care_links l JOIN accounts a ON a.id = l.doctor_id "
     "WHERE l.patient_id = :patient AND l.revoked_at IS NULL AND a.status = 'active' "
@@ -99,3 +106,44 @@ inline constexpr const char* kSelectPatientContact =
     "AND status = 'active'";
 
 }  // namespace vitalis::identity::sql
+
+namespace vitalis::identity::store {
+
+// A patient card plus its ordering key (the matched word, or the folded name).
+struct CardHit {
+  PatientCard card;
+  std::string key;
+};
+// Words in [low, high): every word that starts with a prefix.
+struct WordRange {
+  std::string low, high;
+};
+
+// kSearchByWord: patients with a word in `first` and one in each of `more` (at most 3), after
+// (after_key, after_id) in (word, id) order; `any_link` false: only those not linked to
+// `doctor_id`. `linked` is against `doctor_id` (0: none).
+std::vector<CardHit> cards_by_word(db::Lease& lease, std::int64_t doctor_id, const WordRange& first,
+                                   const std::vector<WordRange>& more, const std::string& after_key,
+                                   std::int64_t after_id, bool any_link, int limit);
+// kSearchLinked: the doctor's active patients whose folded name matches `first_pattern` and the
+// three `patterns` (LIKE on " " + search_name), after (after_key, after_id) in name order.
+std::vector<CardHit> linked_cards(db::Lease& lease, std::int64_t doctor_id,
+                                  const std::string& first_pattern,
+                                  const std::vector<std::string>& patterns,
+                                  const std::string& after_key, std::int64_t after_id, int limit);
+// kSelectLinked: every such patient, in name order.
+std::vector<CardHit> all_linked_cards(db::Lease& lease, std::int64_t doctor_id,
+                                      const std::string& first_pattern,
+                                      const std::vector<std::string>& patterns);
+// kSearchById: the active patient with this id.
+std::optional<CardHit> card_by_id(db::Lease& lease, std::int64_t patient_id,
+                                  std::int64_t doctor_id);
+// The patients among `ids`, by id, in one query.
+std::vector<CardHit> cards(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                           std::int64_t doctor_id);
+std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids);
+std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id);
+std::vector<Contact> care_team_contacts(db::Lease& lease, std::int64_t patient_id);
+std::optional<Contact> patient_contact(db::Lease& lease, std::int64_t patient_id);
+
+}  // namespace vitalis::identity::store
