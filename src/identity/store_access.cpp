@@ -91,20 +91,12 @@ std::optional<std::string> active_break_glass_reason(db::Lease& lease, std::int6
                                                      std::int64_t patient_id,
                                                      const std::string& now) {
   long long actor = actor_id, patient = patient_id;
-  std::string reason;
-  std::optional<std::string> out;
-  db::for_each_row(
-      lease, sql::kSelectActiveBreakGlass,
-      [&](soci::statement& statement) {
-        statement.exchange(soci::into(reason));
-        statement.exchange(soci::use(actor));
-        statement.exchange(soci::use(patient));
-        statement.exchange(soci::use(now));
-      },
-      [&] {
-        if (!out) out = reason;
-      });
-  return out;
+  return first_value<std::string>(lease, sql::kSelectActiveBreakGlass,
+                                  [&](soci::statement& statement) {
+                                    statement.exchange(soci::use(actor));
+                                    statement.exchange(soci::use(patient));
+                                    statement.exchange(soci::use(now));
+                                  });
 }
 
 void insert_break_glass(db::Lease& lease, std::int64_t actor_id, const std::string& actor_role,

@@ -1,5 +1,5 @@
 // What the identity store files share over db/rows.hpp: a write that returns no rows, a
-// one-number SELECT (a COUNT, a MAX), and the doctor rows two parts read.
+// one-value SELECT (a COUNT, a MAX, an id, one text), and the doctor rows two parts read.
 #pragma once
 
 #include <soci/soci.h>
@@ -19,7 +19,7 @@ void run(db::Lease& lease, const char* query, BindUses&& bind_uses) {
   db::for_each_row(lease, query, std::forward<BindUses>(bind_uses), [] {});
 }
 
-// The first column of the first row of `query` (a non-NULL one), if a row comes back.
+// The first column of the first row of `query`, if a row comes back (the column is NOT NULL).
 template <typename Value, typename BindUses>
 std::optional<Value> first_value(db::Lease& lease, const char* query, BindUses&& bind_uses) {
   Value value{};
