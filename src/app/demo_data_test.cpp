@@ -12,7 +12,9 @@
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/audit.hpp"
+#include "identity/testing.hpp"
 #include "records/catalogue.hpp"
+#include "records/testing.hpp"
 
 namespace vitalis::app {
 namespace {
@@ -108,6 +110,14 @@ class DemoLoadTest : public db::testing::DialectTest {
     **lease << query, soci::into(value);
     return value;
   }
+  // Rows in a table, counted by the module that owns it (identity or records).
+  long long rows(const std::string& table) {
+    return records::testing::owns_table(table) ? records::testing::count_rows(*pool_, table)
+                                               : identity::testing::count_rows(*pool_, table);
+  }
+  std::int64_t id_of(const std::string& email) {
+    return identity::testing::account_id(*pool_, email);
+  }
   identity::SecretKey key_ = identity::SecretKey::generate();
   identity::PasswordCost cheap_{1, 8u * 1024 * 1024};
   std::unique_ptr<db::Pool> pool_;
@@ -124,15 +134,13 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   EXPECT_TRUE(report->created);
   EXPECT_EQ(report->patients, 8);  // the demo patient + 6 + the timeline patient
   EXPECT_EQ(report->observations, 1200 + 600 + 120);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1200 + 600 + 120);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE role = 'doctor' AND status = 'active'"), 3);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_profiles"), 8);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM observations o JOIN accounts a ON a.id = o.patient_id "
-                  "WHERE a.email = 'timeline@demo.vitalis.test'"),
+  EXPECT_EQ(rows("observations"), 1200 + 600 + 120);
+  EXPECT_EQ(identity::testing::count_accounts(*pool_, "doctor", "active"), 3);
+  EXPECT_EQ(rows("patient_profiles"), 8);
+  EXPECT_EQ(records::testing::facts::observations_of(*pool_, id_of("timeline@demo.vitalis.test")),
             120);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM care_links l JOIN accounts d ON d.id = l.doctor_id "
-                  "WHERE d.email = 'doctor@demo.vitalis.test'"),
-            8);
+  EXPECT_EQ(
+      identity::testing::count_care_links_of_doctor(*pool_, id_of("doctor@demo.vitalis.test")), 8);
   EXPECT_NE(progress.str().find("patients 8/8"), std::string::npos);
   if (GetParam() == db::Dialect::kPostgresql) {
     // The planner's statistics are there at once, not when autovacuum gets to them.
@@ -142,43 +150,32 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   }
   // The clinical part: every patient's profile, visits with their notes, the demo patient's
   // conditions, and the recent chest pain that alerts are about.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM clinical_profiles WHERE area_code <> ''"), 8);
-  EXPECT_GE(count("SELECT COUNT(*) FROM encounters"), 8);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM diagnoses d JOIN accounts a ON a.id = d.patient_id "
-                  "WHERE a.email = 'patient@demo.vitalis.test' AND d.icd10_code IN ('I10', "
-                  "'E11.9') AND d.encounter_id IS NOT NULL"),
+  EXPECT_EQ(records::testing::facts::profiles_with_area_code(*pool_), 8);
+  EXPECT_GE(rows("encounters"), 8);
+  const std::int64_t maria = id_of("patient@demo.vitalis.test");
+  EXPECT_EQ(records::testing::facts::diagnoses_at_encounters(*pool_, maria, "I10") +
+                records::testing::facts::diagnoses_at_encounters(*pool_, maria, "E11.9"),
             2);
-  EXPECT_GE(count("SELECT COUNT(*) FROM prescriptions"), 2);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts WHERE role = 'patient' AND search_name IS NULL"),
-            0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM symptom_entries WHERE symptom = 'chest_pain' AND "
-                  "severity = 8"),
-            1);
+  EXPECT_GE(rows("prescriptions"), 2);
+  EXPECT_EQ(identity::testing::count_patients_without_search_name(*pool_), 0);
+  EXPECT_EQ(records::testing::facts::symptoms(*pool_, "chest_pain", 8), 1);
   // Maria Gonçalves's severe penicillin allergy, structured (what the prescribing check and the
   // doctor's banner show).
-  EXPECT_EQ(count("SELECT COUNT(*) FROM patient_allergies l JOIN accounts a ON a.id = "
-                  "l.patient_id WHERE a.email = 'patient@demo.vitalis.test' AND l.substance = "
-                  "'Penicillin' AND l.severity = 'severe' AND l.reaction <> '' AND l.position = 0"),
-            1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM clinical_profiles WHERE no_known_allergies = 1 AND "
-                  "patient_id IN (SELECT patient_id FROM patient_allergies)"),
-            0);
+  EXPECT_EQ(records::testing::facts::first_allergy(*pool_, maria, "Penicillin", "severe"), 1);
+  EXPECT_EQ(records::testing::facts::allergic_yet_no_known_allergies(*pool_), 0);
 
   auto again = load_demo_data(*pool_, key_, cheap_, options, progress);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->created);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM observations"), 1200 + 600 + 120);
+  EXPECT_EQ(rows("observations"), 1200 + 600 + 120);
 
   auto chain = identity::verify_audit(*pool_, key_);
   ASSERT_TRUE(chain.ok());
   EXPECT_FALSE(chain->first_broken_id);
   // New sign-ups get ids past the demo's (PostgreSQL's sequence was moved on).
-  auto lease = pool_->acquire();
-  long long id = 0;
-  **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-             "VALUES ('late@example.org', 'x', 'patient', 'active', 'Late', 'now') RETURNING id",
-      soci::into(id);
-  EXPECT_GT(id, count("SELECT MAX(patient_id) FROM observations") - 1);
+  std::int64_t id =
+      identity::testing::insert_account(*pool_, "late@example.org", "patient", "Late");
+  EXPECT_GT(id, records::testing::facts::max_observation_patient_id(*pool_) - 1);
 }
 
 // The rows a fresh database gets, table by table, and fingerprints of their values: measured
@@ -206,24 +203,18 @@ TEST_P(DemoLoadTest, SameSeedGivesTheSameRowsAsBefore) {
                                                   {"patient_allergies", 5},
                                                   {"patient_profile_items", 12},
                                                   {"audit_log", 1}};
-  for (const auto& [table, rows] : expected) {
-    EXPECT_EQ(count("SELECT COUNT(*) FROM " + table), rows) << table;
+  for (const auto& [table, count] : expected) {
+    EXPECT_EQ(rows(table), count) << table;
   }
-  EXPECT_EQ(count("SELECT CAST(ROUND(SUM(value) * 10) AS BIGINT) FROM observations"), 2041556);
-  EXPECT_EQ(count("SELECT CAST(ROUND(SUM(value)) AS BIGINT) FROM observations WHERE code = "
-                  "'8480-6' AND effective_at > '2026-06-01'"),
-            28240);
-  EXPECT_EQ(count("SELECT SUM(severity) FROM symptom_entries"), 55);
-  EXPECT_EQ(count("SELECT COUNT(DISTINCT area_code) FROM clinical_profiles"), 5);
-  EXPECT_EQ(count("SELECT COUNT(DISTINCT occurred_at) FROM encounters"), 25);
+  EXPECT_EQ(records::testing::facts::value_sum_tenths(*pool_), 2041556);
+  EXPECT_EQ(records::testing::facts::value_sum_after(*pool_, "8480-6", "2026-06-01"), 28240);
+  EXPECT_EQ(records::testing::facts::severity_sum(*pool_), 55);
+  EXPECT_EQ(records::testing::facts::distinct_area_codes(*pool_), 5);
+  EXPECT_EQ(records::testing::facts::distinct_encounter_times(*pool_), 25);
 }
 
 TEST_P(DemoLoadTest, OnlyIfEmptyLeavesAUsedDatabaseAlone) {
-  {
-    auto lease = pool_->acquire();
-    **lease << "INSERT INTO accounts (email, password_hash, role, status, full_name, created_at) "
-               "VALUES ('someone@example.org', 'x', 'patient', 'active', 'Someone', 'now')";
-  }
+  identity::testing::insert_account(*pool_, "someone@example.org", "patient", "Someone");
   DemoOptions options;
   options.patients = 2;
   options.only_if_empty = true;
@@ -231,7 +222,7 @@ TEST_P(DemoLoadTest, OnlyIfEmptyLeavesAUsedDatabaseAlone) {
   auto report = load_demo_data(*pool_, key_, cheap_, options, progress);
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->created);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM accounts"), 1);
+  EXPECT_EQ(rows("accounts"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, DemoLoadTest,

@@ -1,21 +1,14 @@
-// Outbox writes: one INSERT in the caller's transaction.
+// Outbox writes: checks the message, then one INSERT (store.hpp) in the caller's transaction.
 #include "notify/outbox.hpp"
-
-#include <soci/soci.h>
 
 #include <stdexcept>
 
 #include "core/time.hpp"
+#include "notify/store.hpp"
 
 namespace vitalis::notify {
 
 namespace {
-
-constexpr std::string_view kInsertMessage =
-    "INSERT INTO outbox (recipient, subject, text, html, kind, status, attempts, "
-    "next_attempt_at, created_at) "
-    "VALUES (:recipient, :subject, :text, :html, :kind, 'pending', 0, :next, :created) "
-    "RETURNING id";
 
 bool has_line_break(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
@@ -50,11 +43,7 @@ std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
   auto now = Clock::now();
   std::string created = format_rfc3339(now);
   std::string due = format_rfc3339(now + hold);
-  long long id = 0;
-  *lease << std::string(kInsertMessage), soci::use(message.to), soci::use(message.subject),
-      soci::use(message.text), soci::use(message.html), soci::use(message.kind), soci::use(due),
-      soci::use(created), soci::into(id);
-  return id;
+  return store::insert_message(lease, message, due, created);
 }
 
 void enqueue(db::Lease& lease, const Message& message) { enqueue_returning_id(lease, message); }

@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
-#include <soci/soci.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,45 +17,13 @@
 
 #include "core/log.hpp"
 #include "core/time.hpp"
-#include "db/rows.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
+#include "notify/store.hpp"
 
 namespace vitalis::notify {
 
 namespace {
-
-constexpr std::string_view kSelectDue =
-    "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now "
-    "ORDER BY next_attempt_at, id LIMIT 20";
-// The conditional UPDATE is the claim: of two senders racing for a row, one changes it.
-constexpr std::string_view kClaimDue =
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = :now, "
-    "claim_token = :token WHERE id = :id AND status = 'pending' AND next_attempt_at <= :due";
-constexpr std::string_view kClaimAny =
-    "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_at = :now, "
-    "claim_token = :token WHERE id = :id AND status = 'pending'";
-constexpr std::string_view kSelectClaimed =
-    "SELECT recipient, subject, text, html, kind, created_at, attempts FROM outbox "
-    "WHERE id = :id AND claim_token = :token";
-// A message that went out is recorded as sent even if a too-impatient peer already called it
-// uncertain: the truth is known here.
-constexpr std::string_view kMarkSent =
-    "UPDATE outbox SET status = 'sent', sent_at = :now, last_error = NULL "
-    "WHERE id = :id AND claim_token = :token AND status IN ('sending', 'uncertain')";
-constexpr std::string_view kMarkRetry =
-    "UPDATE outbox SET status = 'pending', next_attempt_at = :next, last_error = :error "
-    "WHERE id = :id AND claim_token = :token AND status = 'sending'";
-constexpr std::string_view kMarkFinal =
-    "UPDATE outbox SET status = :status, last_error = :error "
-    "WHERE id = :id AND claim_token = :token AND status = 'sending'";
-constexpr std::string_view kSelectStale =
-    "SELECT id, kind FROM outbox WHERE status = 'sending' AND claimed_at < :cutoff "
-    "ORDER BY id LIMIT 100";
-constexpr std::string_view kMarkStale =
-    "UPDATE outbox SET status = 'uncertain', "
-    "last_error = 'the sender stopped while sending; not resent automatically' "
-    "WHERE id = :id AND status = 'sending' AND claimed_at < :cutoff";
 
 constexpr std::size_t kMaxErrorLength = 500;
 
@@ -192,15 +159,14 @@ int Sender::deliver_pass(bool interruptible) {
   int sent = 0;
   for (;;) {
     if (interruptible && stopping_) break;
-    std::vector<long long> ids(20);
+    std::vector<std::int64_t> ids;
     auto found = db::with_connection(pool_, [&ids](db::Lease& lease) -> Status {
-      std::string now = format_rfc3339(Clock::now());
-      *lease << std::string(kSelectDue), soci::use(now), soci::into(ids);
+      ids = store::due_ids(lease, format_rfc3339(Clock::now()));
       return Ok{};
     });
     if (!found.ok() || ids.empty()) break;
     bool claimed_any = false;
-    for (long long id : ids) {
+    for (std::int64_t id : ids) {
       if (interruptible && stopping_) break;
       Claimed claimed;
       if (!claim(id, true, claimed)) continue;  // another sender was faster
@@ -215,16 +181,11 @@ int Sender::deliver_pass(bool interruptible) {
 void Sender::mark_stale_uncertain() {
   std::string cutoff = format_rfc3339(Clock::now() - options_.sending_timeout);
   auto result = db::with_connection(pool_, [&cutoff](db::Lease& lease) -> Status {
-    std::vector<long long> ids(100);
-    std::vector<std::string> kinds(100);
-    *lease << std::string(kSelectStale), soci::use(cutoff), soci::into(ids), soci::into(kinds);
-    for (std::size_t idx = 0; idx < ids.size(); ++idx) {
-      long long id = ids[idx];
-      if (db::changed_rows(
-              (lease->prepare << std::string(kMarkStale), soci::use(id), soci::use(cutoff))) == 1) {
+    for (const auto& row : store::stale_rows(lease, cutoff)) {
+      if (store::mark_stale(lease, row.id, cutoff)) {
         log::warn("outbox message uncertain",
-                  {{"outbox_id", id},
-                   {"kind", kinds[idx]},
+                  {{"outbox_id", row.id},
+                   {"kind", row.kind},
                    {"reason", "left in sending by a sender that stopped; not resent"}});
       }
     }
@@ -237,22 +198,19 @@ bool Sender::claim(std::int64_t id, bool only_if_due, Claimed& claimed) {
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     std::string now = format_rfc3339(Clock::now());
     std::string token = random_token();
-    long long row_id = id;
-    long long changed = 0;
-    if (only_if_due) {
-      changed = db::changed_rows((lease->prepare << std::string(kClaimDue), soci::use(now),
-                                  soci::use(token), soci::use(row_id), soci::use(now)));
-    } else {
-      changed = db::changed_rows((lease->prepare << std::string(kClaimAny), soci::use(now),
-                                  soci::use(token), soci::use(row_id)));
-    }
-    if (changed != 1) return false;
-    claimed.id = row_id;
+    bool won = only_if_due ? store::claim_due(lease, id, now, token)
+                           : store::claim_any(lease, id, now, token);
+    if (!won) return false;
+    claimed.id = id;
     claimed.token = token;
-    *lease << std::string(kSelectClaimed), soci::use(row_id), soci::use(token),
-        soci::into(claimed.recipient), soci::into(claimed.subject), soci::into(claimed.text),
-        soci::into(claimed.html), soci::into(claimed.kind), soci::into(claimed.created_at),
-        soci::into(claimed.attempts);
+    auto message = store::claimed_message(lease, id, token);
+    claimed.recipient = std::move(message.recipient);
+    claimed.subject = std::move(message.subject);
+    claimed.text = std::move(message.text);
+    claimed.html = std::move(message.html);
+    claimed.kind = std::move(message.kind);
+    claimed.created_at = std::move(message.created_at);
+    claimed.attempts = message.attempts;
     return true;
   });
   return result.ok() && *result;
@@ -380,7 +338,7 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
       ::_exit(86);
     }
     auto marked = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-      *lease << std::string(kMarkSent), soci::use(now), soci::use(id), soci::use(token);
+      store::mark_sent(lease, id, token, now);
       return Ok{};
     });
     if (!marked.ok()) {
@@ -402,12 +360,10 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
   auto marked = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     if (outcome == Outcome::kRetry) {
       std::string next = format_rfc3339(Clock::now() + delay);
-      *lease << std::string(kMarkRetry), soci::use(next), soci::use(error), soci::use(id),
-          soci::use(token);
+      store::mark_retry(lease, id, token, next, error);
     } else {
       std::string status = outcome == Outcome::kDead ? "dead" : "uncertain";
-      *lease << std::string(kMarkFinal), soci::use(status), soci::use(error), soci::use(id),
-          soci::use(token);
+      store::mark_final(lease, id, token, status, error);
     }
     return Ok{};
   });

@@ -4,10 +4,10 @@
 #include "predict/store.hpp"
 
 #include <gtest/gtest.h>
-#include <soci/soci.h>
 
 #include <boost/json.hpp>
 
+#include "identity/testing.hpp"
 #include "predict/history.hpp"
 #include "records/clinical_service.hpp"
 #include "records/testing.hpp"
@@ -122,15 +122,8 @@ TEST_P(PredictStoreTest, TimelineWindowKeepsItsBoundsAndTies) {
 
 TEST_P(PredictStoreTest, RecordPartShowsInTheTimelineAndTheExport) {
   const std::int64_t ana = patient_.account_id;
-  {
-    // The export starts from the patient's profile (as records' prescribing test makes one).
-    auto lease = pool_->acquire();
-    long long id = ana;
-    std::string born = "1971-04-12", sex = "female";
-    **lease << "INSERT INTO patient_profiles (account_id, date_of_birth, sex) "
-               "VALUES (:id, :born, :sex)",
-        soci::use(id), soci::use(born), soci::use(sex);
-  }
+  // The export starts from the patient's profile (as records' prescribing test makes one).
+  identity::testing::insert_patient_profile(*pool_, ana, "1971-04-12", "female");
   records::ClinicalService clinical(*pool_, *identity_, {});
   clinical.add_record_part(prediction_record_part());
   auto heart = stored(ana, "heart", "2026-03-01T08:00:00.000000Z");

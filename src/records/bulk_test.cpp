@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "identity/testing.hpp"
 #include "records/clinical_store.hpp"
 #include "records/testing.hpp"
 
@@ -52,13 +53,7 @@ TEST_P(BulkRecordsTest, StoresObservationsAsGiven) {
 
 TEST_P(BulkRecordsTest, LinksAHistorysEntriesToTheirEncounters) {
   const std::int64_t patient = patient_.account_id, doctor = doctor_.account_id;
-  {
-    auto lease = pool_->acquire();
-    long long id = patient;
-    **lease << "INSERT INTO patient_profiles (account_id, date_of_birth, sex, phone) VALUES "
-               "(:id, '1980-05-01', 'female', '')",
-        soci::use(id);
-  }
+  identity::testing::insert_patient_profile(*pool_, patient, "1980-05-01", "female", "");
   bulk::ClinicalHistory history;
   history.profile.city = "London";
   history.profile.blood_group = "O+";

@@ -4,7 +4,7 @@
 #include <soci/soci.h>
 
 #include "db/rows.hpp"
-#include "records/keyset.hpp"
+#include "records/store_keyset.hpp"
 
 namespace vitalis::records::store {
 

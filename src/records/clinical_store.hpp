@@ -12,7 +12,7 @@
 
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
-#include "records/keyset.hpp"
+#include "records/store_keyset.hpp"
 
 namespace vitalis::records::store {
 

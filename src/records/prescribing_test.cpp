@@ -129,12 +129,7 @@ class PrescribingTest : public testing::RecordsDatabaseTest {
   }
 
   void add_profile(std::int64_t account_id, const std::string& born) {
-    auto lease = pool_->acquire();
-    long long id = account_id;
-    std::string sex = "female";
-    **lease << "INSERT INTO patient_profiles (account_id, date_of_birth, sex) "
-               "VALUES (:id, :born, :sex)",
-        soci::use(id), soci::use(born), soci::use(sex);
+    identity::testing::insert_patient_profile(*pool_, account_id, born, "female");
   }
 
   void record_allergies(std::vector<Allergy> allergies) {
@@ -156,11 +151,7 @@ class PrescribingTest : public testing::RecordsDatabaseTest {
   }
 
   long long audited(const std::string& action) {
-    auto lease = pool_->acquire();
-    long long rows = 0;
-    **lease << "SELECT COUNT(*) FROM audit_log WHERE action = :action", soci::use(action),
-        soci::into(rows);
-    return rows;
+    return identity::testing::count_audit_rows(*pool_, action);
   }
 
   std::unique_ptr<ClinicalService> clinical_;
@@ -325,14 +316,11 @@ TEST_P(AllergiesUpgradeTest, FreeTextAllergiesSurviveAsStructuredOnes) {
   ASSERT_TRUE(pool);
   ASSERT_TRUE(db::testing::migrate_before(*pool, 9));
   std::int64_t ana = identity::testing::insert_account(*pool, "ana@example.org", "patient");
+  identity::testing::insert_patient_profile(*pool, ana, "1980-05-01", "female");
   {
     auto lease = pool->acquire();
     ASSERT_TRUE(lease.ok());
     long long id = ana;
-    std::string born = "1980-05-01", sex = "female";
-    **lease << "INSERT INTO patient_profiles (account_id, date_of_birth, sex) "
-               "VALUES (:id, :born, :sex)",
-        soci::use(id), soci::use(born), soci::use(sex);
     int position = 0;
     for (std::string text : {"Penicillin", "peanuts", "Latex gloves"}) {
       std::string kind = "allergy";

@@ -2,8 +2,6 @@
 // derivation, corrections that keep history, and auditing of every read and write.
 #include "records/service.hpp"
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <cmath>
 

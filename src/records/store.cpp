@@ -6,7 +6,7 @@
 #include <charconv>
 
 #include "db/rows.hpp"
-#include "records/keyset.hpp"
+#include "records/store_keyset.hpp"
 
 namespace vitalis::records::store {
 

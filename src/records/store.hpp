@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "db/database.hpp"
-#include "records/keyset.hpp"
+#include "records/store_keyset.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::records::store {

@@ -15,7 +15,7 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
-#include "records/keyset.hpp"
+#include "records/store_keyset.hpp"
 #include "records/shared.hpp"
 
 namespace vitalis::records {

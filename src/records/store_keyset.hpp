@@ -1,4 +1,5 @@
-// A keyset window over one kind of entry, latest first: what the timeline asks each store for.
+// The stores' keyset paging part: a window over one kind of entry, latest first, which the
+// timeline asks each store for (keyset_query is defined in clinical_store.cpp).
 #pragma once
 
 #include <soci/soci.h>

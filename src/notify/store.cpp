@@ -1,0 +1,131 @@
+// Row functions over the named queries in store.hpp.
+#include "notify/store.hpp"
+
+#include <soci/soci.h>
+
+#include "db/rows.hpp"
+
+namespace vitalis::notify::store {
+
+namespace {
+
+bool claim(db::Lease& lease, const char* query, std::int64_t id, const std::string& now,
+           const std::string& token, bool only_if_due) {
+  long long row_id = id;
+  if (only_if_due) {
+    return db::changed_rows((lease->prepare << query, soci::use(now), soci::use(token),
+                             soci::use(row_id), soci::use(now))) == 1;
+  }
+  return db::changed_rows(
+             (lease->prepare << query, soci::use(now), soci::use(token), soci::use(row_id))) == 1;
+}
+
+}  // namespace
+
+std::int64_t insert_message(db::Lease& lease, const Message& message, const std::string& due,
+                            const std::string& created) {
+  long long id = 0;
+  db::for_each_row(
+      lease, sql::kInsertMessage,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::use(message.to));
+        s.exchange(soci::use(message.subject));
+        s.exchange(soci::use(message.text));
+        s.exchange(soci::use(message.html));
+        s.exchange(soci::use(message.kind));
+        s.exchange(soci::use(due));
+        s.exchange(soci::use(created));
+      },
+      [] {});
+  return id;
+}
+
+std::vector<std::int64_t> due_ids(db::Lease& lease, const std::string& now) {
+  long long id = 0;
+  std::vector<std::int64_t> out;
+  db::for_each_row(
+      lease, sql::kSelectDue,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::use(now));
+      },
+      [&] { out.push_back(id); });
+  return out;
+}
+
+bool claim_due(db::Lease& lease, std::int64_t id, const std::string& now,
+               const std::string& token) {
+  return claim(lease, sql::kClaimDue, id, now, token, true);
+}
+
+bool claim_any(db::Lease& lease, std::int64_t id, const std::string& now,
+               const std::string& token) {
+  return claim(lease, sql::kClaimAny, id, now, token, false);
+}
+
+ClaimedMessage claimed_message(db::Lease& lease, std::int64_t id, const std::string& token) {
+  long long row_id = id;
+  ClaimedMessage row, out;
+  db::for_each_row(
+      lease, sql::kSelectClaimed,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(row.recipient));
+        s.exchange(soci::into(row.subject));
+        s.exchange(soci::into(row.text));
+        s.exchange(soci::into(row.html));
+        s.exchange(soci::into(row.kind));
+        s.exchange(soci::into(row.created_at));
+        s.exchange(soci::into(row.attempts));
+        s.exchange(soci::use(row_id));
+        s.exchange(soci::use(token));
+      },
+      [&] { out = row; });
+  return out;
+}
+
+void mark_sent(db::Lease& lease, std::int64_t id, const std::string& token,
+               const std::string& now) {
+  long long row_id = id;
+  db::changed_rows(
+      (lease->prepare << sql::kMarkSent, soci::use(now), soci::use(row_id), soci::use(token)));
+}
+
+void mark_retry(db::Lease& lease, std::int64_t id, const std::string& token,
+                const std::string& next, const std::string& error) {
+  long long row_id = id;
+  db::changed_rows((lease->prepare << sql::kMarkRetry, soci::use(next), soci::use(error),
+                    soci::use(row_id), soci::use(token)));
+}
+
+void mark_final(db::Lease& lease, std::int64_t id, const std::string& token,
+                const std::string& status, const std::string& error) {
+  long long row_id = id;
+  db::changed_rows((lease->prepare << sql::kMarkFinal, soci::use(status), soci::use(error),
+                    soci::use(row_id), soci::use(token)));
+}
+
+std::vector<StaleRow> stale_rows(db::Lease& lease, const std::string& cutoff) {
+  long long id = 0;
+  std::string kind;
+  std::vector<StaleRow> out;
+  db::for_each_row(
+      lease, sql::kSelectStale,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(kind));
+        s.exchange(soci::use(cutoff));
+      },
+      [&] {
+        out.push_back({id, kind});
+      });
+  return out;
+}
+
+bool mark_stale(db::Lease& lease, std::int64_t id, const std::string& cutoff) {
+  long long row_id = id;
+  return db::changed_rows(
+             (lease->prepare << sql::kMarkStale, soci::use(row_id), soci::use(cutoff))) == 1;
+}
+
+}  // namespace vitalis::notify::store
