@@ -126,7 +126,7 @@ int run_audit_verify(const app::Config& config) {
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   identity::init_crypto();
-  auto key = identity::load_or_create_secret(config.secret_key_file);
+  auto key = identity::load_secret(config.secret_key_file);
   if (!key.ok()) return fail(key.error());
   auto report = identity::verify_audit(**pool, *key);
   if (!report.ok()) return fail(report.error());

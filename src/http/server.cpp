@@ -57,6 +57,34 @@ constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
      "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
 };
 
+// A request body's length must be unambiguous (RFC 9112 §6.1): the only transfer coding
+// accepted is a single "chunked". Any other (or "chunked" beside Content-Length) would let a
+// proxy and this server disagree on where the request ends (request smuggling), so it is
+// refused with 400 and the connection closed. Returns the message, empty when acceptable.
+template <class Message>
+std::string transfer_encoding_refusal(const Message& message) {
+  auto [begin, end] = message.equal_range(boost::beast::http::field::transfer_encoding);
+  if (begin == end) return {};
+  std::string codings;
+  for (auto it = begin; it != end; ++it) {
+    if (!codings.empty()) codings += ", ";
+    codings.append(it->value());
+  }
+  auto trimmed = std::string_view(codings);
+  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t'))
+    trimmed.remove_prefix(1);
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t'))
+    trimmed.remove_suffix(1);
+  if (!iequals(trimmed, "chunked")) {
+    return "Transfer-Encoding \"" + codings +
+           "\" is not supported: send the body with Content-Length or Transfer-Encoding: chunked";
+  }
+  if (message.find(boost::beast::http::field::content_length) != message.end()) {
+    return "send either Content-Length or Transfer-Encoding, not both";
+  }
+  return {};
+}
+
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char ch : id) {
@@ -483,6 +511,10 @@ struct Server::Impl {
         co_return Outcome::kCloseUnread;
       }
       co_return Outcome::kClose;
+    }
+    if (auto refusal = transfer_encoding_refusal(parser.get()); !refusal.empty()) {
+      co_await reject(stream, 400, refusal, "Transfer-Encoding");
+      co_return Outcome::kCloseUnread;
     }
     auto started = std::chrono::steady_clock::now();
     metrics.in_flight.fetch_add(1, std::memory_order_relaxed);

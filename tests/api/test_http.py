@@ -257,6 +257,44 @@ def test_malformed_http_gets_400_and_server_survives(lite_server):
     assert lite_server.json("GET", "/healthz")[0] == 200
 
 
+@pytest.mark.parametrize("encoding", [b"gzip", b"chunked, gzip", b"gzip, chunked", b"identity",
+                                      b"chunked\r\nTransfer-Encoding: gzip"])
+def test_transfer_encodings_other_than_chunked_are_refused(lite_patient, encoding):
+    """A body whose end the server cannot find for sure (a coding other than a single "chunked")
+    is refused with 400 and the connection closed, never read as a request without a body:
+    otherwise the bytes after it would be taken as the next request (request smuggling)."""
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    sneaked = (b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+               + lite_patient.authorization + b"Content-Type: application/json\r\n"
+               b"Content-Length: " + str(len(json.dumps(READING))).encode() + b"\r\n\r\n"
+               + json.dumps(READING).encode())
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + encoding
+                 + b"\r\n\r\n" + sneaked)
+    responses = read_raw_responses(sock, 2)  # the server closes after one: no second answer
+    sock.close()
+    [(head, body)] = responses
+    assert head.startswith("HTTP/1.1 400"), head
+    error = json.loads(body)["error"]
+    assert error["code"] == "malformed_request"
+    if b"\r\n" not in encoding:  # (two header lines are already refused by the HTTP parser)
+        assert error["field"] == "Transfer-Encoding" and "Transfer-Encoding" in error["message"]
+    assert "connection: close" in head.lower()
+    # The request hidden in the body was not run.
+    assert lite_patient.json("GET", lite_patient.observations)[2]["items"] == []
+
+
+def test_content_length_and_chunked_together_are_refused(lite_patient):
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    sock.sendall(b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+                 + lite_patient.authorization + b"Content-Type: application/json\r\n"
+                 b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"0\r\n\r\n")
+    [(head, _)] = read_raw_responses(sock, 2)
+    sock.close()
+    assert head.startswith("HTTP/1.1 400"), head
+    assert lite_patient.json("GET", lite_patient.observations)[2]["items"] == []
+
+
 def test_oversized_header_gets_431(lite_server):
     sock = socket.create_connection(("127.0.0.1", lite_server.port))
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
