@@ -126,7 +126,7 @@ int run_audit_verify(const app::Config& config) {
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   identity::init_crypto();
-  auto key = identity::load_or_create_secret(config.secret_key_file);
+  auto key = identity::load_secret(config.secret_key_file);
   if (!key.ok()) return fail(key.error());
   auto report = identity::verify_audit(**pool, *key);
   if (!report.ok()) return fail(report.error());
@@ -230,9 +230,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   mail_sender.start();
   http::Metrics metrics;
   http::Router router;
-  app::add_system_routes(router, **pool, metrics);
   auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
+  app::add_system_routes(router, **pool, metrics,
+                         identity::guarded(identity::Rule::kSignedIn, **identity_service));
   identity::add_identity_routes(router, **identity_service);
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);

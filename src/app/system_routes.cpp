@@ -10,7 +10,8 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics) {
+void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics,
+                       http::RouteOptions signed_in) {
   http::RouteOptions open;
   open.access = "public";
   router.add(
@@ -46,7 +47,10 @@ void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metr
   http::WebSocketHandler echo;
   echo.on_message = [](const std::shared_ptr<http::WebSocketSession>& session,
                        std::string_view text) { session->send(std::string(text)); };
-  router.add_websocket("/ws/echo", std::move(echo), open);
+  // A probe of the WebSocket path (proxies, load balancers): signed-in callers only, so that no
+  // anonymous client can hold sockets open; the token goes in the Authorization header of the
+  // upgrade request (programs), never in the URL.
+  router.add_websocket("/ws/echo", std::move(echo), std::move(signed_in));
 }
 
 void add_route_table(http::Router& router, http::RouteOptions admin_only) {

@@ -8,7 +8,9 @@
 
 namespace vitalis::app {
 
-void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics);
+// /ws/echo is registered with `signed_in` (identity's rule for any active account).
+void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics,
+                       http::RouteOptions signed_in);
 
 // GET /api/v1/admin/routes: every registered route with its access rule (register it last;
 // `admin_only` comes from the identity policy).

@@ -1,14 +1,23 @@
 // RFC 3339 formatting and parsing on std::chrono calendar types (no locale, no time zone db).
 #include "core/time.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
 namespace vitalis {
 
 std::string format_rfc3339(Clock::time_point time) {
+  return format_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(time));
+}
+
+std::string format_rfc3339(TimePoint micros) {
   using namespace std::chrono;
-  auto micros = time_point_cast<microseconds>(time);
+  // Outside years 0001–9999 the text would not sort with the rest ("10000-…" < "2026-…"):
+  // clamp to the ends, which keeps every comparison with a real time right.
+  static const TimePoint kFirst{sys_days{year{1} / January / 1}};
+  static const TimePoint kLast{sys_days{year{10000} / January / 1} - microseconds{1}};
+  micros = std::clamp(micros, kFirst, kLast);
   auto day = floor<days>(micros);
   year_month_day ymd{day};
   hh_mm_ss hms{micros - day};

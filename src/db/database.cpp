@@ -1,12 +1,17 @@
 // SOCI session pool, URL parsing and transactions for SQLite and PostgreSQL.
 #include "db/database.hpp"
 
+#include <fcntl.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/url/parse.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -158,6 +163,43 @@ void configure_sqlite(soci::session& session, const Options& options) {
   session << "PRAGMA synchronous=" + options.sqlite_synchronous;
 }
 
+// Health data at rest is for this process's user only. A new database (and the folder made for
+// it) is created 0600/0700; SQLite gives the WAL and shared-memory files the database file's
+// mode. An existing file readable by others is tightened (its owner's bits are kept), and the
+// change is logged. Failing to tighten is not fatal (the file may belong to someone else, who
+// granted us access): a warning names it.
+Status make_private(const std::string& location) {
+  namespace fs = std::filesystem;
+  if (location.empty() || location == ":memory:" || location.starts_with("file:")) return Ok{};
+  auto parent = fs::path(location).parent_path();
+  if (!parent.empty() && !fs::exists(parent)) {
+    std::error_code error;
+    fs::create_directories(parent, error);
+    if (error)
+      return Error::unavailable("cannot create the folder " + parent.string() + ": " +
+                                error.message());
+    fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, error);
+  }
+  int fd = ::open(location.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Error::unavailable("cannot open the database file " + location + ": " +
+                              std::strerror(errno));
+  }
+  ::close(fd);
+  for (const auto& file : {location, location + "-wal", location + "-shm"}) {
+    struct stat status {};
+    if (::stat(file.c_str(), &status) != 0 || (status.st_mode & 077) == 0) continue;
+    if (::chmod(file.c_str(), status.st_mode & 0700) == 0) {
+      log::warn("database file was readable by other users; now private to its owner",
+                {{"file", file}});
+    } else {
+      log::warn("database file is readable by other users and could not be made private",
+                {{"file", file}, {"reason", std::strerror(errno)}});
+    }
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
@@ -180,8 +222,7 @@ Result<std::unique_ptr<Pool>> Pool::open(const Options& options) {
   }
   try {
     if (target->dialect == Dialect::kSqlite) {
-      auto parent = std::filesystem::path(target->location).parent_path();
-      if (!parent.empty()) std::filesystem::create_directories(parent);
+      if (auto made = make_private(target->location); !made.ok()) return made.error();
     }
     for (int idx = 0; idx < options.pool_size; ++idx) {
       std::unique_ptr<soci::session> session;

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -363,6 +365,34 @@ TEST(SqlitePoolTest, UsesWalAndForeignKeys) {
   **lease << "PRAGMA foreign_keys", soci::into(foreign_keys);
   EXPECT_EQ(mode, "wal");
   EXPECT_EQ(foreign_keys, 1);
+}
+
+unsigned mode_of(const std::string& file) {
+  struct stat status {};
+  return ::stat(file.c_str(), &status) == 0 ? status.st_mode & 0777 : 01000;  // 01000: missing
+}
+
+// Health data at rest is readable by the server's user only: the database, its WAL and
+// shared-memory files and a folder made for them; an existing world-readable file is tightened.
+TEST(SqlitePoolTest, DatabaseFilesArePrivateToTheirOwner) {
+  testing::TestDatabase database(Dialect::kSqlite);
+  auto folder = std::filesystem::path(parse_url(database.url())->location).parent_path();
+  auto file = (folder / "new" / "clinic.db").string();
+  Options options;
+  options.url = "sqlite:" + file;
+  {
+    auto opened = Pool::open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    ASSERT_TRUE(migrate(**opened, test_migrations()).ok());
+    EXPECT_EQ(mode_of(file), 0600u);
+    EXPECT_EQ(mode_of(file + "-wal"), 0600u);
+    EXPECT_EQ(mode_of(file + "-shm"), 0600u);
+    EXPECT_EQ(mode_of((folder / "new").string()), 0700u);
+  }
+  ASSERT_EQ(::chmod(file.c_str(), 0644), 0);
+  auto reopened = Pool::open(options);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(mode_of(file), 0600u);
 }
 
 TEST(SqlitePoolTest, WritersOfOneProcessQueueAndGiveUpAsBusy) {

@@ -43,6 +43,9 @@ class Request {
 
   // Set by authentication middleware (the identity module's Principal); empty otherwise.
   std::any auth;
+  // True while a WebSocket upgrade runs through its route's middleware: the route's own
+  // handler then only says "go ahead" (status 101) instead of answering.
+  bool websocket_upgrade = false;
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;

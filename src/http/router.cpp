@@ -101,7 +101,8 @@ const Route& Router::add_websocket(std::string_view pattern, WebSocketHandler ha
                                    RouteOptions options) {
   const Route& route = add(
       Method::kGet, pattern,
-      [](Request&) {
+      [](Request& request) {
+        if (request.websocket_upgrade) return Response{101, {}, {}, {}, {}};
         return Response::error(ErrorCode::kMalformed, "this route needs a WebSocket upgrade",
                                "Upgrade");
       },

@@ -57,6 +57,34 @@ constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
      "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
 };
 
+// A request body's length must be unambiguous (RFC 9112 §6.1): the only transfer coding
+// accepted is a single "chunked". Any other (or "chunked" beside Content-Length) would let a
+// proxy and this server disagree on where the request ends (request smuggling), so it is
+// refused with 400 and the connection closed. Returns the message, empty when acceptable.
+template <class Message>
+std::string transfer_encoding_refusal(const Message& message) {
+  auto [begin, end] = message.equal_range(boost::beast::http::field::transfer_encoding);
+  if (begin == end) return {};
+  std::string codings;
+  for (auto it = begin; it != end; ++it) {
+    if (!codings.empty()) codings += ", ";
+    codings.append(it->value());
+  }
+  auto trimmed = std::string_view(codings);
+  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t'))
+    trimmed.remove_prefix(1);
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t'))
+    trimmed.remove_suffix(1);
+  if (!iequals(trimmed, "chunked")) {
+    return "Transfer-Encoding \"" + codings +
+           "\" is not supported: send the body with Content-Length or Transfer-Encoding: chunked";
+  }
+  if (message.find(boost::beast::http::field::content_length) != message.end()) {
+    return "send either Content-Length or Transfer-Encoding, not both";
+  }
+  return {};
+}
+
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char ch : id) {
@@ -484,6 +512,10 @@ struct Server::Impl {
       }
       co_return Outcome::kClose;
     }
+    if (auto refusal = transfer_encoding_refusal(parser.get()); !refusal.empty()) {
+      co_await reject(stream, 400, refusal, "Transfer-Encoding");
+      co_return Outcome::kCloseUnread;
+    }
     auto started = std::chrono::steady_clock::now();
     metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
     struct InFlight {
@@ -550,10 +582,18 @@ struct Server::Impl {
     }
 
     if (route != nullptr && route->is_websocket() && websocket::is_upgrade(message)) {
-      in_flight.done();  // a WebSocket is a connection, not a request in flight
-      co_await run_websocket(std::move(stream), parser.release(), *route, request, connection,
-                             series, started);
-      co_return Outcome::kUpgraded;
+      // The upgrade passes the route's middleware (its access rule) and the Origin check before
+      // the handshake; a refusal is an ordinary HTTP answer and the connection closes.
+      Response refusal = co_await admit_websocket(*route, request);
+      if (refusal.status == 101) {
+        in_flight.done();  // a WebSocket is a connection, not a request in flight
+        co_await run_websocket(std::move(stream), parser.release(), *route, request, connection,
+                               series, started);
+        co_return Outcome::kUpgraded;
+      }
+      response = std::move(refusal);
+      route = nullptr;  // answered: no handler runs
+      keep_alive = false;
     }
 
     // The body, within this route's limit. Unread bodies mean the connection cannot be reused.
@@ -636,6 +676,44 @@ struct Server::Impl {
     co_return keep_alive ? Outcome::kKeepAlive : Outcome::kClose;
   }
 
+  // Whether a browser page may open this WebSocket: a request without Origin comes from a
+  // program, not a page; a page's Origin must be this server's own (its Host) or one of the
+  // allowed CORS origins. Browsers send no CORS preflight for WebSockets, so without this any
+  // web page could open one with the user's cookies (cross-site WebSocket hijacking).
+  bool websocket_origin_allowed(const Request& request) const {
+    std::string_view origin = request.header("Origin");
+    if (origin.empty()) return true;
+    if (origin_allowed(origin)) return true;
+    std::string_view host = request.header("Host");
+    for (std::string_view scheme : {"http://", "https://"}) {
+      if (!host.empty() && origin.size() == scheme.size() + host.size() &&
+          origin.starts_with(scheme) && iequals(origin.substr(scheme.size()), host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Runs the route's middleware for an upgrade request (on the blocking pool when the route
+  // touches the database): 101 when the handshake may go ahead, otherwise the answer to send.
+  asio::awaitable<Response> admit_websocket(const Route& route, Request& request) {
+    if (!websocket_origin_allowed(request)) {
+      co_return Response::error(ErrorCode::kForbidden,
+                                "This web page may not open a live connection to this server",
+                                "Origin");
+    }
+    request.websocket_upgrade = true;
+    if (route.options.blocking) {
+      co_return co_await asio::co_spawn(
+          blocking.get_executor(),
+          [this, &route, &request]() -> asio::awaitable<Response> {
+            co_return run_handler(route, request);
+          },
+          asio::use_awaitable);
+    }
+    co_return run_handler(route, request);
+  }
+
   asio::awaitable<void> run_websocket(beast::tcp_stream stream,
                                       bhttp::request<bhttp::string_body> upgrade,
                                       const Route& route, const Request& request,
@@ -656,6 +734,12 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
   void send(std::string text) override {
     asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
       if (self->closed_) return;
+      if (self->outbox_.size() >= kMaxQueuedMessages ||
+          self->queued_bytes_ + text.size() > kMaxQueuedBytes) {
+        self->drop_slow_reader();
+        return;
+      }
+      self->queued_bytes_ += text.size();
       self->outbox_.push_back(std::move(text));
       if (!self->writing_) {
         self->writing_ = true;
@@ -678,12 +762,33 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
 
   const std::string& request_id() const override { return request_id_; }
 
+  // A client that does not read what it is sent would make its queue grow without end: past
+  // these limits it is disconnected at once (no close handshake: it is not reading), and it can
+  // reconnect. Nobody else waits for it.
+  static constexpr std::size_t kMaxQueuedMessages = 1024;
+  static constexpr std::size_t kMaxQueuedBytes = 4 * 1024 * 1024;
+
  private:
+  // On the strand.
+  void drop_slow_reader() {
+    log::warn("websocket closed: the client is not reading its messages",
+              {{"request_id", request_id_},
+               {"queued_messages", static_cast<std::int64_t>(outbox_.size())},
+               {"queued_bytes", static_cast<std::int64_t>(queued_bytes_)}});
+    closed_ = true;
+    outbox_.clear();
+    queued_bytes_ = 0;
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
   asio::awaitable<void> drain() {
     auto self = shared_from_this();
     while (!outbox_.empty() && !closed_) {
       std::string text = std::move(outbox_.front());
       outbox_.pop_front();
+      queued_bytes_ -= text.size();
       ws_.text(true);
       auto [ec, n] = co_await ws_.async_write(asio::buffer(text), kTuple);
       if (ec) break;
@@ -694,6 +799,7 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
   websocket::stream<beast::tcp_stream> ws_;
   std::string request_id_;
   std::deque<std::string> outbox_;
+  std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
 };

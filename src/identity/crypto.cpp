@@ -3,8 +3,11 @@
 
 #include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -73,29 +76,65 @@ std::string SecretKey::keyed_hash(std::string_view data) const {
   return hex;
 }
 
-Result<SecretKey> load_or_create_secret(const std::string& path) {
-  std::ifstream in(path);
-  if (in) {
-    std::string text;
-    std::getline(in, text);
-    auto key = SecretKey::from_text(text);
-    if (!key) return Error::validation("secret-key-file", path + " does not hold a valid key");
-    return *key;
-  }
-  auto parent = std::filesystem::path(path).parent_path();
+namespace {
+
+// Why an existing key is never replaced, in the words of the person running the server.
+Error unreadable_key(const std::string& path, const std::string& reason) {
+  return Error::validation(
+      "secret-key-file",
+      "The secret key file " + path + " exists but cannot be read (" + reason +
+          "). Vitalis will not make a new one: that would stop the audit log from verifying and "
+          "sign everyone out. Restore the file (or fix its permissions) and start again.");
+}
+
+}  // namespace
+
+Result<SecretKey> load_secret(const std::string& path) {
   std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto status = std::filesystem::symlink_status(path, ec);
+  if (ec || status.type() == std::filesystem::file_type::not_found) {
+    return Error::not_found("The secret key file " + path + " does not exist.");
+  }
+  std::ifstream in(path);
+  if (!in) return unreadable_key(path, std::strerror(errno));
+  std::string text;
+  std::getline(in, text);
+  auto key = SecretKey::from_text(text);
+  if (!key) return Error::validation("secret-key-file", path + " does not hold a valid key");
+  return *key;
+}
+
+Result<SecretKey> load_or_create_secret(const std::string& path) {
+  std::error_code ec;
+  auto status = std::filesystem::symlink_status(path, ec);
+  // Anything at the path (a file, a link to an unmounted volume, a file we may not read) is the
+  // key: only a path where nothing exists gets a new one.
+  if (!ec && status.type() != std::filesystem::file_type::not_found) return load_secret(path);
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+    std::filesystem::create_directories(parent, ec);
+    std::filesystem::permissions(parent, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  }
   SecretKey key = SecretKey::generate();
-  std::string temp = path + ".tmp";
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
   {
     mode_t old_mask = ::umask(077);
     std::ofstream out(temp, std::ios::trunc);
     ::umask(old_mask);
     out << key.to_text() << "\n";
-    if (!out) return Error::validation("secret-key-file", "cannot write " + path);
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      return Error::validation("secret-key-file", "cannot write " + path);
+    }
   }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) return Error::validation("secret-key-file", "cannot write " + path);
+  // link() never replaces: when another process made the key first, theirs is the key.
+  int linked = ::link(temp.c_str(), path.c_str());
+  int link_error = errno;
+  std::filesystem::remove(temp, ec);
+  if (linked != 0 && link_error == EEXIST) return load_secret(path);
+  if (linked != 0) return Error::validation("secret-key-file", "cannot write " + path);
   return key;
 }
 

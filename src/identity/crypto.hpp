@@ -45,8 +45,12 @@ class SecretKey {
   unsigned char bytes_[kSize] = {};
 };
 
-// Loads the key from `path`, creating it (mode 0600) when missing.
+// Loads the key from `path`, creating it (mode 0600, its folder 0700) only when nothing exists
+// there. A key file that exists but cannot be read is an error, never replaced: a new key would
+// leave the audit chain unverifiable.
 Result<SecretKey> load_or_create_secret(const std::string& path);
+// Loads an existing key; never creates one (audit verify).
+Result<SecretKey> load_secret(const std::string& path);
 
 // 32 random bytes, base64url without padding: session ids, refresh tokens.
 std::string random_token();

@@ -2,7 +2,10 @@
 #include "identity/crypto.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "identity/tokens.hpp"
@@ -75,6 +78,67 @@ TEST_F(CryptoTest, AccessTokenRoundTripsAndRejectsTampering) {
   for (const char* junk : {"", "a.b", "a.b.c", "...", "eyJhbGciOiJub25lIn0.e30."}) {
     EXPECT_FALSE(verify_access_token(junk, key, 1500).ok()) << junk;
   }
+}
+
+// A fresh folder under the system's temporary directory, removed at the end of the test.
+struct TempFolder {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("vitalis-key-" + std::to_string(::getpid()) + "-" +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  TempFolder() { std::filesystem::remove_all(path); }
+  ~TempFolder() { std::filesystem::remove_all(path); }
+};
+
+TEST_F(CryptoTest, SecretKeyIsCreatedPrivateOnceAndThenLoaded) {
+  TempFolder folder;
+  auto path = (folder.path / "keys" / "secret.key").string();
+  auto created = load_or_create_secret(path);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  struct stat file {
+  }, dir{};
+  ASSERT_EQ(::stat(path.c_str(), &file), 0);
+  ASSERT_EQ(::stat((folder.path / "keys").c_str(), &dir), 0);
+  EXPECT_EQ(file.st_mode & 0777, 0600u);
+  EXPECT_EQ(dir.st_mode & 0777, 0700u);
+  auto loaded = load_or_create_secret(path);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->to_text(), created->to_text());
+  EXPECT_EQ(load_secret(path)->to_text(), created->to_text());
+  // No temporary file is left beside the key.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(folder.path / "keys"), {}), 1);
+}
+
+// The key on a volume that is not mounted (a link to nowhere) or a file this user may not read
+// must stop the server with a message, never be replaced by a new key: the audit chain signed
+// with the old key would never verify again.
+TEST_F(CryptoTest, AnExistingKeyThatCannotBeReadIsNeverReplaced) {
+  TempFolder folder;
+  std::filesystem::create_directories(folder.path);
+  auto path = (folder.path / "secret.key").string();
+  std::filesystem::create_symlink(folder.path / "unmounted" / "secret.key", path);
+  auto result = load_or_create_secret(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("will not make a new one"), std::string::npos)
+      << result.error().message;
+  EXPECT_TRUE(std::filesystem::is_symlink(path));  // untouched
+  EXPECT_FALSE(std::filesystem::exists(folder.path / "unmounted"));
+
+  // Without the right to read (a non-root user; root reads any file).
+  if (::geteuid() != 0) {
+    auto locked = (folder.path / "locked.key").string();
+    ASSERT_TRUE(load_or_create_secret(locked).ok());
+    std::filesystem::permissions(locked, std::filesystem::perms::none);
+    EXPECT_FALSE(load_or_create_secret(locked).ok());
+  }
+}
+
+TEST_F(CryptoTest, LoadSecretNeverCreatesOne) {
+  TempFolder folder;
+  auto path = (folder.path / "secret.key").string();
+  auto result = load_secret(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

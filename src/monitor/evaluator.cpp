@@ -25,7 +25,7 @@ constexpr std::string_view kPatientFallbackTitle = "Something in your record nee
 
 std::chrono::microseconds days(int count) { return std::chrono::hours(24) * count; }
 
-std::string text_of(TimePoint time) { return format_rfc3339(Clock::time_point(time)); }
+std::string text_of(TimePoint time) { return format_rfc3339(time); }
 
 TimePoint now_point() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(Clock::now());

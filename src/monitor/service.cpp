@@ -67,7 +67,7 @@ Result<TimePoint> time_param(const std::string& text, std::string_view field, Ti
 TimePoint now_point() {
   return std::chrono::time_point_cast<std::chrono::microseconds>(Clock::now());
 }
-std::string text_of(TimePoint time) { return format_rfc3339(Clock::time_point(time)); }
+std::string text_of(TimePoint time) { return format_rfc3339(time); }
 
 // Buckets past the last whole one (a reading exactly at `to`) fold into the one before.
 void fold_overflow(std::vector<records::ReadingBucket>& buckets, int points) {

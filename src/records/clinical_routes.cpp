@@ -174,7 +174,7 @@ Result<std::string> time_bound(const std::string& text, std::string_view name) {
                                                     " must be a date (YYYY-MM-DD) or an RFC 3339 "
                                                     "time");
   }
-  auto at = Clock::time_point(*parsed);
+  TimePoint at = *parsed;
   if (date && name == "to") at += std::chrono::hours(24);
   return format_rfc3339(at);
 }

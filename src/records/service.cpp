@@ -153,7 +153,7 @@ Result<std::string> effective_time(const std::string& text, std::string_view fie
   if (*parsed < *parse_rfc3339("1900-01-01T00:00:00Z")) {
     return Error::validation(name, shown + " must be after 1900");
   }
-  return format_rfc3339(Clock::time_point(*parsed));
+  return format_rfc3339(*parsed);
 }
 
 double body_mass_index(double weight_kg, double height_cm) {

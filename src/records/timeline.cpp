@@ -180,7 +180,7 @@ Result<TimelineCursor> decode_cursor(std::string_view text, std::span<const Reco
   auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), cursor.id);
   if (ec != std::errc() || end != id.data() + id.size() || cursor.id <= 0) return invalid;
   auto at = parse_rfc3339(cursor.at);
-  if (!at || format_rfc3339(Clock::time_point(*at)) != cursor.at) return invalid;
+  if (!at || format_rfc3339(*at) != cursor.at) return invalid;
   if (!is_timeline_kind(cursor.kind, parts)) return invalid;
   return cursor;
 }

@@ -372,6 +372,14 @@ def test_timeline_filters_summaries_and_errors(lite_api):
         "from": "2026-02-05T08:00:00Z", "to": "2026-02-05T08:00:00.000001Z", "types": "symptom"})
     assert [i["occurred_at"] for i in exact["items"]] == ["2026-02-05T08:00:00.000000Z"]
 
+    # Far dates are valid bounds (and cursors), not an overflow past the system clock's 2262.
+    far = get(api, patient, patient_id, "timeline", **{"from": "0001-01-01", "to": "9999-12-31"})
+    assert len(far["items"]) == len(get(api, patient, patient_id, "timeline")["items"])
+    far_cursor = base64.urlsafe_b64encode(
+        b"9999-12-31T00:00:00.000000Z|observation|1").decode().rstrip("=")
+    after_far = get(api, patient, patient_id, "timeline", cursor=far_cursor)["items"]
+    assert after_far == get(api, patient, patient_id, "timeline")["items"]
+
     forged = base64.urlsafe_b64encode(b"2026-02-01T08:00:00.000000Z|secret|1").decode().rstrip("=")
     for query, field in [({"types": "observation,alien"}, "types"), ({"types": ""}, "types"),
                          ({"cursor": "!!!"}, "cursor"), ({"cursor": forged}, "cursor"),

@@ -257,6 +257,44 @@ def test_malformed_http_gets_400_and_server_survives(lite_server):
     assert lite_server.json("GET", "/healthz")[0] == 200
 
 
+@pytest.mark.parametrize("encoding", [b"gzip", b"chunked, gzip", b"gzip, chunked", b"identity",
+                                      b"chunked\r\nTransfer-Encoding: gzip"])
+def test_transfer_encodings_other_than_chunked_are_refused(lite_patient, encoding):
+    """A body whose end the server cannot find for sure (a coding other than a single "chunked")
+    is refused with 400 and the connection closed, never read as a request without a body:
+    otherwise the bytes after it would be taken as the next request (request smuggling)."""
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    sneaked = (b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+               + lite_patient.authorization + b"Content-Type: application/json\r\n"
+               b"Content-Length: " + str(len(json.dumps(READING))).encode() + b"\r\n\r\n"
+               + json.dumps(READING).encode())
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + encoding
+                 + b"\r\n\r\n" + sneaked)
+    responses = read_raw_responses(sock, 2)  # the server closes after one: no second answer
+    sock.close()
+    [(head, body)] = responses
+    assert head.startswith("HTTP/1.1 400"), head
+    error = json.loads(body)["error"]
+    assert error["code"] == "malformed_request"
+    if b"\r\n" not in encoding:  # (two header lines are already refused by the HTTP parser)
+        assert error["field"] == "Transfer-Encoding" and "Transfer-Encoding" in error["message"]
+    assert "connection: close" in head.lower()
+    # The request hidden in the body was not run.
+    assert lite_patient.json("GET", lite_patient.observations)[2]["items"] == []
+
+
+def test_content_length_and_chunked_together_are_refused(lite_patient):
+    sock = socket.create_connection(("127.0.0.1", lite_patient.port))
+    sock.sendall(b"POST " + lite_patient.observations.encode() + b" HTTP/1.1\r\nHost: t\r\n"
+                 + lite_patient.authorization + b"Content-Type: application/json\r\n"
+                 b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 b"0\r\n\r\n")
+    [(head, _)] = read_raw_responses(sock, 2)
+    sock.close()
+    assert head.startswith("HTTP/1.1 400"), head
+    assert lite_patient.json("GET", lite_patient.observations)[2]["items"] == []
+
+
 def test_oversized_header_gets_431(lite_server):
     sock = socket.create_connection(("127.0.0.1", lite_server.port))
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
@@ -391,25 +429,78 @@ def read_websocket_frame(sock):
     return opcode, data
 
 
-def test_websocket_echo(lite_server):
-    sock = socket.create_connection(("127.0.0.1", lite_server.port))
+def open_websocket(port, extra_headers=b""):
+    """Sends a WebSocket upgrade for /ws/echo; returns the socket and the raw answer's head."""
+    sock = socket.create_connection(("127.0.0.1", port))
     sock.settimeout(5)
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET /ws/echo HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    sock.sendall(f"GET /ws/echo HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n".encode()
+                 + extra_headers + b"\r\n")
     response = b""
     while b"\r\n\r\n" not in response:
-        response += sock.recv(1024)
-    assert response.startswith(b"HTTP/1.1 101")
-    for message in ("hello", "ünïcödé", "x" * 300):
-        sock.sendall(websocket_frame(message))
-        opcode, data = read_websocket_frame(sock)
-        assert opcode == 1 and data.decode() == message
-    sock.close()
+        chunk = sock.recv(1024)
+        if not chunk:
+            break
+        response += chunk
+    return sock, response
+
+
+def test_websocket_echo(lite_patient):
+    # A program (no Origin) and a page of this server's own address (Origin matching Host).
+    for origin in (b"", b"Origin: http://t\r\n"):
+        sock, response = open_websocket(lite_patient.port, lite_patient.authorization + origin)
+        assert response.startswith(b"HTTP/1.1 101"), response
+        for message in ("hello", "ünïcödé", "x" * 300):
+            sock.sendall(websocket_frame(message))
+            opcode, data = read_websocket_frame(sock)
+            assert opcode == 1 and data.decode() == message
+        sock.close()
     # Without the upgrade the route explains itself.
-    status, _, body = lite_server.json("GET", "/ws/echo")
+    status, _, body = lite_patient.json("GET", "/ws/echo")
     assert status == 400
     assert_error(body, "malformed_request", "Upgrade")
+
+
+def test_websocket_upgrades_pass_the_access_rule_and_the_origin_check(lite_patient):
+    """An upgrade runs the route's middleware like any request: anonymous callers get 401; and
+    a web page of another site (a browser sends its Origin, and no CORS preflight guards a
+    WebSocket) gets 403, so it cannot open a socket with the user's credentials."""
+    sock, response = open_websocket(lite_patient.port)
+    sock.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 401"), response
+    sock, response = open_websocket(lite_patient.port, b"Authorization: Bearer forged\r\n")
+    sock.close()
+    assert response.startswith(b"HTTP/1.1 401"), response
+    sock, response = open_websocket(
+        lite_patient.port, lite_patient.authorization + b"Origin: https://evil.example\r\n")
+    sock.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403"), response
+    assert b"connection: close" in head.lower()
+    assert b'"field":"Origin"' in body.replace(b" ", b"")
+    assert lite_patient.json("GET", "/healthz")[0] == 200
+
+
+def test_websocket_client_that_never_reads_is_disconnected(lite_patient):
+    """A client that sends but never reads its echoes would grow the server's queue until the
+    process dies: past a bounded queue it is disconnected, and the server carries on."""
+    sock, response = open_websocket(lite_patient.port, lite_patient.authorization)
+    assert response.startswith(b"HTTP/1.1 101"), response
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    frame = websocket_frame("y" * 60000)
+    sent, dropped = 0, False
+    try:
+        while sent < 200 * 1024 * 1024:
+            sock.sendall(frame)
+            sent += len(frame)
+    except (ConnectionResetError, BrokenPipeError):
+        dropped = True  # the server let go (a timeout would not count: it raises otherwise)
+    sock.close()
+    assert dropped, f"still connected after {sent} bytes"
+    assert lite_patient.json("GET", "/healthz")[0] == 200
+    assert lite_patient.process.poll() is None
 
 
 def test_metrics_count_requests_by_route_and_status(lite_server):

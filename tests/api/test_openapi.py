@@ -165,7 +165,7 @@ class Session:
         self.call(None, "GET", "/healthz", expect=200)
         self.call(None, "GET", "/readyz", expect=200)
         self.call(None, "GET", "/metrics", expect=200)
-        self.call(None, "GET", "/ws/echo", expect=400)
+        self.call(None, "GET", "/ws/echo", expect=401)
 
     def accounts(self):
         self.patient_id, headers = self.sign_in("patient", "patient" + DEMO)

@@ -23,7 +23,10 @@ export interface paths {
     get: operations["metrics"];
   };
   "/ws/echo": {
-    /** A WebSocket that echoes every text message (up to 64 KiB). */
+    /**
+     * A WebSocket that echoes every text message (up to 64 KiB); a probe for proxies.
+     * @description Signed-in callers only (the bearer token in the upgrade request's Authorization header, never in the URL). A page of another site is refused by its Origin (403). A client that does not read its messages is disconnected once 1,024 messages or 4 MiB wait for it.
+     */
     get: operations["websocketEcho"];
   };
   "/api/v1/admin/routes": {
@@ -1731,7 +1734,10 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** A WebSocket that echoes every text message (up to 64 KiB). */
+  /**
+   * A WebSocket that echoes every text message (up to 64 KiB); a probe for proxies.
+   * @description Signed-in callers only (the bearer token in the upgrade request's Authorization header, never in the URL). A page of another site is refused by its Origin (403). A client that does not read its messages is disconnected once 1,024 messages or 4 MiB wait for it.
+   */
   websocketEcho: {
     parameters: {
       header: {
@@ -1745,6 +1751,13 @@ export interface operations {
       };
       /** @description Not a WebSocket upgrade (`field` Upgrade). */
       400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description A web page of another site (`field` Origin). */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };
