@@ -3,7 +3,14 @@
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
 import { useRef, useState } from 'react';
 import { keys, useApiQuery, usePagedQuery } from '../api/query';
-import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/records';
+import {
+  clinical,
+  type Diagnosis,
+  type Encounter,
+  type PrescribingCheck,
+  type SymptomEntry,
+  type TimelineItem,
+} from '../api/records';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
@@ -64,7 +71,12 @@ export function Timeline({
 }
 
 export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, set, setForm] = useFields({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
+  const [form, set, setForm] = useFields({
+    description: '',
+    icd10_code: '',
+    status: 'active' as Diagnosis['status'],
+    diagnosed_at: '',
+  });
   const [saved, setSaved] = useState<string>();
   const { busy, errors, formError, submit } = useSubmit(
     ['description', 'icd10_code', 'status', 'diagnosed_at'],
@@ -128,7 +140,12 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
 }
 
 export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, set, setForm] = useFields({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
+  const [form, set, setForm] = useFields({
+    type: 'consultation' as Encounter['type'],
+    reason: '',
+    notes: '',
+    occurred_at: '',
+  });
   const [saved, setSaved] = useState<string>();
   const { busy, errors, formError, submit } = useSubmit(
     ['type', 'reason', 'notes', 'occurred_at'],

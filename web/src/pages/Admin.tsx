@@ -3,7 +3,7 @@
 // record, the audit log search and the system's health.
 import { useState, type ReactNode } from 'react';
 import type { Cursor } from '../api/client';
-import { accountsAdmin, admin, type AuditEntry, type Doctor } from '../api/identity';
+import { accountsAdmin, admin, type AuditEntry, type DoctorAccount } from '../api/identity';
 import { ReasonButton } from '../components/confirm';
 import { Accounts, EmergencyRecord } from './AdminAccounts';
 import {
@@ -20,7 +20,7 @@ import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
 import { formatDate } from '../metrics';
 
-function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
+function DoctorRow({ doctor, action }: { doctor: DoctorAccount; action?: ReactNode }) {
   return (
     <li>
       <span>
@@ -40,7 +40,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
   const [reasonError, setReasonError] = useState<Record<number, string | undefined>>({});
-  const reject = async (doctor: Doctor, reason: string) => {
+  const reject = async (doctor: DoctorAccount, reason: string) => {
     setError(undefined);
     setReasonError((r) => ({ ...r, [doctor.id]: undefined }));
     try {
@@ -54,7 +54,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
       return false;
     }
   };
-  const approve = async (doctor: Doctor) => {
+  const approve = async (doctor: DoctorAccount) => {
     setError(undefined);
     try {
       await admin.approve(doctor.id);
