@@ -2,7 +2,7 @@
 // for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
 import { useRef, useState } from 'react';
-import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { keys, reloadRecord, useApiQuery, usePagedQuery } from '../api/query';
 import {
   clinical,
   type Diagnosis,
@@ -70,7 +70,7 @@ export function Timeline({
   );
 }
 
-export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+export function DiagnosisForm({ patientId }: { patientId: number }) {
   const [form, set, setForm] = useFields({
     description: '',
     icd10_code: '',
@@ -90,8 +90,8 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
     () => {
       setSaved(`Diagnosis “${form.description}” recorded.`);
       setForm({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
-      onAdded();
     },
+    () => reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="diagnosis-title">
@@ -139,7 +139,7 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
   );
 }
 
-export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+export function EncounterForm({ patientId }: { patientId: number }) {
   const [form, set, setForm] = useFields({
     type: 'consultation' as Encounter['type'],
     reason: '',
@@ -153,8 +153,8 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
     () => {
       setSaved('Visit recorded.');
       setForm({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
-      onAdded();
     },
+    () => reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="encounter-title">
@@ -189,7 +189,8 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
   );
 }
 
-export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+/** Prescribing reloads the views of the record; `onAdded` hears of each prescription. */
+export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded?: () => void }) {
   const empty = { medicine: '', strength: '', dose: '', frequency: '', duration: '', instructions: '' };
   const [form, set, setForm] = useFields(empty);
   const [saved, setSaved] = useState<{ message: string; notes: string[] }>();
@@ -221,8 +222,9 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
       setRefused(undefined);
       setReason('');
       setForm(empty);
-      onAdded();
+      onAdded?.();
     },
+    (stored) => stored && reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
@@ -375,18 +377,25 @@ export function ExportButton({ patientId }: { patientId: number }) {
   );
 }
 
-/** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
+/** Ends one entry (resolve a diagnosis, stop a prescription) of a patient's record with a reason. */
 function EndForm({
+  patientId,
   verb,
   end,
   onDone,
 }: {
+  patientId: number;
   verb: string;
   end: (reason: string) => Promise<unknown>;
   onDone: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
+  const { busy, errors, formError, submit } = useSubmit(
+    ['reason'],
+    () => end(reason),
+    onDone,
+    () => reloadRecord(patientId),
+  );
   return (
     <form className="row search" onSubmit={submit} noValidate>
       <Field
@@ -402,15 +411,7 @@ function EndForm({
 }
 
 /** Active diagnoses and prescriptions; doctors may resolve or stop them. */
-export function CurrentCare({
-  patientId,
-  canEnd,
-  onChanged,
-}: {
-  patientId: number;
-  canEnd: boolean;
-  onChanged: () => void;
-}) {
+export function CurrentCare({ patientId, canEnd }: { patientId: number; canEnd: boolean }) {
   const state = useApiQuery(keys.record(patientId, 'current-care'), async () => {
     const [diagnoses, prescriptions] = await Promise.all([
       clinical.diagnoses(patientId),
@@ -422,10 +423,7 @@ export function CurrentCare({
     };
   });
   const [open, setOpen] = useState<string>();
-  const done = () => {
-    setOpen(undefined);
-    onChanged();
-  };
+  const done = () => setOpen(undefined);
   return (
     <Card title="Current diagnoses and medicines" id="care-title" query={state} label="Loading…">
       {({ diagnoses, prescriptions }) => (
@@ -452,6 +450,7 @@ export function CurrentCare({
                 )}
                 {open === `d${d.id}` && (
                   <EndForm
+                    patientId={patientId}
                     verb="Resolve"
                     end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)}
                     onDone={done}
@@ -480,6 +479,7 @@ export function CurrentCare({
                 )}
                 {open === `p${p.id}` && (
                   <EndForm
+                    patientId={patientId}
                     verb="Stop"
                     end={(reason) => clinical.stopPrescription(patientId, p.id, reason)}
                     onDone={done}

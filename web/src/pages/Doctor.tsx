@@ -196,7 +196,7 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
 
 function PatientChart({ patientId, section }: { patientId: number; section: ChartSection }) {
   const profile = useApiQuery(['profile', patientId], () => access.profile(patientId));
-  // After a write (or when consent becomes active) the views of the record load again.
+  // When consent becomes active the views of the record load again (each write reloads them too).
   const bump = () => void reloadRecord(patientId);
   const canWrite = useCanWrite(patientId);
   return (
@@ -228,27 +228,23 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <ObservationForm patientId={patientId} onAdded={bump} />
+                      <ObservationForm patientId={patientId} />
                     </WriteGate>
                   </div>
                   <MetricChart patientId={patientId} />
-                  <ObservationList
-                    patientId={patientId}
-                    canCorrect={(e) => canWrite && e.source === 'clinical'}
-                    onChanged={bump}
-                  />
+                  <ObservationList patientId={patientId} canCorrect={(e) => canWrite && e.source === 'clinical'} />
                 </>
               )}
               {section === 'problems' && FEATURES.clinical && (
                 <>
-                  <CurrentCare patientId={patientId} canEnd={canWrite} onChanged={bump} />
+                  <CurrentCare patientId={patientId} canEnd={canWrite} />
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <DiagnosisForm patientId={patientId} onAdded={bump} />
+                      <DiagnosisForm patientId={patientId} />
                     </WriteGate>
                     <WriteGate patientId={patientId}>
-                      <PrescriptionForm patientId={patientId} onAdded={bump} />
+                      <PrescriptionForm patientId={patientId} />
                     </WriteGate>
                   </div>
                 </>
@@ -258,7 +254,7 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <EncounterForm patientId={patientId} onAdded={bump} />
+                      <EncounterForm patientId={patientId} />
                     </WriteGate>
                   </div>
                   <Timeline patientId={patientId} kinds={['encounter']} title="Visits" />
