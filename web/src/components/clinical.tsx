@@ -2,7 +2,8 @@
 // for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
 import { useRef, useState } from 'react';
-import { keys, reloadRecord, useApiQuery, usePagedQuery } from '../api/query';
+import { useMutation } from '@tanstack/react-query';
+import { keys, queryClient, reloadRecord, useApiQuery, usePagedQuery } from '../api/query';
 import {
   clinical,
   type Diagnosis,
@@ -351,28 +352,27 @@ export function SymptomSeverity({ patientId }: { patientId: number }) {
 
 /** Downloads the whole record as JSON (the patient's right of access). */
 export function ExportButton({ patientId }: { patientId: number }) {
-  const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
-  const download = async () => {
-    setState({ busy: true });
-    try {
-      const record = await clinical.export(patientId);
-      const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `vitalis-record-${new Date().toISOString().slice(0, 10)}.json`;
-      link.click();
-      URL.revokeObjectURL(url);
-      setState({ busy: false });
-    } catch (error) {
-      setState({ busy: false, error });
-    }
-  };
+  const download = useMutation(
+    {
+      mutationFn: async () => {
+        const record = await clinical.export(patientId);
+        const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `vitalis-record-${new Date().toISOString().slice(0, 10)}.json`;
+        link.click();
+        URL.revokeObjectURL(url);
+      },
+    },
+    queryClient,
+  );
+  const busy = download.isPending;
   return (
     <div>
-      <button type="button" onClick={download} disabled={state.busy} aria-busy={state.busy}>
-        {state.busy ? 'Preparing…' : 'Download my record (JSON)'}
+      <button type="button" onClick={() => download.mutate()} disabled={busy} aria-busy={busy}>
+        {busy ? 'Preparing…' : 'Download my record (JSON)'}
       </button>
-      {state.error !== undefined && <ErrorMessage error={state.error} />}
+      {download.error && <ErrorMessage error={download.error} />}
     </div>
   );
 }

@@ -11,7 +11,7 @@ import {
   type SelectHTMLAttributes,
 } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { ApiError } from '../api/client';
+import { ApiError, type Cursor, type Page } from '../api/client';
 import { queryClient } from '../api/query';
 
 export interface FieldErrors {
@@ -290,6 +290,53 @@ export function useSubmit<T>(
     }
   };
   return { busy: mutation.isPending, errors, formError, submit, setErrors, setFormError };
+}
+
+/**
+ * A search form over a paged list (the administrators' account and audit searches): `search`
+ * loads the first page for the form's filter (`load(undefined)`), `more` the next page after
+ * the items shown; `MoreResults` is its "more" button with its error.
+ */
+export function usePagedSearch<T>(
+  fields: string[],
+  load: (before: Cursor | undefined) => Promise<Page<T>>,
+  onSearched?: () => void,
+) {
+  const [items, setItems] = useState<T[]>();
+  const [next, setNext] = useState<Cursor | null>(null);
+  const search = useSubmit(
+    fields,
+    () => load(undefined),
+    (page) => {
+      onSearched?.();
+      setItems(page.items);
+      setNext(page.next);
+    },
+  );
+  const more = useSubmit(
+    [],
+    () => load(next ?? undefined),
+    (page) => {
+      setItems((old) => [...(old ?? []), ...page.items]);
+      setNext(page.next);
+    },
+  );
+  return { items, setItems, search, more, hasMore: next !== null };
+}
+
+export function MoreResults({
+  paged,
+  label,
+}: {
+  paged: Pick<ReturnType<typeof usePagedSearch>, 'more' | 'hasMore'>;
+  label?: string;
+}) {
+  return (
+    <>
+      <FormError message={paged.more.formError} />
+      <MoreButton hasMore={paged.hasMore} busy={paged.more.busy} onClick={() => paged.more.submit()} label={label} />
+    </>
+  );
 }
 
 /** While busy the button says so but stays focusable (a disabled button would drop focus). */

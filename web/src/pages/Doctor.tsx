@@ -20,6 +20,7 @@ import { Link, navigate } from '../router';
 import { LatestRisks, RiskCheck } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
 import { PatientBanner } from '../components/PatientBanner';
+import { Card } from '../components/card';
 
 // Patients opened in this session (memory only).
 const recent = new Map<number, string>();
@@ -71,8 +72,7 @@ export function DoctorHome() {
             Open record
           </SubmitButton>
         </form>
-        <section className="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Opened this session</h2>
+        <Card title="Opened this session" id="recent-title">
           {recent.size === 0 ? (
             <p className="empty">None yet.</p>
           ) : (
@@ -84,7 +84,7 @@ export function DoctorHome() {
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
       <DeskRegistration />
     </section>
@@ -121,8 +121,7 @@ function AirQuality({ patientId }: { patientId: number }) {
   const [found, setFound] = useState<{ items: AirQualityArea[]; meaning: string }>();
   const { busy, errors, formError, submit } = useSubmit(['query'], () => predictions.areas(query.trim()), setFound);
   return (
-    <section className="card" aria-labelledby="air-title">
-      <h2 id="air-title">Air quality where the patient lives</h2>
+    <Card title="Air quality where the patient lives" id="air-title">
       <PatientArea patientId={patientId} />
       <h3>Other areas</h3>
       <form onSubmit={submit} noValidate className="row search">
@@ -165,7 +164,7 @@ function AirQuality({ patientId }: { patientId: number }) {
           <p className="hint">{found.meaning}</p>
         </>
       )}
-    </section>
+    </Card>
   );
 }
 
