@@ -198,7 +198,13 @@ export function MoreButton({
 export function useAction(changed: () => void) {
   const [error, setError] = useState<string>();
   const mutation = useMutation(
-    { mutationFn: (what: () => Promise<unknown>) => what(), onSuccess: changed },
+    {
+      mutationFn: (what: () => Promise<unknown>) => what(),
+      // Not awaited: the action is done when the server says so, not when the list has reloaded.
+      onSuccess: () => {
+        changed();
+      },
+    },
     queryClient,
   );
   const run = async (what: () => Promise<unknown>) => {
