@@ -4,22 +4,37 @@
 // callers, because the server ends the whole session when a refresh token is reused) and one
 // retry; if the refresh fails the session is over and listeners hear `null`.
 
-export type Role = 'patient' | 'doctor' | 'admin';
+import type { components, operations } from './schema';
 
-export interface Account {
-  id: number;
-  email: string;
-  role: Role;
-  status: string;
-  full_name: string;
-  created_at: string;
-}
+// The API's types come from its description (docs/openapi.yaml -> schema.ts, npm run api-types),
+// never written by hand, so the app cannot drift from what the server sends.
 
-export interface TokenAnswer {
-  access_token: string;
-  expires_in: number;
-  account: Account;
+/** A named type of the API description. */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
+
+type Json<Response> = Response extends { content: { 'application/json': infer Type } } ? Type : never;
+type Success<Responses> = Responses extends { 200: infer Response }
+  ? Response
+  : Responses extends { 201: infer Response }
+    ? Response
+    : Responses extends { 202: infer Response }
+      ? Response
+      : never;
+/** The JSON answer of an operation (by its operationId) when it succeeds. */
+export type Answer<Operation extends keyof operations> = Json<Success<operations[Operation]['responses']>>;
+/** The JSON body an operation takes. */
+export type Body<Operation extends keyof operations> = operations[Operation] extends {
+  requestBody?: { content: { 'application/json': infer Type } };
 }
+  ? Type
+  : never;
+/** One item of an operation's `items` list. */
+export type Item<Operation extends keyof operations> =
+  Answer<Operation> extends { items: (infer Type)[] } ? Type : never;
+
+export type Role = Schema<'Role'>;
+export type Account = Schema<'Account'>;
+export type TokenAnswer = Schema<'Tokens'>;
 
 /** An error answer of the server: `{"error": {"code", "message", "field"}}`. */
 export class ApiError extends Error {

@@ -12,7 +12,7 @@ import type { Band, LineSeries } from './charts';
 import { SelectField } from './forms';
 import { AverageChart, TrendChart } from './lazyCharts';
 import { keys, useApiQuery } from '../api/query';
-import { Async } from './status';
+import { Card } from './card';
 
 export const RANGES = [
   { key: '3m', label: '3 months', days: 91 },
@@ -153,81 +153,89 @@ export function MetricChart({ patientId, initial = 'blood_pressure' }: { patient
   const [view, setView] = useState<'readings' | 'week' | 'month'>('readings');
   const state = useApiQuery(keys.record(patientId, 'chart', metric, range), () => chartData(patientId, metric, range));
   return (
-    <section className="card" aria-labelledby="trend-title" aria-busy={state.isFetching}>
-      <h2 id="trend-title">Trend</h2>
-      <SelectField
-        label="Show"
-        name="chart-metric"
-        value={metric}
-        onChange={(e) => setMetric(e.target.value)}
-        options={CHARTABLE.map((m) => ({ value: m, label: metricLabel(m) }))}
-      />
-      <div className="tabs" role="group" aria-label="Time range">
-        {RANGES.map((r) => (
-          <button key={r.key} type="button" aria-pressed={range === r.key} onClick={() => setRange(r.key)}>
-            {r.label}
-          </button>
-        ))}
-      </div>
-      <div className="tabs" role="group" aria-label="Chart view">
-        {(
-          [
-            ['readings', 'Readings'],
-            ['week', 'Weekly average'],
-            ['month', 'Monthly average'],
-          ] as const
-        ).map(([value, text]) => (
-          <button key={value} type="button" aria-pressed={view === value} onClick={() => setView(value)}>
-            {text}
-          </button>
-        ))}
-      </div>
-      <Async state={state} label="Loading chart…" reserve="chart">
-        {(data) => {
-          const { metric, range } = data;
-          const rangeLabel = RANGES.find((r) => r.key === range)!.label;
-          const unit = unitText(data.unit, metricInfo(metric)?.parts?.[0] ?? metric);
-          // A pair (blood pressure) counts each reading once, not once per part.
-          const count = Math.max(0, ...data.lines.map((line) => line.points.reduce((n, p) => n + (p.count ?? 1), 0)));
-          if (data.lines.every((line) => line.points.length === 0)) {
-            return (
-              <p className="empty">
-                No {metricLabel(metric).toLowerCase()} readings {range === 'all' ? 'yet' : `in the last ${rangeLabel}`}.
-                {range !== 'all' && ' Choose a longer time range to look further back.'}
-              </p>
-            );
-          }
-          const { bands, text } = bandsOf(metric, unit);
-          const label = metricLabel(metric) + (data.bucketed ? ' (averaged per interval)' : '');
+    <Card
+      title="Trend"
+      id="trend-title"
+      busy={state.isFetching}
+      intro={
+        <>
+          <SelectField
+            label="Show"
+            name="chart-metric"
+            value={metric}
+            onChange={(e) => setMetric(e.target.value)}
+            options={CHARTABLE.map((m) => ({ value: m, label: metricLabel(m) }))}
+          />
+          <div className="tabs" role="group" aria-label="Time range">
+            {RANGES.map((r) => (
+              <button key={r.key} type="button" aria-pressed={range === r.key} onClick={() => setRange(r.key)}>
+                {r.label}
+              </button>
+            ))}
+          </div>
+          <div className="tabs" role="group" aria-label="Chart view">
+            {(
+              [
+                ['readings', 'Readings'],
+                ['week', 'Weekly average'],
+                ['month', 'Monthly average'],
+              ] as const
+            ).map(([value, text]) => (
+              <button key={value} type="button" aria-pressed={view === value} onClick={() => setView(value)}>
+                {text}
+              </button>
+            ))}
+          </div>
+        </>
+      }
+      query={state}
+      label="Loading chart…"
+      reserve="chart"
+    >
+      {(data) => {
+        const { metric, range } = data;
+        const rangeLabel = RANGES.find((r) => r.key === range)!.label;
+        const unit = unitText(data.unit, metricInfo(metric)?.parts?.[0] ?? metric);
+        // A pair (blood pressure) counts each reading once, not once per part.
+        const count = Math.max(0, ...data.lines.map((line) => line.points.reduce((n, p) => n + (p.count ?? 1), 0)));
+        if (data.lines.every((line) => line.points.length === 0)) {
           return (
-            <>
-              {view === 'readings' ? (
-                <TrendChart
-                  label={label}
-                  unit={unit}
-                  lines={data.lines}
-                  bands={bands}
-                  range={range === 'all' ? undefined : { from: data.from, to: data.to }}
-                  caption={
-                    <>
-                      {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count}{' '}
-                      reading{count === 1 ? '' : 's'}
-                      {data.bucketed && ', each point the average of the readings in its interval'}. {text}
-                    </>
-                  }
-                />
-              ) : (
-                <AverageChart
-                  label={`${metricLabel(metric)}${data.lines.length > 1 ? ` (${data.lines[0].label.toLowerCase()})` : ''}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
-                  unit={unit}
-                  items={averages(data.lines[0].points, view)}
-                />
-              )}
-              {data.trend && <TrendText trend={data.trend} metric={metric} />}
-            </>
+            <p className="empty">
+              No {metricLabel(metric).toLowerCase()} readings {range === 'all' ? 'yet' : `in the last ${rangeLabel}`}.
+              {range !== 'all' && ' Choose a longer time range to look further back.'}
+            </p>
           );
-        }}
-      </Async>
-    </section>
+        }
+        const { bands, text } = bandsOf(metric, unit);
+        const label = metricLabel(metric) + (data.bucketed ? ' (averaged per interval)' : '');
+        return (
+          <>
+            {view === 'readings' ? (
+              <TrendChart
+                label={label}
+                unit={unit}
+                lines={data.lines}
+                bands={bands}
+                range={range === 'all' ? undefined : { from: data.from, to: data.to }}
+                caption={
+                  <>
+                    {metricLabel(metric)} ({unit}), {range === 'all' ? 'all readings' : `last ${rangeLabel}`}: {count}{' '}
+                    reading{count === 1 ? '' : 's'}
+                    {data.bucketed && ', each point the average of the readings in its interval'}. {text}
+                  </>
+                }
+              />
+            ) : (
+              <AverageChart
+                label={`${metricLabel(metric)}${data.lines.length > 1 ? ` (${data.lines[0].label.toLowerCase()})` : ''}, ${view === 'week' ? 'weekly' : 'monthly'} average`}
+                unit={unit}
+                items={averages(data.lines[0].points, view)}
+              />
+            )}
+            {data.trend && <TrendText trend={data.trend} metric={metric} />}
+          </>
+        );
+      }}
+    </Card>
   );
 }

@@ -40,7 +40,10 @@ function BannerList<T extends { id: number }>({
 
 const SEX: Record<string, string> = { female: 'female', male: 'male', other: 'other', unknown: 'sex not recorded' };
 
-export function PatientBanner({ patientId, profile }: { patientId: number; profile: Profile }) {
+/** Who the record is of; `sex` as sent (the banner names the sexes it knows and shows any other as is). */
+type BannerPerson = Pick<Profile, 'id' | 'full_name' | 'date_of_birth' | 'phone'> & { sex: string };
+
+export function PatientBanner({ patientId, profile }: { patientId: number; profile: BannerPerson }) {
   const summary = useApiQuery(keys.record(patientId, 'summary'), () => clinical.summary(patientId));
   return (
     <section className="card patient-banner" aria-labelledby="patient-banner-name">

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { MyAccess } from '../api/accounts';
-import type { WriteGrant } from '../api/endpoints';
+import type { MyAccess, WriteGrant } from '../api/identity';
 import { deviceName } from '../pages/Account';
 import { consentState, nextCheck, POLL_MS, timeLeft } from './access';
 import { ConfirmButton } from './confirm';

@@ -11,6 +11,7 @@ import { queryClient, useApiQuery } from '../api/query';
 import { formatDate } from '../metrics';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
 import { ErrorMessage, Loading } from './status';
+import { Card } from './card';
 
 /** How often a pending request is checked for the patient's answer. */
 export const POLL_MS = 3000;
@@ -245,8 +246,7 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
   }, [state, onActive]);
   if (!data || data.emergency) return null;
   return (
-    <section className="card" aria-labelledby="consent-title">
-      <h2 id="consent-title">Consent to add to this record</h2>
+    <Card title="Consent to add to this record" id="consent-title">
       {(state === 'none' || state === 'expired') && (
         <form onSubmit={request.submit}>
           {state === 'expired' && grant?.expires_at ? (
@@ -284,6 +284,6 @@ export function ConsentPanel({ patientId, onActive }: { patientId: number; onAct
           {grant.expires_at ? `${clockTime(grant.expires_at)} (${formatDate(grant.expires_at)})` : 'the grant ends'}.
         </p>
       )}
-    </section>
+    </Card>
   );
 }

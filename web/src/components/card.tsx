@@ -17,6 +17,8 @@ interface CardFrame {
   intro?: ReactNode;
   /** After the content (a form, an error of an action). */
   footer?: ReactNode;
+  /** Marks the section busy (aria-busy) while it loads again. */
+  busy?: boolean;
 }
 
 type CardProps<T> = CardFrame &
@@ -34,9 +36,9 @@ type CardProps<T> = CardFrame &
   );
 
 export function Card<T>(props: CardProps<T>) {
-  const { title, id, className = 'card', intro, footer } = props;
+  const { title, id, className = 'card', intro, footer, busy } = props;
   return (
-    <section className={className} aria-labelledby={id}>
+    <section className={className} aria-labelledby={id} aria-busy={busy}>
       <h2 id={id}>{title}</h2>
       {intro}
       {props.query ? (

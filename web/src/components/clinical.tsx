@@ -2,8 +2,16 @@
 // for encounters, diagnoses and prescriptions, and the severity chart of the symptom log (the
 // symptoms are logged by the symptom check, components/symptomCheck.tsx).
 import { useRef, useState } from 'react';
-import { keys, useApiQuery, usePagedQuery } from '../api/query';
-import { clinical, type PrescribingCheck, type SymptomEntry, type TimelineItem } from '../api/records';
+import { useMutation } from '@tanstack/react-query';
+import { keys, queryClient, reloadRecord, useApiQuery, usePagedQuery } from '../api/query';
+import {
+  clinical,
+  type Diagnosis,
+  type Encounter,
+  type PrescribingCheck,
+  type SymptomEntry,
+  type TimelineItem,
+} from '../api/records';
 import { formatDate } from '../metrics';
 import { TrendChart } from './lazyCharts';
 import { Field, FormError, Saved, SelectField, SubmitButton, useFields, useSubmit } from './forms';
@@ -63,8 +71,13 @@ export function Timeline({
   );
 }
 
-export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, set, setForm] = useFields({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
+export function DiagnosisForm({ patientId }: { patientId: number }) {
+  const [form, set, setForm] = useFields({
+    description: '',
+    icd10_code: '',
+    status: 'active' as Diagnosis['status'],
+    diagnosed_at: '',
+  });
   const [saved, setSaved] = useState<string>();
   const { busy, errors, formError, submit } = useSubmit(
     ['description', 'icd10_code', 'status', 'diagnosed_at'],
@@ -78,8 +91,8 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
     () => {
       setSaved(`Diagnosis “${form.description}” recorded.`);
       setForm({ description: '', icd10_code: '', status: 'active', diagnosed_at: '' });
-      onAdded();
     },
+    () => reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="diagnosis-title">
@@ -127,8 +140,13 @@ export function DiagnosisForm({ patientId, onAdded }: { patientId: number; onAdd
   );
 }
 
-export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
-  const [form, set, setForm] = useFields({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
+export function EncounterForm({ patientId }: { patientId: number }) {
+  const [form, set, setForm] = useFields({
+    type: 'consultation' as Encounter['type'],
+    reason: '',
+    notes: '',
+    occurred_at: '',
+  });
   const [saved, setSaved] = useState<string>();
   const { busy, errors, formError, submit } = useSubmit(
     ['type', 'reason', 'notes', 'occurred_at'],
@@ -136,8 +154,8 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
     () => {
       setSaved('Visit recorded.');
       setForm({ type: 'consultation', reason: '', notes: '', occurred_at: '' });
-      onAdded();
     },
+    () => reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="encounter-title">
@@ -172,7 +190,8 @@ export function EncounterForm({ patientId, onAdded }: { patientId: number; onAdd
   );
 }
 
-export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded: () => void }) {
+/** Prescribing reloads the views of the record; `onAdded` hears of each prescription. */
+export function PrescriptionForm({ patientId, onAdded }: { patientId: number; onAdded?: () => void }) {
   const empty = { medicine: '', strength: '', dose: '', frequency: '', duration: '', instructions: '' };
   const [form, set, setForm] = useFields(empty);
   const [saved, setSaved] = useState<{ message: string; notes: string[] }>();
@@ -204,8 +223,9 @@ export function PrescriptionForm({ patientId, onAdded }: { patientId: number; on
       setRefused(undefined);
       setReason('');
       setForm(empty);
-      onAdded();
+      onAdded?.();
     },
+    (stored) => stored && reloadRecord(patientId),
   );
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="prescription-title">
@@ -332,44 +352,50 @@ export function SymptomSeverity({ patientId }: { patientId: number }) {
 
 /** Downloads the whole record as JSON (the patient's right of access). */
 export function ExportButton({ patientId }: { patientId: number }) {
-  const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
-  const download = async () => {
-    setState({ busy: true });
-    try {
-      const record = await clinical.export(patientId);
-      const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `vitalis-record-${new Date().toISOString().slice(0, 10)}.json`;
-      link.click();
-      URL.revokeObjectURL(url);
-      setState({ busy: false });
-    } catch (error) {
-      setState({ busy: false, error });
-    }
-  };
+  const download = useMutation(
+    {
+      mutationFn: async () => {
+        const record = await clinical.export(patientId);
+        const url = URL.createObjectURL(new Blob([JSON.stringify(record, null, 2)], { type: 'application/json' }));
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = `vitalis-record-${new Date().toISOString().slice(0, 10)}.json`;
+        link.click();
+        URL.revokeObjectURL(url);
+      },
+    },
+    queryClient,
+  );
+  const busy = download.isPending;
   return (
     <div>
-      <button type="button" onClick={download} disabled={state.busy} aria-busy={state.busy}>
-        {state.busy ? 'Preparing…' : 'Download my record (JSON)'}
+      <button type="button" onClick={() => download.mutate()} disabled={busy} aria-busy={busy}>
+        {busy ? 'Preparing…' : 'Download my record (JSON)'}
       </button>
-      {state.error !== undefined && <ErrorMessage error={state.error} />}
+      {download.error && <ErrorMessage error={download.error} />}
     </div>
   );
 }
 
-/** Ends one entry (resolve a diagnosis, stop a prescription) with a reason. */
+/** Ends one entry (resolve a diagnosis, stop a prescription) of a patient's record with a reason. */
 function EndForm({
+  patientId,
   verb,
   end,
   onDone,
 }: {
+  patientId: number;
   verb: string;
   end: (reason: string) => Promise<unknown>;
   onDone: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const { busy, errors, formError, submit } = useSubmit(['reason'], () => end(reason), onDone);
+  const { busy, errors, formError, submit } = useSubmit(
+    ['reason'],
+    () => end(reason),
+    onDone,
+    () => reloadRecord(patientId),
+  );
   return (
     <form className="row search" onSubmit={submit} noValidate>
       <Field
@@ -385,15 +411,7 @@ function EndForm({
 }
 
 /** Active diagnoses and prescriptions; doctors may resolve or stop them. */
-export function CurrentCare({
-  patientId,
-  canEnd,
-  onChanged,
-}: {
-  patientId: number;
-  canEnd: boolean;
-  onChanged: () => void;
-}) {
+export function CurrentCare({ patientId, canEnd }: { patientId: number; canEnd: boolean }) {
   const state = useApiQuery(keys.record(patientId, 'current-care'), async () => {
     const [diagnoses, prescriptions] = await Promise.all([
       clinical.diagnoses(patientId),
@@ -405,10 +423,7 @@ export function CurrentCare({
     };
   });
   const [open, setOpen] = useState<string>();
-  const done = () => {
-    setOpen(undefined);
-    onChanged();
-  };
+  const done = () => setOpen(undefined);
   return (
     <Card title="Current diagnoses and medicines" id="care-title" query={state} label="Loading…">
       {({ diagnoses, prescriptions }) => (
@@ -435,6 +450,7 @@ export function CurrentCare({
                 )}
                 {open === `d${d.id}` && (
                   <EndForm
+                    patientId={patientId}
                     verb="Resolve"
                     end={(reason) => clinical.resolveDiagnosis(patientId, d.id, reason)}
                     onDone={done}
@@ -463,6 +479,7 @@ export function CurrentCare({
                 )}
                 {open === `p${p.id}` && (
                   <EndForm
+                    patientId={patientId}
                     verb="Stop"
                     end={(reason) => clinical.stopPrescription(patientId, p.id, reason)}
                     onDone={done}

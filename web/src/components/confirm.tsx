@@ -3,6 +3,8 @@
 // into a small form whose reason is required.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Field } from './forms';
+import { useMutation } from '@tanstack/react-query';
+import { queryClient } from '../api/query';
 
 export function ConfirmButton({
   label,
@@ -75,13 +77,12 @@ export function ReasonButton({
 }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
+  const confirm = useMutation({ mutationFn: onConfirm }, queryClient);
+  const busy = confirm.isPending;
   const id = useId();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    const done = await onConfirm(reason.trim());
-    setBusy(false);
+    const done = await confirm.mutateAsync(reason.trim());
     if (done) {
       setOpen(false);
       setReason('');

@@ -10,7 +10,9 @@ import {
   type ReactNode,
   type SelectHTMLAttributes,
 } from 'react';
-import { ApiError } from '../api/client';
+import { useMutation } from '@tanstack/react-query';
+import { ApiError, type Cursor, type Page } from '../api/client';
+import { queryClient } from '../api/query';
 
 export interface FieldErrors {
   [field: string]: string | undefined;
@@ -189,14 +191,26 @@ export function MoreButton({
   );
 }
 
-/** A button's action on a list: runs it, reloads the list, keeps the error to show. */
-export function useAction(reload: () => void) {
+/**
+ * A button's action on a list, through TanStack Query's useMutation: runs it, then `changed`
+ * (reloads what it changed); keeps the error to show.
+ */
+export function useAction(changed: () => void) {
   const [error, setError] = useState<string>();
+  const mutation = useMutation(
+    {
+      mutationFn: (what: () => Promise<unknown>) => what(),
+      // Not awaited: the action is done when the server says so, not when the list has reloaded.
+      onSuccess: () => {
+        changed();
+      },
+    },
+    queryClient,
+  );
   const run = async (what: () => Promise<unknown>) => {
     setError(undefined);
     try {
-      await what();
-      reload();
+      await mutation.mutateAsync(what);
     } catch (failure) {
       setError(messageOf(failure));
     }
@@ -224,11 +238,28 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Submission state of one form: runs `action`, maps a server error naming a known field to that
- * field, and any other error to the form. `fields` lists the field names the form shows.
+ * One form's write, through TanStack Query's useMutation: runs `action`; on success starts
+ * `changed` (reloading the queries the write changes; not awaited, so the form is done at once)
+ * and calls `onDone`. A server error naming a known field goes to that field, any other to the
+ * form. `fields` lists the field names the form shows.
  */
-export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?: (result: T) => void) {
-  const [busy, setBusy] = useState(false);
+export function useSubmit<T>(
+  fields: string[],
+  action: () => Promise<T>,
+  onDone?: (result: T) => void,
+  changed?: (result: T) => unknown,
+) {
+  const mutation = useMutation(
+    {
+      mutationFn: (run: () => Promise<T>) => run(),
+      onSuccess: (result: T) => {
+        changed?.(result);
+      },
+    },
+    queryClient,
+  );
+  // Set at once (the mutation's own state reaches the view a moment later): no second submit.
+  const running = useRef(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
   // After a failed submit, focus goes to the first field in error (or the form's error), so
@@ -246,12 +277,12 @@ export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (event?.currentTarget instanceof HTMLFormElement) form.current = event.currentTarget;
-    if (busy) return;
-    setBusy(true);
+    if (running.current) return;
+    running.current = true;
     setErrors({});
     setFormError(undefined);
     try {
-      const result = await action();
+      const result = await mutation.mutateAsync(action);
       onDone?.(result);
     } catch (error) {
       if (error instanceof ApiError && error.field && fields.includes(error.field)) {
@@ -261,10 +292,57 @@ export function useSubmit<T>(fields: string[], action: () => Promise<T>, onDone?
       }
       setFailures((n) => n + 1);
     } finally {
-      setBusy(false);
+      running.current = false;
     }
   };
-  return { busy, errors, formError, submit, setErrors, setFormError };
+  return { busy: mutation.isPending, errors, formError, submit, setErrors, setFormError };
+}
+
+/**
+ * A search form over a paged list (the administrators' account and audit searches): `search`
+ * loads the first page for the form's filter (`load(undefined)`), `more` the next page after
+ * the items shown; `MoreResults` is its "more" button with its error.
+ */
+export function usePagedSearch<T>(
+  fields: string[],
+  load: (before: Cursor | undefined) => Promise<Page<T>>,
+  onSearched?: () => void,
+) {
+  const [items, setItems] = useState<T[]>();
+  const [next, setNext] = useState<Cursor | null>(null);
+  const search = useSubmit(
+    fields,
+    () => load(undefined),
+    (page) => {
+      onSearched?.();
+      setItems(page.items);
+      setNext(page.next);
+    },
+  );
+  const more = useSubmit(
+    [],
+    () => load(next ?? undefined),
+    (page) => {
+      setItems((old) => [...(old ?? []), ...page.items]);
+      setNext(page.next);
+    },
+  );
+  return { items, setItems, search, more, hasMore: next !== null };
+}
+
+export function MoreResults({
+  paged,
+  label,
+}: {
+  paged: Pick<ReturnType<typeof usePagedSearch>, 'more' | 'hasMore'>;
+  label?: string;
+}) {
+  return (
+    <>
+      <FormError message={paged.more.formError} />
+      <MoreButton hasMore={paged.hasMore} busy={paged.more.busy} onClick={() => paged.more.submit()} label={label} />
+    </>
+  );
 }
 
 /** While busy the button says so but stays focusable (a disabled button would drop focus). */

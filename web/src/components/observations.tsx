@@ -4,7 +4,7 @@
 // correction history; the chart of one metric over time is MetricChart.tsx.
 import { useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { keys, useApiQuery, usePagedQuery } from '../api/query';
+import { keys, reloadRecord, useApiQuery, usePagedQuery } from '../api/query';
 import { type NewObservation, type Observation, records, type UrgentAdvice } from '../api/records';
 import { CODED, formatDate, METRICS, metricLabel, unitText } from '../metrics';
 import { Card, PagedList } from './card';
@@ -24,12 +24,13 @@ function storedText(items: Observation[]): string {
   return `${values.map((o) => o.original_value).join('/')} ${unitText(values[0].original_unit)}`;
 }
 
+/** Saving a reading reloads the views of the record; `onAdded` hears what was stored. */
 export function ObservationForm({
   patientId,
   onAdded,
 }: {
   patientId: number;
-  onAdded: (items: Observation[]) => void;
+  onAdded?: (items: Observation[]) => void;
 }) {
   const [metric, setMetric] = useState('blood_pressure');
   const info = METRICS.find((m) => m.name === metric)!;
@@ -85,8 +86,9 @@ export function ObservationForm({
       setDiastolic('');
       // Back to "now": a back-dated time applies to one reading, not to the ones after it.
       setWhen('');
-      onAdded(answer.items);
+      onAdded?.(answer.items);
     },
+    (answer) => answer && reloadRecord(patientId),
   );
   const chooseMetric = (name: string) => {
     setMetric(name);
@@ -226,6 +228,7 @@ function CorrectionForm({ patientId, entry, onDone }: { patientId: number; entry
     ['value', 'unit', 'reason'],
     () => records.correct(patientId, entry.id, { value: Number(value), unit, reason }),
     onDone,
+    () => reloadRecord(patientId),
   );
   return (
     <form className="correction" onSubmit={submit} noValidate>
@@ -279,11 +282,9 @@ function Toggle({
 export function ObservationList({
   patientId,
   canCorrect,
-  onChanged,
 }: {
   patientId: number;
   canCorrect: (entry: Observation) => boolean;
-  onChanged: () => void;
 }) {
   const [open, setOpen] = useState<Panel>(null);
   // The filter applied (the form's fields apply on "Show").
@@ -371,14 +372,7 @@ export function ObservationList({
                 </div>
                 {open?.id === entry.id && open.what === 'history' && <History patientId={patientId} id={entry.id} />}
                 {open?.id === entry.id && open.what === 'correct' && (
-                  <CorrectionForm
-                    patientId={patientId}
-                    entry={entry}
-                    onDone={() => {
-                      setOpen(null);
-                      onChanged();
-                    }}
-                  />
+                  <CorrectionForm patientId={patientId} entry={entry} onDone={() => setOpen(null)} />
                 )}
               </li>
             ))}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { PatientHit } from '../api/endpoints';
+import type { PatientHit } from '../api/monitor';
 import { ageOn, PatientList, sinceText, triageOrder } from './patientList';
 
 afterEach(() => vi.unstubAllGlobals());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInput, ModelSpec } from '../api/endpoints';
+import type { ModelInput, ModelSpec } from '../api/predict';
 import { askedInputs, holds, notAsked } from './riskCheck';
 
 const input = (name: string, extra: Partial<ModelInput> = {}): ModelInput => ({

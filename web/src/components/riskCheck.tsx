@@ -4,6 +4,7 @@
 // answer: a number with its band and confidence, or, when too much would be guessed, "not enough
 // information" with what to add. Patients are not asked a clinician's test results; doctors are.
 import { useEffect, useRef, useState } from 'react';
+import type { Body } from '../api/client';
 import {
   type Applies,
   type ModelInput,
@@ -13,6 +14,7 @@ import {
   type Prediction,
   type Prefill,
   type Prefilled,
+  type StoredPrediction,
 } from '../api/predict';
 import { ContributionChart } from './lazyCharts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
@@ -29,7 +31,8 @@ const percent = (p: number) => `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}%`;
 export const joinWords = (items: string[]) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 
-export function RiskBadge({ level }: { level: NonNullable<Prediction['risk_class']> }) {
+/** A risk class (a stored entry's class is one of the risk classes unless it is a symptom check). */
+export function RiskBadge({ level }: { level: NonNullable<StoredPrediction['risk_class']> }) {
   return <span className={`badge risk-${level}`}>{level} risk</span>;
 }
 
@@ -238,11 +241,11 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
       // `check` below has refused the form unless every number parses.
       const asked = inputs.filter((i) => !notAsked(i, values));
       const numbers = parseNumbers(numberTexts(asked));
-      const body: Record<string, unknown> = {};
+      const body: Body<'predictForPatient'> = {};
       for (const input of asked) {
         const text = (values[input.name] ?? '').trim();
-        if (!text) continue;
-        body[input.name] = input.type === 'number' ? numbers.values[input.name] : text;
+        const value = input.type === 'number' ? numbers.values[input.name] : text;
+        if (text && value !== undefined) body[input.name] = value;
       }
       return predictions.runFor(patientId, model, body);
     },

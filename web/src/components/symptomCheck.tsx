@@ -3,7 +3,7 @@
 // plainly what to do now and why (taking warning readings of the last 24 hours into account),
 // then which conditions often come with those symptoms.
 import { useEffect, useRef, useState } from 'react';
-import { predictions, type SymptomCheck, type TriageLevel } from '../api/predict';
+import { predictions, type SavedSymptomCheck, type SymptomCheck, type TriageLevel } from '../api/predict';
 import { clinical } from '../api/records';
 import { ApiError } from '../api/client';
 import { Field, FormError, SubmitButton, useSubmit } from './forms';
@@ -55,7 +55,7 @@ export function SymptomCheckForm({ patientId, onLogged }: { patientId: number; o
   const [onset, setOnset] = useState('');
   const [notes, setNotes] = useState('');
   const [addError, setAddError] = useState<string>();
-  const [result, setResult] = useState<SymptomCheck>();
+  const [result, setResult] = useState<SavedSymptomCheck>();
   const { busy, errors, formError, submit } = useSubmit(
     ['symptoms', 'other_symptoms', 'severity', 'onset_at', 'notes'],
     async () => {

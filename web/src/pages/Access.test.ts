@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../api/endpoints';
+import type { AuditEntry } from '../api/identity';
 import { groupEntries } from './Access';
 
 const entry = (id: number, actor: number, action: string, at: string): AuditEntry => ({

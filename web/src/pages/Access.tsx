@@ -35,14 +35,14 @@ function describe(entry: AuditEntry): string {
   return ACTIONS[entry.action] ?? entry.action.replace(/[._]/g, ' ');
 }
 
-interface Group {
-  first: AuditEntry;
+interface Group<Entry extends AuditEntry> {
+  first: Entry;
   count: number;
 }
 
 /** Runs of the same person doing the same thing in the same minute read as one line. */
-export function groupEntries(entries: AuditEntry[]): Group[] {
-  const groups: Group[] = [];
+export function groupEntries<Entry extends AuditEntry>(entries: Entry[]): Group<Entry>[] {
+  const groups: Group<Entry>[] = [];
   for (const entry of entries) {
     const last = groups[groups.length - 1];
     const same =

@@ -6,7 +6,7 @@ import { account, type AccountDetails, type Session } from '../api/identity';
 import { api } from '../api/client';
 import { useSession } from '../auth';
 import { ConfirmButton } from '../components/confirm';
-import { Field, FormError, messageOf, Saved, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, Saved, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Card } from '../components/card';
 import { Async } from '../components/status';
 import { queryClient, useApiQuery } from '../api/query';
@@ -96,8 +96,7 @@ function EmailChange({ details, onChanged }: { details: AccountDetails; onChange
     },
   );
   return (
-    <section className="card" aria-labelledby="email-title">
-      <h2 id="email-title">Email address</h2>
+    <Card title="Email address" id="email-title">
       <p>
         Now: <strong>{details.email}</strong>
       </p>
@@ -150,7 +149,7 @@ function EmailChange({ details, onChanged }: { details: AccountDetails; onChange
         </form>
       )}
       <Saved message={done} />
-    </section>
+    </Card>
   );
 }
 
@@ -227,18 +226,13 @@ export function deviceName(agent: string): string {
 
 function Sessions() {
   const sessions = useApiQuery(['sessions'], () => account.sessions());
-  const [error, setError] = useState<string>();
   const [message, setMessage] = useState<string>();
-  const run = async (what: () => Promise<unknown>, done: string) => {
-    setError(undefined);
-    try {
+  const action = useAction(() => void sessions.refetch());
+  const run = (what: () => Promise<unknown>, done: string) =>
+    action.run(async () => {
       await what();
       setMessage(done);
-      void sessions.refetch();
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-  };
+    });
   const signOutHere = async () => {
     await api.signOut();
     navigate('/signin');
@@ -251,7 +245,7 @@ function Sessions() {
       label="Loading your devices…"
       footer={
         <>
-          <FormError message={error} />
+          <FormError message={action.error} />
           <Saved message={message} />
         </>
       }

@@ -2,25 +2,24 @@
 // emailed), accounts (find, disable, enable: AdminAccounts.tsx), emergency access to a patient's
 // record, the audit log search and the system's health.
 import { useState, type ReactNode } from 'react';
-import type { Cursor } from '../api/client';
-import { accountsAdmin, admin, type AuditEntry, type Doctor } from '../api/identity';
+import { accountsAdmin, admin, type DoctorAccount } from '../api/identity';
 import { ReasonButton } from '../components/confirm';
 import { Accounts, EmergencyRecord } from './AdminAccounts';
 import {
   Field,
   FormError,
   messageOf,
-  MoreButton,
+  MoreResults,
   SelectField,
   SubmitButton,
   useFields,
-  useSubmit,
+  usePagedSearch,
 } from '../components/forms';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
 import { formatDate } from '../metrics';
 
-function DoctorRow({ doctor, action }: { doctor: Doctor; action?: ReactNode }) {
+function DoctorRow({ doctor, action }: { doctor: DoctorAccount; action?: ReactNode }) {
   return (
     <li>
       <span>
@@ -40,7 +39,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
   const [reasonError, setReasonError] = useState<Record<number, string | undefined>>({});
-  const reject = async (doctor: Doctor, reason: string) => {
+  const reject = async (doctor: DoctorAccount, reason: string) => {
     setError(undefined);
     setReasonError((r) => ({ ...r, [doctor.id]: undefined }));
     try {
@@ -54,7 +53,7 @@ function Pending({ onApproved }: { onApproved: () => void }) {
       return false;
     }
   };
-  const approve = async (doctor: Doctor) => {
+  const approve = async (doctor: DoctorAccount) => {
     setError(undefined);
     try {
       await admin.approve(doctor.id);
@@ -151,27 +150,12 @@ function Users() {
 
 function Audit() {
   const [filter, set] = useFields({ actor_id: '', patient_id: '', action: '' });
-  const [entries, setEntries] = useState<AuditEntry[]>();
-  const [next, setNext] = useState<Cursor | null>(null);
-  const search = useSubmit(
-    ['actor_id', 'patient_id', 'action', 'before'],
-    () => admin.audit(filter),
-    (page) => {
-      setEntries(page.items);
-      setNext(page.next);
-    },
+  const paged = usePagedSearch(['actor_id', 'patient_id', 'action', 'before'], (before) =>
+    admin.audit({ ...filter, before }),
   );
-  const more = useSubmit(
-    [],
-    () => admin.audit({ ...filter, before: next ?? undefined }),
-    (page) => {
-      setEntries((old) => [...(old ?? []), ...page.items]);
-      setNext(page.next);
-    },
-  );
+  const { items: entries, search } = paged;
   return (
-    <section className="card wide" aria-labelledby="audit-title">
-      <h2 id="audit-title">Audit log</h2>
+    <Card title="Audit log" id="audit-title" className="card wide">
       <form onSubmit={search.submit} noValidate>
         <div className="grid">
           <Field
@@ -239,9 +223,8 @@ function Audit() {
           </table>
         </div>
       )}
-      <FormError message={more.formError} />
-      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} />
-    </section>
+      <MoreResults paged={paged} />
+    </Card>
   );
 }
 

@@ -8,15 +8,17 @@ import {
   Field,
   FormError,
   messageOf,
-  MoreButton,
+  MoreResults,
   SelectField,
   SubmitButton,
   useFields,
+  usePagedSearch,
   useSubmit,
 } from '../components/forms';
 import { formatDate } from '../metrics';
-import { ApiError, type Cursor } from '../api/client';
+import { ApiError } from '../api/client';
 import { navigate } from '../router';
+import { Card } from '../components/card';
 
 const STATES: Record<AccountSummary['state'], string> = {
   active: 'active',
@@ -96,34 +98,20 @@ function AccountRow({
 
 export function Accounts({ onChanged }: { onChanged: () => void }) {
   const [filter, set] = useFields({ query: '', role: '', status: '' });
-  const [items, setItems] = useState<AccountSummary[]>();
-  const [next, setNext] = useState<Cursor | null>(null);
   const [message, setMessage] = useState<string>();
-  const search = useSubmit(
+  const paged = usePagedSearch(
     ['query', 'role', 'status'],
-    () => accountsAdmin.list(filter),
-    (page) => {
-      setMessage(undefined);
-      setItems(page.items);
-      setNext(page.next);
-    },
+    (before) => accountsAdmin.list({ ...filter, before }),
+    () => setMessage(undefined),
   );
-  const more = useSubmit(
-    [],
-    () => accountsAdmin.list({ ...filter, before: next ?? undefined }),
-    (page) => {
-      setItems((old) => [...(old ?? []), ...page.items]);
-      setNext(page.next);
-    },
-  );
+  const { items, setItems, search } = paged;
   const changed = (updated: AccountSummary, text: string) => {
     setItems((old) => old?.map((item) => (item.id === updated.id ? updated : item)));
     setMessage(text);
     onChanged();
   };
   return (
-    <section className="card" aria-labelledby="accounts-title">
-      <h2 id="accounts-title">Accounts</h2>
+    <Card title="Accounts" id="accounts-title">
       <form onSubmit={search.submit} noValidate>
         <div className="grid">
           <Field
@@ -181,9 +169,8 @@ export function Accounts({ onChanged }: { onChanged: () => void }) {
             ))}
           </ul>
         ))}
-      <FormError message={more.formError} />
-      <MoreButton hasMore={next !== null} busy={more.busy} onClick={() => more.submit()} label="More accounts" />
-    </section>
+      <MoreResults paged={paged} label="More accounts" />
+    </Card>
   );
 }
 

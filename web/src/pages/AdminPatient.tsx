@@ -27,7 +27,7 @@ function Record({ patientId }: { patientId: number }) {
             <AccessStatus patientId={patientId} />
             <div className="columns">
               <LatestReadings patientId={patientId} />
-              {FEATURES.clinical && <CurrentCare patientId={patientId} canEnd={false} onChanged={() => {}} />}
+              {FEATURES.clinical && <CurrentCare patientId={patientId} canEnd={false} />}
             </div>
             {FEATURES.clinical && <Timeline patientId={patientId} />}
           </>

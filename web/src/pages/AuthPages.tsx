@@ -2,7 +2,7 @@
 // account registered at a desk, sign-in and password reset. Email links carry the address and
 // code after '#' (fragment.ts): these pages fill them in.
 import { useState } from 'react';
-import { account as accountApi, auth, type Verified } from '../api/identity';
+import { account as accountApi, auth, type Sex, type Verified } from '../api/identity';
 import { api, type Account } from '../api/client';
 import { homeOf } from '../auth';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
@@ -11,8 +11,8 @@ import { Link, navigate } from '../router';
 
 /** Starts the session a verification or claim answered with; null when the account must wait. */
 function signedIn(answer: Verified): Account | null {
-  if (!answer.access_token || !answer.account) return null;
-  return api.adopt({ access_token: answer.access_token, expires_in: answer.expires_in ?? 0, account: answer.account });
+  if (!('access_token' in answer)) return null;
+  return api.adopt(answer);
 }
 
 /** The sexes a patient's profile records, as people choose them. */
@@ -33,7 +33,7 @@ export function SignUp() {
     password: '',
     full_name: '',
     date_of_birth: '',
-    sex: 'female',
+    sex: 'female' as Sex,
     phone: '',
     licence_number: '',
     specialty: '',

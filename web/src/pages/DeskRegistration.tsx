@@ -2,12 +2,12 @@
 // joins the care team, and the patient gets an email to choose a password (until then nobody can
 // sign in to it).
 import { useRef, useState } from 'react';
-import { recordAccess, type DeskPatient } from '../api/identity';
+import { recordAccess, type DeskPatient, type Sex } from '../api/identity';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { Link } from '../router';
 import { SEX_OPTIONS } from './AuthPages';
 
-const EMPTY = { full_name: '', date_of_birth: '', sex: 'female', phone: '', email: '' };
+const EMPTY = { full_name: '', date_of_birth: '', sex: 'female' as Sex, phone: '', email: '' };
 
 export function DeskRegistration() {
   const [form, set, setForm] = useFields(EMPTY);

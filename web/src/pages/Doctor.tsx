@@ -20,6 +20,7 @@ import { Link, navigate } from '../router';
 import { LatestRisks, RiskCheck } from './Predict';
 import { CHART_SECTIONS, type ChartSection } from './chartSections';
 import { PatientBanner } from '../components/PatientBanner';
+import { Card } from '../components/card';
 
 // Patients opened in this session (memory only).
 const recent = new Map<number, string>();
@@ -71,8 +72,7 @@ export function DoctorHome() {
             Open record
           </SubmitButton>
         </form>
-        <section className="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Opened this session</h2>
+        <Card title="Opened this session" id="recent-title">
           {recent.size === 0 ? (
             <p className="empty">None yet.</p>
           ) : (
@@ -84,7 +84,7 @@ export function DoctorHome() {
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
       <DeskRegistration />
     </section>
@@ -121,8 +121,7 @@ function AirQuality({ patientId }: { patientId: number }) {
   const [found, setFound] = useState<{ items: AirQualityArea[]; meaning: string }>();
   const { busy, errors, formError, submit } = useSubmit(['query'], () => predictions.areas(query.trim()), setFound);
   return (
-    <section className="card" aria-labelledby="air-title">
-      <h2 id="air-title">Air quality where the patient lives</h2>
+    <Card title="Air quality where the patient lives" id="air-title">
       <PatientArea patientId={patientId} />
       <h3>Other areas</h3>
       <form onSubmit={submit} noValidate className="row search">
@@ -165,7 +164,7 @@ function AirQuality({ patientId }: { patientId: number }) {
           <p className="hint">{found.meaning}</p>
         </>
       )}
-    </section>
+    </Card>
   );
 }
 
@@ -196,7 +195,7 @@ export function DoctorPatient({ patientId, section = 'summary' }: { patientId: n
 
 function PatientChart({ patientId, section }: { patientId: number; section: ChartSection }) {
   const profile = useApiQuery(['profile', patientId], () => access.profile(patientId));
-  // After a write (or when consent becomes active) the views of the record load again.
+  // When consent becomes active the views of the record load again (each write reloads them too).
   const bump = () => void reloadRecord(patientId);
   const canWrite = useCanWrite(patientId);
   return (
@@ -228,27 +227,23 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <ObservationForm patientId={patientId} onAdded={bump} />
+                      <ObservationForm patientId={patientId} />
                     </WriteGate>
                   </div>
                   <MetricChart patientId={patientId} />
-                  <ObservationList
-                    patientId={patientId}
-                    canCorrect={(e) => canWrite && e.source === 'clinical'}
-                    onChanged={bump}
-                  />
+                  <ObservationList patientId={patientId} canCorrect={(e) => canWrite && e.source === 'clinical'} />
                 </>
               )}
               {section === 'problems' && FEATURES.clinical && (
                 <>
-                  <CurrentCare patientId={patientId} canEnd={canWrite} onChanged={bump} />
+                  <CurrentCare patientId={patientId} canEnd={canWrite} />
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <DiagnosisForm patientId={patientId} onAdded={bump} />
+                      <DiagnosisForm patientId={patientId} />
                     </WriteGate>
                     <WriteGate patientId={patientId}>
-                      <PrescriptionForm patientId={patientId} onAdded={bump} />
+                      <PrescriptionForm patientId={patientId} />
                     </WriteGate>
                   </div>
                 </>
@@ -258,7 +253,7 @@ function PatientChart({ patientId, section }: { patientId: number; section: Char
                   <div className="columns">
                     <ConsentPanel patientId={patientId} onActive={bump} />
                     <WriteGate patientId={patientId}>
-                      <EncounterForm patientId={patientId} onAdded={bump} />
+                      <EncounterForm patientId={patientId} />
                     </WriteGate>
                   </div>
                   <Timeline patientId={patientId} kinds={['encounter']} title="Visits" />

@@ -9,6 +9,7 @@ import { clockTime, refreshMyAccess } from '../components/access';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
 import { formatDate } from '../metrics';
 import { Link } from '../router';
+import { Card } from '../components/card';
 
 function AskForAccess({ patientId, state }: { patientId: number; state: MyAccess }) {
   const [message, setMessage] = useState('');
@@ -19,8 +20,7 @@ function AskForAccess({ patientId, state }: { patientId: number; state: MyAccess
   );
   const request = state.access_request;
   return (
-    <section className="card" aria-labelledby="ask-title">
-      <h2 id="ask-title">Ask the patient for access</h2>
+    <Card title="Ask the patient for access" id="ask-title">
       {request?.status === 'pending' ? (
         <p role="status" className="notice">
           Request sent at {clockTime(request.requested_at)}. The patient sees it in the app and by email; the record
@@ -48,7 +48,7 @@ function AskForAccess({ patientId, state }: { patientId: number; state: MyAccess
           </SubmitButton>
         </form>
       )}
-    </section>
+    </Card>
   );
 }
 

@@ -1,4 +1,3 @@
-import { reloadRecord } from '../api/query';
 import { useSession } from '../auth';
 import { CurrentCare, Timeline } from '../components/clinical';
 import { ObservationForm, ObservationList } from '../components/observations';
@@ -7,22 +6,17 @@ import { FEATURES } from '../features';
 export function RecordPage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const changed = () => void reloadRecord(patientId);
   return (
     <section>
       <h1>My record</h1>
       {/* What loads and grows (the readings, the timeline) comes last, side by side, so nothing
           already on screen moves when it arrives. */}
       <div className="columns">
-        <ObservationForm patientId={patientId} onAdded={changed} />
-        {FEATURES.clinical && <CurrentCare patientId={patientId} canEnd={false} onChanged={changed} />}
+        <ObservationForm patientId={patientId} />
+        {FEATURES.clinical && <CurrentCare patientId={patientId} canEnd={false} />}
       </div>
       <div className="columns">
-        <ObservationList
-          patientId={patientId}
-          canCorrect={(entry) => entry.source === 'self_reported'}
-          onChanged={changed}
-        />
+        <ObservationList patientId={patientId} canCorrect={(entry) => entry.source === 'self_reported'} />
         {FEATURES.clinical && <Timeline patientId={patientId} />}
       </div>
     </section>
