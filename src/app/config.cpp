@@ -70,7 +70,9 @@ const std::vector<OptionSpec>& option_specs() {
        kMail},
       {"smtp-user", "", "SMTP user name for AUTH; empty sends without AUTH", kMail},
       {"smtp-password", "", "SMTP password; set it in the environment, not as a flag", kMail},
-      {"smtp-starttls", "false", "Require STARTTLS on smtp:// (fail rather than send in clear)",
+      {"smtp-starttls", "auto",
+       "Require STARTTLS on smtp:// (fail rather than send in clear); auto: required whenever a "
+       "user name or password is set, so a password never crosses the network in clear",
        kMail},
       {"mail-from", "Vitalis <no-reply@vitalis.local>", "From header of outgoing mail", kMail},
       {"mail-dir", "var/mail", "Directory for .eml files when --smtp-url is empty", kMail},
@@ -316,9 +318,19 @@ Result<Config> build_config(const Invocation& invocation) {
     }
     mail.smtp_user = values.at("smtp-user");
     mail.smtp_password = values.at("smtp-password");
-    VITALIS_ASSIGN(mail.starttls, boolean(invocation, "smtp-starttls"));
-    if (mail.starttls && mail.smtp_url.starts_with("smtps://")) {
-      return Error::validation("smtp-starttls", "--smtp-starttls is for smtp://; smtps:// is TLS");
+    if (values.at("smtp-starttls") == "auto") {
+      // AUTH in clear would show the password to anyone on the path: with credentials (as
+      // options or in the URL), smtp:// requires STARTTLS unless it is turned off by name.
+      auto authority = mail.smtp_url.substr(0, mail.smtp_url.find('/', sizeof "smtp://"));
+      bool credentials = !mail.smtp_user.empty() || !mail.smtp_password.empty() ||
+                         authority.find('@') != std::string::npos;
+      mail.starttls = credentials && mail.smtp_url.starts_with("smtp://");
+    } else {
+      VITALIS_ASSIGN(mail.starttls, boolean(invocation, "smtp-starttls"));
+      if (mail.starttls && mail.smtp_url.starts_with("smtps://")) {
+        return Error::validation("smtp-starttls",
+                                 "--smtp-starttls is for smtp://; smtps:// is TLS");
+      }
     }
     mail.from = values.at("mail-from");
     auto open = mail.from.rfind('<');

@@ -111,6 +111,27 @@ TEST(ConfigTest, TwoWordCommandsTakeTheirGroupsOptions) {
   EXPECT_FALSE(build_config(*tiny).ok());
 }
 
+// A password must never cross the network in clear: with credentials, smtp:// requires STARTTLS
+// unless the operator turns it off by name; without them (a local relay) nothing changes.
+TEST(ConfigTest, SmtpCredentialsRequireStarttlsByDefault) {
+  auto starttls = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "serve");
+    auto invocation = parse_command_line(args, no_env);
+    EXPECT_TRUE(invocation.ok());
+    auto config = build_config(*invocation);
+    EXPECT_TRUE(config.ok()) << config.error().message;
+    return config.ok() && config->mail.starttls;
+  };
+  EXPECT_FALSE(starttls({"--smtp-url=smtp://relay:25"}));
+  EXPECT_TRUE(starttls({"--smtp-url=smtp://mail.example:587", "--smtp-user=clinic"}));
+  EXPECT_TRUE(starttls({"--smtp-url=smtp://mail.example:587", "--smtp-password=x"}));
+  EXPECT_TRUE(starttls({"--smtp-url=smtp://clinic:secret@mail.example:587"}));
+  EXPECT_FALSE(starttls({"--smtp-url=smtps://mail.example:465", "--smtp-user=clinic"}));
+  EXPECT_FALSE(starttls(
+      {"--smtp-url=smtp://mail.example:587", "--smtp-user=clinic", "--smtp-starttls=false"}));
+  EXPECT_TRUE(starttls({"--smtp-url=smtp://relay:25", "--smtp-starttls=true"}));
+}
+
 TEST(ConfigTest, SplitsCorsOrigins) {
   auto invocation =
       parse_command_line({"serve", "--cors-origins= https://a.example ,https://b.example"}, no_env);

@@ -163,8 +163,9 @@ def test_mail_test_delivers_both_parts_over_smtp(tmp_path, database, smtp_sink):
 def test_smtp_auth_works_and_the_password_is_never_printed(tmp_path, sqlite_database):
     sink = SmtpSink(credentials=("vitalis", "pa55-word-xyz"))
     try:
+        # This sink offers no TLS: plain AUTH only because the test turns STARTTLS off by name.
         result = mail_test(tmp_path, sqlite_database, f"--smtp-url={sink.url}",
-                           "--smtp-user=vitalis",
+                           "--smtp-user=vitalis", "--smtp-starttls=false",
                            env_extra={"VITALIS_SMTP_PASSWORD": "pa55-word-xyz"})
         assert result.returncode == 0, result.stderr
         assert len(sink.received()) == 1
@@ -172,13 +173,32 @@ def test_smtp_auth_works_and_the_password_is_never_printed(tmp_path, sqlite_data
         assert "pa55-word-xyz" not in result.stdout + result.stderr
 
         wrong = mail_test(tmp_path, sqlite_database, f"--smtp-url={sink.url}",
-                          "--smtp-user=vitalis", "--smtp-password=not-the-password")
+                          "--smtp-user=vitalis", "--smtp-password=not-the-password",
+                          "--smtp-starttls=false")
         assert wrong.returncode == 1
         assert "mail not delivered" in wrong.stderr
         assert "not-the-password" not in wrong.stdout + wrong.stderr
         assert len(sink.received()) == 1
         assert query(sqlite_database, "SELECT status FROM outbox ORDER BY id") == \
             [["sent"], ["dead"]]
+    finally:
+        sink.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_password_is_never_sent_in_clear_by_default(tmp_path, sqlite_database):
+    """With credentials, smtp:// requires STARTTLS unless turned off by name: against a server
+    without TLS nothing is sent and no AUTH is tried, so the password never crosses in clear."""
+    sink = SmtpSink(credentials=("vitalis", "pa55-word-xyz"))
+    try:
+        for extra in (["--smtp-user=vitalis", "--smtp-password=pa55-word-xyz"],
+                      []):
+            url = sink.url if extra else sink.url.replace("smtp://", "smtp://vitalis:pa55-word-xyz@")
+            result = mail_test(tmp_path, sqlite_database, f"--smtp-url={url}", *extra)
+            assert result.returncode == 1, result.stderr
+            assert "mail not delivered" in result.stderr
+            assert "pa55-word-xyz" not in result.stdout + result.stderr
+        assert sink.received() == [] and sink.logins == []
     finally:
         sink.stop()
 
