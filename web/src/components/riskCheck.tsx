@@ -54,6 +54,22 @@ export function notAsked(input: ModelInput, values: Record<string, string>): str
 }
 
 /** The inputs this form asks: context first; a clinician's inputs only of clinicians. */
+// The form's values once the record's arrive: each field the person has not answered takes the
+// record's value (or none), and every answer they gave stays as they gave it, even emptied.
+export function withRecordValues(
+  current: Record<string, string>,
+  fromRecord: Prefill['inputs'],
+  answered: ReadonlySet<string>,
+): Record<string, string> {
+  const next: Record<string, string> = Object.fromEntries(
+    Object.entries(fromRecord).map(([name, value]) => [name, asText(value)]),
+  );
+  for (const name of answered) {
+    if (name in current) next[name] = current[name];
+  }
+  return next;
+}
+
 export function askedInputs(spec: ModelSpec, audience: Audience) {
   return spec.inputs.filter((input) => audience === 'clinician' || input.audience === 'patient');
 }
@@ -226,11 +242,14 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
   const [values, setValues] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction>();
   const form = useRef<HTMLFormElement>(null);
-  // The form takes the record's values each time they arrive.
+  // The form takes the record's values each time they arrive, but never over an answer the
+  // person has given: the record can arrive after they started, or change while the form is open.
   const [prefilledFrom, setPrefilledFrom] = useState<Prefill>();
+  const [answered, setAnswered] = useState<ReadonlySet<string>>(new Set());
   if (prefill.data && prefill.data !== prefilledFrom) {
-    setPrefilledFrom(prefill.data);
-    setValues(Object.fromEntries(Object.entries(prefill.data.inputs).map(([k, v]) => [k, asText(v)])));
+    const arrived = prefill.data;
+    setPrefilledFrom(arrived);
+    setValues((old) => withRecordValues(old, arrived.inputs, answered));
   }
   const inputs = spec.data ? askedInputs(spec.data, audience) : [];
   const numberTexts = (asked: ModelInput[]) =>
@@ -302,7 +321,10 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
                     value={values[input.name] ?? ''}
                     values={values}
                     source={fromRecord}
-                    onChange={(v) => setValues((old) => ({ ...old, [input.name]: v }))}
+                    onChange={(v) => {
+                      setAnswered((was) => new Set(was).add(input.name));
+                      setValues((old) => ({ ...old, [input.name]: v }));
+                    }}
                     error={errors[input.name]}
                   />
                 );
