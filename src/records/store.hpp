@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "db/database.hpp"
-#include "records/store_keyset.hpp"
 #include "records/model.hpp"
+#include "records/store_keyset.hpp"
 
 namespace vitalis::records::store {
 

@@ -15,8 +15,8 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "records/clinical_model.hpp"
-#include "records/store_keyset.hpp"
 #include "records/shared.hpp"
+#include "records/store_keyset.hpp"
 
 namespace vitalis::records {
 
