@@ -43,6 +43,9 @@ class Request {
 
   // Set by authentication middleware (the identity module's Principal); empty otherwise.
   std::any auth;
+  // Set by a handler whose route's read audit is known only after the read (identity's
+  // read_patients); empty otherwise.
+  std::any read_audit;
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;
