@@ -82,6 +82,9 @@ struct Response {
   // A body that is already JSON text (e.g. from json_writer::Writer).
   static Response json_text(int status, std::string text);
   static Response error(const Error& error);
+  // The same with more members in the error object after code and message (e.g. the warnings a
+  // 409 is about).
+  static Response error(const Error& error, boost::json::object details);
   static Response error(ErrorCode code, std::string message, std::string field = {});
 };
 

@@ -279,14 +279,11 @@ Response prescribing_response(PrescribingOutcome outcome) {
     std::size_t count = outcome.check.conflicts.size();
     json::object check = check_json(outcome.check);
     json::value conflicts = check.at("conflicts");
-    json::object detail{
-        {"code", error_code_name(ErrorCode::kConflict)},
-        {"message", "Not prescribed: " + std::to_string(count) + " safety warning" +
+    return Response::error(
+        Error::conflict("Not prescribed: " + std::to_string(count) + " safety warning" +
                         (count == 1 ? "" : "s") +
-                        ". Check them; to prescribe anyway, give a reason for the override."},
-        {"conflicts", std::move(conflicts)},
-        {"check", std::move(check)}};
-    return Response::json(409, json::object{{"error", std::move(detail)}});
+                        ". Check them; to prescribe anyway, give a reason for the override."),
+        {{"conflicts", std::move(conflicts)}, {"check", std::move(check)}});
   }
   json::object body = prescription_json(*outcome.stored);
   body["check"] = check_json(outcome.check);
