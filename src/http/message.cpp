@@ -190,7 +190,9 @@ Response Response::json_text(int status, std::string text) {
   return Response{status, "application/json", std::move(text), {}, {}};
 }
 
-Response Response::error(const Error& error) {
+Response Response::error(const Error& error) { return Response::error(error, {}); }
+
+Response Response::error(const Error& error, boost::json::object details) {
   boost::json::object detail;
   detail["code"] = error_code_name(error.code);
   detail["message"] = error.message;
@@ -200,6 +202,7 @@ Response Response::error(const Error& error) {
     for (const auto& suggestion : error.suggestions) suggestions.emplace_back(suggestion);
     detail["suggestions"] = std::move(suggestions);
   }
+  for (auto& [key, value] : details) detail[key] = std::move(value);
   Response response =
       json(http_status(error.code), boost::json::object{{"error", std::move(detail)}});
   if (error.retry_after_seconds > 0) {

@@ -46,6 +46,9 @@ class Request {
   // True while a WebSocket upgrade runs through its route's middleware: the route's own
   // handler then only says "go ahead" (status 101) instead of answering.
   bool websocket_upgrade = false;
+  // Set by a handler whose route's read audit is known only after the read (identity's
+  // read_patients); empty otherwise.
+  std::any read_audit;
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;
@@ -82,6 +85,9 @@ struct Response {
   // A body that is already JSON text (e.g. from json_writer::Writer).
   static Response json_text(int status, std::string text);
   static Response error(const Error& error);
+  // The same with more members in the error object after code and message (e.g. the warnings a
+  // 409 is about).
+  static Response error(const Error& error, boost::json::object details);
   static Response error(ErrorCode code, std::string message, std::string field = {});
 };
 

@@ -70,5 +70,13 @@ TEST(ResponseTest, ErrorBodyFollowsTheErrorModel) {
   EXPECT_EQ(body.at("error").at("message"), "must be positive");
 }
 
+TEST(ResponseTest, AnErrorMayCarryMoreDetailsAfterCodeAndMessage) {
+  Response response =
+      Response::error(Error::conflict("Not prescribed"), {{"conflicts", boost::json::array{1, 2}}});
+  EXPECT_EQ(response.status, 409);
+  EXPECT_EQ(response.body,
+            R"({"error":{"code":"conflict","message":"Not prescribed","conflicts":[1,2]}})");
+}
+
 }  // namespace
 }  // namespace vitalis::http

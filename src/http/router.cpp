@@ -46,6 +46,10 @@ const Route& Router::add(Method method, std::string_view pattern, Handler handle
     throw std::invalid_argument("route " + std::string(method_name(method)) + " " +
                                 std::string(pattern) + " states no access rule");
   }
+  if (method == Method::kGet && options.read_audit_required && options.read_audit.empty()) {
+    throw std::invalid_argument("route GET " + std::string(pattern) + " reads under rule " +
+                                options.access + " and declares no read audit");
+  }
   Node* node = root_.get();
   for (std::string_view segment : split_path(pattern)) {
     if (segment.size() >= 2 && segment.front() == '{' && segment.back() == '}') {

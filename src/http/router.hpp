@@ -31,6 +31,12 @@ struct RouteOptions {
   // The access rule this route enforces, by name ("public", "signed_in", "record_read", ...).
   // Every route states one; tests walk the table and fail on an empty rule.
   std::string access;
+  // What a successful call is audited as, declared beside the rule (identity's ReadAudit, e.g.
+  // "record.read observations"), or "not audited: <why>". When the rule reads a patient's record
+  // (`read_audit_required`, set by identity), a GET route must state one: add() refuses it
+  // otherwise, so a new route cannot forget its read audit.
+  std::string read_audit;
+  bool read_audit_required = false;
 };
 
 struct Route {
@@ -58,8 +64,9 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Registers a route. Patterns are literal segments and {name} parameters. Throws
-  // std::invalid_argument on a malformed or duplicate pattern or a route without an access
-  // rule (programming errors: the server refuses to start).
+  // std::invalid_argument on a malformed or duplicate pattern, a route without an access rule
+  // or a GET route that must and does not declare its read audit (programming errors: the
+  // server refuses to start).
   const Route& add(Method method, std::string_view pattern, Handler handler,
                    RouteOptions options = {});
   const Route& add_websocket(std::string_view pattern, WebSocketHandler handler,

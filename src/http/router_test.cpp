@@ -73,6 +73,20 @@ TEST(RouterTest, RefusesRoutesWithoutAnAccessRule) {
   EXPECT_NO_THROW(router.add(Method::kGet, "/x", named("x"), open_route()));
 }
 
+TEST(RouterTest, RefusesRecordReadsWithoutADeclaredReadAudit) {
+  Router router;
+  RouteOptions record = open_route();
+  record.access = "record_read";
+  record.read_audit_required = true;
+  EXPECT_THROW(router.add(Method::kGet, "/p/{patient_id}/notes", named("x"), record),
+               std::invalid_argument);
+  // Writes audit in their own transaction: the declaration is for reads.
+  EXPECT_NO_THROW(router.add(Method::kPost, "/p/{patient_id}/notes", named("x"), record));
+  record.read_audit = "not audited: holds no clinical data";
+  EXPECT_NO_THROW(router.add(Method::kGet, "/p/{patient_id}/notes", named("x"), record));
+  EXPECT_EQ(router.routes().back()->options.read_audit, "not audited: holds no clinical data");
+}
+
 TEST(RouterTest, RejectsDuplicateAndMalformedPatterns) {
   Router router;
   router.add(Method::kGet, "/a/{id}", named("x"), open_route());

@@ -200,21 +200,165 @@ Response enforce(IdentityService& service, Rule rule, Request& request, const ht
 
 }  // namespace
 
-http::RouteOptions guarded(Rule rule, IdentityService& service) {
+// --- declared read audit ---------------------------------------------------------------------
+
+ReadAudit::ReadAudit(std::string_view resource_type) : resource_type_(resource_type) {}
+
+ReadAudit& ReadAudit::action(std::string_view action) {
+  action_ = std::string(action);
+  return *this;
+}
+
+ReadAudit& ReadAudit::id_param(std::string_view name) {
+  id_ = Id::kParam;
+  id_text_ = std::string(name);
+  return *this;
+}
+
+ReadAudit& ReadAudit::text_id_param(std::string_view name) {
+  id_ = Id::kTextParam;
+  id_text_ = std::string(name);
+  return *this;
+}
+
+ReadAudit& ReadAudit::id(std::string_view fixed) {
+  id_ = Id::kFixed;
+  id_text_ = std::string(fixed);
+  return *this;
+}
+
+ReadAudit& ReadAudit::no_patient() {
+  patients_ = Patients::kNone;
+  return *this;
+}
+
+ReadAudit& ReadAudit::patients_from_handler() {
+  patients_ = Patients::kHandler;
+  return *this;
+}
+
+std::string ReadAudit::describe() const { return action_ + " " + resource_type_; }
+
+std::vector<audit::Row> ReadAudit::rows(const Request& request) const {
+  auto row = [&](std::optional<std::int64_t> patient_id) {
+    std::string id;
+    switch (id_) {
+      case Id::kPatient:
+        id = patient_id ? std::to_string(*patient_id) : std::string();
+        break;
+      case Id::kParam: {
+        auto number = identity::id_param(request, id_text_);
+        id = number.ok() ? std::to_string(*number) : std::string(request.param(id_text_));
+        break;
+      }
+      case Id::kTextParam:
+        id = std::string(request.param(id_text_));
+        break;
+      case Id::kFixed:
+        id = id_text_;
+        break;
+    }
+    return audit::Row(action_).resource(resource_type_, id).patient(patient_id);
+  };
+  std::vector<audit::Row> out;
+  switch (patients_) {
+    case Patients::kPath:
+      out.push_back(row(patient_of(request)));
+      break;
+    case Patients::kNone:
+      out.push_back(row(std::nullopt));
+      break;
+    case Patients::kHandler:
+      if (const auto* ids = std::any_cast<std::vector<std::int64_t>>(&request.read_audit)) {
+        for (std::int64_t patient_id : *ids) out.push_back(row(patient_id));
+      }
+      break;
+  }
+  return out;
+}
+
+void read_patients(Request& request, std::vector<std::int64_t> patient_ids) {
+  request.read_audit = std::move(patient_ids);
+}
+
+std::string_view not_audited_reason(NotAudited reason) {
+  switch (reason) {
+    case NotAudited::kOwnConsent:
+      return "the patient's own care team, write grants or access requests (consent data, read "
+             "only by the patient)";
+    case NotAudited::kOwnAccessLog:
+      return "the patient's own access log (the audit trail itself, read only by the patient)";
+  }
+  return "";
+}
+
+namespace {
+
+bool is_record_rule(Rule rule) {
+  return rule == Rule::kRecordRead || rule == Rule::kRecordWrite || rule == Rule::kRecordOwner ||
+         rule == Rule::kRecordDoctor;
+}
+
+// The declared rows of a successful answer, each by the caller from the caller's address.
+Status write_read_audit(IdentityService& service, const Request& request, const ReadAudit& audit) {
+  const Principal& principal = principal_of(request);
+  Client client = client_of(request);
+  for (audit::Row& row : audit.rows(request)) {
+    if (auto audited = service.audit_record(principal, std::move(row.client(client)));
+        !audited.ok()) {
+      return audited;
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Guard& Guard::audited(ReadAudit audit) {
+  audit_ = std::move(audit);
+  return *this;
+}
+
+Guard& Guard::not_audited(NotAudited reason) {
+  not_audited_ = reason;
+  return *this;
+}
+
+Guard::operator http::RouteOptions() const {
   http::RouteOptions options;
   options.blocking = true;
-  options.access = std::string(rule_name(rule));
-  if (rule == Rule::kPublic) return options;
-  options.middleware.push_back([&service, rule](Request& request, const http::Handler& next) {
-    // Reads audited below queue their rows; the server sends the response once they are
-    // durable, without a thread waiting for the commit.
+  options.access = std::string(rule_name(rule_));
+  options.read_audit_required = is_record_rule(rule_);
+  if (audit_) options.read_audit = audit_->describe();
+  if (not_audited_) {
+    options.read_audit = "not audited: " + std::string(not_audited_reason(*not_audited_));
+  }
+  if (rule_ == Rule::kPublic) return options;
+  options.middleware.push_back([&service = *service_, rule = rule_, audit = audit_](
+                                   Request& request, const http::Handler& next) {
+    // Reads audited in the request queue their rows; the server sends the response once they
+    // are durable, without a thread waiting for the commit.
     AuditHold hold;
-    Response response = enforce(service, rule, request, next);
+    Response response;
+    if (audit) {
+      response = enforce(service, rule, request, [&](Request& checked) {
+        Response answer = next(checked);
+        if (answer.status < 200 || answer.status >= 300) return answer;
+        if (auto audited = write_read_audit(service, checked, *audit); !audited.ok()) {
+          return Response::error(audited.error());
+        }
+        return answer;
+      });
+    } else {
+      response = enforce(service, rule, request, next);
+    }
     if (auto release = hold.release()) response.hold = std::move(release);
     return response;
   });
   return options;
 }
+
+Guard guarded(Rule rule, IdentityService& service) { return Guard(rule, service); }
 
 http::RouteOptions quick(http::RouteOptions options) {
   options.quick = true;

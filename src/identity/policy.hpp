@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/router.hpp"
+#include "identity/audit_row.hpp"
 #include "identity/model.hpp"
 #include "identity/service.hpp"
 
@@ -41,10 +45,79 @@ struct AccessFacts {
 RecordAccess decide_record_access(const Principal& caller, std::int64_t patient_id,
                                   const AccessFacts& facts);
 
+// What a route's successful answer (2xx) is audited as, declared with the route beside its rule:
+//   guarded(Rule::kRecordRead, identity).audited("observations")
+// The rule's middleware writes the row after the handler (actor and client from the request,
+// with the break-glass reason when access rests on it), so no handler or service writes it.
+// By default one "record.read" row of `resource_type` in the path's patient record, its
+// resource id the patient id; each call below changes one part.
+class ReadAudit {
+ public:
+  ReadAudit(std::string_view resource_type);  // NOLINT(google-explicit-constructor): reads well
+  ReadAudit(const char* resource_type) : ReadAudit(std::string_view(resource_type)) {}
+
+  ReadAudit& action(std::string_view action);  // e.g. "record.export"
+  // The resource id: a positive whole-number path parameter; a path parameter as given; or
+  // fixed text ("" for none).
+  ReadAudit& id_param(std::string_view name);
+  ReadAudit& text_id_param(std::string_view name);
+  ReadAudit& id(std::string_view fixed);
+  // In nobody's record (e.g. a search): shows in no patient's access log.
+  ReadAudit& no_patient();
+  // Known only after the read: one row per patient the handler names with read_patients(),
+  // the resource id being that patient's id; none when it names none.
+  ReadAudit& patients_from_handler();
+
+  // "record.read observations": what the route table shows (RouteOptions::read_audit).
+  std::string describe() const;
+  // The rows for a request the handler answered with success, without actor and client.
+  std::vector<audit::Row> rows(const http::Request& request) const;
+
+ private:
+  enum class Id { kPatient, kParam, kTextParam, kFixed };
+  enum class Patients { kPath, kNone, kHandler };
+  std::string action_ = "record.read";
+  std::string resource_type_;
+  Id id_ = Id::kPatient;
+  std::string id_text_;  // the parameter name, or the fixed id
+  Patients patients_ = Patients::kPath;
+};
+
+// Why a GET route under a record rule writes no read audit: the one list of exceptions, so a
+// review sees them all. Nothing clinical may be added here.
+enum class NotAudited {
+  // Care team, write grants and access requests: read only by the patient (record_owner), and
+  // about who may see the record, not its clinical entries.
+  kOwnConsent,
+  // The access log is the audit trail itself, read only by the patient (record_owner).
+  kOwnAccessLog,
+};
+std::string_view not_audited_reason(NotAudited reason);
+
+// Route options being declared: the access rule, then what a successful call is audited as.
+// Converts to http::RouteOptions (building the middleware then), so it goes wherever those go.
+class Guard {
+ public:
+  Guard(Rule rule, IdentityService& service) : rule_(rule), service_(&service) {}
+  Guard& audited(ReadAudit audit);
+  Guard& not_audited(NotAudited reason);
+  operator http::RouteOptions() const;  // NOLINT(google-explicit-constructor)
+
+ private:
+  Rule rule_;
+  IdentityService* service_;
+  std::optional<ReadAudit> audit_;
+  std::optional<NotAudited> not_audited_;
+};
+
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).
-// Audited reads in the handler do not block on the audit commit: the response waits instead
-// (AuditHold), so a read's data still leaves only once its audit row is durable.
-http::RouteOptions guarded(Rule rule, IdentityService& service);
+// Reads audited in the request (the declared read audit, or a service's) do not block on the
+// audit commit: the response waits instead (AuditHold), so a read's data still leaves only once
+// its audit row is durable. A GET under a record rule must declare audited() or not_audited().
+Guard guarded(Rule rule, IdentityService& service);
+
+// For a route declared patients_from_handler(): the patients whose data the answer holds.
+void read_patients(http::Request& request, std::vector<std::int64_t> patient_ids);
 
 // The same options marked quick (http::RouteOptions::quick): for handlers that only read a
 // bounded amount, such as one page of a record.

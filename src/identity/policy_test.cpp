@@ -1,4 +1,5 @@
-// The record access rules (decide_record_access): who may read and change a patient's record.
+// The record access rules (decide_record_access): who may read and change a patient's record;
+// the read audit a route declares (ReadAudit) and what guarded() tells the router.
 #include "identity/policy.hpp"
 
 #include <gtest/gtest.h>
@@ -55,6 +56,65 @@ TEST(RecordAccessRulesTest, NobodyReachesAnAccountThatIsNotAPatient) {
   missing.patient_exists = false;
   EXPECT_EQ(decide_record_access(caller(Role::kDoctor), 1, missing), RecordAccess::kNone);
   EXPECT_EQ(decide_record_access(caller(Role::kAdmin), 1, missing), RecordAccess::kNone);
+}
+
+// --- the read audit a route declares ---------------------------------------------------------
+
+http::Request request_for(std::vector<std::pair<std::string_view, std::string>> params) {
+  http::Request request;
+  request.params = std::move(params);
+  return request;
+}
+
+TEST(ReadAuditTest, ByDefaultOneRecordReadOfThePathPatient) {
+  ReadAudit audit("observations");
+  EXPECT_EQ(audit.describe(), "record.read observations");
+  auto rows = audit.rows(request_for({{"patient_id", "42"}}));
+  ASSERT_EQ(rows.size(), 1u);
+  const AuditEntry& row = rows[0].entry();
+  EXPECT_EQ(row.action, "record.read");
+  EXPECT_EQ(row.resource_type, "observations");
+  EXPECT_EQ(row.resource_id, "42");
+  EXPECT_EQ(row.patient_id, 42);
+  EXPECT_EQ(row.outcome, "success");
+}
+
+TEST(ReadAuditTest, TheResourceIdComesFromAParameterOrIsFixed) {
+  auto request =
+      request_for({{"patient_id", "42"}, {"observation_id", "0007"}, {"model", "heart"}});
+  EXPECT_EQ(
+      ReadAudit("observation").id_param("observation_id").rows(request)[0].entry().resource_id, "7")
+      << "a whole-number parameter as the number it names";
+  EXPECT_EQ(ReadAudit("prefill").text_id_param("model").rows(request)[0].entry().resource_id,
+            "heart");
+  auto fixed = ReadAudit("patient_profile").id("area_code").rows(request);
+  EXPECT_EQ(fixed[0].entry().resource_id, "area_code");
+  EXPECT_EQ(fixed[0].entry().patient_id, 42);
+  auto exported = ReadAudit("record").action("record.export").rows(request);
+  EXPECT_EQ(exported[0].entry().action, "record.export");
+  EXPECT_EQ(exported[0].entry().resource_id, "42");
+}
+
+TEST(ReadAuditTest, ASearchIsInNobodysRecord) {
+  auto rows = ReadAudit("patients").action("patient.search").id("").no_patient().rows({});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].entry().action, "patient.search");
+  EXPECT_EQ(rows[0].entry().resource_type, "patients");
+  EXPECT_EQ(rows[0].entry().resource_id, "");
+  EXPECT_FALSE(rows[0].entry().patient_id.has_value());
+}
+
+TEST(ReadAuditTest, PatientsNamedByTheHandlerGetARowEach) {
+  ReadAudit audit = ReadAudit("alerts").patients_from_handler();
+  http::Request request;
+  EXPECT_TRUE(audit.rows(request).empty()) << "nobody named: nobody read";
+  read_patients(request, {3, 9});
+  auto rows = audit.rows(request);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].entry().patient_id, 3);
+  EXPECT_EQ(rows[0].entry().resource_id, "3");
+  EXPECT_EQ(rows[1].entry().patient_id, 9);
+  EXPECT_EQ(rows[1].entry().resource_type, "alerts");
 }
 
 }  // namespace

@@ -272,6 +272,21 @@ TEST_P(RecordAccessServiceTest, ReadsThroughBreakGlassAreAuditedWithTheReason) {
   EXPECT_TRUE(listed);
 }
 
+TEST_P(RecordAccessServiceTest, RecordRulesRequireADeclaredReadAuditAndTheRouteTableShowsIt) {
+  IdentityService& service = *service_;
+  http::RouteOptions plain = guarded(Rule::kRecordRead, service);
+  EXPECT_TRUE(plain.read_audit_required);
+  EXPECT_TRUE(plain.read_audit.empty());
+  http::RouteOptions audited = guarded(Rule::kRecordRead, service).audited("observations");
+  EXPECT_EQ(audited.read_audit, "record.read observations");
+  http::RouteOptions opted =
+      guarded(Rule::kRecordOwner, service).not_audited(NotAudited::kOwnAccessLog);
+  EXPECT_EQ(opted.read_audit,
+            "not audited: " + std::string(not_audited_reason(NotAudited::kOwnAccessLog)));
+  EXPECT_FALSE(http::RouteOptions(guarded(Rule::kDoctor, service)).read_audit_required);
+  EXPECT_FALSE(http::RouteOptions(guarded(Rule::kSignedIn, service)).read_audit_required);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, RecordAccessServiceTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
                          db::testing::dialect_name);

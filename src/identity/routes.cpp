@@ -296,7 +296,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         return Response::json(200, {{"items", std::move(items)}});
       },
       // The list itself is health information (which specialists a patient sees).
-      guarded(Rule::kRecordOwner, s));
+      guarded(Rule::kRecordOwner, s).not_audited(NotAudited::kOwnConsent));
 
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/care-team",
@@ -330,7 +330,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         for (const auto& grant : *grants) items.push_back(grant_json(grant));
         return Response::json(200, {{"items", std::move(items)}});
       },
-      guarded(Rule::kRecordOwner, s));
+      guarded(Rule::kRecordOwner, s).not_audited(NotAudited::kOwnConsent));
 
   // A doctor asks for consent: needs read access (the care relationship) first.
   router.add(
@@ -406,7 +406,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
                                  : json::value();
         return Response::json(200, out);
       },
-      guarded(Rule::kRecordOwner, s));
+      guarded(Rule::kRecordOwner, s).not_audited(NotAudited::kOwnAccessLog));
 
   add_account_routes(router, service);
   add_access_routes(router, service);

@@ -113,7 +113,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
         for (const auto& item : *requests) items.push_back(request_json(item));
         return Response::json(200, {{"items", std::move(items)}});
       },
-      guarded(Rule::kRecordOwner, s));
+      guarded(Rule::kRecordOwner, s).not_audited(NotAudited::kOwnConsent));
 
   for (bool approve : {true, false}) {
     router.add(

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <set>
 
 #include "identity/policy.hpp"
 #include "monitor/links.hpp"
@@ -200,10 +201,12 @@ Result<bool> by_alerts_param(const Request& request) {
 void add_monitor_routes(http::Router& router, MonitorService& service) {
   auto& s = service;
   auto& identity = service.identity();
-  const auto read = identity::guarded(Rule::kRecordRead, identity);
+  // Each read declares what it is audited as; the rule's middleware writes the row.
+  const auto read = [&identity](identity::ReadAudit audit) {
+    return identity::guarded(Rule::kRecordRead, identity).audited(audit);
+  };
   const auto doctor = identity::guarded(Rule::kDoctor, identity);
   const auto signed_in = identity::guarded(Rule::kSignedIn, identity);
-  const auto staff = identity::guarded(Rule::kStaff, identity);
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/observations/series",
@@ -219,11 +222,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto points = int_param(request, "points", 2, 2000, 300);
         if (!points.ok()) return Response::error(points.error());
         query.points = static_cast<int>(*points);
-        return http::respond(s.series(identity::principal_of(request), identity::client_of(request),
-                                      identity::patient_of(request), query),
-                             series_json);
+        return http::respond(s.series(identity::patient_of(request), query), series_json);
       },
-      read);
+      read("observation_series"));
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/observations/trend",
@@ -241,11 +242,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         }
         query.days = static_cast<int>(*days);
         query.readings = static_cast<int>(*readings);
-        return http::respond(s.trend(identity::principal_of(request), identity::client_of(request),
-                                     identity::patient_of(request), query),
-                             trend_json);
+        return http::respond(s.trend(identity::patient_of(request), query), trend_json);
       },
-      read);
+      read("observation_trend"));
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/alerts",
@@ -255,11 +254,10 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
         return http::respond(
-            s.patient_alerts(identity::principal_of(request), identity::client_of(request),
-                             identity::patient_of(request), *status, page->cursor, page->limit),
+            s.patient_alerts(identity::patient_of(request), *status, page->cursor, page->limit),
             alert_page_json);
       },
-      read);
+      read("alerts"));
 
   router.add(
       Method::kGet, "/api/v1/alerts",
@@ -269,11 +267,17 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
         return http::respond(
-            s.doctor_alerts(identity::principal_of(request), identity::client_of(request), *status,
-                            page->cursor, page->limit),
-            alert_page_json);
+            s.doctor_alerts(identity::principal_of(request), *status, page->cursor, page->limit),
+            [&request](const AlertPage& alerts) {
+              std::set<std::int64_t> patients;
+              for (const Alert& alert : alerts.items) patients.insert(alert.patient_id);
+              identity::read_patients(request, {patients.begin(), patients.end()});
+              return alert_page_json(alerts);
+            });
       },
-      doctor);
+      // A read of each patient shown.
+      identity::guarded(Rule::kDoctor, identity)
+          .audited(identity::ReadAudit("alerts").patients_from_handler()));
 
   for (auto [path, resolve] :
        {std::pair<const char*, bool>{"/api/v1/alerts/{alert_id}/acknowledge", false},
@@ -330,6 +334,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       },
       signed_in);
 
+  // Audited as a search: who searched and when, never what for.
+  const auto search_audit =
+      identity::ReadAudit("patients").action("patient.search").id("").no_patient();
   router.add(
       Method::kGet, "/api/v1/patients",
       [&s](Request& request) {
@@ -354,11 +361,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto limit = int_param(request, "limit", 1, 100, 20);
         if (!limit.ok()) return Response::error(limit.error());
         query.limit = static_cast<int>(*limit);
-        return http::respond(
-            s.search_patients(identity::principal_of(request), identity::client_of(request), query),
-            hits_json);
+        return http::respond(s.search_patients(identity::principal_of(request), query), hits_json);
       },
-      identity::quick(staff));
+      identity::quick(identity::guarded(Rule::kStaff, identity).audited(search_audit)));
 }
 
 }  // namespace vitalis::monitor

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "core/search_text.hpp"
 #include "core/time.hpp"
@@ -127,9 +126,7 @@ MonitorService::MonitorService(db::Pool& pool, identity::IdentityService& identi
                                const AlertEvaluator& evaluator)
     : pool_(pool), identity_(identity), evaluator_(evaluator) {}
 
-Result<std::vector<Series>> MonitorService::series(const Principal& principal,
-                                                   const identity::Client& client,
-                                                   std::int64_t patient_id,
+Result<std::vector<Series>> MonitorService::series(std::int64_t patient_id,
                                                    const SeriesQuery& query) {
   auto codes = resolve_codes(query.code);
   if (!codes.ok()) return codes.error();
@@ -140,7 +137,7 @@ Result<std::vector<Series>> MonitorService::series(const Principal& principal,
   if (*from >= *to) return Error::validation("from", "From must be before To");
   std::string from_text = text_of(*from), to_text = text_of(*to);
   double span = std::chrono::duration<double>(*to - *from).count();
-  auto out = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Series>> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Series>> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     std::vector<Series> all;
     for (const CodeInfo& info : *codes) {
@@ -168,25 +165,14 @@ Result<std::vector<Series>> MonitorService::series(const Principal& principal,
     tx.commit();
     return all;
   });
-  if (!out.ok()) return out;
-  auto audited = identity_.audit_record(
-      principal, identity::audit::Row("record.read")
-                     .client(client)
-                     .resource("observation_series", std::to_string(patient_id))
-                     .patient(patient_id)
-                     .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return out;
 }
 
-Result<std::vector<Trend>> MonitorService::trend(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id, const TrendQuery& query) {
+Result<std::vector<Trend>> MonitorService::trend(std::int64_t patient_id, const TrendQuery& query) {
   auto codes = resolve_codes(query.code);
   if (!codes.ok()) return codes.error();
   TimePoint now = now_point();
   std::string to = text_of(now);
-  auto out = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Trend>> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Trend>> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     std::vector<Trend> all;
     for (const CodeInfo& info : *codes) {
@@ -205,22 +191,11 @@ Result<std::vector<Trend>> MonitorService::trend(const Principal& principal,
     tx.commit();
     return all;
   });
-  if (!out.ok()) return out;
-  auto audited = identity_.audit_record(
-      principal, identity::audit::Row("record.read")
-                     .client(client)
-                     .resource("observation_trend", std::to_string(patient_id))
-                     .patient(patient_id)
-                     .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return out;
 }
 
-Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor,
-                                                const identity::Client& client,
-                                                const std::string& status, std::int64_t cursor,
-                                                int limit) {
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
+Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor, const std::string& status,
+                                                std::int64_t cursor, int limit) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
     AlertPage out;
     out.items = store::patients_alerts(
         lease, identity::directory::linked_patient_ids(lease, doctor.account_id), status,
@@ -229,26 +204,11 @@ Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor,
     name_people(lease, out.items);
     return out;
   });
-  if (!page.ok()) return page;
-  std::set<std::int64_t> patients;
-  for (const Alert& alert : page->items) patients.insert(alert.patient_id);
-  for (std::int64_t patient_id : patients) {
-    auto audited =
-        identity_.audit_record(doctor, identity::audit::Row("record.read")
-                                           .client(client)
-                                           .resource("alerts", std::to_string(patient_id))
-                                           .patient(patient_id)
-                                           .outcome("success"));
-    if (!audited.ok()) return audited.error();
-  }
-  return page;
 }
 
-Result<AlertPage> MonitorService::patient_alerts(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id, const std::string& status,
+Result<AlertPage> MonitorService::patient_alerts(std::int64_t patient_id, const std::string& status,
                                                  std::int64_t cursor, int limit) {
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
     AlertPage out;
     out.items = store::patient_alerts(lease, patient_id, status, cursor > 0 ? cursor : INT64_MAX,
                                       limit + 1);
@@ -256,15 +216,6 @@ Result<AlertPage> MonitorService::patient_alerts(const Principal& principal,
     name_people(lease, out.items);
     return out;
   });
-  if (!page.ok()) return page;
-  auto audited =
-      identity_.audit_record(principal, identity::audit::Row("record.read")
-                                            .client(client)
-                                            .resource("alerts", std::to_string(patient_id))
-                                            .patient(patient_id)
-                                            .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return page;
 }
 
 Result<Alert> MonitorService::acknowledge(const Principal& doctor, const identity::Client& client,
@@ -337,7 +288,6 @@ Status MonitorService::mark_read(const Principal& principal, std::int64_t notifi
 }
 
 Result<PatientPage> MonitorService::search_patients(const Principal& principal,
-                                                    const identity::Client& client,
                                                     const PatientSearch& query) {
   identity::PatientQuery directory_query{query.query, query.linked, query.cursor,
                                          query.limit, {},           {}};
@@ -352,7 +302,7 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
       return open_alerts;
     };
   }
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientPage> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientPage> {
     auto cards = identity::directory::search(lease, principal, directory_query);
     if (!cards.ok()) return cards.error();
     // Alert counts and reading times are health information: only for the caller's own
@@ -384,15 +334,6 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
     }
     return out;
   });
-  if (!page.ok()) return page;
-  // Audited as a search: who searched and when, never what for. Group commit, like record reads.
-  auto audited = identity_.audit_record(principal, identity::audit::Row("patient.search")
-                                                       .client(client)
-                                                       .resource("patients", "")
-                                                       .patient(std::nullopt)
-                                                       .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return page;
 }
 
 }  // namespace vitalis::monitor

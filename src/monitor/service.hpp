@@ -26,23 +26,19 @@ class MonitorService {
   const AlertEvaluator& evaluator() const { return evaluator_; }
 
   // One series per code (two for "blood_pressure"); raw readings when there are at most
-  // `points` of them, else time buckets summarised by the database. Audited as one read.
-  Result<std::vector<Series>> series(const identity::Principal& principal,
-                                     const identity::Client& client, std::int64_t patient_id,
-                                     const SeriesQuery& query);
-  // Least-squares slope per day over the last N days or readings, per code. Audited.
-  Result<std::vector<Trend>> trend(const identity::Principal& principal,
-                                   const identity::Client& client, std::int64_t patient_id,
-                                   const TrendQuery& query);
+  // `points` of them, else time buckets summarised by the database. The reads here are not
+  // audited: each route declares its read audit (routes.cpp).
+  Result<std::vector<Series>> series(std::int64_t patient_id, const SeriesQuery& query);
+  // Least-squares slope per day over the last N days or readings, per code.
+  Result<std::vector<Trend>> trend(std::int64_t patient_id, const TrendQuery& query);
 
-  // A doctor's inbox: alerts of their linked patients with `status`, newest first. Each patient
-  // shown is audited as a read.
-  Result<AlertPage> doctor_alerts(const identity::Principal& doctor, const identity::Client& client,
-                                  const std::string& status, std::int64_t cursor, int limit);
-  // One patient's alerts (`status` empty: all). Audited.
-  Result<AlertPage> patient_alerts(const identity::Principal& principal,
-                                   const identity::Client& client, std::int64_t patient_id,
-                                   const std::string& status, std::int64_t cursor, int limit);
+  // A doctor's inbox: alerts of their linked patients with `status`, newest first (the route
+  // audits a read of each patient shown).
+  Result<AlertPage> doctor_alerts(const identity::Principal& doctor, const std::string& status,
+                                  std::int64_t cursor, int limit);
+  // One patient's alerts (`status` empty: all).
+  Result<AlertPage> patient_alerts(std::int64_t patient_id, const std::string& status,
+                                   std::int64_t cursor, int limit);
   // Doctors on the patient's care team only (403 otherwise, 404 for an unknown alert); 409 when
   // the alert is not open (acknowledge) or already resolved (resolve).
   Result<Alert> acknowledge(const identity::Principal& doctor, const identity::Client& client,
@@ -57,9 +53,10 @@ class MonitorService {
   Status mark_read(const identity::Principal& principal, std::int64_t notification_id);
 
   // Doctors and admins: patients by name prefix (every word of the query must start a word of
-  // the name; case and accents ignored) or by id. Audited as a search, without the query text.
+  // the name; case and accents ignored) or by id. The route audits it as a search, without the
+  // query text.
   Result<PatientPage> search_patients(const identity::Principal& principal,
-                                      const identity::Client& client, const PatientSearch& query);
+                                      const PatientSearch& query);
 
  private:
   Result<Alert> change_alert(const identity::Principal& doctor, const identity::Client& client,

@@ -58,7 +58,7 @@ TEST_P(SeriesServiceTest, TenYearsOfDailyReadingsBecomeAtMostPointsBuckets) {
   daily_readings(3653);
   identity::Principal patient{patient_, identity::Role::kPatient, "s"};
   SeriesQuery query{"heart_rate", "2016-01-01T00:00:00Z", "2026-01-01T08:00:00Z", 300};
-  auto series = service_->series(patient, {"127.0.0.1"}, patient_, query);
+  auto series = service_->series(patient_, query);
   ASSERT_TRUE(series.ok()) << series.error().message;
   ASSERT_EQ(series->size(), 1u);
   const Series& heart = series->front();
@@ -78,7 +78,7 @@ TEST_P(SeriesServiceTest, TenYearsOfDailyReadingsBecomeAtMostPointsBuckets) {
   EXPECT_LT(heart.points.back().time, "2026-01-01T08:00:00.000000Z");
 
   query.points = 5000;
-  auto raw = service_->series(patient, {"127.0.0.1"}, patient_, query);
+  auto raw = service_->series(patient_, query);
   ASSERT_TRUE(raw.ok());
   EXPECT_FALSE(raw->front().bucketed);
   EXPECT_EQ(raw->front().points.size(), 3653u);

@@ -26,25 +26,14 @@ PatientPredictions::PatientPredictions(db::Pool& pool, identity::IdentityService
                                        records::ClinicalService& clinical)
     : pool_(pool), identity_(identity), predictions_(predictions), clinical_(clinical) {}
 
-Result<std::vector<PrefilledInput>> PatientPredictions::prefill(const Principal& principal,
-                                                                const identity::Client& client,
-                                                                std::int64_t patient_id,
+Result<std::vector<PrefilledInput>> PatientPredictions::prefill(std::int64_t patient_id,
                                                                 std::string_view model) {
   const ModelSpec* spec = find_model_spec(model);
   if (spec == nullptr) return Error::not_found("no model named '" + std::string(model) + "'");
-  auto prefilled =
-      db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<PrefilledInput>> {
-        db::Transaction tx(lease, db::Transaction::Mode::kRead);
-        return read_prefill(lease, *spec, patient_id);
-      });
-  if (!prefilled.ok()) return prefilled;
-  auto audited = identity_.audit_record(principal, identity::audit::Row("record.read")
-                                                       .client(client)
-                                                       .resource("prefill", std::string(model))
-                                                       .patient(patient_id)
-                                                       .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return prefilled;
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<PrefilledInput>> {
+    db::Transaction tx(lease, db::Transaction::Mode::kRead);
+    return read_prefill(lease, *spec, patient_id);
+  });
 }
 
 Result<json::object> PatientPredictions::predict(const Principal& principal,
@@ -115,22 +104,12 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
   });
 }
 
-Result<std::string> PatientPredictions::area_code(const Principal& principal,
-                                                  const identity::Client& client,
-                                                  std::int64_t patient_id) {
-  auto code = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
+Result<std::string> PatientPredictions::area_code(std::int64_t patient_id) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
     auto facts = records::read_record_facts(lease, patient_id, {});
     if (!facts.profile) return Error::not_found("no such patient");
     return facts.profile->area_code;
   });
-  if (!code.ok()) return code;
-  auto audited = identity_.audit_record(principal, identity::audit::Row("record.read")
-                                                       .client(client)
-                                                       .resource("patient_profile", "area_code")
-                                                       .patient(patient_id)
-                                                       .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return code;
 }
 
 Result<json::object> PatientPredictions::save_symptom_check(const Principal& principal,
@@ -211,11 +190,9 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
   return check_json;
 }
 
-Result<StoredPage> PatientPredictions::list(const Principal& principal,
-                                            const identity::Client& client, std::int64_t patient_id,
-                                            const std::string& model, std::int64_t before_id,
-                                            int limit) {
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<StoredPage> {
+Result<StoredPage> PatientPredictions::list(std::int64_t patient_id, const std::string& model,
+                                            std::int64_t before_id, int limit) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<StoredPage> {
     std::optional<StoredPrediction> after;
     if (before_id > 0) {
       after = store::find_prediction(lease, patient_id, before_id);
@@ -230,15 +207,6 @@ Result<StoredPage> PatientPredictions::list(const Principal& principal,
     }
     return out;
   });
-  if (!page.ok()) return page;
-  auto audited =
-      identity_.audit_record(principal, identity::audit::Row("record.read")
-                                            .client(client)
-                                            .resource("predictions", std::to_string(patient_id))
-                                            .patient(patient_id)
-                                            .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return page;
 }
 
 json::object symptom_check_json(const SymptomCheck& check, const TriageAdvice& advice) {

@@ -51,10 +51,9 @@ class PatientPredictions {
   }
   const TriageRules& triage_rules() const { return triage_rules_; }
 
-  // What the record would fill in for `model` (read, audited).
-  Result<std::vector<PrefilledInput>> prefill(const identity::Principal& principal,
-                                              const identity::Client& client,
-                                              std::int64_t patient_id, std::string_view model);
+  // What the record would fill in for `model`. The reads here are not audited: each route
+  // declares its read audit (routes.cpp).
+  Result<std::vector<PrefilledInput>> prefill(std::int64_t patient_id, std::string_view model);
 
   // Predicts from the record's values overridden by `inputs` (the caller's own values win), and
   // stores the result in the patient's history. Returns the prediction's JSON with "id",
@@ -64,9 +63,8 @@ class PatientPredictions {
                                       std::string_view model, const boost::json::object& inputs);
 
   // The local-authority code in the patient's profile (empty when none is set), for the
-  // air-quality aid. Audited as a read of the profile.
-  Result<std::string> area_code(const identity::Principal& principal,
-                                const identity::Client& client, std::int64_t patient_id);
+  // air-quality aid.
+  Result<std::string> area_code(std::int64_t patient_id);
 
   // Saves a symptom check: each recognised symptom goes to the symptom tracker with the
   // request's severity, onset and notes (validated there), then the triage reads the record's
@@ -78,9 +76,8 @@ class PatientPredictions {
                                                  std::int64_t patient_id, const SymptomCheck& check,
                                                  const SymptomCheckRequest& request);
 
-  // Stored results, newest first; `model` empty = all. Audited as a read.
-  Result<StoredPage> list(const identity::Principal& principal, const identity::Client& client,
-                          std::int64_t patient_id, const std::string& model, std::int64_t before_id,
+  // Stored results, newest first; `model` empty = all.
+  Result<StoredPage> list(std::int64_t patient_id, const std::string& model, std::int64_t before_id,
                           int limit);
 
  private:

@@ -263,6 +263,13 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                                    const SymptomChecker* checker, const AirQuality* air_quality) {
   http::RouteOptions read = identity::guarded(identity::Rule::kRecordRead, patients.identity());
   read.max_body = 16 * 1024;
+  // A GET declares what it is audited as; the rule's middleware writes the row.
+  const auto reading = [&patients](identity::ReadAudit audit) {
+    http::RouteOptions options =
+        identity::guarded(identity::Rule::kRecordRead, patients.identity()).audited(audit);
+    options.max_body = 16 * 1024;
+    return options;
+  };
 
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/predictions/{model}",
@@ -286,8 +293,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
       Method::kGet, "/api/v1/patients/{patient_id}/predictions/{model}/prefill",
       [&patients](Request& request) {
         return http::respond(
-            patients.prefill(identity::principal_of(request), identity::client_of(request),
-                             identity::patient_of(request), request.param("model")),
+            patients.prefill(identity::patient_of(request), request.param("model")),
             [&request](std::vector<PrefilledInput>&& prefilled) {
               json::object values;
               json::array sources;
@@ -298,7 +304,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                                           {"max_age_days", kPrefillMaxAgeDays}});
             });
       },
-      read);
+      reading(identity::ReadAudit("prefill").text_id_param("model")));
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/predictions",
@@ -314,8 +320,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
         auto limit = request.positive_query_param("limit", 200);
         if (!limit.ok()) return Response::error(limit.error());
         return http::respond(
-            patients.list(identity::principal_of(request), identity::client_of(request),
-                          identity::patient_of(request), name, before->value_or(0),
+            patients.list(identity::patient_of(request), name, before->value_or(0),
                           static_cast<int>(limit->value_or(20))),
             [](StoredPage&& page) {
               json::array items;
@@ -326,7 +331,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
                          page.next_before ? json::value(*page.next_before) : json::value()}});
             });
       },
-      read);
+      reading("predictions"));
 
   // A symptom check saved to the record: the symptoms go to the symptom tracker and the result
   // to the prediction history, in one transaction. Writing symptoms needs the write rule.
@@ -393,8 +398,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
           return Response::error(Error::unavailable("the air-quality data is not loaded"));
         }
         return http::respond(
-            patients.area_code(identity::principal_of(request), identity::client_of(request),
-                               identity::patient_of(request)),
+            patients.area_code(identity::patient_of(request)),
             [air_quality, &request](std::string&& code) {
               json::object out{{"patient_id", identity::patient_of(request)}};
               out["area_code"] = code.empty() ? json::value() : json::value(code);
@@ -412,7 +416,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
               return Response::json(200, out);
             });
       },
-      read);
+      reading(identity::ReadAudit("patient_profile").id("area_code")));
 }
 
 }  // namespace vitalis::predict

@@ -133,7 +133,7 @@ TEST_P(PredictStoreTest, RecordPartShowsInTheTimelineAndTheExport) {
   ASSERT_TRUE(diagnosis.ok()) << diagnosis.error().message;
 
   records::TimelineQuery query;
-  auto page = clinical.timeline(patient_, client_, ana, query, "timeline");
+  auto page = clinical.timeline(ana, query);
   ASSERT_TRUE(page.ok()) << page.error().message;
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].kind, "diagnosis");
@@ -146,12 +146,12 @@ TEST_P(PredictStoreTest, RecordPartShowsInTheTimelineAndTheExport) {
 
   query.kinds = {"prediction"};
   query.limit = 1;
-  auto only = clinical.timeline(patient_, client_, ana, query, "timeline");
+  auto only = clinical.timeline(ana, query);
   ASSERT_TRUE(only.ok());
   ASSERT_EQ(only->items.size(), 1u);
   EXPECT_EQ(only->items[0].id, heart.id);
 
-  auto exported = clinical.export_record(patient_, client_, ana);
+  auto exported = clinical.export_record(ana);
   ASSERT_TRUE(exported.ok()) << exported.error().message;
   const auto& predictions = exported->at("predictions").as_array();
   ASSERT_EQ(predictions.size(), 1u);

@@ -279,14 +279,11 @@ Response prescribing_response(PrescribingOutcome outcome) {
     std::size_t count = outcome.check.conflicts.size();
     json::object check = check_json(outcome.check);
     json::value conflicts = check.at("conflicts");
-    json::object detail{
-        {"code", error_code_name(ErrorCode::kConflict)},
-        {"message", "Not prescribed: " + std::to_string(count) + " safety warning" +
+    return Response::error(
+        Error::conflict("Not prescribed: " + std::to_string(count) + " safety warning" +
                         (count == 1 ? "" : "s") +
-                        ". Check them; to prescribe anyway, give a reason for the override."},
-        {"conflicts", std::move(conflicts)},
-        {"check", std::move(check)}};
-    return Response::json(409, json::object{{"error", std::move(detail)}});
+                        ". Check them; to prescribe anyway, give a reason for the override."),
+        {{"conflicts", std::move(conflicts)}, {"check", std::move(check)}});
   }
   json::object body = prescription_json(*outcome.stored);
   body["check"] = check_json(outcome.check);
@@ -298,8 +295,11 @@ Response prescribing_response(PrescribingOutcome outcome) {
 void add_clinical_routes(http::Router& router, ClinicalService& service) {
   auto& s = service;
   auto& identity = service.identity();
-  // Every read here is one page or one profile: quick (see identity::quick).
-  const auto read = identity::quick(identity::guarded(Rule::kRecordRead, identity));
+  // Every read here is one page or one profile: quick (see identity::quick). Each declares what
+  // it is audited as; the rule's middleware writes the row.
+  const auto read = [&identity](identity::ReadAudit audit) {
+    return identity::quick(identity::guarded(Rule::kRecordRead, identity).audited(audit));
+  };
   const auto write = identity::guarded(Rule::kRecordWrite, identity);
   using identity::Client;
   using identity::Principal;
@@ -307,13 +307,12 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/profile",
       [&s](Request& request) {
-        return http::respond(s.profile(identity::principal_of(request),
-                                       identity::client_of(request), identity::patient_of(request)),
+        return http::respond(s.profile(identity::patient_of(request)),
                              [&s](ClinicalProfile profile) {
                                return Response::json(200, profile_json(profile, s.medicines()));
                              });
       },
-      read);
+      read("patient_profile"));
 
   router.add(
       Method::kPut, "/api/v1/patients/{patient_id}/profile",
@@ -395,22 +394,19 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
     router.add(Method::kPost, std::string(kind.path), kind.create, write);
     router.add(
         Method::kGet, std::string(kind.path),
-        [&s, kind = std::string(kind.kind),
-         resource = std::string(kind.resource)](Request& request) {
+        [&s, kind = std::string(kind.kind)](Request& request) {
           auto query = parse_timeline_query(request, false, s.record_parts());
           if (!query.ok()) return Response::error(query.error());
           query->kinds = {kind};
           return http::respond(
-              s.timeline(identity::principal_of(request), identity::client_of(request),
-                         identity::patient_of(request), *query, resource),
-              [](TimelinePage page) {
+              s.timeline(identity::patient_of(request), *query), [](TimelinePage page) {
                 json::array items;
                 for (auto& item : page.items) items.emplace_back(std::move(item.entry));
                 return Response::json(200, json::object{{"items", std::move(items)},
                                                         {"next_cursor", cursor_json(page.next)}});
               });
         },
-        read);
+        read(kind.resource));
   }
 
   // A later end of a diagnosis or prescription: {"reason"} -> 200 with the updated entry.
@@ -446,13 +442,12 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/summary",
       [&s](Request& request) {
-        return http::respond(s.summary(identity::principal_of(request),
-                                       identity::client_of(request), identity::patient_of(request)),
+        return http::respond(s.summary_of(identity::patient_of(request)),
                              [&s](PatientSummary summary) {
                                return Response::json(200, summary_json(summary, s.medicines()));
                              });
       },
-      read);
+      read("patient_summary"));
 
   router.add(
       Method::kGet, "/api/v1/symptoms/vocabulary",
@@ -475,9 +470,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
         auto query = parse_timeline_query(request, true, s.record_parts());
         if (!query.ok()) return Response::error(query.error());
         return http::respond(
-            s.timeline(identity::principal_of(request), identity::client_of(request),
-                       identity::patient_of(request), *query, "timeline"),
-            [](TimelinePage page) {
+            s.timeline(identity::patient_of(request), *query), [](TimelinePage page) {
               json::array items;
               for (auto& item : page.items) {
                 items.push_back(json::object{{"kind", item.kind},
@@ -490,16 +483,14 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
                                                       {"next_cursor", cursor_json(page.next)}});
             });
       },
-      read);
+      read("timeline"));
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/export",
       [&s](Request& request) {
         std::int64_t patient_id = identity::patient_of(request);
         return http::respond(
-            s.export_record(identity::principal_of(request), identity::client_of(request),
-                            patient_id),
-            [patient_id](json::object record) {
+            s.export_record(patient_id), [patient_id](json::object record) {
               std::string day = json::value_to<std::string>(record.at("exported_at")).substr(0, 10);
               Response response = Response::json(200, record);
               response.headers.emplace_back("Content-Disposition",
@@ -508,7 +499,8 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
               return response;
             });
       },
-      identity::guarded(Rule::kRecordOwner, identity));
+      identity::guarded(Rule::kRecordOwner, identity)
+          .audited(identity::ReadAudit("record").action("record.export")));
 }
 
 }  // namespace vitalis::records

@@ -166,9 +166,7 @@ Result<Entry> ClinicalService::store_entry(const Principal& principal,
   });
 }
 
-Result<ClinicalProfile> ClinicalService::profile(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id) {
+Result<ClinicalProfile> ClinicalService::profile(std::int64_t patient_id) {
   auto profile = db::with_connection(pool_, [&](db::Lease& lease) -> Result<ClinicalProfile> {
     auto found = load_patient_profile(lease, patient_id);
     if (!found) return Error::not_found("no such patient");
@@ -176,10 +174,6 @@ Result<ClinicalProfile> ClinicalService::profile(const Principal& principal,
   });
   if (!profile.ok()) return profile;
   understand_allergies(*profile);
-  if (auto audited = audit_read(principal, client, patient_id, "record.read", "patient_profile");
-      !audited.ok()) {
-    return audited.error();
-  }
   return profile;
 }
 
@@ -480,28 +474,18 @@ Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
   });
 }
 
-Result<TimelinePage> ClinicalService::timeline(const Principal& principal,
-                                               const identity::Client& client,
-                                               std::int64_t patient_id, const TimelineQuery& query,
-                                               std::string_view resource_type) {
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<TimelinePage> {
+Result<TimelinePage> ClinicalService::timeline(std::int64_t patient_id,
+                                               const TimelineQuery& query) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<TimelinePage> {
     // One snapshot for every source's part of the page (SQLite; PostgreSQL reads committed).
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     auto out = read_timeline(lease, patient_id, query, parts_);
     tx.commit();
     return out;
   });
-  if (!page.ok()) return page;
-  if (auto audited = audit_read(principal, client, patient_id, "record.read", resource_type);
-      !audited.ok()) {
-    return audited.error();
-  }
-  return page;
 }
 
-Result<PatientSummary> ClinicalService::summary(const Principal& principal,
-                                                const identity::Client& client,
-                                                std::int64_t patient_id) {
+Result<PatientSummary> ClinicalService::summary_of(std::int64_t patient_id) {
   auto summary = db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientSummary> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     auto profile = load_patient_profile(lease, patient_id);
@@ -517,6 +501,14 @@ Result<PatientSummary> ClinicalService::summary(const Principal& principal,
   understand_allergies(summary->profile);
   summary->age = age_on(summary->profile.date_of_birth, now_text().substr(0, 10));
   summary->brand_names_available = medicines_->has_brand_names();
+  return summary;
+}
+
+Result<PatientSummary> ClinicalService::summary(const Principal& principal,
+                                                const identity::Client& client,
+                                                std::int64_t patient_id) {
+  auto summary = summary_of(patient_id);
+  if (!summary.ok()) return summary;
   if (auto audited = audit_read(principal, client, patient_id, "record.read", "patient_summary");
       !audited.ok()) {
     return audited.error();
@@ -524,11 +516,9 @@ Result<PatientSummary> ClinicalService::summary(const Principal& principal,
   return summary;
 }
 
-Result<boost::json::object> ClinicalService::export_record(const Principal& principal,
-                                                           const identity::Client& client,
-                                                           std::int64_t patient_id) {
+Result<boost::json::object> ClinicalService::export_record(std::int64_t patient_id) {
   namespace json = boost::json;
-  auto record = db::with_connection(pool_, [&](db::Lease& lease) -> Result<json::object> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<json::object> {
     db::Transaction tx(lease, db::Transaction::Mode::kRead);
     auto profile = load_patient_profile(lease, patient_id);
     if (!profile) return Error::not_found("no such patient");
@@ -552,12 +542,6 @@ Result<boost::json::object> ClinicalService::export_record(const Principal& prin
     tx.commit();
     return out;
   });
-  if (!record.ok()) return record;
-  if (auto audited = audit_read(principal, client, patient_id, "record.export", "record");
-      !audited.ok()) {
-    return audited.error();
-  }
-  return record;
 }
 
 }  // namespace vitalis::records

@@ -80,8 +80,8 @@ class ClinicalService {
 
   // The profile resource (/profile) is records': GET and PUT here, PATCH (the phone, identity's
   // part) through identity().update_phone.
-  Result<ClinicalProfile> profile(const identity::Principal& principal,
-                                  const identity::Client& client, std::int64_t patient_id);
+  // Reads here are not audited: each route declares its read audit (clinical_routes.cpp).
+  Result<ClinicalProfile> profile(std::int64_t patient_id);
   // Replaces the clinical part of the profile (the patient, or a doctor with a write grant).
   Result<ClinicalProfile> update_profile(const identity::Principal& principal,
                                          const identity::Client& client, std::int64_t patient_id,
@@ -127,21 +127,17 @@ class ClinicalService {
                                       const SymptomInput& input,
                                       std::optional<UrgentAdvice>* advice = nullptr);
 
-  // Entries of the chosen kinds, latest first, one page. The read is audited once, as
-  // `resource_type` ("timeline", or the list's name such as "encounters").
-  Result<TimelinePage> timeline(const identity::Principal& principal,
-                                const identity::Client& client, std::int64_t patient_id,
-                                const TimelineQuery& query, std::string_view resource_type);
+  // Entries of the chosen kinds, latest first, one page.
+  Result<TimelinePage> timeline(std::int64_t patient_id, const TimelineQuery& query);
 
-  // Who the patient is, allergies, active problems and medicines: one read, audited once as
-  // `patient_summary`.
+  // Who the patient is, allergies, active problems and medicines: one read.
+  Result<PatientSummary> summary_of(std::int64_t patient_id);
+  // The same for a caller outside a route, audited once as a read of `patient_summary`.
   Result<PatientSummary> summary(const identity::Principal& principal,
                                  const identity::Client& client, std::int64_t patient_id);
 
-  // The whole record as one JSON document; audited as an export.
-  Result<boost::json::object> export_record(const identity::Principal& principal,
-                                            const identity::Client& client,
-                                            std::int64_t patient_id);
+  // The whole record as one JSON document (the route audits it as an export).
+  Result<boost::json::object> export_record(std::int64_t patient_id);
 
  private:
   // Doctors write clinical entries; everyone else is refused.

@@ -179,7 +179,7 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
   query.limit = 5;
   std::vector<std::pair<std::string, std::int64_t>> seen;
   for (int pages = 0; pages < 10; ++pages) {
-    auto page = clinical_->timeline(patient_, client_, patient_.account_id, query, "timeline");
+    auto page = clinical_->timeline(patient_.account_id, query);
     ASSERT_TRUE(page.ok()) << page.error().message;
     for (const auto& item : page->items) seen.emplace_back(item.kind, item.id);
     if (!page->next) break;
@@ -194,13 +194,12 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
 
   query = {};
   query.kinds = {"observation"};
-  auto observations = clinical_->timeline(patient_, client_, patient_.account_id, query, "x");
+  auto observations = clinical_->timeline(patient_.account_id, query);
   ASSERT_TRUE(observations.ok());
   EXPECT_EQ(observations->items.size(), 4u);
   query.kinds.clear();
   query.to = "2026-03-01T08:00:00.000000Z";  // exclusive
-  EXPECT_TRUE(
-      clinical_->timeline(patient_, client_, patient_.account_id, query, "x")->items.empty());
+  EXPECT_TRUE(clinical_->timeline(patient_.account_id, query)->items.empty());
 }
 
 TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {

@@ -204,12 +204,12 @@ TEST_P(PrescribingTest, AnOverrideIsStoredAuditedAndShownEverywhere) {
   }
   TimelineQuery query;
   query.kinds = {"prescription"};
-  auto page = clinical_->timeline(doctor_, client_, patient_.account_id, query, "timeline");
+  auto page = clinical_->timeline(patient_.account_id, query);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_NE(page->items[0].summary.find("prescribed despite a safety warning (" + why + ")"),
             std::string::npos);
-  auto exported = clinical_->export_record(patient_, client_, patient_.account_id);
+  auto exported = clinical_->export_record(patient_.account_id);
   ASSERT_TRUE(exported.ok());
   const auto& prescription = exported->at("prescriptions").as_array().at(0).as_object();
   EXPECT_EQ(prescription.at("override").at("reason").as_string(), why);
@@ -275,7 +275,7 @@ TEST_P(PrescribingTest, ABrandAllergyStaysCheckedOnceUnderstood) {
   ASSERT_TRUE(refused.ok());
   EXPECT_FALSE(refused->stored);
   EXPECT_FALSE(refused->check.brand_names_available);
-  auto profile = bare.profile(patient_, client_, patient_.account_id);
+  auto profile = bare.profile(patient_.account_id);
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->allergies.at(0).ingredients,
             (std::vector<std::string>{"amoxicillin", "clavulanic acid"}));

@@ -101,7 +101,10 @@ Result<ObservationQuery> parse_query(const Request& request) {
 void add_records_routes(http::Router& router, RecordsService& service) {
   auto& s = service;
   auto& identity = service.identity();
-  const auto read = identity::quick(identity::guarded(Rule::kRecordRead, identity));
+  // Each read declares what it is audited as; the rule's middleware writes the row.
+  const auto read = [&identity](identity::ReadAudit audit) {
+    return identity::quick(identity::guarded(Rule::kRecordRead, identity).audited(audit));
+  };
   const auto write = identity::guarded(Rule::kRecordWrite, identity);
 
   router.add(
@@ -123,11 +126,10 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         auto query = parse_query(request);
         if (!query.ok()) return Response::error(query.error());
         return http::respond(
-            s.list(identity::principal_of(request), identity::client_of(request),
-                   identity::patient_of(request), *query),
+            s.page(identity::patient_of(request), *query),
             [](ObservationPage page) { return items_response(200, page.items, page.next_before); });
       },
-      read);
+      read("observations"));
 
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/observations/{observation_id}/corrections",
@@ -159,11 +161,10 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         auto id = identity::id_param(request, "observation_id");
         if (!id.ok()) return Response::error(id.error());
         return http::respond(
-            s.history(identity::principal_of(request), identity::client_of(request),
-                      identity::patient_of(request), *id),
+            s.history(identity::patient_of(request), *id),
             [](std::vector<Observation> chain) { return items_response(200, chain); });
       },
-      read);
+      read(identity::ReadAudit("observation").id_param("observation_id")));
 }
 
 }  // namespace vitalis::records

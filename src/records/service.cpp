@@ -212,9 +212,7 @@ Result<Recorded> RecordsService::record(const Principal& principal, const identi
   });
 }
 
-Result<ObservationPage> RecordsService::list(const Principal& principal,
-                                             const identity::Client& client,
-                                             std::int64_t patient_id,
+Result<ObservationPage> RecordsService::page(std::int64_t patient_id,
                                              const ObservationQuery& query) {
   std::string code;
   if (!query.code.empty()) {
@@ -222,7 +220,7 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
     if (metric == nullptr) return Error::validation("code", "unknown code '" + query.code + "'");
     code = std::string(metric->code);
   }
-  auto page = db::with_connection(pool_, [&](db::Lease& lease) -> Result<ObservationPage> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<ObservationPage> {
     std::optional<Observation> cursor;
     if (query.before_id > 0) {
       cursor = store::find_observation(lease, patient_id, query.before_id);
@@ -241,7 +239,14 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
     }
     return out;
   });
-  if (!page.ok()) return page;
+}
+
+Result<ObservationPage> RecordsService::list(const Principal& principal,
+                                             const identity::Client& client,
+                                             std::int64_t patient_id,
+                                             const ObservationQuery& query) {
+  auto found = page(patient_id, query);
+  if (!found.ok()) return found;
   auto audited =
       identity_.audit_record(principal, identity::audit::Row("record.read")
                                             .client(client)
@@ -249,7 +254,7 @@ Result<ObservationPage> RecordsService::list(const Principal& principal,
                                             .patient(patient_id)
                                             .outcome("success"));
   if (!audited.ok()) return audited.error();
-  return page;
+  return found;
 }
 
 Result<Recorded> RecordsService::correct(const Principal& principal, const identity::Client& client,
@@ -310,9 +315,7 @@ Result<Recorded> RecordsService::correct(const Principal& principal, const ident
   });
 }
 
-Result<std::vector<Observation>> RecordsService::history(const Principal& principal,
-                                                         const identity::Client& client,
-                                                         std::int64_t patient_id,
+Result<std::vector<Observation>> RecordsService::history(std::int64_t patient_id,
                                                          std::int64_t observation_id) {
   auto chain =
       db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Observation>> {
@@ -331,14 +334,6 @@ Result<std::vector<Observation>> RecordsService::history(const Principal& princi
         }
         return out;
       });
-  if (!chain.ok()) return chain;
-  auto audited =
-      identity_.audit_record(principal, identity::audit::Row("record.read")
-                                            .client(client)
-                                            .resource("observation", std::to_string(observation_id))
-                                            .patient(patient_id)
-                                            .outcome("success"));
-  if (!audited.ok()) return audited.error();
   return chain;
 }
 

@@ -48,7 +48,10 @@ class RecordsService {
   Result<Recorded> record(const identity::Principal& principal, const identity::Client& client,
                           std::int64_t patient_id, const ObservationInput& input);
 
-  // Final (current) entries, latest first, with a cursor. The read is audited once.
+  // Final (current) entries, latest first, with a cursor. Not audited: the route declares its
+  // read audit (routes.cpp).
+  Result<ObservationPage> page(std::int64_t patient_id, const ObservationQuery& query);
+  // The same page for a caller outside a route, audited once as a read of "observations".
   Result<ObservationPage> list(const identity::Principal& principal, const identity::Client& client,
                                std::int64_t patient_id, const ObservationQuery& query);
 
@@ -60,10 +63,9 @@ class RecordsService {
                            std::int64_t patient_id, std::int64_t observation_id,
                            const CorrectionInput& input);
 
-  // The whole correction chain the entry belongs to, oldest first. Audited as a read.
-  Result<std::vector<Observation>> history(const identity::Principal& principal,
-                                           const identity::Client& client, std::int64_t patient_id,
-                                           std::int64_t observation_id);
+  // The whole correction chain the entry belongs to, oldest first. Not audited: the route
+  // declares its read audit.
+  Result<std::vector<Observation>> history(std::int64_t patient_id, std::int64_t observation_id);
 
  private:
   db::Pool& pool_;

@@ -236,7 +236,7 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
             "reason");
 
   for (std::int64_t id : {original, fixed.id}) {
-    auto chain = service_->history(doctor_, client_, patient_.account_id, id);
+    auto chain = service_->history(patient_.account_id, id);
     ASSERT_TRUE(chain.ok());
     ASSERT_EQ(chain->size(), 2u);
     EXPECT_EQ((*chain)[0].id, original);
