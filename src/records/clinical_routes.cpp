@@ -489,15 +489,14 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
       Method::kGet, "/api/v1/patients/{patient_id}/export",
       [&s](Request& request) {
         std::int64_t patient_id = identity::patient_of(request);
-        return http::respond(
-            s.export_record(patient_id), [patient_id](json::object record) {
-              std::string day = json::value_to<std::string>(record.at("exported_at")).substr(0, 10);
-              Response response = Response::json(200, record);
-              response.headers.emplace_back("Content-Disposition",
-                                            "attachment; filename=\"vitalis-record-" +
-                                                std::to_string(patient_id) + "-" + day + ".json\"");
-              return response;
-            });
+        return http::respond(s.export_record(patient_id), [patient_id](json::object record) {
+          std::string day = json::value_to<std::string>(record.at("exported_at")).substr(0, 10);
+          Response response = Response::json(200, record);
+          response.headers.emplace_back("Content-Disposition",
+                                        "attachment; filename=\"vitalis-record-" +
+                                            std::to_string(patient_id) + "-" + day + ".json\"");
+          return response;
+        });
       },
       identity::guarded(Rule::kRecordOwner, identity)
           .audited(identity::ReadAudit("record").action("record.export")));
