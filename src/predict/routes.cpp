@@ -68,7 +68,7 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
           return Response::error(Error::validation("body", "body must be a JSON object of inputs"));
         }
         if (const json::value* patient = inputs->if_contains("patient_id")) {
-          // Prefilled from a record and stored in its history: the record's read rule applies.
+          // Prefilled from a record and stored in its history: the record's write rule applies.
           if (patients == nullptr) {
             return Response::error(Error::unavailable("patient records are not available"));
           }
@@ -78,7 +78,7 @@ void add_predict_routes(http::Router& router, const PredictionService& service,
                               "patient_id", "patient_id must be a positive whole number"));
           if (!id.ok()) return Response::error(id.error());
           return identity::check_record_rule(
-              patients->identity(), request, identity::Rule::kRecordRead, *id,
+              patients->identity(), request, identity::Rule::kRecordWrite, *id,
               [patients, id = *id, name, inputs](Request& req) {
                 return predict_for_patient(*patients, req, id, name, *inputs);
               });
@@ -261,8 +261,11 @@ void add_air_quality_routes(http::Router& router, const AirQuality* air_quality,
 
 void add_patient_prediction_routes(http::Router& router, PatientPredictions& patients,
                                    const SymptomChecker* checker, const AirQuality* air_quality) {
-  http::RouteOptions read = identity::guarded(identity::Rule::kRecordRead, patients.identity());
-  read.max_body = 16 * 1024;
+  // Running a check on a record stores it in the record's history: an addition to the record,
+  // so it takes the write rule (a doctor reading without the patient's consent, or through
+  // break-glass, may not add entries).
+  http::RouteOptions write = identity::guarded(identity::Rule::kRecordWrite, patients.identity());
+  write.max_body = 16 * 1024;
   // A GET declares what it is audited as; the rule's middleware writes the row.
   const auto reading = [&patients](identity::ReadAudit audit) {
     http::RouteOptions options =
@@ -287,7 +290,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
         return predict_for_patient(patients, request, identity::patient_of(request),
                                    request.param("model"), *inputs);
       },
-      read);
+      write);
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/predictions/{model}/prefill",
@@ -334,9 +337,7 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
       reading("predictions"));
 
   // A symptom check saved to the record: the symptoms go to the symptom tracker and the result
-  // to the prediction history, in one transaction. Writing symptoms needs the write rule.
-  http::RouteOptions write = identity::guarded(identity::Rule::kRecordWrite, patients.identity());
-  write.max_body = 16 * 1024;
+  // to the prediction history, in one transaction, under the same write rule.
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/symptom-checks",
       [&patients, checker](Request& request) {

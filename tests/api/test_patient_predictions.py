@@ -1,6 +1,7 @@
 """Predictions for a patient, black-box on SQLite and PostgreSQL: inputs prefilled from the
 record's latest readings and profile (the caller's own values win), each result stored in the
-patient's history, the record's read rule on both the patient route and a body's "patient_id",
+patient's history, the record's write rule on both the patient route and a body's "patient_id"
+(storing is an addition to the record),
 and nothing stored when the request fails."""
 import datetime
 
@@ -137,12 +138,13 @@ def test_a_failed_prediction_stores_nothing(api):
     assert history["items"] == []
 
 
-def test_a_body_patient_id_follows_the_record_read_rule(api):
+def test_a_body_patient_id_follows_the_record_write_rule(api):
     token, patient_id = patient_with_readings(api)
     other, other_id = api.patient("eva@example.org", name="Eva Lima")
     admin, _ = api.create_admin()
     stranger, _ = api.doctor("carla@example.org", admin, name="Dr Carla Reis")
-    doctor, doctor_id = care_team(api, token, patient_id, admin)
+    reader, _ = care_team(api, token, patient_id, admin, address="rui@example.org")
+    doctor, doctor_id = care_team(api, token, patient_id, admin, grant=True)
 
     def ask(caller, patient):
         return api.call("POST", "/api/v1/predictions/diabetes", caller,
@@ -153,7 +155,18 @@ def test_a_body_patient_id_follows_the_record_read_rule(api):
     assert ask(other, patient_id)[0] == 404          # another patient: not even its existence
     assert ask(stranger, patient_id)[0] == 403       # a doctor off the care team
     assert ask(admin, patient_id)[0] == 403          # admins need break-glass
-    status, _, linked = ask(doctor, patient_id)       # a linked doctor may read, so may ask
+    # Storing a check adds to the record: reading it is not enough (a linked doctor without the
+    # patient's consent, or an admin or doctor through break-glass), on either route.
+    status, _, refused = ask(reader, patient_id)
+    assert status == 403, refused
+    assert api.call("POST", predictions(patient_id, "diabetes"), reader,
+                    body={"insulin": 120})[0] == 403
+    glass = api.call("POST", f"/api/v1/patients/{patient_id}/break-glass", stranger,
+                     body={"reason": "Collapsed in clinic; checking her risk factors"})
+    assert glass[0] == 201, glass
+    assert ask(stranger, patient_id)[0] == 403
+    assert api.call("POST", predictions(patient_id, "heart"), stranger, body={})[0] == 403
+    status, _, linked = ask(doctor, patient_id)       # with the patient's consent to add
     assert status == 201
     for bad in ("7", 0, -1, 1.5):
         status, _, body = ask(token, bad)

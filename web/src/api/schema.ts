@@ -3546,7 +3546,7 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["PredictionInputs"] & {
-          /** @description Prefill from this patient's record and store the result (rule record_read). */
+          /** @description Prefill from this patient's record and store the result (rule record_write, as storing adds to the record). */
           patient_id?: number;
         };
       };

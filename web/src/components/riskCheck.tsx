@@ -20,6 +20,7 @@ import { ContributionChart } from './lazyCharts';
 import { Field, FormError, messageOf, parseNumbers, SelectField, SubmitButton, useSubmit } from './forms';
 import { useApiQuery } from '../api/query';
 import { Async } from './status';
+import { WriteGate } from './access';
 import { Link } from '../router';
 import './predict.css';
 
@@ -331,9 +332,19 @@ function ModelForm({ model, patientId, audience }: { model: ModelName; patientId
               })}
             </div>
             <FormError message={errors.inputs ?? formError} />
-            <SubmitButton busy={busy} busyText="Estimating…">
-              {audience === 'patient' ? 'Estimate my risk' : 'Estimate the risk'}
-            </SubmitButton>
+            {audience === 'patient' ? (
+              <SubmitButton busy={busy} busyText="Estimating…">
+                Estimate my risk
+              </SubmitButton>
+            ) : (
+              // A check is stored in the record: a doctor runs one with the patient's consent to
+              // add (the questions can be read without it).
+              <WriteGate patientId={patientId}>
+                <SubmitButton busy={busy} busyText="Estimating…">
+                  Estimate the risk
+                </SubmitButton>
+              </WriteGate>
+            )}
           </form>
           {result && <Answer result={result} audience={audience} />}
         </div>
