@@ -37,6 +37,9 @@ struct RouteOptions {
   // otherwise, so a new route cannot forget its read audit.
   std::string read_audit;
   bool read_audit_required = false;
+  // The per-address budget the route charges, declared beside the rule (identity's
+  // Guard::limited, e.g. "signup:ip 20 per 3600 s"); empty when it declares none.
+  std::string rate_limit;
 };
 
 struct Route {

@@ -148,9 +148,7 @@ Status IdentityService::request_email_change(const Principal& principal,
 Result<AccountDetails> IdentityService::confirm_email_change(const Principal& principal,
                                                              const std::string& code,
                                                              const Client& client) {
-  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
-    return ok.error();
-  }
+  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
   std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(principal.account_id));
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {

@@ -120,9 +120,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
                                                         std::int64_t grant_id,
                                                         const std::string& code,
                                                         const Client& client) {
-  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
-    return ok.error();
-  }
+  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
   // Failures count per doctor across all their requests, so new requests do not buy guesses.
   std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();

@@ -78,6 +78,13 @@ Error invalid_code();
 // Failures with one purpose's codes for one email (or doctor), across every code issued.
 std::string code_bucket(std::string_view purpose, std::string_view who);
 
+// --- per-address budgets declared on routes (policy.cpp) ---
+
+// Says, for the request this thread answers, that its input was well formed: the hit its
+// route's per-address budget took (Guard::limited) stands whatever the answer, even a 422. For
+// code checks, where a wrong code answers 422 and still costs. Does nothing elsewhere.
+void keep_address_charge();
+
 // --- session rows (sessions.cpp) ---
 
 // Starts a session (or continues a family on refresh) and signs its access token. `started_at`

@@ -10,13 +10,9 @@ namespace vitalis::identity {
 
 using std::chrono::seconds;
 
-Status IdentityService::request_password_reset(const std::string& email_input,
-                                               const Client& client) {
+Status IdentityService::request_password_reset(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = limiter_.hit("reset:ip:" + client.address, 10, seconds(3600)); !ok.ok()) {
-    return ok.error();
-  }
   if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
@@ -36,9 +32,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) return ok.error();
-  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
-    return ok.error();
-  }
+  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
   std::string bucket = code_bucket(kCodePurposeReset, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);

@@ -2,7 +2,9 @@
 #include "identity/policy.hpp"
 
 #include <charconv>
+#include <utility>
 
+#include "identity/internal.hpp"
 #include "identity/validation.hpp"
 
 namespace vitalis::identity {
@@ -312,7 +314,45 @@ Status write_read_audit(IdentityService& service, const Request& request, const 
   return Ok{};
 }
 
+// Set while a handler runs under a declared per-address budget: keep_address_charge() marks it.
+thread_local bool* t_keep_charge = nullptr;
+
+// The declared per-address budget around `next`: one hit before, given back when the answer is
+// one that costs nothing (malformed or invalid input) unless the capability kept it.
+bool costs_nothing(int status) {
+  return status == 400 || status == 413 || status == 415 || status == 422;
+}
+
+Response charge_address(IdentityService& service, const AddressLimit& limit, Request& request,
+                        const http::Handler& next) {
+  db::RateLimiter& limiter = service.rate_limiter();
+  auto charged =
+      limiter.charge(limit.name + ":" + request.client_address, limit.limit, limit.window);
+  if (!charged.ok()) return Response::error(charged.error());
+  bool keep = false;
+  struct Mark {
+    bool* outer;
+    ~Mark() { t_keep_charge = outer; }
+  } mark{std::exchange(t_keep_charge, &keep)};
+  Response response = next(request);
+  if (!keep && costs_nothing(response.status)) limiter.refund(*charged);
+  return response;
+}
+
 }  // namespace
+
+void keep_address_charge() {
+  if (t_keep_charge) *t_keep_charge = true;
+}
+
+std::string AddressLimit::describe() const {
+  return name + " " + std::to_string(limit) + " per " + std::to_string(window.count()) + " s";
+}
+
+Guard& Guard::limited(std::string_view name, int limit, std::chrono::seconds window) {
+  limit_ = AddressLimit{std::string(name), limit, window};
+  return *this;
+}
 
 Guard& Guard::audited(ReadAudit audit) {
   audit_ = std::move(audit);
@@ -333,16 +373,31 @@ Guard::operator http::RouteOptions() const {
   if (not_audited_) {
     options.read_audit = "not audited: " + std::string(not_audited_reason(*not_audited_));
   }
-  if (rule_ == Rule::kPublic) return options;
-  options.middleware.push_back([&service = *service_, rule = rule_, audit = audit_](
+  if (limit_) options.rate_limit = limit_->describe();
+  if (rule_ == Rule::kPublic) {
+    if (limit_) {
+      options.middleware.push_back(
+          [&service = *service_, limit = *limit_](Request& request, const http::Handler& next) {
+            return charge_address(service, limit, request, next);
+          });
+    }
+    return options;
+  }
+  options.middleware.push_back([&service = *service_, rule = rule_, audit = audit_, limit = limit_](
                                    Request& request, const http::Handler& next) {
+    // The declared budget is charged only once the rule let the caller in.
+    http::Handler charged;
+    if (limit) {
+      charged = [&](Request& checked) { return charge_address(service, *limit, checked, next); };
+    }
+    const http::Handler& handler = limit ? charged : next;
     // Reads audited in the request queue their rows; the server sends the response once they
     // are durable, without a thread waiting for the commit.
     AuditHold hold;
     Response response;
     if (audit) {
       response = enforce(service, rule, request, [&](Request& checked) {
-        Response answer = next(checked);
+        Response answer = handler(checked);
         if (answer.status < 200 || answer.status >= 300) return answer;
         if (auto audited = write_read_audit(service, checked, *audit); !audited.ok()) {
           return Response::error(audited.error());
@@ -350,7 +405,7 @@ Guard::operator http::RouteOptions() const {
         return answer;
       });
     } else {
-      response = enforce(service, rule, request, next);
+      response = enforce(service, rule, request, handler);
     }
     if (auto release = hold.release()) response.hold = std::move(release);
     return response;

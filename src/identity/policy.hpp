@@ -3,6 +3,7 @@
 // authenticates the caller, checks the rule and audits refused access to patient data.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,13 +95,35 @@ enum class NotAudited {
 };
 std::string_view not_audited_reason(NotAudited reason);
 
-// Route options being declared: the access rule, then what a successful call is audited as.
+// A per-address budget a route charges, declared with the route beside its rule:
+//   guarded(Rule::kPublic, identity).limited("signup:ip", 20, std::chrono::seconds(3600))
+// counts the calls from one client address in the bucket "<name>:<address>" (db::RateLimiter):
+// at most `limit` per `window`. After the rule's checks and before the handler, the middleware
+// takes one hit (atomic, so requests racing on the last unit cannot both pass); once the budget
+// is spent it answers 429 with Retry-After and the handler does not run. When the handler
+// answers malformed or invalid input (400, 413, 415 or 422) the hit is given back: such requests
+// cost nothing, unless the capability said the input was well formed (keep_address_charge() in
+// internal.hpp: a wrong one-time code answers 422 and still costs). Budgets that depend on the
+// body or on the caller (per email, per account, per doctor), lock-outs, and sign-in's budget
+// (an ill-formed email answers 401 there, free, which the status cannot tell from a wrong
+// password) stay in the capabilities.
+struct AddressLimit {
+  std::string name;  // e.g. "signup:ip"
+  int limit = 0;
+  std::chrono::seconds window{0};
+
+  std::string describe() const;  // "signup:ip 20 per 3600 s": what the route table shows
+};
+
+// Route options being declared: the access rule, then what a successful call is audited as and
+// the per-address budget it charges.
 // Converts to http::RouteOptions (building the middleware then), so it goes wherever those go.
 class Guard {
  public:
   Guard(Rule rule, IdentityService& service) : rule_(rule), service_(&service) {}
   Guard& audited(ReadAudit audit);
   Guard& not_audited(NotAudited reason);
+  Guard& limited(std::string_view name, int limit, std::chrono::seconds window);
   operator http::RouteOptions() const;  // NOLINT(google-explicit-constructor)
 
  private:
@@ -108,6 +131,7 @@ class Guard {
   IdentityService* service_;
   std::optional<ReadAudit> audit_;
   std::optional<NotAudited> not_audited_;
+  std::optional<AddressLimit> limit_;
 };
 
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).

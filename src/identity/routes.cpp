@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <chrono>
 #include <map>
 
 #include "identity/policy.hpp"
@@ -19,6 +20,9 @@ using http::Response;
 void add_identity_routes(http::Router& router, IdentityService& service) {
   auto& s = service;
   const auto open = guarded(Rule::kPublic, s);
+  // Per-address budgets (identity/policy.hpp, Guard::limited; the per-email and per-account
+  // ones are the capabilities'): malformed or invalid input costs nothing, a wrong code does.
+  constexpr std::chrono::seconds kHour(3600), kTenMinutes(600);
 
   // --- sign-up, verification, sign-in ----------------------------------------------------
   router.add(
@@ -42,7 +46,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         auto done = s.sign_up_patient(input, client_of(request));
         return done.ok() ? accepted() : Response::error(done.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("signup:ip", 20, kHour));
 
   router.add(
       Method::kPost, "/api/v1/auth/signup/doctor",
@@ -63,7 +67,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         auto done = s.sign_up_doctor(input, client_of(request));
         return done.ok() ? accepted() : Response::error(done.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("signup:ip", 20, kHour));
 
   router.add(
       Method::kPost, "/api/v1/auth/verify-email",
@@ -76,17 +80,17 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!verified.ok()) return Response::error(verified.error());
         return verified_response(*verified);
       },
-      open);
+      guarded(Rule::kPublic, s).limited("otp:ip", 30, kTenMinutes));
 
   router.add(
       Method::kPost, "/api/v1/auth/resend-verification",
       [&s](Request& request) {
         auto email = text_fields(request, {"email"});
         if (!email.ok()) return Response::error(email.error());
-        auto done = s.resend_verification((*email)[0], client_of(request));
+        auto done = s.resend_verification((*email)[0]);
         return done.ok() ? accepted() : Response::error(done.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("resend:ip", 20, kHour));
 
   router.add(
       Method::kPost, "/api/v1/auth/signin",
@@ -129,10 +133,10 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto email = text_fields(request, {"email"});
         if (!email.ok()) return Response::error(email.error());
-        auto done = s.request_password_reset((*email)[0], client_of(request));
+        auto done = s.request_password_reset((*email)[0]);
         return done.ok() ? accepted() : Response::error(done.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("reset:ip", 10, kHour));
 
   router.add(
       Method::kPost, "/api/v1/auth/password-reset/confirm",
@@ -146,7 +150,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         return done.ok() ? Response::json(200, {{"status", "password_changed"}})
                          : Response::error(done.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("otp:ip", 30, kTenMinutes));
 
   // --- the signed-in account -----------------------------------------------------------------
   const auto signed_in = guarded(Rule::kSignedIn, s);
@@ -356,7 +360,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!grant.ok()) return Response::error(grant.error());
         return Response::json(200, grant_json(*grant));
       },
-      guarded(Rule::kDoctor, s));
+      guarded(Rule::kDoctor, s).limited("otp:ip", 30, kTenMinutes));
 
   router.add(
       Method::kPost, "/api/v1/write-grants/{grant_id}/approve",

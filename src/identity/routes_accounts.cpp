@@ -1,6 +1,7 @@
 // HTTP ↔ account management: claiming an account, the signed-in person's settings and sessions,
 // and account administration. Parse, call, render; each route states its access rule.
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "identity/policy.hpp"
 #include "identity/routes_common.hpp"
@@ -44,9 +45,11 @@ bool plausible_session_id(std::string_view id) {
 
 void add_account_routes(http::Router& router, IdentityService& service) {
   auto& s = service;
-  const auto open = guarded(Rule::kPublic, s);
   const auto signed_in = guarded(Rule::kSignedIn, s);
   const auto admin = guarded(Rule::kAdmin, s);
+  // Code checks per address (identity/policy.hpp, Guard::limited); the per-email and
+  // per-account lock-outs are the capabilities'.
+  constexpr std::chrono::seconds kTenMinutes(600);
 
   // --- claiming an account that has no password yet ---------------------------------------
   router.add(
@@ -59,7 +62,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!verified.ok()) return Response::error(verified.error());
         return verified_response(*verified);
       },
-      open);
+      guarded(Rule::kPublic, s).limited("otp:ip", 30, kTenMinutes));
 
   // --- the signed-in account ---------------------------------------------------------------
   router.add(
@@ -101,7 +104,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!details.ok()) return Response::error(details.error());
         return Response::json(200, account_details_json(*details));
       },
-      signed_in);
+      guarded(Rule::kSignedIn, s).limited("otp:ip", 30, kTenMinutes));
 
   router.add(
       Method::kGet, "/api/v1/me/sessions",

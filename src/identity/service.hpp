@@ -49,6 +49,9 @@ class IdentityService {
 
   const SecretKey& key() const { return key_; }
   const IdentityOptions& options() const { return options_; }
+  // The rate limits over this service's database: the per-address budgets routes declare
+  // (policy.hpp, Guard::limited) are counted here, beside the capabilities' own.
+  db::RateLimiter& rate_limiter() { return limiter_; }
 
   // --- accounts and sign-up (sign_up.cpp; the account lookup in service.cpp) ----------------
   // Sign-up answers the same whether or not the email is registered.
@@ -57,7 +60,9 @@ class IdentityService {
   // Proving the address signs the person in when the account is then active.
   Result<Verified> verify_email(const std::string& email, const std::string& code,
                                 const Client& client);
-  Status resend_verification(const std::string& email, const Client& client);
+  // Per email: one code per resend interval. The per-address budget is the route's
+  // (policy.hpp, Guard::limited), as for sign-up and password-reset requests.
+  Status resend_verification(const std::string& email);
   Result<Account> account(std::int64_t id);
 
   // --- sign-in and sessions (sessions.cpp) ---------------------------------------------------
@@ -70,7 +75,7 @@ class IdentityService {
   Status sign_out_everywhere(const Principal& principal, const Client& client);
 
   // --- passwords (passwords.cpp) -------------------------------------------------------------
-  Status request_password_reset(const std::string& email, const Client& client);
+  Status request_password_reset(const std::string& email);
   Status reset_password(const std::string& email, const std::string& code,
                         const std::string& new_password, const Client& client);
   Status change_password(const Principal& principal, const std::string& current,
@@ -192,8 +197,9 @@ class IdentityService {
   Status mail_code_or_claim(db::Lease& lease, const AccountRow& row, const char* purpose,
                             std::string_view kind, std::string_view path, const std::string& why);
 
-  // The part of sign-up shared by all roles: rate limit, hash, account row, the role's profile
-  // row (add_profile), the verification code and its email, the audit row — one transaction.
+  // The part of sign-up shared by all roles: the per-email mail cap, hash, account row, the role's
+  // profile row (add_profile), the verification code and its email, the audit row — one
+  // transaction.
   Status sign_up(const std::string& email, const std::string& password,
                  const std::string& full_name, Role role, const Client& client,
                  const std::function<void(db::Lease&, long long)>& add_profile);
@@ -201,7 +207,7 @@ class IdentityService {
   db::Pool& pool_;
   SecretKey key_;
   IdentityOptions options_;
-  db::RateLimiter limiter_;  // per address, account and doctor: see each capability
+  db::RateLimiter limiter_;  // per account, email, doctor and some addresses: see each capability
   std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing
   std::unique_ptr<AuditSealer> sealer_;  // last: uses pool_ and key_; sealed on destruction
 };

@@ -18,9 +18,6 @@ using std::chrono::seconds;
 Status IdentityService::sign_up(const std::string& email, const std::string& password,
                                 const std::string& full_name, Role role, const Client& client,
                                 const std::function<void(db::Lease&, long long)>& add_profile) {
-  if (auto ok = limiter_.hit("signup:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
-    return ok.error();
-  }
   // Hash before looking the email up, so known and unknown emails take the same time.
   std::string hash = hash_password(password, options_.password_cost);
   std::string role_text(role_name(role));
@@ -112,9 +109,7 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
                                                const std::string& code, const Client& client) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = limiter_.hit("otp:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
-    return ok.error();
-  }
+  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
   std::string bucket = code_bucket(kCodePurposeVerify, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
@@ -155,12 +150,9 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
   return result;
 }
 
-Status IdentityService::resend_verification(const std::string& email_input, const Client& client) {
+Status IdentityService::resend_verification(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = limiter_.hit("resend:ip:" + client.address, 20, seconds(3600)); !ok.ok()) {
-    return ok.error();
-  }
   // Per address, whether or not it is registered: one code per interval.
   if (auto ok = limiter_.hit("resend:" + *email, 1, options_.resend_interval); !ok.ok()) {
     return ok.error();
