@@ -156,7 +156,9 @@ std::map<std::int64_t, std::int64_t> open_alert_counts(
         s.exchange(soci::into(count));
         s.exchange(soci::use(ids));
       },
-      [&] { out[patient] = count; });
+      [&] {
+        if (count > 0) out[patient] = count;
+      });
   return out;
 }
 

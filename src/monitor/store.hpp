@@ -54,13 +54,17 @@ inline constexpr const char* kResolveAlert =
     "UPDATE alerts SET status = 'resolved', resolved_at = :at, resolved_by = :by "
     "WHERE id = :id AND status <> 'resolved'";
 #undef VITALIS_ALERT_COLUMNS
-// Open alerts per patient of a page of patients (the triage lists).
+// Open alerts of each patient of a page of patients (the triage lists): one probe of
+// alerts_patient per listed id (the ids are one array parameter). Cheaper than
+// `patient_id IN (...) GROUP BY`, which first builds a temporary index of the list (SQLite).
+#define VITALIS_OPEN_ALERT_COUNTS(ids)                                             \
+  "SELECT ids.id, (SELECT COUNT(*) FROM alerts a WHERE a.patient_id = ids.id AND " \
+  "a.status = 'open') FROM " ids
 inline constexpr const char* kCountOpenAlertsSqlite =
-    "SELECT patient_id, COUNT(*) FROM alerts WHERE patient_id IN (SELECT value FROM "
-    "json_each(:ids)) AND status = 'open' GROUP BY patient_id";
+    VITALIS_OPEN_ALERT_COUNTS("(SELECT value AS id FROM json_each(:ids)) ids");
 inline constexpr const char* kCountOpenAlertsPostgresql =
-    "SELECT patient_id, COUNT(*) FROM alerts WHERE patient_id = ANY(CAST(:ids AS bigint[])) "
-    "AND status = 'open' GROUP BY patient_id";
+    VITALIS_OPEN_ALERT_COUNTS("unnest(CAST(:ids AS bigint[])) AS ids(id)");
+#undef VITALIS_OPEN_ALERT_COUNTS
 
 inline constexpr const char* kInsertNotification =
     "INSERT INTO notifications (account_id, kind, patient_id, alert_id, title, created_at) "
