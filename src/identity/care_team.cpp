@@ -224,11 +224,8 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
 
 Result<std::vector<WriteGrant>> IdentityService::write_grants(std::int64_t patient_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<WriteGrant>> {
-    std::vector<WriteGrant> grants;
-    for (std::int64_t grant_id : store::write_grant_ids(lease, patient_id)) {
-      WriteGrant grant;
-      if (load_grant(lease, grant_id, grant)) grants.push_back(std::move(grant));
-    }
+    std::vector<WriteGrant> grants = store::patient_write_grants(lease, patient_id);
+    for (WriteGrant& grant : grants) report_expiry(grant);
     return grants;
   });
 }

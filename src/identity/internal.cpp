@@ -43,10 +43,13 @@ bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& pro
   return store::patient_profile(lease, patient_id, profile);
 }
 
+void report_expiry(WriteGrant& grant) {
+  if (grant.status == "active" && grant.expires_at <= now_text()) grant.status = "expired";
+}
+
 bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant) {
   if (!store::write_grant(lease, grant_id, grant)) return false;
-  // An active grant past its end is reported as expired.
-  if (grant.status == "active" && grant.expires_at <= now_text()) grant.status = "expired";
+  report_expiry(grant);
   return true;
 }
 

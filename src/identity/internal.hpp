@@ -113,6 +113,9 @@ void end_family(db::Lease& lease, const std::string& family, const std::string& 
 std::string disabled_message(db::Lease& lease, std::int64_t account_id);
 
 bool load_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& profile);
+// An active grant past its end is reported as expired.
+void report_expiry(WriteGrant& grant);
+// The grant with its doctor's name and its status as reported; false when there is none.
 bool load_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
 
 }  // namespace vitalis::identity

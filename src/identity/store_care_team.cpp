@@ -50,48 +50,55 @@ std::int64_t insert_write_grant(db::Lease& lease, std::int64_t patient_id, std::
   });
 }
 
+namespace {
+
+// A grant with its doctor's name (kSelectWriteGrant, kSelectPatientWriteGrants); an activation
+// or end the grant does not have yet reads as an empty text.
+class GrantReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(id_));
+    statement.exchange(soci::into(patient_));
+    statement.exchange(soci::into(doctor_));
+    statement.exchange(soci::into(row_.doctor_name));
+    statement.exchange(soci::into(row_.status));
+    statement.exchange(soci::into(row_.requested_at));
+    statement.exchange(soci::into(row_.activated_at, activated_ind_));
+    statement.exchange(soci::into(row_.expires_at, expires_ind_));
+  }
+  WriteGrant current() const {
+    WriteGrant grant = row_;
+    grant.id = id_;
+    grant.patient_id = patient_;
+    grant.doctor_id = doctor_;
+    if (activated_ind_ != soci::i_ok) grant.activated_at.clear();
+    if (expires_ind_ != soci::i_ok) grant.expires_at.clear();
+    return grant;
+  }
+
+ private:
+  WriteGrant row_;
+  long long id_ = 0, patient_ = 0, doctor_ = 0;
+  soci::indicator activated_ind_ = soci::i_null, expires_ind_ = soci::i_null;
+};
+
+}  // namespace
+
 bool write_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant) {
-  long long id = grant_id, found_id = 0, patient = 0, doctor = 0;
-  WriteGrant row;
-  soci::indicator activated_ind = soci::i_null, expires_ind = soci::i_null;
-  bool found = false;
-  db::for_each_row(
+  long long id = grant_id;
+  auto rows = db::select_rows<GrantReader>(
       lease, sql::kSelectWriteGrant,
-      [&](soci::statement& statement) {
-        statement.exchange(soci::into(found_id));
-        statement.exchange(soci::into(patient));
-        statement.exchange(soci::into(doctor));
-        statement.exchange(soci::into(row.doctor_name));
-        statement.exchange(soci::into(row.status));
-        statement.exchange(soci::into(row.requested_at));
-        statement.exchange(soci::into(row.activated_at, activated_ind));
-        statement.exchange(soci::into(row.expires_at, expires_ind));
-        statement.exchange(soci::use(id));
-      },
-      [&] {
-        if (found) return;
-        found = true;
-        grant = row;
-        grant.id = found_id;
-        grant.patient_id = patient;
-        grant.doctor_id = doctor;
-        if (activated_ind != soci::i_ok) grant.activated_at.clear();
-        if (expires_ind != soci::i_ok) grant.expires_at.clear();
-      });
-  return found;
+      [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
+  if (rows.empty()) return false;
+  grant = std::move(rows.front());
+  return true;
 }
 
-std::vector<std::int64_t> write_grant_ids(db::Lease& lease, std::int64_t patient_id) {
-  long long patient = patient_id, id = 0;
-  std::vector<std::int64_t> ids;
-  db::for_each_row(
-      lease, sql::kSelectWriteGrantIds,
-      [&](soci::statement& statement) {
-        statement.exchange(soci::into(id));
-        statement.exchange(soci::use(patient));
-      },
-      [&] { ids.push_back(id); });
-  return ids;
+std::vector<WriteGrant> patient_write_grants(db::Lease& lease, std::int64_t patient_id) {
+  long long patient = patient_id;
+  return db::select_rows<GrantReader>(
+      lease, sql::kSelectPatientWriteGrants,
+      [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
 }
 
 void revoke_pending_pair_grants(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,

@@ -33,12 +33,14 @@ inline constexpr const char* kSelectCareTeam =
 inline constexpr const char* kInsertWriteGrant =
     "INSERT INTO write_grants (patient_id, doctor_id, status, requested_at) "
     "VALUES (:patient, :doctor, 'pending', :at) RETURNING id";
-inline constexpr const char* kSelectWriteGrant =
-    "SELECT g.id, g.patient_id, g.doctor_id, a.full_name, g.status, g.requested_at, "
-    "g.activated_at, g.expires_at FROM write_grants g JOIN accounts a ON a.id = g.doctor_id "
-    "WHERE g.id = :id";
-inline constexpr const char* kSelectWriteGrantIds =
-    "SELECT id FROM write_grants WHERE patient_id = :patient ORDER BY id DESC LIMIT 100";
+#define VITALIS_WRITE_GRANT_ROWS                                                    \
+  "SELECT g.id, g.patient_id, g.doctor_id, a.full_name, g.status, g.requested_at, " \
+  "g.activated_at, g.expires_at FROM write_grants g JOIN accounts a ON a.id = g.doctor_id "
+inline constexpr const char* kSelectWriteGrant = VITALIS_WRITE_GRANT_ROWS "WHERE g.id = :id";
+// A patient's latest 100 grants, newest first, in one statement.
+inline constexpr const char* kSelectPatientWriteGrants =
+    VITALIS_WRITE_GRANT_ROWS "WHERE g.patient_id = :patient ORDER BY g.id DESC LIMIT 100";
+#undef VITALIS_WRITE_GRANT_ROWS
 inline constexpr const char* kRevokePendingPairGrants =
     "UPDATE write_grants SET status = 'revoked', revoked_at = :at WHERE patient_id = :patient "
     "AND doctor_id = :doctor AND status = 'pending'";
@@ -73,7 +75,7 @@ std::int64_t insert_write_grant(db::Lease& lease, std::int64_t patient_id, std::
 // The grant as stored (activated_at and expires_at empty when NULL); false when none.
 bool write_grant(db::Lease& lease, std::int64_t grant_id, WriteGrant& grant);
 // The patient's newest grants' ids (at most 100), newest first.
-std::vector<std::int64_t> write_grant_ids(db::Lease& lease, std::int64_t patient_id);
+std::vector<WriteGrant> patient_write_grants(db::Lease& lease, std::int64_t patient_id);
 void revoke_pending_pair_grants(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                                 const std::string& at);
 // Conditional: false unless the grant is pending.

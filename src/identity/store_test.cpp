@@ -99,7 +99,21 @@ TEST_P(StoreTest, AGrantIsActivatedAndRevokedOnceAndALinkRevokedOnce) {
   EXPECT_FALSE(store::activate_write_grant(*lease, grant_id, kAt, kLater));
   EXPECT_TRUE(store::revoke_write_grant(*lease, grant_id, kAt));
   EXPECT_FALSE(store::revoke_write_grant(*lease, grant_id, kAt));
-  EXPECT_EQ(store::write_grant_ids(*lease, patient), std::vector<std::int64_t>{grant_id});
+  // The patient's grants, newest first, in one statement, with what the one-grant read gives.
+  auto second_id = store::insert_write_grant(*lease, patient, doctor, kLater);
+  auto grants = store::patient_write_grants(*lease, patient);
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_EQ(grants[0].id, second_id);
+  EXPECT_EQ(grants[0].status, "pending");
+  EXPECT_TRUE(grants[0].activated_at.empty());
+  EXPECT_EQ(grants[1].id, grant_id);
+  EXPECT_EQ(grants[1].status, "revoked");
+  EXPECT_EQ(grants[1].activated_at, kAt);
+  EXPECT_EQ(grants[1].expires_at, kLater);
+  EXPECT_EQ(grants[1].doctor_name, "Dr Eva");
+  EXPECT_EQ(grants[1].patient_id, patient);
+  EXPECT_EQ(grants[1].doctor_id, doctor);
+  EXPECT_TRUE(store::patient_write_grants(*lease, doctor).empty());
   EXPECT_TRUE(store::revoke_link(*lease, patient, doctor, kAt));
   EXPECT_FALSE(store::revoke_link(*lease, patient, doctor, kAt));
   EXPECT_FALSE(store::write_grant(*lease, grant_id + 1000, grant));
