@@ -243,10 +243,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
     return fail(indexed.error());
   }
   monitor::AlertEvaluator alert_evaluator(std::move(*alert_rules), values.at("public-url"));
-  records_service.on_recorded(
-      [&alert_evaluator](db::Lease& lease, const std::vector<records::Observation>& stored) {
-        return alert_evaluator.on_observations(lease, stored).advice;
-      });
+  records_service.on_recorded([&alert_evaluator](db::Lease& lease, const identity::Caller& caller,
+                                                 const std::vector<records::Observation>& stored) {
+    return alert_evaluator.on_observations(lease, stored, caller.request_id).advice;
+  });
   monitor::MonitorService monitor_service(**pool, **identity_service, alert_evaluator);
   monitor::add_monitor_routes(router, monitor_service);
   auto prediction = predict::Module::load(models_dir, datasets_dir);
@@ -261,13 +261,16 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
       **pool, **identity_service,
       prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>(),
       medicines::load_knowledge(datasets_dir));
-  clinical_service.set_symptom_hook(
-      [&alert_evaluator](db::Lease& lease, const records::SymptomEntry& entry) {
-        return alert_evaluator
-            .on_symptom(lease, {entry.patient_id, entry.id, entry.symptom, entry.severity,
-                                entry.onset_at, entry.free_text, entry.source})
-            .advice;
-      });
+  clinical_service.set_symptom_hook([&alert_evaluator](db::Lease& lease,
+                                                       const identity::Caller& caller,
+                                                       const records::SymptomEntry& entry) {
+    return alert_evaluator
+        .on_symptom(lease,
+                    {entry.patient_id, entry.id, entry.symptom, entry.severity, entry.onset_at,
+                     entry.free_text, entry.source},
+                    caller.request_id)
+        .advice;
+  });
   // Stored predictions (predict's table) show in the record's timeline and export.
   clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);

@@ -57,9 +57,8 @@ Result<AccountDetails> IdentityService::account_details(std::int64_t account_id)
   });
 }
 
-Result<AccountDetails> IdentityService::update_account(const Principal& principal,
-                                                       const AccountChanges& changes,
-                                                       const Client& client) {
+Result<AccountDetails> IdentityService::update_account(const Caller& caller,
+                                                       const AccountChanges& changes) {
   std::optional<std::string> name;
   if (changes.full_name) {
     auto checked = required_text(*changes.full_name, "full_name", 200);
@@ -67,19 +66,19 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
     name = *checked;
   }
   if (changes.phone) {
-    if (principal.role != Role::kPatient) {
+    if (caller.role != Role::kPatient) {
       return Error::validation("phone", "Only patients keep a phone number in Vitalis.");
     }
     if (auto ok = check_phone(*changes.phone); !ok.ok()) return ok.error();
   }
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    long long id = principal.account_id;
+    long long id = caller.account_id;
     std::string what;
     if (name) {
       store::update_full_name(lease, id, *name);
       // Patient search finds people by their current name.
-      if (principal.role == Role::kPatient) index_name(lease, id, *name);
+      if (caller.role == Role::kPatient) index_name(lease, id, *name);
       what = "name";
     }
     if (changes.phone) {
@@ -88,11 +87,10 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
     }
     if (!what.empty()) {
       std::optional<std::int64_t> patient;
-      if (principal.role == Role::kPatient) patient = principal.account_id;
+      if (caller.role == Role::kPatient) patient = caller.account_id;
       append_audit(lease, key_,
                    audit::Row("account.update")
-                       .actor(principal)
-                       .client(client)
+                       .by(caller)
                        .resource("account", id)
                        .patient(patient)
                        .reason(what));
@@ -101,24 +99,22 @@ Result<AccountDetails> IdentityService::update_account(const Principal& principa
     return Ok{};
   });
   if (!done.ok()) return done.error();
-  return account_details(principal.account_id);
+  return account_details(caller.account_id);
 }
 
-Status IdentityService::request_email_change(const Principal& principal,
+Status IdentityService::request_email_change(const Caller& caller,
                                              const std::string& new_email_input,
-                                             const std::string& current_password,
-                                             const Client& client) {
+                                             const std::string& current_password) {
   auto email = normalize_email(new_email_input);
   if (!email.ok()) return email.error();
   if (current_password.empty()) {
     return Error::validation("current_password", "Enter your current password.");
   }
-  if (auto ok =
-          limiter_.hit("email-change:" + std::to_string(principal.account_id), 5, seconds(3600));
+  if (auto ok = limiter_.hit("email-change:" + std::to_string(caller.account_id), 5, seconds(3600));
       !ok.ok()) {
     return ok.error();
   }
-  auto found = check_current_password(principal, current_password);
+  auto found = check_current_password(caller, current_password);
   if (!found.ok()) return found.error();
   if (found->account.email == *email) {
     return Error::validation("email", "This is already your email address.");
@@ -126,45 +122,42 @@ Status IdentityService::request_email_change(const Principal& principal,
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     if (email_taken(lease, *email)) return email_in_use();
-    long long account = principal.account_id;
+    long long account = caller.account_id;
     std::string now = now_text();
     std::int64_t change_id = store::insert_email_change(lease, account, *email, now);
-    auto mailed = mail_code(lease, principal.account_id, kCodePurposeEmailChange, change_id,
-                            "email_change_code",
-                            {{"name", found->account.full_name},
-                             {"link", app_link(options_, "/account", {{"email", *email}})}},
-                            *email);
+    auto mailed =
+        mail_code(lease, caller.account_id, kCodePurposeEmailChange, change_id, "email_change_code",
+                  {{"name", found->account.full_name},
+                   {"link", app_link(options_, "/account", {{"email", *email}})}},
+                  *email);
     if (!mailed.ok()) return mailed.error();
-    append_audit(lease, key_,
-                 audit::Row("account.email_change_request")
-                     .actor(principal)
-                     .client(client)
-                     .resource("account", account));
+    append_audit(
+        lease, key_,
+        audit::Row("account.email_change_request").by(caller).resource("account", account));
     tx.commit();
     return Ok{};
   });
 }
 
-Result<AccountDetails> IdentityService::confirm_email_change(const Principal& principal,
-                                                             const std::string& code,
-                                                             const Client& client) {
+Result<AccountDetails> IdentityService::confirm_email_change(const Caller& caller,
+                                                             const std::string& code) {
   keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
-  std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(principal.account_id));
+  std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(caller.account_id));
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
-    if (!account_by_id(lease, principal.account_id, row)) return Error::not_found("no account");
-    auto change = pending_change(lease, principal.account_id, options_.code_ttl);
+    if (!account_by_id(lease, caller.account_id, row)) return Error::not_found("no account");
+    auto change = pending_change(lease, caller.account_id, options_.code_ttl);
     if (!change) return invalid_code();
-    auto checked = check_code(lease, key_, principal.account_id, kCodePurposeEmailChange,
-                              change->id, code, options_.code_attempts);
+    auto checked = check_code(lease, key_, caller.account_id, kCodePurposeEmailChange, change->id,
+                              code, options_.code_attempts);
     if (!checked.ok()) {
       tx.commit();  // keep the counted attempt
       return checked.error();
     }
     if (email_taken(lease, change->new_email)) return email_in_use();  // taken meanwhile
-    long long id = principal.account_id;
+    long long id = caller.account_id;
     std::string now = now_text(), old_email = row.account.email;
     store::update_email(lease, id, change->new_email, now);
     store::confirm_email_change(lease, change->id, now);
@@ -174,22 +167,19 @@ Result<AccountDetails> IdentityService::confirm_email_change(const Principal& pr
                               {"link", app_link(options_, "/signin")}},
                              old_email);
     if (!told.ok()) return told.error();
-    append_audit(
-        lease, key_,
-        audit::Row("account.email_change").actor(principal).client(client).resource("account", id));
+    append_audit(lease, key_,
+                 audit::Row("account.email_change").by(caller).resource("account", id));
     tx.commit();
     return Ok{};
   });
   limiter_.record(bucket, done.ok() || done.error().code != ErrorCode::kValidationFailed);
   if (!done.ok()) return done.error();
-  return account_details(principal.account_id);
+  return account_details(caller.account_id);
 }
 
 // The identity part of the patient's profile (records' profile PUT calls it).
-Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
-                                                     std::int64_t patient_id,
-                                                     const std::string& phone,
-                                                     const Client& client) {
+Result<PatientProfile> IdentityService::update_phone(const Caller& caller, std::int64_t patient_id,
+                                                     const std::string& phone) {
   if (auto ok = check_phone(phone); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientProfile> {
     db::Transaction tx(lease);
@@ -198,8 +188,7 @@ Result<PatientProfile> IdentityService::update_phone(const Principal& principal,
     if (!load_profile(lease, patient_id, out)) return Error::not_found("no such patient");
     append_audit(lease, key_,
                  audit::Row("record.update")
-                     .actor(principal)
-                     .client(client)
+                     .by(caller)
                      .resource("patient_profile", patient_id)
                      .patient(patient_id));
     tx.commit();

@@ -66,8 +66,8 @@ Result<std::vector<AccountSummary>> IdentityService::list_accounts(const Account
   });
 }
 
-Status IdentityService::reject_doctor(const Principal& admin, std::int64_t doctor_id,
-                                      const std::string& reason_input, const Client& client) {
+Status IdentityService::reject_doctor(const Caller& admin, std::int64_t doctor_id,
+                                      const std::string& reason_input) {
   auto reason = checked_reason(reason_input);
   if (!reason.ok()) return reason.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
@@ -89,21 +89,17 @@ Status IdentityService::reject_doctor(const Principal& admin, std::int64_t docto
                                 {"link", app_link(options_, "/signin")}},
                                row.account.email);
     if (!mailed.ok()) return mailed.error();
-    append_audit(lease, key_,
-                 audit::Row("account.reject_doctor")
-                     .actor(admin)
-                     .client(client)
-                     .resource("account", id)
-                     .reason(*reason));
+    append_audit(
+        lease, key_,
+        audit::Row("account.reject_doctor").by(admin).resource("account", id).reason(*reason));
     tx.commit();
     return Ok{};
   });
 }
 
-Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
+Result<AccountSummary> IdentityService::disable_account(const Caller& admin,
                                                         std::int64_t account_id,
-                                                        const std::string& reason_input,
-                                                        const Client& client) {
+                                                        const std::string& reason_input) {
   auto reason = checked_reason(reason_input);
   if (!reason.ok()) return reason.error();
   if (account_id == admin.account_id) {
@@ -122,20 +118,15 @@ Result<AccountSummary> IdentityService::disable_account(const Principal& admin,
     // the session), and no refresh token works any more.
     end_all_sessions(lease, account_id, now);
     append_audit(lease, key_,
-                 audit::Row("account.disable")
-                     .actor(admin)
-                     .client(client)
-                     .resource("account", id)
-                     .reason(*reason));
+                 audit::Row("account.disable").by(admin).resource("account", id).reason(*reason));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
   });
 }
 
-Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
-                                                       std::int64_t account_id,
-                                                       const Client& client) {
+Result<AccountSummary> IdentityService::enable_account(const Caller& admin,
+                                                       std::int64_t account_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountSummary> {
     db::Transaction tx(lease);
     AccountRow row;
@@ -145,8 +136,7 @@ Result<AccountSummary> IdentityService::enable_account(const Principal& admin,
       return Error::conflict("This account is not disabled.");
     }
     store::clear_rejection(lease, id);
-    append_audit(lease, key_,
-                 audit::Row("account.enable").actor(admin).client(client).resource("account", id));
+    append_audit(lease, key_, audit::Row("account.enable").by(admin).resource("account", id));
     auto summary = load_summary(lease, account_id);
     tx.commit();
     return summary;
@@ -197,8 +187,7 @@ Result<std::vector<DoctorSummary>> IdentityService::list_doctors(const std::stri
   });
 }
 
-Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doctor_id,
-                                       const Client& client) {
+Status IdentityService::approve_doctor(const Caller& admin, std::int64_t doctor_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -218,10 +207,7 @@ Status IdentityService::approve_doctor(const Principal& admin, std::int64_t doct
                      row.account.email);
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
-                 audit::Row("account.approve_doctor")
-                     .actor(admin_id, "admin")
-                     .client(client)
-                     .resource("account", id));
+                 audit::Row("account.approve_doctor").by(admin).resource("account", id));
     tx.commit();
     return Ok{};
   });

@@ -1,5 +1,5 @@
 // An audit-log row built by naming its parts instead of listing eleven fields in order:
-//   append_audit(lease, key, audit::Row("auth.sign_in").actor(account).client(client)
+//   append_audit(lease, key, audit::Row("auth.sign_in").actor(account).client(caller.client)
 //                                .resource("account", account.id));
 // Any module that writes audit rows uses it (IdentityService::audit_write / audit_record).
 #pragma once
@@ -40,6 +40,8 @@ class Row {
   }
   // The server itself (a command line tool, a loader): no actor.
   Row& system() { return actor(std::nullopt, "system"); }
+  // A signed-in caller acting from their address: actor and client address in one.
+  Row& by(const Caller& caller) { return actor(caller).client(caller.client); }
 
   // Where the request came from.
   Row& client(const Client& client) { return client_address(client.address); }

@@ -26,8 +26,7 @@ Result<std::vector<DoctorSummary>> IdentityService::directory(const std::string&
   return matched;
 }
 
-Status IdentityService::link_doctor(const Principal& patient, std::int64_t doctor_id,
-                                    const Client& client) {
+Status IdentityService::link_doctor(const Caller& patient, std::int64_t doctor_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -39,20 +38,16 @@ Status IdentityService::link_doctor(const Principal& patient, std::int64_t docto
     if (!store::on_care_team(lease, patient_id, doctor)) {
       std::string now = now_text();
       store::insert_link(lease, patient_id, doctor, "granted", now);
-      append_audit(lease, key_,
-                   audit::Row("access.grant")
-                       .actor(patient_id, "patient")
-                       .client(client)
-                       .resource("care_link", doctor)
-                       .patient(patient_id));
+      append_audit(
+          lease, key_,
+          audit::Row("access.grant").by(patient).resource("care_link", doctor).patient(patient_id));
     }
     tx.commit();
     return Ok{};
   });
 }
 
-Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doctor_id,
-                                      const Client& client) {
+Status IdentityService::unlink_doctor(const Caller& patient, std::int64_t doctor_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     long long patient_id = patient.account_id, doctor = doctor_id;
@@ -60,12 +55,9 @@ Status IdentityService::unlink_doctor(const Principal& patient, std::int64_t doc
     if (!store::revoke_link(lease, patient_id, doctor, now))
       return Error::not_found("this doctor is not on your care team");
     store::revoke_doctor_grants(lease, patient_id, doctor, now);
-    append_audit(lease, key_,
-                 audit::Row("access.revoke")
-                     .actor(patient_id, "patient")
-                     .client(client)
-                     .resource("care_link", doctor)
-                     .patient(patient_id));
+    append_audit(
+        lease, key_,
+        audit::Row("access.revoke").by(patient).resource("care_link", doctor).patient(patient_id));
     tx.commit();
     return Ok{};
   });
@@ -77,9 +69,8 @@ Result<std::vector<DoctorSummary>> IdentityService::care_team(std::int64_t patie
   });
 }
 
-Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
-                                                        std::int64_t patient_id,
-                                                        const Client& client) {
+Result<WriteGrant> IdentityService::request_write_grant(const Caller& doctor,
+                                                        std::int64_t patient_id) {
   if (auto ok =
           limiter_.hit("grant:doctor:" + std::to_string(doctor.account_id), 10, seconds(3600));
       !ok.ok()) {
@@ -105,8 +96,7 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
     if (!mailed.ok()) return mailed.error();
     append_audit(lease, key_,
                  audit::Row("consent.request")
-                     .actor(doctor_id, "doctor")
-                     .client(client)
+                     .by(doctor)
                      .resource("write_grant", grant_id)
                      .patient(patient));
     WriteGrant grant;
@@ -116,10 +106,8 @@ Result<WriteGrant> IdentityService::request_write_grant(const Principal& doctor,
   });
 }
 
-Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
-                                                        std::int64_t grant_id,
-                                                        const std::string& code,
-                                                        const Client& client) {
+Result<WriteGrant> IdentityService::confirm_write_grant(const Caller& doctor, std::int64_t grant_id,
+                                                        const std::string& code) {
   keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
   // Failures count per doctor across all their requests, so new requests do not buy guesses.
   std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
@@ -130,8 +118,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     if (!load_grant(lease, grant_id, grant) || grant.doctor_id != doctor.account_id) {
       append_audit(lease, key_,
                    audit::Row("consent.confirm")
-                       .actor(doctor.account_id, "doctor")
-                       .client(client)
+                       .by(doctor)
                        .resource("write_grant", grant_id)
                        .outcome("denied")
                        .reason("not the requesting doctor"));
@@ -144,8 +131,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     if (!checked.ok()) {
       append_audit(lease, key_,
                    audit::Row("consent.confirm")
-                       .actor(doctor.account_id, "doctor")
-                       .client(client)
+                       .by(doctor)
                        .resource("write_grant", grant_id)
                        .patient(grant.patient_id)
                        .outcome("failure")
@@ -159,8 +145,7 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
     }
     append_audit(lease, key_,
                  audit::Row("consent.grant")
-                     .actor(doctor.account_id, "doctor")
-                     .client(client)
+                     .by(doctor)
                      .resource("write_grant", grant_id)
                      .patient(grant.patient_id)
                      .reason("confirmed with the patient's code"));
@@ -172,9 +157,8 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Principal& doctor,
   return result;
 }
 
-Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient,
-                                                        std::int64_t grant_id,
-                                                        const Client& client) {
+Result<WriteGrant> IdentityService::approve_write_grant(const Caller& patient,
+                                                        std::int64_t grant_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<WriteGrant> {
     db::Transaction tx(lease);
     WriteGrant grant;
@@ -188,8 +172,7 @@ Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient
     store::retire_codes(lease, patient.account_id, kCodePurposeConsent, grant_id, now);
     append_audit(lease, key_,
                  audit::Row("consent.grant")
-                     .actor(patient.account_id, "patient")
-                     .client(client)
+                     .by(patient)
                      .resource("write_grant", grant_id)
                      .patient(patient.account_id)
                      .reason("approved in the app"));
@@ -199,13 +182,12 @@ Result<WriteGrant> IdentityService::approve_write_grant(const Principal& patient
   });
 }
 
-Status IdentityService::revoke_write_grant(const Principal& principal, std::int64_t grant_id,
-                                           const Client& client) {
+Status IdentityService::revoke_write_grant(const Caller& caller, std::int64_t grant_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     WriteGrant grant;
     if (!load_grant(lease, grant_id, grant) ||
-        (grant.patient_id != principal.account_id && grant.doctor_id != principal.account_id)) {
+        (grant.patient_id != caller.account_id && grant.doctor_id != caller.account_id)) {
       return Error::not_found("no such grant");
     }
     std::string now = now_text();
@@ -213,8 +195,7 @@ Status IdentityService::revoke_write_grant(const Principal& principal, std::int6
       return Error::conflict("the grant is already revoked");
     append_audit(lease, key_,
                  audit::Row("consent.revoke")
-                     .actor(principal)
-                     .client(client)
+                     .by(caller)
                      .resource("write_grant", grant_id)
                      .patient(grant.patient_id));
     tx.commit();

@@ -16,9 +16,8 @@ namespace vitalis::identity {
 
 using std::chrono::seconds;
 
-Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor,
-                                                         const DeskRegistration& input,
-                                                         const Client& client) {
+Result<DeskRegistered> IdentityService::register_patient(const Caller& doctor,
+                                                         const DeskRegistration& input) {
   auto name = required_text(input.full_name, "full_name", 200);
   if (!name.ok()) return name.error();
   auto email = normalize_email(input.email);
@@ -70,12 +69,9 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
     created.account = Account{id, *email, Role::kPatient, status, *name, now};
     auto mailed = mail_claim(lease, created, why);
     if (!mailed.ok()) return mailed.error();
-    append_audit(lease, key_,
-                 audit::Row("account.desk_register")
-                     .actor(doctor)
-                     .client(client)
-                     .resource("account", id)
-                     .patient(id));
+    append_audit(
+        lease, key_,
+        audit::Row("account.desk_register").by(doctor).resource("account", id).patient(id));
     DeskRegistered out;
     load_profile(lease, id, out.profile);
     tx.commit();
@@ -83,10 +79,10 @@ Result<DeskRegistered> IdentityService::register_patient(const Principal& doctor
   });
 }
 
-Result<Verified> IdentityService::claim_account(const std::string& email_input,
+Result<Verified> IdentityService::claim_account(const Caller& caller,
+                                                const std::string& email_input,
                                                 const std::string& code,
-                                                const std::string& new_password,
-                                                const Client& client) {
+                                                const std::string& new_password) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) {
@@ -115,7 +111,7 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     }
     if (out.status == "active") {
       row.account.status = out.status;
-      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), client,
+      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), caller.client,
                                random_token(), "");
     }
     std::optional<std::int64_t> patient;
@@ -123,7 +119,7 @@ Result<Verified> IdentityService::claim_account(const std::string& email_input,
     append_audit(lease, key_,
                  audit::Row("account.claim")
                      .actor(row.account)
-                     .client(client)
+                     .client(caller.client)
                      .resource("account", id)
                      .patient(patient)
                      .reason(out.tokens ? "password chosen; signed in" : "password chosen"));

@@ -29,17 +29,17 @@ Result<AccountRow> patient_row(db::Lease& lease, std::int64_t patient_id) {
 
 }  // namespace
 
-Result<MyAccess> IdentityService::my_access(const Principal& principal, std::int64_t patient_id) {
-  auto decision = access_decision(principal, patient_id);
+Result<MyAccess> IdentityService::my_access(const Caller& caller, std::int64_t patient_id) {
+  auto decision = access_decision(caller, patient_id);
   if (!decision.ok()) return decision.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<MyAccess> {
     MyAccess out;
     out.decision = *decision;
-    long long actor = principal.account_id, patient = patient_id;
+    long long actor = caller.account_id, patient = patient_id;
     std::string now = now_text();
     out.break_glass = store::active_break_glass(lease, actor, patient, now);
-    if (principal.role != Role::kDoctor) return out;
-    out.care_team = on_care_team(lease, patient_id, principal.account_id);
+    if (caller.role != Role::kDoctor) return out;
+    out.care_team = on_care_team(lease, patient_id, caller.account_id);
     auto grant_id = store::latest_grant_id(lease, patient, actor);
     WriteGrant grant;
     if (grant_id && load_grant(lease, *grant_id, grant)) out.write_grant = grant;
@@ -48,9 +48,8 @@ Result<MyAccess> IdentityService::my_access(const Principal& principal, std::int
   });
 }
 
-Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int64_t patient_id,
-                                                const std::string& reason_input,
-                                                const Client& client) {
+Result<BreakGlass> IdentityService::break_glass(const Caller& actor, std::int64_t patient_id,
+                                                const std::string& reason_input) {
   if (actor.role == Role::kPatient) return Error::forbidden("for doctors and administrators only");
   auto reason = required_text(reason_input, "reason", 500);
   if (!reason.ok()) return reason.error();
@@ -77,8 +76,7 @@ Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int
     store::insert_break_glass(lease, actor_id, role, patient_key, glass);
     append_audit(lease, key_,
                  audit::Row("access.break_glass")
-                     .actor(actor)
-                     .client(client)
+                     .by(actor)
                      .resource("patient", patient_id)
                      .patient(patient_id)
                      .reason(glass.reason));
@@ -97,10 +95,8 @@ Result<BreakGlass> IdentityService::break_glass(const Principal& actor, std::int
   });
 }
 
-Result<AccessRequest> IdentityService::request_access(const Principal& doctor,
-                                                      std::int64_t patient_id,
-                                                      const std::string& message_input,
-                                                      const Client& client) {
+Result<AccessRequest> IdentityService::request_access(const Caller& doctor, std::int64_t patient_id,
+                                                      const std::string& message_input) {
   std::string message;
   if (!message_input.empty()) {
     auto checked = required_text(message_input, "message", 500);
@@ -141,8 +137,7 @@ Result<AccessRequest> IdentityService::request_access(const Principal& doctor,
       if (!mailed.ok()) return mailed.error();
       append_audit(lease, key_,
                    audit::Row("access.request")
-                       .actor(doctor)
-                       .client(client)
+                       .by(doctor)
                        .resource("access_request", id)
                        .patient(patient_id));
     }
@@ -159,9 +154,9 @@ Result<std::vector<AccessRequest>> IdentityService::access_requests(std::int64_t
   });
 }
 
-Result<AccessRequest> IdentityService::decide_access_request(const Principal& patient,
-                                                             std::int64_t request_id, bool approve,
-                                                             const Client& client) {
+Result<AccessRequest> IdentityService::decide_access_request(const Caller& patient,
+                                                             std::int64_t request_id,
+                                                             bool approve) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccessRequest> {
     db::Transaction tx(lease);
     long long id = request_id;
@@ -178,8 +173,7 @@ Result<AccessRequest> IdentityService::decide_access_request(const Principal& pa
     }
     append_audit(lease, key_,
                  audit::Row(approve ? "access.grant" : "access.request_decline")
-                     .actor(patient)
-                     .client(client)
+                     .by(patient)
                      .resource(approve ? "care_link" : "access_request",
                                approve ? request->doctor_id : request_id)
                      .patient(patient.account_id)

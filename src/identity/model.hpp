@@ -1,5 +1,5 @@
-// Plain types of the identity domain: roles, accounts, the authenticated principal, and the
-// requests and answers of the identity service (service.hpp). No I/O.
+// Plain types of the identity domain: roles, accounts, the authenticated principal and the caller,
+// and the requests and answers of the identity service (service.hpp). No I/O.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,17 @@ struct Principal {
 struct Client {
   std::string address;
   std::string user_agent{};  // a default, so that {address} still initialises a Client
+};
+
+// Who is calling, from where, in which request: the one value every service call made for a
+// caller takes first. A route gets it with caller_of(request) (policy.hpp). The principal part
+// is the signed-in account (set by the access rule's middleware, with any break-glass reason);
+// on a public route it is empty (account 0) and a service reads only `client` and `request_id`.
+// Functions that need only who (decide_record_access, audit::Row::actor, directory::search)
+// take the Principal, which a Caller is.
+struct Caller : Principal {
+  Client client;
+  std::string request_id{};  // http::Request::request_id: for log lines, never audit rows
 };
 
 struct PatientSignUp {

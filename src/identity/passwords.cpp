@@ -27,8 +27,8 @@ Status IdentityService::request_password_reset(const std::string& email_input) {
   });
 }
 
-Status IdentityService::reset_password(const std::string& email_input, const std::string& code,
-                                       const std::string& new_password, const Client& client) {
+Status IdentityService::reset_password(const Caller& caller, const std::string& email_input,
+                                       const std::string& code, const std::string& new_password) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) return ok.error();
@@ -55,7 +55,7 @@ Status IdentityService::reset_password(const std::string& email_input, const std
     append_audit(lease, key_,
                  audit::Row("auth.password_reset")
                      .actor(row.account)
-                     .client(client)
+                     .client(caller.client)
                      .resource("account", id)
                      .reason("all sessions ended"));
     tx.commit();
@@ -65,11 +65,11 @@ Status IdentityService::reset_password(const std::string& email_input, const std
   return result;
 }
 
-Result<AccountRow> IdentityService::check_current_password(const Principal& principal,
+Result<AccountRow> IdentityService::check_current_password(const Caller& caller,
                                                            const std::string& current) {
   auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
     AccountRow row;
-    if (!account_by_id(lease, principal.account_id, row)) return Error::not_found("no account");
+    if (!account_by_id(lease, caller.account_id, row)) return Error::not_found("no account");
     return row;
   });
   if (!found.ok()) return found.error();
@@ -84,9 +84,9 @@ Result<AccountRow> IdentityService::check_current_password(const Principal& prin
   return found;
 }
 
-Status IdentityService::change_password(const Principal& principal, const std::string& current,
-                                        const std::string& new_password, const Client& client) {
-  auto found = check_current_password(principal, current);
+Status IdentityService::change_password(const Caller& caller, const std::string& current,
+                                        const std::string& new_password) {
+  auto found = check_current_password(caller, current);
   if (!found.ok()) return found.error();
   if (auto ok = check_password(new_password, found->account.email, "new_password"); !ok.ok()) {
     return ok.error();
@@ -94,15 +94,14 @@ Status IdentityService::change_password(const Principal& principal, const std::s
   std::string hash = hash_password(new_password, options_.password_cost);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    long long id = principal.account_id;
-    std::string now = now_text(), family = session_family(lease, principal.session_id);
+    long long id = caller.account_id;
+    std::string now = now_text(), family = session_family(lease, caller.session_id);
     store::update_password_hash(lease, id, hash);
     // Other devices are signed out; this one stays.
     end_other_families(lease, id, family, now);
     append_audit(lease, key_,
                  audit::Row("auth.password_change")
-                     .actor(principal)
-                     .client(client)
+                     .by(caller)
                      .resource("account", id)
                      .reason("other sessions ended"));
     tx.commit();

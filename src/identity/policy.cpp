@@ -38,15 +38,15 @@ std::string_view rule_name(Rule rule) {
   return "public";
 }
 
-const Principal& principal_of(const Request& request) {
-  return std::any_cast<const Principal&>(request.auth);
-}
-
-Client client_of(const Request& request) {
-  Client client;
-  client.address = request.client_address;
-  client.user_agent = std::string(request.header("User-Agent"));
-  return client;
+Caller caller_of(const Request& request) {
+  Caller caller;
+  if (const auto* principal = std::any_cast<Principal>(&request.auth)) {
+    static_cast<Principal&>(caller) = *principal;
+  }
+  caller.client.address = request.client_address;
+  caller.client.user_agent = std::string(request.header("User-Agent"));
+  caller.request_id = request.request_id;
+  return caller;
 }
 
 RecordAccess decide_record_access(const Principal& caller, std::int64_t patient_id,
@@ -99,38 +99,36 @@ Result<Principal> authenticate(IdentityService& service, const Request& request)
 
 Response check_record_rule(IdentityService& service, Request& request, Rule rule,
                            std::int64_t patient_id, const http::Handler& next) {
-  const Principal& principal = principal_of(request);
+  const Caller caller = caller_of(request);
   auto deny = [&](Error error) {
-    if (principal.account_id != patient_id) {
-      (void)service.audit_record(principal, audit::Row("access.denied")
-                                                .client(client_of(request))
-                                                .patient(patient_id)
-                                                .resource("route", request.route)
-                                                .outcome("denied"));
+    if (caller.account_id != patient_id) {
+      (void)service.audit_record(caller, audit::Row("access.denied")
+                                             .patient(patient_id)
+                                             .resource("route", request.route)
+                                             .outcome("denied"));
     }
     return Response::error(error);
   };
-  if (rule == Rule::kRecordDoctor && principal.role != Role::kDoctor) {
-    if (principal.role == Role::kPatient && principal.account_id != patient_id) {
+  if (rule == Rule::kRecordDoctor && caller.role != Role::kDoctor) {
+    if (caller.role == Role::kPatient && caller.account_id != patient_id) {
       return deny(Error::not_found("no such patient"));
     }
     return deny(Error::forbidden("only doctors on the patient's care team can do this"));
   }
   if (rule == Rule::kRecordOwner) {
-    if (principal.role == Role::kPatient && principal.account_id == patient_id)
-      return next(request);
-    if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
+    if (caller.role == Role::kPatient && caller.account_id == patient_id) return next(request);
+    if (caller.role == Role::kPatient) return deny(Error::not_found("no such patient"));
     return deny(Error::forbidden("only the patient can do this"));
   }
-  auto decision = service.access_decision(principal, patient_id);
+  auto decision = service.access_decision(caller, patient_id);
   if (!decision.ok()) {
     if (decision.error().code == ErrorCode::kNotFound) return deny(decision.error());
     return Response::error(decision.error());
   }
   RecordAccess access = decision->access;
   if (access == RecordAccess::kNone) {
-    if (principal.role == Role::kPatient) return deny(Error::not_found("no such patient"));
-    if (principal.role == Role::kAdmin) {
+    if (caller.role == Role::kPatient) return deny(Error::not_found("no such patient"));
+    if (caller.role == Role::kAdmin) {
       return deny(Error::forbidden(
           "Administrators open patient records only through emergency access (break-glass)."));
     }
@@ -139,12 +137,12 @@ Response check_record_rule(IdentityService& service, Request& request, Rule rule
         "access if this is an emergency."));
   }
   if (rule == Rule::kRecordWrite && access != RecordAccess::kReadWrite) {
-    if (principal.role == Role::kDoctor && decision->emergency_reason) {
+    if (caller.role == Role::kDoctor && decision->emergency_reason) {
       return deny(Error::forbidden(
           "Emergency access lets you read this record, not change it. Ask the patient for "
           "access to join their care team."));
     }
-    if (principal.role == Role::kDoctor) {
+    if (caller.role == Role::kDoctor) {
       return deny(Error::forbidden(
           "Changing this record needs the patient's consent: request it on the patient's chart "
           "(write grant)."));
@@ -153,9 +151,9 @@ Response check_record_rule(IdentityService& service, Request& request, Rule rule
   }
   if (decision->emergency_reason) {
     // The handler's reads of this patient are audited with the break-glass reason.
-    auto& caller = std::any_cast<Principal&>(request.auth);
-    caller.emergency_patient_id = patient_id;
-    caller.emergency_reason = *decision->emergency_reason;
+    auto& principal = std::any_cast<Principal&>(request.auth);
+    principal.emergency_patient_id = patient_id;
+    principal.emergency_reason = *decision->emergency_reason;
   }
   return next(request);
 }
@@ -301,13 +299,12 @@ bool is_record_rule(Rule rule) {
          rule == Rule::kRecordDoctor;
 }
 
-// The declared rows of a successful answer, each by the caller from the caller's address.
+// The declared rows of a successful answer, each by the caller from the caller's address
+// (audit_record sets both).
 Status write_read_audit(IdentityService& service, const Request& request, const ReadAudit& audit) {
-  const Principal& principal = principal_of(request);
-  Client client = client_of(request);
+  const Caller caller = caller_of(request);
   for (audit::Row& row : audit.rows(request)) {
-    if (auto audited = service.audit_record(principal, std::move(row.client(client)));
-        !audited.ok()) {
+    if (auto audited = service.audit_record(caller, std::move(row)); !audited.ok()) {
       return audited;
     }
   }

@@ -148,14 +148,16 @@ void read_patients(http::Request& request, std::vector<std::int64_t> patient_ids
 http::RouteOptions quick(http::RouteOptions options);
 
 // The record rules for a patient named elsewhere than the path (e.g. a body field), with the
-// same checks and denial auditing as guarded(): runs `next` when the principal (set by the
+// same checks and denial auditing as guarded(): runs `next` when the caller (signed in by the
 // middleware of a signed-in rule) passes `rule` for `patient_id`.
 http::Response check_record_rule(IdentityService& service, http::Request& request, Rule rule,
                                  std::int64_t patient_id, const http::Handler& next);
 
-// Valid after the middleware of any rule but kPublic ran.
-const Principal& principal_of(const http::Request& request);
-Client client_of(const http::Request& request);
+// Who calls, from where, in which request: what a handler passes to every service call made for
+// the caller. After the middleware of any rule but kPublic ran it holds the signed-in principal
+// (with the break-glass reason once the record rules found access rests on it); on a public route
+// the principal part is empty.
+Caller caller_of(const http::Request& request);
 // The {patient_id} path parameter, already validated by the record rules.
 std::int64_t patient_of(const http::Request& request);
 

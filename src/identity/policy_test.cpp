@@ -58,6 +58,46 @@ TEST(RecordAccessRulesTest, NobodyReachesAnAccountThatIsNotAPatient) {
   EXPECT_EQ(decide_record_access(caller(Role::kAdmin), 1, missing), RecordAccess::kNone);
 }
 
+// --- the caller a handler passes to the services ------------------------------------------
+
+TEST(CallerTest, HoldsThePrincipalTheClientAndTheRequestId) {
+  http::Request request;
+  request.client_address = "192.0.2.7";
+  request.request_id = "req-1";
+  request.headers.push_back({"User-Agent", "test-agent"});
+  Principal principal = caller(Role::kDoctor, 12);
+  principal.session_id = "s-1";
+  principal.emergency_patient_id = 40;
+  principal.emergency_reason = "unconscious";
+  request.auth = principal;
+  Caller got = caller_of(request);
+  EXPECT_EQ(got.account_id, 12);
+  EXPECT_EQ(got.role, Role::kDoctor);
+  EXPECT_EQ(got.session_id, "s-1");
+  EXPECT_EQ(got.emergency_patient_id, 40);
+  EXPECT_EQ(got.emergency_reason, "unconscious");
+  EXPECT_EQ(got.client.address, "192.0.2.7");
+  EXPECT_EQ(got.client.user_agent, "test-agent");
+  EXPECT_EQ(got.request_id, "req-1");
+  // An audit row by the caller: the actor and the address, nothing of the request id.
+  AuditEntry row = audit::Row("record.read").by(got);
+  EXPECT_EQ(row.actor_id, 12);
+  EXPECT_EQ(row.actor_role, "doctor");
+  EXPECT_EQ(row.client_address, "192.0.2.7");
+}
+
+TEST(CallerTest, OnAPublicRouteOnlyTheClientAndTheRequestId) {
+  http::Request request;
+  request.client_address = "192.0.2.8";
+  request.request_id = "req-2";
+  Caller got = caller_of(request);
+  EXPECT_EQ(got.account_id, 0);
+  EXPECT_TRUE(got.session_id.empty());
+  EXPECT_EQ(got.client.address, "192.0.2.8");
+  EXPECT_TRUE(got.client.user_agent.empty());
+  EXPECT_EQ(got.request_id, "req-2");
+}
+
 // --- the read audit a route declares ---------------------------------------------------------
 
 http::Request request_for(std::vector<std::pair<std::string_view, std::string>> params) {

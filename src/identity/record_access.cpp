@@ -9,21 +9,20 @@
 
 namespace vitalis::identity {
 
-Result<RecordAccess> IdentityService::record_access(const Principal& principal,
-                                                    std::int64_t patient_id) {
-  auto decision = access_decision(principal, patient_id);
+Result<RecordAccess> IdentityService::record_access(const Caller& caller, std::int64_t patient_id) {
+  auto decision = access_decision(caller, patient_id);
   if (!decision.ok()) return decision.error();
   return decision->access;
 }
 
-Result<AccessDecision> IdentityService::access_decision(const Principal& principal,
+Result<AccessDecision> IdentityService::access_decision(const Caller& caller,
                                                         std::int64_t patient_id) {
-  if (principal.role == Role::kPatient) {
+  if (caller.role == Role::kPatient) {
     // A patient's own record needs no lookup; any other id is nobody's for them.
-    return AccessDecision{decide_record_access(principal, patient_id, {}), std::nullopt};
+    return AccessDecision{decide_record_access(caller, patient_id, {}), std::nullopt};
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccessDecision> {
-    auto found = store::record_access(lease, principal.account_id, patient_id, now_text());
+    auto found = store::record_access(lease, caller.account_id, patient_id, now_text());
     if (!found || found->role != "patient") return Error::not_found("no such patient");
     const auto& row = *found;
     AccessFacts facts;
@@ -31,7 +30,7 @@ Result<AccessDecision> IdentityService::access_decision(const Principal& princip
     facts.care_link = row.links > 0;
     facts.write_grant = row.grants > 0;
     facts.break_glass = row.break_glass_reason.has_value();
-    AccessDecision decision{decide_record_access(principal, patient_id, facts), std::nullopt};
+    AccessDecision decision{decide_record_access(caller, patient_id, facts), std::nullopt};
     // Access that rests on break-glass alone: its reads carry the stated reason.
     if (decision.access != RecordAccess::kNone && !facts.care_link && facts.break_glass) {
       decision.emergency_reason = row.break_glass_reason;
@@ -40,21 +39,20 @@ Result<AccessDecision> IdentityService::access_decision(const Principal& princip
   });
 }
 
-void IdentityService::audit_write(db::Lease& lease, const Principal& principal,
-                                  audit::Row row) const {
-  append_audit(lease, key_, row.actor(principal));
+void IdentityService::audit_write(db::Lease& lease, const Caller& caller, audit::Row row) const {
+  append_audit(lease, key_, row.by(caller));
 }
 
-Status IdentityService::audit_record(const Principal& principal, audit::Row row) {
-  row.actor(principal);
+Status IdentityService::audit_record(const Caller& caller, audit::Row row) {
+  row.by(caller);
   std::optional<std::int64_t> patient_id = row.entry().patient_id;
-  if (patient_id && principal.emergency_patient_id == *patient_id) {
+  if (patient_id && caller.emergency_patient_id == *patient_id) {
     // The record rules found this request's access rests on break-glass.
-    row.reason("break-glass: " + principal.emergency_reason);
-  } else if (principal.role == Role::kAdmin && patient_id) {
+    row.reason("break-glass: " + caller.emergency_reason);
+  } else if (caller.role == Role::kAdmin && patient_id) {
     auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::string> {
       auto active =
-          store::active_break_glass_reason(lease, principal.account_id, *patient_id, now_text());
+          store::active_break_glass_reason(lease, caller.account_id, *patient_id, now_text());
       return active ? "break-glass: " + *active : std::string();
     });
     if (!found.ok()) return found.error();

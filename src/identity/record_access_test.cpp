@@ -128,28 +128,29 @@ class RecordAccessServiceTest : public db::testing::MigratedTest {
     service_ = std::make_unique<IdentityService>(*pool_, SecretKey::generate(), options);
   }
 
-  Principal account(const std::string& role) {
+  Caller account(const std::string& role) {
     std::string email = role + std::to_string(++accounts_) + "@example.org";
-    Principal principal;
-    principal.account_id = testing::insert_account(*pool_, email, role);
-    principal.role = *parse_role(role);
-    return principal;
+    Caller caller;
+    caller.account_id = testing::insert_account(*pool_, email, role);
+    caller.role = *parse_role(role);
+    caller.client = kClient;
+    return caller;
   }
 
-  void link(const Principal& patient, const Principal& doctor) {
-    ASSERT_TRUE(service_->link_doctor(patient, doctor.account_id, kClient).ok());
+  void link(const Caller& patient, const Caller& doctor) {
+    ASSERT_TRUE(service_->link_doctor(patient, doctor.account_id).ok());
   }
-  std::int64_t grant(const Principal& patient, const Principal& doctor) {
-    auto requested = service_->request_write_grant(doctor, patient.account_id, kClient);
+  std::int64_t grant(const Caller& patient, const Caller& doctor) {
+    auto requested = service_->request_write_grant(doctor, patient.account_id);
     EXPECT_TRUE(requested.ok());
     if (!requested.ok()) return 0;
-    auto approved = service_->approve_write_grant(patient, requested->id, kClient);
+    auto approved = service_->approve_write_grant(patient, requested->id);
     EXPECT_TRUE(approved.ok());
     EXPECT_EQ(approved.ok() ? approved->status : "", "active");
     return requested->id;
   }
-  void break_glass(const Principal& patient, const Principal& actor) {
-    auto glass = service_->break_glass(actor, patient.account_id, kReason, kClient);
+  void break_glass(const Caller& patient, const Caller& actor) {
+    auto glass = service_->break_glass(actor, patient.account_id, kReason);
     ASSERT_TRUE(glass.ok()) << glass.error().message;
   }
 
@@ -161,8 +162,7 @@ class RecordAccessServiceTest : public db::testing::MigratedTest {
 struct ServiceRow {
   const char* relation;
   const char* role;  // of the caller: doctor | admin
-  std::function<void(RecordAccessServiceTest&, const Principal& patient, const Principal& caller)>
-      make;
+  std::function<void(RecordAccessServiceTest&, const Caller& patient, const Caller& caller)> make;
   Allowed expected;
   bool emergency = false;  // the access rests on break-glass: its reason goes with reads
 };
@@ -170,45 +170,45 @@ struct ServiceRow {
 TEST_P(RecordAccessServiceTest, EachRelationMadeThroughTheServiceGivesTheRulesDecision) {
   using Test = RecordAccessServiceTest;
   const std::vector<ServiceRow> table = {
-      {"none", "doctor", [](Test&, const Principal&, const Principal&) {}, kNothing},
-      {"care link", "doctor", [](Test& t, const Principal& p, const Principal& c) { t.link(p, c); },
+      {"none", "doctor", [](Test&, const Caller&, const Caller&) {}, kNothing},
+      {"care link", "doctor", [](Test& t, const Caller& p, const Caller& c) { t.link(p, c); },
        kRead},
       {"care link + write grant", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) {
+       [](Test& t, const Caller& p, const Caller& c) {
          t.link(p, c);
          t.grant(p, c);
        },
        kReadWrite},
       {"write grant alone", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) { t.grant(p, c); }, kNothing},
+       [](Test& t, const Caller& p, const Caller& c) { t.grant(p, c); }, kNothing},
       {"write grant revoked", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) {
+       [](Test& t, const Caller& p, const Caller& c) {
          t.link(p, c);
-         ASSERT_TRUE(t.service_->revoke_write_grant(p, t.grant(p, c), kClient).ok());
+         ASSERT_TRUE(t.service_->revoke_write_grant(p, t.grant(p, c)).ok());
        },
        kRead},
       {"removed from the care team (grant ends too)", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) {
+       [](Test& t, const Caller& p, const Caller& c) {
          t.link(p, c);
          t.grant(p, c);
-         ASSERT_TRUE(t.service_->unlink_doctor(p, c.account_id, kClient).ok());
+         ASSERT_TRUE(t.service_->unlink_doctor(p, c.account_id).ok());
        },
        kNothing},
       {"break-glass", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) { t.break_glass(p, c); }, kRead, true},
+       [](Test& t, const Caller& p, const Caller& c) { t.break_glass(p, c); }, kRead, true},
       {"break-glass, then joined the care team", "doctor",
-       [](Test& t, const Principal& p, const Principal& c) {
+       [](Test& t, const Caller& p, const Caller& c) {
          t.break_glass(p, c);
          t.link(p, c);
        },
        kRead},
-      {"none", "admin", [](Test&, const Principal&, const Principal&) {}, kNothing},
+      {"none", "admin", [](Test&, const Caller&, const Caller&) {}, kNothing},
       {"break-glass", "admin",
-       [](Test& t, const Principal& p, const Principal& c) { t.break_glass(p, c); }, kRead, true},
+       [](Test& t, const Caller& p, const Caller& c) { t.break_glass(p, c); }, kRead, true},
   };
   for (const ServiceRow& row : table) {
     SCOPED_TRACE(std::string(row.role) + ", " + row.relation);
-    Principal patient = account("patient"), caller = account(row.role);
+    Caller patient = account("patient"), caller = account(row.role);
     row.make(*this, patient, caller);
     if (HasFatalFailure()) return;
     auto decision = service_->access_decision(caller, patient.account_id);
@@ -227,7 +227,7 @@ TEST_P(RecordAccessServiceTest, EachRelationMadeThroughTheServiceGivesTheRulesDe
 }
 
 TEST_P(RecordAccessServiceTest, PatientsNeedNoLookupAndOnlyPatientsHaveRecords) {
-  Principal patient = account("patient"), other = account("patient"), doctor = account("doctor");
+  Caller patient = account("patient"), other = account("patient"), doctor = account("doctor");
   auto own = service_->access_decision(patient, patient.account_id);
   ASSERT_TRUE(own.ok());
   EXPECT_EQ(own->access, RecordAccess::kReadWrite);
@@ -243,7 +243,7 @@ TEST_P(RecordAccessServiceTest, PatientsNeedNoLookupAndOnlyPatientsHaveRecords) 
 }
 
 TEST_P(RecordAccessServiceTest, ReadsThroughBreakGlassAreAuditedWithTheReason) {
-  Principal patient = account("patient"), admin = account("admin");
+  Caller patient = account("patient"), admin = account("admin");
   break_glass(patient, admin);
   ASSERT_TRUE(service_
                   ->audit_record(admin, audit::Row("record.read")

@@ -43,7 +43,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         auto phone = text_field(*body, "phone", false);
         if (!phone.ok()) return Response::error(phone.error());
         input.phone = std::move(*phone);
-        auto done = s.sign_up_patient(input, client_of(request));
+        auto done = s.sign_up_patient(caller_of(request), input);
         return done.ok() ? accepted() : Response::error(done.error());
       },
       guarded(Rule::kPublic, s).limited("signup:ip", 20, kHour));
@@ -64,7 +64,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
           if (!value.ok()) return Response::error(value.error());
           *target = std::move(*value);
         }
-        auto done = s.sign_up_doctor(input, client_of(request));
+        auto done = s.sign_up_doctor(caller_of(request), input);
         return done.ok() ? accepted() : Response::error(done.error());
       },
       guarded(Rule::kPublic, s).limited("signup:ip", 20, kHour));
@@ -76,7 +76,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!fields.ok()) return Response::error(fields.error());
         const std::string& email_text = (*fields)[0];
         const std::string& code_text = (*fields)[1];
-        auto verified = s.verify_email(email_text, code_text, client_of(request));
+        auto verified = s.verify_email(caller_of(request), email_text, code_text);
         if (!verified.ok()) return Response::error(verified.error());
         return verified_response(*verified);
       },
@@ -99,7 +99,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!fields.ok()) return Response::error(fields.error());
         const std::string& email_text = (*fields)[0];
         const std::string& password_text = (*fields)[1];
-        auto tokens = s.sign_in(email_text, password_text, client_of(request));
+        auto tokens = s.sign_in(caller_of(request), email_text, password_text);
         return tokens.ok() ? token_response(*tokens) : Response::error(tokens.error());
       },
       open);
@@ -118,7 +118,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         // Nothing to restore (a visitor who never signed in on this browser): not an error, so
         // opening the app logs no failed request.
         if (token.empty()) return no_content();
-        auto tokens = s.refresh(token, client_of(request));
+        auto tokens = s.refresh(caller_of(request), token);
         if (!tokens.ok()) {
           Response response = Response::error(tokens.error());
           response.headers.emplace_back("Set-Cookie", refresh_cookie("", 0));
@@ -146,7 +146,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         const std::string& email_text = (*fields)[0];
         const std::string& code_text = (*fields)[1];
         const std::string& password_text = (*fields)[2];
-        auto done = s.reset_password(email_text, code_text, password_text, client_of(request));
+        auto done = s.reset_password(caller_of(request), email_text, code_text, password_text);
         return done.ok() ? Response::json(200, {{"status", "password_changed"}})
                          : Response::error(done.error());
       },
@@ -157,7 +157,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/auth/signout",
       [&s](Request& request) {
-        auto done = s.sign_out(principal_of(request), client_of(request));
+        auto done = s.sign_out(caller_of(request));
         if (!done.ok()) return Response::error(done.error());
         Response response = no_content();
         response.headers.emplace_back("Set-Cookie", refresh_cookie("", 0));
@@ -168,7 +168,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/auth/signout-everywhere",
       [&s](Request& request) {
-        auto done = s.sign_out_everywhere(principal_of(request), client_of(request));
+        auto done = s.sign_out_everywhere(caller_of(request));
         if (!done.ok()) return Response::error(done.error());
         Response response = no_content();
         response.headers.emplace_back("Set-Cookie", refresh_cookie("", 0));
@@ -183,8 +183,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!fields.ok()) return Response::error(fields.error());
         const std::string& current_text = (*fields)[0];
         const std::string& next_text = (*fields)[1];
-        auto done =
-            s.change_password(principal_of(request), current_text, next_text, client_of(request));
+        auto done = s.change_password(caller_of(request), current_text, next_text);
         return done.ok() ? no_content() : Response::error(done.error());
       },
       signed_in);
@@ -192,7 +191,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kGet, "/api/v1/me",
       [&s](Request& request) {
-        auto details = s.account_details(principal_of(request).account_id);
+        auto details = s.account_details(caller_of(request).account_id);
         if (!details.ok()) return Response::error(details.error());
         return Response::json(200, account_details_json(*details));
       },
@@ -231,7 +230,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto id = id_param(request, "doctor_id");
         if (!id.ok()) return Response::error(id.error());
-        auto done = s.approve_doctor(principal_of(request), *id, client_of(request));
+        auto done = s.approve_doctor(caller_of(request), *id);
         return done.ok() ? Response::json(200, {{"id", *id}, {"status", "active"}})
                          : Response::error(done.error());
       },
@@ -309,7 +308,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto doctor = id_field(*body, "doctor_id");
         if (!doctor.ok()) return Response::error(doctor.error());
-        auto done = s.link_doctor(principal_of(request), *doctor, client_of(request));
+        auto done = s.link_doctor(caller_of(request), *doctor);
         if (!done.ok()) return Response::error(done.error());
         return Response::json(201, {{"patient_id", patient_of(request)}, {"doctor_id", *doctor}});
       },
@@ -320,7 +319,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto doctor = id_param(request, "doctor_id");
         if (!doctor.ok()) return Response::error(doctor.error());
-        auto done = s.unlink_doctor(principal_of(request), *doctor, client_of(request));
+        auto done = s.unlink_doctor(caller_of(request), *doctor);
         return done.ok() ? no_content() : Response::error(done.error());
       },
       guarded(Rule::kRecordOwner, s));
@@ -340,8 +339,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/write-grants",
       [&s](Request& request) {
-        auto grant =
-            s.request_write_grant(principal_of(request), patient_of(request), client_of(request));
+        auto grant = s.request_write_grant(caller_of(request), patient_of(request));
         if (!grant.ok()) return Response::error(grant.error());
         return Response::json(202, grant_json(*grant));
       },
@@ -356,7 +354,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto code = text_field(*body, "code");
         if (!code.ok()) return Response::error(code.error());
-        auto grant = s.confirm_write_grant(principal_of(request), *id, *code, client_of(request));
+        auto grant = s.confirm_write_grant(caller_of(request), *id, *code);
         if (!grant.ok()) return Response::error(grant.error());
         return Response::json(200, grant_json(*grant));
       },
@@ -367,7 +365,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto id = id_param(request, "grant_id");
         if (!id.ok()) return Response::error(id.error());
-        auto grant = s.approve_write_grant(principal_of(request), *id, client_of(request));
+        auto grant = s.approve_write_grant(caller_of(request), *id);
         if (!grant.ok()) return Response::error(grant.error());
         return Response::json(200, grant_json(*grant));
       },
@@ -378,7 +376,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto id = id_param(request, "grant_id");
         if (!id.ok()) return Response::error(id.error());
-        auto done = s.revoke_write_grant(principal_of(request), *id, client_of(request));
+        auto done = s.revoke_write_grant(caller_of(request), *id);
         return done.ok() ? no_content() : Response::error(done.error());
       },
       signed_in);

@@ -71,7 +71,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto patient = id_param(request, "patient_id");
         if (!patient.ok()) return Response::error(patient.error());
-        auto mine = s.my_access(principal_of(request), *patient);
+        auto mine = s.my_access(caller_of(request), *patient);
         if (!mine.ok()) return Response::error(mine.error());
         return Response::json(200, my_access_json(*patient, *mine));
       },
@@ -97,8 +97,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto message = text_field(*body, "message", false);
         if (!message.ok()) return Response::error(message.error());
-        auto asked =
-            s.request_access(principal_of(request), *patient, *message, client_of(request));
+        auto asked = s.request_access(caller_of(request), *patient, *message);
         if (!asked.ok()) return Response::error(asked.error());
         return Response::json(202, request_json(*asked));
       },
@@ -123,8 +122,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
         [&s, approve](Request& request) {
           auto id = id_param(request, "request_id");
           if (!id.ok()) return Response::error(id.error());
-          auto decided =
-              s.decide_access_request(principal_of(request), *id, approve, client_of(request));
+          auto decided = s.decide_access_request(caller_of(request), *id, approve);
           if (!decided.ok()) return Response::error(decided.error());
           return Response::json(200, request_json(*decided));
         },
@@ -150,7 +148,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
         auto phone = text_field(*body, "phone", false);
         if (!phone.ok()) return Response::error(phone.error());
         input.phone = std::move(*phone);
-        auto registered = s.register_patient(principal_of(request), input, client_of(request));
+        auto registered = s.register_patient(caller_of(request), input);
         if (!registered.ok()) return Response::error(registered.error());
         json::object out = profile_json(registered->profile);
         out["status"] = "unclaimed";

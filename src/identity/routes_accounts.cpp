@@ -58,7 +58,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         auto fields = text_fields(request, {"email", "code", "new_password"});
         if (!fields.ok()) return Response::error(fields.error());
         auto verified =
-            s.claim_account((*fields)[0], (*fields)[1], (*fields)[2], client_of(request));
+            s.claim_account(caller_of(request), (*fields)[0], (*fields)[1], (*fields)[2]);
         if (!verified.ok()) return Response::error(verified.error());
         return verified_response(*verified);
       },
@@ -77,7 +77,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!phone.ok()) return Response::error(phone.error());
         changes.full_name = std::move(*name);
         changes.phone = std::move(*phone);
-        auto details = s.update_account(principal_of(request), changes, client_of(request));
+        auto details = s.update_account(caller_of(request), changes);
         if (!details.ok()) return Response::error(details.error());
         return Response::json(200, account_details_json(*details));
       },
@@ -88,8 +88,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto fields = text_fields(request, {"email", "current_password"});
         if (!fields.ok()) return Response::error(fields.error());
-        auto done = s.request_email_change(principal_of(request), (*fields)[0], (*fields)[1],
-                                           client_of(request));
+        auto done = s.request_email_change(caller_of(request), (*fields)[0], (*fields)[1]);
         return done.ok() ? accepted() : Response::error(done.error());
       },
       signed_in);
@@ -99,8 +98,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto fields = text_fields(request, {"code"});
         if (!fields.ok()) return Response::error(fields.error());
-        auto details =
-            s.confirm_email_change(principal_of(request), (*fields)[0], client_of(request));
+        auto details = s.confirm_email_change(caller_of(request), (*fields)[0]);
         if (!details.ok()) return Response::error(details.error());
         return Response::json(200, account_details_json(*details));
       },
@@ -109,7 +107,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kGet, "/api/v1/me/sessions",
       [&s](Request& request) {
-        auto sessions = s.sessions(principal_of(request));
+        auto sessions = s.sessions(caller_of(request));
         if (!sessions.ok()) return Response::error(sessions.error());
         json::array items;
         for (const auto& session : *sessions) items.push_back(session_json(session));
@@ -124,7 +122,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!plausible_session_id(id)) {
           return Response::error(Error::not_found("no such session (it may have ended already)"));
         }
-        auto own = s.end_session(principal_of(request), std::string(id), client_of(request));
+        auto own = s.end_session(caller_of(request), std::string(id));
         if (!own.ok()) return Response::error(own.error());
         Response response = no_content();
         // Ending this device's own session signs it out here too.
@@ -136,7 +134,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
   router.add(
       Method::kPost, "/api/v1/me/sessions/end-others",
       [&s](Request& request) {
-        auto done = s.end_other_sessions(principal_of(request), client_of(request));
+        auto done = s.end_other_sessions(caller_of(request));
         return done.ok() ? no_content() : Response::error(done.error());
       },
       signed_in);
@@ -179,7 +177,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto reason = text_field(*body, "reason");
         if (!reason.ok()) return Response::error(reason.error());
-        auto done = s.reject_doctor(principal_of(request), *id, *reason, client_of(request));
+        auto done = s.reject_doctor(caller_of(request), *id, *reason);
         return done.ok() ? Response::json(200, {{"id", *id}, {"status", "rejected"}})
                          : Response::error(done.error());
       },
@@ -194,7 +192,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto reason = text_field(*body, "reason");
         if (!reason.ok()) return Response::error(reason.error());
-        auto summary = s.disable_account(principal_of(request), *id, *reason, client_of(request));
+        auto summary = s.disable_account(caller_of(request), *id, *reason);
         if (!summary.ok()) return Response::error(summary.error());
         return Response::json(200, summary_json(*summary));
       },
@@ -205,7 +203,7 @@ void add_account_routes(http::Router& router, IdentityService& service) {
       [&s](Request& request) {
         auto id = id_param(request, "account_id");
         if (!id.ok()) return Response::error(id.error());
-        auto summary = s.enable_account(principal_of(request), *id, client_of(request));
+        auto summary = s.enable_account(caller_of(request), *id);
         if (!summary.ok()) return Response::error(summary.error());
         return Response::json(200, summary_json(*summary));
       },

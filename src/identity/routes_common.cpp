@@ -152,7 +152,7 @@ Response break_glass_response(IdentityService& service, Request& request, std::i
                               const json::object& body) {
   auto reason = text_field(body, "reason");
   if (!reason.ok()) return Response::error(reason.error());
-  auto glass = service.break_glass(principal_of(request), patient_id, *reason, client_of(request));
+  auto glass = service.break_glass(caller_of(request), patient_id, *reason);
   if (!glass.ok()) return Response::error(glass.error());
   json::object out = break_glass_json(*glass);
   out["patient_id"] = patient_id;

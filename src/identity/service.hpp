@@ -1,8 +1,9 @@
 // Identity service: accounts, email verification, sessions, password reset, doctor approval,
 // care relationships, consent (write) grants, break-glass, and the access decisions every other
 // module asks for. Knows nothing of HTTP. Safe for concurrent use: all state is in the database.
-// Its requests and answers are plain structs in model.hpp; each capability is implemented in
-// its own file, named at its section below.
+// Its requests and answers are plain structs in model.hpp; a call made for someone takes the
+// Caller first (who, from where, which request; public calls read only its client). Each
+// capability is implemented in its own file, named at its section below.
 #pragma once
 
 #include <chrono>
@@ -55,53 +56,55 @@ class IdentityService {
 
   // --- accounts and sign-up (sign_up.cpp; the account lookup in service.cpp) ----------------
   // Sign-up answers the same whether or not the email is registered.
-  Status sign_up_patient(const PatientSignUp& input, const Client& client);
-  Status sign_up_doctor(const DoctorSignUp& input, const Client& client);
+  Status sign_up_patient(const Caller& caller, const PatientSignUp& input);
+  Status sign_up_doctor(const Caller& caller, const DoctorSignUp& input);
   // Proving the address signs the person in when the account is then active.
-  Result<Verified> verify_email(const std::string& email, const std::string& code,
-                                const Client& client);
+  Result<Verified> verify_email(const Caller& caller, const std::string& email,
+                                const std::string& code);
   // Per email: one code per resend interval. The per-address budget is the route's
   // (policy.hpp, Guard::limited), as for sign-up and password-reset requests.
   Status resend_verification(const std::string& email);
   Result<Account> account(std::int64_t id);
 
   // --- sign-in and sessions (sessions.cpp) ---------------------------------------------------
-  Result<Tokens> sign_in(const std::string& email, const std::string& password,
-                         const Client& client);
-  Result<Tokens> refresh(const std::string& refresh_token, const Client& client);
+  Result<Tokens> sign_in(const Caller& caller, const std::string& email,
+                         const std::string& password);
+  Result<Tokens> refresh(const Caller& caller, const std::string& refresh_token);
   // Verifies the bearer token and that its session is still live.
   Result<Principal> authenticate(std::string_view bearer_token);
-  Status sign_out(const Principal& principal, const Client& client);
-  Status sign_out_everywhere(const Principal& principal, const Client& client);
+  Status sign_out(const Caller& caller);
+  Status sign_out_everywhere(const Caller& caller);
 
   // --- passwords (passwords.cpp) -------------------------------------------------------------
   Status request_password_reset(const std::string& email);
-  Status reset_password(const std::string& email, const std::string& code,
-                        const std::string& new_password, const Client& client);
-  Status change_password(const Principal& principal, const std::string& current,
-                         const std::string& new_password, const Client& client);
+  Status reset_password(const Caller& caller, const std::string& email, const std::string& code,
+                        const std::string& new_password);
+  Status change_password(const Caller& caller, const std::string& current,
+                         const std::string& new_password);
 
   // --- administration (accounts_admin.cpp; more below) ---------------------------------------
   Result<Account> create_admin(const std::string& email, const std::string& password,
                                const std::string& full_name);
   Result<std::vector<DoctorSummary>> list_doctors(const std::string& status);
-  Status approve_doctor(const Principal& admin, std::int64_t doctor_id, const Client& client);
+  Status approve_doctor(const Caller& admin, std::int64_t doctor_id);
 
   // --- access decisions and audit (record_access.cpp) ----------------------------------------
   // The rules are decide_record_access (policy.cpp); these gather the facts.
-  Result<RecordAccess> record_access(const Principal& principal, std::int64_t patient_id);
-  Result<AccessDecision> access_decision(const Principal& principal, std::int64_t patient_id);
-  // Appends `row`, a successful change by `principal` (made the row's actor), to the audit log
-  // inside the caller's write transaction, so the row commits or rolls back with the change:
-  //   identity.audit_write(lease, principal,
-  //                        audit::Row("record.create").client(client).patient(patient_id)
+  Result<RecordAccess> record_access(const Caller& caller, std::int64_t patient_id);
+  Result<AccessDecision> access_decision(const Caller& caller, std::int64_t patient_id);
+  // Appends `row`, a successful change by `caller` (made the row's actor and client address,
+  // audit::Row::by), to the audit log inside the caller's write transaction, so the row commits
+  // or rolls back with the change:
+  //   identity.audit_write(lease, caller,
+  //                        audit::Row("record.create").patient(patient_id)
   //                            .resource("observation", id));
-  void audit_write(db::Lease& lease, const Principal& principal, audit::Row row) const;
-  // Records a read or write of a patient's data by `principal` (made the row's actor), or a
-  // denied attempt, in the audit log, with the break-glass reason when the access rests on it;
-  // returns after the row has committed (batched with concurrent callers), or at once inside an
-  // AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding no lease.
-  Status audit_record(const Principal& principal, audit::Row row);
+  void audit_write(db::Lease& lease, const Caller& caller, audit::Row row) const;
+  // Records a read or write of a patient's data by `caller` (made the row's actor and client
+  // address), or a denied attempt, in the audit log, with the break-glass reason when the access
+  // rests on it; returns after the row has committed (batched with concurrent callers), or at
+  // once inside an AuditHold, which then carries the outcome (audit_sealer.hpp). Call it holding
+  // no lease.
+  Status audit_record(const Caller& caller, audit::Row row);
   Result<std::vector<AuditEntry>> search_audit(const AuditFilter& filter);
   // Accesses of a patient's record by others, newest first.
   Result<std::vector<AuditEntry>> access_log(std::int64_t patient_id, std::int64_t before_id,
@@ -109,74 +112,65 @@ class IdentityService {
 
   // --- care team and consent (care_team.cpp) -------------------------------------------------
   Result<std::vector<DoctorSummary>> directory(const std::string& query);
-  Status link_doctor(const Principal& patient, std::int64_t doctor_id, const Client& client);
-  Status unlink_doctor(const Principal& patient, std::int64_t doctor_id, const Client& client);
+  Status link_doctor(const Caller& patient, std::int64_t doctor_id);
+  Status unlink_doctor(const Caller& patient, std::int64_t doctor_id);
   Result<std::vector<DoctorSummary>> care_team(std::int64_t patient_id);
-  Result<WriteGrant> request_write_grant(const Principal& doctor, std::int64_t patient_id,
-                                         const Client& client);
-  Result<WriteGrant> confirm_write_grant(const Principal& doctor, std::int64_t grant_id,
-                                         const std::string& code, const Client& client);
-  Result<WriteGrant> approve_write_grant(const Principal& patient, std::int64_t grant_id,
-                                         const Client& client);
-  Status revoke_write_grant(const Principal& principal, std::int64_t grant_id,
-                            const Client& client);
+  Result<WriteGrant> request_write_grant(const Caller& doctor, std::int64_t patient_id);
+  Result<WriteGrant> confirm_write_grant(const Caller& doctor, std::int64_t grant_id,
+                                         const std::string& code);
+  Result<WriteGrant> approve_write_grant(const Caller& patient, std::int64_t grant_id);
+  Status revoke_write_grant(const Caller& caller, std::int64_t grant_id);
   Result<std::vector<WriteGrant>> write_grants(std::int64_t patient_id);
 
   // --- account settings (account_settings.cpp) ----------------------------------------------
   Result<AccountDetails> account_details(std::int64_t account_id);
   // Name for everyone, phone for patients; empty optionals leave a value as it is.
-  Result<AccountDetails> update_account(const Principal& principal, const AccountChanges& changes,
-                                        const Client& client);
+  Result<AccountDetails> update_account(const Caller& caller, const AccountChanges& changes);
   // Mails a code to the new address; the change happens only with that code. Needs the current
   // password, so a stolen access token cannot move the account to another mailbox.
-  Status request_email_change(const Principal& principal, const std::string& new_email,
-                              const std::string& current_password, const Client& client);
+  Status request_email_change(const Caller& caller, const std::string& new_email,
+                              const std::string& current_password);
   // The new address is verified by the code; the old one is told.
-  Result<AccountDetails> confirm_email_change(const Principal& principal, const std::string& code,
-                                              const Client& client);
+  Result<AccountDetails> confirm_email_change(const Caller& caller, const std::string& code);
   // The identity part of the patient's profile (records' profile PUT).
-  Result<PatientProfile> update_phone(const Principal& principal, std::int64_t patient_id,
-                                      const std::string& phone, const Client& client);
+  Result<PatientProfile> update_phone(const Caller& caller, std::int64_t patient_id,
+                                      const std::string& phone);
 
   // --- sessions (sessions.cpp) ---------------------------------------------------------------
   // The caller's live sessions (one per signed-in device), the latest used first.
-  Result<std::vector<SessionInfo>> sessions(const Principal& principal);
+  Result<std::vector<SessionInfo>> sessions(const Caller& caller);
   // Ends one of the caller's sessions; true when it was the calling device's own.
-  Result<bool> end_session(const Principal& principal, const std::string& session_id,
-                           const Client& client);
-  Status end_other_sessions(const Principal& principal, const Client& client);
+  Result<bool> end_session(const Caller& caller, const std::string& session_id);
+  Status end_other_sessions(const Caller& caller);
 
   // --- desk registration and claiming (desk_registration.cpp) -------------------------------
   // A doctor registers a patient in person: the account has no password until the patient
   // claims it with the code emailed to them; the doctor joins the care team.
-  Result<DeskRegistered> register_patient(const Principal& doctor, const DeskRegistration& input,
-                                          const Client& client);
-  Result<Verified> claim_account(const std::string& email, const std::string& code,
-                                 const std::string& new_password, const Client& client);
+  Result<DeskRegistered> register_patient(const Caller& doctor, const DeskRegistration& input);
+  Result<Verified> claim_account(const Caller& caller, const std::string& email,
+                                 const std::string& code, const std::string& new_password);
 
   // --- account administration (accounts_admin.cpp) ------------------------------------------
   Result<std::vector<AccountSummary>> list_accounts(const AccountFilter& filter);
-  Status reject_doctor(const Principal& admin, std::int64_t doctor_id, const std::string& reason,
-                       const Client& client);
+  Status reject_doctor(const Caller& admin, std::int64_t doctor_id, const std::string& reason);
   // Disabling ends every session of the account at once.
-  Result<AccountSummary> disable_account(const Principal& admin, std::int64_t account_id,
-                                         const std::string& reason, const Client& client);
-  Result<AccountSummary> enable_account(const Principal& admin, std::int64_t account_id,
-                                        const Client& client);
+  Result<AccountSummary> disable_account(const Caller& admin, std::int64_t account_id,
+                                         const std::string& reason);
+  Result<AccountSummary> enable_account(const Caller& admin, std::int64_t account_id);
 
   // --- emergency access and access requests (emergency_access.cpp) --------------------------
   // The caller's (doctor's or admin's) standing with one patient: for the chart's banner.
-  Result<MyAccess> my_access(const Principal& principal, std::int64_t patient_id);
+  Result<MyAccess> my_access(const Caller& caller, std::int64_t patient_id);
   // Break-glass: read access for options().break_glass_ttl, with a stated reason; audited,
   // shown in the patient's access log, and the patient is emailed (without the reason).
-  Result<BreakGlass> break_glass(const Principal& actor, std::int64_t patient_id,
-                                 const std::string& reason, const Client& client);
-  Result<AccessRequest> request_access(const Principal& doctor, std::int64_t patient_id,
-                                       const std::string& message, const Client& client);
+  Result<BreakGlass> break_glass(const Caller& actor, std::int64_t patient_id,
+                                 const std::string& reason);
+  Result<AccessRequest> request_access(const Caller& doctor, std::int64_t patient_id,
+                                       const std::string& message);
   Result<std::vector<AccessRequest>> access_requests(std::int64_t patient_id);
   // Approving adds the doctor to the care team.
-  Result<AccessRequest> decide_access_request(const Principal& patient, std::int64_t request_id,
-                                              bool approve, const Client& client);
+  Result<AccessRequest> decide_access_request(const Caller& patient, std::int64_t request_id,
+                                              bool approve);
 
  private:
   // Issues a fresh one-time code (retiring older ones) and queues the email that carries it,
@@ -186,7 +180,7 @@ class IdentityService {
                    std::map<std::string, std::string> vars, const std::string& to);
 
   // The caller's account once `current` is its password (counted like sign-in attempts).
-  Result<AccountRow> check_current_password(const Principal& principal, const std::string& current);
+  Result<AccountRow> check_current_password(const Caller& caller, const std::string& current);
 
   // Takes the account's password away (if any) and mails a code to choose one at /claim: for
   // accounts whose address nobody has proven yet. `why` opens the message.
@@ -200,8 +194,8 @@ class IdentityService {
   // The part of sign-up shared by all roles: the per-email mail cap, hash, account row, the role's
   // profile row (add_profile), the verification code and its email, the audit row — one
   // transaction.
-  Status sign_up(const std::string& email, const std::string& password,
-                 const std::string& full_name, Role role, const Client& client,
+  Status sign_up(const Caller& caller, const std::string& email, const std::string& password,
+                 const std::string& full_name, Role role,
                  const std::function<void(db::Lease&, long long)>& add_profile);
 
   db::Pool& pool_;

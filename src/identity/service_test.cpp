@@ -18,7 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Client kClient{"192.0.2.10", "service-test"};
+// Who calls the public capabilities (an empty principal), from where.
+const Caller kCaller{{}, {"192.0.2.10", "service-test"}};
 constexpr const char* kPassword = "lantern-river-91-quartz";
 
 class IdentityServiceTest : public db::testing::MigratedTest {
@@ -105,23 +106,23 @@ class IdentityServiceTest : public db::testing::MigratedTest {
 };
 
 TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
-  ASSERT_TRUE(service_->sign_up_patient(patient(" Ada@Example.org "), kClient).ok());
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient(" Ada@Example.org ")).ok());
 
   // Not before the address is proven.
-  auto early = service_->sign_in("ada@example.org", kPassword, kClient);
+  auto early = service_->sign_in(kCaller, "ada@example.org", kPassword);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, ErrorCode::kForbidden);
   EXPECT_EQ(early.error().field, "email");
 
   std::string code = only_code_for("ada@example.org");
   ASSERT_EQ(code.size(), 6u);
-  auto rejected = service_->verify_email("ada@example.org", wrong(code), kClient);
+  auto rejected = service_->verify_email(kCaller, "ada@example.org", wrong(code));
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().code, ErrorCode::kValidationFailed);
   EXPECT_EQ(rejected.error().field, "code");
 
   // Proving the address signs an active account in.
-  auto verified = service_->verify_email("ADA@example.org", code, kClient);
+  auto verified = service_->verify_email(kCaller, "ADA@example.org", code);
   ASSERT_TRUE(verified.ok()) << verified.error().message;
   EXPECT_EQ(verified->status, "active");
   ASSERT_TRUE(verified->tokens);
@@ -133,28 +134,28 @@ TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
   EXPECT_EQ(principal->account_id, account.id);
   EXPECT_EQ(principal->role, Role::kPatient);
   // A code works once.
-  EXPECT_FALSE(service_->verify_email("ada@example.org", code, kClient).ok());
+  EXPECT_FALSE(service_->verify_email(kCaller, "ada@example.org", code).ok());
 
-  auto bad = service_->sign_in("ada@example.org", "not the password at all", kClient);
+  auto bad = service_->sign_in(kCaller, "ada@example.org", "not the password at all");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, ErrorCode::kUnauthenticated);
   // An unknown address gets the very same answer.
-  auto unknown = service_->sign_in("nobody@example.org", kPassword, kClient);
+  auto unknown = service_->sign_in(kCaller, "nobody@example.org", kPassword);
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ(unknown.error().message, bad.error().message);
 
-  auto tokens = service_->sign_in("ada@example.org", kPassword, kClient);
+  auto tokens = service_->sign_in(kCaller, "ada@example.org", kPassword);
   ASSERT_TRUE(tokens.ok()) << tokens.error().message;
   EXPECT_EQ(tokens->account.id, account.id);
   EXPECT_TRUE(service_->authenticate(tokens->access_token).ok());
 
   // Refresh rotates the token; a second use of the old one ends the whole session family.
-  auto renewed = service_->refresh(tokens->refresh_token, kClient);
+  auto renewed = service_->refresh(kCaller, tokens->refresh_token);
   ASSERT_TRUE(renewed.ok()) << renewed.error().message;
   EXPECT_NE(renewed->refresh_token, tokens->refresh_token);
   EXPECT_TRUE(service_->authenticate(renewed->access_token).ok());
-  auto replayed = service_->refresh(tokens->refresh_token, kClient);
+  auto replayed = service_->refresh(kCaller, tokens->refresh_token);
   ASSERT_FALSE(replayed.ok());
   EXPECT_EQ(replayed.error().code, ErrorCode::kUnauthenticated);
   EXPECT_FALSE(service_->authenticate(renewed->access_token).ok());
@@ -206,13 +207,13 @@ TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
 TEST_P(IdentityServiceTest, ADoctorWaitsForAnAdministratorAfterProvingTheAddress) {
   DoctorSignUp doctor{"grace@example.org", kPassword,    "Grace Hopper",
                       "GMC-1234",          "Cardiology", "Harbour Clinic"};
-  ASSERT_TRUE(service_->sign_up_doctor(doctor, kClient).ok());
+  ASSERT_TRUE(service_->sign_up_doctor(kCaller, doctor).ok());
   auto verified =
-      service_->verify_email("grace@example.org", only_code_for("grace@example.org"), kClient);
+      service_->verify_email(kCaller, "grace@example.org", only_code_for("grace@example.org"));
   ASSERT_TRUE(verified.ok()) << verified.error().message;
   EXPECT_EQ(verified->status, "pending_approval");
   EXPECT_FALSE(verified->tokens);
-  auto waiting = service_->sign_in("grace@example.org", kPassword, kClient);
+  auto waiting = service_->sign_in(kCaller, "grace@example.org", kPassword);
   ASSERT_FALSE(waiting.ok());
   EXPECT_EQ(waiting.error().code, ErrorCode::kForbidden);
 
@@ -222,16 +223,16 @@ TEST_P(IdentityServiceTest, ADoctorWaitsForAnAdministratorAfterProvingTheAddress
   EXPECT_EQ(pending->front().licence_number, "GMC-1234");
   auto admin = service_->create_admin("root@example.org", kPassword, "Root Admin");
   ASSERT_TRUE(admin.ok()) << admin.error().message;
-  Principal by_admin;
+  Caller by_admin = kCaller;
   by_admin.account_id = admin->id;
   by_admin.role = Role::kAdmin;
-  ASSERT_TRUE(service_->approve_doctor(by_admin, pending->front().id, kClient).ok());
+  ASSERT_TRUE(service_->approve_doctor(by_admin, pending->front().id).ok());
   EXPECT_EQ(take_mail("grace@example.org").size(), 1u) << "the doctor is told";
-  auto again = service_->approve_doctor(by_admin, pending->front().id, kClient);
+  auto again = service_->approve_doctor(by_admin, pending->front().id);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 
-  auto tokens = service_->sign_in("grace@example.org", kPassword, kClient);
+  auto tokens = service_->sign_in(kCaller, "grace@example.org", kPassword);
   ASSERT_TRUE(tokens.ok()) << tokens.error().message;
   EXPECT_EQ(tokens->account.role, Role::kDoctor);
 
@@ -252,27 +253,27 @@ TEST_P(IdentityServiceTest, ADoctorWaitsForAnAdministratorAfterProvingTheAddress
 }
 
 TEST_P(IdentityServiceTest, ARepeatedSignUpForAnUnprovenAddressLeavesItToTheMailbox) {
-  ASSERT_TRUE(service_->sign_up_patient(patient("eve@example.org"), kClient).ok());
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("eve@example.org")).ok());
   std::string first_code = only_code_for("eve@example.org");
   // Same answer as a new sign-up; nobody's password may activate the address now.
   ASSERT_TRUE(
-      service_->sign_up_patient(patient("eve@example.org", "another long passphrase"), kClient)
+      service_->sign_up_patient(kCaller, patient("eve@example.org", "another long passphrase"))
           .ok());
   auto claim = take_mail("eve@example.org");
   ASSERT_EQ(claim.size(), 1u);
   EXPECT_NE(claim.front().find("/claim#email"), std::string::npos);
-  EXPECT_FALSE(service_->verify_email("eve@example.org", first_code, kClient).ok());
+  EXPECT_FALSE(service_->verify_email(kCaller, "eve@example.org", first_code).ok());
   for (const char* password : {kPassword, "another long passphrase"}) {
-    auto refused = service_->sign_in("eve@example.org", password, kClient);
+    auto refused = service_->sign_in(kCaller, "eve@example.org", password);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
   }
 
-  auto claimed = service_->claim_account("eve@example.org", code_in(claim.front()),
-                                         "a third passphrase", kClient);
+  auto claimed = service_->claim_account(kCaller, "eve@example.org", code_in(claim.front()),
+                                         "a third passphrase");
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
   EXPECT_EQ(claimed->status, "active");
-  EXPECT_TRUE(service_->sign_in("eve@example.org", "a third passphrase", kClient).ok());
+  EXPECT_TRUE(service_->sign_in(kCaller, "eve@example.org", "a third passphrase").ok());
 
   AuditFilter sign_ups;
   sign_ups.action = "account.sign_up";

@@ -13,11 +13,11 @@ namespace vitalis::identity {
 
 using std::chrono::seconds;
 
-Result<Tokens> IdentityService::sign_in(const std::string& email_input, const std::string& password,
-                                        const Client& client) {
+Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string& email_input,
+                                        const std::string& password) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return Error::unauthenticated("invalid email or password");
-  if (auto ok = limiter_.hit("signin:ip:" + client.address, 30, seconds(600)); !ok.ok()) {
+  if (auto ok = limiter_.hit("signin:ip:" + caller.client.address, 30, seconds(600)); !ok.ok()) {
     return ok.error();
   }
   std::string account_bucket = "signin:account:" + *email;
@@ -45,7 +45,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
       append_audit(lease, key_,
                    audit::Row("auth.sign_in")
                        .actor(id, id ? std::string(role_name(found->account.role)) : "anonymous")
-                       .client(client)
+                       .client(caller.client)
                        .resource("account", id ? std::to_string(*id) : "")
                        .outcome("failure")
                        .reason("wrong credentials"));
@@ -80,12 +80,12 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
     db::Transaction tx(lease);
     long long id = account.id;
     if (new_hash) store::update_password_hash(lease, id, *new_hash);
-    Tokens tokens =
-        make_tokens(lease, key_, options_, account, random_token(), client, random_token(), "");
+    Tokens tokens = make_tokens(lease, key_, options_, account, random_token(), caller.client,
+                                random_token(), "");
     append_audit(lease, key_,
                  audit::Row("auth.sign_in")
                      .actor(account)
-                     .client(client)
+                     .client(caller.client)
                      .resource("account", id)
                      .reason(new_hash ? "password re-hashed" : ""));
     tx.commit();
@@ -93,7 +93,7 @@ Result<Tokens> IdentityService::sign_in(const std::string& email_input, const st
   });
 }
 
-Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const Client& client) {
+Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string& refresh_token) {
   if (refresh_token.empty()) return Error::unauthenticated("no refresh token");
   std::string hash = key_.keyed_hash(refresh_token);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
@@ -117,7 +117,7 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
       append_audit(lease, key_,
                    audit::Row("auth.refresh_reuse")
                        .actor(account_id, "unknown")
-                       .client(client)
+                       .client(caller.client)
                        .resource("session", family.substr(0, 8))
                        .outcome("denied")
                        .reason("refresh token reused; session family revoked"));
@@ -129,8 +129,8 @@ Result<Tokens> IdentityService::refresh(const std::string& refresh_token, const 
     if (!account_by_id(lease, account_id, row) || row.account.status != "active") {
       return Error::unauthenticated("account not active");
     }
-    Tokens tokens =
-        make_tokens(lease, key_, options_, row.account, family, client, next_session, started_at);
+    Tokens tokens = make_tokens(lease, key_, options_, row.account, family, caller.client,
+                                next_session, started_at);
     tx.commit();
     return tokens;
   });
@@ -153,32 +153,26 @@ Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   });
 }
 
-Status IdentityService::sign_out(const Principal& principal, const Client& client) {
+Status IdentityService::sign_out(const Caller& caller) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    std::string family = session_family(lease, principal.session_id), now = now_text();
+    std::string family = session_family(lease, caller.session_id), now = now_text();
     if (!family.empty()) end_family(lease, family, now);
     append_audit(lease, key_,
-                 audit::Row("auth.sign_out")
-                     .actor(principal)
-                     .client(client)
-                     .resource("account", principal.account_id));
+                 audit::Row("auth.sign_out").by(caller).resource("account", caller.account_id));
     tx.commit();
     return Ok{};
   });
 }
 
-Status IdentityService::sign_out_everywhere(const Principal& principal, const Client& client) {
+Status IdentityService::sign_out_everywhere(const Caller& caller) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     std::string now = now_text();
-    long long id = principal.account_id;
+    long long id = caller.account_id;
     end_all_sessions(lease, id, now);
     append_audit(lease, key_,
-                 audit::Row("auth.sign_out_everywhere")
-                     .actor(principal)
-                     .client(client)
-                     .resource("account", id));
+                 audit::Row("auth.sign_out_everywhere").by(caller).resource("account", id));
     tx.commit();
     return Ok{};
   });
@@ -235,27 +229,25 @@ void end_other_families(db::Lease& lease, std::int64_t account_id, const std::st
   store::revoke_other_families(lease, account_id, family, now);
 }
 
-Result<std::vector<SessionInfo>> IdentityService::sessions(const Principal& principal) {
+Result<std::vector<SessionInfo>> IdentityService::sessions(const Caller& caller) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<SessionInfo>> {
-    std::string family = session_family(lease, principal.session_id), now = now_text();
-    auto rows = store::live_sessions(lease, principal.account_id, now);
+    std::string family = session_family(lease, caller.session_id), now = now_text();
+    auto rows = store::live_sessions(lease, caller.account_id, now);
     for (auto& row : rows) row.current = row.id == family;
     return rows;
   });
 }
 
-Result<bool> IdentityService::end_session(const Principal& principal, const std::string& session_id,
-                                          const Client& client) {
+Result<bool> IdentityService::end_session(const Caller& caller, const std::string& session_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     db::Transaction tx(lease);
-    if (!store::live_family(lease, session_id, principal.account_id))
+    if (!store::live_family(lease, session_id, caller.account_id))
       return Error::not_found("no such session (it may have ended already)");
-    bool own = session_family(lease, principal.session_id) == session_id;
+    bool own = session_family(lease, caller.session_id) == session_id;
     end_family(lease, session_id, now_text());
     append_audit(lease, key_,
                  audit::Row("auth.session_end")
-                     .actor(principal)
-                     .client(client)
+                     .by(caller)
                      .resource("session", session_id.substr(0, 8))
                      .reason(own ? "this device" : "another device"));
     tx.commit();
@@ -263,16 +255,14 @@ Result<bool> IdentityService::end_session(const Principal& principal, const std:
   });
 }
 
-Status IdentityService::end_other_sessions(const Principal& principal, const Client& client) {
+Status IdentityService::end_other_sessions(const Caller& caller) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    std::string family = session_family(lease, principal.session_id);
-    end_other_families(lease, principal.account_id, family, now_text());
-    append_audit(lease, key_,
-                 audit::Row("auth.sign_out_others")
-                     .actor(principal)
-                     .client(client)
-                     .resource("account", principal.account_id));
+    std::string family = session_family(lease, caller.session_id);
+    end_other_families(lease, caller.account_id, family, now_text());
+    append_audit(
+        lease, key_,
+        audit::Row("auth.sign_out_others").by(caller).resource("account", caller.account_id));
     tx.commit();
     return Ok{};
   });

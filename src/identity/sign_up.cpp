@@ -15,8 +15,9 @@ namespace vitalis::identity {
 
 using std::chrono::seconds;
 
-Status IdentityService::sign_up(const std::string& email, const std::string& password,
-                                const std::string& full_name, Role role, const Client& client,
+Status IdentityService::sign_up(const Caller& caller, const std::string& email,
+                                const std::string& password, const std::string& full_name,
+                                Role role,
                                 const std::function<void(db::Lease&, long long)>& add_profile) {
   // Hash before looking the email up, so known and unknown emails take the same time.
   std::string hash = hash_password(password, options_.password_cost);
@@ -44,7 +45,7 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
       }
       append_audit(lease, key_,
                    audit::Row("account.sign_up")
-                       .client(client)
+                       .client(caller.client)
                        .resource("account", "")
                        .outcome("failure")
                        .reason(note));
@@ -63,7 +64,7 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
     append_audit(lease, key_,
                  audit::Row("account.sign_up")
                      .actor(id, role_text)
-                     .client(client)
+                     .client(caller.client)
                      .resource("account", id)
                      .patient(patient));
     tx.commit();
@@ -71,7 +72,7 @@ Status IdentityService::sign_up(const std::string& email, const std::string& pas
   });
 }
 
-Status IdentityService::sign_up_patient(const PatientSignUp& input, const Client& client) {
+Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
@@ -80,14 +81,14 @@ Status IdentityService::sign_up_patient(const PatientSignUp& input, const Client
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
   if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
   if (auto ok = check_phone(input.phone); !ok.ok()) return ok.error();
-  return sign_up(*email, input.password, *name, Role::kPatient, client,
+  return sign_up(caller, *email, input.password, *name, Role::kPatient,
                  [&input](db::Lease& lease, long long id) {
                    store::insert_patient_profile(lease, id, input.date_of_birth, input.sex,
                                                  input.phone);
                  });
 }
 
-Status IdentityService::sign_up_doctor(const DoctorSignUp& input, const Client& client) {
+Status IdentityService::sign_up_doctor(const Caller& caller, const DoctorSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
@@ -99,14 +100,14 @@ Status IdentityService::sign_up_doctor(const DoctorSignUp& input, const Client& 
   if (!specialty.ok()) return specialty.error();
   auto clinic = required_text(input.clinic, "clinic", 200);
   if (!clinic.ok()) return clinic.error();
-  return sign_up(*email, input.password, *name, Role::kDoctor, client,
+  return sign_up(caller, *email, input.password, *name, Role::kDoctor,
                  [&](db::Lease& lease, long long id) {
                    store::insert_doctor_profile(lease, id, *licence, *specialty, *clinic);
                  });
 }
 
-Result<Verified> IdentityService::verify_email(const std::string& email_input,
-                                               const std::string& code, const Client& client) {
+Result<Verified> IdentityService::verify_email(const Caller& caller, const std::string& email_input,
+                                               const std::string& code) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
@@ -134,13 +135,13 @@ Result<Verified> IdentityService::verify_email(const std::string& email_input,
     // Proving the address is as good as a password here: an active account is signed in.
     if (out.status == "active") {
       row.account.status = out.status;
-      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), client,
+      out.tokens = make_tokens(lease, key_, options_, row.account, random_token(), caller.client,
                                random_token(), "");
     }
     append_audit(lease, key_,
                  audit::Row("account.verify_email")
                      .actor(row.account)
-                     .client(client)
+                     .client(caller.client)
                      .resource("account", id)
                      .reason(out.tokens ? "signed in" : ""));
     tx.commit();

@@ -115,7 +115,8 @@ AlertEvaluator::AlertEvaluator(std::vector<AlertRule> rules, std::string public_
     : rules_(std::move(rules)), public_url_(std::move(public_url)) {}
 
 Evaluation AlertEvaluator::on_observations(db::Lease& lease,
-                                           const std::vector<records::Observation>& stored) const {
+                                           const std::vector<records::Observation>& stored,
+                                           std::string_view request_id) const {
   Evaluation out;
   std::vector<CriticalMatch> critical;
   std::vector<const AlertRule*> met;
@@ -130,8 +131,8 @@ Evaluation AlertEvaluator::on_observations(db::Lease& lease,
       if (count == 0) continue;
       met.push_back(&rule);
       std::string finding = observation_finding(lease, rule, observation, count);
-      Raised raised =
-          raise(lease, rule, observation.patient_id, "observation", observation.id, finding);
+      Raised raised = raise(lease, rule, observation.patient_id, "observation", observation.id,
+                            finding, request_id);
       if (raised.id) out.raised.push_back(*raised.id);
       if (is_critical(rule)) {
         critical.push_back({&rule, finding, raised.id.has_value(), raised.alerted});
@@ -143,7 +144,8 @@ Evaluation AlertEvaluator::on_observations(db::Lease& lease,
   return out;
 }
 
-Evaluation AlertEvaluator::on_symptom(db::Lease& lease, const SymptomEvent& event) const {
+Evaluation AlertEvaluator::on_symptom(db::Lease& lease, const SymptomEvent& event,
+                                      std::string_view request_id) const {
   Evaluation out;
   std::vector<CriticalMatch> critical;
   std::string label = !event.free_text.empty() ? event.free_text
@@ -153,7 +155,8 @@ Evaluation AlertEvaluator::on_symptom(db::Lease& lease, const SymptomEvent& even
     if (!symptom_matches(rule, event)) continue;
     std::string finding =
         fill_finding(rule, {{"symptom", label}, {"severity", std::to_string(event.severity)}});
-    Raised raised = raise(lease, rule, event.patient_id, "symptom", event.entry_id, finding);
+    Raised raised =
+        raise(lease, rule, event.patient_id, "symptom", event.entry_id, finding, request_id);
     if (raised.id) out.raised.push_back(*raised.id);
     if (is_critical(rule)) {
       critical.push_back({&rule, finding, raised.id.has_value(), raised.alerted});
@@ -215,8 +218,8 @@ std::string AlertEvaluator::observation_finding(db::Lease& lease, const AlertRul
 
 AlertEvaluator::Raised AlertEvaluator::raise(db::Lease& lease, const AlertRule& rule,
                                              std::int64_t patient_id, std::string_view trigger_type,
-                                             std::int64_t trigger_id,
-                                             const std::string& title) const {
+                                             std::int64_t trigger_id, const std::string& title,
+                                             std::string_view request_id) const {
   Alert alert;
   alert.patient_id = patient_id;
   alert.rule_id = rule.id;
@@ -237,7 +240,7 @@ AlertEvaluator::Raised AlertEvaluator::raise(db::Lease& lease, const AlertRule& 
     if (!notify::is_plain_address(to)) return;
     auto message = notify::render(kind, {{"link", public_url_ + std::string(path)}}, to);
     if (!message.ok()) {
-      log::error("alert email not rendered", {{"alert_id", alert.id}});
+      log::error("alert email not rendered", {{"alert_id", alert.id}, {"request_id", request_id}});
       return;
     }
     notify::enqueue(lease, *message);
@@ -256,7 +259,11 @@ AlertEvaluator::Raised AlertEvaluator::raise(db::Lease& lease, const AlertRule& 
                                alert.raised_at);
     mail("alert_patient", links::kPatientHome, patient->email);
   }
-  log::info("alert raised", {{"alert_id", alert.id}});
+  if (request_id.empty()) {
+    log::info("alert raised", {{"alert_id", alert.id}});
+  } else {
+    log::info("alert raised", {{"alert_id", alert.id}, {"request_id", request_id}});
+  }
   return out;
 }
 
@@ -298,7 +305,7 @@ Result<ExistingReport> AlertEvaluator::evaluate_existing(db::Pool& pool) const {
           if (count == 0) continue;
           std::string finding = observation_finding(lease, rule, trigger, count);
           bool raised_now =
-              raise(lease, rule, patient_id, "observation", trigger.id, finding).id.has_value();
+              raise(lease, rule, patient_id, "observation", trigger.id, finding, "").id.has_value();
           tx.commit();
           return raised_now;
         }

@@ -38,12 +38,14 @@ class AlertEvaluator {
   const std::vector<AlertRule>& rules() const { return rules_; }
 
   // Each final observation is checked against the observation rules that name its code.
-  // Throws on database errors (caller's transaction).
-  Evaluation on_observations(db::Lease& lease,
-                             const std::vector<records::Observation>& stored) const;
+  // Throws on database errors (caller's transaction). `request_id`: the request that stored the
+  // entries, named in the log line of each alert raised.
+  Evaluation on_observations(db::Lease& lease, const std::vector<records::Observation>& stored,
+                             std::string_view request_id) const;
 
   // For the symptom tracker: checks one entry against the symptom rules.
-  Evaluation on_symptom(db::Lease& lease, const SymptomEvent& event) const;
+  Evaluation on_symptom(db::Lease& lease, const SymptomEvent& event,
+                        std::string_view request_id) const;
 
   // Runs the observation rules over the readings already stored (each rule over its window up
   // to now), one transaction per alert. Idempotent: an open alert is never raised twice (the
@@ -61,9 +63,10 @@ class AlertEvaluator {
     std::optional<std::int64_t> id;    // the new alert; empty when one was already open
     std::vector<std::string> alerted;  // care team members told (now, or for the open alert)
   };
+  // `request_id` empty: not raised by a request (the evaluation of existing readings).
   Raised raise(db::Lease& lease, const AlertRule& rule, std::int64_t patient_id,
-               std::string_view trigger_type, std::int64_t trigger_id,
-               const std::string& title) const;
+               std::string_view trigger_type, std::int64_t trigger_id, const std::string& title,
+               std::string_view request_id) const;
   // The finding of an observation rule met by `trigger`.
   std::string observation_finding(db::Lease& lease, const AlertRule& rule,
                                   const records::Observation& trigger, int count) const;

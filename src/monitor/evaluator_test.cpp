@@ -39,10 +39,10 @@ class EvaluatorTest : public db::testing::MigratedTest {
     identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
                                                             identity::IdentityOptions{});
     records_ = std::make_unique<records::RecordsService>(*pool_, *identity_);
-    records_->on_recorded(
-        [this](db::Lease& lease, const std::vector<records::Observation>& stored) {
-          return evaluator_->on_observations(lease, stored).advice;
-        });
+    records_->on_recorded([this](db::Lease& lease, const identity::Caller& caller,
+                                 const std::vector<records::Observation>& stored) {
+      return evaluator_->on_observations(lease, stored, caller.request_id).advice;
+    });
     identity::testing::insert_care_link(*pool_, patient_, doctor_, "patient",
                                         "2026-01-01T00:00:00.000000Z");
   }
@@ -68,7 +68,7 @@ class EvaluatorTest : public db::testing::MigratedTest {
     input.confirmed = true;
     input.effective_at = format_rfc3339(Clock::now() - std::chrono::hours(hours_ago));
     auto out =
-        records_->record({patient, identity::Role::kPatient, "s"}, {"127.0.0.1"}, patient, input);
+        records_->record({{patient, identity::Role::kPatient, "s"}, {"127.0.0.1"}}, patient, input);
     EXPECT_TRUE(out.ok()) << out.error().message;
     return out.ok() ? *out : records::Recorded{};
   }
@@ -132,8 +132,8 @@ class EvaluatorTest : public db::testing::MigratedTest {
   std::vector<std::int64_t> symptom(const std::string& key, int severity) {
     auto lease = pool_->acquire();
     db::Transaction tx(*lease);
-    auto raised =
-        evaluator_->on_symptom(*lease, {patient_, 0, key, severity, format_rfc3339(Clock::now())});
+    auto raised = evaluator_->on_symptom(
+        *lease, {patient_, 0, key, severity, format_rfc3339(Clock::now())}, "test-request");
     tx.commit();
     return raised.raised;
   }
@@ -178,7 +178,7 @@ TEST_P(EvaluatorTest, ASymptomAlertIsRaisedOnceAndAgainAfterResolving) {
 
 TEST_P(EvaluatorTest, BloodPressureNeedsThreeQualifyingReadingsWithinTheWindow) {
   records::RecordsService& records = *records_;
-  identity::Principal patient{patient_, identity::Role::kPatient, "s"};
+  identity::Caller patient{{patient_, identity::Role::kPatient, "s"}, {"127.0.0.1"}};
   auto pressure = [&](double systolic, double diastolic, int days_ago) {
     records::ObservationInput input;
     input.metric = "blood_pressure";
@@ -186,7 +186,7 @@ TEST_P(EvaluatorTest, BloodPressureNeedsThreeQualifyingReadingsWithinTheWindow) 
     input.diastolic = diastolic;
     input.unit = "mm[Hg]";
     input.effective_at = format_rfc3339(Clock::now() - std::chrono::hours(24 * days_ago));
-    ASSERT_TRUE(records.record(patient, {"127.0.0.1"}, patient_, input).ok());
+    ASSERT_TRUE(records.record(patient, patient_, input).ok());
   };
   pressure(150, 85, 30);  // outside the window of the later readings
   pressure(120, 80, 10);  // normal
@@ -242,7 +242,7 @@ TEST_P(EvaluatorTest, ACriticalReadingGetsAdviceSayingWhetherTheCareTeamWasTold)
   pair.diastolic = 125;
   pair.unit = "mmHg";
   auto crisis =
-      records_->record({patient_, identity::Role::kPatient, "s"}, {"127.0.0.1"}, patient_, pair);
+      records_->record({{patient_, identity::Role::kPatient, "s"}, {"127.0.0.1"}}, patient_, pair);
   ASSERT_TRUE(crisis.ok()) << crisis.error().message;
   ASSERT_TRUE(crisis->advice.has_value());
   EXPECT_EQ(crisis->advice->findings,
@@ -254,7 +254,8 @@ TEST_P(EvaluatorTest, ACriticalReadingGetsAdviceSayingWhetherTheCareTeamWasTold)
   auto lease = pool_->acquire();
   db::Transaction tx(*lease);
   auto chest = evaluator_->on_symptom(
-      *lease, {patient_, 0, "chest_pain", 9, format_rfc3339(Clock::now()), "", "self_reported"});
+      *lease, {patient_, 0, "chest_pain", 9, format_rfc3339(Clock::now()), "", "self_reported"},
+      "test-request");
   tx.commit();
   ASSERT_TRUE(chest.advice.has_value());
   EXPECT_EQ(chest.advice->level, "emergency");

@@ -267,7 +267,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
         return http::respond(
-            s.doctor_alerts(identity::principal_of(request), *status, page->cursor, page->limit),
+            s.doctor_alerts(identity::caller_of(request), *status, page->cursor, page->limit),
             [&request](const AlertPage& alerts) {
               std::set<std::int64_t> patients;
               for (const Alert& alert : alerts.items) patients.insert(alert.patient_id);
@@ -287,11 +287,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         [&s, resolve = resolve](Request& request) {
           auto id = identity::id_param(request, "alert_id");
           if (!id.ok()) return Response::error(id.error());
-          const auto& principal = identity::principal_of(request);
-          auto client = identity::client_of(request);
-          return http::respond(
-              resolve ? s.resolve(principal, client, *id) : s.acknowledge(principal, client, *id),
-              [](Alert alert) { return Response::json(200, alert_json(alert)); });
+          auto caller = identity::caller_of(request);
+          return http::respond(resolve ? s.resolve(caller, *id) : s.acknowledge(caller, *id),
+                               [](Alert alert) { return Response::json(200, alert_json(alert)); });
         },
         doctor);
   }
@@ -302,7 +300,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
         return http::respond(
-            s.notifications(identity::principal_of(request), page->cursor, page->limit),
+            s.notifications(identity::caller_of(request), page->cursor, page->limit),
             [](NotificationPage page) {
               json::array items;
               for (const Notification& item : page.items) {
@@ -328,7 +326,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       [&s](Request& request) {
         auto id = identity::id_param(request, "id");
         if (!id.ok()) return Response::error(id.error());
-        auto marked = s.mark_read(identity::principal_of(request), *id);
+        auto marked = s.mark_read(identity::caller_of(request), *id);
         if (!marked.ok()) return Response::error(marked.error());
         return Response::json(200, json::object{{"id", *id}, {"read", true}});
       },
@@ -361,7 +359,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto limit = int_param(request, "limit", 1, 100, 20);
         if (!limit.ok()) return Response::error(limit.error());
         query.limit = static_cast<int>(*limit);
-        return http::respond(s.search_patients(identity::principal_of(request), query), hits_json);
+        return http::respond(s.search_patients(identity::caller_of(request), query), hits_json);
       },
       identity::quick(identity::guarded(Rule::kStaff, identity).audited(search_audit)));
 }

@@ -19,7 +19,7 @@ namespace vitalis::monitor {
 
 namespace {
 
-using identity::Principal;
+using identity::Caller;
 using identity::Role;
 
 constexpr std::string_view kBloodPressure = "blood_pressure";
@@ -193,7 +193,7 @@ Result<std::vector<Trend>> MonitorService::trend(std::int64_t patient_id, const 
   });
 }
 
-Result<AlertPage> MonitorService::doctor_alerts(const Principal& doctor, const std::string& status,
+Result<AlertPage> MonitorService::doctor_alerts(const Caller& doctor, const std::string& status,
                                                 std::int64_t cursor, int limit) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AlertPage> {
     AlertPage out;
@@ -218,18 +218,16 @@ Result<AlertPage> MonitorService::patient_alerts(std::int64_t patient_id, const 
   });
 }
 
-Result<Alert> MonitorService::acknowledge(const Principal& doctor, const identity::Client& client,
-                                          std::int64_t alert_id) {
-  return change_alert(doctor, client, alert_id, false);
+Result<Alert> MonitorService::acknowledge(const Caller& doctor, std::int64_t alert_id) {
+  return change_alert(doctor, alert_id, false);
 }
 
-Result<Alert> MonitorService::resolve(const Principal& doctor, const identity::Client& client,
-                                      std::int64_t alert_id) {
-  return change_alert(doctor, client, alert_id, true);
+Result<Alert> MonitorService::resolve(const Caller& doctor, std::int64_t alert_id) {
+  return change_alert(doctor, alert_id, true);
 }
 
-Result<Alert> MonitorService::change_alert(const Principal& doctor, const identity::Client& client,
-                                           std::int64_t alert_id, bool resolve) {
+Result<Alert> MonitorService::change_alert(const Caller& doctor, std::int64_t alert_id,
+                                           bool resolve) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Alert> {
     db::Transaction tx(lease);
     auto alert = store::find_alert(lease, alert_id);
@@ -246,7 +244,6 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
     }
     identity_.audit_write(lease, doctor,
                           identity::audit::Row(resolve ? "alert.resolve" : "alert.acknowledge")
-                              .client(client)
                               .resource("alert", std::to_string(alert_id))
                               .patient(alert->patient_id));
     std::vector<Alert> updated{*store::find_alert(lease, alert_id)};
@@ -256,12 +253,12 @@ Result<Alert> MonitorService::change_alert(const Principal& doctor, const identi
   });
 }
 
-Result<NotificationPage> MonitorService::notifications(const Principal& principal,
-                                                       std::int64_t cursor, int limit) {
+Result<NotificationPage> MonitorService::notifications(const Caller& caller, std::int64_t cursor,
+                                                       int limit) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<NotificationPage> {
     NotificationPage out;
-    out.items = store::notifications(lease, principal.account_id, cursor > 0 ? cursor : INT64_MAX,
-                                     limit + 1);
+    out.items =
+        store::notifications(lease, caller.account_id, cursor > 0 ? cursor : INT64_MAX, limit + 1);
     out.next_cursor = trim_page(out.items, limit);
     std::vector<std::int64_t> patients;
     for (const Notification& item : out.items) {
@@ -278,16 +275,16 @@ Result<NotificationPage> MonitorService::notifications(const Principal& principa
   });
 }
 
-Status MonitorService::mark_read(const Principal& principal, std::int64_t notification_id) {
+Status MonitorService::mark_read(const Caller& caller, std::int64_t notification_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    int marked = store::mark_notification_read(lease, principal.account_id, notification_id,
+    int marked = store::mark_notification_read(lease, caller.account_id, notification_id,
                                                format_rfc3339(Clock::now()));
     if (marked < 0) return Error::not_found("no such notification");
     return Ok{};
   });
 }
 
-Result<PatientPage> MonitorService::search_patients(const Principal& principal,
+Result<PatientPage> MonitorService::search_patients(const Caller& caller,
                                                     const PatientSearch& query) {
   identity::PatientQuery directory_query{query.query, query.linked, query.cursor,
                                          query.limit, {},           {}};
@@ -303,7 +300,7 @@ Result<PatientPage> MonitorService::search_patients(const Principal& principal,
     };
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PatientPage> {
-    auto cards = identity::directory::search(lease, principal, directory_query);
+    auto cards = identity::directory::search(lease, caller, directory_query);
     if (!cards.ok()) return cards.error();
     // Alert counts and reading times are health information: only for the caller's own
     // patients, looked up for the page at once.

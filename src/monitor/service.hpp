@@ -34,33 +34,29 @@ class MonitorService {
 
   // A doctor's inbox: alerts of their linked patients with `status`, newest first (the route
   // audits a read of each patient shown).
-  Result<AlertPage> doctor_alerts(const identity::Principal& doctor, const std::string& status,
+  Result<AlertPage> doctor_alerts(const identity::Caller& doctor, const std::string& status,
                                   std::int64_t cursor, int limit);
   // One patient's alerts (`status` empty: all).
   Result<AlertPage> patient_alerts(std::int64_t patient_id, const std::string& status,
                                    std::int64_t cursor, int limit);
   // Doctors on the patient's care team only (403 otherwise, 404 for an unknown alert); 409 when
   // the alert is not open (acknowledge) or already resolved (resolve).
-  Result<Alert> acknowledge(const identity::Principal& doctor, const identity::Client& client,
-                            std::int64_t alert_id);
-  Result<Alert> resolve(const identity::Principal& doctor, const identity::Client& client,
-                        std::int64_t alert_id);
+  Result<Alert> acknowledge(const identity::Caller& doctor, std::int64_t alert_id);
+  Result<Alert> resolve(const identity::Caller& doctor, std::int64_t alert_id);
 
   // The caller's own notifications, newest first.
-  Result<NotificationPage> notifications(const identity::Principal& principal, std::int64_t cursor,
+  Result<NotificationPage> notifications(const identity::Caller& caller, std::int64_t cursor,
                                          int limit);
   // 404 for another account's notification; reading twice is fine.
-  Status mark_read(const identity::Principal& principal, std::int64_t notification_id);
+  Status mark_read(const identity::Caller& caller, std::int64_t notification_id);
 
   // Doctors and admins: patients by name prefix (every word of the query must start a word of
   // the name; case and accents ignored) or by id. The route audits it as a search, without the
   // query text.
-  Result<PatientPage> search_patients(const identity::Principal& principal,
-                                      const PatientSearch& query);
+  Result<PatientPage> search_patients(const identity::Caller& caller, const PatientSearch& query);
 
  private:
-  Result<Alert> change_alert(const identity::Principal& doctor, const identity::Client& client,
-                             std::int64_t alert_id, bool resolve);
+  Result<Alert> change_alert(const identity::Caller& doctor, std::int64_t alert_id, bool resolve);
 
   db::Pool& pool_;
   identity::IdentityService& identity_;

@@ -19,7 +19,7 @@
 namespace vitalis::predict {
 
 namespace json = boost::json;
-using identity::Principal;
+using identity::Caller;
 
 PatientPredictions::PatientPredictions(db::Pool& pool, identity::IdentityService& identity,
                                        const PredictionService& predictions,
@@ -36,9 +36,8 @@ Result<std::vector<PrefilledInput>> PatientPredictions::prefill(std::int64_t pat
   });
 }
 
-Result<json::object> PatientPredictions::predict(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id, std::string_view model,
+Result<json::object> PatientPredictions::predict(const Caller& caller, std::int64_t patient_id,
+                                                 std::string_view model,
                                                  const json::object& inputs) {
   const ModelSpec* spec = find_model_spec(model);
   if (spec == nullptr || !predictions_.has_model(model)) {
@@ -77,7 +76,7 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
                       entry.risk_class + " risk" +
                       (prediction->confidence == Confidence::kLow ? " (low confidence)" : "");
     }
-    entry.requested_by = principal.account_id;
+    entry.requested_by = caller.account_id;
     entry.created_at = format_rfc3339(Clock::now());
     json::object body = prediction_json(*spec, *prediction);
     body["inputs"] = merged;
@@ -85,15 +84,13 @@ Result<json::object> PatientPredictions::predict(const Principal& principal,
     entry.result = json::serialize(body);
     entry.id = store::insert_prediction(lease, entry);
     if (!used.empty()) {
-      identity_.audit_write(lease, principal,
+      identity_.audit_write(lease, caller,
                             identity::audit::Row("record.read")
-                                .client(client)
                                 .resource("prefill", std::string(model))
                                 .patient(patient_id));
     }
-    identity_.audit_write(lease, principal,
+    identity_.audit_write(lease, caller,
                           identity::audit::Row("record.create")
-                              .client(client)
                               .resource("prediction", std::to_string(entry.id))
                               .patient(patient_id));
     tx.commit();
@@ -112,8 +109,7 @@ Result<std::string> PatientPredictions::area_code(std::int64_t patient_id) {
   });
 }
 
-Result<json::object> PatientPredictions::save_symptom_check(const Principal& principal,
-                                                            const identity::Client& client,
+Result<json::object> PatientPredictions::save_symptom_check(const Caller& caller,
                                                             std::int64_t patient_id,
                                                             const SymptomCheck& check,
                                                             const SymptomCheckRequest& request) {
@@ -132,12 +128,12 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
   entry.patient_id = patient_id;
   entry.model = "symptom_check";
   entry.model_version = "disease-symptom";
-  entry.requested_by = principal.account_id;
+  entry.requested_by = caller.account_id;
   entry.created_at = format_rfc3339(Clock::now());
   json::object check_json;
   std::optional<records::UrgentAdvice> urgent;
   auto saved = clinical_.record_symptoms(
-      principal, client, patient_id, inputs,
+      caller, patient_id, inputs,
       [&](db::Lease& lease, const std::vector<records::SymptomEntry>& rows) {
         TriageInput triage_input{check.symptoms, check.weights, {}, {}};
         if (request.details.severity) {
@@ -153,9 +149,8 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
             });
             if (!own) triage_input.findings.push_back(std::move(finding));
           }
-          identity_.audit_write(lease, principal,
+          identity_.audit_write(lease, caller,
                                 identity::audit::Row("record.read")
-                                    .client(client)
                                     .resource("critical_findings", std::to_string(patient_id))
                                     .patient(patient_id));
         }
@@ -173,9 +168,8 @@ Result<json::object> PatientPredictions::save_symptom_check(const Principal& pri
         std::replace(entry.summary.begin(), entry.summary.end(), '_', ' ');
         entry.result = json::serialize(check_json);
         entry.id = store::insert_prediction(lease, entry);
-        identity_.audit_write(lease, principal,
+        identity_.audit_write(lease, caller,
                               identity::audit::Row("record.create")
-                                  .client(client)
                                   .resource("prediction", std::to_string(entry.id))
                                   .patient(patient_id));
       },

@@ -58,8 +58,7 @@ class PatientPredictions {
   // Predicts from the record's values overridden by `inputs` (the caller's own values win), and
   // stores the result in the patient's history. Returns the prediction's JSON with "id",
   // "patient_id", "created_at" and "prefilled" added.
-  Result<boost::json::object> predict(const identity::Principal& principal,
-                                      const identity::Client& client, std::int64_t patient_id,
+  Result<boost::json::object> predict(const identity::Caller& caller, std::int64_t patient_id,
                                       std::string_view model, const boost::json::object& inputs);
 
   // The local-authority code in the patient's profile (empty when none is set), for the
@@ -71,8 +70,7 @@ class PatientPredictions {
   // critical findings of the last 24 hours (the new entries among them), and the check with its
   // advice goes to the history, all in one transaction (the findings read is audited). Returns
   // the check's JSON with "id", "patient_id", "created_at" and "symptom_entry_ids".
-  Result<boost::json::object> save_symptom_check(const identity::Principal& principal,
-                                                 const identity::Client& client,
+  Result<boost::json::object> save_symptom_check(const identity::Caller& caller,
                                                  std::int64_t patient_id, const SymptomCheck& check,
                                                  const SymptomCheckRequest& request);
 

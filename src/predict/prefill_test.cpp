@@ -54,7 +54,7 @@ class PrefillTest : public records::testing::RecordsDatabaseTest {
   void record(const std::string& metric, double value, const std::string& unit,
               const std::string& at = "") {
     records::ObservationInput input{metric, "metric", value, unit, {}, {}, at};
-    auto stored = service_->record(patient_, client_, patient_.account_id, input);
+    auto stored = service_->record(patient_, patient_.account_id, input);
     ASSERT_TRUE(stored.ok()) << stored.error().message;
   }
   std::map<std::string, PrefilledInput> prefill(const char* model) {
@@ -103,11 +103,11 @@ TEST_P(PrefillTest, OldReadingsAreNotUsed) {
 
 TEST_P(PrefillTest, ActiveDiagnosesAnswerYesResolvedOnesDoNot) {
   auto hypertension = clinical_->add_diagnosis(
-      doctor_, client_, patient_.account_id,
+      doctor_, patient_.account_id,
       {"Essential hypertension", "I10", "active", "2025-02-01T09:00:00Z", std::nullopt});
   ASSERT_TRUE(hypertension.ok()) << hypertension.error().message;
   auto angina = clinical_->add_diagnosis(
-      doctor_, client_, patient_.account_id,
+      doctor_, patient_.account_id,
       {"Stable angina", "I20.8", "resolved", "2024-02-01T09:00:00Z", std::nullopt});
   ASSERT_TRUE(angina.ok()) << angina.error().message;
   auto stroke = prefill("stroke");

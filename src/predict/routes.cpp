@@ -20,8 +20,7 @@ namespace {
 Response predict_for_patient(PatientPredictions& patients, Request& request,
                              std::int64_t patient_id, std::string_view model,
                              const json::object& inputs) {
-  return http::respond(patients.predict(identity::principal_of(request),
-                                        identity::client_of(request), patient_id, model, inputs),
+  return http::respond(patients.predict(identity::caller_of(request), patient_id, model, inputs),
                        [](json::object&& body) { return Response::json(201, body); });
 }
 
@@ -383,10 +382,10 @@ void add_patient_prediction_routes(http::Router& router, PatientPredictions& pat
         check_request.other = std::move(other);
         auto check = names->empty() ? Result<SymptomCheck>(SymptomCheck{}) : checker->check(*names);
         if (!check.ok()) return Response::error(check.error());
-        return http::respond(patients.save_symptom_check(
-                                 identity::principal_of(request), identity::client_of(request),
-                                 identity::patient_of(request), *check, check_request),
-                             [](json::object&& saved) { return Response::json(201, saved); });
+        return http::respond(
+            patients.save_symptom_check(identity::caller_of(request), identity::patient_of(request),
+                                        *check, check_request),
+            [](json::object&& saved) { return Response::json(201, saved); });
       },
       write);
 

@@ -128,8 +128,7 @@ TEST_P(PredictStoreTest, RecordPartShowsInTheTimelineAndTheExport) {
   clinical.add_record_part(prediction_record_part());
   auto heart = stored(ana, "heart", "2026-03-01T08:00:00.000000Z");
   auto diagnosis = clinical.add_diagnosis(
-      doctor_, client_, ana,
-      {"Essential hypertension", "I10", "active", "2026-03-02T09:00:00Z", {}});
+      doctor_, ana, {"Essential hypertension", "I10", "active", "2026-03-02T09:00:00Z", {}});
   ASSERT_TRUE(diagnosis.ok()) << diagnosis.error().message;
 
   records::TimelineQuery query;

@@ -260,8 +260,7 @@ http::Handler create_handler(Parse parse, Call call, Render render) {
     auto input = parse(*body);
     if (!input.ok()) return Response::error(input.error());
     return http::respond(
-        call(identity::principal_of(request), identity::client_of(request),
-             identity::patient_of(request), *input),
+        call(identity::caller_of(request), identity::patient_of(request), *input),
         [&](auto stored) {
           if constexpr (std::is_same_v<decltype(render(std::move(stored))), Response>) {
             return render(std::move(stored));
@@ -301,8 +300,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
     return identity::quick(identity::guarded(Rule::kRecordRead, identity).audited(audit));
   };
   const auto write = identity::guarded(Rule::kRecordWrite, identity);
-  using identity::Client;
-  using identity::Principal;
+  using identity::Caller;
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/profile",
@@ -322,8 +320,7 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
         auto input = parse_profile(*body);
         if (!input.ok()) return Response::error(input.error());
         return http::respond(
-            s.update_profile(identity::principal_of(request), identity::client_of(request),
-                             identity::patient_of(request), *input),
+            s.update_profile(identity::caller_of(request), identity::patient_of(request), *input),
             [&s](ClinicalProfile profile) {
               return Response::json(200, profile_json(profile, s.medicines()));
             });
@@ -337,9 +334,8 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
       [&s](Request& request) {
         auto phone = identity::phone_change(request);
         if (!phone.ok()) return Response::error(phone.error());
-        return http::respond(s.identity().update_phone(identity::principal_of(request),
-                                                       identity::patient_of(request), *phone,
-                                                       identity::client_of(request)),
+        return http::respond(s.identity().update_phone(identity::caller_of(request),
+                                                       identity::patient_of(request), *phone),
                              [](const identity::PatientProfile& profile) {
                                return Response::json(200, identity::profile_json(profile));
                              });
@@ -355,30 +351,31 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
       {"/api/v1/patients/{patient_id}/encounters", "encounter", "encounters",
        create_handler(
            parse_encounter,
-           [&s](const Principal& p, const Client& c, std::int64_t patient,
-                const EncounterInput& input) { return s.add_encounter(p, c, patient, input); },
+           [&s](const Caller& caller, std::int64_t patient, const EncounterInput& input) {
+             return s.add_encounter(caller, patient, input);
+           },
            encounter_json)},
       {"/api/v1/patients/{patient_id}/diagnoses", "diagnosis", "diagnoses",
        create_handler(
            parse_diagnosis,
-           [&s](const Principal& p, const Client& c, std::int64_t patient,
-                const DiagnosisInput& input) { return s.add_diagnosis(p, c, patient, input); },
+           [&s](const Caller& caller, std::int64_t patient, const DiagnosisInput& input) {
+             return s.add_diagnosis(caller, patient, input);
+           },
            diagnosis_json)},
       {"/api/v1/patients/{patient_id}/prescriptions", "prescription", "prescriptions",
        create_handler(
            parse_prescription,
-           [&s](const Principal& p, const Client& c, std::int64_t patient,
-                const PrescriptionInput& input) {
-             return s.add_prescription(p, c, patient, input);
+           [&s](const Caller& caller, std::int64_t patient, const PrescriptionInput& input) {
+             return s.add_prescription(caller, patient, input);
            },
            prescribing_response)},
       {"/api/v1/patients/{patient_id}/symptoms", "symptom", "symptoms",
        create_handler(
            parse_symptom,
-           [&s](const Principal& p, const Client& c, std::int64_t patient,
+           [&s](const Caller& caller, std::int64_t patient,
                 const SymptomInput& input) -> Result<RecordedSymptom> {
              RecordedSymptom out;
-             auto stored = s.record_symptom(p, c, patient, input, &out.advice);
+             auto stored = s.record_symptom(caller, patient, input, &out.advice);
              if (!stored.ok()) return stored.error();
              out.entry = std::move(*stored);
              return out;
@@ -421,21 +418,23 @@ void add_clinical_routes(http::Router& router, ClinicalService& service) {
           if (!body.ok()) return Response::error(body.error());
           auto reason = text_field(*body, "reason");
           if (!reason.ok()) return Response::error(reason.error());
-          return http::respond(end(identity::principal_of(request), identity::client_of(request),
-                                   identity::patient_of(request), *id, *reason),
-                               [&](auto ended) { return Response::json(200, render(ended)); });
+          return http::respond(
+              end(identity::caller_of(request), identity::patient_of(request), *id, *reason),
+              [&](auto ended) { return Response::json(200, render(ended)); });
         },
         write);
   };
   end_route(
       "/api/v1/patients/{patient_id}/diagnoses/{diagnosis_id}/resolve", "diagnosis_id",
-      [&s](const Principal& p, const Client& c, std::int64_t patient, std::int64_t id,
-           const std::string& reason) { return s.resolve_diagnosis(p, c, patient, id, reason); },
+      [&s](const Caller& caller, std::int64_t patient, std::int64_t id, const std::string& reason) {
+        return s.resolve_diagnosis(caller, patient, id, reason);
+      },
       diagnosis_json);
   end_route(
       "/api/v1/patients/{patient_id}/prescriptions/{prescription_id}/stop", "prescription_id",
-      [&s](const Principal& p, const Client& c, std::int64_t patient, std::int64_t id,
-           const std::string& reason) { return s.stop_prescription(p, c, patient, id, reason); },
+      [&s](const Caller& caller, std::int64_t patient, std::int64_t id, const std::string& reason) {
+        return s.stop_prescription(caller, patient, id, reason);
+      },
       prescription_json);
 
   // The banner of a doctor's screens: who, allergies, active problems and medicines.

@@ -24,7 +24,7 @@ namespace vitalis::records {
 namespace {
 
 using namespace checks;
-using identity::Principal;
+using identity::Caller;
 using identity::Role;
 
 constexpr std::array<std::string_view, 6> kEncounterTypes = {
@@ -108,8 +108,8 @@ ClinicalService::ClinicalService(db::Pool& pool, identity::IdentityService& iden
   known_symptoms_.insert(vocabulary_.begin(), vocabulary_.end());
 }
 
-Status ClinicalService::require_doctor(const Principal& principal, std::string_view what) {
-  if (principal.role == Role::kDoctor) return Ok{};
+Status ClinicalService::require_doctor(const Caller& caller, std::string_view what) {
+  if (caller.role == Role::kDoctor) return Ok{};
   return Error::forbidden(std::string(what) + " are written by the patient's doctor");
 }
 
@@ -119,37 +119,31 @@ Status ClinicalService::check_encounter(db::Lease& lease, std::int64_t patient_i
   return Error::validation("encounter_id", "The linked visit is not one of this patient's visits");
 }
 
-std::optional<UrgentAdvice> ClinicalService::symptom_stored(db::Lease& lease,
+std::optional<UrgentAdvice> ClinicalService::symptom_stored(db::Lease& lease, const Caller& caller,
                                                             const SymptomEntry& entry) const {
   if (!symptom_hook_) return std::nullopt;
-  return symptom_hook_(lease, entry);
+  return symptom_hook_(lease, caller, entry);
 }
 
 void ClinicalService::understand_allergies(ClinicalProfile& profile) const {
   for (auto& allergy : profile.allergies) allergy = understood(*medicines_, std::move(allergy));
 }
 
-void ClinicalService::audit_write(db::Lease& lease, const Principal& principal,
-                                  const identity::Client& client, std::int64_t patient_id,
+void ClinicalService::audit_write(db::Lease& lease, const Caller& caller, std::int64_t patient_id,
                                   std::string_view action, std::string_view resource_type,
                                   std::int64_t id) const {
   identity_.audit_write(
-      lease, principal,
-      identity::audit::Row(action).client(client).patient(patient_id).resource(resource_type, id));
+      lease, caller, identity::audit::Row(action).patient(patient_id).resource(resource_type, id));
 }
 
-Status ClinicalService::audit_read(const Principal& principal, const identity::Client& client,
-                                   std::int64_t patient_id, std::string_view action,
-                                   std::string_view resource_type) const {
-  return identity_.audit_record(principal, identity::audit::Row(action)
-                                               .client(client)
-                                               .patient(patient_id)
-                                               .resource(resource_type, patient_id));
+Status ClinicalService::audit_read(const Caller& caller, std::int64_t patient_id,
+                                   std::string_view action, std::string_view resource_type) const {
+  return identity_.audit_record(
+      caller, identity::audit::Row(action).patient(patient_id).resource(resource_type, patient_id));
 }
 
 template <typename Entry, typename Insert, typename After>
-Result<Entry> ClinicalService::store_entry(const Principal& principal,
-                                           const identity::Client& client, Entry row,
+Result<Entry> ClinicalService::store_entry(const Caller& caller, Entry row,
                                            std::string_view resource_type,
                                            std::optional<std::int64_t> encounter_id, Insert insert,
                                            After after) {
@@ -159,7 +153,7 @@ Result<Entry> ClinicalService::store_entry(const Principal& principal,
       return linked.error();
     }
     row.id = insert(lease, row);
-    audit_write(lease, principal, client, row.patient_id, "record.create", resource_type, row.id);
+    audit_write(lease, caller, row.patient_id, "record.create", resource_type, row.id);
     after(lease, row);
     tx.commit();
     return row;
@@ -177,13 +171,12 @@ Result<ClinicalProfile> ClinicalService::profile(std::int64_t patient_id) {
   return profile;
 }
 
-Result<ClinicalProfile> ClinicalService::update_profile(const Principal& principal,
-                                                        const identity::Client& client,
+Result<ClinicalProfile> ClinicalService::update_profile(const Caller& caller,
                                                         std::int64_t patient_id,
                                                         const ProfileInput& input) {
   auto valid = validate_profile(input);
   if (!valid.ok()) return valid.error();
-  if (principal.role == Role::kAdmin) {
+  if (caller.role == Role::kAdmin) {
     return Error::forbidden("administrators cannot change patient records");
   }
   // Saved with what each substance is understood as now, so a brand name stays checked even if
@@ -198,8 +191,7 @@ Result<ClinicalProfile> ClinicalService::update_profile(const Principal& princip
     auto who = identity::patient_demographics(lease, patient_id);
     if (!who) return Error::not_found("no such patient");
     store::replace_profile(lease, patient_id, *valid, now_text());
-    audit_write(lease, principal, client, patient_id, "record.update", "patient_profile",
-                patient_id);
+    audit_write(lease, caller, patient_id, "record.update", "patient_profile", patient_id);
     auto out = store::load_profile(lease, patient_id);
     tx.commit();
     return with_identity_part(std::move(*out), std::move(*who));
@@ -208,9 +200,7 @@ Result<ClinicalProfile> ClinicalService::update_profile(const Principal& princip
   return saved;
 }
 
-Result<Encounter> ClinicalService::add_encounter(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id,
+Result<Encounter> ClinicalService::add_encounter(const Caller& caller, std::int64_t patient_id,
                                                  const EncounterInput& input) {
   Encounter row;
   row.patient_id = patient_id;
@@ -230,16 +220,13 @@ Result<Encounter> ClinicalService::add_encounter(const Principal& principal,
       !texts.ok()) {
     return texts.error();
   }
-  if (auto doctor = require_doctor(principal, "encounters"); !doctor.ok()) return doctor.error();
-  row.doctor_id = principal.account_id;
+  if (auto doctor = require_doctor(caller, "encounters"); !doctor.ok()) return doctor.error();
+  row.doctor_id = caller.account_id;
   row.recorded_at = now_text();
-  return store_entry(principal, client, std::move(row), "encounter", std::nullopt,
-                     store::insert_encounter);
+  return store_entry(caller, std::move(row), "encounter", std::nullopt, store::insert_encounter);
 }
 
-Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
-                                                 const identity::Client& client,
-                                                 std::int64_t patient_id,
+Result<Diagnosis> ClinicalService::add_diagnosis(const Caller& caller, std::int64_t patient_id,
                                                  const DiagnosisInput& input) {
   Diagnosis row;
   row.patient_id = patient_id;
@@ -259,15 +246,14 @@ Result<Diagnosis> ClinicalService::add_diagnosis(const Principal& principal,
   if (!at.ok()) return at.error();
   row.diagnosed_at = *at;
   row.encounter_id = input.encounter_id;
-  if (auto doctor = require_doctor(principal, "diagnoses"); !doctor.ok()) return doctor.error();
-  row.recorded_by = principal.account_id;
+  if (auto doctor = require_doctor(caller, "diagnoses"); !doctor.ok()) return doctor.error();
+  row.recorded_by = caller.account_id;
   row.recorded_at = now_text();
   auto link = row.encounter_id;
-  return store_entry(principal, client, std::move(row), "diagnosis", link, store::insert_diagnosis);
+  return store_entry(caller, std::move(row), "diagnosis", link, store::insert_diagnosis);
 }
 
-Result<PrescribingOutcome> ClinicalService::add_prescription(const Principal& principal,
-                                                             const identity::Client& client,
+Result<PrescribingOutcome> ClinicalService::add_prescription(const Caller& caller,
                                                              std::int64_t patient_id,
                                                              const PrescriptionInput& input) {
   Prescription row;
@@ -301,10 +287,10 @@ Result<PrescribingOutcome> ClinicalService::add_prescription(const Principal& pr
   if (!at.ok()) return at.error();
   row.prescribed_at = *at;
   row.encounter_id = input.encounter_id;
-  if (auto doctor = require_doctor(principal, "prescriptions"); !doctor.ok()) {
+  if (auto doctor = require_doctor(caller, "prescriptions"); !doctor.ok()) {
     return doctor.error();
   }
-  row.prescribed_by = principal.account_id;
+  row.prescribed_by = caller.account_id;
   row.recorded_at = now_text();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<PrescribingOutcome> {
     db::Transaction tx(lease);
@@ -327,10 +313,9 @@ Result<PrescribingOutcome> ClinicalService::add_prescription(const Principal& pr
       }
     }
     row.id = store::insert_prescription(lease, row);
-    audit_write(lease, principal, client, patient_id, "record.create", "prescription", row.id);
+    audit_write(lease, caller, patient_id, "record.create", "prescription", row.id);
     if (!row.safety_override.reason.empty()) {
-      audit_write(lease, principal, client, patient_id, "prescription.override", "prescription",
-                  row.id);
+      audit_write(lease, caller, patient_id, "prescription.override", "prescription", row.id);
     }
     tx.commit();
     outcome.stored = std::move(row);
@@ -339,51 +324,47 @@ Result<PrescribingOutcome> ClinicalService::add_prescription(const Principal& pr
 }
 
 template <typename Entry, typename Find>
-Result<Entry> ClinicalService::end_entry(const Principal& principal, const identity::Client& client,
-                                         std::int64_t patient_id, std::int64_t id,
-                                         const std::string& reason, const char* query,
-                                         std::string_view resource_type, Find find) {
+Result<Entry> ClinicalService::end_entry(const Caller& caller, std::int64_t patient_id,
+                                         std::int64_t id, const std::string& reason,
+                                         const char* query, std::string_view resource_type,
+                                         Find find) {
   auto why = checked_text(reason, "reason", kShortText, true);
   if (!why.ok()) return why.error();
-  if (auto doctor = require_doctor(principal, "diagnoses and prescriptions"); !doctor.ok()) {
+  if (auto doctor = require_doctor(caller, "diagnoses and prescriptions"); !doctor.ok()) {
     return doctor.error();
   }
   const std::string what(resource_type);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Entry> {
     db::Transaction tx(lease);
-    EntryEnd end{now_text(), principal.account_id, *why};
+    EntryEnd end{now_text(), caller.account_id, *why};
     if (!store::end_entry(lease, query, patient_id, id, end)) {
       if (!find(lease, patient_id, id)) return Error::not_found("no such " + what);
       return Error::conflict("this " + what + " is no longer active");
     }
-    audit_write(lease, principal, client, patient_id, "record.update", resource_type, id);
+    audit_write(lease, caller, patient_id, "record.update", resource_type, id);
     auto out = find(lease, patient_id, id);
     tx.commit();
     return std::move(*out);
   });
 }
 
-Result<Diagnosis> ClinicalService::resolve_diagnosis(const Principal& principal,
-                                                     const identity::Client& client,
-                                                     std::int64_t patient_id,
+Result<Diagnosis> ClinicalService::resolve_diagnosis(const Caller& caller, std::int64_t patient_id,
                                                      std::int64_t diagnosis_id,
                                                      const std::string& reason) {
-  return end_entry<Diagnosis>(principal, client, patient_id, diagnosis_id, reason,
+  return end_entry<Diagnosis>(caller, patient_id, diagnosis_id, reason,
                               store::sql::kResolveDiagnosis, "diagnosis", store::find_diagnosis);
 }
 
-Result<Prescription> ClinicalService::stop_prescription(const Principal& principal,
-                                                        const identity::Client& client,
+Result<Prescription> ClinicalService::stop_prescription(const Caller& caller,
                                                         std::int64_t patient_id,
                                                         std::int64_t prescription_id,
                                                         const std::string& reason) {
-  return end_entry<Prescription>(principal, client, patient_id, prescription_id, reason,
+  return end_entry<Prescription>(caller, patient_id, prescription_id, reason,
                                  store::sql::kStopPrescription, "prescription",
                                  store::find_prescription);
 }
 
-Result<SymptomEntry> ClinicalService::symptom_row(const Principal& principal,
-                                                  std::int64_t patient_id,
+Result<SymptomEntry> ClinicalService::symptom_row(const Caller& caller, std::int64_t patient_id,
                                                   const SymptomInput& input) const {
   SymptomEntry row;
   row.patient_id = patient_id;
@@ -422,41 +403,37 @@ Result<SymptomEntry> ClinicalService::symptom_row(const Principal& principal,
   auto at = entry_time(input.onset_at, "onset_at");
   if (!at.ok()) return at.error();
   row.onset_at = *at;
-  if (principal.role == Role::kPatient && principal.account_id == patient_id) {
+  if (caller.role == Role::kPatient && caller.account_id == patient_id) {
     row.source = "self_reported";
-  } else if (principal.role == Role::kDoctor) {
+  } else if (caller.role == Role::kDoctor) {
     row.source = "clinical";
   } else {
     return Error::forbidden("only the patient or their doctor can record symptoms");
   }
-  row.recorded_by = principal.account_id;
+  row.recorded_by = caller.account_id;
   row.recorded_at = now_text();
   return row;
 }
 
-Result<SymptomEntry> ClinicalService::record_symptom(const Principal& principal,
-                                                     const identity::Client& client,
-                                                     std::int64_t patient_id,
+Result<SymptomEntry> ClinicalService::record_symptom(const Caller& caller, std::int64_t patient_id,
                                                      const SymptomInput& input,
                                                      std::optional<UrgentAdvice>* advice) {
-  auto row = symptom_row(principal, patient_id, input);
+  auto row = symptom_row(caller, patient_id, input);
   if (!row.ok()) return row.error();
-  return store_entry(principal, client, std::move(*row), "symptom", std::nullopt,
-                     store::insert_symptom,
-                     [this, advice](db::Lease& lease, const SymptomEntry& entry) {
-                       auto urgent = symptom_stored(lease, entry);
+  return store_entry(caller, std::move(*row), "symptom", std::nullopt, store::insert_symptom,
+                     [this, &caller, advice](db::Lease& lease, const SymptomEntry& entry) {
+                       auto urgent = symptom_stored(lease, caller, entry);
                        if (advice != nullptr) *advice = std::move(urgent);
                      });
 }
 
 Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
-    const Principal& principal, const identity::Client& client, std::int64_t patient_id,
-    const std::vector<SymptomInput>& inputs, const SymptomsStored& also,
-    std::optional<UrgentAdvice>* advice) {
+    const Caller& caller, std::int64_t patient_id, const std::vector<SymptomInput>& inputs,
+    const SymptomsStored& also, std::optional<UrgentAdvice>* advice) {
   if (inputs.empty()) return Error::validation("symptoms", "name at least one symptom");
   std::vector<SymptomEntry> rows;
   for (const auto& input : inputs) {
-    auto row = symptom_row(principal, patient_id, input);
+    auto row = symptom_row(caller, patient_id, input);
     if (!row.ok()) return row.error();
     rows.push_back(std::move(*row));
   }
@@ -464,8 +441,8 @@ Result<std::vector<SymptomEntry>> ClinicalService::record_symptoms(
     db::Transaction tx(lease);
     for (auto& row : rows) {
       row.id = store::insert_symptom(lease, row);
-      audit_write(lease, principal, client, patient_id, "record.create", "symptom", row.id);
-      auto urgent = symptom_stored(lease, row);
+      audit_write(lease, caller, patient_id, "record.create", "symptom", row.id);
+      auto urgent = symptom_stored(lease, caller, row);
       if (advice != nullptr) merge_advice(*advice, std::move(urgent));
     }
     if (also) also(lease, rows);
@@ -504,12 +481,10 @@ Result<PatientSummary> ClinicalService::summary_of(std::int64_t patient_id) {
   return summary;
 }
 
-Result<PatientSummary> ClinicalService::summary(const Principal& principal,
-                                                const identity::Client& client,
-                                                std::int64_t patient_id) {
+Result<PatientSummary> ClinicalService::summary(const Caller& caller, std::int64_t patient_id) {
   auto summary = summary_of(patient_id);
   if (!summary.ok()) return summary;
-  if (auto audited = audit_read(principal, client, patient_id, "record.read", "patient_summary");
+  if (auto audited = audit_read(caller, patient_id, "record.read", "patient_summary");
       !audited.ok()) {
     return audited.error();
   }

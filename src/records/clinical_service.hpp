@@ -53,7 +53,8 @@ std::optional<ClinicalProfile> load_patient_profile(db::Lease& lease, std::int64
 // Called inside the write transaction right after a symptom entry and its audit row were stored
 // (e.g. to evaluate alert rules); returns the urgent advice when the entry is critical. An
 // exception rolls the whole write back.
-using SymptomHook = std::function<std::optional<UrgentAdvice>(db::Lease&, const SymptomEntry&)>;
+using SymptomHook = std::function<std::optional<UrgentAdvice>(db::Lease&, const identity::Caller&,
+                                                              const SymptomEntry&)>;
 // Called inside the write transaction of record_symptoms after every entry was stored.
 using SymptomsStored = std::function<void(db::Lease&, const std::vector<SymptomEntry>&)>;
 
@@ -83,47 +84,39 @@ class ClinicalService {
   // Reads here are not audited: each route declares its read audit (clinical_routes.cpp).
   Result<ClinicalProfile> profile(std::int64_t patient_id);
   // Replaces the clinical part of the profile (the patient, or a doctor with a write grant).
-  Result<ClinicalProfile> update_profile(const identity::Principal& principal,
-                                         const identity::Client& client, std::int64_t patient_id,
+  Result<ClinicalProfile> update_profile(const identity::Caller& caller, std::int64_t patient_id,
                                          const ProfileInput& input);
 
   // Doctors only (403 for anyone else after validation).
-  Result<Encounter> add_encounter(const identity::Principal& principal,
-                                  const identity::Client& client, std::int64_t patient_id,
+  Result<Encounter> add_encounter(const identity::Caller& caller, std::int64_t patient_id,
                                   const EncounterInput& input);
-  Result<Diagnosis> add_diagnosis(const identity::Principal& principal,
-                                  const identity::Client& client, std::int64_t patient_id,
+  Result<Diagnosis> add_diagnosis(const identity::Caller& caller, std::int64_t patient_id,
                                   const DiagnosisInput& input);
   // Checks the medicine against the patient's allergies and active prescriptions inside the
   // write transaction. Conflicts without `override_reason`: nothing is written and the outcome
   // holds no prescription (the caller answers 409 with the conflicts). With it: stored with the
   // override and audited as prescription.override besides record.create.
-  Result<PrescribingOutcome> add_prescription(const identity::Principal& principal,
-                                              const identity::Client& client,
+  Result<PrescribingOutcome> add_prescription(const identity::Caller& caller,
                                               std::int64_t patient_id,
                                               const PrescriptionInput& input);
   // Doctors only: marks an active diagnosis resolved / an active prescription stopped, keeping
   // when, by whom and why (`reason`, required). 404 unknown, 409 when no longer active.
-  Result<Diagnosis> resolve_diagnosis(const identity::Principal& principal,
-                                      const identity::Client& client, std::int64_t patient_id,
+  Result<Diagnosis> resolve_diagnosis(const identity::Caller& caller, std::int64_t patient_id,
                                       std::int64_t diagnosis_id, const std::string& reason);
-  Result<Prescription> stop_prescription(const identity::Principal& principal,
-                                         const identity::Client& client, std::int64_t patient_id,
+  Result<Prescription> stop_prescription(const identity::Caller& caller, std::int64_t patient_id,
                                          std::int64_t prescription_id, const std::string& reason);
   // Records several symptoms in one transaction, all or none (a saved symptom check); `also`
   // runs inside it after them (an exception rolls everything back).
   // `advice`, when given, receives the symptom hook's urgent advice for the critical entries
   // among them (one answer: the most urgent level, every finding, whether the care team was told).
-  Result<std::vector<SymptomEntry>> record_symptoms(const identity::Principal& principal,
-                                                    const identity::Client& client,
+  Result<std::vector<SymptomEntry>> record_symptoms(const identity::Caller& caller,
                                                     std::int64_t patient_id,
                                                     const std::vector<SymptomInput>& inputs,
                                                     const SymptomsStored& also = {},
                                                     std::optional<UrgentAdvice>* advice = nullptr);
   // Patients record their own (self_reported), doctors clinical ones. `advice`, when given,
   // receives the symptom hook's urgent advice for a critical entry.
-  Result<SymptomEntry> record_symptom(const identity::Principal& principal,
-                                      const identity::Client& client, std::int64_t patient_id,
+  Result<SymptomEntry> record_symptom(const identity::Caller& caller, std::int64_t patient_id,
                                       const SymptomInput& input,
                                       std::optional<UrgentAdvice>* advice = nullptr);
 
@@ -133,15 +126,14 @@ class ClinicalService {
   // Who the patient is, allergies, active problems and medicines: one read.
   Result<PatientSummary> summary_of(std::int64_t patient_id);
   // The same for a caller outside a route, audited once as a read of `patient_summary`.
-  Result<PatientSummary> summary(const identity::Principal& principal,
-                                 const identity::Client& client, std::int64_t patient_id);
+  Result<PatientSummary> summary(const identity::Caller& caller, std::int64_t patient_id);
 
   // The whole record as one JSON document (the route audits it as an export).
   Result<boost::json::object> export_record(std::int64_t patient_id);
 
  private:
   // Doctors write clinical entries; everyone else is refused.
-  static Status require_doctor(const identity::Principal& principal, std::string_view what);
+  static Status require_doctor(const identity::Caller& caller, std::string_view what);
   // The encounter an entry links to must belong to the same record.
   static Status check_encounter(db::Lease& lease, std::int64_t patient_id,
                                 const std::optional<std::int64_t>& encounter_id);
@@ -149,28 +141,27 @@ class ClinicalService {
   // its audit row, then runs `after` (a further step inside the transaction).
   template <typename Entry, typename Insert, typename After = void (*)(db::Lease&, const Entry&)>
   Result<Entry> store_entry(
-      const identity::Principal& principal, const identity::Client& client, Entry row,
-      std::string_view resource_type, std::optional<std::int64_t> encounter_id, Insert insert,
+      const identity::Caller& caller, Entry row, std::string_view resource_type,
+      std::optional<std::int64_t> encounter_id, Insert insert,
       After after = [](db::Lease&, const Entry&) {});
   // The one path of resolve_diagnosis and stop_prescription.
   template <typename Entry, typename Find>
-  Result<Entry> end_entry(const identity::Principal& principal, const identity::Client& client,
-                          std::int64_t patient_id, std::int64_t id, const std::string& reason,
-                          const char* query, std::string_view resource_type, Find find);
+  Result<Entry> end_entry(const identity::Caller& caller, std::int64_t patient_id, std::int64_t id,
+                          const std::string& reason, const char* query,
+                          std::string_view resource_type, Find find);
   // The allergies as understood now (what was saved plus what the medicines knowledge says).
   void understand_allergies(ClinicalProfile& profile) const;
   // The moment a symptom entry is stored, inside its write transaction: runs the hook.
-  std::optional<UrgentAdvice> symptom_stored(db::Lease& lease, const SymptomEntry& entry) const;
+  std::optional<UrgentAdvice> symptom_stored(db::Lease& lease, const identity::Caller& caller,
+                                             const SymptomEntry& entry) const;
   // Validates one symptom input into the row to store (422 naming the field; 403 for a caller
   // who may not record symptoms).
-  Result<SymptomEntry> symptom_row(const identity::Principal& principal, std::int64_t patient_id,
+  Result<SymptomEntry> symptom_row(const identity::Caller& caller, std::int64_t patient_id,
                                    const SymptomInput& input) const;
-  void audit_write(db::Lease& lease, const identity::Principal& principal,
-                   const identity::Client& client, std::int64_t patient_id, std::string_view action,
-                   std::string_view resource_type, std::int64_t id) const;
-  Status audit_read(const identity::Principal& principal, const identity::Client& client,
-                    std::int64_t patient_id, std::string_view action,
-                    std::string_view resource_type) const;
+  void audit_write(db::Lease& lease, const identity::Caller& caller, std::int64_t patient_id,
+                   std::string_view action, std::string_view resource_type, std::int64_t id) const;
+  Status audit_read(const identity::Caller& caller, std::int64_t patient_id,
+                    std::string_view action, std::string_view resource_type) const;
 
   db::Pool& pool_;
   identity::IdentityService& identity_;

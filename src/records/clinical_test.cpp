@@ -153,7 +153,7 @@ class ClinicalTest : public testing::RecordsDatabaseTest {
     input.symptom = key;
     input.onset_at = onset;
     input.severity = severity;
-    return clinical_->record_symptom(patient_, client_, patient_.account_id, input);
+    return clinical_->record_symptom(patient_, patient_.account_id, input);
   }
 
   std::unique_ptr<ClinicalService> clinical_;
@@ -167,11 +167,11 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
     ASSERT_TRUE(stored.ok()) << stored.error().message;
     expected.insert({"symptom", stored->id});
     EncounterInput visit{same, "consultation", "check-up " + std::to_string(idx), ""};
-    auto encounter = clinical_->add_encounter(doctor_, client_, patient_.account_id, visit);
+    auto encounter = clinical_->add_encounter(doctor_, patient_.account_id, visit);
     ASSERT_TRUE(encounter.ok()) << encounter.error().message;
     expected.insert({"encounter", encounter->id});
     ObservationInput pulse{"heart_rate", "metric", 60.0 + idx, "/min", {}, {}, same};
-    auto observed = service_->record(patient_, client_, patient_.account_id, pulse);
+    auto observed = service_->record(patient_, patient_.account_id, pulse);
     ASSERT_TRUE(observed.ok());
     expected.insert({"observation", observed->stored.front().id});
   }
@@ -204,15 +204,15 @@ TEST_P(ClinicalTest, TimelinePagesThroughTiesAcrossKindsWithoutGapsOrRepeats) {
 
 TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   std::vector<std::int64_t> hooked;
-  clinical_->set_symptom_hook(
-      [&](db::Lease&, const SymptomEntry& entry) -> std::optional<UrgentAdvice> {
-        hooked.push_back(entry.id);
-        if (entry.severity == 10) throw std::runtime_error("alert store failed");
-        if (entry.symptom != "chest_pain") return std::nullopt;
-        UrgentAdvice advice;
-        advice.headline = "This needs help now";
-        return advice;
-      });
+  clinical_->set_symptom_hook([&](db::Lease&, const identity::Caller&,
+                                  const SymptomEntry& entry) -> std::optional<UrgentAdvice> {
+    hooked.push_back(entry.id);
+    if (entry.severity == 10) throw std::runtime_error("alert store failed");
+    if (entry.symptom != "chest_pain") return std::nullopt;
+    UrgentAdvice advice;
+    advice.headline = "This needs help now";
+    return advice;
+  });
   auto stored = symptom("chest pain", "", 8);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_EQ(stored->symptom, "chest_pain");
@@ -223,14 +223,12 @@ TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   chest.symptom = "chest_pain";
   chest.severity = 9;
   std::optional<UrgentAdvice> advice;
-  ASSERT_TRUE(
-      clinical_->record_symptom(patient_, client_, patient_.account_id, chest, &advice).ok());
+  ASSERT_TRUE(clinical_->record_symptom(patient_, patient_.account_id, chest, &advice).ok());
   ASSERT_TRUE(advice.has_value());
   EXPECT_EQ(advice->headline, "This needs help now");
   advice.reset();
   chest.symptom = "headache";
-  ASSERT_TRUE(
-      clinical_->record_symptom(patient_, client_, patient_.account_id, chest, &advice).ok());
+  ASSERT_TRUE(clinical_->record_symptom(patient_, patient_.account_id, chest, &advice).ok());
   EXPECT_FALSE(advice.has_value());
   long long audit_rows = count("audit_log");
   EXPECT_FALSE(symptom("headache", "", 10).ok());
@@ -243,27 +241,27 @@ TEST_P(ClinicalTest, SymptomHookRunsInsideTheWriteTransaction) {
   both.symptom = "headache";
   both.free_text = "odd tingling";
   both.severity = 3;
-  EXPECT_EQ(clinical_->record_symptom(patient_, client_, patient_.account_id, both).error().field,
+  EXPECT_EQ(clinical_->record_symptom(patient_, patient_.account_id, both).error().field,
             "symptom");
 }
 
 TEST_P(ClinicalTest, OnlyDoctorsWriteClinicalEntriesAndLinksStayInTheRecord) {
   DiagnosisInput diagnosis{"Type 2 diabetes", "e11.9", "", "", std::nullopt};
-  auto refused = clinical_->add_diagnosis(patient_, client_, patient_.account_id, diagnosis);
+  auto refused = clinical_->add_diagnosis(patient_, patient_.account_id, diagnosis);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
-  auto stored = clinical_->add_diagnosis(doctor_, client_, patient_.account_id, diagnosis);
+  auto stored = clinical_->add_diagnosis(doctor_, patient_.account_id, diagnosis);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_EQ(stored->icd10_code, "E11.9");
   EXPECT_EQ(stored->status, "active");
 
   auto other = account("carla@example.org", "patient");
   EncounterInput visit{"", "telehealth", "review", ""};
-  auto elsewhere = clinical_->add_encounter(doctor_, client_, other, visit);
+  auto elsewhere = clinical_->add_encounter(doctor_, other, visit);
   ASSERT_TRUE(elsewhere.ok());
   PrescriptionInput prescription{"Metformin", "500 mg", "1 tablet", "twice daily", "",
                                  "",          "",       "",         elsewhere->id, ""};
-  auto linked = clinical_->add_prescription(doctor_, client_, patient_.account_id, prescription);
+  auto linked = clinical_->add_prescription(doctor_, patient_.account_id, prescription);
   ASSERT_FALSE(linked.ok());
   EXPECT_EQ(linked.error().field, "encounter_id");
   EXPECT_EQ(count("prescriptions"), 0);

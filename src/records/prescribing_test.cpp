@@ -135,7 +135,7 @@ class PrescribingTest : public testing::RecordsDatabaseTest {
   void record_allergies(std::vector<Allergy> allergies) {
     ProfileInput input;
     input.allergies = std::move(allergies);
-    auto saved = clinical_->update_profile(patient_, client_, patient_.account_id, input);
+    auto saved = clinical_->update_profile(patient_, patient_.account_id, input);
     ASSERT_TRUE(saved.ok()) << saved.error().message;
   }
 
@@ -147,7 +147,7 @@ class PrescribingTest : public testing::RecordsDatabaseTest {
     input.dose = "1 capsule";
     input.frequency = "three times a day";
     input.override_reason = why;
-    return clinical_->add_prescription(doctor_, client_, patient_.account_id, input);
+    return clinical_->add_prescription(doctor_, patient_.account_id, input);
   }
 
   long long audited(const std::string& action) {
@@ -213,7 +213,7 @@ TEST_P(PrescribingTest, AnOverrideIsStoredAuditedAndShownEverywhere) {
   ASSERT_TRUE(exported.ok());
   const auto& prescription = exported->at("prescriptions").as_array().at(0).as_object();
   EXPECT_EQ(prescription.at("override").at("reason").as_string(), why);
-  auto summary = clinical_->summary(doctor_, client_, patient_.account_id);
+  auto summary = clinical_->summary(doctor_, patient_.account_id);
   ASSERT_TRUE(summary.ok());
   ASSERT_EQ(summary->medicines.size(), 1u);
   EXPECT_EQ(summary->medicines[0].safety_override.reason, why);
@@ -236,13 +236,13 @@ TEST_P(PrescribingTest, TheSameIngredientTwiceIsADuplicateUntilTheFirstStops) {
   history.dose = "1 tablet";
   history.frequency = "once daily";
   history.status = "stopped";
-  auto past = clinical_->add_prescription(doctor_, client_, patient_.account_id, history);
+  auto past = clinical_->add_prescription(doctor_, patient_.account_id, history);
   ASSERT_TRUE(past.ok() && past->stored);
 
-  ASSERT_TRUE(clinical_
-                  ->stop_prescription(doctor_, client_, patient_.account_id, first->stored->id,
-                                      "dose increased")
-                  .ok());
+  ASSERT_TRUE(
+      clinical_
+          ->stop_prescription(doctor_, patient_.account_id, first->stored->id, "dose increased")
+          .ok());
   auto again = prescribe("Amlodipine", "", "10 mg");
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->stored) << "no active amlodipine any more";
@@ -265,7 +265,7 @@ TEST_P(PrescribingTest, ABrandAllergyStaysCheckedOnceUnderstood) {
   record_allergies({allergy("Augmentin", "rash", "moderate")});
   // The same database served without the medicines table.
   ClinicalService bare(*pool_, *identity_, {});
-  auto refused = bare.add_prescription(doctor_, client_, patient_.account_id, [] {
+  auto refused = bare.add_prescription(doctor_, patient_.account_id, [] {
     PrescriptionInput input;
     input.medicine = "Amoxicillin";
     input.dose = "1 capsule";
@@ -284,12 +284,12 @@ TEST_P(PrescribingTest, ABrandAllergyStaysCheckedOnceUnderstood) {
 TEST_P(PrescribingTest, TheSummaryHoldsWhoAllergiesProblemsAndMedicines) {
   record_allergies({allergy("Penicillin", "anaphylaxis", "severe")});
   DiagnosisInput hypertension{"Essential hypertension", "I10", "", "", std::nullopt};
-  ASSERT_TRUE(clinical_->add_diagnosis(doctor_, client_, patient_.account_id, hypertension).ok());
+  ASSERT_TRUE(clinical_->add_diagnosis(doctor_, patient_.account_id, hypertension).ok());
   DiagnosisInput old{"Sprained ankle", "", "resolved", "", std::nullopt};
-  ASSERT_TRUE(clinical_->add_diagnosis(doctor_, client_, patient_.account_id, old).ok());
+  ASSERT_TRUE(clinical_->add_diagnosis(doctor_, patient_.account_id, old).ok());
   ASSERT_TRUE(prescribe("Amlodipine", "", "5 mg").ok());
   long long reads = audited("record.read");
-  auto summary = clinical_->summary(doctor_, client_, patient_.account_id);
+  auto summary = clinical_->summary(doctor_, patient_.account_id);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(audited("record.read"), reads + 1);
   EXPECT_TRUE(summary->age.has_value());
@@ -300,7 +300,7 @@ TEST_P(PrescribingTest, TheSummaryHoldsWhoAllergiesProblemsAndMedicines) {
   EXPECT_EQ(summary->problems[0].description, "Essential hypertension");
   ASSERT_EQ(summary->medicines.size(), 1u);
   EXPECT_TRUE(summary->brand_names_available);
-  EXPECT_EQ(clinical_->summary(doctor_, client_, 999999).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(clinical_->summary(doctor_, 999999).error().code, ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, PrescribingTest,

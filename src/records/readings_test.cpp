@@ -11,21 +11,22 @@ namespace {
 
 class ReadingsTest : public testing::RecordsDatabaseTest {
  protected:
-  std::int64_t record_heart_rate(const identity::Principal& patient, double value,
+  std::int64_t record_heart_rate(const identity::Caller& patient, double value,
                                  const std::string& at) {
     ObservationInput input;
     input.metric = "heart_rate";
     input.value = value;
     input.unit = "/min";
     input.effective_at = at;
-    auto recorded = service_->record(patient, client_, patient.account_id, input);
+    auto recorded = service_->record(patient, patient.account_id, input);
     EXPECT_TRUE(recorded.ok()) << recorded.error().message;
     return recorded.ok() ? recorded->stored.front().id : 0;
   }
 };
 
 TEST_P(ReadingsTest, LatestTimesAnswerAPageOfPatientsInOneCall) {
-  identity::Principal other{account("rui@example.org", "patient"), identity::Role::kPatient, "s3"};
+  identity::Caller other{{account("rui@example.org", "patient"), identity::Role::kPatient, "s3"},
+                         client_};
   record_heart_rate(patient_, 70, "2026-01-01T08:00:00Z");
   record_heart_rate(patient_, 72, "2026-01-03T08:00:00Z");
   record_heart_rate(other, 60, "2026-01-02T08:00:00Z");

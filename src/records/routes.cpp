@@ -114,9 +114,9 @@ void add_records_routes(http::Router& router, RecordsService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto input = parse_observation(*body);
         if (!input.ok()) return Response::error(input.error());
-        return http::respond(s.record(identity::principal_of(request), identity::client_of(request),
-                                      identity::patient_of(request), *input),
-                             recorded_response);
+        return http::respond(
+            s.record(identity::caller_of(request), identity::patient_of(request), *input),
+            recorded_response);
       },
       write);
 
@@ -149,8 +149,7 @@ void add_records_routes(http::Router& router, RecordsService& service) {
           *target = std::move(*text);
         }
         return http::respond(
-            s.correct(identity::principal_of(request), identity::client_of(request),
-                      identity::patient_of(request), *id, input),
+            s.correct(identity::caller_of(request), identity::patient_of(request), *id, input),
             recorded_response);
       },
       write);

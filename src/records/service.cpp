@@ -15,7 +15,7 @@ namespace vitalis::records {
 
 namespace {
 
-using identity::Principal;
+using identity::Caller;
 using identity::Role;
 
 constexpr std::string_view kBloodPressure = "blood_pressure";
@@ -25,14 +25,11 @@ constexpr auto kFutureTolerance = std::chrono::minutes(5);
 
 std::string now_text() { return format_rfc3339(Clock::now()); }
 
-void audit_write(db::Lease& lease, const identity::IdentityService& identity,
-                 const Principal& principal, const identity::Client& client,
+void audit_write(db::Lease& lease, const identity::IdentityService& identity, const Caller& caller,
                  std::int64_t patient_id, std::string_view action, std::int64_t observation_id) {
-  identity.audit_write(lease, principal,
-                       identity::audit::Row(action)
-                           .client(client)
-                           .patient(patient_id)
-                           .resource("observation", observation_id));
+  identity.audit_write(
+      lease, caller,
+      identity::audit::Row(action).patient(patient_id).resource("observation", observation_id));
 }
 
 // What the reading form calls each field, for messages in people's words.
@@ -164,16 +161,16 @@ double body_mass_index(double weight_kg, double height_cm) {
 RecordsService::RecordsService(db::Pool& pool, identity::IdentityService& identity)
     : pool_(pool), identity_(identity) {}
 
-Result<Recorded> RecordsService::record(const Principal& principal, const identity::Client& client,
-                                        std::int64_t patient_id, const ObservationInput& input) {
+Result<Recorded> RecordsService::record(const Caller& caller, std::int64_t patient_id,
+                                        const ObservationInput& input) {
   auto measurements = validate_observation(input);
   if (!measurements.ok()) return measurements.error();
   auto effective_at = effective_time(input.effective_at);
   if (!effective_at.ok()) return effective_at.error();
   std::string source;
-  if (principal.role == Role::kPatient && principal.account_id == patient_id) {
+  if (caller.role == Role::kPatient && caller.account_id == patient_id) {
     source = "self_reported";
-  } else if (principal.role == Role::kDoctor) {
+  } else if (caller.role == Role::kDoctor) {
     source = "clinical";
   } else {
     return Error::forbidden("only the patient or their doctor can record observations");
@@ -192,21 +189,21 @@ Result<Recorded> RecordsService::record(const Principal& principal, const identi
                       measured.original_unit,
                       *effective_at,
                       source,
-                      principal.account_id,
+                      caller.account_id,
                       now,
                       "final",
                       std::nullopt,
                       {}};
       row.id = store::insert_observation(lease, row);
-      audit_write(lease, identity_, principal, client, patient_id, "record.create", row.id);
+      audit_write(lease, identity_, caller, patient_id, "record.create", row.id);
       stored.push_back(row);
       if (auto bmi = derive_bmi(lease, row)) {
-        audit_write(lease, identity_, principal, client, patient_id, "record.create", bmi->id);
+        audit_write(lease, identity_, caller, patient_id, "record.create", bmi->id);
         stored.push_back(std::move(*bmi));
       }
     }
     Recorded out{std::move(stored), std::nullopt};
-    if (on_recorded_) out.advice = on_recorded_(lease, out.stored);
+    if (on_recorded_) out.advice = on_recorded_(lease, caller, out.stored);
     tx.commit();
     return out;
   });
@@ -241,24 +238,21 @@ Result<ObservationPage> RecordsService::page(std::int64_t patient_id,
   });
 }
 
-Result<ObservationPage> RecordsService::list(const Principal& principal,
-                                             const identity::Client& client,
-                                             std::int64_t patient_id,
+Result<ObservationPage> RecordsService::list(const Caller& caller, std::int64_t patient_id,
                                              const ObservationQuery& query) {
   auto found = page(patient_id, query);
   if (!found.ok()) return found;
   auto audited =
-      identity_.audit_record(principal, identity::audit::Row("record.read")
-                                            .client(client)
-                                            .resource("observations", std::to_string(patient_id))
-                                            .patient(patient_id)
-                                            .outcome("success"));
+      identity_.audit_record(caller, identity::audit::Row("record.read")
+                                         .resource("observations", std::to_string(patient_id))
+                                         .patient(patient_id)
+                                         .outcome("success"));
   if (!audited.ok()) return audited.error();
   return found;
 }
 
-Result<Recorded> RecordsService::correct(const Principal& principal, const identity::Client& client,
-                                         std::int64_t patient_id, std::int64_t observation_id,
+Result<Recorded> RecordsService::correct(const Caller& caller, std::int64_t patient_id,
+                                         std::int64_t observation_id,
                                          const CorrectionInput& input) {
   auto value = required_number(input.value, "value");
   if (!value.ok()) return value.error();
@@ -270,13 +264,13 @@ Result<Recorded> RecordsService::correct(const Principal& principal, const ident
     db::Transaction tx(lease);
     auto old = store::find_observation(lease, patient_id, observation_id);
     if (!old) return Error::not_found("no such observation");
-    if (principal.role == Role::kPatient && old->source != "self_reported") {
+    if (caller.role == Role::kPatient && old->source != "self_reported") {
       return Error::forbidden("clinical entries are corrected by a doctor");
     }
-    if (principal.role == Role::kDoctor && old->source != "clinical") {
+    if (caller.role == Role::kDoctor && old->source != "clinical") {
       return Error::forbidden("self-reported entries are corrected by the patient");
     }
-    if (principal.role == Role::kAdmin) {
+    if (caller.role == Role::kAdmin) {
       return Error::forbidden("administrators cannot change patient records");
     }
     if (old->status != "final") {
@@ -296,20 +290,20 @@ Result<Recorded> RecordsService::correct(const Principal& principal, const ident
                     measured->original_unit,
                     old->effective_at,
                     old->source,
-                    principal.account_id,
+                    caller.account_id,
                     now_text(),
                     "final",
                     old->id,
                     input.reason};
     row.id = store::insert_observation(lease, row);
-    audit_write(lease, identity_, principal, client, patient_id, "record.correct", row.id);
+    audit_write(lease, identity_, caller, patient_id, "record.correct", row.id);
     std::vector<Observation> stored{row};
     if (auto bmi = derive_bmi(lease, row)) {
-      audit_write(lease, identity_, principal, client, patient_id, "record.create", bmi->id);
+      audit_write(lease, identity_, caller, patient_id, "record.create", bmi->id);
       stored.push_back(std::move(*bmi));
     }
     Recorded out{std::move(stored), std::nullopt};
-    if (on_recorded_) out.advice = on_recorded_(lease, out.stored);
+    if (on_recorded_) out.advice = on_recorded_(lease, caller, out.stored);
     tx.commit();
     return out;
   });

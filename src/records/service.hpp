@@ -35,33 +35,32 @@ class RecordsService {
   // The identity service whose rules guard the records routes.
   identity::IdentityService& identity() const { return identity_; }
 
-  // Called with the entries a record or correction stored, inside its transaction before the
-  // commit (the alert evaluator); returns the urgent advice when an entry is critical. Throwing
-  // rolls the write back. Set once at start-up.
-  using RecordedHook =
-      std::function<std::optional<UrgentAdvice>(db::Lease&, const std::vector<Observation>&)>;
+  // Called with the caller and the entries a record or correction stored, inside its transaction
+  // before the commit (the alert evaluator); returns the urgent advice when an entry is critical.
+  // Throwing rolls the write back. Set once at start-up.
+  using RecordedHook = std::function<std::optional<UrgentAdvice>(
+      db::Lease&, const identity::Caller&, const std::vector<Observation>&)>;
   void on_recorded(RecordedHook hook) { on_recorded_ = std::move(hook); }
 
-  // Records what the principal entered (source from their role: patients self_reported,
+  // Records what the caller entered (source from their role: patients self_reported,
   // doctors clinical). Returns the stored entries, plus a derived BMI when a weight or height
   // completed a pair, and the hook's urgent advice for a critical entry.
-  Result<Recorded> record(const identity::Principal& principal, const identity::Client& client,
-                          std::int64_t patient_id, const ObservationInput& input);
+  Result<Recorded> record(const identity::Caller& caller, std::int64_t patient_id,
+                          const ObservationInput& input);
 
   // Final (current) entries, latest first, with a cursor. Not audited: the route declares its
   // read audit (routes.cpp).
   Result<ObservationPage> page(std::int64_t patient_id, const ObservationQuery& query);
   // The same page for a caller outside a route, audited once as a read of "observations".
-  Result<ObservationPage> list(const identity::Principal& principal, const identity::Client& client,
-                               std::int64_t patient_id, const ObservationQuery& query);
+  Result<ObservationPage> list(const identity::Caller& caller, std::int64_t patient_id,
+                               const ObservationQuery& query);
 
   // Supersedes a final entry with a corrected value: the old row stays (status 'corrected').
   // Doctors correct clinical entries, patients their self-reported ones (403 otherwise); 409
   // when the entry was already corrected. Returns the new entry (and a re-derived BMI) and, for
   // a critical value, the advice.
-  Result<Recorded> correct(const identity::Principal& principal, const identity::Client& client,
-                           std::int64_t patient_id, std::int64_t observation_id,
-                           const CorrectionInput& input);
+  Result<Recorded> correct(const identity::Caller& caller, std::int64_t patient_id,
+                           std::int64_t observation_id, const CorrectionInput& input);
 
   // The whole correction chain the entry belongs to, oldest first. Not audited: the route
   // declares its read audit.

@@ -35,7 +35,7 @@ class RecordsTest : public testing::RecordsDatabaseTest {
 };
 
 TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
-  auto stored = service_->record(patient_, client_, patient_.account_id,
+  auto stored = service_->record(patient_, patient_.account_id,
                                  single("glucose", 5.5, "mmol/L", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   ASSERT_EQ(stored->stored.size(), 1u);
@@ -50,13 +50,13 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   EXPECT_EQ(glucose.effective_at, "2026-03-01T08:00:00.000000Z");
   EXPECT_EQ(count("audit_log"), 1);
 
-  auto clinical = service_->record(doctor_, client_, patient_.account_id,
+  auto clinical = service_->record(doctor_, patient_.account_id,
                                    single("8867-4", 72, "/min", "2026-03-02T08:00:00Z"));
   ASSERT_TRUE(clinical.ok());
   EXPECT_EQ(clinical->stored.front().source, "clinical");
   EXPECT_EQ(clinical->stored.front().recorded_by, doctor_.account_id);
 
-  auto page = service_->list(patient_, client_, patient_.account_id, {});
+  auto page = service_->list(patient_, patient_.account_id, {});
   ASSERT_TRUE(page.ok()) << page.error().message;
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].code, "8867-4") << "latest first";
@@ -65,14 +65,12 @@ TEST_P(RecordsTest, RecordsInTheCanonicalUnitWithSourceAndAudit) {
   EXPECT_FALSE(page->next_before);
   EXPECT_EQ(count("audit_log"), 3) << "two writes and one read, not one row per observation";
 
-  auto glucose_only =
-      service_->list(patient_, client_, patient_.account_id, {"glucose", 0, 50, {}});
+  auto glucose_only = service_->list(patient_, patient_.account_id, {"glucose", 0, 50, {}});
   ASSERT_TRUE(glucose_only.ok());
   ASSERT_EQ(glucose_only->items.size(), 1u);
   EXPECT_EQ(glucose_only->items[0].code, "2339-0");
-  EXPECT_EQ(
-      service_->list(patient_, client_, patient_.account_id, {"nope", 0, 50, {}}).error().field,
-      "code");
+  EXPECT_EQ(service_->list(patient_, patient_.account_id, {"nope", 0, 50, {}}).error().field,
+            "code");
 }
 
 TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
@@ -81,17 +79,17 @@ TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
   pressure.systolic = 128;
   pressure.diastolic = 84;
   pressure.unit = "mm[Hg]";
-  auto pair = service_->record(patient_, client_, patient_.account_id, pressure);
+  auto pair = service_->record(patient_, patient_.account_id, pressure);
   ASSERT_TRUE(pair.ok());
   ASSERT_EQ(pair->stored.size(), 2u);
   EXPECT_EQ(pair->stored[0].code, "8480-6");
   EXPECT_EQ(pair->stored[1].code, "8462-4");
 
-  auto weight = service_->record(patient_, client_, patient_.account_id,
+  auto weight = service_->record(patient_, patient_.account_id,
                                  single("body_weight", 154.3, "[lb_av]", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(weight.ok());
   EXPECT_EQ(weight->stored.size(), 1u) << "no height yet: no BMI";
-  auto height = service_->record(patient_, client_, patient_.account_id,
+  auto height = service_->record(patient_, patient_.account_id,
                                  single("body_height", 70, "[in_i]", "2026-03-01T08:05:00Z"));
   ASSERT_TRUE(height.ok());
   ASSERT_EQ(height->stored.size(), 2u);
@@ -101,7 +99,7 @@ TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
   EXPECT_DOUBLE_EQ(bmi.value, body_mass_index(69.99, 177.8));
   EXPECT_EQ(bmi.effective_at, "2026-03-01T08:05:00.000000Z");
   // A back-dated weight is not the latest: no new BMI.
-  auto old_weight = service_->record(patient_, client_, patient_.account_id,
+  auto old_weight = service_->record(patient_, patient_.account_id,
                                      single("body_weight", 80, "kg", "2025-01-01T08:00:00Z"));
   ASSERT_TRUE(old_weight.ok());
   EXPECT_EQ(old_weight->stored.size(), 1u);
@@ -109,35 +107,35 @@ TEST_P(RecordsTest, BloodPressurePairAndDerivedBmi) {
 
 TEST_P(RecordsTest, AnImplausibleValueIsStoredOnlyOnceConfirmedAndCriticalOnesGetAdvice) {
   // The hook stands in for the alert evaluator: advice for glucose of 300 or more.
-  service_->on_recorded(
-      [](db::Lease&, const std::vector<Observation>& stored) -> std::optional<UrgentAdvice> {
-        for (const Observation& entry : stored) {
-          if (entry.code == "2339-0" && entry.value >= 300) {
-            UrgentAdvice advice;
-            advice.headline = "Your blood sugar is very high";
-            advice.care_team = "none";
-            return advice;
-          }
-        }
-        return std::nullopt;
-      });
+  service_->on_recorded([](db::Lease&, const identity::Caller& caller,
+                           const std::vector<Observation>& stored) -> std::optional<UrgentAdvice> {
+    EXPECT_EQ(caller.client.address, "127.0.0.1") << "the hook gets the caller";
+    for (const Observation& entry : stored) {
+      if (entry.code == "2339-0" && entry.value >= 300) {
+        UrgentAdvice advice;
+        advice.headline = "Your blood sugar is very high";
+        advice.care_team = "none";
+        return advice;
+      }
+    }
+    return std::nullopt;
+  });
   auto input = single("glucose", 2000, "mg/dL");
-  auto asked = service_->record(patient_, client_, patient_.account_id, input);
+  auto asked = service_->record(patient_, patient_.account_id, input);
   ASSERT_FALSE(asked.ok());
   EXPECT_EQ(asked.error().code, ErrorCode::kConfirmationRequired);
   EXPECT_EQ(asked.error().suggestions, std::vector<std::string>{"200"});
   EXPECT_EQ(count("observations"), 0) << "a question stores nothing";
 
   input.confirmed = true;
-  auto kept = service_->record(patient_, client_, patient_.account_id, input);
+  auto kept = service_->record(patient_, patient_.account_id, input);
   ASSERT_TRUE(kept.ok()) << kept.error().message;
   ASSERT_EQ(kept->stored.size(), 1u);
   EXPECT_DOUBLE_EQ(kept->stored.front().value, 2000);
   ASSERT_TRUE(kept->advice.has_value());
   EXPECT_EQ(kept->advice->headline, "Your blood sugar is very high");
 
-  auto usual =
-      service_->record(patient_, client_, patient_.account_id, single("glucose", 110, "mg/dL"));
+  auto usual = service_->record(patient_, patient_.account_id, single("glucose", 110, "mg/dL"));
   ASSERT_TRUE(usual.ok());
   EXPECT_FALSE(usual->advice.has_value());
 }
@@ -146,16 +144,15 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
   // Several entries share a time: the id breaks the tie.
   for (int idx = 0; idx < 11; ++idx) {
     std::string at = "2026-03-0" + std::to_string(1 + idx / 3) + "T08:00:00Z";
-    ASSERT_TRUE(service_
-                    ->record(patient_, client_, patient_.account_id,
-                             single("heart_rate", 60 + idx, "/min", at))
-                    .ok());
+    ASSERT_TRUE(
+        service_->record(patient_, patient_.account_id, single("heart_rate", 60 + idx, "/min", at))
+            .ok());
   }
   std::vector<Observation> seen;
   ObservationQuery query{"", 0, 3, {}};
   int pages = 0;
   while (true) {
-    auto page = service_->list(patient_, client_, patient_.account_id, query);
+    auto page = service_->list(patient_, patient_.account_id, query);
     ASSERT_TRUE(page.ok()) << page.error().message;
     ++pages;
     seen.insert(seen.end(), page->items.begin(), page->items.end());
@@ -164,8 +161,7 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
     // An entry arriving between pages lands at the top and does not shift later pages.
     if (pages == 1) {
       ASSERT_TRUE(
-          service_->record(patient_, client_, patient_.account_id, single("heart_rate", 99, "/min"))
-              .ok());
+          service_->record(patient_, patient_.account_id, single("heart_rate", 99, "/min")).ok());
     }
   }
   EXPECT_EQ(pages, 4);
@@ -176,17 +172,16 @@ TEST_P(RecordsTest, PagesLatestFirstWithoutGapsOrRepeats) {
     EXPECT_DOUBLE_EQ(seen[idx].value, 70 - static_cast<double>(idx)) << "order at " << idx;
   }
   EXPECT_EQ(ids.size(), 11u);
-  EXPECT_EQ(
-      service_->list(patient_, client_, patient_.account_id, {"", 999999, 3, {}}).error().field,
-      "before");
+  EXPECT_EQ(service_->list(patient_, patient_.account_id, {"", 999999, 3, {}}).error().field,
+            "before");
 }
 
 TEST_P(RecordsTest, CorrectionsKeepHistory) {
-  auto stored = service_->record(doctor_, client_, patient_.account_id,
+  auto stored = service_->record(doctor_, patient_.account_id,
                                  single("systolic_bp", 150, "mm[Hg]", "2026-03-01T08:00:00Z"));
   ASSERT_TRUE(stored.ok());
   std::int64_t original = stored->stored.front().id;
-  auto corrected = service_->correct(doctor_, client_, patient_.account_id, original,
+  auto corrected = service_->correct(doctor_, patient_.account_id, original,
                                      {135, "mm[Hg]", "transcription error"});
   ASSERT_TRUE(corrected.ok()) << corrected.error().message;
   const Observation& fixed = corrected->stored.front();
@@ -196,44 +191,38 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
   EXPECT_EQ(fixed.source, "clinical");
   EXPECT_EQ(fixed.effective_at, "2026-03-01T08:00:00.000000Z");
 
-  auto again = service_->correct(doctor_, client_, patient_.account_id, original,
-                                 {140, "mm[Hg]", "second try"});
+  auto again =
+      service_->correct(doctor_, patient_.account_id, original, {140, "mm[Hg]", "second try"});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 
   // The patient cannot correct a clinical entry; the doctor cannot correct a self-reported one.
   EXPECT_EQ(
-      service_
-          ->correct(patient_, client_, patient_.account_id, fixed.id, {120, "mm[Hg]", "I disagree"})
+      service_->correct(patient_, patient_.account_id, fixed.id, {120, "mm[Hg]", "I disagree"})
           .error()
           .code,
       ErrorCode::kForbidden);
   auto typo = single("heart_rate", 300, "/min", "2026-03-01T09:00:00Z");
   typo.confirmed = true;  // implausible, but the person said it is what they meant
-  auto own = service_->record(patient_, client_, patient_.account_id, typo);
+  auto own = service_->record(patient_, patient_.account_id, typo);
   ASSERT_TRUE(own.ok());
-  EXPECT_EQ(service_
-                ->correct(doctor_, client_, patient_.account_id, own->stored.front().id,
-                          {70, "/min", "typo"})
-                .error()
-                .code,
-            ErrorCode::kForbidden);
-  EXPECT_TRUE(service_
-                  ->correct(patient_, client_, patient_.account_id, own->stored.front().id,
-                            {70, "/min", "typo"})
-                  .ok());
-  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, 999999, {70, "/min", "typo"})
-                .error()
-                .code,
-            ErrorCode::kNotFound);
-  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, fixed.id, {70, "/min", "typo"})
-                .error()
-                .field,
-            "unit");
-  EXPECT_EQ(service_->correct(doctor_, client_, patient_.account_id, fixed.id, {70, "mm[Hg]", ""})
-                .error()
-                .field,
-            "reason");
+  EXPECT_EQ(
+      service_->correct(doctor_, patient_.account_id, own->stored.front().id, {70, "/min", "typo"})
+          .error()
+          .code,
+      ErrorCode::kForbidden);
+  EXPECT_TRUE(
+      service_->correct(patient_, patient_.account_id, own->stored.front().id, {70, "/min", "typo"})
+          .ok());
+  EXPECT_EQ(
+      service_->correct(doctor_, patient_.account_id, 999999, {70, "/min", "typo"}).error().code,
+      ErrorCode::kNotFound);
+  EXPECT_EQ(
+      service_->correct(doctor_, patient_.account_id, fixed.id, {70, "/min", "typo"}).error().field,
+      "unit");
+  EXPECT_EQ(
+      service_->correct(doctor_, patient_.account_id, fixed.id, {70, "mm[Hg]", ""}).error().field,
+      "reason");
 
   for (std::int64_t id : {original, fixed.id}) {
     auto chain = service_->history(patient_.account_id, id);
@@ -245,7 +234,7 @@ TEST_P(RecordsTest, CorrectionsKeepHistory) {
     EXPECT_EQ((*chain)[1].id, fixed.id);
     EXPECT_EQ((*chain)[1].status, "final");
   }
-  auto current = service_->list(doctor_, client_, patient_.account_id, {"systolic_bp", 0, 50, {}});
+  auto current = service_->list(doctor_, patient_.account_id, {"systolic_bp", 0, 50, {}});
   ASSERT_TRUE(current.ok());
   ASSERT_EQ(current->items.size(), 1u) << "lists show the current value only";
   EXPECT_EQ(current->items[0].id, fixed.id);
@@ -260,7 +249,7 @@ TEST_P(RecordsTest, AFailedWriteLeavesNothing) {
   pressure.systolic = 120;
   pressure.diastolic = 80;
   pressure.unit = "mm[Hg]";
-  auto failed = service_->record(doctor_, client_, 999999, pressure);
+  auto failed = service_->record(doctor_, 999999, pressure);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(count("observations"), 0);
   EXPECT_EQ(count("audit_log"), audits);
@@ -296,8 +285,7 @@ TEST_P(RecordsTest, AFailedWriteLeavesNothing) {
   EXPECT_EQ(count("observations"), 0);
 
   // Validation failures never reach the database.
-  EXPECT_FALSE(
-      service_->record(patient_, client_, patient_.account_id, single("spo2", 101, "%")).ok());
+  EXPECT_FALSE(service_->record(patient_, patient_.account_id, single("spo2", 101, "%")).ok());
   EXPECT_EQ(count("observations"), 0);
   EXPECT_EQ(count("audit_log"), audits);
 }

@@ -15,15 +15,14 @@ namespace {
 
 class SharedTest : public testing::RecordsDatabaseTest {
  protected:
-  std::int64_t record(const identity::Principal& who, std::int64_t patient,
-                      const std::string& metric, double value, const std::string& unit,
-                      const std::string& at) {
+  std::int64_t record(const identity::Caller& who, std::int64_t patient, const std::string& metric,
+                      double value, const std::string& unit, const std::string& at) {
     ObservationInput input;
     input.metric = metric;
     input.value = value;
     input.unit = unit;
     input.effective_at = at;
-    auto stored = service_->record(who, client_, patient, input);
+    auto stored = service_->record(who, patient, input);
     EXPECT_TRUE(stored.ok()) << stored.error().message;
     return stored.ok() ? stored->stored.front().id : 0;
   }
@@ -42,7 +41,7 @@ TEST_P(SharedTest, LatestFinalReadingOfEachWantedCode) {
   record(doctor_, ana, "bmi", 31.8, "kg/m2", "2026-02-01T08:00:00Z");
   record(doctor_, ana, "bmi", 30.1, "kg/m2", "2026-03-01T08:00:00Z");
   record(doctor_, ana, "heart_rate", 70, "/min", "2026-03-05T08:00:00Z");  // not wanted
-  auto corrected = service_->correct(doctor_, client_, ana, typo, {140, "mm[Hg]", "typo"});
+  auto corrected = service_->correct(doctor_, ana, typo, {140, "mm[Hg]", "typo"});
   ASSERT_TRUE(corrected.ok()) << corrected.error().message;
   // Another patient's later readings say nothing about ana.
   const std::int64_t carla = account("carla@example.org", "patient");
@@ -63,8 +62,7 @@ TEST_P(SharedTest, DiagnosesOnlyWhenAskedAndNoProfileForAnUnknownPatient) {
   const std::int64_t ana = patient_.account_id;
   ClinicalService clinical(*pool_, *identity_, {});
   auto diagnosis = clinical.add_diagnosis(
-      doctor_, client_, ana,
-      {"Essential hypertension", "I10", "active", "2025-02-01T09:00:00Z", {}});
+      doctor_, ana, {"Essential hypertension", "I10", "active", "2025-02-01T09:00:00Z", {}});
   ASSERT_TRUE(diagnosis.ok()) << diagnosis.error().message;
   EXPECT_TRUE(facts(ana, {}).diagnoses.empty());
   EXPECT_TRUE(facts(ana, {}).latest.empty());

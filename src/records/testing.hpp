@@ -174,8 +174,8 @@ class RecordsDatabaseTest : public db::testing::DialectTest {
     identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
                                                             identity::IdentityOptions{});
     service_ = std::make_unique<RecordsService>(*pool_, *identity_);
-    patient_ = {account("ana@example.org", "patient"), identity::Role::kPatient, "s1"};
-    doctor_ = {account("bruno@example.org", "doctor"), identity::Role::kDoctor, "s2"};
+    patient_ = {{account("ana@example.org", "patient"), identity::Role::kPatient, "s1"}, client_};
+    doctor_ = {{account("bruno@example.org", "doctor"), identity::Role::kDoctor, "s2"}, client_};
   }
 
   // An active account of `role` ("patient" | "doctor" | "admin").
@@ -192,8 +192,8 @@ class RecordsDatabaseTest : public db::testing::DialectTest {
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<RecordsService> service_;
-  identity::Principal patient_, doctor_;
   identity::Client client_{"127.0.0.1"};
+  identity::Caller patient_, doctor_;  // calling from client_
 };
 
 }  // namespace vitalis::records::testing
