@@ -28,9 +28,6 @@ inline constexpr const char* kRestartRateWindow =
 inline constexpr const char* kCountRateHit =
     "UPDATE rate_limits SET hits = hits + 1 WHERE bucket = :bucket AND window_start = :start "
     "AND hits < :limit";
-inline constexpr const char* kRefundRateHit =
-    "UPDATE rate_limits SET hits = hits - 1 WHERE bucket = :bucket AND window_start = :start "
-    "AND hits > 0";
 inline constexpr const char* kCountRateFailure =
     "UPDATE rate_limits SET failures = failures + 1 WHERE bucket = :bucket";
 inline constexpr const char* kResetRateFailures =
@@ -55,14 +52,7 @@ int seconds_until(const std::string& when) {
 }  // namespace
 
 Status RateLimiter::hit(const std::string& bucket, int limit, seconds window) {
-  auto charged = charge(bucket, limit, window);
-  if (!charged.ok()) return charged.error();
-  return Ok{};
-}
-
-Result<RateLimiter::Charge> RateLimiter::charge(const std::string& bucket, int limit,
-                                                seconds window) {
-  return with_connection(pool_, [&](Lease& lease) -> Result<Charge> {
+  return with_connection(pool_, [&](Lease& lease) -> Status {
     for (int round = 0; round < 3; ++round) {
       Transaction tx(lease);
       std::string now = now_text();
@@ -75,7 +65,7 @@ Result<RateLimiter::Charge> RateLimiter::charge(const std::string& bucket, int l
         bool inserted = changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
                                       soci::use(now), soci::use(1), soci::use(0))) == 1;
         tx.commit();
-        if (inserted) return Charge{bucket, now};
+        if (inserted) return Ok{};
         continue;  // a concurrent request created it: count against that row
       }
       if (blocked_ind == soci::i_ok && blocked_until > now) {
@@ -87,27 +77,18 @@ Result<RateLimiter::Charge> RateLimiter::charge(const std::string& bucket, int l
         bool restarted = changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
                                        soci::use(bucket), soci::use(window_start))) == 1;
         tx.commit();
-        if (restarted) return Charge{bucket, now};
+        if (restarted) return Ok{};
         continue;  // someone else restarted the window first
       }
       bool counted = changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
                                    soci::use(window_start), soci::use(limit))) == 1;
       tx.commit();
-      if (counted) return Charge{bucket, window_start};
+      if (counted) return Ok{};
       return Error::rate_limited("too many requests; try again later",
                                  seconds_until(format_rfc3339(*started + window)));
     }
     return Error::rate_limited("too many requests; try again later", 1);
   });
-}
-
-bool RateLimiter::refund(const Charge& charge) {
-  auto refunded = with_connection(pool_, [&](Lease& lease) -> Result<bool> {
-    return changed_rows((lease->prepare << sql::kRefundRateHit, soci::use(charge.bucket),
-                         soci::use(charge.window_start))) == 1;
-  });
-  if (!refunded.ok()) log::warn("rate limit refund failed");
-  return refunded.ok() && *refunded;
 }
 
 Status RateLimiter::check_not_blocked(const std::string& bucket) {

@@ -29,18 +29,6 @@ class RateLimiter {
   // 429 (Error::rate_limited with Retry-After) when the window is full or the bucket is locked
   // out.
   Status hit(const std::string& bucket, int limit, std::chrono::seconds window);
-
-  // Where a hit was counted: its bucket and the start of the window it was counted in.
-  struct Charge {
-    std::string bucket;
-    std::string window_start;
-  };
-  // As hit(), saying where the hit was counted, so that refund() can take it back.
-  Result<Charge> charge(const std::string& bucket, int limit, std::chrono::seconds window);
-  // Takes a charged hit back (the request turned out to cost nothing): a conditional decrement
-  // in the charge's own window, so a window restarted since is left alone and a count never goes
-  // below zero. True when a hit was taken back. Best effort: a database failure is logged.
-  bool refund(const Charge& charge);
   // 429 while the bucket is locked out after repeated failures; counts nothing.
   Status check_not_blocked(const std::string& bucket);
   // Records an attempt's outcome: kFailuresBeforeBlock failures in a row lock the bucket out; a

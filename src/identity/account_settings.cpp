@@ -141,7 +141,8 @@ Status IdentityService::request_email_change(const Caller& caller,
 
 Result<AccountDetails> IdentityService::confirm_email_change(const Caller& caller,
                                                              const std::string& code) {
-  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
+  // Well formed: the route's otp:ip budget is spent, even for a wrong code.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   std::string bucket = code_bucket(kCodePurposeEmailChange, std::to_string(caller.account_id));
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {

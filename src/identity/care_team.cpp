@@ -108,7 +108,8 @@ Result<WriteGrant> IdentityService::request_write_grant(const Caller& doctor,
 
 Result<WriteGrant> IdentityService::confirm_write_grant(const Caller& doctor, std::int64_t grant_id,
                                                         const std::string& code) {
-  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
+  // Well formed: the route's otp:ip budget is spent, even for a wrong code.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   // Failures count per doctor across all their requests, so new requests do not buy guesses.
   std::string bucket = code_bucket(kCodePurposeConsent, std::to_string(doctor.account_id));
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();

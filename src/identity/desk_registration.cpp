@@ -88,7 +88,8 @@ Result<Verified> IdentityService::claim_account(const Caller& caller,
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) {
     return ok.error();
   }
-  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
+  // Well formed: the route's otp:ip budget is spent, even for a wrong code.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   std::string bucket = code_bucket(kCodePurposeClaim, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);

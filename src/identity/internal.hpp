@@ -80,10 +80,12 @@ std::string code_bucket(std::string_view purpose, std::string_view who);
 
 // --- per-address budgets declared on routes (policy.cpp) ---
 
-// Says, for the request this thread answers, that its input was well formed: the hit its
-// route's per-address budget took (Guard::limited) stands whatever the answer, even a 422. For
-// code checks, where a wrong code answers 422 and still costs. Does nothing elsewhere.
-void keep_address_charge();
+// Spends one unit of the per-address budget the route of the request this thread answers
+// declared (Guard::limited in policy.hpp): 429 (Error::rate_limited) once it is used up. A
+// capability calls it where its input has been found well formed, so malformed input costs
+// nothing and a wrong one-time code still does. At most once per request; Ok where the route
+// declared no budget (e.g. a service called from a unit test or a command).
+Status spend_address_budget();
 
 // --- session rows (sessions.cpp) ---
 

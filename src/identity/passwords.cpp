@@ -13,6 +13,7 @@ using std::chrono::seconds;
 Status IdentityService::request_password_reset(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's reset:ip
   if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
@@ -32,7 +33,8 @@ Status IdentityService::reset_password(const Caller& caller, const std::string& 
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
   if (auto ok = check_password(new_password, *email, "new_password"); !ok.ok()) return ok.error();
-  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
+  // Well formed: the route's otp:ip budget is spent, even for a wrong code.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   std::string bucket = code_bucket(kCodePurposeReset, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);

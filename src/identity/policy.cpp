@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/log.hpp"
 #include "identity/internal.hpp"
 #include "identity/validation.hpp"
 
@@ -311,35 +312,44 @@ Status write_read_audit(IdentityService& service, const Request& request, const 
   return Ok{};
 }
 
-// Set while a handler runs under a declared per-address budget: keep_address_charge() marks it.
-thread_local bool* t_keep_charge = nullptr;
+// The declared per-address budget of the request this thread answers, while its handler runs.
+struct RouteBudget {
+  IdentityService* service;
+  const AddressLimit* limit;
+  const std::string* address;
+  bool spent = false;
+};
+thread_local RouteBudget* t_budget = nullptr;
 
-// The declared per-address budget around `next`: one hit before, given back when the answer is
-// one that costs nothing (malformed or invalid input) unless the capability kept it.
-bool costs_nothing(int status) {
-  return status == 400 || status == 413 || status == 415 || status == 422;
-}
-
-Response charge_address(IdentityService& service, const AddressLimit& limit, Request& request,
-                        const http::Handler& next) {
-  db::RateLimiter& limiter = service.rate_limiter();
-  auto charged =
-      limiter.charge(limit.name + ":" + request.client_address, limit.limit, limit.window);
-  if (!charged.ok()) return Response::error(charged.error());
-  bool keep = false;
+// Runs `next` with the route's declared budget in place for spend_address_budget(). A handler
+// that answers 2xx without having spent it (a capability that forgot to) is charged afterwards,
+// so a declared budget always counts successful calls; one that refused the input first costs
+// nothing, as before the budget moved onto the route.
+Response with_budget(IdentityService& service, const AddressLimit& limit, Request& request,
+                     const http::Handler& next) {
+  RouteBudget budget{&service, &limit, &request.client_address};
   struct Mark {
-    bool* outer;
-    ~Mark() { t_keep_charge = outer; }
-  } mark{std::exchange(t_keep_charge, &keep)};
+    RouteBudget* outer;
+    ~Mark() { t_budget = outer; }
+  } mark{std::exchange(t_budget, &budget)};
   Response response = next(request);
-  if (!keep && costs_nothing(response.status)) limiter.refund(*charged);
+  if (!budget.spent && response.status >= 200 && response.status < 300) {
+    log::warn("route answered without spending its declared budget",
+              {{"budget", limit.name}, {"request_id", request.request_id}});
+    (void)service.rate_limiter().hit(limit.name + ":" + request.client_address, limit.limit,
+                                     limit.window);
+  }
   return response;
 }
 
 }  // namespace
 
-void keep_address_charge() {
-  if (t_keep_charge) *t_keep_charge = true;
+Status spend_address_budget() {
+  RouteBudget* budget = t_budget;
+  if (budget == nullptr || budget->spent) return Ok{};
+  budget->spent = true;
+  return budget->service->rate_limiter().hit(budget->limit->name + ":" + *budget->address,
+                                             budget->limit->limit, budget->limit->window);
 }
 
 std::string AddressLimit::describe() const {
@@ -375,17 +385,17 @@ Guard::operator http::RouteOptions() const {
     if (limit_) {
       options.middleware.push_back(
           [&service = *service_, limit = *limit_](Request& request, const http::Handler& next) {
-            return charge_address(service, limit, request, next);
+            return with_budget(service, limit, request, next);
           });
     }
     return options;
   }
   options.middleware.push_back([&service = *service_, rule = rule_, audit = audit_, limit = limit_](
                                    Request& request, const http::Handler& next) {
-    // The declared budget is charged only once the rule let the caller in.
+    // The declared budget is in place only once the rule let the caller in.
     http::Handler charged;
     if (limit) {
-      charged = [&](Request& checked) { return charge_address(service, *limit, checked, next); };
+      charged = [&](Request& checked) { return with_budget(service, *limit, checked, next); };
     }
     const http::Handler& handler = limit ? charged : next;
     // Reads audited in the request queue their rows; the server sends the response once they

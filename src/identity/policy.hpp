@@ -98,15 +98,15 @@ std::string_view not_audited_reason(NotAudited reason);
 // A per-address budget a route charges, declared with the route beside its rule:
 //   guarded(Rule::kPublic, identity).limited("signup:ip", 20, std::chrono::seconds(3600))
 // counts the calls from one client address in the bucket "<name>:<address>" (db::RateLimiter):
-// at most `limit` per `window`. After the rule's checks and before the handler, the middleware
-// takes one hit (atomic, so requests racing on the last unit cannot both pass); once the budget
-// is spent it answers 429 with Retry-After and the handler does not run. When the handler
-// answers malformed or invalid input (400, 413, 415 or 422) the hit is given back: such requests
-// cost nothing, unless the capability said the input was well formed (keep_address_charge() in
-// internal.hpp: a wrong one-time code answers 422 and still costs). Budgets that depend on the
-// body or on the caller (per email, per account, per doctor), lock-outs, and sign-in's budget
-// (an ill-formed email answers 401 there, free, which the status cannot tell from a wrong
-// password) stay in the capabilities.
+// at most `limit` per `window`; once it is used up the call answers 429 with Retry-After. The
+// route says which budget and how much; the capability says when it is spent, by calling
+// spend_address_budget() (internal.hpp) once it has found the input well formed, so a malformed
+// request costs nothing (and still gets its 400/422 when the budget is used up) while a wrong
+// one-time code costs a unit. The hit is one atomic conditional update, so requests racing on
+// the last unit cannot both pass. A route that answers 2xx without its capability having spent
+// the budget is charged afterwards and logged, so a declared budget always counts. Budgets that
+// depend on the body or on the caller (per email, per account, per doctor) and lock-outs stay in
+// the capabilities.
 struct AddressLimit {
   std::string name;  // e.g. "signup:ip"
   int limit = 0;

@@ -1,8 +1,9 @@
 // Per-address budgets declared on routes (Guard::limited): the routes that had one still declare
-// it (the route table shows it, so it cannot be dropped silently), and the middleware charges a
-// hit before the handler, refuses with 429 and Retry-After once the budget is spent, gives the
-// hit back when the handler answered malformed or invalid input, and charges nothing for a
-// caller the rule turned away. On SQLite and PostgreSQL.
+// it (the route table shows it, so it cannot be dropped silently); the capability spends it
+// once the input is well formed (spend_address_budget), so malformed input costs nothing and
+// keeps its own answer, a wrong one-time code costs, and a spent budget answers 429 with
+// Retry-After; a caller the rule turned away is not charged; a handler that forgot to spend is
+// charged afterwards. On SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include "db/testing.hpp"
+#include "identity/internal.hpp"
 #include "identity/policy.hpp"
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
@@ -62,6 +64,7 @@ TEST_P(AddressLimitTest, TheRoutesWithAPerAddressBudgetStillDeclareIt) {
   const std::map<std::pair<Method, std::string>, std::string> declared = {
       {{Method::kPost, "/api/v1/auth/signup/patient"}, "signup:ip 20 per 3600 s"},
       {{Method::kPost, "/api/v1/auth/signup/doctor"}, "signup:ip 20 per 3600 s"},
+      {{Method::kPost, "/api/v1/auth/signin"}, "signin:ip 30 per 600 s"},
       {{Method::kPost, "/api/v1/auth/resend-verification"}, "resend:ip 20 per 3600 s"},
       {{Method::kPost, "/api/v1/auth/password-reset/request"}, "reset:ip 10 per 3600 s"},
       {{Method::kPost, "/api/v1/auth/verify-email"}, "otp:ip 30 per 600 s"},
@@ -103,8 +106,10 @@ TEST_P(AddressLimitTest, InvalidInputCostsNothingAndTheSpentBudgetIsRefusedWithR
   int retry_after = std::stoi(std::string(refused.header("Retry-After")));
   EXPECT_GT(retry_after, 0);
   EXPECT_LE(retry_after, 3600);
-  // Once spent, the budget refuses before the handler, whatever the body.
-  EXPECT_EQ(post(*reset, address, "{not json").status, 429);
+  // Malformed input still gets its own answer once the budget is spent, as before the budget
+  // moved onto the route.
+  EXPECT_EQ(post(*reset, address, "{not json").status, 400);
+  EXPECT_EQ(post(*reset, address, R"({"email":"not an address"})").status, 422);
   // Another address has its own budget.
   EXPECT_EQ(post(*reset, "192.0.2.32", R"({"email":"late@example.org"})").status, 202);
 }
@@ -149,6 +154,36 @@ TEST_P(AddressLimitTest, ACallerTheRuleTurnsAwayIsNotCharged) {
   // The budget of one is still whole.
   EXPECT_TRUE(service_->rate_limiter().hit("test:ip:192.0.2.33", 1, seconds(600)).ok());
   EXPECT_FALSE(service_->rate_limiter().hit("test:ip:192.0.2.33", 1, seconds(600)).ok());
+}
+
+TEST_P(AddressLimitTest, TheCapabilitySpendsTheBudgetAndAForgottenSpendIsChargedAfterwards) {
+  http::RouteOptions options =
+      guarded(Rule::kPublic, *service_).limited("test:ip", 2, seconds(600));
+  ASSERT_EQ(options.middleware.size(), 1u);
+  auto call = [&](const std::string& address, const http::Handler& handler) {
+    http::Request request;
+    request.client_address = address;
+    return options.middleware[0](request, handler);
+  };
+  // A capability that spends: the third call is refused by the spend, before its work.
+  int worked = 0;
+  http::Handler spending = [&](http::Request&) {
+    if (auto ok = spend_address_budget(); !ok.ok()) return http::Response::error(ok.error());
+    EXPECT_TRUE(spend_address_budget().ok()) << "a second spend in one request is free";
+    ++worked;
+    return http::Response::json(200, {});
+  };
+  EXPECT_EQ(call("192.0.2.40", spending).status, 200);
+  EXPECT_EQ(call("192.0.2.40", spending).status, 200);
+  EXPECT_EQ(call("192.0.2.40", spending).status, 429);
+  EXPECT_EQ(worked, 2);
+  // A handler that never spends still has its successful calls counted.
+  http::Handler forgetful = [](http::Request&) { return http::Response::json(200, {}); };
+  EXPECT_EQ(call("192.0.2.41", forgetful).status, 200);
+  EXPECT_EQ(call("192.0.2.41", forgetful).status, 200);
+  EXPECT_FALSE(service_->rate_limiter().hit("test:ip:192.0.2.41", 2, seconds(600)).ok());
+  // Outside a route with a budget, spending is free.
+  EXPECT_TRUE(spend_address_budget().ok());
 }
 
 TEST_P(AddressLimitTest, APublicRouteWithoutABudgetChargesNothing) {

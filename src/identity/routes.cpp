@@ -102,7 +102,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         auto tokens = s.sign_in(caller_of(request), email_text, password_text);
         return tokens.ok() ? token_response(*tokens) : Response::error(tokens.error());
       },
-      open);
+      guarded(Rule::kPublic, s).limited("signin:ip", 30, kTenMinutes));
 
   router.add(
       Method::kPost, "/api/v1/auth/refresh",

@@ -11,15 +11,11 @@
 
 namespace vitalis::identity {
 
-using std::chrono::seconds;
-
 Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string& email_input,
                                         const std::string& password) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return Error::unauthenticated("invalid email or password");
-  if (auto ok = limiter_.hit("signin:ip:" + caller.client.address, 30, seconds(600)); !ok.ok()) {
-    return ok.error();
-  }
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's signin:ip
   std::string account_bucket = "signin:account:" + *email;
   if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) {
     return ok.error();  // blocked after repeated failures

@@ -19,6 +19,8 @@ Status IdentityService::sign_up(const Caller& caller, const std::string& email,
                                 const std::string& password, const std::string& full_name,
                                 Role role,
                                 const std::function<void(db::Lease&, long long)>& add_profile) {
+  // Well formed (the sign-up's fields were checked): the route's signup:ip budget is spent.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   // Hash before looking the email up, so known and unknown emails take the same time.
   std::string hash = hash_password(password, options_.password_cost);
   std::string role_text(role_name(role));
@@ -110,7 +112,8 @@ Result<Verified> IdentityService::verify_email(const Caller& caller, const std::
                                                const std::string& code) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  keep_address_charge();  // well formed: the route's otp:ip hit stands, even for a wrong code
+  // Well formed: the route's otp:ip budget is spent, even for a wrong code.
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();
   std::string bucket = code_bucket(kCodePurposeVerify, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Verified> {
@@ -154,6 +157,7 @@ Result<Verified> IdentityService::verify_email(const Caller& caller, const std::
 Status IdentityService::resend_verification(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's resend:ip
   // Per address, whether or not it is registered: one code per interval.
   if (auto ok = limiter_.hit("resend:" + *email, 1, options_.resend_interval); !ok.ok()) {
     return ok.error();
