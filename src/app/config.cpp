@@ -81,6 +81,10 @@ const std::vector<OptionSpec>& option_specs() {
        "A message still 'sending' after this long (its sender died) is marked uncertain, not "
        "resent",
        kMail},
+      {"outbox-retention-days", "90",
+       "Sent, dead and uncertain messages (their content already erased) are deleted this many "
+       "days after they were queued; 0 keeps them",
+       kMail},
       {"to", "", "Recipient of the test message (vitalis mail test --to ADDRESS)", {"mail"}},
       {"models",
        "models",
@@ -346,6 +350,9 @@ Result<Config> build_config(const Invocation& invocation) {
     long long timeout_ms = 0;
     VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
     mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
+    long long retention_days = 0;
+    VITALIS_ASSIGN(retention_days, integer(invocation, "outbox-retention-days", 0, 36'500));
+    mail.retention = std::chrono::hours(24 * retention_days);
   }
   if (has("patients")) {
     long long patients = 0, entries = 0;
