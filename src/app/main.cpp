@@ -176,6 +176,7 @@ int run_alerts_evaluate(const app::Config& config,
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  if (auto key = open_secret(config); !key.ok()) return fail(key.error());  // alert mail
   auto report = evaluate_existing(**pool, values);
   log::flush();
   if (!report.ok()) return fail(report.error());
