@@ -130,10 +130,13 @@ std::optional<Contents> open(std::string_view sealed, std::string_view kind) {
   plain.resize(plain_length);
   Contents out;
   std::size_t pos = 0;
+  bool well_formed = true;
   for (auto field : {&out.to, &out.subject, &out.text, &out.html}) {
-    if (!take_field(plain, pos, *field)) return std::nullopt;
+    well_formed = well_formed && take_field(plain, pos, *field);
   }
-  if (pos != plain.size()) return std::nullopt;
+  well_formed = well_formed && pos == plain.size();
+  sodium_memzero(plain.data(), plain.size());
+  if (!well_formed) return std::nullopt;
   return out;
 }
 
