@@ -18,6 +18,10 @@ const std::vector<std::string_view> kDb = {"serve", "migrate",   "mail",  "user"
 const std::vector<std::string_view> kAlerts = {"serve", "demo-data", "alerts"};
 const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
+// Commands that need the server secret: identity's, and those that queue mail (its key is
+// derived from the secret).
+const std::vector<std::string_view> kSecret = {"serve",     "user", "audit",
+                                               "demo-data", "mail", "alerts"};
 }  // namespace
 
 const std::vector<OptionSpec>& option_specs() {
@@ -32,9 +36,9 @@ const std::vector<OptionSpec>& option_specs() {
        "SQLite durability: FULL survives power loss, NORMAL only process crashes", kDb},
       {"log-level", "info", "Minimum log level: debug, info, warn or error", kDb},
       {"secret-key-file", "var/secret.key",
-       "Server secret for token signatures, code hashes and the audit chain; created (mode 0600) "
-       "when missing. Every server of one deployment needs the same file",
-       kIdentity},
+       "Server secret for token signatures, code hashes, the audit chain and the key of queued "
+       "mail; created (mode 0600) when missing. Every server of one deployment needs the same file",
+       kSecret},
       {"argon2-opslimit",
        "2",
        "argon2id passes for password hashes (libsodium INTERACTIVE = 2)",
@@ -80,6 +84,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"outbox-sending-timeout-ms", "300000",
        "A message still 'sending' after this long (its sender died) is marked uncertain, not "
        "resent",
+       kMail},
+      {"outbox-retention-days", "90",
+       "Sent, dead and uncertain messages (their content already erased) are deleted this many "
+       "days after they were queued; 0 keeps them",
        kMail},
       {"to", "", "Recipient of the test message (vitalis mail test --to ADDRESS)", {"mail"}},
       {"models",
@@ -346,6 +354,9 @@ Result<Config> build_config(const Invocation& invocation) {
     long long timeout_ms = 0;
     VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
     mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
+    long long retention_days = 0;
+    VITALIS_ASSIGN(retention_days, integer(invocation, "outbox-retention-days", 0, 36'500));
+    mail.retention = std::chrono::hours(24 * retention_days);
   }
   if (has("patients")) {
     long long patients = 0, entries = 0;

@@ -12,6 +12,7 @@
 #include "db/migrate.hpp"
 #include "http/server.hpp"
 #include "identity/audit.hpp"
+#include "identity/crypto.hpp"
 #include "identity/directory.hpp"
 #include "identity/policy.hpp"
 #include "identity/routes.hpp"
@@ -58,6 +59,15 @@ int run_migrate(const app::Config& config) {
   return 0;
 }
 
+// The deployment's secret (created on first use); queued mail is encrypted with a key derived
+// from it for the purpose "outbox", so every process that queues or sends mail loads it first.
+Result<identity::SecretKey> open_secret(const app::Config& config) {
+  identity::init_crypto();
+  auto key = identity::load_or_create_secret(config.secret_key_file);
+  if (key.ok()) notify::set_outbox_key(key->derive("outbox"));
+  return key;
+}
+
 // vitalis mail test --to ADDRESS: one message through the real outbox and sender, delivered now,
 // so an admin can check the mail settings. Exit 0 when delivered, 1 when not (with the reason).
 int run_mail_test(const app::Config& config, const std::string& to) {
@@ -67,6 +77,7 @@ int run_mail_test(const app::Config& config, const std::string& to) {
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  if (auto key = open_secret(config); !key.ok()) return fail(key.error());
   auto message = notify::render("test_message", {}, to);
   if (!message.ok()) return fail(message.error());
   auto id = db::with_connection(**pool, [&message](db::Lease& lease) -> Result<std::int64_t> {
@@ -93,8 +104,7 @@ int run_mail_test(const app::Config& config, const std::string& to) {
 // The identity service with the deployment's secret; the pool must outlive it.
 Result<std::unique_ptr<identity::IdentityService>> open_identity(
     const app::Config& config, db::Pool& pool, const std::string& public_url = {}) {
-  identity::init_crypto();
-  auto key = identity::load_or_create_secret(config.secret_key_file);
+  auto key = open_secret(config);
   if (!key.ok()) return key.error();
   identity::IdentityOptions options;
   options.password_cost = config.password_cost;
@@ -166,6 +176,7 @@ int run_alerts_evaluate(const app::Config& config,
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  if (auto key = open_secret(config); !key.ok()) return fail(key.error());  // alert mail
   auto report = evaluate_existing(**pool, values);
   log::flush();
   if (!report.ok()) return fail(report.error());
@@ -184,8 +195,7 @@ int run_demo_data(const app::Config& config, const std::map<std::string, std::st
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
-  identity::init_crypto();
-  auto key = identity::load_or_create_secret(config.secret_key_file);
+  auto key = open_secret(config);
   if (!key.ok()) return fail(key.error());
   auto report = app::load_demo_data(**pool, *key, config.password_cost, options, std::cerr);
   log::flush();
@@ -225,13 +235,14 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
     log::info("migrations done",
               {{"applied", report->applied}, {"version", report->current_version}});
   }
-  // Delivers the email outbox in the background; stopped after the server has drained.
-  notify::Sender mail_sender(**pool, config.mail);
-  mail_sender.start();
   http::Metrics metrics;
   http::Router router;
   auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
+  // Delivers the email outbox in the background (with the outbox key open_identity set);
+  // stopped after the server has drained.
+  notify::Sender mail_sender(**pool, config.mail);
+  mail_sender.start();
   app::add_system_routes(router, **pool, metrics,
                          identity::guarded(identity::Rule::kSignedIn, **identity_service));
   identity::add_identity_routes(router, **identity_service);

@@ -67,6 +67,19 @@ std::string SecretKey::mac(std::string_view data) const {
   return std::string(reinterpret_cast<const char*>(out), sizeof out);
 }
 
+std::string SecretKey::derive(std::string_view purpose) const {
+  static_assert(crypto_kdf_KEYBYTES == kSize);
+  if (purpose.empty() || purpose.size() > crypto_kdf_CONTEXTBYTES) {
+    throw std::invalid_argument("key purpose must have 1 to 8 characters");
+  }
+  char context[crypto_kdf_CONTEXTBYTES] = {};
+  std::copy(purpose.begin(), purpose.end(), context);
+  std::string out(kSize, '\0');
+  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(out.data()), out.size(), 1, context,
+                             bytes_);
+  return out;
+}
+
 std::string SecretKey::keyed_hash(std::string_view data) const {
   std::string raw = mac(data);
   std::string hex(raw.size() * 2 + 1, '\0');

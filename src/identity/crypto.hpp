@@ -40,6 +40,10 @@ class SecretKey {
   std::string keyed_hash(std::string_view data) const;
   // Raw 32-byte HMAC-SHA256 (for token signatures).
   std::string mac(std::string_view data) const;
+  // A 32-byte key for one purpose (1–8 characters, e.g. "outbox"), derived with libsodium's
+  // crypto_kdf (BLAKE2b; the purpose is the context, subkey 1): another purpose, or this key's
+  // HMACs, tell nothing about it. Throws std::invalid_argument on an empty or longer purpose.
+  std::string derive(std::string_view purpose) const;
 
  private:
   unsigned char bytes_[kSize] = {};

@@ -43,6 +43,26 @@ TEST_F(CryptoTest, KeyedHashDependsOnKeyAndData) {
   EXPECT_FALSE(SecretKey::from_text("too-short"));
 }
 
+TEST_F(CryptoTest, PurposeKeysAreFixedPerPurposeAndIndependent) {
+  // Known answer (crypto_kdf = keyed BLAKE2b, subkey 1, context "outbox"): a change here would
+  // leave every queued mail undecryptable after an upgrade.
+  auto key = SecretKey::from_text("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
+  ASSERT_TRUE(key);
+  std::string outbox = key->derive("outbox");
+  ASSERT_EQ(outbox.size(), SecretKey::kSize);
+  std::string hex;
+  for (unsigned char byte : outbox) {
+    hex += "0123456789abcdef"[byte >> 4];
+    hex += "0123456789abcdef"[byte & 15];
+  }
+  EXPECT_EQ(hex, "3164e798f1ee984f6e0d34010ae23d27c349705ef9ab59144f57383491090ea3");
+  EXPECT_NE(key->derive("audit"), outbox);
+  EXPECT_NE(SecretKey::generate().derive("outbox"), outbox);
+  EXPECT_NE(key->mac("outbox"), outbox);
+  EXPECT_THROW(key->derive(""), std::invalid_argument);
+  EXPECT_THROW(key->derive("too-long-purpose"), std::invalid_argument);
+}
+
 TEST_F(CryptoTest, RandomTokensAndCodesLookRight) {
   std::set<std::string> seen;
   for (int idx = 0; idx < 200; ++idx) {

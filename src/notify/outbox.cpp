@@ -1,9 +1,11 @@
-// Outbox writes: checks the message, then one INSERT (store.hpp) in the caller's transaction.
+// Outbox writes: checks the message, encrypts what it says (seal.hpp), then one INSERT
+// (store.hpp) in the caller's transaction.
 #include "notify/outbox.hpp"
 
 #include <stdexcept>
 
 #include "core/time.hpp"
+#include "notify/seal.hpp"
 #include "notify/store.hpp"
 
 namespace vitalis::notify {
@@ -43,7 +45,9 @@ std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
   auto now = Clock::now();
   std::string created = format_rfc3339(now);
   std::string due = format_rfc3339(now + hold);
-  return store::insert_message(lease, message, due, created);
+  std::string sealed =
+      seal::seal({message.to, message.subject, message.text, message.html}, message.kind);
+  return store::insert_message(lease, message.kind, sealed, due, created);
 }
 
 void enqueue(db::Lease& lease, const Message& message) { enqueue_returning_id(lease, message); }

@@ -1,5 +1,7 @@
 // The email outbox: messages are rows written in the caller's transaction and delivered later by
 // the Sender (sender.hpp), so a mail goes out only if the event that caused it was committed.
+// A row holds its recipient, subject and bodies encrypted (seal.hpp) until it is sent, and none
+// of them after: what stays is the kind, the status and the times.
 #pragma once
 
 #include <chrono>
@@ -30,6 +32,13 @@ void enqueue(db::Lease& lease, const Message& message);
 // id.
 std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
                                   std::chrono::seconds hold = std::chrono::seconds(0));
+
+// The key that encrypts queued messages: 32 bytes, derived by app from the deployment's secret
+// for the purpose "outbox" (identity::SecretKey::derive). Set it at start-up, before the first
+// enqueue() or Sender; every process of one deployment needs the same key. A process that never
+// sets one encrypts with a random key of its own (its queued mail is then undeliverable by any
+// other process). Throws std::invalid_argument on another length. Thread-safe.
+void set_outbox_key(std::string_view key);
 
 // True for a single addr-spec like "ada@example.org": no spaces, controls, brackets or commas.
 bool is_plain_address(std::string_view address);

@@ -1,5 +1,6 @@
 // The outbox and its sender against real SQLite files and a real PostgreSQL server: transactional
-// enqueue, atomic claims, backoff, dead letters, crash leftovers and the .eml transport.
+// enqueue, atomic claims, backoff, dead letters, crash leftovers, the .eml transport, and mail
+// that is not readable at rest (encrypted while queued, erased once finished).
 #include "notify/outbox.hpp"
 
 #include <gtest/gtest.h>
@@ -102,6 +103,48 @@ class OutboxTest : public DialectTest {
     auto lease = pool_->acquire();
     ASSERT_TRUE(lease.ok());
     **lease << sql;
+  }
+
+  // Every value of every row of the table, as the database holds it (a backup would show this).
+  std::string table_dump() {
+    auto lease = pool_->acquire();
+    EXPECT_TRUE(lease.ok());
+    std::string out;
+    soci::rowset<soci::row> rows = ((*lease)->prepare << "SELECT * FROM outbox");
+    for (const auto& row : rows) {
+      for (std::size_t column = 0; column < row.size(); ++column) {
+        if (row.get_indicator(column) == soci::i_null) continue;
+        switch (row.get_properties(column).get_data_type()) {
+          case soci::dt_string:
+            out += row.get<std::string>(column);
+            break;
+          case soci::dt_integer:
+            out += std::to_string(row.get<int>(column));
+            break;
+          case soci::dt_long_long:
+            out += std::to_string(row.get<long long>(column));
+            break;
+          case soci::dt_unsigned_long_long:
+            out += std::to_string(row.get<unsigned long long>(column));
+            break;
+          case soci::dt_double:
+            out += std::to_string(row.get<double>(column));
+            break;
+          default:
+            ADD_FAILURE() << "column " << row.get_properties(column).get_name() << " not read";
+        }
+        out += '|';
+      }
+      out += '\n';
+    }
+    return out;
+  }
+
+  static std::string file_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    return content.str();
   }
 
   std::vector<std::filesystem::path> mail_files() const {
@@ -308,6 +351,148 @@ TEST_P(OutboxTest, BackgroundThreadDeliversAndStops) {
   sender.stop();
   EXPECT_EQ(row(id).status, "sent");
   EXPECT_EQ(mail_files().size(), 1u);
+}
+
+// Issue 16: a reset, verification or consent code must not be readable by whoever reads the
+// database (a backup, a replica), neither while the mail waits nor after it went out.
+TEST_P(OutboxTest, AQueuedCodeIsNowhereInTheTableBeforeOrAfterDelivery) {
+  auto rendered = render("password_reset",
+                         {{"name", "Ada Lovelace"},
+                          {"code", "583920"},
+                          {"minutes", "10"},
+                          {"link", "http://127.0.0.1:8080/reset#code=583920"}},
+                         "ada.private@example.org");
+  ASSERT_TRUE(rendered.ok());
+  auto id = add(*rendered);
+  std::string queued = table_dump();
+  ASSERT_NE(queued.find("password_reset"), std::string::npos) << queued;  // the dump reads rows
+  for (auto secret : {"583920", "ada.private", "Lovelace", "Reset your"}) {
+    EXPECT_EQ(queued.find(secret), std::string::npos) << secret << " readable while queued";
+  }
+
+  Sender sender(*pool_, file_options());
+  EXPECT_EQ(sender.deliver_due(), 1);
+  auto files = mail_files();
+  ASSERT_EQ(files.size(), 1u);
+  std::string eml = file_text(files[0]);
+  EXPECT_NE(eml.find("    583920"), std::string::npos);  // decrypted for sending, intact
+  EXPECT_NE(eml.find("To: ada.private@example.org\r\n"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(files[0]).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(std::filesystem::status(mail_dir_).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+
+  std::string sent = table_dump();
+  for (auto secret : {"583920", "ada.private", "Lovelace", "Reset your"}) {
+    EXPECT_EQ(sent.find(secret), std::string::npos) << secret << " readable after sending";
+  }
+  auto after = row(id);
+  EXPECT_EQ(after.status, "sent");  // what operations need stays: status, attempts, times
+  EXPECT_EQ(after.attempts, 1);
+  EXPECT_EQ(count("id = " + std::to_string(id) +
+                  " AND kind = 'password_reset' AND sealed IS NULL AND recipient = '' AND "
+                  "subject = '' AND text = '' AND html = '' AND created_at <> ''"),
+            1);
+}
+
+TEST_P(OutboxTest, AMessageThatCannotBeDecryptedIsAbandonedNeverSentGarbled) {
+  set_outbox_key(std::string(32, 'a'));
+  auto id = add(message());
+  set_outbox_key(std::string(32, 'b'));  // the secret key file was replaced
+  Sender sender(*pool_, file_options());
+  EXPECT_EQ(sender.deliver_due(), 0);
+  EXPECT_TRUE(mail_files().empty());
+  auto dead = row(id);
+  EXPECT_EQ(dead.status, "dead");
+  EXPECT_EQ(dead.attempts, 1);
+  EXPECT_NE(dead.last_error.find("cannot be decrypted"), std::string::npos) << dead.last_error;
+  EXPECT_EQ(count("sealed IS NULL AND recipient = ''"), 1);  // the undecryptable text is gone too
+  EXPECT_EQ(sender.deliver_due(), 0);
+
+  // Under the key it was sealed with, a message goes out as written.
+  set_outbox_key(std::string(32, 'a'));
+  add(message());
+  EXPECT_EQ(sender.deliver_due(), 1);
+  ASSERT_EQ(mail_files().size(), 1u);
+  EXPECT_NE(file_text(mail_files()[0]).find("    123456"), std::string::npos);
+}
+
+// Rows an older release queued in clear: pending ones are sealed when a sender starts (and sent
+// intact); one that appears in clear later is still sent, then emptied.
+TEST_P(OutboxTest, RowsQueuedInClearAreSealedThenSentIntactAndEmptied) {
+  auto insert_clear = [this](const std::string& to) {
+    execute(
+        "INSERT INTO outbox (recipient, subject, text, html, kind, status, attempts, "
+        "next_attempt_at, created_at) VALUES ('" +
+        to +
+        "', 'Confirm', 'your code 771133', '<p>771133</p>', 'verify_email', 'pending', 0, "
+        "'2000-01-01T00:00:00.000000Z', '2000-01-01T00:00:00.000000Z')");
+  };
+  insert_clear("old@example.org");
+  Sender sender(*pool_, file_options());
+  EXPECT_EQ(sender.seal_clear_rows(), 1);
+  EXPECT_EQ(table_dump().find("771133"), std::string::npos);
+  EXPECT_EQ(table_dump().find("old@example.org"), std::string::npos);
+  EXPECT_EQ(count("status = 'pending' AND sealed IS NOT NULL"), 1);
+  EXPECT_EQ(sender.seal_clear_rows(), 0);
+
+  insert_clear("late@example.org");
+  EXPECT_EQ(sender.deliver_due(), 2);
+  std::string both;
+  for (const auto& file : mail_files()) both += file_text(file);
+  EXPECT_NE(both.find("To: old@example.org\r\n"), std::string::npos);
+  EXPECT_NE(both.find("To: late@example.org\r\n"), std::string::npos);
+  EXPECT_NE(both.find("your code 771133"), std::string::npos);
+  EXPECT_EQ(table_dump().find("771133"), std::string::npos);
+  EXPECT_EQ(table_dump().find("@example.org"), std::string::npos);
+  EXPECT_EQ(count("status = 'sent'"), 2);
+}
+
+TEST_P(OutboxTest, ARetryKeepsTheSealedMessageEveryEndErasesIt) {
+  auto retried = add(message("busy@example.org"));
+  auto stale = add(message("stale@example.org"));
+  execute(
+      "UPDATE outbox SET status = 'sending', attempts = 1, claim_token = 'dead', "
+      "claimed_at = '2000-01-01T00:00:00.000000Z' WHERE id = " +
+      std::to_string(stale));
+  SenderOptions options = file_options();
+  options.smtp_url = "smtp://127.0.0.1:1";  // nothing listens on port 1
+  options.max_attempts = 2;
+  Sender sender(*pool_, options);
+  EXPECT_EQ(sender.deliver_due(), 0);
+  EXPECT_EQ(row(retried).status, "pending");
+  EXPECT_EQ(count("id = " + std::to_string(retried) + " AND sealed IS NOT NULL"), 1);
+  EXPECT_EQ(row(stale).status, "uncertain");
+  EXPECT_EQ(count("id = " + std::to_string(stale) + " AND sealed IS NULL"), 1);
+
+  execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000000Z'");
+  EXPECT_EQ(sender.deliver_due(), 0);
+  EXPECT_EQ(row(retried).status, "dead");
+  EXPECT_EQ(count("sealed IS NULL AND recipient = '' AND text = ''"), 2);
+  EXPECT_EQ(table_dump().find("@example.org"), std::string::npos);
+}
+
+TEST_P(OutboxTest, FinishedRowsPastTheRetentionAreDeleted) {
+  auto old_sent = add(message());
+  auto new_sent = add(message());
+  Sender sender(*pool_, file_options());
+  EXPECT_EQ(sender.deliver_due(), 2);
+  auto old_pending = add(message());
+  execute("UPDATE outbox SET created_at = '2000-01-01T00:00:00.000000Z' WHERE id IN (" +
+          std::to_string(old_sent) + ", " + std::to_string(old_pending) + ")");
+  execute("UPDATE outbox SET next_attempt_at = '2999-01-01T00:00:00.000000Z' WHERE id = " +
+          std::to_string(old_pending));
+  EXPECT_EQ(sender.delete_expired(), 1);
+  EXPECT_EQ(count("id = " + std::to_string(old_sent)), 0);
+  EXPECT_EQ(count("id = " + std::to_string(new_sent)), 1);
+  EXPECT_EQ(count("id = " + std::to_string(old_pending)), 1);  // not delivered yet: kept
+
+  SenderOptions keep = file_options();
+  keep.retention = std::chrono::hours(0);
+  Sender keeping(*pool_, keep);
+  execute("UPDATE outbox SET created_at = '2000-01-01T00:00:00.000000Z'");
+  EXPECT_EQ(keeping.delete_expired(), 0);
+  EXPECT_EQ(count("1 = 1"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, OutboxTest,

@@ -1,6 +1,8 @@
 // The outbox sender: claim a due row with a conditional UPDATE, send it (SMTP via libcurl, or an
 // .eml file), record the outcome. The claim is committed before sending and the outcome after, so
-// a crash in between leaves the row `sending`, which the next pass turns into `uncertain`.
+// a crash in between leaves the row `sending`, which the next pass turns into `uncertain`. The
+// message is decrypted (seal.hpp) only in memory, after the claim; every outcome but a retry
+// empties it in the row.
 #include "notify/sender.hpp"
 
 #include <curl/curl.h>
@@ -19,6 +21,7 @@
 #include "core/time.hpp"
 #include "notify/mime.hpp"
 #include "notify/outbox.hpp"
+#include "notify/seal.hpp"
 #include "notify/store.hpp"
 
 namespace vitalis::notify {
@@ -94,6 +97,7 @@ struct Sender::Claimed {
   std::string token;
   std::string recipient, subject, text, html, kind, created_at;
   int attempts = 0;
+  bool unreadable = false;  // sealed under another key, or altered: never sent
 };
 
 struct Sender::Attempt {
@@ -119,6 +123,9 @@ Sender::~Sender() { stop(); }
 void Sender::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
+  if (int sealed = seal_clear_rows(); sealed > 0) {
+    log::info("outbox rows from before encryption sealed", {{"rows", sealed}});
+  }
   if (options_.smtp_url.empty()) {
     log::info("mail sender started",
               {{"transport", "files"}, {"mail_dir", options_.mail_dir.string()}});
@@ -141,9 +148,17 @@ void Sender::stop() {
 }
 
 void Sender::run() {
+  constexpr std::chrono::hours kSweepEvery{1};
+  auto next_sweep = std::chrono::steady_clock::now();
   while (!stopping_) {
     try {
       deliver_pass(true);
+      if (std::chrono::steady_clock::now() >= next_sweep) {
+        next_sweep = std::chrono::steady_clock::now() + kSweepEvery;
+        if (long long deleted = delete_expired(); deleted > 0) {
+          log::info("old outbox rows deleted", {{"rows", deleted}});
+        }
+      }
     } catch (const std::exception& error) {
       log::error("mail sender pass failed", {{"detail", error.what()}});
     }
@@ -194,6 +209,38 @@ void Sender::mark_stale_uncertain() {
   (void)result;  // already logged by with_connection; the next pass tries again
 }
 
+int Sender::seal_clear_rows() {
+  int sealed = 0;
+  auto result = db::with_connection(pool_, [&sealed](db::Lease& lease) -> Status {
+    for (;;) {
+      auto rows = store::clear_rows(lease);
+      if (rows.empty()) return Ok{};
+      for (auto& row : rows) {
+        auto& message = row.message;
+        std::string box = seal::seal(
+            {message.recipient, message.subject, message.text, message.html}, message.kind);
+        // A row claimed meanwhile is left as it is: its sender sends it and empties it.
+        if (store::seal_clear(lease, row.id, box)) ++sealed;
+      }
+      if (rows.size() < 100) return Ok{};
+    }
+  });
+  (void)result;  // logged by with_connection; clear rows are still sent, and emptied after
+  return sealed;
+}
+
+long long Sender::delete_expired() {
+  if (options_.retention.count() <= 0) return 0;
+  long long deleted = 0;
+  std::string cutoff = format_rfc3339(Clock::now() - options_.retention);
+  auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    deleted = store::delete_finished(lease, cutoff);
+    return Ok{};
+  });
+  (void)result;  // the next sweep tries again
+  return deleted;
+}
+
 bool Sender::claim(std::int64_t id, bool only_if_due, Claimed& claimed) {
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     std::string now = format_rfc3339(Clock::now());
@@ -203,20 +250,38 @@ bool Sender::claim(std::int64_t id, bool only_if_due, Claimed& claimed) {
     if (!won) return false;
     claimed.id = id;
     claimed.token = token;
-    auto message = store::claimed_message(lease, id, token);
-    claimed.recipient = std::move(message.recipient);
-    claimed.subject = std::move(message.subject);
-    claimed.text = std::move(message.text);
-    claimed.html = std::move(message.html);
+    auto row = store::claimed_message(lease, id, token);
+    auto& message = row.message;
     claimed.kind = std::move(message.kind);
-    claimed.created_at = std::move(message.created_at);
-    claimed.attempts = message.attempts;
+    claimed.created_at = std::move(row.created_at);
+    claimed.attempts = row.attempts;
+    if (message.sealed.empty()) {  // written in clear before migration 0014
+      claimed.recipient = std::move(message.recipient);
+      claimed.subject = std::move(message.subject);
+      claimed.text = std::move(message.text);
+      claimed.html = std::move(message.html);
+    } else if (auto opened = seal::open(message.sealed, claimed.kind)) {
+      claimed.recipient = std::move(opened->to);
+      claimed.subject = std::move(opened->subject);
+      claimed.text = std::move(opened->text);
+      claimed.html = std::move(opened->html);
+    } else {
+      claimed.unreadable = true;
+    }
     return true;
   });
   return result.ok() && *result;
 }
 
 Sender::Attempt Sender::send(const Claimed& claimed) {
+  if (claimed.unreadable) {
+    Attempt attempt;
+    attempt.permanent = true;
+    attempt.error = attempt.log_error =
+        "the queued message cannot be decrypted with this server's outbox key (was the secret "
+        "key file replaced?); not sent";
+    return attempt;
+  }
   if (!is_plain_address(claimed.recipient)) {
     Attempt attempt;
     attempt.permanent = true;
@@ -292,7 +357,12 @@ Sender::Attempt Sender::send_smtp(const Claimed& claimed, const std::string& mes
 Sender::Attempt Sender::write_file(const Claimed& claimed, const std::string& message) {
   Attempt attempt;
   std::error_code error;
-  std::filesystem::create_directories(options_.mail_dir, error);
+  // Owner-only like the files in it, when this call makes it (an existing folder is the
+  // operator's choice, e.g. a pickup folder shared with a mail agent running as another user).
+  if (std::filesystem::create_directories(options_.mail_dir, error)) {
+    std::filesystem::permissions(options_.mail_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   std::string name = file_stamp(Clock::now()) + "-" + std::to_string(claimed.id) + "-" +
                      file_safe(claimed.kind) + ".eml";
   auto path = options_.mail_dir / name;

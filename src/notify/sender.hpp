@@ -28,6 +28,9 @@ struct SenderOptions {
   // A row still `sending` this long after it was claimed belongs to a sender that died: it is
   // marked `uncertain`. Keep it above the SMTP timeout (kSmtpTimeout) when several processes send.
   std::chrono::milliseconds sending_timeout{std::chrono::minutes(5)};
+  // Sent, dead and uncertain rows (their message already emptied) are deleted this long after
+  // they were queued; zero keeps them.
+  std::chrono::hours retention{std::chrono::hours(24 * 90)};
 };
 
 // libcurl's whole-transfer limit for one message.
@@ -47,9 +50,16 @@ class Sender {
   Sender(const Sender&) = delete;
   Sender& operator=(const Sender&) = delete;
 
+  // Seals the rows an older release queued in clear (seal_clear_rows), then spawns the thread,
+  // which also deletes finished rows past the retention (delete_expired) once an hour.
   void start();
   void stop();
   int deliver_due();  // one pass, synchronously: delivers what is due, returns how many were sent
+
+  // Encrypts pending rows written in clear (before migration 0014); returns how many.
+  int seal_clear_rows();
+  // Deletes sent, dead and uncertain rows queued more than `retention` ago; returns how many.
+  long long delete_expired();
 
   // Delivers one pending row now, once, whatever its next_attempt_at (`vitalis mail test`). On
   // failure the row is marked dead (a test is not retried) and the error says why. On success

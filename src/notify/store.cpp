@@ -20,20 +20,27 @@ bool claim(db::Lease& lease, const char* query, std::int64_t id, const std::stri
              (lease->prepare << query, soci::use(now), soci::use(token), soci::use(row_id))) == 1;
 }
 
+// Binds recipient, subject, text, html, sealed (NULL → `sealed_ind`), kind, in that order.
+void bind_message(soci::statement& s, StoredMessage& row, soci::indicator& sealed_ind) {
+  s.exchange(soci::into(row.recipient));
+  s.exchange(soci::into(row.subject));
+  s.exchange(soci::into(row.text));
+  s.exchange(soci::into(row.html));
+  s.exchange(soci::into(row.sealed, sealed_ind));
+  s.exchange(soci::into(row.kind));
+}
+
 }  // namespace
 
-std::int64_t insert_message(db::Lease& lease, const Message& message, const std::string& due,
-                            const std::string& created) {
+std::int64_t insert_message(db::Lease& lease, const std::string& kind, const std::string& sealed,
+                            const std::string& due, const std::string& created) {
   long long id = 0;
   db::for_each_row(
       lease, sql::kInsertMessage,
       [&](soci::statement& s) {
         s.exchange(soci::into(id));
-        s.exchange(soci::use(message.to));
-        s.exchange(soci::use(message.subject));
-        s.exchange(soci::use(message.text));
-        s.exchange(soci::use(message.html));
-        s.exchange(soci::use(message.kind));
+        s.exchange(soci::use(sealed));
+        s.exchange(soci::use(kind));
         s.exchange(soci::use(due));
         s.exchange(soci::use(created));
       },
@@ -67,20 +74,20 @@ bool claim_any(db::Lease& lease, std::int64_t id, const std::string& now,
 ClaimedMessage claimed_message(db::Lease& lease, std::int64_t id, const std::string& token) {
   long long row_id = id;
   ClaimedMessage row, out;
+  soci::indicator sealed_ind = soci::i_ok;
   db::for_each_row(
       lease, sql::kSelectClaimed,
       [&](soci::statement& s) {
-        s.exchange(soci::into(row.recipient));
-        s.exchange(soci::into(row.subject));
-        s.exchange(soci::into(row.text));
-        s.exchange(soci::into(row.html));
-        s.exchange(soci::into(row.kind));
+        bind_message(s, row.message, sealed_ind);
         s.exchange(soci::into(row.created_at));
         s.exchange(soci::into(row.attempts));
         s.exchange(soci::use(row_id));
         s.exchange(soci::use(token));
       },
-      [&] { out = row; });
+      [&] {
+        out = row;
+        if (sealed_ind == soci::i_null) out.message.sealed.clear();
+      });
   return out;
 }
 
@@ -126,6 +133,49 @@ bool mark_stale(db::Lease& lease, std::int64_t id, const std::string& cutoff) {
   long long row_id = id;
   return db::changed_rows(
              (lease->prepare << sql::kMarkStale, soci::use(row_id), soci::use(cutoff))) == 1;
+}
+
+std::vector<ClearRow> clear_rows(db::Lease& lease) {
+  long long id = 0;
+  StoredMessage row;
+  std::vector<ClearRow> out;
+  db::for_each_row(
+      lease, sql::kSelectClear,
+      [&](soci::statement& s) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::into(row.recipient));
+        s.exchange(soci::into(row.subject));
+        s.exchange(soci::into(row.text));
+        s.exchange(soci::into(row.html));
+        s.exchange(soci::into(row.kind));
+      },
+      [&] {
+        out.push_back({id, row});
+      });
+  return out;
+}
+
+bool seal_clear(db::Lease& lease, std::int64_t id, const std::string& sealed) {
+  long long row_id = id;
+  return db::changed_rows(
+             (lease->prepare << sql::kSealClear, soci::use(sealed), soci::use(row_id))) == 1;
+}
+
+long long delete_finished(db::Lease& lease, const std::string& cutoff) {
+  return db::changed_rows((lease->prepare << sql::kDeleteFinished, soci::use(cutoff)));
+}
+
+std::vector<StoredMessage> all_messages(db::Lease& lease) {
+  StoredMessage row;
+  soci::indicator sealed_ind = soci::i_ok;
+  std::vector<StoredMessage> out;
+  db::for_each_row(
+      lease, sql::kSelectAll, [&](soci::statement& s) { bind_message(s, row, sealed_ind); },
+      [&] {
+        out.push_back(row);
+        if (sealed_ind == soci::i_null) out.back().sealed.clear();
+      });
+  return out;
 }
 
 }  // namespace vitalis::notify::store

@@ -30,6 +30,13 @@ COLUMN_MOVES = {
                                              "postcode", "blood_group", "updated_at",
                                              "no_known_allergies")),
 }
+# Columns a migration erases on purpose: (table, column) -> (the rows' condition, the value they
+# then hold). The rows stay; only these values go.
+ERASED_COLUMNS = {
+    # issue 16, migration 0014: mail already sent or given up keeps no recipient or content.
+    ("outbox", column): ("status IN ('sent', 'dead', 'uncertain')", "")
+    for column in ("recipient", "subject", "text", "html")
+}
 
 
 def load_fixture(database):
@@ -102,6 +109,7 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
     assert before and all(before.values()), f"the fixture has empty tables: {before}"
     moved_columns = {move: column_values(database, move[0], move[1], move[2]) for move in COLUMN_MOVES}
     leaving = {(table, column) for table, _, columns in COLUMN_MOVES for column in columns}
+    leaving |= set(ERASED_COLUMNS)
     kept_columns = {table: [c for c in columns_of(database, table) if (table, c) not in leaving]
                     for table in before if TABLE_MOVES.get(table, table) is not None}
     old_rows = {table: contents(database, table, columns) for table, columns in kept_columns.items()}
@@ -126,6 +134,12 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
     for (table, key_column, columns), (new_table, new_key, *renamed) in COLUMN_MOVES.items():
         arrived = column_values(database, new_table, new_key, renamed[0] if renamed else columns)
         assert arrived == moved_columns[(table, key_column, columns)], f"{table} columns into {new_table}"
+
+    for (table, column), (condition, value) in ERASED_COLUMNS.items():
+        erased = query(database, f"SELECT COUNT(*) FROM {table} WHERE {condition}")[0][0]
+        assert int(erased) > 0, f"the fixture has no {table} rows to erase"
+        assert query(database, f"SELECT DISTINCT {column} FROM {table} WHERE {condition}") == \
+            [(value,)], f"{table}.{column} not erased"
 
     verified = run("audit", "verify", f"--database={database.url}", f"--secret-key-file={key}",
                    "--log-level=warn")

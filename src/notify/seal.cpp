@@ -1,0 +1,144 @@
+// libsodium's crypto_aead_xchacha20poly1305_ietf over a length-prefixed encoding of the fields.
+// The key is process-wide: app sets it once at start-up from the deployment's secret; a process
+// that never does seals with a random key of its own (never in clear), and warns once.
+#include "notify/seal.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <mutex>
+#include <stdexcept>
+
+#include "core/base64.hpp"
+#include "core/log.hpp"
+#include "notify/outbox.hpp"
+
+namespace vitalis::notify {
+
+namespace {
+
+constexpr std::string_view kVersion = "v1.";
+constexpr std::string_view kAssociatedPrefix = "vitalis outbox v1\n";
+using Key = std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES>;
+
+struct KeyHolder {
+  std::mutex mutex;
+  Key key{};
+  bool set = false;
+};
+
+KeyHolder& holder() {
+  static KeyHolder instance;
+  return instance;
+}
+
+Key current_key() {
+  auto& state = holder();
+  std::lock_guard lock(state.mutex);
+  if (!state.set) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    randombytes_buf(state.key.data(), state.key.size());
+    state.set = true;
+    log::warn("outbox key not configured; queued mail is sealed with a key of this process only",
+              {});
+  }
+  return state.key;
+}
+
+std::string associated_data(std::string_view kind) {
+  std::string out(kAssociatedPrefix);
+  out += kind;
+  return out;
+}
+
+void put_field(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out.push_back(':');
+  out += field;
+}
+
+// One "<decimal length>:<bytes>" field from `in` at `pos`; false when malformed.
+bool take_field(std::string_view in, std::size_t& pos, std::string& field) {
+  auto colon = in.find(':', pos);
+  if (colon == std::string_view::npos || colon == pos || colon - pos > 9) return false;
+  std::size_t length = 0;
+  for (std::size_t idx = pos; idx < colon; ++idx) {
+    if (in[idx] < '0' || in[idx] > '9') return false;
+    length = length * 10 + static_cast<std::size_t>(in[idx] - '0');
+  }
+  if (in.size() - (colon + 1) < length) return false;
+  field.assign(in.substr(colon + 1, length));
+  pos = colon + 1 + length;
+  return true;
+}
+
+}  // namespace
+
+void set_outbox_key(std::string_view key) {
+  auto& state = holder();
+  if (key.size() != state.key.size()) {
+    throw std::invalid_argument("outbox key must be 32 bytes");
+  }
+  std::lock_guard lock(state.mutex);
+  std::copy(key.begin(), key.end(), state.key.begin());
+  state.set = true;
+}
+
+namespace seal {
+
+std::string seal(const Contents& contents, std::string_view kind) {
+  Key key = current_key();
+  std::string plain;
+  for (auto field : {&contents.to, &contents.subject, &contents.text, &contents.html}) {
+    put_field(plain, *field);
+  }
+  std::string ad = associated_data(kind);
+  std::string box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() +
+                      crypto_aead_xchacha20poly1305_ietf_ABYTES,
+                  '\0');
+  auto* nonce = reinterpret_cast<unsigned char*>(box.data());
+  randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  unsigned long long sealed_length = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &sealed_length,
+      reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key.data());
+  sodium_memzero(plain.data(), plain.size());
+  sodium_memzero(key.data(), key.size());
+  box.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + sealed_length);
+  return std::string(kVersion) + base64url_encode(box);
+}
+
+std::optional<Contents> open(std::string_view sealed, std::string_view kind) {
+  if (!sealed.starts_with(kVersion)) return std::nullopt;
+  auto box = base64url_decode(sealed.substr(kVersion.size()));
+  constexpr std::size_t kOverhead =
+      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  if (!box || box->size() < kOverhead) return std::nullopt;
+  Key key = current_key();
+  std::string ad = associated_data(kind);
+  const auto* nonce = reinterpret_cast<const unsigned char*>(box->data());
+  std::string plain(box->size() - kOverhead, '\0');
+  unsigned long long plain_length = 0;
+  int opened = crypto_aead_xchacha20poly1305_ietf_decrypt(
+      reinterpret_cast<unsigned char*>(plain.data()), &plain_length, nullptr,
+      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+      box->size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce, key.data());
+  sodium_memzero(key.data(), key.size());
+  if (opened != 0) return std::nullopt;
+  plain.resize(plain_length);
+  Contents out;
+  std::size_t pos = 0;
+  bool well_formed = true;
+  for (auto field : {&out.to, &out.subject, &out.text, &out.html}) {
+    well_formed = well_formed && take_field(plain, pos, *field);
+  }
+  well_formed = well_formed && pos == plain.size();
+  sodium_memzero(plain.data(), plain.size());
+  if (!well_formed) return std::nullopt;
+  return out;
+}
+
+}  // namespace seal
+}  // namespace vitalis::notify
