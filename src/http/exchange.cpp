@@ -1,0 +1,210 @@
+// The socket-free rules of an HTTP exchange (see exchange.hpp).
+#include "http/exchange.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include "core/log.hpp"
+
+namespace vitalis::http {
+
+namespace {
+
+std::string_view trim(std::string_view text, std::string_view blanks = " \t") {
+  while (!text.empty() && blanks.find(text.front()) != std::string_view::npos) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && blanks.find(text.back()) != std::string_view::npos) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool trusted_proxy(const ServerOptions& options, std::string_view address) {
+  for (const auto& proxy : options.trusted_proxies) {
+    if (proxy == address) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string transfer_encoding_refusal(const std::vector<std::string_view>& codings,
+                                      bool has_content_length) {
+  if (codings.empty()) return {};
+  std::string joined;
+  for (std::string_view coding : codings) {
+    if (!joined.empty()) joined += ", ";
+    joined.append(coding);
+  }
+  if (!iequals(trim(joined), "chunked")) {
+    return "Transfer-Encoding \"" + joined +
+           "\" is not supported: send the body with Content-Length or Transfer-Encoding: chunked";
+  }
+  if (has_content_length) return "send either Content-Length or Transfer-Encoding, not both";
+  return {};
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char ch : id) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_' || ch == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool is_api_path(std::string_view path) {
+  std::string_view first = path.substr(path.starts_with('/') ? 1 : 0);
+  first = first.substr(0, first.find('/'));
+  for (std::string_view reserved : {"api", "fhir", "healthz", "readyz", "metrics", "ws"}) {
+    if (first == reserved) return true;
+  }
+  return false;
+}
+
+std::string allow_header(const std::vector<Method>& methods) {
+  std::string out;
+  for (Method method : methods) {
+    if (!out.empty()) out += ", ";
+    out += method_name(method);
+  }
+  return out;
+}
+
+std::string first_line(std::string_view text) {
+  return std::string(text.substr(0, text.find('\n')));
+}
+
+bool origin_allowed(const ServerOptions& options, std::string_view origin) {
+  for (const auto& allowed : options.cors_origins) {
+    if (allowed == origin) return true;
+  }
+  return false;
+}
+
+bool websocket_origin_allowed(const ServerOptions& options, const Request& request) {
+  std::string_view origin = request.header("Origin");
+  if (origin.empty()) return true;
+  if (origin_allowed(options, origin)) return true;
+  std::string_view host = request.header("Host");
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!host.empty() && origin.size() == scheme.size() + host.size() &&
+        origin.starts_with(scheme) && iequals(origin.substr(scheme.size()), host)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string client_address(const ServerOptions& options, const std::string& peer,
+                           std::string_view forwarded) {
+  if (forwarded.empty() || !trusted_proxy(options, peer)) return peer;
+  while (!forwarded.empty()) {
+    auto comma = forwarded.rfind(',');
+    std::string_view hop =
+        comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+    forwarded = comma == std::string_view::npos ? std::string_view{} : forwarded.substr(0, comma);
+    hop = trim(hop, " ");
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(std::string(hop), ec);
+    if (ec) return peer;  // malformed header: do not guess
+    std::string text = address.to_string();
+    if (!trusted_proxy(options, text)) return text;
+  }
+  return peer;
+}
+
+Response preflight(const ServerOptions& options, const Router& router, const Request& request,
+                   std::string_view origin) {
+  Request probe;
+  Method wanted = parse_method(request.header("Access-Control-Request-Method"));
+  Match match = router.match(wanted, request.path, probe);
+  if (!origin_allowed(options, origin)) {
+    return Response::error(ErrorCode::kForbidden, "origin not allowed", "Origin");
+  }
+  if (match.route == nullptr) return Response::error(ErrorCode::kNotFound, "no such route");
+  Response response{204, {}, {}, {}, {}};
+  response.headers.emplace_back("Access-Control-Allow-Methods", method_name(wanted));
+  response.headers.emplace_back("Access-Control-Allow-Headers",
+                                "Content-Type, Authorization, X-Request-Id");
+  response.headers.emplace_back("Access-Control-Max-Age", "600");
+  return response;
+}
+
+void finish_response(const ServerOptions& options, const Request& request, Response& response,
+                     bool api) {
+  response.headers.emplace_back("X-Request-Id", request.request_id);
+  std::string_view origin = request.header("Origin");
+  if (!origin.empty() && origin_allowed(options, origin)) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
+    response.headers.emplace_back("Vary", "Origin");
+  }
+  // Health data must not linger in shared or browser caches.
+  if (api && response.header("Cache-Control").empty()) {
+    response.headers.emplace_back("Cache-Control", "no-store");
+  }
+}
+
+std::string_view Routing::label() const {
+  switch (kind) {
+    case Kind::kRoute:
+      return route->pattern;
+    case Kind::kPreflight:
+      return "preflight";
+    case Kind::kStatic:
+      return "static";
+    case Kind::kUnmatched:
+      break;
+  }
+  return "unmatched";
+}
+
+Routing route_request(const ServerOptions& options, const Router& router, StaticFiles* static_files,
+                      Request& request, bool api) {
+  Routing out;
+  std::string_view origin = request.header("Origin");
+  if (request.method == Method::kOptions && !origin.empty() &&
+      !request.header("Access-Control-Request-Method").empty()) {
+    out.kind = Routing::Kind::kPreflight;
+    out.response = preflight(options, router, request, origin);
+    return out;
+  }
+  Match match = router.match(request.method, request.path, request);
+  out.route = match.route;
+  bool head = request.method == Method::kHead;
+  if (match.bad_encoding) {
+    out.response =
+        Response::error(ErrorCode::kMalformed, "invalid percent-encoding in path", "path");
+  } else if (out.route == nullptr && !match.allowed.empty()) {
+    out.response =
+        Response::error(ErrorCode::kMethodNotAllowed,
+                        std::string(method_name(request.method)) +
+                            " is not allowed here; allowed: " + allow_header(match.allowed));
+    out.response.headers.emplace_back("Allow", allow_header(match.allowed));
+  } else if (out.route == nullptr && !api && static_files != nullptr &&
+             (request.method == Method::kGet || head)) {
+    out.kind = Routing::Kind::kStatic;
+    out.response = static_files->serve(request);
+  } else if (out.route == nullptr) {
+    out.response = Response::error(ErrorCode::kNotFound, "no such resource");
+  } else {
+    out.kind = Routing::Kind::kRoute;
+  }
+  return out;
+}
+
+void log_request(const Request& request, std::string_view route, int status,
+                 std::chrono::nanoseconds duration, std::size_t bytes) {
+  log::info("request", {{"request_id", request.request_id},
+                        {"method", method_name(request.method)},
+                        {"route", route},
+                        {"status", status},
+                        {"duration_us",
+                         std::chrono::duration_cast<std::chrono::microseconds>(duration).count()},
+                        {"bytes", bytes}});
+}
+
+}  // namespace vitalis::http

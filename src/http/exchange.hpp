@@ -1,0 +1,95 @@
+// The decisions of one HTTP exchange that need no socket: request ids, the Transfer-Encoding
+// check, API paths, the Allow header, CORS and WebSocket origins, the client address behind
+// trusted proxies and the headers every response gets. Plain functions over plain data (no
+// Beast), so server.cpp only moves bytes and these rules are unit-tested on their own.
+// Private to the http module.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+
+namespace vitalis::http {
+
+// Sent on every response, whoever produced it.
+inline constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
+};
+
+// A request body's length must be unambiguous (RFC 9112 §6.1): the only transfer coding
+// accepted is a single "chunked". Any other (or "chunked" beside Content-Length) would let a
+// proxy and this server disagree on where the request ends (request smuggling), so it is
+// refused with 400 and the connection closed. `codings` are the Transfer-Encoding header lines
+// in order (empty: none). Returns the message, empty when acceptable.
+std::string transfer_encoding_refusal(const std::vector<std::string_view>& codings,
+                                      bool has_content_length);
+
+// A client's X-Request-Id is kept when it is 1-64 characters of [A-Za-z0-9._-].
+bool valid_request_id(std::string_view id);
+
+// Paths the single-page app never owns: unknown ones get a JSON 404, not index.html.
+bool is_api_path(std::string_view path);
+
+// "GET, HEAD" for an Allow header.
+std::string allow_header(const std::vector<Method>& methods);
+
+// The first line of an exception's text: later lines of database errors can quote values.
+std::string first_line(std::string_view text);
+
+// Whether `origin` is one of the exact origins allowed cross-site (--cors-origins).
+bool origin_allowed(const ServerOptions& options, std::string_view origin);
+
+// Whether a browser page may open a WebSocket: a request without Origin comes from a program,
+// not a page; a page's Origin must be this server's own (its Host) or one of the allowed CORS
+// origins. Browsers send no CORS preflight for WebSockets, so without this any web page could
+// open one with the user's cookies (cross-site WebSocket hijacking).
+bool websocket_origin_allowed(const ServerOptions& options, const Request& request);
+
+// The peer, or — when the peer is a trusted proxy — the nearest untrusted address in
+// X-Forwarded-For (read right to left: earlier entries are whatever the client claimed).
+// Addresses are compared and returned in their canonical text form.
+std::string client_address(const ServerOptions& options, const std::string& peer,
+                           std::string_view forwarded);
+
+// The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method).
+Response preflight(const ServerOptions& options, const Router& router, const Request& request,
+                   std::string_view origin);
+
+// Adds what every response gets: X-Request-Id, the CORS headers for an allowed Origin, and
+// Cache-Control: no-store on API paths that did not set their own.
+void finish_response(const ServerOptions& options, const Request& request, Response& response,
+                     bool api);
+
+// Where a request goes: a route to run, or an answer made without one (a preflight, a static
+// file, 400 for a broken path, 405 with Allow, 404).
+struct Routing {
+  enum class Kind { kRoute, kPreflight, kStatic, kUnmatched };
+  Kind kind = Kind::kUnmatched;
+  const Route* route = nullptr;  // the matched route; its handler runs when `kind` is kRoute
+  Response response;             // the answer when no handler runs
+  // The label of the access log and metrics: the route's pattern or the pseudo-route.
+  std::string_view label() const;
+};
+// Matches `request` (filling its path parameters); `static_files` may be null.
+Routing route_request(const ServerOptions& options, const Router& router, StaticFiles* static_files,
+                      Request& request, bool api);
+
+// The access log's line for one answered request (never bodies, queries or headers).
+void log_request(const Request& request, std::string_view route, int status,
+                 std::chrono::nanoseconds duration, std::size_t bytes);
+
+}  // namespace vitalis::http
