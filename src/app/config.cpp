@@ -92,7 +92,10 @@ const std::vector<OptionSpec>& option_specs() {
        "table (serve)",
        {"serve", "train"}},
       {"public-url", "http://127.0.0.1:8080",
-       "Address of the web app as users reach it, for links in emails", kAlerts},
+       "Address of the web app as users reach it, for links in emails; serve also lets pages of "
+       "this "
+       "origin open WebSockets (behind a proxy that rewrites Host)",
+       kAlerts},
       {"break-glass-seconds", "3600",
        "How long emergency (break-glass) read access to a patient's record lasts", kServe},
       {"alert-rules", "",
@@ -399,6 +402,7 @@ Result<Config> build_config(const Invocation& invocation) {
     if (!proxy.empty()) server.trusted_proxies.emplace_back(proxy);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   }
+  server.public_url = values.at("public-url");
   VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
   VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));
 

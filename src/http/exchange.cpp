@@ -2,6 +2,7 @@
 #include "http/exchange.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
 
 #include "core/log.hpp"
 
@@ -83,10 +84,33 @@ bool origin_allowed(const ServerOptions& options, std::string_view origin) {
   return false;
 }
 
+std::string url_origin(std::string_view url) {
+  std::string out;
+  std::string_view default_port;
+  for (auto [scheme, port] :
+       {std::pair<std::string_view, std::string_view>{"http://", ":80"}, {"https://", ":443"}}) {
+    if (url.size() > scheme.size() && iequals(url.substr(0, scheme.size()), scheme)) {
+      out = scheme;
+      default_port = port;
+      url.remove_prefix(scheme.size());
+      break;
+    }
+  }
+  if (out.empty()) return {};
+  std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return {};
+  if (authority.ends_with(default_port)) authority.remove_suffix(default_port.size());
+  for (char ch : authority) out.push_back(static_cast<char>(std::tolower(ch)));
+  return out;
+}
+
 bool websocket_origin_allowed(const ServerOptions& options, const Request& request) {
   std::string_view origin = request.header("Origin");
   if (origin.empty()) return true;
   if (origin_allowed(options, origin)) return true;
+  if (std::string own = url_origin(options.public_url); !own.empty() && iequals(origin, own)) {
+    return true;
+  }
   std::string_view host = request.header("Host");
   for (std::string_view scheme : {"http://", "https://"}) {
     if (!host.empty() && origin.size() == scheme.size() + host.size() &&

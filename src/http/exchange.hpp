@@ -53,10 +53,16 @@ std::string first_line(std::string_view text);
 // Whether `origin` is one of the exact origins allowed cross-site (--cors-origins).
 bool origin_allowed(const ServerOptions& options, std::string_view origin);
 
+// The origin of an http(s) URL as a browser sends it in Origin: "https://host[:port]", scheme
+// and host in lower case, the scheme's default port left out, no path. Empty when `url` is not
+// an absolute http or https URL.
+std::string url_origin(std::string_view url);
+
 // Whether a browser page may open a WebSocket: a request without Origin comes from a program,
-// not a page; a page's Origin must be this server's own (its Host) or one of the allowed CORS
-// origins. Browsers send no CORS preflight for WebSockets, so without this any web page could
-// open one with the user's cookies (cross-site WebSocket hijacking).
+// not a page; a page's Origin must be this server's own (its Host), the origin of the public URL
+// (--public-url, for a proxy that rewrites Host) or one of the allowed CORS origins. Browsers send
+// no CORS preflight for WebSockets, so without this any web page could open one with the user's
+// cookies (cross-site WebSocket hijacking).
 bool websocket_origin_allowed(const ServerOptions& options, const Request& request);
 
 // The peer, or — when the peer is a trusted proxy — the nearest untrusted address in

@@ -87,6 +87,35 @@ TEST(ExchangeTest, WebSocketOriginMustBeOwnHostOrAllowed) {
       websocket_origin_allowed(options, with_headers({{"Host", "t"}, {"Origin", "ftp://t"}})));
 }
 
+TEST(ExchangeTest, UrlOriginIsWhatABrowserSendsAsOrigin) {
+  EXPECT_EQ(url_origin("https://Clinic.Example/app/?x#y"), "https://clinic.example");
+  EXPECT_EQ(url_origin("HTTPS://clinic.example:443/"), "https://clinic.example");
+  EXPECT_EQ(url_origin("http://clinic.example:80"), "http://clinic.example");
+  EXPECT_EQ(url_origin("http://clinic.example:8443/x"), "http://clinic.example:8443");
+  EXPECT_EQ(url_origin("https://[::1]:8080/"), "https://[::1]:8080");
+  EXPECT_EQ(url_origin("ftp://clinic.example"), "");
+  EXPECT_EQ(url_origin("clinic.example"), "");
+  EXPECT_EQ(url_origin("https:///path"), "");
+  EXPECT_EQ(url_origin("https://user@clinic.example"), "");
+  EXPECT_EQ(url_origin(""), "");
+}
+
+TEST(ExchangeTest, WebSocketOriginMayBeThePublicUrlsBehindAProxy) {
+  ServerOptions options;
+  options.public_url = "https://clinic.example/vitalis/";
+  // The proxy rewrote Host to its upstream; the page's origin is the public one.
+  EXPECT_TRUE(websocket_origin_allowed(
+      options, with_headers({{"Host", "127.0.0.1:8080"}, {"Origin", "https://clinic.example"}})));
+  EXPECT_FALSE(websocket_origin_allowed(
+      options, with_headers({{"Host", "127.0.0.1:8080"}, {"Origin", "http://clinic.example"}})));
+  EXPECT_FALSE(websocket_origin_allowed(
+      options,
+      with_headers({{"Host", "127.0.0.1:8080"}, {"Origin", "https://clinic.example.evil"}})));
+  options.public_url = "not a url";
+  EXPECT_FALSE(websocket_origin_allowed(
+      options, with_headers({{"Host", "127.0.0.1:8080"}, {"Origin", "https://clinic.example"}})));
+}
+
 TEST(ExchangeTest, ClientAddressIsThePeerUnlessItIsATrustedProxy) {
   ServerOptions options;
   EXPECT_EQ(client_address(options, "10.0.0.1", "198.51.100.7"), "10.0.0.1");

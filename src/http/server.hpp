@@ -29,6 +29,9 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};  // grace period for in-flight requests
   std::vector<std::string> cors_origins;               // exact origins allowed cross-site
+  // The address users reach the app at (--public-url). Its origin may open WebSockets besides
+  // the server's own Host: behind a reverse proxy that rewrites Host, the page's Origin is this.
+  std::string public_url;
   // Reverse proxies whose X-Forwarded-For is believed (exact addresses). Requests from them
   // are attributed to the client they forwarded for (rate limits, audit log).
   std::vector<std::string> trusted_proxies;
