@@ -139,6 +139,19 @@ std::string client_address(const ServerOptions& options, const std::string& peer
   return peer;
 }
 
+std::string client_address(const ServerOptions& options, const std::string& peer,
+                           const Request& request) {
+  if (options.trusted_proxies.empty()) return peer;
+  std::string forwarded;
+  std::size_t lines = 0;
+  for (const auto& header : request.headers) {
+    if (!iequals(header.name, "X-Forwarded-For")) continue;
+    if (lines++ > 0) forwarded += ", ";
+    forwarded.append(header.value);
+  }
+  return client_address(options, peer, forwarded);
+}
+
 Response preflight(const ServerOptions& options, const Router& router, const Request& request,
                    std::string_view origin) {
   Request probe;

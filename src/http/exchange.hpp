@@ -70,6 +70,11 @@ bool websocket_origin_allowed(const ServerOptions& options, const Request& reque
 // Addresses are compared and returned in their canonical text form.
 std::string client_address(const ServerOptions& options, const std::string& peer,
                            std::string_view forwarded);
+// The same over the request's X-Forwarded-For lines: several lines are one comma-separated
+// list in their order (RFC 9110 §5.3, formerly RFC 7230 §3.2.2), so a proxy that adds its own line instead of extending
+// the client's still has its hop read first.
+std::string client_address(const ServerOptions& options, const std::string& peer,
+                           const Request& request);
 
 // The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method).
 Response preflight(const ServerOptions& options, const Router& router, const Request& request,

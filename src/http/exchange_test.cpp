@@ -134,6 +134,22 @@ TEST(ExchangeTest, ClientAddressIsThePeerUnlessItIsATrustedProxy) {
   EXPECT_EQ(client_address(options, "10.0.0.1", "1.2.3.4, , 10.0.0.2"), "10.0.0.1");
 }
 
+TEST(ExchangeTest, SeveralForwardedForLinesAreOneList) {
+  ServerOptions options;
+  Request request = with_headers({{"X-Forwarded-For", "198.51.100.7"},
+                                  {"Host", "t"},
+                                  {"x-forwarded-for", "203.0.113.5, 10.0.0.2"}});
+  EXPECT_EQ(client_address(options, "10.0.0.1", request), "10.0.0.1");  // no trusted proxies
+  options.trusted_proxies = {"10.0.0.1", "10.0.0.2"};
+  // The client's own line comes first and is not believed: the last line's hops are nearer.
+  EXPECT_EQ(client_address(options, "10.0.0.1", request), "203.0.113.5");
+  EXPECT_EQ(client_address(options, "10.0.0.9", request), "10.0.0.9");
+  EXPECT_EQ(client_address(options, "10.0.0.1", with_headers({{"Host", "t"}})), "10.0.0.1");
+  Request only_proxies =
+      with_headers({{"X-Forwarded-For", "198.51.100.7"}, {"X-Forwarded-For", "10.0.0.2"}});
+  EXPECT_EQ(client_address(options, "10.0.0.1", only_proxies), "198.51.100.7");
+}
+
 TEST(ExchangeTest, PreflightNeedsAnAllowedOriginAndAKnownRoute) {
   ServerOptions options;
   options.cors_origins = {"https://app.example"};

@@ -399,7 +399,7 @@ struct Server::Impl {
       request.headers.push_back({field.name_string(), field.value()});
     std::string_view given_id = request.header("X-Request-Id");
     request.request_id = valid_request_id(given_id) ? std::string(given_id) : next_request_id();
-    request.client_address = client_address(options, client, request.header("X-Forwarded-For"));
+    request.client_address = client_address(options, client, request);
     bool api = is_api_path(request.path);
     bool head = request.method == Method::kHead;
     bool keep_alive = message.keep_alive();
