@@ -60,6 +60,10 @@ const std::vector<OptionSpec>& option_specs() {
       {"write-timeout-ms", "30000", "Time allowed to send a response", kServe},
       {"shutdown-timeout-ms", "30000",
        "On SIGTERM/SIGINT, how long in-flight requests may take before the server exits", kServe},
+      {"max-connections", "0",
+       "Open client connections at most (WebSockets included); one more is answered 503 and "
+       "closed. 0 = the open-file limit less 128, at most 4096",
+       kServe},
       {"cors-origins", "", "Comma-separated origins allowed to call the API cross-site", kServe},
       {"trusted-proxies", "",
        "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed", kServe},
@@ -382,6 +386,9 @@ Result<Config> build_config(const Invocation& invocation) {
   server.write_timeout = std::chrono::milliseconds(ms);
   VITALIS_ASSIGN(ms, integer(invocation, "shutdown-timeout-ms", 0, 3'600'000));
   server.shutdown_timeout = std::chrono::milliseconds(ms);
+  long long max_connections = 0;
+  VITALIS_ASSIGN(max_connections, integer(invocation, "max-connections", 0, 1'000'000));
+  server.max_connections = static_cast<std::size_t>(max_connections);
   std::string_view origins = values.at("cors-origins");
   while (!origins.empty()) {
     auto comma = origins.find(',');

@@ -1,6 +1,9 @@
 // The socket-free rules of an HTTP exchange (see exchange.hpp).
 #include "http/exchange.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cctype>
 
@@ -43,6 +46,31 @@ std::string transfer_encoding_refusal(const std::vector<std::string_view>& codin
   }
   if (has_content_length) return "send either Content-Length or Transfer-Encoding, not both";
   return {};
+}
+
+std::size_t default_max_connections(std::uint64_t open_file_limit) {
+  constexpr std::uint64_t kReserved = 128, kMost = 4096, kLeast = 16;
+  std::uint64_t left = open_file_limit > kReserved ? open_file_limit - kReserved : 0;
+  return static_cast<std::size_t>(std::clamp(left, kLeast, kMost));
+}
+
+std::uint64_t open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1024;
+  return limit.rlim_cur;
+}
+
+std::string busy_answer() {
+  Response response = Response::error(
+      ErrorCode::kUnavailable, "The server has too many open connections; try again shortly");
+  std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: vitalis\r\n";
+  for (const auto& [name, value] : kSecurityHeaders) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  out += "Content-Type: " + response.content_type + "\r\nCache-Control: no-store\r\n" +
+         "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(response.body.size()) + "\r\n\r\n" + response.body;
+  return out;
 }
 
 bool valid_request_id(std::string_view id) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,16 @@ inline constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[
 // in order (empty: none). Returns the message, empty when acceptable.
 std::string transfer_encoding_refusal(const std::vector<std::string_view>& codings,
                                       bool has_content_length);
+
+// The cap on open connections when none is configured: what the open-file limit leaves after
+// 128 descriptors kept for the database, files and mail, at most 4,096 and at least 16.
+std::size_t default_max_connections(std::uint64_t open_file_limit);
+// This process's open-file limit (RLIMIT_NOFILE, soft); 1024 when it cannot be read.
+std::uint64_t open_file_limit();
+
+// The raw HTTP answer to a connection over the cap: 503 with Retry-After and Connection: close,
+// a JSON error body and the security headers. Written without waiting, then the socket closes.
+std::string busy_answer();
 
 // A client's X-Request-Id is kept when it is 1-64 characters of [A-Za-z0-9._-].
 bool valid_request_id(std::string_view id);
@@ -71,8 +82,8 @@ bool websocket_origin_allowed(const ServerOptions& options, const Request& reque
 std::string client_address(const ServerOptions& options, const std::string& peer,
                            std::string_view forwarded);
 // The same over the request's X-Forwarded-For lines: several lines are one comma-separated
-// list in their order (RFC 9110 §5.3, formerly RFC 7230 §3.2.2), so a proxy that adds its own line instead of extending
-// the client's still has its hop read first.
+// list in their order (RFC 9110 §5.3, formerly RFC 7230 §3.2.2), so a proxy that adds its own line
+// instead of extending the client's still has its hop read first.
 std::string client_address(const ServerOptions& options, const std::string& peer,
                            const Request& request);
 

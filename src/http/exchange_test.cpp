@@ -29,6 +29,28 @@ TEST(ExchangeTest, OnlyASingleChunkedCodingWithoutContentLengthIsAccepted) {
             "send either Content-Length or Transfer-Encoding, not both");
 }
 
+TEST(ExchangeTest, DefaultConnectionCapLeavesDescriptorsForTheRest) {
+  EXPECT_EQ(default_max_connections(1024), 896u);
+  EXPECT_EQ(default_max_connections(20000), 4096u);
+  EXPECT_EQ(default_max_connections(100), 16u);
+  EXPECT_EQ(default_max_connections(0), 16u);
+  EXPECT_GE(open_file_limit(), 1u);
+}
+
+TEST(ExchangeTest, BusyAnswerIsAComplete503ThatCloses) {
+  std::string answer = busy_answer();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
+  EXPECT_NE(answer.find("\r\nRetry-After: 1\r\n"), std::string::npos);
+  EXPECT_NE(answer.find("\r\nConnection: close\r\n"), std::string::npos);
+  EXPECT_NE(answer.find("\r\nX-Content-Type-Options: nosniff\r\n"), std::string::npos);
+  auto end = answer.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  std::string body = answer.substr(end + 4);
+  EXPECT_NE(answer.find("Content-Length: " + std::to_string(body.size()) + "\r\n"),
+            std::string::npos);
+  EXPECT_NE(body.find("\"code\":\"unavailable\""), std::string::npos) << body;
+}
+
 TEST(ExchangeTest, RequestIdsAreShortAndPlain) {
   EXPECT_TRUE(valid_request_id("abc-DEF_0.9"));
   EXPECT_TRUE(valid_request_id(std::string(64, 'a')));

@@ -101,6 +101,14 @@ std::string Metrics::render_prometheus() const {
       "# HELP vitalis_http_open_connections Open client connections.\n"
       "# TYPE vitalis_http_open_connections gauge\nvitalis_http_open_connections " +
       std::to_string(open_connections.load()) +
+      "\n# HELP vitalis_http_max_connections Open client connections allowed "
+      "(--max-connections).\n# TYPE vitalis_http_max_connections gauge\n"
+      "vitalis_http_max_connections " +
+      std::to_string(max_connections.load()) +
+      "\n# HELP vitalis_http_connections_refused_total Connections answered 503 and closed "
+      "because the limit was reached.\n# TYPE vitalis_http_connections_refused_total counter\n"
+      "vitalis_http_connections_refused_total " +
+      std::to_string(refused_connections.load()) +
       "\n# HELP vitalis_http_in_flight_requests Requests being handled.\n"
       "# TYPE vitalis_http_in_flight_requests gauge\nvitalis_http_in_flight_requests " +
       std::to_string(in_flight.load()) +

@@ -25,6 +25,9 @@ class Metrics {
 
   std::atomic<std::int64_t> open_connections{0};
   std::atomic<std::int64_t> in_flight{0};
+  // Connections answered 503 and closed because max_connections were open.
+  std::atomic<std::uint64_t> refused_connections{0};
+  std::atomic<std::int64_t> max_connections{0};  // the cap in force (set by the server)
 
   std::string render_prometheus() const;
 

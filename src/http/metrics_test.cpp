@@ -26,5 +26,16 @@ TEST(MetricsTest, RendersCountsAndCumulativeBuckets) {
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
 }
 
+TEST(MetricsTest, RendersTheConnectionCapAndRefusals) {
+  Metrics metrics;
+  metrics.max_connections = 4;
+  metrics.refused_connections = 3;
+  std::string text = metrics.render_prometheus();
+  EXPECT_NE(text.find("\nvitalis_http_max_connections 4\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE vitalis_http_connections_refused_total counter\n"
+                      "vitalis_http_connections_refused_total 3\n"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace vitalis::http

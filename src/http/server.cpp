@@ -71,6 +71,9 @@ struct Server::Impl {
     series_invalid = metrics.add_series("ANY", "invalid");
     series_preflight = metrics.add_series("OPTIONS", "preflight");
     if (!options.web_root.empty()) static_files = std::make_unique<StaticFiles>(options.web_root);
+    max_connections = options.max_connections > 0 ? options.max_connections
+                                                  : default_max_connections(open_file_limit());
+    metrics.max_connections = static_cast<std::int64_t>(max_connections);
     std::random_device random;
     char prefix[16];
     std::snprintf(prefix, sizeof prefix, "%08x", random());
@@ -99,6 +102,9 @@ struct Server::Impl {
   std::atomic<bool> forced{false};  // the grace period ran out with work still in progress
   std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
+  std::size_t max_connections = 0;
+  const std::string busy = busy_answer();
+  std::uint64_t refused_in_burst = 0;  // on the control strand (accept loop)
 
   std::string next_request_id() {
     char buffer[40];
@@ -146,9 +152,11 @@ struct Server::Impl {
     signals.cancel(ignored);
   }
 
+  // Null when max_connections are open already.
   std::shared_ptr<Connection> register_connection(Strand strand) {
     auto connection = std::make_shared<Connection>(std::move(strand));
     std::lock_guard lock(connections_mutex);
+    if (connections.size() >= max_connections) return nullptr;
     connections.insert(connection);
     metrics.open_connections.fetch_add(1, std::memory_order_relaxed);
     return connection;
@@ -182,8 +190,32 @@ struct Server::Impl {
       socket.set_option(tcp::no_delay(true), ignored);
       auto strand = socket.get_executor();
       auto connection = register_connection(strand);
+      if (connection == nullptr) {
+        refuse(socket);
+        continue;
+      }
+      if (refused_in_burst > 0) {
+        log::info("accepting connections again",
+                  {{"refused", static_cast<std::int64_t>(refused_in_burst)}});
+        refused_in_burst = 0;
+      }
       asio::co_spawn(strand, serve_connection(std::move(socket), connection), asio::detached);
     }
+  }
+
+  // Over the cap: a 503 written without waiting (a new connection's send buffer takes it), then
+  // closed, so a flood holds no descriptor. Logged once per burst, counted in /metrics.
+  void refuse(auto& socket) {
+    metrics.refused_connections.fetch_add(1, std::memory_order_relaxed);
+    if (refused_in_burst++ == 0) {
+      log::warn("connection limit reached; refusing new connections until some close",
+                {{"max_connections", static_cast<std::int64_t>(max_connections)}});
+    }
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(busy), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
   // --- HTTP exchange ---------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 X-Forwarded-For over several header lines, the cap on open connections and who may read
 /metrics. Dialect-independent: SQLite only."""
 import http.client
+import json
+import socket
 
+from conftest import wait_until
 from test_http import open_websocket, signed_in_patient, start_mail_server
 from test_identity import FAST_HASH, Api, smtp  # noqa: F401 (smtp is a fixture)
 
@@ -48,3 +51,53 @@ def test_several_forwarded_for_lines_are_one_list(start_server, sqlite_database,
     _, _, audit = api.call("GET", "/api/v1/admin/audit?action=auth.sign_in", admin)
     failed = [e for e in audit["items"] if e["outcome"] == "failure"]
     assert failed and failed[0]["client_address"] == "203.0.113.5", failed
+
+
+def test_connections_over_the_cap_get_503_and_are_counted(start_server, sqlite_database):
+    """With --max-connections=4, four idle connections fill the server: each further one is
+    answered 503 with Retry-After and closed at once, logged once for the burst and counted in
+    /metrics; once a connection closes, new ones are served again."""
+    server = start_server(sqlite_database, "--max-connections=4")
+    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(4)]
+    # Each is registered when accepted; a request on each shows all four are being served.
+    for sock in held:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        sock.settimeout(10)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    for _ in range(3):
+        extra = socket.create_connection(("127.0.0.1", server.port))
+        extra.settimeout(10)
+        answer = b""
+        while chunk := extra.recv(4096):
+            answer += chunk
+        extra.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 503"), answer
+        assert b"\r\nretry-after: 1" in head.lower() and b"connection: close" in head.lower()
+        assert json.loads(body)["error"]["code"] == "unavailable"
+    assert wait_until(lambda: any("connection limit reached" in line
+                                  for line in server.log_lines), 5)
+    held.pop().close()
+
+    # The server notices the close a moment later; until then a try may still be refused
+    # (a 503, or a reset when the request was sent before the refusal closed the socket).
+    answers = []
+
+    def metrics_served():
+        try:
+            answers.append(server.request("GET", "/metrics"))
+        except (ConnectionError, http.client.HTTPException):
+            answers.append((503, {}, b""))
+        return answers[-1][0] == 200
+    assert wait_until(metrics_served, 10)
+    refused = 3 + sum(status == 503 for status, _, _ in answers)
+    text = answers[-1][2].decode()
+    assert f"vitalis_http_connections_refused_total {refused}\n" in text
+    # One warning for the whole burst, not one per refused connection.
+    assert sum("connection limit reached" in line for line in server.log_lines) == 1
+    assert "vitalis_http_max_connections 4\n" in text
+    assert wait_until(lambda: any("accepting connections again" in line
+                                  for line in server.log_lines), 5)
+    for sock in held:
+        sock.close()
+
