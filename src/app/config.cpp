@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "notify/outbox.hpp"
@@ -67,6 +68,12 @@ const std::vector<OptionSpec>& option_specs() {
       {"cors-origins", "", "Comma-separated origins allowed to call the API cross-site", kServe},
       {"trusted-proxies", "",
        "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed", kServe},
+      {"metrics-token", "",
+       "Bearer token that /metrics requires (at least 16 characters); set it in the environment "
+       "or use --metrics-token-file. Empty: /metrics answers programs on this host only",
+       kServe},
+      {"metrics-token-file", "",
+       "File whose first line is the /metrics token (instead of --metrics-token)", kServe},
       {"access-log", "true", "Write one JSON line per request (never bodies)", kServe},
       {"migrate", "true", "Apply pending database migrations before serving", kServe},
       {"smtp-url", "",
@@ -273,6 +280,28 @@ Result<bool> boolean(const Invocation& invocation, const std::string& name) {
   return Error::validation(name, "--" + name + " must be true or false (got '" + text + "')");
 }
 
+// The /metrics token from --metrics-token or the first line of --metrics-token-file. Errors
+// name the option, never the value.
+Result<std::string> metrics_token(const std::map<std::string, std::string>& values) {
+  std::string token = values.at("metrics-token");
+  const std::string& file = values.at("metrics-token-file");
+  if (!file.empty()) {
+    if (!token.empty()) {
+      return Error::validation("metrics-token-file",
+                               "set --metrics-token or --metrics-token-file, not both");
+    }
+    std::ifstream in(file);
+    if (!in || !std::getline(in, token)) {
+      return Error::validation("metrics-token-file", "cannot read --metrics-token-file " + file);
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  }
+  if (!token.empty() && token.size() < 16) {
+    return Error::validation("metrics-token", "--metrics-token must be at least 16 characters");
+  }
+  return token;
+}
+
 }  // namespace
 
 #define VITALIS_ASSIGN(target, expression)     \
@@ -410,6 +439,7 @@ Result<Config> build_config(const Invocation& invocation) {
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   }
   server.public_url = values.at("public-url");
+  VITALIS_ASSIGN(config.metrics_token, metrics_token(values));
   VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
   VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));
 

@@ -233,7 +233,8 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
   app::add_system_routes(router, **pool, metrics,
-                         identity::guarded(identity::Rule::kSignedIn, **identity_service));
+                         identity::guarded(identity::Rule::kSignedIn, **identity_service),
+                         config.metrics_token);
   identity::add_identity_routes(router, **identity_service);
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);

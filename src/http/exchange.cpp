@@ -180,6 +180,27 @@ std::string client_address(const ServerOptions& options, const std::string& peer
   return client_address(options, peer, forwarded);
 }
 
+bool is_loopback(std::string_view address) {
+  boost::system::error_code ec;
+  auto parsed = boost::asio::ip::make_address(std::string(address), ec);
+  if (ec) return false;
+  if (parsed.is_v6() && parsed.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, parsed.to_v6())
+        .is_loopback();
+  }
+  return parsed.is_loopback();
+}
+
+bool same_secret(std::string_view given, std::string_view expected) {
+  // The length is not secret (a token's length says little); the contents are.
+  if (given.size() != expected.size()) return false;
+  unsigned char difference = 0;
+  for (std::size_t idx = 0; idx < given.size(); ++idx) {
+    difference |= static_cast<unsigned char>(given[idx] ^ expected[idx]);
+  }
+  return difference == 0;
+}
+
 Response preflight(const ServerOptions& options, const Router& router, const Request& request,
                    std::string_view origin) {
   Request probe;

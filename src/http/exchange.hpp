@@ -87,6 +87,13 @@ std::string client_address(const ServerOptions& options, const std::string& peer
 std::string client_address(const ServerOptions& options, const std::string& peer,
                            const Request& request);
 
+// Whether `address` (as client_address gives it) is on this host: 127.0.0.0/8, ::1 or an
+// IPv4-mapped 127.x address. False for anything that does not parse.
+bool is_loopback(std::string_view address);
+
+// Equal strings, compared in time that does not depend on where they differ (secrets).
+bool same_secret(std::string_view given, std::string_view expected);
+
 // The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method).
 Response preflight(const ServerOptions& options, const Router& router, const Request& request,
                    std::string_view origin);

@@ -172,6 +172,24 @@ TEST(ExchangeTest, SeveralForwardedForLinesAreOneList) {
   EXPECT_EQ(client_address(options, "10.0.0.1", only_proxies), "198.51.100.7");
 }
 
+TEST(ExchangeTest, LoopbackIsThisHostOnly) {
+  for (std::string_view address : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(is_loopback(address)) << address;
+  }
+  for (std::string_view address : {"10.0.0.1", "198.51.100.7", "::", "0.0.0.0", "::ffff:10.0.0.1",
+                                   "2001:db8::1", "", "localhost", "127.0.0.1, 10.0.0.1"}) {
+    EXPECT_FALSE(is_loopback(address)) << address;
+  }
+}
+
+TEST(ExchangeTest, SameSecretComparesWholeStrings) {
+  EXPECT_TRUE(same_secret("a-long-metrics-token", "a-long-metrics-token"));
+  EXPECT_FALSE(same_secret("a-long-metrics-tokeN", "a-long-metrics-token"));
+  EXPECT_FALSE(same_secret("a-long-metrics-toke", "a-long-metrics-token"));
+  EXPECT_FALSE(same_secret("", "a-long-metrics-token"));
+  EXPECT_TRUE(same_secret("", ""));
+}
+
 TEST(ExchangeTest, PreflightNeedsAnAllowedOriginAndAKnownRoute) {
   ServerOptions options;
   options.cors_origins = {"https://app.example"};

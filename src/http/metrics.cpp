@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "http/exchange.hpp"
+
 namespace vitalis::http {
 
 int Metrics::add_series(std::string method, std::string route) {
@@ -119,6 +121,26 @@ std::string Metrics::render_prometheus() const {
       "# TYPE vitalis_uptime_seconds gauge\nvitalis_uptime_seconds " +
       number + "\n";
   return out;
+}
+
+std::optional<Response> metrics_refusal(const Request& request, std::string_view token) {
+  if (!token.empty()) {
+    std::string_view given = request.header("Authorization");
+    constexpr std::string_view kScheme = "Bearer ";
+    bool bearer =
+        given.size() > kScheme.size() && iequals(given.substr(0, kScheme.size()), kScheme);
+    if (bearer && same_secret(given.substr(kScheme.size()), token)) return std::nullopt;
+    Response refusal = Response::error(ErrorCode::kUnauthenticated,
+                                       "/metrics needs the metrics token (Authorization: Bearer)");
+    refusal.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"metrics\"");
+    return refusal;
+  }
+  bool forwarded = !request.header("X-Forwarded-For").empty() ||
+                   !request.header("Forwarded").empty() || !request.header("X-Real-IP").empty();
+  if (!forwarded && is_loopback(request.client_address)) return std::nullopt;
+  return Response::error(ErrorCode::kForbidden,
+                         "/metrics answers programs on this host only unless a metrics token is "
+                         "configured (--metrics-token)");
 }
 
 }  // namespace vitalis::http

@@ -3,9 +3,13 @@ X-Forwarded-For over several header lines, the cap on open connections and who m
 /metrics. Dialect-independent: SQLite only."""
 import http.client
 import json
+import os
 import socket
+import subprocess
 
-from conftest import wait_until
+import pytest
+
+from conftest import BIN, wait_until
 from test_http import open_websocket, signed_in_patient, start_mail_server
 from test_identity import FAST_HASH, Api, smtp  # noqa: F401 (smtp is a fixture)
 
@@ -101,3 +105,53 @@ def test_connections_over_the_cap_get_503_and_are_counted(start_server, sqlite_d
     for sock in held:
         sock.close()
 
+
+def test_metrics_without_a_token_answer_this_host_only(start_server, sqlite_database):
+    """No token configured: a program on this host reads /metrics; a request a proxy forwarded
+    (even a proxy on this host, which connects from loopback) gets 403, and so does a client a
+    trusted proxy names."""
+    server = start_server(sqlite_database)
+    assert server.request("GET", "/metrics")[0] == 200
+    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
+        status, _, body = server.request("GET", "/metrics", headers={header: "198.51.100.7"})
+        assert status == 403, header
+        assert json.loads(body)["error"]["code"] == "forbidden"
+    proxied = start_server(sqlite_database, "--trusted-proxies=127.0.0.1")
+    status, _, _ = proxied.request("GET", "/metrics", headers={"X-Forwarded-For": "198.51.100.7"})
+    assert status == 403
+    assert proxied.request("GET", "/healthz", headers={"X-Forwarded-For": "198.51.100.7"})[0] == 200
+
+
+@pytest.mark.parametrize("source", ["flag", "file", "env"])
+def test_metrics_with_a_token_need_it_from_everyone(start_server, sqlite_database, tmp_path,
+                                                    monkeypatch, source):
+    token = "metrics-" + os.urandom(12).hex()
+    if source == "flag":
+        server = start_server(sqlite_database, f"--metrics-token={token}")
+    elif source == "file":
+        path = tmp_path / "metrics.token"
+        path.write_text(token + "\n")
+        server = start_server(sqlite_database, f"--metrics-token-file={path}")
+    else:
+        monkeypatch.setenv("VITALIS_METRICS_TOKEN", token)
+        server = start_server(sqlite_database)
+    for authorization in (None, "Bearer wrong-token-of-some-length", f"Basic {token}", token):
+        headers = {"Authorization": authorization} if authorization else {}
+        status, reply_headers, body = server.request("GET", "/metrics", headers=headers)
+        assert status == 401, authorization
+        assert reply_headers["www-authenticate"] == 'Bearer realm="metrics"'
+        assert json.loads(body)["error"]["code"] == "unauthenticated"
+    status, _, body = server.request("GET", "/metrics",
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "X-Forwarded-For": "198.51.100.7"})
+    assert status == 200 and b"vitalis_http_requests_total" in body
+    assert all(token not in line for line in server.log_lines)
+
+
+def test_a_short_or_unreadable_metrics_token_stops_the_server(tmp_path, sqlite_database):
+    for flag in ("--metrics-token=tooShort15chars", f"--metrics-token-file={tmp_path / 'none'}"):
+        done = subprocess.run([BIN, "serve", "--port=0", f"--database={sqlite_database.url}", flag],
+                              capture_output=True, text=True, timeout=30, cwd=tmp_path)
+        assert done.returncode != 0, flag
+        assert "metrics-token" in done.stderr + done.stdout
+        assert "tooShort15chars" not in done.stderr + done.stdout
