@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cctype>
+#include <cstdio>
+#include <random>
 
 #include "core/log.hpp"
 
@@ -71,6 +73,33 @@ std::string busy_answer() {
          "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
          std::to_string(response.body.size()) + "\r\n\r\n" + response.body;
   return out;
+}
+
+void RefusalBurst::refused(std::size_t max_connections) {
+  if (count_++ == 0) {
+    log::warn("connection limit reached; refusing new connections until some close",
+              {{"max_connections", static_cast<std::int64_t>(max_connections)}});
+  }
+}
+
+void RefusalBurst::accepted() {
+  if (count_ == 0) return;
+  log::info("accepting connections again", {{"refused", static_cast<std::int64_t>(count_)}});
+  count_ = 0;
+}
+
+RequestIds::RequestIds() {
+  std::random_device random;
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%08x", random());
+  prefix_ = prefix;
+}
+
+std::string RequestIds::next() {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%s-%llx", prefix_.c_str(),
+                static_cast<unsigned long long>(counter_.fetch_add(1) + 1));
+  return buffer;
 }
 
 bool valid_request_id(std::string_view id) {

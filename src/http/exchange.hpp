@@ -5,6 +5,7 @@
 // Private to the http module.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +49,30 @@ std::uint64_t open_file_limit();
 // The raw HTTP answer to a connection over the cap: 503 with Retry-After and Connection: close,
 // a JSON error body and the security headers. Written without waiting, then the socket closes.
 std::string busy_answer();
+
+// Connections refused over the cap are logged once per burst: a warning at the first, a line
+// with the count when a connection is accepted again. Not thread-safe (the accept loop's).
+class RefusalBurst {
+ public:
+  void refused(std::size_t max_connections);
+  void accepted();
+  std::uint64_t count() const { return count_; }
+
+ private:
+  std::uint64_t count_ = 0;
+};
+
+// Request ids the server makes when a client sent none: a random prefix per process and a
+// counter ("3f9a61c2-1b"). next() is safe from any thread.
+class RequestIds {
+ public:
+  RequestIds();
+  std::string next();
+
+ private:
+  std::string prefix_;
+  std::atomic<std::uint64_t> counter_{0};
+};
 
 // A client's X-Request-Id is kept when it is 1-64 characters of [A-Za-z0-9._-].
 bool valid_request_id(std::string_view id);

@@ -51,6 +51,26 @@ TEST(ExchangeTest, BusyAnswerIsAComplete503ThatCloses) {
   EXPECT_NE(body.find("\"code\":\"unavailable\""), std::string::npos) << body;
 }
 
+TEST(ExchangeTest, RefusalsAreCountedPerBurst) {
+  RefusalBurst burst;
+  burst.accepted();
+  EXPECT_EQ(burst.count(), 0u);
+  burst.refused(4);
+  burst.refused(4);
+  EXPECT_EQ(burst.count(), 2u);
+  burst.accepted();
+  EXPECT_EQ(burst.count(), 0u);
+}
+
+TEST(ExchangeTest, MadeRequestIdsAreValidAndDistinct) {
+  RequestIds ids;
+  std::string first = ids.next(), second = ids.next();
+  EXPECT_TRUE(valid_request_id(first)) << first;
+  EXPECT_NE(first, second);
+  EXPECT_EQ(first.substr(0, 9), second.substr(0, 9));  // one prefix per process
+  EXPECT_TRUE(first.ends_with("-1") && second.ends_with("-2"));
+}
+
 TEST(ExchangeTest, RequestIdsAreShortAndPlain) {
   EXPECT_TRUE(valid_request_id("abc-DEF_0.9"));
   EXPECT_TRUE(valid_request_id(std::string(64, 'a')));

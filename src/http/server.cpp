@@ -22,7 +22,6 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
@@ -74,10 +73,6 @@ struct Server::Impl {
     max_connections = options.max_connections > 0 ? options.max_connections
                                                   : default_max_connections(open_file_limit());
     metrics.max_connections = static_cast<std::int64_t>(max_connections);
-    std::random_device random;
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "%08x", random());
-    id_prefix = prefix;
   }
 
   int thread_count() const {
@@ -96,22 +91,14 @@ struct Server::Impl {
   asio::thread_pool blocking;
   std::unique_ptr<StaticFiles> static_files;
   int series_static = 0, series_unmatched = 0, series_invalid = 0, series_preflight = 0;
-  std::string id_prefix;
-  std::atomic<std::uint64_t> id_counter{0};
+  RequestIds request_ids;
   std::atomic<bool> stopping{false};
   std::atomic<bool> forced{false};  // the grace period ran out with work still in progress
   std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
   std::size_t max_connections = 0;
   const std::string busy = busy_answer();
-  std::uint64_t refused_in_burst = 0;  // on the control strand (accept loop)
-
-  std::string next_request_id() {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%s-%llx", id_prefix.c_str(),
-                  static_cast<unsigned long long>(id_counter.fetch_add(1) + 1));
-    return buffer;
-  }
+  RefusalBurst refusals;  // on the control strand (accept loop)
 
   // --- shutdown -------------------------------------------------------------------------------
 
@@ -194,11 +181,7 @@ struct Server::Impl {
         refuse(socket);
         continue;
       }
-      if (refused_in_burst > 0) {
-        log::info("accepting connections again",
-                  {{"refused", static_cast<std::int64_t>(refused_in_burst)}});
-        refused_in_burst = 0;
-      }
+      refusals.accepted();
       asio::co_spawn(strand, serve_connection(std::move(socket), connection), asio::detached);
     }
   }
@@ -207,10 +190,7 @@ struct Server::Impl {
   // closed, so a flood holds no descriptor. Logged once per burst, counted in /metrics.
   void refuse(auto& socket) {
     metrics.refused_connections.fetch_add(1, std::memory_order_relaxed);
-    if (refused_in_burst++ == 0) {
-      log::warn("connection limit reached; refusing new connections until some close",
-                {{"max_connections", static_cast<std::int64_t>(max_connections)}});
-    }
+    refusals.refused(max_connections);
     boost::system::error_code ignored;
     socket.non_blocking(true, ignored);
     socket.write_some(asio::buffer(busy), ignored);
@@ -286,7 +266,7 @@ struct Server::Impl {
   asio::awaitable<void> reject(beast::tcp_stream& stream, int status, std::string_view message,
                                std::string_view field) {
     Request request;
-    request.request_id = next_request_id();
+    request.request_id = request_ids.next();
     auto code = status == 400 ? ErrorCode::kMalformed : ErrorCode::kPayloadTooLarge;
     Response response = Response::error(code, std::string(message), std::string(field));
     response.status = status;
@@ -430,7 +410,7 @@ struct Server::Impl {
     for (const auto& field : message)
       request.headers.push_back({field.name_string(), field.value()});
     std::string_view given_id = request.header("X-Request-Id");
-    request.request_id = valid_request_id(given_id) ? std::string(given_id) : next_request_id();
+    request.request_id = valid_request_id(given_id) ? std::string(given_id) : request_ids.next();
     request.client_address = client_address(options, client, request);
     bool api = is_api_path(request.path);
     bool head = request.method == Method::kHead;
