@@ -1,8 +1,8 @@
 // The decisions of one HTTP exchange that need no socket: request ids, the Transfer-Encoding
 // check, API paths, the Allow header, CORS and WebSocket origins, the client address behind
-// trusted proxies and the headers every response gets. Plain functions over plain data (no
-// Beast), so server.cpp only moves bytes and these rules are unit-tested on their own.
-// Private to the http module.
+// trusted proxies, routing, the headers every response gets and the connection cap's answer.
+// Functions and small classes over plain data (no Beast), so server.cpp only moves bytes and
+// these rules are unit-tested on their own. Private to the http module.
 #pragma once
 
 #include <atomic>
