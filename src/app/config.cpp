@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "notify/outbox.hpp"
@@ -64,9 +65,19 @@ const std::vector<OptionSpec>& option_specs() {
       {"write-timeout-ms", "30000", "Time allowed to send a response", kServe},
       {"shutdown-timeout-ms", "30000",
        "On SIGTERM/SIGINT, how long in-flight requests may take before the server exits", kServe},
+      {"max-connections", "0",
+       "Open client connections at most (WebSockets included); one more is answered 503 and "
+       "closed. 0 = the open-file limit less 128, at most 4096",
+       kServe},
       {"cors-origins", "", "Comma-separated origins allowed to call the API cross-site", kServe},
       {"trusted-proxies", "",
        "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed", kServe},
+      {"metrics-token", "",
+       "Bearer token that /metrics requires (at least 16 characters); set it in the environment "
+       "or use --metrics-token-file. Empty: /metrics answers programs on this host only",
+       kServe},
+      {"metrics-token-file", "",
+       "File whose first line is the /metrics token (instead of --metrics-token)", kServe},
       {"access-log", "true", "Write one JSON line per request (never bodies)", kServe},
       {"migrate", "true", "Apply pending database migrations before serving", kServe},
       {"smtp-url", "",
@@ -100,7 +111,10 @@ const std::vector<OptionSpec>& option_specs() {
        "table (serve)",
        {"serve", "train"}},
       {"public-url", "http://127.0.0.1:8080",
-       "Address of the web app as users reach it, for links in emails", kAlerts},
+       "Address of the web app as users reach it, for links in emails; serve also lets pages of "
+       "this "
+       "origin open WebSockets (behind a proxy that rewrites Host)",
+       kAlerts},
       {"break-glass-seconds", "3600",
        "How long emergency (break-glass) read access to a patient's record lasts", kServe},
       {"alert-rules", "",
@@ -274,6 +288,28 @@ Result<bool> boolean(const Invocation& invocation, const std::string& name) {
   return Error::validation(name, "--" + name + " must be true or false (got '" + text + "')");
 }
 
+// The /metrics token from --metrics-token or the first line of --metrics-token-file. Errors
+// name the option, never the value.
+Result<std::string> metrics_token(const std::map<std::string, std::string>& values) {
+  std::string token = values.at("metrics-token");
+  const std::string& file = values.at("metrics-token-file");
+  if (!file.empty()) {
+    if (!token.empty()) {
+      return Error::validation("metrics-token-file",
+                               "set --metrics-token or --metrics-token-file, not both");
+    }
+    std::ifstream in(file);
+    if (!in || !std::getline(in, token)) {
+      return Error::validation("metrics-token-file", "cannot read --metrics-token-file " + file);
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  }
+  if (!token.empty() && token.size() < 16) {
+    return Error::validation("metrics-token", "--metrics-token must be at least 16 characters");
+  }
+  return token;
+}
+
 }  // namespace
 
 #define VITALIS_ASSIGN(target, expression)     \
@@ -390,6 +426,9 @@ Result<Config> build_config(const Invocation& invocation) {
   server.write_timeout = std::chrono::milliseconds(ms);
   VITALIS_ASSIGN(ms, integer(invocation, "shutdown-timeout-ms", 0, 3'600'000));
   server.shutdown_timeout = std::chrono::milliseconds(ms);
+  long long max_connections = 0;
+  VITALIS_ASSIGN(max_connections, integer(invocation, "max-connections", 0, 1'000'000));
+  server.max_connections = static_cast<std::size_t>(max_connections);
   std::string_view origins = values.at("cors-origins");
   while (!origins.empty()) {
     auto comma = origins.find(',');
@@ -410,6 +449,8 @@ Result<Config> build_config(const Invocation& invocation) {
     if (!proxy.empty()) server.trusted_proxies.emplace_back(proxy);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   }
+  server.public_url = values.at("public-url");
+  VITALIS_ASSIGN(config.metrics_token, metrics_token(values));
   VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
   VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));
 

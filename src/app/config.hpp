@@ -46,6 +46,9 @@ struct Config {
   std::string log_level = "info";
   bool migrate_on_serve = true;
   long long break_glass_seconds = 3600;  // serve: how long emergency access lasts
+  // serve: the bearer token /metrics asks for (--metrics-token or the first line of
+  // --metrics-token-file); empty = /metrics answers this host only. Never logged.
+  std::string metrics_token;
   // demo-data sizes (see demo_data.hpp)
   int demo_patients = 48;
   long long demo_observations = 0;

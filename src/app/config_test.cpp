@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace vitalis::app {
 namespace {
 
@@ -130,6 +133,47 @@ TEST(ConfigTest, SmtpCredentialsRequireStarttlsByDefault) {
   EXPECT_FALSE(starttls(
       {"--smtp-url=smtp://mail.example:587", "--smtp-user=clinic", "--smtp-starttls=false"}));
   EXPECT_TRUE(starttls({"--smtp-url=smtp://relay:25", "--smtp-starttls=true"}));
+}
+
+Result<Config> serve_config(std::vector<std::string> args) {
+  args.insert(args.begin(), "serve");
+  auto invocation = parse_command_line(args, no_env);
+  if (!invocation.ok()) return invocation.error();
+  return build_config(*invocation);
+}
+
+TEST(ConfigTest, ServeTakesTheConnectionCapPublicUrlAndMetricsToken) {
+  auto defaults = serve_config({});
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->server.max_connections, 0u);  // derived from the open-file limit
+  EXPECT_EQ(defaults->server.public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(defaults->metrics_token, "");
+  auto set = serve_config({"--max-connections=50", "--public-url=https://clinic.example/",
+                           "--metrics-token=0123456789abcdef"});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->server.max_connections, 50u);
+  EXPECT_EQ(set->server.public_url, "https://clinic.example/");
+  EXPECT_EQ(set->metrics_token, "0123456789abcdef");
+
+  auto path = std::filesystem::temp_directory_path() / "vitalis_config_test_metrics.token";
+  std::ofstream(path) << "from-a-file-0123456789\r\nsecond line\n";
+  auto from_file = serve_config({"--metrics-token-file=" + path.string()});
+  ASSERT_TRUE(from_file.ok()) << from_file.error().message;
+  EXPECT_EQ(from_file->metrics_token, "from-a-file-0123456789");
+  auto both =
+      serve_config({"--metrics-token-file=" + path.string(), "--metrics-token=0123456789abcdef"});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().field, "metrics-token-file");
+  std::filesystem::remove(path);
+
+  auto missing = serve_config({"--metrics-token-file=" + path.string()});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().field, "metrics-token-file");
+  auto short_token = serve_config({"--metrics-token=secret-but-15ch"});
+  ASSERT_FALSE(short_token.ok());
+  EXPECT_EQ(short_token.error().field, "metrics-token");
+  EXPECT_EQ(short_token.error().message.find("secret-but-15ch"), std::string::npos);
+  EXPECT_FALSE(serve_config({"--max-connections=-1"}).ok());
 }
 
 TEST(ConfigTest, SplitsCorsOrigins) {

@@ -244,7 +244,8 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   notify::Sender mail_sender(**pool, config.mail);
   mail_sender.start();
   app::add_system_routes(router, **pool, metrics,
-                         identity::guarded(identity::Rule::kSignedIn, **identity_service));
+                         identity::guarded(identity::Rule::kSignedIn, **identity_service),
+                         config.metrics_token);
   identity::add_identity_routes(router, **identity_service);
   records::RecordsService records_service(**pool, **identity_service);
   records::add_records_routes(router, records_service);

@@ -11,7 +11,7 @@ using http::Request;
 using http::Response;
 
 void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics,
-                       http::RouteOptions signed_in) {
+                       http::RouteOptions signed_in, std::string metrics_token) {
   http::RouteOptions open;
   open.access = "public";
   router.add(
@@ -36,13 +36,21 @@ void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metr
       },
       blocking);
 
+  // No account rule ("public": monitoring is a program, not a person); the token or, without
+  // one, this host only (docs/SECURITY.md).
+  http::RouteOptions monitoring = open;
+  monitoring.middleware.push_back(
+      [token = std::move(metrics_token)](Request& request, const http::Handler& next) {
+        if (auto refusal = http::metrics_refusal(request, token)) return std::move(*refusal);
+        return next(request);
+      });
   router.add(
       Method::kGet, "/metrics",
       [&metrics](Request&) {
         return Response{
             200, "text/plain; version=0.0.4; charset=utf-8", metrics.render_prometheus(), {}, {}};
       },
-      open);
+      std::move(monitoring));
 
   http::WebSocketHandler echo;
   echo.on_message = [](const std::shared_ptr<http::WebSocketSession>& session,

@@ -2,15 +2,19 @@
 // echo, and the route table.
 #pragma once
 
+#include <string>
+
 #include "db/database.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
 namespace vitalis::app {
 
-// /ws/echo is registered with `signed_in` (identity's rule for any active account).
+// /ws/echo is registered with `signed_in` (identity's rule for any active account); /metrics
+// asks for `metrics_token` when it is set and answers this host only otherwise
+// (http::metrics_refusal).
 void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metrics,
-                       http::RouteOptions signed_in);
+                       http::RouteOptions signed_in, std::string metrics_token = {});
 
 // GET /api/v1/admin/routes: every registered route with its access rule (register it last;
 // `admin_only` comes from the identity policy).

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "http/exchange.hpp"
+
 namespace vitalis::http {
 
 int Metrics::add_series(std::string method, std::string route) {
@@ -101,6 +103,14 @@ std::string Metrics::render_prometheus() const {
       "# HELP vitalis_http_open_connections Open client connections.\n"
       "# TYPE vitalis_http_open_connections gauge\nvitalis_http_open_connections " +
       std::to_string(open_connections.load()) +
+      "\n# HELP vitalis_http_max_connections Open client connections allowed "
+      "(--max-connections).\n# TYPE vitalis_http_max_connections gauge\n"
+      "vitalis_http_max_connections " +
+      std::to_string(max_connections.load()) +
+      "\n# HELP vitalis_http_connections_refused_total Connections answered 503 and closed "
+      "because the limit was reached.\n# TYPE vitalis_http_connections_refused_total counter\n"
+      "vitalis_http_connections_refused_total " +
+      std::to_string(refused_connections.load()) +
       "\n# HELP vitalis_http_in_flight_requests Requests being handled.\n"
       "# TYPE vitalis_http_in_flight_requests gauge\nvitalis_http_in_flight_requests " +
       std::to_string(in_flight.load()) +
@@ -111,6 +121,26 @@ std::string Metrics::render_prometheus() const {
       "# TYPE vitalis_uptime_seconds gauge\nvitalis_uptime_seconds " +
       number + "\n";
   return out;
+}
+
+std::optional<Response> metrics_refusal(const Request& request, std::string_view token) {
+  if (!token.empty()) {
+    std::string_view given = request.header("Authorization");
+    constexpr std::string_view kScheme = "Bearer ";
+    bool bearer =
+        given.size() > kScheme.size() && iequals(given.substr(0, kScheme.size()), kScheme);
+    if (bearer && same_secret(given.substr(kScheme.size()), token)) return std::nullopt;
+    Response refusal = Response::error(ErrorCode::kUnauthenticated,
+                                       "/metrics needs the metrics token (Authorization: Bearer)");
+    refusal.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"metrics\"");
+    return refusal;
+  }
+  bool forwarded = !request.header("X-Forwarded-For").empty() ||
+                   !request.header("Forwarded").empty() || !request.header("X-Real-IP").empty();
+  if (!forwarded && is_loopback(request.client_address)) return std::nullopt;
+  return Response::error(ErrorCode::kForbidden,
+                         "/metrics answers programs on this host only unless a metrics token is "
+                         "configured (--metrics-token)");
 }
 
 }  // namespace vitalis::http

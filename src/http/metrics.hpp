@@ -7,9 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "http/message.hpp"
 
 namespace vitalis::http {
 
@@ -25,6 +28,9 @@ class Metrics {
 
   std::atomic<std::int64_t> open_connections{0};
   std::atomic<std::int64_t> in_flight{0};
+  // Connections answered 503 and closed because max_connections were open.
+  std::atomic<std::uint64_t> refused_connections{0};
+  std::atomic<std::int64_t> max_connections{0};  // the cap in force (set by the server)
 
   std::string render_prometheus() const;
 
@@ -40,5 +46,12 @@ class Metrics {
   std::vector<std::unique_ptr<Series>> series_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
+
+// Who may read /metrics (docs/SECURITY.md). With a token configured: a request that bears it
+// (Authorization: Bearer TOKEN, compared in constant time), from anywhere, else 401. Without
+// one: only a program on this host, i.e. a loopback client address and no forwarding header (a
+// reverse proxy on the same host forwards other people's requests from loopback), else 403.
+// Returns the refusal, or nullopt when the request may read.
+std::optional<Response> metrics_refusal(const Request& request, std::string_view token);
 
 }  // namespace vitalis::http

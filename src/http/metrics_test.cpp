@@ -26,5 +26,54 @@ TEST(MetricsTest, RendersCountsAndCumulativeBuckets) {
   EXPECT_NE(text.find("process_resident_memory_bytes "), std::string::npos);
 }
 
+TEST(MetricsTest, RendersTheConnectionCapAndRefusals) {
+  Metrics metrics;
+  metrics.max_connections = 4;
+  metrics.refused_connections = 3;
+  std::string text = metrics.render_prometheus();
+  EXPECT_NE(text.find("\nvitalis_http_max_connections 4\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE vitalis_http_connections_refused_total counter\n"
+                      "vitalis_http_connections_refused_total 3\n"),
+            std::string::npos);
+}
+
+Request from(std::string client, std::vector<Header> headers = {}) {
+  Request request;
+  request.client_address = std::move(client);
+  request.headers = std::move(headers);
+  return request;
+}
+
+TEST(MetricsTest, WithoutATokenOnlyThisHostMayRead) {
+  EXPECT_FALSE(metrics_refusal(from("127.0.0.1"), ""));
+  EXPECT_FALSE(metrics_refusal(from("::1"), ""));
+  auto remote = metrics_refusal(from("198.51.100.7"), "");
+  ASSERT_TRUE(remote);
+  EXPECT_EQ(remote->status, 403);
+  // A proxy on this host forwards other people's requests from loopback.
+  for (std::string_view header : {"X-Forwarded-For", "Forwarded", "X-Real-IP"}) {
+    auto proxied = metrics_refusal(from("127.0.0.1", {{header, "198.51.100.7"}}), "");
+    ASSERT_TRUE(proxied) << header;
+    EXPECT_EQ(proxied->status, 403);
+  }
+}
+
+TEST(MetricsTest, WithATokenEveryReaderMustBearIt) {
+  constexpr std::string_view kToken = "0123456789abcdef-token";
+  EXPECT_FALSE(metrics_refusal(
+      from("198.51.100.7", {{"Authorization", "Bearer 0123456789abcdef-token"}}), kToken));
+  EXPECT_FALSE(metrics_refusal(
+      from("198.51.100.7", {{"authorization", "bearer 0123456789abcdef-token"}}), kToken));
+  for (std::string_view given :
+       {"", "Bearer ", "Bearer 0123456789abcdef-toke", "Bearer 0123456789abcdef-tokenx",
+        "Basic abc", "0123456789abcdef-token"}) {
+    auto refused = metrics_refusal(from("127.0.0.1", {{"Authorization", given}}), kToken);
+    ASSERT_TRUE(refused) << given;
+    EXPECT_EQ(refused->status, 401);
+    EXPECT_EQ(refused->header("WWW-Authenticate"), "Bearer realm=\"metrics\"");
+    EXPECT_EQ(refused->body.find(kToken), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace vitalis::http

@@ -1,6 +1,7 @@
-// Beast/Asio server: accept loop, per-connection coroutine, the response envelope (request id,
-// security headers, CORS, access log, metrics), WebSocket sessions and graceful shutdown.
-// Over 600 lines on purpose: every Beast/Asio template is instantiated here, in one translation
+// Beast/Asio server: accept loop, per-connection coroutine, reading a request and writing its
+// answer, graceful shutdown. The rules of an exchange that need no socket (CORS, request ids,
+// client address, ...) are in exchange.cpp; WebSocket sessions in websocket_session.ipp, which
+// only this file includes: every Beast/Asio template is instantiated in this one translation
 // unit, because each further TU that includes Beast costs minutes of build on the 2-core machine
 // (docs/MODULES.md; asio_impl.cpp holds the separate-compilation part).
 #include "http/server.hpp"
@@ -21,11 +22,11 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
 #include "core/log.hpp"
+#include "http/exchange.hpp"
 #include "http/static_files.hpp"
 
 namespace vitalis::http {
@@ -46,80 +47,6 @@ struct Connection {
   Strand strand;
   std::function<void()> on_shutdown;  // closes the connection if it is between requests
 };
-
-constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
-    {"X-Content-Type-Options", "nosniff"},
-    {"X-Frame-Options", "DENY"},
-    {"Referrer-Policy", "no-referrer"},
-    {"Cross-Origin-Opener-Policy", "same-origin"},
-    {"Content-Security-Policy",
-     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
-};
-
-// A request body's length must be unambiguous (RFC 9112 §6.1): the only transfer coding
-// accepted is a single "chunked". Any other (or "chunked" beside Content-Length) would let a
-// proxy and this server disagree on where the request ends (request smuggling), so it is
-// refused with 400 and the connection closed. Returns the message, empty when acceptable.
-template <class Message>
-std::string transfer_encoding_refusal(const Message& message) {
-  auto [begin, end] = message.equal_range(boost::beast::http::field::transfer_encoding);
-  if (begin == end) return {};
-  std::string codings;
-  for (auto it = begin; it != end; ++it) {
-    if (!codings.empty()) codings += ", ";
-    codings.append(it->value());
-  }
-  auto trimmed = std::string_view(codings);
-  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t'))
-    trimmed.remove_prefix(1);
-  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t'))
-    trimmed.remove_suffix(1);
-  if (!iequals(trimmed, "chunked")) {
-    return "Transfer-Encoding \"" + codings +
-           "\" is not supported: send the body with Content-Length or Transfer-Encoding: chunked";
-  }
-  if (message.find(boost::beast::http::field::content_length) != message.end()) {
-    return "send either Content-Length or Transfer-Encoding, not both";
-  }
-  return {};
-}
-
-bool valid_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char ch : id) {
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == '-' || ch == '_' || ch == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Paths the single-page app never owns: unknown ones get a JSON 404, not index.html.
-bool is_api_path(std::string_view path) {
-  std::string_view first = path.substr(path.starts_with('/') ? 1 : 0);
-  first = first.substr(0, first.find('/'));
-  for (std::string_view reserved : {"api", "fhir", "healthz", "readyz", "metrics", "ws"}) {
-    if (first == reserved) return true;
-  }
-  return false;
-}
-
-std::string allow_header(const std::vector<Method>& methods) {
-  std::string out;
-  for (Method method : methods) {
-    if (!out.empty()) out += ", ";
-    out += method_name(method);
-  }
-  return out;
-}
-
-// Logs the first line of an exception only: later lines of database errors can quote values.
-std::string first_line(std::string_view text) {
-  return std::string(text.substr(0, text.find('\n')));
-}
-
-class WsSession;
 
 }  // namespace
 
@@ -143,10 +70,9 @@ struct Server::Impl {
     series_invalid = metrics.add_series("ANY", "invalid");
     series_preflight = metrics.add_series("OPTIONS", "preflight");
     if (!options.web_root.empty()) static_files = std::make_unique<StaticFiles>(options.web_root);
-    std::random_device random;
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "%08x", random());
-    id_prefix = prefix;
+    max_connections = options.max_connections > 0 ? options.max_connections
+                                                  : default_max_connections(open_file_limit());
+    metrics.max_connections = static_cast<std::int64_t>(max_connections);
   }
 
   int thread_count() const {
@@ -165,19 +91,14 @@ struct Server::Impl {
   asio::thread_pool blocking;
   std::unique_ptr<StaticFiles> static_files;
   int series_static = 0, series_unmatched = 0, series_invalid = 0, series_preflight = 0;
-  std::string id_prefix;
-  std::atomic<std::uint64_t> id_counter{0};
+  RequestIds request_ids;
   std::atomic<bool> stopping{false};
   std::atomic<bool> forced{false};  // the grace period ran out with work still in progress
   std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
-
-  std::string next_request_id() {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%s-%llx", id_prefix.c_str(),
-                  static_cast<unsigned long long>(id_counter.fetch_add(1) + 1));
-    return buffer;
-  }
+  std::size_t max_connections = 0;
+  const std::string busy = busy_answer();
+  RefusalBurst refusals;  // on the control strand (accept loop)
 
   // --- shutdown -------------------------------------------------------------------------------
 
@@ -218,9 +139,11 @@ struct Server::Impl {
     signals.cancel(ignored);
   }
 
+  // Null when max_connections are open already.
   std::shared_ptr<Connection> register_connection(Strand strand) {
     auto connection = std::make_shared<Connection>(std::move(strand));
     std::lock_guard lock(connections_mutex);
+    if (connections.size() >= max_connections) return nullptr;
     connections.insert(connection);
     metrics.open_connections.fetch_add(1, std::memory_order_relaxed);
     return connection;
@@ -254,8 +177,25 @@ struct Server::Impl {
       socket.set_option(tcp::no_delay(true), ignored);
       auto strand = socket.get_executor();
       auto connection = register_connection(strand);
+      if (connection == nullptr) {
+        refuse(socket);
+        continue;
+      }
+      refusals.accepted();
       asio::co_spawn(strand, serve_connection(std::move(socket), connection), asio::detached);
     }
+  }
+
+  // Over the cap: a 503 written without waiting (a new connection's send buffer takes it), then
+  // closed, so a flood holds no descriptor. Logged once per burst, counted in /metrics.
+  void refuse(auto& socket) {
+    metrics.refused_connections.fetch_add(1, std::memory_order_relaxed);
+    refusals.refused(max_connections);
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(busy), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
   // --- HTTP exchange ---------------------------------------------------------------------------
@@ -271,72 +211,6 @@ struct Server::Impl {
                                     {"route", route.pattern},
                                     {"detail", first_line(error.what())}});
       return Response::error(Error::internal());
-    }
-  }
-
-  Response preflight(const Request& request, std::string_view origin) {
-    Request probe;
-    Method wanted = parse_method(request.header("Access-Control-Request-Method"));
-    Match match = router.match(wanted, request.path, probe);
-    if (!origin_allowed(origin)) {
-      return Response::error(ErrorCode::kForbidden, "origin not allowed", "Origin");
-    }
-    if (match.route == nullptr) return Response::error(ErrorCode::kNotFound, "no such route");
-    Response response{204, {}, {}, {}, {}};
-    response.headers.emplace_back("Access-Control-Allow-Methods", method_name(wanted));
-    response.headers.emplace_back("Access-Control-Allow-Headers",
-                                  "Content-Type, Authorization, X-Request-Id");
-    response.headers.emplace_back("Access-Control-Max-Age", "600");
-    return response;
-  }
-
-  bool trusted_proxy(std::string_view address) const {
-    for (const auto& proxy : options.trusted_proxies) {
-      if (proxy == address) return true;
-    }
-    return false;
-  }
-
-  // The peer, or — when the peer is a trusted proxy — the nearest untrusted address in
-  // X-Forwarded-For (read right to left: earlier entries are whatever the client claimed).
-  std::string client_address(const std::string& peer, std::string_view forwarded) const {
-    if (forwarded.empty() || !trusted_proxy(peer)) return peer;
-    while (!forwarded.empty()) {
-      auto comma = forwarded.rfind(',');
-      std::string_view hop =
-          comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
-      forwarded = comma == std::string_view::npos ? std::string_view{} : forwarded.substr(0, comma);
-      while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
-      while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
-      boost::system::error_code ec;
-      auto address = asio::ip::make_address(std::string(hop), ec);
-      if (ec) return peer;  // malformed header: do not guess
-      std::string text = address.to_string();
-      if (!trusted_proxy(text)) return text;
-    }
-    return peer;
-  }
-
-  bool origin_allowed(std::string_view origin) const {
-    for (const auto& allowed : options.cors_origins) {
-      if (allowed == origin) return true;
-    }
-    return false;
-  }
-
-  // Everything every response gets, whoever produced it.
-  void finish_response(const Request& request, Response& response, bool api) {
-    response.headers.emplace_back("X-Request-Id", request.request_id);
-    std::string_view origin = request.header("Origin");
-    if (!origin.empty() && origin_allowed(origin)) {
-      response.headers.emplace_back("Access-Control-Allow-Origin", origin);
-      response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
-      response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
-      response.headers.emplace_back("Vary", "Origin");
-    }
-    // Health data must not linger in shared or browser caches.
-    if (api && response.header("Cache-Control").empty()) {
-      response.headers.emplace_back("Cache-Control", "no-store");
     }
   }
 
@@ -379,14 +253,7 @@ struct Server::Impl {
 
   void access_log(const Request& request, std::string_view route, int status,
                   std::chrono::nanoseconds duration, std::size_t bytes) {
-    if (!options.access_log) return;
-    log::info("request", {{"request_id", request.request_id},
-                          {"method", method_name(request.method)},
-                          {"route", route},
-                          {"status", status},
-                          {"duration_us",
-                           std::chrono::duration_cast<std::chrono::microseconds>(duration).count()},
-                          {"bytes", bytes}});
+    if (options.access_log) log_request(request, route, status, duration, bytes);
   }
 
   asio::awaitable<bool> write_response(beast::tcp_stream& stream, BeastResponse& response) {
@@ -399,11 +266,11 @@ struct Server::Impl {
   asio::awaitable<void> reject(beast::tcp_stream& stream, int status, std::string_view message,
                                std::string_view field) {
     Request request;
-    request.request_id = next_request_id();
+    request.request_id = request_ids.next();
     auto code = status == 400 ? ErrorCode::kMalformed : ErrorCode::kPayloadTooLarge;
     Response response = Response::error(code, std::string(message), std::string(field));
     response.status = status;
-    finish_response(request, response, true);
+    finish_response(options, request, response, true);
     access_log(request, "invalid", status, {}, response.body.size());
     metrics.record(series_invalid, status, {});
     auto beast_response = to_beast(std::move(response), 11, false, false);
@@ -512,7 +379,11 @@ struct Server::Impl {
       }
       co_return Outcome::kClose;
     }
-    if (auto refusal = transfer_encoding_refusal(parser.get()); !refusal.empty()) {
+    std::vector<std::string_view> codings;
+    auto [coding, last_coding] = parser.get().equal_range(bhttp::field::transfer_encoding);
+    for (; coding != last_coding; ++coding) codings.push_back(coding->value());
+    bool has_length = parser.get().find(bhttp::field::content_length) != parser.get().end();
+    if (auto refusal = transfer_encoding_refusal(codings, has_length); !refusal.empty()) {
       co_await reject(stream, 400, refusal, "Transfer-Encoding");
       co_return Outcome::kCloseUnread;
     }
@@ -539,47 +410,20 @@ struct Server::Impl {
     for (const auto& field : message)
       request.headers.push_back({field.name_string(), field.value()});
     std::string_view given_id = request.header("X-Request-Id");
-    request.request_id = valid_request_id(given_id) ? std::string(given_id) : next_request_id();
-    request.client_address = client_address(client, request.header("X-Forwarded-For"));
+    request.request_id = valid_request_id(given_id) ? std::string(given_id) : request_ids.next();
+    request.client_address = client_address(options, client, request);
     bool api = is_api_path(request.path);
     bool head = request.method == Method::kHead;
     bool keep_alive = message.keep_alive();
 
-    int series = series_unmatched;
-    std::string_view route_label = "unmatched";
-    Response response;
-    const Route* route = nullptr;
-    std::string_view origin = request.header("Origin");
-
-    if (request.method == Method::kOptions && !origin.empty() &&
-        !request.header("Access-Control-Request-Method").empty()) {
-      series = series_preflight;
-      route_label = "preflight";
-      response = preflight(request, origin);
-    } else {
-      Match match = router.match(request.method, request.path, request);
-      route = match.route;
-      if (match.bad_encoding) {
-        response =
-            Response::error(ErrorCode::kMalformed, "invalid percent-encoding in path", "path");
-      } else if (route == nullptr && !match.allowed.empty()) {
-        response =
-            Response::error(ErrorCode::kMethodNotAllowed,
-                            std::string(method_name(request.method)) +
-                                " is not allowed here; allowed: " + allow_header(match.allowed));
-        response.headers.emplace_back("Allow", allow_header(match.allowed));
-      } else if (route == nullptr && !api && static_files &&
-                 (request.method == Method::kGet || head)) {
-        series = series_static;
-        route_label = "static";
-        response = static_files->serve(request);
-      } else if (route == nullptr) {
-        response = Response::error(ErrorCode::kNotFound, "no such resource");
-      } else {
-        series = route->id;
-        route_label = route->pattern;
-      }
-    }
+    Routing routing = route_request(options, router, static_files.get(), request, api);
+    const Route* route = routing.route;
+    Response response = std::move(routing.response);
+    int series = routing.kind == Routing::Kind::kRoute       ? route->id
+                 : routing.kind == Routing::Kind::kPreflight ? series_preflight
+                 : routing.kind == Routing::Kind::kStatic    ? series_static
+                                                             : series_unmatched;
+    std::string_view route_label = routing.label();
 
     if (route != nullptr && route->is_websocket() && websocket::is_upgrade(message)) {
       // The upgrade passes the route's middleware (its access rule) and the Origin check before
@@ -662,7 +506,7 @@ struct Server::Impl {
     }
 
     if (stopping.load()) keep_alive = false;
-    finish_response(request, response, api);
+    finish_response(options, request, response, api);
     int status = response.status;
     auto duration = std::chrono::steady_clock::now() - started;
     std::size_t bytes = response.body.size();
@@ -676,44 +520,8 @@ struct Server::Impl {
     co_return keep_alive ? Outcome::kKeepAlive : Outcome::kClose;
   }
 
-  // Whether a browser page may open this WebSocket: a request without Origin comes from a
-  // program, not a page; a page's Origin must be this server's own (its Host) or one of the
-  // allowed CORS origins. Browsers send no CORS preflight for WebSockets, so without this any
-  // web page could open one with the user's cookies (cross-site WebSocket hijacking).
-  bool websocket_origin_allowed(const Request& request) const {
-    std::string_view origin = request.header("Origin");
-    if (origin.empty()) return true;
-    if (origin_allowed(origin)) return true;
-    std::string_view host = request.header("Host");
-    for (std::string_view scheme : {"http://", "https://"}) {
-      if (!host.empty() && origin.size() == scheme.size() + host.size() &&
-          origin.starts_with(scheme) && iequals(origin.substr(scheme.size()), host)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Runs the route's middleware for an upgrade request (on the blocking pool when the route
-  // touches the database): 101 when the handshake may go ahead, otherwise the answer to send.
-  asio::awaitable<Response> admit_websocket(const Route& route, Request& request) {
-    if (!websocket_origin_allowed(request)) {
-      co_return Response::error(ErrorCode::kForbidden,
-                                "This web page may not open a live connection to this server",
-                                "Origin");
-    }
-    request.websocket_upgrade = true;
-    if (route.options.blocking) {
-      co_return co_await asio::co_spawn(
-          blocking.get_executor(),
-          [this, &route, &request]() -> asio::awaitable<Response> {
-            co_return run_handler(route, request);
-          },
-          asio::use_awaitable);
-    }
-    co_return run_handler(route, request);
-  }
-
+  // WebSocket admission and sessions: websocket_session.ipp.
+  asio::awaitable<Response> admit_websocket(const Route& route, Request& request);
   asio::awaitable<void> run_websocket(beast::tcp_stream stream,
                                       bhttp::request<bhttp::string_body> upgrade,
                                       const Route& route, const Request& request,
@@ -721,140 +529,13 @@ struct Server::Impl {
                                       std::chrono::steady_clock::time_point started);
 };
 
-namespace {
-
-// One upgraded connection. All socket work happens on the connection's strand.
-class WsSession final : public WebSocketSession, public std::enable_shared_from_this<WsSession> {
- public:
-  WsSession(beast::tcp_stream stream, std::string request_id)
-      : ws_(std::move(stream)), request_id_(std::move(request_id)) {}
-
-  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
-
-  void send(std::string text) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-      if (self->closed_) return;
-      if (self->outbox_.size() >= kMaxQueuedMessages ||
-          self->queued_bytes_ + text.size() > kMaxQueuedBytes) {
-        self->drop_slow_reader();
-        return;
-      }
-      self->queued_bytes_ += text.size();
-      self->outbox_.push_back(std::move(text));
-      if (!self->writing_) {
-        self->writing_ = true;
-        asio::co_spawn(self->ws_.get_executor(), self->drain(), asio::detached);
-      }
-    });
-  }
-
-  void close() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_now(); });
-  }
-
-  // On the strand.
-  void close_now() {
-    if (closed_) return;
-    closed_ = true;
-    ws_.async_close(websocket::close_code::going_away,
-                    [self = shared_from_this()](boost::system::error_code) {});
-  }
-
-  const std::string& request_id() const override { return request_id_; }
-
-  // A client that does not read what it is sent would make its queue grow without end: past
-  // these limits it is disconnected at once (no close handshake: it is not reading), and it can
-  // reconnect. Nobody else waits for it.
-  static constexpr std::size_t kMaxQueuedMessages = 1024;
-  static constexpr std::size_t kMaxQueuedBytes = 4 * 1024 * 1024;
-
- private:
-  // On the strand.
-  void drop_slow_reader() {
-    log::warn("websocket closed: the client is not reading its messages",
-              {{"request_id", request_id_},
-               {"queued_messages", static_cast<std::int64_t>(outbox_.size())},
-               {"queued_bytes", static_cast<std::int64_t>(queued_bytes_)}});
-    closed_ = true;
-    outbox_.clear();
-    queued_bytes_ = 0;
-    boost::system::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-  }
-
-  asio::awaitable<void> drain() {
-    auto self = shared_from_this();
-    while (!outbox_.empty() && !closed_) {
-      std::string text = std::move(outbox_.front());
-      outbox_.pop_front();
-      queued_bytes_ -= text.size();
-      ws_.text(true);
-      auto [ec, n] = co_await ws_.async_write(asio::buffer(text), kTuple);
-      if (ec) break;
-    }
-    writing_ = false;
-  }
-
-  websocket::stream<beast::tcp_stream> ws_;
-  std::string request_id_;
-  std::deque<std::string> outbox_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool closed_ = false;
-};
-
-}  // namespace
-
-asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
-                                                  bhttp::request<bhttp::string_body> upgrade,
-                                                  const Route& route, const Request& request,
-                                                  std::shared_ptr<Connection> connection,
-                                                  int series,
-                                                  std::chrono::steady_clock::time_point started) {
-  stream.expires_never();  // the WebSocket stream keeps its own timeouts
-  auto session = std::make_shared<WsSession>(std::move(stream), request.request_id);
-  auto& ws = session->ws();
-  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws.read_message_max(64 * 1024);
-  ws.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& response) { response.set(bhttp::field::server, "vitalis"); }));
-  auto [accept_ec] = co_await ws.async_accept(upgrade, kTuple);
-  int status = accept_ec ? 400 : 101;
-  metrics.record(series, status, std::chrono::steady_clock::now() - started);
-  access_log(request, route.pattern, status, std::chrono::steady_clock::now() - started, 0);
-  if (accept_ec) co_return;
-  connection->on_shutdown = [session] { session->close_now(); };
-  if (stopping.load()) session->close_now();  // shutdown began during the handshake
-  const WebSocketHandler& handler = route.websocket;
-  std::shared_ptr<WebSocketSession> face = session;
-  // Handler exceptions must not escape: they would skip the connection's cleanup.
-  auto guarded = [&request](std::string_view what, auto&& call) {
-    try {
-      call();
-    } catch (const std::exception& error) {
-      log::error("websocket handler failed", {{"request_id", request.request_id},
-                                              {"callback", what},
-                                              {"detail", first_line(error.what())}});
-    } catch (...) {
-      log::error("websocket handler failed",
-                 {{"request_id", request.request_id}, {"callback", what}});
-    }
-  };
-  if (handler.on_open) guarded("on_open", [&] { handler.on_open(face, request); });
-  beast::flat_buffer buffer;
-  for (;;) {
-    auto [ec, n] = co_await ws.async_read(buffer, kTuple);
-    if (ec) break;
-    if (ws.got_text()) {
-      std::string text = beast::buffers_to_string(buffer.data());
-      guarded("on_message", [&] { handler.on_message(face, text); });
-    }
-    buffer.consume(buffer.size());
-  }
-  if (handler.on_close) guarded("on_close", [&] { handler.on_close(face); });
-  connection->on_shutdown = nullptr;  // serve_connection unregisters it
-}
+// GCC's -Wsubobject-linkage flags internal-linkage types (the anonymous namespace, lambdas)
+// used from an included file, which is a hazard only for a header included by several TUs;
+// this file is included once, here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#include "http/websocket_session.ipp"
+#pragma GCC diagnostic pop
 
 Server::Server(ServerOptions options, Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}

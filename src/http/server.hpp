@@ -28,7 +28,13 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};  // grace period for in-flight requests
-  std::vector<std::string> cors_origins;               // exact origins allowed cross-site
+  // Open client connections at most (WebSockets included); one more is answered 503 and closed
+  // at once. 0 = default_max_connections() of the open-file limit.
+  std::size_t max_connections = 0;
+  std::vector<std::string> cors_origins;  // exact origins allowed cross-site
+  // The address users reach the app at (--public-url). Its origin may open WebSockets besides
+  // the server's own Host: behind a reverse proxy that rewrites Host, the page's Origin is this.
+  std::string public_url;
   // Reverse proxies whose X-Forwarded-For is believed (exact addresses). Requests from them
   // are attributed to the client they forwarded for (rate limits, audit log).
   std::vector<std::string> trusted_proxies;
