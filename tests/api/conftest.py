@@ -75,7 +75,7 @@ class Server:
         self.port = None
         self._reader = threading.Thread(target=self._read_log, daemon=True)
         self._reader.start()
-        if not self._listening.wait(30):
+        if not self._listening.wait(60):  # the shared test machine can be slow to start it
             self.process.kill()
             raise AssertionError("server did not start:\n" + "\n".join(self.log_lines))
         if self.port is None:
