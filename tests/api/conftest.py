@@ -17,6 +17,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("VITALIS_BIN", str(ROOT / "build" / "ci" / "vitalis"))
 PG_ADMIN_URL = os.environ.get("VITALIS_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI") == "true"
+# What the sanitizers of the ci build print when they find something (ASan, LSan, UBSan, TSan).
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer",
+                     "ThreadSanitizer")
 
 
 def psql(url, sql):
@@ -47,11 +50,17 @@ class Database:
 
 
 class Server:
-    """One running `vitalis serve`; the port is read from its 'listening' log line."""
+    """One running `vitalis serve`; the port is read from its 'listening' log line.
+
+    When the test ends, start_server stops it and fails the test unless it exited with
+    `expected_exit` (0: SIGTERM is a clean stop) and printed no sanitizer report. A test that
+    kills the server on purpose sets `server.expected_exit = None` (the exit code is then not
+    checked; sanitizer reports still are)."""
 
     def __init__(self, database, tmp_path, *extra, web_root=None):
         self.database = database
         self.log_lines = []
+        self.expected_exit = 0
         self._listening = threading.Event()
         if web_root is None:
             web_root = tmp_path / "web"
@@ -64,8 +73,9 @@ class Server:
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, cwd=tmp_path)
         self.port = None
-        threading.Thread(target=self._read_log, daemon=True).start()
-        if not self._listening.wait(30):
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+        if not self._listening.wait(60):  # the shared test machine can be slow to start it
             self.process.kill()
             raise AssertionError("server did not start:\n" + "\n".join(self.log_lines))
         if self.port is None:
@@ -115,6 +125,33 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._reader.join(10)  # the whole output, sanitizer reports included
+
+    def problems(self):
+        """Call after stop(): what went wrong in this run (an unexpected exit code, the lines of
+        sanitizer reports); empty when nothing did."""
+        found = []
+        code = self.process.returncode
+        if self.expected_exit is not None and code != self.expected_exit:
+            found.append(f"vitalis serve exited with {code}, expected {self.expected_exit}"
+                         + (" (killed after 30 s: SIGTERM did not stop it)" if code == -9 else ""))
+        reports = [i for i, line in enumerate(self.log_lines)
+                   if any(marker in line for marker in SANITIZER_REPORTS)]
+        if reports:
+            first = reports[0]
+            found.append("sanitizer report in the server's output:\n" +
+                         "\n".join(self.log_lines[max(0, first - 2):first + 60]))
+        return found
+
+
+def stop_and_check(servers):
+    """Stops every server, then fails the test with what went wrong in any of them."""
+    for server in servers:
+        server.stop()
+    problems = [f"server on port {server.port}: {problem}"
+                for server in servers for problem in server.problems()]
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -147,8 +184,7 @@ def start_server(tmp_path):
         return server
 
     yield start
-    for server in servers:
-        server.stop()
+    stop_and_check(servers)
 
 
 @pytest.fixture

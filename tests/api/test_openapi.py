@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import BIN, ROOT, Database, Server
+from conftest import BIN, ROOT, Database, Server, stop_and_check
 from test_identity import FAST_HASH, PASSWORD, smtp_sink
 
 SPEC_FILE = ROOT / "docs" / "openapi.yaml"
@@ -512,7 +512,7 @@ def session(tmp_path_factory):
                     json.dumps(recorded.exchanges, indent=1, ensure_ascii=False))
             yield recorded
         finally:
-            server.stop()
+            stop_and_check([server])
 
 
 # --- the tests ---------------------------------------------------------------------------------

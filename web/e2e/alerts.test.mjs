@@ -107,8 +107,11 @@ before(async () => {
 after(async () => {
   await journey.close();
   await browser?.close();
-  await server?.stop();
-  smtp?.stop();
+  try {
+    await server?.stop(); // fails the file on a bad exit or a sanitizer report
+  } finally {
+    smtp?.stop();
+  }
 });
 
 test('an unlikely value asks "did you mean …?"; once confirmed, the critical value gets urgent advice', async () => {

@@ -121,8 +121,11 @@ after(async () => {
   report.write();
   for (const v of visitors) await v.close();
   await browser?.close();
-  await server?.stop();
-  smtp?.stop();
+  try {
+    await server?.stop(); // fails the file on a bad exit or a sanitizer report
+  } finally {
+    smtp?.stop();
+  }
 });
 
 test('the patient records a severe penicillin allergy as a row of the profile', async () => {

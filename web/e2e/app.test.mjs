@@ -48,8 +48,11 @@ after(async () => {
   report.write();
   for (const v of visitors) await v.close();
   await browser?.close();
-  await server?.stop();
-  smtp?.stop();
+  try {
+    await server?.stop(); // fails the file on a bad exit or a sanitizer report
+  } finally {
+    smtp?.stop();
+  }
 });
 
 test('public pages render at both widths', async () => {

@@ -102,6 +102,9 @@ function subjectOf(data) {
   return match ? match[1] : '';
 }
 
+// What the sanitizers of the ci build print when they find something (ASan, LSan, UBSan, TSan).
+const SANITIZER_REPORTS = ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSanitizer', 'ThreadSanitizer'];
+
 /** `vitalis serve` on a fresh SQLite file, port chosen by the OS and read from its log. */
 export class VitalisServer {
   constructor(smtp) {
@@ -123,6 +126,7 @@ export class VitalisServer {
       ...FAST_HASH,
     ];
     this.process = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.closed = new Promise((resolve) => this.process.once('close', resolve)); // output read
     this.port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('server did not start:\n' + this.log.join('\n'))), 30000);
       let pending = '';
@@ -185,14 +189,29 @@ export class VitalisServer {
     if (result.status !== 0) throw new Error('create-admin failed: ' + result.stderr);
   }
 
+  /**
+   * Stops the server (SIGTERM), then throws unless it exited with 0 and printed no sanitizer
+   * report (the ci build has ASan and UBSan), so the test file fails with the lines.
+   */
   async stop() {
-    if (this.process && this.process.exitCode === null) {
-      const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    if (!this.process) return;
+    if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill('SIGTERM');
-      await Promise.race([exited, sleep(15000)]);
+      await Promise.race([this.closed, sleep(15000)]);
       if (this.process.exitCode === null) this.process.kill('SIGKILL');
     }
+    await Promise.race([this.closed, sleep(5000)]);
     rmSync(this.dir, { recursive: true, force: true });
+    const problems = [];
+    const { exitCode, signalCode } = this.process;
+    if (exitCode !== 0) problems.push(`vitalis serve exited with ${exitCode ?? signalCode}, expected 0`);
+    const first = this.log.findIndex((line) => SANITIZER_REPORTS.some((m) => line.includes(m)));
+    if (first >= 0) {
+      problems.push(
+        'sanitizer report in its output:\n' + this.log.slice(Math.max(0, first - 2), first + 60).join('\n'),
+      );
+    }
+    if (problems.length > 0) throw new Error(problems.join('\n'));
   }
 }
 
