@@ -240,13 +240,23 @@ struct Server::Impl {
     };
     auto wait = std::make_shared<Wait>(executor);
     wait->timer.expires_at(asio::steady_timer::time_point::max());
-    hold([wait, executor, work = asio::make_work_guard(ioc)](Status status) mutable {
-      asio::post(executor, [wait, status = std::move(status)]() mutable {
-        wait->outcome = std::move(status);
-        wait->released = true;
-        wait->timer.cancel();
-      });
-    });
+    // Called (and destroyed) on the thread that made the hold durable. Its members are declared
+    // so that the work guard goes last: the strand executor and the timer inside `wait` belong
+    // to the io_context, which may be torn down as soon as the guard is gone (a lambda's
+    // captures have no guaranteed order; ASan once saw the executor freed first at shutdown).
+    struct Release {
+      asio::executor_work_guard<asio::io_context::executor_type> work;
+      std::shared_ptr<Wait> wait;
+      asio::any_io_executor executor;
+      void operator()(Status status) {
+        asio::post(executor, [wait = wait, status = std::move(status)]() mutable {
+          wait->outcome = std::move(status);
+          wait->released = true;
+          wait->timer.cancel();
+        });
+      }
+    };
+    hold(Release{asio::make_work_guard(ioc), wait, executor});
     while (!wait->released) co_await wait->timer.async_wait(kTuple);
     co_return std::move(wait->outcome);
   }

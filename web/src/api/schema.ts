@@ -19,7 +19,10 @@ export interface paths {
     get: operations["readiness"];
   };
   "/metrics": {
-    /** Prometheus metrics (text format 0.0.4). */
+    /**
+     * Prometheus metrics (text format 0.0.4).
+     * @description No account rule; with `--metrics-token` set, every reader sends `Authorization: Bearer TOKEN` (401 otherwise); without one, only programs on the server's own host (loopback, no forwarding header) may read (403 otherwise).
+     */
     get: operations["metrics"];
   };
   "/ws/echo": {
@@ -1722,7 +1725,10 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** Prometheus metrics (text format 0.0.4). */
+  /**
+   * Prometheus metrics (text format 0.0.4).
+   * @description No account rule; with `--metrics-token` set, every reader sends `Authorization: Bearer TOKEN` (401 otherwise); without one, only programs on the server's own host (loopback, no forwarding header) may read (403 otherwise).
+   */
   metrics: {
     responses: {
       /** @description Metrics. */
@@ -1731,6 +1737,8 @@ export interface operations {
           "text/plain": string;
         };
       };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
       default: components["responses"]["Error"];
     };
   };
