@@ -1,0 +1,63 @@
+"""Identity against abuse, black-box: lock-outs that a bogus request cannot lift, sign-up of an
+address before its owner (pre-hijacking), and lock-outs that a stranger cannot impose on an
+account's owner from elsewhere (issue 16)."""
+import pytest
+
+from conftest import assert_error
+from test_identity import FAST_HASH, PASSWORD, Api, smtp  # noqa: F401 (smtp is a fixture)
+
+
+@pytest.fixture
+def api(start_server, database, smtp, tmp_path):  # noqa: F811 (smtp is the fixture above)
+    # Behind a trusted proxy, so a test can speak from any client address (X-Forwarded-For).
+    server = start_server(database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}",
+                          "--trusted-proxies=127.0.0.1", *FAST_HASH)
+    return Api(server, smtp, tmp_path)
+
+
+def linked_doctor_with_grant(api):
+    admin, _ = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    doctor, doctor_id = api.doctor("bruno@example.org", admin)
+    assert api.call("POST", f"/api/v1/patients/{patient_id}/care-team", patient,
+                    body={"doctor_id": doctor_id})[0] == 201
+    status, _, grant = api.call("POST", f"/api/v1/patients/{patient_id}/write-grants", doctor)
+    assert status == 202
+    return doctor, patient, patient_id, grant, api.smtp.code_for("ana@example.org", "consent")
+
+
+def test_confirming_a_bogus_grant_never_lifts_the_consent_code_lock_out(api):
+    doctor, _, _, grant, code = linked_doctor_with_grant(api)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        status, _, _ = api.call("POST", f"/api/v1/write-grants/{grant['id']}/confirm", doctor,
+                                body={"code": wrong})
+        assert status == 422
+    # A grant that does not exist used to count as a success and reset the doctor's failures, so
+    # guessing could go on for ever; now it is the fifth failure and locks the doctor out.
+    status, _, _ = api.call("POST", "/api/v1/write-grants/999999/confirm", doctor,
+                            body={"code": wrong})
+    assert status == 404
+    status, headers, body = api.call("POST", f"/api/v1/write-grants/{grant['id']}/confirm",
+                                     doctor, body={"code": code})
+    assert status == 429, body
+    assert int(headers["retry-after"]) >= 1
+    assert_error(body, "rate_limited")
+
+
+def test_confirming_a_grant_that_is_not_pending_counts_as_a_failure(api):
+    doctor, patient, patient_id, grant, code = linked_doctor_with_grant(api)
+    assert api.call("POST", f"/api/v1/write-grants/{grant['id']}/confirm", doctor,
+                    body={"code": code})[0] == 200
+    status, _, second = api.call("POST", f"/api/v1/patients/{patient_id}/write-grants", doctor)
+    assert status == 202
+    fresh = api.smtp.code_for("ana@example.org", "consent", count=2)
+    wrong = "000000" if fresh != "000000" else "111111"
+    for _ in range(4):
+        assert api.call("POST", f"/api/v1/write-grants/{second['id']}/confirm", doctor,
+                        body={"code": wrong})[0] == 422
+    # The first grant is active, not pending: 409, and a failure (it used to reset the count).
+    assert api.call("POST", f"/api/v1/write-grants/{grant['id']}/confirm", doctor,
+                    body={"code": code})[0] == 409
+    assert api.call("POST", f"/api/v1/write-grants/{second['id']}/confirm", doctor,
+                    body={"code": fresh})[0] == 429
