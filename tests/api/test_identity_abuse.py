@@ -61,3 +61,38 @@ def test_confirming_a_grant_that_is_not_pending_counts_as_a_failure(api):
                     body={"code": code})[0] == 409
     assert api.call("POST", f"/api/v1/write-grants/{second['id']}/confirm", doctor,
                     body={"code": fresh})[0] == 429
+
+
+def sign_in_from(api, address, email, password):
+    return api.call("POST", "/api/v1/auth/signin", body={"email": email, "password": password},
+                    headers={"X-Forwarded-For": address})
+
+
+def test_a_strangers_failed_sign_ins_do_not_lock_the_owner_out_elsewhere(api):
+    api.patient("ana@example.org")
+    for _ in range(5):
+        assert sign_in_from(api, "203.0.113.9", "ana@example.org", "wrong " * 3)[0] == 401
+    # The stranger's address is locked out of this account, even with the right password ...
+    status, headers, body = sign_in_from(api, "203.0.113.9", "ana@example.org", PASSWORD)
+    assert status == 429, body
+    assert int(headers["retry-after"]) >= 1
+    # ... and so is the rest of its IPv6 /64, but the owner at home is not.
+    for _ in range(5):
+        assert sign_in_from(api, "2001:db8:5:5::1", "ana@example.org", "wrong " * 3)[0] == 401
+    assert sign_in_from(api, "2001:db8:5:5::abcd", "ana@example.org", PASSWORD)[0] == 429
+    status, _, body = sign_in_from(api, "198.51.100.20", "ana@example.org", PASSWORD)
+    assert status == 200, body
+    assert sign_in_from(api, "2001:db8:5:6::1", "ana@example.org", PASSWORD)[0] == 200
+
+
+def test_guessing_spread_over_many_addresses_stops_at_the_accounts_ceiling(api):
+    api.sign_up_patient("ana@example.org")
+    api.verify("ana@example.org")
+    # 50 password checks per account and hour across all addresses.
+    answers = [sign_in_from(api, f"203.0.113.{n}", "ana@example.org", "wrong " * 3)[0]
+               for n in range(1, 51)]
+    assert answers == [401] * 50
+    status, headers, body = sign_in_from(api, "198.51.100.77", "ana@example.org", PASSWORD)
+    assert status == 429, body
+    assert_error(body, "rate_limited")
+    assert int(headers["retry-after"]) > 60
