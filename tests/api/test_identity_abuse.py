@@ -96,3 +96,25 @@ def test_guessing_spread_over_many_addresses_stops_at_the_accounts_ceiling(api):
     assert status == 429, body
     assert_error(body, "rate_limited")
     assert int(headers["retry-after"]) > 60
+
+
+def test_an_address_signed_up_first_by_an_attacker_ends_with_the_owners_password(api):
+    attacker, owner = "an attacker's passphrase", "the owner's own passphrase"
+    body = {"email": "ana@example.org", "full_name": "Ana Silva", "date_of_birth": "1980-05-01",
+            "sex": "female"}
+    assert api.call("POST", "/api/v1/auth/signup/patient",
+                    body={**body, "password": attacker})[0] == 202
+    first = api.smtp.code_for("ana@example.org", "Confirm")
+    # The owner signs up too: the same answer, and a mail with a code to choose a password (the
+    # account keeps no password from either sign-up until the mailbox's reader chooses one).
+    assert api.call("POST", "/api/v1/auth/signup/patient",
+                    body={**body, "password": owner})[0] == 202
+    code = api.smtp.code_for("ana@example.org", "Finish setting up")
+    assert api.call("POST", "/api/v1/auth/verify-email",
+                    body={"email": "ana@example.org", "code": first})[0] == 422
+    status, _, claimed = api.call("POST", "/api/v1/auth/claim", body={
+        "email": "ana@example.org", "code": code, "new_password": owner})
+    assert status == 200, claimed
+    assert api.call("POST", "/api/v1/auth/signin",
+                    body={"email": "ana@example.org", "password": attacker})[0] == 401
+    api.sign_in("ana@example.org", owner)
