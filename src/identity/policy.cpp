@@ -236,8 +236,9 @@ ReadAudit& ReadAudit::no_patient() {
   return *this;
 }
 
-ReadAudit& ReadAudit::patients_from_handler() {
+ReadAudit& ReadAudit::patients_from_handler(bool row_when_none) {
   patients_ = Patients::kHandler;
+  row_when_none_ = row_when_none;
   return *this;
 }
 
@@ -276,6 +277,7 @@ std::vector<audit::Row> ReadAudit::rows(const Request& request) const {
       if (const auto* ids = std::any_cast<std::vector<std::int64_t>>(&request.read_audit)) {
         for (std::int64_t patient_id : *ids) out.push_back(row(patient_id));
       }
+      if (out.empty() && row_when_none_) out.push_back(row(std::nullopt));
       break;
   }
   return out;

@@ -19,7 +19,10 @@ export interface paths {
     get: operations["readiness"];
   };
   "/metrics": {
-    /** Prometheus metrics (text format 0.0.4). */
+    /**
+     * Prometheus metrics (text format 0.0.4).
+     * @description No account rule; with `--metrics-token` set, every reader sends `Authorization: Bearer TOKEN` (401 otherwise); without one, only programs on the server's own host (loopback, no forwarding header) may read (403 otherwise).
+     */
     get: operations["metrics"];
   };
   "/ws/echo": {
@@ -292,7 +295,7 @@ export interface paths {
     };
   };
   "/api/v1/patients": {
-    /** Patient list and search (audited as patient.search, without the query). */
+    /** Patient list and search (audited as patient.search, without the query; one row per patient shown who is not the caller's own). */
     get: operations["searchPatients"];
     /** A doctor registers a patient at the desk (no password; the patient is emailed a code to claim the account). */
     post: operations["registerPatient"];
@@ -1722,7 +1725,10 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** Prometheus metrics (text format 0.0.4). */
+  /**
+   * Prometheus metrics (text format 0.0.4).
+   * @description No account rule; with `--metrics-token` set, every reader sends `Authorization: Bearer TOKEN` (401 otherwise); without one, only programs on the server's own host (loopback, no forwarding header) may read (403 otherwise).
+   */
   metrics: {
     responses: {
       /** @description Metrics. */
@@ -1731,6 +1737,8 @@ export interface operations {
           "text/plain": string;
         };
       };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
       default: components["responses"]["Error"];
     };
   };
@@ -2745,13 +2753,13 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** Patient list and search (audited as patient.search, without the query). */
+  /** Patient list and search (audited as patient.search, without the query; one row per patient shown who is not the caller's own). */
   searchPatients: {
     parameters: {
       query?: {
-        /** @description A name or a patient id; every word must start a word of the name. */
+        /** @description A name or a patient id; every word must start a word of the name. A doctor's name query finds only their own patients; others only by patient id. */
         query?: string;
-        /** @description Doctors: true = only the caller's patients (query optional), false = only others. */
+        /** @description Doctors: true = only the caller's patients (query optional), false = only others (query: a patient id). */
         linked?: boolean;
         /** @description `alerts` (with linked=true): most open alerts first. */
         sort?: "name" | "alerts";
