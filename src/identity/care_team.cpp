@@ -154,7 +154,16 @@ Result<WriteGrant> IdentityService::confirm_write_grant(const Caller& doctor, st
     tx.commit();
     return grant;
   });
-  limiter_.record(bucket, result.ok() || result.error().code != ErrorCode::kValidationFailed);
+  // Only a confirmed grant resets the doctor's failures. A wrong code, a grant that is not theirs
+  // or does not exist (probing ids), and one that is not pending any more all count as failures,
+  // so confirming a bogus grant can never lift a lock-out; a server fault counts nothing.
+  if (result.ok()) {
+    limiter_.record(bucket, true);
+  } else if (result.error().code == ErrorCode::kValidationFailed ||
+             result.error().code == ErrorCode::kNotFound ||
+             result.error().code == ErrorCode::kConflict) {
+    limiter_.record(bucket, false);
+  }
   return result;
 }
 

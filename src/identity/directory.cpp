@@ -188,6 +188,14 @@ Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
   if (!by_id && words.empty() && !only_linked) {
     return Error::validation("query", "Enter a name or a patient number");
   }
+  // A doctor finds by name only their own patients: anyone else only by the exact patient
+  // number the patient gave them, so the directory of every patient cannot be browsed.
+  if (doctor_id != 0 && !by_id) {
+    if (query.linked && !*query.linked) {
+      return Error::validation("query", "Find a patient who is not yours by their patient number");
+    }
+    only_linked = true;
+  }
   std::vector<Hit> hits;
   if (by_id) {
     if (cursor->id == 0) {

@@ -53,8 +53,10 @@ struct Contact {
 
 namespace directory {
 
-// Doctors and admins (the route checks): 422 for a query that names nobody or a bad cursor.
-// Not audited here: the caller audits the search (who and when, never what for).
+// Doctors and admins (the route checks): 422 for a query that names nobody or a bad cursor. A
+// doctor's name query finds only their own patients; others only by exact patient number
+// (linked=false with a name: 422). Not audited here: the caller audits the search (who and when,
+// never what for) and the patients it showed who are not the caller's own.
 Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
                                const PatientQuery& query);
 

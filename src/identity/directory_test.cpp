@@ -66,7 +66,7 @@ class DirectoryTest : public db::testing::MigratedTest {
 };
 
 TEST_P(DirectoryTest, NameSearchIgnoresCaseAndAccentsAndNeedsEveryWordPrefix) {
-  auto found = search(doctor_, {"MULLER", {}, "", 20, {}, {}});
+  auto found = search(admin_, {"MULLER", {}, "", 20, {}, {}});
   ASSERT_TRUE(found.ok()) << found.error().message;
   ASSERT_EQ(ids(*found), std::vector<std::int64_t>{maria_});
   const PatientCard& maria = found->items.front();
@@ -75,10 +75,9 @@ TEST_P(DirectoryTest, NameSearchIgnoresCaseAndAccentsAndNeedsEveryWordPrefix) {
   EXPECT_EQ(maria.sex, "female");
   EXPECT_FALSE(maria.linked);
 
-  auto jose = search(doctor_, {"jose", {}, "", 20, {}, {}});
+  auto jose = search(admin_, {"jose", {}, "", 20, {}, {}});
   ASSERT_TRUE(jose.ok());
   EXPECT_EQ(ids(*jose), (std::vector<std::int64_t>{jose_, maria_}));
-  EXPECT_TRUE(jose->items.front().linked);
 
   auto both_words = search(doctor_, {"garc JOSÉ", {}, "", 20, {}, {}});
   ASSERT_TRUE(both_words.ok());
@@ -86,12 +85,27 @@ TEST_P(DirectoryTest, NameSearchIgnoresCaseAndAccentsAndNeedsEveryWordPrefix) {
   auto linked_only = search(doctor_, {"mar", true, "", 20, {}, {}});
   ASSERT_TRUE(linked_only.ok());
   EXPECT_EQ(ids(*linked_only), std::vector<std::int64_t>{marta_});
-  auto unlinked_only = search(doctor_, {"mar", false, "", 20, {}, {}});
-  ASSERT_TRUE(unlinked_only.ok());
-  EXPECT_EQ(ids(*unlinked_only), std::vector<std::int64_t>{maria_});
   auto nobody = search(doctor_, {"zz", {}, "", 20, {}, {}});
   ASSERT_TRUE(nobody.ok());
   EXPECT_TRUE(nobody->items.empty());
+}
+
+TEST_P(DirectoryTest, ADoctorFindsByNameOnlyTheirOwnPatientsAndOthersByNumber) {
+  // Issue 16: a doctor could list every patient's name, birth date and sex by name prefixes.
+  auto jose = search(doctor_, {"jose", {}, "", 20, {}, {}});
+  ASSERT_TRUE(jose.ok());
+  EXPECT_EQ(ids(*jose), std::vector<std::int64_t>{jose_});  // not María José, not theirs
+  EXPECT_TRUE(jose->items.front().linked);
+  auto muller = search(doctor_, {"MULLER", {}, "", 20, {}, {}});
+  ASSERT_TRUE(muller.ok());
+  EXPECT_TRUE(muller->items.empty());
+  auto by_name = search(doctor_, {"mar", false, "", 20, {}, {}});
+  ASSERT_FALSE(by_name.ok());
+  EXPECT_EQ(by_name.error().field, "query");
+  auto by_number = search(doctor_, {std::to_string(maria_), false, "", 20, {}, {}});
+  ASSERT_TRUE(by_number.ok());
+  EXPECT_EQ(ids(*by_number), std::vector<std::int64_t>{maria_});
+  EXPECT_FALSE(by_number->items.front().linked);
 }
 
 TEST_P(DirectoryTest, NameSearchPagesByCursor) {

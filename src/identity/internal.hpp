@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "db/database.hpp"
+#include "db/rate_limit.hpp"
 #include "identity/crypto.hpp"
 #include "identity/model.hpp"
 #include "identity/service.hpp"
@@ -80,12 +81,32 @@ std::string code_bucket(std::string_view purpose, std::string_view who);
 
 // --- per-address budgets declared on routes (policy.cpp) ---
 
+// The part of a client address that names its rate-limit buckets: an IPv6 address by its /64
+// prefix ("2001:db8:1:2::/64"; a single host usually holds a whole /64, so rotating through it
+// must not buy new budgets), an IPv4 address (also IPv4-mapped IPv6, as dotted IPv4) by itself.
+// Anything else (a Unix socket's name, "cli") is returned unchanged.
+std::string address_key(std::string_view address);
+
 // Spends one unit of the per-address budget the route of the request this thread answers
 // declared (Guard::limited in policy.hpp): 429 (Error::rate_limited) once it is used up. A
 // capability calls it where its input has been found well formed, so malformed input costs
 // nothing and a wrong one-time code still does. At most once per request; Ok where the route
 // declared no budget (e.g. a service called from a unit test or a command).
 Status spend_address_budget();
+
+// --- password attempts (sessions.cpp) ---
+
+// Failed password checks lock out one account from one client address_key (5 in a row, as
+// RateLimiter), so a stranger's failures elsewhere never lock the owner out; across all addresses
+// an account takes at most kPasswordAttemptsPerHour checks, against guessing spread over many.
+inline constexpr int kPasswordAttemptsPerHour = 50;
+std::string password_bucket(std::string_view email, const Client& client);
+// Before a password check (sign-in, the current password of a change): 429 while this account
+// and address are locked out or the account's hourly ceiling is spent; otherwise counts the
+// attempt as a failure up front (parallel guesses all count) and returns the bucket for
+// RateLimiter::record(bucket, true) once the password matched.
+Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string_view email,
+                                           const Client& client);
 
 // --- session rows (sessions.cpp) ---
 

@@ -76,9 +76,9 @@ Result<AccountRow> IdentityService::check_current_password(const Caller& caller,
   });
   if (!found.ok()) return found.error();
   // Same lock-out as sign-in: a stolen access token must not allow unlimited guesses.
-  std::string account_bucket = "signin:account:" + found->account.email;
-  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) return ok.error();
-  limiter_.record(account_bucket, false);
+  auto attempt = start_password_attempt(limiter_, found->account.email, caller.client);
+  if (!attempt.ok()) return attempt.error();
+  const std::string& account_bucket = *attempt;
   if (!verify_password(found->password_hash, current)) {
     return Error::validation("current_password", "The current password is not correct.");
   }

@@ -1,7 +1,10 @@
 // Rule middleware: authentication, role checks, record access and denial auditing.
 #include "identity/policy.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
+#include <cstring>
 #include <utility>
 
 #include "core/log.hpp"
@@ -233,8 +236,9 @@ ReadAudit& ReadAudit::no_patient() {
   return *this;
 }
 
-ReadAudit& ReadAudit::patients_from_handler() {
+ReadAudit& ReadAudit::patients_from_handler(bool row_when_none) {
   patients_ = Patients::kHandler;
+  row_when_none_ = row_when_none;
   return *this;
 }
 
@@ -273,6 +277,7 @@ std::vector<audit::Row> ReadAudit::rows(const Request& request) const {
       if (const auto* ids = std::any_cast<std::vector<std::int64_t>>(&request.read_audit)) {
         for (std::int64_t patient_id : *ids) out.push_back(row(patient_id));
       }
+      if (out.empty() && row_when_none_) out.push_back(row(std::nullopt));
       break;
   }
   return out;
@@ -316,7 +321,7 @@ Status write_read_audit(IdentityService& service, const Request& request, const 
 struct RouteBudget {
   IdentityService* service;
   const AddressLimit* limit;
-  const std::string* address;
+  std::string bucket;  // the budget's name and the client's address_key
   bool spent = false;
 };
 thread_local RouteBudget* t_budget = nullptr;
@@ -327,7 +332,7 @@ thread_local RouteBudget* t_budget = nullptr;
 // nothing, as before the budget moved onto the route.
 Response with_budget(IdentityService& service, const AddressLimit& limit, Request& request,
                      const http::Handler& next) {
-  RouteBudget budget{&service, &limit, &request.client_address};
+  RouteBudget budget{&service, &limit, limit.name + ":" + address_key(request.client_address)};
   struct Mark {
     RouteBudget* outer;
     ~Mark() { t_budget = outer; }
@@ -336,8 +341,7 @@ Response with_budget(IdentityService& service, const AddressLimit& limit, Reques
   if (!budget.spent && response.status >= 200 && response.status < 300) {
     log::warn("route answered without spending its declared budget",
               {{"budget", limit.name}, {"request_id", request.request_id}});
-    (void)service.rate_limiter().hit(limit.name + ":" + request.client_address, limit.limit,
-                                     limit.window);
+    (void)service.rate_limiter().hit(budget.bucket, limit.limit, limit.window);
   }
   return response;
 }
@@ -348,8 +352,25 @@ Status spend_address_budget() {
   RouteBudget* budget = t_budget;
   if (budget == nullptr || budget->spent) return Ok{};
   budget->spent = true;
-  return budget->service->rate_limiter().hit(budget->limit->name + ":" + *budget->address,
-                                             budget->limit->limit, budget->limit->window);
+  return budget->service->rate_limiter().hit(budget->bucket, budget->limit->limit,
+                                             budget->limit->window);
+}
+
+std::string address_key(std::string_view address) {
+  std::string text(address.substr(0, address.find('%')));  // without an IPv6 zone ("%eth0")
+  unsigned char bytes[16];
+  if (text.find(':') == std::string::npos || inet_pton(AF_INET6, text.c_str(), bytes) != 1) {
+    return std::string(address);
+  }
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char out[INET6_ADDRSTRLEN] = {};
+  if (std::memcmp(bytes, kMapped, sizeof kMapped) == 0) {
+    inet_ntop(AF_INET, bytes + 12, out, sizeof out);
+    return out;
+  }
+  std::memset(bytes + 8, 0, 8);
+  inet_ntop(AF_INET6, bytes, out, sizeof out);
+  return std::string(out) + "/64";
 }
 
 std::string AddressLimit::describe() const {

@@ -66,8 +66,9 @@ class ReadAudit {
   // In nobody's record (e.g. a search): shows in no patient's access log.
   ReadAudit& no_patient();
   // Known only after the read: one row per patient the handler names with read_patients(),
-  // the resource id being that patient's id; none when it names none.
-  ReadAudit& patients_from_handler();
+  // the resource id being that patient's id; none when it names none (or, `row_when_none`, one
+  // row in nobody's record, like no_patient()).
+  ReadAudit& patients_from_handler(bool row_when_none = false);
 
   // "record.read observations": what the route table shows (RouteOptions::read_audit).
   std::string describe() const;
@@ -82,6 +83,7 @@ class ReadAudit {
   Id id_ = Id::kPatient;
   std::string id_text_;  // the parameter name, or the fixed id
   Patients patients_ = Patients::kPath;
+  bool row_when_none_ = false;
 };
 
 // Why a GET route under a record rule writes no read audit: the one list of exceptions, so a

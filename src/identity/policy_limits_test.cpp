@@ -186,6 +186,32 @@ TEST_P(AddressLimitTest, TheCapabilitySpendsTheBudgetAndAForgottenSpendIsCharged
   EXPECT_TRUE(spend_address_budget().ok());
 }
 
+TEST(AddressKey, IPv6IsLimitedPerSlash64AndIPv4PerAddress) {
+  EXPECT_EQ(address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(address_key("2001:0db8:0001:0002::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(address_key("fe80::1%eth0"), "fe80::/64");
+  EXPECT_EQ(address_key("::1"), "::/64");
+  EXPECT_NE(address_key("2001:db8:1:3::1"), address_key("2001:db8:1:2::1"));
+  EXPECT_EQ(address_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(address_key("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(address_key("cli"), "cli");
+  EXPECT_EQ(address_key(""), "");
+}
+
+TEST_P(AddressLimitTest, AddressesOfOneIPv6Slash64ShareABudget) {
+  const http::Route* reset = route(Method::kPost, "/api/v1/auth/password-reset/request");
+  ASSERT_NE(reset, nullptr);
+  // Ten requests, each from another address of one /64 (and for its own email): the budget of
+  // ten per hour is spent, so an eleventh address of the same /64 is refused.
+  for (int i = 0; i < 10; ++i) {
+    std::string body = R"({"email":"rotate)" + std::to_string(i) + R"(@example.org"})";
+    EXPECT_EQ(post(*reset, "2001:db8:7:7::" + std::to_string(i + 1), body).status, 202) << i;
+  }
+  EXPECT_EQ(post(*reset, "2001:db8:7:7:ffff::99", R"({"email":"late@example.org"})").status, 429);
+  // The next /64 has its own budget.
+  EXPECT_EQ(post(*reset, "2001:db8:7:8::1", R"({"email":"late@example.org"})").status, 202);
+}
+
 TEST_P(AddressLimitTest, APublicRouteWithoutABudgetChargesNothing) {
   http::RouteOptions options = guarded(Rule::kPublic, *service_);
   EXPECT_TRUE(options.rate_limit.empty());

@@ -157,5 +157,19 @@ TEST(ReadAuditTest, PatientsNamedByTheHandlerGetARowEach) {
   EXPECT_EQ(rows[1].entry().resource_type, "alerts");
 }
 
+TEST(ReadAuditTest, ASearchShowingNobodyElseStillLeavesOneRow) {
+  ReadAudit audit = ReadAudit("patients").action("patient.search").patients_from_handler(true);
+  http::Request request;
+  auto none = audit.rows(request);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].entry().resource_id, "");
+  EXPECT_FALSE(none[0].entry().patient_id.has_value());
+  read_patients(request, {5});
+  auto shown = audit.rows(request);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].entry().patient_id, 5);
+  EXPECT_EQ(shown[0].entry().resource_id, "5");
+}
+
 }  // namespace
 }  // namespace vitalis::identity

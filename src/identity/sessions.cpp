@@ -16,19 +16,15 @@ Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string&
   auto email = normalize_email(email_input);
   if (!email.ok()) return Error::unauthenticated("invalid email or password");
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's signin:ip
-  std::string account_bucket = "signin:account:" + *email;
-  if (auto ok = limiter_.check_not_blocked(account_bucket); !ok.ok()) {
-    return ok.error();  // blocked after repeated failures
-  }
+  auto attempt = start_password_attempt(limiter_, *email, caller.client);
+  if (!attempt.ok()) return attempt.error();  // blocked after repeated failures
+  const std::string& account_bucket = *attempt;
   auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
     AccountRow row;
     if (!account_by_email(lease, *email, row)) return Error::not_found("no account");
     return row;
   });
   if (!found.ok() && found.error().code != ErrorCode::kNotFound) return found.error();
-  // Count the attempt as a failure before the slow check, so guesses in flight at the same time
-  // all count; a success resets the count.
-  limiter_.record(account_bucket, false);
   // An account without a password (waiting to be claimed) is checked against the dummy hash
   // too: it takes the same time and never matches.
   bool has_password = found.ok() && !found->password_hash.empty();
@@ -87,6 +83,25 @@ Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string&
     tx.commit();
     return tokens;
   });
+}
+
+std::string password_bucket(std::string_view email, const Client& client) {
+  return "signin:account:" + std::string(email) + ":" + address_key(client.address);
+}
+
+Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string_view email,
+                                           const Client& client) {
+  std::string bucket = password_bucket(email, client);
+  if (auto ok = limiter.check_not_blocked(bucket); !ok.ok()) return ok.error();
+  if (auto ok = limiter.hit("signin:account-all:" + std::string(email), kPasswordAttemptsPerHour,
+                            std::chrono::seconds(3600));
+      !ok.ok()) {
+    return ok.error();
+  }
+  // Counted as a failure before the slow check, so guesses in flight at the same time all
+  // count; a success resets the count.
+  limiter.record(bucket, false);
+  return bucket;
 }
 
 Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string& refresh_token) {

@@ -332,9 +332,10 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       },
       signed_in);
 
-  // Audited as a search: who searched and when, never what for.
+  // Audited as a search: who searched and when, never what for; and one row in the record of
+  // each patient shown who is not the caller's own (so it is in that patient's access log).
   const auto search_audit =
-      identity::ReadAudit("patients").action("patient.search").id("").no_patient();
+      identity::ReadAudit("patients").action("patient.search").patients_from_handler(true);
   router.add(
       Method::kGet, "/api/v1/patients",
       [&s](Request& request) {
@@ -359,7 +360,14 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto limit = int_param(request, "limit", 1, 100, 20);
         if (!limit.ok()) return Response::error(limit.error());
         query.limit = static_cast<int>(*limit);
-        return http::respond(s.search_patients(identity::caller_of(request), query), hits_json);
+        auto found = s.search_patients(identity::caller_of(request), query);
+        if (!found.ok()) return Response::error(found.error());
+        std::vector<std::int64_t> others;
+        for (const PatientHit& hit : found->items) {
+          if (!hit.linked) others.push_back(hit.id);
+        }
+        identity::read_patients(request, std::move(others));
+        return hits_json(*found);
       },
       identity::quick(identity::guarded(Rule::kStaff, identity).audited(search_audit)));
 }

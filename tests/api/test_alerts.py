@@ -321,7 +321,7 @@ def test_the_doctors_patient_list_puts_open_alerts_first_with_the_last_reading(a
     assert [p["id"] for p in first["items"] + second["items"]] == [worried_id, calm_id]
     # Not the caller's patients: no reading times.
     other, _ = api.doctor("dora@example.org", admin, name="Dr Dora Reis")
-    [hit] = api.call("GET", "/api/v1/patients?query=zoe", other)[2]["items"]
+    [hit] = api.call("GET", f"/api/v1/patients?query={worried_id}", other)[2]["items"]
     assert hit["last_reading_at"] is None and hit["open_alerts"] is None
     for params in ("sort=alerts&query=zoe", "linked=true&sort=age"):
         status, _, reply = api.call("GET", "/api/v1/patients?" + params, doctor)

@@ -255,12 +255,12 @@ def test_alert_routes_validate_their_parameters(api):
 # --- patient search ------------------------------------------------------------------------
 
 def test_doctors_find_patients_by_name_prefix_ignoring_case_and_accents(api):
-    admin, _ = api.create_admin()
+    admin, admin_id = api.create_admin()
     jose, jose_id = api.patient("jose@example.org", name="José García López")
-    _, anna_id = api.patient("anna@example.org", name="Anna Müller")
+    anna, anna_id = api.patient("anna@example.org", name="Anna Müller")
     _, jp_id = api.patient("jp@example.org", name="Jean-Pierre O'Brien")
     _, joseph_id = api.patient("joseph@example.org", name="Joseph Adams")
-    doctor, _ = care_team(api, jose, jose_id, admin)
+    doctor, doctor_id = care_team(api, jose, jose_id, admin)
     api.sign_up_patient("unverified@example.org", "Josefa Unverified")
 
     def search(token=doctor, **params):
@@ -268,13 +268,16 @@ def test_doctors_find_patients_by_name_prefix_ignoring_case_and_accents(api):
         assert status == 200, (params, reply)
         return reply
 
-    assert [p["id"] for p in search(query="jose")["items"]] == [jose_id, joseph_id]
-    assert [p["id"] for p in search(query="MÜLLER")["items"]] == [anna_id]
-    assert [p["id"] for p in search(query="muller")["items"]] == [anna_id]
+    # A doctor finds by name only their own patients (issue 16); others by patient number.
+    assert [p["id"] for p in search(query="jose")["items"]] == [jose_id]
+    assert [p["id"] for p in search(admin, query="jose")["items"]] == [jose_id, joseph_id]
+    assert search(query="anna")["items"] == []
+    assert [p["id"] for p in search(admin, query="MÜLLER")["items"]] == [anna_id]
+    assert [p["id"] for p in search(admin, query="muller")["items"]] == [anna_id]
     assert [p["id"] for p in search(query="gar")["items"]] == [jose_id]
     assert [p["id"] for p in search(query="lopez")["items"]] == [jose_id]
-    assert [p["id"] for p in search(query="pierre")["items"]] == [jp_id]
-    assert [p["id"] for p in search(query="obrien")["items"]] == [jp_id]
+    assert [p["id"] for p in search(admin, query="pierre")["items"]] == [jp_id]
+    assert [p["id"] for p in search(admin, query="obrien")["items"]] == [jp_id]
     assert [p["id"] for p in search(query="Jo Ga")["items"]] == [jose_id]
     assert search(query="ose")["items"] == []  # prefixes of words, not infixes
     assert search(query="unverified")["items"] == []
@@ -283,19 +286,23 @@ def test_doctors_find_patients_by_name_prefix_ignoring_case_and_accents(api):
     [hit] = search(query="josé g")["items"]
     assert hit == {"id": jose_id, "full_name": "José García López", "date_of_birth": "1980-05-01",
                    "sex": "female", "linked": True, "open_alerts": 0, "last_reading_at": None}
-    [other] = search(query="anna")["items"]
+    [other] = search(query=str(anna_id))["items"]
     assert other["linked"] is False and other["open_alerts"] is None
 
     assert [p["id"] for p in search(linked="true")["items"]] == [jose_id]
     assert [p["id"] for p in search(linked="true", query="jo")["items"]] == [jose_id]
-    assert [p["id"] for p in search(linked="false", query="jo")["items"]] == [joseph_id]
+    assert [p["id"] for p in search(linked="false", query=str(joseph_id))["items"]] == [joseph_id]
+    assert search(linked="false", query=str(jose_id))["items"] == []
+    status, _, reply = api.call("GET", query("/api/v1/patients", linked="false", query="jo"), doctor)
+    assert status == 422
+    assert_error(reply, "validation_failed", "query")
     assert search(linked="true", query="anna")["items"] == []
 
     # Cursor paging: no gaps, no repeats.
     seen, cursor = [], None
     while True:
         params = {"query": "j", "limit": 1, **({"cursor": cursor} if cursor else {})}
-        page = search(**params)
+        page = search(admin, **params)
         seen += [p["id"] for p in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -318,11 +325,18 @@ def test_doctors_find_patients_by_name_prefix_ignoring_case_and_accents(api):
     status, _, reply = api.call("GET", "/api/v1/patients?linked=true", admin)
     assert_error(reply, "validation_failed", "linked")
 
-    # Audited as a search, without what was searched for.
-    _, _, audit = api.call("GET", "/api/v1/admin/audit?action=patient.search", admin)
-    assert audit["items"] and all(e["resource_id"] == "" and e["patient_id"] is None
-                                  for e in audit["items"])
-    assert "jose" not in str(audit).lower()
+    # Audited as a search, without what was searched for: one row for the search, and one in
+    # the record of every patient shown who is not the searcher's own (issue 16), so that
+    # patient's access log shows it.
+    _, _, audit = api.call("GET", "/api/v1/admin/audit?action=patient.search&limit=200", admin)
+    assert audit["items"] and "jose" not in str(audit).lower()
+    shown = {(e["actor_id"], e["patient_id"]) for e in audit["items"] if e["patient_id"]}
+    assert all(e["resource_id"] == str(e["patient_id"] or "") for e in audit["items"])
+    assert (doctor_id, anna_id) in shown and (doctor_id, joseph_id) in shown
+    assert (doctor_id, jose_id) not in shown  # the doctor's own patient
+    assert {(admin_id, p) for p in (jose_id, anna_id, jp_id, joseph_id)} <= shown
+    _, _, anna_log = api.call("GET", f"/api/v1/patients/{anna_id}/access-log", anna)
+    assert any(e["action"] == "patient.search" for e in anna_log["items"]), anna_log
 
 
 def test_open_alert_counts_show_in_the_doctors_list(api):

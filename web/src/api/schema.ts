@@ -295,7 +295,7 @@ export interface paths {
     };
   };
   "/api/v1/patients": {
-    /** Patient list and search (audited as patient.search, without the query). */
+    /** Patient list and search (audited as patient.search, without the query; one row per patient shown who is not the caller's own). */
     get: operations["searchPatients"];
     /** A doctor registers a patient at the desk (no password; the patient is emailed a code to claim the account). */
     post: operations["registerPatient"];
@@ -2753,13 +2753,13 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** Patient list and search (audited as patient.search, without the query). */
+  /** Patient list and search (audited as patient.search, without the query; one row per patient shown who is not the caller's own). */
   searchPatients: {
     parameters: {
       query?: {
-        /** @description A name or a patient id; every word must start a word of the name. */
+        /** @description A name or a patient id; every word must start a word of the name. A doctor's name query finds only their own patients; others only by patient id. */
         query?: string;
-        /** @description Doctors: true = only the caller's patients (query optional), false = only others. */
+        /** @description Doctors: true = only the caller's patients (query optional), false = only others (query: a patient id). */
         linked?: boolean;
         /** @description `alerts` (with linked=true): most open alerts first. */
         sort?: "name" | "alerts";

@@ -110,7 +110,7 @@ export function PatientList() {
             if (!e.target.value.trim()) setFound(undefined);
           }}
           error={search.errors.query}
-          hint="A name or a patient number. Empty: your patients."
+          hint="Your patients by name; anyone else only by their patient number. Empty: your patients."
         />
         <SubmitButton busy={search.busy}>Search</SubmitButton>
       </form>
