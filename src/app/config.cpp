@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "http/message.hpp"
 #include "notify/outbox.hpp"
 
 namespace vitalis::app {
@@ -115,6 +116,15 @@ const std::vector<OptionSpec>& option_specs() {
        "this "
        "origin open WebSockets (behind a proxy that rewrites Host)",
        kAlerts},
+      {"https", "auto",
+       "Whether users reach the app over HTTPS (TLS at a proxy in front): then cookies carry "
+       "Secure and responses Strict-Transport-Security. auto: when --public-url starts with "
+       "https://",
+       kServe},
+      {"hsts-seconds", "31536000",
+       "Strict-Transport-Security max-age over HTTPS (one year); 0 sends none. Never sent over "
+       "HTTP",
+       kServe},
       {"break-glass-seconds", "3600",
        "How long emergency (break-glass) read access to a patient's record lasts", kServe},
       {"alert-rules", "",
@@ -450,6 +460,12 @@ Result<Config> build_config(const Invocation& invocation) {
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   }
   server.public_url = values.at("public-url");
+  if (values.at("https") == "auto") {
+    server.https = http::iequals(std::string_view(server.public_url).substr(0, 8), "https://");
+  } else {
+    VITALIS_ASSIGN(server.https, boolean(invocation, "https"));
+  }
+  VITALIS_ASSIGN(server.hsts_seconds, integer(invocation, "hsts-seconds", 0, 1LL << 31));
   VITALIS_ASSIGN(config.metrics_token, metrics_token(values));
   VITALIS_ASSIGN(server.access_log, boolean(invocation, "access-log"));
   VITALIS_ASSIGN(config.migrate_on_serve, boolean(invocation, "migrate"));

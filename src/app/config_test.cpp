@@ -154,6 +154,18 @@ TEST(ConfigTest, ServeTakesTheConnectionCapPublicUrlAndMetricsToken) {
   EXPECT_EQ(set->server.max_connections, 50u);
   EXPECT_EQ(set->server.public_url, "https://clinic.example/");
   EXPECT_EQ(set->metrics_token, "0123456789abcdef");
+  // HTTPS follows the public URL unless --https says otherwise; HSTS lasts a year by default.
+  EXPECT_FALSE(defaults->server.https);
+  EXPECT_EQ(defaults->server.hsts_seconds, 31536000);
+  EXPECT_TRUE(set->server.https);
+  auto forced = serve_config({"--https=true", "--hsts-seconds=0"});
+  ASSERT_TRUE(forced.ok()) << forced.error().message;
+  EXPECT_TRUE(forced->server.https);
+  EXPECT_EQ(forced->server.hsts_seconds, 0);
+  auto off = serve_config({"--https=false", "--public-url=HTTPS://clinic.example/"});
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->server.https);
+  EXPECT_FALSE(serve_config({"--https=maybe"}).ok());
 
   auto path = std::filesystem::temp_directory_path() / "vitalis_config_test_metrics.token";
   std::ofstream(path) << "from-a-file-0123456789\r\nsecond line\n";

@@ -64,7 +64,7 @@ int run_migrate(const app::Config& config) {
 Result<identity::SecretKey> open_secret(const app::Config& config) {
   identity::init_crypto();
   auto key = identity::load_or_create_secret(config.secret_key_file);
-  if (key.ok()) notify::set_outbox_key(key->derive("outbox"));
+  if (key.ok()) notify::set_outbox_key(key->derive(identity::key_purpose::kOutbox));
   return key;
 }
 

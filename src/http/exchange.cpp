@@ -62,11 +62,15 @@ std::uint64_t open_file_limit() {
   return limit.rlim_cur;
 }
 
-std::string busy_answer() {
+std::string busy_answer(const ServerOptions& options) {
   Response response = Response::error(
       ErrorCode::kUnavailable, "The server has too many open connections; try again shortly");
+  transport_headers(options, response);
   std::string out = "HTTP/1.1 503 Service Unavailable\r\nServer: vitalis\r\n";
   for (const auto& [name, value] : kSecurityHeaders) {
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  for (const auto& [name, value] : response.headers) {
     out.append(name).append(": ").append(value).append("\r\n");
   }
   out += "Content-Type: " + response.content_type + "\r\nCache-Control: no-store\r\n" +
@@ -245,6 +249,24 @@ Response preflight(const ServerOptions& options, const Router& router, const Req
                                 "Content-Type, Authorization, X-Request-Id");
   response.headers.emplace_back("Access-Control-Max-Age", "600");
   return response;
+}
+
+void transport_headers(const ServerOptions& options, Response& response) {
+  if (!options.https) return;
+  if (options.hsts_seconds > 0) {
+    response.headers.emplace_back("Strict-Transport-Security",
+                                  "max-age=" + std::to_string(options.hsts_seconds));
+  }
+  for (auto& [name, value] : response.headers) {
+    if (!iequals(name, "Set-Cookie")) continue;
+    bool secure = false;
+    for (std::string_view rest = value; !rest.empty();) {
+      auto semicolon = rest.find(';');
+      if (iequals(trim(rest.substr(0, semicolon)), "Secure")) secure = true;
+      rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+    }
+    if (!secure) value += "; Secure";
+  }
 }
 
 void finish_response(const ServerOptions& options, const Request& request, Response& response,

@@ -47,8 +47,9 @@ std::size_t default_max_connections(std::uint64_t open_file_limit);
 std::uint64_t open_file_limit();
 
 // The raw HTTP answer to a connection over the cap: 503 with Retry-After and Connection: close,
-// a JSON error body and the security headers. Written without waiting, then the socket closes.
-std::string busy_answer();
+// a JSON error body, the security headers and transport_headers. Written without waiting, then
+// the socket closes.
+std::string busy_answer(const ServerOptions& options = {});
 
 // Connections refused over the cap are logged once per burst: a warning at the first, a line
 // with the count when a connection is accepted again. Not thread-safe (the accept loop's).
@@ -122,6 +123,12 @@ bool same_secret(std::string_view given, std::string_view expected);
 // The answer to a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method).
 Response preflight(const ServerOptions& options, const Router& router, const Request& request,
                    std::string_view origin);
+
+// Over HTTPS (options.https): "Strict-Transport-Security: max-age=<hsts_seconds>" (none when 0),
+// and "; Secure" on every Set-Cookie that lacks it, so a browser never sends the refresh cookie
+// over plain HTTP. Nothing over HTTP (local development). Applied to every answer the server
+// writes, routed or not.
+void transport_headers(const ServerOptions& options, Response& response);
 
 // Adds what every response gets: X-Request-Id, the CORS headers for an allowed Origin, and
 // Cache-Control: no-store on API paths that did not set their own.

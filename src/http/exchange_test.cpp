@@ -51,6 +51,37 @@ TEST(ExchangeTest, BusyAnswerIsAComplete503ThatCloses) {
   EXPECT_NE(body.find("\"code\":\"unavailable\""), std::string::npos) << body;
 }
 
+TEST(ExchangeTest, OverHttpsCookiesAreSecureAndHstsIsSent) {
+  auto answer = [] {
+    Response response = Response::json(200, {{"ok", true}});
+    response.headers.emplace_back("Set-Cookie", "a=1; Path=/; HttpOnly");
+    response.headers.emplace_back("set-cookie", "b=2; secure; Max-Age=0");
+    return response;
+  };
+  ServerOptions options;  // plain HTTP: nothing added, nothing changed
+  Response plain = answer();
+  transport_headers(options, plain);
+  EXPECT_EQ(plain.header("Strict-Transport-Security"), "");
+  EXPECT_EQ(plain.headers[0].second, "a=1; Path=/; HttpOnly");
+  EXPECT_EQ(busy_answer(options).find("Strict-Transport-Security"), std::string::npos);
+
+  options.https = true;
+  options.hsts_seconds = 31536000;
+  Response secure = answer();
+  transport_headers(options, secure);
+  EXPECT_EQ(secure.header("Strict-Transport-Security"), "max-age=31536000");
+  EXPECT_EQ(secure.headers[0].second, "a=1; Path=/; HttpOnly; Secure");
+  EXPECT_EQ(secure.headers[1].second, "b=2; secure; Max-Age=0");  // already Secure: unchanged
+  EXPECT_NE(busy_answer(options).find("\r\nStrict-Transport-Security: max-age=31536000\r\n"),
+            std::string::npos);
+
+  options.hsts_seconds = 0;  // HSTS off; cookies still Secure
+  Response no_hsts = answer();
+  transport_headers(options, no_hsts);
+  EXPECT_EQ(no_hsts.header("Strict-Transport-Security"), "");
+  EXPECT_EQ(no_hsts.headers[0].second, "a=1; Path=/; HttpOnly; Secure");
+}
+
 TEST(ExchangeTest, RefusalsAreCountedPerBurst) {
   RefusalBurst burst;
   burst.accepted();

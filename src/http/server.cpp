@@ -97,7 +97,7 @@ struct Server::Impl {
   std::mutex connections_mutex;
   std::unordered_set<std::shared_ptr<Connection>> connections;
   std::size_t max_connections = 0;
-  const std::string busy = busy_answer();
+  const std::string busy = busy_answer(options);
   RefusalBurst refusals;  // on the control strand (accept loop)
 
   // --- shutdown -------------------------------------------------------------------------------
@@ -215,6 +215,7 @@ struct Server::Impl {
   }
 
   BeastResponse to_beast(Response&& response, unsigned version, bool keep_alive, bool head) {
+    transport_headers(options, response);
     BeastResponse out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::server, "vitalis");
     for (const auto& [name, value] : kSecurityHeaders) out.insert(name, value);

@@ -35,6 +35,12 @@ struct ServerOptions {
   // The address users reach the app at (--public-url). Its origin may open WebSockets besides
   // the server's own Host: behind a reverse proxy that rewrites Host, the page's Origin is this.
   std::string public_url;
+  // Whether users reach the app over HTTPS (a TLS-terminating proxy in front): then every
+  // cookie carries Secure and every response Strict-Transport-Security (exchange.hpp,
+  // transport_headers). app decides it from --https (auto: the public URL's scheme).
+  bool https = false;
+  // Strict-Transport-Security max-age when `https`; 0 sends none.
+  std::int64_t hsts_seconds = 365 * 24 * 3600;
   // Reverse proxies whose X-Forwarded-For is believed (exact addresses). Requests from them
   // are attributed to the client they forwarded for (rate limits, audit log).
   std::vector<std::string> trusted_proxies;

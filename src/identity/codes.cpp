@@ -32,7 +32,8 @@ void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose
 std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, seconds ttl) {
   std::string code = random_code();
-  std::string now = now_text(), expires = from_now(ttl), hash = key.keyed_hash(code);
+  std::string now = now_text(), expires = from_now(ttl),
+              hash = key.for_purpose(key_purpose::kCode).keyed_hash(code);
   retire_codes(lease, account_id, purpose, subject_id);
   store::insert_code(lease, account_id, purpose, subject_id, hash, now, expires);
   return code;
@@ -49,7 +50,9 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
   if (!open || open->expires_at <= now_text()) return invalid;
   // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
   if (!store::count_code_attempt(lease, open->id, max_attempts)) return invalid;
-  if (!constant_time_equal(open->hash, key.keyed_hash(code))) return invalid;
+  if (!constant_time_equal(open->hash, key.for_purpose(key_purpose::kCode).keyed_hash(code))) {
+    return invalid;
+  }
   std::string now = now_text();
   if (!store::consume_code(lease, open->id, now)) return invalid;
   return Ok{};

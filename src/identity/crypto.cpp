@@ -80,6 +80,14 @@ std::string SecretKey::derive(std::string_view purpose) const {
   return out;
 }
 
+SecretKey SecretKey::for_purpose(std::string_view purpose) const {
+  std::string bytes = derive(purpose);
+  SecretKey key;
+  std::copy(bytes.begin(), bytes.end(), key.bytes_);
+  sodium_memzero(bytes.data(), bytes.size());
+  return key;
+}
+
 std::string SecretKey::keyed_hash(std::string_view data) const {
   std::string raw = mac(data);
   std::string hex(raw.size() * 2 + 1, '\0');

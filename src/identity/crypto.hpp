@@ -1,5 +1,6 @@
 // Cryptography for identity, all on libsodium: argon2id password hashes, HMAC-SHA256 for
-// access tokens and for hashing one-time codes and refresh tokens, and random tokens.
+// access tokens and for hashing one-time codes and refresh tokens (each with its own key derived
+// from the server secret), and random tokens.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,17 @@ bool verify_password(const std::string& hash, std::string_view password);
 // True when the stored hash was made with other parameters than `cost` (re-hash on sign-in).
 bool needs_rehash(const std::string& hash, const PasswordCost& cost);
 
+// The purposes the server secret serves through derived keys (SecretKey::for_purpose), so a
+// value made for one purpose (a code hash, a token signature) means nothing for another. The
+// root key's own HMAC seals only the audit chain (rows written before per-purpose keys existed
+// are sealed with it, and `audit verify` checks them all with it).
+namespace key_purpose {
+inline constexpr std::string_view kAccessToken = "access";  // access-token signatures
+inline constexpr std::string_view kCode = "codes";          // one-time code hashes
+inline constexpr std::string_view kRefresh = "refresh";     // refresh-token hashes
+inline constexpr std::string_view kOutbox = "outbox";       // encryption of queued mail
+}  // namespace key_purpose
+
 // The server's secret (32 bytes), used for token signatures and keyed hashes.
 class SecretKey {
  public:
@@ -44,6 +56,9 @@ class SecretKey {
   // crypto_kdf (BLAKE2b; the purpose is the context, subkey 1): another purpose, or this key's
   // HMACs, tell nothing about it. Throws std::invalid_argument on an empty or longer purpose.
   std::string derive(std::string_view purpose) const;
+  // derive(purpose) as a key, whose mac and keyed_hash are that purpose's. One BLAKE2b block:
+  // cheaper than the HMAC it then computes.
+  SecretKey for_purpose(std::string_view purpose) const;
 
  private:
   unsigned char bytes_[kSize] = {};

@@ -63,6 +63,42 @@ TEST_F(CryptoTest, PurposeKeysAreFixedPerPurposeAndIndependent) {
   EXPECT_THROW(key->derive("too-long-purpose"), std::invalid_argument);
 }
 
+TEST_F(CryptoTest, EachPurposeHasItsOwnKey) {
+  SecretKey root = SecretKey::generate();
+  std::set<std::string> macs{root.mac("data")};
+  for (auto purpose : {key_purpose::kAccessToken, key_purpose::kCode, key_purpose::kRefresh,
+                       key_purpose::kOutbox}) {
+    SecretKey key = root.for_purpose(purpose);
+    // The same key as derive() gives (the outbox's), the same on every call.
+    EXPECT_EQ(key.to_text(), base64url_encode(root.derive(purpose))) << purpose;
+    EXPECT_EQ(root.for_purpose(purpose).mac("data"), key.mac("data")) << purpose;
+    EXPECT_TRUE(macs.insert(key.mac("data")).second) << purpose << " shares a key";
+  }
+  EXPECT_EQ(macs.size(), 5u);
+}
+
+TEST_F(CryptoTest, ATokenSignedForOnePurposeDoesNotVerifyUnderAnother) {
+  SecretKey root = SecretKey::generate();
+  SecretKey access = root.for_purpose(key_purpose::kAccessToken);
+  AccessClaims claims{42, Role::kAdmin, "session-1", 1000, 1900};
+  std::string token = sign_access_token(claims, access);
+  EXPECT_TRUE(verify_access_token(token, access, 1500).ok());
+  for (const SecretKey& other :
+       {root, root.for_purpose(key_purpose::kCode), root.for_purpose(key_purpose::kRefresh)}) {
+    auto refused = verify_access_token(token, other, 1500);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message, "invalid access token");
+  }
+  // A token signed with the server secret itself (as before per-purpose keys) is refused too.
+  EXPECT_FALSE(verify_access_token(sign_access_token(claims, root), access, 1500).ok());
+  // Refresh-token hashes are the refresh key's, not the secret's nor the code key's.
+  EXPECT_EQ(refresh_token_hash(root, "token"),
+            root.for_purpose(key_purpose::kRefresh).keyed_hash("token"));
+  EXPECT_NE(refresh_token_hash(root, "token"), root.keyed_hash("token"));
+  EXPECT_NE(refresh_token_hash(root, "token"),
+            root.for_purpose(key_purpose::kCode).keyed_hash("token"));
+}
+
 TEST_F(CryptoTest, RandomTokensAndCodesLookRight) {
   std::set<std::string> seen;
   for (int idx = 0; idx < 200; ++idx) {

@@ -63,6 +63,8 @@ std::string role_text(const Principal& principal);
 
 // --- one-time codes (codes.cpp) ---
 
+// Codes are stored as HMACs under the code key derived from `key`, the server secret
+// (key_purpose::kCode).
 // Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
 std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, std::chrono::seconds ttl);
@@ -111,7 +113,8 @@ Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string
 // --- session rows (sessions.cpp) ---
 
 // Starts a session (or continues a family on refresh) and signs its access token. `started_at`
-// empty: now (a sign-in).
+// empty: now (a sign-in). `key` is the server secret; the token is signed and the refresh token
+// hashed with the keys derived from it for those purposes.
 Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
                    const Account& account, const std::string& family, const Client& client,
                    const std::string& session_id, const std::string& started_at);

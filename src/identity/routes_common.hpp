@@ -49,6 +49,8 @@ http::Response verified_response(const Verified& verified);
 http::Response break_glass_response(IdentityService& service, http::Request& request,
                                     std::int64_t patient_id, const boost::json::object& body);
 
+// The refresh cookie (HttpOnly, SameSite=Strict, path /api/v1/auth). Secure is added by the
+// server to every cookie when the deployment is served over HTTPS (http/exchange.hpp).
 std::string refresh_cookie(const std::string& token, std::int64_t max_age);
 std::string cookie_value(const http::Request& request, std::string_view name);
 // 200 with the access token and the account (plus `extra` fields), and the refresh cookie.

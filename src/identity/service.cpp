@@ -9,6 +9,7 @@ namespace vitalis::identity {
 IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options)
     : pool_(pool),
       key_(key),
+      access_key_(key_.for_purpose(key_purpose::kAccessToken)),
       options_(options),
       limiter_(pool_),
       sealer_(std::make_unique<AuditSealer>(pool_, key_)) {

@@ -48,6 +48,7 @@ class IdentityService {
   IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options);
   ~IdentityService();
 
+  // The server secret (the audit chain's key; per-purpose keys derive from it, crypto.hpp).
   const SecretKey& key() const { return key_; }
   const IdentityOptions& options() const { return options_; }
   // The rate limits over this service's database: the per-address budgets routes declare
@@ -199,7 +200,8 @@ class IdentityService {
                  const std::function<void(db::Lease&, long long)>& add_profile);
 
   db::Pool& pool_;
-  SecretKey key_;
+  SecretKey key_;         // the server secret: seals the audit chain; the other keys derive from it
+  SecretKey access_key_;  // key_purpose::kAccessToken, checked on every request
   IdentityOptions options_;
   db::RateLimiter limiter_;  // per account, email, doctor and some addresses: see each capability
   std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing

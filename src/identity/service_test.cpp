@@ -11,6 +11,10 @@
 #include <sstream>
 
 #include "db/testing.hpp"
+#include "identity/internal.hpp"
+#include "identity/store_codes.hpp"
+#include "identity/store_sessions.hpp"
+#include "identity/tokens.hpp"
 #include "notify/sender.hpp"
 
 namespace vitalis::identity {
@@ -287,6 +291,52 @@ TEST_P(IdentityServiceTest, ARepeatedSignUpForAnUnprovenAddressLeavesItToTheMail
   EXPECT_EQ(repeated.resource_type, "account");
   EXPECT_EQ(repeated.resource_id, "");
   EXPECT_EQ(repeated.reason, "email not verified yet; a code to choose a password was emailed");
+}
+
+// Issue 16: one-time codes, refresh tokens and access tokens each use their own key derived from
+// the server secret; what the secret itself signs or hashes (as before) is worth nothing.
+TEST_P(IdentityServiceTest, CodesAndTokensUseTheirPurposesKeys) {
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("ada@example.org")).ok());
+  std::string code = only_code_for("ada@example.org");
+  ASSERT_EQ(code.size(), 6u);
+  const SecretKey& root = service_->key();
+  std::string stored;  // the code's hash as stored
+  auto read = db::with_connection(*pool_, [&](db::Lease& lease) -> Status {
+    AccountRow row;
+    if (!account_by_email(lease, "ada@example.org", row)) return Error::not_found("no account");
+    auto open = store::latest_code(lease, row.account.id, kCodePurposeVerify, 0);
+    if (open) stored = open->hash;
+    return Ok{};
+  });
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(stored, root.for_purpose(key_purpose::kCode).keyed_hash(code));
+  EXPECT_NE(stored, root.keyed_hash(code));
+  auto verified = service_->verify_email(kCaller, "ada@example.org", code);
+  ASSERT_TRUE(verified.ok() && verified->tokens) << verified.error().message;
+  const Tokens& tokens = *verified->tokens;
+  bool under_refresh_key = false, under_secret = true;
+  read = db::with_connection(*pool_, [&](db::Lease& lease) -> Status {
+    under_refresh_key =
+        store::session_by_refresh(
+            lease, root.for_purpose(key_purpose::kRefresh).keyed_hash(tokens.refresh_token))
+            .has_value();
+    under_secret =
+        store::session_by_refresh(lease, root.keyed_hash(tokens.refresh_token)).has_value();
+    return Ok{};
+  });
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_TRUE(under_refresh_key);
+  EXPECT_FALSE(under_secret);
+  auto claims =
+      verify_access_token(tokens.access_token, root.for_purpose(key_purpose::kAccessToken), 0);
+  ASSERT_TRUE(claims.ok()) << claims.error().message;
+  EXPECT_TRUE(service_->authenticate(tokens.access_token).ok());
+  // The same claims signed with the secret itself, or with another purpose's key: refused.
+  for (const SecretKey& other : {root, root.for_purpose(key_purpose::kCode)}) {
+    auto forged = service_->authenticate(sign_access_token(*claims, other));
+    ASSERT_FALSE(forged.ok());
+    EXPECT_EQ(forged.error().code, ErrorCode::kUnauthenticated);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, IdentityServiceTest,

@@ -106,7 +106,7 @@ Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string
 
 Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string& refresh_token) {
   if (refresh_token.empty()) return Error::unauthenticated("no refresh token");
-  std::string hash = key_.keyed_hash(refresh_token);
+  std::string hash = refresh_token_hash(key_, refresh_token);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
     auto session = store::session_by_refresh(lease, hash);
@@ -148,7 +148,7 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
 }
 
 Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
-  auto claims = verify_access_token(bearer_token, key_, unix_now());
+  auto claims = verify_access_token(bearer_token, access_key_, unix_now());
   if (!claims.ok()) return claims.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
     auto session = live_session(lease, claims->session_id);
@@ -193,7 +193,7 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
                    const Account& account, const std::string& family, const Client& client,
                    const std::string& session_id, const std::string& started_at) {
   std::string refresh = random_token();
-  std::string refresh_hash = key.keyed_hash(refresh), now = now_text(),
+  std::string refresh_hash = refresh_token_hash(key, refresh), now = now_text(),
               expires = from_now(options.refresh_ttl);
   std::string started = started_at.empty() ? now : started_at;
   // What the owner sees in their list of sessions; a browser's User-Agent can be long.
@@ -203,7 +203,8 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
   std::int64_t issued = unix_now();
   Tokens tokens;
   tokens.access_token = sign_access_token(
-      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()}, key);
+      {account.id, account.role, session_id, issued, issued + options.access_ttl.count()},
+      key.for_purpose(key_purpose::kAccessToken));
   tokens.expires_in = options.access_ttl.count();
   tokens.refresh_token = refresh;
   tokens.refresh_expires_in = options.refresh_ttl.count();

@@ -85,4 +85,8 @@ Result<AccessClaims> verify_access_token(std::string_view token, const SecretKey
   return claims;
 }
 
+std::string refresh_token_hash(const SecretKey& root, std::string_view token) {
+  return root.for_purpose(key_purpose::kRefresh).keyed_hash(token);
+}
+
 }  // namespace vitalis::identity
