@@ -11,7 +11,7 @@
 
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
-#include "identity/audit.hpp"
+#include "identity/service.hpp"
 #include "identity/testing.hpp"
 #include "records/catalogue.hpp"
 #include "records/testing.hpp"

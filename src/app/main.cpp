@@ -11,7 +11,6 @@
 #include "core/log.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
-#include "identity/audit.hpp"
 #include "identity/crypto.hpp"
 #include "identity/directory.hpp"
 #include "identity/policy.hpp"

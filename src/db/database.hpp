@@ -158,8 +158,8 @@ class Pool {
 // fsync serve several requests and a page changed by each is written once. commit() returns
 // only once the group's COMMIT is done (durable with synchronous=FULL), and throws that
 // COMMIT's error to every member when it fails; a transaction that rolls back undoes only its
-// own savepoint. Statements made on the writer session must be gone before commit() (see
-// db::changed_rows), since commit() hands that session to the next writer.
+// own savepoint. Statements run on the writer session must be finished and unbound before
+// commit() (db/rows.hpp's runners do so), since commit() hands that session to the next writer.
 class Transaction {
  public:
   enum class Mode { kRead, kWrite };

@@ -5,6 +5,8 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "core/log.hpp"
 #include "core/time.hpp"
@@ -39,7 +41,41 @@ inline constexpr const char* kBlockRateBucket =
 
 namespace {
 
+// Bound by reference into the cached statements (a temporary would not outlive the bind).
+constexpr int kZero = 0, kOne = 1;
+
 std::string now_text() { return format_rfc3339(Clock::now()); }
+
+// A bucket's row (kSelectRateLimit).
+struct Bucket {
+  std::string window_start;
+  int hits = 0, failures = 0;
+  std::optional<std::string> blocked_until;
+};
+
+class BucketReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(row_.window_start));
+    statement.exchange(soci::into(row_.hits));
+    statement.exchange(soci::into(row_.failures));
+    statement.exchange(soci::into(blocked_until_, blocked_ind_));
+  }
+  Bucket current() const {
+    Bucket row = row_;
+    if (blocked_ind_ == soci::i_ok) row.blocked_until = blocked_until_;
+    return row;
+  }
+
+ private:
+  Bucket row_;
+  std::string blocked_until_;
+  soci::indicator blocked_ind_ = soci::i_null;
+};
+
+std::optional<Bucket> read_bucket(Lease& lease, const std::string& bucket) {
+  return first_row<BucketReader>(lease, sql::kSelectRateLimit, uses(bucket));
+}
 
 // Seconds from now until an RFC 3339 time (at least 1): the Retry-After of a refusal.
 int seconds_until(const std::string& when) {
@@ -56,32 +92,39 @@ Status RateLimiter::hit(const std::string& bucket, int limit, seconds window) {
     for (int round = 0; round < 3; ++round) {
       Transaction tx(lease);
       std::string now = now_text();
-      std::string window_start, blocked_until;
-      int hits = 0, failures = 0;
-      soci::indicator blocked_ind = soci::i_null;
-      *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start),
-          soci::into(hits), soci::into(failures), soci::into(blocked_until, blocked_ind);
-      if (!lease->got_data()) {
-        bool inserted = changed_rows((lease->prepare << sql::kInsertRateLimit, soci::use(bucket),
-                                      soci::use(now), soci::use(1), soci::use(0))) == 1;
+      auto row = read_bucket(lease, bucket);
+      if (!row) {
+        bool inserted = execute(lease, sql::kInsertRateLimit, [&](soci::statement& statement) {
+                          statement.exchange(soci::use(bucket));
+                          statement.exchange(soci::use(now));
+                          statement.exchange(soci::use(kOne));
+                          statement.exchange(soci::use(kZero));
+                        }) == 1;
         tx.commit();
         if (inserted) return Ok{};
         continue;  // a concurrent request created it: count against that row
       }
-      if (blocked_ind == soci::i_ok && blocked_until > now) {
+      if (row->blocked_until && *row->blocked_until > now) {
         return Error::rate_limited("too many attempts; try again later",
-                                   seconds_until(blocked_until));
+                                   seconds_until(*row->blocked_until));
       }
+      const std::string& window_start = row->window_start;
       auto started = parse_rfc3339(window_start);
       if (!started || *started + window <= Clock::now()) {
-        bool restarted = changed_rows((lease->prepare << sql::kRestartRateWindow, soci::use(now),
-                                       soci::use(bucket), soci::use(window_start))) == 1;
+        bool restarted = execute(lease, sql::kRestartRateWindow, [&](soci::statement& statement) {
+                           statement.exchange(soci::use(now));
+                           statement.exchange(soci::use(bucket));
+                           statement.exchange(soci::use(window_start));
+                         }) == 1;
         tx.commit();
         if (restarted) return Ok{};
         continue;  // someone else restarted the window first
       }
-      bool counted = changed_rows((lease->prepare << sql::kCountRateHit, soci::use(bucket),
-                                   soci::use(window_start), soci::use(limit))) == 1;
+      bool counted = execute(lease, sql::kCountRateHit, [&](soci::statement& statement) {
+                       statement.exchange(soci::use(bucket));
+                       statement.exchange(soci::use(window_start));
+                       statement.exchange(soci::use(limit));
+                     }) == 1;
       tx.commit();
       if (counted) return Ok{};
       return Error::rate_limited("too many requests; try again later",
@@ -93,14 +136,10 @@ Status RateLimiter::hit(const std::string& bucket, int limit, seconds window) {
 
 Status RateLimiter::check_not_blocked(const std::string& bucket) {
   return with_connection(pool_, [&](Lease& lease) -> Status {
-    std::string window_start, blocked_until;
-    int hits = 0, failures = 0;
-    soci::indicator blocked_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(window_start), soci::into(hits),
-        soci::into(failures), soci::into(blocked_until, blocked_ind);
-    if (lease->got_data() && blocked_ind == soci::i_ok && blocked_until > now_text()) {
+    auto row = read_bucket(lease, bucket);
+    if (row && row->blocked_until && *row->blocked_until > now_text()) {
       return Error::rate_limited("too many attempts; try again later",
-                                 seconds_until(blocked_until));
+                                 seconds_until(*row->blocked_until));
     }
     return Ok{};
   });
@@ -110,24 +149,31 @@ void RateLimiter::record(const std::string& bucket, bool success) {
   auto done = with_connection(pool_, [&](Lease& lease) -> Status {
     Transaction tx(lease);
     std::string now = now_text();
-    *lease << sql::kInsertRateLimit, soci::use(bucket), soci::use(now), soci::use(0), soci::use(0);
+    run(lease, sql::kInsertRateLimit, [&](soci::statement& statement) {
+      statement.exchange(soci::use(bucket));
+      statement.exchange(soci::use(now));
+      statement.exchange(soci::use(kZero));
+      statement.exchange(soci::use(kZero));
+    });
     if (success) {
-      *lease << sql::kResetRateFailures, soci::use(bucket);
+      run(lease, sql::kResetRateFailures,
+          [&](soci::statement& statement) { statement.exchange(soci::use(bucket)); });
       tx.commit();
       return Ok{};
     }
-    *lease << sql::kCountRateFailure, soci::use(bucket);
-    int failures = 0, hits = 0;
-    std::string start, until;
-    soci::indicator until_ind = soci::i_null;
-    *lease << sql::kSelectRateLimit, soci::use(bucket), soci::into(start), soci::into(hits),
-        soci::into(failures), soci::into(until, until_ind);
+    run(lease, sql::kCountRateFailure,
+        [&](soci::statement& statement) { statement.exchange(soci::use(bucket)); });
+    auto row = read_bucket(lease, bucket);
+    int failures = row ? row->failures : 0;
     if (failures >= kFailuresBeforeBlock) {
       auto block =
           std::min<long long>(kFirstBlock.count() << std::min(failures - kFailuresBeforeBlock, 6),
                               kLongestBlock.count());
       std::string blocked_until = format_rfc3339(Clock::now() + seconds(block));
-      *lease << sql::kBlockRateBucket, soci::use(blocked_until), soci::use(bucket);
+      run(lease, sql::kBlockRateBucket, [&](soci::statement& statement) {
+        statement.exchange(soci::use(blocked_until));
+        statement.exchange(soci::use(bucket));
+      });
     }
     tx.commit();
     return Ok{};

@@ -2,6 +2,7 @@
 #include "identity/audit.hpp"
 
 #include "core/time.hpp"
+#include "identity/service.hpp"
 #include "identity/store_audit.hpp"
 
 namespace vitalis::identity {

@@ -10,7 +10,6 @@
 #include <string_view>
 #include <utility>
 
-#include "identity/audit.hpp"
 #include "identity/model.hpp"
 
 namespace vitalis::identity::audit {

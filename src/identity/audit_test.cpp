@@ -7,6 +7,7 @@
 
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
+#include "identity/service.hpp"
 
 namespace vitalis::identity {
 namespace {

@@ -7,6 +7,7 @@
 
 #include "db/testing.hpp"
 #include "identity/audit.hpp"
+#include "identity/service.hpp"
 #include "identity/testing.hpp"
 
 namespace vitalis::identity {

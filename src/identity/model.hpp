@@ -162,4 +162,36 @@ struct Verified {
   std::optional<Tokens> tokens;
 };
 
+// A row of the audit log (audit_row.hpp builds them; IdentityService appends and reads them).
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::string at;
+  std::optional<std::int64_t> actor_id;  // empty: anonymous
+  std::string actor_role;                // patient | doctor | admin | anonymous | system
+  std::string action;                    // e.g. "auth.sign_in", "record.read"
+  std::string resource_type;
+  std::string resource_id;
+  std::optional<std::int64_t> patient_id;
+  std::string client_address;
+  std::string outcome;  // success | denied | failure
+  std::string reason;   // break-glass reason, or why it failed (never health data)
+};
+
+// Which audit rows a page reads (IdentityService::search_audit), newest first.
+struct AuditFilter {
+  std::optional<std::int64_t> actor_id;
+  std::optional<std::int64_t> patient_id;
+  std::string action;               // exact match; empty = any
+  bool exclude_actor_self = false;  // patient view: accesses by others only
+  std::int64_t before_id = 0;       // cursor: rows with smaller ids; 0 = newest
+  int limit = 50;
+};
+
+// What verify_audit (service.hpp) found walking the whole chain.
+struct AuditVerifyReport {
+  std::int64_t rows = 0;
+  std::optional<std::int64_t> first_broken_id;  // empty: the chain is intact
+  std::string problem;
+};
+
 }  // namespace vitalis::identity

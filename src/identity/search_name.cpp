@@ -7,7 +7,7 @@
 namespace vitalis::identity {
 
 void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full_name) {
-  store::NameIndexer(lease).index(account_id, full_name);
+  store::index_name(lease, account_id, full_name);
 }
 
 Result<std::int64_t> directory::backfill_search_names(db::Pool& pool) {
@@ -15,14 +15,8 @@ Result<std::int64_t> directory::backfill_search_names(db::Pool& pool) {
     std::int64_t total = 0;
     for (;;) {
       db::Transaction tx(lease);
-      std::vector<std::pair<std::int64_t, std::string>> rows;
-      {
-        // Made after BEGIN (SQLite writes run on the pool's writer session) and finalised
-        // before commit(), which hands that session to the next writer.
-        store::NameIndexer indexer(lease);
-        rows = store::unindexed_patients(lease);
-        for (const auto& [account, full_name] : rows) indexer.index(account, full_name);
-      }
+      std::vector<std::pair<std::int64_t, std::string>> rows = store::unindexed_patients(lease);
+      for (const auto& [account, full_name] : rows) store::index_name(lease, account, full_name);
       tx.commit();
       total += static_cast<std::int64_t>(rows.size());
       if (rows.size() < store::kUnindexedBatch) return total;

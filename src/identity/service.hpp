@@ -18,7 +18,6 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "db/rate_limit.hpp"
-#include "identity/audit.hpp"
 #include "identity/audit_row.hpp"
 #include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
@@ -207,5 +206,9 @@ class IdentityService {
   std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing
   std::unique_ptr<AuditSealer> sealer_;  // last: uses pool_ and key_; sealed on destruction
 };
+
+// Walks the whole audit chain and reports the first broken row (`vitalis audit verify`, and
+// tests of bulk loads); needs only the database and the server key, no service.
+Result<AuditVerifyReport> verify_audit(db::Pool& pool, const SecretKey& key);
 
 }  // namespace vitalis::identity

@@ -80,7 +80,7 @@ void insert_patient_profile(db::Lease& lease, std::int64_t account_id,
                             const std::string& phone) {
   long long id = account_id;
   soci::indicator phone_ind = phone.empty() ? soci::i_null : soci::i_ok;
-  run(lease, sql::kInsertPatientProfile, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertPatientProfile, [&](soci::statement& statement) {
     statement.exchange(soci::use(id));
     statement.exchange(soci::use(date_of_birth));
     statement.exchange(soci::use(sex));
@@ -92,7 +92,7 @@ void insert_doctor_profile(db::Lease& lease, std::int64_t account_id,
                            const std::string& licence_number, const std::string& specialty,
                            const std::string& clinic) {
   long long id = account_id;
-  run(lease, sql::kInsertDoctorProfile, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertDoctorProfile, [&](soci::statement& statement) {
     statement.exchange(soci::use(id));
     statement.exchange(soci::use(licence_number));
     statement.exchange(soci::use(specialty));
@@ -102,7 +102,7 @@ void insert_doctor_profile(db::Lease& lease, std::int64_t account_id,
 
 void update_password_hash(db::Lease& lease, std::int64_t account_id, const std::string& hash) {
   long long id = account_id;
-  run(lease, sql::kUpdatePasswordHash, [&](soci::statement& statement) {
+  db::run(lease, sql::kUpdatePasswordHash, [&](soci::statement& statement) {
     statement.exchange(soci::use(hash));
     statement.exchange(soci::use(id));
   });
@@ -111,7 +111,7 @@ void update_password_hash(db::Lease& lease, std::int64_t account_id, const std::
 void mark_verified(db::Lease& lease, std::int64_t account_id, const std::string& status,
                    const std::string& at) {
   long long id = account_id;
-  run(lease, sql::kMarkVerified, [&](soci::statement& statement) {
+  db::run(lease, sql::kMarkVerified, [&](soci::statement& statement) {
     statement.exchange(soci::use(status));
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(id));
@@ -147,7 +147,7 @@ bool patient_profile(db::Lease& lease, std::int64_t patient_id, PatientProfile& 
 void update_phone(db::Lease& lease, std::int64_t patient_id, const std::string& phone) {
   long long id = patient_id;
   soci::indicator phone_ind = phone.empty() ? soci::i_null : soci::i_ok;
-  run(lease, sql::kUpdatePhone, [&](soci::statement& statement) {
+  db::run(lease, sql::kUpdatePhone, [&](soci::statement& statement) {
     statement.exchange(soci::use(phone, phone_ind));
     statement.exchange(soci::use(id));
   });
@@ -161,13 +161,14 @@ std::vector<DoctorSummary> doctors(db::Lease& lease, const std::string& status) 
 
 bool approve_doctor(db::Lease& lease, std::int64_t doctor_id) {
   long long id = doctor_id;
-  return db::changed_rows((lease->prepare << sql::kApproveDoctor, soci::use(id))) == 1;
+  return db::execute(lease, sql::kApproveDoctor,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(id)); }) == 1;
 }
 
 void record_approval(db::Lease& lease, std::int64_t doctor_id, std::int64_t admin_id,
                      const std::string& at) {
   long long id = doctor_id, admin = admin_id;
-  run(lease, sql::kRecordApproval, [&](soci::statement& statement) {
+  db::run(lease, sql::kRecordApproval, [&](soci::statement& statement) {
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(admin));
     statement.exchange(soci::use(id));

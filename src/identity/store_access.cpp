@@ -61,11 +61,9 @@ class AccessRequestReader {
 std::optional<AccessRequest> one_request(db::Lease& lease, const char* query,
                                          std::initializer_list<long long> keys) {
   std::vector<long long> values(keys);
-  auto rows = db::select_rows<AccessRequestReader>(lease, query, [&](soci::statement& statement) {
+  return db::first_row<AccessRequestReader>(lease, query, [&](soci::statement& statement) {
     for (auto& value : values) statement.exchange(soci::use(value));
   });
-  if (rows.empty()) return std::nullopt;
-  return rows.front();
 }
 
 }  // namespace
@@ -74,35 +72,33 @@ std::optional<RecordAccessRow> record_access(db::Lease& lease, std::int64_t acto
                                              std::int64_t patient_id, const std::string& now) {
   long long patient = patient_id, actor = actor_id;
   // Parameters in order: actor1, actor2, now1, actor3, now2, patient.
-  auto rows = db::select_rows<RecordAccessReader>(lease, sql::kSelectRecordAccess,
-                                                  [&](soci::statement& statement) {
-                                                    statement.exchange(soci::use(actor));
-                                                    statement.exchange(soci::use(actor));
-                                                    statement.exchange(soci::use(now));
-                                                    statement.exchange(soci::use(actor));
-                                                    statement.exchange(soci::use(now));
-                                                    statement.exchange(soci::use(patient));
-                                                  });
-  if (rows.empty()) return std::nullopt;
-  return rows.front();
+  return db::first_row<RecordAccessReader>(lease, sql::kSelectRecordAccess,
+                                           [&](soci::statement& statement) {
+                                             statement.exchange(soci::use(actor));
+                                             statement.exchange(soci::use(actor));
+                                             statement.exchange(soci::use(now));
+                                             statement.exchange(soci::use(actor));
+                                             statement.exchange(soci::use(now));
+                                             statement.exchange(soci::use(patient));
+                                           });
 }
 
 std::optional<std::string> active_break_glass_reason(db::Lease& lease, std::int64_t actor_id,
                                                      std::int64_t patient_id,
                                                      const std::string& now) {
   long long actor = actor_id, patient = patient_id;
-  return first_value<std::string>(lease, sql::kSelectActiveBreakGlass,
-                                  [&](soci::statement& statement) {
-                                    statement.exchange(soci::use(actor));
-                                    statement.exchange(soci::use(patient));
-                                    statement.exchange(soci::use(now));
-                                  });
+  return db::first_value<std::string>(lease, sql::kSelectActiveBreakGlass,
+                                      [&](soci::statement& statement) {
+                                        statement.exchange(soci::use(actor));
+                                        statement.exchange(soci::use(patient));
+                                        statement.exchange(soci::use(now));
+                                      });
 }
 
 void insert_break_glass(db::Lease& lease, std::int64_t actor_id, const std::string& actor_role,
                         std::int64_t patient_id, const BreakGlass& glass) {
   long long actor = actor_id, patient = patient_id;
-  run(lease, sql::kInsertBreakGlass, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertBreakGlass, [&](soci::statement& statement) {
     statement.exchange(soci::use(actor));
     statement.exchange(soci::use(actor_role));
     statement.exchange(soci::use(patient));
@@ -136,10 +132,11 @@ std::optional<BreakGlass> active_break_glass(db::Lease& lease, std::int64_t acto
 std::optional<std::int64_t> latest_grant_id(db::Lease& lease, std::int64_t patient_id,
                                             std::int64_t doctor_id) {
   long long patient = patient_id, doctor = doctor_id;
-  return first_value<long long>(lease, sql::kSelectLatestGrantId, [&](soci::statement& statement) {
-    statement.exchange(soci::use(patient));
-    statement.exchange(soci::use(doctor));
-  });
+  return db::first_value<long long>(lease, sql::kSelectLatestGrantId,
+                                    [&](soci::statement& statement) {
+                                      statement.exchange(soci::use(patient));
+                                      statement.exchange(soci::use(doctor));
+                                    });
 }
 
 std::optional<std::int64_t> insert_access_request(db::Lease& lease, std::int64_t patient_id,
@@ -147,12 +144,13 @@ std::optional<std::int64_t> insert_access_request(db::Lease& lease, std::int64_t
                                                   const std::string& message,
                                                   const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  return first_value<long long>(lease, sql::kInsertAccessRequest, [&](soci::statement& statement) {
-    statement.exchange(soci::use(patient));
-    statement.exchange(soci::use(doctor));
-    statement.exchange(soci::use(message));
-    statement.exchange(soci::use(at));
-  });
+  return db::first_value<long long>(lease, sql::kInsertAccessRequest,
+                                    [&](soci::statement& statement) {
+                                      statement.exchange(soci::use(patient));
+                                      statement.exchange(soci::use(doctor));
+                                      statement.exchange(soci::use(message));
+                                      statement.exchange(soci::use(at));
+                                    });
 }
 
 std::optional<AccessRequest> access_request(db::Lease& lease, std::int64_t request_id) {
@@ -167,11 +165,11 @@ std::optional<AccessRequest> latest_access_request(db::Lease& lease, std::int64_
 std::optional<std::int64_t> pending_access_request_id(db::Lease& lease, std::int64_t patient_id,
                                                       std::int64_t doctor_id) {
   long long patient = patient_id, doctor = doctor_id;
-  return first_value<long long>(lease, sql::kSelectPendingAccessRequestId,
-                                [&](soci::statement& statement) {
-                                  statement.exchange(soci::use(patient));
-                                  statement.exchange(soci::use(doctor));
-                                });
+  return db::first_value<long long>(lease, sql::kSelectPendingAccessRequestId,
+                                    [&](soci::statement& statement) {
+                                      statement.exchange(soci::use(patient));
+                                      statement.exchange(soci::use(doctor));
+                                    });
 }
 
 std::vector<AccessRequest> patient_access_requests(db::Lease& lease, std::int64_t patient_id) {
@@ -184,8 +182,11 @@ std::vector<AccessRequest> patient_access_requests(db::Lease& lease, std::int64_
 bool decide_access_request(db::Lease& lease, std::int64_t request_id, const std::string& status,
                            const std::string& at) {
   long long id = request_id;
-  return db::changed_rows((lease->prepare << sql::kDecideAccessRequest, soci::use(status),
-                           soci::use(at), soci::use(id))) == 1;
+  return db::execute(lease, sql::kDecideAccessRequest, [&](soci::statement& statement) {
+           statement.exchange(soci::use(status));
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 }  // namespace vitalis::identity::store

@@ -45,20 +45,24 @@ class AccountSummaryReader {
 
 void clear_password(db::Lease& lease, std::int64_t account_id) {
   long long id = account_id;
-  run(lease, sql::kClearPassword,
-      [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
+  db::run(lease, sql::kClearPassword,
+          [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
 }
 
 bool claim_account(db::Lease& lease, std::int64_t account_id, const std::string& password_hash,
                    const std::string& status, const std::string& at) {
   long long id = account_id;
-  return db::changed_rows((lease->prepare << sql::kClaimAccount, soci::use(password_hash),
-                           soci::use(status), soci::use(at), soci::use(id))) == 1;
+  return db::execute(lease, sql::kClaimAccount, [&](soci::statement& statement) {
+           statement.exchange(soci::use(password_hash));
+           statement.exchange(soci::use(status));
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 void update_full_name(db::Lease& lease, std::int64_t account_id, const std::string& full_name) {
   long long id = account_id;
-  run(lease, sql::kUpdateFullName, [&](soci::statement& statement) {
+  db::run(lease, sql::kUpdateFullName, [&](soci::statement& statement) {
     statement.exchange(soci::use(full_name));
     statement.exchange(soci::use(id));
   });
@@ -83,14 +87,14 @@ std::string phone(db::Lease& lease, std::int64_t patient_id) {
 }
 
 bool email_taken(db::Lease& lease, const std::string& email) {
-  return number(lease, sql::kEmailTaken,
-                [&](soci::statement& statement) { statement.exchange(soci::use(email)); }) > 0;
+  return db::number(lease, sql::kEmailTaken,
+                    [&](soci::statement& statement) { statement.exchange(soci::use(email)); }) > 0;
 }
 
 std::int64_t insert_email_change(db::Lease& lease, std::int64_t account_id,
                                  const std::string& new_email, const std::string& at) {
   long long account = account_id;
-  return number(lease, sql::kInsertEmailChange, [&](soci::statement& statement) {
+  return db::number(lease, sql::kInsertEmailChange, [&](soci::statement& statement) {
     statement.exchange(soci::use(account));
     statement.exchange(soci::use(new_email));
     statement.exchange(soci::use(at));
@@ -118,7 +122,7 @@ std::optional<EmailChange> pending_email_change(db::Lease& lease, std::int64_t a
 
 void confirm_email_change(db::Lease& lease, std::int64_t change_id, const std::string& at) {
   long long id = change_id;
-  run(lease, sql::kConfirmEmailChange, [&](soci::statement& statement) {
+  db::run(lease, sql::kConfirmEmailChange, [&](soci::statement& statement) {
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(id));
   });
@@ -127,7 +131,7 @@ void confirm_email_change(db::Lease& lease, std::int64_t change_id, const std::s
 void update_email(db::Lease& lease, std::int64_t account_id, const std::string& email,
                   const std::string& verified_at) {
   long long id = account_id;
-  run(lease, sql::kUpdateEmail, [&](soci::statement& statement) {
+  db::run(lease, sql::kUpdateEmail, [&](soci::statement& statement) {
     statement.exchange(soci::use(email));
     statement.exchange(soci::use(verified_at));
     statement.exchange(soci::use(id));
@@ -177,32 +181,39 @@ std::vector<AccountSummary> accounts(db::Lease& lease, std::int64_t before_id,
 bool disable_account(db::Lease& lease, std::int64_t account_id, const std::string& reason,
                      const std::string& at) {
   long long id = account_id;
-  return db::changed_rows((lease->prepare << sql::kDisableAccount, soci::use(at), soci::use(reason),
-                           soci::use(id))) == 1;
+  return db::execute(lease, sql::kDisableAccount, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(reason));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 bool enable_account(db::Lease& lease, std::int64_t account_id) {
   long long id = account_id;
-  return db::changed_rows((lease->prepare << sql::kEnableAccount, soci::use(id))) == 1;
+  return db::execute(lease, sql::kEnableAccount,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(id)); }) == 1;
 }
 
 void clear_rejection(db::Lease& lease, std::int64_t doctor_id) {
   long long id = doctor_id;
-  run(lease, sql::kClearRejection,
-      [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
+  db::run(lease, sql::kClearRejection,
+          [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
 }
 
 bool reject_doctor(db::Lease& lease, std::int64_t doctor_id, const std::string& reason,
                    const std::string& at) {
   long long id = doctor_id;
-  return db::changed_rows((lease->prepare << sql::kRejectDoctor, soci::use(at), soci::use(reason),
-                           soci::use(id))) == 1;
+  return db::execute(lease, sql::kRejectDoctor, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(reason));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 void record_rejection(db::Lease& lease, std::int64_t doctor_id, std::int64_t admin_id,
                       const std::string& reason, const std::string& at) {
   long long id = doctor_id, admin = admin_id;
-  run(lease, sql::kRecordRejection, [&](soci::statement& statement) {
+  db::run(lease, sql::kRecordRejection, [&](soci::statement& statement) {
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(admin));
     statement.exchange(soci::use(reason));
@@ -212,7 +223,7 @@ void record_rejection(db::Lease& lease, std::int64_t doctor_id, std::int64_t adm
 
 std::string doctor_clinic(db::Lease& lease, std::int64_t doctor_id) {
   long long id = doctor_id;
-  return first_value<std::string>(
+  return db::first_value<std::string>(
              lease, sql::kSelectDoctorClinic,
              [&](soci::statement& statement) { statement.exchange(soci::use(id)); })
       .value_or("");
@@ -221,10 +232,11 @@ std::string doctor_clinic(db::Lease& lease, std::int64_t doctor_id) {
 std::optional<std::string> link_source(db::Lease& lease, std::int64_t patient_id,
                                        std::int64_t doctor_id) {
   long long patient = patient_id, doctor = doctor_id;
-  return first_value<std::string>(lease, sql::kSelectLinkSource, [&](soci::statement& statement) {
-    statement.exchange(soci::use(patient));
-    statement.exchange(soci::use(doctor));
-  });
+  return db::first_value<std::string>(lease, sql::kSelectLinkSource,
+                                      [&](soci::statement& statement) {
+                                        statement.exchange(soci::use(patient));
+                                        statement.exchange(soci::use(doctor));
+                                      });
 }
 
 }  // namespace vitalis::identity::store

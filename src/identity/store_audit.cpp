@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "db/rows.hpp"
 
@@ -46,7 +47,7 @@ class RowReader {
 }  // namespace
 
 void lock_audit_chain(db::Lease& lease) {
-  if (lease.dialect() == db::Dialect::kPostgresql) *lease << sql::kLockAuditChain;
+  if (lease.dialect() == db::Dialect::kPostgresql) db::run(lease, sql::kLockAuditChain);
 }
 
 std::string last_audit_hash(db::Lease& lease) {
@@ -88,43 +89,33 @@ void insert_audit(db::Lease& lease, const AuditEntry& entry, const std::string& 
 }
 
 std::vector<AuditEntry> audit_page(db::Lease& lease, const AuditFilter& filter) {
-  std::string query = sql::kSelectAuditColumns;
-  query += " WHERE 1 = 1";
+  static constexpr const char* kQueries[2][2] = {
+      {sql::kAuditPage, sql::kAuditPageByPatient},
+      {sql::kAuditPageByActor, sql::kAuditPageByActorAndPatient}};
+  const bool by_actor = filter.actor_id.has_value(), by_patient = filter.patient_id.has_value();
   long long actor = filter.actor_id.value_or(0), patient = filter.patient_id.value_or(0);
-  long long before = filter.before_id;
+  long long before =
+      filter.before_id > 0 ? filter.before_id : std::numeric_limits<long long>::max();
   int limit = std::clamp(filter.limit, 1, 200);
-  std::string action = filter.action;
-  soci::statement statement(*lease);
-  if (filter.actor_id) {
-    query += sql::kAuditByActor;
-    statement.exchange(soci::use(actor, "actor"));
-  }
-  if (filter.patient_id) {
-    query += sql::kAuditByPatient;
-    statement.exchange(soci::use(patient, "patient"));
-  }
-  if (filter.exclude_actor_self && filter.patient_id) {
-    query += sql::kAuditNotBySelf;
-    statement.exchange(soci::use(patient, "self"));
-  }
-  if (!action.empty()) {
-    query += sql::kAuditByAction;
-    statement.exchange(soci::use(action, "action"));
-  }
-  if (before > 0) {
-    query += sql::kAuditBefore;
-    statement.exchange(soci::use(before, "before"));
-  }
-  query += sql::kAuditPageEnd;
-  statement.exchange(soci::use(limit, "limit"));
+  int any_action = filter.action.empty() ? 1 : 0, with_self = filter.exclude_actor_self ? 0 : 1;
   RowReader reader;
-  reader.bind(statement);
-  statement.alloc();
-  statement.prepare(query, soci::details::st_one_time_query);
-  statement.define_and_bind();
-  statement.execute();
   std::vector<AuditEntry> entries;
-  while (statement.fetch()) entries.push_back(reader.current().entry);
+  db::for_each_row(
+      lease, kQueries[by_actor ? 1 : 0][by_patient ? 1 : 0],
+      [&](soci::statement& statement) {
+        reader.bind(statement);
+        if (by_actor) statement.exchange(soci::use(actor, "actor"));
+        if (by_patient) {
+          statement.exchange(soci::use(patient, "patient"));
+          statement.exchange(soci::use(with_self, "with_self"));
+          statement.exchange(soci::use(patient, "self"));
+        }
+        statement.exchange(soci::use(any_action, "any_action"));
+        statement.exchange(soci::use(filter.action, "action"));
+        statement.exchange(soci::use(before, "before"));
+        statement.exchange(soci::use(limit, "limit"));
+      },
+      [&] { entries.push_back(reader.current().entry); });
   return entries;
 }
 

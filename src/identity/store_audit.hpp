@@ -22,16 +22,27 @@ inline constexpr const char* kInsertAudit =
     "patient_id, client_address, outcome, reason, prev_hash, hash) VALUES (:at, :actor_id, "
     ":actor_role, :action, :resource_type, :resource_id, :patient_id, :client_address, :outcome, "
     ":reason, :prev_hash, :hash)";
-// The filtered page appends its conditions (each optional) to this, then kAuditPageEnd.
+// The whole chain in order, for verification.
 inline constexpr const char* kSelectAuditColumns =
     "SELECT id, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, "
     "client_address, outcome, reason, prev_hash, hash FROM audit_log";
-inline constexpr const char* kAuditByActor = " AND actor_id = :actor";
-inline constexpr const char* kAuditByPatient = " AND patient_id = :patient";
-inline constexpr const char* kAuditNotBySelf = " AND (actor_id IS NULL OR actor_id <> :self)";
-inline constexpr const char* kAuditByAction = " AND action = :action";
-inline constexpr const char* kAuditBefore = " AND id < :before";
-inline constexpr const char* kAuditPageEnd = " ORDER BY id DESC LIMIT :limit";
+// A filtered page, newest first: one query per index that can drive it (the actor's, the
+// patient's, the ids), so each keeps its index range (`col = :x AND id < :before`); the filters
+// that use no index are optional inside it (:any_action = 1, :with_self = 1 switch them off).
+// :before is the largest id when the page has no cursor.
+#define VITALIS_AUDIT_PAGE(where)                                                         \
+  "SELECT id, at, actor_id, actor_role, action, resource_type, resource_id, patient_id, " \
+  "client_address, outcome, reason, prev_hash, hash FROM audit_log WHERE " where          \
+  "(:any_action = 1 OR action = :action) AND id < :before ORDER BY id DESC LIMIT :limit"
+#define VITALIS_AUDIT_BY_PATIENT \
+  "patient_id = :patient AND (:with_self = 1 OR actor_id IS NULL OR actor_id <> :self) AND "
+inline constexpr const char* kAuditPage = VITALIS_AUDIT_PAGE("");
+inline constexpr const char* kAuditPageByActor = VITALIS_AUDIT_PAGE("actor_id = :actor AND ");
+inline constexpr const char* kAuditPageByPatient = VITALIS_AUDIT_PAGE(VITALIS_AUDIT_BY_PATIENT);
+inline constexpr const char* kAuditPageByActorAndPatient =
+    VITALIS_AUDIT_PAGE("actor_id = :actor AND " VITALIS_AUDIT_BY_PATIENT);
+#undef VITALIS_AUDIT_BY_PATIENT
+#undef VITALIS_AUDIT_PAGE
 
 }  // namespace vitalis::identity::sql
 

@@ -10,21 +10,21 @@
 namespace vitalis::identity::store {
 
 long long count_accounts(db::Lease& lease) {
-  return number(lease, sql::kCountAccounts, [](soci::statement&) {});
+  return db::number(lease, sql::kCountAccounts, [](soci::statement&) {});
 }
 
 long long max_account_id(db::Lease& lease) {
-  return number(lease, sql::kSelectMaxAccountId, [](soci::statement&) {});
+  return db::number(lease, sql::kSelectMaxAccountId, [](soci::statement&) {});
 }
 
 long long count_accounts_with_email(db::Lease& lease, const std::string& email) {
-  return number(lease, sql::kCountAccountsWithEmail,
-                [&](soci::statement& statement) { statement.exchange(soci::use(email)); });
+  return db::number(lease, sql::kCountAccountsWithEmail,
+                    [&](soci::statement& statement) { statement.exchange(soci::use(email)); });
 }
 
 long long count_audit_action(db::Lease& lease, const std::string& action) {
-  return number(lease, sql::kCountAuditAction,
-                [&](soci::statement& statement) { statement.exchange(soci::use(action)); });
+  return db::number(lease, sql::kCountAuditAction,
+                    [&](soci::statement& statement) { statement.exchange(soci::use(action)); });
 }
 
 void insert_accounts(db::Lease& lease, std::vector<long long>& ids,
@@ -32,24 +32,39 @@ void insert_accounts(db::Lease& lease, std::vector<long long>& ids,
                      std::vector<std::string>& roles, std::vector<std::string>& names,
                      std::vector<std::string>& created) {
   // Verified when created: the created and verified columns bind the same values.
-  *lease << sql::kInsertAccountsBulk, soci::use(ids), soci::use(emails), soci::use(hashes),
-      soci::use(roles), soci::use(names), soci::use(created), soci::use(created);
+  db::run(lease, sql::kInsertAccountsBulk, [&](soci::statement& statement) {
+    statement.exchange(soci::use(ids));
+    statement.exchange(soci::use(emails));
+    statement.exchange(soci::use(hashes));
+    statement.exchange(soci::use(roles));
+    statement.exchange(soci::use(names));
+    statement.exchange(soci::use(created));
+    statement.exchange(soci::use(created));
+  });
 }
 
 void insert_patient_profiles(db::Lease& lease, std::vector<long long>& ids,
                              std::vector<std::string>& births, std::vector<std::string>& sexes,
                              std::vector<std::string>& phones) {
-  *lease << sql::kInsertPatientProfile, soci::use(ids), soci::use(births), soci::use(sexes),
-      soci::use(phones);
+  db::run(lease, sql::kInsertPatientProfile, [&](soci::statement& statement) {
+    statement.exchange(soci::use(ids));
+    statement.exchange(soci::use(births));
+    statement.exchange(soci::use(sexes));
+    statement.exchange(soci::use(phones));
+  });
 }
 
 void insert_links(db::Lease& lease, std::vector<long long>& patients,
                   std::vector<long long>& doctors, std::vector<std::string>& sources,
                   std::vector<std::string>& at) {
-  *lease << sql::kInsertLinksBulk, soci::use(patients), soci::use(doctors), soci::use(sources),
-      soci::use(at);
+  db::run(lease, sql::kInsertLinksBulk, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patients));
+    statement.exchange(soci::use(doctors));
+    statement.exchange(soci::use(sources));
+    statement.exchange(soci::use(at));
+  });
 }
 
-void resync_account_ids(db::Lease& lease) { *lease << sql::kResyncAccountIds; }
+void resync_account_ids(db::Lease& lease) { db::run(lease, sql::kResyncAccountIds); }
 
 }  // namespace vitalis::identity::store

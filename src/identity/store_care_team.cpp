@@ -9,7 +9,7 @@ namespace vitalis::identity::store {
 
 bool on_care_team(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id) {
   long long patient = patient_id, doctor = doctor_id;
-  return number(lease, sql::kSelectActiveLink, [&](soci::statement& statement) {
+  return db::number(lease, sql::kSelectActiveLink, [&](soci::statement& statement) {
            statement.exchange(soci::use(patient));
            statement.exchange(soci::use(doctor));
          }) > 0;
@@ -18,7 +18,7 @@ bool on_care_team(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor
 void insert_link(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                  const std::string& source, const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  run(lease, sql::kInsertLink, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertLink, [&](soci::statement& statement) {
     statement.exchange(soci::use(patient));
     statement.exchange(soci::use(doctor));
     statement.exchange(soci::use(source));
@@ -29,8 +29,11 @@ void insert_link(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_
 bool revoke_link(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                  const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  return db::changed_rows((lease->prepare << sql::kRevokeLink, soci::use(at), soci::use(patient),
-                           soci::use(doctor))) != 0;
+  return db::execute(lease, sql::kRevokeLink, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(patient));
+           statement.exchange(soci::use(doctor));
+         }) != 0;
 }
 
 std::vector<DoctorSummary> care_team(db::Lease& lease, std::int64_t patient_id) {
@@ -43,7 +46,7 @@ std::vector<DoctorSummary> care_team(db::Lease& lease, std::int64_t patient_id) 
 std::int64_t insert_write_grant(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                                 const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  return number(lease, sql::kInsertWriteGrant, [&](soci::statement& statement) {
+  return db::number(lease, sql::kInsertWriteGrant, [&](soci::statement& statement) {
     statement.exchange(soci::use(patient));
     statement.exchange(soci::use(doctor));
     statement.exchange(soci::use(at));
@@ -104,7 +107,7 @@ std::vector<WriteGrant> patient_write_grants(db::Lease& lease, std::int64_t pati
 void revoke_pending_pair_grants(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                                 const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  run(lease, sql::kRevokePendingPairGrants, [&](soci::statement& statement) {
+  db::run(lease, sql::kRevokePendingPairGrants, [&](soci::statement& statement) {
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(patient));
     statement.exchange(soci::use(doctor));
@@ -114,20 +117,25 @@ void revoke_pending_pair_grants(db::Lease& lease, std::int64_t patient_id, std::
 bool activate_write_grant(db::Lease& lease, std::int64_t grant_id, const std::string& at,
                           const std::string& expires_at) {
   long long id = grant_id;
-  return db::changed_rows((lease->prepare << sql::kActivateWriteGrant, soci::use(at),
-                           soci::use(expires_at), soci::use(id))) == 1;
+  return db::execute(lease, sql::kActivateWriteGrant, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(expires_at));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 bool revoke_write_grant(db::Lease& lease, std::int64_t grant_id, const std::string& at) {
   long long id = grant_id;
-  return db::changed_rows(
-             (lease->prepare << sql::kRevokeWriteGrant, soci::use(at), soci::use(id))) == 1;
+  return db::execute(lease, sql::kRevokeWriteGrant, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 void revoke_doctor_grants(db::Lease& lease, std::int64_t patient_id, std::int64_t doctor_id,
                           const std::string& at) {
   long long patient = patient_id, doctor = doctor_id;
-  run(lease, sql::kRevokeDoctorGrants, [&](soci::statement& statement) {
+  db::run(lease, sql::kRevokeDoctorGrants, [&](soci::statement& statement) {
     statement.exchange(soci::use(at));
     statement.exchange(soci::use(patient));
     statement.exchange(soci::use(doctor));

@@ -10,7 +10,7 @@ namespace vitalis::identity::store {
 void retire_codes(db::Lease& lease, std::int64_t account_id, const std::string& purpose,
                   std::int64_t subject_id, const std::string& now) {
   long long account = account_id, subject = subject_id;
-  run(lease, sql::kRetireCodes, [&](soci::statement& statement) {
+  db::run(lease, sql::kRetireCodes, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(account));
     statement.exchange(soci::use(purpose));
@@ -22,7 +22,7 @@ void insert_code(db::Lease& lease, std::int64_t account_id, const std::string& p
                  std::int64_t subject_id, const std::string& hash, const std::string& now,
                  const std::string& expires_at) {
   long long account = account_id, subject = subject_id;
-  run(lease, sql::kInsertCode, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertCode, [&](soci::statement& statement) {
     statement.exchange(soci::use(account));
     statement.exchange(soci::use(purpose));
     statement.exchange(soci::use(subject));
@@ -57,14 +57,18 @@ std::optional<OpenCode> latest_code(db::Lease& lease, std::int64_t account_id,
 
 bool count_code_attempt(db::Lease& lease, std::int64_t code_id, int max_attempts) {
   long long id = code_id;
-  return db::changed_rows((lease->prepare << sql::kCountCodeAttempt, soci::use(id),
-                           soci::use(max_attempts))) == 1;
+  return db::execute(lease, sql::kCountCodeAttempt, [&](soci::statement& statement) {
+           statement.exchange(soci::use(id));
+           statement.exchange(soci::use(max_attempts));
+         }) == 1;
 }
 
 bool consume_code(db::Lease& lease, std::int64_t code_id, const std::string& now) {
   long long id = code_id;
-  return db::changed_rows((lease->prepare << sql::kConsumeCode, soci::use(now), soci::use(id))) ==
-         1;
+  return db::execute(lease, sql::kConsumeCode, [&](soci::statement& statement) {
+           statement.exchange(soci::use(now));
+           statement.exchange(soci::use(id));
+         }) == 1;
 }
 
 }  // namespace vitalis::identity::store

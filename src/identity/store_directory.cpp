@@ -9,28 +9,33 @@ namespace vitalis::identity::store {
 
 namespace {
 
-// Runs a card query: the card columns plus the ordering key, then the uses `bind` adds.
+// A card query's row: the card columns plus the ordering key.
+class CardHitReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(id_));
+    statement.exchange(soci::into(row_.card.full_name));
+    statement.exchange(soci::into(row_.card.date_of_birth));
+    statement.exchange(soci::into(row_.card.sex));
+    statement.exchange(soci::into(linked_));
+    statement.exchange(soci::into(row_.key));
+  }
+  CardHit current() const {
+    CardHit hit = row_;
+    hit.card.id = id_;
+    hit.card.linked = linked_ > 0;
+    return hit;
+  }
+
+ private:
+  CardHit row_;
+  long long id_ = 0, linked_ = 0;
+};
+
+// Runs a card query with the uses `bind` adds.
 template <typename Bind>
 std::vector<CardHit> select_hits(db::Lease& lease, const char* query, Bind&& bind) {
-  long long id = 0, linked = 0;
-  CardHit row;
-  std::vector<CardHit> out;
-  auto bind_all = [&](soci::statement& statement) {
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(row.card.full_name));
-    statement.exchange(soci::into(row.card.date_of_birth));
-    statement.exchange(soci::into(row.card.sex));
-    statement.exchange(soci::into(linked));
-    statement.exchange(soci::into(row.key));
-    bind(statement);
-  };
-  db::for_each_row(lease, query, bind_all, [&] {
-    CardHit hit = row;
-    hit.card.id = id;
-    hit.card.linked = linked > 0;
-    out.push_back(std::move(hit));
-  });
-  return out;
+  return db::select_rows<CardHitReader>(lease, query, std::forward<Bind>(bind));
 }
 
 }  // namespace
@@ -87,12 +92,10 @@ std::vector<CardHit> all_linked_cards(db::Lease& lease, std::int64_t doctor_id,
 std::optional<CardHit> card_by_id(db::Lease& lease, std::int64_t patient_id,
                                   std::int64_t doctor_id) {
   long long doctor = doctor_id, id = patient_id;
-  auto rows = select_hits(lease, sql::kSearchById, [&](soci::statement& s) {
+  return db::first_row<CardHitReader>(lease, sql::kSearchById, [&](soci::statement& s) {
     s.exchange(soci::use(doctor));
     s.exchange(soci::use(id));
   });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
 }
 
 std::vector<CardHit> cards(db::Lease& lease, const std::vector<std::int64_t>& ids,

@@ -8,24 +8,20 @@
 
 namespace vitalis::identity::store {
 
-NameIndexer::NameIndexer(db::Lease& lease)
-    : update_(std::make_unique<soci::statement>(
-          (lease->prepare << sql::kUpdateSearchName, soci::use(folded_), soci::use(id_)))),
-      remove_(std::make_unique<soci::statement>(
-          (lease->prepare << sql::kDeleteTokens, soci::use(id_)))),
-      insert_(std::make_unique<soci::statement>(
-          (lease->prepare << sql::kInsertToken, soci::use(word_), soci::use(id_)))) {}
-
-NameIndexer::~NameIndexer() = default;
-
-void NameIndexer::index(std::int64_t account_id, std::string_view full_name) {
-  id_ = account_id;
-  folded_ = fold_name(full_name);
-  update_->execute(true);
-  remove_->execute(true);
-  for (std::string& word : name_words(folded_)) {
-    word_ = std::move(word);
-    insert_->execute(true);
+void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full_name) {
+  long long id = account_id;
+  std::string folded = fold_name(full_name);
+  db::run(lease, sql::kUpdateSearchName, [&](soci::statement& statement) {
+    statement.exchange(soci::use(folded));
+    statement.exchange(soci::use(id));
+  });
+  db::run(lease, sql::kDeleteTokens,
+          [&](soci::statement& statement) { statement.exchange(soci::use(id)); });
+  for (std::string& word : name_words(folded)) {
+    db::run(lease, sql::kInsertToken, [&](soci::statement& statement) {
+      statement.exchange(soci::use(word));
+      statement.exchange(soci::use(id));
+    });
   }
 }
 

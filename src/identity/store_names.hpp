@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,24 +32,9 @@ namespace vitalis::identity::store {
 // How many rows kSelectUnindexed returns at most.
 inline constexpr std::size_t kUnindexedBatch = 500;
 
-// Writes accounts' folded names and words with statements prepared once (for bulk loads: one
-// indexer per transaction, made after it began, since SQLite writes run on the pool's writer
-// session, and destroyed before commit(), which hands that session to the next writer; reused
-// for every row). Not thread-safe.
-class NameIndexer {
- public:
-  explicit NameIndexer(db::Lease& lease);
-  ~NameIndexer();
-  NameIndexer(const NameIndexer&) = delete;
-  NameIndexer& operator=(const NameIndexer&) = delete;
-  // Stores the folded name and its words for one account, replacing earlier ones.
-  void index(std::int64_t account_id, std::string_view full_name);
-
- private:
-  long long id_ = 0;
-  std::string folded_, word_;
-  std::unique_ptr<soci::statement> update_, remove_, insert_;
-};
+// Stores the folded name and its words for one account, replacing earlier ones (the session's
+// cached statements, so a bulk load prepares them once).
+void index_name(db::Lease& lease, std::int64_t account_id, std::string_view full_name);
 
 // (id, full name) of up to kUnindexedBatch patients whose search_name is still empty, by id.
 std::vector<std::pair<std::int64_t, std::string>> unindexed_patients(db::Lease& lease);

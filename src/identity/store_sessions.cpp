@@ -47,7 +47,7 @@ void insert_session(db::Lease& lease, const std::string& session_id, std::int64_
                     const std::string& started_at) {
   long long account = account_id;
   soci::indicator agent_ind = agent.empty() ? soci::i_null : soci::i_ok;
-  run(lease, sql::kInsertSession, [&](soci::statement& statement) {
+  db::run(lease, sql::kInsertSession, [&](soci::statement& statement) {
     statement.exchange(soci::use(session_id));
     statement.exchange(soci::use(account));
     statement.exchange(soci::use(family));
@@ -89,34 +89,34 @@ std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::st
 }
 
 bool family_revoked(db::Lease& lease, const std::string& family) {
-  return number(lease, sql::kFamilyRevoked,
-                [&](soci::statement& statement) { statement.exchange(soci::use(family)); }) > 0;
+  return db::number(lease, sql::kFamilyRevoked,
+                    [&](soci::statement& statement) { statement.exchange(soci::use(family)); }) > 0;
 }
 
 bool mark_session_replaced(db::Lease& lease, const std::string& session_id,
                            const std::string& next_session) {
-  return db::changed_rows((lease->prepare << sql::kMarkSessionReplaced, soci::use(next_session),
-                           soci::use(session_id))) == 1;
+  return db::execute(lease, sql::kMarkSessionReplaced, [&](soci::statement& statement) {
+           statement.exchange(soci::use(next_session));
+           statement.exchange(soci::use(session_id));
+         }) == 1;
 }
 
 std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
                                                                 const std::string& session_id) {
-  auto rows = db::select_rows<LiveSessionReader>(
+  return db::first_row<LiveSessionReader>(
       lease, sql::kSelectLiveSession,
       [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
 }
 
 void revoke_family(db::Lease& lease, const std::string& family, const std::string& now) {
-  run(lease, sql::kRevokeFamily, [&](soci::statement& statement) {
+  db::run(lease, sql::kRevokeFamily, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(family));
   });
 }
 
 void record_family_revoked(db::Lease& lease, const std::string& family, const std::string& now) {
-  run(lease, sql::kRecordFamilyRevoked, [&](soci::statement& statement) {
+  db::run(lease, sql::kRecordFamilyRevoked, [&](soci::statement& statement) {
     statement.exchange(soci::use(family));
     statement.exchange(soci::use(now));
   });
@@ -124,7 +124,7 @@ void record_family_revoked(db::Lease& lease, const std::string& family, const st
 
 void revoke_account_sessions(db::Lease& lease, std::int64_t account_id, const std::string& now) {
   long long id = account_id;
-  run(lease, sql::kRevokeAccountSessions, [&](soci::statement& statement) {
+  db::run(lease, sql::kRevokeAccountSessions, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(id));
   });
@@ -133,7 +133,7 @@ void revoke_account_sessions(db::Lease& lease, std::int64_t account_id, const st
 void record_account_families_revoked(db::Lease& lease, std::int64_t account_id,
                                      const std::string& now) {
   long long id = account_id;
-  run(lease, sql::kRecordAccountFamiliesRevoked, [&](soci::statement& statement) {
+  db::run(lease, sql::kRecordAccountFamiliesRevoked, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(id));
   });
@@ -142,7 +142,7 @@ void record_account_families_revoked(db::Lease& lease, std::int64_t account_id,
 void revoke_other_families(db::Lease& lease, std::int64_t account_id, const std::string& family,
                            const std::string& now) {
   long long id = account_id;
-  run(lease, sql::kRevokeOtherFamilies, [&](soci::statement& statement) {
+  db::run(lease, sql::kRevokeOtherFamilies, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(id));
     statement.exchange(soci::use(family));
@@ -152,7 +152,7 @@ void revoke_other_families(db::Lease& lease, std::int64_t account_id, const std:
 void record_other_families_revoked(db::Lease& lease, std::int64_t account_id,
                                    const std::string& family, const std::string& now) {
   long long id = account_id;
-  run(lease, sql::kRecordOtherFamiliesRevoked, [&](soci::statement& statement) {
+  db::run(lease, sql::kRecordOtherFamiliesRevoked, [&](soci::statement& statement) {
     statement.exchange(soci::use(now));
     statement.exchange(soci::use(id));
     statement.exchange(soci::use(family));
@@ -171,7 +171,7 @@ std::vector<SessionInfo> live_sessions(db::Lease& lease, std::int64_t account_id
 
 bool live_family(db::Lease& lease, const std::string& family, std::int64_t account_id) {
   long long account = account_id;
-  return number(lease, sql::kCountLiveFamily, [&](soci::statement& statement) {
+  return db::number(lease, sql::kCountLiveFamily, [&](soci::statement& statement) {
            statement.exchange(soci::use(family));
            statement.exchange(soci::use(account));
          }) > 0;

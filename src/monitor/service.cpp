@@ -7,7 +7,6 @@
 
 #include "core/search_text.hpp"
 #include "core/time.hpp"
-#include "identity/audit.hpp"
 #include "identity/audit_row.hpp"
 #include "identity/directory.hpp"
 #include "monitor/series.hpp"

@@ -56,28 +56,35 @@ std::vector<Alert> select_alerts(db::Lease& lease, const char* query, Bind&& bin
 bool update_one(db::Lease& lease, const char* query, std::int64_t id, std::int64_t by,
                 const std::string& at) {
   long long key = id, actor = by;
-  return db::changed_rows(
-             (lease->prepare << query, soci::use(at), soci::use(actor), soci::use(key))) == 1;
+  return db::execute(lease, query, [&](soci::statement& statement) {
+           statement.exchange(soci::use(at));
+           statement.exchange(soci::use(actor));
+           statement.exchange(soci::use(key));
+         }) == 1;
 }
 
 }  // namespace
 
 std::optional<std::int64_t> insert_alert(db::Lease& lease, const Alert& alert) {
-  long long patient = alert.patient_id, trigger = alert.trigger_id.value_or(0), id = 0;
+  long long patient = alert.patient_id, trigger = alert.trigger_id.value_or(0);
   soci::indicator trigger_ind = alert.trigger_id ? soci::i_ok : soci::i_null;
-  *lease << sql::kInsertAlert, soci::use(patient), soci::use(alert.rule_id), soci::use(alert.title),
-      soci::use(alert.severity), soci::use(alert.trigger_type), soci::use(trigger, trigger_ind),
-      soci::use(alert.raised_at), soci::into(id);
-  if (!lease->got_data()) return std::nullopt;
-  return id;
+  auto id = db::first_value<long long>(lease, sql::kInsertAlert, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(alert.rule_id));
+    statement.exchange(soci::use(alert.title));
+    statement.exchange(soci::use(alert.severity));
+    statement.exchange(soci::use(alert.trigger_type));
+    statement.exchange(soci::use(trigger, trigger_ind));
+    statement.exchange(soci::use(alert.raised_at));
+  });
+  if (!id) return std::nullopt;
+  return *id;
 }
 
 std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id) {
   long long key = id;
-  auto rows = select_alerts(lease, sql::kSelectAlert,
-                            [&](soci::statement& s) { s.exchange(soci::use(key)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return db::first_row<AlertReader>(lease, sql::kSelectAlert,
+                                    [&](soci::statement& s) { s.exchange(soci::use(key)); });
 }
 
 std::vector<Alert> patients_alerts(db::Lease& lease, const std::vector<std::int64_t>& patient_ids,
@@ -98,24 +105,19 @@ std::vector<Alert> patients_alerts(db::Lease& lease, const std::vector<std::int6
   });
 }
 
-std::optional<Alert> unresolved_alert(db::Lease& lease, std::int64_t patient_id,
-                                      const std::string& rule_id) {
-  long long patient = patient_id;
-  auto rows = select_alerts(lease, sql::kSelectUnresolvedAlert, [&](soci::statement& s) {
-    s.exchange(soci::use(patient));
-    s.exchange(soci::use(rule_id));
-  });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
 std::optional<std::string> latest_alert_time(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& rule_id) {
   long long patient = patient_id;
   std::string at;
   soci::indicator indicator = soci::i_null;
-  *lease << sql::kSelectLatestAlertTime, soci::use(patient), soci::use(rule_id),
-      soci::into(at, indicator);
+  db::for_each_row(
+      lease, sql::kSelectLatestAlertTime,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(at, indicator));
+        statement.exchange(soci::use(patient));
+        statement.exchange(soci::use(rule_id));
+      },
+      [] {});
   if (indicator != soci::i_ok) return std::nullopt;
   return at;
 }
@@ -166,8 +168,14 @@ void insert_notification(db::Lease& lease, std::int64_t account_id, std::string_
                          const Alert& alert, const std::string& title, const std::string& at) {
   long long account = account_id, patient = alert.patient_id, alert_id = alert.id;
   std::string kind_text(kind);
-  *lease << sql::kInsertNotification, soci::use(account), soci::use(kind_text), soci::use(patient),
-      soci::use(alert_id), soci::use(title), soci::use(at);
+  db::run(lease, sql::kInsertNotification, [&](soci::statement& statement) {
+    statement.exchange(soci::use(account));
+    statement.exchange(soci::use(kind_text));
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(alert_id));
+    statement.exchange(soci::use(title));
+    statement.exchange(soci::use(at));
+  });
 }
 
 std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_id,
@@ -205,11 +213,17 @@ std::vector<Notification> notifications(db::Lease& lease, std::int64_t account_i
 
 int mark_notification_read(db::Lease& lease, std::int64_t account_id, std::int64_t id,
                            const std::string& at) {
-  long long key = id, account = account_id, count = 0;
-  if (db::changed_rows((lease->prepare << sql::kMarkNotificationRead, soci::use(at), soci::use(key),
-                        soci::use(account))) == 1)
+  long long key = id, account = account_id;
+  if (db::execute(lease, sql::kMarkNotificationRead, [&](soci::statement& statement) {
+        statement.exchange(soci::use(at));
+        statement.exchange(soci::use(key));
+        statement.exchange(soci::use(account));
+      }) == 1)
     return 1;
-  *lease << sql::kCountNotification, soci::use(key), soci::use(account), soci::into(count);
+  long long count = db::number(lease, sql::kCountNotification, [&](soci::statement& statement) {
+    statement.exchange(soci::use(key));
+    statement.exchange(soci::use(account));
+  });
   return count > 0 ? 0 : -1;
 }
 

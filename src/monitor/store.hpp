@@ -46,8 +46,6 @@ inline constexpr const char* kSelectPatientAlerts = VITALIS_ALERT_COLUMNS
 inline constexpr const char* kAcknowledgeAlert =
     "UPDATE alerts SET status = 'acknowledged', acknowledged_at = :at, acknowledged_by = :by "
     "WHERE id = :id AND status = 'open'";
-inline constexpr const char* kSelectUnresolvedAlert = VITALIS_ALERT_COLUMNS
-    "WHERE patient_id = :patient AND rule_id = :rule AND status <> 'resolved'";
 inline constexpr const char* kSelectLatestAlertTime =
     "SELECT MAX(raised_at) FROM alerts WHERE patient_id = :patient AND rule_id = :rule";
 inline constexpr const char* kResolveAlert =
@@ -88,9 +86,6 @@ std::optional<Alert> find_alert(db::Lease& lease, std::int64_t id);
 // open and acknowledged.
 std::vector<Alert> patients_alerts(db::Lease& lease, const std::vector<std::int64_t>& patient_ids,
                                    const std::string& status, std::int64_t cursor, int limit);
-// The patient's open or acknowledged alert of the rule, if any.
-std::optional<Alert> unresolved_alert(db::Lease& lease, std::int64_t patient_id,
-                                      const std::string& rule_id);
 // When the patient's latest alert of the rule was raised (any status); empty when never.
 std::optional<std::string> latest_alert_time(db::Lease& lease, std::int64_t patient_id,
                                              const std::string& rule_id);

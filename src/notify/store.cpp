@@ -13,11 +13,18 @@ bool claim(db::Lease& lease, const char* query, std::int64_t id, const std::stri
            const std::string& token, bool only_if_due) {
   long long row_id = id;
   if (only_if_due) {
-    return db::changed_rows((lease->prepare << query, soci::use(now), soci::use(token),
-                             soci::use(row_id), soci::use(now))) == 1;
+    return db::execute(lease, query, [&](soci::statement& statement) {
+             statement.exchange(soci::use(now));
+             statement.exchange(soci::use(token));
+             statement.exchange(soci::use(row_id));
+             statement.exchange(soci::use(now));
+           }) == 1;
   }
-  return db::changed_rows(
-             (lease->prepare << query, soci::use(now), soci::use(token), soci::use(row_id))) == 1;
+  return db::execute(lease, query, [&](soci::statement& statement) {
+           statement.exchange(soci::use(now));
+           statement.exchange(soci::use(token));
+           statement.exchange(soci::use(row_id));
+         }) == 1;
 }
 
 // Binds recipient, subject, text, html, sealed (NULL → `sealed_ind`), kind, in that order.
@@ -94,22 +101,33 @@ ClaimedMessage claimed_message(db::Lease& lease, std::int64_t id, const std::str
 void mark_sent(db::Lease& lease, std::int64_t id, const std::string& token,
                const std::string& now) {
   long long row_id = id;
-  db::changed_rows(
-      (lease->prepare << sql::kMarkSent, soci::use(now), soci::use(row_id), soci::use(token)));
+  db::execute(lease, sql::kMarkSent, [&](soci::statement& statement) {
+    statement.exchange(soci::use(now));
+    statement.exchange(soci::use(row_id));
+    statement.exchange(soci::use(token));
+  });
 }
 
 void mark_retry(db::Lease& lease, std::int64_t id, const std::string& token,
                 const std::string& next, const std::string& error) {
   long long row_id = id;
-  db::changed_rows((lease->prepare << sql::kMarkRetry, soci::use(next), soci::use(error),
-                    soci::use(row_id), soci::use(token)));
+  db::execute(lease, sql::kMarkRetry, [&](soci::statement& statement) {
+    statement.exchange(soci::use(next));
+    statement.exchange(soci::use(error));
+    statement.exchange(soci::use(row_id));
+    statement.exchange(soci::use(token));
+  });
 }
 
 void mark_final(db::Lease& lease, std::int64_t id, const std::string& token,
                 const std::string& status, const std::string& error) {
   long long row_id = id;
-  db::changed_rows((lease->prepare << sql::kMarkFinal, soci::use(status), soci::use(error),
-                    soci::use(row_id), soci::use(token)));
+  db::execute(lease, sql::kMarkFinal, [&](soci::statement& statement) {
+    statement.exchange(soci::use(status));
+    statement.exchange(soci::use(error));
+    statement.exchange(soci::use(row_id));
+    statement.exchange(soci::use(token));
+  });
 }
 
 std::vector<StaleRow> stale_rows(db::Lease& lease, const std::string& cutoff) {
@@ -131,8 +149,10 @@ std::vector<StaleRow> stale_rows(db::Lease& lease, const std::string& cutoff) {
 
 bool mark_stale(db::Lease& lease, std::int64_t id, const std::string& cutoff) {
   long long row_id = id;
-  return db::changed_rows(
-             (lease->prepare << sql::kMarkStale, soci::use(row_id), soci::use(cutoff))) == 1;
+  return db::execute(lease, sql::kMarkStale, [&](soci::statement& statement) {
+           statement.exchange(soci::use(row_id));
+           statement.exchange(soci::use(cutoff));
+         }) == 1;
 }
 
 std::vector<ClearRow> clear_rows(db::Lease& lease) {
@@ -157,12 +177,15 @@ std::vector<ClearRow> clear_rows(db::Lease& lease) {
 
 bool seal_clear(db::Lease& lease, std::int64_t id, const std::string& sealed) {
   long long row_id = id;
-  return db::changed_rows(
-             (lease->prepare << sql::kSealClear, soci::use(sealed), soci::use(row_id))) == 1;
+  return db::execute(lease, sql::kSealClear, [&](soci::statement& statement) {
+           statement.exchange(soci::use(sealed));
+           statement.exchange(soci::use(row_id));
+         }) == 1;
 }
 
 long long delete_finished(db::Lease& lease, const std::string& cutoff) {
-  return db::changed_rows((lease->prepare << sql::kDeleteFinished, soci::use(cutoff)));
+  return db::execute(lease, sql::kDeleteFinished,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(cutoff)); });
 }
 
 std::vector<StoredMessage> all_messages(db::Lease& lease) {

@@ -8,7 +8,6 @@
 #include <cstdio>
 
 #include "core/time.hpp"
-#include "identity/audit.hpp"
 #include "identity/audit_row.hpp"
 #include "predict/inputs.hpp"
 #include "predict/specs.hpp"

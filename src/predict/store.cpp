@@ -77,12 +77,11 @@ std::int64_t insert_prediction(db::Lease& lease, const StoredPrediction& predict
 std::optional<StoredPrediction> find_prediction(db::Lease& lease, std::int64_t patient_id,
                                                 std::int64_t id) {
   long long key = id, patient = patient_id;
-  auto rows = select_rows(lease, sql::kSelectPrediction, [&](soci::statement& statement) {
-    statement.exchange(soci::use(key));
-    statement.exchange(soci::use(patient));
-  });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return db::first_row<PredictionReader>(lease, sql::kSelectPrediction,
+                                         [&](soci::statement& statement) {
+                                           statement.exchange(soci::use(key));
+                                           statement.exchange(soci::use(patient));
+                                         });
 }
 
 std::vector<StoredPrediction> all_predictions(db::Lease& lease, std::int64_t patient_id) {

@@ -9,7 +9,6 @@
 #include <tuple>
 
 #include "core/time.hpp"
-#include "identity/audit.hpp"
 #include "identity/profile.hpp"
 #include "records/clinical_checks.hpp"
 #include "records/clinical_store.hpp"
@@ -134,12 +133,6 @@ void ClinicalService::audit_write(db::Lease& lease, const Caller& caller, std::i
                                   std::int64_t id) const {
   identity_.audit_write(
       lease, caller, identity::audit::Row(action).patient(patient_id).resource(resource_type, id));
-}
-
-Status ClinicalService::audit_read(const Caller& caller, std::int64_t patient_id,
-                                   std::string_view action, std::string_view resource_type) const {
-  return identity_.audit_record(
-      caller, identity::audit::Row(action).patient(patient_id).resource(resource_type, patient_id));
 }
 
 template <typename Entry, typename Insert, typename After>
@@ -478,16 +471,6 @@ Result<PatientSummary> ClinicalService::summary_of(std::int64_t patient_id) {
   understand_allergies(summary->profile);
   summary->age = age_on(summary->profile.date_of_birth, now_text().substr(0, 10));
   summary->brand_names_available = medicines_->has_brand_names();
-  return summary;
-}
-
-Result<PatientSummary> ClinicalService::summary(const Caller& caller, std::int64_t patient_id) {
-  auto summary = summary_of(patient_id);
-  if (!summary.ok()) return summary;
-  if (auto audited = audit_read(caller, patient_id, "record.read", "patient_summary");
-      !audited.ok()) {
-    return audited.error();
-  }
   return summary;
 }
 

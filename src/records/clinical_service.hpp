@@ -125,8 +125,6 @@ class ClinicalService {
 
   // Who the patient is, allergies, active problems and medicines: one read.
   Result<PatientSummary> summary_of(std::int64_t patient_id);
-  // The same for a caller outside a route, audited once as a read of `patient_summary`.
-  Result<PatientSummary> summary(const identity::Caller& caller, std::int64_t patient_id);
 
   // The whole record as one JSON document (the route audits it as an export).
   Result<boost::json::object> export_record(std::int64_t patient_id);
@@ -160,8 +158,6 @@ class ClinicalService {
                                    const SymptomInput& input) const;
   void audit_write(db::Lease& lease, const identity::Caller& caller, std::int64_t patient_id,
                    std::string_view action, std::string_view resource_type, std::int64_t id) const;
-  Status audit_read(const identity::Caller& caller, std::int64_t patient_id,
-                    std::string_view action, std::string_view resource_type) const;
 
   db::Pool& pool_;
   identity::IdentityService& identity_;

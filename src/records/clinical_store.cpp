@@ -10,8 +10,6 @@ namespace vitalis::records::store {
 
 namespace {
 
-constexpr std::size_t kMaxProfileItems = 200;
-
 // A list stored as one text, one item per line (items never hold line breaks).
 std::string joined_lines(const std::vector<std::string>& items) {
   std::string out;
@@ -37,12 +35,10 @@ std::vector<std::string> lines(const std::string& text) {
 template <typename Reader>
 auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id) {
   long long key = id, patient = patient_id;
-  auto rows = db::select_rows<Reader>(lease, query, [&](soci::statement& statement) {
+  return db::first_row<Reader>(lease, query, [&](soci::statement& statement) {
     statement.exchange(soci::use(key));
     statement.exchange(soci::use(patient));
   });
-  using Row = typename decltype(rows)::value_type;
-  return rows.empty() ? std::optional<Row>() : std::optional<Row>(std::move(rows.front()));
 }
 
 template <typename Reader>
@@ -191,6 +187,19 @@ class AllergyReader {
 };
 
 // The clinical_profiles row (kSelectProfile); the identity fields stay empty.
+// A condition or medication line of the profile (kSelectProfileItems): kind, text.
+class ProfileItemReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(kind_));
+    statement.exchange(soci::into(text_));
+  }
+  std::pair<std::string, std::string> current() const { return {kind_, text_}; }
+
+ private:
+  std::string kind_, text_;
+};
+
 class ProfileReader {
  public:
   void bind(soci::statement& statement) {
@@ -256,11 +265,9 @@ std::optional<ClinicalProfile> load_profile(db::Lease& lease, std::int64_t patie
   if (rows.empty()) return std::nullopt;
   ClinicalProfile out = std::move(rows.front());
   out.patient_id = patient_id;
-  long long patient = patient_id;
-  std::vector<std::string> kinds(kMaxProfileItems), texts(kMaxProfileItems);
-  *lease << sql::kSelectProfileItems, soci::use(patient), soci::into(kinds), soci::into(texts);
-  for (std::size_t idx = 0; idx < kinds.size(); ++idx) {
-    (kinds[idx] == "condition" ? out.conditions : out.medications).push_back(texts[idx]);
+  for (auto& [kind, text] :
+       all_entries<ProfileItemReader>(lease, sql::kSelectProfileItems, patient_id)) {
+    (kind == "condition" ? out.conditions : out.medications).push_back(std::move(text));
   }
   out.allergies = load_allergies(lease, patient_id);
   return out;
@@ -279,7 +286,8 @@ void lock_profile(db::Lease& lease, std::int64_t patient_id) {
   if (held()) return;
   // No clinical row yet: make an empty one (a concurrent maker of the same row waits for ours,
   // or we for theirs), then hold it.
-  db::changed_rows((lease->prepare << sql::kEnsureProfile, soci::use(patient)));
+  db::execute(lease, sql::kEnsureProfile,
+              [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
   held();
 }
 
@@ -287,28 +295,47 @@ void replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInp
                      const std::string& now) {
   long long patient = patient_id;
   int no_known_allergies = input.no_known_allergies ? 1 : 0;
-  db::changed_rows((lease->prepare << sql::kSaveProfile, soci::use(patient),
-                    soci::use(input.address_line1), soci::use(input.address_line2),
-                    soci::use(input.city), soci::use(input.area_code), soci::use(input.postcode),
-                    soci::use(input.blood_group), soci::use(now), soci::use(no_known_allergies)));
-  *lease << sql::kDeleteAllergies, soci::use(patient);
+  db::execute(lease, sql::kSaveProfile, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(input.address_line1));
+    statement.exchange(soci::use(input.address_line2));
+    statement.exchange(soci::use(input.city));
+    statement.exchange(soci::use(input.area_code));
+    statement.exchange(soci::use(input.postcode));
+    statement.exchange(soci::use(input.blood_group));
+    statement.exchange(soci::use(now));
+    statement.exchange(soci::use(no_known_allergies));
+  });
+  db::run(lease, sql::kDeleteAllergies,
+          [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
   for (std::size_t position = 0; position < input.allergies.size(); ++position) {
     const Allergy& allergy = input.allergies[position];
     int at = static_cast<int>(position);
     std::string ingredients = joined_lines(allergy.ingredients);
     std::string classes = joined_lines(allergy.classes);
-    *lease << sql::kInsertAllergy, soci::use(patient), soci::use(at), soci::use(allergy.substance),
-        soci::use(allergy.reaction), soci::use(allergy.severity), soci::use(ingredients),
-        soci::use(classes);
+    db::run(lease, sql::kInsertAllergy, [&](soci::statement& statement) {
+      statement.exchange(soci::use(patient));
+      statement.exchange(soci::use(at));
+      statement.exchange(soci::use(allergy.substance));
+      statement.exchange(soci::use(allergy.reaction));
+      statement.exchange(soci::use(allergy.severity));
+      statement.exchange(soci::use(ingredients));
+      statement.exchange(soci::use(classes));
+    });
   }
-  *lease << sql::kDeleteProfileItems, soci::use(patient);
+  db::run(lease, sql::kDeleteProfileItems,
+          [&](soci::statement& statement) { statement.exchange(soci::use(patient)); });
   for (auto [kind, list] :
        {std::pair<std::string, const std::vector<std::string>*>{"condition", &input.conditions},
         {"medication", &input.medications}}) {
     for (std::size_t position = 0; position < list->size(); ++position) {
       int at = static_cast<int>(position);
-      *lease << sql::kInsertProfileItem, soci::use(patient), soci::use(kind), soci::use(at),
-          soci::use((*list)[position]);
+      db::run(lease, sql::kInsertProfileItem, [&](soci::statement& statement) {
+        statement.exchange(soci::use(patient));
+        statement.exchange(soci::use(kind));
+        statement.exchange(soci::use(at));
+        statement.exchange(soci::use((*list)[position]));
+      });
     }
   }
 }
@@ -326,11 +353,16 @@ struct EncounterLink {
 }  // namespace
 
 std::int64_t insert_encounter(db::Lease& lease, const Encounter& encounter) {
-  long long patient = encounter.patient_id, doctor = encounter.doctor_id, id = 0;
-  *lease << sql::kInsertEncounter, soci::use(patient), soci::use(encounter.occurred_at),
-      soci::use(encounter.type), soci::use(encounter.reason), soci::use(encounter.notes),
-      soci::use(doctor), soci::use(encounter.recorded_at), soci::into(id);
-  return id;
+  long long patient = encounter.patient_id, doctor = encounter.doctor_id;
+  return db::number(lease, sql::kInsertEncounter, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(encounter.occurred_at));
+    statement.exchange(soci::use(encounter.type));
+    statement.exchange(soci::use(encounter.reason));
+    statement.exchange(soci::use(encounter.notes));
+    statement.exchange(soci::use(doctor));
+    statement.exchange(soci::use(encounter.recorded_at));
+  });
 }
 
 std::optional<Encounter> find_encounter(db::Lease& lease, std::int64_t patient_id,
@@ -343,13 +375,18 @@ std::vector<Encounter> all_encounters(db::Lease& lease, std::int64_t patient_id)
 }
 
 std::int64_t insert_diagnosis(db::Lease& lease, const Diagnosis& diagnosis) {
-  long long patient = diagnosis.patient_id, recorded_by = diagnosis.recorded_by, id = 0;
+  long long patient = diagnosis.patient_id, recorded_by = diagnosis.recorded_by;
   EncounterLink link(diagnosis.encounter_id);
-  *lease << sql::kInsertDiagnosis, soci::use(patient), soci::use(diagnosis.description),
-      soci::use(diagnosis.icd10_code), soci::use(diagnosis.status),
-      soci::use(diagnosis.diagnosed_at), soci::use(link.id, link.ind), soci::use(recorded_by),
-      soci::use(diagnosis.recorded_at), soci::into(id);
-  return id;
+  return db::number(lease, sql::kInsertDiagnosis, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(diagnosis.description));
+    statement.exchange(soci::use(diagnosis.icd10_code));
+    statement.exchange(soci::use(diagnosis.status));
+    statement.exchange(soci::use(diagnosis.diagnosed_at));
+    statement.exchange(soci::use(link.id, link.ind));
+    statement.exchange(soci::use(recorded_by));
+    statement.exchange(soci::use(diagnosis.recorded_at));
+  });
 }
 
 std::optional<Diagnosis> find_diagnosis(db::Lease& lease, std::int64_t patient_id,
@@ -366,17 +403,25 @@ std::vector<Diagnosis> active_diagnoses(db::Lease& lease, std::int64_t patient_i
 }
 
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription) {
-  long long patient = prescription.patient_id, by = prescription.prescribed_by, id = 0;
+  long long patient = prescription.patient_id, by = prescription.prescribed_by;
   EncounterLink link(prescription.encounter_id);
   std::string warnings = joined_lines(prescription.safety_override.warnings);
-  *lease << sql::kInsertPrescription, soci::use(patient), soci::use(prescription.medicine),
-      soci::use(prescription.strength), soci::use(prescription.dose),
-      soci::use(prescription.frequency), soci::use(prescription.duration),
-      soci::use(prescription.instructions), soci::use(prescription.status),
-      soci::use(prescription.prescribed_at), soci::use(link.id, link.ind), soci::use(by),
-      soci::use(prescription.recorded_at), soci::use(prescription.safety_override.reason),
-      soci::use(warnings), soci::into(id);
-  return id;
+  return db::number(lease, sql::kInsertPrescription, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(prescription.medicine));
+    statement.exchange(soci::use(prescription.strength));
+    statement.exchange(soci::use(prescription.dose));
+    statement.exchange(soci::use(prescription.frequency));
+    statement.exchange(soci::use(prescription.duration));
+    statement.exchange(soci::use(prescription.instructions));
+    statement.exchange(soci::use(prescription.status));
+    statement.exchange(soci::use(prescription.prescribed_at));
+    statement.exchange(soci::use(link.id, link.ind));
+    statement.exchange(soci::use(by));
+    statement.exchange(soci::use(prescription.recorded_at));
+    statement.exchange(soci::use(prescription.safety_override.reason));
+    statement.exchange(soci::use(warnings));
+  });
 }
 
 std::optional<Prescription> find_prescription(db::Lease& lease, std::int64_t patient_id,
@@ -393,13 +438,19 @@ std::vector<Prescription> active_prescriptions(db::Lease& lease, std::int64_t pa
 }
 
 std::int64_t insert_symptom(db::Lease& lease, const SymptomEntry& symptom) {
-  long long patient = symptom.patient_id, recorded_by = symptom.recorded_by, id = 0;
+  long long patient = symptom.patient_id, recorded_by = symptom.recorded_by;
   int severity = symptom.severity;
-  *lease << sql::kInsertSymptom, soci::use(patient), soci::use(symptom.symptom),
-      soci::use(symptom.free_text), soci::use(severity), soci::use(symptom.onset_at),
-      soci::use(symptom.notes), soci::use(symptom.source), soci::use(recorded_by),
-      soci::use(symptom.recorded_at), soci::into(id);
-  return id;
+  return db::number(lease, sql::kInsertSymptom, [&](soci::statement& statement) {
+    statement.exchange(soci::use(patient));
+    statement.exchange(soci::use(symptom.symptom));
+    statement.exchange(soci::use(symptom.free_text));
+    statement.exchange(soci::use(severity));
+    statement.exchange(soci::use(symptom.onset_at));
+    statement.exchange(soci::use(symptom.notes));
+    statement.exchange(soci::use(symptom.source));
+    statement.exchange(soci::use(recorded_by));
+    statement.exchange(soci::use(symptom.recorded_at));
+  });
 }
 
 std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id) {
@@ -409,8 +460,13 @@ std::vector<SymptomEntry> all_symptoms(db::Lease& lease, std::int64_t patient_id
 bool end_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id,
                const EntryEnd& end) {
   long long by = end.by.value_or(0), key = id, patient = patient_id;
-  return db::changed_rows((lease->prepare << query, soci::use(end.at), soci::use(by),
-                           soci::use(end.reason), soci::use(key), soci::use(patient))) == 1;
+  return db::execute(lease, query, [&](soci::statement& statement) {
+           statement.exchange(soci::use(end.at));
+           statement.exchange(soci::use(by));
+           statement.exchange(soci::use(end.reason));
+           statement.exchange(soci::use(key));
+           statement.exchange(soci::use(patient));
+         }) == 1;
 }
 
 std::string keyset_query(std::string_view select, std::string_view time_column,

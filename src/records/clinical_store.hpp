@@ -24,7 +24,7 @@ inline constexpr const char* kSelectProfile =
     "no_known_allergies FROM clinical_profiles WHERE patient_id = :patient";
 inline constexpr const char* kSelectProfileItems =
     "SELECT kind, text FROM patient_profile_items WHERE patient_id = :patient "
-    "ORDER BY kind, position";
+    "ORDER BY kind, position LIMIT 200";  // the checks allow 50 of each kind
 // The patient's first write makes their row (patients who signed up after migration 0012 have
 // none until then).
 inline constexpr const char* kSaveProfile =

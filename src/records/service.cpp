@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "core/time.hpp"
-#include "identity/audit.hpp"
 #include "identity/audit_row.hpp"
 #include "records/catalogue.hpp"
 #include "records/store.hpp"
@@ -236,19 +235,6 @@ Result<ObservationPage> RecordsService::page(std::int64_t patient_id,
     }
     return out;
   });
-}
-
-Result<ObservationPage> RecordsService::list(const Caller& caller, std::int64_t patient_id,
-                                             const ObservationQuery& query) {
-  auto found = page(patient_id, query);
-  if (!found.ok()) return found;
-  auto audited =
-      identity_.audit_record(caller, identity::audit::Row("record.read")
-                                         .resource("observations", std::to_string(patient_id))
-                                         .patient(patient_id)
-                                         .outcome("success"));
-  if (!audited.ok()) return audited.error();
-  return found;
 }
 
 Result<Recorded> RecordsService::correct(const Caller& caller, std::int64_t patient_id,

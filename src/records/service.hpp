@@ -51,9 +51,6 @@ class RecordsService {
   // Final (current) entries, latest first, with a cursor. Not audited: the route declares its
   // read audit (routes.cpp).
   Result<ObservationPage> page(std::int64_t patient_id, const ObservationQuery& query);
-  // The same page for a caller outside a route, audited once as a read of "observations".
-  Result<ObservationPage> list(const identity::Caller& caller, std::int64_t patient_id,
-                               const ObservationQuery& query);
 
   // Supersedes a final entry with a corrected value: the old row stays (status 'corrected').
   // Doctors correct clinical entries, patients their self-reported ones (403 otherwise); 409

@@ -127,9 +127,9 @@ void insert_observations_unnest(db::Lease& lease, const std::vector<Observation>
               original_units = text(&Observation::original_unit),
               effective = text(&Observation::effective_at), sources = text(&Observation::source),
               recorded_at = text(&Observation::recorded_at);
-  *lease << sql::kInsertObservationsUnnest, soci::use(patients), soci::use(codes),
-      soci::use(values), soci::use(units), soci::use(original_values), soci::use(original_units),
-      soci::use(effective), soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
+  db::run(lease, sql::kInsertObservationsUnnest,
+          db::uses(patients, codes, values, units, original_values, original_units, effective,
+                   sources, recorded_by, recorded_at));
 }
 
 }  // namespace
@@ -155,20 +155,18 @@ void insert_observations(db::Lease& lease, const std::vector<Observation>& rows)
     sources[idx] = row.source;
     recorded_at[idx] = row.recorded_at;
   }
-  *lease << sql::kInsertObservationsBulk, soci::use(patients), soci::use(codes), soci::use(values),
-      soci::use(units), soci::use(original_values), soci::use(original_units), soci::use(effective),
-      soci::use(sources), soci::use(recorded_by), soci::use(recorded_at);
+  db::run(lease, sql::kInsertObservationsBulk,
+          db::uses(patients, codes, values, units, original_values, original_units, effective,
+                   sources, recorded_by, recorded_at));
 }
 
 std::optional<Observation> find_observation(db::Lease& lease, std::int64_t patient_id,
                                             std::int64_t id) {
   long long key = id, patient = patient_id;
-  auto rows = select_rows(lease, sql::kSelectObservation, [&](soci::statement& statement) {
+  return db::first_row<RowReader>(lease, sql::kSelectObservation, [&](soci::statement& statement) {
     statement.exchange(soci::use(key));
     statement.exchange(soci::use(patient));
   });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
 }
 
 std::vector<Observation> latest_observations(db::Lease& lease, std::int64_t patient_id,
@@ -227,15 +225,15 @@ std::vector<Observation> all_observations(db::Lease& lease, std::int64_t patient
 
 std::optional<Observation> successor(db::Lease& lease, std::int64_t id) {
   long long key = id;
-  auto rows = select_rows(lease, sql::kSelectSuccessor,
-                          [&](soci::statement& statement) { statement.exchange(soci::use(key)); });
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
+  return db::first_row<RowReader>(lease, sql::kSelectSuccessor, [&](soci::statement& statement) {
+    statement.exchange(soci::use(key));
+  });
 }
 
 bool mark_corrected(db::Lease& lease, std::int64_t id) {
   long long key = id;
-  return db::changed_rows((lease->prepare << sql::kMarkCorrected, soci::use(key))) == 1;
+  return db::execute(lease, sql::kMarkCorrected,
+                     [&](soci::statement& statement) { statement.exchange(soci::use(key)); }) == 1;
 }
 
 }  // namespace vitalis::records::store
