@@ -1,4 +1,4 @@
-// The patient directory: query words and cursors, the search plans (word index, care links,
+// The patient directory: the search plans (word index, care links,
 // ranked care links, number), and the batched look-ups, over the queries in store_directory.hpp.
 #include "identity/directory.hpp"
 
@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/search_text.hpp"
+#include "identity/directory_query.hpp"
 #include "identity/store_care_team.hpp"
 #include "identity/store_directory.hpp"
 
@@ -15,7 +16,6 @@ namespace vitalis::identity::directory {
 
 namespace {
 
-constexpr std::size_t kMaxQueryWords = 4;
 // Every word that starts with a prefix sorts in [prefix, prefix + U+10FFFF).
 constexpr const char* kAfterEveryWord = "\xF4\x8F\xBF\xBF";
 
@@ -109,61 +109,6 @@ std::optional<Hit> search_by_id(db::Lease& lease, std::int64_t patient_id, std::
   return store::card_by_id(lease, patient_id, doctor_id);
 }
 
-std::string hex_encode(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char ch : text) {
-    out.push_back(kDigits[ch >> 4]);
-    out.push_back(kDigits[ch & 15]);
-  }
-  return out;
-}
-
-std::optional<std::string> hex_decode(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t index = 0; index < text.size(); index += 2) {
-    int value = 0;
-    auto [end, ec] = std::from_chars(text.data() + index, text.data() + index + 2, value, 16);
-    if (ec != std::errc() || end != text.data() + index + 2) return std::nullopt;
-    out.push_back(static_cast<char>(value));
-  }
-  return out;
-}
-
-// Cursor of the patient search: the hex of the ordering key, a dot, the patient id.
-struct SearchCursor {
-  std::string key;
-  std::int64_t id = 0;
-};
-
-Result<SearchCursor> parse_cursor(const std::string& text) {
-  SearchCursor cursor;
-  if (text.empty()) return cursor;
-  auto dot = text.rfind('.');
-  std::optional<std::string> key;
-  if (dot != std::string::npos) key = hex_decode(std::string_view(text).substr(0, dot));
-  const char* begin = text.data() + (dot == std::string::npos ? 0 : dot + 1);
-  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), cursor.id);
-  if (!key || ec != std::errc() || end != text.data() + text.size() || cursor.id <= 0) {
-    return Error::validation("cursor", "The cursor must be a next_cursor from a previous page");
-  }
-  cursor.key = std::move(*key);
-  return cursor;
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() && text.size() <= 18 &&
-         std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
-std::string trim(std::string_view text) {
-  auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
 }  // namespace
 
 Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
@@ -175,14 +120,10 @@ Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
   if (query.rank && !query.linked.value_or(false)) {
     return Error::validation("sort", "Sorting by " + query.rank_name + " needs linked=true");
   }
-  auto cursor = parse_cursor(query.cursor);
+  auto cursor = parse_search_cursor(query.cursor);
   if (!cursor.ok()) return cursor.error();
   std::string text = trim(query.text);
-  std::vector<std::string> words = name_words(fold_name(text));
-  if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
-  // The longest word drives the index scan (fewest rows); the others filter.
-  std::stable_sort(words.begin(), words.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::vector<std::string> words = query_words(text);
   bool by_id = all_digits(text);
   bool only_linked = query.linked.value_or(false);
   if (!by_id && words.empty() && !only_linked) {
@@ -215,7 +156,7 @@ Result<PatientCardPage> search(db::Lease& lease, const Principal& principal,
   PatientCardPage out;
   if (hits.size() > static_cast<std::size_t>(query.limit)) {
     hits.pop_back();
-    out.next_cursor = hex_encode(hits.back().key) + "." + std::to_string(hits.back().card.id);
+    out.next_cursor = search_cursor(hits.back().key, hits.back().card.id);
   }
   for (auto& hit : hits) out.items.push_back(std::move(hit.card));
   return out;

@@ -8,11 +8,6 @@
 
 namespace vitalis::records {
 
-// A bound of ?from= / ?to=: an RFC 3339 time, or a date meaning its start (from) or the start
-// of the next day (to, exclusive), so "to=2026-03-01" includes the whole of March 1st. 422
-// naming `name` otherwise.
-Result<std::string> time_bound(const std::string& text, std::string_view name);
-
 // Guards every route with the identity rules of the service's identity module.
 void add_clinical_routes(http::Router& router, ClinicalService& service);
 

@@ -11,6 +11,7 @@
 #include "records/clinical_service.hpp"
 #include "records/testing.hpp"
 #include "records/timeline.hpp"
+#include "records/timeline_cursor.hpp"
 
 namespace vitalis::records {
 namespace {
@@ -137,6 +138,15 @@ TEST(Timeline, CursorRoundTripAndRefusals) {
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.error().field, "cursor");
   }
+}
+
+// The request readers know records' kinds without the database: the list must be the sources'.
+TEST(Timeline, OwnKindsAreTheSourcesTable) {
+  std::vector<std::string_view> sources;
+  for (const auto& source : timeline_sources()) sources.push_back(source.kind);
+  EXPECT_EQ(sources, timeline_kinds());
+  for (auto kind : sources) EXPECT_TRUE(is_timeline_kind(kind)) << kind;
+  EXPECT_FALSE(is_timeline_kind("prediction"));
 }
 
 class ClinicalTest : public testing::RecordsDatabaseTest {

@@ -1,8 +1,7 @@
-// Request field readers and entry renderers of the records module.
+// Entry renderers of the records module (the request readers are in body.cpp).
 #include "records/json.hpp"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
 
 #include "identity/profile.hpp"
 #include "records/catalogue.hpp"
@@ -10,65 +9,6 @@
 namespace vitalis::records {
 
 namespace json = boost::json;
-
-Result<json::object> body_object(const http::Request& request) {
-  auto body = request.json();
-  if (!body.ok()) return body.error();
-  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
-  return std::move(body->as_object());
-}
-
-Result<std::optional<double>> number_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<double>();
-  if (!value->is_number()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a number");
-  }
-  return std::optional<double>(value->to_number<double>());
-}
-
-Result<std::string> text_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::string();
-  if (!value->is_string()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a string");
-  }
-  return std::string(value->get_string());
-}
-
-Result<std::vector<std::string>> text_list_field(const json::object& body, std::string_view name) {
-  std::vector<std::string> out;
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return out;
-  auto wrong = Error::validation(std::string(name), std::string(name) + " must be a list of texts");
-  if (!value->is_array()) return wrong;
-  for (const json::value& item : value->get_array()) {
-    if (!item.is_string()) return wrong;
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
-Result<bool> bool_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return false;
-  if (!value->is_bool()) {
-    return Error::validation(std::string(name), std::string(name) + " must be true or false");
-  }
-  return value->get_bool();
-}
-
-Result<std::optional<std::int64_t>> id_field(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<std::int64_t>();
-  if (value->is_int64() && value->get_int64() > 0) {
-    return std::optional<std::int64_t>(value->get_int64());
-  }
-  if (value->is_uint64() && value->get_uint64() <= INT64_MAX) {
-    return std::optional<std::int64_t>(static_cast<std::int64_t>(value->get_uint64()));
-  }
-  return Error::validation(std::string(name), std::string(name) + " must be a positive id");
-}
 
 json::value optional_json(const std::string& text) {
   return text.empty() ? json::value() : json::value(text);

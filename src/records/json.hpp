@@ -1,6 +1,6 @@
-// JSON in and out of the records module: typed readers of request body fields (422 naming the
-// field on a wrong type) and the JSON form of every kind of entry, shared by the routes, the
-// timeline and the export so an entry looks the same wherever it appears. Pure functions.
+// JSON out of the records module: the JSON form of every kind of entry, shared by the routes, the
+// timeline and the export so an entry looks the same wherever it appears (what comes in is read
+// by body.hpp). Pure functions.
 #pragma once
 
 #include <boost/json.hpp>
@@ -12,24 +12,11 @@
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
-#include "http/message.hpp"
 #include "medicines/knowledge.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
 
 namespace vitalis::records {
-
-// The request body as a JSON object (400/415 from Request::json, 422 "body" for a non-object).
-Result<boost::json::object> body_object(const http::Request& request);
-// Absent or null: empty. Present with the wrong type: 422 naming the field.
-Result<std::optional<double>> number_field(const boost::json::object& body, std::string_view name);
-Result<std::string> text_field(const boost::json::object& body, std::string_view name);
-Result<std::vector<std::string>> text_list_field(const boost::json::object& body,
-                                                 std::string_view name);
-// Absent or null: false.
-Result<bool> bool_field(const boost::json::object& body, std::string_view name);
-Result<std::optional<std::int64_t>> id_field(const boost::json::object& body,
-                                             std::string_view name);
 
 // Null for an empty text, else the text.
 boost::json::value optional_json(const std::string& text);

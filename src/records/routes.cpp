@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "identity/policy.hpp"
+#include "records/body.hpp"
 #include "records/clinical_routes.hpp"
 #include "records/json.hpp"
 
@@ -16,35 +17,6 @@ using http::Response;
 using identity::Rule;
 
 namespace {
-
-Result<ObservationInput> parse_observation(const json::object& body) {
-  ObservationInput input;
-  for (auto [name, target] : {std::pair<std::string_view, std::string*>{"code", &input.metric},
-                              {"metric", &input.metric},
-                              {"unit", &input.unit},
-                              {"effective_at", &input.effective_at}}) {
-    auto text = text_field(body, name);
-    if (!text.ok()) return text.error();
-    if (text->empty()) continue;
-    if ((name == "code" || name == "metric") && !input.metric.empty()) {
-      return Error::validation("metric", "Measurement: send either code or metric, not both");
-    }
-    if (name == "metric") input.metric_field = "metric";
-    *target = std::move(*text);
-  }
-  for (auto [name, target] :
-       {std::pair<std::string_view, std::optional<double>*>{"value", &input.value},
-        {"systolic", &input.systolic},
-        {"diastolic", &input.diastolic}}) {
-    auto number = number_field(body, name);
-    if (!number.ok()) return number.error();
-    *target = *number;
-  }
-  auto confirmed = bool_field(body, "confirmed");
-  if (!confirmed.ok()) return confirmed.error();
-  input.confirmed = *confirmed;
-  return input;
-}
 
 // 201 {"items": [...], "advice": {...} | null}: what a record or correction stored, and what to
 // do now when it is critical.
@@ -74,28 +46,6 @@ Response items_response(int status, const std::vector<Observation>& observations
   return Response::json_text(status, writer.take());
 }
 
-// ?code=&to=&before=<id>&limit=<1..200>
-Result<ObservationQuery> parse_query(const Request& request) {
-  ObservationQuery query;
-  auto code = request.query_param("code");
-  if (!code.ok()) return code.error();
-  if (*code) query.code = **code;
-  auto to = request.query_param("to");
-  if (!to.ok()) return to.error();
-  if (*to) {
-    auto bound = time_bound(**to, "to");
-    if (!bound.ok()) return bound.error();
-    query.to = std::move(*bound);
-  }
-  auto before = request.positive_query_param("before", INT64_MAX);
-  if (!before.ok()) return before.error();
-  auto limit = request.positive_query_param("limit", 200);
-  if (!limit.ok()) return limit.error();
-  query.before_id = before->value_or(0);
-  query.limit = static_cast<int>(limit->value_or(query.limit));
-  return query;
-}
-
 }  // namespace
 
 void add_records_routes(http::Router& router, RecordsService& service) {
@@ -123,7 +73,7 @@ void add_records_routes(http::Router& router, RecordsService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/observations",
       [&s](Request& request) {
-        auto query = parse_query(request);
+        auto query = parse_observation_query(request);
         if (!query.ok()) return Response::error(query.error());
         return http::respond(
             s.page(identity::patient_of(request), *query),

@@ -7,7 +7,6 @@
 #include <iterator>
 #include <tuple>
 
-#include "core/base64.hpp"
 #include "core/time.hpp"
 #include "records/catalogue.hpp"
 #include "records/clinical_service.hpp"
@@ -148,41 +147,6 @@ const TimelineSource* find_timeline_source(std::string_view kind) {
     if (source.kind == kind) return &source;
   }
   return nullptr;
-}
-
-bool is_timeline_kind(std::string_view kind, std::span<const RecordPart> parts) {
-  return find_timeline_source(kind) != nullptr ||
-         std::any_of(parts.begin(), parts.end(),
-                     [kind](const RecordPart& part) { return part.kind == kind; });
-}
-
-std::vector<std::string_view> timeline_kinds(std::span<const RecordPart> parts) {
-  std::vector<std::string_view> out;
-  for (const auto& source : kSources) out.push_back(source.kind);
-  for (const auto& part : parts) out.push_back(part.kind);
-  return out;
-}
-
-std::string encode_cursor(const TimelineCursor& cursor) {
-  return base64url_encode(cursor.at + "|" + cursor.kind + "|" + std::to_string(cursor.id));
-}
-
-Result<TimelineCursor> decode_cursor(std::string_view text, std::span<const RecordPart> parts) {
-  auto invalid = Error::validation("cursor", "cursor is not one this server issued");
-  auto raw = base64url_decode(text);
-  if (!raw) return invalid;
-  auto first = raw->find('|');
-  auto second = first == std::string::npos ? first : raw->find('|', first + 1);
-  if (second == std::string::npos) return invalid;
-  TimelineCursor cursor{raw->substr(0, first), raw->substr(first + 1, second - first - 1), 0};
-  std::string_view id(*raw);
-  id.remove_prefix(second + 1);
-  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), cursor.id);
-  if (ec != std::errc() || end != id.data() + id.size() || cursor.id <= 0) return invalid;
-  auto at = parse_rfc3339(cursor.at);
-  if (!at || format_rfc3339(*at) != cursor.at) return invalid;
-  if (!is_timeline_kind(cursor.kind, parts)) return invalid;
-  return cursor;
 }
 
 TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query,

@@ -35,16 +35,6 @@ struct TimelineSource {
 std::span<const TimelineSource> timeline_sources();
 const TimelineSource* find_timeline_source(std::string_view kind);
 
-// A kind of records' own or of one of `parts`.
-bool is_timeline_kind(std::string_view kind, std::span<const RecordPart> parts = {});
-// Every kind, records' own first (the order error messages list them in).
-std::vector<std::string_view> timeline_kinds(std::span<const RecordPart> parts = {});
-
-// Base64url of "time|kind|id"; decode gives 422 naming `cursor` for anything else (a kind
-// neither records' own nor of `parts` included).
-std::string encode_cursor(const TimelineCursor& cursor);
-Result<TimelineCursor> decode_cursor(std::string_view text, std::span<const RecordPart> parts = {});
-
 // One page over records' own kinds and `parts`, inside the caller's lease. The query is already
 // validated (known kinds).
 TimelinePage read_timeline(db::Lease& lease, std::int64_t patient_id, const TimelineQuery& query,
