@@ -302,6 +302,8 @@ class Load:
                         self.last_refusal[writer.name] = (status, client.last_body)
                 if status == 0 or status >= 500:
                     time.sleep(0.05)  # the server is down or refusing: do not spin
+                elif status == 429:
+                    time.sleep(0.5)  # a limit by design (write-grant requests per doctor)
                 elif self.pause:
                     time.sleep(self.pause)
         finally:
