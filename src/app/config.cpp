@@ -93,6 +93,9 @@ const std::vector<OptionSpec>& option_specs() {
       {"mail-from", "Vitalis <no-reply@vitalis.local>", "From header of outgoing mail", kMail},
       {"mail-dir", "var/mail", "Directory for .eml files when --smtp-url is empty", kMail},
       {"outbox-max-attempts", "8", "Delivery attempts before a message is marked dead", kMail},
+      {"outbox-retry-base-ms", "30000",
+       "Wait after the first failed delivery try; doubled after each further one", kMail},
+      {"outbox-retry-max-ms", "3600000", "Longest wait between delivery tries", kMail},
       {"outbox-sending-timeout-ms", "300000",
        "A message still 'sending' after this long (its sender died) is marked uncertain, not "
        "resent",
@@ -400,6 +403,15 @@ Result<Config> build_config(const Invocation& invocation) {
     long long timeout_ms = 0;
     VITALIS_ASSIGN(timeout_ms, integer(invocation, "outbox-sending-timeout-ms", 0, 86'400'000));
     mail.sending_timeout = std::chrono::milliseconds(timeout_ms);
+    long long retry_base_ms = 0, retry_max_ms = 0;
+    VITALIS_ASSIGN(retry_base_ms, integer(invocation, "outbox-retry-base-ms", 100, 86'400'000));
+    VITALIS_ASSIGN(retry_max_ms, integer(invocation, "outbox-retry-max-ms", 100, 86'400'000));
+    if (retry_max_ms < retry_base_ms) {
+      return Error::validation("outbox-retry-max-ms",
+                               "--outbox-retry-max-ms must not be below --outbox-retry-base-ms");
+    }
+    mail.retry_base = std::chrono::milliseconds(retry_base_ms);
+    mail.retry_cap = std::chrono::milliseconds(retry_max_ms);
     long long retention_days = 0;
     VITALIS_ASSIGN(retention_days, integer(invocation, "outbox-retention-days", 0, 36'500));
     mail.retention = std::chrono::hours(24 * retention_days);

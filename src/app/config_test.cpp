@@ -142,6 +142,21 @@ Result<Config> serve_config(std::vector<std::string> args) {
   return build_config(*invocation);
 }
 
+TEST(ConfigTest, TheMailBackoffIsConfigurable) {
+  auto defaults = serve_config({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->mail.retry_base, std::chrono::seconds(30));
+  EXPECT_EQ(defaults->mail.retry_cap, std::chrono::hours(1));
+  auto quick = serve_config({"--outbox-retry-base-ms=500", "--outbox-retry-max-ms=2000"});
+  ASSERT_TRUE(quick.ok()) << quick.error().message;
+  EXPECT_EQ(quick->mail.retry_base, std::chrono::milliseconds(500));
+  EXPECT_EQ(quick->mail.retry_cap, std::chrono::milliseconds(2000));
+  auto inverted = serve_config({"--outbox-retry-base-ms=5000", "--outbox-retry-max-ms=2000"});
+  ASSERT_FALSE(inverted.ok());
+  EXPECT_EQ(inverted.error().field, "outbox-retry-max-ms");
+  EXPECT_FALSE(serve_config({"--outbox-retry-base-ms=0"}).ok());
+}
+
 TEST(ConfigTest, ServeTakesTheConnectionCapPublicUrlAndMetricsToken) {
   auto defaults = serve_config({});
   ASSERT_TRUE(defaults.ok()) << defaults.error().message;

@@ -242,6 +242,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // stopped after the server has drained.
   notify::Sender mail_sender(**pool, config.mail);
   mail_sender.start();
+  metrics.add_exposition([&mail_sender] { return mail_sender.render_metrics(); });
   app::add_system_routes(router, **pool, metrics,
                          identity::guarded(identity::Rule::kSignedIn, **identity_service),
                          config.metrics_token);

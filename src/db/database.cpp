@@ -277,7 +277,11 @@ Result<Lease> Pool::acquire() {
       }
       lease.clear_check();
     } catch (const std::exception& error) {
-      return database_error(error, "reconnect");
+      // A failed reconnect means the database cannot be reached, whatever the error's class:
+      // SOCI's PostgreSQL backend throws a plain soci_error ("Cannot establish connection"),
+      // with no category, which database_error alone would answer with a 500.
+      (void)database_error(error, "reconnect");
+      return Error::unavailable("the database is not available");
     }
   }
   return lease;

@@ -299,6 +299,39 @@ TEST_P(DatabaseTest, PreparedStatementsSurviveFailuresAndReconnects) {
   EXPECT_EQ(*again, (std::vector<int>{10, 20}));
 }
 
+// PostgreSQL down (here: the session ended and new connections refused): every call answers
+// "unavailable" (503), the one that finds the connection gone and the reconnects that fail, and
+// the pool reconnects by itself once the database takes connections again.
+TEST_P(DatabaseTest, ALostDatabaseIsUnavailableAndReconnectedWhenBack) {
+  if (GetParam() != Dialect::kPostgresql) GTEST_SKIP() << "a SQLite file does not go away";
+  auto pool = database_->open(1);
+  ASSERT_TRUE(pool);
+  int backend = 0;
+  ASSERT_TRUE(with_connection(*pool, [&](Lease& lease) -> Status {
+                *lease << "SELECT pg_backend_pid()", soci::into(backend);
+                return Ok{};
+              }).ok());
+  std::string name = database_->url().substr(database_->url().rfind('/') + 1);
+  soci::session admin("postgresql", parse_url(testing::postgres_admin_url())->location);
+  admin << "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false";
+  admin << "SELECT pg_terminate_backend(:pid)", soci::use(backend);
+  for (int waited = 0; waited < 100; ++waited) {
+    int alive = 0;
+    admin << "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :pid", soci::use(backend),
+        soci::into(alive);
+    if (alive == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (int call = 0; call < 3; ++call) {
+    auto down = pool->ping();
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().code, ErrorCode::kUnavailable) << call << ": " << down.error().message;
+  }
+  admin << "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true";
+  auto back = pool->ping();
+  EXPECT_TRUE(back.ok()) << back.error().message;
+}
+
 // Concurrent writers, some of which fail or give up half-way. On SQLite they share group
 // commits; each transaction still keeps its own outcome, and commit() returns only once the row
 // is visible to other connections (the lease's own session is not the writer session).

@@ -120,6 +120,7 @@ std::string Metrics::render_prometheus() const {
       "\n# HELP vitalis_uptime_seconds Seconds since the server started.\n"
       "# TYPE vitalis_uptime_seconds gauge\nvitalis_uptime_seconds " +
       number + "\n";
+  for (const auto& render : expositions_) out += render();
   return out;
 }
 

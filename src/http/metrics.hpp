@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ class Metrics {
   std::atomic<std::uint64_t> refused_connections{0};
   std::atomic<std::int64_t> max_connections{0};  // the cap in force (set by the server)
 
+  // More lines for the exposition from another part of the program (the mail sender's
+  // counters), rendered after the request metrics. Add them before the server starts.
+  void add_exposition(std::function<std::string()> render) {
+    expositions_.push_back(std::move(render));
+  }
+
   std::string render_prometheus() const;
 
  private:
@@ -44,6 +51,7 @@ class Metrics {
     std::atomic<std::uint64_t> sum_ns{0};
   };
   std::vector<std::unique_ptr<Series>> series_;
+  std::vector<std::function<std::string()>> expositions_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

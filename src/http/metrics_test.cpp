@@ -44,6 +44,22 @@ Request from(std::string client, std::vector<Header> headers = {}) {
   return request;
 }
 
+TEST(MetricsTest, AppendsTheExpositionsOfOtherParts) {
+  Metrics metrics;
+  int calls = 0;
+  metrics.add_exposition([&calls] {
+    ++calls;
+    return std::string("# TYPE vitalis_mail_sent_total counter\nvitalis_mail_sent_total 3\n");
+  });
+  std::string text = metrics.render_prometheus();
+  EXPECT_EQ(calls, 1);  // rendered afresh on every read
+  auto at = text.find("\nvitalis_mail_sent_total 3\n");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GT(at, text.find("vitalis_uptime_seconds"));  // after the request metrics
+  metrics.render_prometheus();
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(MetricsTest, WithoutATokenOnlyThisHostMayRead) {
   EXPECT_FALSE(metrics_refusal(from("127.0.0.1"), ""));
   EXPECT_FALSE(metrics_refusal(from("::1"), ""));

@@ -276,6 +276,17 @@ TEST_P(OutboxTest, BacksOffThenGivesUp) {
   EXPECT_EQ(third.last_error.find("ada@example.org"), std::string::npos);
   EXPECT_EQ(sender.deliver_due(), 0);
   EXPECT_EQ(row(id).attempts, 3);
+
+  // What /metrics shows: two retries after 30 s and 60 s, then given up.
+  EXPECT_EQ(sender.counts().retries.load(), 2U);
+  EXPECT_EQ(sender.counts().retry_delay_ms.load(), 90'000U);
+  EXPECT_EQ(sender.counts().last_retry_delay_ms.load(), 60'000U);
+  EXPECT_EQ(sender.counts().dead.load(), 1U);
+  EXPECT_EQ(sender.counts().sent.load(), 0U);
+  std::string text = sender.render_metrics();
+  EXPECT_NE(text.find("\nvitalis_mail_retries_total 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nvitalis_mail_retry_backoff_seconds_total 90.000\n"), std::string::npos);
+  EXPECT_NE(text.find("\nvitalis_mail_dead_total 1\n"), std::string::npos);
 }
 
 TEST(RetryDelayTest, DoublesAndIsCapped) {
@@ -285,6 +296,13 @@ TEST(RetryDelayTest, DoublesAndIsCapped) {
   EXPECT_EQ(retry_delay(7), std::chrono::seconds(1920));
   EXPECT_EQ(retry_delay(8), std::chrono::seconds(3600));
   EXPECT_EQ(retry_delay(100), std::chrono::seconds(3600));
+  // Configured (--outbox-retry-base-ms, --outbox-retry-max-ms): the fault tests' short backoff.
+  using std::chrono::milliseconds;
+  EXPECT_EQ(retry_delay(1, milliseconds(500), milliseconds(2000)), milliseconds(500));
+  EXPECT_EQ(retry_delay(2, milliseconds(500), milliseconds(2000)), milliseconds(1000));
+  EXPECT_EQ(retry_delay(3, milliseconds(500), milliseconds(2000)), milliseconds(2000));
+  EXPECT_EQ(retry_delay(60, milliseconds(500), milliseconds(2000)), milliseconds(2000));
+  EXPECT_EQ(retry_delay(1, milliseconds(5000), milliseconds(2000)), milliseconds(2000));
 }
 
 TEST_P(OutboxTest, RowLeftSendingByACrashBecomesUncertainAndIsNotResent) {

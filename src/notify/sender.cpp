@@ -84,12 +84,48 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 
 }  // namespace
 
+std::chrono::milliseconds retry_delay(int attempts, std::chrono::milliseconds base,
+                                      std::chrono::milliseconds cap) {
+  if (attempts <= 1) return std::min(cap, base);
+  auto delay = base;
+  for (int doubled = 1; doubled < attempts && delay < cap; ++doubled) delay *= 2;
+  return std::min(cap, delay);
+}
+
 std::chrono::seconds retry_delay(int attempts) {
-  constexpr std::chrono::seconds kBase{30};
-  constexpr std::chrono::seconds kCap{3600};
-  if (attempts <= 1) return kBase;
-  if (attempts > 8) return kCap;
-  return std::min(kCap, kBase * (1 << (attempts - 1)));
+  return std::chrono::duration_cast<std::chrono::seconds>(
+      retry_delay(attempts, std::chrono::seconds(30), std::chrono::hours(1)));
+}
+
+std::string Sender::render_metrics() const {
+  auto line = [](std::string_view name, std::string_view type, std::string_view help,
+                 std::string value) {
+    std::string out = "# HELP ";
+    out.append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" ");
+    out.append(type).append("\n").append(name).append(" ").append(value).append("\n");
+    return out;
+  };
+  auto seconds = [](std::uint64_t ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(ms) / 1000.0);
+    return std::string(text);
+  };
+  return line("vitalis_mail_sent_total", "counter", "Messages delivered (SMTP or .eml file).",
+              std::to_string(counts_.sent.load())) +
+         line("vitalis_mail_retries_total", "counter",
+              "Failed delivery tries scheduled for another try.",
+              std::to_string(counts_.retries.load())) +
+         line("vitalis_mail_retry_backoff_seconds_total", "counter",
+              "Sum of the waits scheduled before those retries (the backoff).",
+              seconds(counts_.retry_delay_ms.load())) +
+         line("vitalis_mail_last_retry_backoff_seconds", "gauge",
+              "The wait scheduled after the latest failed try.",
+              seconds(counts_.last_retry_delay_ms.load())) +
+         line("vitalis_mail_dead_total", "counter", "Messages given up (refused or out of tries).",
+              std::to_string(counts_.dead.load())) +
+         line("vitalis_mail_uncertain_total", "counter",
+              "Messages that may have been delivered and are not sent again.",
+              std::to_string(counts_.uncertain.load()));
 }
 
 struct Sender::Claimed {
@@ -418,6 +454,7 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
       log::info("mail sent",
                 {{"outbox_id", id}, {"kind", claimed.kind}, {"attempt", claimed.attempts}});
     }
+    counts_.sent.fetch_add(1, std::memory_order_relaxed);
     return Outcome::kSent;
   }
   Outcome outcome = Outcome::kRetry;
@@ -426,7 +463,7 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
   } else if (attempt.permanent || !retry_allowed || claimed.attempts >= options_.max_attempts) {
     outcome = Outcome::kDead;
   }
-  auto delay = retry_delay(claimed.attempts);
+  auto delay = retry_delay(claimed.attempts, options_.retry_base, options_.retry_cap);
   auto marked = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     if (outcome == Outcome::kRetry) {
       std::string next = format_rfc3339(Clock::now() + delay);
@@ -440,14 +477,22 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
   (void)marked;  // on failure the row stays `sending` and turns `uncertain`: safe
   switch (outcome) {
     case Outcome::kRetry:
-      log::warn("mail delivery failed", {{"outbox_id", id},
-                                         {"kind", claimed.kind},
-                                         {"attempt", claimed.attempts},
-                                         {"error", attempt.log_error},
-                                         {"smtp_status", attempt.smtp_status},
-                                         {"retry_in_s", static_cast<long long>(delay.count())}});
+      counts_.retries.fetch_add(1, std::memory_order_relaxed);
+      counts_.retry_delay_ms.fetch_add(static_cast<std::uint64_t>(delay.count()),
+                                       std::memory_order_relaxed);
+      counts_.last_retry_delay_ms.store(static_cast<std::uint64_t>(delay.count()),
+                                        std::memory_order_relaxed);
+      log::warn("mail delivery failed",
+                {{"outbox_id", id},
+                 {"kind", claimed.kind},
+                 {"attempt", claimed.attempts},
+                 {"error", attempt.log_error},
+                 {"smtp_status", attempt.smtp_status},
+                 {"retry_in_s", static_cast<long long>(delay.count() / 1000)},
+                 {"retry_in_ms", static_cast<long long>(delay.count())}});
       break;
     case Outcome::kDead:
+      counts_.dead.fetch_add(1, std::memory_order_relaxed);
       log::error("mail delivery abandoned", {{"outbox_id", id},
                                              {"kind", claimed.kind},
                                              {"attempts", claimed.attempts},
@@ -455,6 +500,7 @@ Sender::Outcome Sender::record(const Claimed& claimed, const Attempt& attempt, b
                                              {"smtp_status", attempt.smtp_status}});
       break;
     case Outcome::kUncertain:
+      counts_.uncertain.fetch_add(1, std::memory_order_relaxed);
       log::warn("outbox message uncertain", {{"outbox_id", id},
                                              {"kind", claimed.kind},
                                              {"error", attempt.log_error},

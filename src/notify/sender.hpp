@@ -24,6 +24,10 @@ struct SenderOptions {
   std::string from = "Vitalis <no-reply@vitalis.local>";
   std::filesystem::path mail_dir = "var/mail";
   int max_attempts = 8;
+  // Backoff: the wait after the first failed try, doubled after each further one up to the cap
+  // (retry_delay).
+  std::chrono::milliseconds retry_base{std::chrono::seconds(30)};
+  std::chrono::milliseconds retry_cap{std::chrono::hours(1)};
   std::chrono::milliseconds poll_interval{500};
   // A row still `sending` this long after it was claimed belongs to a sender that died: it is
   // marked `uncertain`. Keep it above the SMTP timeout (kSmtpTimeout) when several processes send.
@@ -36,9 +40,23 @@ struct SenderOptions {
 // libcurl's whole-transfer limit for one message.
 inline constexpr std::chrono::seconds kSmtpTimeout{60};
 
-// Wait before retry number `attempts` + 1 after `attempts` failed tries: 30 s · 2^(attempts-1),
-// capped at one hour.
+// Wait before retry number `attempts` + 1 after `attempts` failed tries: base · 2^(attempts-1),
+// capped at `cap`; the defaults are 30 s and one hour.
+std::chrono::milliseconds retry_delay(int attempts, std::chrono::milliseconds base,
+                                      std::chrono::milliseconds cap);
 std::chrono::seconds retry_delay(int attempts);
+
+// What the sender did since the process started, for /metrics: messages sent, failed tries
+// scheduled for a retry and the backoff they were given, messages given up (dead) or left
+// uncertain. Relaxed atomics: read from any thread.
+struct DeliveryCounts {
+  std::atomic<std::uint64_t> sent{0};
+  std::atomic<std::uint64_t> retries{0};
+  std::atomic<std::uint64_t> retry_delay_ms{0};  // sum of the backoffs scheduled
+  std::atomic<std::uint64_t> last_retry_delay_ms{0};
+  std::atomic<std::uint64_t> dead{0};
+  std::atomic<std::uint64_t> uncertain{0};
+};
 
 // Background delivery of the outbox. start() spawns one thread; stop() finishes the current message
 // and joins. Safe to run in several processes against one database (claims rows atomically).
@@ -66,6 +84,10 @@ class Sender {
   // returns where it went: the .eml path or the (password-redacted) SMTP URL.
   Result<std::string> deliver_now(std::int64_t outbox_id);
 
+  const DeliveryCounts& counts() const { return counts_; }
+  // The counts in Prometheus text format (vitalis_mail_*), appended to /metrics by app.
+  std::string render_metrics() const;
+
  private:
   enum class Outcome { kSent, kRetry, kDead, kUncertain };
   struct Claimed;
@@ -83,6 +105,7 @@ class Sender {
   db::Pool& pool_;
   SenderOptions options_;
   bool failpoint_after_send_ = false;
+  DeliveryCounts counts_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

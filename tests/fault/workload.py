@@ -1,0 +1,357 @@
+"""The mixed write load of the fault-injection suite, and the checks that follow a fault.
+
+One place for every module's writes: a `Writer` sends one kind of write and, after a fault, says
+which of the writes the server acknowledged (a 2xx) are missing. `WRITERS` lists them;
+`INVARIANTS` lists the checks over the whole database (the SQLite file is sound, the audit chain
+verifies). A module that adds writes (bookings, orders, chat) adds its Writer to `WRITERS` and its
+invariants (stock never below zero, no double booking) to `INVARIANTS`, and every fault test
+(kill -9, PostgreSQL restart, disk full, soak) drives and checks them.
+"""
+import http.client
+import json
+import random
+import sqlite3
+import subprocess
+import threading
+import time
+
+from api_conftest import BIN
+from test_identity import FAST_HASH, Api, smtp_sink  # noqa: F401 (re-exported for the tests)
+
+PASSWORD = "correct horse battery staple"
+
+
+def query(url, sql):
+    """Rows of a query (lists of strings) on the database at `url`, read outside the server."""
+    if url.startswith("sqlite:"):
+        with sqlite3.connect(url[len("sqlite:"):], timeout=30) as conn:
+            return [[str(value) for value in row] for row in conn.execute(sql).fetchall()]
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtF", "|", "-c", sql],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+def id_list(keys):
+    return ",".join(str(int(key)) for key in keys) or "0"
+
+
+class Clinic:
+    """The accounts the load writes as: an admin, a patient, a doctor on the patient's care team
+    holding an active write grant, and a second linked doctor (who requests grants)."""
+
+    def __init__(self, api):
+        self.admin, _ = api.create_admin()
+        self.patient, self.patient_id = api.patient("ana@example.org")
+        self.doctor, self.doctor_id = api.doctor("bruno@example.org", self.admin)
+        self.asker, self.asker_id = api.doctor("carla@example.org", self.admin,
+                                               name="Dr Carla Dias")
+        for doctor_id in (self.doctor_id, self.asker_id):
+            status, _, body = api.call("POST", f"/api/v1/patients/{self.patient_id}/care-team",
+                                       self.patient, body={"doctor_id": doctor_id})
+            assert status == 201, body
+        status, _, pending = api.call("POST", f"/api/v1/patients/{self.patient_id}/write-grants",
+                                      self.doctor)
+        assert status == 202, pending
+        status, _, active = api.call("POST", f"/api/v1/write-grants/{pending['id']}/approve",
+                                     self.patient)
+        assert status == 200 and active["status"] == "active", active
+
+
+class Writer:
+    """One kind of write. `write(client, clinic, n)` sends the n-th write and returns
+    (status, key): the key names what was written (an id) when the status is 2xx. `missing(url,
+    clinic, acked, attempted)` returns the descriptions of acknowledged writes not found in the
+    database; `attempted` holds every key sent, answered or not, for writers whose later writes
+    replace earlier ones."""
+
+    name = "?"
+    weight = 1  # relative share of the load
+
+    def write(self, client, clinic, n):
+        raise NotImplementedError
+
+    def missing(self, url, clinic, acked, attempted):
+        raise NotImplementedError
+
+
+class IdWriter(Writer):
+    """A write that creates one row with an id; `table` holds it."""
+
+    table = ""
+
+    def missing(self, url, clinic, acked, attempted):
+        keys = sorted(set(acked))
+        found = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            found |= {int(row[0]) for row in
+                      query(url, f"SELECT id FROM {self.table} WHERE id IN ({id_list(chunk)})")}
+        return [f"{self.table} id {key}" for key in keys if key not in found]
+
+
+class Observations(IdWriter):
+    name, table, weight = "observation", "observations", 3
+
+    def write(self, client, clinic, n):
+        status, body = client.post(f"/api/v1/patients/{clinic.patient_id}/observations",
+                                   clinic.patient, {"metric": "body_weight",
+                                                    "value": 60 + (n % 400) / 10, "unit": "kg"})
+        return status, (body["items"][0]["id"] if status == 201 else None)
+
+
+class Symptoms(IdWriter):
+    name, table = "symptom", "symptom_entries"
+
+    def write(self, client, clinic, n):
+        status, body = client.post(f"/api/v1/patients/{clinic.patient_id}/symptoms",
+                                   clinic.patient, {"free_text": "a dull headache",
+                                                    "severity": 1 + n % 6})
+        return status, (body["id"] if status == 201 else None)
+
+
+class Prescriptions(IdWriter):
+    name, table = "prescription", "prescriptions"
+
+    def write(self, client, clinic, n):
+        # Stopped at once, so that the prescribing check never finds a duplicate to refuse.
+        status, body = client.post(f"/api/v1/patients/{clinic.patient_id}/prescriptions",
+                                   clinic.doctor, {"medicine": f"Testamine {n}", "dose": "1 tablet",
+                                                   "frequency": "daily", "status": "stopped"})
+        return status, (body["id"] if status == 201 else None)
+
+
+class WriteGrants(IdWriter):
+    name, table = "write grant request", "write_grants"
+
+    def write(self, client, clinic, n):
+        status, body = client.post(f"/api/v1/patients/{clinic.patient_id}/write-grants",
+                                   clinic.asker, None)
+        return status, (body["id"] if status == 202 else None)
+
+
+class SignUps(Writer):
+    """Patient sign-ups: `202` means the account is stored (and its mail queued)."""
+
+    name = "sign-up"
+
+    def __init__(self, prefix="load"):
+        self.prefix = prefix
+
+    def write(self, client, clinic, n):
+        address = f"{self.prefix}-{n}@example.org"
+        status, _ = client.post("/api/v1/auth/signup/patient", None, {
+            "email": address, "password": PASSWORD, "full_name": f"Load Patient {n}",
+            "date_of_birth": "1990-01-01", "sex": "unknown"})
+        return status, (address if status == 202 else None)
+
+    def missing(self, url, clinic, acked, attempted):
+        found = set()
+        keys = sorted(set(acked))
+        for start in range(0, len(keys), 500):
+            quoted = ",".join(f"'{key}'" for key in keys[start:start + 500])
+            found |= {row[0] for row in query(url, f"SELECT email FROM accounts "
+                                                   f"WHERE email IN ({quoted})")}
+        return [f"account {key}" for key in keys if key not in found]
+
+
+class Allergies(Writer):
+    """The profile replaced as a whole with one allergy: afterwards the stored allergy is the last
+    acknowledged one or one sent after it (whose answer was lost)."""
+
+    name = "allergy list"
+
+    def write(self, client, clinic, n):
+        status, _ = client.put(f"/api/v1/patients/{clinic.patient_id}/profile", clinic.patient,
+                               {"allergies": [f"substance {n}"]})
+        return status, (n if status == 200 else None)
+
+    def missing(self, url, clinic, acked, attempted):
+        if not acked:
+            return []
+        last = max(acked)
+        allowed = {f"substance {n}" for n in attempted if n >= last}
+        stored = [row[0] for row in query(
+            url, f"SELECT substance FROM patient_allergies WHERE patient_id = {clinic.patient_id}")]
+        if len(stored) == 1 and stored[0] in allowed:
+            return []
+        return [f"allergies {stored}, expected one of the writes from 'substance {last}' on"]
+
+
+# The server flags the load needs besides the SMTP URL: cheap password hashes, and 127.0.0.1
+# trusted as a proxy so that each request can come from its own address (Client).
+FLAGS = (*FAST_HASH, "--trusted-proxies=127.0.0.1")
+
+WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Allergies]
+
+
+def sqlite_integrity(url, tmp_path):
+    if not url.startswith("sqlite:"):
+        return []
+    rows = query(url, "PRAGMA integrity_check")
+    return [] if rows == [["ok"]] else [f"PRAGMA integrity_check: {rows}"]
+
+
+def audit_chain(url, tmp_path):
+    result = subprocess.run([BIN, "audit", "verify", f"--database={url}"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode == 0:
+        return []
+    return [f"vitalis audit verify exited {result.returncode}: {result.stdout[-2000:]}"
+            f"{result.stderr[-2000:]}"]
+
+
+# Whole-database checks after every fault: each returns a list of problems (empty: fine).
+INVARIANTS = [sqlite_integrity, audit_chain]
+
+
+class Client:
+    """JSON over one keep-alive connection to whichever server is current (`target()` gives the
+    port); a refused or dropped connection is status 0."""
+
+    _lock = threading.Lock()
+    _sent = 0
+
+    def __init__(self, target, timeout=15):
+        self.target = target
+        self.timeout = timeout
+        self.conn = None
+        self.port = None
+        self.last_body = None
+
+    def call(self, method, path, token, body):
+        # Each request from another client address (the server trusts 127.0.0.1 as a proxy:
+        # FLAGS), so that per-address limits (20 sign-ups an hour) do not stop the load.
+        with Client._lock:
+            Client._sent += 1
+            sent = Client._sent
+        headers = {"Content-Type": "application/json",
+                   "X-Forwarded-For": f"10.{sent >> 16 & 255}.{sent >> 8 & 255}.{sent & 255}"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        port = self.target()
+        try:
+            if self.conn is None or self.port != port:
+                self.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
+                self.port = port
+            self.conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                              headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+            if response.getheader("Connection", "").lower() == "close":
+                self.close()
+            self.last_body = json.loads(data) if data else None
+            return response.status, self.last_body
+        except (OSError, http.client.HTTPException, ValueError):
+            self.close()
+            return 0, None
+
+    def post(self, path, token, body):
+        return self.call("POST", path, token, body)
+
+    def put(self, path, token, body):
+        return self.call("PUT", path, token, body)
+
+    def get(self, path, token):
+        return self.call("GET", path, token, None)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Load:
+    """Threads sending the WRITERS' writes to the current server until stopped. Every answer is
+    counted by status; `acked[name]` holds the keys of 2xx answers, `attempted[name]` every key
+    tried (writers number their writes, so a key is known before the answer)."""
+
+    def __init__(self, clinic, target, writers=None, threads_per_writer=1, pause=0.0):
+        self.clinic = clinic
+        self.target = target
+        self.writers = [cls() for cls in (writers or WRITERS)]
+        self.threads_per_writer = threads_per_writer
+        self.pause = pause
+        self.lock = threading.Lock()
+        self.acked = {w.name: [] for w in self.writers}
+        self.attempted = {w.name: [] for w in self.writers}
+        self.statuses = {}
+        self.last_refusal = {}  # writer name -> (status, body) of its last non-2xx answer
+        self.counter = 0
+        self._stop = threading.Event()
+        self._threads = []
+
+    def _next(self):
+        with self.lock:
+            self.counter += 1
+            return self.counter
+
+    def _run(self, writer):
+        client = Client(self.target)
+        try:
+            while not self._stop.is_set():
+                n = self._next()
+                with self.lock:
+                    self.attempted[writer.name].append(n)
+                status, key = writer.write(client, self.clinic, n)
+                with self.lock:
+                    self.statuses[status] = self.statuses.get(status, 0) + 1
+                    if 200 <= status < 300:
+                        self.acked[writer.name].append(key)
+                    elif status:
+                        self.last_refusal[writer.name] = (status, client.last_body)
+                if status == 0 or status >= 500:
+                    time.sleep(0.05)  # the server is down or refusing: do not spin
+                elif status == 429:
+                    time.sleep(0.5)  # a limit by design (write-grant requests per doctor)
+                elif self.pause:
+                    time.sleep(self.pause)
+        finally:
+            client.close()
+
+    def start(self):
+        self._stop.clear()
+        self._threads = []
+        for writer in self.writers:
+            for _ in range(max(1, self.threads_per_writer * writer.weight)):
+                thread = threading.Thread(target=self._run, args=(writer,), daemon=True)
+                thread.start()
+                self._threads.append(thread)
+
+    def stop(self):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(30)
+        assert not any(thread.is_alive() for thread in self._threads), "a load thread hung"
+
+    def acknowledged(self):
+        with self.lock:
+            return sum(len(keys) for keys in self.acked.values())
+
+    def missing(self, url):
+        """Every acknowledged write not found in the database at `url`."""
+        problems = []
+        for writer in self.writers:
+            with self.lock:
+                acked = list(self.acked[writer.name])
+                attempted = list(self.attempted[writer.name])
+            problems += [f"{writer.name}: {item}" for item in
+                         writer.missing(url, self.clinic, acked, attempted)]
+        return problems
+
+
+def check_database(url, tmp_path, load=None):
+    """After a fault: the acknowledged writes are all there and every invariant holds."""
+    problems = load.missing(url) if load is not None else []
+    for invariant in INVARIANTS:
+        problems += invariant(url, tmp_path)
+    return problems
+
+
+def rng_from_env(name="VITALIS_FAULT_SEED"):
+    """A random generator whose seed is printed (and can be given back through the
+    environment to replay a run)."""
+    import os
+    seed = int(os.environ.get(name) or random.SystemRandom().randrange(1, 10**9))
+    print(f"fault seed: {seed} (replay with {name}={seed})")
+    return seed, random.Random(seed)
