@@ -495,7 +495,7 @@ class Session:
                   {"phone": "+44 20 7794 0501"}, 200)
         self.call("admin", "PATCH", "/api/v1/care/clinics/999999", {"phone": "1"}, 404)
         specialty, _ = self.call("admin", "POST", "/api/v1/care/specialties",
-                                 {"name": "Cardiology"}, 201)
+                                 {"name": "Cardiothoracic surgery"}, 201)
         self.call("admin", "POST", "/api/v1/care/specialties", {"name": "cardiology"}, 409)
         self.call("patient", "GET", "/api/v1/care/specialties", expect=200)
         self.call("admin", "PUT", f"/api/v1/care/doctors/{self.doctor_id}/practice",
@@ -521,6 +521,7 @@ class Session:
                    "last_day": "2099-01-01"}, 403)
         self.call("doctor", "POST", "/api/v1/care/exceptions", {"kind": "holiday"}, 422)
         self.call("patient", "GET", "/api/v1/care/clinics?specialty=cardiology", expect=200)
+        self.call("patient", "GET", "/api/v1/care/clinics?city=london&name=okafor", expect=200)
         self.call("patient", "GET", "/api/v1/care/clinics?lat=51.5&lon=-0.1&radius_km=20",
                   expect=200)
         self.call("patient", "GET", "/api/v1/care/clinics?lat=95&lon=0", expect=422)
