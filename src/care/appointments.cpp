@@ -42,7 +42,7 @@ Result<Appointment> visible(db::Lease& lease, const Caller& caller, std::int64_t
   bool allowed =
       appointment && (caller.role == Role::kAdmin || appointment->patient_id == caller.account_id ||
                       appointment->doctor_id == caller.account_id);
-  if (!allowed) return Error::not_found("no such appointment");
+  if (!allowed) return about(Error::not_found("no such appointment"), "appointment_id");
   return *appointment;
 }
 
@@ -84,15 +84,15 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
   if (caller.role == Role::kPatient) {
     if (input.patient_id == 0) input.patient_id = caller.account_id;
     if (input.patient_id != caller.account_id) {
-      return Error::forbidden("patients book appointments for themselves");
+      return about(Error::forbidden("patients book appointments for themselves"), "patient_id");
     }
   } else if (caller.role == Role::kDoctor) {
     if (input.doctor_id != caller.account_id) {
-      return Error::forbidden("doctors book patients into their own diary");
+      return about(Error::forbidden("doctors book patients into their own diary"), "doctor_id");
     }
     if (input.patient_id == 0) return Error::validation("patient_id", "patient_id is required");
   } else {
-    return Error::forbidden("only patients and doctors book appointments");
+    return about(Error::forbidden("only patients and doctors book appointments"), "doctor_id");
   }
   if (input.mode != "in_person" && input.mode != "telehealth") {
     return Error::validation("mode", "mode must be in_person or telehealth");
@@ -131,7 +131,7 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     if (caller.role == Role::kDoctor &&
         !identity::directory::linked(lease, input.patient_id, caller.account_id)) {
       outcome = Outcome::kNotLinked;
-      return Error::forbidden("book patients on your care team only");
+      return about(Error::forbidden("book patients on your care team only"), "patient_id");
     }
     // The time must be one of the doctor's slots (booked or not: the guards judge that).
     auto schedule =
@@ -219,7 +219,7 @@ Result<Appointment> CareService::set_outcome(const Caller& caller, std::int64_t 
     auto appointment = visible(lease, caller, appointment_id);
     if (!appointment.ok()) return appointment;
     if (caller.role == Role::kPatient) {
-      return Error::forbidden("the doctor records how an appointment went");
+      return about(Error::forbidden("the doctor records how an appointment went"), "status");
     }
     if (appointment->starts_at > now_()) {
       return Error::validation("status", "the appointment has not started yet");
@@ -247,7 +247,8 @@ Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t a
   auto moved = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Appointment> {
     auto appointment = visible(lease, caller, appointment_id);
     if (!appointment.ok()) return appointment;
-    if (caller.role == Role::kAdmin) return Error::forbidden("the patient or doctor reschedules");
+    if (caller.role == Role::kAdmin)
+      return about(Error::forbidden("the patient or doctor reschedules"), "appointment_id");
     doctor_id = appointment->doctor_id;
     auto schedule = slots_in(lease, doctor_id, starts_at - kDay, starts_at + kDay, false);
     auto slot = std::find_if(schedule.begin(), schedule.end(),
@@ -292,7 +293,7 @@ Result<std::vector<Appointment>> CareService::doctor_agenda(const Caller& caller
                                                             std::int64_t doctor_id,
                                                             std::int64_t from, std::int64_t to) {
   if (caller.role != Role::kAdmin && caller.account_id != doctor_id) {
-    return Error::forbidden("a doctor sees their own diary");
+    return about(Error::forbidden("a doctor sees their own diary"), "doctor_id");
   }
   if (to <= from) return Error::validation("to", "to must be after from");
   if (to - from > kMaxSlotRangeDays * kDay) return Error::validation("to", "31 days at most");

@@ -89,7 +89,9 @@ Status apply(Clinic& clinic, const ClinicInput& input, bool creating) {
 Status staff_for(const Caller& caller, std::int64_t doctor_id) {
   if (caller.role == Role::kAdmin) return Ok{};
   if (caller.role == Role::kDoctor && caller.account_id == doctor_id) return Ok{};
-  return Error::forbidden("only the doctor themself or an admin can change this availability");
+  return about(
+      Error::forbidden("only the doctor themself or an admin can change this availability"),
+      "doctor_id");
 }
 
 Status check_minutes(int start, int end, int slot, int buffer) {
@@ -167,7 +169,7 @@ Result<Clinic> CareService::update_clinic(const Caller& admin, std::int64_t clin
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Clinic> {
     db::Transaction tx(lease);
     auto clinic = store::find_clinic(lease, clinic_id);
-    if (!clinic) return Error::not_found("no such clinic");
+    if (!clinic) return about(Error::not_found("no such clinic"), "clinic_id");
     if (auto ok = apply(*clinic, input, false); !ok.ok()) return ok.error();
     clinic->updated_at = now_text();
     store::update_clinic(lease, *clinic);
@@ -182,7 +184,7 @@ Result<std::vector<DirectoryEntry>> CareService::search(const Caller& caller,
                                                         const DirectoryQuery& query) {
   bool near = query.latitude && query.longitude;
   if (query.include_inactive && caller.role != Role::kAdmin) {
-    return Error::forbidden("only admins see inactive clinics");
+    return about(Error::forbidden("only admins see inactive clinics"), "inactive");
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DirectoryEntry>> {
     std::optional<store::Box> box;
@@ -325,7 +327,8 @@ Result<AvailabilityException> CareService::add_exception(const Caller& caller,
   }
   if (exception.note.size() > kMaxText) return Error::validation("note", "note is too long");
   if (exception.kind == "closed") {
-    if (caller.role != Role::kAdmin) return Error::forbidden("only admins close a clinic");
+    if (caller.role != Role::kAdmin)
+      return about(Error::forbidden("only admins close a clinic"), "kind");
     if (exception.clinic_id == 0) return Error::validation("clinic_id", "clinic_id is required");
     exception.doctor_id = 0;
   } else if (exception.kind == "leave" || exception.kind == "extra") {

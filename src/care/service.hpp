@@ -22,6 +22,12 @@ namespace vitalis::care {
 // The longest range free slots are computed for at once.
 inline constexpr std::int64_t kMaxSlotRangeDays = 31;
 
+// The error with the field it concerns (every 4xx of care names one).
+inline Error about(Error error, std::string field) {
+  error.field = std::move(field);
+  return error;
+}
+
 class CareService {
  public:
   CareService(db::Pool& pool, identity::IdentityService& identity);
