@@ -143,6 +143,24 @@ def test_idempotency_key_books_once(api):
     status, _, reply = api.call("POST", "/api/v1/care/appointments", patient,
                                 body={**body, "starts_at": at(monday, 11, 30)}, headers=headers)
     assert status == 422 and field_of(reply) == "Idempotency-Key"
+    # Retries racing each other: every one answers the same booking, and one is stored.
+    racing = {**body, "starts_at": at(monday, 9, 30)}
+
+    def retry(_):
+        return api.call("POST", "/api/v1/care/appointments", patient, body=racing,
+                        headers={"Idempotency-Key": "retry-2"})
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(retry, range(20)))
+    assert {status for status, _, _ in answers} == {201}, [a[2] for a in answers]
+    assert len({reply["id"] for _, _, reply in answers}) == 1
+    status, _, listed = api.call("GET", f"/api/v1/patients/{booked_patient(first)}/appointments",
+                                 patient)
+    assert status == 200
+    assert sum(1 for a in listed["items"] if a["starts_at"].startswith(racing["starts_at"][:16])) == 1
+
+
+def booked_patient(answer):
+    return answer[2]["patient_id"]
 
 
 def race(api, calls):
