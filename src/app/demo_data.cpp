@@ -399,6 +399,7 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
 
   const std::int64_t cardiology = plan.first_doctor_id, endocrinology = plan.first_doctor_id + 1,
                      general = plan.first_doctor_id + 2;
+  std::vector<std::pair<std::int64_t, std::int64_t>> patient_doctor;  // whom each one sees
   for (int first = 0; first < plan.patients; first += kPatientsPerTransaction) {
     int last = std::min(plan.patients, first + kPatientsPerTransaction);
     std::int64_t rows = 0;
@@ -442,6 +443,7 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
         std::int64_t id = ids[idx];
         std::int64_t doctor =
             patient.hypertensive ? cardiology : (patient.diabetic ? endocrinology : general);
+        patient_doctor.emplace_back(id, doctor);
         std::vector<Clock::time_point> visits;
         auto readings = patient_readings(patient, options.seed, id, doctor, count, end, &visits);
         rows += static_cast<std::int64_t>(readings.size());
@@ -469,6 +471,13 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key
              << " rows/s\n"
              << std::flush;
   }
+
+  // Scheduling: the directory (clinics in two cities, every doctor placed with hours) and a few
+  // weeks of appointments around today.
+  progress << "placing doctors and booking appointments\n" << std::flush;
+  auto booked = load_demo_care(pool, {cardiology, endocrinology, general}, patient_doctor, now);
+  if (!booked.ok()) return booked.error();
+  report.appointments = *booked;
 
   // The name search's index (what sign-up writes for one account), for every new patient.
   progress << "indexing patient names for search\n" << std::flush;

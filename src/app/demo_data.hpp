@@ -41,6 +41,7 @@ struct DemoReport {
   std::string note;  // why nothing was created
   int patients = 0;
   std::int64_t observations = 0;
+  std::int64_t appointments = 0;
   double seconds = 0;
 };
 
@@ -80,6 +81,14 @@ DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
 Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key,
                                   const identity::PasswordCost& cost, const DemoOptions& options,
                                   std::ostream& progress);
+
+// The demo's scheduling (demo_care.cpp): clinics and test centres in London and Manchester,
+// every doctor (cardiology, endocrinology, general practice, in that order) placed with weekly
+// hours, and appointments from two weeks back to two weeks ahead of `now` for each
+// (patient, doctor) pair; returns how many were booked. Through care's bulk loader.
+Result<std::int64_t> load_demo_care(db::Pool& pool, const std::vector<std::int64_t>& doctors,
+                                    const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+                                    Clock::time_point now);
 
 // The accounts to sign in with, for the terminal and the README.
 std::string demo_credentials();

@@ -8,6 +8,8 @@
 #include "app/config.hpp"
 #include "app/demo_data.hpp"
 #include "app/system_routes.hpp"
+#include "care/routes.hpp"
+#include "care/service.hpp"
 #include "core/log.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
@@ -286,6 +288,8 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // Stored predictions (predict's table) show in the record's timeline and export.
   clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);
+  care::CareService care_service(**pool, **identity_service);
+  care::add_care_routes(router, care_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,

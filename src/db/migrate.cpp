@@ -85,6 +85,25 @@ std::string_view dollar_tag(std::string_view script, std::size_t pos) {
   return script.substr(pos, end - pos + 1);
 }
 
+// True while `current` is a CREATE TRIGGER whose BEGIN … END body has not ended yet: its inner
+// statements' semicolons belong to it (SQLite triggers).
+bool inside_trigger_body(const std::string& current) {
+  auto first = current.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return false;
+  auto upper = [](std::string_view text) {
+    std::string out(text);
+    for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  if (upper(std::string_view(current).substr(first, 14)) != "CREATE TRIGGER") return false;
+  auto last = current.find_last_not_of(" \t\r\n");
+  if (last < 3) return true;
+  std::string tail = upper(std::string_view(current).substr(last - 3, 4));
+  bool ends = tail.substr(1) == "END" && !std::isalnum(static_cast<unsigned char>(tail[0])) &&
+              tail[0] != '_';
+  return !ends;
+}
+
 }  // namespace
 
 std::vector<std::string> split_statements(std::string_view script) {
@@ -128,6 +147,8 @@ std::vector<std::string> split_statements(std::string_view script) {
       close = close == std::string_view::npos ? script.size() : close + tag.size();
       current.append(script.substr(pos, close - pos));
       pos = close - 1;
+    } else if (ch == ';' && inside_trigger_body(current)) {
+      current.push_back(ch);
     } else if (ch == ';') {
       flush();
     } else {

@@ -31,6 +31,18 @@ TEST(SplitStatementsTest, KeepsDollarQuotedBodiesWhole) {
   EXPECT_EQ(statements[2], "SELECT $1");
 }
 
+TEST(SplitStatementsTest, KeepsATriggersBodyWhole) {
+  auto statements = split_statements(
+      "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; SELECT RAISE(ABORT, 'x;y'); END;\n"
+      "create trigger u after update on a begin select 2; end ;\n"
+      "SELECT 'append'");
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_EQ(statements[0],
+            "CREATE TRIGGER t BEFORE INSERT ON a BEGIN SELECT 1; SELECT RAISE(ABORT, 'x;y'); END");
+  EXPECT_EQ(statements[1], "create trigger u after update on a begin select 2; end");
+  EXPECT_EQ(statements[2], "SELECT 'append'");
+}
+
 TEST(LoadMigrationsTest, PairsDialectFilesAndOrdersByVersion) {
   auto loaded = load_migrations(
       {{"0002_b.sql", "B"}, {"0001_a.postgresql.sql", "PG"}, {"0001_a.sqlite.sql", "LITE"}});

@@ -47,6 +47,15 @@ Status IdentityService::link_doctor(const Caller& patient, std::int64_t doctor_i
   });
 }
 
+void IdentityService::link_booked_doctor(db::Lease& lease, const Caller& caller,
+                                         std::int64_t patient_id, std::int64_t doctor_id) const {
+  if (store::on_care_team(lease, patient_id, doctor_id)) return;
+  store::insert_link(lease, patient_id, doctor_id, "booking", now_text());
+  append_audit(
+      lease, key_,
+      audit::Row("access.grant").by(caller).resource("care_link", doctor_id).patient(patient_id));
+}
+
 Status IdentityService::unlink_doctor(const Caller& patient, std::int64_t doctor_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);

@@ -114,6 +114,11 @@ class IdentityService {
   Result<std::vector<DoctorSummary>> directory(const std::string& query);
   Status link_doctor(const Caller& patient, std::int64_t doctor_id);
   Status unlink_doctor(const Caller& patient, std::int64_t doctor_id);
+  // Inside the caller's transaction (a booking, src/care): puts the doctor on the patient's care
+  // team, source "booking", audited as access.grant by the caller; nothing when linked already.
+  // The patient can still remove the link (unlink_doctor).
+  void link_booked_doctor(db::Lease& lease, const Caller& caller, std::int64_t patient_id,
+                          std::int64_t doctor_id) const;
   Result<std::vector<DoctorSummary>> care_team(std::int64_t patient_id);
   Result<WriteGrant> request_write_grant(const Caller& doctor, std::int64_t patient_id);
   Result<WriteGrant> confirm_write_grant(const Caller& doctor, std::int64_t grant_id,

@@ -505,6 +505,14 @@ STATEFUL = {("POST", "/api/v1/auth/signout"), ("POST", "/api/v1/auth/signout-eve
             ("POST", "/api/v1/access-requests/{request_id}/decline")}
 
 
+# Care routes whose rule lets a role in and whose service then checks the finer rule (only the
+# doctor themself or an admin sets hours or reads a diary; admins book nobody): their denials by
+# rule are checked here, the service's refusals in tests/api/test_care.py.
+STATEFUL |= {("PUT", "/api/v1/care/doctors/{doctor_id}/clinics/{clinic_id}/hours"),
+             ("GET", "/api/v1/care/doctors/{doctor_id}/appointments"),
+             ("POST", "/api/v1/care/appointments")}
+
+
 def expected_denial(rule, caller):
     if caller == "anonymous":
         return 401
@@ -532,7 +540,7 @@ def test_authorization_matrix(api):
               "account_id": owner_id, "request_id": 999999, "session_id": "no-such-session",
               "observation_id": observation_id, "alert_id": 1, "diagnosis_id": 1,
               "prescription_id": 1,
-              "model": "diabetes", "code": "E06000001"}
+              "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)
     assert status == 200

@@ -157,7 +157,7 @@ class Session:
     def run(self):
         for step in (self.platform, self.accounts, self.administration, self.care_and_access,
                      self.records, self.clinical, self.monitoring, self.prediction,
-                     self.request_errors):
+                     self.care, self.request_errors):
             step()
 
     # --- platform and identity ---
@@ -477,6 +477,95 @@ class Session:
         # The stored predictions in the record's other views.
         self.call("patient", "GET", f"{p}/timeline?types=prediction&limit=5", expect=200)
         self.call("patient", "GET", f"{p}/export", expect=200)
+
+    # --- scheduling ---
+    def care(self):
+        day = datetime.date.today() + datetime.timedelta(days=14)
+        day += datetime.timedelta(days=(7 - day.weekday()) % 7)  # a Monday, two weeks ahead
+        start = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+        iso = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+        clinic_body = {"kind": "hospital", "name": "Royal Free", "address": "Pond St",
+                       "city": "London", "postcode": "NW3 2QG", "latitude": 51.553,
+                       "longitude": -0.165, "phone": "+44 20 7794 0500",
+                       "opening_hours": "24 hours", "time_zone": "UTC", "services": ["A&E"]}
+        clinic, _ = self.call("admin", "POST", "/api/v1/care/clinics", clinic_body, 201)
+        self.call("admin", "POST", "/api/v1/care/clinics", {**clinic_body, "time_zone": "Mars"},
+                  422)
+        self.call("admin", "PATCH", f"/api/v1/care/clinics/{clinic['id']}",
+                  {"phone": "+44 20 7794 0501"}, 200)
+        self.call("admin", "PATCH", "/api/v1/care/clinics/999999", {"phone": "1"}, 404)
+        specialty, _ = self.call("admin", "POST", "/api/v1/care/specialties",
+                                 {"name": "Cardiothoracic surgery"}, 201)
+        self.call("admin", "POST", "/api/v1/care/specialties", {"name": "cardiology"}, 409)
+        self.call("patient", "GET", "/api/v1/care/specialties", expect=200)
+        self.call("admin", "PUT", f"/api/v1/care/doctors/{self.doctor_id}/practice",
+                  {"clinic_ids": [clinic["id"]], "specialty_ids": [specialty["id"]]}, 204)
+        self.call("admin", "PUT", f"/api/v1/care/doctors/{self.patient_id}/practice",
+                  {"clinic_ids": [clinic["id"]]}, 422)
+        hours = f"/api/v1/care/doctors/{self.doctor_id}/clinics/{clinic['id']}/hours"
+        self.call("doctor", "PUT", hours, {"sessions": [
+            {"weekday": d, "start": "09:00", "end": "12:00", "slot_minutes": 30}
+            for d in range(1, 6)]}, 204)
+        self.call("doctor", "PUT", hours, {"sessions": [{"weekday": 9, "start": "09:00",
+                                                         "end": "10:00"}]}, 422)
+        self.call("endo", "PUT", hours, {"sessions": []}, 403)
+        self.call("doctor", "POST", "/api/v1/care/exceptions",
+                  {"kind": "leave", "doctor_id": self.doctor_id, "first_day": iso(start)[:10],
+                   "last_day": iso(start)[:10], "note": "conference"}, 201)
+        self.call("doctor", "POST", "/api/v1/care/exceptions",
+                  {"kind": "extra", "doctor_id": self.doctor_id, "clinic_id": clinic["id"],
+                   "first_day": iso(start)[:10], "last_day": iso(start)[:10], "start": "14:00",
+                   "end": "15:00", "slot_minutes": 30}, 201)
+        self.call("doctor", "POST", "/api/v1/care/exceptions",
+                  {"kind": "closed", "clinic_id": clinic["id"], "first_day": "2099-01-01",
+                   "last_day": "2099-01-01"}, 403)
+        self.call("doctor", "POST", "/api/v1/care/exceptions", {"kind": "holiday"}, 422)
+        self.call("patient", "GET", "/api/v1/care/clinics?specialty=cardiology", expect=200)
+        self.call("patient", "GET", "/api/v1/care/clinics?city=london&name=okafor", expect=200)
+        self.call("patient", "GET", "/api/v1/care/clinics?lat=51.5&lon=-0.1&radius_km=20",
+                  expect=200)
+        self.call("patient", "GET", "/api/v1/care/clinics?lat=95&lon=0", expect=422)
+        self.call("patient", "GET", "/api/v1/care/clinics?inactive=true", expect=403)
+        slots = f"/api/v1/care/doctors/{self.doctor_id}/slots"
+        self.call("patient", "GET", f"{slots}?from={iso(start)}&to="
+                  f"{iso(start + datetime.timedelta(days=7))}", expect=200)
+        self.call("patient", "GET", f"{slots}?next=3", expect=200)
+        self.call("patient", "GET", f"{slots}?from=soon&to=later", expect=422)
+        nine = start + datetime.timedelta(days=1, hours=9)  # Tuesday 09:00 UTC
+        body = {"doctor_id": self.doctor_id, "starts_at": iso(nine), "mode": "in_person",
+                "reason": "Palpitations"}
+        booked, _ = self.call("patient", "POST", "/api/v1/care/appointments", body, 201,
+                              headers={"Idempotency-Key": "openapi-1"})
+        self.call("patient", "POST", "/api/v1/care/appointments", body, 201,
+                  headers={"Idempotency-Key": "openapi-1"})
+        self.call("nina", "POST", "/api/v1/care/appointments", body, 409)
+        self.call("patient", "POST", "/api/v1/care/appointments",
+                  {**body, "starts_at": iso(nine + datetime.timedelta(minutes=10))}, 422)
+        self.call("admin", "POST", "/api/v1/care/appointments", body, 403)
+        appointment = f"/api/v1/care/appointments/{booked['id']}"
+        self.call("patient", "POST", f"{appointment}/reschedule",
+                  {"starts_at": iso(nine + datetime.timedelta(hours=1))}, 200)
+        self.call("patient", "POST", f"{appointment}/reschedule", {"starts_at": "soon"}, 422)
+        self.call("admin", "POST", f"{appointment}/reschedule", {"starts_at": iso(nine)}, 403)
+        self.call("nina", "POST", f"{appointment}/reschedule", {"starts_at": iso(nine)}, 404)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/appointments",
+                  expect=200)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/appointments?from=x",
+                  expect=422)
+        self.call("doctor", "GET", f"/api/v1/care/doctors/{self.doctor_id}/appointments?from="
+                  f"{iso(start)}&to={iso(start + datetime.timedelta(days=7))}", expect=200)
+        self.call("doctor", "GET", f"/api/v1/care/doctors/{self.doctor_id}/appointments",
+                  expect=422)
+        self.call("endo", "GET", f"/api/v1/care/doctors/{self.doctor_id}/appointments?from="
+                  f"{iso(start)}&to={iso(start + datetime.timedelta(days=7))}", expect=403)
+        self.call("doctor", "POST", f"{appointment}/outcome", {"status": "completed"}, 422)
+        self.call("patient", "POST", f"{appointment}/outcome", {"status": "completed"}, 403)
+        self.call("doctor", "POST", "/api/v1/care/appointments/999999/outcome",
+                  {"status": "no_show"}, 404)
+        self.call("patient", "POST", f"{appointment}/cancel", {"reason": ""}, 422)
+        self.call("patient", "POST", f"{appointment}/cancel", {"reason": "Feeling better"}, 200)
+        self.call("patient", "POST", f"{appointment}/cancel", {"reason": "Again"}, 409)
+        self.call("nina", "POST", f"{appointment}/cancel", {"reason": "x"}, 404)
 
     # --- errors of the request itself ---
     def request_errors(self):

@@ -571,12 +571,231 @@ export interface paths {
       };
     };
   };
+  "/api/v1/care/specialties": {
+    /** The managed list of specialties. */
+    get: operations["listSpecialties"];
+    /** Adds a specialty to the list (409 naming `name` when it is there). */
+    post: operations["addSpecialty"];
+  };
+  "/api/v1/care/clinics": {
+    /** Clinics with their doctors, filtered by name, specialty, city; nearest first from a point. */
+    get: operations["searchClinics"];
+    /** Adds a clinic, hospital or diagnostic centre (time_zone from the tz database). */
+    post: operations["createClinic"];
+  };
+  "/api/v1/care/clinics/{clinic_id}": {
+    /** Changes the fields given; `active false` deactivates (never deleted). */
+    patch: operations["updateClinic"];
+    parameters: {
+      path: {
+        clinic_id: components["parameters"]["ClinicId"];
+      };
+    };
+  };
+  "/api/v1/care/doctors/{doctor_id}/practice": {
+    /** Where an approved doctor practises and their specialties (replaces both). */
+    put: operations["setPractice"];
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+  };
+  "/api/v1/care/doctors/{doctor_id}/clinics/{clinic_id}/hours": {
+    /** The doctor's weekly hours at one of their clinics (the doctor themself or an admin). */
+    put: operations["setWeeklyHours"];
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+        clinic_id: components["parameters"]["ClinicId"];
+      };
+    };
+  };
+  "/api/v1/care/exceptions": {
+    /** Leave or an extra session (the doctor or an admin), a clinic closed (admins). */
+    post: operations["addAvailabilityException"];
+  };
+  "/api/v1/care/doctors/{doctor_id}/slots": {
+    /** Free slots in [from, to) (31 days at most), or the next N. */
+    get: operations["getFreeSlots"];
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+  };
+  "/api/v1/care/appointments": {
+    /**
+     * Books one of the doctor's free slots (409 with alternatives when taken).
+     * @description Patients book for themselves; doctors for a patient on their care team, in their own
+     * diary. Header `Idempotency-Key`: a retry by the same caller answers the first booking
+     * again (`Idempotent-Replayed: true`) and books nothing. The doctor joins the care team.
+     */
+    post: operations["bookAppointment"];
+  };
+  "/api/v1/care/appointments/{appointment_id}/cancel": {
+    /** Cancels a booked appointment (its patient, doctor or an admin), with a reason. */
+    post: operations["cancelAppointment"];
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+  };
+  "/api/v1/care/appointments/{appointment_id}/reschedule": {
+    /** Moves it to another free slot of its doctor in one statement (old time kept on 409). */
+    post: operations["rescheduleAppointment"];
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+  };
+  "/api/v1/care/appointments/{appointment_id}/outcome": {
+    /** completed or no_show, once it has started (its doctor or an admin). */
+    post: operations["setAppointmentOutcome"];
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+  };
+  "/api/v1/patients/{patient_id}/appointments": {
+    /** The patient's appointments, soonest first (audited record read). */
+    get: operations["getPatientAppointments"];
+    parameters: {
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+  };
+  "/api/v1/care/doctors/{doctor_id}/appointments": {
+    /** The doctor's diary in [from, to), 31 days at most (the doctor or an admin; audited per patient). */
+    get: operations["getDoctorAgenda"];
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    Specialty: {
+      id: components["schemas"]["Id"];
+      name: string;
+      active: boolean;
+    };
+    SpecialtyList: {
+      items: components["schemas"]["Specialty"][];
+    };
+    /** @description Every field is required to create a clinic; an edit sends the ones it changes. */
+    ClinicInput: {
+      /** @enum {string} */
+      kind?: "clinic" | "hospital" | "diagnostic_centre";
+      name?: string;
+      address?: string;
+      city?: string;
+      postcode?: string;
+      latitude?: number;
+      longitude?: number;
+      phone?: string;
+      opening_hours?: string;
+      /** @description An IANA zone, e.g. Europe/London. */
+      time_zone?: string;
+      services?: components["schemas"]["Texts"];
+      active?: boolean;
+    };
+    Clinic: {
+      id: components["schemas"]["Id"];
+      /** @enum {string} */
+      kind: "clinic" | "hospital" | "diagnostic_centre";
+      name: string;
+      address: string;
+      city: string;
+      postcode: string;
+      latitude: number;
+      longitude: number;
+      phone: string;
+      opening_hours: string;
+      time_zone: string;
+      services: components["schemas"]["Texts"];
+      active: boolean;
+      updated_at: components["schemas"]["Time"];
+    };
+    DirectoryEntry: {
+      id: components["schemas"]["Id"];
+      /** @enum {string} */
+      kind: "clinic" | "hospital" | "diagnostic_centre";
+      name: string;
+      address: string;
+      city: string;
+      postcode: string;
+      latitude: number;
+      longitude: number;
+      phone: string;
+      opening_hours: string;
+      time_zone: string;
+      services: components["schemas"]["Texts"];
+      active: boolean;
+      updated_at: components["schemas"]["Time"];
+      /** @description From the point asked about (km). */
+      distance_km: number | null;
+      doctors: {
+          id: components["schemas"]["Id"];
+          full_name: string;
+          specialties: components["schemas"]["Texts"];
+        }[];
+    };
+    DirectoryList: {
+      items: components["schemas"]["DirectoryEntry"][];
+    };
+    AvailabilityException: {
+      id: components["schemas"]["Id"];
+      /** @enum {string} */
+      kind: "leave" | "extra" | "closed";
+      doctor_id: components["schemas"]["NullableId"];
+      clinic_id: components["schemas"]["NullableId"];
+      /** Format: date */
+      first_day: string;
+      /** Format: date */
+      last_day: string;
+      note: string;
+      start: string | null;
+      end: string | null;
+    };
+    Slot: {
+      starts_at: components["schemas"]["Time"];
+      ends_at: components["schemas"]["Time"];
+      clinic_id: components["schemas"]["Id"];
+    };
+    SlotList: {
+      items: components["schemas"]["Slot"][];
+    };
+    Appointment: {
+      id: components["schemas"]["Id"];
+      doctor_id: components["schemas"]["Id"];
+      patient_id: components["schemas"]["Id"];
+      clinic_id: components["schemas"]["Id"];
+      starts_at: components["schemas"]["Time"];
+      ends_at: components["schemas"]["Time"];
+      /** @enum {string} */
+      mode: "in_person" | "telehealth";
+      reason: string;
+      /** @enum {string} */
+      status: "booked" | "completed" | "no_show" | "cancelled";
+      booked_by: components["schemas"]["Id"];
+      booked_at: components["schemas"]["Time"];
+      changed_by: components["schemas"]["NullableId"];
+      changed_at: components["schemas"]["NullableTime"];
+      cancel_reason: string | null;
+    };
+    AppointmentList: {
+      items: components["schemas"]["Appointment"][];
+    };
     /**
      * Format: date-time
      * @description RFC 3339, UTC.
@@ -1663,6 +1882,8 @@ export interface components {
     AccountId: number;
     GrantId: number;
     RequestId: number;
+    ClinicId: number;
+    AppointmentId: number;
     AlertId: number;
     /** @description A risk model (404 for another name). */
     Model: "diabetes" | "heart" | "stroke";
@@ -3778,6 +3999,423 @@ export interface operations {
       };
       401: components["responses"]["Unauthenticated"];
       404: components["responses"]["NotFound"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The managed list of specialties. */
+  listSpecialties: {
+    responses: {
+      /** @description Every specialty, by name. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SpecialtyList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Adds a specialty to the list (409 naming `name` when it is there). */
+  addSpecialty: {
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Added. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Specialty"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Clinics with their doctors, filtered by name, specialty, city; nearest first from a point. */
+  searchClinics: {
+    parameters: {
+      query?: {
+        /** @description Part of a clinic's or doctor's name (accents and case ignored). */
+        name?: string;
+        specialty?: string;
+        city?: string;
+        /** @description With lon: nearest first within radius_km. */
+        lat?: number;
+        lon?: number;
+        /** @description Default 50; at most 500. */
+        radius_km?: number;
+        /** @description true includes deactivated clinics (admins). */
+        inactive?: string;
+        limit?: components["parameters"]["Limit200"];
+      };
+    };
+    responses: {
+      /** @description The matching clinics. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["DirectoryList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Adds a clinic, hospital or diagnostic centre (time_zone from the tz database). */
+  createClinic: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ClinicInput"];
+      };
+    };
+    responses: {
+      /** @description Added. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Clinic"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Changes the fields given; `active false` deactivates (never deleted). */
+  updateClinic: {
+    parameters: {
+      path: {
+        clinic_id: components["parameters"]["ClinicId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ClinicInput"];
+      };
+    };
+    responses: {
+      /** @description Changed. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Clinic"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Where an approved doctor practises and their specialties (replaces both). */
+  setPractice: {
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          clinic_ids?: components["schemas"]["Id"][];
+          specialty_ids?: components["schemas"]["Id"][];
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The doctor's weekly hours at one of their clinics (the doctor themself or an admin). */
+  setWeeklyHours: {
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+        clinic_id: components["parameters"]["ClinicId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          sessions: {
+              /** @description 1 = Monday. */
+              weekday: number;
+              /** @description Local HH:MM. */
+              start: string;
+              /** @description Local HH:MM. */
+              end: string;
+              slot_minutes?: number;
+              buffer_minutes?: number;
+            }[];
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Leave or an extra session (the doctor or an admin), a clinic closed (admins). */
+  addAvailabilityException: {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          kind: "leave" | "extra" | "closed";
+          doctor_id?: components["schemas"]["Id"];
+          clinic_id?: components["schemas"]["Id"];
+          /** Format: date */
+          first_day: string;
+          /** Format: date */
+          last_day: string;
+          start?: string;
+          end?: string;
+          slot_minutes?: number;
+          buffer_minutes?: number;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Added. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["AvailabilityException"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Free slots in [from, to) (31 days at most), or the next N. */
+  getFreeSlots: {
+    parameters: {
+      query?: {
+        /** @description RFC 3339. */
+        from?: string;
+        /** @description RFC 3339; required without next. */
+        to?: string;
+        /** @description The next N free slots (1–20). */
+        next?: number;
+      };
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+    responses: {
+      /** @description The free slots, soonest first. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SlotList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Books one of the doctor's free slots (409 with alternatives when taken).
+   * @description Patients book for themselves; doctors for a patient on their care team, in their own
+   * diary. Header `Idempotency-Key`: a retry by the same caller answers the first booking
+   * again (`Idempotent-Replayed: true`) and books nothing. The doctor joins the care team.
+   */
+  bookAppointment: {
+    parameters: {
+      header?: {
+        /** @description Up to 200 characters. */
+        "Idempotency-Key"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          doctor_id: components["schemas"]["Id"];
+          patient_id?: components["schemas"]["Id"];
+          clinic_id?: components["schemas"]["Id"];
+          starts_at: components["schemas"]["Time"];
+          /** @enum {string} */
+          mode?: "in_person" | "telehealth";
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Booked (or the first answer of this Idempotency-Key). */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Appointment"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      /** @description Taken (`field` starts_at) or the patient is busy then (`field` patient_id); `suggestions` holds up to three free starts of the doctor. */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Cancels a booked appointment (its patient, doctor or an admin), with a reason. */
+  cancelAppointment: {
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Cancelled. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Appointment"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Moves it to another free slot of its doctor in one statement (old time kept on 409). */
+  rescheduleAppointment: {
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          starts_at: components["schemas"]["Time"];
+        };
+      };
+    };
+    responses: {
+      /** @description Moved. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Appointment"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** completed or no_show, once it has started (its doctor or an admin). */
+  setAppointmentOutcome: {
+    parameters: {
+      path: {
+        appointment_id: components["parameters"]["AppointmentId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          status: "completed" | "no_show";
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Appointment"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The patient's appointments, soonest first (audited record read). */
+  getPatientAppointments: {
+    parameters: {
+      query?: {
+        /** @description RFC 3339; default all. */
+        from?: string;
+        limit?: components["parameters"]["Limit200"];
+      };
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+    responses: {
+      /** @description The appointments. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AppointmentList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The doctor's diary in [from, to), 31 days at most (the doctor or an admin; audited per patient). */
+  getDoctorAgenda: {
+    parameters: {
+      query: {
+        /** @description RFC 3339. */
+        from: string;
+        /** @description RFC 3339. */
+        to: string;
+      };
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+    responses: {
+      /** @description The appointments. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AppointmentList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
   };

@@ -1,0 +1,33 @@
+// The care routes' request parsing and JSON rendering (routes.cpp, routes_appointments.cpp).
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "care/model.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+
+namespace vitalis::care::json_io {
+
+Result<boost::json::object> body_object(const http::Request& request);
+// A field that may be absent (nullopt); present with another type: 422 naming it.
+Result<std::optional<std::string>> text(const boost::json::object& body, std::string_view name);
+Result<std::optional<double>> number(const boost::json::object& body, std::string_view name);
+Result<std::optional<std::int64_t>> integer(const boost::json::object& body, std::string_view name);
+Result<std::optional<bool>> boolean(const boost::json::object& body, std::string_view name);
+// RFC 3339 text as Unix seconds (whole seconds); 422 naming `field`.
+Result<std::int64_t> instant(std::string_view text, std::string_view field);
+// "HH:MM" (00:00–24:00) as minutes after midnight; 422 naming `field`.
+Result<int> clock_minutes(std::string_view text, std::string_view field);
+std::string rfc3339(std::int64_t unix_seconds);
+std::string hh_mm(int minutes);
+
+boost::json::object clinic_json(const Clinic& clinic);
+boost::json::object slot_json(const Slot& slot);
+boost::json::object appointment_json(const Appointment& appointment);
+
+}  // namespace vitalis::care::json_io

@@ -1,0 +1,363 @@
+// Care service and store on both dialects: the directory and its search, availability, and
+// appointments: the database's overlap guards (different lengths, one patient with two doctors,
+// updates, cancelled rows), 409 with alternatives, idempotency, reschedule atomicity, races.
+#include "care/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "care/store_appointments.hpp"
+#include "db/migrate.hpp"
+#include "db/testing.hpp"
+#include "identity/crypto.hpp"
+#include "identity/directory.hpp"
+#include "identity/testing.hpp"
+
+namespace vitalis::care {
+namespace {
+
+using identity::Caller;
+using identity::Role;
+
+// 2027-06-07 is a Monday; London is on BST (UTC+1).
+constexpr std::int64_t kMonday = 1812326400;  // 2027-06-07T00:00:00Z
+constexpr std::int64_t kHour = 3600;
+
+class CareTest : public db::testing::DialectTest {
+ protected:
+  void SetUp() override {
+    DialectTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    identity::init_crypto();
+    pool_ = database_->open(8);
+    ASSERT_TRUE(pool_);
+    ASSERT_TRUE(db::migrate(*pool_).ok());
+    identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
+                                                            identity::IdentityOptions{});
+    service_ = std::make_unique<CareService>(*pool_, *identity_);
+    service_->set_clock([this] { return now_.load(); });
+    admin_ = caller("admin@example.org", "admin", Role::kAdmin);
+    doctor_ = caller("dora@example.org", "doctor", Role::kDoctor, "Dora Düring");
+    other_doctor_ = caller("olu@example.org", "doctor", Role::kDoctor, "Olu Okafor");
+    patient_ = caller("pat@example.org", "patient", Role::kPatient);
+    second_patient_ = caller("sam@example.org", "patient", Role::kPatient);
+  }
+
+  Caller caller(const std::string& email, const std::string& role, Role r,
+                const std::string& name = "Test") {
+    auto id = identity::testing::insert_account(*pool_, email, role, name);
+    return Caller{{id, r, "s"}, identity::Client{"127.0.0.1"}};
+  }
+
+  ClinicInput clinic_input(const std::string& name, const std::string& city, double lat,
+                           double lon) {
+    ClinicInput input;
+    input.kind = "clinic";
+    input.name = name;
+    input.address = "1 High Street";
+    input.city = city;
+    input.postcode = "AB1 2CD";
+    input.latitude = lat;
+    input.longitude = lon;
+    input.phone = "+44 20 7946 0000";
+    input.opening_hours = "Mon-Fri 08:00-18:00";
+    input.time_zone = "Europe/London";
+    input.services = std::vector<std::string>{"Cardiology clinic"};
+    return input;
+  }
+
+  // A London clinic where both doctors practise, weekdays 09:00–12:00 local, 30-minute slots.
+  std::int64_t open_clinic() {
+    auto clinic = service_->create_clinic(admin_, clinic_input("Central", "London", 51.5, -0.12));
+    EXPECT_TRUE(clinic.ok());
+    auto cardiology = service_->add_specialty(admin_, "Cardiology");
+    EXPECT_TRUE(cardiology.ok());
+    for (const auto* doctor : {&doctor_, &other_doctor_}) {
+      EXPECT_TRUE(
+          service_->set_practice(admin_, doctor->account_id, {{clinic->id}, {cardiology->id}})
+              .ok());
+      std::vector<WeeklyHours> week;
+      for (int day = 1; day <= 5; ++day) week.push_back({day, 540, 720, 30, 0});
+      EXPECT_TRUE(service_->set_weekly_hours(*doctor, doctor->account_id, clinic->id, week).ok());
+    }
+    return clinic->id;
+  }
+
+  BookingInput booking(const Caller& doctor, std::int64_t starts_at, std::int64_t patient = 0) {
+    BookingInput input;
+    input.doctor_id = doctor.account_id;
+    input.patient_id = patient;
+    input.starts_at = starts_at;
+    input.reason = "check-up";
+    return input;
+  }
+
+  std::size_t booked_count(const Caller& doctor) {
+    auto list = service_->doctor_agenda(admin_, doctor.account_id, kMonday - 7 * 86400,
+                                        kMonday + 20 * 86400);
+    EXPECT_TRUE(list.ok());
+    std::size_t count = 0;
+    for (const auto& a : *list) count += a.status == "booked" ? 1 : 0;
+    return count;
+  }
+
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<CareService> service_;
+  std::atomic<std::int64_t> now_{kMonday - 3 * 86400};
+  Caller admin_, doctor_, other_doctor_, patient_, second_patient_;
+};
+
+TEST_P(CareTest, ClinicsAreValidatedAndSearchedByNameCitySpecialtyAndDistance) {
+  auto bad = clinic_input("X", "London", 51.5, -0.1);
+  bad.time_zone = "Europe/Atlantis";
+  auto refused = service_->create_clinic(admin_, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "time_zone");
+  bad = clinic_input("X", "London", 91, -0.1);
+  EXPECT_EQ(service_->create_clinic(admin_, bad).error().field, "latitude");
+
+  std::int64_t central = open_clinic();
+  auto north =
+      service_->create_clinic(admin_, clinic_input("Northern Heart", "Manchester", 53.48, -2.24));
+  ASSERT_TRUE(north.ok());
+  auto east = service_->create_clinic(admin_, clinic_input("East End", "London", 51.52, -0.05));
+  ASSERT_TRUE(east.ok());
+
+  DirectoryQuery query;
+  query.city = "london";
+  auto found = service_->search(patient_, query);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), 2u);
+  query = {};
+  query.name = "during";  // a doctor's name, accents ignored
+  found = service_->search(patient_, query);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().clinic.id, central);
+  ASSERT_EQ(found->front().doctors.size(), 1u);
+  EXPECT_EQ(found->front().doctors.front().specialties, std::vector<std::string>{"Cardiology"});
+  query = {};
+  query.specialty = "cardiology";
+  found = service_->search(patient_, query);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().doctors.size(), 2u);
+  // Nearest first from a point in east London, with distances; Manchester is out of range.
+  query = {};
+  query.latitude = 51.52;
+  query.longitude = -0.06;
+  query.radius_km = 30;
+  found = service_->search(patient_, query);
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ(found->at(0).clinic.id, east->id);
+  EXPECT_LT(*found->at(0).distance_km, 1.0);
+  EXPECT_NEAR(*found->at(1).distance_km, 4.9, 0.5);
+  // Deactivated: out of the search, still there for admins.
+  ClinicInput off;
+  off.active = false;
+  ASSERT_TRUE(service_->update_clinic(admin_, east->id, off).ok());
+  EXPECT_EQ(service_->search(patient_, query)->size(), 1u);
+  query.include_inactive = true;
+  EXPECT_FALSE(service_->search(patient_, query).ok());
+  EXPECT_EQ(service_->search(admin_, query)->size(), 2u);
+}
+
+TEST_P(CareTest, AvailabilityRulesAndExceptions) {
+  std::int64_t clinic = open_clinic();
+  // Only the doctor themself or an admin sets hours.
+  EXPECT_EQ(service_->set_weekly_hours(other_doctor_, doctor_.account_id, clinic, {}).error().code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(service_->set_weekly_hours(doctor_, doctor_.account_id, clinic, {{8, 540, 600, 30, 0}})
+                .error()
+                .field,
+            "weekday");
+  auto week = service_->free_slots(doctor_.account_id, kMonday, kMonday + 7 * 86400);
+  ASSERT_TRUE(week.ok());
+  EXPECT_EQ(week->size(), 30u);                             // 5 days × 6 slots
+  EXPECT_EQ(week->front().starts_at, kMonday + 8 * kHour);  // 09:00 BST
+  AvailabilityException leave{
+      0, "leave", doctor_.account_id, 0, "2027-06-07", "2027-06-08", 0, 0, 0, 0, "away"};
+  ASSERT_TRUE(service_->add_exception(doctor_, leave).ok());
+  AvailabilityException closed{0, "closed", 0, clinic, "2027-06-11", "2027-06-11",
+                               0, 0,        0, 0,      "holiday"};
+  EXPECT_EQ(service_->add_exception(doctor_, closed).error().code, ErrorCode::kForbidden);
+  ASSERT_TRUE(service_->add_exception(admin_, closed).ok());
+  week = service_->free_slots(doctor_.account_id, kMonday, kMonday + 7 * 86400);
+  EXPECT_EQ(week->size(), 12u);  // Wednesday and Thursday only
+  EXPECT_EQ(service_->free_slots(doctor_.account_id, kMonday, kMonday + 32 * 86400).error().field,
+            "to");
+  auto next = service_->next_free_slots(other_doctor_.account_id, kMonday, 3);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->size(), 3u);
+}
+
+TEST_P(CareTest, TheDatabaseRefusesOverlapsWhateverTheirLengths) {
+  std::int64_t clinic = open_clinic();
+  auto lease = pool_->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto insert = [&](const Caller& doctor, const Caller& patient, std::int64_t from,
+                    std::int64_t to) {
+    Appointment row;
+    row.doctor_id = doctor.account_id;
+    row.patient_id = patient.account_id;
+    row.clinic_id = clinic;
+    row.starts_at = from;
+    row.ends_at = to;
+    row.mode = "in_person";
+    row.status = "booked";
+    row.booked_by = patient.account_id;
+    row.booked_at = "2027-06-01T00:00:00.000000Z";
+    db::Transaction tx(*lease);
+    auto inserted = store::insert_appointment(*lease, row);
+    if (inserted.overlap == store::Overlap::kNone) tx.commit();
+    return inserted;
+  };
+  std::int64_t t = kMonday + 8 * kHour;
+  auto first = insert(doctor_, patient_, t, t + 45 * 60);  // 45 minutes
+  ASSERT_EQ(first.overlap, store::Overlap::kNone);
+  // A 15-minute appointment inside the 45 minutes, another patient: the doctor is busy.
+  EXPECT_EQ(insert(doctor_, second_patient_, t + 30 * 60, t + 45 * 60).overlap,
+            store::Overlap::kDoctor);
+  // The same patient with another doctor at an overlapping time: the patient is busy.
+  EXPECT_EQ(insert(other_doctor_, patient_, t + 15 * 60, t + 75 * 60).overlap,
+            store::Overlap::kPatient);
+  // Back to back is fine.
+  EXPECT_EQ(insert(doctor_, second_patient_, t + 45 * 60, t + 60 * 60).overlap,
+            store::Overlap::kNone);
+  // A move into another booked time is refused and leaves the row where it was.
+  auto moved = [&](std::int64_t from, std::int64_t to) {
+    db::Transaction tx(*lease);
+    auto result = store::move_appointment(*lease, first.id, Slot{from, to, clinic}, 1, "x");
+    if (result.overlap == store::Overlap::kNone) tx.commit();
+    return result;
+  };
+  EXPECT_EQ(moved(t + 50 * 60, t + 70 * 60).overlap, store::Overlap::kDoctor);
+  EXPECT_EQ(store::find_appointment(*lease, first.id)->starts_at, t);
+  EXPECT_TRUE(moved(t + 2 * kHour, t + 3 * kHour).moved);
+  // A cancelled appointment no longer holds its time.
+  {
+    db::Transaction tx(*lease);
+    ASSERT_TRUE(store::set_status(*lease, first.id, "cancelled", 1, "x", "ill"));
+    tx.commit();
+  }
+  EXPECT_EQ(insert(other_doctor_, patient_, t + 2 * kHour, t + 3 * kHour).overlap,
+            store::Overlap::kNone);
+}
+
+TEST_P(CareTest, BookingConflictsIdempotencyAndCareTeam) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto first = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->appointment.ends_at - first->appointment.starts_at, 1800);
+  // The booking put the doctor on the patient's care team.
+  auto lease = pool_->acquire();
+  EXPECT_TRUE(identity::directory::linked(*lease, patient_.account_id, doctor_.account_id));
+  // Taken: 409 naming starts_at, with three alternatives nearest the time asked for.
+  auto taken = service_->book(second_patient_, booking(doctor_, nine));
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(taken.error().field, "starts_at");
+  EXPECT_EQ(taken.error().suggestions,
+            (std::vector<std::string>{"2027-06-07T08:30:00.000000Z", "2027-06-07T09:00:00.000000Z",
+                                      "2027-06-07T09:30:00.000000Z"}));
+  // The patient with another doctor at the same time: 409 naming patient_id.
+  EXPECT_EQ(service_->book(patient_, booking(other_doctor_, nine)).error().field, "patient_id");
+  // Not a slot: 422.
+  EXPECT_EQ(service_->book(patient_, booking(doctor_, nine + 600)).error().field, "starts_at");
+  // Patients book for themselves only; doctors only their own patients in their own diary.
+  EXPECT_EQ(service_->book(patient_, booking(doctor_, nine + 3600, second_patient_.account_id))
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(service_->book(doctor_, booking(doctor_, nine + 3600, second_patient_.account_id))
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_TRUE(service_->book(doctor_, booking(doctor_, nine + 3600, patient_.account_id)).ok());
+
+  // Idempotency: the same key answers the first booking again; a different request with it: 422.
+  auto keyed = booking(other_doctor_, nine + 7200);
+  keyed.idempotency_key = "k-1";
+  auto once = service_->book(second_patient_, keyed);
+  ASSERT_TRUE(once.ok());
+  auto again = service_->book(second_patient_, keyed);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->appointment.id, once->appointment.id);
+  EXPECT_EQ(booked_count(other_doctor_), 1u);
+  keyed.starts_at += 1800;
+  EXPECT_EQ(service_->book(second_patient_, keyed).error().field, "Idempotency-Key");
+}
+
+TEST_P(CareTest, RescheduleCancelAndOutcome) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto mine = service_->book(patient_, booking(doctor_, nine));
+  auto theirs = service_->book(second_patient_, booking(doctor_, nine + 1800));
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  // Into a taken slot: 409 with alternatives, and the appointment keeps its time.
+  auto refused = service_->reschedule(patient_, mine->appointment.id, nine + 1800);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_FALSE(refused.error().suggestions.empty());
+  auto list = service_->patient_appointments(patient_.account_id, 0, 10);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().starts_at, nine);
+  // Into a free one: one row, moved.
+  auto moved = service_->reschedule(patient_, mine->appointment.id, nine + 3600);
+  ASSERT_TRUE(moved.ok());
+  list = service_->patient_appointments(patient_.account_id, 0, 10);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().starts_at, nine + 3600);
+  // Strangers see nothing; a reason is required; the freed slot can be booked again.
+  EXPECT_EQ(service_->cancel(second_patient_, mine->appointment.id, "x").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->cancel(patient_, mine->appointment.id, "").error().field, "reason");
+  ASSERT_TRUE(service_->cancel(patient_, mine->appointment.id, "feeling better").ok());
+  EXPECT_EQ(service_->cancel(patient_, mine->appointment.id, "again").error().code,
+            ErrorCode::kConflict);
+  EXPECT_TRUE(service_->book(second_patient_, booking(doctor_, nine + 3600)).ok());
+  // Outcomes: by the doctor, once the appointment has started.
+  EXPECT_EQ(service_->set_outcome(doctor_, theirs->appointment.id, "completed").error().field,
+            "status");
+  now_ = nine + 1800 + 60;
+  EXPECT_EQ(
+      service_->set_outcome(second_patient_, theirs->appointment.id, "completed").error().code,
+      ErrorCode::kForbidden);
+  auto done = service_->set_outcome(doctor_, theirs->appointment.id, "no_show");
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->status, "no_show");
+}
+
+TEST_P(CareTest, ConcurrentBookingsOfOneSlotBookOnce) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  std::vector<Caller> patients;
+  for (int i = 0; i < 8; ++i) {
+    patients.push_back(caller("p" + std::to_string(i) + "@example.org", "patient", Role::kPatient));
+  }
+  std::atomic<int> booked{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (const auto& patient : patients) {
+    threads.emplace_back([&, patient] {
+      auto result = service_->book(patient, booking(doctor_, nine));
+      if (result.ok())
+        ++booked;
+      else if (result.error().code == ErrorCode::kConflict)
+        ++conflicts;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(booked.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+  EXPECT_EQ(booked_count(doctor_), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, CareTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
+}  // namespace
+}  // namespace vitalis::care
