@@ -130,8 +130,8 @@ Result<Tokens> IdentityService::complete_sign_in(const Caller& caller, const std
   }
   const Account& who = account->account;
   if (who.status != "active") return Error::forbidden("This account is not active any more.");
-  // The sign-in lock-out of this account and address (the password's attempt is still counted
-  // as a failure until this step succeeds), and a ceiling across addresses.
+  // Wrong codes count towards the sign-in lock-out of this account and address, and towards a
+  // ceiling across addresses.
   std::string bucket = password_bucket(who.email, caller.client);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   if (auto ok = limiter_.hit("second-factor:account:" + std::to_string(who.id),

@@ -49,9 +49,7 @@ Result<SignIn> IdentityService::sign_in(const Caller& caller, const std::string&
   if (!found.ok()) return fail(std::nullopt);
   const Account& account = found->account;
   if (!password_ok) return fail(account.id);
-  // With two-step sign-in on, the attempt stays counted as a failure until the second step
-  // succeeds (second_factor.cpp), so wrong codes add to the same lock-out.
-  if (account.status != "active") limiter_.record(account_bucket, true);
+  limiter_.record(account_bucket, true);
   if (account.status == "unverified") {
     return Error{ErrorCode::kForbidden,
                  "Confirm your email address first: enter the code we emailed you.", "email"};
@@ -70,7 +68,7 @@ Result<SignIn> IdentityService::sign_in(const Caller& caller, const std::string&
   if (needs_rehash(found->password_hash, options_.password_cost)) {
     new_hash = hash_password(password, options_.password_cost);
   }
-  auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Result<SignIn> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<SignIn> {
     db::Transaction tx(lease);
     long long id = account.id;
     if (new_hash) store::update_password_hash(lease, id, *new_hash);
@@ -100,8 +98,6 @@ Result<SignIn> IdentityService::sign_in(const Caller& caller, const std::string&
     out.tokens = std::move(tokens);
     return out;
   });
-  if (done.ok() && done->tokens) limiter_.record(account_bucket, true);
-  return done;
 }
 
 std::string password_bucket(std::string_view email, const Client& client) {
