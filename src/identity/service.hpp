@@ -38,6 +38,11 @@ struct IdentityOptions {
   std::chrono::seconds break_glass_ttl{60 * 60};
   // A desk-registered patient may read their email days later.
   std::chrono::seconds claim_ttl{72 * 3600};
+  // A session family ends this long after its sign-in, however often it is refreshed.
+  std::chrono::seconds session_max_age{30 * 24 * 3600};
+  // Doctors' and administrators' sessions end when their last token renewal is older than this
+  // (idle logoff; active use renews at least once per access_ttl).
+  std::chrono::seconds staff_idle{30 * 60};
   // Two-step sign-in: how long the step after the password lasts, and its tries.
   std::chrono::seconds second_factor_ttl{5 * 60};
   int second_factor_attempts = 5;

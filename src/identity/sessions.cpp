@@ -155,6 +155,24 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
     if (!account_by_id(lease, account_id, row) || row.account.status != "active") {
       return Error::unauthenticated("account not active");
     }
+    // The absolute lifetime of a sign-in, and staff idle logoff (no renewal for staff_idle).
+    bool too_old = started_at <= from_now(-options_.session_max_age);
+    bool idle =
+        row.account.role != Role::kPatient && session->created_at <= from_now(-options_.staff_idle);
+    if (too_old || idle) {
+      end_family(lease, family, now);
+      append_audit(
+          lease, key_,
+          audit::Row("auth.session_expired")
+              .actor(row.account)
+              .client(caller.client)
+              .resource("session", family.substr(0, 8))
+              .reason(too_old ? "absolute session lifetime reached" : "staff idle logoff"));
+      tx.commit();
+      return Error::unauthenticated(
+          too_old ? "Your session has reached its time limit. Please sign in again."
+                  : "You were signed out after a while without activity. Please sign in again.");
+    }
     Tokens tokens = make_tokens(lease, key_, options_, row.account, family, caller.client,
                                 next_session, started_at);
     tx.commit();

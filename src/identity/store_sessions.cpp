@@ -83,6 +83,7 @@ std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::st
         statement.exchange(soci::into(replaced_by, replaced_ind));
         statement.exchange(soci::into(revoked_at, revoked_ind));
         statement.exchange(soci::into(row.started_at));
+        statement.exchange(soci::into(row.created_at));
         statement.exchange(soci::use(hash));
       },
       [&] {

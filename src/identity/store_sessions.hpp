@@ -20,7 +20,7 @@ inline constexpr const char* kInsertSession =
     "VALUES (:id, :account, :family, :hash, :at, :expires, :agent, :address, :started)";
 inline constexpr const char* kSelectSessionByRefresh =
     "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at, "
-    "COALESCE(started_at, created_at) FROM sessions WHERE refresh_hash = :hash";
+    "COALESCE(started_at, created_at), created_at FROM sessions WHERE refresh_hash = :hash";
 inline constexpr const char* kMarkSessionReplaced =
     "UPDATE sessions SET replaced_by = :next WHERE id = :id AND replaced_by IS NULL "
     "AND revoked_at IS NULL";
@@ -71,6 +71,7 @@ namespace vitalis::identity::store {
 // A session row as a refresh finds it by its token's hash.
 struct RefreshSession {
   std::string id, family, expires_at, started_at;  // started_at: the family's first sign-in
+  std::string created_at;                          // this token's issue (the last renewal)
   std::int64_t account_id = 0;
   bool replaced = false, revoked = false;
 };
