@@ -130,6 +130,14 @@ const std::vector<OptionSpec>& option_specs() {
        kServe},
       {"break-glass-seconds", "3600",
        "How long emergency (break-glass) read access to a patient's record lasts", kServe},
+      {"session-max-age-seconds", "2592000",
+       "Absolute session lifetime: a sign-in's session ends this long after it began (30 days), "
+       "however often it is renewed",
+       kServe},
+      {"staff-idle-seconds", "1800",
+       "Doctors' and administrators' sessions end after this long without activity (30 minutes; "
+       "measured from the last token renewal, so within one access-token lifetime)",
+       kServe},
       {"alert-rules", "",
        "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json",
        kAlerts},
@@ -354,6 +362,14 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(mib, integer(invocation, "argon2-memlimit-mb", 8, 4096));
     config.password_cost.opslimit = static_cast<std::uint64_t>(ops);
     config.password_cost.memlimit = static_cast<std::size_t>(mib) * 1024 * 1024;
+  }
+  if (has("session-max-age-seconds")) {
+    VITALIS_ASSIGN(config.session_max_age_seconds,
+                   integer(invocation, "session-max-age-seconds", 1, 366LL * 86400));
+  }
+  if (has("staff-idle-seconds")) {
+    VITALIS_ASSIGN(config.staff_idle_seconds,
+                   integer(invocation, "staff-idle-seconds", 1, 7LL * 86400));
   }
   if (has("break-glass-seconds")) {
     VITALIS_ASSIGN(config.break_glass_seconds,

@@ -321,7 +321,9 @@ void insert_observations(db::Lease& lease, std::vector<records::Observation>& pe
 std::string demo_credentials() {
   std::ostringstream out;
   out << "Demo clinic: every account's password is " << kDemoPassword << "\n"
-      << "  admin    " << email("admin") << "\n";
+      << "  admin    " << email("admin")
+      << "  (on the first sign-in the web app sets up two-step sign-in: have an "
+         "authenticator app ready)\n";
   for (const Staff& doctor : kDoctors) {
     out << "  doctor   " << email(doctor.local) << "  (" << doctor.full_name << ", "
         << doctor.specialty << ")\n";

@@ -110,6 +110,8 @@ Result<std::unique_ptr<identity::IdentityService>> open_identity(
   identity::IdentityOptions options;
   options.password_cost = config.password_cost;
   options.break_glass_ttl = std::chrono::seconds(config.break_glass_seconds);
+  options.session_max_age = std::chrono::seconds(config.session_max_age_seconds);
+  options.staff_idle = std::chrono::seconds(config.staff_idle_seconds);
   if (!public_url.empty()) options.public_url = public_url;
   return std::make_unique<identity::IdentityService>(pool, *key, options);
 }

@@ -97,6 +97,38 @@ std::string SecretKey::keyed_hash(std::string_view data) const {
   return hex;
 }
 
+std::string SecretKey::seal(std::string_view plain, std::string_view associated) const {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == kSize);
+  std::string box(kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(box.data());
+  randombytes_buf(out, kNonce);
+  unsigned long long length = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out + kNonce, &length, reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+      reinterpret_cast<const unsigned char*>(associated.data()), associated.size(), nullptr, out,
+      bytes_);
+  box.resize(kNonce + length);
+  return box;
+}
+
+std::optional<std::string> SecretKey::open(std::string_view box,
+                                           std::string_view associated) const {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  if (box.size() < kNonce + crypto_aead_xchacha20poly1305_ietf_ABYTES) return std::nullopt;
+  const auto* in = reinterpret_cast<const unsigned char*>(box.data());
+  std::string plain(box.size() - kNonce - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  unsigned long long length = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plain.data()), &length, nullptr, in + kNonce,
+          box.size() - kNonce, reinterpret_cast<const unsigned char*>(associated.data()),
+          associated.size(), in, bytes_) != 0) {
+    return std::nullopt;
+  }
+  plain.resize(length);
+  return plain;
+}
+
 namespace {
 
 // Why an existing key is never replaced, in the words of the person running the server.

@@ -37,6 +37,7 @@ inline constexpr std::string_view kAccessToken = "access";  // access-token sign
 inline constexpr std::string_view kCode = "codes";          // one-time code hashes
 inline constexpr std::string_view kRefresh = "refresh";     // refresh-token hashes
 inline constexpr std::string_view kOutbox = "outbox";       // encryption of queued mail
+inline constexpr std::string_view kTotp = "totp";           // sealing of TOTP secrets
 }  // namespace key_purpose
 
 // The server's secret (32 bytes), used for token signatures and keyed hashes.
@@ -59,6 +60,11 @@ class SecretKey {
   // derive(purpose) as a key, whose mac and keyed_hash are that purpose's. One BLAKE2b block:
   // cheaper than the HMAC it then computes.
   SecretKey for_purpose(std::string_view purpose) const;
+  // XChaCha20-Poly1305 under this key: nonce ‖ ciphertext ‖ tag (raw bytes), binding
+  // `associated` (e.g. the owner's id) so a box moved elsewhere does not open. open() is nullopt
+  // for a box made under another key or associated data, or changed.
+  std::string seal(std::string_view plain, std::string_view associated) const;
+  std::optional<std::string> open(std::string_view box, std::string_view associated) const;
 
  private:
   unsigned char bytes_[kSize] = {};

@@ -20,6 +20,7 @@
 #include "identity/crypto.hpp"
 #include "identity/model.hpp"
 #include "identity/service.hpp"
+#include "identity/store_sessions.hpp"  // store::LiveSession
 
 namespace vitalis::identity {
 
@@ -119,9 +120,9 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
                    const Account& account, const std::string& family, const Client& client,
                    const std::string& session_id, const std::string& started_at);
 
-// The live session `session_id` as (family, account status); nothing once it has ended.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id);
+// The live session `session_id` (family, account status, whether an administrator must still
+// set up two-step sign-in); nothing once it has ended.
+std::optional<store::LiveSession> live_session(db::Lease& lease, const std::string& session_id);
 // The family of a live session, or empty.
 std::string session_family(db::Lease& lease, const std::string& session_id);
 // Ends every session of an account (sign-out everywhere, password reset, disabling).
@@ -131,6 +132,15 @@ void end_other_families(db::Lease& lease, std::int64_t account_id, const std::st
                         const std::string& now);
 // Ends one session family.
 void end_family(db::Lease& lease, const std::string& family, const std::string& now);
+
+// --- two-step sign-in (second_factor.cpp) ---
+
+// After a correct password: when the account has two-step sign-in on, a new challenge for the
+// second step (its id stored as a keyed hash, lasting options.second_factor_ttl); otherwise
+// nothing, and the caller signs the person in.
+Result<std::optional<SecondFactorChallenge>> start_second_factor_challenge(
+    db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+    std::int64_t account_id);
 
 // --- the rest (internal.cpp; disabled_message in accounts_admin.cpp) ---
 

@@ -33,6 +33,9 @@ struct Principal {
   // break-glass: its reason goes into the audit rows of the request's reads.
   std::int64_t emergency_patient_id = 0;
   std::string emergency_reason{};
+  // An administrator without two-step sign-in: every rule but Rule::kSetup refuses the session
+  // until it is set up (policy.hpp).
+  bool must_set_up_second_factor = false;
 };
 
 // Where a request came from: for the audit log, per-address rate limits and the list of
@@ -67,6 +70,30 @@ struct Tokens {
   std::int64_t refresh_expires_in = 0;
   std::string session_id;  // the new session (server side; not sent to clients)
   Account account;
+};
+
+// The answer of a correct password: a session, or (the account has two-step sign-in on) the
+// challenge to answer with a code from the authenticator app or a recovery code.
+struct SecondFactorChallenge {
+  std::string challenge;        // random; stored only as a keyed hash
+  std::int64_t expires_in = 0;  // seconds
+};
+struct SignIn {
+  std::optional<Tokens> tokens;
+  std::optional<SecondFactorChallenge> second_factor;
+};
+
+// Two-step sign-in as its owner sees it.
+struct SecondFactorStatus {
+  bool enabled = false;   // on: sign-in asks for a code
+  bool pending = false;   // set-up started, waiting for the first code
+  bool required = false;  // administrators must have it
+  int recovery_codes_left = 0;
+};
+// A set-up in progress: what the authenticator app is given.
+struct SecondFactorEnrolment {
+  std::string secret;  // base32, as typed into an app
+  std::string otpauth_uri;
 };
 
 struct DoctorSummary {

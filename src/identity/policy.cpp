@@ -22,6 +22,8 @@ std::string_view rule_name(Rule rule) {
       return "public";
     case Rule::kSignedIn:
       return "signed_in";
+    case Rule::kSetup:
+      return "setup";
     case Rule::kPatient:
       return "patient";
     case Rule::kDoctor:
@@ -176,6 +178,11 @@ Response enforce(IdentityService& service, Rule rule, Request& request, const ht
   if (!principal.ok()) return Response::error(principal.error());
   request.auth = *principal;
   Role role = principal->role;
+  if (principal->must_set_up_second_factor && rule != Rule::kSetup) {
+    return Response::error(
+        Error::forbidden("Administrators must set up two-step sign-in before continuing."),
+        {{"reason", "second_factor_required"}});
+  }
   switch (rule) {
     case Rule::kPatient:
       if (role != Role::kPatient) return Response::error(Error::forbidden("for patients only"));

@@ -18,8 +18,12 @@
 namespace vitalis::identity {
 
 enum class Rule {
-  kPublic,        // anyone, no token
-  kSignedIn,      // any active account
+  kPublic,    // anyone, no token
+  kSignedIn,  // any active account
+  // Any active account, also an administrator who has not set up two-step sign-in yet; every
+  // other signed-in rule refuses such a session (403, reason "second_factor_required"), so
+  // only sign-out, /me and the set-up itself work until it is on.
+  kSetup,
   kPatient,       // role patient
   kDoctor,        // role doctor
   kAdmin,         // role admin

@@ -72,6 +72,7 @@ TEST_P(AddressLimitTest, TheRoutesWithAPerAddressBudgetStillDeclareIt) {
       {{Method::kPost, "/api/v1/auth/claim"}, "otp:ip 30 per 600 s"},
       {{Method::kPost, "/api/v1/me/email/confirm"}, "otp:ip 30 per 600 s"},
       {{Method::kPost, "/api/v1/write-grants/{grant_id}/confirm"}, "otp:ip 30 per 600 s"},
+      {{Method::kPost, "/api/v1/auth/second-factor"}, "second-factor:ip 30 per 600 s"},
   };
   for (const auto& [key, limit] : declared) {
     const http::Route* found = route(key.first, key.second);

@@ -99,8 +99,10 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!fields.ok()) return Response::error(fields.error());
         const std::string& email_text = (*fields)[0];
         const std::string& password_text = (*fields)[1];
-        auto tokens = s.sign_in(caller_of(request), email_text, password_text);
-        return tokens.ok() ? token_response(*tokens) : Response::error(tokens.error());
+        auto signed_in = s.sign_in(caller_of(request), email_text, password_text);
+        if (!signed_in.ok()) return Response::error(signed_in.error());
+        if (signed_in->tokens) return token_response(*signed_in->tokens);
+        return second_factor_challenge_response(*signed_in->second_factor);
       },
       guarded(Rule::kPublic, s).limited("signin:ip", 30, kTenMinutes));
 
@@ -154,6 +156,9 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
 
   // --- the signed-in account -----------------------------------------------------------------
   const auto signed_in = guarded(Rule::kSignedIn, s);
+  // What an administrator who must still set up two-step sign-in may do: sign out, read /me,
+  // and the set-up (routes_second_factor.cpp).
+  const auto setup = guarded(Rule::kSetup, s);
   router.add(
       Method::kPost, "/api/v1/auth/signout",
       [&s](Request& request) {
@@ -163,7 +168,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         response.headers.emplace_back("Set-Cookie", refresh_cookie("", 0));
         return response;
       },
-      signed_in);
+      setup);
 
   router.add(
       Method::kPost, "/api/v1/auth/signout-everywhere",
@@ -174,7 +179,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         response.headers.emplace_back("Set-Cookie", refresh_cookie("", 0));
         return response;
       },
-      signed_in);
+      setup);
 
   router.add(
       Method::kPost, "/api/v1/auth/password",
@@ -195,7 +200,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         if (!details.ok()) return Response::error(details.error());
         return Response::json(200, account_details_json(*details));
       },
-      signed_in);
+      setup);
 
   router.add(
       Method::kGet, "/api/v1/doctors",
@@ -412,6 +417,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
 
   add_account_routes(router, service);
   add_access_routes(router, service);
+  add_second_factor_routes(router, service);
 }
 
 }  // namespace vitalis::identity

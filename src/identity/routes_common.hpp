@@ -55,15 +55,21 @@ std::string refresh_cookie(const std::string& token, std::int64_t max_age);
 std::string cookie_value(const http::Request& request, std::string_view name);
 // 200 with the access token and the account (plus `extra` fields), and the refresh cookie.
 http::Response token_response(const Tokens& tokens, boost::json::object extra = {});
+// 200 {"status": "second_factor_required", "challenge", "expires_in"}: the password was right
+// and the account has two-step sign-in on (POST /api/v1/auth/second-factor continues).
+http::Response second_factor_challenge_response(const SecondFactorChallenge& challenge);
 http::Response accepted();
 http::Response no_content();
 
 // Cursor paging parameters: ?before=<id>&limit=<1..200>.
 Result<std::pair<std::int64_t, int>> paging(const http::Request& request);
 
-// The routes of account management (routes_accounts.cpp) and of emergency access, access
-// requests and desk registration (routes_access.cpp).
+// The routes of account management (routes_accounts.cpp), of emergency access, access
+// requests and desk registration (routes_access.cpp), and of two-step sign-in.
 void add_account_routes(http::Router& router, IdentityService& service);
 void add_access_routes(http::Router& router, IdentityService& service);
+// Two-step sign-in: the second step, set-up, turning off, recovery codes, the admin's reset
+// (routes_second_factor.cpp).
+void add_second_factor_routes(http::Router& router, IdentityService& service);
 
 }  // namespace vitalis::identity

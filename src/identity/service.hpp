@@ -38,6 +38,14 @@ struct IdentityOptions {
   std::chrono::seconds break_glass_ttl{60 * 60};
   // A desk-registered patient may read their email days later.
   std::chrono::seconds claim_ttl{72 * 3600};
+  // A session family ends this long after its sign-in, however often it is refreshed.
+  std::chrono::seconds session_max_age{30 * 24 * 3600};
+  // Doctors' and administrators' sessions end when their last token renewal is older than this
+  // (idle logoff; active use renews at least once per access_ttl).
+  std::chrono::seconds staff_idle{30 * 60};
+  // Two-step sign-in: how long the step after the password lasts, and its tries.
+  std::chrono::seconds second_factor_ttl{5 * 60};
+  int second_factor_attempts = 5;
   // The web app as users reach it: links in emails start here.
   std::string public_url = "http://127.0.0.1:8080";
 };
@@ -67,13 +75,37 @@ class IdentityService {
   Result<Account> account(std::int64_t id);
 
   // --- sign-in and sessions (sessions.cpp) ---------------------------------------------------
-  Result<Tokens> sign_in(const Caller& caller, const std::string& email,
+  // A session, or the second-factor challenge when the account has two-step sign-in on.
+  Result<SignIn> sign_in(const Caller& caller, const std::string& email,
                          const std::string& password);
   Result<Tokens> refresh(const Caller& caller, const std::string& refresh_token);
   // Verifies the bearer token and that its session is still live.
   Result<Principal> authenticate(std::string_view bearer_token);
   Status sign_out(const Caller& caller);
   Status sign_out_everywhere(const Caller& caller);
+
+  // --- two-step sign-in (second_factor.cpp) -------------------------------------------------
+  // The second step of sign-in: the challenge and a current authenticator code (each time step
+  // accepted once) or an unused recovery code. A challenge takes options().second_factor_attempts
+  // tries; failures also count towards the account's sign-in lock-out.
+  Result<Tokens> complete_sign_in(const Caller& caller, const std::string& challenge,
+                                  const std::string& code);
+  Result<SecondFactorStatus> second_factor_status(const Caller& caller);
+  // A new secret for the caller's authenticator app; nothing changes at sign-in until confirmed.
+  Result<SecondFactorEnrolment> start_second_factor(const Caller& caller);
+  // Turns it on with a current code; returns the ten recovery codes (shown once).
+  Result<std::vector<std::string>> confirm_second_factor(const Caller& caller,
+                                                         const std::string& code);
+  // Needs the password and a current code (or a recovery code). Not for administrators.
+  Status disable_second_factor(const Caller& caller, const std::string& password,
+                               const std::string& code);
+  // New recovery codes for a current authenticator code; the old ones stop working.
+  Result<std::vector<std::string>> regenerate_recovery_codes(const Caller& caller,
+                                                             const std::string& code);
+  // An administrator turns off a doctor's or patient's two-step sign-in (a lost phone) and ends
+  // their sessions; `reason` is audited.
+  Status reset_second_factor(const Caller& admin, std::int64_t account_id,
+                             const std::string& reason);
 
   // --- passwords (passwords.cpp) -------------------------------------------------------------
   Status request_password_reset(const std::string& email);

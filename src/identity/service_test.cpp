@@ -149,8 +149,10 @@ TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ(unknown.error().message, bad.error().message);
 
-  auto tokens = service_->sign_in(kCaller, "ada@example.org", kPassword);
-  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  auto signed_in = service_->sign_in(kCaller, "ada@example.org", kPassword);
+  ASSERT_TRUE(signed_in.ok()) << signed_in.error().message;
+  ASSERT_TRUE(signed_in->tokens);  // no second factor: signed in at once
+  const auto& tokens = signed_in->tokens;
   EXPECT_EQ(tokens->account.id, account.id);
   EXPECT_TRUE(service_->authenticate(tokens->access_token).ok());
 
@@ -236,8 +238,10 @@ TEST_P(IdentityServiceTest, ADoctorWaitsForAnAdministratorAfterProvingTheAddress
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 
-  auto tokens = service_->sign_in(kCaller, "grace@example.org", kPassword);
-  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  auto signed_in = service_->sign_in(kCaller, "grace@example.org", kPassword);
+  ASSERT_TRUE(signed_in.ok()) << signed_in.error().message;
+  ASSERT_TRUE(signed_in->tokens);  // no second factor: signed in at once
+  const auto& tokens = signed_in->tokens;
   EXPECT_EQ(tokens->account.role, Role::kDoctor);
 
   auto admin_rows = audit_of(admin->id);

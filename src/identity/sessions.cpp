@@ -11,7 +11,7 @@
 
 namespace vitalis::identity {
 
-Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string& email_input,
+Result<SignIn> IdentityService::sign_in(const Caller& caller, const std::string& email_input,
                                         const std::string& password) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return Error::unauthenticated("invalid email or password");
@@ -30,7 +30,7 @@ Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string&
   bool has_password = found.ok() && !found->password_hash.empty();
   bool password_ok =
       verify_password(has_password ? found->password_hash : dummy_hash_, password) && has_password;
-  auto fail = [&](std::optional<std::int64_t> id) -> Result<Tokens> {
+  auto fail = [&](std::optional<std::int64_t> id) -> Result<SignIn> {
     // Best effort: failing to audit a failed sign-in must not turn it into a 5xx.
     (void)db::with_connection(pool_, [&](db::Lease& lease) -> Status {
       db::Transaction tx(lease);
@@ -68,10 +68,24 @@ Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string&
   if (needs_rehash(found->password_hash, options_.password_cost)) {
     new_hash = hash_password(password, options_.password_cost);
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<SignIn> {
     db::Transaction tx(lease);
     long long id = account.id;
     if (new_hash) store::update_password_hash(lease, id, *new_hash);
+    SignIn out;
+    auto challenge = start_second_factor_challenge(lease, key_, options_, id);
+    if (!challenge.ok()) return challenge.error();
+    if (*challenge) {
+      out.second_factor = std::move(**challenge);
+      append_audit(lease, key_,
+                   audit::Row("auth.second_factor_challenge")
+                       .actor(account)
+                       .client(caller.client)
+                       .resource("account", id)
+                       .reason("password accepted; waiting for the second step"));
+      tx.commit();
+      return out;
+    }
     Tokens tokens = make_tokens(lease, key_, options_, account, random_token(), caller.client,
                                 random_token(), "");
     append_audit(lease, key_,
@@ -81,7 +95,8 @@ Result<Tokens> IdentityService::sign_in(const Caller& caller, const std::string&
                      .resource("account", id)
                      .reason(new_hash ? "password re-hashed" : ""));
     tx.commit();
-    return tokens;
+    out.tokens = std::move(tokens);
+    return out;
   });
 }
 
@@ -140,6 +155,24 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
     if (!account_by_id(lease, account_id, row) || row.account.status != "active") {
       return Error::unauthenticated("account not active");
     }
+    // The absolute lifetime of a sign-in, and staff idle logoff (no renewal for staff_idle).
+    bool too_old = started_at <= from_now(-options_.session_max_age);
+    bool idle =
+        row.account.role != Role::kPatient && session->created_at <= from_now(-options_.staff_idle);
+    if (too_old || idle) {
+      end_family(lease, family, now);
+      append_audit(
+          lease, key_,
+          audit::Row("auth.session_expired")
+              .actor(row.account)
+              .client(caller.client)
+              .resource("session", family.substr(0, 8))
+              .reason(too_old ? "absolute session lifetime reached" : "staff idle logoff"));
+      tx.commit();
+      return Error::unauthenticated(
+          too_old ? "Your session has reached its time limit. Please sign in again."
+                  : "You were signed out after a while without activity. Please sign in again.");
+    }
     Tokens tokens = make_tokens(lease, key_, options_, row.account, family, caller.client,
                                 next_session, started_at);
     tx.commit();
@@ -153,13 +186,14 @@ Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
     auto session = live_session(lease, claims->session_id);
     if (!session) return Error::unauthenticated("Your session has ended. Please sign in again.");
-    if (session->second != "active") {
+    if (session->status != "active") {
       return Error::unauthenticated("This account is not active any more.");
     }
     Principal principal;
     principal.account_id = claims->account_id;
     principal.role = claims->role;
     principal.session_id = claims->session_id;
+    principal.must_set_up_second_factor = session->must_set_up_second_factor;
     return principal;
   });
 }
@@ -215,14 +249,13 @@ Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions
 
 // Runs on every authenticated request: a typed select, so the session reuses its prepared
 // statement.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id) {
+std::optional<store::LiveSession> live_session(db::Lease& lease, const std::string& session_id) {
   return store::live_session(lease, session_id);
 }
 
 std::string session_family(db::Lease& lease, const std::string& session_id) {
   auto session = live_session(lease, session_id);
-  return session ? session->first : std::string();
+  return session ? session->family : std::string();
 }
 
 void end_family(db::Lease& lease, const std::string& family, const std::string& now) {

@@ -9,17 +9,24 @@ namespace vitalis::identity::store {
 
 namespace {
 
-// kSelectLiveSession's row: the session's family and its account's status.
+// kSelectLiveSession's row: the session's family, its account's status and whether an
+// administrator must still set up two-step sign-in.
 class LiveSessionReader {
  public:
   void bind(soci::statement& statement) {
-    statement.exchange(soci::into(row_.first));
-    statement.exchange(soci::into(row_.second));
+    statement.exchange(soci::into(row_.family));
+    statement.exchange(soci::into(row_.status));
+    statement.exchange(soci::into(must_set_up_));
   }
-  std::pair<std::string, std::string> current() const { return row_; }
+  LiveSession current() const {
+    LiveSession row = row_;
+    row.must_set_up_second_factor = must_set_up_ != 0;
+    return row;
+  }
 
  private:
-  std::pair<std::string, std::string> row_;
+  LiveSession row_;
+  int must_set_up_ = 0;
 };
 
 // kSelectLiveSessions's row.
@@ -76,6 +83,7 @@ std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::st
         statement.exchange(soci::into(replaced_by, replaced_ind));
         statement.exchange(soci::into(revoked_at, revoked_ind));
         statement.exchange(soci::into(row.started_at));
+        statement.exchange(soci::into(row.created_at));
         statement.exchange(soci::use(hash));
       },
       [&] {
@@ -101,8 +109,7 @@ bool mark_session_replaced(db::Lease& lease, const std::string& session_id,
          }) == 1;
 }
 
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id) {
+std::optional<LiveSession> live_session(db::Lease& lease, const std::string& session_id) {
   return db::first_row<LiveSessionReader>(
       lease, sql::kSelectLiveSession,
       [&](soci::statement& statement) { statement.exchange(soci::use(session_id)); });

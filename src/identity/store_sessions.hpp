@@ -20,7 +20,7 @@ inline constexpr const char* kInsertSession =
     "VALUES (:id, :account, :family, :hash, :at, :expires, :agent, :address, :started)";
 inline constexpr const char* kSelectSessionByRefresh =
     "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at, "
-    "COALESCE(started_at, created_at) FROM sessions WHERE refresh_hash = :hash";
+    "COALESCE(started_at, created_at), created_at FROM sessions WHERE refresh_hash = :hash";
 inline constexpr const char* kMarkSessionReplaced =
     "UPDATE sessions SET replaced_by = :next WHERE id = :id AND replaced_by IS NULL "
     "AND revoked_at IS NULL";
@@ -41,9 +41,12 @@ inline constexpr const char* kRecordOtherFamiliesRevoked =
     "INSERT INTO revoked_session_families (family_id, revoked_at) SELECT DISTINCT family_id, :at "
     "FROM sessions WHERE account_id = :account AND family_id <> :family "
     "ON CONFLICT (family_id) DO NOTHING";
+// The third column: an administrator without an active second factor (enrolment only).
 inline constexpr const char* kSelectLiveSession =
-    "SELECT s.family_id, a.status FROM sessions s JOIN accounts a ON a.id = s.account_id "
-    "WHERE s.id = :id AND s.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+    "SELECT s.family_id, a.status, CASE WHEN a.role = 'admin' AND NOT EXISTS (SELECT 1 FROM "
+    "second_factors t WHERE t.account_id = a.id AND t.confirmed_at IS NOT NULL) THEN 1 ELSE 0 "
+    "END FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = :id AND s.revoked_at "
+    "IS NULL AND NOT EXISTS (SELECT 1 FROM "
     "revoked_session_families f WHERE f.family_id = s.family_id)";
 inline constexpr const char* kFamilyRevoked =
     "SELECT COUNT(*) FROM revoked_session_families WHERE family_id = :family";
@@ -68,6 +71,7 @@ namespace vitalis::identity::store {
 // A session row as a refresh finds it by its token's hash.
 struct RefreshSession {
   std::string id, family, expires_at, started_at;  // started_at: the family's first sign-in
+  std::string created_at;                          // this token's issue (the last renewal)
   std::int64_t account_id = 0;
   bool replaced = false, revoked = false;
 };
@@ -83,10 +87,13 @@ bool family_revoked(db::Lease& lease, const std::string& family);
 // Conditional: false when the session was already replaced or revoked (a racing refresh).
 bool mark_session_replaced(db::Lease& lease, const std::string& session_id,
                            const std::string& next_session);
-// The live session as (family, account status); nothing once it has ended. Runs on every
-// authenticated request.
-std::optional<std::pair<std::string, std::string>> live_session(db::Lease& lease,
-                                                                const std::string& session_id);
+// A live session as every authenticated request checks it.
+struct LiveSession {
+  std::string family, status;  // status: the account's
+  bool must_set_up_second_factor = false;
+};
+// The live session; nothing once it has ended. Runs on every authenticated request.
+std::optional<LiveSession> live_session(db::Lease& lease, const std::string& session_id);
 // Ending sessions: the revoked flag on each row, and the family in revoked_session_families.
 void revoke_family(db::Lease& lease, const std::string& family, const std::string& now);
 void record_family_revoked(db::Lease& lease, const std::string& family, const std::string& now);

@@ -66,7 +66,10 @@ inline constexpr std::string_view kTables[] = {"accounts",
                                                "access_requests",
                                                "email_changes",
                                                "audit_log",
-                                               "account_name_tokens"};
+                                               "account_name_tokens",
+                                               "second_factors",
+                                               "recovery_codes",
+                                               "second_factor_challenges"};
 
 inline bool owns_table(std::string_view table) {
   return std::find(std::begin(kTables), std::end(kTables), table) != std::end(kTables);

@@ -1,11 +1,15 @@
 """Fixtures for black-box API tests: the real vitalis binary on a free port, on SQLite files and
 on fresh databases of the throwaway PostgreSQL server that scripts/run-tests starts."""
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
 import pathlib
 import re
 import signal
+import struct
 import subprocess
 import threading
 import time
@@ -264,14 +268,77 @@ class SignedIn:
         return getattr(self.server, name)
 
 
+# --- two-step sign-in (TOTP, RFC 6238) -------------------------------------------------------
+# What the tests' "authenticator app" knows: per (database, email), the secret, the last time
+# step it answered with and the unused recovery codes.
+AUTHENTICATORS = {}
+
+
+def totp_code(secret, at=None, step=None):
+    """The 6-digit RFC 6238 code (HMAC-SHA1, 30 s) of a base32 secret at unix time `at` (now)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30) if step is None else step
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1000000:06d}"
+
+
+def authenticator(server, email):
+    return AUTHENTICATORS[(server.database.url, email)]
+
+
+def next_code(server, email):
+    """A code the server has not seen for this account: the next unused time step within the
+    one-step drift it allows, else a recovery code."""
+    app = authenticator(server, email)
+    now = int(time.time() // 30)
+    step = max(now - 1, app["last_step"] + 1)
+    if step <= now + 1:
+        app["last_step"] = step
+        return totp_code(app["secret"], step=step)
+    return app["recovery_codes"].pop()
+
+
+def enrol_second_factor(signed_in, email):
+    """Sets up two-step sign-in for a signed-in account as a person would with an app."""
+    status, _, enrolment = signed_in.json("POST", "/api/v1/me/second-factor/enrol")
+    assert status == 200, enrolment
+    step = int(time.time() // 30)
+    status, _, confirmed = signed_in.json("POST", "/api/v1/me/second-factor/confirm",
+                                          json_body={"code": totp_code(enrolment["secret"],
+                                                                       step=step)})
+    assert status == 200, confirmed
+    AUTHENTICATORS[(signed_in.server.database.url, email)] = {
+        "secret": enrolment["secret"], "last_step": step,
+        "recovery_codes": list(confirmed["recovery_codes"])}
+    return enrolment["secret"], confirmed["recovery_codes"]
+
+
+def sign_in(server, email, password, headers=None):
+    """POST /auth/signin, answering the second step with the account's authenticator when the
+    server asks for it: (status, headers, body) of the answer that carries the session."""
+    status, answer_headers, body = server.json(
+        "POST", "/api/v1/auth/signin", json_body={"email": email, "password": password},
+        headers=headers)
+    if status == 200 and body.get("status") == "second_factor_required":
+        status, answer_headers, body = server.json(
+            "POST", "/api/v1/auth/second-factor", headers=headers,
+            json_body={"challenge": body["challenge"], "code": next_code(server, email)})
+    return status, answer_headers, body
+
+
 def signed_in_admin(server, tmp_path, address="admin@example.org"):
-    """Creates an admin with `vitalis user create-admin` and signs in as them."""
+    """Creates an admin with `vitalis user create-admin`, signs in as them and sets up their
+    two-step sign-in (administrators must have it), remembered for later sign-ins (sign_in)."""
     created = subprocess.run(
         [BIN, "user", "create-admin", f"--email={address}", "--full-name=Test Admin",
          f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8"],
         input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert created.returncode == 0, created.stderr
-    status, _, body = server.json("POST", "/api/v1/auth/signin",
-                                  json_body={"email": address, "password": ADMIN_PASSWORD})
+    status, _, body = sign_in(server, address, ADMIN_PASSWORD)
     assert status == 200, body
-    return SignedIn(server, body["access_token"])
+    admin = SignedIn(server, body["access_token"])
+    if (server.database.url, address) not in AUTHENTICATORS:
+        enrol_second_factor(admin, address)
+    return admin

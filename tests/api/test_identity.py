@@ -15,7 +15,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import BIN, assert_error, wait_until
+from conftest import (BIN, SignedIn, assert_error, enrol_second_factor, sign_in, wait_until)
 
 PASSWORD = "a sound passphrase"
 FAST_HASH = ("--argon2-opslimit=1", "--argon2-memlimit-mb=8")
@@ -102,8 +102,8 @@ class Api:
         return reply["status"]
 
     def sign_in(self, address, password=PASSWORD):
-        status, headers, reply = self.call("POST", "/api/v1/auth/signin",
-                                           body={"email": address, "password": password})
+        # Answers the second step with the account's authenticator when it has one (conftest).
+        status, headers, reply = sign_in(self.server, address, password)
         assert status == 200, reply
         cookie = http.cookies.SimpleCookie(headers["set-cookie"])["vitalis_refresh"]
         return reply["access_token"], cookie.value, reply["account"]
@@ -121,6 +121,8 @@ class Api:
             input=PASSWORD + "\n", capture_output=True, text=True, timeout=60, cwd=self.tmp_path)
         assert result.returncode == 0, result.stderr
         token, _, account = self.sign_in(address)
+        # Administrators must set up two-step sign-in before anything else.
+        enrol_second_factor(SignedIn(self.server, token), address)
         return token, account["id"]
 
     def doctor(self, address, admin_token, name="Dr Bruno Costa"):
@@ -478,6 +480,7 @@ CALLERS = ["anonymous", "owner", "other_patient", "linked_doctor", "unlinked_doc
 ALLOWED = {
     "public": set(CALLERS),
     "signed_in": set(CALLERS) - {"anonymous"},
+    "setup": set(CALLERS) - {"anonymous"},
     "patient": {"owner", "other_patient"},
     "doctor": {"linked_doctor", "unlinked_doctor"},
     "admin": {"admin"},
@@ -502,7 +505,13 @@ STATEFUL = {("POST", "/api/v1/auth/signout"), ("POST", "/api/v1/auth/signout-eve
             ("POST", "/api/v1/admin/accounts/{account_id}/enable"),
             ("POST", "/api/v1/admin/doctors/{doctor_id}/reject"),
             ("POST", "/api/v1/access-requests/{request_id}/approve"),
-            ("POST", "/api/v1/access-requests/{request_id}/decline")}
+            ("POST", "/api/v1/access-requests/{request_id}/decline"),
+            # Two-step sign-in: set-up changes the caller's sign-in (admins cannot turn theirs off)
+            ("POST", "/api/v1/me/second-factor/enrol"),
+            ("POST", "/api/v1/me/second-factor/confirm"),
+            ("POST", "/api/v1/me/second-factor/disable"),
+            ("POST", "/api/v1/me/second-factor/recovery-codes"),
+            ("POST", "/api/v1/admin/accounts/{account_id}/second-factor/reset")}
 
 
 # Care routes whose rule lets a role in and whose service then checks the finer rule (only the

@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import BIN, ROOT, Database, Server, stop_and_check
+from conftest import BIN, ROOT, Database, Server, stop_and_check, totp_code
 from test_identity import FAST_HASH, PASSWORD, smtp_sink
 
 SPEC_FILE = ROOT / "docs" / "openapi.yaml"
@@ -155,7 +155,7 @@ class Session:
         return self.smtp.code_for(address, subject_word, count)
 
     def run(self):
-        for step in (self.platform, self.accounts, self.administration, self.care_and_access,
+        for step in (self.platform, self.accounts, self.second_factor, self.administration, self.care_and_access,
                      self.records, self.clinical, self.monitoring, self.prediction,
                      self.care, self.request_errors):
             step()
@@ -227,6 +227,49 @@ class Session:
         self.call("nina", "GET", "/api/v1/me", expect=401)
         self.sign_in("nina", moved, PASSWORD)
         self.nina_email = moved
+
+    def second_factor(self):
+        # The demo administrator must set up two-step sign-in before anything else.
+        self.call("admin", "GET", "/api/v1/admin/doctors", expect=403)
+        self.call("admin", "GET", "/api/v1/me/second-factor", expect=200)
+        enrolment, _ = self.call("admin", "POST", "/api/v1/me/second-factor/enrol", expect=200)
+        step = int(datetime.datetime.now().timestamp() // 30)
+        self.call("admin", "POST", "/api/v1/me/second-factor/confirm",
+                  {"code": "12345"}, 422)
+        self.call("admin", "POST", "/api/v1/me/second-factor/confirm",
+                  {"code": totp_code(enrolment["secret"], step=step)}, 200)
+        self.call("admin", "POST", "/api/v1/me/second-factor/disable",
+                  {"password": DEMO_PASSWORD, "code": "123456"}, 403)
+        self.call("admin", "POST", "/api/v1/me/second-factor/recovery-codes",
+                  {"code": totp_code(enrolment["secret"], step=step + 1)}, 200)
+        # A patient turns it on, signs in with it, renews the recovery codes and turns it off;
+        # then on again, and an administrator resets it (a lost phone).
+        enrolment, _ = self.call("nina", "POST", "/api/v1/me/second-factor/enrol", expect=200)
+        secret = enrolment["secret"]
+        codes, _ = self.call("nina", "POST", "/api/v1/me/second-factor/confirm",
+                             {"code": totp_code(secret, step=step)}, 200)
+        challenge, _ = self.call(None, "POST", "/api/v1/auth/signin",
+                                 {"email": self.nina_email, "password": PASSWORD}, 200)
+        self.call(None, "POST", "/api/v1/auth/second-factor",
+                  {"challenge": challenge["challenge"], "code": "000000x"}, 422)
+        signed, _ = self.call(None, "POST", "/api/v1/auth/second-factor",
+                              {"challenge": challenge["challenge"],
+                               "code": totp_code(secret, step=step + 1)}, 200)
+        self.tokens["nina"] = signed["access_token"]
+        self.call(None, "POST", "/api/v1/auth/second-factor",
+                  {"challenge": challenge["challenge"], "code": codes["recovery_codes"][0]}, 401)
+        self.call("nina", "POST", "/api/v1/me/second-factor/recovery-codes",
+                  {"code": codes["recovery_codes"][0]}, 422)
+        self.call("nina", "POST", "/api/v1/me/second-factor/disable",
+                  {"password": PASSWORD, "code": codes["recovery_codes"][1]}, 204)
+        self.call("nina", "GET", "/api/v1/me/second-factor", expect=200)
+        enrolment, _ = self.call("nina", "POST", "/api/v1/me/second-factor/enrol", expect=200)
+        self.call("nina", "POST", "/api/v1/me/second-factor/confirm",
+                  {"code": totp_code(enrolment["secret"], step=step)}, 200)
+        reset = f"/api/v1/admin/accounts/{self.nina_id}/second-factor/reset"
+        self.call("admin", "POST", reset, {"reason": "Lost phone; identity checked."}, 204)
+        self.call("admin", "POST", reset, {"reason": "Lost phone; identity checked."}, 409)
+        self.sign_in("nina", self.nina_email, PASSWORD)  # the reset ended her sessions
 
     def administration(self):
         for address, name in (("olga@example.org", "Dr Olga Ivanova"),
@@ -627,7 +670,7 @@ def test_the_document_is_openapi_3_1_with_sound_schemas(spec):
             statuses, access = set(op["responses"]), op["x-access"]
             ids = [p for p in params if p["in"] == "path" and p["schema"].get("type") == "integer"]
             expected = {"default"} | ({"401"} if access != "public" else set()) \
-                | ({"403"} if access not in ("public", "signed_in") else set()) \
+                | ({"403"} if access not in ("public", "signed_in", "setup") else set()) \
                 | ({"404", "422"} if ids else set())
             assert expected <= statuses, f"{method.upper()} {path}: missing {expected - statuses}"
     for name, schema in spec["components"]["schemas"].items():

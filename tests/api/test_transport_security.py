@@ -4,7 +4,7 @@ refresh cookie carries Secure and every answer Strict-Transport-Security; over p
 Dialect-independent: SQLite only."""
 import http.cookies
 
-from conftest import signed_in_admin
+from conftest import sign_in, signed_in_admin
 
 YEAR = 365 * 24 * 3600
 
@@ -25,9 +25,7 @@ def test_over_https_the_cookie_is_secure_and_hsts_is_sent(start_server, sqlite_d
                                                            tmp_path):
     server = start_server(sqlite_database, "--public-url=https://clinic.example/vitalis/")
     admin = signed_in_admin(server, tmp_path)
-    status, headers, _ = server.request(
-        "POST", "/api/v1/auth/signin",
-        json_body={"email": "admin@example.org", "password": "a sound passphrase for the admin"})
+    status, headers, _ = sign_in(server, "admin@example.org", "a sound passphrase for the admin")
     assert status == 200
     cookie = refresh_cookie(headers)
     assert cookie["secure"] is True, headers["set-cookie"]
@@ -45,9 +43,7 @@ def test_over_https_the_cookie_is_secure_and_hsts_is_sent(start_server, sqlite_d
 def test_over_http_there_is_neither(start_server, sqlite_database, tmp_path):
     server = start_server(sqlite_database)  # the default public URL is http://127.0.0.1:8080
     signed_in_admin(server, tmp_path)
-    status, headers, _ = server.request(
-        "POST", "/api/v1/auth/signin",
-        json_body={"email": "admin@example.org", "password": "a sound passphrase for the admin"})
+    status, headers, _ = sign_in(server, "admin@example.org", "a sound passphrase for the admin")
     assert status == 200
     assert refresh_cookie(headers)["secure"] == "", headers["set-cookie"]
     for status, headers in answers(server):

@@ -38,7 +38,7 @@ async function signedUp(email, signUpPath, body) {
 }
 
 async function token(email) {
-  const answer = await call('POST', '/api/v1/auth/signin', { email, password: PASSWORD });
+  const answer = await server.signInAnswer(email, PASSWORD); // answers a second step (admins)
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body;
 }
@@ -72,7 +72,7 @@ const signIn = (v, email) => journey.signIn(v, email);
 before(async () => {
   smtp = await new SmtpSink().start();
   server = await new VitalisServer(smtp).start();
-  server.createAdmin(ADMIN.email);
+  await server.createAdmin(ADMIN.email);
   browser = await launchBrowser();
   journey.server = server;
   journey.browser = browser;

@@ -40,7 +40,7 @@ const { check, page, signIn } = journeySteps(report);
 before(async () => {
   smtp = await new SmtpSink().start();
   server = await new VitalisServer(smtp).start();
-  server.createAdmin(ADMIN.email);
+  await server.createAdmin(ADMIN.email);
   browser = await launchBrowser();
 });
 

@@ -1,6 +1,7 @@
 // Real parts for the end-to-end tests: an SMTP sink on loopback, a `vitalis serve` on a temp
 // SQLite database that mails to it, and Debian's Chromium driven by playwright-core.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -17,6 +18,19 @@ export const PASSWORD = 'a sound passphrase for tests';
 const FAST_HASH = ['--argon2-opslimit=1', '--argon2-memlimit-mb=8'];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The 6-digit TOTP code (RFC 6238: HMAC-SHA1, 30-second steps) of a base32 secret for a time step. */
+export function totpCode(secret, step = Math.floor(Date.now() / 30000)) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
 
 /** A minimal SMTP server (RFC 5321 subset) that keeps every message it receives. */
 export class SmtpSink {
@@ -168,7 +182,59 @@ export class VitalisServer {
     if (result.status !== 0) throw new Error('demo-data failed: ' + result.stderr);
   }
 
-  createAdmin(email, fullName = 'Ada Admin') {
+  /** POST with JSON; { status, body }. */
+  async post(pathname, body, token) {
+    const response = await fetch(this.url + pathname, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body ?? {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /**
+   * Sets up two-step sign-in for a signed-in account as its owner would with an app, and keeps
+   * the secret so later sign-ins (signInAnswer, nextCode) can answer the second step.
+   */
+  async enrolSecondFactor(email, token) {
+    const enrolment = await this.post('/api/v1/me/second-factor/enrol', {}, token);
+    if (enrolment.status !== 200) throw new Error('enrol: ' + JSON.stringify(enrolment.body));
+    const step = Math.floor(Date.now() / 30000);
+    const confirmed = await this.post(
+      '/api/v1/me/second-factor/confirm',
+      { code: totpCode(enrolment.body.secret, step) },
+      token,
+    );
+    if (confirmed.status !== 200) throw new Error('confirm: ' + JSON.stringify(confirmed.body));
+    this.authenticators ??= new Map();
+    this.authenticators.set(email, {
+      secret: enrolment.body.secret,
+      lastStep: step,
+      recoveryCodes: [...confirmed.body.recovery_codes],
+    });
+    return enrolment.body.secret;
+  }
+
+  /** A code the server has not accepted yet for this account (a time step in reach, else a recovery code). */
+  nextCode(email) {
+    const app = this.authenticators.get(email);
+    const now = Math.floor(Date.now() / 30000);
+    const step = Math.max(now - 1, app.lastStep + 1);
+    if (step > now + 1) return app.recoveryCodes.pop();
+    app.lastStep = step;
+    return totpCode(app.secret, step);
+  }
+
+  /** Signs in through the API, answering the second step when the account has one: { status, body }. */
+  async signInAnswer(email, password = PASSWORD) {
+    const answer = await this.post('/api/v1/auth/signin', { email, password });
+    if (answer.status !== 200 || answer.body.status !== 'second_factor_required') return answer;
+    return this.post('/api/v1/auth/second-factor', { challenge: answer.body.challenge, code: this.nextCode(email) });
+  }
+
+  /** An administrator (`vitalis user create-admin`) with two-step sign-in set up, as they must. */
+  async createAdmin(email, fullName = 'Ada Admin', { enrol = true } = {}) {
     const result = spawnSync(
       BIN,
       [
@@ -187,6 +253,10 @@ export class VitalisServer {
       },
     );
     if (result.status !== 0) throw new Error('create-admin failed: ' + result.stderr);
+    if (!enrol) return; // left to the admin's first sign-in (the forced set-up page)
+    const signedIn = await this.signInAnswer(email);
+    if (signedIn.status !== 200) throw new Error('admin sign-in: ' + JSON.stringify(signedIn.body));
+    await this.enrolSecondFactor(email, signedIn.body.access_token);
   }
 
   /**
@@ -380,6 +450,17 @@ export class Visitor {
 }
 
 /**
+ * After the sign-in form: when the page asks for the second step (two-step sign-in is on, as for
+ * administrators), types the code of the account's "authenticator app" (VitalisServer.nextCode).
+ */
+export async function answerSecondStep(v, email) {
+  if ((await v.page.locator('main h1').first().textContent()) !== 'Enter your code') return;
+  await v.page.getByLabel('Code').fill(v.server.nextCode(email));
+  await v.page.getByRole('button', { name: 'Sign in' }).click();
+  await v.page.locator('main h1').filter({ hasNotText: 'Enter your code' }).first().waitFor();
+}
+
+/**
  * The steps every journey repeats: `page` visits (timed) and then `check`s a page, which
  * screenshots it at both widths into `report` and fails on horizontal overflow; `signIn` signs a
  * visitor in through the form.
@@ -400,6 +481,7 @@ export function journeySteps(report) {
     await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await v.page.getByRole('button', { name: 'Sign in' }).click();
     await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+    await answerSecondStep(v, email);
   }
   return { check, page, signIn };
 }
@@ -473,6 +555,7 @@ export class Journey {
     await v.page.getByLabel('Password', { exact: true }).fill(password);
     await v.page.getByRole('button', { name: 'Sign in' }).click();
     await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+    await answerSecondStep(v, email);
   }
 
   async close() {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launchBrowser, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
+import { launchBrowser, Report, SmtpSink, totpCode, Visitor, VitalisServer } from './harness.mjs';
 
 const DEMO_PASSWORD = 'vitalis-demo-2026';
 const read = (file) => readFileSync(new URL(file, import.meta.url), 'utf8');
@@ -87,7 +87,16 @@ test('anonymous: every model card, and a model that does not exist', async () =>
 test('anonymous: a page that does not exist', () =>
   checkPage(visitors.anonymous, '*', '/no-such-page', 'all-anonymous-not-found'));
 
-for (const pathname of ['/dashboard', '/record', '/predict', '/symptoms', '/access', '/profile', '/account']) {
+for (const pathname of [
+  '/dashboard',
+  '/record',
+  '/predict',
+  '/symptoms',
+  '/access',
+  '/profile',
+  '/account',
+  '/two-step',
+]) {
   test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
 }
 
@@ -116,6 +125,19 @@ test('a doctor not on the care team gets the emergency-access page', async () =>
     .getByRole('heading', { name: /emergency/i })
     .first()
     .waitFor();
+});
+
+test('admin: the demo administrator’s first sign-in sets up two-step sign-in first', async () => {
+  const v = visitors.admin;
+  // Every admin page leads to the set-up until it is done.
+  await checkPage(v, '/two-step', '/admin', 'all-admin-two-step');
+  assert.equal(new URL(v.page.url()).pathname, '/two-step');
+  await v.page.getByRole('button', { name: 'Start' }).click();
+  const secret = (await v.page.getByTestId('totp-secret').textContent()).replaceAll(' ', '').trim();
+  await v.page.getByLabel('Code from the app').fill(totpCode(secret));
+  await v.page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+  await v.page.getByRole('button', { name: 'I have stored my recovery codes' }).click();
+  await v.page.getByRole('heading', { name: 'Administration' }).waitFor();
 });
 
 test('admin /admin, with the audit log searched, and a patient’s page', async () => {

@@ -30,6 +30,7 @@ const ProfilePage = page(() => import('./pages/Profile').then((m) => m.ProfilePa
 const AdminPage = page(() => import('./pages/Admin').then((m) => m.AdminPage));
 const AdminPatient = page(() => import('./pages/AdminPatient').then((m) => m.AdminPatient));
 const AccountPage = page(() => import('./pages/Account').then((m) => m.AccountPage));
+const TwoStepPage = page(() => import('./pages/TwoStep').then((m) => m.TwoStepPage));
 const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
@@ -145,6 +146,13 @@ const ROUTES: RouteDef[] = [
     render: (p) => <AdminPatient patientId={Number(p.id)} />,
   },
   {
+    path: '/two-step',
+    preload: TwoStepPage.preload,
+    role: 'signed_in',
+    title: 'Two-step sign-in',
+    render: () => <TwoStepPage />,
+  },
+  {
     path: '/account',
     preload: AccountPage.preload,
     role: 'signed_in',
@@ -218,7 +226,7 @@ function Header() {
 
 export function App() {
   const path = usePath();
-  const { account, ready } = useSession();
+  const { account, ready, mustSetUpSecondFactor } = useSession();
   const main = useRef<HTMLElement>(null);
   let route: RouteDef | undefined;
   let params: Record<string, string> = {};
@@ -262,6 +270,11 @@ export function App() {
     content = <Loading label="Restoring your session…" />;
   } else if (route.role && !account) {
     content = <Redirect to="/signin" />;
+  } else if (account && mustSetUpSecondFactor === null) {
+    content = <Loading label="Checking two-step sign-in…" />;
+  } else if (account && mustSetUpSecondFactor && route.path !== '/two-step') {
+    // Administrators set up two-step sign-in before anything else (the server insists too).
+    content = <Redirect to="/two-step" />;
   } else if (route.role && route.role !== 'signed_in' && account && account.role !== route.role) {
     content = <Redirect to={homeOf(account)} />;
   } else if (!route.role && account && ['/signin', '/signup', '/'].includes(route.path)) {

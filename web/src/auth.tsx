@@ -6,9 +6,21 @@ interface Session {
   account: Account | null;
   /** False until the first refresh attempt (restoring a session after a reload) settles. */
   ready: boolean;
+  /**
+   * An administrator without two-step sign-in: the server refuses everything but its set-up, so
+   * the app shows only that page. null while it is being found out (administrators only).
+   */
+  mustSetUpSecondFactor: boolean | null;
+  /** Called once set-up is confirmed. */
+  secondFactorSetUp: () => void;
 }
 
-const SessionContext = createContext<Session>({ account: null, ready: false });
+const SessionContext = createContext<Session>({
+  account: null,
+  ready: false,
+  mustSetUpSecondFactor: false,
+  secondFactorSetUp: () => {},
+});
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const account = useSyncExternalStore(
@@ -24,7 +36,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       live = false;
     };
   }, []);
-  return <SessionContext.Provider value={{ account, ready }}>{children}</SessionContext.Provider>;
+  const [setUp, setSetUp] = useState<{ id: number; must: boolean } | null>(null);
+  const adminId = account?.role === 'admin' ? account.id : null;
+  useEffect(() => {
+    if (adminId === null) return;
+    let live = true;
+    api
+      .get<{ enabled: boolean }>('/api/v1/me/second-factor')
+      .then((status) => live && setSetUp({ id: adminId, must: !status.enabled }))
+      .catch(() => live && setSetUp({ id: adminId, must: false }));
+    return () => {
+      live = false;
+    };
+  }, [adminId]);
+  const mustSetUpSecondFactor = adminId === null ? false : setUp?.id === adminId ? setUp.must : null;
+  const secondFactorSetUp = () => adminId !== null && setSetUp({ id: adminId, must: false });
+  return (
+    <SessionContext.Provider value={{ account, ready, mustSetUpSecondFactor, secondFactorSetUp }}>
+      {children}
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): Session {

@@ -34,6 +34,24 @@ function fakeServer(routes: Record<string, (auth: string | null, call: number) =
 const signIn = () => json(200, { access_token: 'token-1', expires_in: 900, account });
 
 describe('ApiClient', () => {
+  it('starts no session on a second-factor challenge; the second step does', async () => {
+    const server = fakeServer({
+      'POST /api/v1/auth/signin': () =>
+        json(200, { status: 'second_factor_required', challenge: 'c-1', expires_in: 300 }),
+      'POST /api/v1/auth/second-factor': () => json(200, { access_token: 'token-1', expires_in: 900, account }),
+    });
+    const client = new ApiClient(server.fetch);
+    expect(await client.signIn('ana@example.org', 'secret passphrase')).toEqual({
+      status: 'second_factor_required',
+      challenge: 'c-1',
+      expires_in: 300,
+    });
+    expect(client.signedIn).toBe(false);
+    expect(await client.signInSecondStep('c-1', '123456')).toEqual(account);
+    expect(client.signedIn).toBe(true);
+    expect(server.calls.map((c) => c.auth)).toEqual([null, null]);
+  });
+
   it('sends the access token it holds in memory and nothing in web storage', async () => {
     const server = fakeServer({
       'POST /api/v1/auth/signin': signIn,

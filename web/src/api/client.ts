@@ -35,6 +35,8 @@ export type Item<Operation extends keyof operations> =
 export type Role = Schema<'Role'>;
 export type Account = Schema<'Account'>;
 export type TokenAnswer = Schema<'Tokens'>;
+/** The password was right and the account has two-step sign-in on: answer the challenge. */
+export type SecondFactorChallenge = Schema<'SecondFactorChallenge'>;
 
 /** An error answer of the server: `{"error": {"code", "message", "field"}}`. */
 export class ApiError extends Error {
@@ -224,9 +226,21 @@ export class ApiClient {
     return this.refreshing;
   }
 
-  async signIn(email: string, password: string): Promise<Account> {
-    const answer = await this.request<TokenAnswer>('POST', '/api/v1/auth/signin', {
+  /** The account, or the challenge of the second step when two-step sign-in is on. */
+  async signIn(email: string, password: string): Promise<Account | SecondFactorChallenge> {
+    const answer = await this.request<TokenAnswer | SecondFactorChallenge>('POST', '/api/v1/auth/signin', {
       body: { email, password },
+      auth: false,
+    });
+    if ('challenge' in answer) return answer;
+    this.setSession(answer);
+    return answer.account;
+  }
+
+  /** The second step: a code from the authenticator app, or a recovery code. */
+  async signInSecondStep(challenge: string, code: string): Promise<Account> {
+    const answer = await this.request<TokenAnswer>('POST', '/api/v1/auth/second-factor', {
+      body: { challenge, code },
       auth: false,
     });
     this.setSession(answer);

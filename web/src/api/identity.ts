@@ -122,3 +122,17 @@ export const recordAccess = {
   decline: (request: number) => api.post<Answer<'declineAccessRequest'>>(`/api/v1/access-requests/${request}/decline`),
   registerPatient: (body: Body<'registerPatient'>) => api.post<Answer<'registerPatient'>>('/api/v1/patients', body),
 };
+
+/** Two-step sign-in (docs/API.md "Two-step sign-in"): the signed-in person's own. */
+export type SecondFactorStatus = Schema<'SecondFactorStatus'>;
+export type SecondFactorEnrolment = Answer<'enrolSecondFactor'>;
+export const secondFactor = {
+  status: () => api.get<SecondFactorStatus>('/api/v1/me/second-factor'),
+  enrol: () => api.post<SecondFactorEnrolment>('/api/v1/me/second-factor/enrol'),
+  confirm: (code: string) => api.post<Schema<'RecoveryCodes'>>('/api/v1/me/second-factor/confirm', { code }),
+  disable: (password: string, code: string) => api.post<void>('/api/v1/me/second-factor/disable', { password, code }),
+  newRecoveryCodes: (code: string) =>
+    api.post<Schema<'RecoveryCodes'>>('/api/v1/me/second-factor/recovery-codes', { code }),
+  reset: (accountId: number, reason: string) =>
+    api.post<void>(`/api/v1/admin/accounts/${accountId}/second-factor/reset`, { reason }),
+};

@@ -57,12 +57,26 @@ export interface paths {
     post: operations["claimAccount"];
   };
   "/api/v1/auth/signin": {
-    /** Signs in with email and password. */
+    /**
+     * Signs in with email and password.
+     * @description Signed in, or, when the account has two-step sign-in on, a challenge (no session yet) to
+     * answer at `POST /api/v1/auth/second-factor`.
+     */
     post: operations["signIn"];
   };
   "/api/v1/auth/refresh": {
     /** A new access token for the refresh cookie (or a `refresh_token` in the body). */
     post: operations["refresh"];
+  };
+  "/api/v1/auth/second-factor": {
+    /**
+     * The second step of sign-in, with an authenticator code or a recovery code.
+     * @description `code`: the 6-digit code the authenticator app shows (each accepted once; one 30-second
+     * step of clock drift either way), or an unused recovery code (spaces, dashes and case do
+     * not matter). A challenge allows five tries and lasts five minutes; wrong codes also
+     * count towards the sign-in lock-out of the account and address.
+     */
+    post: operations["signInSecondFactor"];
   };
   "/api/v1/auth/signout": {
     /** Ends this device's session (and clears the cookie). */
@@ -89,6 +103,29 @@ export interface paths {
     get: operations["getMe"];
     /** Changes the name or (patients) the phone; `""` removes the phone. */
     patch: operations["updateMe"];
+  };
+  "/api/v1/me/second-factor": {
+    /** Whether two-step sign-in is on, being set up, or required. */
+    get: operations["secondFactorStatus"];
+  };
+  "/api/v1/me/second-factor/enrol": {
+    /**
+     * Starts setting up two-step sign-in; a new secret for the authenticator app.
+     * @description Nothing changes at sign-in until `confirm` receives a code. Starting again replaces a set-up not yet confirmed.
+     */
+    post: operations["enrolSecondFactor"];
+  };
+  "/api/v1/me/second-factor/confirm": {
+    /** Turns two-step sign-in on with a current code; answers the ten recovery codes once. */
+    post: operations["confirmSecondFactor"];
+  };
+  "/api/v1/me/second-factor/disable": {
+    /** Turns two-step sign-in off, with the password and a current code (or a recovery code). */
+    post: operations["disableSecondFactor"];
+  };
+  "/api/v1/me/second-factor/recovery-codes": {
+    /** Ten new recovery codes for a current authenticator code; the old ones stop working. */
+    post: operations["regenerateRecoveryCodes"];
   };
   "/api/v1/me/email": {
     /** Emails a code to the new address (valid 10 minutes). */
@@ -143,6 +180,18 @@ export interface paths {
   "/api/v1/admin/accounts/{account_id}/disable": {
     /** Disables an account; every session ends at once. */
     post: operations["disableAccount"];
+    parameters: {
+      path: {
+        account_id: components["parameters"]["AccountId"];
+      };
+    };
+  };
+  "/api/v1/admin/accounts/{account_id}/second-factor/reset": {
+    /**
+     * Turns off a doctor's or patient's two-step sign-in (a lost phone) and ends their sessions.
+     * @description The reason is audited (`account.second_factor_reset`). An administrator's cannot be reset.
+     */
+    post: operations["resetSecondFactor"];
     parameters: {
       path: {
         account_id: components["parameters"]["AccountId"];
@@ -821,6 +870,14 @@ export interface components {
       field?: string;
       /** @description Values the client can offer instead ("did you mean …?"). */
       suggestions?: components["schemas"]["Texts"];
+      /**
+       * @description Why a 403 refused a signed-in caller, for clients to act on: `second_factor_required`
+       * (an administrator who has not set up two-step sign-in; only sign-out, `GET /me` and
+       * `/me/second-factor` answer until it is on).
+       *
+       * @enum {unknown}
+       */
+      reason?: "second_factor_required";
     };
     /** @description 409 of a prescription that the check warns about and that has no `override_reason`. */
     PrescribingRefusal: {
@@ -847,7 +904,7 @@ export interface components {
       database: "sqlite" | "postgresql";
     };
     /** @enum {string} */
-    AccessRule: "public" | "signed_in" | "patient" | "doctor" | "staff" | "admin" | "record_read" | "record_write" | "record_owner" | "record_doctor";
+    AccessRule: "public" | "signed_in" | "setup" | "patient" | "doctor" | "staff" | "admin" | "record_read" | "record_write" | "record_owner" | "record_doctor";
     RouteTable: {
       items: ({
           /** @enum {string} */
@@ -898,6 +955,28 @@ export interface components {
       /** @description Seconds (900). */
       expires_in: number;
       account: components["schemas"]["Account"];
+    };
+    /** @description The password was right and the account has two-step sign-in on. */
+    SecondFactorChallenge: {
+      /** @constant */
+      status: "second_factor_required";
+      /** @description Send it with a code to `POST /api/v1/auth/second-factor`. */
+      challenge: string;
+      /** @description Seconds (300); five tries at most. */
+      expires_in: number;
+    };
+    SecondFactorStatus: {
+      /** @description On; sign-in asks for a code. */
+      enabled: boolean;
+      /** @description Set-up started and waiting for its first code. */
+      pending: boolean;
+      /** @description Administrators must have it on. */
+      required: boolean;
+      recovery_codes_left: number;
+    };
+    RecoveryCodes: {
+      /** @description Ten single-use codes ("abcd-efgh-jkmn"), shown only this once. */
+      recovery_codes: string[];
     };
     VerifiedSignedIn: {
       /** @constant */
@@ -2101,7 +2180,11 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
-  /** Signs in with email and password. */
+  /**
+   * Signs in with email and password.
+   * @description Signed in, or, when the account has two-step sign-in on, a challenge (no session yet) to
+   * answer at `POST /api/v1/auth/second-factor`.
+   */
   signIn: {
     requestBody: {
       content: {
@@ -2112,7 +2195,15 @@ export interface operations {
       };
     };
     responses: {
-      200: components["responses"]["SignedIn"];
+      /** @description Signed in (the refresh token in the cookie), or the second step's challenge. */
+      200: {
+        headers: {
+          "Set-Cookie": components["headers"]["SetRefreshCookie"];
+        };
+        content: {
+          "application/json": components["schemas"]["Tokens"] | components["schemas"]["SecondFactorChallenge"];
+        };
+      };
       401: components["responses"]["Unauthenticated"];
       /** @description Unverified, pending approval, disabled or rejected (the administrator's reason). */
       403: {
@@ -2149,6 +2240,36 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * The second step of sign-in, with an authenticator code or a recovery code.
+   * @description `code`: the 6-digit code the authenticator app shows (each accepted once; one 30-second
+   * step of clock drift either way), or an unused recovery code (spaces, dashes and case do
+   * not matter). A challenge allows five tries and lasts five minutes; wrong codes also
+   * count towards the sign-in lock-out of the account and address.
+   */
+  signInSecondFactor: {
+    requestBody: {
+      content: {
+        "application/json": {
+          challenge: string;
+          code: string;
+        };
+      };
+    };
+    responses: {
+      200: components["responses"]["SignedIn"];
+      /** @description The challenge is unknown, used, expired or out of tries; sign in again. */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      429: components["responses"]["RateLimited"];
       default: components["responses"]["Error"];
     };
   };
@@ -2256,6 +2377,110 @@ export interface operations {
       };
       401: components["responses"]["Unauthenticated"];
       422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Whether two-step sign-in is on, being set up, or required. */
+  secondFactorStatus: {
+    responses: {
+      /** @description The state. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SecondFactorStatus"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Starts setting up two-step sign-in; a new secret for the authenticator app.
+   * @description Nothing changes at sign-in until `confirm` receives a code. Starting again replaces a set-up not yet confirmed.
+   */
+  enrolSecondFactor: {
+    responses: {
+      /** @description The secret (base32) and the `otpauth://` link a QR code carries. */
+      200: {
+        content: {
+          "application/json": {
+            secret: string;
+            otpauth_uri: string;
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      409: components["responses"]["Conflict"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Turns two-step sign-in on with a current code; answers the ten recovery codes once. */
+  confirmSecondFactor: {
+    requestBody: {
+      content: {
+        "application/json": {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description On; the recovery codes, never shown again. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RecoveryCodes"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      429: components["responses"]["RateLimited"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Turns two-step sign-in off, with the password and a current code (or a recovery code). */
+  disableSecondFactor: {
+    requestBody: {
+      content: {
+        "application/json": {
+          password: string;
+          code: string;
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      /** @description Administrators must keep it on. */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      429: components["responses"]["RateLimited"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Ten new recovery codes for a current authenticator code; the old ones stop working. */
+  regenerateRecoveryCodes: {
+    requestBody: {
+      content: {
+        "application/json": {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The new recovery codes, never shown again. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RecoveryCodes"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      429: components["responses"]["RateLimited"];
       default: components["responses"]["Error"];
     };
   };
@@ -2471,6 +2696,33 @@ export interface operations {
           "application/json": components["schemas"]["AccountSummary"];
         };
       };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Turns off a doctor's or patient's two-step sign-in (a lost phone) and ends their sessions.
+   * @description The reason is audited (`account.second_factor_reset`). An administrator's cannot be reset.
+   */
+  resetSecondFactor: {
+    parameters: {
+      path: {
+        account_id: components["parameters"]["AccountId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];

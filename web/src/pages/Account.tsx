@@ -12,7 +12,7 @@ import { Async } from '../components/status';
 import { queryClient, useApiQuery } from '../api/query';
 import { takeFragment } from '../fragment';
 import { formatDate } from '../metrics';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
 
 // An email link's code for the new address (/account#email=…&code=…), read once.
 let linkValues: Record<string, string> | null = null;
@@ -320,6 +320,11 @@ export function AccountPage() {
               <PasswordChange />
               <Sessions />
             </div>
+            <section className="card" aria-labelledby="two-step-title">
+              <h2 id="two-step-title">Two-step sign-in</h2>
+              <p>Ask for a code from an app on your phone as well as your password when you sign in.</p>
+              <Link to="/two-step">Set up or change two-step sign-in</Link>
+            </section>
           </>
         )}
       </Async>

@@ -342,14 +342,53 @@ export function Claim() {
   );
 }
 
+/** The second step of sign-in: a code from the authenticator app, or a recovery code. */
+function SecondStep({ challenge }: { challenge: string }) {
+  const [code, setCode] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(
+    ['code'],
+    () => api.signInSecondStep(challenge, code.trim()),
+    (account) => navigate(homeOf(account), true),
+  );
+  return (
+    <section className="narrow">
+      <h1>Enter your code</h1>
+      <form onSubmit={submit} noValidate>
+        <p>Open your authenticator app and type the 6-digit code it shows for Vitalis.</p>
+        <Field
+          label="Code"
+          name="code"
+          autoComplete="one-time-code"
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          error={errors.code}
+          hint="Lost your phone? Type one of your recovery codes instead."
+        />
+        <FormError message={formError} />
+        <SubmitButton busy={busy} busyText="Checking…">
+          Sign in
+        </SubmitButton>
+      </form>
+      <p>
+        <a href="/signin" onClick={() => window.location.reload()}>
+          Start again
+        </a>
+      </p>
+    </section>
+  );
+}
+
 export function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [challenge, setChallenge] = useState<string | null>(null);
   const { busy, errors, formError, submit } = useSubmit(
     ['email', 'password'],
     () => api.signIn(email.trim(), password),
-    (account) => navigate(homeOf(account), true),
+    (answer) => ('challenge' in answer ? setChallenge(answer.challenge) : navigate(homeOf(answer), true)),
   );
+  if (challenge) return <SecondStep challenge={challenge} />;
   return (
     <section className="narrow">
       <h1>Sign in</h1>
