@@ -90,7 +90,9 @@ Status IdentityService::change_password(const Caller& caller, const std::string&
                                         const std::string& new_password) {
   auto found = check_current_password(caller, current);
   if (!found.ok()) return found.error();
-  if (auto ok = check_password(new_password, found->account.email, "new_password"); !ok.ok()) {
+  if (auto ok = check_password(new_password, found->account.email, "new_password",
+                               found->account.full_name);
+      !ok.ok()) {
     return ok.error();
   }
   std::string hash = hash_password(new_password, options_.password_cost);

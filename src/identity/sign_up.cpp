@@ -77,7 +77,9 @@ Status IdentityService::sign_up(const Caller& caller, const std::string& email,
 Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
-  if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
+  if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
+    return ok.error();
+  }
   auto name = required_text(input.full_name, "full_name", 200);
   if (!name.ok()) return name.error();
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
@@ -93,7 +95,9 @@ Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignU
 Status IdentityService::sign_up_doctor(const Caller& caller, const DoctorSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
-  if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
+  if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
+    return ok.error();
+  }
   auto name = required_text(input.full_name, "full_name", 200);
   if (!name.ok()) return name.error();
   auto licence = required_text(input.licence_number, "licence_number", 64);

@@ -1,4 +1,4 @@
-// Account input rules and the list of passwords that are refused outright.
+// Account input rules (the common-password list itself is in common_passwords.cpp).
 #include "identity/validation.hpp"
 
 #include <algorithm>
@@ -11,21 +11,6 @@
 namespace vitalis::identity {
 
 namespace {
-
-// The most common passwords of 10+ characters in public breach corpora, lower-cased.
-// Shorter ones are already refused by the length rule.
-constexpr std::array<std::string_view, 60> kCommonPasswords = {
-    "1234567890",   "0123456789", "1234567891",   "12345678910", "qwertyuiop",    "1q2w3e4r5t",
-    "1qaz2wsx3edc", "qwerty1234", "qwerty12345",  "1234qwer",    "password12",    "password123",
-    "password1234", "password01", "passw0rd12",   "p@ssw0rd123", "iloveyou12",    "iloveyou123",
-    "abcdefghij",   "abc1234567", "abcd123456",   "a1b2c3d4e5",  "0987654321",    "9876543210",
-    "1111111111",   "0000000000", "2222222222",   "5555555555",  "7777777777",    "9999999999",
-    "1231231231",   "1212121212", "123123123123", "123456789a",  "123456789q",    "asdfghjkl1",
-    "zxcvbnm123",   "qazwsxedc1", "qweasdzxc1",   "football12",  "baseball12",    "basketball",
-    "starwars12",   "sunshine12", "princess12",   "welcome123",  "welcome1234",   "letmein123",
-    "monkey1234",   "dragon1234", "master1234",   "trustno1234", "administrator", "changeme123",
-    "superman12",   "computer12", "internet12",   "whatever12",  "q1w2e3r4t5",    "1q2w3e4r5t6y",
-};
 
 std::size_t code_points(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
@@ -88,12 +73,6 @@ std::string field_label(std::string_view field) {
   return label;
 }
 
-bool is_common_password(std::string_view password) {
-  std::string folded = lower(password);
-  return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), folded) !=
-         kCommonPasswords.end();
-}
-
 Result<std::string> normalize_email(std::string_view email) {
   std::string normalized = lower(trim(email));
   auto at = normalized.find('@');
@@ -108,17 +87,34 @@ Result<std::string> normalize_email(std::string_view email) {
   return normalized;
 }
 
-Status check_password(std::string_view password, std::string_view email, std::string_view field) {
+Status check_password(std::string_view password, std::string_view email, std::string_view field,
+                      std::string_view full_name) {
   std::string name(field), label = field_label(field);
   std::size_t length = code_points(password);
   if (length < 10) return Error::validation(name, label + " must be at least 10 characters.");
   if (length > 128) return Error::validation(name, label + " must be at most 128 characters.");
   if (is_common_password(password)) {
-    return Error::validation(name, "This password is too common: choose another.");
+    return Error::validation(name, label +
+                                       " is on the list of the most common passwords, which "
+                                       "attackers try first: choose another.");
   }
+  std::string folded = lower(password);
   std::string local = lower(email.substr(0, email.find('@')));
-  if (!local.empty() && lower(password) == local) {
+  if (!local.empty() && folded == local) {
     return Error::validation(name, label + " must not be the first part of your email address.");
+  }
+  if (!email.empty() && folded == lower(email)) {
+    return Error::validation(name, label + " must not be your email address.");
+  }
+  // The name with or without its spaces ("Ana Maria Silva", "anamariasilva").
+  auto squeezed = [](std::string text) {
+    std::erase_if(text, [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
+    return text;
+  };
+  std::string name_folded = lower(trim(full_name));
+  if (!name_folded.empty() &&
+      (folded == name_folded || squeezed(folded) == squeezed(name_folded))) {
+    return Error::validation(name, label + " must not be your name.");
   }
   return Ok{};
 }

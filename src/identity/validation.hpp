@@ -11,10 +11,12 @@ namespace vitalis::identity {
 // Trimmed and lower-cased; kValidationFailed (field "email") when it is not an address.
 Result<std::string> normalize_email(std::string_view email);
 
-// At least 10 characters, at most 128, not a commonly used password, not the email's name.
+// At least 10 characters, at most 128, not on the common-password list, not the email address
+// or its first part, not the account's name (any case; the name also without its spaces).
 Status check_password(std::string_view password, std::string_view email,
-                      std::string_view field = "password");
+                      std::string_view field = "password", std::string_view full_name = {});
 
+// On the list of the most common passwords (common_passwords.hpp), in any letter case.
 bool is_common_password(std::string_view password);
 
 // Required text of 1..max characters (UTF-8 code points), trimmed. Messages name the field's

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
+
+#include "identity/common_passwords.hpp"
 
 namespace vitalis::identity {
 namespace {
@@ -27,6 +30,43 @@ TEST(ValidationTest, PasswordsNeedLengthAndRarity) {
   EXPECT_EQ(check_password("short", "a@b.org", "new_password").error().field, "new_password");
   // Length counts characters, not bytes.
   EXPECT_FALSE(check_password("ééééé", "ana@example.org").ok());
+}
+
+// The shipped list (config/common_passwords.txt, from @zxcvbn-ts/language-common): tens of
+// thousands of breach-corpus passwords, not a hand-picked few dozen.
+TEST(ValidationTest, CommonPasswordsComeFromTheShippedList) {
+  auto started = std::chrono::steady_clock::now();
+  std::size_t count = common_password_count();
+  auto parse = std::chrono::steady_clock::now() - started;
+  EXPECT_GT(count, 49000u);
+  // Parsed once at first use: a split into views, no copies (a few ms even in this build).
+  EXPECT_LT(parse, std::chrono::milliseconds(500));
+  // From deep in the frequency list (rank ~49,000), and in any case.
+  auto deep = check_password("Vinogradov", "ana@example.org");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().field, "password");
+  EXPECT_EQ(deep.error().message,
+            "Password is on the list of the most common passwords, which attackers try first: "
+            "choose another.");
+  EXPECT_TRUE(is_common_password("FISHFINGER"));
+  EXPECT_TRUE(is_common_password("1234567890"));  // a pattern the package leaves out, kept
+  EXPECT_FALSE(is_common_password("Vinogradov, 1 of June"));
+  EXPECT_FALSE(is_common_password(""));
+  EXPECT_TRUE(check_password("correct horse battery staple", "ana@example.org").ok());
+}
+
+TEST(ValidationTest, PasswordsMustNotBeTheEmailOrTheName) {
+  auto email = check_password("Ana.Silva@Example.org", "ana.silva@example.org");
+  ASSERT_FALSE(email.ok());
+  EXPECT_EQ(email.error().message, "Password must not be your email address.");
+  for (const char* same : {"Ana Maria Silva", "anamariasilva", "ANA MARIA SILVA "}) {
+    auto name = check_password(same, "ana@example.org", "new_password", "Ana Maria Silva");
+    ASSERT_FALSE(name.ok()) << same;
+    EXPECT_EQ(name.error().message, "New password must not be your name.");
+  }
+  EXPECT_TRUE(check_password("Ana Maria Silva 1974 garden", "ana@example.org", "password",
+                             "Ana Maria Silva")
+                  .ok());
 }
 
 TEST(ValidationTest, BirthDatesMustBeRealAndPast) {

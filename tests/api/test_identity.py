@@ -248,6 +248,25 @@ def test_sign_up_validation_names_each_field(lite_api):
     assert lite_api.smtp.messages == []  # nothing was written for any rejected request
 
 
+def test_sign_up_refuses_common_passwords_and_the_name(lite_api):
+    base = {"email": "ana@example.org", "full_name": "Ana Maria Silva",
+            "date_of_birth": "1980-05-01", "sex": "female"}
+    # From deep in the shipped list (config/common_passwords.txt), not among the old 60.
+    status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                    body={**base, "password": "Fishfinger"})
+    assert status == 422, body
+    assert_error(body, "validation_failed", "password")
+    assert "most common passwords" in body["error"]["message"]
+    for same in ("Ana Maria Silva", "ana@example.org"):
+        status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                        body={**base, "password": same})
+        assert status == 422, (same, body)
+        assert_error(body, "validation_failed", "password")
+    status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                    body={**base, "password": "tulips under a violet sky"})
+    assert status == 202, body
+
+
 def test_wrong_codes_count_and_then_lock(lite_api):
     lite_api.sign_up_patient("ana@example.org")
     code = lite_api.smtp.code_for("ana@example.org", "Confirm")
