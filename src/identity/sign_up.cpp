@@ -80,7 +80,7 @@ Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignU
   if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
     return ok.error();
   }
-  auto name = required_text(input.full_name, "full_name", 200);
+  auto name = person_name(input.full_name);
   if (!name.ok()) return name.error();
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
   if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
@@ -98,7 +98,7 @@ Status IdentityService::sign_up_doctor(const Caller& caller, const DoctorSignUp&
   if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
     return ok.error();
   }
-  auto name = required_text(input.full_name, "full_name", 200);
+  auto name = person_name(input.full_name);
   if (!name.ok()) return name.error();
   auto licence = required_text(input.licence_number, "licence_number", 64);
   if (!licence.ok()) return licence.error();

@@ -69,6 +69,49 @@ TEST(ValidationTest, PasswordsMustNotBeTheEmailOrTheName) {
                   .ok());
 }
 
+TEST(ValidationTest, EmailsAreUnicodeNormalised) {
+  // Decomposed "é" (e + U+0301) composes; the domain is lower-cased, also beyond ASCII.
+  EXPECT_EQ(*normalize_email(" Jose\u0301@E\u0301xample.ORG "), "jos\u00e9@\u00e9xample.org");
+  EXPECT_EQ(*normalize_email("ana@\u00c9XAMPLE.org"), "ana@\u00e9xample.org");
+  // The ASCII-compatible spelling of a domain is the same address.
+  EXPECT_EQ(*normalize_email("ana@xn--xample-9ua.org"), "ana@\u00e9xample.org");
+  for (const char* bad :
+       {"ana\u202e@example.org", "ana@exam\u200bple.org", "\xff@example.org", "ana@xn--zz.org"}) {
+    EXPECT_FALSE(normalize_email(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidationTest, NamesAreNfcAndRefuseHiddenCharactersLinksAndLookAlikes) {
+  EXPECT_EQ(*person_name("  Jose\u0301 Nu\u0301n\u0303ez "), "Jos\u00e9 N\u00fa\u00f1ez");
+  for (const char* good :
+       {"Ana Maria O'Neil-Silva", "J.R.R. Tolkien", "Dr. Bruno Costa",
+        "\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432",
+        "\u5c71\u7530 \u592a\u90ce", "\u0645\u062d\u0645\u062f \u0639\u0644\u064a",
+        "\u0641\u0631\u200c\u0634\u062a\u0647"}) {
+    EXPECT_TRUE(person_name(good).ok()) << good;
+  }
+  auto bidi = person_name("Ana \u202eavliS");
+  ASSERT_FALSE(bidi.ok());
+  EXPECT_EQ(bidi.error().field, "full_name");
+  EXPECT_NE(bidi.error().message.find("invisible formatting"), std::string::npos);
+  for (const char* hidden : {"Ana\u200bSilva", "Ana\u2066Silva", "Ana\u00adSilva", "Ana\ue000"}) {
+    EXPECT_FALSE(person_name(hidden).ok()) << hidden;
+  }
+  for (const char* link : {"<b>Ana</b>", "Ana @ Silva", "see http://evil.example", "www.evil",
+                           "Dr Evil.com", "Ana \uff20 Silva", "\uff37\uff37\uff37\uff0eevil"}) {
+    auto refused = person_name(link);
+    ASSERT_FALSE(refused.ok()) << link;
+    EXPECT_NE(refused.error().message.find("web address"), std::string::npos) << link;
+  }
+  // "Bruno Cоsta" with a Cyrillic "о": looks like a colleague's name.
+  auto spoof = person_name("Bruno C\u043esta");
+  ASSERT_FALSE(spoof.ok());
+  EXPECT_NE(spoof.error().message.find("alphabets that look alike"), std::string::npos);
+  // Other texts get the Unicode rules too, but may hold "@" or a web address.
+  EXPECT_EQ(*required_text("see www.example.org", "reason", 100), "see www.example.org");
+  EXPECT_FALSE(required_text("a\u202eb", "reason", 100).ok());
+}
+
 TEST(ValidationTest, BirthDatesMustBeRealAndPast) {
   const char* today = "2026-11-23T10:00:00.000000Z";
   EXPECT_TRUE(check_birth_date("1980-02-29", today).ok());
