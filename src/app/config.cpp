@@ -49,6 +49,11 @@ const std::vector<OptionSpec>& option_specs() {
        "64",
        "argon2id memory per password hash in MiB (INTERACTIVE = 64)",
        {"serve", "user", "demo-data"}},
+      {"test-only-weak-password-hashing",
+       "false",
+       "TEST ONLY, never in production: accept argon2id settings below the OWASP minimum "
+       "(otherwise refused at start), so test suites can hash fast; logged as a warning",
+       {"serve", "user", "demo-data"}},
       {"email", "", "Email of the admin to create (password read from standard input)", {"user"}},
       {"full-name", "", "Full name of the admin to create", {"user"}},
       {"host", "127.0.0.1", "Address to listen on", kServe},
@@ -329,6 +334,15 @@ Result<std::string> metrics_token(const std::map<std::string, std::string>& valu
     target = *result_;                         \
   } while (false)
 
+bool meets_owasp_argon2_minimum(long long opslimit, long long memlimit_mib) {
+  // OWASP Password Storage Cheat Sheet: m=19 MiB t=2 p=1, or an equivalent pair.
+  constexpr std::pair<long long, long long> kMinimum[] = {
+      {46, 1}, {19, 2}, {12, 3}, {9, 4}, {7, 5}};
+  return std::any_of(std::begin(kMinimum), std::end(kMinimum), [&](const auto& pair) {
+    return memlimit_mib >= pair.first && opslimit >= pair.second;
+  });
+}
+
 Result<Config> build_config(const Invocation& invocation) {
   Config config;
   const auto& values = invocation.values;
@@ -351,6 +365,21 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(mib, integer(invocation, "argon2-memlimit-mb", 8, 4096));
     config.password_cost.opslimit = static_cast<std::uint64_t>(ops);
     config.password_cost.memlimit = static_cast<std::size_t>(mib) * 1024 * 1024;
+    bool weak_allowed = false;
+    VITALIS_ASSIGN(weak_allowed, boolean(invocation, "test-only-weak-password-hashing"));
+    if (!meets_owasp_argon2_minimum(ops, mib)) {
+      if (!weak_allowed) {
+        return Error::validation(
+            "argon2-memlimit-mb",
+            "--argon2-opslimit=" + std::to_string(ops) +
+                " with --argon2-memlimit-mb=" + std::to_string(mib) +
+                " is below the OWASP minimum for argon2id (19 MiB with 2 passes; or 46/1, 12/3, "
+                "9/4, 7/5 MiB/passes): stolen password hashes would be cheap to crack. Raise "
+                "them (default 64 MiB, 2 passes); only a test suite may go lower, with "
+                "--test-only-weak-password-hashing=true");
+      }
+      config.weak_password_hashing = true;
+    }
   }
   if (has("break-glass-seconds")) {
     VITALIS_ASSIGN(config.break_glass_seconds,

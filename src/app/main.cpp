@@ -106,6 +106,12 @@ Result<std::unique_ptr<identity::IdentityService>> open_identity(
   auto key = open_secret(config);
   if (!key.ok()) return key.error();
   identity::IdentityOptions options;
+  if (config.weak_password_hashing) {
+    log::warn("TEST ONLY: password hashing below the OWASP minimum (never use in production)",
+              {{"argon2_opslimit", static_cast<long long>(config.password_cost.opslimit)},
+               {"argon2_memlimit_mb",
+                static_cast<long long>(config.password_cost.memlimit / (1024 * 1024))}});
+  }
   options.password_cost = config.password_cost;
   options.break_glass_ttl = std::chrono::seconds(config.break_glass_seconds);
   if (!public_url.empty()) options.public_url = public_url;

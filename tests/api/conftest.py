@@ -268,7 +268,8 @@ def signed_in_admin(server, tmp_path, address="admin@example.org"):
     """Creates an admin with `vitalis user create-admin` and signs in as them."""
     created = subprocess.run(
         [BIN, "user", "create-admin", f"--email={address}", "--full-name=Test Admin",
-         f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8"],
+         f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8",
+         "--test-only-weak-password-hashing=true"],
         input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     status, _, body = server.json("POST", "/api/v1/auth/signin",

@@ -18,7 +18,9 @@ from aiosmtpd.controller import Controller
 from conftest import BIN, assert_error, wait_until
 
 PASSWORD = "a sound passphrase"
-FAST_HASH = ("--argon2-opslimit=1", "--argon2-memlimit-mb=8")
+# Below the OWASP minimum, so the test-only switch must say so (refused at start otherwise).
+FAST_HASH = ("--argon2-opslimit=1", "--argon2-memlimit-mb=8",
+             "--test-only-weak-password-hashing=true")
 
 
 class Sink:
@@ -265,6 +267,24 @@ def test_sign_up_refuses_common_passwords_and_the_name(lite_api):
     status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
                                     body={**base, "password": "tulips under a violet sky"})
     assert status == 202, body
+
+
+def test_password_hashing_below_the_owasp_minimum_is_refused_at_start(tmp_path):
+    # Without the test-only switch, cheap argon2id settings stop the server before it serves.
+    result = subprocess.run(
+        [BIN, "serve", f"--database=sqlite:{tmp_path}/v.db", "--port=0",
+         f"--secret-key-file={tmp_path}/secret.key", "--argon2-opslimit=1",
+         "--argon2-memlimit-mb=8"],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "below the OWASP minimum" in result.stderr, result.stderr
+    assert "--test-only-weak-password-hashing" in result.stderr
+
+
+def test_the_test_only_hashing_switch_is_logged_loudly(lite_api):
+    # lite_api runs with FAST_HASH: the server says so at start.
+    assert any("TEST ONLY: password hashing below the OWASP minimum" in line
+               for line in lite_api.server.log_lines)
 
 
 def test_wrong_codes_count_and_then_lock(lite_api):
