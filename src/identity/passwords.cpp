@@ -13,6 +13,7 @@ using std::chrono::seconds;
 Status IdentityService::request_password_reset(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  MinimumDuration same_time(options_.enumeration_floor);              // registered or not
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's reset:ip
   if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {

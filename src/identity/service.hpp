@@ -40,6 +40,8 @@ struct IdentityOptions {
   std::chrono::seconds claim_ttl{72 * 3600};
   // The web app as users reach it: links in emails start here.
   std::string public_url = "http://127.0.0.1:8080";
+  // Password-reset and resend answers take at least this long, registered email or not.
+  std::chrono::milliseconds enumeration_floor{250};
 };
 
 class IdentityService {

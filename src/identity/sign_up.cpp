@@ -161,6 +161,7 @@ Result<Verified> IdentityService::verify_email(const Caller& caller, const std::
 Status IdentityService::resend_verification(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  MinimumDuration same_time(options_.enumeration_floor);              // registered or not
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's resend:ip
   // Per address, whether or not it is registered: one code per interval.
   if (auto ok = limiter_.hit("resend:" + *email, 1, options_.resend_interval); !ok.ok()) {

@@ -8,6 +8,7 @@ import http.cookies
 import json
 import re
 import socket
+import statistics
 import subprocess
 import threading
 import time
@@ -285,6 +286,29 @@ def test_the_test_only_hashing_switch_is_logged_loudly(lite_api):
     # lite_api runs with FAST_HASH: the server says so at start.
     assert any("TEST ONLY: password hashing below the OWASP minimum" in line
                for line in lite_api.server.log_lines)
+
+
+def test_reset_and_resend_take_as_long_for_unknown_emails(lite_api):
+    # A known (unverified) address makes a code and queues a mail in a committed transaction; an
+    # unknown one only looks up. Both answers are held to the same floor, so their times match.
+    known = [f"known{i}@example.org" for i in range(4)]
+    for address in known:
+        lite_api.sign_up_patient(address)
+    unknown = [f"nobody{i}@example.org" for i in range(4)]
+
+    def timed(path, address):
+        started = time.perf_counter()
+        status, _, body = lite_api.call("POST", path, body={"email": address})
+        assert status == 202, body
+        return time.perf_counter() - started
+
+    for path in ("/api/v1/auth/password-reset/request", "/api/v1/auth/resend-verification"):
+        known_times, unknown_times = [], []
+        for mine, nobody in zip(known, unknown):
+            known_times.append(timed(path, mine))
+            unknown_times.append(timed(path, nobody))
+        ratio = statistics.median(known_times) / statistics.median(unknown_times)
+        assert 0.8 < ratio < 1.25, (path, known_times, unknown_times)
 
 
 def test_wrong_codes_count_and_then_lock(lite_api):
