@@ -392,7 +392,13 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         std::map<std::int64_t, std::string> names;  // who accessed: shown by name to the patient
         for (const auto& entry : *entries) {
           json::object item = audit_json(entry);
-          if (entry.actor_id) {
+          // Never an actor's network address; another patient (a refused attempt, say) only
+          // as "a patient": no id, no name.
+          item["client_address"] = "";
+          if (entry.actor_role == "patient") {
+            item["actor_id"] = nullptr;
+            item["actor_name"] = "";
+          } else if (entry.actor_id) {
             auto [it, fresh] = names.try_emplace(*entry.actor_id);
             if (fresh) {
               auto actor = s.account(*entry.actor_id);

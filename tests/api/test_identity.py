@@ -518,6 +518,32 @@ def test_break_glass_and_the_access_log(api):
     assert by_admin["items"] and {e["actor_id"] for e in by_admin["items"]} == {admin_id}
 
 
+def test_the_access_log_shows_staff_by_name_and_nobody_s_address_or_other_patients(api):
+    admin, admin_id = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    other, other_id = api.patient("rui@example.org", name="Rui Costa")
+    profile = f"/api/v1/patients/{patient_id}/profile"
+    # Another patient tries the record: refused and audited in Ana's record.
+    assert api.call("GET", profile, other)[0] == 404
+    api.call("POST", "/api/v1/admin/break-glass", admin,
+             body={"patient_id": patient_id, "reason": "Unconscious patient in A&E, allergies"})
+    assert api.call("GET", profile, admin)[0] == 200
+    status, _, log = api.call("GET", f"/api/v1/patients/{patient_id}/access-log", patient)
+    assert status == 200 and log["items"]
+    assert all(e["client_address"] == "" for e in log["items"])
+    reads = [e for e in log["items"] if e["action"] == "record.read"]
+    assert reads and reads[0]["actor_name"] == "Ada Admin" and reads[0]["actor_role"] == "admin"
+    by_patients = [e for e in log["items"] if e["actor_role"] == "patient"]
+    assert by_patients, log["items"]  # the refused attempt is listed ...
+    assert all(e["actor_id"] is None and e["actor_name"] == "" for e in by_patients)
+    assert "Rui Costa" not in str(log) and str(other_id) not in {str(e["actor_id"]) for e in
+                                                                  log["items"]}
+    # The admin's audit search still has everything.
+    _, _, audit = api.call("GET", f"/api/v1/admin/audit?patient_id={patient_id}", admin)
+    assert any(e["actor_id"] == other_id for e in audit["items"])
+    assert all(e["client_address"] for e in audit["items"] if e["actor_id"] == admin_id)
+
+
 def test_audit_verify_detects_an_edited_row(api):
     admin, _ = api.create_admin()
     api.patient("ana@example.org")
