@@ -544,6 +544,32 @@ def test_the_access_log_shows_staff_by_name_and_nobody_s_address_or_other_patien
     assert all(e["client_address"] for e in audit["items"] if e["actor_id"] == admin_id)
 
 
+def test_the_admin_audit_search_and_account_list_are_audited_reads(api):
+    admin, admin_id = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    access_log = f"/api/v1/patients/{patient_id}/access-log"
+
+    def reads_by_admin(action):
+        items = api.call("GET", access_log, patient)[2]["items"]
+        return [e for e in items if e["actor_id"] == admin_id and e["action"] == action]
+
+    assert reads_by_admin("audit.search") == [] and reads_by_admin("account.list") == []
+    # The audit search names Ana (her sign-up and sign-in rows): a read in her record.
+    status, _, audit = api.call("GET", f"/api/v1/admin/audit?patient_id={patient_id}", admin)
+    assert status == 200 and audit["items"]
+    [search] = reads_by_admin("audit.search")
+    assert search["resource_type"] == "audit_log" and search["actor_name"] == "Ada Admin"
+    # The account list shows her name and address.
+    status, _, accounts = api.call("GET", "/api/v1/admin/accounts?role=patient", admin)
+    assert status == 200 and any(a["id"] == patient_id for a in accounts["items"])
+    assert len(reads_by_admin("account.list")) == 1
+    # A search naming no patient is still recorded, in nobody's record.
+    api.call("GET", "/api/v1/admin/audit?action=no.such.action", admin)
+    _, _, own = api.call("GET", f"/api/v1/admin/audit?actor_id={admin_id}&action=audit.search",
+                         admin)
+    assert any(e["patient_id"] is None for e in own["items"])
+
+
 def test_audit_verify_detects_an_edited_row(api):
     admin, _ = api.create_admin()
     api.patient("ana@example.org")
