@@ -343,6 +343,57 @@ bool meets_owasp_argon2_minimum(long long opslimit, long long memlimit_mib) {
   });
 }
 
+std::optional<std::string> database_tls_warning(std::string_view url, std::string_view pgsslmode) {
+  std::string_view rest = url;
+  if (rest.starts_with("postgresql://")) {
+    rest.remove_prefix(13);
+  } else if (rest.starts_with("postgres://")) {
+    rest.remove_prefix(11);
+  } else {
+    return std::nullopt;
+  }
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  std::string_view query =
+      rest.find('?') == std::string_view::npos ? "" : rest.substr(rest.find('?') + 1);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  // Hosts: the authority's (several, comma-separated) and any host= in the query (which wins).
+  std::vector<std::string_view> hosts;
+  std::string_view sslmode = pgsslmode;
+  for (std::string_view pairs = query; !pairs.empty();) {
+    std::string_view pair = pairs.substr(0, pairs.find('&'));
+    pairs.remove_prefix(std::min(pairs.size(), pair.size() + 1));
+    if (pair.starts_with("sslmode=")) sslmode = pair.substr(8);
+    if (pair.starts_with("host=")) hosts.push_back(pair.substr(5));
+  }
+  if (hosts.empty()) {
+    for (std::string_view list = authority; !list.empty() || hosts.empty();) {
+      std::string_view host = list.substr(0, list.find(','));
+      list.remove_prefix(std::min(list.size(), host.size() + 1));
+      if (host.starts_with('[')) {
+        host = host.substr(1, host.find(']') - 1);
+      } else {
+        host = host.substr(0, host.find(':'));
+      }
+      hosts.push_back(host);
+      if (list.empty()) break;
+    }
+  }
+  auto local = [](std::string_view host) {
+    return host.empty() || host.starts_with('/') || host.starts_with("%2F") ||
+           host.starts_with("%2f") || host == "localhost" || host.starts_with("127.") ||
+           host == "::1";
+  };
+  if (std::all_of(hosts.begin(), hosts.end(), local)) return std::nullopt;
+  if (sslmode == "require" || sslmode == "verify-ca" || sslmode == "verify-full") {
+    return std::nullopt;
+  }
+  return "the PostgreSQL server is on another host and TLS is not required: health data and the "
+         "database password may cross the network in clear. Add sslmode=verify-full (with "
+         "sslrootcert=<the server's CA>) to --database (docs/SECURITY.md)";
+}
+
 Result<Config> build_config(const Invocation& invocation) {
   Config config;
   const auto& values = invocation.values;

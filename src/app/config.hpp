@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,12 @@ Result<Config> build_config(const Invocation& invocation);
 // of its equivalents: 46/1, 12/3, 9/4, 7/5). Below it, build_config refuses them unless
 // --test-only-weak-password-hashing is given.
 bool meets_owasp_argon2_minimum(long long opslimit, long long memlimit_mib);
+
+// The warning to log at start when a PostgreSQL URL reaches another host without requiring TLS:
+// no sslmode=require, verify-ca or verify-full in the URL (nor in PGSSLMODE, `pgsslmode`, which
+// libpq reads when the URL names none). Loopback hosts (localhost, 127.0.0.0/8, ::1) and Unix
+// sockets need none. nullopt when nothing is to be said (or the URL is SQLite).
+std::optional<std::string> database_tls_warning(std::string_view url, std::string_view pgsslmode);
 
 std::string help_text(std::string_view command);
 

@@ -145,6 +145,38 @@ TEST(ConfigTest, PasswordHashingBelowTheOwaspMinimumIsRefused) {
   EXPECT_EQ(test_only->password_cost.memlimit, 8u * 1024 * 1024);
 }
 
+// A PostgreSQL server on another host must be reached over TLS; the server warns otherwise.
+TEST(ConfigTest, WarnsWhenARemotePostgresqlUrlDoesNotRequireTls) {
+  for (const char* quiet : {
+           "sqlite:var/vitalis.db",
+           "postgresql://v:pw@localhost/vitalis",
+           "postgresql://v@127.0.0.1:5432/vitalis",
+           "postgresql://v@[::1]:5432/vitalis",
+           "postgresql:///vitalis?host=/var/run/postgresql",
+           "postgresql://v@%2Fvar%2Frun%2Fpostgresql/vitalis",
+           "postgresql://v:pw@db.example.org/vitalis?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+           "postgres://v@10.0.0.5/vitalis?sslmode=require",
+           "postgresql://v@db.example.org/vitalis?connect_timeout=5&sslmode=verify-ca",
+       }) {
+    EXPECT_EQ(database_tls_warning(quiet, ""), std::nullopt) << quiet;
+  }
+  for (const char* loud : {
+           "postgresql://v:pw@db.example.org/vitalis",
+           "postgresql://v@10.0.0.5:5432/vitalis?sslmode=prefer",
+           "postgresql://v@db.example.org/vitalis?sslmode=disable",
+           "postgresql://v@localhost,db2.example.org/vitalis",
+           "postgres://v@[2001:db8::5]/vitalis",
+           "postgresql://v@localhost/vitalis?host=db.example.org",
+       }) {
+    auto warning = database_tls_warning(loud, "");
+    ASSERT_TRUE(warning.has_value()) << loud;
+    EXPECT_NE(warning->find("sslmode=verify-full"), std::string::npos);
+  }
+  // libpq reads PGSSLMODE when the URL names no sslmode; the URL's own wins.
+  EXPECT_EQ(database_tls_warning("postgresql://v@db.example.org/v", "verify-full"), std::nullopt);
+  EXPECT_TRUE(database_tls_warning("postgresql://v@db.example.org/v?sslmode=allow", "require"));
+}
+
 // A password must never cross the network in clear: with credentials, smtp:// requires STARTTLS
 // unless the operator turns it off by name; without them (a local relay) nothing changes.
 TEST(ConfigTest, SmtpCredentialsRequireStarttlsByDefault) {

@@ -44,6 +44,10 @@ Result<std::unique_ptr<db::Pool>> open_database(const app::Config& config) {
   if (!pool.ok()) return pool.error();
   log::info("database opened", {{"database", db::redact_url(config.database.url)},
                                 {"pool_size", config.database.pool_size}});
+  if (auto warning =
+          app::database_tls_warning(config.database.url, app::process_env("PGSSLMODE"))) {
+    log::warn("database connection not protected by TLS", {{"advice", *warning}});
+  }
   return pool;
 }
 
