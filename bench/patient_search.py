@@ -58,7 +58,8 @@ def main():
         url = args.postgres.rsplit("/", 1)[0] + "/" + pg_name
     else:
         url = f"sqlite:{work}/vitalis.db"
-    common = [f"--database={url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8"]
+    common = [f"--database={url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8",
+              "--test-only-weak-password-hashing=true"]
     subprocess.run([binary, "migrate", f"--database={url}"], check=True, cwd=work,
                    capture_output=True)
     subprocess.run([binary, "user", "create-admin", "--email=doc@example.org",

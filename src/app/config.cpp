@@ -49,6 +49,11 @@ const std::vector<OptionSpec>& option_specs() {
        "64",
        "argon2id memory per password hash in MiB (INTERACTIVE = 64)",
        {"serve", "user", "demo-data"}},
+      {"test-only-weak-password-hashing",
+       "false",
+       "TEST ONLY, never in production: accept argon2id settings below the OWASP minimum "
+       "(otherwise refused at start), so test suites can hash fast; logged as a warning",
+       {"serve", "user", "demo-data"}},
       {"email", "", "Email of the admin to create (password read from standard input)", {"user"}},
       {"full-name", "", "Full name of the admin to create", {"user"}},
       {"host", "127.0.0.1", "Address to listen on", kServe},
@@ -340,6 +345,66 @@ Result<std::string> metrics_token(const std::map<std::string, std::string>& valu
     target = *result_;                         \
   } while (false)
 
+bool meets_owasp_argon2_minimum(long long opslimit, long long memlimit_mib) {
+  // OWASP Password Storage Cheat Sheet: m=19 MiB t=2 p=1, or an equivalent pair.
+  constexpr std::pair<long long, long long> kMinimum[] = {
+      {46, 1}, {19, 2}, {12, 3}, {9, 4}, {7, 5}};
+  return std::any_of(std::begin(kMinimum), std::end(kMinimum), [&](const auto& pair) {
+    return memlimit_mib >= pair.first && opslimit >= pair.second;
+  });
+}
+
+std::optional<std::string> database_tls_warning(std::string_view url, std::string_view pgsslmode) {
+  std::string_view rest = url;
+  if (rest.starts_with("postgresql://")) {
+    rest.remove_prefix(13);
+  } else if (rest.starts_with("postgres://")) {
+    rest.remove_prefix(11);
+  } else {
+    return std::nullopt;
+  }
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  std::string_view query =
+      rest.find('?') == std::string_view::npos ? "" : rest.substr(rest.find('?') + 1);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  // Hosts: the authority's (several, comma-separated) and any host= in the query (which wins).
+  std::vector<std::string_view> hosts;
+  std::string_view sslmode = pgsslmode;
+  for (std::string_view pairs = query; !pairs.empty();) {
+    std::string_view pair = pairs.substr(0, pairs.find('&'));
+    pairs.remove_prefix(std::min(pairs.size(), pair.size() + 1));
+    if (pair.starts_with("sslmode=")) sslmode = pair.substr(8);
+    if (pair.starts_with("host=")) hosts.push_back(pair.substr(5));
+  }
+  if (hosts.empty()) {
+    for (std::string_view list = authority; !list.empty() || hosts.empty();) {
+      std::string_view host = list.substr(0, list.find(','));
+      list.remove_prefix(std::min(list.size(), host.size() + 1));
+      if (host.starts_with('[')) {
+        host = host.substr(1, host.find(']') - 1);
+      } else {
+        host = host.substr(0, host.find(':'));
+      }
+      hosts.push_back(host);
+      if (list.empty()) break;
+    }
+  }
+  auto local = [](std::string_view host) {
+    return host.empty() || host.starts_with('/') || host.starts_with("%2F") ||
+           host.starts_with("%2f") || host == "localhost" || host.starts_with("127.") ||
+           host == "::1";
+  };
+  if (std::all_of(hosts.begin(), hosts.end(), local)) return std::nullopt;
+  if (sslmode == "require" || sslmode == "verify-ca" || sslmode == "verify-full") {
+    return std::nullopt;
+  }
+  return "the PostgreSQL server is on another host and TLS is not required: health data and the "
+         "database password may cross the network in clear. Add sslmode=verify-full (with "
+         "sslrootcert=<the server's CA>) to --database (docs/SECURITY.md)";
+}
+
 Result<Config> build_config(const Invocation& invocation) {
   Config config;
   const auto& values = invocation.values;
@@ -362,6 +427,21 @@ Result<Config> build_config(const Invocation& invocation) {
     VITALIS_ASSIGN(mib, integer(invocation, "argon2-memlimit-mb", 8, 4096));
     config.password_cost.opslimit = static_cast<std::uint64_t>(ops);
     config.password_cost.memlimit = static_cast<std::size_t>(mib) * 1024 * 1024;
+    bool weak_allowed = false;
+    VITALIS_ASSIGN(weak_allowed, boolean(invocation, "test-only-weak-password-hashing"));
+    if (!meets_owasp_argon2_minimum(ops, mib)) {
+      if (!weak_allowed) {
+        return Error::validation(
+            "argon2-memlimit-mb",
+            "--argon2-opslimit=" + std::to_string(ops) +
+                " with --argon2-memlimit-mb=" + std::to_string(mib) +
+                " is below the OWASP minimum for argon2id (19 MiB with 2 passes; or 46/1, 12/3, "
+                "9/4, 7/5 MiB/passes): stolen password hashes would be cheap to crack. Raise "
+                "them (default 64 MiB, 2 passes); only a test suite may go lower, with "
+                "--test-only-weak-password-hashing=true");
+      }
+      config.weak_password_hashing = true;
+    }
   }
   if (has("session-max-age-seconds")) {
     VITALIS_ASSIGN(config.session_max_age_seconds,

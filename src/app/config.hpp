@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,8 @@ struct Config {
   notify::SenderOptions mail;  // outbox delivery (serve, mail)
   std::string secret_key_file = "var/secret.key";
   identity::PasswordCost password_cost;
+  // Below the OWASP minimum, allowed by --test-only-weak-password-hashing (warned at start).
+  bool weak_password_hashing = false;
   std::string log_level = "info";
   bool migrate_on_serve = true;
   long long break_glass_seconds = 3600;              // serve: how long emergency access lasts
@@ -60,6 +63,17 @@ struct Config {
 
 // Turns resolved strings into typed settings; errors name the option.
 Result<Config> build_config(const Invocation& invocation);
+
+// argon2id passes and memory (MiB) at or above the OWASP minimum (19 MiB with 2 passes, or one
+// of its equivalents: 46/1, 12/3, 9/4, 7/5). Below it, build_config refuses them unless
+// --test-only-weak-password-hashing is given.
+bool meets_owasp_argon2_minimum(long long opslimit, long long memlimit_mib);
+
+// The warning to log at start when a PostgreSQL URL reaches another host without requiring TLS:
+// no sslmode=require, verify-ca or verify-full in the URL (nor in PGSSLMODE, `pgsslmode`, which
+// libpq reads when the URL names none). Loopback hosts (localhost, 127.0.0.0/8, ::1) and Unix
+// sockets need none. nullopt when nothing is to be said (or the URL is SQLite).
+std::optional<std::string> database_tls_warning(std::string_view url, std::string_view pgsslmode);
 
 std::string help_text(std::string_view command);
 

@@ -114,6 +114,69 @@ TEST(ConfigTest, TwoWordCommandsTakeTheirGroupsOptions) {
   EXPECT_FALSE(build_config(*tiny).ok());
 }
 
+// argon2id below the OWASP minimum is refused at start unless a test suite says so by name.
+TEST(ConfigTest, PasswordHashingBelowTheOwaspMinimumIsRefused) {
+  EXPECT_TRUE(meets_owasp_argon2_minimum(2, 19));
+  EXPECT_TRUE(meets_owasp_argon2_minimum(1, 46));
+  EXPECT_TRUE(meets_owasp_argon2_minimum(5, 7));
+  EXPECT_TRUE(meets_owasp_argon2_minimum(2, 64));  // the default
+  EXPECT_FALSE(meets_owasp_argon2_minimum(2, 18));
+  EXPECT_FALSE(meets_owasp_argon2_minimum(1, 45));
+  EXPECT_FALSE(meets_owasp_argon2_minimum(1, 8));
+  auto config_of = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "serve");
+    auto invocation = parse_command_line(args, no_env);
+    EXPECT_TRUE(invocation.ok());
+    return build_config(*invocation);
+  };
+  auto weak = config_of({"--argon2-opslimit=1", "--argon2-memlimit-mb=8"});
+  ASSERT_FALSE(weak.ok());
+  EXPECT_EQ(weak.error().field, "argon2-memlimit-mb");
+  EXPECT_NE(weak.error().message.find("below the OWASP minimum"), std::string::npos);
+  EXPECT_NE(weak.error().message.find("--test-only-weak-password-hashing"), std::string::npos);
+  EXPECT_FALSE(config_of({"--argon2-opslimit=2", "--argon2-memlimit-mb=16"}).ok());
+  auto sound = config_of({"--argon2-opslimit=2", "--argon2-memlimit-mb=19"});
+  ASSERT_TRUE(sound.ok());
+  EXPECT_FALSE(sound->weak_password_hashing);
+  auto test_only = config_of(
+      {"--argon2-opslimit=1", "--argon2-memlimit-mb=8", "--test-only-weak-password-hashing=true"});
+  ASSERT_TRUE(test_only.ok()) << test_only.error().message;
+  EXPECT_TRUE(test_only->weak_password_hashing);
+  EXPECT_EQ(test_only->password_cost.memlimit, 8u * 1024 * 1024);
+}
+
+// A PostgreSQL server on another host must be reached over TLS; the server warns otherwise.
+TEST(ConfigTest, WarnsWhenARemotePostgresqlUrlDoesNotRequireTls) {
+  for (const char* quiet : {
+           "sqlite:var/vitalis.db",
+           "postgresql://v:pw@localhost/vitalis",
+           "postgresql://v@127.0.0.1:5432/vitalis",
+           "postgresql://v@[::1]:5432/vitalis",
+           "postgresql:///vitalis?host=/var/run/postgresql",
+           "postgresql://v@%2Fvar%2Frun%2Fpostgresql/vitalis",
+           "postgresql://v:pw@db.example.org/vitalis?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+           "postgres://v@10.0.0.5/vitalis?sslmode=require",
+           "postgresql://v@db.example.org/vitalis?connect_timeout=5&sslmode=verify-ca",
+       }) {
+    EXPECT_EQ(database_tls_warning(quiet, ""), std::nullopt) << quiet;
+  }
+  for (const char* loud : {
+           "postgresql://v:pw@db.example.org/vitalis",
+           "postgresql://v@10.0.0.5:5432/vitalis?sslmode=prefer",
+           "postgresql://v@db.example.org/vitalis?sslmode=disable",
+           "postgresql://v@localhost,db2.example.org/vitalis",
+           "postgres://v@[2001:db8::5]/vitalis",
+           "postgresql://v@localhost/vitalis?host=db.example.org",
+       }) {
+    auto warning = database_tls_warning(loud, "");
+    ASSERT_TRUE(warning.has_value()) << loud;
+    EXPECT_NE(warning->find("sslmode=verify-full"), std::string::npos);
+  }
+  // libpq reads PGSSLMODE when the URL names no sslmode; the URL's own wins.
+  EXPECT_EQ(database_tls_warning("postgresql://v@db.example.org/v", "verify-full"), std::nullopt);
+  EXPECT_TRUE(database_tls_warning("postgresql://v@db.example.org/v?sslmode=allow", "require"));
+}
+
 // A password must never cross the network in clear: with credentials, smtp:// requires STARTTLS
 // unless the operator turns it off by name; without them (a local relay) nothing changes.
 TEST(ConfigTest, SmtpCredentialsRequireStarttlsByDefault) {

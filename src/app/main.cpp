@@ -46,6 +46,10 @@ Result<std::unique_ptr<db::Pool>> open_database(const app::Config& config) {
   if (!pool.ok()) return pool.error();
   log::info("database opened", {{"database", db::redact_url(config.database.url)},
                                 {"pool_size", config.database.pool_size}});
+  if (auto warning =
+          app::database_tls_warning(config.database.url, app::process_env("PGSSLMODE"))) {
+    log::warn("database connection not protected by TLS", {{"advice", *warning}});
+  }
   return pool;
 }
 
@@ -108,6 +112,12 @@ Result<std::unique_ptr<identity::IdentityService>> open_identity(
   auto key = open_secret(config);
   if (!key.ok()) return key.error();
   identity::IdentityOptions options;
+  if (config.weak_password_hashing) {
+    log::warn("TEST ONLY: password hashing below the OWASP minimum (never use in production)",
+              {{"argon2_opslimit", static_cast<long long>(config.password_cost.opslimit)},
+               {"argon2_memlimit_mb",
+                static_cast<long long>(config.password_cost.memlimit / (1024 * 1024))}});
+  }
   options.password_cost = config.password_cost;
   options.break_glass_ttl = std::chrono::seconds(config.break_glass_seconds);
   options.session_max_age = std::chrono::seconds(config.session_max_age_seconds);
@@ -308,7 +318,8 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   prediction.add_routes(router, identity::guarded(identity::Rule::kSignedIn, **identity_service),
                         &patient_predictions);
   // Last, so that it lists every route.
-  app::add_route_table(router, identity::guarded(identity::Rule::kAdmin, **identity_service));
+  app::add_route_table(router, identity::guarded(identity::Rule::kAdmin, **identity_service)
+                                   .not_audited(identity::NotAudited::kRouteTable));
 
   http::Server server(config.server, router, metrics);
   auto port = server.listen();

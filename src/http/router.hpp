@@ -32,9 +32,10 @@ struct RouteOptions {
   // Every route states one; tests walk the table and fail on an empty rule.
   std::string access;
   // What a successful call is audited as, declared beside the rule (identity's ReadAudit, e.g.
-  // "record.read observations"), or "not audited: <why>". When the rule reads a patient's record
-  // (`read_audit_required`, set by identity), a GET route must state one: add() refuses it
-  // otherwise, so a new route cannot forget its read audit.
+  // "record.read observations"), or "not audited: <why>". When the rule may read patients' data
+  // (`read_audit_required`, set by identity for the record rules and the doctor, staff and
+  // admin rules), a GET route must state one: add() refuses it otherwise, so a new route cannot
+  // forget its read audit.
   std::string read_audit;
   bool read_audit_required = false;
   // The per-address budget the route charges, declared beside the rule (identity's

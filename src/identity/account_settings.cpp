@@ -61,7 +61,7 @@ Result<AccountDetails> IdentityService::update_account(const Caller& caller,
                                                        const AccountChanges& changes) {
   std::optional<std::string> name;
   if (changes.full_name) {
-    auto checked = required_text(*changes.full_name, "full_name", 200);
+    auto checked = person_name(*changes.full_name);
     if (!checked.ok()) return checked.error();
     name = *checked;
   }

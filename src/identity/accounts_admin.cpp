@@ -148,8 +148,10 @@ Result<Account> IdentityService::create_admin(const std::string& email_input,
                                               const std::string& full_name) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
-  if (auto ok = check_password(password, *email); !ok.ok()) return ok.error();
-  auto name = required_text(full_name, "full_name", 200);
+  if (auto ok = check_password(password, *email, "password", full_name); !ok.ok()) {
+    return ok.error();
+  }
+  auto name = person_name(full_name);
   if (!name.ok()) return name.error();
   std::string hash = hash_password(password, options_.password_cost);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Account> {

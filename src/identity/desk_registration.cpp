@@ -18,7 +18,7 @@ using std::chrono::seconds;
 
 Result<DeskRegistered> IdentityService::register_patient(const Caller& doctor,
                                                          const DeskRegistration& input) {
-  auto name = required_text(input.full_name, "full_name", 200);
+  auto name = person_name(input.full_name);
   if (!name.ok()) return name.error();
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();

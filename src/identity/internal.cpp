@@ -3,6 +3,7 @@
 #include "identity/internal.hpp"
 
 #include <cctype>
+#include <thread>
 
 #include "core/time.hpp"
 #include "identity/store.hpp"
@@ -78,5 +79,7 @@ std::string app_link(
   }
   return link;
 }
+
+MinimumDuration::~MinimumDuration() { std::this_thread::sleep_until(until_); }
 
 }  // namespace vitalis::identity

@@ -34,6 +34,21 @@ inline constexpr const char* kCodePurposeConsent = "consent";
 inline constexpr const char* kCodePurposeClaim = "claim";
 inline constexpr const char* kCodePurposeEmailChange = "email_change";
 
+// Holds the calling (blocking-work) thread until `floor` has passed since it was made: answers
+// about an email that must not reveal whether it is registered (reset, resend) take as long
+// either way, whatever database work the registered case did (sleep_until: no CPU is spent).
+class MinimumDuration {
+ public:
+  explicit MinimumDuration(std::chrono::milliseconds floor)
+      : until_(std::chrono::steady_clock::now() + floor) {}
+  ~MinimumDuration();
+  MinimumDuration(const MinimumDuration&) = delete;
+  MinimumDuration& operator=(const MinimumDuration&) = delete;
+
+ private:
+  std::chrono::steady_clock::time_point until_;
+};
+
 struct AccountRow {
   Account account;
   std::string password_hash;  // empty: no password yet (the account waits to be claimed)

@@ -13,6 +13,7 @@ using std::chrono::seconds;
 Status IdentityService::request_password_reset(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  MinimumDuration same_time(options_.enumeration_floor);              // registered or not
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's reset:ip
   if (auto ok = limiter_.hit("reset:" + *email, 3, seconds(3600)); !ok.ok()) return ok.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
@@ -90,7 +91,9 @@ Status IdentityService::change_password(const Caller& caller, const std::string&
                                         const std::string& new_password) {
   auto found = check_current_password(caller, current);
   if (!found.ok()) return found.error();
-  if (auto ok = check_password(new_password, found->account.email, "new_password"); !ok.ok()) {
+  if (auto ok = check_password(new_password, found->account.email, "new_password",
+                               found->account.full_name);
+      !ok.ok()) {
     return ok.error();
   }
   std::string hash = hash_password(new_password, options_.password_cost);

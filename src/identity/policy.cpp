@@ -301,6 +301,13 @@ std::string_view not_audited_reason(NotAudited reason) {
              "only by the patient)";
     case NotAudited::kOwnAccessLog:
       return "the patient's own access log (the audit trail itself, read only by the patient)";
+    case NotAudited::kOwnStanding:
+      return "the caller's own standing with a patient (access, grant and request states, no "
+             "health data; polled by the chart)";
+    case NotAudited::kDoctorDirectory:
+      return "doctors' professional details for approval (no patient data)";
+    case NotAudited::kRouteTable:
+      return "the server's route table (no personal data)";
   }
   return "";
 }
@@ -310,6 +317,13 @@ namespace {
 bool is_record_rule(Rule rule) {
   return rule == Rule::kRecordRead || rule == Rule::kRecordWrite || rule == Rule::kRecordOwner ||
          rule == Rule::kRecordDoctor;
+}
+
+// Rules whose GET routes must declare their read audit: the record rules, and the staff rules,
+// whose answers (lists, searches, the audit log) may hold patients' data.
+bool requires_read_audit(Rule rule) {
+  return is_record_rule(rule) || rule == Rule::kDoctor || rule == Rule::kStaff ||
+         rule == Rule::kAdmin;
 }
 
 // The declared rows of a successful answer, each by the caller from the caller's address
@@ -403,7 +417,7 @@ Guard::operator http::RouteOptions() const {
   http::RouteOptions options;
   options.blocking = true;
   options.access = std::string(rule_name(rule_));
-  options.read_audit_required = is_record_rule(rule_);
+  options.read_audit_required = requires_read_audit(rule_);
   if (audit_) options.read_audit = audit_->describe();
   if (not_audited_) {
     options.read_audit = "not audited: " + std::string(not_audited_reason(*not_audited_));

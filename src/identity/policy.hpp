@@ -90,14 +90,22 @@ class ReadAudit {
   bool row_when_none_ = false;
 };
 
-// Why a GET route under a record rule writes no read audit: the one list of exceptions, so a
-// review sees them all. Nothing clinical may be added here.
+// Why a GET route under a record rule, or under the doctor, staff or admin rules, writes no
+// read audit: the one list of exceptions, so a review sees them all. Nothing clinical and no
+// patient's personal data may be added here.
 enum class NotAudited {
   // Care team, write grants and access requests: read only by the patient (record_owner), and
   // about who may see the record, not its clinical entries.
   kOwnConsent,
   // The access log is the audit trail itself, read only by the patient (record_owner).
   kOwnAccessLog,
+  // A doctor's or admin's own standing with a patient (access, break-glass, grant and request
+  // states): no health data, polled by the chart.
+  kOwnStanding,
+  // Doctors' own professional details (name, licence, specialty, clinic) for approval.
+  kDoctorDirectory,
+  // The server's route table: no personal data.
+  kRouteTable,
 };
 std::string_view not_audited_reason(NotAudited reason);
 
@@ -143,7 +151,8 @@ class Guard {
 // Route options that enforce `rule` (and run on the blocking pool: they touch the database).
 // Reads audited in the request (the declared read audit, or a service's) do not block on the
 // audit commit: the response waits instead (AuditHold), so a read's data still leaves only once
-// its audit row is durable. A GET under a record rule must declare audited() or not_audited().
+// its audit row is durable. A GET under a record rule, or under the doctor, staff or admin
+// rules (whose answers may list patients), must declare audited() or not_audited().
 Guard guarded(Rule rule, IdentityService& service);
 
 // For a route declared patients_from_handler(): the patients whose data the answer holds.

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "db/testing.hpp"
+#include "http/router.hpp"
 #include "identity/policy.hpp"
 #include "identity/service.hpp"
 #include "identity/testing.hpp"
@@ -283,8 +285,23 @@ TEST_P(RecordAccessServiceTest, RecordRulesRequireADeclaredReadAuditAndTheRouteT
       guarded(Rule::kRecordOwner, service).not_audited(NotAudited::kOwnAccessLog);
   EXPECT_EQ(opted.read_audit,
             "not audited: " + std::string(not_audited_reason(NotAudited::kOwnAccessLog)));
-  EXPECT_FALSE(http::RouteOptions(guarded(Rule::kDoctor, service)).read_audit_required);
+  // Issue 16: the staff rules too (their lists, searches and the audit log may hold patients'
+  // data); only the rules that never reach others' data are exempt.
+  for (Rule staff : {Rule::kDoctor, Rule::kStaff, Rule::kAdmin}) {
+    EXPECT_TRUE(http::RouteOptions(guarded(staff, service)).read_audit_required);
+  }
   EXPECT_FALSE(http::RouteOptions(guarded(Rule::kSignedIn, service)).read_audit_required);
+  EXPECT_FALSE(http::RouteOptions(guarded(Rule::kPatient, service)).read_audit_required);
+  EXPECT_FALSE(http::RouteOptions(guarded(Rule::kPublic, service)).read_audit_required);
+  http::Router router;
+  auto handler = [](http::Request&) { return http::Response::json(200, {}); };
+  EXPECT_THROW(
+      router.add(http::Method::kGet, "/admin/list", handler, guarded(Rule::kAdmin, service)),
+      std::invalid_argument);
+  EXPECT_NO_THROW(
+      router.add(http::Method::kPost, "/admin/list", handler, guarded(Rule::kAdmin, service)));
+  EXPECT_NO_THROW(router.add(http::Method::kGet, "/admin/routes", handler,
+                             guarded(Rule::kAdmin, service).not_audited(NotAudited::kRouteTable)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, RecordAccessServiceTest,

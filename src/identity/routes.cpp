@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "identity/policy.hpp"
 #include "identity/routes_common.hpp"
@@ -228,7 +229,7 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         for (const auto& doctor : *doctors) items.push_back(doctor_json(doctor, true));
         return Response::json(200, {{"items", std::move(items)}});
       },
-      admin);
+      guarded(Rule::kAdmin, s).not_audited(NotAudited::kDoctorDirectory));
 
   router.add(
       Method::kPost, "/api/v1/admin/doctors/{doctor_id}/approve",
@@ -281,14 +282,22 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         auto entries = s.search_audit(filter);
         if (!entries.ok()) return Response::error(entries.error());
         json::array items;
-        for (const auto& entry : *entries) items.push_back(audit_json(entry));
+        std::set<std::int64_t> patients;
+        for (const auto& entry : *entries) {
+          items.push_back(audit_json(entry));
+          if (entry.patient_id) patients.insert(*entry.patient_id);
+        }
+        read_patients(request, {patients.begin(), patients.end()});
         json::object out{{"items", std::move(items)}};
         out["next_before"] = entries->size() == static_cast<std::size_t>(filter.limit)
                                  ? json::value(entries->back().id)
                                  : json::value();
         return Response::json(200, out);
       },
-      admin);
+      // The log names patients and what was done in their records: a read of each patient shown
+      // (in their access log), or one row in nobody's record when the page names none.
+      guarded(Rule::kAdmin, s)
+          .audited(ReadAudit("audit_log").action("audit.search").patients_from_handler(true)));
 
   // The patient record's /profile (GET, PUT and PATCH) is routed by records, which owns the
   // resource and reaches this module's part through update_phone and identity/profile.hpp.
@@ -397,7 +406,13 @@ void add_identity_routes(http::Router& router, IdentityService& service) {
         std::map<std::int64_t, std::string> names;  // who accessed: shown by name to the patient
         for (const auto& entry : *entries) {
           json::object item = audit_json(entry);
-          if (entry.actor_id) {
+          // Never an actor's network address; another patient (a refused attempt, say) only
+          // as "a patient": no id, no name.
+          item["client_address"] = "";
+          if (entry.actor_role == "patient") {
+            item["actor_id"] = nullptr;
+            item["actor_name"] = "";
+          } else if (entry.actor_id) {
             auto [it, fresh] = names.try_emplace(*entry.actor_id);
             if (fresh) {
               auto actor = s.account(*entry.actor_id);

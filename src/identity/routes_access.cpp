@@ -75,7 +75,7 @@ void add_access_routes(http::Router& router, IdentityService& service) {
         if (!mine.ok()) return Response::error(mine.error());
         return Response::json(200, my_access_json(*patient, *mine));
       },
-      quick(guarded(Rule::kStaff, s)));
+      quick(guarded(Rule::kStaff, s).not_audited(NotAudited::kOwnStanding)));
 
   router.add(
       Method::kPost, "/api/v1/patients/{patient_id}/break-glass",

@@ -2,6 +2,7 @@
 // and account administration. Parse, call, render; each route states its access rule.
 #include <boost/json.hpp>
 #include <chrono>
+#include <vector>
 
 #include "identity/policy.hpp"
 #include "identity/routes_common.hpp"
@@ -159,14 +160,22 @@ void add_account_routes(http::Router& router, IdentityService& service) {
         auto accounts = s.list_accounts(filter);
         if (!accounts.ok()) return Response::error(accounts.error());
         json::array items;
-        for (const auto& summary : *accounts) items.push_back(summary_json(summary));
+        std::vector<std::int64_t> patients;
+        for (const auto& summary : *accounts) {
+          items.push_back(summary_json(summary));
+          if (summary.account.role == Role::kPatient) patients.push_back(summary.account.id);
+        }
+        read_patients(request, std::move(patients));
         json::object out{{"items", std::move(items)}};
         out["next_before"] = accounts->size() == static_cast<std::size_t>(filter.limit)
                                  ? json::value(accounts->back().account.id)
                                  : json::value();
         return Response::json(200, out);
       },
-      admin);
+      // Patients' names and addresses: a read of each patient listed (in their access log), or
+      // one row in nobody's record when the page lists none.
+      guarded(Rule::kAdmin, s)
+          .audited(ReadAudit("accounts").action("account.list").patients_from_handler(true)));
 
   router.add(
       Method::kPost, "/api/v1/admin/doctors/{doctor_id}/reject",

@@ -48,6 +48,8 @@ struct IdentityOptions {
   int second_factor_attempts = 5;
   // The web app as users reach it: links in emails start here.
   std::string public_url = "http://127.0.0.1:8080";
+  // Password-reset and resend answers take at least this long, registered email or not.
+  std::chrono::milliseconds enumeration_floor{250};
 };
 
 class IdentityService {

@@ -77,8 +77,10 @@ Status IdentityService::sign_up(const Caller& caller, const std::string& email,
 Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
-  if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
-  auto name = required_text(input.full_name, "full_name", 200);
+  if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
+    return ok.error();
+  }
+  auto name = person_name(input.full_name);
   if (!name.ok()) return name.error();
   if (auto ok = check_birth_date(input.date_of_birth, now_text()); !ok.ok()) return ok.error();
   if (auto ok = check_sex(input.sex); !ok.ok()) return ok.error();
@@ -93,8 +95,10 @@ Status IdentityService::sign_up_patient(const Caller& caller, const PatientSignU
 Status IdentityService::sign_up_doctor(const Caller& caller, const DoctorSignUp& input) {
   auto email = normalize_email(input.email);
   if (!email.ok()) return email.error();
-  if (auto ok = check_password(input.password, *email); !ok.ok()) return ok.error();
-  auto name = required_text(input.full_name, "full_name", 200);
+  if (auto ok = check_password(input.password, *email, "password", input.full_name); !ok.ok()) {
+    return ok.error();
+  }
+  auto name = person_name(input.full_name);
   if (!name.ok()) return name.error();
   auto licence = required_text(input.licence_number, "licence_number", 64);
   if (!licence.ok()) return licence.error();
@@ -157,6 +161,7 @@ Result<Verified> IdentityService::verify_email(const Caller& caller, const std::
 Status IdentityService::resend_verification(const std::string& email_input) {
   auto email = normalize_email(email_input);
   if (!email.ok()) return email.error();
+  MinimumDuration same_time(options_.enumeration_floor);              // registered or not
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // the route's resend:ip
   // Per address, whether or not it is registered: one code per interval.
   if (auto ok = limiter_.hit("resend:" + *email, 1, options_.resend_interval); !ok.ok()) {

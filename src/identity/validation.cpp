@@ -1,5 +1,8 @@
-// Account input rules and the list of passwords that are refused outright.
+// Account input rules (the common-password list itself is in common_passwords.cpp).
 #include "identity/validation.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -7,25 +10,13 @@
 #include <charconv>
 #include <chrono>
 #include <utility>
+#include <vector>
+
+#include "identity/unicode_text.hpp"
 
 namespace vitalis::identity {
 
 namespace {
-
-// The most common passwords of 10+ characters in public breach corpora, lower-cased.
-// Shorter ones are already refused by the length rule.
-constexpr std::array<std::string_view, 60> kCommonPasswords = {
-    "1234567890",   "0123456789", "1234567891",   "12345678910", "qwertyuiop",    "1q2w3e4r5t",
-    "1qaz2wsx3edc", "qwerty1234", "qwerty12345",  "1234qwer",    "password12",    "password123",
-    "password1234", "password01", "passw0rd12",   "p@ssw0rd123", "iloveyou12",    "iloveyou123",
-    "abcdefghij",   "abc1234567", "abcd123456",   "a1b2c3d4e5",  "0987654321",    "9876543210",
-    "1111111111",   "0000000000", "2222222222",   "5555555555",  "7777777777",    "9999999999",
-    "1231231231",   "1212121212", "123123123123", "123456789a",  "123456789q",    "asdfghjkl1",
-    "zxcvbnm123",   "qazwsxedc1", "qweasdzxc1",   "football12",  "baseball12",    "basketball",
-    "starwars12",   "sunshine12", "princess12",   "welcome123",  "welcome1234",   "letmein123",
-    "monkey1234",   "dragon1234", "master1234",   "trustno1234", "administrator", "changeme123",
-    "superman12",   "computer12", "internet12",   "whatever12",  "q1w2e3r4t5",    "1q2w3e4r5t6y",
-};
 
 std::size_t code_points(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
@@ -88,15 +79,26 @@ std::string field_label(std::string_view field) {
   return label;
 }
 
-bool is_common_password(std::string_view password) {
-  std::string folded = lower(password);
-  return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), folded) !=
-         kCommonPasswords.end();
-}
-
 Result<std::string> normalize_email(std::string_view email) {
-  std::string normalized = lower(trim(email));
+  auto invalid = [] {
+    return Error::validation("email", "Email must be an address like name@example.org.");
+  };
+  // NFC, no invisible or direction-changing characters; the local part lower-cased in ASCII
+  // (as always: accounts are found by it); an internationalised domain in its UTS #46 form.
+  auto composed = unicode::nfc(trim(email));
+  if (!composed || unicode::first_hidden_character(*composed)) return invalid();
+  std::string normalized = lower(*composed);
   auto at = normalized.find('@');
+  if (at != std::string::npos) {
+    std::string_view domain = std::string_view(normalized).substr(at + 1);
+    bool ascii = std::all_of(domain.begin(), domain.end(),
+                             [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+    if (!ascii || domain.starts_with("xn--") || domain.find(".xn--") != std::string_view::npos) {
+      auto mapped = unicode::idna_domain(domain);
+      if (!mapped) return invalid();
+      normalized = normalized.substr(0, at + 1) + *mapped;
+    }
+  }
   bool ok = normalized.size() <= 254 && at != std::string::npos && at > 0 &&
             normalized.find('@', at + 1) == std::string::npos &&
             normalized.find('.', at + 2) != std::string::npos && normalized.back() != '.' &&
@@ -104,39 +106,96 @@ Result<std::string> normalize_email(std::string_view email) {
               return std::isspace(static_cast<unsigned char>(ch)) || ch == '<' || ch == '>' ||
                      ch == ',' || ch == ';' || ch == '"' || static_cast<unsigned char>(ch) < 0x20;
             });
-  if (!ok) return Error::validation("email", "Email must be an address like name@example.org.");
+  if (!ok) return invalid();
   return normalized;
 }
 
-Status check_password(std::string_view password, std::string_view email, std::string_view field) {
+Status check_password(std::string_view password, std::string_view email, std::string_view field,
+                      std::string_view full_name) {
   std::string name(field), label = field_label(field);
   std::size_t length = code_points(password);
   if (length < 10) return Error::validation(name, label + " must be at least 10 characters.");
   if (length > 128) return Error::validation(name, label + " must be at most 128 characters.");
   if (is_common_password(password)) {
-    return Error::validation(name, "This password is too common: choose another.");
+    return Error::validation(name, label +
+                                       " is on the list of the most common passwords, which "
+                                       "attackers try first: choose another.");
   }
+  std::string folded = lower(password);
   std::string local = lower(email.substr(0, email.find('@')));
-  if (!local.empty() && lower(password) == local) {
+  if (!local.empty() && folded == local) {
     return Error::validation(name, label + " must not be the first part of your email address.");
+  }
+  if (!email.empty() && folded == lower(email)) {
+    return Error::validation(name, label + " must not be your email address.");
+  }
+  // The name with or without its spaces ("Ana Maria Silva", "anamariasilva").
+  auto squeezed = [](std::string text) {
+    std::erase_if(text, [](char ch) { return std::isspace(static_cast<unsigned char>(ch)); });
+    return text;
+  };
+  std::string name_folded = lower(trim(full_name));
+  if (!name_folded.empty() &&
+      (folded == name_folded || squeezed(folded) == squeezed(name_folded))) {
+    return Error::validation(name, label + " must not be your name.");
   }
   return Ok{};
 }
 
 Result<std::string> required_text(std::string_view value, std::string_view field, std::size_t max) {
-  std::string_view trimmed = trim(value);
-  std::size_t length = code_points(trimmed);
   std::string label = field_label(field);
+  auto composed = unicode::nfc(trim(value));  // one spelling per text: "é", never "e" + accent
+  if (!composed) {
+    return Error::validation(std::string(field), label + " must be text (UTF-8).");
+  }
+  std::string trimmed(trim(*composed));
+  std::size_t length = code_points(trimmed);
   if (length == 0) return Error::validation(std::string(field), "Enter the " + lower(label) + ".");
   if (length > max) {
     return Error::validation(std::string(field),
                              label + " must be at most " + std::to_string(max) + " characters.");
   }
-  if (std::any_of(trimmed.begin(), trimmed.end(),
-                  [](char ch) { return static_cast<unsigned char>(ch) < 0x20; })) {
-    return Error::validation(std::string(field), label + " must not contain control characters.");
+  if (unicode::first_hidden_character(trimmed)) {
+    return Error::validation(std::string(field),
+                             label +
+                                 " must not contain control characters or invisible formatting "
+                                 "(such as direction changes).");
   }
-  return std::string(trimmed);
+  return trimmed;
+}
+
+Result<std::string> person_name(std::string_view value, std::string_view field, std::size_t max) {
+  auto name = required_text(value, field, max);
+  if (!name.ok()) return name;
+  std::string label = field_label(field);
+  // Compared in NFKC with case folding, so fullwidth "＠" or "ＷＷＷ．" count as "@" and "www.".
+  std::string folded = unicode::nfkc_casefold(*name);
+  std::vector<UChar32> chars;
+  for (std::int32_t index = 0, size = static_cast<std::int32_t>(folded.size()); index < size;) {
+    UChar32 ch = 0;
+    U8_NEXT(folded.data(), index, size, ch);
+    chars.push_back(ch);
+  }
+  bool domain_like = false;  // a dot followed at once by two letters or digits: "evil.com"
+  for (std::size_t index = 0; index + 2 < chars.size(); ++index) {
+    domain_like = domain_like || (chars[index] == '.' && u_isalnum(chars[index + 1]) &&
+                                  u_isalnum(chars[index + 2]));
+  }
+  bool markup = folded.find_first_of("<>@") != std::string::npos ||
+                folded.find("://") != std::string::npos || folded.find("www.") != std::string::npos;
+  if (markup || domain_like) {
+    return Error::validation(std::string(field),
+                             label +
+                                 " must not contain <, >, @, a web address or a domain name "
+                                 "(after a dot, put a space: \"J. R. Tolkien\").");
+  }
+  if (unicode::mixes_confusable_scripts(*name)) {
+    return Error::validation(std::string(field),
+                             label +
+                                 " mixes letters of alphabets that look alike (such as Latin "
+                                 "and Cyrillic): type it in one alphabet.");
+  }
+  return name;
 }
 
 Status check_birth_date(std::string_view date, std::string_view today) {

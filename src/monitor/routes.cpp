@@ -299,11 +299,16 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
       [&s](Request& request) {
         auto page = page_params(request);
         if (!page.ok()) return Response::error(page.error());
+        auto caller = identity::caller_of(request);
         return http::respond(
-            s.notifications(identity::caller_of(request), page->cursor, page->limit),
-            [](NotificationPage page) {
+            s.notifications(caller, page->cursor, page->limit),
+            [&request, &caller](NotificationPage page) {
               json::array items;
+              std::set<std::int64_t> others;  // patients other than the caller, shown by name
               for (const Notification& item : page.items) {
+                if (item.patient_id && *item.patient_id != caller.account_id) {
+                  others.insert(*item.patient_id);
+                }
                 items.push_back(json::object{{"id", item.id},
                                              {"kind", item.kind},
                                              {"patient_id", optional_id(item.patient_id)},
@@ -314,12 +319,16 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
                                              {"created_at", item.created_at},
                                              {"read_at", optional_text(item.read_at)}});
               }
+              identity::read_patients(request, {others.begin(), others.end()});
               return Response::json(200,
                                     json::object{{"items", std::move(items)},
                                                  {"next_cursor", optional_id(page.next_cursor)}});
             });
       },
-      signed_in);
+      // A care-team member's notifications name patients and their alerts: a read of each
+      // patient shown (in their access log). A patient's own notifications write no row.
+      identity::guarded(Rule::kSignedIn, identity)
+          .audited(identity::ReadAudit("notifications").patients_from_handler()));
 
   router.add(
       Method::kPost, "/api/v1/notifications/{id}/read",

@@ -333,7 +333,8 @@ def signed_in_admin(server, tmp_path, address="admin@example.org"):
     two-step sign-in (administrators must have it), remembered for later sign-ins (sign_in)."""
     created = subprocess.run(
         [BIN, "user", "create-admin", f"--email={address}", "--full-name=Test Admin",
-         f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8"],
+         f"--database={server.database.url}", "--argon2-opslimit=1", "--argon2-memlimit-mb=8",
+         "--test-only-weak-password-hashing=true"],
         input=ADMIN_PASSWORD + "\n", capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     status, _, body = sign_in(server, address, ADMIN_PASSWORD)

@@ -216,6 +216,31 @@ def test_sessions_are_listed_and_ended_one_by_one_or_all_others(api):
     assert api.call("GET", "/api/v1/me", laptop)[0] == 401
 
 
+def test_names_are_unicode_normalised_and_refuse_hidden_text_and_links(api):
+    token, _ = api.patient("ana@example.org")
+    # A decomposed "é" (e + combining acute) is stored composed (NFC), so it is one spelling.
+    status, _, me = api.call("PATCH", "/api/v1/me", token, body={"full_name": "Jose\u0301 Silva"})
+    assert status == 200, me
+    assert me["full_name"] == "Jos\u00e9 Silva"
+    for name in ("Ana \u202eavliS", "Ana\u200bSilva", "<a href=x>Ana</a>",
+                 "Visit https://evil.example", "Dr Evil.com", "Bruno C\u043esta"):
+        status, _, body = api.call("PATCH", "/api/v1/me", token, body={"full_name": name})
+        assert status == 422, (name, body)
+        assert_error(body, "validation_failed", "full_name")
+    base = {"email": "rui@example.org", "password": PASSWORD, "date_of_birth": "1957-03-09",
+            "sex": "male"}
+    status, _, body = api.call("POST", "/api/v1/auth/signup/patient",
+                               body={**base, "full_name": "Rui \u2067Costa"})
+    assert status == 422, body
+    assert_error(body, "validation_failed", "full_name")
+    status, _, body = api.call("POST", "/api/v1/auth/signup/patient",
+                               body={**base, "email": "rui\u202e@example.org", "full_name": "Rui"})
+    assert status == 422, body
+    assert_error(body, "validation_failed", "email")
+    _, _, me = api.call("GET", "/api/v1/me", token)
+    assert me["full_name"] == "Jos\u00e9 Silva"
+
+
 def test_name_and_phone_changes(api):
     token, patient_id = api.patient("ana@example.org")
     status, _, me = api.call("PATCH", "/api/v1/me", token,

@@ -177,12 +177,18 @@ def test_an_implausible_value_asks_for_confirmation_with_what_was_probably_meant
 
 # --- patients told, links, names ------------------------------------------------------------
 
-def test_patients_are_told_of_their_own_alerts_and_emails_carry_no_health_data(api):
+def high_pressure_alert(api):
+    """Ana, on Dr Costa's care team, with three high readings: one alert, told to both."""
     admin, _ = api.create_admin()
     patient, patient_id = api.patient("ana@example.org")
-    doctor, _ = care_team(api, patient, patient_id, admin)
+    doctor, doctor_id = care_team(api, patient, patient_id, admin)
     for systolic, diastolic, days in [(150, 92, 9), (145, 95, 5), (160, 100, 1)]:
         pressure(api, patient, patient_id, systolic, diastolic, days=days)
+    return patient, patient_id, doctor, doctor_id
+
+
+def test_patients_are_told_of_their_own_alerts_and_emails_carry_no_health_data(api):
+    patient, patient_id, doctor, _ = high_pressure_alert(api)
 
     [own] = api.call("GET", "/api/v1/notifications", patient)[2]["items"]
     assert own["kind"] == "own_alert"
@@ -206,6 +212,25 @@ def test_patients_are_told_of_their_own_alerts_and_emails_carry_no_health_data(a
         for part in (text, body_html(message), message["Subject"]):
             assert secret.lower() not in part.lower(), (secret, part)
     assert wait_until(lambda: len(mails(api, "bruno@example.org", DOCTOR_SUBJECT)) == 1, 15)
+
+
+def test_a_doctors_notifications_are_audited_reads_of_the_patients_they_name(api):
+    patient, patient_id, doctor, doctor_id = high_pressure_alert(api)
+    access_log = f"/api/v1/patients/{patient_id}/access-log"
+
+    def notification_reads():
+        items = api.call("GET", access_log, patient)[2]["items"]
+        return [e for e in items
+                if e["action"] == "record.read" and e["resource_type"] == "notifications"]
+
+    assert notification_reads() == []
+    [note] = api.call("GET", "/api/v1/notifications", doctor)[2]["items"]
+    assert note["patient_id"] == patient_id
+    [read] = notification_reads()
+    assert read["actor_id"] == doctor_id and read["actor_role"] == "doctor"
+    # The patient's own notifications write no row (they are the patient's own).
+    api.call("GET", "/api/v1/notifications", patient)
+    assert len(notification_reads()) == 1
 
 
 def test_every_link_in_alert_emails_and_notifications_opens_a_page_for_its_reader(api):

@@ -8,6 +8,7 @@ import http.cookies
 import json
 import re
 import socket
+import statistics
 import subprocess
 import threading
 import time
@@ -18,7 +19,9 @@ from aiosmtpd.controller import Controller
 from conftest import (BIN, SignedIn, assert_error, enrol_second_factor, sign_in, wait_until)
 
 PASSWORD = "a sound passphrase"
-FAST_HASH = ("--argon2-opslimit=1", "--argon2-memlimit-mb=8")
+# Below the OWASP minimum, so the test-only switch must say so (refused at start otherwise).
+FAST_HASH = ("--argon2-opslimit=1", "--argon2-memlimit-mb=8",
+             "--test-only-weak-password-hashing=true")
 
 
 class Sink:
@@ -250,6 +253,66 @@ def test_sign_up_validation_names_each_field(lite_api):
     assert lite_api.smtp.messages == []  # nothing was written for any rejected request
 
 
+def test_sign_up_refuses_common_passwords_and_the_name(lite_api):
+    base = {"email": "ana@example.org", "full_name": "Ana Maria Silva",
+            "date_of_birth": "1980-05-01", "sex": "female"}
+    # From deep in the shipped list (config/common_passwords.txt), not among the old 60.
+    status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                    body={**base, "password": "Fishfinger"})
+    assert status == 422, body
+    assert_error(body, "validation_failed", "password")
+    assert "most common passwords" in body["error"]["message"]
+    for same in ("Ana Maria Silva", "ana@example.org"):
+        status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                        body={**base, "password": same})
+        assert status == 422, (same, body)
+        assert_error(body, "validation_failed", "password")
+    status, _, body = lite_api.call("POST", "/api/v1/auth/signup/patient",
+                                    body={**base, "password": "tulips under a violet sky"})
+    assert status == 202, body
+
+
+def test_password_hashing_below_the_owasp_minimum_is_refused_at_start(tmp_path):
+    # Without the test-only switch, cheap argon2id settings stop the server before it serves.
+    result = subprocess.run(
+        [BIN, "serve", f"--database=sqlite:{tmp_path}/v.db", "--port=0",
+         f"--secret-key-file={tmp_path}/secret.key", "--argon2-opslimit=1",
+         "--argon2-memlimit-mb=8"],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "below the OWASP minimum" in result.stderr, result.stderr
+    assert "--test-only-weak-password-hashing" in result.stderr
+
+
+def test_the_test_only_hashing_switch_is_logged_loudly(lite_api):
+    # lite_api runs with FAST_HASH: the server says so at start.
+    assert any("TEST ONLY: password hashing below the OWASP minimum" in line
+               for line in lite_api.server.log_lines)
+
+
+def test_reset_and_resend_take_as_long_for_unknown_emails(lite_api):
+    # A known (unverified) address makes a code and queues a mail in a committed transaction; an
+    # unknown one only looks up. Both answers are held to the same floor, so their times match.
+    known = [f"known{i}@example.org" for i in range(4)]
+    for address in known:
+        lite_api.sign_up_patient(address)
+    unknown = [f"nobody{i}@example.org" for i in range(4)]
+
+    def timed(path, address):
+        started = time.perf_counter()
+        status, _, body = lite_api.call("POST", path, body={"email": address})
+        assert status == 202, body
+        return time.perf_counter() - started
+
+    for path in ("/api/v1/auth/password-reset/request", "/api/v1/auth/resend-verification"):
+        known_times, unknown_times = [], []
+        for mine, nobody in zip(known, unknown):
+            known_times.append(timed(path, mine))
+            unknown_times.append(timed(path, nobody))
+        ratio = statistics.median(known_times) / statistics.median(unknown_times)
+        assert 0.8 < ratio < 1.25, (path, known_times, unknown_times)
+
+
 def test_wrong_codes_count_and_then_lock(lite_api):
     lite_api.sign_up_patient("ana@example.org")
     code = lite_api.smtp.code_for("ana@example.org", "Confirm")
@@ -455,6 +518,58 @@ def test_break_glass_and_the_access_log(api):
     assert {e["outcome"] for e in sign_ins["items"]} == {"success"}
     _, _, by_admin = api.call("GET", f"/api/v1/admin/audit?actor_id={admin_id}", admin)
     assert by_admin["items"] and {e["actor_id"] for e in by_admin["items"]} == {admin_id}
+
+
+def test_the_access_log_shows_staff_by_name_and_nobody_s_address_or_other_patients(api):
+    admin, admin_id = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    other, other_id = api.patient("rui@example.org", name="Rui Costa")
+    profile = f"/api/v1/patients/{patient_id}/profile"
+    # Another patient tries the record: refused and audited in Ana's record.
+    assert api.call("GET", profile, other)[0] == 404
+    api.call("POST", "/api/v1/admin/break-glass", admin,
+             body={"patient_id": patient_id, "reason": "Unconscious patient in A&E, allergies"})
+    assert api.call("GET", profile, admin)[0] == 200
+    status, _, log = api.call("GET", f"/api/v1/patients/{patient_id}/access-log", patient)
+    assert status == 200 and log["items"]
+    assert all(e["client_address"] == "" for e in log["items"])
+    reads = [e for e in log["items"] if e["action"] == "record.read"]
+    assert reads and reads[0]["actor_name"] == "Ada Admin" and reads[0]["actor_role"] == "admin"
+    by_patients = [e for e in log["items"] if e["actor_role"] == "patient"]
+    assert by_patients, log["items"]  # the refused attempt is listed ...
+    assert all(e["actor_id"] is None and e["actor_name"] == "" for e in by_patients)
+    assert "Rui Costa" not in str(log) and str(other_id) not in {str(e["actor_id"]) for e in
+                                                                  log["items"]}
+    # The admin's audit search still has everything.
+    _, _, audit = api.call("GET", f"/api/v1/admin/audit?patient_id={patient_id}", admin)
+    assert any(e["actor_id"] == other_id for e in audit["items"])
+    assert all(e["client_address"] for e in audit["items"] if e["actor_id"] == admin_id)
+
+
+def test_the_admin_audit_search_and_account_list_are_audited_reads(api):
+    admin, admin_id = api.create_admin()
+    patient, patient_id = api.patient("ana@example.org")
+    access_log = f"/api/v1/patients/{patient_id}/access-log"
+
+    def reads_by_admin(action):
+        items = api.call("GET", access_log, patient)[2]["items"]
+        return [e for e in items if e["actor_id"] == admin_id and e["action"] == action]
+
+    assert reads_by_admin("audit.search") == [] and reads_by_admin("account.list") == []
+    # The audit search names Ana (her sign-up and sign-in rows): a read in her record.
+    status, _, audit = api.call("GET", f"/api/v1/admin/audit?patient_id={patient_id}", admin)
+    assert status == 200 and audit["items"]
+    [search] = reads_by_admin("audit.search")
+    assert search["resource_type"] == "audit_log" and search["actor_name"] == "Ada Admin"
+    # The account list shows her name and address.
+    status, _, accounts = api.call("GET", "/api/v1/admin/accounts?role=patient", admin)
+    assert status == 200 and any(a["id"] == patient_id for a in accounts["items"])
+    assert len(reads_by_admin("account.list")) == 1
+    # A search naming no patient is still recorded, in nobody's record.
+    api.call("GET", "/api/v1/admin/audit?action=no.such.action", admin)
+    _, _, own = api.call("GET", f"/api/v1/admin/audit?actor_id={admin_id}&action=audit.search",
+                         admin)
+    assert any(e["patient_id"] is None for e in own["items"])
 
 
 def test_audit_verify_detects_an_edited_row(api):

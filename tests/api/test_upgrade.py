@@ -146,7 +146,7 @@ def test_a_database_of_the_previous_release_migrates_and_keeps_every_row(databas
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
     server = start_server(database, f"--secret-key-file={key}", "--argon2-opslimit=1",
-                          "--argon2-memlimit-mb=8")
+                          "--argon2-memlimit-mb=8", "--test-only-weak-password-hashing=true")
     status, _, body = server.json("POST", "/api/v1/auth/signin",
                                   json_body={"email": "patient@demo.vitalis.test", "password": PASSWORD})
     assert status == 200, body

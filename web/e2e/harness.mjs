@@ -15,7 +15,7 @@ export const ROOT = path.resolve(here, '..', '..');
 export const BIN = process.env.VITALIS_BIN ?? path.join(ROOT, 'build', 'ci', 'vitalis');
 export const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.join(ROOT, 'web', 'e2e-artifacts');
 export const PASSWORD = 'a sound passphrase for tests';
-const FAST_HASH = ['--argon2-opslimit=1', '--argon2-memlimit-mb=8'];
+const FAST_HASH = ['--argon2-opslimit=1', '--argon2-memlimit-mb=8', '--test-only-weak-password-hashing=true'];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -77,8 +77,8 @@ function AccessLog({ patientId }: { patientId: number }) {
                     : undefined
                 }
               >
-                <strong>{entry.actor_name || 'Unknown'}</strong> <span className="muted">({entry.actor_role})</span>{' '}
-                {describe(entry)}
+                <strong>{entry.actor_name || (entry.actor_role === 'patient' ? 'Another patient' : 'Unknown')}</strong>{' '}
+                <span className="muted">({entry.actor_role})</span> {describe(entry)}
                 {count > 1 && <> ({count} times)</>}
                 {entry.reason && <> — “{entry.reason}”</>}
                 <div className="muted">{formatDate(entry.at)}</div>
