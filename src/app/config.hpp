@@ -42,6 +42,10 @@ struct Config {
   db::Options database;
   notify::SenderOptions mail;  // outbox delivery (serve, mail)
   std::string secret_key_file = "var/secret.key";
+  // The audit chain's signed head (--audit-anchor-file; empty: audit.anchor beside the key file)
+  // and how often serve rewrites it when the log grew (0: only at start and shutdown).
+  std::string audit_anchor_file = "var/audit.anchor";
+  long long audit_anchor_seconds = 60;
   identity::PasswordCost password_cost;
   std::string log_level = "info";
   bool migrate_on_serve = true;
