@@ -68,7 +68,8 @@ Result<identity::KeyRing> open_secret(const app::Config& config) {
   auto ring = identity::load_or_create_key_ring(config.secret_key_file);
   if (!ring.ok()) return ring;
   std::vector<std::string> outbox_keys;
-  for (const auto& entry : ring->active().keys()) {
+  const identity::KeyRing active = ring->active();
+  for (const auto& entry : active.keys()) {
     outbox_keys.push_back(entry.key.derive(identity::key_purpose::kOutbox));
   }
   notify::set_outbox_keys(outbox_keys);
