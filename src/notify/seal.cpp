@@ -1,6 +1,7 @@
 // libsodium's crypto_aead_xchacha20poly1305_ietf over a length-prefixed encoding of the fields.
-// The key is process-wide: app sets it once at start-up from the deployment's secret; a process
-// that never does seals with a random key of its own (never in clear), and warns once.
+// The keys are process-wide: app sets them once at start-up from the deployment's key ring (newest
+// first: seal() uses the first, open() tries each); a process that never does seals with a random
+// key of its own (never in clear), and warns once.
 #include "notify/seal.hpp"
 
 #include <sodium.h>
