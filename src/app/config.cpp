@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -14,16 +15,18 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate",   "mail",  "user",
-                                           "audit", "demo-data", "alerts"};
+const std::vector<std::string_view> kDb = {"serve", "migrate",   "mail",   "user",
+                                           "audit", "demo-data", "alerts", "keys"};
 // Commands that raise alerts (and so mail links and read the rules).
 const std::vector<std::string_view> kAlerts = {"serve", "demo-data", "alerts"};
 const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 // Commands that need the server secret: identity's, and those that queue mail (its key is
 // derived from the secret).
-const std::vector<std::string_view> kSecret = {"serve",     "user", "audit",
-                                               "demo-data", "mail", "alerts"};
+const std::vector<std::string_view> kSecret = {"serve", "user",   "audit", "demo-data",
+                                               "mail",  "alerts", "keys"};
+// Commands that read or write the audit anchor.
+const std::vector<std::string_view> kAnchor = {"serve", "audit", "keys"};
 }  // namespace
 
 const std::vector<OptionSpec>& option_specs() {
@@ -39,8 +42,19 @@ const std::vector<OptionSpec>& option_specs() {
       {"log-level", "info", "Minimum log level: debug, info, warn or error", kDb},
       {"secret-key-file", "var/secret.key",
        "Server secret for token signatures, code hashes, the audit chain and the key of queued "
-       "mail; created (mode 0600) when missing. Every server of one deployment needs the same file",
+       "mail; created (mode 0600) when missing. Every server of one deployment needs the same "
+       "file. "
+       "A key ring after vitalis keys rotate",
        kSecret},
+      {"audit-anchor-file", "",
+       "Signed checkpoint of the audit chain's head, kept outside the database so audit verify "
+       "notices removed rows; empty: audit.anchor beside --secret-key-file",
+       kAnchor},
+      {"audit-anchor-seconds", "60",
+       "How often serve re-anchors the audit chain's head when it grew (also at start and "
+       "shutdown); 0: only then",
+       kServe},
+      {"key-id", "", "The key to retire (vitalis keys retire KEY_ID)", {"keys"}},
       {"argon2-opslimit",
        "2",
        "argon2id passes for password hashes (libsodium INTERACTIVE = 2)",
@@ -194,8 +208,9 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve", "migrate",   "train",  "predict", "mail", "user",
-                                          "audit", "demo-data", "alerts", "version", "help"};
+constexpr std::string_view kCommands[] = {"serve",  "migrate", "train",   "predict",
+                                          "mail",   "user",    "audit",   "demo-data",
+                                          "alerts", "keys",    "version", "help"};
 
 // Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
 struct CommandActions {
@@ -205,7 +220,8 @@ struct CommandActions {
 const std::vector<CommandActions>& command_actions() {
   static const std::vector<CommandActions> table = {{"mail", {"test"}},
                                                     {"user", {"create-admin"}},
-                                                    {"audit", {"verify"}},
+                                                    {"audit", {"verify", "anchor"}},
+                                                    {"keys", {"list", "rotate", "retire"}},
                                                     {"alerts", {"evaluate"}}};
   return table;
 }
@@ -247,6 +263,13 @@ Result<Invocation> parse_command_line(const std::vector<std::string>& args, EnvL
                                                invocation.command + ")");
       }
       invocation.values["action"] = std::string(arg);
+      continue;
+    }
+    // vitalis keys retire KEY_ID
+    if (invocation.command == "keys" && !arg.starts_with("-") &&
+        !invocation.sources.count("key-id")) {
+      invocation.values["key-id"] = std::string(arg);
+      invocation.sources["key-id"] = "flag";
       continue;
     }
     if (!arg.starts_with("--")) {
@@ -421,6 +444,17 @@ Result<Config> build_config(const Invocation& invocation) {
     }
   }
   if (has("secret-key-file")) config.secret_key_file = values.at("secret-key-file");
+  if (has("audit-anchor-file")) {
+    config.audit_anchor_file = values.at("audit-anchor-file");
+    if (config.audit_anchor_file.empty()) {
+      auto folder = std::filesystem::path(config.secret_key_file).parent_path();
+      config.audit_anchor_file = (folder / "audit.anchor").string();
+    }
+  }
+  if (has("audit-anchor-seconds")) {
+    VITALIS_ASSIGN(config.audit_anchor_seconds,
+                   integer(invocation, "audit-anchor-seconds", 0, 86400));
+  }
   if (has("argon2-opslimit")) {
     long long ops = 0, mib = 0;
     VITALIS_ASSIGN(ops, integer(invocation, "argon2-opslimit", 1, 16));
@@ -617,6 +651,8 @@ std::string help_text(std::string_view command) {
         "  mail test Send a test message with the mail settings (--to ADDRESS)\n"
         "  demo-data Load the demo clinic (or, with --patients/--observations, benchmark data)\n"
         "  alerts    evaluate: run the alert rules over the readings already stored (idempotent)\n"
+        "  audit     verify: check the audit chain and its anchor; anchor: anchor its head now\n"
+        "  keys      list, rotate, retire KEY_ID: the key ring in --secret-key-file\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"

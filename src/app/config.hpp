@@ -43,6 +43,10 @@ struct Config {
   db::Options database;
   notify::SenderOptions mail;  // outbox delivery (serve, mail)
   std::string secret_key_file = "var/secret.key";
+  // The audit chain's signed head (--audit-anchor-file; empty: audit.anchor beside the key file)
+  // and how often serve rewrites it when the log grew (0: only at start and shutdown).
+  std::string audit_anchor_file = "var/audit.anchor";
+  long long audit_anchor_seconds = 60;
   identity::PasswordCost password_cost;
   // Below the OWASP minimum, allowed by --test-only-weak-password-hashing (warned at start).
   bool weak_password_hashing = false;

@@ -177,6 +177,32 @@ TEST(ConfigTest, WarnsWhenARemotePostgresqlUrlDoesNotRequireTls) {
   EXPECT_TRUE(database_tls_warning("postgresql://v@db.example.org/v?sslmode=allow", "require"));
 }
 
+// Issue 16: `keys` commands (retire takes the key id as a word), and the audit anchor beside the
+// key file unless named.
+TEST(ConfigTest, KeyCommandsAndTheAuditAnchorFile) {
+  auto retire =
+      parse_command_line({"keys", "retire", "0a1b2c3d", "--secret-key-file=/k/s.key"}, no_env);
+  ASSERT_TRUE(retire.ok()) << retire.error().message;
+  EXPECT_EQ(retire->values.at("action"), "retire");
+  EXPECT_EQ(retire->values.at("key-id"), "0a1b2c3d");
+  auto config = build_config(*retire);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->audit_anchor_file, "/k/audit.anchor");
+  EXPECT_FALSE(parse_command_line({"keys", "retire", "a", "b"}, no_env).ok());
+  EXPECT_FALSE(parse_command_line({"keys", "erase"}, no_env).ok());
+  EXPECT_TRUE(parse_command_line({"keys", "rotate"}, no_env).ok());
+  auto serve = parse_command_line(
+      {"serve", "--audit-anchor-file=/elsewhere/a", "--audit-anchor-seconds=5"}, no_env);
+  ASSERT_TRUE(serve.ok()) << serve.error().message;
+  config = build_config(*serve);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->audit_anchor_file, "/elsewhere/a");
+  EXPECT_EQ(config->audit_anchor_seconds, 5);
+  auto anchor = parse_command_line({"audit", "anchor"}, no_env);
+  ASSERT_TRUE(anchor.ok());
+  EXPECT_EQ(build_config(*anchor)->audit_anchor_file, "var/audit.anchor");
+}
+
 // A password must never cross the network in clear: with credentials, smtp:// requires STARTTLS
 // unless the operator turns it off by name; without them (a local relay) nothing changes.
 TEST(ConfigTest, SmtpCredentialsRequireStarttlsByDefault) {

@@ -334,7 +334,7 @@ std::string demo_credentials() {
   return out.str();
 }
 
-Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key,
+Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
                                   const identity::PasswordCost& cost, const DemoOptions& options,
                                   std::ostream& progress) {
   auto started = std::chrono::steady_clock::now();

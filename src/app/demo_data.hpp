@@ -15,7 +15,7 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "db/database.hpp"
-#include "identity/crypto.hpp"
+#include "identity/keyring.hpp"
 #include "records/bulk.hpp"
 #include "records/clinical_model.hpp"
 #include "records/model.hpp"
@@ -78,7 +78,7 @@ DemoClinical patient_clinical(const DemoPatient& patient, std::uint64_t seed,
 
 // Loads the demo clinic unless it is there already (then created = false and nothing changes).
 // Progress lines go to `progress`.
-Result<DemoReport> load_demo_data(db::Pool& pool, const identity::SecretKey& key,
+Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
                                   const identity::PasswordCost& cost, const DemoOptions& options,
                                   std::ostream& progress);
 

@@ -13,8 +13,10 @@
 #include "core/log.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
+#include "identity/audit_anchor.hpp"
 #include "identity/crypto.hpp"
 #include "identity/directory.hpp"
+#include "identity/keyring.hpp"
 #include "identity/policy.hpp"
 #include "identity/routes.hpp"
 #include "identity/service.hpp"
@@ -64,13 +66,20 @@ int run_migrate(const app::Config& config) {
   return 0;
 }
 
-// The deployment's secret (created on first use); queued mail is encrypted with a key derived
-// from it for the purpose "outbox", so every process that queues or sends mail loads it first.
-Result<identity::SecretKey> open_secret(const app::Config& config) {
+// The deployment's key ring (a first key created on first use); queued mail is encrypted with a
+// key derived from its newest secret for the purpose "outbox" and opened with any active one, so
+// every process that queues or sends mail loads it first.
+Result<identity::KeyRing> open_secret(const app::Config& config) {
   identity::init_crypto();
-  auto key = identity::load_or_create_secret(config.secret_key_file);
-  if (key.ok()) notify::set_outbox_key(key->derive(identity::key_purpose::kOutbox));
-  return key;
+  auto ring = identity::load_or_create_key_ring(config.secret_key_file);
+  if (!ring.ok()) return ring;
+  std::vector<std::string> outbox_keys;
+  const identity::KeyRing active = ring->active();
+  for (const auto& entry : active.keys()) {
+    outbox_keys.push_back(entry.key.derive(identity::key_purpose::kOutbox));
+  }
+  notify::set_outbox_keys(outbox_keys);
+  return ring;
 }
 
 // vitalis mail test --to ADDRESS: one message through the real outbox and sender, delivered now,
@@ -144,14 +153,15 @@ int run_create_admin(const app::Config& config, const std::string& email,
   return 0;
 }
 
-// vitalis audit verify: exit 0 when the chain is intact, 1 naming the first broken row.
+// vitalis audit verify: exit 0 when the chain is intact and agrees with its anchor (or there is
+// no anchor yet), 1 naming the first broken row, a truncation or a forged anchor.
 int run_audit_verify(const app::Config& config) {
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   identity::init_crypto();
-  auto key = identity::load_secret(config.secret_key_file);
-  if (!key.ok()) return fail(key.error());
-  auto report = identity::verify_audit(**pool, *key);
+  auto ring = identity::load_key_ring(config.secret_key_file);  // never creates a key
+  if (!ring.ok()) return fail(ring.error());
+  auto report = identity::verify_audit(**pool, *ring);
   if (!report.ok()) return fail(report.error());
   log::flush();
   if (report->first_broken_id) {
@@ -160,6 +170,101 @@ int run_audit_verify(const app::Config& config) {
     return 1;
   }
   std::cout << "audit chain intact: " << report->rows << " rows\n";
+  // The head, to record outside this host (monitoring): a later verify shows it still there.
+  std::cout << "head: row " << report->last_id << " hash "
+            << (report->head.empty() ? "-" : report->head) << "\n";
+  auto anchor = identity::read_audit_anchor(config.audit_anchor_file, ring->active());
+  if (!anchor.ok()) {
+    std::cout << "audit anchor INVALID: " << anchor.error().message << "\n";
+    return 1;
+  }
+  if (!*anchor) {
+    std::cout << "no audit anchor at " << config.audit_anchor_file
+              << " yet (the server writes one; or run vitalis audit anchor): rows removed from "
+                 "the end cannot be detected\n";
+    return 0;
+  }
+  auto problem = db::with_connection(**pool, [&anchor](db::Lease& lease) -> Result<std::string> {
+    return identity::audit_anchor_problem(lease, **anchor);
+  });
+  if (!problem.ok()) return fail(problem.error());
+  if (!problem->empty()) {
+    std::cout << "audit log TRUNCATED: " << *problem << "\n";
+    return 1;
+  }
+  std::cout << "anchor: row " << (*anchor)->last_id << " of " << (*anchor)->at << " is in place\n";
+  return 0;
+}
+
+// vitalis audit anchor: writes the anchor file now (refused when the existing one fails).
+int run_audit_anchor(const app::Config& config) {
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  identity::init_crypto();
+  auto ring = identity::load_key_ring(config.secret_key_file);
+  if (!ring.ok()) return fail(ring.error());
+  auto anchor = identity::anchor_audit_head(**pool, ring->active(), config.audit_anchor_file);
+  log::flush();
+  if (!anchor.ok()) return fail(anchor.error());
+  std::cout << "audit anchored at row " << anchor->last_id << " hash "
+            << (anchor->head.empty() ? "-" : anchor->head) << " in " << config.audit_anchor_file
+            << "\n";
+  return 0;
+}
+
+// vitalis keys list|rotate|retire ID: the key ring in the secret key file (never prints a key).
+int run_keys(const app::Config& config, const std::map<std::string, std::string>& values) {
+  identity::init_crypto();
+  const std::string& action = values.at("action");
+  auto ring = identity::load_key_ring(config.secret_key_file);
+  if (!ring.ok()) return fail(ring.error());
+  if (action == "rotate") {
+    std::string id = ring->rotate();
+    if (auto saved = identity::save_key_ring(config.secret_key_file, *ring); !saved.ok()) {
+      return fail(saved.error());
+    }
+    std::cout << "new key " << id << " (the older keys still check what they made); restart "
+              << "every server of this deployment to sign with it\n";
+    return 0;
+  }
+  if (action == "retire") {
+    const std::string& id = values.at("key-id");
+    if (id.empty()) return fail(Error::validation("key-id", "usage: vitalis keys retire KEY_ID"));
+    auto pool = open_database(config);
+    if (!pool.ok()) return fail(pool.error());
+    if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+    auto dropped = identity::retire_key(**pool, *ring, id, config.audit_anchor_file);
+    if (!dropped.ok()) return fail(dropped.error());
+    if (auto saved = identity::save_key_ring(config.secret_key_file, *ring); !saved.ok()) {
+      return fail(saved.error());
+    }
+    log::flush();
+    std::cout << "key " << id
+              << (*dropped ? " removed from the key file"
+                           : " is audit-only now: it verifies the audit rows it sealed, nothing "
+                             "else")
+              << "; its sessions, codes and queued mail stop working once the servers restart\n";
+    return 0;
+  }
+  auto now = std::chrono::system_clock::now();
+  std::cout << "ID        STATE       CREATED                      AGE\n";
+  for (const auto& entry : ring->keys()) {
+    std::string age = "-";
+    if (auto created = parse_rfc3339(entry.created_at)) {
+      auto days =
+          std::chrono::duration_cast<std::chrono::hours>(
+              now - std::chrono::time_point_cast<std::chrono::system_clock::duration>(*created))
+              .count() /
+          24;
+      age = std::to_string(days) + " days";
+    }
+    std::string state = entry.audit_only ? "audit-only" : "active";
+    if (&entry == &ring->keys().front()) state = "newest";
+    std::cout << entry.id << "  " << state << std::string(12 - state.size(), ' ')
+              << (entry.created_at.empty() ? "-" : entry.created_at)
+              << std::string(entry.created_at.size() < 29 ? 29 - entry.created_at.size() : 1, ' ')
+              << age << "\n";
+  }
   return 0;
 }
 
@@ -252,6 +357,11 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   http::Router router;
   auto identity_service = open_identity(config, **pool, values.at("public-url"));
   if (!identity_service.ok()) return fail(identity_service.error());
+  // Anchors the audit chain's head outside the database now, periodically and at shutdown; an
+  // anchor the database contradicts is logged and left as it is (audit_anchor.hpp).
+  identity::AuditAnchorer audit_anchorer(**pool, (*identity_service)->keys(),
+                                         config.audit_anchor_file,
+                                         std::chrono::seconds(config.audit_anchor_seconds));
   // Delivers the email outbox in the background (with the outbox key open_identity set);
   // stopped after the server has drained.
   notify::Sender mail_sender(**pool, config.mail);
@@ -332,6 +442,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
                           {"startup_ms", startup.count()}});
   bool drained = server.run();
   mail_sender.stop();
+  audit_anchorer.stop();
   log::flush();
   if (!drained) std::_Exit(1);
   return 0;
@@ -387,8 +498,14 @@ int main(int argc, char** argv) {
   if (command == "alerts") return run_alerts_evaluate(*config, values);
   if (command == "audit") {
     if (values.count("action") == 0)
-      return fail(Error::validation("action", "usage: vitalis audit verify"));
+      return fail(Error::validation("action", "usage: vitalis audit verify|anchor"));
+    if (values.at("action") == "anchor") return run_audit_anchor(*config);
     return run_audit_verify(*config);
+  }
+  if (command == "keys") {
+    if (values.count("action") == 0)
+      return fail(Error::validation("action", "usage: vitalis keys list|rotate|retire KEY_ID"));
+    return run_keys(*config, values);
   }
   return run_serve(*config, values, started);
 }

@@ -33,11 +33,11 @@ std::string canonical(const AuditEntry& entry, const std::string& prev_hash) {
 
 }  // namespace
 
-void append_audit(db::Lease& lease, const SecretKey& key, AuditEntry entry) {
-  append_audit(lease, key, std::vector<AuditEntry>{std::move(entry)});
+void append_audit(db::Lease& lease, const KeyRing& keys, AuditEntry entry) {
+  append_audit(lease, keys, std::vector<AuditEntry>{std::move(entry)});
 }
 
-void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<AuditEntry>& entries) {
+void append_audit(db::Lease& lease, const KeyRing& keys, const std::vector<AuditEntry>& entries) {
   if (entries.empty()) return;
   store::lock_audit_chain(lease);
   std::string prev_hash = store::last_audit_hash(lease);
@@ -45,8 +45,8 @@ void append_audit(db::Lease& lease, const SecretKey& key, const std::vector<Audi
   for (const AuditEntry& next : entries) {
     AuditEntry entry = next;
     if (entry.at.empty()) entry.at = format_rfc3339(Clock::now());
-    std::string hash = key.keyed_hash(canonical(entry, prev_hash));
-    store::insert_audit(lease, entry, prev_hash, hash);
+    std::string hash = keys.newest().keyed_hash(canonical(entry, prev_hash));
+    store::insert_audit(lease, entry, prev_hash, hash, keys.newest_id());
     prev_hash = std::move(hash);
   }
 }
@@ -55,8 +55,18 @@ std::vector<AuditEntry> list_audit(db::Lease& lease, const AuditFilter& filter) 
   return store::audit_page(lease, filter);
 }
 
-Result<AuditVerifyReport> verify_audit(db::Pool& pool, const SecretKey& key) {
-  return db::with_connection(pool, [&key](db::Lease& lease) -> Result<AuditVerifyReport> {
+AuditHead audit_head(db::Lease& lease) { return store::audit_head(lease); }
+
+std::optional<std::string> audit_hash_of(db::Lease& lease, std::int64_t id) {
+  return store::audit_hash_of(lease, id);
+}
+
+bool audit_rows_use_key(db::Lease& lease, const std::string& id, bool oldest) {
+  return store::audit_rows_use_key(lease, id, oldest);
+}
+
+Result<AuditVerifyReport> verify_audit(db::Pool& pool, const KeyRing& keys) {
+  return db::with_connection(pool, [&keys](db::Lease& lease) -> Result<AuditVerifyReport> {
     AuditVerifyReport report;
     std::string expected_prev = kGenesis;
     store::for_each_audit_row(lease, [&](const store::AuditRow& row) {
@@ -68,12 +78,21 @@ Result<AuditVerifyReport> verify_audit(db::Pool& pool, const SecretKey& key) {
             "inserted or re-ordered)";
         return false;
       }
-      if (!constant_time_equal(row.hash, key.keyed_hash(canonical(row.entry, row.prev_hash)))) {
+      const SecretKey* key = keys.find(row.key_id);
+      if (key == nullptr) {
+        report.first_broken_id = row.entry.id;
+        report.problem = "sealed with key " + row.key_id +
+                         ", which is not in the key file (restore the key ring that held it)";
+        return false;
+      }
+      if (!constant_time_equal(row.hash, key->keyed_hash(canonical(row.entry, row.prev_hash)))) {
         report.first_broken_id = row.entry.id;
         report.problem = "row content does not match its hash (the row was edited)";
         return false;
       }
       expected_prev = row.hash;
+      report.last_id = row.entry.id;
+      report.head = row.hash;
       return true;
     });
     return report;

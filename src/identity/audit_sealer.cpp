@@ -5,8 +5,8 @@
 
 namespace vitalis::identity {
 
-AuditSealer::AuditSealer(db::Pool& pool, const SecretKey& key)
-    : pool_(pool), key_(key), thread_([this] { run(); }) {}
+AuditSealer::AuditSealer(db::Pool& pool, const KeyRing& keys)
+    : pool_(pool), key_(keys), thread_([this] { run(); }) {}
 
 AuditSealer::~AuditSealer() { stop(); }
 

@@ -24,11 +24,12 @@
 
 namespace vitalis::identity {
 
-// Safe for concurrent use from any thread. `pool` and `key` must outlive it. The destructor
+// Safe for concurrent use from any thread. `pool` must outlive it. The destructor
 // (like stop()) seals whatever is queued before the thread ends.
 class AuditSealer {
  public:
-  AuditSealer(db::Pool& pool, const SecretKey& key);
+  // Keeps a copy of the ring; seals with its newest key.
+  AuditSealer(db::Pool& pool, const KeyRing& keys);
   AuditSealer(const AuditSealer&) = delete;
   AuditSealer& operator=(const AuditSealer&) = delete;
   ~AuditSealer();
@@ -66,7 +67,7 @@ class AuditSealer {
   Status write(const std::vector<AuditEntry>& entries);
 
   db::Pool& pool_;
-  const SecretKey& key_;
+  const KeyRing key_;
   mutable std::mutex mutex_;
   std::condition_variable queued_;  // the sealer waits for entries or stop
   std::shared_ptr<Batch> open_ = std::make_shared<Batch>();

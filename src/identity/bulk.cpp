@@ -78,8 +78,7 @@ Status index_names(db::Pool& pool) {
   return Ok{};
 }
 
-void seal_load(db::Lease& lease, const SecretKey& key, std::string_view action,
-               std::string summary) {
+void seal_load(db::Lease& lease, const KeyRing& key, std::string_view action, std::string summary) {
   if (lease.dialect() == db::Dialect::kPostgresql) store::resync_account_ids(lease);
   AuditEntry entry;
   entry.actor_role = "system";

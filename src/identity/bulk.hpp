@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "identity/crypto.hpp"
+#include "identity/keyring.hpp"
 
 namespace vitalis::identity::bulk {
 
@@ -64,7 +65,6 @@ Status index_names(db::Pool& pool);
 // Ends a load, in the caller's transaction: moves PostgreSQL's account id sequence past the ids
 // the loader chose, and appends one system audit row (`action`, resource "database",
 // `summary` as its id).
-void seal_load(db::Lease& lease, const SecretKey& key, std::string_view action,
-               std::string summary);
+void seal_load(db::Lease& lease, const KeyRing& key, std::string_view action, std::string summary);
 
 }  // namespace vitalis::identity::bulk

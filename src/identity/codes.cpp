@@ -29,17 +29,17 @@ void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose
   store::retire_codes(lease, account_id, purpose, subject_id, now_text());
 }
 
-std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+std::string issue_code(db::Lease& lease, const KeyRing& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, seconds ttl) {
   std::string code = random_code();
   std::string now = now_text(), expires = from_now(ttl),
-              hash = key.for_purpose(key_purpose::kCode).keyed_hash(code);
+              hash = key.newest().for_purpose(key_purpose::kCode).keyed_hash(code);
   retire_codes(lease, account_id, purpose, subject_id);
   store::insert_code(lease, account_id, purpose, subject_id, hash, now, expires);
   return code;
 }
 
-Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+Status check_code(db::Lease& lease, const KeyRing& key, std::int64_t account_id,
                   const char* purpose, std::int64_t subject_id, const std::string& code,
                   int max_attempts) {
   Error invalid = invalid_code();
@@ -50,9 +50,13 @@ Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_i
   if (!open || open->expires_at <= now_text()) return invalid;
   // Count the attempt first, atomically: parallel guesses cannot exceed max_attempts.
   if (!store::count_code_attempt(lease, open->id, max_attempts)) return invalid;
-  if (!constant_time_equal(open->hash, key.for_purpose(key_purpose::kCode).keyed_hash(code))) {
-    return invalid;
+  // Under each key of the ring (every comparison made, constant-time each).
+  bool matches = false;
+  for (const auto& entry : key.keys()) {
+    matches |=
+        constant_time_equal(open->hash, entry.key.for_purpose(key_purpose::kCode).keyed_hash(code));
   }
+  if (!matches) return invalid;
   std::string now = now_text();
   if (!store::consume_code(lease, open->id, now)) return invalid;
   return Ok{};

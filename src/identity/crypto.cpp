@@ -12,6 +12,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "identity/keyring.hpp"
+
 namespace vitalis::identity {
 
 void init_crypto() {
@@ -129,30 +131,10 @@ std::optional<std::string> SecretKey::open(std::string_view box,
   return plain;
 }
 
-namespace {
-
-// Why an existing key is never replaced, in the words of the person running the server.
-Error unreadable_key(const std::string& path, const std::string& reason) {
-  return Error::validation(
-      "secret-key-file",
-      "The secret key file " + path + " exists but cannot be read (" + reason +
-          "). Vitalis will not make a new one: that would stop the audit log from verifying and "
-          "sign everyone out. Restore the file (or fix its permissions) and start again.");
-}
-
-}  // namespace
-
 Result<SecretKey> load_secret(const std::string& path) {
-  std::error_code ec;
-  auto status = std::filesystem::symlink_status(path, ec);
-  if (ec || status.type() == std::filesystem::file_type::not_found) {
-    return Error::not_found("The secret key file " + path + " does not exist.");
-  }
-  std::ifstream in(path);
-  if (!in) return unreadable_key(path, std::strerror(errno));
-  std::string text;
-  std::getline(in, text);
-  auto key = SecretKey::from_text(text);
+  auto text = read_key_file(path);
+  if (!text.ok()) return text.error();
+  auto key = SecretKey::from_text(text->substr(0, text->find('\n')));
   if (!key) return Error::validation("secret-key-file", path + " does not hold a valid key");
   return *key;
 }

@@ -79,17 +79,18 @@ std::string role_text(const Principal& principal);
 
 // --- one-time codes (codes.cpp) ---
 
-// Codes are stored as HMACs under the code key derived from `key`, the server secret
-// (key_purpose::kCode).
+// Codes are stored as HMACs under the code key derived from the ring's newest secret
+// (key_purpose::kCode); a code is checked under each key of the ring (one issued before a
+// rotation still works).
 // Creates a fresh code for (account, purpose, subject), retiring older ones. Returns the code.
-std::string issue_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+std::string issue_code(db::Lease& lease, const KeyRing& key, std::int64_t account_id,
                        const char* purpose, std::int64_t subject_id, std::chrono::seconds ttl);
 // Retires every open code of (account, purpose, subject).
 void retire_codes(db::Lease& lease, std::int64_t account_id, const char* purpose,
                   std::int64_t subject_id);
 // Checks a code inside the caller's transaction. The caller must commit even on failure, so
 // the attempt is counted. Every failure gives the same answer (no hint about the account).
-Status check_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+Status check_code(db::Lease& lease, const KeyRing& key, std::int64_t account_id,
                   const char* purpose, std::int64_t subject_id, const std::string& code,
                   int max_attempts);
 // The answer to any wrong, used or expired code.
@@ -129,9 +130,9 @@ Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string
 // --- session rows (sessions.cpp) ---
 
 // Starts a session (or continues a family on refresh) and signs its access token. `started_at`
-// empty: now (a sign-in). `key` is the server secret; the token is signed and the refresh token
-// hashed with the keys derived from it for those purposes.
-Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+// empty: now (a sign-in). `key` is the key ring; the token is signed and the refresh token
+// hashed with the keys derived from its newest secret for those purposes.
+Tokens make_tokens(db::Lease& lease, const KeyRing& key, const IdentityOptions& options,
                    const Account& account, const std::string& family, const Client& client,
                    const std::string& session_id, const std::string& started_at);
 

@@ -219,6 +219,8 @@ struct AuditVerifyReport {
   std::int64_t rows = 0;
   std::optional<std::int64_t> first_broken_id;  // empty: the chain is intact
   std::string problem;
+  std::int64_t last_id = 0;  // the last row that verified, and its hash (the head to anchor)
+  std::string head;
 };
 
 }  // namespace vitalis::identity

@@ -6,10 +6,10 @@
 
 namespace vitalis::identity {
 
-IdentityService::IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options)
+IdentityService::IdentityService(db::Pool& pool, const KeyRing& keys, IdentityOptions options)
     : pool_(pool),
-      key_(key),
-      access_key_(key_.for_purpose(key_purpose::kAccessToken)),
+      key_(keys.active()),
+      access_keys_(key_.for_purpose(key_purpose::kAccessToken)),
       options_(options),
       limiter_(pool_),
       sealer_(std::make_unique<AuditSealer>(pool_, key_)) {

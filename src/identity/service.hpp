@@ -21,6 +21,7 @@
 #include "identity/audit_row.hpp"
 #include "identity/audit_sealer.hpp"
 #include "identity/crypto.hpp"
+#include "identity/keyring.hpp"
 #include "identity/model.hpp"
 
 namespace vitalis::identity {
@@ -54,11 +55,14 @@ struct IdentityOptions {
 
 class IdentityService {
  public:
-  IdentityService(db::Pool& pool, SecretKey key, IdentityOptions options);
+  // `keys`: the deployment's key ring (its active keys serve; a SecretKey is a ring of one).
+  IdentityService(db::Pool& pool, const KeyRing& keys, IdentityOptions options);
   ~IdentityService();
 
-  // The server secret (the audit chain's key; per-purpose keys derive from it, crypto.hpp).
-  const SecretKey& key() const { return key_; }
+  // The newest server secret (it seals new audit rows; per-purpose keys derive from it).
+  const SecretKey& key() const { return key_.newest(); }
+  // The ring's active keys (keyring.hpp): the newest makes, every one checks.
+  const KeyRing& keys() const { return key_; }
   const IdentityOptions& options() const { return options_; }
   // The rate limits over this service's database: the per-address budgets routes declare
   // (policy.hpp, Guard::limited) are counted here, beside the capabilities' own.
@@ -238,8 +242,8 @@ class IdentityService {
                  const std::function<void(db::Lease&, long long)>& add_profile);
 
   db::Pool& pool_;
-  SecretKey key_;         // the server secret: seals the audit chain; the other keys derive from it
-  SecretKey access_key_;  // key_purpose::kAccessToken, checked on every request
+  KeyRing key_;          // active server secrets, newest first: audit rows, and the others derive
+  KeyRing access_keys_;  // key_purpose::kAccessToken of each, checked on every request
   IdentityOptions options_;
   db::RateLimiter limiter_;  // per account, email, doctor and some addresses: see each capability
   std::string dummy_hash_;   // verified against when an email is unknown, to equalise timing
@@ -247,7 +251,8 @@ class IdentityService {
 };
 
 // Walks the whole audit chain and reports the first broken row (`vitalis audit verify`, and
-// tests of bulk loads); needs only the database and the server key, no service.
-Result<AuditVerifyReport> verify_audit(db::Pool& pool, const SecretKey& key);
+// tests of bulk loads); needs only the database and the key ring (audit-only keys included: each
+// row is checked with the key its key_id names), no service.
+Result<AuditVerifyReport> verify_audit(db::Pool& pool, const KeyRing& keys);
 
 }  // namespace vitalis::identity

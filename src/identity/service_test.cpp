@@ -331,8 +331,8 @@ TEST_P(IdentityServiceTest, CodesAndTokensUseTheirPurposesKeys) {
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_TRUE(under_refresh_key);
   EXPECT_FALSE(under_secret);
-  auto claims =
-      verify_access_token(tokens.access_token, root.for_purpose(key_purpose::kAccessToken), 0);
+  auto claims = verify_access_token(tokens.access_token,
+                                    service_->keys().for_purpose(key_purpose::kAccessToken), 0);
   ASSERT_TRUE(claims.ok()) << claims.error().message;
   EXPECT_TRUE(service_->authenticate(tokens.access_token).ok());
   // The same claims signed with the secret itself, or with another purpose's key: refused.
@@ -341,6 +341,49 @@ TEST_P(IdentityServiceTest, CodesAndTokensUseTheirPurposesKeys) {
     ASSERT_FALSE(forged.ok());
     EXPECT_EQ(forged.error().code, ErrorCode::kUnauthenticated);
   }
+}
+
+// Issue 16, key rotation: servers restarted with a rotated ring keep every session, code and
+// audit row of the old key; once the old key is retired (audit-only), its tokens are refused and
+// its audit rows still verify.
+TEST_P(IdentityServiceTest, AKeyRotationSignsNobodyOutARetirementEndsTheOldKeysSessions) {
+  IdentityOptions options = service_->options();
+  KeyRing ring = service_->keys();
+  const std::string old_id = ring.newest_id();
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("ada@example.org")).ok());
+  auto verified =
+      service_->verify_email(kCaller, "ada@example.org", only_code_for("ada@example.org"));
+  ASSERT_TRUE(verified.ok() && verified->tokens);
+  Tokens before = *verified->tokens;  // access token and refresh hash under the old key
+  auto second = service_->sign_in(kCaller, "ada@example.org", kPassword);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("bob@example.org")).ok());
+  std::string pending_code = only_code_for("bob@example.org");  // hashed under the old key
+
+  ring.rotate();
+  service_ = std::make_unique<IdentityService>(*pool_, ring, options);
+  EXPECT_TRUE(service_->authenticate(before.access_token).ok());
+  auto renewed = service_->refresh(kCaller, before.refresh_token);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().message;
+  // The successor is the new key's: its header names it.
+  EXPECT_NE(base64url_decode(renewed->access_token.substr(0, renewed->access_token.find('.')))
+                ->find(ring.newest_id()),
+            std::string::npos);
+  EXPECT_TRUE(service_->authenticate(renewed->access_token).ok());
+  auto bob = service_->verify_email(kCaller, "bob@example.org", pending_code);
+  EXPECT_TRUE(bob.ok()) << bob.error().message;
+  auto chain = verify_audit(*pool_, ring);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_FALSE(chain->first_broken_id) << chain->problem;
+
+  ASSERT_TRUE(ring.retire(old_id, false).ok());
+  service_ = std::make_unique<IdentityService>(*pool_, ring, options);
+  auto refused = service_->authenticate(second->access_token);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_FALSE(service_->refresh(kCaller, second->refresh_token).ok());
+  EXPECT_TRUE(service_->authenticate(renewed->access_token).ok());
+  EXPECT_FALSE(verify_audit(*pool_, ring)->first_broken_id);  // audit-only still verifies
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, IdentityServiceTest,

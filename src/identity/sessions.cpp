@@ -121,10 +121,11 @@ Result<std::string> start_password_attempt(db::RateLimiter& limiter, std::string
 
 Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string& refresh_token) {
   if (refresh_token.empty()) return Error::unauthenticated("no refresh token");
-  std::string hash = refresh_token_hash(key_, refresh_token);
+  // Under each key of the ring: a session started before a rotation is still found (one query).
+  std::vector<std::string> hashes = refresh_token_hashes(key_, refresh_token);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
-    auto session = store::session_by_refresh(lease, hash);
+    auto session = store::session_by_refresh(lease, hashes);
     if (!session) return Error::unauthenticated("unknown refresh token");
     const std::string &family = session->family, &expires = session->expires_at,
                       &started_at = session->started_at;
@@ -181,7 +182,7 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
 }
 
 Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
-  auto claims = verify_access_token(bearer_token, access_key_, unix_now());
+  auto claims = verify_access_token(bearer_token, access_keys_, unix_now());
   if (!claims.ok()) return claims.error();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Principal> {
     auto session = live_session(lease, claims->session_id);
@@ -223,7 +224,7 @@ Status IdentityService::sign_out_everywhere(const Caller& caller) {
   });
 }
 
-Tokens make_tokens(db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+Tokens make_tokens(db::Lease& lease, const KeyRing& key, const IdentityOptions& options,
                    const Account& account, const std::string& family, const Client& client,
                    const std::string& session_id, const std::string& started_at) {
   std::string refresh = random_token();

@@ -29,6 +29,7 @@ class RowReader {
     statement.exchange(soci::into(row.entry.reason));
     statement.exchange(soci::into(row.prev_hash));
     statement.exchange(soci::into(row.hash));
+    statement.exchange(soci::into(row.key_id));
   }
   const AuditRow& current() {
     row.entry.actor_id =
@@ -65,7 +66,7 @@ std::string last_audit_hash(db::Lease& lease) {
 // A typed statement (db::for_each_row): the session's one prepared insert serves every row,
 // which a write transaction holding the writer lock would otherwise prepare each time.
 void insert_audit(db::Lease& lease, const AuditEntry& entry, const std::string& prev_hash,
-                  const std::string& hash) {
+                  const std::string& hash, const std::string& key_id) {
   long long actor_id = entry.actor_id.value_or(0), patient_id = entry.patient_id.value_or(0);
   soci::indicator actor_ind = entry.actor_id ? soci::i_ok : soci::i_null;
   soci::indicator patient_ind = entry.patient_id ? soci::i_ok : soci::i_null;
@@ -84,8 +85,47 @@ void insert_audit(db::Lease& lease, const AuditEntry& entry, const std::string& 
         statement.exchange(soci::use(entry.reason));
         statement.exchange(soci::use(prev_hash));
         statement.exchange(soci::use(hash));
+        statement.exchange(soci::use(key_id));
       },
       [] {});
+}
+
+AuditHead audit_head(db::Lease& lease) {
+  AuditHead head;
+  long long id = 0;
+  std::string hash;
+  db::for_each_row(
+      lease, sql::kSelectAuditHead,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(id));
+        statement.exchange(soci::into(hash));
+      },
+      [&] {
+        head = {id, hash};
+      });
+  return head;
+}
+
+std::optional<std::string> audit_hash_of(db::Lease& lease, std::int64_t id) {
+  long long row_id = id;
+  std::string hash;
+  std::optional<std::string> out;
+  db::for_each_row(
+      lease, sql::kSelectAuditHashById,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(hash));
+        statement.exchange(soci::use(row_id));
+      },
+      [&] { out = hash; });
+  return out;
+}
+
+bool audit_rows_use_key(db::Lease& lease, const std::string& id, bool oldest) {
+  std::string alias = oldest ? std::string() : id;
+  return db::number(lease, sql::kAuditRowsUseKey, [&](soci::statement& statement) {
+           statement.exchange(soci::use(id));
+           statement.exchange(soci::use(alias));
+         }) > 0;
 }
 
 std::vector<AuditEntry> audit_page(db::Lease& lease, const AuditFilter& filter) {

@@ -3,6 +3,9 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "identity/store_rows.hpp"
 
 namespace vitalis::identity::store {
@@ -67,14 +70,28 @@ void insert_session(db::Lease& lease, const std::string& session_id, std::int64_
   });
 }
 
-std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::string& hash) {
+std::optional<RefreshSession> session_by_refresh(db::Lease& lease,
+                                                 const std::vector<std::string>& hashes) {
+  const bool sqlite = lease.dialect() == db::Dialect::kSqlite;
+  std::string list(1, sqlite ? '[' : '{');
+  for (const std::string& hash : hashes) {
+    // Hashes are hex: anything that would need quoting in either list form is never stored.
+    if (hash.empty() || !std::all_of(hash.begin(), hash.end(), [](unsigned char c) {
+          return std::isalnum(c) || c == '-' || c == '_';
+        })) {
+      continue;
+    }
+    if (list.size() > 1) list.push_back(',');
+    list += sqlite ? "\"" + hash + "\"" : hash;
+  }
+  list.push_back(sqlite ? ']' : '}');
   RefreshSession row;
   std::string replaced_by, revoked_at;
   long long account_id = 0;
   soci::indicator replaced_ind = soci::i_null, revoked_ind = soci::i_null;
   std::optional<RefreshSession> out;
   db::for_each_row(
-      lease, sql::kSelectSessionByRefresh,
+      lease, sqlite ? sql::kSelectSessionByRefreshSqlite : sql::kSelectSessionByRefreshPostgresql,
       [&](soci::statement& statement) {
         statement.exchange(soci::into(row.id));
         statement.exchange(soci::into(account_id));
@@ -84,7 +101,7 @@ std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::st
         statement.exchange(soci::into(revoked_at, revoked_ind));
         statement.exchange(soci::into(row.started_at));
         statement.exchange(soci::into(row.created_at));
-        statement.exchange(soci::use(hash));
+        statement.exchange(soci::use(list));
       },
       [&] {
         if (out) return;

@@ -18,9 +18,17 @@ inline constexpr const char* kInsertSession =
     "INSERT INTO sessions (id, account_id, family_id, refresh_hash, created_at, expires_at, "
     "user_agent, client_address, started_at) "
     "VALUES (:id, :account, :family, :hash, :at, :expires, :agent, :address, :started)";
-inline constexpr const char* kSelectSessionByRefresh =
-    "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at, "
-    "COALESCE(started_at, created_at), created_at FROM sessions WHERE refresh_hash = :hash";
+// By any of the refresh token's hashes (one per key of the ring), bound as one list (a JSON
+// array on SQLite, an array literal on PostgreSQL; hex text needs no quoting, session_by_refresh
+// leaves out anything else).
+#define VITALIS_SESSION_BY_REFRESH(in_hashes)                               \
+  "SELECT id, account_id, family_id, expires_at, replaced_by, revoked_at, " \
+  "COALESCE(started_at, created_at), created_at FROM sessions WHERE refresh_hash " in_hashes
+inline constexpr const char* kSelectSessionByRefreshSqlite =
+    VITALIS_SESSION_BY_REFRESH("IN (SELECT value FROM json_each(:hashes))");
+inline constexpr const char* kSelectSessionByRefreshPostgresql =
+    VITALIS_SESSION_BY_REFRESH("= ANY(CAST(:hashes AS text[]))");
+#undef VITALIS_SESSION_BY_REFRESH
 inline constexpr const char* kMarkSessionReplaced =
     "UPDATE sessions SET replaced_by = :next WHERE id = :id AND replaced_by IS NULL "
     "AND revoked_at IS NULL";
@@ -82,7 +90,12 @@ void insert_session(db::Lease& lease, const std::string& session_id, std::int64_
                     const std::string& created_at, const std::string& expires_at,
                     const std::string& agent, const std::string& client_address,
                     const std::string& started_at);
-std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::string& hash);
+// The session stored under any of `hashes` (hex), in one query.
+std::optional<RefreshSession> session_by_refresh(db::Lease& lease,
+                                                 const std::vector<std::string>& hashes);
+inline std::optional<RefreshSession> session_by_refresh(db::Lease& lease, const std::string& hash) {
+  return session_by_refresh(lease, std::vector<std::string>{hash});
+}
 bool family_revoked(db::Lease& lease, const std::string& family);
 // Conditional: false when the session was already replaced or revoked (a racing refresh).
 bool mark_session_replaced(db::Lease& lease, const std::string& session_id,

@@ -6,8 +6,24 @@
 namespace vitalis::identity {
 
 namespace {
-// {"alg":"HS256","typ":"JWT"}, base64url-encoded once.
+// {"alg":"HS256","typ":"JWT"}, base64url-encoded once: tokens from before key ids.
 constexpr std::string_view kHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+// The header of a token signed with key `kid`: the only form accepted with one, byte for byte.
+std::string header_for(std::string_view kid) {
+  return base64url_encode(R"({"alg":"HS256","typ":"JWT","kid":")" + std::string(kid) + "\"}");
+}
+
+// The key a token's header names: the oldest for the header without a kid; nullptr for anything
+// else (another algorithm, an unknown kid, extra fields). Compared byte for byte with each key's
+// header: nothing of the token is parsed before its signature is checked.
+const SecretKey* signing_key(std::string_view header, const KeyRing& keys) {
+  if (header == kHeader) return &keys.keys().back().key;
+  for (const auto& entry : keys.keys()) {
+    if (header == header_for(entry.id)) return &entry.key;
+  }
+  return nullptr;
+}
 }  // namespace
 
 std::string_view role_name(Role role) {
@@ -29,33 +45,33 @@ std::optional<Role> parse_role(std::string_view text) {
   return std::nullopt;
 }
 
-std::string sign_access_token(const AccessClaims& claims, const SecretKey& key) {
+std::string sign_access_token(const AccessClaims& claims, const KeyRing& keys) {
   boost::json::object payload{{"sub", claims.account_id},
                               {"role", role_name(claims.role)},
                               {"sid", claims.session_id},
                               {"iat", claims.issued_at},
                               {"exp", claims.expires_at}};
-  std::string token(kHeader);
+  std::string token = header_for(keys.newest_id());
   token.push_back('.');
   token += base64url_encode(boost::json::serialize(payload));
-  std::string signature = key.mac(token);
+  std::string signature = keys.newest().mac(token);
   token.push_back('.');
   token += base64url_encode(signature);
   return token;
 }
 
-Result<AccessClaims> verify_access_token(std::string_view token, const SecretKey& key,
+Result<AccessClaims> verify_access_token(std::string_view token, const KeyRing& keys,
                                          std::int64_t now_seconds) {
   auto invalid = [](std::string message) {
     return Error{ErrorCode::kUnauthenticated, std::move(message), "Authorization"};
   };
   auto first = token.find('.');
   auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
-  if (second == std::string_view::npos || token.substr(0, first) != kHeader) {
-    return invalid("malformed access token");
-  }
+  if (second == std::string_view::npos) return invalid("malformed access token");
+  const SecretKey* key = signing_key(token.substr(0, first), keys);
+  if (key == nullptr) return invalid("invalid access token");
   auto signature = base64url_decode(token.substr(second + 1));
-  if (!signature || !constant_time_equal(*signature, key.mac(token.substr(0, second)))) {
+  if (!signature || !constant_time_equal(*signature, key->mac(token.substr(0, second)))) {
     return invalid("invalid access token");
   }
   auto payload_text = base64url_decode(token.substr(first + 1, second - first - 1));
@@ -85,8 +101,16 @@ Result<AccessClaims> verify_access_token(std::string_view token, const SecretKey
   return claims;
 }
 
-std::string refresh_token_hash(const SecretKey& root, std::string_view token) {
-  return root.for_purpose(key_purpose::kRefresh).keyed_hash(token);
+std::string refresh_token_hash(const KeyRing& root, std::string_view token) {
+  return root.newest().for_purpose(key_purpose::kRefresh).keyed_hash(token);
+}
+
+std::vector<std::string> refresh_token_hashes(const KeyRing& root, std::string_view token) {
+  std::vector<std::string> hashes;
+  for (const auto& entry : root.keys()) {
+    hashes.push_back(entry.key.for_purpose(key_purpose::kRefresh).keyed_hash(token));
+  }
+  return hashes;
 }
 
 }  // namespace vitalis::identity

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "db/database.hpp"
 
@@ -39,6 +40,11 @@ std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
 // sets one encrypts with a random key of its own (its queued mail is then undeliverable by any
 // other process). Throws std::invalid_argument on another length. Thread-safe.
 void set_outbox_key(std::string_view key);
+// The same for a key ring (identity/keyring.hpp): one key per ring key, newest first. New mail is
+// sealed with the first; a row is opened with whichever key authenticates it, so mail queued
+// before a key rotation is still sent. Throws std::invalid_argument when empty or a key is not
+// 32 bytes.
+void set_outbox_keys(const std::vector<std::string>& keys);
 
 // True for a single addr-spec like "ada@example.org": no spaces, controls, brackets or commas.
 bool is_plain_address(std::string_view address);

@@ -435,6 +435,32 @@ TEST_P(OutboxTest, AMessageThatCannotBeDecryptedIsAbandonedNeverSentGarbled) {
   EXPECT_NE(file_text(mail_files()[0]).find("    123456"), std::string::npos);
 }
 
+// Issue 16, key rotation: mail queued under the old key is still sent after a rotation (the ring's
+// keys open it); new mail is sealed with the newest key; once the old key has left the ring, what
+// it sealed cannot be opened.
+TEST_P(OutboxTest, MailQueuedBeforeAKeyRotationIsStillSent) {
+  const std::string old_key(32, 'a'), new_key(32, 'n');
+  set_outbox_keys({old_key});
+  add(message());
+  set_outbox_keys({new_key, old_key});  // rotated: newest first
+  auto after = add(message());
+  Sender sender(*pool_, file_options());
+  EXPECT_EQ(sender.deliver_due(), 2);
+  ASSERT_EQ(mail_files().size(), 2u);
+  for (const auto& file : mail_files()) {
+    EXPECT_NE(file_text(file).find("    123456"), std::string::npos);
+  }
+  EXPECT_EQ(row(after).status, "sent");
+  // Sealed with the newest key alone: the new key opens it, the old one does not.
+  set_outbox_keys({new_key, old_key});
+  auto sealed_new = add(message());
+  set_outbox_keys({old_key});
+  EXPECT_EQ(sender.deliver_due(), 0);
+  EXPECT_EQ(row(sealed_new).status, "dead");
+  EXPECT_THROW(set_outbox_keys({}), std::invalid_argument);
+  set_outbox_key(std::string(32, 'k'));
+}
+
 // Rows an older release queued in clear: pending ones are sealed when a sender starts (and sent
 // intact); one that appears in clear later is still sent, then emptied.
 TEST_P(OutboxTest, RowsQueuedInClearAreSealedThenSentIntactAndEmptied) {

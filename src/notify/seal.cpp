@@ -1,6 +1,7 @@
 // libsodium's crypto_aead_xchacha20poly1305_ietf over a length-prefixed encoding of the fields.
-// The key is process-wide: app sets it once at start-up from the deployment's secret; a process
-// that never does seals with a random key of its own (never in clear), and warns once.
+// The keys are process-wide: app sets them once at start-up from the deployment's key ring (newest
+// first: seal() uses the first, open() tries each); a process that never does seals with a random
+// key of its own (never in clear), and warns once.
 #include "notify/seal.hpp"
 
 #include <sodium.h>
@@ -8,6 +9,7 @@
 #include <array>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include "core/base64.hpp"
 #include "core/log.hpp"
@@ -23,8 +25,7 @@ using Key = std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTE
 
 struct KeyHolder {
   std::mutex mutex;
-  Key key{};
-  bool set = false;
+  std::vector<Key> keys;  // newest first; empty until set (or the first use)
 };
 
 KeyHolder& holder() {
@@ -32,17 +33,22 @@ KeyHolder& holder() {
   return instance;
 }
 
-Key current_key() {
+// Newest first (copies: set_outbox_keys may run meanwhile); the caller wipes them.
+std::vector<Key> current_keys() {
   auto& state = holder();
   std::lock_guard lock(state.mutex);
-  if (!state.set) {
+  if (state.keys.empty()) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-    randombytes_buf(state.key.data(), state.key.size());
-    state.set = true;
+    state.keys.emplace_back();
+    randombytes_buf(state.keys.front().data(), state.keys.front().size());
     log::warn("outbox key not configured; queued mail is sealed with a key of this process only",
               {});
   }
-  return state.key;
+  return state.keys;
+}
+
+void wipe(std::vector<Key>& keys) {
+  for (Key& key : keys) sodium_memzero(key.data(), key.size());
 }
 
 std::string associated_data(std::string_view kind) {
@@ -74,20 +80,27 @@ bool take_field(std::string_view in, std::size_t& pos, std::string& field) {
 
 }  // namespace
 
-void set_outbox_key(std::string_view key) {
-  auto& state = holder();
-  if (key.size() != state.key.size()) {
-    throw std::invalid_argument("outbox key must be 32 bytes");
+void set_outbox_key(std::string_view key) { set_outbox_keys({std::string(key)}); }
+
+void set_outbox_keys(const std::vector<std::string>& keys) {
+  std::vector<Key> copies;
+  for (const std::string& key : keys) {
+    if (key.size() != Key{}.size()) throw std::invalid_argument("outbox key must be 32 bytes");
+    copies.emplace_back();
+    std::copy(key.begin(), key.end(), copies.back().begin());
   }
+  if (copies.empty()) throw std::invalid_argument("no outbox key");
+  auto& state = holder();
   std::lock_guard lock(state.mutex);
-  std::copy(key.begin(), key.end(), state.key.begin());
-  state.set = true;
+  wipe(state.keys);
+  state.keys = std::move(copies);
 }
 
 namespace seal {
 
 std::string seal(const Contents& contents, std::string_view kind) {
-  Key key = current_key();
+  std::vector<Key> keys = current_keys();
+  const Key& key = keys.front();
   std::string plain;
   for (auto field : {&contents.to, &contents.subject, &contents.text, &contents.html}) {
     put_field(plain, *field);
@@ -104,7 +117,7 @@ std::string seal(const Contents& contents, std::string_view kind) {
       reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
       reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key.data());
   sodium_memzero(plain.data(), plain.size());
-  sodium_memzero(key.data(), key.size());
+  wipe(keys);
   box.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + sealed_length);
   return std::string(kVersion) + base64url_encode(box);
 }
@@ -115,17 +128,22 @@ std::optional<Contents> open(std::string_view sealed, std::string_view kind) {
   constexpr std::size_t kOverhead =
       crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
   if (!box || box->size() < kOverhead) return std::nullopt;
-  Key key = current_key();
+  std::vector<Key> keys = current_keys();
   std::string ad = associated_data(kind);
   const auto* nonce = reinterpret_cast<const unsigned char*>(box->data());
   std::string plain(box->size() - kOverhead, '\0');
   unsigned long long plain_length = 0;
-  int opened = crypto_aead_xchacha20poly1305_ietf_decrypt(
-      reinterpret_cast<unsigned char*>(plain.data()), &plain_length, nullptr,
-      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-      box->size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-      reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce, key.data());
-  sodium_memzero(key.data(), key.size());
+  int opened = -1;
+  // Newest first: only the key that sealed it authenticates it (AEAD).
+  for (const Key& key : keys) {
+    opened = crypto_aead_xchacha20poly1305_ietf_decrypt(
+        reinterpret_cast<unsigned char*>(plain.data()), &plain_length, nullptr,
+        nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+        box->size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+        reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce, key.data());
+    if (opened == 0) break;
+  }
+  wipe(keys);
   if (opened != 0) return std::nullopt;
   plain.resize(plain_length);
   Contents out;

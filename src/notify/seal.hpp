@@ -16,11 +16,11 @@ struct Contents {
   std::string to, subject, text, html;
 };
 
-// "v1." + base64url(nonce ‖ ciphertext ‖ tag), under the current outbox key.
+// "v1." + base64url(nonce ‖ ciphertext ‖ tag), under the current (newest) outbox key.
 std::string seal(const Contents& contents, std::string_view kind);
 
-// The contents, or nullopt when `sealed` was not made by seal() under the current key for this
-// kind (another key, or the text or kind was changed).
+// The contents, or nullopt when `sealed` was not made by seal() under one of the outbox keys for
+// this kind (another key, or the text or kind was changed). Tries the keys newest first.
 std::optional<Contents> open(std::string_view sealed, std::string_view kind);
 
 }  // namespace vitalis::notify::seal
