@@ -155,8 +155,7 @@ void end_family(db::Lease& lease, const std::string& family, const std::string& 
 // second step (its id stored as a keyed hash, lasting options.second_factor_ttl); otherwise
 // nothing, and the caller signs the person in.
 Result<std::optional<SecondFactorChallenge>> start_second_factor_challenge(
-    db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
-    std::int64_t account_id);
+    db::Lease& lease, const KeyRing& keys, const IdentityOptions& options, std::int64_t account_id);
 
 // --- the rest (internal.cpp; disabled_message in accounts_admin.cpp) ---
 

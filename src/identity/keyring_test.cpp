@@ -90,10 +90,10 @@ TEST_F(KeyRingTest, ACorruptRingIsRefusedNeverReplaced) {
   std::string id = KeyRing::id_of(key), text = key.to_text();
   EXPECT_TRUE(KeyRing::parse("vitalis-keyring 1\n" + id + " - active " + text + "\n").ok());
   for (std::string bad : {
-           std::string("vitalis-keyring 1\n"),                             // no key
-           "vitalis-keyring 1\n00000000 - active " + text + "\n",         // wrong id
-           "vitalis-keyring 1\n" + id + " - audit-only " + text + "\n",   // newest retired
-           "vitalis-keyring 1\n" + id + " - active\n",                    // no key
+           std::string("vitalis-keyring 1\n"),                           // no key
+           "vitalis-keyring 1\n00000000 - active " + text + "\n",        // wrong id
+           "vitalis-keyring 1\n" + id + " - audit-only " + text + "\n",  // newest retired
+           "vitalis-keyring 1\n" + id + " - active\n",                   // no key
            "vitalis-keyring 1\n" + id + " - active " + text + "\n" + id + " - active " + text,
            std::string("not a key\n"),
        }) {
@@ -148,8 +148,7 @@ TEST_F(KeyRingTest, AccessTokensNameTheirKeyAndOutliveARotationNotARetirement) {
   unnamed += "." + base64url_encode(oldest.mac(unnamed));
   EXPECT_TRUE(verify_access_token(unnamed, access, 1500).ok());
   // Naming the other key of the ring does not make a signature valid.
-  std::string swapped = base64url_encode(R"({"alg":"HS256","typ":"JWT","kid":")" + new_id +
-                                         "\"}") +
+  std::string swapped = base64url_encode(R"({"alg":"HS256","typ":"JWT","kid":")" + new_id + "\"}") +
                         before.substr(before.find('.'));
   EXPECT_FALSE(verify_access_token(swapped, access, 1500).ok());
   // Another algorithm, or a header with more in it, is refused even with a known kid.

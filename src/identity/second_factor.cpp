@@ -33,20 +33,25 @@ std::string challenge_hash(const SecretKey& key, std::string_view challenge) {
   return key.for_purpose(key_purpose::kCode).keyed_hash("challenge:" + std::string(challenge));
 }
 
-// The account's secret (raw bytes), or nullopt when the box does not open (another key).
-std::optional<std::string> open_secret(const SecretKey& key, std::int64_t account_id,
+// The account's secret (raw bytes), opened with whichever key of the ring sealed it (newest
+// first); nullopt when none opens the box.
+std::optional<std::string> open_secret(const KeyRing& keys, std::int64_t account_id,
                                        const std::string& sealed) {
   auto box = base64url_decode(sealed);
   if (!box) return std::nullopt;
-  return key.for_purpose(key_purpose::kTotp).open(*box, sealing_context(account_id));
+  for (const auto& entry : keys.keys()) {
+    auto secret = entry.key.for_purpose(key_purpose::kTotp).open(*box, sealing_context(account_id));
+    if (secret) return secret;
+  }
+  return std::nullopt;
 }
 
-std::vector<std::string> fresh_recovery_codes(db::Lease& lease, const SecretKey& key,
+std::vector<std::string> fresh_recovery_codes(db::Lease& lease, const KeyRing& keys,
                                               std::int64_t account_id, const std::string& now) {
   std::vector<std::string> codes, hashes;
   for (int i = 0; i < kRecoveryCodes; ++i) {
     codes.push_back(totp::new_recovery_code());
-    hashes.push_back(recovery_hash(key, account_id, codes.back()));
+    hashes.push_back(recovery_hash(keys.newest(), account_id, codes.back()));
   }
   store::replace_recovery_codes(lease, account_id, hashes, now);
   return codes;
@@ -68,14 +73,14 @@ struct CodeCheck {
 // Checks `code` against the account's active second factor and, when right, spends it: the
 // time step (a code is accepted once) or the recovery code (once), each by a conditional
 // update. Recovery codes only when `recovery` is allowed.
-CodeCheck use_code(db::Lease& lease, const SecretKey& key, std::int64_t account_id,
+CodeCheck use_code(db::Lease& lease, const KeyRing& keys, std::int64_t account_id,
                    const std::string& code, bool recovery) {
   auto factor = store::second_factor(lease, account_id);
   if (!factor || !factor->confirmed) return {false, "", "two-step sign-in is not on"};
   std::string digits = code;
   std::erase(digits, ' ');
   if (digits.size() == 6 && std::all_of(digits.begin(), digits.end(), ::isdigit)) {
-    auto secret = open_secret(key, account_id, factor->sealed_secret);
+    auto secret = open_secret(keys, account_id, factor->sealed_secret);
     if (!secret) return {false, "authenticator app", "the secret could not be opened"};
     auto step = totp::matching_step(*secret, digits, unix_now());
     if (!step) return {false, "authenticator app", "wrong code"};
@@ -85,40 +90,48 @@ CodeCheck use_code(db::Lease& lease, const SecretKey& key, std::int64_t account_
     return {true, "authenticator app", ""};
   }
   if (!recovery) return {false, "recovery code", "recovery code not accepted here"};
-  if (!store::use_recovery_code(lease, account_id, recovery_hash(key, account_id, code),
-                                now_text())) {
-    return {false, "recovery code", "wrong or used recovery code"};
+  // Under each key of the ring: codes made before a rotation stay valid.
+  for (const auto& entry : keys.keys()) {
+    if (store::use_recovery_code(lease, account_id, recovery_hash(entry.key, account_id, code),
+                                 now_text())) {
+      return {true, "recovery code", ""};
+    }
   }
-  return {true, "recovery code", ""};
+  return {false, "recovery code", "wrong or used recovery code"};
 }
 
 }  // namespace
 
 Result<std::optional<SecondFactorChallenge>> start_second_factor_challenge(
-    db::Lease& lease, const SecretKey& key, const IdentityOptions& options,
+    db::Lease& lease, const KeyRing& keys, const IdentityOptions& options,
     std::int64_t account_id) {
   auto factor = store::second_factor(lease, account_id);
   if (!factor || !factor->confirmed) return std::optional<SecondFactorChallenge>();
   SecondFactorChallenge challenge{random_token(), options.second_factor_ttl.count()};
-  store::insert_challenge(lease, challenge_hash(key, challenge.challenge), account_id, now_text(),
-                          from_now(options.second_factor_ttl));
+  store::insert_challenge(lease, challenge_hash(keys.newest(), challenge.challenge), account_id,
+                          now_text(), from_now(options.second_factor_ttl));
   return std::optional<SecondFactorChallenge>(std::move(challenge));
 }
 
 Result<Tokens> IdentityService::complete_sign_in(const Caller& caller, const std::string& challenge,
                                                  const std::string& code) {
   if (auto ok = spend_address_budget(); !ok.ok()) return ok.error();  // second-factor:ip
-  const std::string hash = challenge_hash(key_, challenge);
   auto expired = [] {
     return Error::unauthenticated(
         "This sign-in step has ended (it lasts a few minutes and allows a few tries). Sign in "
         "again with your password.");
   };
+  std::string hash;  // the challenge's, under the key of the ring that made it
   // The attempt counts on its own, committed even when the code is then wrong.
   auto account = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountRow> {
     db::Transaction tx(lease);
-    auto id =
-        store::spend_challenge_attempt(lease, hash, now_text(), options_.second_factor_attempts);
+    // Under each key of the ring (a challenge made just before a rotation).
+    std::optional<std::int64_t> id;
+    for (const auto& entry : key_.keys()) {
+      hash = challenge_hash(entry.key, challenge);
+      id = store::spend_challenge_attempt(lease, hash, now_text(), options_.second_factor_attempts);
+      if (id) break;
+    }
     tx.commit();
     AccountRow row;
     if (!id || !account_by_id(lease, *id, row)) return Error::not_found("no challenge");
@@ -205,8 +218,9 @@ Result<SecondFactorEnrolment> IdentityService::start_second_factor(const Caller&
     AccountRow row;
     if (!account_by_id(lease, caller.account_id, row)) return Error::not_found("no account");
     std::string secret = totp::new_secret();
-    std::string sealed = base64url_encode(
-        key_.for_purpose(key_purpose::kTotp).seal(secret, sealing_context(caller.account_id)));
+    std::string sealed = base64url_encode(key_.newest()
+                                              .for_purpose(key_purpose::kTotp)
+                                              .seal(secret, sealing_context(caller.account_id)));
     if (!store::save_pending_second_factor(lease, caller.account_id, sealed, now_text())) {
       return Error::conflict(
           "Two-step sign-in is already on. Turn it off first to move it to another phone.");

@@ -356,7 +356,7 @@ TEST_P(IdentityServiceTest, AKeyRotationSignsNobodyOutARetirementEndsTheOldKeysS
   ASSERT_TRUE(verified.ok() && verified->tokens);
   Tokens before = *verified->tokens;  // access token and refresh hash under the old key
   auto second = service_->sign_in(kCaller, "ada@example.org", kPassword);
-  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(second.ok() && second->tokens);
   ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("bob@example.org")).ok());
   std::string pending_code = only_code_for("bob@example.org");  // hashed under the old key
 
@@ -378,10 +378,10 @@ TEST_P(IdentityServiceTest, AKeyRotationSignsNobodyOutARetirementEndsTheOldKeysS
 
   ASSERT_TRUE(ring.retire(old_id, false).ok());
   service_ = std::make_unique<IdentityService>(*pool_, ring, options);
-  auto refused = service_->authenticate(second->access_token);
+  auto refused = service_->authenticate(second->tokens->access_token);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
-  EXPECT_FALSE(service_->refresh(kCaller, second->refresh_token).ok());
+  EXPECT_FALSE(service_->refresh(kCaller, second->tokens->refresh_token).ok());
   EXPECT_TRUE(service_->authenticate(renewed->access_token).ok());
   EXPECT_FALSE(verify_audit(*pool_, ring)->first_broken_id);  // audit-only still verifies
 }
