@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, withQuery } from './client';
+import { ApiClient, ApiError, REFRESH_LOCK, withQuery } from './client';
 
 const account = {
   id: 7,
@@ -98,6 +98,46 @@ describe('ApiClient', () => {
     const answers = await Promise.all([client.get('/api/v1/me'), client.get('/api/v1/me'), client.get('/api/v1/me')]);
     expect(answers).toEqual([account, account, account]);
     expect(server.calls.filter((c) => c.key === 'POST /api/v1/auth/refresh')).toHaveLength(1);
+  });
+
+  it('takes turns with other tabs to refresh (the cookie is shared; a reused one ends the session)', async () => {
+    // The browser's refresh cookie, rotated by every refresh; presenting an old one ends it all.
+    let cookie = 1;
+    let inFlight = 0;
+    let most = 0;
+    const fetch = (async () => {
+      const sent = cookie;
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      if (sent !== cookie) return json(401, { error: { code: 'unauthenticated', message: 'reused' } });
+      cookie += 1;
+      return json(200, { access_token: `token-${cookie}`, expires_in: 900, account });
+    }) as unknown as typeof globalThis.fetch;
+    // Web Locks as the browser keeps them: one holder per name at a time, in request order.
+    let tail: Promise<unknown> = Promise.resolve();
+    const names: string[] = [];
+    const locks = {
+      request: (name: string, work: () => Promise<unknown>) => {
+        names.push(name);
+        const run = tail.then(work);
+        tail = run.catch(() => undefined);
+        return run;
+      },
+    };
+    const tabs = [new ApiClient(fetch), new ApiClient(fetch)];
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+    try {
+      expect(await Promise.all(tabs.map((tab) => tab.refresh()))).toEqual([account, account]);
+      expect(most).toBe(1);
+      expect(names).toEqual([REFRESH_LOCK, REFRESH_LOCK]);
+    } finally {
+      Reflect.deleteProperty(navigator, 'locks');
+    }
+    // Without the lock both tabs send the same cookie at once and one is signed out: what the
+    // lock prevents.
+    expect(await Promise.all(tabs.map((tab) => tab.refresh()))).toContain(null);
   });
 
   it('ends the session when the refresh fails and tells listeners', async () => {

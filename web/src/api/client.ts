@@ -39,6 +39,21 @@ export type TokenAnswer = Schema<'Tokens'>;
 export type SecondFactorChallenge = Schema<'SecondFactorChallenge'>;
 
 /** An error answer of the server: `{"error": {"code", "message", "field"}}`. */
+/** The Web Locks name every tab of this origin refreshes under. */
+export const REFRESH_LOCK = 'vitalis-refresh';
+
+/**
+ * Runs `work` holding the browser-wide refresh lock (the Web Locks API), so two tabs never present
+ * the same refresh cookie at once: the server rotates the token on every use and treats a used
+ * one as stolen, ending the session, so two tabs refreshing together (both reloaded, or both woken
+ * up) would sign the person out. Where the API is missing, runs at once.
+ */
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return work();
+  return locks.request(REFRESH_LOCK, work) as Promise<T>;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -199,12 +214,14 @@ export class ApiClient {
   }
 
   /**
-   * Trades the refresh cookie for a new access token. Concurrent callers share one request.
-   * Resolves to the account, or null when there is no session (the user must sign in).
+   * Trades the refresh cookie for a new access token. Concurrent callers share one request, and
+   * tabs take turns (acrossTabs): the cookie is the browser's, so a tab that waits sends the one
+   * the tab before it received. Resolves to the account, or null when there is no session (the
+   * user must sign in).
    */
   refresh(): Promise<Account | null> {
     if (!this.refreshing) {
-      this.refreshing = (async () => {
+      this.refreshing = acrossTabs(async () => {
         try {
           const response = await this.send('POST', '/api/v1/auth/refresh', { auth: false });
           // 204: no refresh cookie, so no session to restore.
@@ -221,7 +238,7 @@ export class ApiClient {
         } finally {
           this.refreshing = null;
         }
-      })();
+      });
     }
     return this.refreshing;
   }
