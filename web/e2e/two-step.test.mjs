@@ -5,6 +5,7 @@
 // and nothing else until it is done. Every page is checked at 360 and 1280 px (overflow, axe).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import jsQR from 'jsqr';
 import { launchBrowser, PASSWORD, Report, SmtpSink, totpCode, Visitor, VitalisServer } from './harness.mjs';
 
 const PATIENT = { email: 'tess.twostep@example.org', name: 'Tess Twostep' };
@@ -44,10 +45,22 @@ async function setUp(v, label) {
   assert.match(shown, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/, 'the key in groups of four');
   const secret = shown.replaceAll(' ', '');
   assert.equal(secret.length, 32);
-  assert.match(
-    await p.getByRole('link', { name: 'open it in your authenticator app' }).getAttribute('href'),
-    new RegExp(`^otpauth://totp/Vitalis:.*\\?secret=${secret}&issuer=Vitalis$`),
-  );
+  const link = await p.getByRole('link', { name: 'open it in your authenticator app' }).getAttribute('href');
+  assert.match(link, new RegExp(`^otpauth://totp/Vitalis:.*\\?secret=${secret}&issuer=Vitalis$`));
+  // The QR code is what a phone's camera reads: scanned here (jsQR) from the pixels the browser
+  // drew, it must be that same link.
+  const qr = p.getByRole('img', { name: /QR code of the setup key/ });
+  await qr.waitFor();
+  const pixels = await qr.evaluate((img) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(img, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: canvas.width, height: canvas.height, data: Array.from(data) };
+  });
+  assert.equal(jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data, link);
   await check(v, `${label}-key`);
   // A wrong code first: said plainly, the focus on the field.
   const right = totpCode(secret);

@@ -1,7 +1,8 @@
-// Two-step sign-in: setting it up with an authenticator app (the secret as text and as a link the
-// phone opens), the recovery codes shown once, new recovery codes, and turning it off (not for
+// Two-step sign-in: setting it up with an authenticator app (the secret as a QR code to scan, as
+// text and as a link the phone opens), the recovery codes shown once, new recovery codes, and turning it off (not for
 // administrators, who must set it up before anything else).
-import { useState } from 'react';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
 import { secondFactor, type SecondFactorEnrolment, type SecondFactorStatus } from '../api/identity';
 import { useSession } from '../auth';
 import { Field, FormError, SubmitButton, useSubmit } from '../components/forms';
@@ -9,6 +10,38 @@ import { Async } from '../components/status';
 import { queryClient, useApiQuery } from '../api/query';
 import { homeOf } from '../auth';
 import { navigate } from '../router';
+
+const QR_SIZE = 200;
+
+/**
+ * The otpauth:// link as a QR code for the authenticator app's camera, drawn in the browser (the
+ * key never leaves the page). Its square is kept while it is drawn, so nothing moves.
+ */
+function SetupQrCode({ uri }: { uri: string }) {
+  const [image, setImage] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: QR_SIZE }).then(
+      (url) => current && setImage(url),
+      () => current && setImage(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [uri]);
+  return (
+    <p className="totp-qr" style={{ width: QR_SIZE, height: QR_SIZE }}>
+      {image && (
+        <img
+          src={image}
+          width={QR_SIZE}
+          height={QR_SIZE}
+          alt="QR code of the setup key, to scan with your authenticator app"
+        />
+      )}
+    </p>
+  );
+}
 
 /** "JBSW Y3DP EHPK 3PXP": easier to read out and type. */
 export function groupsOfFour(secret: string): string {
@@ -87,9 +120,10 @@ function SetUp({ forced, onCodes }: { forced: boolean; onCodes: (codes: string[]
         <form onSubmit={confirm.submit} noValidate>
           <ol>
             <li>
-              In your authenticator app, add an account. On this phone you can{' '}
-              <a href={enrolment.otpauth_uri}>open it in your authenticator app</a>; otherwise choose “enter a setup
-              key” and type this key:
+              In your authenticator app, add an account and scan this code:
+              <SetupQrCode uri={enrolment.otpauth_uri} />
+              On this phone you can instead <a href={enrolment.otpauth_uri}>open it in your authenticator app</a>; or
+              choose “enter a setup key” and type this key:
               <p className="secret" data-testid="totp-secret">
                 <code>{groupsOfFour(enrolment.secret)}</code>
               </p>
