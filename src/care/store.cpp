@@ -3,33 +3,12 @@
 
 #include <soci/soci.h>
 
+#include "db/line_list.hpp"
 #include "db/rows.hpp"
 
 namespace vitalis::care::store {
 
 namespace {
-
-// A clinic's services are stored one a line.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out.push_back('\n');
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 class ClinicReader {
  public:
@@ -52,7 +31,7 @@ class ClinicReader {
   Clinic current() const {
     Clinic out = row_;
     out.id = id_;
-    out.services = split_lines(services_);
+    out.services = db::split_lines(services_);
     out.active = active_ != 0;
     return out;
   }
@@ -148,7 +127,7 @@ class ExceptionReader {
 // Binds a clinic's writable columns in the order of kInsertClinic / kUpdateClinic.
 struct ClinicColumns {
   explicit ClinicColumns(const Clinic& clinic)
-      : row(clinic), services(join_lines(clinic.services)), active(clinic.active ? 1 : 0) {}
+      : row(clinic), services(db::join_lines(clinic.services)), active(clinic.active ? 1 : 0) {}
   void bind(soci::statement& statement) {
     statement.exchange(soci::use(row.kind));
     statement.exchange(soci::use(row.name));

@@ -3,34 +3,13 @@
 
 #include <soci/soci.h>
 
+#include "db/line_list.hpp"
 #include "db/rows.hpp"
 #include "records/store_keyset.hpp"
 
 namespace vitalis::records::store {
 
 namespace {
-
-// A list stored as one text, one item per line (items never hold line breaks).
-std::string joined_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out.push_back('\n');
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 template <typename Reader>
 auto find_entry(db::Lease& lease, const char* query, std::int64_t patient_id, std::int64_t id) {
@@ -153,7 +132,7 @@ class PrescriptionReader {
     out.encounter_id = keys_.encounter();
     out.prescribed_by = prescribed_by_;
     out.end = end_.value();
-    out.safety_override.warnings = lines(warnings_);
+    out.safety_override.warnings = db::split_lines(warnings_);
     return out;
   }
 
@@ -176,8 +155,8 @@ class AllergyReader {
   }
   Allergy current() const {
     Allergy out = row_;
-    out.ingredients = lines(ingredients_);
-    out.classes = lines(classes_);
+    out.ingredients = db::split_lines(ingredients_);
+    out.classes = db::split_lines(classes_);
     return out;
   }
 
@@ -311,8 +290,8 @@ void replace_profile(db::Lease& lease, std::int64_t patient_id, const ProfileInp
   for (std::size_t position = 0; position < input.allergies.size(); ++position) {
     const Allergy& allergy = input.allergies[position];
     int at = static_cast<int>(position);
-    std::string ingredients = joined_lines(allergy.ingredients);
-    std::string classes = joined_lines(allergy.classes);
+    std::string ingredients = db::join_lines(allergy.ingredients);
+    std::string classes = db::join_lines(allergy.classes);
     db::run(lease, sql::kInsertAllergy, [&](soci::statement& statement) {
       statement.exchange(soci::use(patient));
       statement.exchange(soci::use(at));
@@ -405,7 +384,7 @@ std::vector<Diagnosis> active_diagnoses(db::Lease& lease, std::int64_t patient_i
 std::int64_t insert_prescription(db::Lease& lease, const Prescription& prescription) {
   long long patient = prescription.patient_id, by = prescription.prescribed_by;
   EncounterLink link(prescription.encounter_id);
-  std::string warnings = joined_lines(prescription.safety_override.warnings);
+  std::string warnings = db::join_lines(prescription.safety_override.warnings);
   return db::number(lease, sql::kInsertPrescription, [&](soci::statement& statement) {
     statement.exchange(soci::use(patient));
     statement.exchange(soci::use(prescription.medicine));
