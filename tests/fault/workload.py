@@ -3,10 +3,11 @@
 One place for every module's writes: a `Writer` sends one kind of write and, after a fault, says
 which of the writes the server acknowledged (a 2xx) are missing. `WRITERS` lists them;
 `INVARIANTS` lists the checks over the whole database (the SQLite file is sound, the audit chain
-verifies). A module that adds writes (bookings, orders, chat) adds its Writer to `WRITERS` and its
+verifies). A module that adds writes (bookings here; orders and chat next) adds its Writer to `WRITERS` and its
 invariants (stock never below zero, no double booking) to `INVARIANTS`, and every fault test
 (kill -9, PostgreSQL restart, disk full, soak) drives and checks them.
 """
+import datetime
 import http.client
 import json
 import random
@@ -55,6 +56,25 @@ class Clinic:
         status, _, active = api.call("POST", f"/api/v1/write-grants/{pending['id']}/approve",
                                      self.patient)
         assert status == 200 and active["status"] == "active", active
+        # Scheduling: the doctor works every day, all day, in 15-minute slots at one clinic
+        # (UTC, so that slot k is simply k quarter-hours after tomorrow's midnight).
+        status, _, place = api.call("POST", "/api/v1/care/clinics", self.admin, body={
+            "kind": "clinic", "name": "Load Clinic", "address": "1 Test Road", "city": "Testville",
+            "postcode": "T1 1TT", "latitude": 51.5, "longitude": -0.1, "phone": "+44 20 0",
+            "opening_hours": "always", "time_zone": "Etc/UTC", "services": []})
+        assert status == 201, place
+        status, _, reply = api.call("PUT", f"/api/v1/care/doctors/{self.doctor_id}/practice",
+                                    self.admin, body={"clinic_ids": [place["id"]]})
+        assert status == 204, reply
+        status, _, reply = api.call(
+            "PUT", f"/api/v1/care/doctors/{self.doctor_id}/clinics/{place['id']}/hours",
+            self.doctor, body={"sessions": [
+                {"weekday": day, "start": "00:00", "end": "23:45", "slot_minutes": 15}
+                for day in range(1, 8)]})
+        assert status == 204, reply
+        tomorrow = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(1)
+        self.first_slot = datetime.datetime(tomorrow.year, tomorrow.month, tomorrow.day,
+                                            tzinfo=datetime.timezone.utc)
 
 
 class Writer:
@@ -154,6 +174,22 @@ class SignUps(Writer):
         return [f"account {key}" for key in keys if key not in found]
 
 
+class Bookings(IdWriter):
+    """The patient books the doctor's slots; about three writes aim at each slot, so they race
+    and the database lets one in (the others get 409)."""
+
+    name, table = "booking", "care_appointments"
+
+    def write(self, client, clinic, n):
+        slot = n // 3
+        starts = clinic.first_slot + datetime.timedelta(days=slot // 95,
+                                                        minutes=15 * (slot % 95))
+        status, body = client.post("/api/v1/care/appointments", clinic.patient, {
+            "doctor_id": clinic.doctor_id, "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reason": "check-up"})
+        return status, (body["id"] if status == 201 else None)
+
+
 class Allergies(Writer):
     """The profile replaced as a whole with one allergy: afterwards the stored allergy is the last
     acknowledged one or one sent after it (whose answer was lost)."""
@@ -181,7 +217,7 @@ class Allergies(Writer):
 # trusted as a proxy so that each request can come from its own address (Client).
 FLAGS = (*FAST_HASH, "--trusted-proxies=127.0.0.1")
 
-WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Allergies]
+WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Bookings, Allergies]
 
 
 def sqlite_integrity(url, tmp_path):
@@ -200,8 +236,20 @@ def audit_chain(url, tmp_path):
             f"{result.stderr[-2000:]}"]
 
 
+def no_double_booking(url, tmp_path):
+    """No two active appointments of one doctor, or of one patient, overlap in time."""
+    problems = []
+    for who in ("doctor_id", "patient_id"):
+        rows = query(url, "SELECT a.id, b.id FROM care_appointments a JOIN care_appointments b "
+                          f"ON a.{who} = b.{who} AND a.id < b.id WHERE a.status = 'booked' "
+                          "AND b.status = 'booked' AND a.starts_at < b.ends_at "
+                          "AND b.starts_at < a.ends_at LIMIT 5")
+        problems += [f"appointments {a} and {b} overlap (same {who})" for a, b in rows]
+    return problems
+
+
 # Whole-database checks after every fault: each returns a list of problems (empty: fine).
-INVARIANTS = [sqlite_integrity, audit_chain]
+INVARIANTS = [sqlite_integrity, audit_chain, no_double_booking]
 
 
 class Client:
