@@ -411,6 +411,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);
   care::CareService care_service(**pool, **identity_service);
+  care_service.set_public_url(config.server.public_url);
   care::add_care_routes(router, care_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.

@@ -213,6 +213,31 @@ constexpr std::array<Template, 6> kAccessTemplates = {{
      VITALIS_LINK("Go to sign in")},
 }};
 
+// Scheduling (care). What is booked stays out of the mail (a test's name is health data): the
+// place, the time and the token, and the app for the rest.
+constexpr std::array<Template, 1> kCareTemplates = {{
+    {"test_booked", "Your Vitalis booking is confirmed",
+     "Hello {{name}},\n\n"
+     "Your booking is confirmed.\n\n"
+     "    Where: {{centre}}, {{address}}\n"
+     "    When: {{when}} (arrive within that hour)\n"
+     "    Booking token: {{token}}\n\n"
+     "Show the token when you arrive. What was booked, and how to prepare for it, are in the "
+     "app:\n\n"
+     "    {{link}}\n\n"
+     "To cancel, open the booking in the app: the place goes to someone else.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your booking is confirmed.</p>\n"
+     "<p>Where: {{centre}}, {{address}}<br>\nWhen: {{when}} (arrive within that hour)</p>\n"
+     "<p>Booking token:</p>\n"
+     "<p style=\"margin:8px 0 24px;font-size:28px;letter-spacing:4px;font-weight:bold;"
+     "font-family:Menlo,Consolas,monospace\">{{token}}</p>\n"
+     "<p>Show the token when you arrive. What was booked, and how to prepare for it, are in the "
+     "app:</p>\n"  //
+     VITALIS_LINK("Open my bookings") "<p>To cancel, open the booking in the app: the place goes "
+                                      "to someone else.</p>\n"},
+}};
+
 #undef VITALIS_LINK
 #undef VITALIS_CODE_BLOCK
 
@@ -221,6 +246,9 @@ const Template* find_template(std::string_view kind) {
     if (tmpl.kind == kind) return &tmpl;
   }
   for (const auto& tmpl : kAccessTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  for (const auto& tmpl : kCareTemplates) {
     if (tmpl.kind == kind) return &tmpl;
   }
   return nullptr;

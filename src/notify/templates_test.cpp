@@ -18,10 +18,14 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
                     {"valid_for", "3 days"},
                     {"who", "Dr Who (a doctor)"},
                     {"reason", "licence not found"},
-                    {"new_email", "a***@example.org"}};
+                    {"new_email", "a***@example.org"},
+                    {"centre", "North Lab"},
+                    {"address", "2 Low St, Leeds"},
+                    {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
+                    {"token", "K7RX-M4PD"}};
   for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
                     "test_message", "account_claim", "access_request", "emergency_access",
-                    "doctor_rejected", "email_change_code", "email_changed"}) {
+                    "doctor_rejected", "email_change_code", "email_changed", "test_booked"}) {
     auto message = render(kind, all, "ada@example.org");
     ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
     EXPECT_EQ(message->kind, kind);
@@ -57,7 +61,11 @@ TEST(TemplatesTest, AccountEmailsLinkToTheirPage) {
                      {"valid_for", "3 days"},
                      {"who", "Dr Who"},
                      {"reason", "no licence"},
-                     {"new_email", "a***@example.org"}};
+                     {"new_email", "a***@example.org"},
+                    {"centre", "North Lab"},
+                    {"address", "2 Low St, Leeds"},
+                    {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
+                    {"token", "K7RX-M4PD"}};
   for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
                     "account_claim", "access_request", "emergency_access", "doctor_rejected",
                     "email_change_code", "email_changed"}) {

@@ -92,6 +92,7 @@ for (const pathname of [
   '/record',
   '/predict',
   '/symptoms',
+  '/tests',
   '/access',
   '/profile',
   '/account',

@@ -22,6 +22,7 @@ const Dashboard = page(() => import('./pages/Dashboard').then((m) => m.Dashboard
 const RecordPage = page(() => import('./pages/Record').then((m) => m.RecordPage));
 const PredictPage = page(() => import('./pages/Predict').then((m) => m.PredictPage));
 const SymptomsPage = page(() => import('./pages/Symptoms').then((m) => m.SymptomsPage));
+const TestsPage = page(() => import('./pages/Tests').then((m) => m.TestsPage));
 const AccessPage = page(() => import('./pages/Access').then((m) => m.AccessPage));
 const DoctorHome = page(() => import('./pages/Doctor').then((m) => m.DoctorHome));
 const DoctorPatient = page(() => import('./pages/Doctor').then((m) => m.DoctorPatient));
@@ -39,6 +40,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/record', label: 'My record' },
     { to: '/predict', label: 'Risk check' },
     { to: '/symptoms', label: 'Symptoms' },
+    { to: '/tests', label: 'Tests' },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
     { to: '/account', label: 'Account' },
@@ -91,6 +93,13 @@ const ROUTES: RouteDef[] = [
     role: 'patient',
     title: 'Symptoms',
     render: () => <SymptomsPage />,
+  },
+  {
+    path: '/tests',
+    preload: TestsPage.preload,
+    role: 'patient',
+    title: 'Tests',
+    render: () => <TestsPage />,
   },
   ...(FEATURES.clinical
     ? [
