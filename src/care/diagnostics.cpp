@@ -28,7 +28,6 @@ constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kHour = 3600;
 constexpr std::size_t kMaxReason = 500;
 
-std::string now_text() { return format_rfc3339(Clock::now()); }
 
 const std::vector<std::string>& categories() {
   static const std::vector<std::string> list{"blood", "imaging", "cardiac", "check_up", "other"};
@@ -330,7 +329,7 @@ Result<TestBooking> CareService::book_test(const Caller& caller, std::int64_t ce
     row.currency = test->currency;
     row.status = "booked";
     row.booked_by = caller.account_id;
-    row.booked_at = now_text();
+    row.booked_at = stamp();
     db::Transaction tx(lease);
     if (auto earlier =
             store::find_active_booking(lease, row.patient_id, centre_id, test_id, starts_at)) {
@@ -396,7 +395,7 @@ Result<TestBooking> CareService::cancel_test(const Caller& caller, std::int64_t 
     db::Transaction tx(lease);
     auto booking = visible(lease, caller, booking_id);
     if (!booking.ok()) return booking;
-    std::string at = now_text();
+    std::string at = stamp();
     if (!store::set_booking_status(lease, booking_id, "cancelled", caller.account_id, at,
                                    reason)) {
       return about(Error::conflict("only a booked test can be cancelled"), "status");
@@ -442,7 +441,7 @@ Result<TestBooking> CareService::check_in(const Caller& caller, std::string_view
                                                    booking->starts_at)),
                    "token");
     }
-    std::string at = now_text();
+    std::string at = stamp();
     if (!store::set_booking_status(lease, booking->id, "checked_in", caller.account_id, at, "")) {
       return about(Error::conflict("this booking is checked in already"), "token");
     }

@@ -102,6 +102,7 @@ struct Appointment {
   std::string booked_at;
   std::optional<std::int64_t> changed_by;
   std::string changed_at, cancel_reason;
+  int revision = 0;  // raised by every change (a calendar entry's SEQUENCE)
 };
 
 struct BookingInput {

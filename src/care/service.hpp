@@ -136,10 +136,28 @@ class CareService {
   Result<std::vector<TestBooking>> centre_test_bookings(const identity::Caller& caller,
                                                         std::int64_t centre_id, std::int64_t from,
                                                         std::int64_t to);
+  // --- reminders and confirmations (reminders.cpp) --------------------------------------------
+  struct ReminderReport {
+    int sent = 0, skipped = 0;
+  };
+  // Queues the reminders due now: for each of `hours` (e.g. {24, 2}), every booked appointment
+  // and test starting within that many hours whose reminder is not recorded yet. One is skipped
+  // (recorded, not sent) when it was booked after its reminder time (the confirmation told them)
+  // or a nearer reminder is already due. Each is claimed and queued in one transaction, so two
+  // processes or a restart never send one twice and a crash never loses one. Safe to run from
+  // several processes at once.
+  ReminderReport send_due_reminders(const std::vector<int>& hours);
+
   // Full names of accounts (identity's), for lists that show who booked.
   Result<std::map<std::int64_t, std::string>> patient_names(const std::vector<std::int64_t>& ids);
 
  private:
+  // now_() as RFC 3339 text: when a booking or change was made (reminders compare with it).
+  std::string stamp() const;
+  // The patient's email about an appointment (kind: appointment_booked, _moved, _cancelled,
+  // _reminder), with its calendar entry except for reminders, queued in `lease`'s transaction.
+  Status mail_appointment(db::Lease& lease, const Appointment& appointment, std::string_view kind);
+  Status mail_test_reminder(db::Lease& lease, const TestBooking& booking);
   std::vector<TestHour> hours_in(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id,
                                  std::int64_t from, std::int64_t to);
   // The doctor's availability and busy times read in `lease`, as free slots of [from, to).

@@ -364,6 +364,104 @@ INSTANTIATE_TEST_SUITE_P(Dialects, CareTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
                          db::testing::dialect_name);
 
+// --- confirmations and reminders --------------------------------------------------------------
+
+// The messages queued of one kind.
+std::vector<notify::Message> mails(db::Pool& pool, const std::string& kind) {
+  std::vector<notify::Message> out;
+  for (auto& message : notify::testing::outbox_messages(pool)) {
+    if (message.kind == kind) out.push_back(std::move(message));
+  }
+  return out;
+}
+
+TEST_P(CareTest, BookRescheduleAndCancelMailTheirCalendarEntries) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto booked = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(booked.ok());
+  auto confirmations = mails(*pool_, "appointment_booked");
+  ASSERT_EQ(confirmations.size(), 1u);
+  EXPECT_EQ(confirmations[0].to, "pat@example.org");
+  EXPECT_NE(confirmations[0].text.find("Dora Düring"), std::string::npos);
+  EXPECT_NE(confirmations[0].text.find("Mon 07 Jun 2027, 09:00 (Europe/London)"),
+            std::string::npos);
+  ASSERT_EQ(confirmations[0].attachments.size(), 1u);
+  const auto& ics = confirmations[0].attachments[0];
+  EXPECT_EQ(ics.filename, "appointment.ics");
+  EXPECT_NE(ics.data.find("DTSTART:20270607T080000Z"), std::string::npos) << ics.data;
+  EXPECT_NE(ics.data.find("SEQUENCE:0"), std::string::npos);
+  ASSERT_TRUE(service_->reschedule(patient_, booked->appointment.id, nine + 3600).ok());
+  auto moved = mails(*pool_, "appointment_moved");
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_NE(moved[0].attachments.at(0).data.find("DTSTART:20270607T090000Z"), std::string::npos);
+  EXPECT_NE(moved[0].attachments.at(0).data.find("SEQUENCE:1"), std::string::npos);
+  ASSERT_TRUE(service_->cancel(patient_, booked->appointment.id, "chest pain gone").ok());
+  auto cancelled = mails(*pool_, "appointment_cancelled");
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_NE(cancelled[0].attachments.at(0).data.find("METHOD:CANCEL"), std::string::npos);
+  EXPECT_NE(cancelled[0].attachments.at(0).data.find("SEQUENCE:2"), std::string::npos);
+  // No reason in any mail: "check-up" and "chest pain gone" are the patient's health.
+  for (const auto& message : notify::testing::outbox_messages(*pool_)) {
+    for (const std::string* part : {&message.subject, &message.text, &message.html}) {
+      EXPECT_EQ(part->find("check-up"), std::string::npos) << message.kind;
+      EXPECT_EQ(part->find("chest pain"), std::string::npos) << message.kind;
+    }
+  }
+}
+
+TEST_P(CareTest, RemindersGoOutOnceEachEvenFromTwoServersAtOnce) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;  // booked three days ahead (now_ = kMonday - 3 days)
+  auto early = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(early.ok());
+  // A second server on the same database, with the same clock.
+  CareService other(*pool_, *identity_);
+  other.set_clock([this] { return now_.load(); });
+  auto sweep_both = [&] {
+    CareService::ReminderReport first, second;
+    std::thread a([&] { first = service_->send_due_reminders({24, 2}); });
+    std::thread b([&] { second = other.send_due_reminders({24, 2}); });
+    a.join();
+    b.join();
+    return std::pair{first.sent + second.sent, first.skipped + second.skipped};
+  };
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));  // nothing due three days ahead
+  now_ = nine - 23 * kHour;
+  EXPECT_EQ(sweep_both(), (std::pair{1, 0}));  // the 24-hour reminder, once
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));
+  // Booked at 21:00 the evening before: its 24-hour reminder is skipped, not sent.
+  now_ = nine - 11 * kHour;
+  auto late = service_->book(second_patient_, booking(doctor_, nine + 1800));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(sweep_both(), (std::pair{0, 1}));
+  now_ = nine - 1 * kHour;
+  EXPECT_EQ(sweep_both(), (std::pair{2, 0}));  // both 2-hour reminders
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));
+  auto reminders = mails(*pool_, "appointment_reminder");
+  ASSERT_EQ(reminders.size(), 3u);
+  EXPECT_TRUE(reminders[0].attachments.empty());
+  EXPECT_NE(reminders[0].text.find("Dora Düring"), std::string::npos);
+}
+
+TEST_P(CareTest, ARescheduledAppointmentIsRemindedOfItsNewTime) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto booked = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(booked.ok());
+  now_ = nine - 23 * kHour;
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 1);
+  // Moved to the next day, two days before: its 24-hour reminder comes again for that day.
+  ASSERT_TRUE(service_->reschedule(patient_, booked->appointment.id, nine + 86400).ok());
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 0);
+  now_ = nine + 86400 - 23 * kHour;
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 1);
+  // Cancelled: no more reminders.
+  ASSERT_TRUE(service_->cancel(patient_, booked->appointment.id, "away").ok());
+  now_ = nine + 86400 - kHour;
+  EXPECT_EQ(service_->send_due_reminders({24, 2}).sent, 0);
+}
+
 // --- diagnostic tests -------------------------------------------------------------------------
 
 class DiagnosticsTest : public CareTest {
@@ -500,6 +598,21 @@ TEST_P(DiagnosticsTest, BookingTakesPlacesUntilTheHourIsFullAndCancellingGivesTh
     EXPECT_EQ(message.html.find("HbA1c"), std::string::npos);
   }
   EXPECT_TRUE(mailed);
+}
+
+TEST_P(DiagnosticsTest, ABookedTestIsRemindedWithItsToken) {
+  open_centre(3);
+  std::int64_t eight = kMonday + 7 * kHour;
+  auto booked = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(booked.ok());
+  now_ = eight - 20 * kHour;
+  auto report = service_->send_due_reminders({24, 2});
+  EXPECT_EQ(report.sent, 1);
+  EXPECT_EQ(service_->send_due_reminders({24, 2}).sent, 0);
+  auto reminders = mails(*pool_, "test_reminder");
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_NE(reminders[0].text.find(booked->token), std::string::npos);
+  EXPECT_EQ(reminders[0].text.find("HbA1c"), std::string::npos);
 }
 
 TEST_P(DiagnosticsTest, StaffCheckInByTokenOnTheDay) {

@@ -253,6 +253,13 @@ std::vector<TestBooking> centre_bookings(db::Lease& lease, std::int64_t centre_i
                                         db::uses(centre, start, end));
 }
 
+std::vector<TestBooking> due_test_bookings(db::Lease& lease, std::int64_t now, int hours) {
+  long long from = now, until = now + hours * 3600LL;
+  int within = hours;
+  return db::select_rows<BookingReader>(lease, sql::kSelectDueTestBookings,
+                                        db::uses(from, until, within));
+}
+
 bool set_booking_status(db::Lease& lease, std::int64_t id, const std::string& status,
                         std::int64_t by, const std::string& at, const std::string& reason) {
   long long key = id, actor = by;

@@ -83,6 +83,12 @@ inline constexpr const char* kSelectPatientBookings = VITALIS_BOOKING_COLUMNS
 inline constexpr const char* kSelectCentreBookings = VITALIS_BOOKING_COLUMNS
     "WHERE centre_id = :centre AND starts_at >= :from AND starts_at < :to "
     "ORDER BY starts_at, id LIMIT 1000";
+// Booked tests starting in (:now, :until] not yet reminded :hours before (care_test_bookings_due).
+inline constexpr const char* kSelectDueTestBookings = VITALIS_BOOKING_COLUMNS
+    "WHERE status = 'booked' AND starts_at > :now AND starts_at <= :until AND NOT EXISTS "
+    "(SELECT 1 FROM care_reminders r WHERE r.kind = 'test' AND r.ref_id = care_test_bookings.id "
+    "AND r.starts_at = care_test_bookings.starts_at AND r.hours = :hours) "
+    "ORDER BY starts_at, id LIMIT 200";
 #undef VITALIS_BOOKING_COLUMNS
 // Conditional: only a booked test changes state, so two racing changes cannot both win.
 inline constexpr const char* kSetBookingStatus =
@@ -127,6 +133,8 @@ std::vector<TestBooking> patient_bookings(db::Lease& lease, std::int64_t patient
                                           std::int64_t from, int limit);
 std::vector<TestBooking> centre_bookings(db::Lease& lease, std::int64_t centre_id,
                                          std::int64_t from, std::int64_t to);
+// Booked tests starting in (now, now + hours] not yet reminded `hours` before (200 at most).
+std::vector<TestBooking> due_test_bookings(db::Lease& lease, std::int64_t now, int hours);
 // false when the booking is no longer booked.
 bool set_booking_status(db::Lease& lease, std::int64_t id, const std::string& status,
                         std::int64_t by, const std::string& at, const std::string& reason);
