@@ -3,7 +3,7 @@
 // offers it, a day, then an hour with places left. The email the server sends links here.
 import { useId, useState, type ReactNode } from 'react';
 import { api, type Answer } from '../api/client';
-import { care, price, type DiagnosticTest, type TestBooking, type TestHour } from '../api/care';
+import { care, localTime, price, type DiagnosticTest, type TestBooking, type TestHour } from '../api/care';
 import { keys, reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
@@ -12,11 +12,6 @@ import { Field, FormError, SelectField, SubmitButton, useAction, useSubmit } fro
 import { Async } from '../components/status';
 
 type Centre = Answer<'searchClinics'>['items'][number];
-
-/** A UTC instant as the centre's clock shows it: "Monday 14 December 2026 at 10:00". */
-export function localTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
-}
 
 /** The centre's local date (YYYY-MM-DD) of an instant, and the UTC range of a local date. */
 function localDay(date: Date, timeZone: string): string {
@@ -37,7 +32,9 @@ function useCatalogue() {
 }
 
 function useCentres() {
-  return useApiQuery(['care', 'clinics'], () => api.get<Answer<'searchClinics'>>('/api/v1/care/clinics', { limit: 200 }));
+  return useApiQuery(['care', 'clinics'], () =>
+    api.get<Answer<'searchClinics'>>('/api/v1/care/clinics', { limit: 200 }),
+  );
 }
 
 export function TestsPage() {
@@ -267,9 +264,7 @@ function BookTest({ patientId }: { patientId: number }) {
                                   timeStyle: 'short',
                                 }).format(new Date(item.starts_at))}{' '}
                                 —{' '}
-                                {item.left === 0
-                                  ? 'full'
-                                  : `${item.left} ${item.left === 1 ? 'place' : 'places'} left`}
+                                {item.left === 0 ? 'full' : `${item.left} ${item.left === 1 ? 'place' : 'places'} left`}
                               </label>
                             </li>
                           ))}
