@@ -157,6 +157,14 @@ const std::vector<OptionSpec>& option_specs() {
        "Doctors' and administrators' sessions end after this long without activity (30 minutes; "
        "measured from the last token renewal, so within one access-token lifetime)",
        kServe},
+      {"reminder-hours", "24,2",
+       "Hours before an appointment or a booked test when its reminder email goes out, comma "
+       "separated (1 to 720 each); empty: no reminders",
+       kServe},
+      {"reminder-seconds", "60",
+       "How often serve looks for reminders that are due (every server may: each reminder is "
+       "sent once)",
+       kServe},
       {"alert-rules", "",
        "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json",
        kAlerts},
@@ -480,6 +488,27 @@ Result<Config> build_config(const Invocation& invocation) {
   if (has("session-max-age-seconds")) {
     VITALIS_ASSIGN(config.session_max_age_seconds,
                    integer(invocation, "session-max-age-seconds", 1, 366LL * 86400));
+  }
+  if (has("reminder-hours")) {
+    config.reminder_hours.clear();
+    const std::string& text = invocation.values.at("reminder-hours");
+    for (std::size_t start = 0; start < text.size();) {
+      std::size_t comma = std::min(text.find(',', start), text.size());
+      int hours = 0;
+      auto [end, ec] = std::from_chars(text.data() + start, text.data() + comma, hours);
+      if (ec != std::errc() || end != text.data() + comma || hours < 1 || hours > 720 ||
+          std::find(config.reminder_hours.begin(), config.reminder_hours.end(), hours) !=
+              config.reminder_hours.end()) {
+        return Error::validation("reminder-hours",
+                                 "--reminder-hours must list different whole numbers of hours "
+                                 "from 1 to 720, like 24,2 (got '" + text + "')");
+      }
+      config.reminder_hours.push_back(hours);
+      start = comma + 1;
+    }
+  }
+  if (has("reminder-seconds")) {
+    VITALIS_ASSIGN(config.reminder_seconds, integer(invocation, "reminder-seconds", 1, 3600));
   }
   if (has("staff-idle-seconds")) {
     VITALIS_ASSIGN(config.staff_idle_seconds,

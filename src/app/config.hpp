@@ -55,6 +55,9 @@ struct Config {
   long long break_glass_seconds = 3600;              // serve: how long emergency access lasts
   long long session_max_age_seconds = 30LL * 86400;  // serve: absolute session lifetime
   long long staff_idle_seconds = 1800;               // serve: doctors' and admins' idle logoff
+  // serve: reminder emails, these many hours before (none when empty), looked for this often.
+  std::vector<int> reminder_hours{24, 2};
+  long long reminder_seconds = 60;
   // serve: the bearer token /metrics asks for (--metrics-token or the first line of
   // --metrics-token-file); empty = /metrics answers this host only. Never logged.
   std::string metrics_token;

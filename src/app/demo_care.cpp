@@ -1,5 +1,7 @@
 // The demo's scheduling: a believable directory in two cities and a few weeks of bookings,
 // loaded through care's bulk loader (care owns its tables; app never writes them).
+#include <algorithm>
+
 #include "app/demo_data.hpp"
 #include "care/bulk.hpp"
 #include "core/time.hpp"
@@ -32,6 +34,39 @@ std::vector<care::WeeklyHours> week(std::initializer_list<int> days, int start, 
   std::vector<care::WeeklyHours> out;
   for (int day : days) out.push_back({day, start, end, slot, 0});
   return out;
+}
+
+// The demo's test catalogue: prices in pence, preparation as a patient reads it.
+std::vector<care::DiagnosticTest> demo_tests() {
+  auto test = [](const char* code, const char* name, const char* category, int minutes,
+                 std::int64_t pence, const char* preparation) {
+    care::DiagnosticTest out;
+    out.code = code;
+    out.name = name;
+    out.category = category;
+    out.duration_minutes = minutes;
+    out.price_minor = pence;
+    out.currency = "GBP";
+    out.preparation = preparation;
+    return out;
+  };
+  return {
+      test("full-blood-count", "Full blood count", "blood", 10, 2900, ""),
+      test("hba1c", "HbA1c (average blood sugar over 2-3 months)", "blood", 10, 3500,
+           "No need to fast. Take your usual medicines."),
+      test("lipid-profile", "Lipid profile (cholesterol)", "blood", 10, 3900,
+           "Do not eat for 10 to 12 hours before the test; water is fine."),
+      test("x-ray-chest", "Chest X-ray", "imaging", 15, 9500,
+           "Wear clothes without metal (zips, buttons); tell staff if you may be pregnant."),
+      test("ecg", "ECG (heart tracing)", "cardiac", 20, 7500,
+           "Avoid creams or lotion on your chest on the day."),
+      test("ct-head", "CT scan of the head", "imaging", 30, 45000,
+           "Tell staff about allergies, kidney problems or a possible pregnancy."),
+      test("mri-knee", "MRI scan of the knee", "imaging", 45, 52000,
+           "Remove all metal; tell staff about pacemakers, implants or metal fragments."),
+      test("health-check", "Health check-up (bloods, blood pressure, BMI)", "check_up", 60, 15000,
+           "Do not eat for 10 hours before; bring a list of your medicines."),
+  };
 }
 
 }  // namespace
@@ -78,9 +113,33 @@ Result<std::int64_t> load_demo_care(db::Pool& pool, const std::vector<std::int64
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   return db::with_connection(pool, [&](db::Lease& lease) -> Result<std::int64_t> {
     db::Transaction tx(lease);
-    care::bulk::insert_directory(lease, directory);
+    auto clinic_ids = care::bulk::insert_directory(lease, directory);
     std::int64_t booked = care::bulk::book_demo_appointments(lease, pairs, today - 14 * 86400,
                                                              today + 14 * 86400, today, 2, at);
+    // Diagnostic tests at the two centres (indexes 2 and 5), weekdays 08:00-17:00 in London and
+    // 08:00-13:00 in Manchester (Saturday mornings too); the demo patients each have one booked.
+    auto weekdays = [](std::initializer_list<int> days, int start, int end) {
+      std::vector<care::CentreHours> out;
+      for (int day : days) out.push_back({day, start, end});
+      return out;
+    };
+    auto tests = care::bulk::insert_tests(
+        lease, demo_tests(),
+        {{clinic_ids.at(2),
+          {{"full-blood-count", 6}, {"hba1c", 6}, {"lipid-profile", 6}, {"x-ray-chest", 3},
+           {"ecg", 2}, {"health-check", 1}},
+          weekdays({1, 2, 3, 4, 5}, 8 * 60, 17 * 60)},
+         {clinic_ids.at(5),
+          {{"x-ray-chest", 4}, {"ct-head", 1}, {"mri-knee", 1}, {"health-check", 2}},
+          weekdays({1, 2, 3, 4, 5, 6}, 8 * 60, 13 * 60)}});
+    std::vector<std::int64_t> patients;
+    for (const auto& [patient, doctor] : pairs) {
+      if (std::find(patients.begin(), patients.end(), patient) == patients.end()) {
+        patients.push_back(patient);
+      }
+    }
+    booked += care::bulk::book_demo_tests(lease, patients, clinic_ids.at(2), tests.at("hba1c"),
+                                          today + 86400, at);
     tx.commit();
     return booked;
   });

@@ -85,7 +85,9 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
 // The demo's scheduling (demo_care.cpp): clinics and test centres in London and Manchester,
 // every doctor (cardiology, endocrinology, general practice, in that order) placed with weekly
 // hours, and appointments from two weeks back to two weeks ahead of `now` for each
-// (patient, doctor) pair; returns how many were booked. Through care's bulk loader.
+// (patient, doctor) pair; the diagnostic test catalogue, what the two centres offer and one
+// test booking per patient; returns how many appointments and test bookings were made. Through
+// care's bulk loader.
 Result<std::int64_t> load_demo_care(db::Pool& pool, const std::vector<std::int64_t>& doctors,
                                     const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
                                     Clock::time_point now);

@@ -11,6 +11,7 @@
 #include "care/routes.hpp"
 #include "care/service.hpp"
 #include "core/log.hpp"
+#include "core/periodic.hpp"
 #include "db/migrate.hpp"
 #include "http/server.hpp"
 #include "identity/audit_anchor.hpp"
@@ -411,6 +412,18 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);
   care::CareService care_service(**pool, **identity_service);
+  care_service.set_public_url(config.server.public_url);
+  // Reminders before appointments and booked tests: every server may sweep; each reminder is
+  // claimed by one (care_reminders) in the transaction that queues its mail.
+  std::optional<Periodic> reminders;
+  if (!config.reminder_hours.empty()) {
+    reminders.emplace("reminders", std::chrono::seconds(config.reminder_seconds), [&] {
+      auto done = care_service.send_due_reminders(config.reminder_hours);
+      if (done.sent + done.skipped > 0) {
+        log::info("reminders queued", {{"sent", done.sent}, {"skipped", done.skipped}});
+      }
+    });
+  }
   care::add_care_routes(router, care_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.

@@ -21,7 +21,6 @@ using identity::Role;
 constexpr std::int64_t kDay = 86400;
 constexpr std::size_t kMaxReason = 500;
 
-std::string now_text() { return format_rfc3339(Clock::now()); }
 
 std::string rfc3339(std::int64_t unix_seconds) {
   return format_rfc3339(TimePoint(std::chrono::seconds(unix_seconds)));
@@ -154,7 +153,7 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     row.reason = input.reason;
     row.status = "booked";
     row.booked_by = caller.account_id;
-    row.booked_at = now_text();
+    row.booked_at = stamp();
     db::Transaction tx(lease);
     auto inserted = store::insert_appointment(lease, row);
     if (inserted.overlap != store::Overlap::kNone) {
@@ -171,6 +170,9 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     }
     identity_.link_booked_doctor(lease, caller, row.patient_id, row.doctor_id);
     audit(identity_, lease, caller, "appointment.create", row);
+    if (auto mailed = mail_appointment(lease, row, "appointment_booked"); !mailed.ok()) {
+      return mailed.error();
+    }
     tx.commit();
     return row;
   });
@@ -193,7 +195,7 @@ Result<Appointment> CareService::cancel(const Caller& caller, std::int64_t appoi
     db::Transaction tx(lease);
     auto appointment = visible(lease, caller, appointment_id);
     if (!appointment.ok()) return appointment;
-    std::string at = now_text();
+    std::string at = stamp();
     if (!store::set_status(lease, appointment_id, "cancelled", caller.account_id, at, reason)) {
       Error error = Error::conflict("only a booked appointment can be cancelled");
       error.field = "status";
@@ -203,7 +205,12 @@ Result<Appointment> CareService::cancel(const Caller& caller, std::int64_t appoi
     appointment->changed_by = caller.account_id;
     appointment->changed_at = at;
     appointment->cancel_reason = reason;
+    appointment->revision += 1;
     audit(identity_, lease, caller, "appointment.cancel", *appointment);
+    if (auto mailed = mail_appointment(lease, *appointment, "appointment_cancelled");
+        !mailed.ok()) {
+      return mailed.error();
+    }
     tx.commit();
     return appointment;
   });
@@ -224,13 +231,14 @@ Result<Appointment> CareService::set_outcome(const Caller& caller, std::int64_t 
     if (appointment->starts_at > now_()) {
       return Error::validation("status", "the appointment has not started yet");
     }
-    std::string at = now_text();
+    std::string at = stamp();
     if (!store::set_status(lease, appointment_id, status, caller.account_id, at, "")) {
       Error error = Error::conflict("only a booked appointment can be completed or missed");
       error.field = "status";
       return error;
     }
     appointment->status = status;
+    appointment->revision += 1;
     appointment->changed_by = caller.account_id;
     appointment->changed_at = at;
     audit(identity_, lease, caller, "appointment." + status, *appointment);
@@ -257,7 +265,7 @@ Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t a
       return Error::validation("starts_at", "this is not one of the doctor's slots");
     }
     db::Transaction tx(lease);
-    std::string at = now_text();
+    std::string at = stamp();
     auto result = store::move_appointment(lease, appointment_id, *slot, caller.account_id, at);
     if (result.overlap != store::Overlap::kNone) {
       refused = true;
@@ -274,7 +282,11 @@ Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t a
     appointment->clinic_id = slot->clinic_id;
     appointment->changed_by = caller.account_id;
     appointment->changed_at = at;
+    appointment->revision += 1;
     audit(identity_, lease, caller, "appointment.reschedule", *appointment);
+    if (auto mailed = mail_appointment(lease, *appointment, "appointment_moved"); !mailed.ok()) {
+      return mailed.error();
+    }
     tx.commit();
     return appointment;
   });

@@ -6,7 +6,9 @@
 
 #include "care/slots.hpp"
 #include "care/store.hpp"
+#include "care/service.hpp"
 #include "care/store_appointments.hpp"
+#include "care/store_diagnostics.hpp"
 
 namespace vitalis::care::bulk {
 
@@ -94,6 +96,62 @@ std::int64_t book_demo_appointments(
       if (slot.ends_at <= now) store::set_status(lease, inserted.id, "completed", doctor, at, "");
       ++stored;
     }
+  }
+  return stored;
+}
+
+std::map<std::string, std::int64_t> insert_tests(db::Lease& lease,
+                                                 const std::vector<DiagnosticTest>& tests,
+                                                 const std::vector<TestCentreSetup>& centres) {
+  std::map<std::string, std::int64_t> ids;
+  for (const auto& test : tests) {
+    if (auto id = store::insert_test(lease, test)) ids[test.code] = *id;
+  }
+  for (const auto& centre : centres) {
+    std::vector<TestOffer> offers;
+    for (const auto& [code, per_hour] : centre.offers) {
+      offers.push_back({centre.centre_id, ids.at(code), per_hour});
+    }
+    store::set_offers(lease, centre.centre_id, offers);
+    store::set_centre_hours(lease, centre.centre_id, centre.hours);
+  }
+  return ids;
+}
+
+std::int64_t book_demo_tests(db::Lease& lease, const std::vector<std::int64_t>& patients,
+                             std::int64_t centre_id, std::int64_t test_id, std::int64_t from,
+                             const std::string& at) {
+  auto centre = store::find_clinic(lease, centre_id);
+  auto test = store::find_test(lease, test_id);
+  if (!centre || !test) return 0;
+  slots::ClinicAvailability availability{centre_id, centre->time_zone, {}, {}};
+  for (const auto& row : store::centre_hours(lease, centre_id)) {
+    availability.weekly.push_back({row.weekday, row.start_minute, row.end_minute, 60, 0});
+  }
+  int per_hour = 0;
+  for (const auto& offer : store::offers_of_centre(lease, centre_id)) {
+    if (offer.test_id == test_id) per_hour = offer.per_hour;
+  }
+  auto hours = slots::free_slots({availability}, {}, from, from + 14 * 86400, from);
+  std::int64_t stored = 0;
+  for (std::size_t index = 0; index < patients.size() && index < hours.size(); ++index) {
+    TestBooking row;
+    row.patient_id = patients[index];
+    row.centre_id = centre_id;
+    row.test_id = test_id;
+    row.starts_at = hours[index].starts_at;
+    row.price_minor = test->price_minor;
+    row.currency = test->currency;
+    row.booked_by = patients[index];
+    row.booked_at = at;
+    row.token = new_booking_token();
+    // One loader, nothing concurrent: the place first, then the row (a token clash skips it).
+    if (!store::reserve(lease, centre_id, test_id, row.starts_at, per_hour)) continue;
+    if (!store::insert_booking(lease, row)) {
+      store::release(lease, centre_id, test_id, row.starts_at);
+      continue;
+    }
+    ++stored;
   }
   return stored;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,23 @@ std::vector<std::int64_t> insert_directory(db::Lease& lease, const Directory& di
 std::int64_t book_demo_appointments(
     db::Lease& lease, const std::vector<std::pair<std::int64_t, std::int64_t>>& patient_doctor,
     std::int64_t from, std::int64_t to, std::int64_t now, int per_pair, const std::string& at);
+
+// The test catalogue and what the centres offer: offers and hours by the centre's id.
+struct TestCentreSetup {
+  std::int64_t centre_id = 0;
+  std::vector<std::pair<std::string, int>> offers;  // test code, places per hour
+  std::vector<CentreHours> hours;
+};
+
+// Stores the tests and the centres' offers and hours; returns the tests' ids by code.
+std::map<std::string, std::int64_t> insert_tests(db::Lease& lease,
+                                                 const std::vector<DiagnosticTest>& tests,
+                                                 const std::vector<TestCentreSetup>& centres);
+
+// Books each patient one test (`code`) at `centre_id` in the centre's first free hour from
+// `from`, one patient an hour, each with a unique token. Returns how many were stored.
+std::int64_t book_demo_tests(db::Lease& lease, const std::vector<std::int64_t>& patients,
+                             std::int64_t centre_id, std::int64_t test_id, std::int64_t from,
+                             const std::string& at);
 
 }  // namespace vitalis::care::bulk

@@ -102,6 +102,7 @@ struct Appointment {
   std::string booked_at;
   std::optional<std::int64_t> changed_by;
   std::string changed_at, cancel_reason;
+  int revision = 0;  // raised by every change (a calendar entry's SEQUENCE)
 };
 
 struct BookingInput {
@@ -116,6 +117,75 @@ struct BookingInput {
 struct Booked {
   Appointment appointment;
   bool replayed = false;
+};
+
+// --- diagnostic tests -------------------------------------------------------------------------
+
+// A test of the catalogue (blood panel, HbA1c, X-ray, MRI, check-up...). Prices are integers in
+// minor currency units (pence, cents). Deactivated, never deleted (bookings point at it).
+struct DiagnosticTest {
+  std::int64_t id = 0;
+  std::string code;      // short stable name, e.g. "hba1c"
+  std::string name;      // as patients read it, e.g. "HbA1c (average blood sugar)"
+  std::string category;  // blood | imaging | cardiac | check_up | other
+  int duration_minutes = 15;
+  std::int64_t price_minor = 0;
+  std::string currency;     // ISO 4217, e.g. "GBP"
+  std::string preparation;  // e.g. "Do not eat for 8 hours before the test." ("" none)
+  bool active = true;
+};
+
+// What an admin sends to create a test or change one; unset fields keep their value on edit.
+struct TestInput {
+  std::optional<std::string> code, name, category, currency, preparation;
+  std::optional<int> duration_minutes;
+  std::optional<std::int64_t> price_minor;
+  std::optional<bool> active;
+};
+
+// A test a centre offers, with how many may start in each hour.
+struct TestOffer {
+  std::int64_t centre_id = 0, test_id = 0;
+  int per_hour = 1;
+};
+
+// One weekly session a centre takes bookings: ISO weekday, local minutes after midnight.
+struct CentreHours {
+  int weekday = 1;
+  int start_minute = 0, end_minute = 0;
+};
+
+// What a diagnostic centre offers and the weekly hours it takes test bookings.
+struct CentreOffers {
+  std::vector<TestOffer> offers;
+  std::vector<CentreHours> hours;
+};
+
+// A centre offering a test: its places per hour, and its distance when a point was given.
+struct TestCentre {
+  Clinic centre;
+  int per_hour = 0;
+  std::optional<double> distance_km;
+};
+
+// An hour of a test at a centre, with the places left (UTC Unix seconds).
+struct TestHour {
+  std::int64_t starts_at = 0, ends_at = 0;
+  int capacity = 0, left = 0;
+};
+
+struct TestBooking {
+  std::int64_t id = 0;
+  std::string token;  // e.g. "K7RX-M4PD": unique, shown in the app and the email
+  std::int64_t patient_id = 0, centre_id = 0, test_id = 0;
+  std::int64_t starts_at = 0;  // the hour's start, UTC Unix seconds
+  std::int64_t price_minor = 0;
+  std::string currency;
+  std::string status;  // booked | checked_in | cancelled
+  std::int64_t booked_by = 0;
+  std::string booked_at;
+  std::optional<std::int64_t> changed_by;
+  std::string changed_at, cancel_reason;
 };
 
 }  // namespace vitalis::care

@@ -18,6 +18,7 @@ using http::Response;
 using identity::Rule;
 
 void add_appointment_routes(http::Router& router, CareService& service);
+void add_diagnostic_routes(http::Router& router, CareService& service);
 
 namespace json_io {
 
@@ -518,6 +519,7 @@ void add_care_routes(http::Router& router, CareService& service) {
       signed_in);
 
   add_appointment_routes(router, service);
+  add_diagnostic_routes(router, service);
 }
 
 }  // namespace vitalis::care

@@ -150,6 +150,10 @@ Result<Specialty> CareService::add_specialty(const Caller& admin, const std::str
   });
 }
 
+std::string CareService::stamp() const {
+  return format_rfc3339(TimePoint(std::chrono::seconds(now_())));
+}
+
 Result<Clinic> CareService::create_clinic(const Caller& admin, const ClinicInput& input) {
   Clinic clinic;
   if (auto ok = apply(clinic, input, true); !ok.ok()) return ok.error();

@@ -8,10 +8,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "care/model.hpp"
+#include "care/tokens.hpp"
 #include "core/error.hpp"
 #include "db/database.hpp"
 #include "identity/model.hpp"
@@ -35,6 +39,8 @@ class CareService {
   identity::IdentityService& identity() const { return identity_; }
   // The clock (Unix seconds) bookings are checked against; tests set it.
   void set_clock(std::function<std::int64_t()> now) { now_ = std::move(now); }
+  // Where the web app lives, for the links in emails (--public-url).
+  void set_public_url(std::string url) { public_url_ = std::move(url); }
 
   // --- directory (service.cpp) ----------------------------------------------------------------
   Result<std::vector<Specialty>> specialties();
@@ -88,7 +94,72 @@ class CareService {
                                                  std::int64_t doctor_id, std::int64_t from,
                                                  std::int64_t to);
 
+  // --- diagnostic tests (diagnostics.cpp) -----------------------------------------------------
+  // The catalogue by name; inactive tests for admins only.
+  Result<std::vector<DiagnosticTest>> tests(const identity::Caller& caller);
+  Result<DiagnosticTest> create_test(const identity::Caller& admin, const TestInput& input);
+  // Changes the fields given; `active: false` retires the test (never deleted).
+  Result<DiagnosticTest> update_test(const identity::Caller& admin, std::int64_t test_id,
+                                     const TestInput& input);
+  // Admin: the tests a diagnostic centre offers, with places per hour (replaces the list).
+  Status set_offers(const identity::Caller& admin, std::int64_t centre_id,
+                    const std::vector<TestOffer>& offers);
+  // Admin: the weekly hours a diagnostic centre takes test bookings (replaces them).
+  Status set_centre_hours(const identity::Caller& admin, std::int64_t centre_id,
+                          const std::vector<CentreHours>& hours);
+  Result<CentreOffers> centre_offers(std::int64_t centre_id);
+  // The active centres offering an active test: nearest first with the distance when a point is
+  // given, else by name.
+  Result<std::vector<TestCentre>> centres_for_test(std::int64_t test_id,
+                                                   std::optional<double> latitude,
+                                                   std::optional<double> longitude);
+  // The hours of a test at a centre starting in [from, to) (at most kMaxSlotRangeDays), none in
+  // the past, with the places left (full hours too, with 0).
+  Result<std::vector<TestHour>> test_hours(std::int64_t centre_id, std::int64_t test_id,
+                                           std::int64_t from, std::int64_t to);
+  // A patient books a test in an hour the centre offers it: one place taken under the
+  // database's guard (409 naming starts_at, with the next hours that have places, when full),
+  // a unique token, and an email with the token. The same patient, test and hour again answers
+  // the booking already made.
+  Result<TestBooking> book_test(const identity::Caller& caller, std::int64_t centre_id,
+                                std::int64_t test_id, std::int64_t starts_at);
+  // The patient or an admin; the place returns. `reason` is required.
+  Result<TestBooking> cancel_test(const identity::Caller& caller, std::int64_t booking_id,
+                                  const std::string& reason);
+  // Admins, or doctors who practise at the booking's centre: from two hours before its hour to
+  // twelve after.
+  Result<TestBooking> check_in(const identity::Caller& caller, std::string_view token);
+  // A patient's test bookings from `from`, soonest first (the route audits the read).
+  Result<std::vector<TestBooking>> patient_test_bookings(std::int64_t patient_id,
+                                                         std::int64_t from, int limit);
+  // A centre's bookings in [from, to): admins, or doctors who practise there.
+  Result<std::vector<TestBooking>> centre_test_bookings(const identity::Caller& caller,
+                                                        std::int64_t centre_id, std::int64_t from,
+                                                        std::int64_t to);
+  // --- reminders and confirmations (reminders.cpp) --------------------------------------------
+  struct ReminderReport {
+    int sent = 0, skipped = 0;
+  };
+  // Queues the reminders due now: for each of `hours` (e.g. {24, 2}), every booked appointment
+  // and test starting within that many hours whose reminder is not recorded yet. One is skipped
+  // (recorded, not sent) when it was booked after its reminder time (the confirmation told them)
+  // or a nearer reminder is already due. Each is claimed and queued in one transaction, so two
+  // processes or a restart never send one twice and a crash never loses one. Safe to run from
+  // several processes at once.
+  ReminderReport send_due_reminders(const std::vector<int>& hours);
+
+  // Full names of accounts (identity's), for lists that show who booked.
+  Result<std::map<std::int64_t, std::string>> patient_names(const std::vector<std::int64_t>& ids);
+
  private:
+  // now_() as RFC 3339 text: when a booking or change was made (reminders compare with it).
+  std::string stamp() const;
+  // The patient's email about an appointment (kind: appointment_booked, _moved, _cancelled,
+  // _reminder), with its calendar entry except for reminders, queued in `lease`'s transaction.
+  Status mail_appointment(db::Lease& lease, const Appointment& appointment, std::string_view kind);
+  Status mail_test_reminder(db::Lease& lease, const TestBooking& booking);
+  std::vector<TestHour> hours_in(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id,
+                                 std::int64_t from, std::int64_t to);
   // The doctor's availability and busy times read in `lease`, as free slots of [from, to).
   std::vector<Slot> slots_in(db::Lease& lease, std::int64_t doctor_id, std::int64_t from,
                              std::int64_t to, bool minus_booked);
@@ -100,6 +171,7 @@ class CareService {
   db::Pool& pool_;
   identity::IdentityService& identity_;
   std::function<std::int64_t()> now_;
+  std::string public_url_;
 };
 
 }  // namespace vitalis::care

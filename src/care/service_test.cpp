@@ -6,14 +6,19 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <regex>
+#include <set>
 #include <thread>
 
 #include "care/store_appointments.hpp"
+#include "care/store_diagnostics.hpp"
 #include "db/migrate.hpp"
+#include "db/rows.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
 #include "identity/directory.hpp"
 #include "identity/testing.hpp"
+#include "notify/testing.hpp"
 
 namespace vitalis::care {
 namespace {
@@ -356,6 +361,351 @@ TEST_P(CareTest, ConcurrentBookingsOfOneSlotBookOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, CareTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
+                         db::testing::dialect_name);
+
+// --- confirmations and reminders --------------------------------------------------------------
+
+// The messages queued of one kind.
+std::vector<notify::Message> mails(db::Pool& pool, const std::string& kind) {
+  std::vector<notify::Message> out;
+  for (auto& message : notify::testing::outbox_messages(pool)) {
+    if (message.kind == kind) out.push_back(std::move(message));
+  }
+  return out;
+}
+
+TEST_P(CareTest, BookRescheduleAndCancelMailTheirCalendarEntries) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto booked = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(booked.ok());
+  auto confirmations = mails(*pool_, "appointment_booked");
+  ASSERT_EQ(confirmations.size(), 1u);
+  EXPECT_EQ(confirmations[0].to, "pat@example.org");
+  EXPECT_NE(confirmations[0].text.find("Dora Düring"), std::string::npos);
+  EXPECT_NE(confirmations[0].text.find("Mon 07 Jun 2027, 09:00 (Europe/London)"),
+            std::string::npos);
+  ASSERT_EQ(confirmations[0].attachments.size(), 1u);
+  const auto& ics = confirmations[0].attachments[0];
+  EXPECT_EQ(ics.filename, "appointment.ics");
+  EXPECT_NE(ics.data.find("DTSTART:20270607T080000Z"), std::string::npos) << ics.data;
+  EXPECT_NE(ics.data.find("SEQUENCE:0"), std::string::npos);
+  ASSERT_TRUE(service_->reschedule(patient_, booked->appointment.id, nine + 3600).ok());
+  auto moved = mails(*pool_, "appointment_moved");
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_NE(moved[0].attachments.at(0).data.find("DTSTART:20270607T090000Z"), std::string::npos);
+  EXPECT_NE(moved[0].attachments.at(0).data.find("SEQUENCE:1"), std::string::npos);
+  ASSERT_TRUE(service_->cancel(patient_, booked->appointment.id, "chest pain gone").ok());
+  auto cancelled = mails(*pool_, "appointment_cancelled");
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_NE(cancelled[0].attachments.at(0).data.find("METHOD:CANCEL"), std::string::npos);
+  EXPECT_NE(cancelled[0].attachments.at(0).data.find("SEQUENCE:2"), std::string::npos);
+  // No reason in any mail: "check-up" and "chest pain gone" are the patient's health.
+  for (const auto& message : notify::testing::outbox_messages(*pool_)) {
+    for (const std::string* part : {&message.subject, &message.text, &message.html}) {
+      EXPECT_EQ(part->find("check-up"), std::string::npos) << message.kind;
+      EXPECT_EQ(part->find("chest pain"), std::string::npos) << message.kind;
+    }
+  }
+}
+
+TEST_P(CareTest, RemindersGoOutOnceEachEvenFromTwoServersAtOnce) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;  // booked three days ahead (now_ = kMonday - 3 days)
+  auto early = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(early.ok());
+  // A second server on the same database, with the same clock.
+  CareService other(*pool_, *identity_);
+  other.set_clock([this] { return now_.load(); });
+  auto sweep_both = [&] {
+    CareService::ReminderReport first, second;
+    std::thread a([&] { first = service_->send_due_reminders({24, 2}); });
+    std::thread b([&] { second = other.send_due_reminders({24, 2}); });
+    a.join();
+    b.join();
+    return std::pair{first.sent + second.sent, first.skipped + second.skipped};
+  };
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));  // nothing due three days ahead
+  now_ = nine - 23 * kHour;
+  EXPECT_EQ(sweep_both(), (std::pair{1, 0}));  // the 24-hour reminder, once
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));
+  // Booked at 21:00 the evening before: its 24-hour reminder is skipped, not sent.
+  now_ = nine - 11 * kHour;
+  auto late = service_->book(second_patient_, booking(doctor_, nine + 1800));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(sweep_both(), (std::pair{0, 1}));
+  now_ = nine - 1 * kHour;
+  EXPECT_EQ(sweep_both(), (std::pair{2, 0}));  // both 2-hour reminders
+  EXPECT_EQ(sweep_both(), (std::pair{0, 0}));
+  auto reminders = mails(*pool_, "appointment_reminder");
+  ASSERT_EQ(reminders.size(), 3u);
+  EXPECT_TRUE(reminders[0].attachments.empty());
+  EXPECT_NE(reminders[0].text.find("Dora Düring"), std::string::npos);
+}
+
+TEST_P(CareTest, ARescheduledAppointmentIsRemindedOfItsNewTime) {
+  open_clinic();
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto booked = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(booked.ok());
+  now_ = nine - 23 * kHour;
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 1);
+  // Moved to the next day, two days before: its 24-hour reminder comes again for that day.
+  ASSERT_TRUE(service_->reschedule(patient_, booked->appointment.id, nine + 86400).ok());
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 0);
+  now_ = nine + 86400 - 23 * kHour;
+  EXPECT_EQ(service_->send_due_reminders({24}).sent, 1);
+  // Cancelled: no more reminders.
+  ASSERT_TRUE(service_->cancel(patient_, booked->appointment.id, "away").ok());
+  now_ = nine + 86400 - kHour;
+  EXPECT_EQ(service_->send_due_reminders({24, 2}).sent, 0);
+}
+
+// --- diagnostic tests -------------------------------------------------------------------------
+
+class DiagnosticsTest : public CareTest {
+ protected:
+  // A London diagnostic centre taking bookings weekdays 08:00–11:00 local (three hours), where
+  // Dora practises, offering HbA1c with `per_hour` places an hour.
+  void open_centre(int per_hour) {
+    auto input = clinic_input("North Lab", "London", 51.55, -0.1);
+    input.kind = "diagnostic_centre";
+    auto centre = service_->create_clinic(admin_, input);
+    ASSERT_TRUE(centre.ok());
+    centre_ = centre->id;
+    TestInput test;
+    test.code = "hba1c";
+    test.name = "HbA1c (average blood sugar)";
+    test.category = "blood";
+    test.duration_minutes = 10;
+    test.price_minor = 2500;
+    test.currency = "GBP";
+    test.preparation = "No need to fast.";
+    auto made = service_->create_test(admin_, test);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    test_ = made->id;
+    ASSERT_TRUE(service_->set_offers(admin_, centre_, {{centre_, test_, per_hour}}).ok());
+    std::vector<CentreHours> week;
+    for (int day = 1; day <= 5; ++day) week.push_back({day, 480, 660});
+    ASSERT_TRUE(service_->set_centre_hours(admin_, centre_, week).ok());
+    ASSERT_TRUE(service_->set_practice(admin_, doctor_.account_id, {{centre_}, {}}).ok());
+  }
+
+  int left_at(std::int64_t starts_at) {
+    auto hours = service_->test_hours(centre_, test_, starts_at, starts_at + kHour);
+    EXPECT_TRUE(hours.ok());
+    return hours.ok() && hours->size() == 1 ? hours->front().left : -1;
+  }
+
+  std::int64_t centre_ = 0, test_ = 0;
+};
+
+TEST_P(DiagnosticsTest, CatalogueAndCentresAreValidated) {
+  TestInput bad;
+  bad.code = "x-ray";
+  bad.name = "X-ray";
+  bad.category = "imaging";
+  bad.duration_minutes = 15;
+  bad.price_minor = -1;
+  bad.currency = "GBP";
+  EXPECT_EQ(service_->create_test(admin_, bad).error().field, "price_minor");
+  bad.price_minor = 4000;
+  bad.currency = "pounds";
+  EXPECT_EQ(service_->create_test(admin_, bad).error().field, "currency");
+  bad.currency = "GBP";
+  bad.category = "scan";
+  EXPECT_EQ(service_->create_test(admin_, bad).error().field, "category");
+  bad.category = "imaging";
+  ASSERT_TRUE(service_->create_test(admin_, bad).ok());
+  EXPECT_EQ(service_->create_test(admin_, bad).error().field, "code");  // taken
+  // Only diagnostic centres offer tests; hours are whole hours at least.
+  auto clinic = service_->create_clinic(admin_, clinic_input("GP", "London", 51.5, -0.1));
+  ASSERT_TRUE(clinic.ok());
+  EXPECT_EQ(service_->set_offers(admin_, clinic->id, {}).error().field, "centre_id");
+  open_centre(2);
+  EXPECT_EQ(service_->set_centre_hours(admin_, centre_, {{1, 480, 500}}).error().field, "end");
+  EXPECT_EQ(service_->set_offers(admin_, centre_, {{centre_, 999, 2}}).error().field, "test_id");
+  // Monday 2027-06-07 in BST: 08:00, 09:00 and 10:00 local are 07:00–09:00 UTC.
+  auto hours = service_->test_hours(centre_, test_, kMonday, kMonday + 86400);
+  ASSERT_TRUE(hours.ok());
+  ASSERT_EQ(hours->size(), 3u);
+  EXPECT_EQ(hours->front().starts_at, kMonday + 7 * kHour);
+  EXPECT_EQ(hours->front().left, 2);
+  // Found by the test, nearest first with the distance.
+  auto centres = service_->centres_for_test(test_, 51.5, -0.1);
+  ASSERT_TRUE(centres.ok());
+  ASSERT_EQ(centres->size(), 1u);
+  EXPECT_NEAR(*centres->front().distance_km, 5.6, 0.5);
+  // A retired test is out of the catalogue for patients, still there for admins.
+  TestInput off;
+  off.active = false;
+  ASSERT_TRUE(service_->update_test(admin_, test_, off).ok());
+  EXPECT_EQ(service_->tests(patient_)->size(), 1u);
+  EXPECT_EQ(service_->tests(admin_)->size(), 2u);
+}
+
+TEST_P(DiagnosticsTest, BookingTakesPlacesUntilTheHourIsFullAndCancellingGivesThemBack) {
+  open_centre(2);
+  std::int64_t eight = kMonday + 7 * kHour;
+  auto first = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(std::regex_match(first->token,
+                               std::regex("[ACDEFHJKMNPRTUVWXY34679]{4}-[ACDEFHJKMNPRTUVWXY34679]{4}")))
+      << first->token;
+  EXPECT_EQ(first->price_minor, 2500);
+  // The same patient again: the booking made, not a second place.
+  auto again = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(left_at(eight), 1);
+  auto second = service_->book_test(second_patient_, centre_, test_, eight);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->token, first->token);
+  EXPECT_EQ(left_at(eight), 0);
+  // Full: 409 naming starts_at, with the next hours that have places.
+  auto third_patient = caller("tia@example.org", "patient", Role::kPatient);
+  auto full = service_->book_test(third_patient, centre_, test_, eight);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(full.error().field, "starts_at");
+  ASSERT_FALSE(full.error().suggestions.empty());
+  EXPECT_EQ(full.error().suggestions.front().substr(0, 19), "2027-06-07T08:00:00");
+  // Not an hour the centre offers; doctors and admins book no tests.
+  EXPECT_EQ(service_->book_test(third_patient, centre_, test_, eight + 1800).error().field,
+            "starts_at");
+  EXPECT_EQ(service_->book_test(doctor_, centre_, test_, eight).error().code,
+            ErrorCode::kForbidden);
+  // Cancelling returns the place; strangers get 404; a reason is required.
+  EXPECT_EQ(service_->cancel_test(third_patient, first->id, "x").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->cancel_test(patient_, first->id, "").error().field, "reason");
+  ASSERT_TRUE(service_->cancel_test(patient_, first->id, "cannot come").ok());
+  EXPECT_EQ(service_->cancel_test(patient_, first->id, "again").error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(left_at(eight), 1);
+  EXPECT_TRUE(service_->book_test(third_patient, centre_, test_, eight).ok());
+  EXPECT_EQ(service_->patient_test_bookings(patient_.account_id, 0, 10)->size(), 1u);
+  // The email has the token, the place and the time, never the test.
+  bool mailed = false;
+  for (const auto& message : notify::testing::outbox_messages(*pool_)) {
+    if (message.kind != "test_booked" || message.to != "pat@example.org") continue;
+    mailed = true;
+    EXPECT_NE(message.text.find(first->token), std::string::npos);
+    EXPECT_NE(message.text.find("North Lab"), std::string::npos);
+    EXPECT_NE(message.text.find("Mon 07 Jun 2027, 08:00 (Europe/London)"), std::string::npos);
+    EXPECT_EQ(message.text.find("HbA1c"), std::string::npos);
+    EXPECT_EQ(message.html.find("HbA1c"), std::string::npos);
+  }
+  EXPECT_TRUE(mailed);
+}
+
+TEST_P(DiagnosticsTest, ABookedTestIsRemindedWithItsToken) {
+  open_centre(3);
+  std::int64_t eight = kMonday + 7 * kHour;
+  auto booked = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(booked.ok());
+  now_ = eight - 20 * kHour;
+  auto report = service_->send_due_reminders({24, 2});
+  EXPECT_EQ(report.sent, 1);
+  EXPECT_EQ(service_->send_due_reminders({24, 2}).sent, 0);
+  auto reminders = mails(*pool_, "test_reminder");
+  ASSERT_EQ(reminders.size(), 1u);
+  EXPECT_NE(reminders[0].text.find(booked->token), std::string::npos);
+  EXPECT_EQ(reminders[0].text.find("HbA1c"), std::string::npos);
+}
+
+TEST_P(DiagnosticsTest, StaffCheckInByTokenOnTheDay) {
+  open_centre(3);
+  std::int64_t eight = kMonday + 7 * kHour;
+  auto booked = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(booked.ok());
+  std::string typed = booked->token;
+  typed.erase(typed.find('-'), 1);
+  for (auto& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(*normalise_token(typed), booked->token);
+  EXPECT_EQ(normalise_token("K0QX-M4PD").error().field, "token");  // 0 is never in a token
+  // Too early (three days before); a doctor elsewhere may not; unknown tokens are 404.
+  EXPECT_EQ(service_->check_in(admin_, typed).error().code, ErrorCode::kConflict);
+  now_ = eight - kHour;
+  EXPECT_EQ(service_->check_in(other_doctor_, typed).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(service_->check_in(admin_, "AAAA-AAAA").error().code, ErrorCode::kNotFound);
+  auto in = service_->check_in(doctor_, typed);
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  EXPECT_EQ(in->status, "checked_in");
+  EXPECT_EQ(service_->check_in(admin_, booked->token).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(service_->cancel_test(patient_, booked->id, "late").error().code,
+            ErrorCode::kConflict);
+  // The centre's list: its staff and admins.
+  EXPECT_EQ(service_->centre_test_bookings(other_doctor_, centre_, kMonday, kMonday + 86400)
+                .error()
+                .code,
+            ErrorCode::kForbidden);
+  EXPECT_EQ(service_->centre_test_bookings(doctor_, centre_, kMonday, kMonday + 86400)->size(), 1u);
+}
+
+TEST_P(DiagnosticsTest, ConcurrentBookingsNeverExceedTheHoursPlaces) {
+  open_centre(3);
+  std::int64_t nine = kMonday + 8 * kHour;
+  std::vector<Caller> patients;
+  for (int i = 0; i < 12; ++i) {
+    patients.push_back(caller("t" + std::to_string(i) + "@example.org", "patient", Role::kPatient));
+  }
+  std::atomic<int> booked{0}, full{0};
+  std::vector<std::thread> threads;
+  for (const auto& patient : patients) {
+    threads.emplace_back([&, patient] {
+      auto result = service_->book_test(patient, centre_, test_, nine);
+      if (result.ok())
+        ++booked;
+      else if (result.error().code == ErrorCode::kConflict)
+        ++full;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(booked.load(), 3);
+  EXPECT_EQ(full.load(), 9);
+  EXPECT_EQ(left_at(nine), 0);
+  auto list = service_->centre_test_bookings(admin_, centre_, kMonday, kMonday + 86400);
+  ASSERT_TRUE(list.ok());
+  std::set<std::string> tokens;
+  for (const auto& booking : *list) tokens.insert(booking.token);
+  EXPECT_EQ(tokens.size(), 3u);
+}
+
+// 100,000 bookings, each with a fresh token: the table's unique index refuses a repeat, and the
+// booking draws another (as book_test does). With 23^8 tokens a repeat is expected about one run
+// in sixteen; whenever it happens, nothing is lost and every stored token is distinct.
+TEST_P(DiagnosticsTest, TokensStayUniqueOverAHundredThousandBookings) {
+  open_centre(1);
+  constexpr int kBookings = 100'000;
+  int retried = 0;
+  auto stored = db::with_connection(*pool_, [&](db::Lease& lease) -> Result<std::int64_t> {
+    db::Transaction tx(lease);
+    for (int index = 0; index < kBookings; ++index) {
+      TestBooking row;
+      row.patient_id = patient_.account_id;
+      row.centre_id = centre_;
+      row.test_id = test_;
+      row.starts_at = kMonday + index * kHour;  // distinct hours: only the token can clash
+      row.currency = "GBP";
+      row.booked_by = patient_.account_id;
+      row.booked_at = "2027-06-01T00:00:00Z";
+      for (;;) {
+        row.token = new_booking_token();
+        if (store::insert_booking(lease, row)) break;
+        ++retried;
+      }
+    }
+    tx.commit();
+    return db::number(lease, "SELECT COUNT(DISTINCT token) FROM care_test_bookings",
+                      [](soci::statement&) {});
+  });
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(*stored, kBookings) << retried << " clashes were retried";
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, DiagnosticsTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgresql),
                          db::testing::dialect_name);
 

@@ -61,6 +61,9 @@ bool known_time_zone(std::string_view name) {
 
 std::optional<std::int64_t> parse_day(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (int at : {0, 1, 2, 3, 5, 6, 8, 9}) {  // digits only: no sign, no spaces
+    if (text[at] < '0' || text[at] > '9') return std::nullopt;
+  }
   int y = 0;
   unsigned m = 0, d = 0;
   auto number = [](std::string_view part, auto& value) {
@@ -141,6 +144,14 @@ double distance_km(double lat1, double lon1, double lat2, double lon2) {
                                                            std::cos(lat2 * kRadians) *
                                                            std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+std::string local_time_text(std::string_view zone, std::int64_t unix_seconds) {
+  const date::time_zone* tz = zone_of(zone);
+  date::sys_seconds instant{seconds(unix_seconds)};
+  if (tz == nullptr) return date::format("%a %d %b %Y, %H:%M (UTC)", instant);
+  return date::format("%a %d %b %Y, %H:%M", tz->to_local(instant)) + " (" + std::string(zone) +
+         ")";
 }
 
 }  // namespace vitalis::care::slots

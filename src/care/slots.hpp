@@ -44,6 +44,10 @@ std::vector<Slot> free_slots(const std::vector<ClinicAvailability>& clinics,
                              const std::vector<Busy>& busy, std::int64_t from, std::int64_t to,
                              std::int64_t not_before);
 
+// A UTC instant as people read it in `zone`: "Mon 14 Dec 2026, 10:00 (Europe/London)" (emails,
+// messages). An unknown zone reads as UTC.
+std::string local_time_text(std::string_view zone, std::int64_t unix_seconds);
+
 // Great-circle distance in km between two points given in degrees (haversine, mean radius).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
 

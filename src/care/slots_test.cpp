@@ -101,6 +101,8 @@ TEST(SlotsTest, DatesZonesAndDistance) {
   EXPECT_EQ(parse_day("1970-01-02"), 1);
   EXPECT_FALSE(parse_day("2027-02-29"));
   EXPECT_FALSE(parse_day("2027-2-28"));
+  EXPECT_FALSE(parse_day("-027-02-28"));  // a sign read as a year before year 1
+  EXPECT_FALSE(parse_day(" 027-02-28"));
   EXPECT_EQ(format_day(*parse_day("2028-02-29")), "2028-02-29");
   // 23:30 UTC on 27 March is already 28 March in Europe/Berlin.
   EXPECT_EQ(format_day(local_day("Europe/Berlin", utc(2027_y / 3 / 27, 23, 30))), "2027-03-28");
@@ -108,6 +110,10 @@ TEST(SlotsTest, DatesZonesAndDistance) {
   double km = distance_km(51.5074, -0.1278, 53.4808, -2.2426);
   EXPECT_NEAR(km, 262, 3);
   EXPECT_NEAR(distance_km(1, 2, 1, 2), 0, 1e-9);
+  // Emails give the local wall time with its zone; an unknown zone reads as UTC.
+  EXPECT_EQ(local_time_text("Europe/London", utc(2027_y / 6 / 7, 9, 0)),
+            "Mon 07 Jun 2027, 10:00 (Europe/London)");
+  EXPECT_EQ(local_time_text("Mars/Olympus", utc(2027_y / 6 / 7, 9, 0)), "Mon 07 Jun 2027, 09:00 (UTC)");
 }
 
 }  // namespace

@@ -285,4 +285,11 @@ std::vector<AvailabilityException> exceptions(db::Lease& lease, std::int64_t doc
                                           db::uses(day1, doctor1, doctor2));
 }
 
+std::vector<AvailabilityException> closures(db::Lease& lease, std::int64_t clinic_id,
+                                            const std::string& day) {
+  long long clinic = clinic_id;
+  std::string from = day;
+  return db::select_rows<ExceptionReader>(lease, sql::kSelectClosures, db::uses(from, clinic));
+}
+
 }  // namespace vitalis::care::store

@@ -89,6 +89,11 @@ inline constexpr const char* kSelectExceptions =
     "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE last_day >= :day1 AND "
     "(doctor_id = :doctor1 OR (kind = 'closed' AND clinic_id IN (SELECT clinic_id FROM "
     "care_practices WHERE doctor_id = :doctor2))) ORDER BY first_day, id";
+// A clinic's or centre's closures ending on or after :day.
+inline constexpr const char* kSelectClosures =
+    "SELECT id, kind, doctor_id, clinic_id, first_day, last_day, start_minute, end_minute, "
+    "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE last_day >= :day "
+    "AND kind = 'closed' AND clinic_id = :clinic ORDER BY first_day, id";
 }  // namespace sql
 
 std::int64_t insert_specialty(db::Lease& lease, const std::string& name);
@@ -126,5 +131,8 @@ std::int64_t insert_exception(db::Lease& lease, const AvailabilityException& exc
 // The doctor's leave and extra sessions and their clinics' closures ending on or after `day`.
 std::vector<AvailabilityException> exceptions(db::Lease& lease, std::int64_t doctor_id,
                                               const std::string& day);
+// The closures of one clinic or centre ending on or after `day` (YYYY-MM-DD).
+std::vector<AvailabilityException> closures(db::Lease& lease, std::int64_t clinic_id,
+                                            const std::string& day);
 
 }  // namespace vitalis::care::store

@@ -26,6 +26,7 @@ class AppointmentReader {
     statement.exchange(soci::into(changed_by_, changed_by_ind_));
     statement.exchange(soci::into(changed_at_, changed_at_ind_));
     statement.exchange(soci::into(cancel_reason_, cancel_reason_ind_));
+    statement.exchange(soci::into(row_.revision));
   }
   Appointment current() const {
     Appointment out = row_;
@@ -181,6 +182,23 @@ bool insert_key(db::Lease& lease, std::int64_t account_id, const std::string& ke
   long long account = account_id, appointment = appointment_id;
   std::string k = key, f = fingerprint, when = at;
   return db::execute(lease, sql::kInsertKey, db::uses(account, k, f, appointment, when)) == 1;
+}
+
+std::vector<Appointment> due_appointments(db::Lease& lease, std::int64_t now, int hours) {
+  long long from = now, until = now + hours * 3600LL;
+  int within = hours;
+  return db::select_rows<AppointmentReader>(lease, sql::kSelectDueAppointments,
+                                            db::uses(from, until, within));
+}
+
+bool claim_reminder(db::Lease& lease, const std::string& kind, std::int64_t id,
+                    std::int64_t starts_at, int hours, const std::string& outcome,
+                    const std::string& at) {
+  std::string what = kind, result = outcome, when = at;
+  long long key = id, starts = starts_at;
+  int within = hours;
+  return db::execute(lease, sql::kInsertReminder,
+                     db::uses(what, key, starts, within, result, when)) == 1;
 }
 
 std::optional<KeyRow> find_key(db::Lease& lease, std::int64_t account_id, const std::string& key) {

@@ -17,7 +17,7 @@ namespace vitalis::care::store {
 namespace sql {
 #define VITALIS_APPOINTMENT_COLUMNS                                                         \
   "SELECT id, doctor_id, patient_id, clinic_id, starts_at, ends_at, mode, reason, status, " \
-  "booked_by, booked_at, changed_by, changed_at, cancel_reason FROM care_appointments "
+  "booked_by, booked_at, changed_by, changed_at, cancel_reason, revision FROM care_appointments "
 inline constexpr const char* kInsertAppointment =
     "INSERT INTO care_appointments (doctor_id, patient_id, clinic_id, starts_at, ends_at, mode, "
     "reason, status, booked_by, booked_at) VALUES (:doctor, :patient, :clinic, :starts, :ends, "
@@ -33,16 +33,24 @@ inline constexpr const char* kSelectDoctorAppointments = VITALIS_APPOINTMENT_COL
     "ORDER BY starts_at, id LIMIT 500";
 inline constexpr const char* kSelectPatientAppointments = VITALIS_APPOINTMENT_COLUMNS
     "WHERE patient_id = :patient AND starts_at >= :from ORDER BY starts_at, id LIMIT :limit";
+// Booked appointments starting in (:now, :until] whose reminder of :hours is not recorded yet,
+// soonest first, by care_appointments_due (migration 0021).
+inline constexpr const char* kSelectDueAppointments = VITALIS_APPOINTMENT_COLUMNS
+    "WHERE status = 'booked' AND starts_at > :now AND starts_at <= :until AND NOT EXISTS "
+    "(SELECT 1 FROM care_reminders r WHERE r.kind = 'appointment' AND "
+    "r.ref_id = care_appointments.id AND r.starts_at = care_appointments.starts_at AND "
+    "r.hours = :hours) ORDER BY starts_at, id LIMIT 200";
 #undef VITALIS_APPOINTMENT_COLUMNS
 // Conditional: only a booked appointment changes state, so two racing changes cannot both win.
 inline constexpr const char* kSetStatus =
     "UPDATE care_appointments SET status = :status, changed_by = :by, changed_at = :at, "
-    "cancel_reason = :reason WHERE id = :id AND status = 'booked'";
+    "cancel_reason = :reason, revision = revision + 1 WHERE id = :id AND status = 'booked'";
 // One statement moves the appointment: the overlap guards check the new time against every
 // other booked row, and on refusal the old time is untouched.
 inline constexpr const char* kMoveAppointment =
     "UPDATE care_appointments SET starts_at = :starts, ends_at = :ends, clinic_id = :clinic, "
-    "changed_by = :by, changed_at = :at WHERE id = :id AND status = 'booked'";
+    "changed_by = :by, changed_at = :at, revision = revision + 1 "
+    "WHERE id = :id AND status = 'booked'";
 inline constexpr const char* kInsertKey =
     "INSERT INTO care_idempotency (account_id, idem_key, fingerprint, appointment_id, "
     "created_at) VALUES (:account, :key, :fingerprint, :appointment, :at) "
@@ -50,6 +58,10 @@ inline constexpr const char* kInsertKey =
 inline constexpr const char* kSelectKey =
     "SELECT fingerprint, appointment_id FROM care_idempotency "
     "WHERE account_id = :account AND idem_key = :key";
+// The claim of a reminder (or of deciding to skip it): one row per (kind, id, hours).
+inline constexpr const char* kInsertReminder =
+    "INSERT INTO care_reminders (kind, ref_id, starts_at, hours, outcome, at) VALUES (:kind, :id, "
+    ":starts, :hours, :outcome, :at) ON CONFLICT (kind, ref_id, starts_at, hours) DO NOTHING";
 }  // namespace sql
 
 // Which guard refused a write: the doctor's or the patient's time is taken.
@@ -89,5 +101,14 @@ struct KeyRow {
   std::int64_t appointment_id = 0;
 };
 std::optional<KeyRow> find_key(db::Lease& lease, std::int64_t account_id, const std::string& key);
+
+// Booked appointments starting in (now, now + hours] not yet reminded `hours` before (200 at most).
+std::vector<Appointment> due_appointments(db::Lease& lease, std::int64_t now, int hours);
+// Claims the reminder of `hours` for (kind, id) starting at `starts_at` with `outcome` (sent |
+// skipped); false when it was claimed already (another process, or before a restart). In the
+// caller's transaction.
+bool claim_reminder(db::Lease& lease, const std::string& kind, std::int64_t id,
+                    std::int64_t starts_at, int hours, const std::string& outcome,
+                    const std::string& at);
 
 }  // namespace vitalis::care::store

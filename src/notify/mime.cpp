@@ -205,6 +205,47 @@ std::string message_id(std::int64_t outbox_id, std::string_view created_at, std:
   return "<outbox." + std::to_string(outbox_id) + "." + stamp + "@" + domain + ">";
 }
 
+namespace {
+
+// The message's body as one MIME entity: its Content-Type (and encoding) header lines, a blank
+// line, then the content. Plain text alone, or multipart/alternative with the HTML.
+void append_body(std::string& out, const Envelope& envelope) {
+  if (envelope.html.empty()) {
+    out += "Content-Type: text/plain; charset=UTF-8";
+    out += kCrlf;
+    out += "Content-Transfer-Encoding: quoted-printable";
+    out += kCrlf;
+    out += kCrlf;
+    out += quoted_printable(envelope.text);
+    out += kCrlf;
+    return;
+  }
+  // "=_" cannot occur in quoted-printable text, so the boundary never collides with a body.
+  std::string boundary = "=_vitalis_" + std::to_string(envelope.outbox_id);
+  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"";
+  out += kCrlf;
+  out += kCrlf;
+  out += "This is a multi-part message in MIME format.";
+  out += kCrlf;
+  out += kCrlf;
+  append_part(out, boundary, "text/plain", envelope.text);
+  append_part(out, boundary, "text/html", envelope.html);
+  out += "--" + boundary + "--";
+  out += kCrlf;
+}
+
+// Base64 in lines of at most 76 characters (RFC 2045).
+std::string base64_lines(std::string_view data) {
+  std::string encoded = base64(data), out;
+  for (std::size_t at = 0; at < encoded.size(); at += 76) {
+    out += encoded.substr(at, 76);
+    out += kCrlf;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string compose(const Envelope& envelope) {
   std::string out;
   auto header = [&out](std::string_view name, std::string_view value) {
@@ -219,23 +260,30 @@ std::string compose(const Envelope& envelope) {
   header("Date", format_date(envelope.date));
   header("Message-ID", message_id(envelope.outbox_id, envelope.created_at, envelope.from));
   header("MIME-Version", "1.0");
-  if (envelope.html.empty()) {
-    header("Content-Type", "text/plain; charset=UTF-8");
-    header("Content-Transfer-Encoding", "quoted-printable");
-    out += kCrlf;
-    out += quoted_printable(envelope.text);
-    out += kCrlf;
+  if (envelope.attachments.empty()) {
+    append_body(out, envelope);
     return out;
   }
-  // "=_" cannot occur in quoted-printable text, so the boundary never collides with a body.
-  std::string boundary = "=_vitalis_" + std::to_string(envelope.outbox_id);
-  header("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+  // Base64 and quoted-printable never hold "=_", so this boundary collides with no part.
+  std::string boundary = "=_vitalis_mixed_" + std::to_string(envelope.outbox_id);
+  header("Content-Type", "multipart/mixed; boundary=\"" + boundary + "\"");
   out += kCrlf;
   out += "This is a multi-part message in MIME format.";
   out += kCrlf;
   out += kCrlf;
-  append_part(out, boundary, "text/plain", envelope.text);
-  append_part(out, boundary, "text/html", envelope.html);
+  out += "--" + boundary;
+  out += kCrlf;
+  append_body(out, envelope);
+  for (const auto& attachment : envelope.attachments) {
+    out += "--" + boundary;
+    out += kCrlf;
+    header("Content-Type", one_line(attachment.content_type) + "; name=\"" +
+                               one_line(attachment.filename) + "\"");
+    header("Content-Disposition", "attachment; filename=\"" + one_line(attachment.filename) + "\"");
+    header("Content-Transfer-Encoding", "base64");
+    out += kCrlf;
+    out += base64_lines(attachment.data);
+  }
   out += "--" + boundary + "--";
   out += kCrlf;
   return out;

@@ -6,7 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "core/time.hpp"
+#include "notify/outbox.hpp"
 
 namespace vitalis::notify::mime {
 
@@ -19,9 +22,12 @@ struct Envelope {
   std::string html;        // UTF-8 HTML body; empty → a text/plain message
   std::string created_at;  // the row's RFC 3339 creation time (makes the Message-ID stable)
   Clock::time_point date;  // the Date header
+  std::vector<Attachment> attachments;  // any: multipart/mixed around the bodies, base64 parts
 };
 
-// The complete message with CRLF line endings, ready for SMTP DATA or an .eml file.
+// The complete message with CRLF line endings, ready for SMTP DATA or an .eml file. Plain text
+// alone is text/plain; with HTML, multipart/alternative; with attachments, multipart/mixed holding
+// that body first and then each attachment (base64, `Content-Disposition: attachment`).
 std::string compose(const Envelope& envelope);
 
 // "Mon, 23 Nov 2026 06:36:08 +0000"

@@ -45,8 +45,16 @@ std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
   auto now = Clock::now();
   std::string created = format_rfc3339(now);
   std::string due = format_rfc3339(now + hold);
-  std::string sealed =
-      seal::seal({message.to, message.subject, message.text, message.html}, message.kind);
+  for (const auto& attachment : message.attachments) {
+    if (attachment.filename.empty() ||
+        attachment.filename.find_first_of("\"\\/\r\n") != std::string::npos ||
+        has_line_break(attachment.content_type) || attachment.content_type.empty()) {
+      throw std::invalid_argument("outbox: an attachment needs a plain file name and type");
+    }
+  }
+  std::string sealed = seal::seal(
+      {message.to, message.subject, message.text, message.html, message.attachments},
+      message.kind);
   return store::insert_message(lease, message.kind, sealed, due, created);
 }
 

@@ -14,12 +14,20 @@
 
 namespace vitalis::notify {
 
+// A file sent with a message (an appointment's calendar entry), sealed with it at rest.
+struct Attachment {
+  std::string filename;      // plain ASCII without quotes, e.g. "appointment.ics"
+  std::string content_type;  // e.g. "text/calendar; charset=UTF-8; method=PUBLISH"
+  std::string data;
+};
+
 struct Message {
   std::string to;       // one recipient address
   std::string subject;  // never health data
   std::string text;     // plain-text body
   std::string html;     // HTML body; may be empty
   std::string kind;     // template name, e.g. "verify_email" (for logs/metrics)
+  std::vector<Attachment> attachments;
 };
 
 // Adds the message to the outbox inside the caller's open transaction (db::Transaction on the same

@@ -105,6 +105,16 @@ std::string seal(const Contents& contents, std::string_view kind) {
   for (auto field : {&contents.to, &contents.subject, &contents.text, &contents.html}) {
     put_field(plain, *field);
   }
+  if (!contents.attachments.empty()) {
+    std::string packed;
+    for (const auto& attachment : contents.attachments) {
+      put_field(packed, attachment.filename);
+      put_field(packed, attachment.content_type);
+      put_field(packed, attachment.data);
+    }
+    put_field(plain, packed);
+    sodium_memzero(packed.data(), packed.size());
+  }
   std::string ad = associated_data(kind);
   std::string box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() +
                       crypto_aead_xchacha20poly1305_ietf_ABYTES,
@@ -151,6 +161,18 @@ std::optional<Contents> open(std::string_view sealed, std::string_view kind) {
   bool well_formed = true;
   for (auto field : {&out.to, &out.subject, &out.text, &out.html}) {
     well_formed = well_formed && take_field(plain, pos, *field);
+  }
+  if (well_formed && pos < plain.size()) {
+    std::string packed;
+    well_formed = take_field(plain, pos, packed);
+    for (std::size_t at = 0; well_formed && at < packed.size();) {
+      Attachment attachment;
+      well_formed = take_field(packed, at, attachment.filename) &&
+                    take_field(packed, at, attachment.content_type) &&
+                    take_field(packed, at, attachment.data);
+      if (well_formed) out.attachments.push_back(std::move(attachment));
+    }
+    sodium_memzero(packed.data(), packed.size());
   }
   well_formed = well_formed && pos == plain.size();
   sodium_memzero(plain.data(), plain.size());

@@ -8,12 +8,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "notify/outbox.hpp"
 
 namespace vitalis::notify::seal {
 
-// What a row hides until it is sent.
+// What a row hides until it is sent. Attachments are a fifth field, written only when there are
+// any (rows without them read as before).
 struct Contents {
   std::string to, subject, text, html;
+  std::vector<Attachment> attachments;
 };
 
 // "v1." + base64url(nonce ‖ ciphertext ‖ tag), under the current (newest) outbox key.

@@ -132,6 +132,7 @@ struct Sender::Claimed {
   long long id = 0;
   std::string token;
   std::string recipient, subject, text, html, kind, created_at;
+  std::vector<Attachment> attachments;
   int attempts = 0;
   bool unreadable = false;  // sealed under another key, or altered: never sent
 };
@@ -301,6 +302,7 @@ bool Sender::claim(std::int64_t id, bool only_if_due, Claimed& claimed) {
       claimed.subject = std::move(opened->subject);
       claimed.text = std::move(opened->text);
       claimed.html = std::move(opened->html);
+      claimed.attachments = std::move(opened->attachments);
     } else {
       claimed.unreadable = true;
     }
@@ -331,6 +333,7 @@ Sender::Attempt Sender::send(const Claimed& claimed) {
   envelope.subject = claimed.subject;
   envelope.text = claimed.text;
   envelope.html = claimed.html;
+  envelope.attachments = claimed.attachments;
   envelope.created_at = claimed.created_at;
   envelope.date = Clock::now();
   std::string message = mime::compose(envelope);

@@ -213,6 +213,94 @@ constexpr std::array<Template, 6> kAccessTemplates = {{
      VITALIS_LINK("Go to sign in")},
 }};
 
+// Scheduling (care). What is booked stays out of the mail (a test's name is health data): the
+// place, the time and the token, and the app for the rest.
+constexpr std::array<Template, 6> kCareTemplates = {{
+    {"appointment_booked", "Your Vitalis appointment is booked",
+     "Hello {{name}},\n\n"
+     "Your appointment with {{doctor}} is booked.\n\n"
+     "    When: {{when}}\n"
+     "    Where: {{where}}\n\n"
+     "The calendar entry is attached. To change or cancel the appointment, open the app:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your appointment with {{doctor}} is booked.</p>\n"
+     "<p>When: {{when}}<br>\nWhere: {{where}}</p>\n"
+     "<p>The calendar entry is attached. To change or cancel the appointment, open the "
+     "app:</p>\n"  //
+     VITALIS_LINK("Open my appointments")},
+    {"appointment_moved", "Your Vitalis appointment has moved",
+     "Hello {{name}},\n\n"
+     "Your appointment with {{doctor}} has moved. The new time:\n\n"
+     "    When: {{when}}\n"
+     "    Where: {{where}}\n\n"
+     "The attached calendar entry replaces the old one. The app has the details:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your appointment with {{doctor}} has moved. The new time:</p>\n"
+     "<p>When: {{when}}<br>\nWhere: {{where}}</p>\n"
+     "<p>The attached calendar entry replaces the old one. The app has the details:</p>\n"  //
+     VITALIS_LINK("Open my appointments")},
+    {"appointment_cancelled", "Your Vitalis appointment is cancelled",
+     "Hello {{name}},\n\n"
+     "Your appointment with {{doctor}} on {{when}} is cancelled. The attached calendar entry "
+     "removes it from your calendar. To book another time, open the app:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your appointment with {{doctor}} on {{when}} is cancelled. The attached calendar entry "
+     "removes it from your calendar. To book another time, open the app:</p>\n"  //
+     VITALIS_LINK("Book another time")},
+    {"appointment_reminder", "Reminder: your Vitalis appointment",
+     "Hello {{name}},\n\n"
+     "A reminder of your appointment with {{doctor}}.\n\n"
+     "    When: {{when}}\n"
+     "    Where: {{where}}\n\n"
+     "If you cannot come, please cancel in the app so that someone else can have the time:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>A reminder of your appointment with {{doctor}}.</p>\n"
+     "<p>When: {{when}}<br>\nWhere: {{where}}</p>\n"
+     "<p>If you cannot come, please cancel in the app so that someone else can have the "
+     "time:</p>\n"  //
+     VITALIS_LINK("Open my appointments")},
+    {"test_reminder", "Reminder: your Vitalis booking",
+     "Hello {{name}},\n\n"
+     "A reminder of your booking.\n\n"
+     "    Where: {{centre}}, {{address}}\n"
+     "    When: {{when}} (arrive within that hour)\n"
+     "    Booking token: {{token}}\n\n"
+     "How to prepare is in the app. If you cannot come, please cancel there so that someone "
+     "else can have the place:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>A reminder of your booking.</p>\n"
+     "<p>Where: {{centre}}, {{address}}<br>\nWhen: {{when}} (arrive within that hour)<br>\n"
+     "Booking token: <strong>{{token}}</strong></p>\n"
+     "<p>How to prepare is in the app. If you cannot come, please cancel there so that someone "
+     "else can have the place:</p>\n"  //
+     VITALIS_LINK("Open my bookings")},
+    {"test_booked", "Your Vitalis booking is confirmed",
+     "Hello {{name}},\n\n"
+     "Your booking is confirmed.\n\n"
+     "    Where: {{centre}}, {{address}}\n"
+     "    When: {{when}} (arrive within that hour)\n"
+     "    Booking token: {{token}}\n\n"
+     "Show the token when you arrive. What was booked, and how to prepare for it, are in the "
+     "app:\n\n"
+     "    {{link}}\n\n"
+     "To cancel, open the booking in the app: the place goes to someone else.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your booking is confirmed.</p>\n"
+     "<p>Where: {{centre}}, {{address}}<br>\nWhen: {{when}} (arrive within that hour)</p>\n"
+     "<p>Booking token:</p>\n"
+     "<p style=\"margin:8px 0 24px;font-size:28px;letter-spacing:4px;font-weight:bold;"
+     "font-family:Menlo,Consolas,monospace\">{{token}}</p>\n"
+     "<p>Show the token when you arrive. What was booked, and how to prepare for it, are in the "
+     "app:</p>\n"  //
+     VITALIS_LINK("Open my bookings") "<p>To cancel, open the booking in the app: the place goes "
+                                      "to someone else.</p>\n"},
+}};
+
 #undef VITALIS_LINK
 #undef VITALIS_CODE_BLOCK
 
@@ -221,6 +309,9 @@ const Template* find_template(std::string_view kind) {
     if (tmpl.kind == kind) return &tmpl;
   }
   for (const auto& tmpl : kAccessTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  for (const auto& tmpl : kCareTemplates) {
     if (tmpl.kind == kind) return &tmpl;
   }
   return nullptr;

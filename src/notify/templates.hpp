@@ -18,7 +18,9 @@ namespace vitalis::notify {
 // {}; account and access (identity): "account_claim" {name, why, code, valid_for, link},
 // "access_request" {name, doctor, link}, "emergency_access" {name, who, minutes, link},
 // "doctor_rejected" {name, reason, link}, "email_change_code" {name, code, minutes, link},
-// "email_changed" {name, new_email, link}. Every link opens a page of the web app. Unknown kind
+// "email_changed" {name, new_email, link}; scheduling (care): "test_booked" and "test_reminder"
+// {name, centre, address, when, token, link}, "appointment_booked", "appointment_moved",
+// "appointment_cancelled", "appointment_reminder" {name, doctor, when, where, link}. Every link opens a page of the web app. Unknown kind
 // or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);

@@ -18,6 +18,7 @@ std::vector<Message> outbox_messages(db::Pool& pool) {
         message.subject = std::move(opened->subject);
         message.text = std::move(opened->text);
         message.html = std::move(opened->html);
+        message.attachments = std::move(opened->attachments);
       }
     }
     out.push_back(std::move(message));

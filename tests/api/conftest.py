@@ -61,7 +61,7 @@ class Server:
     kills the server on purpose sets `server.expected_exit = None` (the exit code is then not
     checked; sanitizer reports still are)."""
 
-    def __init__(self, database, tmp_path, *extra, web_root=None):
+    def __init__(self, database, tmp_path, *extra, web_root=None, env=None):
         self.database = database
         self.log_lines = []
         self.expected_exit = 0
@@ -75,7 +75,8 @@ class Server:
         args = [BIN, "serve", "--port=0", f"--database={database.url}", f"--web-root={web_root}",
                 "--threads=2", *extra]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, cwd=tmp_path)
+                                        text=True, cwd=tmp_path,
+                                        env=None if env is None else {**os.environ, **env})
         self.port = None
         self._reader = threading.Thread(target=self._read_log, daemon=True)
         self._reader.start()

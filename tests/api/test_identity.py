@@ -664,7 +664,8 @@ def test_authorization_matrix(api):
               "account_id": owner_id, "request_id": 999999, "session_id": "no-such-session",
               "observation_id": observation_id, "alert_id": 1, "diagnosis_id": 1,
               "prescription_id": 1,
-              "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1}
+              "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1,
+              "test_id": 1, "centre_id": 1, "booking_id": 1}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)
     assert status == 200

@@ -609,6 +609,50 @@ class Session:
         self.call("patient", "POST", f"{appointment}/cancel", {"reason": "Feeling better"}, 200)
         self.call("patient", "POST", f"{appointment}/cancel", {"reason": "Again"}, 409)
         self.call("nina", "POST", f"{appointment}/cancel", {"reason": "x"}, 404)
+        # Diagnostic tests: the catalogue, a centre's offers and hours, places, a booking.
+        centre, _ = self.call("admin", "POST", "/api/v1/care/clinics",
+                              {**clinic_body, "kind": "diagnostic_centre", "name": "Pond Lab"},
+                              201)
+        lipids = {"code": "lipids", "name": "Lipid profile", "category": "blood",
+                  "duration_minutes": 10, "price_minor": 3000, "currency": "GBP",
+                  "preparation": "Do not eat for 10 hours before the test."}
+        test, _ = self.call("admin", "POST", "/api/v1/care/tests", lipids, 201)
+        self.call("admin", "POST", "/api/v1/care/tests", lipids, 409)
+        self.call("admin", "POST", "/api/v1/care/tests", {**lipids, "code": "x", "currency": "£"},
+                  422)
+        self.call("admin", "PATCH", f"/api/v1/care/tests/{test['id']}", {"price_minor": 3200},
+                  200)
+        self.call("admin", "PATCH", "/api/v1/care/tests/999999", {"price_minor": 1}, 404)
+        self.call("patient", "GET", "/api/v1/care/tests", expect=200)
+        offers = f"/api/v1/care/centres/{centre['id']}/tests"
+        self.call("admin", "PUT", offers, {"offers": [{"test_id": test["id"], "per_hour": 1}]},
+                  204)
+        self.call("admin", "PUT", f"/api/v1/care/centres/{clinic['id']}/tests", {"offers": []},
+                  422)
+        self.call("admin", "PUT", f"/api/v1/care/centres/{centre['id']}/hours", {"sessions": [
+            {"weekday": d, "start": "08:00", "end": "12:00"} for d in range(1, 8)]}, 204)
+        self.call("patient", "GET", offers, expect=200)
+        self.call("patient", "GET", f"/api/v1/care/tests/{test['id']}/centres?lat=51.5&lon=-0.1",
+                  expect=200)
+        self.call("patient", "GET", f"{offers}/{test['id']}/hours?from={iso(start)}"
+                  f"&to={iso(start + datetime.timedelta(days=1))}", expect=200)
+        self.call("patient", "GET", f"{offers}/{test['id']}/hours", expect=422)
+        booking = {"centre_id": centre["id"], "test_id": test["id"],
+                   "starts_at": iso(start + datetime.timedelta(hours=8))}
+        booked_test, _ = self.call("patient", "POST", "/api/v1/care/test-bookings", booking, 201)
+        self.call("nina", "POST", "/api/v1/care/test-bookings", booking, 409)
+        self.call("doctor", "POST", "/api/v1/care/test-bookings", booking, 403)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/test-bookings",
+                  expect=200)
+        self.call("admin", "GET", f"/api/v1/care/centres/{centre['id']}/test-bookings?from="
+                  f"{iso(start)}&to={iso(start + datetime.timedelta(days=1))}", expect=200)
+        self.call("doctor", "GET", f"/api/v1/care/centres/{centre['id']}/test-bookings?from="
+                  f"{iso(start)}&to={iso(start + datetime.timedelta(days=1))}", expect=403)
+        self.call("admin", "POST", "/api/v1/care/test-bookings/check-in", {"token": "nope"}, 422)
+        self.call("admin", "POST", "/api/v1/care/test-bookings/check-in",
+                  {"token": booked_test["token"]}, 409)  # not today
+        self.call("patient", "POST", f"/api/v1/care/test-bookings/{booked_test['id']}/cancel",
+                  {"reason": "Away that week"}, 200)
 
     # --- errors of the request itself ---
     def request_errors(self):

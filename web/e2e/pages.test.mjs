@@ -92,6 +92,8 @@ for (const pathname of [
   '/record',
   '/predict',
   '/symptoms',
+  '/appointments',
+  '/tests',
   '/access',
   '/profile',
   '/account',
@@ -100,7 +102,7 @@ for (const pathname of [
   test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
 }
 
-for (const pathname of ['/doctor', '/doctor/alerts', '/account']) {
+for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/alerts', '/account']) {
   test(`doctor ${pathname}`, () => checkPage(visitors.doctor, pathname, pathname, `all-doctor${name(pathname)}`));
 }
 

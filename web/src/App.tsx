@@ -22,6 +22,9 @@ const Dashboard = page(() => import('./pages/Dashboard').then((m) => m.Dashboard
 const RecordPage = page(() => import('./pages/Record').then((m) => m.RecordPage));
 const PredictPage = page(() => import('./pages/Predict').then((m) => m.PredictPage));
 const SymptomsPage = page(() => import('./pages/Symptoms').then((m) => m.SymptomsPage));
+const TestsPage = page(() => import('./pages/Tests').then((m) => m.TestsPage));
+const AppointmentsPage = page(() => import('./pages/Appointments').then((m) => m.AppointmentsPage));
+const AgendaPage = page(() => import('./pages/Agenda').then((m) => m.AgendaPage));
 const AccessPage = page(() => import('./pages/Access').then((m) => m.AccessPage));
 const DoctorHome = page(() => import('./pages/Doctor').then((m) => m.DoctorHome));
 const DoctorPatient = page(() => import('./pages/Doctor').then((m) => m.DoctorPatient));
@@ -39,12 +42,15 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/record', label: 'My record' },
     { to: '/predict', label: 'Risk check' },
     { to: '/symptoms', label: 'Symptoms' },
+    { to: '/appointments', label: 'Appointments' },
+    { to: '/tests', label: 'Tests' },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
     { to: '/account', label: 'Account' },
   ],
   doctor: [
     { to: '/doctor', label: 'Patients' },
+    { to: '/doctor/agenda', label: 'Agenda' },
     ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : []),
     { to: '/account', label: 'Account' },
   ],
@@ -92,6 +98,20 @@ const ROUTES: RouteDef[] = [
     title: 'Symptoms',
     render: () => <SymptomsPage />,
   },
+  {
+    path: '/appointments',
+    preload: AppointmentsPage.preload,
+    role: 'patient',
+    title: 'Appointments',
+    render: () => <AppointmentsPage />,
+  },
+  {
+    path: '/tests',
+    preload: TestsPage.preload,
+    role: 'patient',
+    title: 'Tests',
+    render: () => <TestsPage />,
+  },
   ...(FEATURES.clinical
     ? [
         {
@@ -111,6 +131,13 @@ const ROUTES: RouteDef[] = [
     render: () => <AccessPage />,
   },
   { path: '/doctor', preload: DoctorHome.preload, role: 'doctor', title: 'Patients', render: () => <DoctorHome /> },
+  {
+    path: '/doctor/agenda',
+    preload: AgendaPage.preload,
+    role: 'doctor',
+    title: 'Agenda',
+    render: () => <AgendaPage />,
+  },
   {
     path: '/doctor/alerts',
     preload: DoctorAlerts.preload,

@@ -727,6 +727,99 @@ export interface paths {
       };
     };
   };
+  "/api/v1/care/tests": {
+    /** The diagnostic test catalogue by name (retired tests for admins only). */
+    get: operations["getTestCatalogue"];
+    /** Adds a test to the catalogue (every field but preparation required). */
+    post: operations["createTest"];
+  };
+  "/api/v1/care/tests/{test_id}": {
+    /** Changes the fields given; `active false` retires the test (never deleted). */
+    patch: operations["updateTest"];
+    parameters: {
+      path: {
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+  };
+  "/api/v1/care/tests/{test_id}/centres": {
+    /** The active centres offering the test; nearest first with the distance from lat/lon. */
+    get: operations["getCentresForTest"];
+    parameters: {
+      path: {
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+  };
+  "/api/v1/care/centres/{centre_id}/tests": {
+    /** The tests a diagnostic centre offers (places per hour) and its weekly booking hours. */
+    get: operations["getCentreOffers"];
+    /** The tests the centre offers with places per hour (replaces the list; left out = retired). */
+    put: operations["setCentreOffers"];
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+  };
+  "/api/v1/care/centres/{centre_id}/hours": {
+    /** The weekly hours the centre takes test bookings, in hourly slots from each start (replaces them). */
+    put: operations["setCentreHours"];
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+  };
+  "/api/v1/care/centres/{centre_id}/tests/{test_id}/hours": {
+    /** The hours of a test at a centre in [from, to) (31 days at most) with the places left. */
+    get: operations["getTestHours"];
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+  };
+  "/api/v1/care/test-bookings": {
+    /**
+     * A patient books a test in an hour with a place; answers a unique token (also emailed).
+     * @description The same patient, test and hour again answers the booking already made. When the hour is
+     * full: 409 naming starts_at, with up to three next hours that have places in `suggestions`.
+     */
+    post: operations["bookTest"];
+  };
+  "/api/v1/care/test-bookings/{booking_id}/cancel": {
+    /** Cancels a booked test (its patient or an admin), with a reason; the place returns. */
+    post: operations["cancelTestBooking"];
+    parameters: {
+      path: {
+        booking_id: components["parameters"]["TestBookingId"];
+      };
+    };
+  };
+  "/api/v1/care/test-bookings/check-in": {
+    /** Checks a booking in by its token (admins, or doctors of its centre; from 2 h before its hour to 12 h after). */
+    post: operations["checkInTestBooking"];
+  };
+  "/api/v1/patients/{patient_id}/test-bookings": {
+    /** The patient's test bookings, soonest first (audited record read). */
+    get: operations["getPatientTestBookings"];
+    parameters: {
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+  };
+  "/api/v1/care/centres/{centre_id}/test-bookings": {
+    /** A centre's test bookings in [from, to), 31 days at most (admins, or doctors of the centre; audited per patient). */
+    get: operations["getCentreTestBookings"];
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -844,6 +937,56 @@ export interface components {
     };
     AppointmentList: {
       items: components["schemas"]["Appointment"][];
+    };
+    DiagnosticTest: {
+      id: components["schemas"]["Id"];
+      /** @description Short stable name: lower-case letters, digits, - and _. */
+      code: string;
+      name: string;
+      /** @enum {string} */
+      category: "blood" | "imaging" | "cardiac" | "check_up" | "other";
+      duration_minutes: number;
+      /** @description In minor currency units (pence, cents). */
+      price_minor: number;
+      /** @description ISO 4217 */
+      currency: string;
+      /** @description What to do before the test ("" when nothing). */
+      preparation: string;
+      active: boolean;
+    };
+    DiagnosticTestInput: {
+      code?: string;
+      name?: string;
+      /** @enum {string} */
+      category?: "blood" | "imaging" | "cardiac" | "check_up" | "other";
+      duration_minutes?: number;
+      price_minor?: number;
+      currency?: string;
+      preparation?: string;
+      active?: boolean;
+    };
+    TestBooking: {
+      id: components["schemas"]["Id"];
+      /** @description Unique, e.g. K7RX-M4PD (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G). */
+      token: string;
+      patient_id: components["schemas"]["Id"];
+      centre_id: components["schemas"]["Id"];
+      test_id: components["schemas"]["Id"];
+      starts_at: components["schemas"]["Time"];
+      price_minor: number;
+      currency: string;
+      /** @enum {string} */
+      status: "booked" | "checked_in" | "cancelled";
+      booked_by: components["schemas"]["Id"];
+      booked_at: components["schemas"]["Time"];
+      changed_by: components["schemas"]["NullableId"];
+      changed_at: components["schemas"]["NullableTime"];
+      cancel_reason: string | null;
+      /** @description Check-in answers only. */
+      patient_name?: string | null;
+    };
+    TestBookingList: {
+      items: components["schemas"]["TestBooking"][];
     };
     /**
      * Format: date-time
@@ -1963,6 +2106,10 @@ export interface components {
     RequestId: number;
     ClinicId: number;
     AppointmentId: number;
+    TestId: number;
+    /** @description A clinic of kind diagnostic_centre. */
+    CentreId: number;
+    TestBookingId: number;
     AlertId: number;
     /** @description A risk model (404 for another name). */
     Model: "diabetes" | "heart" | "stroke";
@@ -4662,6 +4809,373 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["AppointmentList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The diagnostic test catalogue by name (retired tests for admins only). */
+  getTestCatalogue: {
+    responses: {
+      /** @description The tests. */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["DiagnosticTest"][];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Adds a test to the catalogue (every field but preparation required). */
+  createTest: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DiagnosticTestInput"];
+      };
+    };
+    responses: {
+      /** @description Added. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["DiagnosticTest"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Changes the fields given; `active false` retires the test (never deleted). */
+  updateTest: {
+    parameters: {
+      path: {
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DiagnosticTestInput"];
+      };
+    };
+    responses: {
+      /** @description Changed. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["DiagnosticTest"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The active centres offering the test; nearest first with the distance from lat/lon. */
+  getCentresForTest: {
+    parameters: {
+      query?: {
+        lat?: number;
+        lon?: number;
+      };
+      path: {
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+    responses: {
+      /** @description The centres, each with its places per hour. */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: components["schemas"]["Id"];
+                /** @enum {string} */
+                kind: "clinic" | "hospital" | "diagnostic_centre";
+                name: string;
+                address: string;
+                city: string;
+                postcode: string;
+                latitude: number;
+                longitude: number;
+                phone: string;
+                opening_hours: string;
+                time_zone: string;
+                services: components["schemas"]["Texts"];
+                active: boolean;
+                updated_at: components["schemas"]["Time"];
+                per_hour: number;
+                distance_km: number | null;
+              })[];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The tests a diagnostic centre offers (places per hour) and its weekly booking hours. */
+  getCentreOffers: {
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+    responses: {
+      /** @description The offers and hours. */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                test_id: components["schemas"]["Id"];
+                per_hour: number;
+              }[];
+            hours: {
+                weekday: number;
+                start: string;
+                end: string;
+              }[];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The tests the centre offers with places per hour (replaces the list; left out = retired). */
+  setCentreOffers: {
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          offers: {
+              test_id: components["schemas"]["Id"];
+              per_hour: number;
+            }[];
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The weekly hours the centre takes test bookings, in hourly slots from each start (replaces them). */
+  setCentreHours: {
+    parameters: {
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          sessions: {
+              /** @description 1 = Monday. */
+              weekday: number;
+              /** @description Local HH:MM. */
+              start: string;
+              /** @description Local HH:MM, an hour or more after start. */
+              end: string;
+            }[];
+        };
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The hours of a test at a centre in [from, to) (31 days at most) with the places left. */
+  getTestHours: {
+    parameters: {
+      query: {
+        /** @description RFC 3339. */
+        from: string;
+        /** @description RFC 3339. */
+        to: string;
+      };
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+        test_id: components["parameters"]["TestId"];
+      };
+    };
+    responses: {
+      /** @description The hours, soonest first; full ones with left 0. */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                starts_at: components["schemas"]["Time"];
+                ends_at: components["schemas"]["Time"];
+                capacity: number;
+                left: number;
+              }[];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * A patient books a test in an hour with a place; answers a unique token (also emailed).
+   * @description The same patient, test and hour again answers the booking already made. When the hour is
+   * full: 409 naming starts_at, with up to three next hours that have places in `suggestions`.
+   */
+  bookTest: {
+    requestBody: {
+      content: {
+        "application/json": {
+          centre_id: components["schemas"]["Id"];
+          test_id: components["schemas"]["Id"];
+          starts_at: components["schemas"]["Time"];
+        };
+      };
+    };
+    responses: {
+      /** @description Booked. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["TestBooking"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description The hour is full (`field` starts_at; `suggestions` the next hours with places). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Cancels a booked test (its patient or an admin), with a reason; the place returns. */
+  cancelTestBooking: {
+    parameters: {
+      path: {
+        booking_id: components["parameters"]["TestBookingId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Cancelled. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TestBooking"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Checks a booking in by its token (admins, or doctors of its centre; from 2 h before its hour to 12 h after). */
+  checkInTestBooking: {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @description Any case, with or without the dash or spaces. */
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Checked in, with the patient's name. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TestBooking"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The patient's test bookings, soonest first (audited record read). */
+  getPatientTestBookings: {
+    parameters: {
+      query?: {
+        /** @description RFC 3339; default all. */
+        from?: string;
+        limit?: components["parameters"]["Limit200"];
+      };
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+    responses: {
+      /** @description The bookings. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TestBookingList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** A centre's test bookings in [from, to), 31 days at most (admins, or doctors of the centre; audited per patient). */
+  getCentreTestBookings: {
+    parameters: {
+      query: {
+        /** @description RFC 3339. */
+        from: string;
+        /** @description RFC 3339. */
+        to: string;
+      };
+      path: {
+        centre_id: components["parameters"]["CentreId"];
+      };
+    };
+    responses: {
+      /** @description The bookings. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["TestBookingList"];
         };
       };
       401: components["responses"]["Unauthenticated"];
