@@ -501,7 +501,8 @@ Result<Config> build_config(const Invocation& invocation) {
               config.reminder_hours.end()) {
         return Error::validation("reminder-hours",
                                  "--reminder-hours must list different whole numbers of hours "
-                                 "from 1 to 720, like 24,2 (got '" + text + "')");
+                                 "from 1 to 720, like 24,2 (got '" +
+                                     text + "')");
       }
       config.reminder_hours.push_back(hours);
       start = comma + 1;

@@ -21,7 +21,6 @@ using identity::Role;
 constexpr std::int64_t kDay = 86400;
 constexpr std::size_t kMaxReason = 500;
 
-
 std::string rfc3339(std::int64_t unix_seconds) {
   return format_rfc3339(TimePoint(std::chrono::seconds(unix_seconds)));
 }

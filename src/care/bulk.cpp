@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <map>
 
+#include "care/service.hpp"
 #include "care/slots.hpp"
 #include "care/store.hpp"
-#include "care/service.hpp"
 #include "care/store_appointments.hpp"
 #include "care/store_diagnostics.hpp"
 

@@ -28,7 +28,6 @@ constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kHour = 3600;
 constexpr std::size_t kMaxReason = 500;
 
-
 const std::vector<std::string>& categories() {
   static const std::vector<std::string> list{"blood", "imaging", "cardiac", "check_up", "other"};
   return list;
@@ -39,7 +38,8 @@ Status apply(DiagnosticTest& test, const TestInput& input, bool creating) {
   auto required = [&](const std::optional<std::string>& value, std::string_view field,
                       std::string& target, std::size_t longest) -> Status {
     if (!value) {
-      if (creating) return Error::validation(std::string(field), std::string(field) + " is required");
+      if (creating)
+        return Error::validation(std::string(field), std::string(field) + " is required");
       return Ok{};
     }
     if (value->empty() || value->size() > longest) {
@@ -54,8 +54,8 @@ Status apply(DiagnosticTest& test, const TestInput& input, bool creating) {
   if (auto ok = required(input.category, "category", test.category, 40); !ok.ok()) return ok;
   if (auto ok = required(input.currency, "currency", test.currency, 3); !ok.ok()) return ok;
   for (char c : test.code) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_' || c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
       return Error::validation("code", "code uses lower-case letters, digits, - and _ only");
     }
   }
@@ -63,9 +63,8 @@ Status apply(DiagnosticTest& test, const TestInput& input, bool creating) {
     return Error::validation("category",
                              "category must be blood, imaging, cardiac, check_up or other");
   }
-  if (test.currency.size() != 3 ||
-      !std::all_of(test.currency.begin(), test.currency.end(),
-                   [](char c) { return c >= 'A' && c <= 'Z'; })) {
+  if (test.currency.size() != 3 || !std::all_of(test.currency.begin(), test.currency.end(),
+                                                [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return Error::validation("currency", "currency is a three-letter ISO 4217 code, e.g. GBP");
   }
   if (input.preparation) {
@@ -215,7 +214,8 @@ Status CareService::set_centre_hours(const Caller& admin, std::int64_t centre_id
     }
     store::set_centre_hours(lease, centre_id, hours);
     identity_.audit_write(
-        lease, admin, identity::audit::Row("care.centre_hours_update").resource("clinic", centre_id));
+        lease, admin,
+        identity::audit::Row("care.centre_hours_update").resource("clinic", centre_id));
     tx.commit();
     return Ok{};
   });
@@ -356,15 +356,14 @@ Result<TestBooking> CareService::book_test(const Caller& caller, std::int64_t ce
     audit_booking(identity_, lease, caller, "test_booking.create", row);
     if (auto contact = identity::directory::patient_contact(lease, row.patient_id);
         contact && notify::is_plain_address(contact->email)) {
-      auto message = notify::render(
-          "test_booked",
-          {{"name", contact->full_name},
-           {"token", row.token},
-           {"centre", centre->name},
-           {"address", centre->address + ", " + centre->city},
-           {"when", slots::local_time_text(centre->time_zone, starts_at)},
-           {"link", public_url_ + "/tests"}},
-          contact->email);
+      auto message = notify::render("test_booked",
+                                    {{"name", contact->full_name},
+                                     {"token", row.token},
+                                     {"centre", centre->name},
+                                     {"address", centre->address + ", " + centre->city},
+                                     {"when", slots::local_time_text(centre->time_zone, starts_at)},
+                                     {"link", public_url_ + "/tests"}},
+                                    contact->email);
       if (!message.ok()) return message.error();
       notify::enqueue(lease, *message);
     }
@@ -378,7 +377,8 @@ Result<TestBooking> CareService::book_test(const Caller& caller, std::int64_t ce
     if (next.ok()) {
       for (const auto& hour : *next) {
         if (hour.left > 0 && error.suggestions.size() < 3) {
-          error.suggestions.push_back(format_rfc3339(TimePoint(std::chrono::seconds(hour.starts_at))));
+          error.suggestions.push_back(
+              format_rfc3339(TimePoint(std::chrono::seconds(hour.starts_at))));
         }
       }
     }
@@ -396,8 +396,7 @@ Result<TestBooking> CareService::cancel_test(const Caller& caller, std::int64_t 
     auto booking = visible(lease, caller, booking_id);
     if (!booking.ok()) return booking;
     std::string at = stamp();
-    if (!store::set_booking_status(lease, booking_id, "cancelled", caller.account_id, at,
-                                   reason)) {
+    if (!store::set_booking_status(lease, booking_id, "cancelled", caller.account_id, at, reason)) {
       return about(Error::conflict("only a booked test can be cancelled"), "status");
     }
     store::release(lease, booking->centre_id, booking->test_id, booking->starts_at);
@@ -428,17 +427,17 @@ Result<TestBooking> CareService::check_in(const Caller& caller, std::string_view
       }
     }
     if (booking->status != "booked") {
-      return about(Error::conflict(booking->status == "checked_in"
-                                       ? "this booking is checked in already"
-                                       : "this booking was cancelled"),
-                   "token");
+      return about(
+          Error::conflict(booking->status == "checked_in" ? "this booking is checked in already"
+                                                          : "this booking was cancelled"),
+          "token");
     }
     std::int64_t now = now_();
     if (now < booking->starts_at - 2 * kHour || now >= booking->starts_at + 12 * kHour) {
       auto centre = store::find_clinic(lease, booking->centre_id);
       return about(Error::conflict("this booking is for " +
                                    slots::local_time_text(centre ? centre->time_zone : "UTC",
-                                                   booking->starts_at)),
+                                                          booking->starts_at)),
                    "token");
     }
     std::string at = stamp();
@@ -450,7 +449,7 @@ Result<TestBooking> CareService::check_in(const Caller& caller, std::string_view
     booking->changed_at = at;
     audit_booking(identity_, lease, caller, "test_booking.check_in", *booking);
     tx.commit();
-    return booking;
+    return *booking;
   });
 }
 

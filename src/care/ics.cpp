@@ -13,8 +13,7 @@ constexpr std::string_view kCrlf = "\r\n";
 
 // "20270607T090000Z"
 std::string utc(std::int64_t unix_seconds) {
-  return date::format("%Y%m%dT%H%M%SZ",
-                      date::sys_seconds{std::chrono::seconds(unix_seconds)});
+  return date::format("%Y%m%dT%H%M%SZ", date::sys_seconds{std::chrono::seconds(unix_seconds)});
 }
 
 // TEXT values: backslash, semicolon and comma escaped, line breaks as \n (RFC 5545 3.3.11).

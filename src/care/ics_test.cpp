@@ -35,8 +35,9 @@ TEST(IcsTest, OneEventInUtcWithEscapedText) {
 TEST(IcsTest, LongLinesFoldAt75OctetsWithoutSplittingCharacters) {
   CalendarEvent event;
   event.uid = "u";
-  event.location = "Clínica São João, Avenida da República 1000, Lisboa — entrada pela rua lateral, "
-                   "piso 2, sala 14 (à esquerda)";
+  event.location =
+      "Clínica São João, Avenida da República 1000, Lisboa — entrada pela rua lateral, "
+      "piso 2, sala 14 (à esquerda)";
   std::string text = calendar_entry(event);
   std::istringstream lines(text);
   std::string line, unfolded;

@@ -5,6 +5,7 @@
 // detail: the doctor's name, the time, the place (and a test's token), never a reason or a test.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "care/ics.hpp"
 #include "care/service.hpp"
@@ -84,11 +85,10 @@ Status CareService::mail_appointment(db::Lease& lease, const Appointment& appoin
     event.summary = "Appointment with " + doctor;
     event.location = where;
     event.description = "Booked on Vitalis. To change or cancel it, open the app.";
-    message->attachments.push_back(
-        {"appointment.ics",
-         std::string("text/calendar; charset=UTF-8; method=") +
-             (event.cancelled ? "CANCEL" : "PUBLISH"),
-         calendar_entry(event)});
+    message->attachments.push_back({"appointment.ics",
+                                    std::string("text/calendar; charset=UTF-8; method=") +
+                                        (event.cancelled ? "CANCEL" : "PUBLISH"),
+                                    calendar_entry(event)});
   }
   notify::enqueue(lease, *message);
   return Ok{};
@@ -99,19 +99,49 @@ Status CareService::mail_test_reminder(db::Lease& lease, const TestBooking& book
   if (!contact || !notify::is_plain_address(contact->email)) return Ok{};
   auto centre = store::find_clinic(lease, booking.centre_id);
   if (!centre) return Ok{};
-  auto message = notify::render(
-      "test_reminder",
-      {{"name", contact->full_name},
-       {"centre", centre->name},
-       {"address", centre->address + ", " + centre->city},
-       {"when", slots::local_time_text(centre->time_zone, booking.starts_at)},
-       {"token", booking.token},
-       {"link", public_url_ + "/tests"}},
-      contact->email);
+  auto message =
+      notify::render("test_reminder",
+                     {{"name", contact->full_name},
+                      {"centre", centre->name},
+                      {"address", centre->address + ", " + centre->city},
+                      {"when", slots::local_time_text(centre->time_zone, booking.starts_at)},
+                      {"token", booking.token},
+                      {"link", public_url_ + "/tests"}},
+                     contact->email);
   if (!message.ok()) return message.error();
   notify::enqueue(lease, *message);
   return Ok{};
 }
+
+namespace {
+
+// One reminder in one transaction: `still_due` re-reads the booking (a change since the sweep
+// read it is its own news), the claim row decides which process sends it, and `mail` queues it
+// when `send`. Counts it in `report`; a failure is logged and left for the next sweep.
+void claim_and_queue(db::Pool& pool, const std::string& kind, std::int64_t id,
+                     std::int64_t starts_at, int hours, bool send, const std::string& at,
+                     const std::function<bool(db::Lease&)>& still_due,
+                     const std::function<Status(db::Lease&)>& mail,
+                     CareService::ReminderReport& report) {
+  auto done = db::with_connection(pool, [&](db::Lease& lease) -> Result<bool> {
+    db::Transaction tx(lease);
+    if (!still_due(lease)) return false;
+    if (!store::claim_reminder(lease, kind, id, starts_at, hours, send ? "sent" : "skipped", at)) {
+      return false;  // another process (or this one before a restart) did it
+    }
+    if (send) {
+      if (auto mailed = mail(lease); !mailed.ok()) return mailed.error();
+    }
+    tx.commit();
+    return true;
+  });
+  if (done.ok() && *done) (send ? report.sent : report.skipped) += 1;
+  if (!done.ok()) {
+    log::warn("reminder not queued", {{"kind", kind}, {"id", id}, {"error", done.error().message}});
+  }
+}
+
+}  // namespace
 
 CareService::ReminderReport CareService::send_due_reminders(const std::vector<int>& hours) {
   ReminderReport report;
@@ -128,57 +158,32 @@ CareService::ReminderReport CareService::send_due_reminders(const std::vector<in
     for (const auto& due : appointments.ok() ? *appointments : std::vector<Appointment>()) {
       // A rescheduled appointment's time was chosen when it moved.
       const std::string& chosen = due.changed_at.empty() ? due.booked_at : due.changed_at;
-      bool send = worth_sending(due.starts_at, chosen, within, nearer, now);
-      auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
-        db::Transaction tx(lease);
-        // Still booked and at that time (a change since the sweep read it is its own news).
-        auto current = store::find_appointment(lease, due.id);
-        if (!current || current->status != "booked" || current->starts_at != due.starts_at) {
-          return false;
-        }
-        if (!store::claim_reminder(lease, "appointment", due.id, due.starts_at, within,
-                                   send ? "sent" : "skipped", at)) {
-          return false;  // another process (or this one before a restart) did it
-        }
-        if (send) {
-          if (auto mailed = mail_appointment(lease, *current, "appointment_reminder");
-              !mailed.ok()) {
-            return mailed.error();
-          }
-        }
-        tx.commit();
-        return true;
-      });
-      if (done.ok() && *done) (send ? report.sent : report.skipped) += 1;
-      if (!done.ok()) {
-        log::warn("reminder not queued", {{"appointment_id", due.id}, {"error", done.error().message}});
-      }
+      std::optional<Appointment> current;
+      claim_and_queue(
+          pool_, "appointment", due.id, due.starts_at, within,
+          worth_sending(due.starts_at, chosen, within, nearer, now), at,
+          [&](db::Lease& lease) {
+            current = store::find_appointment(lease, due.id);
+            return current && current->status == "booked" && current->starts_at == due.starts_at;
+          },
+          [&](db::Lease& lease) {
+            return mail_appointment(lease, *current, "appointment_reminder");
+          },
+          report);
     }
     auto tests = db::with_connection(pool_, [&](db::Lease& lease) {
       return Result<std::vector<TestBooking>>(store::due_test_bookings(lease, now, within));
     });
     for (const auto& due : tests.ok() ? *tests : std::vector<TestBooking>()) {
-      bool send = worth_sending(due.starts_at, due.booked_at, within, nearer, now);
-      auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
-        db::Transaction tx(lease);
-        auto current = store::find_booking(lease, due.id);
-        if (!current || current->status != "booked") return false;
-        if (!store::claim_reminder(lease, "test", due.id, due.starts_at, within,
-                                   send ? "sent" : "skipped", at)) {
-          return false;
-        }
-        if (send) {
-          if (auto mailed = mail_test_reminder(lease, *current); !mailed.ok()) {
-            return mailed.error();
-          }
-        }
-        tx.commit();
-        return true;
-      });
-      if (done.ok() && *done) (send ? report.sent : report.skipped) += 1;
-      if (!done.ok()) {
-        log::warn("reminder not queued", {{"test_booking_id", due.id}, {"error", done.error().message}});
-      }
+      std::optional<TestBooking> current;
+      claim_and_queue(
+          pool_, "test", due.id, due.starts_at, within,
+          worth_sending(due.starts_at, due.booked_at, within, nearer, now), at,
+          [&](db::Lease& lease) {
+            current = store::find_booking(lease, due.id);
+            return current && current->status == "booked";
+          },
+          [&](db::Lease& lease) { return mail_test_reminder(lease, *current); }, report);
     }
   }
   return report;

@@ -111,8 +111,8 @@ Result<const json::array*> object_list(const json::object& body, std::string_vie
   }
   for (const auto& item : list->as_array()) {
     if (!item.is_object()) {
-      return Error::validation(std::string(name), "each item of " + std::string(name) +
-                                                      " is an object");
+      return Error::validation(std::string(name),
+                               "each item of " + std::string(name) + " is an object");
     }
   }
   if (list->as_array().size() > 200) {
@@ -132,13 +132,12 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
   router.add(
       Method::kGet, "/api/v1/care/tests",
       [&s](Request& request) {
-        return http::respond(s.tests(identity::caller_of(request)),
-                             [](std::vector<DiagnosticTest> list) {
-                               json::array items;
-                               for (const auto& test : list) items.push_back(test_json(test));
-                               return Response::json(200,
-                                                     json::object{{"items", std::move(items)}});
-                             });
+        return http::respond(
+            s.tests(identity::caller_of(request)), [](std::vector<DiagnosticTest> list) {
+              json::array items;
+              for (const auto& test : list) items.push_back(test_json(test));
+              return Response::json(200, json::object{{"items", std::move(items)}});
+            });
       },
       signed_in);
 
@@ -184,29 +183,28 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
           double number = std::strtod((*value)->c_str(), &end);
           if (end != (*value)->c_str() + (*value)->size() || !std::isfinite(number) ||
               std::abs(number) > (index == 0 ? 90 : 180)) {
-            return Response::error(Error::validation(names[index], std::string(names[index]) +
-                                                                       " must be a number in range"));
+            return Response::error(Error::validation(
+                names[index], std::string(names[index]) + " must be a number in range"));
           }
           point[index] = number;
         }
         if (point[0].has_value() != point[1].has_value()) {
-          return Response::error(Error::validation(point[0] ? "lon" : "lat", "give both lat and lon"));
+          return Response::error(
+              Error::validation(point[0] ? "lon" : "lat", "give both lat and lon"));
         }
-        return http::respond(s.centres_for_test(*id, point[0], point[1]),
-                             [](std::vector<TestCentre> list) {
-                               json::array items;
-                               for (const auto& entry : list) {
-                                 json::object item = clinic_json(entry.centre);
-                                 item["per_hour"] = entry.per_hour;
-                                 item["distance_km"] =
-                                     entry.distance_km
-                                         ? json::value(std::round(*entry.distance_km * 100) / 100)
-                                         : json::value(nullptr);
-                                 items.push_back(std::move(item));
-                               }
-                               return Response::json(200,
-                                                     json::object{{"items", std::move(items)}});
-                             });
+        return http::respond(
+            s.centres_for_test(*id, point[0], point[1]), [](std::vector<TestCentre> list) {
+              json::array items;
+              for (const auto& entry : list) {
+                json::object item = clinic_json(entry.centre);
+                item["per_hour"] = entry.per_hour;
+                item["distance_km"] = entry.distance_km
+                                          ? json::value(std::round(*entry.distance_km * 100) / 100)
+                                          : json::value(nullptr);
+                items.push_back(std::move(item));
+              }
+              return Response::json(200, json::object{{"items", std::move(items)}});
+            });
       },
       signed_in);
 
@@ -225,8 +223,8 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
                                          {"start", hh_mm(row.start_minute)},
                                          {"end", hh_mm(row.end_minute)}});
           }
-          return Response::json(200, json::object{{"items", std::move(items)},
-                                                  {"hours", std::move(hours)}});
+          return Response::json(
+              200, json::object{{"items", std::move(items)}, {"hours", std::move(hours)}});
         });
       },
       signed_in);
@@ -381,10 +379,9 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
         if (!booking.ok()) return Response::error(booking.error());
         json::object out = booking_json(*booking);
         auto names = s.patient_names({booking->patient_id});
-        out["patient_name"] =
-            names.ok() && names->contains(booking->patient_id)
-                ? json::value(names->at(booking->patient_id))
-                : json::value(nullptr);
+        out["patient_name"] = names.ok() && names->contains(booking->patient_id)
+                                  ? json::value(names->at(booking->patient_id))
+                                  : json::value(nullptr);
         identity::read_patients(request, {booking->patient_id});
         return Response::json(200, std::move(out));
       },

@@ -130,8 +130,8 @@ class CareService {
   // twelve after.
   Result<TestBooking> check_in(const identity::Caller& caller, std::string_view token);
   // A patient's test bookings from `from`, soonest first (the route audits the read).
-  Result<std::vector<TestBooking>> patient_test_bookings(std::int64_t patient_id,
-                                                         std::int64_t from, int limit);
+  Result<std::vector<TestBooking>> patient_test_bookings(std::int64_t patient_id, std::int64_t from,
+                                                         int limit);
   // A centre's bookings in [from, to): admins, or doctors who practise there.
   Result<std::vector<TestBooking>> centre_test_bookings(const identity::Caller& caller,
                                                         std::int64_t centre_id, std::int64_t from,

@@ -550,8 +550,8 @@ TEST_P(DiagnosticsTest, BookingTakesPlacesUntilTheHourIsFullAndCancellingGivesTh
   std::int64_t eight = kMonday + 7 * kHour;
   auto first = service_->book_test(patient_, centre_, test_, eight);
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_TRUE(std::regex_match(first->token,
-                               std::regex("[ACDEFHJKMNPRTUVWXY34679]{4}-[ACDEFHJKMNPRTUVWXY34679]{4}")))
+  EXPECT_TRUE(std::regex_match(
+      first->token, std::regex("[ACDEFHJKMNPRTUVWXY34679]{4}-[ACDEFHJKMNPRTUVWXY34679]{4}")))
       << first->token;
   EXPECT_EQ(first->price_minor, 2500);
   // The same patient again: the booking made, not a second place.
@@ -581,8 +581,7 @@ TEST_P(DiagnosticsTest, BookingTakesPlacesUntilTheHourIsFullAndCancellingGivesTh
             ErrorCode::kNotFound);
   EXPECT_EQ(service_->cancel_test(patient_, first->id, "").error().field, "reason");
   ASSERT_TRUE(service_->cancel_test(patient_, first->id, "cannot come").ok());
-  EXPECT_EQ(service_->cancel_test(patient_, first->id, "again").error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(service_->cancel_test(patient_, first->id, "again").error().code, ErrorCode::kConflict);
   EXPECT_EQ(left_at(eight), 1);
   EXPECT_TRUE(service_->book_test(third_patient, centre_, test_, eight).ok());
   EXPECT_EQ(service_->patient_test_bookings(patient_.account_id, 0, 10)->size(), 1u);
@@ -634,13 +633,11 @@ TEST_P(DiagnosticsTest, StaffCheckInByTokenOnTheDay) {
   ASSERT_TRUE(in.ok()) << in.error().message;
   EXPECT_EQ(in->status, "checked_in");
   EXPECT_EQ(service_->check_in(admin_, booked->token).error().code, ErrorCode::kConflict);
-  EXPECT_EQ(service_->cancel_test(patient_, booked->id, "late").error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(service_->cancel_test(patient_, booked->id, "late").error().code, ErrorCode::kConflict);
   // The centre's list: its staff and admins.
-  EXPECT_EQ(service_->centre_test_bookings(other_doctor_, centre_, kMonday, kMonday + 86400)
-                .error()
-                .code,
-            ErrorCode::kForbidden);
+  EXPECT_EQ(
+      service_->centre_test_bookings(other_doctor_, centre_, kMonday, kMonday + 86400).error().code,
+      ErrorCode::kForbidden);
   EXPECT_EQ(service_->centre_test_bookings(doctor_, centre_, kMonday, kMonday + 86400)->size(), 1u);
 }
 

@@ -150,8 +150,7 @@ std::string local_time_text(std::string_view zone, std::int64_t unix_seconds) {
   const date::time_zone* tz = zone_of(zone);
   date::sys_seconds instant{seconds(unix_seconds)};
   if (tz == nullptr) return date::format("%a %d %b %Y, %H:%M (UTC)", instant);
-  return date::format("%a %d %b %Y, %H:%M", tz->to_local(instant)) + " (" + std::string(zone) +
-         ")";
+  return date::format("%a %d %b %Y, %H:%M", tz->to_local(instant)) + " (" + std::string(zone) + ")";
 }
 
 }  // namespace vitalis::care::slots

@@ -17,9 +17,9 @@
 
 namespace {
 
-constexpr const char* kZones[] = {"Europe/London",    "America/New_York", "Australia/Lord_Howe",
-                                  "Asia/Kathmandu",   "Pacific/Chatham",  "America/Santiago",
-                                  "Africa/Casablanca", "UTC"};
+constexpr const char* kZones[] = {
+    "Europe/London",   "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+    "Pacific/Chatham", "America/Santiago", "Africa/Casablanca",   "UTC"};
 
 class Bytes {
  public:

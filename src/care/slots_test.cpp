@@ -113,7 +113,8 @@ TEST(SlotsTest, DatesZonesAndDistance) {
   // Emails give the local wall time with its zone; an unknown zone reads as UTC.
   EXPECT_EQ(local_time_text("Europe/London", utc(2027_y / 6 / 7, 9, 0)),
             "Mon 07 Jun 2027, 10:00 (Europe/London)");
-  EXPECT_EQ(local_time_text("Mars/Olympus", utc(2027_y / 6 / 7, 9, 0)), "Mon 07 Jun 2027, 09:00 (UTC)");
+  EXPECT_EQ(local_time_text("Mars/Olympus", utc(2027_y / 6 / 7, 9, 0)),
+            "Mon 07 Jun 2027, 09:00 (UTC)");
 }
 
 }  // namespace

@@ -185,8 +185,8 @@ std::vector<CentreHours> centre_hours(db::Lease& lease, std::int64_t centre_id) 
   return db::select_rows<HoursReader>(lease, sql::kSelectCentreHours, db::uses(centre));
 }
 
-bool reserve(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id,
-             std::int64_t starts_at, int capacity) {
+bool reserve(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id, std::int64_t starts_at,
+             int capacity) {
   long long centre = centre_id, test = test_id, starts = starts_at;
   int places = capacity;
   db::run(lease, sql::kEnsureCapacity, db::uses(centre, test, starts, places));

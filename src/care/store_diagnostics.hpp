@@ -16,7 +16,7 @@
 namespace vitalis::care::store {
 
 namespace sql {
-#define VITALIS_TEST_COLUMNS                                                              \
+#define VITALIS_TEST_COLUMNS                                                                \
   "SELECT id, code, name, category, duration_minutes, price_minor, currency, preparation, " \
   "active FROM care_tests "
 inline constexpr const char* kSelectTests = VITALIS_TEST_COLUMNS "ORDER BY name, id";
@@ -65,7 +65,7 @@ inline constexpr const char* kRelease =
 inline constexpr const char* kSelectTaken =
     "SELECT starts_at, booked FROM care_test_capacity WHERE centre_id = :centre "
     "AND test_id = :test AND starts_at >= :from AND starts_at < :to";
-#define VITALIS_BOOKING_COLUMNS                                                               \
+#define VITALIS_BOOKING_COLUMNS                                                                  \
   "SELECT id, token, patient_id, centre_id, test_id, starts_at, price_minor, currency, status, " \
   "booked_by, booked_at, changed_by, changed_at, cancel_reason FROM care_test_bookings "
 // A token or an active (patient, centre, test, hour) already taken inserts nothing.
@@ -113,8 +113,8 @@ std::vector<CentreHours> centre_hours(db::Lease& lease, std::int64_t centre_id);
 
 // Takes one place in the hour (making its counter with `capacity` on the first booking); false
 // when the hour is full. In the booking's transaction.
-bool reserve(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id,
-             std::int64_t starts_at, int capacity);
+bool reserve(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id, std::int64_t starts_at,
+             int capacity);
 // Gives a place back (a cancelled booking).
 void release(db::Lease& lease, std::int64_t centre_id, std::int64_t test_id,
              std::int64_t starts_at);

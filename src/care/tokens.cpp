@@ -23,7 +23,8 @@ std::string new_booking_token() {
   std::string out;
   for (std::size_t index = 0; index < kTokenLength; ++index) {
     if (index == kTokenLength / 2) out.push_back('-');
-    out.push_back(kTokenAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kTokenAlphabet.size()))]);
+    out.push_back(
+        kTokenAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kTokenAlphabet.size()))]);
   }
   return out;
 }

@@ -277,8 +277,8 @@ std::string compose(const Envelope& envelope) {
   for (const auto& attachment : envelope.attachments) {
     out += "--" + boundary;
     out += kCrlf;
-    header("Content-Type", one_line(attachment.content_type) + "; name=\"" +
-                               one_line(attachment.filename) + "\"");
+    header("Content-Type",
+           one_line(attachment.content_type) + "; name=\"" + one_line(attachment.filename) + "\"");
     header("Content-Disposition", "attachment; filename=\"" + one_line(attachment.filename) + "\"");
     header("Content-Transfer-Encoding", "base64");
     out += kCrlf;

@@ -53,8 +53,7 @@ std::int64_t enqueue_returning_id(db::Lease& lease, const Message& message,
     }
   }
   std::string sealed = seal::seal(
-      {message.to, message.subject, message.text, message.html, message.attachments},
-      message.kind);
+      {message.to, message.subject, message.text, message.html, message.attachments}, message.kind);
   return store::insert_message(lease, message.kind, sealed, due, created);
 }
 

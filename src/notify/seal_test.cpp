@@ -9,8 +9,11 @@
 namespace vitalis::notify {
 namespace {
 
-const seal::Contents kContents{"ada@example.org", "Reset your Vitalis password",
-                               "Hello Ada Lovelace,\n\n    583920\n", "<p>583920</p>"};
+const seal::Contents kContents{"ada@example.org",
+                               "Reset your Vitalis password",
+                               "Hello Ada Lovelace,\n\n    583920\n",
+                               "<p>583920</p>",
+                               {}};
 
 TEST(SealTest, OpensWhatItSealedAndHidesIt) {
   set_outbox_key(std::string(32, 'k'));

@@ -255,7 +255,7 @@ int Sender::seal_clear_rows() {
       for (auto& row : rows) {
         auto& message = row.message;
         std::string box = seal::seal(
-            {message.recipient, message.subject, message.text, message.html}, message.kind);
+            {message.recipient, message.subject, message.text, message.html, {}}, message.kind);
         // A row claimed meanwhile is left as it is: its sender sends it and empties it.
         if (store::seal_clear(lease, row.id, box)) ++sealed;
       }

@@ -24,11 +24,11 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
                     {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
                     {"token", "K7RX-M4PD"},
                     {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"}};
-  for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
-                    "test_message", "account_claim", "access_request", "emergency_access",
-                    "doctor_rejected", "email_change_code", "email_changed", "test_booked", "test_reminder",
-                    "appointment_booked", "appointment_moved", "appointment_cancelled",
-                    "appointment_reminder"}) {
+  for (auto kind :
+       {"verify_email", "password_reset", "consent_request", "doctor_approved", "test_message",
+        "account_claim", "access_request", "emergency_access", "doctor_rejected",
+        "email_change_code", "email_changed", "test_booked", "test_reminder", "appointment_booked",
+        "appointment_moved", "appointment_cancelled", "appointment_reminder"}) {
     auto message = render(kind, all, "ada@example.org");
     ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
     EXPECT_EQ(message->kind, kind);
@@ -65,11 +65,11 @@ TEST(TemplatesTest, AccountEmailsLinkToTheirPage) {
                      {"who", "Dr Who"},
                      {"reason", "no licence"},
                      {"new_email", "a***@example.org"},
-                    {"centre", "North Lab"},
-                    {"address", "2 Low St, Leeds"},
-                    {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
-                    {"token", "K7RX-M4PD"},
-                    {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"}};
+                     {"centre", "North Lab"},
+                     {"address", "2 Low St, Leeds"},
+                     {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
+                     {"token", "K7RX-M4PD"},
+                     {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"}};
   for (auto kind : {"verify_email", "password_reset", "consent_request", "doctor_approved",
                     "account_claim", "access_request", "emergency_access", "doctor_rejected",
                     "email_change_code", "email_changed"}) {

@@ -10,7 +10,7 @@ std::vector<Message> outbox_messages(db::Pool& pool) {
   auto lease = pool.acquire();
   std::vector<Message> out;
   for (auto& row : store::all_messages(*lease)) {
-    Message message{row.recipient, row.subject, row.text, row.html, row.kind};
+    Message message{row.recipient, row.subject, row.text, row.html, row.kind, {}};
     if (!row.sealed.empty()) {
       auto opened = seal::open(row.sealed, row.kind);
       if (opened) {

@@ -948,12 +948,13 @@ export interface components {
       duration_minutes: number;
       /** @description In minor currency units (pence, cents). */
       price_minor: number;
-      /** @description ISO 4217 */
+      /** @description ISO 4217, e.g. GBP. */
       currency: string;
       /** @description What to do before the test ("" when nothing). */
       preparation: string;
       active: boolean;
     };
+    /** @description Creating a test needs every field but preparation and active. */
     DiagnosticTestInput: {
       code?: string;
       name?: string;
@@ -5040,6 +5041,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
       422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
