@@ -145,6 +145,24 @@ json::object appointment_json(const Appointment& a) {
   return out;
 }
 
+Result<std::optional<std::string>> query_text(const Request& request, std::string_view name) {
+  auto value = request.query_param(name);
+  if (!value.ok()) return value.error();
+  return *value;
+}
+
+Result<std::optional<double>> query_number(const Request& request, std::string_view name) {
+  auto value = query_text(request, name);
+  if (!value.ok()) return value.error();
+  if (!*value) return std::optional<double>();
+  double out = 0;
+  auto [end, error] = std::from_chars((*value)->data(), (*value)->data() + (*value)->size(), out);
+  if (error != std::errc() || end != (*value)->data() + (*value)->size() || !std::isfinite(out)) {
+    return Error::validation(std::string(name), std::string(name) + " must be a number");
+  }
+  return std::optional<double>(out);
+}
+
 }  // namespace json_io
 
 namespace {
@@ -224,24 +242,6 @@ Status parse_session(const json::object& body, int& start, int& end, int& slot, 
     *target = value->has_value() ? static_cast<int>(**value) : fallback;
   }
   return Ok{};
-}
-
-Result<std::optional<std::string>> query_text(const Request& request, std::string_view name) {
-  auto value = request.query_param(name);
-  if (!value.ok()) return value.error();
-  return *value;
-}
-
-Result<std::optional<double>> query_number(const Request& request, std::string_view name) {
-  auto value = query_text(request, name);
-  if (!value.ok()) return value.error();
-  if (!*value) return std::optional<double>();
-  double out = 0;
-  auto [end, error] = std::from_chars((*value)->data(), (*value)->data() + (*value)->size(), out);
-  if (error != std::errc() || end != (*value)->data() + (*value)->size() || !std::isfinite(out)) {
-    return Error::validation(std::string(name), std::string(name) + " must be a number");
-  }
-  return std::optional<double>(out);
 }
 
 Result<DirectoryQuery> parse_search(const Request& request) {

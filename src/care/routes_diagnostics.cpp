@@ -176,17 +176,13 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
         std::optional<double> point[2];
         const char* names[2] = {"lat", "lon"};
         for (int index = 0; index < 2; ++index) {
-          auto value = request.query_param(names[index]);
+          auto value = query_number(request, names[index]);
           if (!value.ok()) return Response::error(value.error());
-          if (!*value) continue;
-          char* end = nullptr;
-          double number = std::strtod((*value)->c_str(), &end);
-          if (end != (*value)->c_str() + (*value)->size() || !std::isfinite(number) ||
-              std::abs(number) > (index == 0 ? 90 : 180)) {
-            return Response::error(Error::validation(
-                names[index], std::string(names[index]) + " must be a number in range"));
+          if (*value && std::abs(**value) > (index == 0 ? 90 : 180)) {
+            return Response::error(
+                Error::validation(names[index], std::string(names[index]) + " is out of range"));
           }
-          point[index] = number;
+          point[index] = *value;
         }
         if (point[0].has_value() != point[1].has_value()) {
           return Response::error(

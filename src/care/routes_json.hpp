@@ -19,6 +19,9 @@ Result<std::optional<std::string>> text(const boost::json::object& body, std::st
 Result<std::optional<double>> number(const boost::json::object& body, std::string_view name);
 Result<std::optional<std::int64_t>> integer(const boost::json::object& body, std::string_view name);
 Result<std::optional<bool>> boolean(const boost::json::object& body, std::string_view name);
+// A query parameter that may be absent; as a finite number (422 naming it otherwise).
+Result<std::optional<std::string>> query_text(const http::Request& request, std::string_view name);
+Result<std::optional<double>> query_number(const http::Request& request, std::string_view name);
 // RFC 3339 text as Unix seconds (whole seconds); 422 naming `field`.
 Result<std::int64_t> instant(std::string_view text, std::string_view field);
 // "HH:MM" (00:00–24:00) as minutes after midnight; 422 naming `field`.
