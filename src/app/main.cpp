@@ -411,7 +411,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // Stored predictions (predict's table) show in the record's timeline and export.
   clinical_service.add_record_part(predict::prediction_record_part());
   records::add_clinical_routes(router, clinical_service);
-  care::CareService care_service(**pool, **identity_service);
+  care::CareService care_service(**pool, **identity_service, records_service);
   care_service.set_public_url(config.server.public_url);
   // Reminders before appointments and booked tests: every server may sweep; each reminder is
   // claimed by one (care_reminders) in the transaction that queues its mail.

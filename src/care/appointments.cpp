@@ -3,8 +3,10 @@
 // conflicts (store_appointments.hpp); this file turns a refusal into 409 with alternatives.
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "care/service.hpp"
+#include "care/slots.hpp"
 #include "care/store.hpp"
 #include "care/store_appointments.hpp"
 #include "core/time.hpp"
@@ -51,33 +53,106 @@ std::string fingerprint(const BookingInput& input) {
 
 }  // namespace
 
-std::vector<Slot> CareService::alternatives(std::int64_t doctor_id, std::int64_t around) {
-  auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Slot>> {
-    std::int64_t from = std::max(now_(), around - 7 * kDay);
-    return slots_in(lease, doctor_id, from, from + kMaxSlotRangeDays * kDay, true);
-  });
-  if (!found.ok()) return {};
-  std::vector<Slot> slots = std::move(found).value();
-  std::stable_sort(slots.begin(), slots.end(), [&](const Slot& a, const Slot& b) {
-    return std::llabs(a.starts_at - around) < std::llabs(b.starts_at - around);
-  });
-  if (slots.size() > 3) slots.resize(3);
-  std::sort(slots.begin(), slots.end(),
-            [](const Slot& a, const Slot& b) { return a.starts_at < b.starts_at; });
-  return slots;
+CareService::Alternatives CareService::alternatives(std::int64_t doctor_id, std::int64_t around,
+                                                    std::int64_t clinic_id) {
+  constexpr auto kReuse = std::chrono::seconds(2);
+  const auto key = std::tuple{doctor_id, around, clinic_id};
+  const auto now = std::chrono::steady_clock::now();
+  std::shared_future<Alternatives> answer;
+  std::optional<std::promise<Alternatives>> mine;
+  {
+    std::lock_guard lock(alternatives_mutex_);
+    std::erase_if(recent_alternatives_,
+                  [&](const auto& entry) { return now - entry.second.made > kReuse; });
+    auto found = recent_alternatives_.find(key);
+    if (found != recent_alternatives_.end()) {
+      answer = found->second.answer;
+    } else {
+      mine.emplace();
+      answer = mine->get_future().share();
+      recent_alternatives_[key] = SharedAlternatives{now, answer};
+    }
+  }
+  if (mine) {
+    try {
+      mine->set_value(compute_alternatives(doctor_id, around, clinic_id));
+    } catch (...) {
+      mine->set_exception(std::current_exception());
+    }
+  }
+  return answer.get();
 }
 
-Error CareService::taken(bool doctor_busy, std::int64_t doctor_id, std::int64_t around) {
+CareService::Alternatives CareService::compute_alternatives(std::int64_t doctor_id,
+                                                            std::int64_t around,
+                                                            std::int64_t clinic_id) {
+  auto found = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Alternatives> {
+    Alternatives out;
+    std::int64_t from = std::max(now_(), around - 7 * kDay);
+    auto nearest = slots_in(lease, doctor_id, from, from + kMaxSlotRangeDays * kDay, true);
+    std::stable_sort(nearest.begin(), nearest.end(), [&](const Slot& a, const Slot& b) {
+      return std::llabs(a.starts_at - around) < std::llabs(b.starts_at - around);
+    });
+    if (nearest.size() > 3) nearest.resize(3);
+    auto by_time = [](const Slot& a, const Slot& b) { return a.starts_at < b.starts_at; };
+    out.own = nearest;
+    std::sort(out.own.begin(), out.own.end(), by_time);
+    // The soonest free slots of the doctor's specialties' other doctors near the clinic.
+    SoonestQuery others;
+    others.count = 3;
+    others.except_doctor = doctor_id;
+    auto known = store::specialties(lease);
+    for (const auto& [doctor, name] : store::specialties_of(lease, {doctor_id})) {
+      for (const auto& specialty : known) {
+        if (specialty.name == name) others.specialty_ids.push_back(specialty.id);
+      }
+    }
+    auto clinic = store::find_clinic(lease, clinic_id);
+    if (clinic) {
+      others.latitude = clinic->latitude;
+      others.longitude = clinic->longitude;
+    }
+    auto theirs =
+        others.specialty_ids.empty() ? std::vector<DoctorSlot>{} : soonest_in(lease, others);
+    // Up to three: the doctor's nearest first, keeping a place for another doctor's soonest.
+    nearest.resize(std::min<std::size_t>(nearest.size(), theirs.empty() ? 3 : 2));
+    std::sort(nearest.begin(), nearest.end(), by_time);
+    auto name = identity::directory::names(lease, {doctor_id})[doctor_id];
+    std::map<std::int64_t, std::optional<Clinic>> clinics;
+    for (const Slot& slot : nearest) {
+      if (!clinics.contains(slot.clinic_id)) {
+        clinics[slot.clinic_id] = store::find_clinic(lease, slot.clinic_id);
+      }
+      const auto& here = clinics[slot.clinic_id];
+      std::optional<double> distance;
+      if (clinic && here) {
+        distance = slots::distance_km(clinic->latitude, clinic->longitude, here->latitude,
+                                      here->longitude);
+      }
+      out.mixed.push_back(DoctorSlot{slot, doctor_id, name, here ? here->name : "", distance});
+    }
+    for (auto& slot : theirs) {
+      if (out.mixed.size() >= 3) break;
+      out.mixed.push_back(std::move(slot));
+    }
+    return out;
+  });
+  return found.ok() ? std::move(found).value() : Alternatives{};
+}
+
+Error CareService::taken(bool doctor_busy, std::int64_t doctor_id, std::int64_t around,
+                         std::int64_t clinic_id, std::vector<DoctorSlot>* alternatives_out) {
   Error error = Error::conflict(doctor_busy ? "this time is already booked: choose another slot"
                                             : "the patient has another appointment at this time");
   error.field = doctor_busy ? "starts_at" : "patient_id";
-  for (const auto& slot : alternatives(doctor_id, around)) {
-    error.suggestions.push_back(rfc3339(slot.starts_at));
-  }
+  auto found = alternatives(doctor_id, around, clinic_id);
+  for (const auto& slot : found.own) error.suggestions.push_back(rfc3339(slot.starts_at));
+  if (alternatives_out != nullptr) *alternatives_out = std::move(found.mixed);
   return error;
 }
 
-Result<Booked> CareService::book(const Caller& caller, const BookingInput& given) {
+Result<Booked> CareService::book(const Caller& caller, const BookingInput& given,
+                                 std::vector<DoctorSlot>* alternatives_out) {
   BookingInput input = given;
   if (caller.role == Role::kPatient) {
     if (input.patient_id == 0) input.patient_id = caller.account_id;
@@ -125,6 +200,7 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
 
   enum class Outcome { kBooked, kNotASlot, kNotLinked, kDoctorBusy, kPatientBusy, kKeyTaken };
   Outcome outcome = Outcome::kBooked;
+  std::int64_t clinic_id = input.clinic_id;
   auto booked = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Appointment> {
     if (caller.role == Role::kDoctor &&
         !identity::directory::linked(lease, input.patient_id, caller.account_id)) {
@@ -141,6 +217,13 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     if (slot == schedule.end()) {
       outcome = Outcome::kNotASlot;
       return Error::validation("starts_at", "this is not one of the doctor's slots");
+    }
+    clinic_id = slot->clinic_id;
+    // A time already taken is answered without the write lock (most of a race's losers arrive
+    // after the winner committed); the database's guards still settle requests that overlap.
+    if (!store::doctor_busy(lease, input.doctor_id, slot->starts_at, slot->ends_at).empty()) {
+      outcome = Outcome::kDoctorBusy;
+      return Error::conflict("taken");
     }
     Appointment row;
     row.doctor_id = input.doctor_id;
@@ -181,7 +264,8 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     // A concurrent request with the same key may have won the slot: its answer is ours.
     if (auto earlier = replay()) return std::move(*earlier);
     if (outcome == Outcome::kKeyTaken) return Error::internal();
-    return taken(outcome == Outcome::kDoctorBusy, input.doctor_id, input.starts_at);
+    return taken(outcome == Outcome::kDoctorBusy, input.doctor_id, input.starts_at, clinic_id,
+                 alternatives_out);
   }
   return booked.error();
 }
@@ -247,10 +331,11 @@ Result<Appointment> CareService::set_outcome(const Caller& caller, std::int64_t 
 }
 
 Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t appointment_id,
-                                            std::int64_t starts_at) {
+                                            std::int64_t starts_at,
+                                            std::vector<DoctorSlot>* alternatives_out) {
   if (starts_at <= now_()) return Error::validation("starts_at", "starts_at must be in the future");
   bool doctor_busy = false, refused = false;
-  std::int64_t doctor_id = 0;
+  std::int64_t doctor_id = 0, clinic_id = 0;
   auto moved = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Appointment> {
     auto appointment = visible(lease, caller, appointment_id);
     if (!appointment.ok()) return appointment;
@@ -263,6 +348,7 @@ Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t a
     if (slot == schedule.end()) {
       return Error::validation("starts_at", "this is not one of the doctor's slots");
     }
+    clinic_id = slot->clinic_id;
     db::Transaction tx(lease);
     std::string at = stamp();
     auto result = store::move_appointment(lease, appointment_id, *slot, caller.account_id, at);
@@ -289,7 +375,9 @@ Result<Appointment> CareService::reschedule(const Caller& caller, std::int64_t a
     tx.commit();
     return appointment;
   });
-  if (!moved.ok() && refused) return taken(doctor_busy, doctor_id, starts_at);
+  if (!moved.ok() && refused) {
+    return taken(doctor_busy, doctor_id, starts_at, clinic_id, alternatives_out);
+  }
   return moved;
 }
 

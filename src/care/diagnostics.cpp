@@ -16,6 +16,7 @@
 #include "identity/directory.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
+#include "records/service.hpp"
 
 namespace vitalis::care {
 
@@ -104,6 +105,15 @@ void audit_booking(const identity::IdentityService& identity, db::Lease& lease,
 }
 
 // The booking when the caller is its patient or an admin; 404 otherwise.
+// Admins, and doctors who practise at the centre, are its staff.
+bool works_at(db::Lease& lease, const Caller& caller, std::int64_t centre_id) {
+  if (caller.role == Role::kAdmin) return true;
+  if (caller.role != Role::kDoctor) return false;
+  auto clinics = store::clinics_of_doctor(lease, caller.account_id);
+  return std::any_of(clinics.begin(), clinics.end(),
+                     [&](const auto& clinic) { return clinic.first == centre_id; });
+}
+
 Result<TestBooking> visible(db::Lease& lease, const Caller& caller, std::int64_t id) {
   auto booking = store::find_booking(lease, id);
   if (!booking || (caller.role != Role::kAdmin && booking->patient_id != caller.account_id)) {
@@ -417,14 +427,8 @@ Result<TestBooking> CareService::check_in(const Caller& caller, std::string_view
     db::Transaction tx(lease);
     auto booking = store::find_booking_by_token(lease, *normal);
     if (!booking) return about(Error::not_found("no booking has this token"), "token");
-    if (caller.role != Role::kAdmin) {
-      bool here = false;
-      for (const auto& [clinic_id, zone] : store::clinics_of_doctor(lease, caller.account_id)) {
-        here = here || clinic_id == booking->centre_id;
-      }
-      if (!here) {
-        return about(Error::forbidden("staff of this centre check its bookings in"), "token");
-      }
+    if (!works_at(lease, caller, booking->centre_id)) {
+      return about(Error::forbidden("staff of this centre check its bookings in"), "token");
     }
     if (booking->status != "booked") {
       return about(
@@ -453,6 +457,55 @@ Result<TestBooking> CareService::check_in(const Caller& caller, std::string_view
   });
 }
 
+Result<TestResults> CareService::record_test_results(
+    const Caller& caller, std::int64_t booking_id,
+    const std::vector<records::ObservationInput>& results) {
+  if (results.empty()) return Error::validation("results", "give at least one result");
+  if (results.size() > 50) return Error::validation("results", "50 results at most");
+  // Each result checked first, so the message says which one is at fault.
+  for (std::size_t index = 0; index < results.size(); ++index) {
+    Status ok = Ok{};
+    if (auto checked = records::validate_observation(results[index]); !checked.ok()) {
+      ok = checked.error();
+    } else if (auto when = records::effective_time(results[index].effective_at); !when.ok()) {
+      ok = when.error();
+    }
+    if (!ok.ok()) {
+      Error error = ok.error();
+      error.field =
+          "results[" + std::to_string(index) + "]." + (error.field.empty() ? "value" : error.field);
+      error.message = "Result " + std::to_string(index + 1) + ": " + error.message;
+      return error;
+    }
+  }
+  auto booking = db::with_connection(pool_, [&](db::Lease& lease) -> Result<TestBooking> {
+    auto found = store::find_booking(lease, booking_id);
+    if (!found || !works_at(lease, caller, found->centre_id)) {
+      return about(Error::not_found("no such test booking at a centre you work at"), "booking_id");
+    }
+    return *found;
+  });
+  if (!booking.ok()) return booking.error();
+  if (booking->status != "checked_in") {
+    return about(Error::conflict(booking->status == "cancelled"
+                                     ? "this booking was cancelled: it has no results"
+                                     : "check the patient in before recording results"),
+                 "status");
+  }
+  std::string at = stamp();
+  auto recorded = records_.record_all(
+      caller, booking->patient_id, results,
+      [&](db::Lease& lease, const std::vector<records::Observation>& stored) -> Status {
+        for (const auto& observation : stored) {
+          store::insert_result(lease, booking->id, observation.id, caller.account_id, at);
+        }
+        audit_booking(identity_, lease, caller, "test_booking.results", *booking);
+        return Ok{};
+      });
+  if (!recorded.ok()) return recorded.error();
+  return TestResults{*booking, std::move(recorded).value()};
+}
+
 Result<std::vector<TestBooking>> CareService::patient_test_bookings(std::int64_t patient_id,
                                                                     std::int64_t from, int limit) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<TestBooking>> {
@@ -467,14 +520,8 @@ Result<std::vector<TestBooking>> CareService::centre_test_bookings(const Caller&
   if (to <= from) return Error::validation("to", "to must be after from");
   if (to - from > kMaxSlotRangeDays * kDay) return Error::validation("to", "31 days at most");
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<TestBooking>> {
-    if (caller.role != Role::kAdmin) {
-      bool here = false;
-      for (const auto& [clinic_id, zone] : store::clinics_of_doctor(lease, caller.account_id)) {
-        here = here || clinic_id == centre_id;
-      }
-      if (!here) {
-        return about(Error::forbidden("staff of this centre see its bookings"), "centre_id");
-      }
+    if (!works_at(lease, caller, centre_id)) {
+      return about(Error::forbidden("staff of this centre see its bookings"), "centre_id");
     }
     return store::centre_bookings(lease, centre_id, from, to);
   });

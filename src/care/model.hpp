@@ -84,11 +84,44 @@ struct AvailabilityException {
   std::string note;
 };
 
+// A doctor's weekly sessions at one clinic they practise at.
+struct ClinicSessions {
+  std::int64_t clinic_id = 0;
+  std::string clinic_name, time_zone;
+  std::vector<WeeklyHours> sessions;
+};
+
+// What a doctor's availability editor shows: the weekly sessions at each of their clinics, and
+// the leave, extra sessions and closures that still matter (ending yesterday or later).
+struct Availability {
+  std::vector<ClinicSessions> clinics;
+  std::vector<AvailabilityException> exceptions;
+};
+
 // A bookable time: UTC Unix seconds, and the clinic it is at.
 struct Slot {
   std::int64_t starts_at = 0, ends_at = 0;
   std::int64_t clinic_id = 0;
   bool operator==(const Slot&) const = default;
+};
+
+// "Soonest free slots in a specialty": across every doctor of the specialties given, from
+// `from`, soonest first; with a point, only clinics within radius_km (and each slot's distance).
+struct SoonestQuery {
+  std::vector<std::int64_t> specialty_ids;
+  std::int64_t from = 0;  // UTC seconds (never before now)
+  int count = 10;
+  std::optional<double> latitude, longitude;
+  double radius_km = 50;
+  std::int64_t except_doctor = 0;  // leave this doctor out (the 409's other doctors)
+};
+
+// A free slot of one doctor of a specialty, with who and where.
+struct DoctorSlot {
+  Slot slot;
+  std::int64_t doctor_id = 0;
+  std::string doctor_name, clinic_name;
+  std::optional<double> distance_km;
 };
 
 struct Appointment {

@@ -126,6 +126,45 @@ json::object slot_json(const Slot& slot) {
           {"clinic_id", slot.clinic_id}};
 }
 
+json::object session_json(const WeeklyHours& row) {
+  return {{"weekday", row.weekday},
+          {"start", hh_mm(row.start_minute)},
+          {"end", hh_mm(row.end_minute)},
+          {"slot_minutes", row.slot_minutes},
+          {"buffer_minutes", row.buffer_minutes}};
+}
+
+json::object exception_json(const AvailabilityException& e) {
+  json::object out{{"id", e.id},
+                   {"kind", e.kind},
+                   {"first_day", e.first_day},
+                   {"last_day", e.last_day},
+                   {"note", e.note}};
+  out["doctor_id"] = e.doctor_id ? json::value(e.doctor_id) : json::value(nullptr);
+  out["clinic_id"] = e.clinic_id ? json::value(e.clinic_id) : json::value(nullptr);
+  bool extra = e.kind == "extra";
+  out["start"] = extra ? json::value(hh_mm(e.start_minute)) : json::value(nullptr);
+  out["end"] = extra ? json::value(hh_mm(e.end_minute)) : json::value(nullptr);
+  return out;
+}
+
+json::object doctor_slot_json(const DoctorSlot& found) {
+  json::object out = slot_json(found.slot);
+  out["doctor_id"] = found.doctor_id;
+  out["doctor_name"] = found.doctor_name;
+  out["clinic_name"] = found.clinic_name;
+  out["distance_km"] = found.distance_km ? json::value(std::round(*found.distance_km * 100) / 100)
+                                         : json::value(nullptr);
+  return out;
+}
+
+Response conflict_response(const Error& error, const std::vector<DoctorSlot>& alternatives) {
+  if (alternatives.empty()) return Response::error(error);
+  json::array items;
+  for (const auto& one : alternatives) items.push_back(doctor_slot_json(one));
+  return Response::error(error, json::object{{"alternatives", std::move(items)}});
+}
+
 json::object appointment_json(const Appointment& a) {
   json::object out{{"id", a.id},
                    {"doctor_id", a.doctor_id},
@@ -244,6 +283,33 @@ Status parse_session(const json::object& body, int& start, int& end, int& slot, 
   return Ok{};
 }
 
+// ?lat=&lon= (both or neither) and ?radius_km= (above 0, at most 500).
+Status parse_point(const Request& request, std::optional<double>& latitude,
+                   std::optional<double>& longitude, double& radius_km) {
+  for (auto [name, target, limit] :
+       {std::tuple<std::string_view, std::optional<double>*, double>{"lat", &latitude, 90},
+        {"lon", &longitude, 180}}) {
+    auto value = query_number(request, name);
+    if (!value.ok()) return value.error();
+    if (*value && std::abs(**value) > limit) {
+      return Error::validation(std::string(name), std::string(name) + " is out of range");
+    }
+    *target = *value;
+  }
+  if (latitude.has_value() != longitude.has_value()) {
+    return Error::validation(latitude ? "lon" : "lat", "give both lat and lon");
+  }
+  auto radius = query_number(request, "radius_km");
+  if (!radius.ok()) return radius.error();
+  if (*radius) {
+    if (**radius <= 0 || **radius > 500) {
+      return Error::validation("radius_km", "radius_km must be above 0 and at most 500");
+    }
+    radius_km = **radius;
+  }
+  return Ok{};
+}
+
 Result<DirectoryQuery> parse_search(const Request& request) {
   DirectoryQuery query;
   for (auto [name, target] : {std::pair<std::string_view, std::string*>{"name", &query.name},
@@ -253,26 +319,8 @@ Result<DirectoryQuery> parse_search(const Request& request) {
     if (!value.ok()) return value.error();
     if (*value) *target = **value;
   }
-  for (auto [name, target, limit] :
-       {std::tuple<std::string_view, std::optional<double>*, double>{"lat", &query.latitude, 90},
-        {"lon", &query.longitude, 180}}) {
-    auto value = query_number(request, name);
-    if (!value.ok()) return value.error();
-    if (*value && std::abs(**value) > limit) {
-      return Error::validation(std::string(name), std::string(name) + " is out of range");
-    }
-    *target = *value;
-  }
-  if (query.latitude.has_value() != query.longitude.has_value()) {
-    return Error::validation(query.latitude ? "lon" : "lat", "give both lat and lon");
-  }
-  auto radius = query_number(request, "radius_km");
-  if (!radius.ok()) return radius.error();
-  if (*radius) {
-    if (**radius <= 0 || **radius > 500) {
-      return Error::validation("radius_km", "radius_km must be above 0 and at most 500");
-    }
-    query.radius_km = **radius;
+  if (auto ok = parse_point(request, query.latitude, query.longitude, query.radius_km); !ok.ok()) {
+    return ok.error();
   }
   auto inactive = query_text(request, "inactive");
   if (!inactive.ok()) return inactive.error();
@@ -473,21 +521,43 @@ void add_care_routes(http::Router& router, CareService& service) {
           }
         }
         return http::respond(
-            s.add_exception(identity::caller_of(request), exception), [](AvailabilityException e) {
-              json::object out{{"id", e.id},
-                               {"kind", e.kind},
-                               {"first_day", e.first_day},
-                               {"last_day", e.last_day},
-                               {"note", e.note}};
-              out["doctor_id"] = e.doctor_id ? json::value(e.doctor_id) : json::value(nullptr);
-              out["clinic_id"] = e.clinic_id ? json::value(e.clinic_id) : json::value(nullptr);
-              bool extra = e.kind == "extra";
-              out["start"] = extra ? json::value(hh_mm(e.start_minute)) : json::value(nullptr);
-              out["end"] = extra ? json::value(hh_mm(e.end_minute)) : json::value(nullptr);
-              return Response::json(201, out);
-            });
+            s.add_exception(identity::caller_of(request), exception),
+            [](AvailabilityException e) { return Response::json(201, exception_json(e)); });
       },
       staff);
+
+  router.add(
+      Method::kDelete, "/api/v1/care/exceptions/{exception_id}",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "exception_id");
+        if (!id.ok()) return Response::error(id.error());
+        return http::respond(s.remove_exception(identity::caller_of(request), *id), no_content);
+      },
+      staff);
+
+  // The doctor's availability editor: sessions per clinic and the exceptions still to come.
+  router.add(
+      Method::kGet, "/api/v1/care/doctors/{doctor_id}/availability",
+      [&s](Request& request) {
+        auto doctor = identity::id_param(request, "doctor_id");
+        if (!doctor.ok()) return Response::error(doctor.error());
+        return http::respond(
+            s.availability(identity::caller_of(request), *doctor), [](Availability found) {
+              json::array clinics, exceptions;
+              for (const auto& clinic : found.clinics) {
+                json::array sessions;
+                for (const auto& row : clinic.sessions) sessions.push_back(session_json(row));
+                clinics.push_back(json::object{{"clinic_id", clinic.clinic_id},
+                                               {"clinic_name", clinic.clinic_name},
+                                               {"time_zone", clinic.time_zone},
+                                               {"sessions", std::move(sessions)}});
+              }
+              for (const auto& e : found.exceptions) exceptions.push_back(exception_json(e));
+              return Response::json(200, json::object{{"clinics", std::move(clinics)},
+                                                      {"exceptions", std::move(exceptions)}});
+            });
+      },
+      identity::guarded(Rule::kStaff, identity).not_audited(identity::NotAudited::kDoctorSchedule));
 
   // ?from=&to= (RFC 3339, 31 days at most), or ?next=N (1–20) for the soonest free slots.
   router.add(
@@ -515,6 +585,37 @@ void add_care_routes(http::Router& router, CareService& service) {
         auto to = instant(**to_text, "to");
         if (!to.ok()) return Response::error(to.error());
         return http::respond(s.free_slots(*doctor, from, *to), slots_response);
+      },
+      signed_in);
+
+  // ?next=N (1–50, default 10), ?from= (default now), ?lat=&lon=&radius_km= (nearby only, with
+  // distances): the soonest free slots across the specialty's doctors.
+  router.add(
+      Method::kGet, "/api/v1/care/specialties/{specialty_id}/slots",
+      [&s](Request& request) {
+        auto specialty = identity::id_param(request, "specialty_id");
+        if (!specialty.ok()) return Response::error(specialty.error());
+        SoonestQuery query;
+        query.specialty_ids = {*specialty};
+        auto next = request.positive_query_param("next", 50);
+        if (!next.ok()) return Response::error(next.error());
+        query.count = static_cast<int>(next->value_or(10));
+        auto from_text = query_text(request, "from");
+        if (!from_text.ok()) return Response::error(from_text.error());
+        if (*from_text) {
+          auto parsed = instant(**from_text, "from");
+          if (!parsed.ok()) return Response::error(parsed.error());
+          query.from = *parsed;
+        }
+        if (auto ok = parse_point(request, query.latitude, query.longitude, query.radius_km);
+            !ok.ok()) {
+          return Response::error(ok.error());
+        }
+        return http::respond(s.soonest_slots(query), [](std::vector<DoctorSlot> found) {
+          json::array items;
+          for (const auto& one : found) items.push_back(doctor_slot_json(one));
+          return Response::json(200, json::object{{"items", std::move(items)}});
+        });
       },
       signed_in);
 

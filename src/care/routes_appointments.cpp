@@ -27,9 +27,6 @@ Response list_response(const std::vector<Appointment>& list) {
   return Response::json(200, json::object{{"items", std::move(items)}});
 }
 
-// 409 with the alternatives (the doctor's nearest free starts) under "suggestions".
-Response error_response(const Error& error) { return Response::error(error); }
-
 Result<std::int64_t> required_instant(const json::object& body, std::string_view name) {
   auto value = text(body, name);
   if (!value.ok()) return value.error();
@@ -94,8 +91,9 @@ void add_appointment_routes(http::Router& router, CareService& service) {
           if (*value) *target = **value;
         }
         input.idempotency_key = std::string(request.header("Idempotency-Key"));
-        auto booked = s.book(identity::caller_of(request), input);
-        if (!booked.ok()) return error_response(booked.error());
+        std::vector<DoctorSlot> alternatives;
+        auto booked = s.book(identity::caller_of(request), input, &alternatives);
+        if (!booked.ok()) return conflict_response(booked.error(), alternatives);
         Response response = appointment_response(201, booked->appointment);
         if (booked->replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
         return response;
@@ -139,8 +137,10 @@ void add_appointment_routes(http::Router& router, CareService& service) {
         if (!body.ok()) return Response::error(body.error());
         auto starts = required_instant(*body, "starts_at");
         if (!starts.ok()) return Response::error(starts.error());
-        return http::respond(s.reschedule(identity::caller_of(request), *id, *starts),
-                             [](Appointment a) { return appointment_response(200, a); });
+        std::vector<DoctorSlot> alternatives;
+        auto moved = s.reschedule(identity::caller_of(request), *id, *starts, &alternatives);
+        if (!moved.ok()) return conflict_response(moved.error(), alternatives);
+        return appointment_response(200, *moved);
       },
       signed_in);
 

@@ -8,6 +8,7 @@
 #include "care/routes_json.hpp"
 #include "identity/directory.hpp"
 #include "identity/policy.hpp"
+#include "records/json.hpp"
 
 namespace vitalis::care {
 
@@ -383,6 +384,59 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
       },
       identity::quick(identity::guarded(Rule::kStaff, identity)
                           .audited(identity::ReadAudit("test_bookings").patients_from_handler())));
+
+  // Staff of the centre record a checked-in booking's results as the patient's observations:
+  // {"results": [{"code", "value", "unit", "effective_at"?, "confirmed"?}]} → 201 with the
+  // booking, the stored entries and, for a critical value, the urgent advice.
+  router.add(
+      Method::kPost, "/api/v1/care/test-bookings/{booking_id}/results",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "booking_id");
+        if (!id.ok()) return Response::error(id.error());
+        auto body = body_object(request);
+        if (!body.ok()) return Response::error(body.error());
+        auto list = object_list(*body, "results");
+        if (!list.ok()) return Response::error(list.error());
+        std::vector<records::ObservationInput> results;
+        for (std::size_t index = 0; index < (*list)->size(); ++index) {
+          const auto& item = (*list)->at(index).as_object();
+          const std::string prefix = "results[" + std::to_string(index) + "].";
+          auto named = [&](Error error) {
+            error.field = prefix + error.field;
+            return Response::error(error);
+          };
+          records::ObservationInput input;
+          auto code = text(item, "code");
+          if (!code.ok()) return named(code.error());
+          if (!*code) return named(Error::validation("code", "code is required (a LOINC code)"));
+          input.metric = **code;
+          auto value = number(item, "value");
+          if (!value.ok()) return named(value.error());
+          input.value = *value;
+          for (auto [name, target] :
+               {std::pair<std::string_view, std::string*>{"unit", &input.unit},
+                {"effective_at", &input.effective_at}}) {
+            auto field = text(item, name);
+            if (!field.ok()) return named(field.error());
+            *target = field->value_or("");
+          }
+          auto confirmed = boolean(item, "confirmed");
+          if (!confirmed.ok()) return named(confirmed.error());
+          input.confirmed = confirmed->value_or(false);
+          results.push_back(std::move(input));
+        }
+        auto stored = s.record_test_results(identity::caller_of(request), *id, results);
+        if (!stored.ok()) return Response::error(stored.error());
+        json::array observations;
+        for (const auto& observation : stored->recorded.stored) {
+          observations.push_back(records::observation_json(observation));
+        }
+        return Response::json(
+            201, json::object{{"booking", booking_json(stored->booking)},
+                              {"observations", std::move(observations)},
+                              {"advice", records::advice_json(stored->recorded.advice)}});
+      },
+      identity::guarded(Rule::kStaff, identity));
 
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/test-bookings",

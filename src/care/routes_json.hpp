@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "care/model.hpp"
 #include "core/error.hpp"
@@ -31,6 +32,14 @@ std::string hh_mm(int minutes);
 
 boost::json::object clinic_json(const Clinic& clinic);
 boost::json::object slot_json(const Slot& slot);
+// A weekly session: {"weekday", "start", "end", "slot_minutes", "buffer_minutes"}.
+boost::json::object session_json(const WeeklyHours& row);
+// Leave, an extra session or a closure (start and end only for an extra session).
+boost::json::object exception_json(const AvailabilityException& exception);
+// A slot with its doctor, clinic and distance (null without a point).
+boost::json::object doctor_slot_json(const DoctorSlot& found);
 boost::json::object appointment_json(const Appointment& appointment);
+// 409 with `alternatives` (doctor_slot_json) beside the doctor's free starts in `suggestions`.
+http::Response conflict_response(const Error& error, const std::vector<DoctorSlot>& alternatives);
 
 }  // namespace vitalis::care::json_io

@@ -86,6 +86,38 @@ Status apply(Clinic& clinic, const ClinicInput& input, bool creating) {
   return Ok{};
 }
 
+// One doctor's availability at `clinics` (id, zone) from their sessions (clinic, hours) and
+// exceptions read for them (others' leave and extra sessions among `exceptions` are ignored).
+std::vector<slots::ClinicAvailability> availability_of(
+    std::int64_t doctor_id, const std::vector<std::pair<std::int64_t, std::string>>& clinics,
+    const std::vector<std::pair<std::int64_t, WeeklyHours>>& hours,
+    const std::vector<AvailabilityException>& exceptions) {
+  std::vector<slots::ClinicAvailability> availability;
+  for (const auto& [clinic_id, zone] : clinics) {
+    slots::ClinicAvailability one{clinic_id, zone, {}, {}};
+    for (const auto& [at, row] : hours) {
+      if (at == clinic_id) one.weekly.push_back(row);
+    }
+    for (const auto& exception : exceptions) {
+      bool here = exception.clinic_id == clinic_id;
+      bool everywhere = exception.kind == "leave" && exception.clinic_id == 0;
+      bool mine = exception.kind == "closed" || exception.doctor_id == doctor_id;
+      if ((here || everywhere) && mine) one.exceptions.push_back(exception);
+    }
+    availability.push_back(std::move(one));
+  }
+  return availability;
+}
+
+// A box around a circle of `radius_km`: 1° of latitude is ~111.2 km; longitude shrinks with
+// cos(latitude).
+store::Box box_around(double latitude, double longitude, double radius_km) {
+  double dlat = radius_km / 111.2;
+  double cos_lat = std::max(0.01, std::cos(latitude * 3.14159265358979 / 180.0));
+  double dlon = std::min(180.0, radius_km / (111.2 * cos_lat));
+  return store::Box{latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon};
+}
+
 Status staff_for(const Caller& caller, std::int64_t doctor_id) {
   if (caller.role == Role::kAdmin) return Ok{};
   if (caller.role == Role::kDoctor && caller.account_id == doctor_id) return Ok{};
@@ -111,8 +143,9 @@ Status check_minutes(int start, int end, int slot, int buffer) {
 
 }  // namespace
 
-CareService::CareService(db::Pool& pool, identity::IdentityService& identity)
-    : pool_(pool), identity_(identity), now_([] {
+CareService::CareService(db::Pool& pool, identity::IdentityService& identity,
+                         records::RecordsService& records)
+    : pool_(pool), identity_(identity), records_(records), now_([] {
         return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch())
             .count();
       }) {}
@@ -192,14 +225,7 @@ Result<std::vector<DirectoryEntry>> CareService::search(const Caller& caller,
   }
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DirectoryEntry>> {
     std::optional<store::Box> box;
-    if (near) {
-      // A box around the circle: 1° of latitude is ~111.2 km; longitude shrinks with cos(lat).
-      double dlat = query.radius_km / 111.2;
-      double cos_lat = std::max(0.01, std::cos(*query.latitude * 3.14159265358979 / 180.0));
-      double dlon = std::min(180.0, query.radius_km / (111.2 * cos_lat));
-      box = store::Box{*query.latitude - dlat, *query.latitude + dlat, *query.longitude - dlon,
-                       *query.longitude + dlon};
-    }
+    if (near) box = box_around(*query.latitude, *query.longitude, query.radius_km);
     auto clinics = store::clinics(lease, box, query.include_inactive);
     std::vector<std::int64_t> clinic_ids;
     for (const auto& clinic : clinics) clinic_ids.push_back(clinic.id);
@@ -366,6 +392,45 @@ Result<AvailabilityException> CareService::add_exception(const Caller& caller,
   });
 }
 
+Result<Availability> CareService::availability(const Caller& caller, std::int64_t doctor_id) {
+  if (auto ok = staff_for(caller, doctor_id); !ok.ok()) return ok.error();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Availability> {
+    Availability out;
+    auto hours = store::weekly_hours(lease, doctor_id);
+    for (const auto& [clinic_id, zone] : store::clinics_of_doctor(lease, doctor_id)) {
+      auto clinic = store::find_clinic(lease, clinic_id);
+      ClinicSessions one{clinic_id, clinic ? clinic->name : "", zone, {}};
+      for (const auto& [at, row] : hours) {
+        if (at == clinic_id) one.sessions.push_back(row);
+      }
+      out.clinics.push_back(std::move(one));
+    }
+    out.exceptions = store::exceptions(lease, doctor_id, slots::format_day(now_() / kDay - 1));
+    return out;
+  });
+}
+
+Status CareService::remove_exception(const Caller& caller, std::int64_t exception_id) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    auto exception = store::find_exception(lease, exception_id);
+    if (!exception) return about(Error::not_found("no such exception"), "exception_id");
+    if (exception->kind == "closed") {
+      if (caller.role != Role::kAdmin) {
+        return about(Error::forbidden("only admins reopen a clinic"), "exception_id");
+      }
+    } else if (auto ok = staff_for(caller, exception->doctor_id); !ok.ok()) {
+      return ok;
+    }
+    store::delete_exception(lease, exception_id);
+    identity_.audit_write(
+        lease, caller,
+        identity::audit::Row("care.exception_delete").resource("exception", exception_id));
+    tx.commit();
+    return Ok{};
+  });
+}
+
 std::vector<Slot> CareService::slots_in(db::Lease& lease, std::int64_t doctor_id, std::int64_t from,
                                         std::int64_t to, bool minus_booked) {
   auto clinics = store::clinics_of_doctor(lease, doctor_id);
@@ -373,20 +438,7 @@ std::vector<Slot> CareService::slots_in(db::Lease& lease, std::int64_t doctor_id
   auto hours = store::weekly_hours(lease, doctor_id);
   // Exceptions ending on or after the day before the range (local dates differ by zone).
   auto exceptions = store::exceptions(lease, doctor_id, slots::format_day(from / kDay - 1));
-  std::vector<slots::ClinicAvailability> availability;
-  for (const auto& [clinic_id, zone] : clinics) {
-    slots::ClinicAvailability one{clinic_id, zone, {}, {}};
-    for (const auto& [at, row] : hours) {
-      if (at == clinic_id) one.weekly.push_back(row);
-    }
-    for (const auto& exception : exceptions) {
-      bool here = exception.clinic_id == clinic_id;
-      bool everywhere = exception.kind == "leave" && exception.clinic_id == 0;
-      bool mine = exception.kind == "closed" || exception.doctor_id == doctor_id;
-      if ((here || everywhere) && mine) one.exceptions.push_back(exception);
-    }
-    availability.push_back(std::move(one));
-  }
+  auto availability = availability_of(doctor_id, clinics, hours, exceptions);
   std::vector<slots::Busy> busy;
   if (minus_booked) {
     for (auto [starts, ends] : store::doctor_busy(lease, doctor_id, from, to)) {
@@ -422,6 +474,122 @@ Result<std::vector<Slot>> CareService::next_free_slots(std::int64_t doctor_id, s
     }
     return out;
   });
+}
+
+Result<std::vector<DoctorSlot>> CareService::soonest_slots(const SoonestQuery& query) {
+  if (query.specialty_ids.empty()) {
+    return Error::validation("specialty_id", "choose a specialty");
+  }
+  if (query.count < 1 || query.count > 50) {
+    return Error::validation("next", "next must be 1 to 50");
+  }
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<DoctorSlot>> {
+    auto known = store::specialties(lease);
+    for (auto id : query.specialty_ids) {
+      if (std::none_of(known.begin(), known.end(),
+                       [&](const Specialty& s) { return s.id == id; })) {
+        return about(Error::not_found("no such specialty"), "specialty_id");
+      }
+    }
+    return soonest_in(lease, query);
+  });
+}
+
+std::vector<DoctorSlot> CareService::soonest_in(db::Lease& lease, const SoonestQuery& query) {
+  bool near = query.latitude && query.longitude;
+  std::int64_t from = std::max(query.from, now_());
+  // The clinics in reach (all active ones, or those within the radius), with their distance.
+  std::optional<store::Box> box;
+  if (near) box = box_around(*query.latitude, *query.longitude, query.radius_km);
+  std::map<std::int64_t, std::pair<Clinic, std::optional<double>>> reach;
+  for (auto& clinic : store::clinics(lease, box, false)) {
+    std::optional<double> distance;
+    if (near) {
+      distance =
+          slots::distance_km(*query.latitude, *query.longitude, clinic.latitude, clinic.longitude);
+      if (*distance > query.radius_km) continue;
+    }
+    std::int64_t id = clinic.id;
+    reach.emplace(id, std::pair{std::move(clinic), distance});
+  }
+  // The specialty's doctors practising at those clinics, bookable (active accounts).
+  std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::string>>> clinics_of;
+  std::vector<std::int64_t> doctor_ids, clinic_ids;
+  for (auto [doctor, clinic] : store::specialty_practices(lease, query.specialty_ids)) {
+    auto found = reach.find(clinic);
+    if (doctor == query.except_doctor || found == reach.end()) continue;
+    clinics_of[doctor].emplace_back(clinic, found->second.first.time_zone);
+    if (doctor_ids.empty() || doctor_ids.back() != doctor) doctor_ids.push_back(doctor);
+    clinic_ids.push_back(clinic);
+  }
+  auto names = identity::directory::active_doctor_names(lease, doctor_ids);
+  std::erase_if(doctor_ids, [&](std::int64_t id) { return !names.contains(id); });
+  if (doctor_ids.empty()) return {};
+  std::sort(clinic_ids.begin(), clinic_ids.end());
+  clinic_ids.erase(std::unique(clinic_ids.begin(), clinic_ids.end()), clinic_ids.end());
+
+  // Everyone's hours and exceptions in two queries, then each doctor's availability.
+  std::map<std::int64_t, std::vector<std::pair<std::int64_t, WeeklyHours>>> hours_of;
+  for (const auto& row : store::hours_of(lease, doctor_ids)) {
+    hours_of[row.doctor_id].emplace_back(row.clinic_id, row.hours);
+  }
+  std::map<std::int64_t, std::vector<AvailabilityException>> exceptions_of;
+  std::vector<AvailabilityException> closures;
+  for (auto& exception :
+       store::exceptions_of(lease, doctor_ids, clinic_ids, slots::format_day(from / kDay - 1))) {
+    if (exception.kind == "closed") {
+      closures.push_back(std::move(exception));
+    } else {
+      exceptions_of[exception.doctor_id].push_back(std::move(exception));
+    }
+  }
+  std::map<std::int64_t, std::vector<slots::ClinicAvailability>> availability;
+  for (auto doctor : doctor_ids) {
+    auto exceptions = exceptions_of[doctor];
+    exceptions.insert(exceptions.end(), closures.begin(), closures.end());
+    availability[doctor] =
+        availability_of(doctor, clinics_of[doctor], hours_of[doctor], exceptions);
+  }
+
+  // Widening windows (2, 9, 31, 62 days): most answers come from the first, which reads the
+  // fewest busy times.
+  struct Found {
+    Slot slot;
+    std::int64_t doctor = 0;
+    double distance = 0;
+  };
+  std::vector<Found> found;
+  std::int64_t start = from;
+  for (std::int64_t days : {2, 9, 31, 62}) {
+    std::int64_t end = from + days * kDay;
+    std::map<std::int64_t, std::vector<slots::Busy>> busy;
+    for (const auto& row : store::doctors_busy(lease, doctor_ids, start, end)) {
+      busy[row.doctor_id].push_back({row.starts_at, row.ends_at});
+    }
+    for (auto doctor : doctor_ids) {
+      for (const auto& slot :
+           slots::free_slots(availability[doctor], busy[doctor], start, end, now_())) {
+        found.push_back({slot, doctor, reach.at(slot.clinic_id).second.value_or(0)});
+      }
+    }
+    if (static_cast<int>(found.size()) >= query.count) break;
+    start = end;
+  }
+  auto order = [](const Found& a, const Found& b) {
+    if (a.slot.starts_at != b.slot.starts_at) return a.slot.starts_at < b.slot.starts_at;
+    if (a.distance != b.distance) return a.distance < b.distance;
+    return a.doctor < b.doctor;
+  };
+  auto keep = std::min<std::size_t>(found.size(), static_cast<std::size_t>(query.count));
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(),
+                    order);
+  std::vector<DoctorSlot> out;
+  for (std::size_t at = 0; at < keep; ++at) {
+    const auto& [clinic, distance] = reach.at(found[at].slot.clinic_id);
+    out.push_back(DoctorSlot{found[at].slot, found[at].doctor, names[found[at].doctor], clinic.name,
+                             distance});
+  }
+  return out;
 }
 
 }  // namespace vitalis::care

@@ -6,12 +6,16 @@
 // through its service. Knows nothing of HTTP. Safe for concurrent use: state is in the database.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "care/model.hpp"
@@ -20,11 +24,19 @@
 #include "db/database.hpp"
 #include "identity/model.hpp"
 #include "identity/service.hpp"
+#include "records/service.hpp"
 
 namespace vitalis::care {
 
 // The longest range free slots are computed for at once.
 inline constexpr std::int64_t kMaxSlotRangeDays = 31;
+
+// A test's results as the records module stored them (the patient's observations, and the
+// urgent advice when one is critical), with the booking they answer.
+struct TestResults {
+  TestBooking booking;
+  records::Recorded recorded;
+};
 
 // The error with the field it concerns (every 4xx of care names one).
 inline Error about(Error error, std::string field) {
@@ -34,7 +46,9 @@ inline Error about(Error error, std::string field) {
 
 class CareService {
  public:
-  CareService(db::Pool& pool, identity::IdentityService& identity);
+  // Test results are written through `records` (the patient's observations).
+  CareService(db::Pool& pool, identity::IdentityService& identity,
+              records::RecordsService& records);
 
   identity::IdentityService& identity() const { return identity_; }
   // The clock (Unix seconds) bookings are checked against; tests set it.
@@ -64,18 +78,31 @@ class CareService {
   // leave / extra: the doctor themself or an admin; closed (a clinic on dates): an admin.
   Result<AvailabilityException> add_exception(const identity::Caller& caller,
                                               AvailabilityException exception);
+  // The doctor themself or an admin: the doctor's sessions at each clinic and the exceptions
+  // ending yesterday or later.
+  Result<Availability> availability(const identity::Caller& caller, std::int64_t doctor_id);
+  // Removes a leave or extra session (the doctor themself or an admin) or a closure (an admin).
+  Status remove_exception(const identity::Caller& caller, std::int64_t exception_id);
   // Free slots starting in [from, to) (at most kMaxSlotRangeDays), none in the past.
   Result<std::vector<Slot>> free_slots(std::int64_t doctor_id, std::int64_t from, std::int64_t to);
   // The doctor's next `count` free slots from `from` (looking up to 62 days ahead).
   Result<std::vector<Slot>> next_free_slots(std::int64_t doctor_id, std::int64_t from, int count);
+  // The soonest free slots across every bookable doctor of the specialties (up to `count`,
+  // 1–50, looking up to 62 days ahead): soonest first, then nearest; with a point, only clinics
+  // within the radius, each slot with its distance. Reads all the doctors' hours, exceptions and
+  // busy times in a handful of queries, whatever their number.
+  Result<std::vector<DoctorSlot>> soonest_slots(const SoonestQuery& query);
 
   // --- appointments (appointments.cpp) --------------------------------------------------------
   // A patient books for themself, a doctor for a patient on their care team in their own diary.
   // The time must be one of the doctor's slots (422 naming starts_at otherwise); when it is taken
   // (or the patient is busy then) 409 with up to three alternatives (Error::suggestions: the
   // doctor's nearest free starts). With an idempotency key, the first answer of (caller, key) is
-  // returned again and nothing more is booked. The doctor joins the patient's care team.
-  Result<Booked> book(const identity::Caller& caller, const BookingInput& input);
+  // returned again and nothing more is booked. The doctor joins the patient's care team. On 409,
+  // `alternatives` (when given) receives up to three slots to offer: the doctor's nearest and
+  // the soonest of another doctor of the same specialty near the clinic.
+  Result<Booked> book(const identity::Caller& caller, const BookingInput& input,
+                      std::vector<DoctorSlot>* alternatives = nullptr);
   // The patient, the doctor or an admin; `reason` is required.
   Result<Appointment> cancel(const identity::Caller& caller, std::int64_t appointment_id,
                              const std::string& reason);
@@ -85,7 +112,8 @@ class CareService {
   // The patient or the doctor: moves the appointment to another free slot of its doctor in one
   // statement (409 with alternatives, the old time kept, when the new one is taken).
   Result<Appointment> reschedule(const identity::Caller& caller, std::int64_t appointment_id,
-                                 std::int64_t starts_at);
+                                 std::int64_t starts_at,
+                                 std::vector<DoctorSlot>* alternatives = nullptr);
   // A patient's appointments starting from `from`, soonest first (the route audits the read).
   Result<std::vector<Appointment>> patient_appointments(std::int64_t patient_id, std::int64_t from,
                                                         int limit);
@@ -129,6 +157,12 @@ class CareService {
   // Admins, or doctors who practise at the booking's centre: from two hours before its hour to
   // twelve after.
   Result<TestBooking> check_in(const identity::Caller& caller, std::string_view token);
+  // Admins, or doctors who practise at the booking's centre, once the patient has checked in:
+  // the results (1–50) become the patient's observations through records, all or none, in one
+  // transaction with the links that tie them to the booking (a critical value raises its alert
+  // there, as any entry does). A field at fault is named `results[i].field`.
+  Result<TestResults> record_test_results(const identity::Caller& caller, std::int64_t booking_id,
+                                          const std::vector<records::ObservationInput>& results);
   // A patient's test bookings from `from`, soonest first (the route audits the read).
   Result<std::vector<TestBooking>> patient_test_bookings(std::int64_t patient_id, std::int64_t from,
                                                          int limit);
@@ -163,15 +197,35 @@ class CareService {
   // The doctor's availability and busy times read in `lease`, as free slots of [from, to).
   std::vector<Slot> slots_in(db::Lease& lease, std::int64_t doctor_id, std::int64_t from,
                              std::int64_t to, bool minus_booked);
-  // The doctor's nearest free slots to `around` (up to three).
-  std::vector<Slot> alternatives(std::int64_t doctor_id, std::int64_t around);
-  Error taken(bool doctor_busy, std::int64_t doctor_id, std::int64_t around);
+  std::vector<DoctorSlot> soonest_in(db::Lease& lease, const SoonestQuery& query);
+  // The doctor's nearest free slots to `around` (up to three), and up to three to offer: the
+  // doctor's nearest and the soonest of the specialty's other doctors near `clinic_id`.
+  struct Alternatives {
+    std::vector<Slot> own;
+    std::vector<DoctorSlot> mixed;
+  };
+  // Shared by concurrent and recent callers: the losers of a race for one slot (all asking for
+  // the same doctor, time and clinic) wait for one computation, and its answer is reused for two
+  // seconds (a slot taken meanwhile only means another 409 with fresh alternatives).
+  Alternatives alternatives(std::int64_t doctor_id, std::int64_t around, std::int64_t clinic_id);
+  Alternatives compute_alternatives(std::int64_t doctor_id, std::int64_t around,
+                                    std::int64_t clinic_id);
+  Error taken(bool doctor_busy, std::int64_t doctor_id, std::int64_t around, std::int64_t clinic_id,
+              std::vector<DoctorSlot>* alternatives_out);
   Status check_doctor(std::int64_t doctor_id, std::string_view field);
 
   db::Pool& pool_;
   identity::IdentityService& identity_;
+  records::RecordsService& records_;
   std::function<std::int64_t()> now_;
   std::string public_url_;
+  struct SharedAlternatives {
+    std::chrono::steady_clock::time_point made;
+    std::shared_future<Alternatives> answer;
+  };
+  std::mutex alternatives_mutex_;
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, SharedAlternatives>
+      recent_alternatives_;
 };
 
 }  // namespace vitalis::care

@@ -41,7 +41,8 @@ class CareTest : public db::testing::DialectTest {
     ASSERT_TRUE(db::migrate(*pool_).ok());
     identity_ = std::make_unique<identity::IdentityService>(*pool_, identity::SecretKey::generate(),
                                                             identity::IdentityOptions{});
-    service_ = std::make_unique<CareService>(*pool_, *identity_);
+    records_ = std::make_unique<records::RecordsService>(*pool_, *identity_);
+    service_ = std::make_unique<CareService>(*pool_, *identity_, *records_);
     service_->set_clock([this] { return now_.load(); });
     admin_ = caller("admin@example.org", "admin", Role::kAdmin);
     doctor_ = caller("dora@example.org", "doctor", Role::kDoctor, "Dora Düring");
@@ -110,6 +111,7 @@ class CareTest : public db::testing::DialectTest {
 
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<records::RecordsService> records_;
   std::unique_ptr<CareService> service_;
   std::atomic<std::int64_t> now_{kMonday - 3 * 86400};
   Caller admin_, doctor_, other_doctor_, patient_, second_patient_;
@@ -195,6 +197,28 @@ TEST_P(CareTest, AvailabilityRulesAndExceptions) {
   auto next = service_->next_free_slots(other_doctor_.account_id, kMonday, 3);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->size(), 3u);
+
+  // The editor's view: sessions per clinic and the exceptions still to come.
+  auto shown = service_->availability(doctor_, doctor_.account_id);
+  ASSERT_TRUE(shown.ok());
+  ASSERT_EQ(shown->clinics.size(), 1u);
+  EXPECT_EQ(shown->clinics[0].clinic_name, "Central");
+  EXPECT_EQ(shown->clinics[0].time_zone, "Europe/London");
+  EXPECT_EQ(shown->clinics[0].sessions.size(), 5u);
+  ASSERT_EQ(shown->exceptions.size(), 2u);
+  EXPECT_EQ(service_->availability(other_doctor_, doctor_.account_id).error().code,
+            ErrorCode::kForbidden);
+  // Removing: the doctor their leave, only admins a closure.
+  std::int64_t leave_id = 0, closed_id = 0;
+  for (const auto& e : shown->exceptions) (e.kind == "leave" ? leave_id : closed_id) = e.id;
+  EXPECT_EQ(service_->remove_exception(doctor_, closed_id).error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(service_->remove_exception(other_doctor_, leave_id).error().code,
+            ErrorCode::kForbidden);
+  ASSERT_TRUE(service_->remove_exception(doctor_, leave_id).ok());
+  EXPECT_EQ(service_->remove_exception(doctor_, leave_id).error().code, ErrorCode::kNotFound);
+  week = service_->free_slots(doctor_.account_id, kMonday, kMonday + 7 * 86400);
+  EXPECT_EQ(week->size(), 24u);  // Monday to Thursday: the clinic is still closed on Friday
+  EXPECT_EQ(service_->availability(admin_, doctor_.account_id)->exceptions.size(), 1u);
 }
 
 TEST_P(CareTest, TheDatabaseRefusesOverlapsWhateverTheirLengths) {
@@ -294,6 +318,91 @@ TEST_P(CareTest, BookingConflictsIdempotencyAndCareTeam) {
   EXPECT_EQ(booked_count(other_doctor_), 1u);
   keyed.starts_at += 1800;
   EXPECT_EQ(service_->book(second_patient_, keyed).error().field, "Idempotency-Key");
+}
+
+TEST_P(CareTest, SoonestSlotsAcrossASpecialtyWithDistancesAndAsAlternatives) {
+  now_ = kMonday - 86400;                // Sunday
+  std::int64_t central = open_clinic();  // both doctors: Cardiology, London, 09:00 BST on
+  auto north =
+      service_->create_clinic(admin_, clinic_input("Northern Heart", "Manchester", 53.48, -2.24));
+  ASSERT_TRUE(north.ok());
+  auto specialties = service_->specialties();
+  ASSERT_EQ(specialties->size(), 1u);
+  std::int64_t cardiology = specialties->front().id;
+  Caller early = caller("mo@example.org", "doctor", Role::kDoctor, "Mo Early");
+  ASSERT_TRUE(service_->set_practice(admin_, early.account_id, {{north->id}, {cardiology}}).ok());
+  // Mondays 08:00–09:00 in Manchester: an hour before London opens.
+  ASSERT_TRUE(
+      service_->set_weekly_hours(early, early.account_id, north->id, {{1, 480, 540, 30, 0}}).ok());
+  std::int64_t nine = kMonday + 8 * kHour, eight = kMonday + 7 * kHour;
+
+  SoonestQuery query;
+  query.specialty_ids = {cardiology};
+  query.count = 4;
+  auto found = service_->soonest_slots(query);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  ASSERT_EQ(found->size(), 4u);
+  // Soonest first across doctors and clinics; no point, no distance.
+  EXPECT_EQ(found->at(0).slot.starts_at, eight);
+  EXPECT_EQ(found->at(0).doctor_id, early.account_id);
+  EXPECT_EQ(found->at(0).clinic_name, "Northern Heart");
+  EXPECT_EQ(found->at(0).doctor_name, "Mo Early");
+  EXPECT_FALSE(found->at(0).distance_km.has_value());
+  EXPECT_EQ(found->at(1).slot.starts_at, eight + 1800);
+  EXPECT_EQ(found->at(2).slot.starts_at, nine);
+  EXPECT_EQ(found->at(3).slot.starts_at, nine);
+  EXPECT_NE(found->at(2).doctor_id, found->at(3).doctor_id);
+
+  // From a point in London (30 km): Manchester is out of reach; distances are given.
+  query.latitude = 51.52;
+  query.longitude = -0.06;
+  query.radius_km = 30;
+  found = service_->soonest_slots(query);
+  ASSERT_EQ(found->size(), 4u);
+  for (const auto& slot : *found) {
+    EXPECT_EQ(slot.slot.clinic_id, central);
+    ASSERT_TRUE(slot.distance_km.has_value());
+    EXPECT_NEAR(*slot.distance_km, 4.6, 0.5);
+  }
+  EXPECT_EQ(found->at(0).slot.starts_at, nine);
+
+  // A booked slot and a doctor on leave are not offered.
+  ASSERT_TRUE(service_->book(patient_, booking(doctor_, nine)).ok());
+  found = service_->soonest_slots(query);
+  EXPECT_EQ(found->at(0).slot.starts_at, nine);
+  EXPECT_EQ(found->at(0).doctor_id, other_doctor_.account_id);
+  EXPECT_EQ(found->at(1).slot.starts_at, nine + 1800);
+
+  // Taken: the 409 offers the doctor's two nearest and another cardiologist's soonest nearby.
+  std::vector<DoctorSlot> alternatives;
+  auto taken = service_->book(second_patient_, booking(doctor_, nine), &alternatives);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().suggestions.size(), 3u);
+  ASSERT_EQ(alternatives.size(), 3u);
+  EXPECT_EQ(alternatives[0].doctor_id, doctor_.account_id);
+  EXPECT_EQ(alternatives[1].doctor_id, doctor_.account_id);
+  EXPECT_EQ(alternatives[0].clinic_name, "Central");
+  EXPECT_EQ(alternatives[0].doctor_name, "Dora Düring");
+  EXPECT_NEAR(*alternatives[0].distance_km, 0.0, 0.01);
+  EXPECT_EQ(alternatives[2].doctor_id, other_doctor_.account_id);
+  EXPECT_EQ(alternatives[2].slot.starts_at, nine);
+
+  AvailabilityException leave{
+      0, "leave", other_doctor_.account_id, 0, "2027-06-07", "2027-06-07", 0, 0, 0, 0, "away"};
+  ASSERT_TRUE(service_->add_exception(other_doctor_, leave).ok());
+  found = service_->soonest_slots(query);
+  for (const auto& slot : *found) EXPECT_EQ(slot.doctor_id, doctor_.account_id);
+  query.except_doctor = doctor_.account_id;
+  found = service_->soonest_slots(query);
+  ASSERT_FALSE(found->empty());
+  EXPECT_EQ(found->front().doctor_id, other_doctor_.account_id);
+  EXPECT_EQ(found->front().slot.starts_at, nine + 86400);  // Tuesday
+
+  // A doctor whose account is disabled is not offered.
+  ASSERT_TRUE(identity_->disable_account(admin_, other_doctor_.account_id, "left the clinic").ok());
+  EXPECT_TRUE(service_->soonest_slots(query)->empty());
+  query.specialty_ids.clear();
+  EXPECT_EQ(service_->soonest_slots(query).error().field, "specialty_id");
 }
 
 TEST_P(CareTest, RescheduleCancelAndOutcome) {
@@ -416,7 +525,7 @@ TEST_P(CareTest, RemindersGoOutOnceEachEvenFromTwoServersAtOnce) {
   auto early = service_->book(patient_, booking(doctor_, nine));
   ASSERT_TRUE(early.ok());
   // A second server on the same database, with the same clock.
-  CareService other(*pool_, *identity_);
+  CareService other(*pool_, *identity_, *records_);
   other.set_clock([this] { return now_.load(); });
   auto sweep_both = [&] {
     CareService::ReminderReport first, second;
@@ -639,6 +748,58 @@ TEST_P(DiagnosticsTest, StaffCheckInByTokenOnTheDay) {
       service_->centre_test_bookings(other_doctor_, centre_, kMonday, kMonday + 86400).error().code,
       ErrorCode::kForbidden);
   EXPECT_EQ(service_->centre_test_bookings(doctor_, centre_, kMonday, kMonday + 86400)->size(), 1u);
+}
+
+TEST_P(DiagnosticsTest, ResultsBecomeThePatientsObservationsLinkedToTheBooking) {
+  open_centre(3);
+  std::int64_t eight = kMonday + 7 * kHour;
+  auto booked = service_->book_test(patient_, centre_, test_, eight);
+  ASSERT_TRUE(booked.ok());
+  auto result = [](const std::string& code, double value, const std::string& unit) {
+    records::ObservationInput input;
+    input.metric = code;
+    input.value = value;
+    input.unit = unit;
+    return input;
+  };
+  std::vector<records::ObservationInput> results{result("4548-4", 6.1, "%"),
+                                                 result("2093-3", 5.2, "mmol/L")};
+  // Not before the patient has checked in; not by staff of another centre, nor the patient.
+  auto early = service_->record_test_results(doctor_, booked->id, results);
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(early.error().field, "status");
+  now_ = eight - kHour;
+  ASSERT_TRUE(service_->check_in(doctor_, booked->token).ok());
+  EXPECT_EQ(service_->record_test_results(other_doctor_, booked->id, results).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->record_test_results(patient_, booked->id, results).error().code,
+            ErrorCode::kNotFound);
+  // A bad second result names itself, and nothing of the first is stored.
+  auto lease = pool_->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto bad = results;
+  bad[1].unit = "furlongs";
+  auto refused = service_->record_test_results(doctor_, booked->id, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "results[1].unit");
+  EXPECT_TRUE(store::result_ids(*lease, booked->id).empty());
+  EXPECT_TRUE(records_->page(patient_.account_id, {})->items.empty());
+  // Recorded: clinical entries in the patient's record, each linked to the booking.
+  auto stored = service_->record_test_results(doctor_, booked->id, results);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  ASSERT_EQ(stored->recorded.stored.size(), 2u);
+  EXPECT_EQ(stored->recorded.stored[0].source, "clinical");
+  EXPECT_EQ(stored->recorded.stored[1].unit, "mg/dL");  // converted to the canonical unit
+  std::vector<std::int64_t> ids{stored->recorded.stored[0].id, stored->recorded.stored[1].id};
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(store::result_ids(*lease, booked->id), ids);
+  EXPECT_EQ(records_->page(patient_.account_id, {})->items.size(), 2u);
+  // Admins may record them too.
+  EXPECT_TRUE(
+      service_->record_test_results(admin_, booked->id, {result("718-7", 13.5, "g/dL")}).ok());
+  EXPECT_EQ(store::result_ids(*lease, booked->id).size(), 3u);
+  EXPECT_EQ(service_->record_test_results(admin_, booked->id, {}).error().field, "results");
 }
 
 TEST_P(DiagnosticsTest, ConcurrentBookingsNeverExceedTheHoursPlaces) {

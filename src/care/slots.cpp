@@ -24,30 +24,38 @@ const date::time_zone* zone_of(std::string_view name) {
   }
 }
 
-// The UTC second a local wall time names, or nullopt when the clocks skip it. A repeated local
-// time gives its first occurrence.
-std::optional<std::int64_t> to_utc(const date::time_zone& zone, date::local_seconds local) {
-  date::local_info info = zone.get_info(local);
-  if (info.result == date::local_info::nonexistent) return std::nullopt;
-  auto utc = local.time_since_epoch() - info.first.offset;
-  return std::chrono::duration_cast<seconds>(utc).count();
-}
-
 bool covers(const AvailabilityException& exception, std::int64_t day) {
   auto first = parse_day(exception.first_day), last = parse_day(exception.last_day);
   return first && last && *first <= day && day <= *last;
 }
 
-// Adds the slots of one session on local `day` (start and end in minutes after midnight).
+// Adds the slots of one session on local `day` (start and end in minutes after midnight). The
+// zone is asked once per offset period, not once per slot: a local time minus the offset of the
+// period the previous slot fell in, when it lands inside that period, is that local time's first
+// occurrence (slots only move forward); otherwise the zone is asked again.
 void add_session(const date::time_zone& zone, std::int64_t clinic_id, std::int64_t day,
                  int start_minute, int end_minute, int slot_minutes, int buffer_minutes,
                  std::vector<Slot>& out) {
   if (slot_minutes <= 0) return;
   date::local_seconds midnight{date::local_days{date::days{day}}};
+  std::optional<date::sys_info> period;
   for (int at = start_minute; at + slot_minutes <= end_minute;
        at += slot_minutes + buffer_minutes) {
-    auto start = to_utc(zone, midnight + minutes(at));
-    if (!start) continue;  // skipped by a clock change
+    date::local_seconds local = midnight + minutes(at);
+    std::optional<std::int64_t> start;
+    if (period) {
+      date::sys_seconds guess{local.time_since_epoch() - period->offset};
+      if (guess >= period->begin && guess < period->end) {
+        start = guess.time_since_epoch().count();
+      }
+    }
+    if (!start) {
+      date::local_info info = zone.get_info(local);
+      if (info.result == date::local_info::nonexistent) continue;  // skipped by a clock change
+      period = info.first;
+      start =
+          std::chrono::duration_cast<seconds>(local.time_since_epoch() - info.first.offset).count();
+    }
     out.push_back(Slot{*start, *start + slot_minutes * 60LL, clinic_id});
   }
 }
@@ -123,11 +131,23 @@ std::vector<Slot> free_slots(const std::vector<ClinicAvailability>& clinics,
       }
     }
   }
+  // Busy intervals by start, with the latest end so far: a slot overlaps one of them exactly
+  // when, among those starting before the slot ends, the latest end is after the slot starts.
+  std::vector<Busy> by_start(busy.begin(), busy.end());
+  std::sort(by_start.begin(), by_start.end(),
+            [](const Busy& a, const Busy& b) { return a.starts_at < b.starts_at; });
+  std::vector<std::int64_t> latest_end(by_start.size());
+  for (std::size_t at = 0; at < by_start.size(); ++at) {
+    latest_end[at] =
+        std::max(by_start[at].ends_at, at > 0 ? latest_end[at - 1] : by_start[at].ends_at);
+  }
   std::erase_if(out, [&](const Slot& slot) {
     if (slot.starts_at < from || slot.starts_at >= to || slot.starts_at < not_before) return true;
-    return std::any_of(busy.begin(), busy.end(), [&](const Busy& b) {
-      return b.starts_at < slot.ends_at && b.ends_at > slot.starts_at;
-    });
+    auto before =
+        std::lower_bound(by_start.begin(), by_start.end(), slot.ends_at,
+                         [](const Busy& b, std::int64_t ends) { return b.starts_at < ends; });
+    auto count = static_cast<std::size_t>(before - by_start.begin());
+    return count > 0 && latest_end[count - 1] > slot.starts_at;
   });
   std::sort(out.begin(), out.end(), [](const Slot& a, const Slot& b) {
     return a.starts_at != b.starts_at ? a.starts_at < b.starts_at : a.clinic_id < b.clinic_id;

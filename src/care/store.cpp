@@ -95,6 +95,22 @@ class HoursReader {
   WeeklyHours row_;
 };
 
+class DoctorHoursReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(doctor_));
+    hours_.bind(statement);
+  }
+  DoctorHours current() const {
+    auto [clinic, hours] = hours_.current();
+    return {doctor_, clinic, hours};
+  }
+
+ private:
+  long long doctor_ = 0;
+  HoursReader hours_;
+};
+
 class ExceptionReader {
  public:
   void bind(soci::statement& statement) {
@@ -225,6 +241,37 @@ std::vector<std::pair<std::int64_t, std::string>> specialties_of(
       lease, lite ? sql::kSpecialtiesOfSqlite : sql::kSpecialtiesOfPostgresql, db::uses(ids));
 }
 
+std::vector<std::pair<std::int64_t, std::int64_t>> specialty_practices(
+    db::Lease& lease, const std::vector<std::int64_t>& specialty_ids) {
+  if (specialty_ids.empty()) return {};
+  std::string ids = db::id_list(lease.dialect(), specialty_ids);
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  return db::select_rows<PairReader<long long, long long>>(
+      lease, lite ? sql::kSpecialtyPracticesSqlite : sql::kSpecialtyPracticesPostgresql,
+      db::uses(ids));
+}
+
+std::vector<DoctorHours> hours_of(db::Lease& lease, const std::vector<std::int64_t>& doctor_ids) {
+  if (doctor_ids.empty()) return {};
+  std::string ids = db::id_list(lease.dialect(), doctor_ids);
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  return db::select_rows<DoctorHoursReader>(
+      lease, lite ? sql::kHoursOfSqlite : sql::kHoursOfPostgresql, db::uses(ids));
+}
+
+std::vector<AvailabilityException> exceptions_of(db::Lease& lease,
+                                                 const std::vector<std::int64_t>& doctor_ids,
+                                                 const std::vector<std::int64_t>& clinic_ids,
+                                                 const std::string& day) {
+  std::string doctors = db::id_list(lease.dialect(), doctor_ids);
+  std::string clinics = db::id_list(lease.dialect(), clinic_ids);
+  std::string day1 = day, day2 = day;
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  return db::select_rows<ExceptionReader>(
+      lease, lite ? sql::kExceptionsOfSqlite : sql::kExceptionsOfPostgresql,
+      db::uses(day1, doctors, day2, clinics));
+}
+
 std::vector<std::pair<std::int64_t, std::string>> clinics_of_doctor(db::Lease& lease,
                                                                     std::int64_t doctor_id) {
   long long doctor = doctor_id;
@@ -283,6 +330,16 @@ std::vector<AvailabilityException> exceptions(db::Lease& lease, std::int64_t doc
   std::string day1 = day;
   return db::select_rows<ExceptionReader>(lease, sql::kSelectExceptions,
                                           db::uses(day1, doctor1, doctor2));
+}
+
+std::optional<AvailabilityException> find_exception(db::Lease& lease, std::int64_t id) {
+  long long key = id;
+  return db::first_row<ExceptionReader>(lease, sql::kSelectException, db::uses(key));
+}
+
+void delete_exception(db::Lease& lease, std::int64_t id) {
+  long long key = id;
+  db::run(lease, sql::kDeleteException, db::uses(key));
 }
 
 std::vector<AvailabilityException> closures(db::Lease& lease, std::int64_t clinic_id,

@@ -89,11 +89,49 @@ inline constexpr const char* kSelectExceptions =
     "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE last_day >= :day1 AND "
     "(doctor_id = :doctor1 OR (kind = 'closed' AND clinic_id IN (SELECT clinic_id FROM "
     "care_practices WHERE doctor_id = :doctor2))) ORDER BY first_day, id";
+inline constexpr const char* kSelectException =
+    "SELECT id, kind, doctor_id, clinic_id, first_day, last_day, start_minute, end_minute, "
+    "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE id = :id";
+inline constexpr const char* kDeleteException = "DELETE FROM care_exceptions WHERE id = :id";
 // A clinic's or centre's closures ending on or after :day.
 inline constexpr const char* kSelectClosures =
     "SELECT id, kind, doctor_id, clinic_id, first_day, last_day, start_minute, end_minute, "
     "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE last_day >= :day "
     "AND kind = 'closed' AND clinic_id = :clinic ORDER BY first_day, id";
+// "Soonest in a specialty" reads every doctor of it at once: their practices, weekly hours,
+// exceptions and busy times in four queries, whatever the number of doctors.
+// (doctor, clinic) of the active practices at active clinics of the doctors of :ids specialties.
+#define VITALIS_SPECIALTY_PRACTICES(IDS)                                                         \
+  "SELECT DISTINCT p.doctor_id, p.clinic_id FROM care_doctor_specialties d JOIN care_practices " \
+  "p ON p.doctor_id = d.doctor_id JOIN care_clinics c ON c.id = p.clinic_id WHERE p.active = 1 " \
+  "AND c.active = 1 AND d.specialty_id " IDS " ORDER BY p.doctor_id, p.clinic_id"
+inline constexpr const char* kSpecialtyPracticesSqlite =
+    VITALIS_SPECIALTY_PRACTICES("IN (SELECT value FROM json_each(:ids))");
+inline constexpr const char* kSpecialtyPracticesPostgresql =
+    VITALIS_SPECIALTY_PRACTICES("= ANY(CAST(:ids AS bigint[]))");
+#undef VITALIS_SPECIALTY_PRACTICES
+#define VITALIS_HOURS_OF(IDS)                                                      \
+  "SELECT doctor_id, clinic_id, weekday, start_minute, end_minute, slot_minutes, " \
+  "buffer_minutes FROM care_weekly_hours WHERE doctor_id " IDS                     \
+  " ORDER BY doctor_id, clinic_id, "                                               \
+  "weekday, start_minute"
+inline constexpr const char* kHoursOfSqlite =
+    VITALIS_HOURS_OF("IN (SELECT value FROM json_each(:ids))");
+inline constexpr const char* kHoursOfPostgresql = VITALIS_HOURS_OF("= ANY(CAST(:ids AS bigint[]))");
+#undef VITALIS_HOURS_OF
+// Leave and extra sessions of the doctors, and closures of the clinics, ending on or after :day.
+#define VITALIS_EXCEPTIONS_OF(DOCTORS, CLINICS)                                            \
+  "SELECT id, kind, doctor_id, clinic_id, first_day, last_day, start_minute, end_minute, " \
+  "slot_minutes, buffer_minutes, note FROM care_exceptions WHERE last_day >= :day1 AND "   \
+  "doctor_id " DOCTORS                                                                     \
+  " UNION ALL SELECT id, kind, doctor_id, clinic_id, first_day, "                          \
+  "last_day, start_minute, end_minute, slot_minutes, buffer_minutes, note FROM "           \
+  "care_exceptions WHERE last_day >= :day2 AND kind = 'closed' AND clinic_id " CLINICS
+inline constexpr const char* kExceptionsOfSqlite = VITALIS_EXCEPTIONS_OF(
+    "IN (SELECT value FROM json_each(:doctors))", "IN (SELECT value FROM json_each(:clinics))");
+inline constexpr const char* kExceptionsOfPostgresql =
+    VITALIS_EXCEPTIONS_OF("= ANY(CAST(:doctors AS bigint[]))", "= ANY(CAST(:clinics AS bigint[]))");
+#undef VITALIS_EXCEPTIONS_OF
 }  // namespace sql
 
 std::int64_t insert_specialty(db::Lease& lease, const std::string& name);
@@ -120,6 +158,24 @@ std::vector<std::pair<std::int64_t, std::string>> specialties_of(
 std::vector<std::pair<std::int64_t, std::string>> clinics_of_doctor(db::Lease& lease,
                                                                     std::int64_t doctor_id);
 
+// (doctor, clinic) of the active practices at active clinics of the doctors of any of
+// `specialty_ids`; one query.
+std::vector<std::pair<std::int64_t, std::int64_t>> specialty_practices(
+    db::Lease& lease, const std::vector<std::int64_t>& specialty_ids);
+// One session of a doctor at a clinic.
+struct DoctorHours {
+  std::int64_t doctor_id = 0, clinic_id = 0;
+  WeeklyHours hours;
+};
+// Every session of `doctor_ids`; one query.
+std::vector<DoctorHours> hours_of(db::Lease& lease, const std::vector<std::int64_t>& doctor_ids);
+// The leave and extra sessions of `doctor_ids` and the closures of `clinic_ids` ending on or
+// after `day` (YYYY-MM-DD); one query.
+std::vector<AvailabilityException> exceptions_of(db::Lease& lease,
+                                                 const std::vector<std::int64_t>& doctor_ids,
+                                                 const std::vector<std::int64_t>& clinic_ids,
+                                                 const std::string& day);
+
 // Replaces the doctor's weekly hours at one clinic.
 void set_weekly_hours(db::Lease& lease, std::int64_t doctor_id, std::int64_t clinic_id,
                       const std::vector<WeeklyHours>& hours);
@@ -131,6 +187,8 @@ std::int64_t insert_exception(db::Lease& lease, const AvailabilityException& exc
 // The doctor's leave and extra sessions and their clinics' closures ending on or after `day`.
 std::vector<AvailabilityException> exceptions(db::Lease& lease, std::int64_t doctor_id,
                                               const std::string& day);
+std::optional<AvailabilityException> find_exception(db::Lease& lease, std::int64_t id);
+void delete_exception(db::Lease& lease, std::int64_t id);
 // The closures of one clinic or centre ending on or after `day` (YYYY-MM-DD).
 std::vector<AvailabilityException> closures(db::Lease& lease, std::int64_t clinic_id,
                                             const std::string& day);

@@ -64,6 +64,22 @@ class BusyReader {
   long long starts_ = 0, ends_ = 0;
 };
 
+class DoctorBusyReader {
+ public:
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::into(doctor_));
+    busy_.bind(statement);
+  }
+  DoctorBusy current() const {
+    auto [starts, ends] = busy_.current();
+    return {doctor_, starts, ends};
+  }
+
+ private:
+  long long doctor_ = 0;
+  BusyReader busy_;
+};
+
 class KeyReader {
  public:
   void bind(soci::statement& statement) {
@@ -130,6 +146,17 @@ std::vector<std::pair<std::int64_t, std::int64_t>> doctor_busy(db::Lease& lease,
   long long doctor = doctor_id, end = to, earliest = from - 86400, start = from;
   return db::select_rows<BusyReader>(lease, sql::kSelectDoctorBusy,
                                      db::uses(doctor, end, earliest, start));
+}
+
+std::vector<DoctorBusy> doctors_busy(db::Lease& lease, const std::vector<std::int64_t>& doctor_ids,
+                                     std::int64_t from, std::int64_t to) {
+  if (doctor_ids.empty()) return {};
+  std::string doctors = db::id_list(lease.dialect(), doctor_ids);
+  long long end = to, earliest = from - 86400, start = from;
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  return db::select_rows<DoctorBusyReader>(
+      lease, lite ? sql::kSelectDoctorsBusySqlite : sql::kSelectDoctorsBusyPostgresql,
+      db::uses(doctors, end, earliest, start));
 }
 
 std::vector<Appointment> doctor_appointments(db::Lease& lease, std::int64_t doctor_id,

@@ -28,6 +28,15 @@ inline constexpr const char* kSelectAppointment = VITALIS_APPOINTMENT_COLUMNS "W
 inline constexpr const char* kSelectDoctorBusy =
     "SELECT starts_at, ends_at FROM care_appointments WHERE doctor_id = :doctor "
     "AND status = 'booked' AND starts_at < :to AND starts_at >= :earliest AND ends_at > :from";
+// The same for many doctors at once (soonest slots in a specialty), with the doctor.
+inline constexpr const char* kSelectDoctorsBusySqlite =
+    "SELECT doctor_id, starts_at, ends_at FROM care_appointments WHERE doctor_id IN "
+    "(SELECT value FROM json_each(:doctors)) AND status = 'booked' AND starts_at < :to "
+    "AND starts_at >= :earliest AND ends_at > :from";
+inline constexpr const char* kSelectDoctorsBusyPostgresql =
+    "SELECT doctor_id, starts_at, ends_at FROM care_appointments WHERE doctor_id = "
+    "ANY(CAST(:doctors AS bigint[])) AND status = 'booked' AND starts_at < :to "
+    "AND starts_at >= :earliest AND ends_at > :from";
 inline constexpr const char* kSelectDoctorAppointments = VITALIS_APPOINTMENT_COLUMNS
     "WHERE doctor_id = :doctor AND starts_at >= :from AND starts_at < :to "
     "ORDER BY starts_at, id LIMIT 500";
@@ -78,6 +87,12 @@ std::optional<Appointment> find_appointment(db::Lease& lease, std::int64_t id);
 std::vector<std::pair<std::int64_t, std::int64_t>> doctor_busy(db::Lease& lease,
                                                                std::int64_t doctor_id,
                                                                std::int64_t from, std::int64_t to);
+// (doctor, start, end) of the booked appointments of `doctor_ids` overlapping [from, to).
+struct DoctorBusy {
+  std::int64_t doctor_id = 0, starts_at = 0, ends_at = 0;
+};
+std::vector<DoctorBusy> doctors_busy(db::Lease& lease, const std::vector<std::int64_t>& doctor_ids,
+                                     std::int64_t from, std::int64_t to);
 std::vector<Appointment> doctor_appointments(db::Lease& lease, std::int64_t doctor_id,
                                              std::int64_t from, std::int64_t to);
 std::vector<Appointment> patient_appointments(db::Lease& lease, std::int64_t patient_id,

@@ -274,4 +274,25 @@ bool set_booking_status(db::Lease& lease, std::int64_t id, const std::string& st
          }) == 1;
 }
 
+void insert_result(db::Lease& lease, std::int64_t booking_id, std::int64_t observation_id,
+                   std::int64_t by, const std::string& at) {
+  long long booking = booking_id, observation = observation_id, who = by;
+  std::string when = at;
+  db::run(lease, sql::kInsertResult, db::uses(booking, observation, who, when));
+}
+
+std::vector<std::int64_t> result_ids(db::Lease& lease, std::int64_t booking_id) {
+  long long booking = booking_id;
+  std::vector<std::int64_t> out;
+  long long id = 0;
+  db::for_each_row(
+      lease, sql::kSelectResults,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(id));
+        statement.exchange(soci::use(booking));
+      },
+      [&] { out.push_back(id); });
+  return out;
+}
+
 }  // namespace vitalis::care::store

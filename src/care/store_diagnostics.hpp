@@ -94,6 +94,14 @@ inline constexpr const char* kSelectDueTestBookings = VITALIS_BOOKING_COLUMNS
 inline constexpr const char* kSetBookingStatus =
     "UPDATE care_test_bookings SET status = :status, changed_by = :by, changed_at = :at, "
     "cancel_reason = :reason WHERE id = :id AND status = 'booked'";
+// A test's results: which of the patient's observations (records') answer the booking.
+inline constexpr const char* kInsertResult =
+    "INSERT INTO care_test_results (booking_id, observation_id, recorded_by, recorded_at) "
+    "VALUES (:booking, :observation, :by, :at)";
+// The observations recorded as a booking's results.
+inline constexpr const char* kSelectResults =
+    "SELECT observation_id FROM care_test_results WHERE booking_id = :booking "
+    "ORDER BY observation_id";
 }  // namespace sql
 
 std::vector<DiagnosticTest> tests(db::Lease& lease);
@@ -138,5 +146,11 @@ std::vector<TestBooking> due_test_bookings(db::Lease& lease, std::int64_t now, i
 // false when the booking is no longer booked.
 bool set_booking_status(db::Lease& lease, std::int64_t id, const std::string& status,
                         std::int64_t by, const std::string& at, const std::string& reason);
+
+// Links an observation to the booking it answers (in the results' transaction).
+void insert_result(db::Lease& lease, std::int64_t booking_id, std::int64_t observation_id,
+                   std::int64_t by, const std::string& at);
+// The observations recorded as the booking's results, by id.
+std::vector<std::int64_t> result_ids(db::Lease& lease, std::int64_t booking_id);
 
 }  // namespace vitalis::care::store

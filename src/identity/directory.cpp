@@ -175,6 +175,12 @@ std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<st
   return store::names(lease, ids);
 }
 
+std::map<std::int64_t, std::string> active_doctor_names(db::Lease& lease,
+                                                        const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return {};
+  return store::names(lease, ids, true);
+}
+
 std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id) {
   return store::linked_patient_ids(lease, doctor_id);
 }

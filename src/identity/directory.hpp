@@ -66,6 +66,10 @@ std::vector<PatientCard> patients(db::Lease& lease, const std::vector<std::int64
                                   std::int64_t doctor_id);
 // Full names of any accounts among `ids`; unknown ids are left out. One query.
 std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids);
+// Full names of the approved doctors with active accounts among `ids` (whom patients may book).
+// One query.
+std::map<std::int64_t, std::string> active_doctor_names(db::Lease& lease,
+                                                        const std::vector<std::int64_t>& ids);
 
 // The doctor's patients (active care links), by id.
 std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id);

@@ -308,6 +308,8 @@ std::string_view not_audited_reason(NotAudited reason) {
       return "doctors' professional details for approval (no patient data)";
     case NotAudited::kRouteTable:
       return "the server's route table (no personal data)";
+    case NotAudited::kDoctorSchedule:
+      return "a doctor's own working hours, leave and extra sessions (no patient data)";
   }
   return "";
 }

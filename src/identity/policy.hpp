@@ -106,6 +106,9 @@ enum class NotAudited {
   kDoctorDirectory,
   // The server's route table: no personal data.
   kRouteTable,
+  // A doctor's own working hours, leave and extra sessions (read by them or an admin): no
+  // patient data.
+  kDoctorSchedule,
 };
 std::string_view not_audited_reason(NotAudited reason);
 

@@ -110,12 +110,16 @@ std::vector<CardHit> cards(db::Lease& lease, const std::vector<std::int64_t>& id
   });
 }
 
-std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids) {
+std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                                          bool active_doctors) {
   std::map<std::int64_t, std::string> out;
   long long id = 0;
   std::string name, list = db::id_list(lease.dialect(), ids);
-  const char* query = lease.dialect() == db::Dialect::kSqlite ? sql::kSelectNamesSqlite
-                                                              : sql::kSelectNamesPostgresql;
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  const char* query =
+      active_doctors
+          ? (lite ? sql::kSelectActiveDoctorNamesSqlite : sql::kSelectActiveDoctorNamesPostgresql)
+          : (lite ? sql::kSelectNamesSqlite : sql::kSelectNamesPostgresql);
   db::for_each_row(
       lease, query,
       [&](soci::statement& s) {

@@ -92,6 +92,13 @@ inline constexpr const char* kSelectNamesSqlite =
     "SELECT id, full_name FROM accounts WHERE id IN (SELECT value FROM json_each(:ids))";
 inline constexpr const char* kSelectNamesPostgresql =
     "SELECT id, full_name FROM accounts WHERE id = ANY(CAST(:ids AS bigint[]))";
+// The same, of approved doctors whose accounts are active (the ones patients may book).
+inline constexpr const char* kSelectActiveDoctorNamesSqlite =
+    "SELECT id, full_name FROM accounts WHERE id IN (SELECT value FROM json_each(:ids)) "
+    "AND role = 'doctor' AND status = 'active'";
+inline constexpr const char* kSelectActiveDoctorNamesPostgresql =
+    "SELECT id, full_name FROM accounts WHERE id = ANY(CAST(:ids AS bigint[])) "
+    "AND role = 'doctor' AND status = 'active'";
 
 // Care links as other modules need them.
 inline constexpr const char* kSelectLinkedPatientIds =
@@ -141,7 +148,9 @@ std::optional<CardHit> card_by_id(db::Lease& lease, std::int64_t patient_id,
 // The patients among `ids`, by id, in one query.
 std::vector<CardHit> cards(db::Lease& lease, const std::vector<std::int64_t>& ids,
                            std::int64_t doctor_id);
-std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids);
+// Names of the accounts among `ids`; with `active_doctors`, of active doctors only.
+std::map<std::int64_t, std::string> names(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                                          bool active_doctors = false);
 std::vector<std::int64_t> linked_patient_ids(db::Lease& lease, std::int64_t doctor_id);
 std::vector<Contact> care_team_contacts(db::Lease& lease, std::int64_t patient_id);
 std::optional<Contact> patient_contact(db::Lease& lease, std::int64_t patient_id);

@@ -162,10 +162,8 @@ RecordsService::RecordsService(db::Pool& pool, identity::IdentityService& identi
 
 Result<Recorded> RecordsService::record(const Caller& caller, std::int64_t patient_id,
                                         const ObservationInput& input) {
-  auto measurements = validate_observation(input);
-  if (!measurements.ok()) return measurements.error();
-  auto effective_at = effective_time(input.effective_at);
-  if (!effective_at.ok()) return effective_at.error();
+  auto checked = check({input});
+  if (!checked.ok()) return checked.error();
   std::string source;
   if (caller.role == Role::kPatient && caller.account_id == patient_id) {
     source = "self_reported";
@@ -174,35 +172,71 @@ Result<Recorded> RecordsService::record(const Caller& caller, std::int64_t patie
   } else {
     return Error::forbidden("only the patient or their doctor can record observations");
   }
+  return write(caller, patient_id, *checked, source, {});
+}
+
+Result<Recorded> RecordsService::record_all(const Caller& caller, std::int64_t patient_id,
+                                            const std::vector<ObservationInput>& inputs,
+                                            const Within& within) {
+  if (caller.role != Role::kDoctor && caller.role != Role::kAdmin) {
+    return Error::forbidden("only doctors and admins record results");
+  }
+  if (inputs.empty()) return Error::validation("results", "give at least one result");
+  auto checked = check(inputs);
+  if (!checked.ok()) return checked.error();
+  return write(caller, patient_id, *checked, "clinical", within);
+}
+
+Result<std::vector<RecordsService::Checked>> RecordsService::check(
+    const std::vector<ObservationInput>& inputs) {
+  std::vector<Checked> out;
+  for (const auto& input : inputs) {
+    auto measurements = validate_observation(input);
+    if (!measurements.ok()) return measurements.error();
+    auto effective_at = effective_time(input.effective_at);
+    if (!effective_at.ok()) return effective_at.error();
+    out.push_back({std::move(*measurements), std::move(*effective_at)});
+  }
+  return out;
+}
+
+Result<Recorded> RecordsService::write(const Caller& caller, std::int64_t patient_id,
+                                       const std::vector<Checked>& entries,
+                                       const std::string& source, const Within& within) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Recorded> {
     db::Transaction tx(lease);
     std::vector<Observation> stored;
     std::string now = now_text();
-    for (const Measurement& measured : *measurements) {
-      Observation row{0,
-                      patient_id,
-                      measured.code,
-                      measured.value,
-                      measured.unit,
-                      measured.original_value,
-                      measured.original_unit,
-                      *effective_at,
-                      source,
-                      caller.account_id,
-                      now,
-                      "final",
-                      std::nullopt,
-                      {}};
-      row.id = store::insert_observation(lease, row);
-      audit_write(lease, identity_, caller, patient_id, "record.create", row.id);
-      stored.push_back(row);
-      if (auto bmi = derive_bmi(lease, row)) {
-        audit_write(lease, identity_, caller, patient_id, "record.create", bmi->id);
-        stored.push_back(std::move(*bmi));
+    for (const Checked& entry : entries) {
+      for (const Measurement& measured : entry.measurements) {
+        Observation row{0,
+                        patient_id,
+                        measured.code,
+                        measured.value,
+                        measured.unit,
+                        measured.original_value,
+                        measured.original_unit,
+                        entry.effective_at,
+                        source,
+                        caller.account_id,
+                        now,
+                        "final",
+                        std::nullopt,
+                        {}};
+        row.id = store::insert_observation(lease, row);
+        audit_write(lease, identity_, caller, patient_id, "record.create", row.id);
+        stored.push_back(row);
+        if (auto bmi = derive_bmi(lease, row)) {
+          audit_write(lease, identity_, caller, patient_id, "record.create", bmi->id);
+          stored.push_back(std::move(*bmi));
+        }
       }
     }
     Recorded out{std::move(stored), std::nullopt};
     if (on_recorded_) out.advice = on_recorded_(lease, caller, out.stored);
+    if (within) {
+      if (auto ok = within(lease, out.stored); !ok.ok()) return ok.error();
+    }
     tx.commit();
     return out;
   });

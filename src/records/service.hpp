@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -48,6 +49,14 @@ class RecordsService {
   Result<Recorded> record(const identity::Caller& caller, std::int64_t patient_id,
                           const ObservationInput& input);
 
+  // Several entries in one transaction, all or none (a diagnostic test's results): each input
+  // validated as `record` does; doctors and admins only, as clinical entries. `within` runs in
+  // that transaction, after the alert hook, with what was stored (another module's rows linking
+  // to them); its error rolls everything back.
+  using Within = std::function<Status(db::Lease&, const std::vector<Observation>&)>;
+  Result<Recorded> record_all(const identity::Caller& caller, std::int64_t patient_id,
+                              const std::vector<ObservationInput>& inputs, const Within& within);
+
   // Final (current) entries, latest first, with a cursor. Not audited: the route declares its
   // read audit (routes.cpp).
   Result<ObservationPage> page(std::int64_t patient_id, const ObservationQuery& query);
@@ -64,6 +73,16 @@ class RecordsService {
   Result<std::vector<Observation>> history(std::int64_t patient_id, std::int64_t observation_id);
 
  private:
+  // An input validated: its measurements (two for a blood-pressure pair) and its time.
+  struct Checked {
+    std::vector<Measurement> measurements;
+    std::string effective_at;
+  };
+  static Result<std::vector<Checked>> check(const std::vector<ObservationInput>& inputs);
+  Result<Recorded> write(const identity::Caller& caller, std::int64_t patient_id,
+                         const std::vector<Checked>& entries, const std::string& source,
+                         const Within& within);
+
   db::Pool& pool_;
   identity::IdentityService& identity_;
   RecordedHook on_recorded_;

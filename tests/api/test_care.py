@@ -74,6 +74,25 @@ def test_directory_slots_booking_and_alternatives(api):
     assert status == 422 and field_of(reply) == "lon"
 
     monday = next_monday()
+    # The soonest slots across the specialty's doctors, with distances from a point.
+    status, _, listing = api.call("GET", "/api/v1/care/specialties", patient)
+    cardiology = next(s["id"] for s in listing["items"] if s["name"] == "Cardiology")
+    status, _, soonest = api.call(
+        "GET", f"/api/v1/care/specialties/{cardiology}/slots?next=4&from={at(monday, 0)}"
+        "&lat=51.5&lon=-0.1&radius_km=10", patient)
+    assert status == 200 and len(soonest["items"]) == 4, soonest
+    assert [s["starts_at"][:16] for s in soonest["items"]] == \
+        [at(monday, 9)[:16]] * 2 + [at(monday, 9, 30)[:16]] * 2
+    assert {s["doctor_id"] for s in soonest["items"][:2]} == {doctor_id, other_id}
+    assert all(1 < s["distance_km"] < 3 and s["clinic_name"] == "Central Heart"
+               for s in soonest["items"])
+    for query, field in (("next=0", "next"), ("lat=51.5", "lon"), ("from=soon", "from"),
+                         ("radius_km=900&lat=1&lon=1", "radius_km")):
+        status, _, reply = api.call("GET", f"/api/v1/care/specialties/{cardiology}/slots?{query}",
+                                    patient)
+        assert status == 422 and field_of(reply) == field, (query, reply)
+    status, _, reply = api.call("GET", "/api/v1/care/specialties/999999/slots", patient)
+    assert status == 404 and field_of(reply) == "specialty_id", reply
     status, _, slots = api.call(
         "GET", f"/api/v1/care/doctors/{doctor_id}/slots?from={at(monday, 0)}&to={at(monday, 23)}",
         patient)
@@ -99,6 +118,11 @@ def test_directory_slots_booking_and_alternatives(api):
     status, _, reply = api.call("POST", "/api/v1/care/appointments", second, body=body)
     assert status == 409 and field_of(reply) == "starts_at", reply
     assert len(reply["error"]["suggestions"]) == 3
+    # Alternatives to offer: the doctor's two nearest, and another cardiologist's soonest.
+    offered = reply["error"]["alternatives"]
+    assert [a["doctor_id"] for a in offered] == [doctor_id, doctor_id, other_id], offered
+    assert offered[2]["doctor_name"] == "Dr Olu Okafor" and offered[2]["distance_km"] == 0
+    assert [a["starts_at"] for a in offered[:2]] == reply["error"]["suggestions"][:2]
     status, _, reply = api.call("POST", "/api/v1/care/appointments", patient,
                                 body={**body, "doctor_id": other_id})
     assert status == 409 and field_of(reply) == "patient_id", reply
@@ -127,6 +151,37 @@ def test_directory_slots_booking_and_alternatives(api):
     assert status == 404 and field_of(reply) == "appointment_id"
     status, _, reply = api.call("POST", "/api/v1/care/appointments", admin, body=body)
     assert status == 403 and field_of(reply) == "doctor_id"
+
+
+def test_availability_editor_shows_sessions_and_removes_leave(api):
+    _, (doctor, doctor_id), (other, _), _ = setup_directory(api)
+    path = f"/api/v1/care/doctors/{doctor_id}/availability"
+    status, _, shown = api.call("GET", path, doctor)
+    assert status == 200 and shown["clinics"][0]["clinic_name"] == "Central Heart", shown
+    assert shown["clinics"][0]["time_zone"] == "Europe/London"
+    assert [s["weekday"] for s in shown["clinics"][0]["sessions"]] == [1, 2, 3, 4, 5]
+    assert shown["clinics"][0]["sessions"][0] == {
+        "weekday": 1, "start": "09:00", "end": "12:00", "slot_minutes": 30, "buffer_minutes": 0}
+    assert shown["exceptions"] == []
+    status, _, reply = api.call("GET", path, other)
+    assert status == 403 and field_of(reply) == "doctor_id", reply
+    monday = next_monday()
+    day_slots = (f"/api/v1/care/doctors/{doctor_id}/slots?from={at(monday, 0)}"
+                 f"&to={at(monday, 23)}")
+    status, _, leave = api.call("POST", "/api/v1/care/exceptions", doctor, body={
+        "kind": "leave", "doctor_id": doctor_id, "first_day": monday.isoformat(),
+        "last_day": monday.isoformat(), "note": "course"})
+    assert status == 201, leave
+    status, _, shown = api.call("GET", path, doctor)
+    assert [e["id"] for e in shown["exceptions"]] == [leave["id"]]
+    assert api.call("GET", day_slots, doctor)[2]["items"] == []
+    status, _, reply = api.call("DELETE", f"/api/v1/care/exceptions/{leave['id']}", other)
+    assert status == 403, reply
+    status, _, _ = api.call("DELETE", f"/api/v1/care/exceptions/{leave['id']}", doctor)
+    assert status == 204
+    status, _, reply = api.call("DELETE", f"/api/v1/care/exceptions/{leave['id']}", doctor)
+    assert status == 404 and field_of(reply) == "exception_id", reply
+    assert len(api.call("GET", day_slots, doctor)[2]["items"]) == 6
 
 
 def test_idempotency_key_books_once(api):

@@ -4,6 +4,7 @@ email carries (and no test name), check-in by token, cancel returning the place,
 HTTP in which 50 patients ask for an hour with 4 places and exactly 4 get one.
 Every 4xx names its field."""
 import concurrent.futures
+import datetime
 import re
 
 from test_care import at, field_of, next_monday
@@ -168,3 +169,58 @@ def test_race_for_the_last_places_of_an_hour(start_server, database, smtp, tmp_p
     status, _, hours = api.call("GET", hours_path(centre, test, monday), patients[0])
     nine = [h for h in hours["items"] if h["starts_at"].startswith(at(monday, 9)[:16])][0]
     assert nine["left"] == 0 and nine["capacity"] == 4
+
+
+def test_results_become_the_patients_observations_linked_to_the_booking(api):
+    """Staff record a checked-in test's results: they become the patient's clinical observations
+    (converted to canonical units), all or none, and a bad result names itself."""
+    admin, _ = api.create_admin()
+    status, _, centre = api.call("POST", "/api/v1/care/clinics", admin, body={
+        "kind": "diagnostic_centre", "name": "Night Lab", "address": "3 Late St", "city": "London",
+        "postcode": "N1 2AA", "latitude": 51.55, "longitude": -0.1, "phone": "+44 20 3",
+        "opening_hours": "Always", "time_zone": "Etc/UTC", "services": []})
+    assert status == 201, centre
+    status, _, test = api.call("POST", "/api/v1/care/tests", admin, body={
+        "code": "lipids", "name": "Lipid profile", "category": "blood", "duration_minutes": 10,
+        "price_minor": 3000, "currency": "GBP", "preparation": "Do not eat for 8 hours before."})
+    assert status == 201, test
+    status, _, reply = api.call("PUT", f"/api/v1/care/centres/{centre['id']}/tests", admin,
+                                body={"offers": [{"test_id": test["id"], "per_hour": 2}]})
+    assert status == 204, reply
+    status, _, reply = api.call("PUT", f"/api/v1/care/centres/{centre['id']}/hours", admin, body={
+        "sessions": [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(1, 8)]})
+    assert status == 204, reply
+    patient, patient_id = api.patient("ana@example.org")
+    hour = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).replace(
+        minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    status, _, booked = api.call("POST", "/api/v1/care/test-bookings", patient, body={
+        "centre_id": centre["id"], "test_id": test["id"], "starts_at": hour})
+    assert status == 201, booked
+    path = f"/api/v1/care/test-bookings/{booked['id']}/results"
+    good = [{"code": "2093-3", "value": 5.2, "unit": "mmol/L"},
+            {"code": "hba1c", "value": 6.1, "unit": "%"}]
+    # Not before check-in; not by the patient.
+    status, _, reply = api.call("POST", path, admin, body={"results": good})
+    assert status == 409 and field_of(reply) == "status", reply
+    status, _, reply = api.call("POST", "/api/v1/care/test-bookings/check-in", admin,
+                                body={"token": booked["token"]})
+    assert status == 200, reply
+    status, _, reply = api.call("POST", path, patient, body={"results": good})
+    assert status == 403, reply
+    # A bad result names itself; nothing of the good one is stored.
+    for results, field in (([good[0], {**good[1], "value": "high"}], "results[1].value"),
+                           ([good[0], {**good[1], "unit": "furlongs"}], "results[1].unit"),
+                           ([{"value": 1, "unit": "%"}], "results[0].code"),
+                           ([], "results")):
+        status, _, reply = api.call("POST", path, admin, body={"results": results})
+        assert status == 422 and field_of(reply) == field, (results, reply)
+    status, _, listed = api.call("GET", f"/api/v1/patients/{patient_id}/observations", patient)
+    assert status == 200 and listed["items"] == [], listed
+    status, _, stored = api.call("POST", path, admin, body={"results": good})
+    assert status == 201, stored
+    assert stored["booking"]["id"] == booked["id"] and stored["advice"] is None
+    assert [(o["code"], o["unit"], o["source"]) for o in stored["observations"]] == \
+        [("2093-3", "mg/dL", "clinical"), ("4548-4", "%", "clinical")]
+    status, _, listed = api.call("GET", f"/api/v1/patients/{patient_id}/observations", patient)
+    assert sorted(o["id"] for o in listed["items"]) == \
+        sorted(o["id"] for o in stored["observations"])

@@ -145,3 +145,42 @@ test('find a cardiologist nearby, book, get the email; the doctor sees it; a sec
   assert.deepEqual(await doctor.capture('agenda'), [], 'the agenda overflows');
   for (const v of [maria, nina, doctor]) assert.deepEqual(v.problems, [], `${v.name} logged problems`);
 });
+
+test('the doctor adds a weekly session and takes a day of leave, then removes it', async () => {
+  const doctor = await signIn('doctor@demo.vitalis.test', DEMO_PASSWORD);
+  const ms = await doctor.visit('/doctor/availability');
+  await doctor.settled();
+  const hours = doctor.page.getByRole('region', { name: 'Weekly hours' });
+  const form = hours.getByRole('form').first();
+  const sessions = form.locator('li.session');
+  const before = await sessions.count();
+  assert.ok(before > 0, 'the demo doctor has weekly hours');
+  await form.getByRole('button', { name: 'Add a session' }).click();
+  assert.equal(await sessions.count(), before + 1);
+  const added = sessions.last();
+  await added.getByLabel('Day', { exact: true }).selectOption('6');
+  await added.getByLabel('From', { exact: true }).fill('10:00');
+  await added.getByLabel('Until', { exact: true }).fill('12:00');
+  await form.getByRole('button', { name: /^Save hours at/ }).click();
+  await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  // Kept: the page read again shows the Saturday session.
+  await doctor.visit('/doctor/availability');
+  await doctor.settled();
+  assert.equal(await sessions.count(), before + 1);
+  assert.equal(await sessions.last().getByLabel('Day', { exact: true }).inputValue(), '6');
+
+  // A day of leave in two months: listed, then removed.
+  const day = new Date(Date.now() + 60 * 86400_000).toISOString().slice(0, 10);
+  const leave = doctor.page.getByRole('form', { name: 'Add leave or an extra session' });
+  await leave.getByLabel('First day').fill(day);
+  await leave.getByLabel('Note (for you and the admins)').fill('Conference');
+  await leave.getByRole('button', { name: 'Add', exact: true }).click();
+  const listed = doctor.page.getByRole('list', { name: 'Leave, extra sessions and closures' });
+  await listed.getByText(`Leave, ${day} (every clinic) · Conference`).waitFor();
+  const overflowing = await doctor.capture('availability');
+  report.add('availability', ms, overflowing);
+  assert.deepEqual(overflowing, [], 'the availability page overflows');
+  await listed.getByRole('button', { name: new RegExp(`^Remove: Leave, ${day}`) }).click();
+  await doctor.page.getByText('No leave or extra sessions ahead.').waitFor();
+  assert.deepEqual(doctor.problems, [], 'the doctor logged problems');
+});

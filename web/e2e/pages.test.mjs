@@ -102,7 +102,7 @@ for (const pathname of [
   test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
 }
 
-for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/alerts', '/account']) {
+for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/availability', '/doctor/alerts', '/account']) {
   test(`doctor ${pathname}`, () => checkPage(visitors.doctor, pathname, pathname, `all-doctor${name(pathname)}`));
 }
 
@@ -150,6 +150,21 @@ test('admin /admin, with the audit log searched, and a patient’s page', async 
   report.add('all-admin-audit', undefined, await v.capture('all-admin-audit'));
   v.expect(`/patients/${mariaId}/`, 403);
   await checkPage(v, '/admin/patients/:id', `/admin/patients/${mariaId}`, 'all-admin-patient');
+  await checkPage(v, '/admin/test-desk', '/admin/test-desk', 'all-admin-test-desk');
+  await checkPage(v, '/admin/scheduling', '/admin/scheduling', 'all-admin-scheduling');
+  // A specialty and a test added to the catalogue, then the test retired.
+  const specialties = v.page.getByRole('region', { name: 'Specialties' });
+  await specialties.getByLabel('New specialty').fill('Sports medicine');
+  await specialties.getByRole('button', { name: 'Add the specialty' }).click();
+  await specialties.getByRole('status').filter({ hasText: 'Sports medicine added.' }).waitFor();
+  const catalogue = v.page.getByRole('region', { name: 'Test catalogue' });
+  await catalogue.getByLabel('Short code (e.g. lipids)').fill('vitd');
+  await catalogue.getByLabel('Name as patients read it').fill('Vitamin D');
+  await catalogue.getByLabel('Price (£)').fill('30');
+  await catalogue.getByRole('button', { name: 'Add the test' }).click();
+  await catalogue.getByText('Vitamin D (vitd) — £30.00, 15 minutes').waitFor();
+  await catalogue.getByRole('button', { name: 'Retire Vitamin D' }).click();
+  await catalogue.getByText('Vitamin D (vitd) — £30.00, 15 minutes, retired').waitFor();
   await checkPage(v, '/account', '/account', 'all-admin-account');
 });
 

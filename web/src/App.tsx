@@ -25,6 +25,7 @@ const SymptomsPage = page(() => import('./pages/Symptoms').then((m) => m.Symptom
 const TestsPage = page(() => import('./pages/Tests').then((m) => m.TestsPage));
 const AppointmentsPage = page(() => import('./pages/Appointments').then((m) => m.AppointmentsPage));
 const AgendaPage = page(() => import('./pages/Agenda').then((m) => m.AgendaPage));
+const AvailabilityPage = page(() => import('./pages/Availability').then((m) => m.AvailabilityPage));
 const AccessPage = page(() => import('./pages/Access').then((m) => m.AccessPage));
 const DoctorHome = page(() => import('./pages/Doctor').then((m) => m.DoctorHome));
 const DoctorPatient = page(() => import('./pages/Doctor').then((m) => m.DoctorPatient));
@@ -32,6 +33,8 @@ const DoctorAlerts = page(() => import('./pages/DoctorAlerts').then((m) => m.Doc
 const ProfilePage = page(() => import('./pages/Profile').then((m) => m.ProfilePage));
 const AdminPage = page(() => import('./pages/Admin').then((m) => m.AdminPage));
 const AdminPatient = page(() => import('./pages/AdminPatient').then((m) => m.AdminPatient));
+const TestDeskPage = page(() => import('./pages/TestDesk').then((m) => m.TestDeskPage));
+const AdminSchedulingPage = page(() => import('./pages/AdminScheduling').then((m) => m.AdminSchedulingPage));
 const AccountPage = page(() => import('./pages/Account').then((m) => m.AccountPage));
 const TwoStepPage = page(() => import('./pages/TwoStep').then((m) => m.TwoStepPage));
 const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
@@ -51,11 +54,14 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   doctor: [
     { to: '/doctor', label: 'Patients' },
     { to: '/doctor/agenda', label: 'Agenda' },
+    { to: '/doctor/availability', label: 'Availability' },
     ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : []),
     { to: '/account', label: 'Account' },
   ],
   admin: [
     { to: '/admin', label: 'Administration' },
+    { to: '/admin/scheduling', label: 'Clinics and tests' },
+    { to: '/admin/test-desk', label: 'Test desk' },
     { to: '/account', label: 'Account' },
   ],
 };
@@ -139,6 +145,13 @@ const ROUTES: RouteDef[] = [
     render: () => <AgendaPage />,
   },
   {
+    path: '/doctor/availability',
+    preload: AvailabilityPage.preload,
+    role: 'doctor',
+    title: 'Availability',
+    render: () => <AvailabilityPage />,
+  },
+  {
     path: '/doctor/alerts',
     preload: DoctorAlerts.preload,
     role: 'doctor',
@@ -165,6 +178,20 @@ const ROUTES: RouteDef[] = [
       ),
   },
   { path: '/admin', preload: AdminPage.preload, role: 'admin', title: 'Administration', render: () => <AdminPage /> },
+  {
+    path: '/admin/scheduling',
+    preload: AdminSchedulingPage.preload,
+    role: 'admin',
+    title: 'Clinics and tests',
+    render: () => <AdminSchedulingPage />,
+  },
+  {
+    path: '/admin/test-desk',
+    preload: TestDeskPage.preload,
+    role: 'admin',
+    title: 'Test desk',
+    render: () => <TestDeskPage />,
+  },
   {
     path: '/admin/patients/:id',
     preload: AdminPatient.preload,

@@ -10,13 +10,45 @@ export type TestHour = Item<'getTestHours'>;
 export type Appointment = Schema<'Appointment'>;
 export type DirectoryEntry = Schema<'DirectoryEntry'>;
 export type Slot = Schema<'Slot'>;
+export type DoctorSlot = Schema<'DoctorSlot'>;
+export type Availability = Schema<'Availability'>;
+export type AvailabilityException = Schema<'AvailabilityException'>;
+export type WeeklySession = Schema<'WeeklySession'>;
 
 export const care = {
   specialties: () => api.get<Answer<'listSpecialties'>>('/api/v1/care/specialties'),
-  clinics: (query: { specialty?: string; city?: string; name?: string; lat?: number; lon?: number }) =>
-    api.get<Answer<'searchClinics'>>('/api/v1/care/clinics', { ...query, limit: 100 }),
+  clinics: (query: {
+    specialty?: string;
+    city?: string;
+    name?: string;
+    lat?: number;
+    lon?: number;
+    inactive?: 'true';
+  }) => api.get<Answer<'searchClinics'>>('/api/v1/care/clinics', { ...query, limit: 100 }),
   slots: (doctor: number, from: string, to: string) =>
     api.get<Answer<'getFreeSlots'>>(`/api/v1/care/doctors/${doctor}/slots`, { from, to }),
+  addSpecialty: (name: string) => api.post<Answer<'addSpecialty'>>('/api/v1/care/specialties', { name }),
+  createClinic: (body: Body<'createClinic'>) => api.post<Answer<'createClinic'>>('/api/v1/care/clinics', body),
+  updateClinic: (clinic: number, body: Body<'updateClinic'>) =>
+    api.request<Answer<'updateClinic'>>('PATCH', `/api/v1/care/clinics/${clinic}`, { body }),
+  setPractice: (doctor: number, body: Body<'setPractice'>) =>
+    api.request<void>('PUT', `/api/v1/care/doctors/${doctor}/practice`, { body }),
+  createTest: (body: Body<'createTest'>) => api.post<Answer<'createTest'>>('/api/v1/care/tests', body),
+  updateTest: (test: number, body: Body<'updateTest'>) =>
+    api.request<Answer<'updateTest'>>('PATCH', `/api/v1/care/tests/${test}`, { body }),
+  centreOffers: (centre: number) => api.get<Answer<'getCentreOffers'>>(`/api/v1/care/centres/${centre}/tests`),
+  setOffers: (centre: number, offers: Body<'setCentreOffers'>['offers']) =>
+    api.request<void>('PUT', `/api/v1/care/centres/${centre}/tests`, { body: { offers } }),
+  setCentreHours: (centre: number, sessions: Body<'setCentreHours'>['sessions']) =>
+    api.request<void>('PUT', `/api/v1/care/centres/${centre}/hours`, { body: { sessions } }),
+  availability: (doctor: number) => api.get<Answer<'getAvailability'>>(`/api/v1/care/doctors/${doctor}/availability`),
+  setHours: (doctor: number, clinic: number, sessions: WeeklySession[]) =>
+    api.request<void>('PUT', `/api/v1/care/doctors/${doctor}/clinics/${clinic}/hours`, { body: { sessions } }),
+  addException: (body: Body<'addAvailabilityException'>) =>
+    api.post<Answer<'addAvailabilityException'>>('/api/v1/care/exceptions', body),
+  removeException: (id: number) => api.request<void>('DELETE', `/api/v1/care/exceptions/${id}`),
+  soonest: (specialty: number, query: { next?: number; lat?: number; lon?: number }) =>
+    api.get<Answer<'getSoonestSlots'>>(`/api/v1/care/specialties/${specialty}/slots`, query),
   bookAppointment: (body: Body<'bookAppointment'>) =>
     api.post<Answer<'bookAppointment'>>('/api/v1/care/appointments', body),
   cancelAppointment: (id: number, reason: string) =>
@@ -36,8 +68,17 @@ export const care = {
   book: (body: Body<'bookTest'>) => api.post<Answer<'bookTest'>>('/api/v1/care/test-bookings', body),
   cancel: (booking: number, reason: string) =>
     api.post<Answer<'cancelTestBooking'>>(`/api/v1/care/test-bookings/${booking}/cancel`, { reason }),
+  checkIn: (token: string) => api.post<Answer<'checkInTestBooking'>>('/api/v1/care/test-bookings/check-in', { token }),
+  recordResults: (booking: number, results: Body<'recordTestResults'>['results']) =>
+    api.post<Answer<'recordTestResults'>>(`/api/v1/care/test-bookings/${booking}/results`, { results }),
   myBookings: (patient: number) => api.get<Answer<'getPatientTestBookings'>>(`${patientPath(patient)}/test-bookings`),
 };
+
+/** The slots a 409 offers instead (`alternatives`: the doctor's nearest, another doctor's soonest). */
+export function alternativesOf(detail: Record<string, unknown> | undefined): DoctorSlot[] {
+  const list = detail?.alternatives;
+  return Array.isArray(list) ? (list as DoctorSlot[]) : [];
+}
 
 /** Minor currency units as people read a price: 2500 GBP → "£25.00", 2500 JPY → "¥2,500". */
 export function price(minor: number, currency: string): string {

@@ -664,12 +664,43 @@ export interface paths {
     /** Leave or an extra session (the doctor or an admin), a clinic closed (admins). */
     post: operations["addAvailabilityException"];
   };
+  "/api/v1/care/exceptions/{exception_id}": {
+    /** Removes leave or an extra session (the doctor or an admin) or a closure (admins). */
+    delete: operations["removeAvailabilityException"];
+    parameters: {
+      path: {
+        exception_id: number;
+      };
+    };
+  };
+  "/api/v1/care/doctors/{doctor_id}/availability": {
+    /** The doctor's weekly sessions at each of their clinics, and leave, extra sessions and closures ending yesterday or later (the doctor themself or an admin). */
+    get: operations["getAvailability"];
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+  };
   "/api/v1/care/doctors/{doctor_id}/slots": {
     /** Free slots in [from, to) (31 days at most), or the next N. */
     get: operations["getFreeSlots"];
     parameters: {
       path: {
         doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+  };
+  "/api/v1/care/specialties/{specialty_id}/slots": {
+    /**
+     * The soonest free slots across the specialty's doctors (nearby ones with a point).
+     * @description Soonest first, then nearest; up to 62 days ahead. With `lat` and `lon`, only clinics
+     * within `radius_km` (default 50) and each slot's distance.
+     */
+    get: operations["getSoonestSlots"];
+    parameters: {
+      path: {
+        specialty_id: components["parameters"]["SpecialtyId"];
       };
     };
   };
@@ -798,6 +829,21 @@ export interface paths {
       };
     };
   };
+  "/api/v1/care/test-bookings/{booking_id}/results": {
+    /**
+     * Records a checked-in booking's results as the patient's observations, linked to it (admins, or doctors of its centre).
+     * @description All or none, in one transaction with the links; each result is validated as an
+     * observation is (LOINC code, unit converted to the canonical one, plausible range unless
+     * `confirmed`), and a field at fault is named `results[i].field`. A critical value raises
+     * its alert and answers with the urgent advice, as any entry does.
+     */
+    post: operations["recordTestResults"];
+    parameters: {
+      path: {
+        booking_id: components["parameters"]["TestBookingId"];
+      };
+    };
+  };
   "/api/v1/care/test-bookings/check-in": {
     /** Checks a booking in by its token (admins, or doctors of its centre; from 2 h before its hour to 12 h after). */
     post: operations["checkInTestBooking"];
@@ -895,6 +941,26 @@ export interface components {
     DirectoryList: {
       items: components["schemas"]["DirectoryEntry"][];
     };
+    /** @description One weekly session in the clinic's local time (slot_minutes default 15, buffer_minutes 0 when sent). */
+    WeeklySession: {
+      /** @description 1 = Monday. */
+      weekday: number;
+      /** @description Local HH:MM. */
+      start: string;
+      /** @description Local HH:MM. */
+      end: string;
+      slot_minutes?: number;
+      buffer_minutes?: number;
+    };
+    Availability: {
+      clinics: {
+          clinic_id: components["schemas"]["Id"];
+          clinic_name: string;
+          time_zone: string;
+          sessions: components["schemas"]["WeeklySession"][];
+        }[];
+      exceptions: components["schemas"]["AvailabilityException"][];
+    };
     AvailabilityException: {
       id: components["schemas"]["Id"];
       /** @enum {string} */
@@ -913,6 +979,19 @@ export interface components {
       starts_at: components["schemas"]["Time"];
       ends_at: components["schemas"]["Time"];
       clinic_id: components["schemas"]["Id"];
+    };
+    /** @description A free slot of one doctor, with the doctor's and clinic's names and the clinic's distance (km) from the point given (null without one). */
+    DoctorSlot: {
+      starts_at: components["schemas"]["Time"];
+      ends_at: components["schemas"]["Time"];
+      clinic_id: components["schemas"]["Id"];
+      clinic_name: string;
+      doctor_id: components["schemas"]["Id"];
+      doctor_name: string;
+      distance_km: number | null;
+    };
+    DoctorSlotList: {
+      items: components["schemas"]["DoctorSlot"][];
     };
     SlotList: {
       items: components["schemas"]["Slot"][];
@@ -1014,6 +1093,11 @@ export interface components {
       field?: string;
       /** @description Values the client can offer instead ("did you mean …?"). */
       suggestions?: components["schemas"]["Texts"];
+      /**
+       * @description A booking's or move's 409: up to three slots to offer instead, the doctor's nearest
+       * free ones and the soonest of another doctor of the same specialty near the clinic.
+       */
+      alternatives?: components["schemas"]["DoctorSlot"][];
       /**
        * @description Why a 403 refused a signed-in caller, for clients to act on: `second_factor_required`
        * (an administrator who has not set up two-step sign-in; only sign-out, `GET /me` and
@@ -2102,6 +2186,7 @@ export interface components {
     /** @description The patient's account id. */
     PatientId: number;
     DoctorId: number;
+    SpecialtyId: number;
     AccountId: number;
     GrantId: number;
     RequestId: number;
@@ -4550,16 +4635,7 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": {
-          sessions: {
-              /** @description 1 = Monday. */
-              weekday: number;
-              /** @description Local HH:MM. */
-              start: string;
-              /** @description Local HH:MM. */
-              end: string;
-              slot_minutes?: number;
-              buffer_minutes?: number;
-            }[];
+          sessions: components["schemas"]["WeeklySession"][];
         };
       };
     };
@@ -4606,6 +4682,41 @@ export interface operations {
       default: components["responses"]["Error"];
     };
   };
+  /** Removes leave or an extra session (the doctor or an admin) or a closure (admins). */
+  removeAvailabilityException: {
+    parameters: {
+      path: {
+        exception_id: number;
+      };
+    };
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The doctor's weekly sessions at each of their clinics, and leave, extra sessions and closures ending yesterday or later (the doctor themself or an admin). */
+  getAvailability: {
+    parameters: {
+      path: {
+        doctor_id: components["parameters"]["DoctorId"];
+      };
+    };
+    responses: {
+      /** @description The availability. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Availability"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      default: components["responses"]["Error"];
+    };
+  };
   /** Free slots in [from, to) (31 days at most), or the next N. */
   getFreeSlots: {
     parameters: {
@@ -4626,6 +4737,39 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SlotList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * The soonest free slots across the specialty's doctors (nearby ones with a point).
+   * @description Soonest first, then nearest; up to 62 days ahead. With `lat` and `lon`, only clinics
+   * within `radius_km` (default 50) and each slot's distance.
+   */
+  getSoonestSlots: {
+    parameters: {
+      query?: {
+        /** @description How many (1–50; default 10). */
+        next?: number;
+        /** @description RFC 3339 (default now). */
+        from?: string;
+        lat?: number;
+        lon?: number;
+        radius_km?: number;
+      };
+      path: {
+        specialty_id: components["parameters"]["SpecialtyId"];
+      };
+    };
+    responses: {
+      /** @description The free slots, soonest first. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["DoctorSlotList"];
         };
       };
       401: components["responses"]["Unauthenticated"];
@@ -4669,7 +4813,7 @@ export interface operations {
       };
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
-      /** @description Taken (`field` starts_at) or the patient is busy then (`field` patient_id); `suggestions` holds up to three free starts of the doctor. */
+      /** @description Taken (`field` starts_at) or the patient is busy then (`field` patient_id); `suggestions` holds up to three free starts of the doctor, `alternatives` up to three slots to offer (the doctor's nearest and another doctor's of the same specialty nearby). */
       409: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -5103,6 +5247,52 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Records a checked-in booking's results as the patient's observations, linked to it (admins, or doctors of its centre).
+   * @description All or none, in one transaction with the links; each result is validated as an
+   * observation is (LOINC code, unit converted to the canonical one, plausible range unless
+   * `confirmed`), and a field at fault is named `results[i].field`. A critical value raises
+   * its alert and answers with the urgent advice, as any entry does.
+   */
+  recordTestResults: {
+    parameters: {
+      path: {
+        booking_id: components["parameters"]["TestBookingId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          results: {
+              /** @description A LOINC code or a metric's short name. */
+              code: string;
+              value: number;
+              unit: string;
+              effective_at?: components["schemas"]["Time"];
+              confirmed?: boolean;
+            }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded. */
+      201: {
+        content: {
+          "application/json": {
+            booking: components["schemas"]["TestBooking"];
+            observations: components["schemas"]["Observation"][];
+            advice: components["schemas"]["NullableAdvice"];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       422: components["responses"]["Invalid"];

@@ -4,7 +4,15 @@
 // why. A taken time answers with other times to choose from. The emails link here.
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
-import { care, localTime, type Appointment, type DirectoryEntry, type Slot } from '../api/care';
+import {
+  alternativesOf,
+  care,
+  localTime,
+  type Appointment,
+  type DirectoryEntry,
+  type DoctorSlot,
+  type Slot,
+} from '../api/care';
 import { keys, reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
@@ -162,25 +170,35 @@ const STATUS: Record<Appointment['status'], string> = {
 
 /**
  * A week of the doctor's free slots, day by day in the clinic's time, with the weeks before and
- * after; `onPick` runs with the chosen slot (its errors show here, a taken time with others).
+ * after; `onPick` runs with the chosen slot (its errors show here, a taken time with others: the
+ * doctor's, and — when `onOtherDoctor` is given — another doctor's of the same specialty).
+ * `initial` preselects a time (and shows its week).
  */
 function SlotPicker({
   doctorId,
   timeZone,
   label,
   submitLabel,
+  initial,
   onPick,
+  onOtherDoctor,
 }: {
   doctorId: number;
   timeZone: string;
   label: string;
   submitLabel: string;
+  initial?: string;
   onPick: (slot: Slot) => Promise<void>;
+  onOtherDoctor?: (slot: DoctorSlot) => void;
 }) {
-  const [week, setWeek] = useState(() => startOfDay(new Date()).getTime());
-  const [chosen, setChosen] = useState<string>();
+  const [week, setWeek] = useState(() => startOfDay(initial ? new Date(initial) : new Date()).getTime());
+  const [chosen, setChosen] = useState<string | undefined>(initial);
   const [error, setError] = useState<string>();
   const [alternatives, setAlternatives] = useState<string[]>([]);
+  const [others, setOthers] = useState<DoctorSlot[]>([]);
+  const directory = useDirectory();
+  const zoneOf = (clinicId: number) =>
+    directory.data?.items.find((clinic) => clinic.id === clinicId)?.time_zone ?? timeZone;
   const [busy, setBusy] = useState(false);
   const from = new Date(week).toISOString().slice(0, 19) + 'Z';
   const to = new Date(week + 7 * DAY).toISOString().slice(0, 19) + 'Z';
@@ -201,12 +219,14 @@ function SlotPicker({
     setBusy(true);
     setError(undefined);
     setAlternatives([]);
+    setOthers([]);
     try {
       await onPick(slot as Slot);
     } catch (failure) {
       setError(messageOf(failure));
       if (failure instanceof ApiError && failure.status === 409) {
         setAlternatives(failure.suggestions);
+        setOthers(alternativesOf(failure.detail).filter((other) => other.doctor_id !== doctorId));
         void reload(['care', 'slots', doctorId]);
       }
     } finally {
@@ -276,6 +296,20 @@ function SlotPicker({
           </ul>
         </div>
       )}
+      {onOtherDoctor && others.length > 0 && (
+        <div className="alternatives" role="group" aria-label="Another doctor sooner">
+          <p>Or see another doctor of the same kind:</p>
+          <ul className="bookings">
+            {others.map((other) => (
+              <li key={`${other.doctor_id}-${other.starts_at}`}>
+                <button type="button" onClick={() => onOtherDoctor(other)}>
+                  {other.doctor_name}, {other.clinic_name}: {localTime(other.starts_at, zoneOf(other.clinic_id))}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <FormError message={error} />
       <SubmitButton busy={busy} busyText="Booking…">
         {submitLabel}
@@ -296,11 +330,29 @@ function BookAppointment({ patientId }: { patientId: number }) {
   const [mode, setMode] = useState<'in_person' | 'telehealth'>('in_person');
   const [reason, setReason] = useState('');
   const [booked, setBooked] = useState<Appointment>();
+  const [initial, setInitial] = useState<string>();
+  const directory = useDirectory();
   const found = useApiQuery(['care', 'search', query], () =>
     query ? care.clinics(query) : Promise.resolve({ items: [] as DirectoryEntry[] }),
   );
+  const specialtyId = specialties.data?.items.find((s) => s.name === query?.specialty)?.id;
+  const soonest = useApiQuery(['care', 'soonest', specialtyId, query?.lat, query?.lon], () =>
+    specialtyId
+      ? care.soonest(specialtyId, { next: 6, lat: query?.lat, lon: query?.lon })
+      : Promise.resolve({ items: [] as DoctorSlot[] }),
+  );
+  /** Opens the booking form with that doctor and time chosen (the patient still presses Book). */
+  const choose = (slot: DoctorSlot) => {
+    const clinic = directory.data?.items.find((entry) => entry.id === slot.clinic_id);
+    const chosen = clinic?.doctors.find((d) => d.id === slot.doctor_id);
+    if (!clinic || !chosen) return;
+    setBooked(undefined);
+    setDoctor({ doctor: chosen, clinic });
+    setInitial(slot.starts_at);
+  };
   const search = useSubmit([], async () => {
     setDoctor(undefined);
+    setInitial(undefined);
     setBooked(undefined);
     setQuery({
       specialty: specialty || undefined,
@@ -361,6 +413,31 @@ function BookAppointment({ patientId }: { patientId: number }) {
         <FormError message={search.formError} />
         <SubmitButton busy={search.busy}>Find doctors</SubmitButton>
       </form>
+      {query && specialtyId !== undefined && (
+        <Async state={soonest} label="Finding the soonest free times…">
+          {(data) =>
+            data.items.length > 0 && (
+              <div className="soonest">
+                <h3>Soonest free times in {query.specialty}</h3>
+                <ul className="bookings" aria-label="Soonest free times">
+                  {data.items.map((slot) => (
+                    <li key={`${slot.doctor_id}-${slot.starts_at}`}>
+                      <button type="button" onClick={() => choose(slot)}>
+                        {localTime(
+                          slot.starts_at,
+                          directory.data?.items.find((c) => c.id === slot.clinic_id)?.time_zone ?? 'UTC',
+                        )}{' '}
+                        — {slot.doctor_name}, {slot.clinic_name}
+                        {slot.distance_km !== null && ` (${slot.distance_km.toFixed(1)} km away)`}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )
+          }
+        </Async>
+      )}
       {query && (
         <Async state={found} label="Searching…" empty="No doctor matches. Try another specialty or city.">
           {(data) => (
@@ -375,7 +452,13 @@ function BookAppointment({ patientId }: { patientId: number }) {
                       {clinic.name}, {clinic.address}, {clinic.city}
                       {clinic.distance_km !== null && ` (${clinic.distance_km.toFixed(1)} km away)`}
                     </p>
-                    <button type="button" onClick={() => setDoctor({ doctor: d, clinic })}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setInitial(undefined);
+                        setDoctor({ doctor: d, clinic });
+                      }}
+                    >
                       See free times with {d.full_name}
                     </button>
                   </li>
@@ -405,10 +488,13 @@ function BookAppointment({ patientId }: { patientId: number }) {
             hint="Only your doctor sees it; it is never in emails."
           />
           <SlotPicker
+            key={`${doctor.doctor.id}-${initial ?? ''}`}
             doctorId={doctor.doctor.id}
             timeZone={doctor.clinic.time_zone}
             label="Time"
             submitLabel="Book"
+            initial={initial}
+            onOtherDoctor={choose}
             onPick={async (slot) => {
               const appointment = await care.bookAppointment({
                 doctor_id: doctor.doctor.id,
