@@ -630,10 +630,11 @@ STATEFUL = {("POST", "/api/v1/auth/signout"), ("POST", "/api/v1/auth/signout-eve
 
 
 # Care routes whose rule lets a role in and whose service then checks the finer rule (only the
-# doctor themself or an admin sets hours or reads a diary; admins book nobody): their denials by
+# doctor themself or an admin sets hours or reads a diary or availability; admins book nobody): their denials by
 # rule are checked here, the service's refusals in tests/api/test_care.py.
 STATEFUL |= {("PUT", "/api/v1/care/doctors/{doctor_id}/clinics/{clinic_id}/hours"),
              ("GET", "/api/v1/care/doctors/{doctor_id}/appointments"),
+             ("GET", "/api/v1/care/doctors/{doctor_id}/availability"),
              ("POST", "/api/v1/care/appointments")}
 
 
@@ -665,7 +666,8 @@ def test_authorization_matrix(api):
               "observation_id": observation_id, "alert_id": 1, "diagnosis_id": 1,
               "prescription_id": 1,
               "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1,
-              "test_id": 1, "centre_id": 1, "booking_id": 1}
+              "test_id": 1, "centre_id": 1, "booking_id": 1, "exception_id": 1,
+              "specialty_id": 1}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)
     assert status == 200

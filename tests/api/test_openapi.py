@@ -552,9 +552,20 @@ class Session:
         self.call("doctor", "PUT", hours, {"sessions": [{"weekday": 9, "start": "09:00",
                                                          "end": "10:00"}]}, 422)
         self.call("endo", "PUT", hours, {"sessions": []}, 403)
-        self.call("doctor", "POST", "/api/v1/care/exceptions",
-                  {"kind": "leave", "doctor_id": self.doctor_id, "first_day": iso(start)[:10],
-                   "last_day": iso(start)[:10], "note": "conference"}, 201)
+        leave, _ = self.call("doctor", "POST", "/api/v1/care/exceptions",
+                             {"kind": "leave", "doctor_id": self.doctor_id,
+                              "first_day": iso(start)[:10], "last_day": iso(start)[:10],
+                              "note": "conference"}, 201)
+        availability = f"/api/v1/care/doctors/{self.doctor_id}/availability"
+        self.call("doctor", "GET", availability, expect=200)
+        self.call("endo", "GET", availability, expect=403)
+        self.call("doctor", "DELETE", f"/api/v1/care/exceptions/{leave['id']}", expect=204)
+        self.call("doctor", "DELETE", f"/api/v1/care/exceptions/{leave['id']}", expect=404)
+        soonest = f"/api/v1/care/specialties/{specialty['id']}/slots"
+        self.call("patient", "GET", f"{soonest}?next=3", expect=200)
+        self.call("patient", "GET", f"{soonest}?next=3&lat=51.5&lon=-0.1&radius_km=30", expect=200)
+        self.call("patient", "GET", f"{soonest}?next=0", expect=422)
+        self.call("patient", "GET", "/api/v1/care/specialties/999999/slots", expect=404)
         self.call("doctor", "POST", "/api/v1/care/exceptions",
                   {"kind": "extra", "doctor_id": self.doctor_id, "clinic_id": clinic["id"],
                    "first_day": iso(start)[:10], "last_day": iso(start)[:10], "start": "14:00",
@@ -630,7 +641,7 @@ class Session:
         self.call("admin", "PUT", f"/api/v1/care/centres/{clinic['id']}/tests", {"offers": []},
                   422)
         self.call("admin", "PUT", f"/api/v1/care/centres/{centre['id']}/hours", {"sessions": [
-            {"weekday": d, "start": "08:00", "end": "12:00"} for d in range(1, 8)]}, 204)
+            {"weekday": d, "start": "00:00", "end": "24:00"} for d in range(1, 8)]}, 204)
         self.call("patient", "GET", offers, expect=200)
         self.call("patient", "GET", f"/api/v1/care/tests/{test['id']}/centres?lat=51.5&lon=-0.1",
                   expect=200)
@@ -651,8 +662,23 @@ class Session:
         self.call("admin", "POST", "/api/v1/care/test-bookings/check-in", {"token": "nope"}, 422)
         self.call("admin", "POST", "/api/v1/care/test-bookings/check-in",
                   {"token": booked_test["token"]}, 409)  # not today
+        results = f"/api/v1/care/test-bookings/{booked_test['id']}/results"
+        lipid_result = {"results": [{"code": "2093-3", "value": 5.2, "unit": "mmol/L"}]}
+        self.call("admin", "POST", results, lipid_result, 409)  # not checked in
+        self.call("admin", "POST", results, {"results": "high"}, 422)
+        self.call("admin", "POST", "/api/v1/care/test-bookings/999999/results", lipid_result, 404)
+        self.call("patient", "POST", results, lipid_result, 403)
         self.call("patient", "POST", f"/api/v1/care/test-bookings/{booked_test['id']}/cancel",
                   {"reason": "Away that week"}, 200)
+        # A test in the coming hour: checked in, then its results recorded.
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).replace(
+            minute=0, second=0, microsecond=0)
+        today, _ = self.call("nina", "POST", "/api/v1/care/test-bookings",
+                             {**booking, "starts_at": iso(soon)}, 201)
+        self.call("admin", "POST", "/api/v1/care/test-bookings/check-in",
+                  {"token": today["token"]}, 200)
+        self.call("admin", "POST", f"/api/v1/care/test-bookings/{today['id']}/results",
+                  lipid_result, 201)
 
     # --- errors of the request itself ---
     def request_errors(self):

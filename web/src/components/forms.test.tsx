@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { ApiError } from '../api/client';
-import { Field, FormError, parseNumber, parseNumbers, Saved, SubmitButton, useSubmit } from './forms';
+import { Field, FormError, parseNumber, parseNumbers, requireNumber, Saved, SubmitButton, useSubmit } from './forms';
 
 describe('Field', () => {
   it('labels the input and ties the error and hint to it', () => {
@@ -130,5 +130,14 @@ describe('parseNumber', () => {
     expect(ok).toBe(false);
     expect(values).toEqual({ glucose: 5.8, age: undefined });
     expect(Object.keys(errors)).toEqual(['bmi']);
+  });
+});
+
+describe('requireNumber', () => {
+  it('reads a typed number and names the field in its own words when it is missing or not one', () => {
+    expect(requireNumber(' 15 ', 'Slot length', '15')).toBe(15);
+    expect(requireNumber('5,8', 'Result 1', '5.8')).toBe(5.8);
+    expect(() => requireNumber('', 'Slot length', '15')).toThrow('Slot length is required: enter a number such as 15.');
+    expect(() => requireNumber('fifteen', 'Slot length', '15')).toThrow('Slot length: Enter a number such as 15.');
   });
 });

@@ -136,6 +136,17 @@ export function parseNumber(text: string, example = '5.8'): ParsedNumber {
 }
 
 /**
+ * A required number a person typed, read by parseNumber; throws the problem in their words,
+ * naming `what` (the form shows it), when it is empty or not a number.
+ */
+export function requireNumber(text: string, what: string, example: string): number {
+  const parsed = parseNumber(text, example);
+  if (!parsed.ok) throw new Error(`${what}: ${parsed.message}`);
+  if (parsed.value === undefined) throw new Error(`${what} is required: enter a number such as ${example}.`);
+  return parsed.value;
+}
+
+/**
  * Numbers of a form's fields, checked before anything is sent: `values` holds each parsed number
  * (undefined for empty fields), `errors` a message per field that is not a number.
  */

@@ -7,7 +7,16 @@ import { care, price, type DirectoryEntry } from '../api/care';
 import { admin } from '../api/identity';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
-import { Field, FormError, Saved, SelectField, SubmitButton, useAction, useSubmit } from '../components/forms';
+import {
+  Field,
+  FormError,
+  Saved,
+  SelectField,
+  SubmitButton,
+  requireNumber,
+  useAction,
+  useSubmit,
+} from '../components/forms';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const DIRECTORY = ['care', 'directory', 'all'];
@@ -99,16 +108,8 @@ function Clinics() {
   const create = useSubmit(
     [...CLINIC_FIELDS.map(([field]) => field), 'kind'],
     () => {
-      const latitude = Number(form.latitude.replace(',', '.'));
-      const longitude = Number(form.longitude.replace(',', '.'));
-      if (
-        !form.latitude.trim() ||
-        !Number.isFinite(latitude) ||
-        !form.longitude.trim() ||
-        !Number.isFinite(longitude)
-      ) {
-        throw new Error('Enter the latitude and longitude as numbers, such as 51.5074 and -0.1278.');
-      }
+      const latitude = requireNumber(form.latitude, 'Latitude', '51.5074');
+      const longitude = requireNumber(form.longitude, 'Longitude', '-0.1278');
       return care.createClinic({
         kind: form.kind as 'clinic' | 'hospital' | 'diagnostic_centre',
         name: form.name.trim(),
@@ -286,16 +287,14 @@ function Catalogue() {
   const create = useSubmit(
     ['code', 'name', 'category', 'duration_minutes', 'price_minor', 'preparation'],
     () => {
-      const pounds = Number(form.price.replace(',', '.'));
-      if (!form.price.trim() || !Number.isFinite(pounds) || pounds < 0) {
-        throw new Error('Enter the price in pounds, such as 25 or 25.50.');
-      }
-      if (!/^\d+$/.test(form.duration)) throw new Error('The duration is a whole number of minutes.');
+      const pounds = requireNumber(form.price, 'Price', '25.50');
+      if (pounds < 0) throw new Error('Price: enter an amount of 0 or more.');
+      const duration = requireNumber(form.duration, 'Duration', '15');
       return care.createTest({
         code: form.code.trim(),
         name: form.name.trim(),
         category: form.category as 'blood' | 'imaging' | 'cardiac' | 'check_up' | 'other',
-        duration_minutes: Number(form.duration),
+        duration_minutes: duration,
         price_minor: Math.round(pounds * 100),
         currency: 'GBP',
         preparation: form.preparation.trim(),
@@ -417,12 +416,9 @@ function Centres() {
     ['per_hour', 'test_id', 'weekday', 'start', 'end'],
     async () => {
       if (!centre) throw new Error('Choose a centre.');
-      for (const offer of offers) {
-        if (!/^\d+$/.test(offer.perHour)) throw new Error('Places per hour is a whole number, such as 4.');
-      }
       await care.setOffers(
         Number(centre),
-        offers.map((o) => ({ test_id: Number(o.test), per_hour: Number(o.perHour) })),
+        offers.map((o) => ({ test_id: Number(o.test), per_hour: requireNumber(o.perHour, 'Places per hour', '4') })),
       );
       await care.setCentreHours(
         Number(centre),

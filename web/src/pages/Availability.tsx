@@ -6,7 +6,16 @@ import { care, type Availability, type AvailabilityException, type WeeklySession
 import { reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
-import { Field, FormError, Saved, SelectField, SubmitButton, useAction, useSubmit } from '../components/forms';
+import {
+  Field,
+  FormError,
+  Saved,
+  SelectField,
+  SubmitButton,
+  requireNumber,
+  useAction,
+  useSubmit,
+} from '../components/forms';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const DAY_OPTIONS = WEEKDAYS.map((name, index) => ({ value: String(index + 1), label: name }));
@@ -65,22 +74,17 @@ function ClinicHours({ doctorId, clinic }: { doctorId: number; clinic: Availabil
     ['weekday', 'start', 'end', 'slot_minutes', 'buffer_minutes'],
     async () => {
       setSaved(undefined);
-      for (const row of rows) {
-        if (!/^\d+$/.test(row.slot) || !/^\d+$/.test(row.buffer)) {
-          throw new Error('Slot and buffer are whole numbers of minutes, such as 15 and 0.');
-        }
-      }
-      await care.setHours(
-        doctorId,
-        clinic.clinic_id,
-        rows.map((row) => ({
+      const sessions = rows.map((row) => {
+        const day = WEEKDAYS[Number(row.weekday) - 1];
+        return {
           weekday: Number(row.weekday),
           start: row.start,
           end: row.end,
-          slot_minutes: Number(row.slot),
-          buffer_minutes: Number(row.buffer),
-        })),
-      );
+          slot_minutes: requireNumber(row.slot, `Slot length on ${day}`, '15'),
+          buffer_minutes: requireNumber(row.buffer, `Buffer on ${day}`, '0'),
+        };
+      });
+      await care.setHours(doctorId, clinic.clinic_id, sessions);
     },
     () => setSaved(`Saved. Patients now see these hours at ${clinic.clinic_name}.`),
     () => reload(['care', 'availability', doctorId]),
@@ -202,7 +206,7 @@ function Exceptions({ doctorId, data }: { doctorId: number; data: Availability }
           note: note.trim(),
         });
       }
-      if (!/^\d+$/.test(slot)) throw new Error('The slot is a whole number of minutes, such as 15.');
+      const slotMinutes = requireNumber(slot, 'Slot length', '15');
       return care.addException({
         kind,
         doctor_id: doctorId,
@@ -211,7 +215,7 @@ function Exceptions({ doctorId, data }: { doctorId: number; data: Availability }
         last_day: last || first,
         start,
         end,
-        slot_minutes: Number(slot),
+        slot_minutes: slotMinutes,
         buffer_minutes: 0,
         note: note.trim(),
       });

@@ -6,7 +6,7 @@ import { care, localTime, type TestBooking } from '../api/care';
 import type { UrgentAdvice } from '../api/records';
 import { useApiQuery } from '../api/query';
 import { Card } from '../components/card';
-import { Field, FormError, Saved, SelectField, SubmitButton, useSubmit } from '../components/forms';
+import { Field, FormError, Saved, SelectField, SubmitButton, requireNumber, useSubmit } from '../components/forms';
 import { UrgentAdviceCallout } from '../components/urgentAdvice';
 import { METRICS, unitText } from '../metrics';
 
@@ -87,10 +87,7 @@ function Results({ booking }: { booking: TestBooking }) {
       setSaved(undefined);
       setAdvice(null);
       const results = rows.map((row, index) => {
-        const value = Number(row.value.replace(',', '.'));
-        if (row.value.trim() === '' || !Number.isFinite(value)) {
-          throw new Error(`Result ${index + 1}: enter the value as a number, such as 5.8.`);
-        }
+        const value = requireNumber(row.value, `Result ${index + 1}`, '5.8');
         const code = LABS.find((metric) => metric.name === row.metric)?.code ?? row.metric;
         return { code, value, unit: row.unit };
       });
