@@ -11,12 +11,19 @@ std::string format_rfc3339(Clock::time_point time) {
   return format_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(time));
 }
 
+namespace {
+
+// The times the text form holds: years 0001–9999 (outside them the text would not sort with the
+// rest: "10000-…" < "2026-…").
+const TimePoint kFirst{std::chrono::sys_days{std::chrono::year{1} / std::chrono::January / 1}};
+const TimePoint kLast{std::chrono::sys_days{std::chrono::year{10000} / std::chrono::January / 1} -
+                      std::chrono::microseconds{1}};
+
+}  // namespace
+
 std::string format_rfc3339(TimePoint micros) {
   using namespace std::chrono;
-  // Outside years 0001–9999 the text would not sort with the rest ("10000-…" < "2026-…"):
-  // clamp to the ends, which keeps every comparison with a real time right.
-  static const TimePoint kFirst{sys_days{year{1} / January / 1}};
-  static const TimePoint kLast{sys_days{year{10000} / January / 1} - microseconds{1}};
+  // Clamped to the ends, which keeps every comparison with a real time right.
   micros = std::clamp(micros, kFirst, kLast);
   auto day = floor<days>(micros);
   year_month_day ymd{day};
@@ -84,6 +91,9 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
   if (pos != text.size()) return std::nullopt;
   auto result = time_point_cast<microseconds>(sys_days{ymd}) + hours{h} + minutes{mi} + seconds{s} +
                 microseconds{micros} - minutes{offset_minutes};
+  // Year 0000, or an offset that carries the time outside 0001–9999: not a time we can write
+  // back (the fuzz target found "0000-11-23T05:58:42.156Z" formatting as year 0001).
+  if (TimePoint{result} < kFirst || TimePoint{result} > kLast) return std::nullopt;
   return TimePoint{result};
 }
 
