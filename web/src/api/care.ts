@@ -74,6 +74,10 @@ export const care = {
   myBookings: (patient: number) => api.get<Answer<'getPatientTestBookings'>>(`${patientPath(patient)}/test-bookings`),
 };
 
+/** ISO weekdays (1 = Monday) as the schedule forms name them, and as select options. */
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+export const WEEKDAY_OPTIONS = WEEKDAYS.map((name, index) => ({ value: String(index + 1), label: name }));
+
 /** The slots a 409 offers instead (`alternatives`: the doctor's nearest, another doctor's soonest). */
 export function alternativesOf(detail: Record<string, unknown> | undefined): DoctorSlot[] {
   const list = detail?.alternatives;

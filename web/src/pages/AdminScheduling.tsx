@@ -3,7 +3,7 @@
 // and in what, the test catalogue (add a test, retire one), and what each diagnostic centre offers
 // (places per hour) and when it takes bookings.
 import { useState } from 'react';
-import { care, price, type DirectoryEntry } from '../api/care';
+import { care, price, WEEKDAY_OPTIONS, type DirectoryEntry } from '../api/care';
 import { admin } from '../api/identity';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
@@ -18,7 +18,6 @@ import {
   useSubmit,
 } from '../components/forms';
 
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const DIRECTORY = ['care', 'directory', 'all'];
 
 function useAllClinics() {
@@ -430,7 +429,6 @@ function Centres() {
   const testOptions = (tests.data?.items ?? [])
     .filter((t) => t.active)
     .map((t) => ({ value: String(t.id), label: t.name }));
-  const dayOptions = WEEKDAYS.map((name, index) => ({ value: String(index + 1), label: name }));
   return (
     <Card id="centres" title="Diagnostic centres">
       <form onSubmit={save.submit} noValidate aria-label="What a centre offers">
@@ -489,7 +487,7 @@ function Centres() {
                     onChange={(e) =>
                       setHours(hours.map((h, at) => (at === index ? { ...h, weekday: e.target.value } : h)))
                     }
-                    options={dayOptions}
+                    options={WEEKDAY_OPTIONS}
                   />
                   <Field
                     label="From"

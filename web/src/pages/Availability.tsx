@@ -2,7 +2,14 @@
 // end, slot length and a buffer after each slot, in the clinic's own time), and leave and extra
 // sessions — add them, or remove one entered by mistake. Patients see the free slots these make.
 import { useState } from 'react';
-import { care, type Availability, type AvailabilityException, type WeeklySession } from '../api/care';
+import {
+  care,
+  WEEKDAYS,
+  WEEKDAY_OPTIONS,
+  type Availability,
+  type AvailabilityException,
+  type WeeklySession,
+} from '../api/care';
 import { reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
@@ -16,9 +23,6 @@ import {
   useAction,
   useSubmit,
 } from '../components/forms';
-
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const DAY_OPTIONS = WEEKDAYS.map((name, index) => ({ value: String(index + 1), label: name }));
 
 export function AvailabilityPage() {
   const { account } = useSession();
@@ -104,7 +108,7 @@ function ClinicHours({ doctorId, clinic }: { doctorId: number; clinic: Availabil
               label="Day"
               value={row.weekday}
               onChange={(event) => change(index, { weekday: event.target.value })}
-              options={DAY_OPTIONS}
+              options={WEEKDAY_OPTIONS}
               error={save.errors.weekday}
             />
             <Field
