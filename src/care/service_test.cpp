@@ -272,6 +272,25 @@ TEST_P(CareTest, TheDatabaseRefusesOverlapsWhateverTheirLengths) {
   }
   EXPECT_EQ(insert(other_doctor_, patient_, t + 2 * kHour, t + 3 * kHour).overlap,
             store::Overlap::kNone);
+  // A clash is found however long the earlier appointment, with a cancelled one starting
+  // between it and the new one (SQLite's guard looks at the latest booked appointment that
+  // starts before the new one ends).
+  std::int64_t later = t + 5 * kHour;
+  auto short_one = insert(doctor_, patient_, later + kHour, later + kHour + 900);
+  ASSERT_EQ(short_one.overlap, store::Overlap::kNone);
+  {
+    db::Transaction tx(*lease);
+    ASSERT_TRUE(store::set_status(*lease, short_one.id, "cancelled", 1, "x", "ill"));
+    tx.commit();
+  }
+  ASSERT_EQ(insert(doctor_, second_patient_, later, later + 4 * kHour).overlap,
+            store::Overlap::kNone);
+  EXPECT_EQ(insert(doctor_, patient_, later + 3 * kHour, later + 3 * kHour + 900).overlap,
+            store::Overlap::kDoctor);
+  EXPECT_EQ(insert(other_doctor_, second_patient_, later - kHour, later + 900).overlap,
+            store::Overlap::kPatient);
+  EXPECT_EQ(insert(doctor_, patient_, later + 4 * kHour, later + 4 * kHour + 900).overlap,
+            store::Overlap::kNone);
 }
 
 TEST_P(CareTest, BookingConflictsIdempotencyAndCareTeam) {
