@@ -101,12 +101,7 @@ CareService::Alternatives CareService::compute_alternatives(std::int64_t doctor_
     SoonestQuery others;
     others.count = 3;
     others.except_doctor = doctor_id;
-    auto known = store::specialties(lease);
-    for (const auto& [doctor, name] : store::specialties_of(lease, {doctor_id})) {
-      for (const auto& specialty : known) {
-        if (specialty.name == name) others.specialty_ids.push_back(specialty.id);
-      }
-    }
+    others.specialty_ids = store::specialty_ids_of(lease, doctor_id);
     auto clinic = store::find_clinic(lease, clinic_id);
     if (clinic) {
       others.latitude = clinic->latitude;

@@ -155,16 +155,10 @@ Result<DiagnosticTest> CareService::update_test(const Caller& admin, std::int64_
     db::Transaction tx(lease);
     auto test = store::find_test(lease, test_id);
     if (!test) return about(Error::not_found("no such test"), "test_id");
-    std::string old_code = test->code;
     if (auto ok = apply(*test, input, false); !ok.ok()) return ok.error();
-    if (test->code != old_code) {
-      for (const auto& other : store::tests(lease)) {
-        if (other.code == test->code) {
-          return about(Error::conflict("a test with this code exists already"), "code");
-        }
-      }
+    if (!store::update_test(lease, *test)) {  // the row exists: its new code is another's
+      return about(Error::conflict("a test with this code exists already"), "code");
     }
-    store::update_test(lease, *test);
     identity_.audit_write(lease, admin,
                           identity::audit::Row("care.test_update").resource("test", test_id));
     tx.commit();

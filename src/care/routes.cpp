@@ -202,6 +202,24 @@ Result<std::optional<double>> query_number(const Request& request, std::string_v
   return std::optional<double>(out);
 }
 
+Result<std::pair<std::int64_t, std::int64_t>> query_range(const Request& request, Range needs) {
+  std::pair<std::int64_t, std::int64_t> out{0, 0};
+  for (auto [name, target] :
+       {std::pair<std::string_view, std::int64_t*>{"from", &out.first}, {"to", &out.second}}) {
+    if (name == "to" && needs == Range::kFrom) break;
+    auto value = request.query_param(name);
+    if (!value.ok()) return value.error();
+    if (!*value) {
+      if (name == "from" && needs != Range::kFromAndTo) continue;
+      return Error::validation(std::string(name), std::string(name) + " is required");
+    }
+    auto parsed = instant(**value, name);
+    if (!parsed.ok()) return parsed.error();
+    *target = *parsed;
+  }
+  return out;
+}
+
 }  // namespace json_io
 
 namespace {
@@ -567,24 +585,13 @@ void add_care_routes(http::Router& router, CareService& service) {
         if (!doctor.ok()) return Response::error(doctor.error());
         auto next = request.positive_query_param("next", 20);
         if (!next.ok()) return Response::error(next.error());
-        auto from_text = query_text(request, "from");
-        if (!from_text.ok()) return Response::error(from_text.error());
-        std::int64_t from = 0;
-        if (*from_text) {
-          auto parsed = instant(**from_text, "from");
-          if (!parsed.ok()) return Response::error(parsed.error());
-          from = *parsed;
-        }
-        if (*next)
-          return http::respond(s.next_free_slots(*doctor, from, static_cast<int>(**next)),
+        auto window = query_range(request, *next ? Range::kFrom : Range::kFromAndTo);
+        if (!window.ok()) return Response::error(window.error());
+        if (*next) {
+          return http::respond(s.next_free_slots(*doctor, window->first, static_cast<int>(**next)),
                                slots_response);
-        auto to_text = query_text(request, "to");
-        if (!to_text.ok()) return Response::error(to_text.error());
-        if (!*from_text) return Response::error(Error::validation("from", "from is required"));
-        if (!*to_text) return Response::error(Error::validation("to", "to is required"));
-        auto to = instant(**to_text, "to");
-        if (!to.ok()) return Response::error(to.error());
-        return http::respond(s.free_slots(*doctor, from, *to), slots_response);
+        }
+        return http::respond(s.free_slots(*doctor, window->first, window->second), slots_response);
       },
       signed_in);
 
@@ -600,13 +607,9 @@ void add_care_routes(http::Router& router, CareService& service) {
         auto next = request.positive_query_param("next", 50);
         if (!next.ok()) return Response::error(next.error());
         query.count = static_cast<int>(next->value_or(10));
-        auto from_text = query_text(request, "from");
-        if (!from_text.ok()) return Response::error(from_text.error());
-        if (*from_text) {
-          auto parsed = instant(**from_text, "from");
-          if (!parsed.ok()) return Response::error(parsed.error());
-          query.from = *parsed;
-        }
+        auto window = query_range(request, Range::kFrom);
+        if (!window.ok()) return Response::error(window.error());
+        query.from = window->first;
         if (auto ok = parse_point(request, query.latitude, query.longitude, query.radius_km);
             !ok.ok()) {
           return Response::error(ok.error());

@@ -34,25 +34,6 @@ Result<std::int64_t> required_instant(const json::object& body, std::string_view
   return instant(**value, name);
 }
 
-// ?from= (RFC 3339; default now) and ?to= when `with_to`.
-Result<std::pair<std::int64_t, std::int64_t>> range(const Request& request, bool with_to) {
-  std::pair<std::int64_t, std::int64_t> out{0, 0};
-  for (auto [name, target] :
-       {std::pair<std::string_view, std::int64_t*>{"from", &out.first}, {"to", &out.second}}) {
-    if (name == "to" && !with_to) break;
-    auto value = request.query_param(name);
-    if (!value.ok()) return value.error();
-    if (!*value) {
-      if (name == "to") return Error::validation("to", "to is required");
-      continue;
-    }
-    auto parsed = instant(**value, name);
-    if (!parsed.ok()) return parsed.error();
-    *target = *parsed;
-  }
-  return out;
-}
-
 }  // namespace
 
 void add_appointment_routes(http::Router& router, CareService& service) {
@@ -148,7 +129,7 @@ void add_appointment_routes(http::Router& router, CareService& service) {
   router.add(
       Method::kGet, "/api/v1/patients/{patient_id}/appointments",
       [&s](Request& request) {
-        auto window = range(request, false);
+        auto window = query_range(request, Range::kFrom);
         if (!window.ok()) return Response::error(window.error());
         auto limit = request.positive_query_param("limit", 200);
         if (!limit.ok()) return Response::error(limit.error());
@@ -164,7 +145,7 @@ void add_appointment_routes(http::Router& router, CareService& service) {
       [&s](Request& request) {
         auto doctor = identity::id_param(request, "doctor_id");
         if (!doctor.ok()) return Response::error(doctor.error());
-        auto window = range(request, true);
+        auto window = query_range(request, Range::kTo);
         if (!window.ok()) return Response::error(window.error());
         auto list =
             s.doctor_agenda(identity::caller_of(request), *doctor, window->first, window->second);

@@ -89,21 +89,6 @@ Result<TestInput> parse_test(const json::object& body) {
   return input;
 }
 
-// ?from= and ?to= (RFC 3339), both required.
-Result<std::pair<std::int64_t, std::int64_t>> required_range(const Request& request) {
-  std::pair<std::int64_t, std::int64_t> out{0, 0};
-  for (auto [name, target] :
-       {std::pair<std::string_view, std::int64_t*>{"from", &out.first}, {"to", &out.second}}) {
-    auto value = request.query_param(name);
-    if (!value.ok()) return value.error();
-    if (!*value) return Error::validation(std::string(name), std::string(name) + " is required");
-    auto parsed = instant(**value, name);
-    if (!parsed.ok()) return parsed.error();
-    *target = *parsed;
-  }
-  return out;
-}
-
 // The list of objects under `name` in the body.
 Result<const json::array*> object_list(const json::object& body, std::string_view name) {
   const json::value* list = body.if_contains(name);
@@ -302,7 +287,7 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
         if (!centre.ok()) return Response::error(centre.error());
         auto test = identity::id_param(request, "test_id");
         if (!test.ok()) return Response::error(test.error());
-        auto window = required_range(request);
+        auto window = query_range(request, Range::kFromAndTo);
         if (!window.ok()) return Response::error(window.error());
         return http::respond(
             s.test_hours(*centre, *test, window->first, window->second),
@@ -462,7 +447,7 @@ void add_diagnostic_routes(http::Router& router, CareService& service) {
       [&s](Request& request) {
         auto centre = identity::id_param(request, "centre_id");
         if (!centre.ok()) return Response::error(centre.error());
-        auto window = required_range(request);
+        auto window = query_range(request, Range::kFromAndTo);
         if (!window.ok()) return Response::error(window.error());
         auto list = s.centre_test_bookings(identity::caller_of(request), *centre, window->first,
                                            window->second);

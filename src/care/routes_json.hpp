@@ -23,6 +23,11 @@ Result<std::optional<bool>> boolean(const boost::json::object& body, std::string
 // A query parameter that may be absent; as a finite number (422 naming it otherwise).
 Result<std::optional<std::string>> query_text(const http::Request& request, std::string_view name);
 Result<std::optional<double>> query_number(const http::Request& request, std::string_view name);
+// ?from= and ?to= (RFC 3339) as Unix seconds: only ?from= (optional, 0 when absent), an optional
+// ?from= and a required ?to=, or both required; 422 naming the parameter.
+enum class Range { kFrom, kTo, kFromAndTo };
+Result<std::pair<std::int64_t, std::int64_t>> query_range(const http::Request& request,
+                                                          Range needs);
 // RFC 3339 text as Unix seconds (whole seconds); 422 naming `field`.
 Result<std::int64_t> instant(std::string_view text, std::string_view field);
 // "HH:MM" (00:00–24:00) as minutes after midnight; 422 naming `field`.

@@ -670,7 +670,28 @@ TEST_P(DiagnosticsTest, CatalogueAndCentresAreValidated) {
   off.active = false;
   ASSERT_TRUE(service_->update_test(admin_, test_, off).ok());
   EXPECT_EQ(service_->tests(patient_)->size(), 1u);
-  EXPECT_EQ(service_->tests(admin_)->size(), 2u);
+  auto all = service_->tests(admin_);
+  ASSERT_EQ(all->size(), 2u);
+  // A new code another test has is refused, naming code, and changes nothing; a test keeps its
+  // own code through an edit of another field.
+  const auto& other = all->front().id == test_ ? all->back() : all->front();
+  TestInput rename;
+  rename.code = other.code;
+  rename.price_minor = 1;
+  auto clash = service_->update_test(admin_, test_, rename);
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(clash.error().field, "code");
+  TestInput price;
+  price.price_minor = 4200;
+  auto priced = service_->update_test(admin_, other.id, price);
+  ASSERT_TRUE(priced.ok());
+  EXPECT_EQ(priced->code, other.code);
+  auto after = service_->tests(admin_);
+  ASSERT_TRUE(after.ok());
+  for (const auto& test : *after) {
+    EXPECT_NE(test.price_minor, 1) << "the refused edit changed " << test.code;
+  }
 }
 
 TEST_P(DiagnosticsTest, BookingTakesPlacesUntilTheHourIsFullAndCancellingGivesThemBack) {

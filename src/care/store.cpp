@@ -232,6 +232,16 @@ std::vector<std::pair<std::int64_t, std::int64_t>> practices_at(
       lease, lite ? sql::kPracticesAtSqlite : sql::kPracticesAtPostgresql, db::uses(ids));
 }
 
+std::vector<std::int64_t> specialty_ids_of(db::Lease& lease, std::int64_t doctor_id) {
+  long long doctor = doctor_id;
+  std::vector<std::int64_t> ids;
+  for (const auto& [ignored, id] : db::select_rows<PairReader<long long, long long>>(
+           lease, sql::kSpecialtyIdsOfDoctor, db::uses(doctor))) {
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 std::vector<std::pair<std::int64_t, std::string>> specialties_of(
     db::Lease& lease, const std::vector<std::int64_t>& doctor_ids) {
   if (doctor_ids.empty()) return {};

@@ -57,6 +57,9 @@ inline constexpr const char* kPracticesAtSqlite =
 inline constexpr const char* kPracticesAtPostgresql =
     "SELECT doctor_id, clinic_id FROM care_practices WHERE active = 1 "
     "AND clinic_id = ANY(CAST(:ids AS bigint[])) ORDER BY clinic_id, doctor_id";
+inline constexpr const char* kSpecialtyIdsOfDoctor =
+    "SELECT doctor_id, specialty_id FROM care_doctor_specialties WHERE doctor_id = :doctor "
+    "ORDER BY specialty_id";
 inline constexpr const char* kSpecialtiesOfSqlite =
     "SELECT d.doctor_id, s.name FROM care_doctor_specialties d JOIN care_specialties s "
     "ON s.id = d.specialty_id WHERE d.doctor_id IN (SELECT value FROM json_each(:ids)) "
@@ -151,6 +154,8 @@ void set_practice(db::Lease& lease, std::int64_t doctor_id, const PracticeInput&
 // (doctor, clinic) of the active practices at `clinic_ids`; one query.
 std::vector<std::pair<std::int64_t, std::int64_t>> practices_at(
     db::Lease& lease, const std::vector<std::int64_t>& clinic_ids);
+// The ids of a doctor's specialties.
+std::vector<std::int64_t> specialty_ids_of(db::Lease& lease, std::int64_t doctor_id);
 // (doctor, specialty name) of `doctor_ids`; one query.
 std::vector<std::pair<std::int64_t, std::string>> specialties_of(
     db::Lease& lease, const std::vector<std::int64_t>& doctor_ids);

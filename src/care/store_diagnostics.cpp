@@ -141,13 +141,14 @@ std::optional<std::int64_t> insert_test(db::Lease& lease, const DiagnosticTest& 
   return static_cast<std::int64_t>(*id);
 }
 
-void update_test(db::Lease& lease, const DiagnosticTest& test) {
-  long long price = test.price_minor, id = test.id;
+bool update_test(db::Lease& lease, const DiagnosticTest& test) {
+  long long price = test.price_minor, id = test.id, self = test.id;
   int duration = test.duration_minutes, active = test.active ? 1 : 0;
   std::string code = test.code, name = test.name, category = test.category,
-              currency = test.currency, preparation = test.preparation;
-  db::run(lease, sql::kUpdateTest,
-          db::uses(code, name, category, duration, price, currency, preparation, active, id));
+              currency = test.currency, preparation = test.preparation, taken = test.code;
+  return db::execute(lease, sql::kUpdateTest,
+                     db::uses(code, name, category, duration, price, currency, preparation, active,
+                              id, taken, self)) == 1;
 }
 
 void set_offers(db::Lease& lease, std::int64_t centre_id, const std::vector<TestOffer>& offers) {

@@ -30,7 +30,8 @@ inline constexpr const char* kInsertTest =
 inline constexpr const char* kUpdateTest =
     "UPDATE care_tests SET code = :code, name = :name, category = :category, "
     "duration_minutes = :duration, price_minor = :price, currency = :currency, "
-    "preparation = :preparation, active = :active WHERE id = :id";
+    "preparation = :preparation, active = :active WHERE id = :id AND NOT EXISTS (SELECT 1 "
+    "FROM care_tests other WHERE other.code = :taken AND other.id <> :self)";
 inline constexpr const char* kRetireOffers =
     "UPDATE care_test_offers SET active = 0 WHERE centre_id = :centre";
 inline constexpr const char* kUpsertOffer =
@@ -108,8 +109,8 @@ std::vector<DiagnosticTest> tests(db::Lease& lease);
 std::optional<DiagnosticTest> find_test(db::Lease& lease, std::int64_t id);
 // nullopt when the code is taken.
 std::optional<std::int64_t> insert_test(db::Lease& lease, const DiagnosticTest& test);
-// Writes every field; throws on a duplicate code (the caller checks first).
-void update_test(db::Lease& lease, const DiagnosticTest& test);
+// False when another test has the new code (the row is left as it was).
+bool update_test(db::Lease& lease, const DiagnosticTest& test);
 
 // Replaces a centre's offers (ones left out are retired, never deleted).
 void set_offers(db::Lease& lease, std::int64_t centre_id, const std::vector<TestOffer>& offers);

@@ -301,6 +301,45 @@ constexpr std::array<Template, 6> kCareTemplates = {{
                                       "to someone else.</p>\n"},
 }};
 
+// Pharmacy. What was ordered is health data: the mail says the order's number, its total and
+// what happens next; the app shows the medicines.
+constexpr std::array<Template, 4> kPharmacyTemplates = {{
+    {"pharmacy_order_placed", "Your Vitalis order is placed",
+     "Hello {{name}},\n\n"
+     "We have your order {{order}} ({{total}}). {{next}}\n\n"
+     "What you ordered, and its progress, are in the app:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>We have your order {{order}} ({{total}}). {{next}}</p>\n"
+     "<p>What you ordered, and its progress, are in the app:</p>\n"  //
+     VITALIS_LINK("Open my orders")},
+    {"pharmacy_order_ready", "Your Vitalis order is ready to collect",
+     "Hello {{name}},\n\n"
+     "Your order {{order}} is ready to collect at the pharmacy. Pay when you collect it "
+     "({{total}}).\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your order {{order}} is ready to collect at the pharmacy. Pay when you collect it "
+     "({{total}}).</p>\n"  //
+     VITALIS_LINK("Open my orders")},
+    {"pharmacy_order_dispatched", "Your Vitalis order is on its way",
+     "Hello {{name}},\n\n"
+     "Your order {{order}} has been sent to the address you gave. Pay on delivery "
+     "({{total}}).\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your order {{order}} has been sent to the address you gave. Pay on delivery "
+     "({{total}}).</p>\n"  //
+     VITALIS_LINK("Open my orders")},
+    {"pharmacy_order_cancelled", "Your Vitalis order is cancelled",
+     "Hello {{name}},\n\n"
+     "Your order {{order}} is cancelled; nothing will be charged. The app says why:\n\n"
+     "    {{link}}",
+     "<p>Hello {{name}},</p>\n"
+     "<p>Your order {{order}} is cancelled; nothing will be charged. The app says why:</p>\n"  //
+     VITALIS_LINK("Open my orders")},
+}};
+
 #undef VITALIS_LINK
 #undef VITALIS_CODE_BLOCK
 
@@ -312,6 +351,9 @@ const Template* find_template(std::string_view kind) {
     if (tmpl.kind == kind) return &tmpl;
   }
   for (const auto& tmpl : kCareTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  for (const auto& tmpl : kPharmacyTemplates) {
     if (tmpl.kind == kind) return &tmpl;
   }
   return nullptr;

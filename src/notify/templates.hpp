@@ -20,7 +20,10 @@ namespace vitalis::notify {
 // "doctor_rejected" {name, reason, link}, "email_change_code" {name, code, minutes, link},
 // "email_changed" {name, new_email, link}; scheduling (care): "test_booked" and "test_reminder"
 // {name, centre, address, when, token, link}, "appointment_booked", "appointment_moved",
-// "appointment_cancelled", "appointment_reminder" {name, doctor, when, where, link}. Every link
+// "appointment_cancelled", "appointment_reminder" {name, doctor, when, where, link}; pharmacy:
+// "pharmacy_order_placed" {name, order, total, next, link}, "pharmacy_order_ready",
+// "pharmacy_order_dispatched" {name, order, total, link}, "pharmacy_order_cancelled" {name,
+// order, link}. Every link
 // opens a page of the web app. Unknown kind or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);

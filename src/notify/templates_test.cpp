@@ -23,12 +23,31 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
                     {"address", "2 Low St, Leeds"},
                     {"when", "Mon 14 Dec 2026, 10:00 (Europe/London)"},
                     {"token", "K7RX-M4PD"},
-                    {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"}};
-  for (auto kind :
-       {"verify_email", "password_reset", "consent_request", "doctor_approved", "test_message",
-        "account_claim", "access_request", "emergency_access", "doctor_rejected",
-        "email_change_code", "email_changed", "test_booked", "test_reminder", "appointment_booked",
-        "appointment_moved", "appointment_cancelled", "appointment_reminder"}) {
+                    {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"},
+                    {"order", "#1042"},
+                    {"total", "GBP 12.40"},
+                    {"next", "We will tell you when it is ready."}};
+  for (auto kind : {"verify_email",
+                    "password_reset",
+                    "consent_request",
+                    "doctor_approved",
+                    "test_message",
+                    "account_claim",
+                    "access_request",
+                    "emergency_access",
+                    "doctor_rejected",
+                    "email_change_code",
+                    "email_changed",
+                    "test_booked",
+                    "test_reminder",
+                    "appointment_booked",
+                    "appointment_moved",
+                    "appointment_cancelled",
+                    "appointment_reminder",
+                    "pharmacy_order_placed",
+                    "pharmacy_order_ready",
+                    "pharmacy_order_dispatched",
+                    "pharmacy_order_cancelled"}) {
     auto message = render(kind, all, "ada@example.org");
     ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
     EXPECT_EQ(message->kind, kind);
