@@ -15,16 +15,16 @@ namespace vitalis::app {
 
 namespace {
 const std::vector<std::string_view> kServe = {"serve"};
-const std::vector<std::string_view> kDb = {"serve", "migrate",   "mail",   "user",
-                                           "audit", "demo-data", "alerts", "keys"};
+const std::vector<std::string_view> kDb = {"serve",     "migrate", "mail", "user",   "audit",
+                                           "demo-data", "alerts",  "keys", "import", "pharmacy"};
 // Commands that raise alerts (and so mail links and read the rules).
 const std::vector<std::string_view> kAlerts = {"serve", "demo-data", "alerts"};
 const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo-data"};
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 // Commands that need the server secret: identity's, and those that queue mail (its key is
 // derived from the secret).
-const std::vector<std::string_view> kSecret = {"serve", "user",   "audit", "demo-data",
-                                               "mail",  "alerts", "keys"};
+const std::vector<std::string_view> kSecret = {"serve",  "user", "audit",  "demo-data", "mail",
+                                               "alerts", "keys", "import", "pharmacy"};
 // Commands that read or write the audit anchor.
 const std::vector<std::string_view> kAnchor = {"serve", "audit", "keys"};
 }  // namespace
@@ -131,8 +131,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"datasets",
        "../shared/datasets",
        "Shared datasets: training data (train); symptom checker, air quality and the medicines "
-       "table (serve)",
-       {"serve", "train"}},
+       "table (serve, import)",
+       {"serve", "train", "import"}},
       {"public-url", "http://127.0.0.1:8080",
        "Address of the web app as users reach it, for links in emails; serve also lets pages of "
        "this "
@@ -216,9 +216,9 @@ const OptionSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view kCommands[] = {"serve",  "migrate", "train",   "predict",
-                                          "mail",   "user",    "audit",   "demo-data",
-                                          "alerts", "keys",    "version", "help"};
+constexpr std::string_view kCommands[] = {"serve",  "migrate",  "train",     "predict", "mail",
+                                          "user",   "audit",    "demo-data", "alerts",  "keys",
+                                          "import", "pharmacy", "version",   "help"};
 
 // Commands that take an action word after them ("vitalis mail test"), and the actions each knows.
 struct CommandActions {
@@ -230,7 +230,9 @@ const std::vector<CommandActions>& command_actions() {
                                                     {"user", {"create-admin"}},
                                                     {"audit", {"verify", "anchor"}},
                                                     {"keys", {"list", "rotate", "retire"}},
-                                                    {"alerts", {"evaluate"}}};
+                                                    {"alerts", {"evaluate"}},
+                                                    {"import", {"medicines"}},
+                                                    {"pharmacy", {"verify"}}};
   return table;
 }
 const CommandActions* find_actions(std::string_view command) {
@@ -683,6 +685,8 @@ std::string help_text(std::string_view command) {
         "  alerts    evaluate: run the alert rules over the readings already stored (idempotent)\n"
         "  audit     verify: check the audit chain and its anchor; anchor: anchor its head now\n"
         "  keys      list, rotate, retire KEY_ID: the key ring in --secret-key-file\n"
+        "  import    medicines: load or update the pharmacy catalogue from --datasets\n"
+        "  pharmacy  verify: check every lot's stock and open order against the ledger\n"
         "  version   Print the version\n"
         "  help      Show this help, or 'vitalis help COMMAND' for a command's options\n\n"
         "Every option can also be set in the environment as VITALIS_<NAME> (for example\n"

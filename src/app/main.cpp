@@ -1,6 +1,7 @@
 // vitalis: composes the modules and runs a subcommand. No logic of its own lives here.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "app/system_routes.hpp"
 #include "care/routes.hpp"
 #include "care/service.hpp"
+#include "core/csv.hpp"
 #include "core/log.hpp"
 #include "core/periodic.hpp"
 #include "db/migrate.hpp"
@@ -28,6 +30,8 @@
 #include "notify/outbox.hpp"
 #include "notify/sender.hpp"
 #include "notify/templates.hpp"
+#include "pharmacy/routes.hpp"
+#include "pharmacy/service.hpp"
 #include "predict/commands.hpp"
 #include "predict/module.hpp"
 #include "records/clinical_routes.hpp"
@@ -304,6 +308,50 @@ int run_alerts_evaluate(const app::Config& config,
   return 0;
 }
 
+// vitalis import medicines: loads or updates the pharmacy's catalogue from the medicines table
+// under --datasets, with progress on standard error. vitalis pharmacy verify: every lot's stock
+// and every order's reservation against the ledger; exit 1 naming the first mismatch.
+int run_pharmacy(const app::Config& config, const std::map<std::string, std::string>& values,
+                 const std::string& command) {
+  auto pool = open_database(config);
+  if (!pool.ok()) return fail(pool.error());
+  if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
+  auto identity_service = open_identity(config, **pool);
+  if (!identity_service.ok()) return fail(identity_service.error());
+  const std::string datasets_dir = values.count("datasets") ? values.at("datasets") : "";
+  auto knowledge = medicines::load_knowledge(datasets_dir);
+  records::ClinicalService clinical(**pool, **identity_service, {}, knowledge);
+  pharmacy::PharmacyService service(**pool, **identity_service, clinical, knowledge);
+  if (command == "pharmacy") {
+    auto found = service.verify();
+    log::flush();
+    if (!found.ok()) return fail(found.error());
+    if (!found->empty()) {
+      std::cout << "pharmacy stock does NOT match its ledger: " << found->front().what << "\n";
+      return 1;
+    }
+    std::cout << "pharmacy stock matches its ledger: every lot and every open order\n";
+    return 0;
+  }
+  auto path = std::filesystem::path(datasets_dir) / medicines::kMedicinesTable;
+  auto csv = read_file(path);
+  if (!csv.ok()) return fail(csv.error());
+  pharmacy::PharmacyService::ImportReport report;
+  auto items = pharmacy::PharmacyService::read_dataset(*csv, report);
+  if (!items.ok()) return fail(items.error());
+  std::cerr << "importing " << items->size() << " medicines from " << path.string() << "\n";
+  auto done = service.import_items(*items, report, [](std::size_t count, std::size_t total) {
+    std::cerr << "  " << count << " of " << total << "\n";
+  });
+  log::flush();
+  if (!done.ok()) return fail(done.error());
+  std::cout << "medicines: " << done->read << " rows read, " << done->added << " added, "
+            << done->updated << " updated, " << done->unchanged << " unchanged, "
+            << done->duplicates << " duplicate rows dropped, " << done->skipped
+            << " rows skipped (no name, or text too long)\n";
+  return 0;
+}
+
 // vitalis demo-data: the demo clinic (or benchmark-sized data); prints the credentials.
 int run_demo_data(const app::Config& config, const std::map<std::string, std::string>& values) {
   app::DemoOptions options;
@@ -394,10 +442,11 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   // The symptom tracker shares the symptom checker's vocabulary (empty when it did not load);
   // prescriptions and allergies are checked with the medicines knowledge (brand names only when
   // the medicines table loaded).
+  auto knowledge = medicines::load_knowledge(datasets_dir);
   records::ClinicalService clinical_service(
       **pool, **identity_service,
       prediction.symptoms ? prediction.symptoms->symptom_names() : std::vector<std::string>(),
-      medicines::load_knowledge(datasets_dir));
+      knowledge);
   clinical_service.set_symptom_hook([&alert_evaluator](db::Lease& lease,
                                                        const identity::Caller& caller,
                                                        const records::SymptomEntry& entry) {
@@ -425,6 +474,11 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
     });
   }
   care::add_care_routes(router, care_service);
+  // The pharmacy reads prescriptions through records and medicine names with the same knowledge.
+  pharmacy::PharmacyService pharmacy_service(**pool, **identity_service, clinical_service,
+                                             knowledge);
+  pharmacy_service.set_public_url(config.server.public_url);
+  pharmacy::add_pharmacy_routes(router, pharmacy_service);
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,
@@ -509,6 +563,14 @@ int main(int argc, char** argv) {
   }
   if (command == "demo-data") return run_demo_data(*config, values);
   if (command == "alerts") return run_alerts_evaluate(*config, values);
+  if (command == "import" || command == "pharmacy") {
+    if (values.count("action") == 0) {
+      return fail(Error::validation("action", command == "import"
+                                                  ? "usage: vitalis import medicines"
+                                                  : "usage: vitalis pharmacy verify"));
+    }
+    return run_pharmacy(*config, values, command);
+  }
   if (command == "audit") {
     if (values.count("action") == 0)
       return fail(Error::validation("action", "usage: vitalis audit verify|anchor"));

@@ -22,50 +22,6 @@ void add_diagnostic_routes(http::Router& router, CareService& service);
 
 namespace json_io {
 
-Result<json::object> body_object(const Request& request) {
-  auto body = request.json();
-  if (!body.ok()) return body.error();
-  if (!body->is_object()) return Error::validation("body", "body must be a JSON object");
-  return std::move(body->as_object());
-}
-
-Result<std::optional<std::string>> text(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<std::string>();
-  if (!value->is_string()) {
-    return Error::validation(std::string(name), std::string(name) + " must be text");
-  }
-  return std::optional<std::string>(std::string(value->as_string()));
-}
-
-Result<std::optional<double>> number(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<double>();
-  if (!value->is_number()) {
-    return Error::validation(std::string(name), std::string(name) + " must be a number");
-  }
-  return std::optional<double>(value->to_number<double>());
-}
-
-Result<std::optional<std::int64_t>> integer(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<std::int64_t>();
-  if (value->is_int64()) return std::optional<std::int64_t>(value->as_int64());
-  if (value->is_uint64() && value->as_uint64() <= INT64_MAX) {
-    return std::optional<std::int64_t>(static_cast<std::int64_t>(value->as_uint64()));
-  }
-  return Error::validation(std::string(name), std::string(name) + " must be a whole number");
-}
-
-Result<std::optional<bool>> boolean(const json::object& body, std::string_view name) {
-  const json::value* value = body.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::optional<bool>();
-  if (!value->is_bool()) {
-    return Error::validation(std::string(name), std::string(name) + " must be true or false");
-  }
-  return std::optional<bool>(value->as_bool());
-}
-
 Result<std::int64_t> instant(std::string_view text, std::string_view field) {
   auto parsed = parse_rfc3339(text);
   if (!parsed) {
@@ -182,24 +138,6 @@ json::object appointment_json(const Appointment& a) {
   out["cancel_reason"] =
       a.cancel_reason.empty() ? json::value(nullptr) : json::value(a.cancel_reason);
   return out;
-}
-
-Result<std::optional<std::string>> query_text(const Request& request, std::string_view name) {
-  auto value = request.query_param(name);
-  if (!value.ok()) return value.error();
-  return *value;
-}
-
-Result<std::optional<double>> query_number(const Request& request, std::string_view name) {
-  auto value = query_text(request, name);
-  if (!value.ok()) return value.error();
-  if (!*value) return std::optional<double>();
-  double out = 0;
-  auto [end, error] = std::from_chars((*value)->data(), (*value)->data() + (*value)->size(), out);
-  if (error != std::errc() || end != (*value)->data() + (*value)->size() || !std::isfinite(out)) {
-    return Error::validation(std::string(name), std::string(name) + " must be a number");
-  }
-  return std::optional<double>(out);
 }
 
 Result<std::pair<std::int64_t, std::int64_t>> query_range(const Request& request, Range needs) {

@@ -10,19 +10,19 @@
 
 #include "care/model.hpp"
 #include "core/error.hpp"
+#include "http/json_fields.hpp"
 #include "http/message.hpp"
 
 namespace vitalis::care::json_io {
 
-Result<boost::json::object> body_object(const http::Request& request);
-// A field that may be absent (nullopt); present with another type: 422 naming it.
-Result<std::optional<std::string>> text(const boost::json::object& body, std::string_view name);
-Result<std::optional<double>> number(const boost::json::object& body, std::string_view name);
-Result<std::optional<std::int64_t>> integer(const boost::json::object& body, std::string_view name);
-Result<std::optional<bool>> boolean(const boost::json::object& body, std::string_view name);
-// A query parameter that may be absent; as a finite number (422 naming it otherwise).
-Result<std::optional<std::string>> query_text(const http::Request& request, std::string_view name);
-Result<std::optional<double>> query_number(const http::Request& request, std::string_view name);
+// Fields and query parameters, each failure a 422 naming it (http/json_fields.hpp).
+using http::fields::body_object;
+using http::fields::boolean;
+using http::fields::integer;
+using http::fields::number;
+using http::fields::query_number;
+using http::fields::query_text;
+using http::fields::text;
 // ?from= and ?to= (RFC 3339) as Unix seconds: only ?from= (optional, 0 when absent), an optional
 // ?from= and a required ?to=, or both required; 422 naming the parameter.
 enum class Range { kFrom, kTo, kFromAndTo };

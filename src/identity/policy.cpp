@@ -310,6 +310,8 @@ std::string_view not_audited_reason(NotAudited reason) {
       return "the server's route table (no personal data)";
     case NotAudited::kDoctorSchedule:
       return "a doctor's own working hours, leave and extra sessions (no patient data)";
+    case NotAudited::kPharmacyStock:
+      return "the pharmacy's stock, its ledger and alerts (no patient data)";
   }
   return "";
 }

@@ -109,6 +109,9 @@ enum class NotAudited {
   // A doctor's own working hours, leave and extra sessions (read by them or an admin): no
   // patient data.
   kDoctorSchedule,
+  // The pharmacy's stock: lots, their ledger and alerts (read by admins): no patient data (a
+  // ledger row names an order by number only).
+  kPharmacyStock,
 };
 std::string_view not_audited_reason(NotAudited reason);
 
