@@ -9,7 +9,7 @@
 // followed to the page it names.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { answerSecondStep, launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
+import { launchBrowser, PASSWORD, Report, SmtpSink, Visitor, VitalisServer } from './harness.mjs';
 
 // Emergency access lasts this long here, so the browser can watch it end.
 const GLASS_SECONDS = 40;
@@ -50,34 +50,14 @@ async function page(v, pathname, label) {
   await check(v, label, ms);
 }
 
-async function signIn(v, email) {
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-  await answerSecondStep(v, email);
-}
-
 // --- the API, for setting the scene quickly -------------------------------------------------
 
-async function call(method, path, { body, token } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(server.url + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function call(method, path, options) {
+  return server.request(method, path, options);
 }
 
 async function signInApi(email) {
-  const { status, body } = await server.signInAnswer(email, PASSWORD); // answers a second step (admins)
-  assert.equal(status, 200, JSON.stringify(body));
-  return body.access_token;
+  return (await server.signedIn(email)).access_token; // answers a second step (admins)
 }
 
 async function patientApi(person) {
@@ -211,7 +191,7 @@ test('an unlinked doctor asks for access; the chart opens when the patient appro
   await doctorApi(DORA, adminToken);
   const dora = await visitor('dora', DORA.email);
   const d = dora.page;
-  await signIn(dora, DORA.email);
+  await dora.signIn(DORA.email);
   await page(dora, `/doctor/patients/${anaId}`, 'doctor-not-linked');
   // Not a dead end: two ways in.
   await d.getByRole('heading', { name: 'Ask the patient for access' }).waitFor();
@@ -243,7 +223,7 @@ test('break-glass: a reason, a visible time limit, the patient sees it, and it e
   await doctorApi(EMIL, adminToken);
   const emil = await visitor('emil', EMIL.email);
   const e = emil.page;
-  await signIn(emil, EMIL.email);
+  await emil.signIn(EMIL.email);
   await e.goto(`${server.url}/doctor/patients/${anaId}`);
   const reason = e.getByLabel('Reason');
   await reason.waitFor();
@@ -303,7 +283,7 @@ test('the consent state is shown up front and follows the patient approving in a
   );
   const bruno = await visitor('bruno', BRUNO.email);
   const d = bruno.page;
-  await signIn(bruno, BRUNO.email);
+  await bruno.signIn(BRUNO.email);
   await page(bruno, `/doctor/patients/${anaId}/results`, 'doctor-consent-none');
   await d.getByRole('status').filter({ hasText: 'Adding to this record: no consent yet' }).waitFor();
   const form = d.locator('form.obs-form');
@@ -406,7 +386,7 @@ test('an admin rejects a doctor with a reason, and disables and enables an accou
   await doctorApi(filipa, adminToken, { approve: false });
   const admin = await visitor('admin', ADMIN.email);
   const a = admin.page;
-  await signIn(admin, ADMIN.email);
+  await admin.signIn(ADMIN.email);
   await admin.settled();
   await a.getByRole('button', { name: `Reject ${filipa.name}` }).click();
   const reason = a.getByLabel('Reason (emailed to the doctor)');

@@ -18,29 +18,14 @@ let patient, doctor;
 let patientId, patientToken;
 
 /** One JSON call to the API (setup steps the browser tests do not need to click through). */
-async function call(method, path, body, token) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(server.url + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+function call(method, path, body, token) {
+  return server.request(method, path, { body, token });
 }
 
 async function signedUp(email, signUpPath, body) {
   assert.equal((await call('POST', signUpPath, { email, password: PASSWORD, ...body })).status, 202);
   const code = await smtp.codeFor(email, 'Confirm your email');
   assert.equal((await call('POST', '/api/v1/auth/verify-email', { email, code })).status, 200);
-}
-
-async function token(email) {
-  const answer = await server.signInAnswer(email, PASSWORD); // answers a second step (admins)
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  return answer.body;
 }
 
 /** The messages to `address` whose subject is `subject`, as decoded plain text. */
@@ -88,14 +73,14 @@ before(async () => {
     specialty: 'General practice',
     clinic: 'Porto Family Clinic',
   });
-  const admin = await token(ADMIN.email);
+  const admin = await server.signedIn(ADMIN.email);
   const pending = await call('GET', '/api/v1/admin/doctors', undefined, admin.access_token);
   const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
   assert.equal(
     (await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status,
     200,
   );
-  const signedIn = await token(PATIENT.email);
+  const signedIn = await server.signedIn(PATIENT.email);
   patientToken = signedIn.access_token;
   patientId = signedIn.account.id;
   assert.equal(

@@ -20,14 +20,8 @@ const report = new Report();
 const visitors = [];
 let patientId;
 
-async function call(method, path, { token, body } = {}) {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+function call(method, path, options) {
+  return server.request(method, path, options);
 }
 
 async function expectStatus(expected, method, path, options) {
@@ -37,8 +31,7 @@ async function expectStatus(expected, method, path, options) {
 }
 
 async function signInApi(email) {
-  const { status, body: answer } = await server.signInAnswer(email, PASSWORD); // a second step (admins)
-  assert.equal(status, 200, JSON.stringify(answer));
+  const answer = await server.signedIn(email); // answers a second step (admins)
   return { token: answer.access_token, id: answer.account.id };
 }
 
@@ -98,14 +91,6 @@ async function check(v, label, ms) {
   assert.deepEqual(overflowing, [], `${label} overflows horizontally`);
 }
 
-async function signIn(v, email) {
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-}
-
 before(async () => {
   smtp = await new SmtpSink().start();
   server = await new VitalisServer(smtp).start();
@@ -132,7 +117,7 @@ after(async () => {
 test('the patient records a severe penicillin allergy as a row of the profile', async () => {
   const patient = await visitor('allergy-patient');
   const p = patient.page;
-  await signIn(patient, PATIENT.email);
+  await patient.signIn(PATIENT.email);
   const ms = await patient.visit('/profile');
   await p.getByText('Leave unticked if you are not sure').waitFor();
   await p.getByRole('button', { name: 'Add an allergy' }).click();
@@ -157,7 +142,7 @@ test('the patient records a severe penicillin allergy as a row of the profile', 
 test('the doctor sees the allergy in the banner, is warned, overrides with a reason and sees the override', async () => {
   const doctor = await visitor('allergy-doctor');
   const d = doctor.page;
-  await signIn(doctor, DOCTOR.email);
+  await doctor.signIn(DOCTOR.email);
   const ms = await doctor.visit(`/doctor/patients/${patientId}/problems`);
   const banner = d.locator('.patient-banner');
   await banner.getByRole('heading', { level: 1, name: PATIENT.name }).waitFor();

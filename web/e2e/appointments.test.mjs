@@ -20,12 +20,7 @@ async function signIn(email, password, geolocation) {
     await v.context.grantPermissions(['geolocation']);
     await v.context.setGeolocation(geolocation);
   }
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(password);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-  return v;
+  return v.signIn(email, password);
 }
 
 /** Opens the doctor's free times from the booking card (search already filled in). */

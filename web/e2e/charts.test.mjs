@@ -16,10 +16,7 @@ before(async () => {
   await server.start();
   browser = await launchBrowser();
   patient = await new Visitor(browser, server, 'patient').open();
-  await patient.visit('/signin');
-  await patient.page.getByLabel('Email').fill('patient@demo.vitalis.test');
-  await patient.page.getByLabel('Password', { exact: true }).fill('vitalis-demo-2026');
-  await patient.page.getByRole('button', { name: 'Sign in' }).click();
+  await patient.signIn('patient@demo.vitalis.test', 'vitalis-demo-2026');
   await patient.page.getByRole('heading', { name: /^Hello/ }).waitFor();
   // The dashboard's chart is drawn (so its requests are over before the tests count any).
   await patient.page.locator('figure.chart canvas').first().waitFor();

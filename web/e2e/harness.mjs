@@ -182,15 +182,23 @@ export class VitalisServer {
     if (result.status !== 0) throw new Error('demo-data failed: ' + result.stderr);
   }
 
-  /** POST with JSON; { status, body }. */
-  async post(pathname, body, token) {
+  /** A request with a JSON body (none when `body` is undefined), as `token`'s holder: { status, body }. */
+  async request(method, pathname, { body, token } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
     const response = await fetch(this.url + pathname, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body ?? {}),
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /** POST with JSON; { status, body }. */
+  post(pathname, body, token) {
+    return this.request('POST', pathname, { body: body ?? {}, token });
   }
 
   /**
@@ -231,6 +239,16 @@ export class VitalisServer {
     const answer = await this.post('/api/v1/auth/signin', { email, password });
     if (answer.status !== 200 || answer.body.status !== 'second_factor_required') return answer;
     return this.post('/api/v1/auth/second-factor', { challenge: answer.body.challenge, code: this.nextCode(email) });
+  }
+
+  /**
+   * Signs in through the API, answering the second step when the account has one, and returns
+   * the answer's body (`access_token`, `account`); throws when the sign-in is refused.
+   */
+  async signedIn(email, password = PASSWORD) {
+    const answer = await this.signInAnswer(email, password);
+    if (answer.status !== 200) throw new Error(`sign-in of ${email}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
   }
 
   /** An administrator (`vitalis user create-admin`) with two-step sign-in set up, as they must. */
@@ -444,6 +462,21 @@ export class Visitor {
     return overflowing;
   }
 
+  /**
+   * Signs in through the form: visits the sign-in page (unless `visit` is false: already there),
+   * types the email and password, waits for the next page and, when it asks for the second step,
+   * answers it (unless `secondStep` is false) with the account's code (VitalisServer.nextCode).
+   */
+  async signIn(email, password = PASSWORD, { visit = true, secondStep = true } = {}) {
+    if (visit) await this.visit('/signin');
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+    if (secondStep) await answerSecondStep(this, email);
+    return this;
+  }
+
   async close() {
     await this.context?.close();
   }
@@ -477,11 +510,7 @@ export function journeySteps(report) {
   }
   async function signIn(v, email) {
     await page(v, '/signin', 'signin');
-    await v.page.getByLabel('Email').fill(email);
-    await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await v.page.getByRole('button', { name: 'Sign in' }).click();
-    await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-    await answerSecondStep(v, email);
+    await v.signIn(email, PASSWORD, { visit: false });
   }
   return { check, page, signIn };
 }
@@ -549,13 +578,8 @@ export class Journey {
     await this.check(v, label, ms);
   }
 
-  async signIn(v, email, password = PASSWORD) {
-    await v.visit('/signin');
-    await v.page.getByLabel('Email').fill(email);
-    await v.page.getByLabel('Password', { exact: true }).fill(password);
-    await v.page.getByRole('button', { name: 'Sign in' }).click();
-    await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-    await answerSecondStep(v, email);
+  signIn(v, email, password = PASSWORD) {
+    return v.signIn(email, password);
   }
 
   async close() {

@@ -21,11 +21,7 @@ let mariaId;
 
 async function signedIn(role, email) {
   const v = await new Visitor(browser, server, role).open();
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+  await v.signIn(email, DEMO_PASSWORD);
   visitors[role] = v;
   return v;
 }

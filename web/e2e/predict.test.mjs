@@ -19,20 +19,8 @@ const visitors = [];
 let man, manId;
 
 /** A JSON call to the server, outside the browser (for setting up accounts). */
-async function call(method, pathname, { token, body } = {}) {
-  const response = await fetch(server.url + pathname, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-async function token(email) {
-  const signedIn = await server.signInAnswer(email, PASSWORD); // answers a second step (admins)
-  assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
-  return signedIn.body;
+function call(method, pathname, options) {
+  return server.request(method, pathname, options);
 }
 
 async function confirmedAccount(kind, body) {
@@ -65,7 +53,7 @@ before(async () => {
   });
   man = await visitor('man');
   await signIn(man, MAN.email);
-  manId = (await token(MAN.email)).account.id;
+  manId = (await server.signedIn(MAN.email)).account.id;
 });
 
 after(async () => {
@@ -196,11 +184,11 @@ test("a doctor sees the clinician's inputs the patient is not asked", async () =
     specialty: 'Cardiology',
     clinic: 'Porto Heart Clinic',
   });
-  const admin = (await token(ADMIN.email)).access_token;
+  const admin = (await server.signedIn(ADMIN.email)).access_token;
   const pending = await call('GET', '/api/v1/admin/doctors', { token: admin });
   const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
   assert.equal((await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, { token: admin })).status, 200);
-  const patientToken = (await token(MAN.email)).access_token;
+  const patientToken = (await server.signedIn(MAN.email)).access_token;
   assert.equal(
     (await call('POST', `/api/v1/patients/${manId}/care-team`, { token: patientToken, body: { doctor_id: doctorId } }))
       .status,

@@ -28,11 +28,7 @@ before(async () => {
   await server.start();
   browser = await launchBrowser();
   v = await new Visitor(browser, server, 'patient').open();
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(PATIENT);
-  await v.page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
+  await v.signIn(PATIENT, DEMO_PASSWORD);
 });
 
 after(async () => {

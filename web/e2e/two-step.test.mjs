@@ -28,14 +28,6 @@ async function check(v, label) {
   assert.deepEqual(overflowing, [], `${label} overflows horizontally`);
 }
 
-async function signInWithPassword(v, email) {
-  await v.visit('/signin');
-  await v.page.getByLabel('Email').fill(email);
-  await v.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await v.page.getByRole('button', { name: 'Sign in' }).click();
-  await v.page.locator('main h1').filter({ hasNotText: 'Sign in' }).first().waitFor();
-}
-
 /** Sets up two-step sign-in on the page the visitor is on; returns the secret and the codes. */
 async function setUp(v, label) {
   const p = v.page;
@@ -115,7 +107,7 @@ after(async () => {
 test('a patient sets up two-step sign-in and signs in with a code, then a recovery code', async () => {
   const v = await visitor('two-step-patient');
   const p = v.page;
-  await signInWithPassword(v, PATIENT.email);
+  await v.signIn(PATIENT.email, PASSWORD, { secondStep: false }); // the test answers the second step
   await v.visit('/account');
   await p.getByRole('link', { name: 'Set up or change two-step sign-in' }).click();
   await p.getByRole('heading', { name: 'Set up two-step sign-in' }).waitFor();
@@ -126,7 +118,7 @@ test('a patient sets up two-step sign-in and signs in with a code, then a recove
 
   // Signed out, the password alone asks for the code; the code signs in.
   await p.getByRole('button', { name: 'Sign out' }).click();
-  await signInWithPassword(v, PATIENT.email);
+  await v.signIn(PATIENT.email, PASSWORD, { secondStep: false }); // the test answers the second step
   await p.getByRole('heading', { name: 'Enter your code' }).waitFor();
   await check(v, 'two-step-second-step');
   await p.getByLabel('Code').fill(totpCode(secret, step + 1));
@@ -135,7 +127,7 @@ test('a patient sets up two-step sign-in and signs in with a code, then a recove
 
   // Again, with a recovery code (a lost phone); the same code a second time is refused.
   await p.getByRole('button', { name: 'Sign out' }).click();
-  await signInWithPassword(v, PATIENT.email);
+  await v.signIn(PATIENT.email, PASSWORD, { secondStep: false }); // the test answers the second step
   v.expect('/api/v1/auth/second-factor', 422);
   await p.getByLabel('Code').fill(totpCode(secret, step + 1));
   await p.getByRole('button', { name: 'Sign in' }).click();
@@ -152,7 +144,7 @@ test("an administrator's first sign-in leads to the set-up, and nothing else unt
   const v = await visitor('two-step-admin');
   const p = v.page;
   v.expect('/api/v1/', 403); // anything the admin's pages ask before the set-up is refused
-  await signInWithPassword(v, ADMIN.email);
+  await v.signIn(ADMIN.email, PASSWORD, { secondStep: false }); // the test answers the second step
   await p.getByRole('heading', { name: 'Two-step sign-in', exact: true }).waitFor();
   await p.getByText('Administrators must set up two-step sign-in before continuing.').waitFor();
   await v.visit('/admin');

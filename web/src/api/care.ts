@@ -84,10 +84,32 @@ export function alternativesOf(detail: Record<string, unknown> | undefined): Doc
   return Array.isArray(list) ? (list as DoctorSlot[]) : [];
 }
 
+/** How many decimals a currency's prices have: GBP 2 (pence), JPY 0. */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
 /** Minor currency units as people read a price: 2500 GBP → "£25.00", 2500 JPY → "¥2,500". */
 export function price(minor: number, currency: string): string {
   const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
-  return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  return format.format(minor / 10 ** minorDigits(currency));
+}
+
+/** The currency's symbol as a form's label shows it: GBP → "£", CHF → "CHF". */
+export function currencySymbol(currency: string): string {
+  const parts = new Intl.NumberFormat('en-GB', { style: 'currency', currency }).formatToParts(0);
+  return parts.find((part) => part.type === 'currency')?.value ?? currency;
+}
+
+/**
+ * Minor units as a price field's text, exactly (digits, not floating point): 1250 GBP → "12.50",
+ * 5 GBP → "0.05", 2500 JPY → "2500". requireMoney (components/forms) reads it back.
+ */
+export function moneyText(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const sign = minor < 0 ? '-' : '';
+  return digits === 0 ? sign + text : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
 /** A UTC instant as the clinic's clock shows it: "Monday 14 December 2026 at 10:00". */

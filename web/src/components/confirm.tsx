@@ -117,3 +117,38 @@ export function ReasonButton({
     </form>
   );
 }
+
+/**
+ * "Cancel this booking" (or appointment) for its patient: asks why (the server requires a reason
+ * and shows it to the staff), then runs `cancel`. Each button keeps its own error, so a refusal
+ * shows on the item it belongs to.
+ */
+export function CancelWithReason({
+  what,
+  hint,
+  cancel,
+}: {
+  what: string;
+  hint: string;
+  cancel: (reason: string) => Promise<unknown>;
+}) {
+  const [error, setError] = useState<string>();
+  return (
+    <ReasonButton
+      label={`Cancel this ${what}`}
+      reasonLabel="Why are you cancelling?"
+      hint={hint}
+      confirmLabel={`Cancel the ${what}`}
+      error={error}
+      onConfirm={async (reason) => {
+        setError(undefined);
+        if (!reason) {
+          setError('Say why you are cancelling.');
+          return false;
+        }
+        await cancel(reason);
+        return true;
+      }}
+    />
+  );
+}

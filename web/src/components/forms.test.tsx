@@ -3,7 +3,17 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { ApiError } from '../api/client';
-import { Field, FormError, parseNumber, parseNumbers, requireNumber, Saved, SubmitButton, useSubmit } from './forms';
+import {
+  Field,
+  FormError,
+  parseNumber,
+  parseNumbers,
+  readField,
+  requireNumber,
+  Saved,
+  SubmitButton,
+  useSubmit,
+} from './forms';
 
 describe('Field', () => {
   it('labels the input and ties the error and hint to it', () => {
@@ -56,6 +66,17 @@ describe('useSubmit', () => {
       'unit not accepted for glucose',
     );
     expect(screen.getByLabelText('Value').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('puts a mistake found before sending (readField) next to its field, in the form’s words', async () => {
+    render(<Form fail={() => readField('value', () => new Error(String(requireNumber('x', 'Value', '5.8'))))} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const value = screen.getByLabelText('Value');
+    expect(value.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(value.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'Value: Enter a number such as 5.8.',
+    );
+    expect(document.activeElement).toBe(value);
   });
 
   it('shows other errors for the whole form', async () => {

@@ -147,6 +147,52 @@ export function requireNumber(text: string, what: string, example: string): numb
 }
 
 /**
+ * An amount of money a person typed ("12.50", "12,5", "12"), as whole minor units (1250) of a
+ * currency with `digits` decimals (2 for pounds, 0 for yen). Read by parseNumber (the same
+ * messages), then converted from the text itself, never through floating point: 0.29 × 100 is
+ * 28.999… in binary. Throws, naming `what`, when it is empty, negative or has too many decimals.
+ */
+export function requireMoney(text: string, what: string, digits: number, example: string): number {
+  if (requireNumber(text, what, example) < 0) throw new Error(`${what}: enter an amount of 0 or more.`);
+  const [whole, fraction = ''] = text
+    .trim()
+    .replace(/^[-+\u2212]/, '')
+    .split(/[.,]/);
+  if (fraction.length > digits) {
+    throw new Error(
+      digits === 0
+        ? `${what}: enter a whole amount such as ${example}.`
+        : `${what}: enter at most ${digits} decimal places, such as ${example}.`,
+    );
+  }
+  const minor = Number(whole || '0') * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(minor)) throw new Error(`${what}: enter a smaller amount.`);
+  return minor;
+}
+
+/**
+ * A mistake in one field found before anything is sent: useSubmit shows it beside that field,
+ * as it does the server's errors that name a field.
+ */
+export class FieldError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'FieldError';
+    this.field = field;
+  }
+}
+
+/** Runs `read` (e.g. requireNumber) for the form field `field`; what it throws goes beside that field. */
+export function readField<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new FieldError(field, messageOf(error));
+  }
+}
+
+/**
  * Numbers of a form's fields, checked before anything is sent: `values` holds each parsed number
  * (undefined for empty fields), `errors` a message per field that is not a number.
  */
@@ -251,8 +297,8 @@ export function messageOf(error: unknown): string {
 /**
  * One form's write, through TanStack Query's useMutation: runs `action`; on success starts
  * `changed` (reloading the queries the write changes; not awaited, so the form is done at once)
- * and calls `onDone`. A server error naming a known field goes to that field, any other to the
- * form. `fields` lists the field names the form shows.
+ * and calls `onDone`. A server error (or a FieldError) naming a known field goes to that field,
+ * any other to the form. `fields` lists the field names the form shows.
  */
 export function useSubmit<T>(
   fields: string[],
@@ -296,7 +342,7 @@ export function useSubmit<T>(
       const result = await mutation.mutateAsync(action);
       onDone?.(result);
     } catch (error) {
-      if (error instanceof ApiError && error.field && fields.includes(error.field)) {
+      if ((error instanceof ApiError || error instanceof FieldError) && error.field && fields.includes(error.field)) {
         setErrors({ [error.field]: error.message });
       } else {
         setFormError(messageOf(error));

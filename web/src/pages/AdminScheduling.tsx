@@ -1,9 +1,19 @@
-// Scheduling administration: the specialties list, clinics and diagnostic centres (add one,
-// close one to new bookings — never deleted, bookings point at them), where each doctor practises
-// and in what, the test catalogue (add a test, retire one), and what each diagnostic centre offers
-// (places per hour) and when it takes bookings.
+// Scheduling administration: the specialties list, clinics and diagnostic centres (add one, edit
+// its details, close one to new bookings — never deleted, bookings point at them), where each
+// doctor practises and in what, the test catalogue (add a test, change its price, duration and
+// preparation, retire one), and what each diagnostic centre offers (places per hour) and when it
+// takes bookings.
 import { useState } from 'react';
-import { care, price, WEEKDAY_OPTIONS, type DirectoryEntry } from '../api/care';
+import {
+  care,
+  currencySymbol,
+  minorDigits,
+  moneyText,
+  price,
+  WEEKDAY_OPTIONS,
+  type DiagnosticTest,
+  type DirectoryEntry,
+} from '../api/care';
 import { admin } from '../api/identity';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
@@ -13,9 +23,12 @@ import {
   Saved,
   SelectField,
   SubmitButton,
+  readField,
+  requireMoney,
   requireNumber,
   useAction,
   useSubmit,
+  type FieldErrors,
 } from '../components/forms';
 
 const DIRECTORY = ['care', 'directory', 'all'];
@@ -82,9 +95,11 @@ const CLINIC_FIELDS = [
   ['time_zone', 'Time zone (e.g. Europe/London)'],
   ['latitude', 'Latitude'],
   ['longitude', 'Longitude'],
+  ['services', 'Services (separated by semicolons)'],
 ] as const;
 
-type ClinicForm = Record<(typeof CLINIC_FIELDS)[number][0], string> & { kind: string };
+type ClinicField = (typeof CLINIC_FIELDS)[number][0];
+type ClinicForm = Record<ClinicField, string> & { kind: string };
 
 const NEW_CLINIC: ClinicForm = {
   kind: 'clinic',
@@ -97,32 +112,116 @@ const NEW_CLINIC: ClinicForm = {
   time_zone: 'Europe/London',
   latitude: '',
   longitude: '',
+  services: '',
 };
+
+// The server names the field at fault in its own terms ("time_zone must be an IANA time zone",
+// "price_minor is a whole number of minor units"); the forms say it in the words of the page.
+const IN_WORDS: Record<string, string> = {
+  time_zone: 'Enter a time zone from the tz database, such as Europe/London or Asia/Kolkata.',
+  latitude: 'Enter a latitude from -90 to 90, such as 51.5074.',
+  longitude: 'Enter a longitude from -180 to 180, such as -0.1278.',
+  price_minor: 'Enter a price from 0 up to 1,000,000.00.',
+  duration_minutes: 'Enter a duration of 5 to 480 minutes.',
+};
+const FIELD_WORDS: Record<string, string> = {
+  opening_hours: 'Opening hours',
+  preparation: 'Preparation',
+};
+
+/** A field's error in plain words: the server's rule rephrased, or its message with the field named as people would. */
+function inWords(errors: FieldErrors, field: string): string | undefined {
+  const message = errors[field];
+  if (!message) return undefined;
+  if (IN_WORDS[field] && message.startsWith(field)) return IN_WORDS[field];
+  const name = FIELD_WORDS[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
+  return message.startsWith(field) ? name + message.slice(field.length) + '.' : message;
+}
+
+/**
+ * The fields of `typed` whose value differs from `current`'s: what an edit sends (PATCH), so it
+ * never writes back a field another admin changed meanwhile and this one left alone.
+ */
+function changedFields<T extends object>(typed: T, current: object): Partial<T> | undefined {
+  const was = current as Record<string, unknown>;
+  const changed = Object.entries(typed).filter(
+    ([field, value]) => JSON.stringify(value) !== JSON.stringify(was[field]),
+  );
+  return changed.length ? (Object.fromEntries(changed) as Partial<T>) : undefined;
+}
+
+/** The clinic's fields as the forms hold them (text as typed). */
+function clinicForm(clinic: DirectoryEntry): ClinicForm {
+  return {
+    kind: clinic.kind,
+    name: clinic.name,
+    address: clinic.address,
+    city: clinic.city,
+    postcode: clinic.postcode,
+    phone: clinic.phone,
+    opening_hours: clinic.opening_hours,
+    time_zone: clinic.time_zone,
+    latitude: String(clinic.latitude),
+    longitude: String(clinic.longitude),
+    services: clinic.services.join('; '),
+  };
+}
+
+/** The form's fields read for the server (numbers checked, services split): throws beside a field. */
+function clinicInput(form: ClinicForm) {
+  return {
+    name: form.name.trim(),
+    address: form.address.trim(),
+    city: form.city.trim(),
+    postcode: form.postcode.trim(),
+    phone: form.phone.trim(),
+    opening_hours: form.opening_hours.trim(),
+    time_zone: form.time_zone.trim(),
+    latitude: readField('latitude', () => requireNumber(form.latitude, 'Latitude', '51.5074')),
+    longitude: readField('longitude', () => requireNumber(form.longitude, 'Longitude', '-0.1278')),
+    services: form.services
+      .split(';')
+      .map((service) => service.trim())
+      .filter(Boolean),
+  };
+}
+
+const CLINIC_ERROR_FIELDS = [...CLINIC_FIELDS.map(([field]) => field), 'kind', 'active'];
+
+function ClinicFields({
+  form,
+  change,
+  errors,
+}: {
+  form: ClinicForm;
+  change: (part: Partial<ClinicForm>) => void;
+  errors: FieldErrors;
+}) {
+  return (
+    <>
+      {CLINIC_FIELDS.map(([field, label]) => (
+        <Field
+          key={field}
+          label={label}
+          value={form[field]}
+          inputMode={field === 'latitude' || field === 'longitude' ? 'decimal' : field === 'phone' ? 'tel' : undefined}
+          onChange={(event) => change({ [field]: event.target.value })}
+          error={inWords(errors, field)}
+        />
+      ))}
+    </>
+  );
+}
 
 function Clinics() {
   const clinics = useAllClinics();
   const action = useAction(() => void reload(DIRECTORY));
   const [form, setForm] = useState<ClinicForm>(NEW_CLINIC);
   const [saved, setSaved] = useState<string>();
+  const [editing, setEditing] = useState<number>();
   const create = useSubmit(
-    [...CLINIC_FIELDS.map(([field]) => field), 'kind'],
-    () => {
-      const latitude = requireNumber(form.latitude, 'Latitude', '51.5074');
-      const longitude = requireNumber(form.longitude, 'Longitude', '-0.1278');
-      return care.createClinic({
-        kind: form.kind as 'clinic' | 'hospital' | 'diagnostic_centre',
-        name: form.name.trim(),
-        address: form.address.trim(),
-        city: form.city.trim(),
-        postcode: form.postcode.trim(),
-        phone: form.phone.trim(),
-        opening_hours: form.opening_hours.trim(),
-        time_zone: form.time_zone.trim(),
-        latitude,
-        longitude,
-        services: [],
-      });
-    },
+    CLINIC_ERROR_FIELDS,
+    () => care.createClinic({ kind: form.kind as 'clinic' | 'hospital' | 'diagnostic_centre', ...clinicInput(form) }),
     (clinic) => {
       setSaved(`${clinic.name} added.`);
       setForm(NEW_CLINIC);
@@ -141,14 +240,25 @@ function Clinics() {
                   {!clinic.active && ' (closed to new bookings)'}
                 </p>
                 <p>
-                  {clinic.address}, {clinic.postcode} · {clinic.time_zone} · {clinic.doctors.length} doctors
+                  {clinic.address}, {clinic.postcode} · {clinic.phone} · {clinic.time_zone} · {clinic.doctors.length}{' '}
+                  doctors
                 </p>
-                <button
-                  type="button"
-                  onClick={() => void action.run(() => care.updateClinic(clinic.id, { active: !clinic.active }))}
-                >
-                  {clinic.active ? `Close ${clinic.name} to new bookings` : `Reopen ${clinic.name}`}
-                </button>
+                <div className="row">
+                  <button
+                    type="button"
+                    aria-expanded={editing === clinic.id}
+                    onClick={() => setEditing(editing === clinic.id ? undefined : clinic.id)}
+                  >
+                    {editing === clinic.id ? `Close the details of ${clinic.name}` : `Edit ${clinic.name}`}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => void action.run(() => care.updateClinic(clinic.id, { active: !clinic.active }))}
+                  >
+                    {clinic.active ? `Close ${clinic.name} to new bookings` : `Reopen ${clinic.name}`}
+                  </button>
+                </div>
+                {editing === clinic.id && <ClinicEditor clinic={clinic} />}
               </li>
             ))}
           </ul>
@@ -160,18 +270,9 @@ function Clinics() {
               value={form.kind}
               onChange={(event) => setForm({ ...form, kind: event.target.value })}
               options={Object.entries(KIND).map(([value, label]) => ({ value, label }))}
-              error={create.errors.kind}
+              error={inWords(create.errors, 'kind')}
             />
-            {CLINIC_FIELDS.map(([field, label]) => (
-              <Field
-                key={field}
-                label={label}
-                value={form[field]}
-                inputMode={field === 'latitude' || field === 'longitude' ? 'decimal' : undefined}
-                onChange={(event) => setForm({ ...form, [field]: event.target.value })}
-                error={create.errors[field]}
-              />
-            ))}
+            <ClinicFields form={form} change={(part) => setForm({ ...form, ...part })} errors={create.errors} />
             <FormError message={create.formError} />
             <SubmitButton busy={create.busy}>Add the clinic</SubmitButton>
             <Saved message={saved} />
@@ -179,6 +280,33 @@ function Clinics() {
         </>
       )}
     </Card>
+  );
+}
+
+/** One clinic's details, edited in place; only the fields changed are sent. */
+function ClinicEditor({ clinic }: { clinic: DirectoryEntry }) {
+  const [form, setForm] = useState<ClinicForm>(() => clinicForm(clinic));
+  const [saved, setSaved] = useState<string>();
+  const save = useSubmit(
+    CLINIC_ERROR_FIELDS,
+    async () => {
+      setSaved(undefined);
+      const changed = changedFields(clinicInput(form), clinicInput(clinicForm(clinic)));
+      return changed && care.updateClinic(clinic.id, changed);
+    },
+    (updated) =>
+      setSaved(updated ? `Saved the details of ${updated.name}.` : 'Nothing to save: no detail was changed.'),
+    () => reload(DIRECTORY),
+  );
+  return (
+    <form onSubmit={save.submit} noValidate aria-label={`Details of ${clinic.name}`}>
+      <ClinicFields form={form} change={(part) => setForm({ ...form, ...part })} errors={save.errors} />
+      <FormError message={save.formError} />
+      <SubmitButton busy={save.busy} busyText="Saving…">
+        Save the details
+      </SubmitButton>
+      <Saved message={saved} />
+    </form>
   );
 }
 
@@ -277,28 +405,35 @@ function Practice() {
 
 type TestForm = { code: string; name: string; category: string; duration: string; price: string; preparation: string };
 const NEW_TEST: TestForm = { code: '', name: '', category: 'blood', duration: '15', price: '', preparation: '' };
+const CURRENCY = 'GBP';
+
+/** A price as typed, in whole minor units of `currency` (exact; beside the price field when wrong). */
+function readPrice(text: string, currency: string): number {
+  return readField('price_minor', () => requireMoney(text, 'Price', minorDigits(currency), '25.50'));
+}
+
+function readDuration(text: string): number {
+  return readField('duration_minutes', () => requireNumber(text, 'Duration', '15'));
+}
 
 function Catalogue() {
   const tests = useApiQuery(['care', 'tests'], () => care.tests());
   const action = useAction(() => void reload(['care', 'tests']));
   const [form, setForm] = useState<TestForm>(NEW_TEST);
   const [saved, setSaved] = useState<string>();
+  const [editing, setEditing] = useState<number>();
   const create = useSubmit(
     ['code', 'name', 'category', 'duration_minutes', 'price_minor', 'preparation'],
-    () => {
-      const pounds = requireNumber(form.price, 'Price', '25.50');
-      if (pounds < 0) throw new Error('Price: enter an amount of 0 or more.');
-      const duration = requireNumber(form.duration, 'Duration', '15');
-      return care.createTest({
+    () =>
+      care.createTest({
         code: form.code.trim(),
         name: form.name.trim(),
         category: form.category as 'blood' | 'imaging' | 'cardiac' | 'check_up' | 'other',
-        duration_minutes: duration,
-        price_minor: Math.round(pounds * 100),
-        currency: 'GBP',
+        duration_minutes: readDuration(form.duration),
+        price_minor: readPrice(form.price, CURRENCY),
+        currency: CURRENCY,
         preparation: form.preparation.trim(),
-      });
-    },
+      }),
     (test) => {
       setSaved(`${test.name} added.`);
       setForm(NEW_TEST);
@@ -318,12 +453,22 @@ function Catalogue() {
                   {test.duration_minutes} minutes{!test.active && ', retired'}
                 </p>
                 {test.preparation && <p>{test.preparation}</p>}
-                <button
-                  type="button"
-                  onClick={() => void action.run(() => care.updateTest(test.id, { active: !test.active }))}
-                >
-                  {test.active ? `Retire ${test.name}` : `Offer ${test.name} again`}
-                </button>
+                <div className="row">
+                  <button
+                    type="button"
+                    aria-expanded={editing === test.id}
+                    onClick={() => setEditing(editing === test.id ? undefined : test.id)}
+                  >
+                    {editing === test.id ? `Close ${test.name}` : `Edit ${test.name}`}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => void action.run(() => care.updateTest(test.id, { active: !test.active }))}
+                  >
+                    {test.active ? `Retire ${test.name}` : `Offer ${test.name} again`}
+                  </button>
+                </div>
+                {editing === test.id && <TestEditor test={test} />}
               </li>
             ))}
           </ul>
@@ -334,13 +479,13 @@ function Catalogue() {
               label="Short code (e.g. lipids)"
               value={form.code}
               onChange={(e) => set({ code: e.target.value })}
-              error={create.errors.code}
+              error={inWords(create.errors, 'code')}
             />
             <Field
               label="Name as patients read it"
               value={form.name}
               onChange={(e) => set({ name: e.target.value })}
-              error={create.errors.name}
+              error={inWords(create.errors, 'name')}
             />
             <SelectField
               label="Category"
@@ -353,28 +498,9 @@ function Catalogue() {
                 { value: 'check_up', label: 'Health check-up' },
                 { value: 'other', label: 'Other' },
               ]}
-              error={create.errors.category}
+              error={inWords(create.errors, 'category')}
             />
-            <Field
-              label="Duration (minutes)"
-              inputMode="numeric"
-              value={form.duration}
-              onChange={(e) => set({ duration: e.target.value })}
-              error={create.errors.duration_minutes}
-            />
-            <Field
-              label="Price (£)"
-              inputMode="decimal"
-              value={form.price}
-              onChange={(e) => set({ price: e.target.value })}
-              error={create.errors.price_minor}
-            />
-            <Field
-              label="Preparation (e.g. do not eat for 8 hours before)"
-              value={form.preparation}
-              onChange={(e) => set({ preparation: e.target.value })}
-              error={create.errors.preparation}
-            />
+            <TestFields form={form} change={set} errors={create.errors} currency={CURRENCY} />
             <FormError message={create.formError} />
             <SubmitButton busy={create.busy}>Add the test</SubmitButton>
             <Saved message={saved} />
@@ -382,6 +508,91 @@ function Catalogue() {
         </>
       )}
     </Card>
+  );
+}
+
+/** Duration, price and preparation: the fields a test is added with and edited in. */
+function TestFields({
+  form,
+  change,
+  errors,
+  currency,
+}: {
+  form: Pick<TestForm, 'duration' | 'price' | 'preparation'>;
+  change: (part: Partial<TestForm>) => void;
+  errors: FieldErrors;
+  currency: string;
+}) {
+  return (
+    <>
+      <Field
+        label="Duration (minutes)"
+        inputMode="numeric"
+        value={form.duration}
+        onChange={(e) => change({ duration: e.target.value })}
+        error={inWords(errors, 'duration_minutes')}
+      />
+      <Field
+        label={`Price (${currencySymbol(currency)})`}
+        inputMode="decimal"
+        value={form.price}
+        onChange={(e) => change({ price: e.target.value })}
+        error={inWords(errors, 'price_minor')}
+        hint={minorDigits(currency) > 0 ? 'e.g. 25.50' : undefined}
+      />
+      <Field
+        label="Preparation (e.g. do not eat for 8 hours before)"
+        value={form.preparation}
+        onChange={(e) => change({ preparation: e.target.value })}
+        error={inWords(errors, 'preparation')}
+      />
+    </>
+  );
+}
+
+/** A test's price, duration and preparation, edited in place; only what changed is sent. */
+function TestEditor({ test }: { test: DiagnosticTest }) {
+  const [form, setForm] = useState<TestForm>(() => ({
+    ...NEW_TEST,
+    duration: String(test.duration_minutes),
+    price: moneyText(test.price_minor, test.currency),
+    preparation: test.preparation,
+  }));
+  const [saved, setSaved] = useState<string>();
+  const save = useSubmit(
+    ['duration_minutes', 'price_minor', 'preparation'],
+    async () => {
+      setSaved(undefined);
+      const typed = {
+        duration_minutes: readDuration(form.duration),
+        price_minor: readPrice(form.price, test.currency),
+        preparation: form.preparation.trim(),
+      };
+      const changed = changedFields(typed, test);
+      return changed && care.updateTest(test.id, changed);
+    },
+    (updated) =>
+      setSaved(
+        updated
+          ? `Saved: ${updated.name} costs ${price(updated.price_minor, updated.currency)} and takes ${updated.duration_minutes} minutes.`
+          : 'Nothing to save: nothing was changed.',
+      ),
+    () => reload(['care', 'tests']),
+  );
+  return (
+    <form onSubmit={save.submit} noValidate aria-label={`Details of ${test.name}`}>
+      <TestFields
+        form={form}
+        change={(part) => setForm({ ...form, ...part })}
+        errors={save.errors}
+        currency={test.currency}
+      />
+      <FormError message={save.formError} />
+      <SubmitButton busy={save.busy} busyText="Saving…">
+        Save the test
+      </SubmitButton>
+      <Saved message={saved} />
+    </form>
   );
 }
 

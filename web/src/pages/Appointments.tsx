@@ -16,7 +16,7 @@ import {
 import { keys, reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
-import { ReasonButton } from '../components/confirm';
+import { CancelWithReason } from '../components/confirm';
 import { Field, FormError, SelectField, SubmitButton, messageOf, useAction, useSubmit } from '../components/forms';
 import { Async } from '../components/status';
 
@@ -62,7 +62,6 @@ function MyAppointments({ patientId }: { patientId: number }) {
   const appointments = useApiQuery(keys.record(patientId, 'appointments'), () => care.myAppointments(patientId));
   const directory = useDirectory();
   const [moving, setMoving] = useState<number>();
-  const [cancelError, setCancelError] = useState<string>();
   const action = useAction(() => void reload(keys.record(patientId, 'appointments')));
   const clinicOf = (id: number) => directory.data?.items.find((clinic) => clinic.id === id);
   const doctorName = (id: number) =>
@@ -105,21 +104,10 @@ function MyAppointments({ patientId }: { patientId: number }) {
                   >
                     {moving === appointment.id ? 'Keep this time' : 'Move to another time'}
                   </button>
-                  <ReasonButton
-                    label="Cancel this appointment"
-                    reasonLabel="Why are you cancelling?"
+                  <CancelWithReason
+                    what="appointment"
                     hint="Your doctor sees the reason; the time goes to someone else."
-                    confirmLabel="Cancel the appointment"
-                    error={cancelError}
-                    onConfirm={async (reason) => {
-                      setCancelError(undefined);
-                      if (!reason) {
-                        setCancelError('Say why you are cancelling.');
-                        return false;
-                      }
-                      await action.run(() => care.cancelAppointment(appointment.id, reason));
-                      return true;
-                    }}
+                    cancel={(reason) => action.run(() => care.cancelAppointment(appointment.id, reason))}
                   />
                 </div>
               )}

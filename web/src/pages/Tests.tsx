@@ -7,7 +7,7 @@ import { care, localTime, price, type DiagnosticTest, type TestBooking, type Tes
 import { keys, reload, useApiQuery } from '../api/query';
 import { useSession } from '../auth';
 import { Card } from '../components/card';
-import { ReasonButton } from '../components/confirm';
+import { CancelWithReason } from '../components/confirm';
 import { Field, FormError, SelectField, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Async } from '../components/status';
 
@@ -57,7 +57,6 @@ function MyTestBookings({ patientId }: { patientId: number }) {
   const bookings = useApiQuery(keys.record(patientId, 'test-bookings'), () => care.myBookings(patientId));
   const catalogue = useCatalogue();
   const centres = useCentres();
-  const [cancelError, setCancelError] = useState<string>();
   const action = useAction(() => void reload(keys.record(patientId, 'test-bookings')));
   const testOf = (id: number) => catalogue.data?.items.find((test) => test.id === id);
   const centreOf = (id: number) => centres.data?.items.find((centre) => centre.id === id);
@@ -79,21 +78,10 @@ function MyTestBookings({ patientId }: { patientId: number }) {
               centre={centreOf(booking.centre_id)}
               cancel={
                 booking.status === 'booked' ? (
-                  <ReasonButton
-                    label="Cancel this booking"
-                    reasonLabel="Why are you cancelling?"
+                  <CancelWithReason
+                    what="booking"
                     hint="The place goes to someone else."
-                    confirmLabel="Cancel the booking"
-                    error={cancelError}
-                    onConfirm={async (reason) => {
-                      setCancelError(undefined);
-                      if (!reason) {
-                        setCancelError('Say why you are cancelling.');
-                        return false;
-                      }
-                      await action.run(() => care.cancel(booking.id, reason));
-                      return true;
-                    }}
+                    cancel={(reason) => action.run(() => care.cancel(booking.id, reason))}
                   />
                 ) : null
               }
