@@ -28,14 +28,10 @@ std::string money(std::int64_t minor, const std::string& currency) {
 
 std::string order_number(std::int64_t id) { return "#" + std::to_string(id); }
 
-// What identifies a request's content, so a reused key with another order is refused.
-std::string fingerprint(const OrderInput& input,
-                        const std::vector<std::pair<std::int64_t, int>>& lines) {
-  std::string out = input.fulfilment + "|" + input.payment + "|" + input.address;
-  for (const auto& [item, quantity] : lines) {
-    out += "|" + std::to_string(item) + "x" + std::to_string(quantity);
-  }
-  return out;
+// What identifies a request, so a reused key with another request is refused. The cart is not
+// part of it: the first answer emptied it, and a retry comes with the same body.
+std::string fingerprint(const OrderInput& input) {
+  return input.fulfilment + "|" + input.payment + "|" + input.address;
 }
 
 // The patient's active prescription that holds every ingredient of `item`, if any.
@@ -198,12 +194,12 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
   if (input.idempotency_key.size() > 200) {
     return Error::validation("Idempotency-Key", "Idempotency-Key is too long (200 at most)");
   }
-  auto replay = [&](const std::string& print) -> std::optional<Result<Placed>> {
+  auto replay = [&](const std::string& expected) -> std::optional<Result<Placed>> {
     if (input.idempotency_key.empty()) return std::nullopt;
     return db::with_connection(pool_, [&](db::Lease& lease) -> std::optional<Result<Placed>> {
       auto key = store::find_key(lease, patient.account_id, input.idempotency_key);
       if (!key) return std::nullopt;
-      if (!print.empty() && key->fingerprint != print) {
+      if (key->fingerprint != expected) {
         return Result<Placed>(Error::validation(
             "Idempotency-Key", "this Idempotency-Key was used for a different order"));
       }
@@ -212,8 +208,9 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
       return Result<Placed>(Placed{*order, true});
     });
   };
-  // A retry after the first answer emptied the cart: the key alone finds that order.
-  if (auto earlier = replay("")) return std::move(*earlier);
+  const std::string print = fingerprint(input);
+  // A retry (after the first answer emptied the cart) gets that order.
+  if (auto earlier = replay(print)) return std::move(*earlier);
 
   std::string day = today(), at = stamp();
   // Which lines need a prescription, and the patient's active prescriptions (records' read).
@@ -240,14 +237,12 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
   enum class Outcome { kPlaced, kShort, kKeyTaken, kOther };
   Outcome outcome = Outcome::kOther;
   std::vector<Shortage> shortages;
-  std::string print;
   auto placed = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Order> {
     db::Transaction tx(lease);
     auto lines = store::cart_lines(lease, patient.account_id);
     if (lines.empty()) return Error::validation("items", "your cart is empty");
     // Lots are locked in one order (by item) so two orders never wait on each other.
     std::sort(lines.begin(), lines.end());
-    print = fingerprint(input, lines);
     std::vector<std::int64_t> ids;
     for (const auto& [item, quantity] : lines) ids.push_back(item);
     auto items = store::find_items(lease, ids, day);
@@ -341,10 +336,10 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
     return order;
   });
   if (placed.ok()) return Placed{std::move(placed).value(), false};
-  if (outcome == Outcome::kKeyTaken) {
-    if (auto earlier = replay(print)) return std::move(*earlier);
-    return Error::internal();
-  }
+  // A concurrent request with the same key may have won (and emptied the cart): its answer is
+  // ours, whatever this one ran into.
+  if (auto earlier = replay(print)) return std::move(*earlier);
+  if (outcome == Outcome::kKeyTaken) return Error::internal();
   if (outcome == Outcome::kShort && shortages_out != nullptr) *shortages_out = shortages;
   return placed.error();
 }
