@@ -131,8 +131,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"datasets",
        "../shared/datasets",
        "Shared datasets: training data (train); symptom checker, air quality and the medicines "
-       "table (serve, import)",
-       {"serve", "train", "import"}},
+       "table (serve, import, demo-data)",
+       {"serve", "train", "import", "demo-data"}},
       {"public-url", "http://127.0.0.1:8080",
        "Address of the web app as users reach it, for links in emails; serve also lets pages of "
        "this "

@@ -481,6 +481,16 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
   if (!booked.ok()) return booked.error();
   report.appointments = *booked;
 
+  // The pharmacy: the medicines table as the catalogue, with demo prices and stock.
+  if (!options.datasets_dir.empty()) {
+    progress << "stocking the pharmacy from the medicines table\n" << std::flush;
+    auto stocked = load_demo_pharmacy(pool, key, plan.admin_id, options, progress);
+    if (!stocked.ok()) return stocked.error();
+    if (!stocked->note.empty()) progress << stocked->note << "\n" << std::flush;
+    report.medicines = stocked->items;
+    report.lots = stocked->lots;
+  }
+
   // The name search's index (what sign-up writes for one account), for every new patient.
   progress << "indexing patient names for search\n" << std::flush;
   if (auto indexed = identity::bulk::index_names(pool); !indexed.ok()) return indexed.error();

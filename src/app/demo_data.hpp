@@ -32,6 +32,8 @@ struct DemoOptions {
   int timeline_entries = 0;       // > 0: one more patient (timeline@) with this many entries
   bool only_if_empty = false;     // no-op on a database that has any account (make run)
   std::uint64_t seed = 20261123;
+  // Where the medicines table lies (the pharmacy's catalogue); empty or unreadable: no pharmacy.
+  std::string datasets_dir;
   // Readings end here; empty: at the start of today (UTC), so a run on one day gives the same rows.
   std::optional<Clock::time_point> end;
 };
@@ -42,6 +44,7 @@ struct DemoReport {
   int patients = 0;
   std::int64_t observations = 0;
   std::int64_t appointments = 0;
+  std::int64_t medicines = 0, lots = 0;  // the pharmacy's catalogue and stock
   double seconds = 0;
 };
 
@@ -91,6 +94,17 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
 Result<std::int64_t> load_demo_care(db::Pool& pool, const std::vector<std::int64_t>& doctors,
                                     const std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
                                     Clock::time_point now);
+
+// The demo's pharmacy (demo_pharmacy.cpp): the medicines table under `options.datasets_dir`
+// imported as the catalogue, and deterministic stock received by `admin_id`. A table that cannot
+// be read leaves the pharmacy empty with a note (not an error).
+struct DemoPharmacy {
+  std::int64_t items = 0, lots = 0;
+  std::string note;
+};
+Result<DemoPharmacy> load_demo_pharmacy(db::Pool& pool, const identity::KeyRing& key,
+                                        std::int64_t admin_id, const DemoOptions& options,
+                                        std::ostream& progress);
 
 // The accounts to sign in with, for the terminal and the README.
 std::string demo_credentials();

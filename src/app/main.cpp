@@ -359,6 +359,7 @@ int run_demo_data(const app::Config& config, const std::map<std::string, std::st
   options.observations = config.demo_observations;
   options.timeline_entries = config.demo_timeline_entries;
   options.only_if_empty = config.demo_only_if_empty;
+  options.datasets_dir = values.count("datasets") ? values.at("datasets") : "";
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
@@ -369,7 +370,8 @@ int run_demo_data(const app::Config& config, const std::map<std::string, std::st
   if (!report.ok()) return fail(report.error());
   if (report->created) {
     std::cout << "demo data loaded: " << report->patients << " patients, " << report->observations
-              << " observations in " << report->seconds << " s\n";
+              << " observations, " << report->medicines << " medicines in " << report->lots
+              << " lots, in " << report->seconds << " s\n";
     // The rows were written in bulk, past the evaluator: run the rules over them once.
     auto alerts = evaluate_existing(**pool, values);
     log::flush();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vitalis::pharmacy {
@@ -128,6 +129,8 @@ struct OrderInput {
   std::string payment;  // default: cash_on_delivery for delivery, pay_at_pickup for pickup
   std::string address;  // required for delivery
   std::string idempotency_key;
+  // "Buy now": these (item, quantity) instead of the cart, which is left as it is. Empty: the cart.
+  std::vector<std::pair<std::int64_t, int>> items;
 };
 
 // An item the order could not reserve: how many were asked for and how many can be had.

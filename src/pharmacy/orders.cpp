@@ -31,7 +31,11 @@ std::string order_number(std::int64_t id) { return "#" + std::to_string(id); }
 // What identifies a request, so a reused key with another request is refused. The cart is not
 // part of it: the first answer emptied it, and a retry comes with the same body.
 std::string fingerprint(const OrderInput& input) {
-  return input.fulfilment + "|" + input.payment + "|" + input.address;
+  std::string out = input.fulfilment + "|" + input.payment + "|" + input.address;
+  for (const auto& [item, quantity] : input.items) {
+    out += "|" + std::to_string(item) + "x" + std::to_string(quantity);
+  }
+  return out;
 }
 
 // The patient's active prescription that holds every ingredient of `item`, if any.
@@ -191,6 +195,19 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
     return Error::validation("address", "a delivery needs an address");
   }
   if (input.address.size() > 300) return Error::validation("address", "address is too long");
+  if (input.items.size() > 50) return Error::validation("items", "50 different items at most");
+  for (std::size_t i = 0; i < input.items.size(); ++i) {
+    if (input.items[i].second < 1 || input.items[i].second > 100) {
+      return Error::validation("items[" + std::to_string(i) + "].quantity",
+                               "quantity must be 1 to 100");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (input.items[j].first == input.items[i].first) {
+        return Error::validation("items[" + std::to_string(i) + "].item_id",
+                                 "each item once (give the quantity instead)");
+      }
+    }
+  }
   if (input.idempotency_key.size() > 200) {
     return Error::validation("Idempotency-Key", "Idempotency-Key is too long (200 at most)");
   }
@@ -216,7 +233,8 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
   // Which lines need a prescription, and the patient's active prescriptions (records' read).
   auto needs_prescription = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     std::vector<std::int64_t> ids;
-    for (const auto& [item, quantity] : store::cart_lines(lease, patient.account_id)) {
+    for (const auto& [item, quantity] :
+         input.items.empty() ? store::cart_lines(lease, patient.account_id) : input.items) {
       ids.push_back(item);
     }
     bool any = false;
@@ -239,7 +257,7 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
   std::vector<Shortage> shortages;
   auto placed = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Order> {
     db::Transaction tx(lease);
-    auto lines = store::cart_lines(lease, patient.account_id);
+    auto lines = input.items.empty() ? store::cart_lines(lease, patient.account_id) : input.items;
     if (lines.empty()) return Error::validation("items", "your cart is empty");
     // Lots are locked in one order (by item) so two orders never wait on each other.
     std::sort(lines.begin(), lines.end());
@@ -323,7 +341,7 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
       outcome = Outcome::kKeyTaken;
       return Error::conflict("replay");
     }
-    store::clear_cart(lease, patient.account_id);
+    if (input.items.empty()) store::clear_cart(lease, patient.account_id);
     identity_.audit_write(lease, patient,
                           identity::audit::Row("pharmacy.order_create")
                               .patient(patient.account_id)

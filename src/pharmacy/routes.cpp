@@ -366,6 +366,28 @@ void add_order_routes(http::Router& router, PharmacyService& s) {
           if (!value.ok()) return Response::error(value.error());
           if (*value) *target = **value;
         }
+        if (const auto* items = body->if_contains("items"); items != nullptr && !items->is_null()) {
+          if (!items->is_array()) {
+            return Response::error(Error::validation("items", "items must be a list"));
+          }
+          for (std::size_t i = 0; i < items->as_array().size(); ++i) {
+            const auto& entry = items->as_array()[i];
+            std::string at = "items[" + std::to_string(i) + "]";
+            if (!entry.is_object()) {
+              return Response::error(Error::validation(at, at + " must be an object"));
+            }
+            auto id = integer(entry.as_object(), "item_id");
+            auto quantity = integer(entry.as_object(), "quantity");
+            if (!id.ok() || !*id || **id < 1) {
+              return Response::error(Error::validation(at + ".item_id", "item_id is required"));
+            }
+            if (!quantity.ok() || !*quantity || **quantity < 1 || **quantity > 100) {
+              return Response::error(
+                  Error::validation(at + ".quantity", "quantity must be 1 to 100"));
+            }
+            input.items.emplace_back(**id, static_cast<int>(**quantity));
+          }
+        }
         input.idempotency_key = std::string(request.header("Idempotency-Key"));
         std::vector<Shortage> shortages;
         auto placed = s.place_order(identity::caller_of(request), input, &shortages);

@@ -312,6 +312,16 @@ TEST_P(PharmacyTest, AnOrderMovesThroughItsStatesAndDispatchDispenses) {
     EXPECT_EQ(mail.text.find("Dolo"), std::string::npos) << mail.text;
     EXPECT_EQ(mail.subject.find("Dolo"), std::string::npos);
   }
+  // "Buy now": the items given, the cart left alone; a repeated item is refused by index.
+  ASSERT_TRUE(service_->set_cart_line(patient_, dolo, 1).ok());
+  OrderInput now;
+  now.items = {{dolo, 2}};
+  auto bought = service_->place_order(patient_, now);
+  ASSERT_TRUE(bought.ok()) << bought.error().message;
+  EXPECT_EQ(bought->order.lines.front().quantity, 2);
+  EXPECT_EQ(service_->cart(patient_.account_id)->lines.size(), 1u);
+  now.items = {{dolo, 1}, {dolo, 1}};
+  EXPECT_EQ(service_->place_order(patient_, now).error().field, "items[1].item_id");
   // The patient sees it; another patient does not.
   EXPECT_TRUE(service_->order(patient_, placed->order.id).ok());
   EXPECT_EQ(service_->order(other_, placed->order.id).error().code, ErrorCode::kNotFound);

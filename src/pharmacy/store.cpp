@@ -291,6 +291,16 @@ std::vector<std::string> terms_like(db::Lease& lease, const std::string& word) {
   return db::select_rows<TextReader>(lease, sql::kTermsLikePostgresql, db::uses(value, again));
 }
 
+std::vector<std::int64_t> items_without_lots(db::Lease& lease) {
+  std::vector<std::int64_t> ids;
+  long long id = 0;
+  db::for_each_row(
+      lease, sql::kItemsWithoutLots,
+      [&](soci::statement& statement) { statement.exchange(soci::into(id)); },
+      [&] { ids.push_back(id); });
+  return ids;
+}
+
 std::vector<std::string> manufacturers(db::Lease& lease) {
   return db::select_rows<TextReader>(lease, sql::kManufacturers, [](soci::statement&) {});
 }

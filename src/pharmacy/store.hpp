@@ -92,6 +92,10 @@ inline constexpr const char* kLowStock = VITALIS_ITEM_COLUMNS
     "x.item_id = i.id) AND (SELECT COALESCE(SUM(y.on_hand - y.reserved), 0) FROM pharmacy_lots y "
     "WHERE y.item_id = i.id AND y.expires_on > :today_again) <= :threshold ORDER BY 18, i.id "
     "LIMIT :limit";
+// Active items without a lot yet (demo stock), by id.
+inline constexpr const char* kItemsWithoutLots =
+    "SELECT i.id FROM pharmacy_items i WHERE i.active = 1 AND NOT EXISTS (SELECT 1 FROM "
+    "pharmacy_lots l WHERE l.item_id = i.id) ORDER BY i.id";
 inline constexpr const char* kManufacturers =
     "SELECT manufacturer FROM pharmacy_items WHERE active = 1 GROUP BY manufacturer "
     "ORDER BY manufacturer";
@@ -122,6 +126,7 @@ bool term_exists(db::Lease& lease, const std::string& term);
 // Catalogue words that look like `word` (folded), most alike first, up to 64.
 std::vector<std::string> terms_like(db::Lease& lease, const std::string& word);
 std::vector<std::string> manufacturers(db::Lease& lease);
+std::vector<std::int64_t> items_without_lots(db::Lease& lease);
 std::vector<Item> low_stock(db::Lease& lease, const std::string& today, int threshold, int limit);
 
 }  // namespace vitalis::pharmacy::store

@@ -3,7 +3,7 @@
 One place for every module's writes: a `Writer` sends one kind of write and, after a fault, says
 which of the writes the server acknowledged (a 2xx) are missing. `WRITERS` lists them;
 `INVARIANTS` lists the checks over the whole database (the SQLite file is sound, the audit chain
-verifies). A module that adds writes (bookings here; orders and chat next) adds its Writer to `WRITERS` and its
+verifies). A module that adds writes (bookings and orders here; chat next) adds its Writer to `WRITERS` and its
 invariants (stock never below zero, no double booking) to `INVARIANTS`, and every fault test
 (kill -9, PostgreSQL restart, disk full, soak) drives and checks them.
 """
@@ -75,6 +75,17 @@ class Clinic:
         tomorrow = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(1)
         self.first_slot = datetime.datetime(tomorrow.year, tomorrow.month, tomorrow.day,
                                             tzinfo=datetime.timezone.utc)
+        # The pharmacy: one medicine with stock for the orders.
+        status, _, item = api.call("POST", "/api/v1/pharmacy/items", self.admin, body={
+            "name": "Load Paracetamol 500 mg Tablet", "composition": "Paracetamol (500mg)",
+            "manufacturer": "Load Ltd", "price_minor": 120, "order_limit": 10})
+        assert status == 201, item
+        self.item_id = item["id"]
+        self.expires_on = (tomorrow + datetime.timedelta(days=365)).isoformat()
+        status, _, lot = api.call("POST", f"/api/v1/pharmacy/items/{self.item_id}/lots",
+                                  self.admin, body={"batch": "LOAD-0", "quantity": 1000,
+                                                    "expires_on": self.expires_on})
+        assert status == 201, lot
 
 
 class Writer:
@@ -190,6 +201,59 @@ class Bookings(IdWriter):
         return status, (body["id"] if status == 201 else None)
 
 
+class Orders(Writer):
+    """The patient orders one unit (cart, then the order with an Idempotency-Key); every tenth
+    order is cancelled at once (its unit returns through the ledger) and every hundredth write
+    first receives 100 more units (the admin), so stock lasts a soak. One patient has one cart, so
+    this writer's steps run one at a time. Keys: ("order", id), ("cancel", id), ("lot", id)."""
+
+    name = "order"
+
+    def __init__(self):
+        self.lock = threading.Lock()
+
+    def write(self, client, clinic, n):
+        with self.lock:
+            if n % 100 == 0:
+                status, body = client.post(f"/api/v1/pharmacy/items/{clinic.item_id}/lots",
+                                           clinic.admin, {"batch": f"LOAD-{n}", "quantity": 100,
+                                                          "expires_on": clinic.expires_on})
+                return status, (("lot", body["id"]) if status == 201 else None)
+            status, _ = client.put(f"/api/v1/pharmacy/cart/items/{clinic.item_id}",
+                                   clinic.patient, {"quantity": 1})
+            if status != 200:
+                return status, None
+            status, body = client.call("POST", "/api/v1/pharmacy/orders", clinic.patient, {},
+                                       headers={"Idempotency-Key": f"load-{n}"})
+            if status != 201:
+                return status, None
+            if n % 10 != 1:
+                return status, ("order", body["id"])
+            status, _ = client.post(f"/api/v1/pharmacy/orders/{body['id']}/cancel",
+                                    clinic.patient, {"reason": "load"})
+            return status, (("cancel", body["id"]) if status == 200 else ("order", body["id"]))
+
+    def missing(self, url, clinic, acked, attempted):
+        problems = []
+        for kind, table in (("order", "pharmacy_orders"), ("lot", "pharmacy_lots")):
+            keys = sorted({key for k, key in acked if k in (kind, "cancel" if kind == "order"
+                                                             else kind)})
+            found = set()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                found |= {int(row[0]) for row in
+                          query(url, f"SELECT id FROM {table} WHERE id IN ({id_list(chunk)})")}
+            problems += [f"{table} id {key}" for key in keys if key not in found]
+        cancelled = sorted({key for k, key in acked if k == "cancel"})
+        for start in range(0, len(cancelled), 500):
+            chunk = cancelled[start:start + 500]
+            open_orders = query(url, f"SELECT id FROM pharmacy_orders WHERE id IN "
+                                     f"({id_list(chunk)}) AND status <> 'cancelled'")
+            problems += [f"order {row[0]} was cancelled (acknowledged) but is not"
+                         for row in open_orders]
+        return problems
+
+
 class Allergies(Writer):
     """The profile replaced as a whole with one allergy: afterwards the stored allergy is the last
     acknowledged one or one sent after it (whose answer was lost)."""
@@ -217,7 +281,8 @@ class Allergies(Writer):
 # trusted as a proxy so that each request can come from its own address (Client).
 FLAGS = (*FAST_HASH, "--trusted-proxies=127.0.0.1")
 
-WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Bookings, Allergies]
+WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Bookings, Orders,
+           Allergies]
 
 
 def sqlite_integrity(url, tmp_path):
@@ -252,8 +317,19 @@ def no_double_booking(url, tmp_path):
     return problems
 
 
+def pharmacy_verify(url, tmp_path):
+    """Every lot's stock equals its ledger, and every order holds what its status says
+    (`vitalis pharmacy verify`); stock is never negative by the database's CHECKs."""
+    result = subprocess.run([BIN, "pharmacy", "verify", f"--database={url}"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode == 0:
+        return []
+    return [f"vitalis pharmacy verify exited {result.returncode}: {result.stdout[-2000:]}"
+            f"{result.stderr[-2000:]}"]
+
+
 # Whole-database checks after every fault: each returns a list of problems (empty: fine).
-INVARIANTS = [sqlite_integrity, audit_chain, no_double_booking]
+INVARIANTS = [sqlite_integrity, audit_chain, no_double_booking, pharmacy_verify]
 
 
 class Client:
@@ -270,13 +346,13 @@ class Client:
         self.port = None
         self.last_body = None
 
-    def call(self, method, path, token, body):
+    def call(self, method, path, token, body, headers=None):
         # Each request from another client address (the server trusts 127.0.0.1 as a proxy:
         # FLAGS), so that per-address limits (20 sign-ups an hour) do not stop the load.
         with Client._lock:
             Client._sent += 1
             sent = Client._sent
-        headers = {"Content-Type": "application/json",
+        headers = {**(headers or {}), "Content-Type": "application/json",
                    "X-Forwarded-For": f"10.{sent >> 16 & 255}.{sent >> 8 & 255}.{sent & 255}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
