@@ -2,6 +2,7 @@
 password reset, doctor approval, care team, consent grants, break-glass, the access log, the
 audit chain, rate limits, and an authorization matrix over the live route table."""
 import contextlib
+import datetime
 import email
 import email.policy
 import http.cookies
@@ -659,6 +660,24 @@ def test_authorization_matrix(api):
                                    body={"metric": "heart_rate", "value": 70, "unit": "/min"})
     assert status == 201, recorded
     observation_id = recorded["items"][0]["id"]
+    # A pharmacy item with a lot, and an order of the owner's, so that the pharmacy routes reach
+    # their service with ids that exist. The order routes' finer rule (its patient or an admin)
+    # answers the other signed-in callers 404 "no such order", which the matrix accepts. The order
+    # changes refuse what the matrix sends (an empty body: 422; approving a placed order: 409), so
+    # none of them needs to be in STATEFUL; the OpenAPI session walks them one by one.
+    status, _, item = api.call("POST", "/api/v1/pharmacy/items", admin,
+                               body={"name": "Paracetamol 500mg Tablet", "price_minor": 250})
+    assert status == 201, item
+    expires = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+    status, _, lot = api.call("POST", f"/api/v1/pharmacy/items/{item['id']}/lots", admin,
+                              body={"batch": "M-1", "expires_on": expires, "quantity": 5})
+    assert status == 201, lot
+    status, _, cart = api.call("PUT", f"/api/v1/pharmacy/cart/items/{item['id']}", owner,
+                               body={"quantity": 1})
+    assert status == 200, cart
+    status, _, order = api.call("POST", "/api/v1/pharmacy/orders", owner,
+                                body={"fulfilment": "pickup"})
+    assert status == 201, order
     tokens = {"anonymous": None, "owner": owner, "other_patient": other, "linked_doctor": linked,
               "unlinked_doctor": unlinked, "admin": admin}
     values = {"patient_id": owner_id, "doctor_id": linked_id, "grant_id": grant["id"], "id": 1,
@@ -667,7 +686,8 @@ def test_authorization_matrix(api):
               "prescription_id": 1,
               "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1,
               "test_id": 1, "centre_id": 1, "booking_id": 1, "exception_id": 1,
-              "specialty_id": 1}
+              "specialty_id": 1, "item_id": item["id"], "lot_id": lot["id"],
+              "order_id": order["id"]}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)
     assert status == 200

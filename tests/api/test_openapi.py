@@ -157,7 +157,7 @@ class Session:
     def run(self):
         for step in (self.platform, self.accounts, self.second_factor, self.administration, self.care_and_access,
                      self.records, self.clinical, self.monitoring, self.prediction,
-                     self.care, self.request_errors):
+                     self.care, self.pharmacy, self.request_errors):
             step()
 
     # --- platform and identity ---
@@ -679,6 +679,159 @@ class Session:
                   {"token": today["token"]}, 200)
         self.call("admin", "POST", f"/api/v1/care/test-bookings/{today['id']}/results",
                   lipid_result, 201)
+
+    # --- pharmacy ---
+    def pharmacy(self):
+        today = datetime.date.today()
+        expires = (today + datetime.timedelta(days=365)).isoformat()
+        items = "/api/v1/pharmacy/items"
+        lots = "/api/v1/pharmacy/lots"
+        orders = "/api/v1/pharmacy/orders"
+        cart = "/api/v1/pharmacy/cart"
+        # The catalogue: items added and changed by an administrator, one retired.
+        paracetamol_body = {"name": "Paracetamol 500mg Tablet",
+                            "composition": "Paracetamol (500mg)",
+                            "manufacturer": "Vitalis Generics", "uses": ["Pain relief", "Fever"],
+                            "side_effects": ["Nausea"], "price_minor": 250,
+                            "prescription_only": False, "order_limit": 30}
+        paracetamol, _ = self.call("admin", "POST", items, paracetamol_body, 201)
+        self.call("admin", "POST", items, {"name": "No price"}, 422)
+        self.call("patient", "POST", items, paracetamol_body, 403)
+        amoxicillin, _ = self.call("admin", "POST", items,
+                                   {"name": "Amoxicillin 500mg Capsule",
+                                    "composition": "Amoxycillin (500mg)", "price_minor": 480,
+                                    "currency": "GBP", "prescription_only": True,
+                                    "order_limit": 3}, 201)
+        retired, _ = self.call("admin", "POST", items, {"name": "Old cough syrup",
+                                                        "price_minor": 100}, 201)
+        self.call("admin", "PATCH", f"{items}/{retired['id']}", {"active": False}, 200)
+        self.call("patient", "GET", f"{items}/{retired['id']}", expect=404)
+        self.call("admin", "GET", f"{items}/{retired['id']}", expect=200)
+        self.call("admin", "PATCH", f"{items}/{paracetamol['id']}", {"price_minor": 275}, 200)
+        self.call("admin", "PATCH", f"{items}/{paracetamol['id']}", {"currency": "pounds"}, 422)
+        self.call("admin", "PATCH", f"{items}/999999", {"price_minor": 1}, 404)
+        # Stock: lots received, adjusted; a lot that has not expired is not written off.
+        paracetamol_lots = f"{items}/{paracetamol['id']}/lots"
+        lot, _ = self.call("admin", "POST", paracetamol_lots,
+                           {"batch": "PCM-1", "expires_on": expires, "quantity": 20,
+                            "supplier": "Wholesale Ltd", "cost_minor": 120}, 201)
+        self.call("admin", "POST", paracetamol_lots,
+                  {"batch": "PCM-1", "expires_on": expires, "quantity": 5}, 409)
+        self.call("admin", "POST", paracetamol_lots,
+                  {"batch": "PCM-2", "expires_on": "2020-01-01", "quantity": 5}, 422)
+        self.call("admin", "POST", f"{items}/999999/lots",
+                  {"batch": "X-1", "expires_on": expires, "quantity": 1}, 404)
+        self.call("admin", "POST", f"{items}/{amoxicillin['id']}/lots",
+                  {"batch": "AMX-1", "quantity": 4,
+                   "expires_on": (today + datetime.timedelta(days=20)).isoformat()}, 201)
+        self.call("admin", "GET", paracetamol_lots, expect=200)
+        self.call("patient", "GET", paracetamol_lots, expect=403)
+        adjust = f"{lots}/{lot['id']}/adjustments"
+        self.call("admin", "POST", adjust, {"change": -2, "reason": "Two boxes damaged"}, 200)
+        self.call("admin", "POST", adjust, {"change": 0, "reason": "Nothing"}, 422)
+        self.call("admin", "POST", adjust, {"change": -1000, "reason": "Miscount"}, 409)
+        self.call("admin", "POST", f"{lots}/999999/adjustments",
+                  {"change": 1, "reason": "Found one"}, 404)
+        self.call("admin", "POST", f"{lots}/{lot['id']}/write-off", expect=409)
+        self.call("admin", "POST", f"{lots}/999999/write-off", expect=404)
+        # Search, as a patient types.
+        self.call("patient", "GET", f"{items}?q=paracet", expect=200)
+        self.call("patient", "GET", f"{items}?q=paracetmol", expect=200)  # corrected
+        self.call("patient", "GET", f"{items}?in_stock=true&prescription_only=false"
+                  "&manufacturer=Vitalis%20Generics&limit=5&offset=0", expect=200)
+        self.call("patient", "GET", f"{items}?limit=0", expect=422)
+        self.call("patient", "GET", f"{items}?in_stock=maybe", expect=422)
+        self.call("patient", "GET", "/api/v1/pharmacy/manufacturers", expect=200)
+        self.call("doctor", "GET", f"{items}/{paracetamol['id']}", expect=200)
+        self.call("patient", "GET", f"{items}/999999", expect=404)
+        # The cart, kept on the server.
+        paracetamol_line = f"{cart}/items/{paracetamol['id']}"
+        amoxicillin_line = f"{cart}/items/{amoxicillin['id']}"
+        self.call("patient", "GET", cart, expect=200)  # empty
+        self.call("patient", "PUT", paracetamol_line, {"quantity": 2}, 200)
+        self.call("patient", "PUT", amoxicillin_line, {"quantity": 4}, 422)  # its order_limit
+        self.call("patient", "PUT", amoxicillin_line, {"quantity": 3}, 200)
+        self.call("patient", "PUT", paracetamol_line, {"quantity": 25}, 409)  # 18 to be had
+        self.call("patient", "PUT", f"{cart}/items/999999", {"quantity": 1}, 404)
+        self.call("patient", "PUT", f"{cart}/items/{retired['id']}", {"quantity": 1}, 404)
+        self.call("doctor", "PUT", paracetamol_line, {"quantity": 1}, 403)
+        self.call("patient", "GET", cart, expect=200)
+        # Nina (no prescription in her record) orders the prescription-only item for delivery:
+        # it waits for an administrator's approval, and its units are held.
+        self.call("nina", "PUT", amoxicillin_line, {"quantity": 3}, 200)
+        self.call("nina", "POST", orders, {"fulfilment": "delivery"}, 422)  # no address
+        waiting, _ = self.call("nina", "POST", orders,
+                               {"fulfilment": "delivery", "payment": "cash_on_delivery",
+                                "address": "1 Pond St, London NW3 2QG"}, 201)
+        # Now the patient's cart wants more than is left: 409 with the shortages.
+        self.call("patient", "POST", orders, {"fulfilment": "pickup"}, 409)
+        self.call("patient", "PUT", amoxicillin_line, {"quantity": 0}, 200)
+        placed, _ = self.call("patient", "POST", orders, {"fulfilment": "pickup"}, 201,
+                              headers={"Idempotency-Key": "openapi-order-1"})
+        _, replayed = self.call("patient", "POST", orders, {"fulfilment": "pickup"}, 201,
+                                headers={"Idempotency-Key": "openapi-order-1"})
+        assert replayed.get("idempotent-replayed") == "true"
+        self.call("patient", "POST", orders, {"fulfilment": "pickup"}, 422)  # the cart is empty
+        self.call("doctor", "POST", orders, {"fulfilment": "pickup"}, 403)
+        self.call("patient", "PUT", paracetamol_line, {"quantity": 1}, 200)
+        self.call("patient", "DELETE", cart, expect=204)
+        self.call("doctor", "DELETE", cart, expect=403)
+        # Reading orders: the patient and administrators; nobody else finds one.
+        order = f"{orders}/{placed['id']}"
+        self.call("patient", "GET", order, expect=200)
+        self.call("admin", "GET", order, expect=200)
+        self.call("nina", "GET", order, expect=404)
+        self.call("patient", "GET", f"{orders}/999999", expect=404)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/orders?limit=5",
+                  expect=200)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/orders"
+                  f"?before={placed['id']}", expect=200)
+        self.call("patient", "GET", f"/api/v1/patients/{self.patient_id}/orders?limit=0",
+                  expect=422)
+        self.call("nina", "GET", f"/api/v1/patients/{self.patient_id}/orders", expect=404)
+        self.call("admin", "GET", orders, expect=200)
+        self.call("admin", "GET", f"{orders}?status=awaiting_approval&limit=10", expect=200)
+        self.call("admin", "GET", f"{orders}?status=lost", expect=422)
+        self.call("patient", "GET", orders, expect=403)
+        # Nina's order: approved, then dispatched (its units leave the pharmacy).
+        held = f"{orders}/{waiting['id']}"
+        self.call("admin", "POST", f"{held}/status", {"status": "dispatched"}, 409)  # waiting
+        self.call("admin", "POST", f"{held}/approve", expect=200)
+        self.call("admin", "POST", f"{held}/approve", expect=409)
+        self.call("admin", "POST", f"{orders}/999999/approve", expect=404)
+        self.call("patient", "POST", f"{held}/approve", expect=403)
+        self.call("admin", "POST", f"{held}/status", {"status": "dispatched"}, 200)
+        # The patient's pickup: ready, then handed over; it cannot be cancelled once it has left.
+        self.call("admin", "POST", f"{order}/status", {"status": "dispatched"}, 409)
+        self.call("admin", "POST", f"{order}/status", {"status": "shipped"}, 422)
+        self.call("admin", "POST", f"{orders}/999999/status", {"status": "ready"}, 404)
+        self.call("patient", "POST", f"{order}/status", {"status": "ready"}, 403)
+        self.call("admin", "POST", f"{order}/status", {"status": "ready"}, 200)
+        self.call("patient", "POST", f"{order}/cancel", {"reason": "Changed my mind"}, 409)
+        self.call("admin", "POST", f"{order}/status", {"status": "delivered"}, 200)
+        self.call("admin", "POST", f"{order}/cancel", {"reason": "Too late"}, 409)
+        # Another order, cancelled by its patient: the units return. Its prescription-only line
+        # rests on the active amoxicillin prescription in the patient's record.
+        self.call("patient", "PUT", paracetamol_line, {"quantity": 1}, 200)
+        self.call("patient", "PUT", amoxicillin_line, {"quantity": 1}, 200)
+        second, _ = self.call("patient", "POST", orders, {"fulfilment": "pickup"}, 201)
+        self.call("patient", "POST", f"{orders}/{second['id']}/cancel", {"reason": ""}, 422)
+        self.call("nina", "POST", f"{orders}/{second['id']}/cancel", {"reason": "x"}, 404)
+        self.call("patient", "POST", f"{orders}/{second['id']}/cancel",
+                  {"reason": "Found some at home"}, 200)
+        # The ledger and the stock alerts.
+        ledger = f"{items}/{paracetamol['id']}/ledger"
+        page, _ = self.call("admin", "GET", f"{ledger}?limit=3", expect=200)
+        self.call("admin", "GET", f"{ledger}?before={page['items'][-1]['id']}", expect=200)
+        self.call("admin", "GET", f"{ledger}?limit=0", expect=422)
+        self.call("admin", "GET", f"{items}/999999/ledger", expect=404)
+        self.call("patient", "GET", ledger, expect=403)
+        self.call("admin", "GET", "/api/v1/pharmacy/alerts/low-stock?threshold=100&limit=5",
+                  expect=200)
+        self.call("admin", "GET", "/api/v1/pharmacy/alerts/low-stock?threshold=-1", expect=422)
+        self.call("admin", "GET", "/api/v1/pharmacy/alerts/expiring?days=30", expect=200)
+        self.call("admin", "GET", "/api/v1/pharmacy/alerts/expiring?days=1000", expect=422)
+        self.call("doctor", "GET", "/api/v1/pharmacy/alerts/expiring", expect=403)
 
     # --- errors of the request itself ---
     def request_errors(self):

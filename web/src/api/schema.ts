@@ -866,6 +866,158 @@ export interface paths {
       };
     };
   };
+  "/api/v1/pharmacy/items": {
+    /**
+     * Ranked search of the catalogue (name, ingredients, uses; the last word a prefix), by name without q.
+     * @description The words of `q` are looked for in the name (weighs most), the active ingredients (either
+     * spelling, and synonyms such as acetaminophen) and the uses. When the words as typed find
+     * nothing, each word the catalogue does not have is read as its nearest catalogue word (one
+     * typo for 4–7 letters, two from 8) and `corrected` lists the words searched for. Retired
+     * items are not shown.
+     */
+    get: operations["searchPharmacyItems"];
+    /** Adds an item to the catalogue (name and price_minor required; audited). */
+    post: operations["createPharmacyItem"];
+  };
+  "/api/v1/pharmacy/manufacturers": {
+    /** The manufacturers of active items, for the search filter. */
+    get: operations["listPharmacyManufacturers"];
+  };
+  "/api/v1/pharmacy/items/{item_id}": {
+    /** One item; a retired one for admins only (404 naming item_id otherwise). */
+    get: operations["getPharmacyItem"];
+    /** Changes the fields given; `active false` retires the item (never deleted; audited). */
+    patch: operations["updatePharmacyItem"];
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/items/{item_id}/lots": {
+    /** The item's lots, soonest expiry first. */
+    get: operations["getItemLots"];
+    /** Receives stock as a new lot, with a `received` ledger row (audited). */
+    post: operations["receiveLot"];
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/lots/{lot_id}/adjustments": {
+    /** Changes a lot's units on hand, with a reason and an `adjusted` ledger row (audited). */
+    post: operations["adjustLot"];
+    parameters: {
+      path: {
+        lot_id: components["parameters"]["LotId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/lots/{lot_id}/write-off": {
+    /** Writes off what is left unreserved of an expired lot, with an `expired` ledger row (audited). */
+    post: operations["writeOffLot"];
+    parameters: {
+      path: {
+        lot_id: components["parameters"]["LotId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/items/{item_id}/ledger": {
+    /** The item's stock movements, newest first. */
+    get: operations["getItemLedger"];
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/alerts/low-stock": {
+    /** Items that have had stock and have `threshold` or fewer units to sell, fewest first. */
+    get: operations["getLowStockItems"];
+  };
+  "/api/v1/pharmacy/alerts/expiring": {
+    /** Lots with stock expiring within `days` (expired ones too), soonest first, by item. */
+    get: operations["getExpiringStock"];
+  };
+  "/api/v1/pharmacy/cart": {
+    /** The patient's cart at today's prices (kept on the server, the same on every device). */
+    get: operations["getCart"];
+    /** Empties the cart. */
+    delete: operations["clearCart"];
+  };
+  "/api/v1/pharmacy/cart/items/{item_id}": {
+    /** Sets how many of an item the cart holds (0 removes it). */
+    put: operations["setCartLine"];
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/orders": {
+    /** The admins' queue, orders in a status (default placed), newest first (audited per patient shown). */
+    get: operations["getPharmacyOrderQueue"];
+    /**
+     * Places the cart as an order, reserving its units first-expiry-first-out (the cart empties).
+     * @description One transaction at today's prices. A prescription-only line rests on an active
+     * prescription in the patient's record holding all its ingredients (`prescription: record`);
+     * without one the order is `awaiting_approval` until an admin approves it. Header
+     * `Idempotency-Key`: a retry answers the first order again (`Idempotent-Replayed: true`)
+     * and reserves nothing; the key with a different cart is a 422 naming `Idempotency-Key`.
+     * An empty cart is a 422 naming `items`; a line above its item's `order_limit` too.
+     */
+    post: operations["placePharmacyOrder"];
+  };
+  "/api/v1/pharmacy/orders/{order_id}": {
+    /** One order, for its patient or an admin (others 404; audited read of the patient's orders). */
+    get: operations["getPharmacyOrder"];
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+  };
+  "/api/v1/patients/{patient_id}/orders": {
+    /** The patient's pharmacy orders, newest first (audited record read). */
+    get: operations["getPatientPharmacyOrders"];
+    parameters: {
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/orders/{order_id}/approve": {
+    /** Approves the prescription-only lines of an order awaiting approval; it becomes placed (audited). */
+    post: operations["approvePharmacyOrder"];
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/orders/{order_id}/status": {
+    /**
+     * Moves an order on: placed → ready (pickup) or dispatched (delivery); ready or dispatched → delivered.
+     * @description The units are dispensed (ledger `dispensed`) when the order leaves: dispatched, or handed
+     * over at the counter. Ready and dispatched email the patient. Audited.
+     */
+    post: operations["advancePharmacyOrder"];
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+  };
+  "/api/v1/pharmacy/orders/{order_id}/cancel": {
+    /** Cancels an order, with a reason; its reserved units return (its patient while awaiting approval or placed, an admin also when ready; others 404). */
+    post: operations["cancelPharmacyOrder"];
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -1067,6 +1219,201 @@ export interface components {
     };
     TestBookingList: {
       items: components["schemas"]["TestBooking"][];
+    };
+    PharmacyItem: {
+      id: components["schemas"]["Id"];
+      name: string;
+      /** @description As the label gives it, e.g. "Amoxycillin (500mg)". */
+      composition: string;
+      /** @description Ingredient keys ("paracetamol"), in order. */
+      ingredients: components["schemas"]["Texts"];
+      uses: components["schemas"]["Texts"];
+      side_effects: components["schemas"]["Texts"];
+      manufacturer: string;
+      /** @description In minor currency units (pence, paise). */
+      price_minor: number;
+      /** @description ISO 4217, e.g. GBP. */
+      currency: string;
+      prescription_only: boolean;
+      /** @description Most units of it in one order. */
+      order_limit: number;
+      /** @description Share of reviews in % (from the dataset). */
+      review_excellent: number | null;
+      review_average: number | null;
+      review_poor: number | null;
+      /** @description false = retired (shown to admins only). */
+      active: boolean;
+      /** @description Units that can be sold now: on hand, not reserved, in lots not expired. */
+      available: number;
+      updated_at: components["schemas"]["Time"];
+    };
+    /**
+     * @description Creating an item needs `name` and `price_minor`; a change gives only the fields to change.
+     * Without `prescription_only`, a new item's status comes from the prescription rule on its
+     * ingredients.
+     */
+    PharmacyItemInput: {
+      name?: string;
+      composition?: string;
+      manufacturer?: string;
+      uses?: string[];
+      side_effects?: string[];
+      price_minor?: number;
+      currency?: string;
+      prescription_only?: boolean;
+      order_limit?: number;
+      active?: boolean;
+    };
+    PharmacyItemList: {
+      items: components["schemas"]["PharmacyItem"][];
+    };
+    PharmacySearchPage: {
+      items: components["schemas"]["PharmacyItem"][];
+      /** @description The words searched for when the text as typed found nothing (else empty). */
+      corrected: components["schemas"]["Texts"];
+    };
+    Lot: {
+      id: components["schemas"]["Id"];
+      item_id: components["schemas"]["Id"];
+      batch: string;
+      /**
+       * Format: date
+       * @description Sold only before this day.
+       */
+      expires_on: string;
+      received_quantity: number;
+      /** @description "" when not given. */
+      supplier: string;
+      cost_minor: number;
+      on_hand: number;
+      /** @description Held by orders; never more than on_hand. */
+      reserved: number;
+      received_at: components["schemas"]["Time"];
+      received_by: components["schemas"]["Id"];
+    };
+    LotList: {
+      items: components["schemas"]["Lot"][];
+    };
+    LotInput: {
+      batch: string;
+      /**
+       * Format: date
+       * @description YYYY-MM-DD, after today.
+       */
+      expires_on: string;
+      quantity: number;
+      supplier?: string;
+      cost_minor?: number;
+    };
+    StockAdjustment: {
+      /** @description Units added to on hand (positive) or taken off (negative); not 0. */
+      change: number;
+      reason: string;
+    };
+    Movement: {
+      id: components["schemas"]["Id"];
+      lot_id: components["schemas"]["Id"];
+      batch: string;
+      item_id: components["schemas"]["Id"];
+      /** @enum {string} */
+      kind: "received" | "reserved" | "released" | "dispensed" | "adjusted" | "expired" | "returned";
+      on_hand_change: number;
+      reserved_change: number;
+      order_id: components["schemas"]["NullableId"];
+      reason: string | null;
+      actor_id: components["schemas"]["Id"];
+      at: components["schemas"]["Time"];
+    };
+    MovementList: {
+      items: components["schemas"]["Movement"][];
+    };
+    StockAlert: {
+      item: components["schemas"]["PharmacyItem"];
+      lots: components["schemas"]["Lot"][];
+    };
+    StockAlertList: {
+      items: components["schemas"]["StockAlert"][];
+    };
+    CartLine: {
+      item_id: components["schemas"]["Id"];
+      quantity: number;
+      item: components["schemas"]["PharmacyItem"];
+    };
+    Cart: {
+      lines: components["schemas"]["CartLine"][];
+      /** @description At today's prices. */
+      total_minor: number;
+      /** @description ISO 4217 (the pharmacy's currency for an empty cart). */
+      currency: string;
+    };
+    OrderLine: {
+      item_id: components["schemas"]["Id"];
+      name: string;
+      quantity: number;
+      unit_price_minor: number;
+      /**
+       * @description Prescription-only lines: `needed` (waiting for an admin's approval), `record` (an
+       * active prescription in the patient's record, `prescription_id`) or `approval`
+       * (`approved_by`, `approved_at`); null for other items.
+       *
+       * @enum {string|null}
+       */
+      prescription: "needed" | "record" | "approval" | null;
+      prescription_id: components["schemas"]["NullableId"];
+      approved_by: components["schemas"]["NullableId"];
+      approved_at: components["schemas"]["NullableTime"];
+    };
+    Order: {
+      id: components["schemas"]["Id"];
+      patient_id: components["schemas"]["Id"];
+      /** @enum {string} */
+      status: "awaiting_approval" | "placed" | "ready" | "dispatched" | "delivered" | "cancelled";
+      /** @enum {string} */
+      fulfilment: "pickup" | "delivery";
+      /** @enum {string} */
+      payment: "pay_at_pickup" | "cash_on_delivery";
+      /** @description "" for a pickup. */
+      address: string;
+      total_minor: number;
+      currency: string;
+      placed_at: components["schemas"]["Time"];
+      changed_at: components["schemas"]["NullableTime"];
+      changed_by: components["schemas"]["NullableId"];
+      cancel_reason: string | null;
+      lines: components["schemas"]["OrderLine"][];
+    };
+    OrderList: {
+      items: components["schemas"]["Order"][];
+    };
+    OrderInput: {
+      /**
+       * @default pickup
+       * @enum {string}
+       */
+      fulfilment?: "pickup" | "delivery";
+      /**
+       * @description The one that goes with the fulfilment (its default).
+       * @enum {string}
+       */
+      payment?: "pay_at_pickup" | "cash_on_delivery";
+      /** @description Required for a delivery. */
+      address?: string;
+    };
+    /** @description 409 of an order the stock cannot cover; nothing was reserved. */
+    OrderShortage: {
+      error: {
+        /** @constant */
+        code: "conflict";
+        message: string;
+        /** @constant */
+        field: "items";
+        shortages: {
+            item_id: components["schemas"]["Id"];
+            name: string;
+            wanted: number;
+            available: number;
+          }[];
+      };
     };
     /**
      * Format: date-time
@@ -2196,11 +2543,18 @@ export interface components {
     /** @description A clinic of kind diagnostic_centre. */
     CentreId: number;
     TestBookingId: number;
+    /** @description A pharmacy catalogue item. */
+    ItemId: number;
+    LotId: number;
+    /** @description A pharmacy order. */
+    OrderId: number;
     AlertId: number;
     /** @description A risk model (404 for another name). */
     Model: "diabetes" | "heart" | "stroke";
     /** @description The `next_before` of the previous page. */
     Before?: number;
+    /** @description The `id` of the last row of the previous page (pages run newest first). */
+    BeforeId?: number;
     /** @description Page size, 1–200. */
     Limit200?: number;
     /** @description The `next_cursor` of the previous page. */
@@ -5375,6 +5729,580 @@ export interface operations {
       401: components["responses"]["Unauthenticated"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Ranked search of the catalogue (name, ingredients, uses; the last word a prefix), by name without q.
+   * @description The words of `q` are looked for in the name (weighs most), the active ingredients (either
+   * spelling, and synonyms such as acetaminophen) and the uses. When the words as typed find
+   * nothing, each word the catalogue does not have is read as its nearest catalogue word (one
+   * typo for 4–7 letters, two from 8) and `corrected` lists the words searched for. Retired
+   * items are not shown.
+   */
+  searchPharmacyItems: {
+    parameters: {
+      query?: {
+        /** @description Up to 200 characters. */
+        q?: string;
+        /** @description true = only items with units available now. */
+        in_stock?: boolean;
+        /** @description true or false filters on it. */
+        prescription_only?: boolean;
+        /** @description Exactly as `GET /api/v1/pharmacy/manufacturers` gives it. */
+        manufacturer?: string;
+        /** @description Page size, 1–50 (default 20). */
+        limit?: number;
+        /** @description 0–1000 (default 0). */
+        offset?: number;
+      };
+    };
+    responses: {
+      /** @description A page of items. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PharmacySearchPage"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Adds an item to the catalogue (name and price_minor required; audited). */
+  createPharmacyItem: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PharmacyItemInput"];
+      };
+    };
+    responses: {
+      /** @description Added. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["PharmacyItem"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The manufacturers of active items, for the search filter. */
+  listPharmacyManufacturers: {
+    responses: {
+      /** @description The names. */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["Texts"];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** One item; a retired one for admins only (404 naming item_id otherwise). */
+  getPharmacyItem: {
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    responses: {
+      /** @description The item. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PharmacyItem"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Changes the fields given; `active false` retires the item (never deleted; audited). */
+  updatePharmacyItem: {
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PharmacyItemInput"];
+      };
+    };
+    responses: {
+      /** @description Changed. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PharmacyItem"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The item's lots, soonest expiry first. */
+  getItemLots: {
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    responses: {
+      /** @description The lots. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LotList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Receives stock as a new lot, with a `received` ledger row (audited). */
+  receiveLot: {
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LotInput"];
+      };
+    };
+    responses: {
+      /** @description Received; the new lot. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Lot"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description The item has a lot with this batch already (`field` batch). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Changes a lot's units on hand, with a reason and an `adjusted` ledger row (audited). */
+  adjustLot: {
+    parameters: {
+      path: {
+        lot_id: components["parameters"]["LotId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StockAdjustment"];
+      };
+    };
+    responses: {
+      /** @description Adjusted; the lot. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Lot"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description On hand would go below what orders hold (`field` change). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Writes off what is left unreserved of an expired lot, with an `expired` ledger row (audited). */
+  writeOffLot: {
+    parameters: {
+      path: {
+        lot_id: components["parameters"]["LotId"];
+      };
+    };
+    responses: {
+      /** @description Written off; the lot. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Lot"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description The lot has not expired, or nothing is left to write off (`field` lot_id). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The item's stock movements, newest first. */
+  getItemLedger: {
+    parameters: {
+      query?: {
+        before?: components["parameters"]["BeforeId"];
+        /** @description Page size, 1–200 (default 50). */
+        limit?: number;
+      };
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    responses: {
+      /** @description A page of movements. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["MovementList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Items that have had stock and have `threshold` or fewer units to sell, fewest first. */
+  getLowStockItems: {
+    parameters: {
+      query?: {
+        /** @description 0–100000 (default 10). */
+        threshold?: number;
+        /** @description 1–200 (default 50). */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description The items. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["PharmacyItemList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Lots with stock expiring within `days` (expired ones too), soonest first, by item. */
+  getExpiringStock: {
+    parameters: {
+      query?: {
+        /** @description 0–730 (default 60). */
+        days?: number;
+        /** @description 1–200 (default 50). */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description The items, each with its lots. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["StockAlertList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The patient's cart at today's prices (kept on the server, the same on every device). */
+  getCart: {
+    responses: {
+      /** @description The cart. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Empties the cart. */
+  clearCart: {
+    responses: {
+      204: components["responses"]["NoContent"];
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Sets how many of an item the cart holds (0 removes it). */
+  setCartLine: {
+    parameters: {
+      path: {
+        item_id: components["parameters"]["ItemId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          quantity: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The cart. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description More than can be had now (`field` quantity). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The admins' queue, orders in a status (default placed), newest first (audited per patient shown). */
+  getPharmacyOrderQueue: {
+    parameters: {
+      query?: {
+        status?: "awaiting_approval" | "placed" | "ready" | "dispatched" | "delivered" | "cancelled";
+        before?: components["parameters"]["BeforeId"];
+        /** @description 1–100 (default 50). */
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description The orders. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["OrderList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Places the cart as an order, reserving its units first-expiry-first-out (the cart empties).
+   * @description One transaction at today's prices. A prescription-only line rests on an active
+   * prescription in the patient's record holding all its ingredients (`prescription: record`);
+   * without one the order is `awaiting_approval` until an admin approves it. Header
+   * `Idempotency-Key`: a retry answers the first order again (`Idempotent-Replayed: true`)
+   * and reserves nothing; the key with a different cart is a 422 naming `Idempotency-Key`.
+   * An empty cart is a 422 naming `items`; a line above its item's `order_limit` too.
+   */
+  placePharmacyOrder: {
+    parameters: {
+      header?: {
+        /** @description Up to 200 characters. */
+        "Idempotency-Key"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OrderInput"];
+      };
+    };
+    responses: {
+      /** @description Placed (or the first answer of this Idempotency-Key). */
+      201: {
+        headers: {
+          /** @description `true` when this is the answer of an earlier request with the same key. */
+          "Idempotent-Replayed"?: "true";
+        };
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      /**
+       * @description Stock is short (`field` items): `error.shortages` names each item with what was wanted
+       * and what can be had now (0 for an item no longer sold), and nothing is reserved.
+       */
+      409: {
+        content: {
+          "application/json": components["schemas"]["OrderShortage"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** One order, for its patient or an admin (others 404; audited read of the patient's orders). */
+  getPharmacyOrder: {
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+    responses: {
+      /** @description The order. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The patient's pharmacy orders, newest first (audited record read). */
+  getPatientPharmacyOrders: {
+    parameters: {
+      query?: {
+        before?: components["parameters"]["BeforeId"];
+        /** @description 1–100 (default 20). */
+        limit?: number;
+      };
+      path: {
+        patient_id: components["parameters"]["PatientId"];
+      };
+    };
+    responses: {
+      /** @description The orders. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["OrderList"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Approves the prescription-only lines of an order awaiting approval; it becomes placed (audited). */
+  approvePharmacyOrder: {
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+    responses: {
+      /** @description Approved. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description The order is not awaiting approval (`field` order_id). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Moves an order on: placed → ready (pickup) or dispatched (delivery); ready or dispatched → delivered.
+   * @description The units are dispensed (ledger `dispensed`) when the order leaves: dispatched, or handed
+   * over at the counter. Ready and dispatched email the patient. Audited.
+   */
+  advancePharmacyOrder: {
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          status: "ready" | "dispatched" | "delivered";
+        };
+      };
+    };
+    responses: {
+      /** @description Moved. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /** @description Not a move this order can make now (`field` status). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Cancels an order, with a reason; its reserved units return (its patient while awaiting approval or placed, an admin also when ready; others 404). */
+  cancelPharmacyOrder: {
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Cancelled. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      /** @description The order has left, or is cancelled already (`field` order_id). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
