@@ -97,7 +97,8 @@ inline constexpr const char* kItemsWithoutLots =
     "SELECT i.id FROM pharmacy_items i WHERE i.active = 1 AND NOT EXISTS (SELECT 1 FROM "
     "pharmacy_lots l WHERE l.item_id = i.id) ORDER BY i.id";
 inline constexpr const char* kManufacturers =
-    "SELECT manufacturer FROM pharmacy_items WHERE active = 1 GROUP BY manufacturer "
+    "SELECT manufacturer FROM pharmacy_items WHERE active = 1 AND manufacturer <> '' GROUP BY "
+    "manufacturer "
     "ORDER BY manufacturer";
 }  // namespace sql
 

@@ -1398,6 +1398,11 @@ export interface components {
       payment?: "pay_at_pickup" | "cash_on_delivery";
       /** @description Required for a delivery. */
       address?: string;
+      /** @description "Buy now": these items instead of the cart, which is left as it is (a fault is named items[i].quantity or items[i].item_id). */
+      items?: {
+          item_id: number;
+          quantity: number;
+        }[];
     };
     /** @description 409 of an order the stock cannot cover; nothing was reserved. */
     OrderShortage: {
