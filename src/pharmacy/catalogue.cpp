@@ -251,16 +251,24 @@ std::string PharmacyService::stamp() const {
 std::string PharmacyService::today() const { return stamp().substr(0, 10); }
 
 std::string PharmacyService::search_match(db::Lease& lease, const std::vector<std::string>& words,
-                                          const std::vector<std::string>& synonyms) const {
+                                          const std::vector<std::string>& synonyms, char weight,
+                                          bool last_is_prefix) const {
   bool lite = lease.dialect() == db::Dialect::kSqlite;
+  // SQLite: each tier has its own index; PostgreSQL: a tier is a weight of the one tsvector.
+  if (weight != 0 && lite) return search_match(lease, words, synonyms, 0, last_is_prefix);
+  // FTS5: "word" or "word"*; tsquery: 'word', 'word':*, 'word':A, 'word':*B.
   auto term = [&](const std::string& word, bool prefix) {
-    return lite ? "\"" + word + "\"" + (prefix ? "*" : "")
-                : "'" + word + "'" + (prefix ? ":*" : "");
+    if (lite) return "\"" + word + "\"" + (prefix ? "*" : "");
+    std::string out = "'" + word + "'";
+    if (prefix || weight != 0) {
+      out += std::string(":") + (prefix ? "*" : "") + (weight != 0 ? std::string(1, weight) : "");
+    }
+    return out;
   };
   std::string all;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!all.empty()) all += lite ? " AND " : " & ";
-    all += term(words[i], i + 1 == words.size());
+    all += term(words[i], i + 1 == words.size() && last_is_prefix);
   }
   if (synonyms.empty()) return all;
   std::string also;
@@ -298,8 +306,19 @@ Result<SearchPage> PharmacyService::search(const ItemQuery& given) {
   std::string day = today();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<SearchPage> {
     SearchPage page;
-    page.items =
-        store::search(lease, words.empty() ? "" : search_match(lease, words, synonyms), query, day);
+    // The last word is a prefix (still being typed), unless it is a whole catalogue word beyond
+    // the prefix index's four letters ("syrup"): then the word, which costs a lookup, not a merge
+    // of every word that starts with it.
+    bool prefix =
+        words.empty() || words.back().size() < 5 || !store::term_exists(lease, words.back());
+    auto match = [&](const std::vector<std::string>& these, const std::vector<std::string>& also,
+                     bool last_prefix) {
+      return store::SearchMatch{search_match(lease, these, {}, 'A', last_prefix),
+                                search_match(lease, these, also, 'B', last_prefix),
+                                search_match(lease, these, also, 0, last_prefix)};
+    };
+    page.items = store::search(
+        lease, words.empty() ? store::SearchMatch{} : match(words, synonyms, prefix), query, day);
     if (!page.items.empty() || words.empty() || query.offset > 0) return page;
     // Nothing: read each word the catalogue does not have as its nearest catalogue word.
     bool changed = false;
@@ -314,7 +333,7 @@ Result<SearchPage> PharmacyService::search(const ItemQuery& given) {
       }
     }
     if (!changed) return page;
-    page.items = store::search(lease, search_match(lease, corrected, {}), query, day);
+    page.items = store::search(lease, match(corrected, {}, true), query, day);
     if (!page.items.empty()) page.corrected = corrected;
     return page;
   });
@@ -483,6 +502,13 @@ Result<PharmacyService::ImportReport> PharmacyService::import_items(
     });
     if (!done.ok()) return done.error();
     if (progress) progress(to, items.size());
+  }
+  if (report.added + report.updated > 0) {
+    auto optimized = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+      store::optimize_search(lease);
+      return Ok{};
+    });
+    if (!optimized.ok()) return optimized.error();
   }
   log::info("medicines imported", {{"read", static_cast<std::int64_t>(report.read)},
                                    {"added", static_cast<std::int64_t>(report.added)},

@@ -141,8 +141,12 @@ class PharmacyService {
   std::string stamp() const;
   std::string today() const;  // YYYY-MM-DD (UTC) of now_()
   Status mail_order(db::Lease& lease, const Order& order, std::string_view kind);
+  // The words (the last a prefix) as an FTS5 query or a tsquery, or'd with the synonyms'
+  // ingredients; `weight` 'A' (the name) or 'B' (the ingredients) restricts a tsquery to that
+  // part (SQLite has an index per part instead), 0 anywhere.
   std::string search_match(db::Lease& lease, const std::vector<std::string>& words,
-                           const std::vector<std::string>& synonyms) const;
+                           const std::vector<std::string>& synonyms, char weight,
+                           bool last_is_prefix) const;
 
   db::Pool& pool_;
   identity::IdentityService& identity_;

@@ -139,26 +139,36 @@ std::vector<Item> find_items(db::Lease& lease, const std::vector<std::int64_t>& 
       lease, lite ? sql::kSelectItemsSqlite : sql::kSelectItemsPostgresql, db::uses(day, list));
 }
 
-std::vector<Item> search(db::Lease& lease, const std::string& match, const ItemQuery& query,
+std::vector<Item> search(db::Lease& lease, const SearchMatch& match, const ItemQuery& query,
                          const std::string& today) {
-  std::string day = today, stock_day = today, text = match, rank_text = match;
+  std::string day = today, stock_day = today;
   std::string maker = query.manufacturer, maker_value = query.manufacturer;
   int rx = query.prescription_only ? (*query.prescription_only ? 1 : 0) : -1;
   int rx_value = rx, stock = query.in_stock_only ? 1 : 0, limit = query.limit,
       offset = query.offset;
-  if (match.empty()) {
+  if (match.all.empty()) {
     return db::select_rows<ItemReader>(
         lease, sql::kBrowse,
         db::uses(day, rx, rx_value, maker, maker_value, stock, stock_day, limit, offset));
   }
-  if (lease.dialect() == db::Dialect::kSqlite) {
-    return db::select_rows<ItemReader>(
-        lease, sql::kSearchSqlite,
-        db::uses(day, text, rx, rx_value, maker, maker_value, stock, stock_day, limit, offset));
-  }
-  return db::select_rows<ItemReader>(lease, sql::kSearchPostgresql,
-                                     db::uses(day, text, rx, rx_value, maker, maker_value, stock,
-                                              stock_day, rank_text, limit, offset));
+  // Each tier's filters are a copy with their own parameters (bound again, in order).
+  std::string names = match.name, ingredients = match.ingredients, all = match.all,
+              rank_names = match.name;
+  std::string maker1 = maker, maker_value1 = maker, stock_day1 = today;
+  std::string maker2 = maker, maker_value2 = maker, stock_day2 = today;
+  int rx1 = rx, rx_value1 = rx, stock1 = stock, rx2 = rx, rx_value2 = rx, stock2 = stock;
+  auto bind = [&](soci::statement& statement) {
+    bool lite = lease.dialect() == db::Dialect::kSqlite;
+    db::uses(day)(statement);
+    if (!lite) db::uses(rank_names)(statement);
+    db::uses(names, rx, rx_value, maker, maker_value, stock, stock_day)(statement);
+    db::uses(ingredients, rx1, rx_value1, maker1, maker_value1, stock1, stock_day1)(statement);
+    db::uses(all, rx2, rx_value2, maker2, maker_value2, stock2, stock_day2, limit,
+             offset)(statement);
+  };
+  return db::select_rows<ItemReader>(
+      lease, lease.dialect() == db::Dialect::kSqlite ? sql::kSearchSqlite : sql::kSearchPostgresql,
+      bind);
 }
 
 std::optional<std::int64_t> insert_item(db::Lease& lease, const Item& item,
@@ -299,6 +309,15 @@ std::vector<std::int64_t> items_without_lots(db::Lease& lease) {
       [&](soci::statement& statement) { statement.exchange(soci::into(id)); },
       [&] { ids.push_back(id); });
   return ids;
+}
+
+void optimize_search(db::Lease& lease) {
+  if (lease.dialect() == db::Dialect::kSqlite) {
+    db::run(lease, sql::kOptimizeSearch);
+    db::run(lease, sql::kOptimizeNameSearch);
+  } else {
+    db::run(lease, sql::kAnalyzeItems);
+  }
 }
 
 std::vector<std::string> manufacturers(db::Lease& lease) {

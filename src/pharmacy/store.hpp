@@ -30,20 +30,56 @@ inline constexpr const char* kSelectItemsSqlite =
 inline constexpr const char* kSelectItemsPostgresql =
     VITALIS_ITEM_COLUMNS "FROM pharmacy_items i WHERE i.id = ANY(CAST(:ids AS bigint[]))";
 // The filters of a search, each optional inside the statement: :rx (-1 any, 0, 1), :maker ('' any),
-// :stock (0 any, 1 only what can be sold now).
-#define VITALIS_ITEM_FILTERS                                                                 \
-  "AND i.active = 1 AND (:rx < 0 OR i.prescription_only = :rx_value) AND (:maker = '' OR "   \
-  "i.manufacturer = :maker_value) AND (:stock = 0 OR EXISTS (SELECT 1 FROM pharmacy_lots s " \
-  "WHERE s.item_id = i.id AND s.expires_on > :stock_today AND s.on_hand > s.reserved)) "
-// Ranked: a word in the name weighs most, then in the ingredients, then in the uses.
+// :stock (0 any, 1 only what can be sold now). `n` keeps each copy's parameter names apart.
+#define VITALIS_ITEM_FILTERS_N(n)                                                                \
+  "AND i.active = 1 AND (:rx" #n " < 0 OR i.prescription_only = :rx_value" #n ") AND (:maker" #n \
+  " = '' OR i.manufacturer = :maker_value" #n ") AND (:stock" #n                                 \
+  " = 0 OR EXISTS (SELECT 1 FROM "                                                               \
+  "pharmacy_lots s WHERE s.item_id = i.id AND s.expires_on > :stock_today" #n                    \
+  " AND s.on_hand > s.reserved)) "
+#define VITALIS_ITEM_FILTERS VITALIS_ITEM_FILTERS_N(0)
+// Ranked in three tiers: items whose name has the words (by bm25), then those whose ingredients
+// have them, then those that have them anywhere (the uses too); after the first tier, shorter
+// names first (the plainer product before the combination). Each tier takes at most the first
+// 300 matches in catalogue order, and only the first ranks by bm25, whose cost per match is
+// what a word in half of a million-item catalogue cannot afford; only the page's rows are then
+// read whole, with what can be sold. (PostgreSQL: the name and the ingredients are weights A and
+// B of one tsvector.)
+#define VITALIS_SEARCH_CANDIDATES(tier, score, from, match, n)                             \
+  "SELECT * FROM (SELECT i.id AS hit_id, " #tier " AS tier, " score " AS score FROM " from \
+  " WHERE " match " " VITALIS_ITEM_FILTERS_N(n) "LIMIT 300) tier" #tier
+#define VITALIS_SEARCH_PAGE                                                                  \
+  ") candidates GROUP BY hit_id ORDER BY MIN(tier), MIN(score), hit_id LIMIT :limit OFFSET " \
+  ":offset) hits JOIN pharmacy_items i ON i.id = hits.hit_id ORDER BY hits.tier, "           \
+  "hits.score, hits.hit_id"
+// clang-format off
 inline constexpr const char* kSearchSqlite = VITALIS_ITEM_COLUMNS
-    "FROM pharmacy_search f JOIN pharmacy_items i ON i.id = f.rowid WHERE pharmacy_search MATCH "
-    ":match " VITALIS_ITEM_FILTERS
-    "ORDER BY bm25(pharmacy_search, 10.0, 5.0, 1.0), i.id LIMIT :limit OFFSET :offset";
+    "FROM (SELECT hit_id, MIN(tier) AS tier, MIN(score) AS score FROM ("
+    VITALIS_SEARCH_CANDIDATES(0, "bm25(pharmacy_name_search)",
+                              "pharmacy_name_search f JOIN pharmacy_items i ON i.id = f.rowid",
+                              "pharmacy_name_search MATCH :name_match", 1)
+    " UNION ALL "
+    VITALIS_SEARCH_CANDIDATES(1, "length(i.search_name)",
+                              "pharmacy_ingredient_search f JOIN pharmacy_items i ON i.id = f.rowid",
+                              "pharmacy_ingredient_search MATCH :ingredient_match", 2)
+    " UNION ALL "
+    VITALIS_SEARCH_CANDIDATES(2, "length(i.search_name)",
+                              "pharmacy_search f JOIN pharmacy_items i ON i.id = f.rowid",
+                              "pharmacy_search MATCH :match", 3)
+    VITALIS_SEARCH_PAGE;
 inline constexpr const char* kSearchPostgresql = VITALIS_ITEM_COLUMNS
-    "FROM pharmacy_items i WHERE i.search @@ to_tsquery('simple', :match) " VITALIS_ITEM_FILTERS
-    "ORDER BY ts_rank(i.search, to_tsquery('simple', :rank_match)) DESC, i.id "
-    "LIMIT :limit OFFSET :offset";
+    "FROM (SELECT hit_id, MIN(tier) AS tier, MIN(score) AS score FROM ("
+    VITALIS_SEARCH_CANDIDATES(0, "-ts_rank(i.search, to_tsquery('simple', :rank_name_match))",
+                              "pharmacy_items i", "i.search @@ to_tsquery('simple', :name_match)",
+                              1)
+    " UNION ALL "
+    VITALIS_SEARCH_CANDIDATES(1, "length(i.search_name)", "pharmacy_items i",
+                              "i.search @@ to_tsquery('simple', :ingredient_match)", 2)
+    " UNION ALL "
+    VITALIS_SEARCH_CANDIDATES(2, "length(i.search_name)", "pharmacy_items i",
+                              "i.search @@ to_tsquery('simple', :match)", 3)
+    VITALIS_SEARCH_PAGE;
+// clang-format on
 // No words: by name.
 inline constexpr const char* kBrowse =
     VITALIS_ITEM_COLUMNS "FROM pharmacy_items i WHERE 1 = 1 " VITALIS_ITEM_FILTERS
@@ -96,6 +132,11 @@ inline constexpr const char* kLowStock = VITALIS_ITEM_COLUMNS
 inline constexpr const char* kItemsWithoutLots =
     "SELECT i.id FROM pharmacy_items i WHERE i.active = 1 AND NOT EXISTS (SELECT 1 FROM "
     "pharmacy_lots l WHERE l.item_id = i.id) ORDER BY i.id";
+inline constexpr const char* kOptimizeSearch =
+    "INSERT INTO pharmacy_search (pharmacy_search) VALUES ('optimize')";
+inline constexpr const char* kOptimizeNameSearch =
+    "INSERT INTO pharmacy_name_search (pharmacy_name_search) VALUES ('optimize')";
+inline constexpr const char* kAnalyzeItems = "ANALYZE pharmacy_items";
 inline constexpr const char* kManufacturers =
     "SELECT manufacturer FROM pharmacy_items WHERE active = 1 AND manufacturer <> '' GROUP BY "
     "manufacturer "
@@ -110,8 +151,12 @@ struct SearchText {
 std::optional<Item> find_item(db::Lease& lease, std::int64_t id, const std::string& today);
 std::vector<Item> find_items(db::Lease& lease, const std::vector<std::int64_t>& ids,
                              const std::string& today);
-// `match`: an FTS5 query (SQLite) or a tsquery (PostgreSQL); empty browses by name.
-std::vector<Item> search(db::Lease& lease, const std::string& match, const ItemQuery& query,
+// The words as an FTS5 query (SQLite) or a tsquery (PostgreSQL), for each tier: in the name, in
+// the ingredients, anywhere. An empty `match` browses by name.
+struct SearchMatch {
+  std::string name, ingredients, all;
+};
+std::vector<Item> search(db::Lease& lease, const SearchMatch& match, const ItemQuery& query,
                          const std::string& today);
 // nullopt when the source key is taken.
 std::optional<std::int64_t> insert_item(db::Lease& lease, const Item& item,
@@ -128,6 +173,9 @@ bool term_exists(db::Lease& lease, const std::string& term);
 std::vector<std::string> terms_like(db::Lease& lease, const std::string& word);
 std::vector<std::string> manufacturers(db::Lease& lease);
 std::vector<std::int64_t> items_without_lots(db::Lease& lease);
+// After a bulk load: SQLite merges the search indexes' segments (FTS5 'optimize'); PostgreSQL
+// refreshes the planner's statistics of the items.
+void optimize_search(db::Lease& lease);
 std::vector<Item> low_stock(db::Lease& lease, const std::string& today, int threshold, int limit);
 
 }  // namespace vitalis::pharmacy::store

@@ -37,9 +37,19 @@ CREATE INDEX pharmacy_items_name ON pharmacy_items (search_name);
 -- with the items by triggers (items are never deleted).
 CREATE VIRTUAL TABLE pharmacy_search USING fts5(search_name, search_ingredients, search_uses,
   content = 'pharmacy_items', content_rowid = 'id', tokenize = 'unicode61', prefix = '2 3 4');
+-- The names alone and the ingredients alone, for the first two tiers of a search (items whose
+-- name has the words, then those whose ingredients do): their own indexes, so that a word common
+-- in the uses ("cough") does not make a name search read it all.
+CREATE VIRTUAL TABLE pharmacy_name_search USING fts5(search_name, content = 'pharmacy_items',
+  content_rowid = 'id', tokenize = 'unicode61', prefix = '2 3 4');
+CREATE VIRTUAL TABLE pharmacy_ingredient_search USING fts5(search_ingredients,
+  content = 'pharmacy_items', content_rowid = 'id', tokenize = 'unicode61', prefix = '2 3 4');
 CREATE TRIGGER pharmacy_items_search_insert AFTER INSERT ON pharmacy_items BEGIN
   INSERT INTO pharmacy_search (rowid, search_name, search_ingredients, search_uses)
   VALUES (NEW.id, NEW.search_name, NEW.search_ingredients, NEW.search_uses);
+  INSERT INTO pharmacy_name_search (rowid, search_name) VALUES (NEW.id, NEW.search_name);
+  INSERT INTO pharmacy_ingredient_search (rowid, search_ingredients)
+  VALUES (NEW.id, NEW.search_ingredients);
 END;
 CREATE TRIGGER pharmacy_items_search_update AFTER UPDATE OF search_name, search_ingredients,
   search_uses ON pharmacy_items BEGIN
@@ -47,6 +57,13 @@ CREATE TRIGGER pharmacy_items_search_update AFTER UPDATE OF search_name, search_
   VALUES ('delete', OLD.id, OLD.search_name, OLD.search_ingredients, OLD.search_uses);
   INSERT INTO pharmacy_search (rowid, search_name, search_ingredients, search_uses)
   VALUES (NEW.id, NEW.search_name, NEW.search_ingredients, NEW.search_uses);
+  INSERT INTO pharmacy_name_search (pharmacy_name_search, rowid, search_name)
+  VALUES ('delete', OLD.id, OLD.search_name);
+  INSERT INTO pharmacy_name_search (rowid, search_name) VALUES (NEW.id, NEW.search_name);
+  INSERT INTO pharmacy_ingredient_search (pharmacy_ingredient_search, rowid, search_ingredients)
+  VALUES ('delete', OLD.id, OLD.search_ingredients);
+  INSERT INTO pharmacy_ingredient_search (rowid, search_ingredients)
+  VALUES (NEW.id, NEW.search_ingredients);
 END;
 
 -- Every word the catalogue's search text holds, for correcting a typed word (a trigram index
