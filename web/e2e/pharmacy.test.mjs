@@ -290,7 +290,9 @@ test('afterwards every lot equals its ledger, the units were dispensed first-exp
   }
   assert.deepEqual([...seen].sort(), Object.keys(expected).sort());
 
+  // In the server's folder: the command writes var/secret.key where it runs.
   const verify = spawnSync(BIN, ['pharmacy', 'verify', `--database=${server.database}`, '--log-level=warn'], {
+    cwd: server.dir,
     encoding: 'utf8',
     timeout: 60000,
   });

@@ -74,20 +74,25 @@ export function PharmacyPage() {
           autoComplete="off"
         />
         <div className="row filters">
-          <Field
-            className="check"
-            label="In stock only"
-            type="checkbox"
-            checked={filters.inStock}
-            onChange={(event) => change({ inStock: event.target.checked })}
-          />
-          <Field
-            className="check"
-            label="Prescription-only medicines only"
-            type="checkbox"
-            checked={filters.prescriptionOnly}
-            onChange={(event) => change({ prescriptionOnly: event.target.checked })}
-          />
+          <fieldset className="choice">
+            <legend>Show only</legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={filters.inStock}
+                onChange={(event) => change({ inStock: event.target.checked })}
+              />{' '}
+              Medicines in stock
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                checked={filters.prescriptionOnly}
+                onChange={(event) => change({ prescriptionOnly: event.target.checked })}
+              />{' '}
+              Prescription-only medicines
+            </label>
+          </fieldset>
           <SelectField
             label="Manufacturer"
             value={filters.manufacturer}
