@@ -127,7 +127,17 @@ test('the patient searches "paracetamol", adds two items, checks out with a doub
     await v.settled();
     await v.page.getByText('In stock').first().waitFor();
     await v.page.getByText('Paracetamol (500mg)').waitFor();
-    if (name === 'Paracip 500') await journey.check(v, 'pharmacy-item');
+    if (name === 'Paracip 500') {
+      await journey.check(v, 'pharmacy-item');
+      // Above the order limit (10): the server's 422 shows beside the quantity.
+      v.expect('/api/v1/pharmacy/cart/items/', 422);
+      await v.page.getByLabel('Quantity').fill('11');
+      await v.page.getByRole('button', { name: 'Add to cart' }).click();
+      await v.page.getByLabel('Quantity').and(v.page.locator('[aria-invalid="true"]')).waitFor();
+      const refusal = await v.page.locator('.field-error').first().textContent();
+      assert.ok(refusal.length > 0, 'the refusal is shown beside the quantity');
+      await journey.check(v, 'pharmacy-item-over-limit');
+    }
     await v.page.getByLabel('Quantity').fill(quantity);
     await v.page.getByRole('button', { name: 'Add to cart' }).click();
     await v.page
