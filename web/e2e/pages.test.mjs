@@ -90,6 +90,9 @@ for (const pathname of [
   '/symptoms',
   '/appointments',
   '/tests',
+  '/pharmacy',
+  '/pharmacy/cart',
+  '/pharmacy/orders',
   '/access',
   '/profile',
   '/account',
@@ -97,6 +100,15 @@ for (const pathname of [
 ]) {
   test(`patient ${pathname}`, () => checkPage(visitors.patient, pathname, pathname, `all-patient${name(pathname)}`));
 }
+
+test('patient: a medicine’s page from the demo pharmacy', async () => {
+  const v = visitors.patient;
+  await v.visit('/pharmacy');
+  await v.settled();
+  const href = await v.page.getByRole('region', { name: 'Medicines' }).getByRole('link').first().getAttribute('href');
+  assert.match(href, /^\/pharmacy\/items\/\d+$/);
+  await checkPage(v, '/pharmacy/items/:id', href, 'all-patient-pharmacy-item');
+});
 
 for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/availability', '/doctor/alerts', '/account']) {
   test(`doctor ${pathname}`, () => checkPage(visitors.doctor, pathname, pathname, `all-doctor${name(pathname)}`));
@@ -147,6 +159,7 @@ test('admin /admin, with the audit log searched, and a patient’s page', async 
   v.expect(`/patients/${mariaId}/`, 403);
   await checkPage(v, '/admin/patients/:id', `/admin/patients/${mariaId}`, 'all-admin-patient');
   await checkPage(v, '/admin/test-desk', '/admin/test-desk', 'all-admin-test-desk');
+  await checkPage(v, '/admin/pharmacy', '/admin/pharmacy', 'all-admin-pharmacy');
   await checkPage(v, '/admin/scheduling', '/admin/scheduling', 'all-admin-scheduling');
   // A specialty and a test added to the catalogue, then the test retired.
   const specialties = v.page.getByRole('region', { name: 'Specialties' });

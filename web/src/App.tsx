@@ -37,6 +37,11 @@ const TestDeskPage = page(() => import('./pages/TestDesk').then((m) => m.TestDes
 const AdminSchedulingPage = page(() => import('./pages/AdminScheduling').then((m) => m.AdminSchedulingPage));
 const AccountPage = page(() => import('./pages/Account').then((m) => m.AccountPage));
 const TwoStepPage = page(() => import('./pages/TwoStep').then((m) => m.TwoStepPage));
+const PharmacyPage = page(() => import('./pages/Pharmacy').then((m) => m.PharmacyPage));
+const PharmacyItemPage = page(() => import('./pages/Pharmacy').then((m) => m.PharmacyItemPage));
+const CartPage = page(() => import('./pages/PharmacyOrders').then((m) => m.CartPage));
+const PharmacyOrdersPage = page(() => import('./pages/PharmacyOrders').then((m) => m.PharmacyOrdersPage));
+const AdminPharmacyPage = page(() => import('./pages/AdminPharmacy').then((m) => m.AdminPharmacyPage));
 const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
@@ -47,6 +52,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/symptoms', label: 'Symptoms' },
     { to: '/appointments', label: 'Appointments' },
     { to: '/tests', label: 'Tests' },
+    { to: '/pharmacy', label: 'Pharmacy' },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
     { to: '/account', label: 'Account' },
@@ -62,6 +68,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/admin', label: 'Administration' },
     { to: '/admin/scheduling', label: 'Clinics and tests' },
     { to: '/admin/test-desk', label: 'Test desk' },
+    { to: '/admin/pharmacy', label: 'Pharmacy' },
     { to: '/account', label: 'Account' },
   ],
 };
@@ -117,6 +124,34 @@ const ROUTES: RouteDef[] = [
     role: 'patient',
     title: 'Tests',
     render: () => <TestsPage />,
+  },
+  {
+    path: '/pharmacy',
+    preload: PharmacyPage.preload,
+    role: 'patient',
+    title: 'Pharmacy',
+    render: () => <PharmacyPage />,
+  },
+  {
+    path: '/pharmacy/items/:id',
+    preload: PharmacyItemPage.preload,
+    role: 'patient',
+    title: 'Medicine',
+    render: (p) => <PharmacyItemPage itemId={Number(p.id)} />,
+  },
+  {
+    path: '/pharmacy/cart',
+    preload: CartPage.preload,
+    role: 'patient',
+    title: 'Your cart',
+    render: () => <CartPage />,
+  },
+  {
+    path: '/pharmacy/orders',
+    preload: PharmacyOrdersPage.preload,
+    role: 'patient',
+    title: 'Your pharmacy orders',
+    render: () => <PharmacyOrdersPage />,
   },
   ...(FEATURES.clinical
     ? [
@@ -191,6 +226,13 @@ const ROUTES: RouteDef[] = [
     role: 'admin',
     title: 'Test desk',
     render: () => <TestDeskPage />,
+  },
+  {
+    path: '/admin/pharmacy',
+    preload: AdminPharmacyPage.preload,
+    role: 'admin',
+    title: 'Pharmacy',
+    render: () => <AdminPharmacyPage />,
   },
   {
     path: '/admin/patients/:id',

@@ -92,6 +92,8 @@ export interface RequestOptions {
   /** Send the access token (default true). */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Headers of the request itself (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 type Listener = (account: Account | null) => void;
@@ -170,7 +172,7 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -1,0 +1,164 @@
+// The pharmacy's API (docs/API.md, Pharmacy): the catalogue and its search, the patient's cart and
+// orders, and the administrators' stock (lots, adjustments, the ledger, alerts) and order queue;
+// with the wording the pages share (availability, order status, a 409's shortages).
+import { ApiError, api, patientPath, type Answer, type Body, type Schema } from './client';
+
+export type PharmacyItem = Schema<'PharmacyItem'>;
+export type Lot = Schema<'Lot'>;
+export type Movement = Schema<'Movement'>;
+export type Cart = Schema<'Cart'>;
+export type Order = Schema<'Order'>;
+export type OrderStatus = Order['status'];
+export type OrderInput = Body<'placePharmacyOrder'>;
+export type Shortage = Schema<'OrderShortage'>['error']['shortages'][number];
+
+export interface SearchFilters {
+  q: string;
+  inStock: boolean;
+  prescriptionOnly: boolean;
+  manufacturer: string;
+}
+
+export const pharmacy = {
+  search: (filters: SearchFilters, signal?: AbortSignal) =>
+    api.get<Answer<'searchPharmacyItems'>>(
+      '/api/v1/pharmacy/items',
+      {
+        q: filters.q.trim(),
+        in_stock: filters.inStock ? 'true' : undefined,
+        prescription_only: filters.prescriptionOnly ? 'true' : undefined,
+        manufacturer: filters.manufacturer,
+        limit: 20,
+      },
+      signal,
+    ),
+  manufacturers: () => api.get<Answer<'listPharmacyManufacturers'>>('/api/v1/pharmacy/manufacturers'),
+  item: (item: number) => api.get<Answer<'getPharmacyItem'>>(`/api/v1/pharmacy/items/${item}`),
+  cart: () => api.get<Answer<'getCart'>>('/api/v1/pharmacy/cart'),
+  setCartLine: (item: number, quantity: number) =>
+    api.request<Answer<'setCartLine'>>('PUT', `/api/v1/pharmacy/cart/items/${item}`, { body: { quantity } }),
+  clearCart: () => api.request<void>('DELETE', '/api/v1/pharmacy/cart'),
+  /** `key`: the Idempotency-Key of this checkout attempt (IdempotencyKeys), the same on a retry. */
+  placeOrder: (body: OrderInput, key: string) =>
+    api.request<Answer<'placePharmacyOrder'>>('POST', '/api/v1/pharmacy/orders', {
+      body,
+      headers: { 'Idempotency-Key': key },
+    }),
+  myOrders: (patient: number) =>
+    api.get<Answer<'getPatientPharmacyOrders'>>(`${patientPath(patient)}/orders`, { limit: 100 }),
+  cancelOrder: (order: number, reason: string) =>
+    api.post<Answer<'cancelPharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/cancel`, { reason }),
+  // Administrators
+  queue: (status: OrderStatus) =>
+    api.get<Answer<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status, limit: 100 }),
+  approve: (order: number) => api.post<Answer<'approvePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/approve`),
+  advance: (order: number, status: Body<'advancePharmacyOrder'>['status']) =>
+    api.post<Answer<'advancePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/status`, { status }),
+  lots: (item: number) => api.get<Answer<'getItemLots'>>(`/api/v1/pharmacy/items/${item}/lots`),
+  receiveLot: (item: number, body: Body<'receiveLot'>) =>
+    api.post<Answer<'receiveLot'>>(`/api/v1/pharmacy/items/${item}/lots`, body),
+  adjustLot: (lot: number, body: Body<'adjustLot'>) =>
+    api.post<Answer<'adjustLot'>>(`/api/v1/pharmacy/lots/${lot}/adjustments`, body),
+  ledger: (item: number) => api.get<Answer<'getItemLedger'>>(`/api/v1/pharmacy/items/${item}/ledger`, { limit: 50 }),
+  lowStock: (threshold: number) =>
+    api.get<Answer<'getLowStockItems'>>('/api/v1/pharmacy/alerts/low-stock', { threshold }),
+  expiring: (days: number) => api.get<Answer<'getExpiringStock'>>('/api/v1/pharmacy/alerts/expiring', { days }),
+};
+
+/** At or below this many units an item says "Only N left". */
+export const FEW_LEFT = 5;
+
+/** What can be had now, in words: "In stock", "Only 3 left", "Out of stock". */
+export function availabilityText(available: number): string {
+  if (available <= 0) return 'Out of stock';
+  if (available <= FEW_LEFT) return `Only ${available} left`;
+  return 'In stock';
+}
+
+/** The most units of an item one order can take now: its order limit and what is available. */
+export function maxQuantity(item: Pick<PharmacyItem, 'order_limit' | 'available'>): number {
+  return Math.max(0, Math.min(item.order_limit, item.available));
+}
+
+const units = (count: number) => (count === 1 ? '1 unit' : `${count} units`);
+
+/** One short item of a 409, in words. */
+export function shortageText(shortage: Shortage): string {
+  const have =
+    shortage.available <= 0
+      ? 'none can be had now'
+      : `only ${units(shortage.available)} ${shortage.available === 1 ? 'is' : 'are'} available`;
+  return `${shortage.name}: you asked for ${units(shortage.wanted)}, but ${have}.`;
+}
+
+/** The short items of an order's 409 (`error.shortages`); empty for any other error. */
+export function shortagesOf(error: unknown): Shortage[] {
+  if (!(error instanceof ApiError) || error.status !== 409) return [];
+  const list = error.detail?.shortages;
+  return Array.isArray(list) ? (list as Shortage[]) : [];
+}
+
+export const ORDER_STATUS: Record<OrderStatus, string> = {
+  awaiting_approval: 'Waiting for a pharmacist to check the prescription',
+  placed: 'Placed: being prepared',
+  ready: 'Ready to collect',
+  dispatched: 'On its way',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+};
+
+export const FULFILMENT: Record<Order['fulfilment'], string> = {
+  pickup: 'Collect at the pharmacy, pay at pickup',
+  delivery: 'Delivery, cash on delivery',
+};
+
+/** A patient may cancel an order until it is ready or has left. */
+export function patientMayCancel(status: OrderStatus): boolean {
+  return status === 'awaiting_approval' || status === 'placed';
+}
+
+/** The moves an administrator can make next (docs/API.md: placed → ready or dispatched → delivered). */
+export function nextMoves(
+  order: Pick<Order, 'status' | 'fulfilment'>,
+): { status: 'ready' | 'dispatched' | 'delivered'; label: string }[] {
+  if (order.status === 'placed') {
+    return order.fulfilment === 'pickup'
+      ? [{ status: 'ready', label: 'Mark ready to collect' }]
+      : [{ status: 'dispatched', label: 'Mark dispatched' }];
+  }
+  if (order.status === 'ready') return [{ status: 'delivered', label: 'Mark collected' }];
+  if (order.status === 'dispatched') return [{ status: 'delivered', label: 'Mark delivered' }];
+  return [];
+}
+
+/** A random Idempotency-Key (crypto.getRandomValues works on plain http too, unlike randomUUID). */
+export function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The Idempotency-Key of a checkout attempt: the same key while the same request is retried (a
+ * double click, a retry after the connection dropped), so the server places it once; a new key
+ * once the server has answered, or when the request changes (the server refuses a key reused
+ * with another body).
+ */
+export class IdempotencyKeys {
+  private current?: { body: string; key: string };
+  constructor(private readonly fresh: () => string = randomKey) {}
+
+  keyFor(body: unknown): string {
+    const text = JSON.stringify(body);
+    if (this.current?.body !== text) this.current = { body: text, key: this.fresh() };
+    return this.current.key;
+  }
+
+  /**
+   * After an attempt: an answer of the server (an order, or a refusal) ends it; a network failure
+   * or a server fault leaves the outcome unknown, so the retry keeps the key.
+   */
+  settled(error?: unknown) {
+    const unknownOutcome = error instanceof ApiError && (error.status === 0 || error.status >= 500);
+    if (!unknownOutcome) this.current = undefined;
+  }
+}

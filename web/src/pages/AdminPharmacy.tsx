@@ -1,0 +1,398 @@
+// Pharmacy administration: the order queue by status (approve a prescription, mark ready,
+// dispatched or handed over, cancel), stock work on one item (its lots, receiving a lot,
+// adjusting one with a reason, its ledger) and the alerts (low stock, lots expiring soon).
+import { useState } from 'react';
+import { minorDigits, price } from '../api/care';
+import { ORDER_STATUS, nextMoves, pharmacy, type Order, type OrderStatus, type PharmacyItem } from '../api/pharmacy';
+import { reload, useApiQuery } from '../api/query';
+import { Card } from '../components/card';
+import { CancelWithReason } from '../components/confirm';
+import {
+  Field,
+  FormError,
+  Saved,
+  SelectField,
+  SubmitButton,
+  readField,
+  requireMoney,
+  requireNumber,
+  useAction,
+  useFields,
+  useSubmit,
+} from '../components/forms';
+import { Async } from '../components/status';
+import { ItemBadges } from './Pharmacy';
+import { OrderSummary, when } from './PharmacyOrders';
+
+const QUEUE = ['pharmacy', 'queue'];
+const STOCK = ['pharmacy', 'stock'];
+
+export function AdminPharmacyPage() {
+  return (
+    <section>
+      <h1>Pharmacy</h1>
+      <OrderQueue />
+      <Stock />
+      <Alerts />
+    </section>
+  );
+}
+
+function OrderQueue() {
+  const [status, setStatus] = useState<OrderStatus>('placed');
+  const queue = useApiQuery([...QUEUE, status], () => pharmacy.queue(status));
+  return (
+    <Card id="queue" title="Orders" busy={queue.isFetching}>
+      <SelectField
+        label="Show orders that are"
+        value={status}
+        onChange={(event) => setStatus(event.target.value as OrderStatus)}
+        options={(Object.keys(ORDER_STATUS) as OrderStatus[]).map((value) => ({
+          value,
+          label: ORDER_STATUS[value],
+        }))}
+      />
+      <Async state={queue} label="Loading the orders…" empty="No orders in this state.">
+        {(data) => (
+          <ul className="orders">
+            {data.items.map((order) => (
+              <QueuedOrder key={order.id} order={order} />
+            ))}
+          </ul>
+        )}
+      </Async>
+    </Card>
+  );
+}
+
+function QueuedOrder({ order }: { order: Order }) {
+  const action = useAction(() => void reload(['pharmacy']));
+  return (
+    <li className={`order order-${order.status}`}>
+      <p className="obs-meta">Patient number {order.patient_id}</p>
+      <OrderSummary order={order} />
+      <div className="row">
+        {order.status === 'awaiting_approval' && (
+          <button type="button" className="primary" onClick={() => void action.run(() => pharmacy.approve(order.id))}>
+            Approve the prescription of order {order.id}
+          </button>
+        )}
+        {nextMoves(order).map((move) => (
+          <button
+            key={move.status}
+            type="button"
+            className="primary"
+            onClick={() => void action.run(() => pharmacy.advance(order.id, move.status))}
+          >
+            {move.label}: order {order.id}
+          </button>
+        ))}
+      </div>
+      {['awaiting_approval', 'placed', 'ready'].includes(order.status) && (
+        <CancelWithReason
+          what="order"
+          hint="The patient is emailed; the medicines go back into stock."
+          cancel={(reason) => action.run(() => pharmacy.cancelOrder(order.id, reason))}
+        />
+      )}
+      <FormError message={action.error} />
+    </li>
+  );
+}
+
+function Stock() {
+  const [text, setText] = useState('');
+  const [found, setFound] = useState<PharmacyItem[]>();
+  const [chosen, setChosen] = useState<number>();
+  const search = useSubmit(
+    ['q'],
+    () => pharmacy.search({ q: text, inStock: false, prescriptionOnly: false, manufacturer: '' }),
+    (page) => setFound(page.items),
+  );
+  return (
+    <Card id="stock" title="Stock">
+      <form className="row search" role="search" aria-label="Item search" onSubmit={search.submit} noValidate>
+        <Field
+          label="Find an item"
+          type="search"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          error={search.errors.q}
+          hint="A name or an ingredient."
+        />
+        <SubmitButton busy={search.busy} busyText="Searching…">
+          Find
+        </SubmitButton>
+      </form>
+      <FormError message={search.formError} />
+      {found && found.length === 0 && <p className="empty">No item matches.</p>}
+      {found && found.length > 0 && (
+        <ul className="pharmacy-results">
+          {found.map((item) => (
+            <li key={item.id}>
+              <p className="result-title">
+                <strong>{item.name}</strong> — {price(item.price_minor, item.currency)}, {item.available} to sell
+              </p>
+              <ItemBadges item={item} />{' '}
+              <button type="button" aria-pressed={chosen === item.id} onClick={() => setChosen(item.id)}>
+                Stock of {item.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {chosen !== undefined && <ItemStock key={chosen} itemId={chosen} />}
+    </Card>
+  );
+}
+
+function ItemStock({ itemId }: { itemId: number }) {
+  const item = useApiQuery([...STOCK, itemId, 'item'], () => pharmacy.item(itemId));
+  const lots = useApiQuery([...STOCK, itemId, 'lots'], () => pharmacy.lots(itemId));
+  const ledger = useApiQuery([...STOCK, itemId, 'ledger'], () => pharmacy.ledger(itemId));
+  const name = item.data?.name ?? 'the item';
+  return (
+    <div className="item-stock">
+      <h3>Lots of {name}</h3>
+      <Async state={lots} label="Loading the lots…" empty="No lots yet.">
+        {(data) => (
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={`Lots of ${name}`}>
+            <table>
+              <caption className="visually-hidden">Lots of {name}, soonest expiry first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Batch</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">On hand</th>
+                  <th scope="col">Held by orders</th>
+                  <th scope="col">Received</th>
+                  <th scope="col">Supplier</th>
+                  <th scope="col">Cost</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((lot) => (
+                  <tr key={lot.id}>
+                    <th scope="row">{lot.batch}</th>
+                    <td>{lot.expires_on}</td>
+                    <td>{lot.on_hand}</td>
+                    <td>{lot.reserved}</td>
+                    <td>{lot.received_quantity}</td>
+                    <td>{lot.supplier || '—'}</td>
+                    <td>{item.data ? price(lot.cost_minor, item.data.currency) : lot.cost_minor}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Async>
+      {item.data && <ReceiveLot item={item.data} />}
+      {lots.data && lots.data.items.length > 0 && <AdjustLot itemId={itemId} lots={lots.data.items} />}
+      <h3>Movements of {name}</h3>
+      <Async state={ledger} label="Loading the ledger…" empty="No movements yet.">
+        {(data) => (
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={`Movements of ${name}`}>
+            <table>
+              <caption className="visually-hidden">Stock movements of {name}, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Batch</th>
+                  <th scope="col">On hand</th>
+                  <th scope="col">Held</th>
+                  <th scope="col">Order or reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((row) => (
+                  <tr key={row.id}>
+                    <td>{when(row.at)}</td>
+                    <td>{row.kind}</td>
+                    <td>{row.batch}</td>
+                    <td>{signed(row.on_hand_change)}</td>
+                    <td>{signed(row.reserved_change)}</td>
+                    <td>{row.order_id ? `Order ${row.order_id}` : (row.reason ?? '')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Async>
+    </div>
+  );
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+const reloadStock = (itemId: number) => Promise.all([reload([...STOCK, itemId]), reload(['pharmacy', 'alerts'])]);
+
+function ReceiveLot({ item }: { item: PharmacyItem }) {
+  const [fields, set, setFields] = useFields({ batch: '', expires_on: '', quantity: '', supplier: '', cost: '' });
+  const [saved, setSaved] = useState<string>();
+  const form = useSubmit(
+    ['batch', 'expires_on', 'quantity', 'supplier', 'cost_minor'],
+    async () =>
+      pharmacy.receiveLot(item.id, {
+        batch: fields.batch.trim(),
+        expires_on: fields.expires_on,
+        quantity: readField('quantity', () => requireNumber(fields.quantity, 'Quantity', '100')),
+        supplier: fields.supplier.trim() || undefined,
+        cost_minor: fields.cost.trim()
+          ? readField('cost_minor', () => requireMoney(fields.cost, 'Cost', minorDigits(item.currency), '12.50'))
+          : undefined,
+      }),
+    (lot) => {
+      setSaved(`Received ${lot.received_quantity} of batch ${lot.batch}.`);
+      setFields({ batch: '', expires_on: '', quantity: '', supplier: '', cost: '' });
+    },
+    () => reloadStock(item.id),
+  );
+  return (
+    <form onSubmit={form.submit} noValidate aria-label={`Receive stock of ${item.name}`}>
+      <h3>Receive stock</h3>
+      <div className="grid">
+        <Field label="Batch number" value={fields.batch} onChange={set('batch')} error={form.errors.batch} />
+        <Field
+          label="Expiry date"
+          type="date"
+          value={fields.expires_on}
+          onChange={set('expires_on')}
+          error={form.errors.expires_on}
+        />
+        <Field
+          label="Quantity"
+          inputMode="numeric"
+          value={fields.quantity}
+          onChange={set('quantity')}
+          error={form.errors.quantity}
+        />
+        <Field label="Supplier" value={fields.supplier} onChange={set('supplier')} error={form.errors.supplier} />
+        <Field
+          label={`Cost of the lot (${item.currency})`}
+          inputMode="decimal"
+          value={fields.cost}
+          onChange={set('cost')}
+          error={form.errors.cost_minor}
+          hint="Optional, e.g. 12.50"
+        />
+      </div>
+      <FormError message={form.formError} />
+      <SubmitButton busy={form.busy} busyText="Receiving…">
+        Receive the lot
+      </SubmitButton>
+      <Saved message={saved} />
+    </form>
+  );
+}
+
+function AdjustLot({ itemId, lots }: { itemId: number; lots: { id: number; batch: string; on_hand: number }[] }) {
+  const [fields, set, setFields] = useFields({ lot: String(lots[0].id), change: '', reason: '' });
+  const [saved, setSaved] = useState<string>();
+  const form = useSubmit(
+    ['lot_id', 'change', 'reason'],
+    async () =>
+      pharmacy.adjustLot(Number(fields.lot), {
+        change: readField('change', () => requireNumber(fields.change, 'Change', '-2')),
+        reason: fields.reason.trim(),
+      }),
+    (lot) => {
+      setSaved(`Batch ${lot.batch} now has ${lot.on_hand} on hand.`);
+      setFields((old) => ({ ...old, change: '', reason: '' }));
+    },
+    () => reloadStock(itemId),
+  );
+  return (
+    <form onSubmit={form.submit} noValidate aria-label="Adjust a lot">
+      <h3>Adjust a lot</h3>
+      <div className="grid">
+        <SelectField
+          label="Lot"
+          value={fields.lot}
+          onChange={set('lot')}
+          error={form.errors.lot_id}
+          options={lots.map((lot) => ({ value: String(lot.id), label: `${lot.batch} (${lot.on_hand} on hand)` }))}
+        />
+        <Field
+          label="Change in units"
+          inputMode="numeric"
+          value={fields.change}
+          onChange={set('change')}
+          error={form.errors.change}
+          hint="e.g. -2 for two broken packs, 3 for a recount that found three more"
+        />
+        <Field label="Reason" value={fields.reason} onChange={set('reason')} error={form.errors.reason} />
+      </div>
+      <FormError message={form.formError} />
+      <SubmitButton busy={form.busy} busyText="Saving…">
+        Adjust the lot
+      </SubmitButton>
+      <Saved message={saved} />
+    </form>
+  );
+}
+
+function Alerts() {
+  const [threshold, setThreshold] = useState('10');
+  const [days, setDays] = useState('60');
+  const [asked, setAsked] = useState({ threshold: 10, days: 60 });
+  const form = useSubmit(
+    ['threshold', 'days'],
+    async () => ({
+      threshold: readField('threshold', () => requireNumber(threshold, 'Threshold', '10')),
+      days: readField('days', () => requireNumber(days, 'Days', '60')),
+    }),
+    setAsked,
+  );
+  const low = useApiQuery(['pharmacy', 'alerts', 'low', asked.threshold], () => pharmacy.lowStock(asked.threshold));
+  const expiring = useApiQuery(['pharmacy', 'alerts', 'expiring', asked.days], () => pharmacy.expiring(asked.days));
+  return (
+    <Card id="alerts" title="Alerts">
+      <form className="row filters" onSubmit={form.submit} noValidate aria-label="Alert limits">
+        <Field
+          label="Low stock: at most this many units"
+          inputMode="numeric"
+          value={threshold}
+          onChange={(event) => setThreshold(event.target.value)}
+          error={form.errors.threshold}
+        />
+        <Field
+          label="Expiring within this many days"
+          inputMode="numeric"
+          value={days}
+          onChange={(event) => setDays(event.target.value)}
+          error={form.errors.days}
+        />
+        <SubmitButton busy={form.busy}>Show</SubmitButton>
+      </form>
+      <FormError message={form.formError} />
+      <h3>Low stock</h3>
+      <Async state={low} label="Loading…" empty="No item is low on stock.">
+        {(data) => (
+          <ul className="pharmacy-results">
+            {data.items.map((item) => (
+              <li key={item.id}>
+                <strong>{item.name}</strong>: {item.available} to sell
+              </li>
+            ))}
+          </ul>
+        )}
+      </Async>
+      <h3>Expiring lots</h3>
+      <Async state={expiring} label="Loading…" empty="No lot expires in that time.">
+        {(data) => (
+          <ul className="pharmacy-results">
+            {data.items.map(({ item, lots }) => (
+              <li key={item.id}>
+                <strong>{item.name}</strong>:{' '}
+                {lots.map((lot) => `batch ${lot.batch}, ${lot.on_hand} on hand, expires ${lot.expires_on}`).join('; ')}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Async>
+    </Card>
+  );
+}
