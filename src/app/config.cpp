@@ -23,8 +23,8 @@ const std::vector<std::string_view> kIdentity = {"serve", "user", "audit", "demo
 const std::vector<std::string_view> kMail = {"serve", "mail"};
 // Commands that need the server secret: identity's, and those that queue mail (its key is
 // derived from the secret).
-const std::vector<std::string_view> kSecret = {"serve",  "user", "audit",  "demo-data", "mail",
-                                               "alerts", "keys", "import", "pharmacy"};
+const std::vector<std::string_view> kSecret = {"serve", "user",   "audit", "demo-data",
+                                               "mail",  "alerts", "keys"};
 // Commands that read or write the audit anchor.
 const std::vector<std::string_view> kAnchor = {"serve", "audit", "keys"};
 }  // namespace

@@ -316,14 +316,8 @@ int run_pharmacy(const app::Config& config, const std::map<std::string, std::str
   auto pool = open_database(config);
   if (!pool.ok()) return fail(pool.error());
   if (auto report = db::migrate(**pool); !report.ok()) return fail(report.error());
-  auto identity_service = open_identity(config, **pool);
-  if (!identity_service.ok()) return fail(identity_service.error());
-  const std::string datasets_dir = values.count("datasets") ? values.at("datasets") : "";
-  auto knowledge = medicines::load_knowledge(datasets_dir);
-  records::ClinicalService clinical(**pool, **identity_service, {}, knowledge);
-  pharmacy::PharmacyService service(**pool, **identity_service, clinical, knowledge);
   if (command == "pharmacy") {
-    auto found = service.verify();
+    auto found = pharmacy::PharmacyService::verify(**pool);
     log::flush();
     if (!found.ok()) return fail(found.error());
     if (!found->empty()) {
@@ -333,6 +327,8 @@ int run_pharmacy(const app::Config& config, const std::map<std::string, std::str
     std::cout << "pharmacy stock matches its ledger: every lot and every open order\n";
     return 0;
   }
+  const std::string datasets_dir = values.count("datasets") ? values.at("datasets") : "";
+  auto knowledge = medicines::load_knowledge(datasets_dir);
   auto path = std::filesystem::path(datasets_dir) / medicines::kMedicinesTable;
   auto csv = read_file(path);
   if (!csv.ok()) return fail(csv.error());
@@ -340,9 +336,10 @@ int run_pharmacy(const app::Config& config, const std::map<std::string, std::str
   auto items = pharmacy::PharmacyService::read_dataset(*csv, report);
   if (!items.ok()) return fail(items.error());
   std::cerr << "importing " << items->size() << " medicines from " << path.string() << "\n";
-  auto done = service.import_items(*items, report, [](std::size_t count, std::size_t total) {
-    std::cerr << "  " << count << " of " << total << "\n";
-  });
+  auto done = pharmacy::PharmacyService::import_catalogue(
+      **pool, *knowledge, *items, report, "GBP", [](std::size_t count, std::size_t total) {
+        std::cerr << "  " << count << " of " << total << "\n";
+      });
   log::flush();
   if (!done.ok()) return fail(done.error());
   std::cout << "medicines: " << done->read << " rows read, " << done->added << " added, "

@@ -193,7 +193,15 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     return Error::validation("starts_at", "starts_at must be in the future");
   }
 
-  enum class Outcome { kBooked, kNotASlot, kNotLinked, kDoctorBusy, kPatientBusy, kKeyTaken };
+  enum class Outcome {
+    kBooked,
+    kReplayed,
+    kNotASlot,
+    kNotLinked,
+    kDoctorBusy,
+    kPatientBusy,
+    kKeyTaken
+  };
   Outcome outcome = Outcome::kBooked;
   std::int64_t clinic_id = input.clinic_id;
   auto booked = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Appointment> {
@@ -232,6 +240,21 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     row.booked_by = caller.account_id;
     row.booked_at = stamp();
     db::Transaction tx(lease);
+    // The key again, in the writer's transaction: a request with the same key that committed
+    // since the first look (on SQLite possibly in this commit group, not yet visible to other
+    // connections) holds the slot; its booking is the answer.
+    if (!input.idempotency_key.empty()) {
+      if (auto key = store::find_key(lease, caller.account_id, input.idempotency_key)) {
+        if (key->fingerprint != print) {
+          return Error::validation("Idempotency-Key",
+                                   "this Idempotency-Key was used for a different booking");
+        }
+        auto earlier = store::find_appointment(lease, key->appointment_id);
+        if (!earlier) return Error::internal();
+        outcome = Outcome::kReplayed;
+        return *earlier;
+      }
+    }
     auto inserted = store::insert_appointment(lease, row);
     if (inserted.overlap != store::Overlap::kNone) {
       outcome = inserted.overlap == store::Overlap::kDoctor ? Outcome::kDoctorBusy
@@ -253,7 +276,7 @@ Result<Booked> CareService::book(const Caller& caller, const BookingInput& given
     tx.commit();
     return row;
   });
-  if (booked.ok()) return Booked{std::move(booked).value(), false};
+  if (booked.ok()) return Booked{std::move(booked).value(), outcome == Outcome::kReplayed};
   if (outcome == Outcome::kDoctorBusy || outcome == Outcome::kPatientBusy ||
       outcome == Outcome::kKeyTaken) {
     // A concurrent request with the same key may have won the slot: its answer is ours.

@@ -465,10 +465,18 @@ Result<std::vector<ImportedItem>> PharmacyService::read_dataset(std::string_view
 Result<PharmacyService::ImportReport> PharmacyService::import_items(
     const std::vector<ImportedItem>& items, ImportReport report,
     const std::function<void(std::size_t, std::size_t)>& progress, std::size_t batch) {
-  std::string now = stamp();
+  return import_catalogue(pool_, *knowledge_, items, report, currency_, progress, batch);
+}
+
+Result<PharmacyService::ImportReport> PharmacyService::import_catalogue(
+    db::Pool& pool, const medicines::Knowledge& knowledge, const std::vector<ImportedItem>& items,
+    ImportReport report, const std::string& currency,
+    const std::function<void(std::size_t, std::size_t)>& progress, std::size_t batch) {
+  const PrescriptionRule rule = PrescriptionRule::built_in(knowledge);
+  std::string now = format_rfc3339(Clock::now());
   for (std::size_t from = 0; from < items.size(); from += batch) {
     std::size_t to = std::min(items.size(), from + batch);
-    auto done = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    auto done = db::with_connection(pool, [&](db::Lease& lease) -> Status {
       db::Transaction tx(lease);
       for (std::size_t i = from; i < to; ++i) {
         const auto& source = items[i];
@@ -481,10 +489,10 @@ Result<PharmacyService::ImportReport> PharmacyService::import_items(
         item.review_excellent = source.review_excellent;
         item.review_average = source.review_average;
         item.review_poor = source.review_poor;
-        item.ingredients = ingredients_of(*knowledge_, item.composition);
+        item.ingredients = ingredients_of(knowledge, item.composition);
         item.price_minor = text::demo_price_minor(source.source_key);
-        item.currency = currency_;
-        item.prescription_only = rule_.prescription_only(item.ingredients);
+        item.currency = currency;
+        item.prescription_only = rule.prescription_only(item.ingredients);
         item.created_at = item.updated_at = now;
         auto text = search_text(item);
         if (store::insert_item(lease, item, source.source_key, text)) {
@@ -504,7 +512,7 @@ Result<PharmacyService::ImportReport> PharmacyService::import_items(
     if (progress) progress(to, items.size());
   }
   if (report.added + report.updated > 0) {
-    auto optimized = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    auto optimized = db::with_connection(pool, [&](db::Lease& lease) -> Status {
       store::optimize_search(lease);
       return Ok{};
     });

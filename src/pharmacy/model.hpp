@@ -113,9 +113,10 @@ struct OrderLine {
 
 struct Order {
   std::int64_t id = 0, patient_id = 0;
-  std::string status;      // awaiting_approval placed ready dispatched delivered cancelled
-  std::string fulfilment;  // delivery | pickup
-  std::string payment;     // cash_on_delivery | pay_at_pickup
+  std::string patient_name;  // for the pharmacy counter
+  std::string status;        // awaiting_approval placed ready dispatched delivered cancelled
+  std::string fulfilment;    // delivery | pickup
+  std::string payment;       // cash_on_delivery | pay_at_pickup
   std::string address;
   std::int64_t total_minor = 0;
   std::string currency;

@@ -79,6 +79,26 @@ bool settle_holds(db::Lease& lease, std::int64_t order_id, bool dispense, std::i
   return true;
 }
 
+// Each order's patient's name (identity's accounts, one query for all).
+void name_patients(db::Lease& lease, std::vector<Order>& orders) {
+  std::vector<std::int64_t> ids;
+  for (const auto& order : orders) ids.push_back(order.patient_id);
+  auto names = identity::directory::names(lease, ids);
+  for (auto& order : orders) {
+    if (auto found = names.find(order.patient_id); found != names.end()) {
+      order.patient_name = found->second;
+    }
+  }
+}
+
+std::optional<Order> named_order(db::Lease& lease, std::int64_t id) {
+  auto order = store::find_order(lease, id);
+  if (!order) return order;
+  std::vector<Order> one{std::move(*order)};
+  name_patients(lease, one);
+  return std::move(one.front());
+}
+
 }  // namespace
 
 Status PharmacyService::mail_order(db::Lease& lease, const Order& order, std::string_view kind) {
@@ -220,7 +240,7 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
         return Result<Placed>(Error::validation(
             "Idempotency-Key", "this Idempotency-Key was used for a different order"));
       }
-      auto order = store::find_order(lease, key->order_id);
+      auto order = named_order(lease, key->order_id);
       if (!order) return Result<Placed>(Error::internal());
       return Result<Placed>(Placed{*order, true});
     });
@@ -252,11 +272,26 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
     }
   }
 
-  enum class Outcome { kPlaced, kShort, kKeyTaken, kOther };
+  enum class Outcome { kPlaced, kReplayed, kShort, kKeyTaken, kOther };
   Outcome outcome = Outcome::kOther;
   std::vector<Shortage> shortages;
   auto placed = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Order> {
     db::Transaction tx(lease);
+    // The key again, in the writer's transaction: a request with the same key that committed
+    // since the first look (on SQLite possibly in this commit group, not yet visible to other
+    // connections) has emptied the cart; its order is the answer.
+    if (!input.idempotency_key.empty()) {
+      if (auto key = store::find_key(lease, patient.account_id, input.idempotency_key)) {
+        if (key->fingerprint != print) {
+          return Error::validation("Idempotency-Key",
+                                   "this Idempotency-Key was used for a different order");
+        }
+        auto earlier = named_order(lease, key->order_id);
+        if (!earlier) return Error::internal();
+        outcome = Outcome::kReplayed;
+        return *earlier;
+      }
+    }
     auto lines = input.items.empty() ? store::cart_lines(lease, patient.account_id) : input.items;
     if (lines.empty()) return Error::validation("items", "your cart is empty");
     // Lots are locked in one order (by item) so two orders never wait on each other.
@@ -302,6 +337,9 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
       return about(Error::conflict("some items are no longer sold"), "items");
     }
     order.id = store::insert_order(lease, order);
+    if (auto names = identity::directory::names(lease, {patient.account_id}); !names.empty()) {
+      order.patient_name = names.begin()->second;
+    }
     for (const auto& line : order.lines) store::insert_order_line(lease, order.id, line);
     // Reserve first expiry first, lot by lot; a lot another order took meanwhile is read again.
     for (const auto& line : order.lines) {
@@ -353,7 +391,7 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
     outcome = Outcome::kPlaced;
     return order;
   });
-  if (placed.ok()) return Placed{std::move(placed).value(), false};
+  if (placed.ok()) return Placed{std::move(placed).value(), outcome == Outcome::kReplayed};
   // A concurrent request with the same key may have won (and emptied the cart): its answer is
   // ours, whatever this one ran into.
   if (auto earlier = replay(print)) return std::move(*earlier);
@@ -364,7 +402,7 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
 
 Result<Order> PharmacyService::order(const identity::Caller& caller, std::int64_t order_id) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Order> {
-    auto found = store::find_order(lease, order_id);
+    auto found = named_order(lease, order_id);
     if (!found || (caller.role != Role::kAdmin && found->patient_id != caller.account_id)) {
       return about(Error::not_found("no such order"), "order_id");
     }
@@ -376,8 +414,10 @@ Result<std::vector<Order>> PharmacyService::patient_orders(std::int64_t patient_
                                                            std::int64_t before_id, int limit) {
   if (limit < 1 || limit > 100) return Error::validation("limit", "limit must be 1 to 100");
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Order>> {
-    return store::orders_of_patient(lease, patient_id, before_id > 0 ? before_id : INT64_MAX,
-                                    limit);
+    auto orders =
+        store::orders_of_patient(lease, patient_id, before_id > 0 ? before_id : INT64_MAX, limit);
+    name_patients(lease, orders);
+    return orders;
   });
 }
 
@@ -392,7 +432,10 @@ Result<std::vector<Order>> PharmacyService::queue(const std::string& status, std
   }
   if (limit < 1 || limit > 100) return Error::validation("limit", "limit must be 1 to 100");
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Order>> {
-    return store::orders_in_status(lease, status, before_id > 0 ? before_id : INT64_MAX, limit);
+    auto orders =
+        store::orders_in_status(lease, status, before_id > 0 ? before_id : INT64_MAX, limit);
+    name_patients(lease, orders);
+    return orders;
   });
 }
 
@@ -415,7 +458,7 @@ Result<Order> PharmacyService::approve(const identity::Caller& admin, std::int64
                           identity::audit::Row("pharmacy.order_approve")
                               .patient(order->patient_id)
                               .resource("order", order_id));
-    auto after = store::find_order(lease, order_id);
+    auto after = named_order(lease, order_id);
     tx.commit();
     return *after;
   });
@@ -460,7 +503,7 @@ Result<Order> PharmacyService::advance(const identity::Caller& admin, std::int64
         return mailed.error();
       }
     }
-    auto after = store::find_order(lease, order_id);
+    auto after = named_order(lease, order_id);
     tx.commit();
     return *after;
   });
@@ -500,7 +543,7 @@ Result<Order> PharmacyService::cancel(const identity::Caller& caller, std::int64
     if (auto mailed = mail_order(lease, *order, "pharmacy_order_cancelled"); !mailed.ok()) {
       return mailed.error();
     }
-    auto after = store::find_order(lease, order_id);
+    auto after = named_order(lease, order_id);
     tx.commit();
     return *after;
   });

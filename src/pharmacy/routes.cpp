@@ -93,6 +93,7 @@ json::object order_json(const Order& order) {
   }
   json::object out{{"id", order.id},
                    {"patient_id", order.patient_id},
+                   {"patient_name", order.patient_name},
                    {"status", order.status},
                    {"fulfilment", order.fulfilment},
                    {"payment", order.payment},

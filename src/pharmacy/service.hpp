@@ -87,6 +87,11 @@ class PharmacyService {
   Result<ImportReport> import_items(const std::vector<ImportedItem>& items, ImportReport report,
                                     const std::function<void(std::size_t, std::size_t)>& progress,
                                     std::size_t batch = 500);
+  // The same without a service (vitalis import medicines needs neither accounts nor the secret).
+  static Result<ImportReport> import_catalogue(
+      db::Pool& pool, const medicines::Knowledge& knowledge, const std::vector<ImportedItem>& items,
+      ImportReport report, const std::string& currency,
+      const std::function<void(std::size_t, std::size_t)>& progress, std::size_t batch = 500);
 
   // --- stock (stock.cpp) ----------------------------------------------------------------------
   // Admin: a new lot (batch unique per item, expiry in the future, quantity 1–100,000).
@@ -104,7 +109,8 @@ class PharmacyService {
   // Lots with stock expiring within `days` days (or expired), soonest first, with their items.
   Result<std::vector<StockAlert>> expiring(int days, int limit);
   // The first disagreement between stock counts, ledger and orders; empty when all agree.
-  Result<std::vector<Mismatch>> verify();
+  // (Static: vitalis pharmacy verify reads the database only.)
+  static Result<std::vector<Mismatch>> verify(db::Pool& pool);
 
   // --- cart and orders (orders.cpp) -----------------------------------------------------------
   Result<Cart> cart(std::int64_t patient_id);

@@ -130,7 +130,7 @@ class PharmacyTest : public db::testing::DialectTest {
   }
 
   bool verified() {
-    auto found = service_->verify();
+    auto found = PharmacyService::verify(*pool_);
     EXPECT_TRUE(found.ok());
     if (!found->empty()) ADD_FAILURE() << found->front().what;
     return found->empty();
@@ -401,7 +401,7 @@ TEST_P(PharmacyTest, VerifyNamesAPlantedMismatch) {
     long long id = lot.id;
     **lease << "UPDATE pharmacy_lots SET on_hand = on_hand + 1 WHERE id = :id", soci::use(id);
   }
-  auto found = service_->verify();
+  auto found = PharmacyService::verify(*pool_);
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_NE(found->front().what.find("lot " + std::to_string(lot.id)), std::string::npos)

@@ -212,8 +212,8 @@ Result<std::vector<StockAlert>> PharmacyService::expiring(int days, int limit) {
   });
 }
 
-Result<std::vector<Mismatch>> PharmacyService::verify() {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Mismatch>> {
+Result<std::vector<Mismatch>> PharmacyService::verify(db::Pool& pool) {
+  return db::with_connection(pool, [&](db::Lease& lease) -> Result<std::vector<Mismatch>> {
     std::vector<Mismatch> found;
     if (auto first = store::first_mismatch(lease)) found.push_back({*first});
     return found;

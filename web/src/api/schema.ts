@@ -1366,6 +1366,8 @@ export interface components {
     Order: {
       id: components["schemas"]["Id"];
       patient_id: components["schemas"]["Id"];
+      /** @description The patient's full name (for the pharmacy counter). */
+      patient_name: string;
       /** @enum {string} */
       status: "awaiting_approval" | "placed" | "ready" | "dispatched" | "delivered" | "cancelled";
       /** @enum {string} */

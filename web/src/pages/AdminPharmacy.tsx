@@ -69,7 +69,9 @@ function QueuedOrder({ order }: { order: Order }) {
   const action = useAction(() => void reload(['pharmacy']));
   return (
     <li className={`order order-${order.status}`}>
-      <p className="obs-meta">Patient number {order.patient_id}</p>
+      <p className="obs-meta">
+        {order.patient_name || 'Patient'} (patient number {order.patient_id})
+      </p>
       <OrderSummary order={order} />
       <div className="row">
         {order.status === 'awaiting_approval' && (
