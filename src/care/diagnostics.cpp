@@ -86,13 +86,18 @@ Status apply(DiagnosticTest& test, const TestInput& input, bool creating) {
     if (*input.price_minor < 0 || *input.price_minor > 100'000'000) {
       return Error::validation("price_minor",
                                "price_minor is a whole number of minor units (pence, cents), "
-                               "0 or more");
+                               "from 0 to 100000000");
     }
     test.price_minor = *input.price_minor;
   } else if (creating) {
     return Error::validation("price_minor", "price_minor is required");
   }
   if (input.active) test.active = *input.active;
+  // The stored number means an amount in its currency: a new currency needs its price too.
+  if (!creating && input.currency && !input.price_minor) {
+    return Error::validation("currency",
+                             "give the price in the new currency too (price_minor with currency)");
+  }
   return Ok{};
 }
 

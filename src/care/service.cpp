@@ -207,7 +207,25 @@ Result<Clinic> CareService::update_clinic(const Caller& admin, std::int64_t clin
     db::Transaction tx(lease);
     auto clinic = store::find_clinic(lease, clinic_id);
     if (!clinic) return about(Error::not_found("no such clinic"), "clinic_id");
+    // What a place is decides what points at it (tests offered, hours, bookings): it stays.
+    if (input.kind && *input.kind != clinic->kind) {
+      return Error::validation("kind", "a clinic's kind cannot change: add a new one instead");
+    }
+    std::string zone = clinic->time_zone;
     if (auto ok = apply(*clinic, input, false); !ok.ok()) return ok.error();
+    // Hours are kept in local time: a new zone would move every slot, but booked appointments
+    // keep their instants and could fall outside the hours. Refused while any are ahead.
+    if (clinic->time_zone != zone) {
+      auto ahead = store::booked_ahead(lease, clinic_id, now_());
+      if (ahead > 0) {
+        return about(
+            Error::conflict(std::to_string(ahead) +
+                            " appointments or test bookings ahead are booked here in " + zone +
+                            " time; move or cancel them before changing the "
+                            "time zone"),
+            "time_zone");
+      }
+    }
     clinic->updated_at = now_text();
     store::update_clinic(lease, *clinic);
     identity_.audit_write(lease, admin,

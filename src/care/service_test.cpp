@@ -424,6 +424,27 @@ TEST_P(CareTest, SoonestSlotsAcrossASpecialtyWithDistancesAndAsAlternatives) {
   EXPECT_EQ(service_->soonest_slots(query).error().field, "specialty_id");
 }
 
+TEST_P(CareTest, AClinicKeepsItsKindAndItsZoneWhileBookingsAreAhead) {
+  std::int64_t clinic = open_clinic();
+  ClinicInput kind;
+  kind.kind = "diagnostic_centre";
+  EXPECT_EQ(service_->update_clinic(admin_, clinic, kind).error().field, "kind");
+  std::int64_t nine = kMonday + 8 * kHour;
+  auto booked = service_->book(patient_, booking(doctor_, nine));
+  ASSERT_TRUE(booked.ok());
+  ClinicInput zone;
+  zone.time_zone = "Europe/Lisbon";
+  auto refused = service_->update_clinic(admin_, clinic, zone);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().field, "time_zone");
+  EXPECT_NE(refused.error().message.find("1 appointments"), std::string::npos);
+  ASSERT_TRUE(service_->cancel(patient_, booked->appointment.id, "moving away").ok());
+  auto moved = service_->update_clinic(admin_, clinic, zone);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->time_zone, "Europe/Lisbon");
+}
+
 TEST_P(CareTest, RescheduleCancelAndOutcome) {
   open_clinic();
   std::int64_t nine = kMonday + 8 * kHour;
@@ -682,6 +703,9 @@ TEST_P(DiagnosticsTest, CatalogueAndCentresAreValidated) {
   ASSERT_FALSE(clash.ok());
   EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
   EXPECT_EQ(clash.error().field, "code");
+  TestInput currency;
+  currency.currency = "EUR";  // without a price in euros: refused
+  EXPECT_EQ(service_->update_test(admin_, other.id, currency).error().field, "currency");
   TestInput price;
   price.price_minor = 4200;
   auto priced = service_->update_test(admin_, other.id, price);

@@ -196,6 +196,11 @@ void update_clinic(db::Lease& lease, const Clinic& clinic) {
   });
 }
 
+std::int64_t booked_ahead(db::Lease& lease, std::int64_t clinic_id, std::int64_t now) {
+  long long clinic = clinic_id, centre = clinic_id, from = now, again = now;
+  return db::number(lease, sql::kBookedAhead, db::uses(clinic, from, centre, again));
+}
+
 std::optional<Clinic> find_clinic(db::Lease& lease, std::int64_t id) {
   long long key = id;
   return db::first_row<ClinicReader>(lease, sql::kSelectClinic, db::uses(key));

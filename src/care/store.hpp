@@ -33,6 +33,12 @@ inline constexpr const char* kUpdateClinic =
     "opening_hours = :hours, time_zone = :zone, services = :services, active = :active, "
     "updated_at = :at WHERE id = :id";
 inline constexpr const char* kSelectClinic = VITALIS_CLINIC_COLUMNS "WHERE id = :id";
+// Appointments and test bookings still to come at a clinic (a time zone change would move them
+// off its hours). Rare (an admin's edit): no index of its own.
+inline constexpr const char* kBookedAhead =
+    "SELECT (SELECT COUNT(*) FROM care_appointments WHERE clinic_id = :clinic AND status = "
+    "'booked' AND starts_at >= :now) + (SELECT COUNT(*) FROM care_test_bookings WHERE centre_id "
+    "= :centre AND status = 'booked' AND starts_at >= :now_again)";
 // The search's prefilter: every clinic (active ones unless asked), or those in a bounding box
 // (care_clinics_position); names, cities and specialties are matched in C++ (folded text).
 inline constexpr const char* kSelectClinics =
@@ -143,6 +149,7 @@ std::vector<Specialty> specialties(db::Lease& lease);
 std::int64_t insert_clinic(db::Lease& lease, const Clinic& clinic);
 void update_clinic(db::Lease& lease, const Clinic& clinic);
 std::optional<Clinic> find_clinic(db::Lease& lease, std::int64_t id);
+std::int64_t booked_ahead(db::Lease& lease, std::int64_t clinic_id, std::int64_t now);
 // Every clinic (with inactive ones when asked), or those inside a latitude/longitude box.
 struct Box {
   double lat_min = 0, lat_max = 0, lon_min = 0, lon_max = 0;

@@ -203,11 +203,9 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
   if (input.fulfilment != "delivery" && input.fulfilment != "pickup") {
     return Error::validation("fulfilment", "fulfilment must be delivery or pickup");
   }
-  if (input.payment.empty()) {
-    input.payment = input.fulfilment == "delivery" ? "cash_on_delivery" : "pay_at_pickup";
-  }
-  if ((input.fulfilment == "delivery" && input.payment != "cash_on_delivery") ||
-      (input.fulfilment == "pickup" && input.payment != "pay_at_pickup")) {
+  auto methods = payments_->methods_for(input.fulfilment);
+  if (input.payment.empty() && !methods.empty()) input.payment = methods.front();
+  if (std::find(methods.begin(), methods.end(), input.payment) == methods.end()) {
     return Error::validation("payment",
                              "pay cash on delivery for a delivery, or at the pharmacy on pickup");
   }
@@ -391,7 +389,21 @@ Result<Placed> PharmacyService::place_order(const identity::Caller& patient,
     outcome = Outcome::kPlaced;
     return order;
   });
-  if (placed.ok()) return Placed{std::move(placed).value(), outcome == Outcome::kReplayed};
+  if (placed.ok()) {
+    if (outcome == Outcome::kReplayed) return Placed{std::move(placed).value(), true};
+    // Paid (or arranged) once the stock is held; refused: the order is cancelled, the stock
+    // returns, and the patient is told why.
+    Order order = std::move(placed).value();
+    auto paid = payments_->authorise({order.id, order.patient_id, order.total_minor, order.currency,
+                                      order.payment, input.idempotency_key});
+    if (!paid.accepted) {
+      auto undone = cancel(patient, order.id, "payment refused: " + paid.message);
+      if (!undone.ok()) return undone.error();
+      return about(Error::conflict(paid.message.empty() ? "the payment was refused" : paid.message),
+                   "payment");
+    }
+    return Placed{std::move(order), false};
+  }
   // A concurrent request with the same key may have won (and emptied the cart): its answer is
   // ours, whatever this one ran into.
   if (auto earlier = replay(print)) return std::move(*earlier);

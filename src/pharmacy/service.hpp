@@ -21,6 +21,7 @@
 #include "identity/service.hpp"
 #include "medicines/knowledge.hpp"
 #include "pharmacy/model.hpp"
+#include "pharmacy/payments.hpp"
 #include "records/clinical_service.hpp"
 
 namespace vitalis::pharmacy {
@@ -57,6 +58,8 @@ class PharmacyService {
   // The clock (Unix seconds) expiry and times are read against; tests set it.
   void set_clock(std::function<std::int64_t()> now) { now_ = std::move(now); }
   void set_public_url(std::string url) { public_url_ = std::move(url); }
+  // How orders are paid (default: OfflinePayments, cash on delivery and pay at pickup).
+  void set_payments(std::unique_ptr<PaymentMethods> payments) { payments_ = std::move(payments); }
   // The currency of items made here (imported or by an admin without one).
   void set_currency(std::string currency) { currency_ = std::move(currency); }
   const medicines::Knowledge& knowledge() const { return *knowledge_; }
@@ -162,6 +165,7 @@ class PharmacyService {
   std::function<std::int64_t()> now_;
   std::string public_url_ = "http://127.0.0.1:8080";
   std::string currency_ = "GBP";
+  std::unique_ptr<PaymentMethods> payments_ = std::make_unique<OfflinePayments>();
 };
 
 }  // namespace vitalis::pharmacy

@@ -360,6 +360,43 @@ TEST_P(PharmacyTest, PrescriptionOnlyItemsRestOnTheRecordOrAnApproval) {
   EXPECT_TRUE(verified());
 }
 
+// A payment provider cannot run here: this stand-in refuses every payment, as a card gateway
+// would decline one, to show what the service does then.
+class RefusingPayments final : public PaymentMethods {
+ public:
+  std::vector<std::string> methods_for(const std::string&) const override { return {"card"}; }
+  PaymentOutcome authorise(const PaymentRequest& request) override {
+    last = request;
+    return {false, "", "the card was declined"};
+  }
+  PaymentRequest last;
+};
+
+TEST_P(PharmacyTest, ARefusedPaymentCancelsTheOrderAndReturnsTheStock) {
+  import(kTable);
+  std::int64_t dolo = id_of("Dolo 650 Tablet");
+  receive(dolo, "P", "2028-01-31", 5);
+  auto payments = std::make_unique<RefusingPayments>();
+  auto* seen = payments.get();
+  service_->set_payments(std::move(payments));
+  ASSERT_TRUE(service_->set_cart_line(patient_, dolo, 2).ok());
+  OrderInput input;
+  input.payment = "cash_on_delivery";  // not a method this provider offers
+  EXPECT_EQ(service_->place_order(patient_, input).error().field, "payment");
+  input.payment.clear();  // its default: card
+  auto refused = service_->place_order(patient_, input);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "payment");
+  EXPECT_EQ(refused.error().message, "the card was declined");
+  EXPECT_EQ(seen->last.method, "card");
+  EXPECT_EQ(seen->last.amount_minor, 2 * service_->item(patient_, dolo)->price_minor);
+  EXPECT_EQ(service_->item(patient_, dolo)->available, 5);
+  auto orders = service_->patient_orders(patient_.account_id, 0, 10);
+  ASSERT_EQ(orders->size(), 1u);
+  EXPECT_EQ(orders->front().status, "cancelled");
+  EXPECT_TRUE(verified());
+}
+
 TEST_P(PharmacyTest, ConcurrentOrdersNeverTakeMoreThanTheStock) {
   import(kTable);
   std::int64_t dolo = id_of("Dolo 650 Tablet");

@@ -203,18 +203,21 @@ class Bookings(IdWriter):
 
 class Orders(Writer):
     """The patient orders one unit (cart, then the order with an Idempotency-Key); every tenth
-    order is cancelled at once (its unit returns through the ledger) and every hundredth write
-    first receives 100 more units (the admin), so stock lasts a soak. One patient has one cart, so
+    order is cancelled at once (its unit returns through the ledger) and every hundredth of this
+    writer's writes receives 100 more units instead (the admin), so stock lasts a soak (at most 99
+    of 100 writes take a unit). One patient has one cart, so
     this writer's steps run one at a time. Keys: ("order", id), ("cancel", id), ("lot", id)."""
 
     name = "order"
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.count = 0  # this writer's own count (a soak gives it every k-th n, not all of them)
 
     def write(self, client, clinic, n):
         with self.lock:
-            if n % 100 == 0:
+            self.count += 1
+            if self.count % 100 == 0:
                 status, body = client.post(f"/api/v1/pharmacy/items/{clinic.item_id}/lots",
                                            clinic.admin, {"batch": f"LOAD-{n}", "quantity": 100,
                                                           "expires_on": clinic.expires_on})
@@ -227,7 +230,7 @@ class Orders(Writer):
                                        headers={"Idempotency-Key": f"load-{n}"})
             if status != 201:
                 return status, None
-            if n % 10 != 1:
+            if self.count % 10 != 1:
                 return status, ("order", body["id"])
             status, _ = client.post(f"/api/v1/pharmacy/orders/{body['id']}/cancel",
                                     clinic.patient, {"reason": "load"})
