@@ -224,16 +224,22 @@ def timed(client, path, token, count):
 
 def race(port, tokens, doctor, starts):
     """Every token asks for the slot at once; returns (statuses, latencies ms)."""
+    return race_post(port, tokens, "/api/v1/care/appointments",
+                     {"doctor_id": doctor, "starts_at": iso(starts), "reason": "race"})
+
+
+def race_post(port, tokens, path, body):
+    """Every token sends `body` to `path` at once, each on its own open connection; returns
+    (statuses, latencies ms)."""
     clients = [Client(port) for _ in tokens]
     for client in clients:
         client.conn.connect()
     barrier = threading.Barrier(len(tokens))
-    body = {"doctor_id": doctor, "starts_at": iso(starts), "reason": "race"}
 
     def one(index):
         barrier.wait()
         begin = time.perf_counter()
-        status, _ = clients[index].call("POST", "/api/v1/care/appointments", tokens[index], body)
+        status, _ = clients[index].call("POST", path, tokens[index], body)
         return status, (time.perf_counter() - begin) * 1000
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(tokens)) as pool:

@@ -18,7 +18,6 @@ each race places exactly 10 orders and that the wrk orders succeed (it stops oth
   bench/pharmacy.py [--bin build/release/vitalis] [--generated 1000000] [--postgres URL]
                     [--datasets ../shared/datasets] [--duration 10] [--requests 300]"""
 import argparse
-import concurrent.futures
 import datetime
 import os
 import random
@@ -31,7 +30,7 @@ import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from care import PASSWORD, Client, Db, percentile, sign_in, timed  # noqa: E402
+from care import PASSWORD, Client, Db, percentile, race_post, sign_in, timed  # noqa: E402
 
 ORDERERS = 64
 RACERS = 100
@@ -142,23 +141,8 @@ def search_timings(client, token, count):
 
 
 def race(port, tokens, item):
-    clients = [Client(port) for _ in tokens]
-    for client in clients:
-        client.conn.connect()
-    barrier = threading.Barrier(len(tokens))
-    body = {"items": [{"item_id": item, "quantity": 1}]}
-
-    def one(index):
-        barrier.wait()
-        begin = time.perf_counter()
-        status, _ = clients[index].call("POST", "/api/v1/pharmacy/orders", tokens[index], body)
-        return status, (time.perf_counter() - begin) * 1000
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(tokens)) as pool:
-        results = list(pool.map(one, range(len(tokens))))
-    for client in clients:
-        client.conn.close()
-    return [s for s, _ in results], [t for _, t in results]
+    return race_post(port, tokens, "/api/v1/pharmacy/orders",
+                     {"items": [{"item_id": item, "quantity": 1}]})
 
 
 def main():

@@ -6,6 +6,7 @@
 #include "core/time.hpp"
 #include "pharmacy/store.hpp"
 #include "pharmacy/store_stock.hpp"
+#include "pharmacy/text.hpp"
 
 namespace vitalis::pharmacy::bulk {
 
@@ -17,18 +18,6 @@ std::uint64_t next(std::uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
-}
-
-std::string day_after(const std::string& today, int days) {
-  using namespace std::chrono;
-  year_month_day start{year(std::stoi(today.substr(0, 4))),
-                       month(static_cast<unsigned>(std::stoi(today.substr(5, 2)))),
-                       day(static_cast<unsigned>(std::stoi(today.substr(8, 2))))};
-  year_month_day out(sys_days(start) + std::chrono::days(days));
-  char text[11];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(out.year()),
-                static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
-  return text;
 }
 
 }  // namespace
@@ -59,8 +48,9 @@ Result<std::int64_t> stock_demo(db::Pool& pool, std::int64_t admin_id, const std
           lot.supplier = "Demo Wholesale Ltd";
           bool expiring = kind >= 3 && kind < 6;
           bool low = kind >= 6 && kind < 11;
-          lot.expires_on = day_after(today, expiring ? 5 + static_cast<int>(next(state) % 25)
-                                                     : 90 + static_cast<int>(next(state) % 640));
+          lot.expires_on =
+              text::day_after(today, expiring ? 5 + static_cast<int>(next(state) % 25)
+                                              : 90 + static_cast<int>(next(state) % 640));
           lot.received_quantity =
               low ? 1 + static_cast<int>(next(state) % 3) : 5 + static_cast<int>(next(state) % 196);
           lot.cost_minor = 20 + static_cast<std::int64_t>(next(state) % 2000);

@@ -31,22 +31,6 @@ Movement movement(const Lot& lot, std::string kind, int on_hand, int reserved, s
   return out;
 }
 
-// The day `days` after `day` (YYYY-MM-DD).
-std::string add_days(const std::string& day, int days) {
-  using namespace std::chrono;
-  int year = std::stoi(day.substr(0, 4));
-  unsigned month = static_cast<unsigned>(std::stoi(day.substr(5, 2)));
-  unsigned date = static_cast<unsigned>(std::stoi(day.substr(8, 2)));
-  sys_days then = sys_days(year_month_day{std::chrono::year(year), std::chrono::month(month),
-                                          std::chrono::day(date)}) +
-                  std::chrono::days(days);
-  year_month_day out(then);
-  char text[11];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(out.year()),
-                static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
-  return text;
-}
-
 }  // namespace
 
 Result<Lot> PharmacyService::receive(const identity::Caller& admin, std::int64_t item_id,
@@ -189,7 +173,7 @@ Result<std::vector<Item>> PharmacyService::low_stock(int threshold, int limit) {
 Result<std::vector<StockAlert>> PharmacyService::expiring(int days, int limit) {
   if (days < 0 || days > 730) return Error::validation("days", "days must be 0 to 730");
   if (limit < 1 || limit > 200) return Error::validation("limit", "limit must be 1 to 200");
-  std::string day = today(), until = add_days(day, days);
+  std::string day = today(), until = text::day_after(day, days);
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<StockAlert>> {
     std::vector<StockAlert> alerts;
     auto lots = store::expiring_lots(lease, until, limit);

@@ -115,6 +115,23 @@ struct ItemValues {
     share(item.review_average, average, average_ind);
     share(item.review_poor, poor, poor_ind);
   }
+  // name … search_uses, in the order kInsertItem and kUpdateItem name them.
+  void bind(soci::statement& statement) {
+    for (auto* text : {&name, &composition, &ingredients, &uses, &side_effects, &manufacturer}) {
+      statement.exchange(soci::use(*text));
+    }
+    statement.exchange(soci::use(price));
+    statement.exchange(soci::use(currency));
+    statement.exchange(soci::use(rx));
+    statement.exchange(soci::use(order_limit));
+    statement.exchange(soci::use(excellent, excellent_ind));
+    statement.exchange(soci::use(average, average_ind));
+    statement.exchange(soci::use(poor, poor_ind));
+    statement.exchange(soci::use(active));
+    for (auto* text : {&search_name, &search_ingredients, &search_uses}) {
+      statement.exchange(soci::use(*text));
+    }
+  }
   std::string name, composition, ingredients, uses, side_effects, manufacturer, currency,
       search_name, search_ingredients, search_uses;
   long long price;
@@ -183,23 +200,7 @@ std::optional<std::int64_t> insert_item(db::Lease& lease, const Item& item,
       [&](soci::statement& statement) {
         statement.exchange(soci::into(value));
         statement.exchange(soci::use(key, key_ind));
-        statement.exchange(soci::use(v.name));
-        statement.exchange(soci::use(v.composition));
-        statement.exchange(soci::use(v.ingredients));
-        statement.exchange(soci::use(v.uses));
-        statement.exchange(soci::use(v.side_effects));
-        statement.exchange(soci::use(v.manufacturer));
-        statement.exchange(soci::use(v.price));
-        statement.exchange(soci::use(v.currency));
-        statement.exchange(soci::use(v.rx));
-        statement.exchange(soci::use(v.order_limit));
-        statement.exchange(soci::use(v.excellent, v.excellent_ind));
-        statement.exchange(soci::use(v.average, v.average_ind));
-        statement.exchange(soci::use(v.poor, v.poor_ind));
-        statement.exchange(soci::use(v.active));
-        statement.exchange(soci::use(v.search_name));
-        statement.exchange(soci::use(v.search_ingredients));
-        statement.exchange(soci::use(v.search_uses));
+        v.bind(statement);
         statement.exchange(soci::use(created));
         statement.exchange(soci::use(updated));
       },
@@ -213,23 +214,7 @@ void update_item(db::Lease& lease, const Item& item, const SearchText& text) {
   std::string updated = item.updated_at;
   long long id = item.id;
   db::execute(lease, sql::kUpdateItem, [&](soci::statement& statement) {
-    statement.exchange(soci::use(v.name));
-    statement.exchange(soci::use(v.composition));
-    statement.exchange(soci::use(v.ingredients));
-    statement.exchange(soci::use(v.uses));
-    statement.exchange(soci::use(v.side_effects));
-    statement.exchange(soci::use(v.manufacturer));
-    statement.exchange(soci::use(v.price));
-    statement.exchange(soci::use(v.currency));
-    statement.exchange(soci::use(v.rx));
-    statement.exchange(soci::use(v.order_limit));
-    statement.exchange(soci::use(v.excellent, v.excellent_ind));
-    statement.exchange(soci::use(v.average, v.average_ind));
-    statement.exchange(soci::use(v.poor, v.poor_ind));
-    statement.exchange(soci::use(v.active));
-    statement.exchange(soci::use(v.search_name));
-    statement.exchange(soci::use(v.search_ingredients));
-    statement.exchange(soci::use(v.search_uses));
+    v.bind(statement);
     statement.exchange(soci::use(updated));
     statement.exchange(soci::use(id));
   });

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 
 #include "core/search_text.hpp"
 
@@ -207,6 +208,22 @@ bool is_calendar_day(std::string_view day) {
                                   std::chrono::month(static_cast<unsigned>(month)),
                                   std::chrono::day(static_cast<unsigned>(date))};
   return ymd.ok();
+}
+
+std::string day_after(std::string_view day, int days) {
+  using namespace std::chrono;
+  int year_number = 0;
+  unsigned month_number = 0, day_number = 0;
+  std::from_chars(day.data(), day.data() + 4, year_number);
+  std::from_chars(day.data() + 5, day.data() + 7, month_number);
+  std::from_chars(day.data() + 8, day.data() + 10, day_number);
+  year_month_day out(sys_days(year_month_day{year(year_number), month(month_number),
+                                             std::chrono::day(day_number)}) +
+                     std::chrono::days(days));
+  char text[11];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(out.year()),
+                static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
+  return text;
 }
 
 std::int64_t demo_price_minor(std::string_view source_key) {

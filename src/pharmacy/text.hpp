@@ -40,6 +40,9 @@ int typo_allowance(std::string_view word);
 // "YYYY-MM-DD" naming a real calendar day (years 2000–2999).
 bool is_calendar_day(std::string_view day);
 
+// The day `days` after `day` (both YYYY-MM-DD; `day` a calendar day).
+std::string day_after(std::string_view day, int days);
+
 // The deterministic demo price of an imported item (the dataset has none), in minor units: from
 // a hash of its source key, 0.50 to 60.00 in steps of 0.05, most below 15.00.
 std::int64_t demo_price_minor(std::string_view source_key);

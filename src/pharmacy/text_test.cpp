@@ -70,6 +70,10 @@ TEST(TextTest, CalendarDays) {
   EXPECT_FALSE(is_calendar_day("2027-1-01"));
   EXPECT_FALSE(is_calendar_day("1999-12-31"));
   EXPECT_FALSE(is_calendar_day("+027-01-01"));
+  EXPECT_EQ(day_after("2028-02-28", 1), "2028-02-29");
+  EXPECT_EQ(day_after("2027-12-31", 1), "2028-01-01");
+  EXPECT_EQ(day_after("2027-06-07", 60), "2027-08-06");
+  EXPECT_EQ(day_after("2027-03-01", -1), "2027-02-28");
 }
 
 TEST(TextTest, DemoPricesAreStableWholeNumbersInRange) {
