@@ -109,6 +109,7 @@ struct OrderLine {
   std::string prescription;
   std::optional<std::int64_t> prescription_id, approved_by;
   std::string approved_at;
+  int returned = 0;  // units brought back after the order left
 };
 
 struct Order {
@@ -140,6 +141,22 @@ struct Shortage {
   std::string name;
   int wanted = 0;
   std::int64_t available = 0;
+};
+
+// A return of units of one line of an order that has left the pharmacy. `restock`: the units
+// are fit to sell again (sealed, stored well) and go back to the lots they came from, unless
+// those have expired; otherwise they are recorded as returned and kept off the shelf.
+struct ReturnInput {
+  std::int64_t item_id = 0;
+  int quantity = 0;
+  bool restock = false;
+  std::string reason;
+};
+
+struct Returned {
+  Order order;
+  int restocked = 0;              // put back on the shelf
+  std::int64_t refund_minor = 0;  // what the units cost the patient
 };
 
 struct Placed {

@@ -91,6 +91,14 @@ void name_patients(db::Lease& lease, std::vector<Order>& orders) {
   }
 }
 
+// An order's change, audited against its patient.
+void audit_order(identity::IdentityService& identity, db::Lease& lease,
+                 const identity::Caller& caller, const std::string& action, const Order& order) {
+  identity.audit_write(
+      lease, caller,
+      identity::audit::Row(action).patient(order.patient_id).resource("order", order.id));
+}
+
 std::optional<Order> named_order(db::Lease& lease, std::int64_t id) {
   auto order = store::find_order(lease, id);
   if (!order) return order;
@@ -466,10 +474,7 @@ Result<Order> PharmacyService::approve(const identity::Caller& admin, std::int64
       return about(Error::conflict("the order changed meanwhile; reload it"), "order_id");
     }
     store::approve_lines(lease, order_id, admin.account_id, at);
-    identity_.audit_write(lease, admin,
-                          identity::audit::Row("pharmacy.order_approve")
-                              .patient(order->patient_id)
-                              .resource("order", order_id));
+    audit_order(identity_, lease, admin, "pharmacy.order_approve", *order);
     auto after = named_order(lease, order_id);
     tx.commit();
     return *after;
@@ -505,10 +510,7 @@ Result<Order> PharmacyService::advance(const identity::Caller& admin, std::int64
     if (leaves && !settle_holds(lease, order_id, true, admin.account_id, at)) {
       return Error::internal();
     }
-    identity_.audit_write(lease, admin,
-                          identity::audit::Row("pharmacy.order_" + status)
-                              .patient(order->patient_id)
-                              .resource("order", order_id));
+    audit_order(identity_, lease, admin, "pharmacy.order_" + status, *order);
     order->status = status;
     if (status == "ready" || status == "dispatched") {
       if (auto mailed = mail_order(lease, *order, "pharmacy_order_" + status); !mailed.ok()) {
@@ -547,10 +549,7 @@ Result<Order> PharmacyService::cancel(const identity::Caller& caller, std::int64
       return about(Error::conflict("the order changed meanwhile; reload it"), "order_id");
     }
     if (!settle_holds(lease, order_id, false, caller.account_id, at)) return Error::internal();
-    identity_.audit_write(lease, caller,
-                          identity::audit::Row("pharmacy.order_cancel")
-                              .patient(order->patient_id)
-                              .resource("order", order_id));
+    audit_order(identity_, lease, caller, "pharmacy.order_cancel", *order);
     order->status = "cancelled";
     if (auto mailed = mail_order(lease, *order, "pharmacy_order_cancelled"); !mailed.ok()) {
       return mailed.error();
@@ -558,6 +557,75 @@ Result<Order> PharmacyService::cancel(const identity::Caller& caller, std::int64
     auto after = named_order(lease, order_id);
     tx.commit();
     return *after;
+  });
+}
+
+Result<Returned> PharmacyService::return_items(const identity::Caller& admin, std::int64_t order_id,
+                                               const ReturnInput& input) {
+  if (input.reason.empty() || input.reason.size() > 300) {
+    return Error::validation("reason",
+                             "say why the medicine came back, e.g. \"delivered twice, sealed\" "
+                             "(300 characters at most)");
+  }
+  if (input.quantity < 1 || input.quantity > 100000) {
+    return Error::validation("quantity", "quantity must be a whole number from 1 to 100,000");
+  }
+  std::string at = stamp(), day = today();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Returned> {
+    db::Transaction tx(lease);
+    auto order = store::find_order(lease, order_id);
+    if (!order) return about(Error::not_found("no such order"), "order_id");
+    if (order->status != "dispatched" && order->status != "delivered") {
+      return about(
+          Error::conflict("this order is " + order->status +
+                          ": only medicine that has left the pharmacy can be returned" +
+                          (order->status == "cancelled" ? "" : " (cancel the order instead)")),
+          "order_id");
+    }
+    auto line = std::find_if(order->lines.begin(), order->lines.end(),
+                             [&](const OrderLine& one) { return one.item_id == input.item_id; });
+    if (line == order->lines.end()) {
+      return Error::validation("item_id", "this order has no such medicine");
+    }
+    // The line's count first: its conditional update holds the line until commit, so a return
+    // racing this one reads the lots below only after this one's rows are in.
+    if (!store::return_line(lease, order_id, input.item_id, input.quantity)) {
+      int left = line->quantity - line->returned;
+      return about(
+          Error::conflict(left == 0 ? "every unit of this medicine has been returned already"
+                                    : "only " + std::to_string(left) + " of the " +
+                                          std::to_string(line->quantity) +
+                                          " ordered can still be returned"),
+          "quantity");
+    }
+    Returned out;
+    if (input.restock) {
+      int left = input.quantity;
+      for (const auto& lot : store::order_line_lots(lease, order_id, input.item_id)) {
+        if (left == 0) break;
+        if (lot.expires_on <= day) continue;  // expired since: never back on the shelf
+        int back = std::min(left, lot.quantity);
+        if (!store::receive(lease, lot.lot_id, back)) return Error::internal();
+        Movement row;
+        row.lot_id = lot.lot_id;
+        row.item_id = input.item_id;
+        row.kind = "returned";
+        row.on_hand_change = back;
+        row.order_id = order_id;
+        row.reason = input.reason;
+        row.actor_id = admin.account_id;
+        row.at = at;
+        store::insert_movement(lease, row);
+        out.restocked += back;
+        left -= back;
+      }
+    }
+    audit_order(identity_, lease, admin, "pharmacy.order_return", *order);
+    auto after = named_order(lease, order_id);
+    tx.commit();
+    out.order = std::move(*after);
+    out.refund_minor = line->unit_price_minor * input.quantity;
+    return out;
   });
 }
 

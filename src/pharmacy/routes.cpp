@@ -89,6 +89,7 @@ json::object order_json(const Order& order) {
     one["approved_by"] = line.approved_by ? json::value(*line.approved_by) : json::value(nullptr);
     one["approved_at"] =
         line.approved_at.empty() ? json::value(nullptr) : json::value(line.approved_at);
+    one["returned"] = line.returned;
     lines.push_back(std::move(one));
   }
   json::object out{{"id", order.id},
@@ -496,6 +497,41 @@ void add_order_routes(http::Router& router, PharmacyService& s) {
                              [](Order order) { return order_response(200, order); });
       },
       signed_in);
+
+  // Units of a dispatched or delivered order brought back: {item_id, quantity, restock?, reason}.
+  router.add(
+      Method::kPost, "/api/v1/pharmacy/orders/{order_id}/returns",
+      [&s](Request& request) {
+        auto id = identity::id_param(request, "order_id");
+        if (!id.ok()) return Response::error(id.error());
+        auto body = body_object(request);
+        if (!body.ok()) return Response::error(body.error());
+        ReturnInput input;
+        auto item = integer(*body, "item_id");
+        if (!item.ok()) return Response::error(item.error());
+        if (!*item || **item < 1) {
+          return Response::error(
+              Error::validation("item_id", "item_id is required: the medicine that came back"));
+        }
+        input.item_id = **item;
+        auto quantity = required_int(*body, "quantity", 1, 100'000);
+        if (!quantity.ok()) return Response::error(quantity.error());
+        input.quantity = *quantity;
+        auto restock = boolean(*body, "restock");
+        if (!restock.ok()) return Response::error(restock.error());
+        input.restock = restock->value_or(false);
+        auto reason = text(*body, "reason");
+        if (!reason.ok()) return Response::error(reason.error());
+        input.reason = reason->value_or("");
+        return http::respond(
+            s.return_items(identity::caller_of(request), *id, input), [](Returned done) {
+              return Response::json(200, json::object{{"order", order_json(done.order)},
+                                                      {"restocked", done.restocked},
+                                                      {"refund_minor", done.refund_minor},
+                                                      {"currency", done.order.currency}});
+            });
+      },
+      admin);
 }
 
 }  // namespace

@@ -145,6 +145,13 @@ class PharmacyService {
   // through the ledger. `reason` is required.
   Result<Order> cancel(const identity::Caller& caller, std::int64_t order_id,
                        const std::string& reason);
+  // Admin: units of a line of a dispatched or delivered order came back (never more than were
+  // ordered; 409 "quantity" says how many can). With `restock` they go back to the lots they
+  // came from, latest expiry first, as ledger rows of kind "returned" (units from a lot expired
+  // since stay off the shelf); without, they are only counted as returned. The patient is owed
+  // `refund_minor` (payments are offline: the counter refunds).
+  Result<Returned> return_items(const identity::Caller& admin, std::int64_t order_id,
+                                const ReturnInput& input);
 
  private:
   std::string stamp() const;

@@ -429,6 +429,97 @@ TEST_P(PharmacyTest, ConcurrentOrdersNeverTakeMoreThanTheStock) {
   EXPECT_TRUE(verified());
 }
 
+TEST_P(PharmacyTest, ReturnsAreCountedAndRestockOnlyToLotsThatHaveNotExpired) {
+  import(kTable);
+  std::int64_t dolo = id_of("Dolo 650 Tablet");
+  receive(dolo, "SOON", "2027-06-20", 2);
+  auto later = receive(dolo, "LATE", "2028-06-30", 5);
+  auto placed = order_of(patient_, dolo, 4);  // two from each lot, the sooner first
+  ASSERT_TRUE(placed.ok()) << placed.error().message;
+  ReturnInput back{dolo, 1, true, "delivered twice, still sealed"};
+  // Nothing has left the pharmacy yet: cancelling is the way.
+  EXPECT_EQ(service_->return_items(admin_, placed->order.id, back).error().field, "order_id");
+  ASSERT_TRUE(service_->advance(admin_, placed->order.id, "ready").ok());
+  ASSERT_TRUE(service_->advance(admin_, placed->order.id, "delivered").ok());
+  EXPECT_EQ(
+      service_->return_items(admin_, placed->order.id, {dolo + 1000, 1, false, "x"}).error().field,
+      "item_id");
+  EXPECT_EQ(service_->return_items(admin_, placed->order.id, {dolo, 1, false, ""}).error().field,
+            "reason");
+  // One unit back, opened: counted, not restocked.
+  auto opened =
+      service_->return_items(admin_, placed->order.id, {dolo, 1, false, "opened, not fit to sell"});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(opened->restocked, 0);
+  EXPECT_EQ(opened->refund_minor, placed->order.lines.front().unit_price_minor);
+  EXPECT_EQ(opened->order.lines.front().returned, 1);
+  EXPECT_EQ(service_->item(patient_, dolo)->available, 3);
+  // The sooner lot has expired since: of three sealed units, the two from the later lot go back.
+  now_ = kToday + 20 * 86400;
+  auto sealed = service_->return_items(admin_, placed->order.id, {dolo, 3, true, "sealed"});
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  EXPECT_EQ(sealed->restocked, 2);
+  EXPECT_EQ(sealed->order.lines.front().returned, 4);
+  auto lots = service_->lots(dolo);
+  ASSERT_TRUE(lots.ok());
+  for (const auto& lot : *lots) {
+    EXPECT_EQ(lot.on_hand, lot.id == later.id ? 5 : 0) << lot.batch;
+  }
+  auto more = service_->return_items(admin_, placed->order.id, {dolo, 1, false, "again"});
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(more.error().field, "quantity");
+  auto ledger = service_->ledger(dolo, 0, 1);
+  EXPECT_EQ(ledger->front().kind, "returned");
+  EXPECT_EQ(ledger->front().on_hand_change, 2);
+  EXPECT_EQ(ledger->front().order_id, placed->order.id);
+  EXPECT_TRUE(verified());
+}
+
+TEST_P(PharmacyTest, ConcurrentReturnsNeverExceedWhatWasOrdered) {
+  import(kTable);
+  std::int64_t dolo = id_of("Dolo 650 Tablet");
+  auto lot = receive(dolo, "R", "2028-01-31", 5);
+  auto placed = order_of(patient_, dolo, 5);
+  ASSERT_TRUE(placed.ok());
+  ASSERT_TRUE(service_->advance(admin_, placed->order.id, "ready").ok());
+  ASSERT_TRUE(service_->advance(admin_, placed->order.id, "delivered").ok());
+  std::atomic<int> done{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&] {
+      auto result =
+          service_->return_items(admin_, placed->order.id, {dolo, 1, true, "sealed, unwanted"});
+      if (result.ok()) {
+        ++done;
+      } else if (result.error().code == ErrorCode::kConflict) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(done.load(), 5);
+  EXPECT_EQ(refused.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(service_->lots(dolo)->front().on_hand, lot.on_hand);
+  EXPECT_TRUE(verified());
+  // More put back than returned is a mismatch verify names.
+  {
+    auto lease = pool_->acquire();
+    long long order = placed->order.id;
+    **lease << "UPDATE pharmacy_order_lines SET returned = 4 WHERE order_id = :id",
+        soci::use(order);
+  }
+  auto found = PharmacyService::verify(*pool_);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_NE(found->front().what.find("order " + std::to_string(placed->order.id)),
+            std::string::npos)
+      << found->front().what;
+}
+
 TEST_P(PharmacyTest, VerifyNamesAPlantedMismatch) {
   import(kTable);
   auto lot = receive(id_of("Dolo 650 Tablet"), "P", "2028-01-31", 5);

@@ -125,6 +125,7 @@ class LineReader {
     statement.exchange(soci::into(prescription_id_, prescription_id_ind_));
     statement.exchange(soci::into(approved_by_, approved_by_ind_));
     statement.exchange(soci::into(approved_at_, approved_at_ind_));
+    statement.exchange(soci::into(row_.returned));
   }
   LineRow current() const {
     LineRow out{order_, row_};
@@ -307,7 +308,7 @@ std::optional<std::string> first_mismatch(db::Lease& lease) {
         });
   }
   if (found) return found;
-  long long order = 0, item = 0, quantity = 0, held = 0, gone = 0;
+  long long order = 0, item = 0, quantity = 0, held = 0, gone = 0, returned = 0, put_back = 0;
   std::string status;
   db::for_each_row(
       lease, sql::kOrderMismatch,
@@ -318,12 +319,15 @@ std::optional<std::string> first_mismatch(db::Lease& lease) {
         statement.exchange(soci::into(quantity));
         statement.exchange(soci::into(held));
         statement.exchange(soci::into(gone));
+        statement.exchange(soci::into(returned));
+        statement.exchange(soci::into(put_back));
       },
       [&] {
         found = "order " + std::to_string(order) + " (" + status + "), item " +
-                std::to_string(item) + ": " + std::to_string(quantity) +
-                " ordered, but its ledger holds " + std::to_string(held) + " reserved and " +
-                std::to_string(gone) + " dispensed";
+                std::to_string(item) + ": " + std::to_string(quantity) + " ordered and " +
+                std::to_string(returned) + " returned, but its ledger holds " +
+                std::to_string(held) + " reserved, " + std::to_string(gone) + " dispensed and " +
+                std::to_string(put_back) + " put back";
       });
   return found;
 }
@@ -439,6 +443,31 @@ int approve_lines(db::Lease& lease, std::int64_t order_id, std::int64_t by, cons
   long long order = order_id, actor = by;
   std::string when = at;
   return static_cast<int>(db::execute(lease, sql::kApproveLines, db::uses(actor, when, order)));
+}
+
+bool return_line(db::Lease& lease, std::int64_t order_id, std::int64_t item_id, int quantity) {
+  long long order = order_id, item = item_id;
+  int again = quantity;
+  return db::execute(lease, sql::kReturnLine, db::uses(quantity, order, item, again)) == 1;
+}
+
+std::vector<LotOut> order_line_lots(db::Lease& lease, std::int64_t order_id, std::int64_t item_id) {
+  long long order = order_id, item = item_id, lot = 0, out_quantity = 0;
+  std::string expires;
+  std::vector<LotOut> rows;
+  db::for_each_row(
+      lease, sql::kOrderLineLots,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::use(order));
+        statement.exchange(soci::use(item));
+        statement.exchange(soci::into(lot));
+        statement.exchange(soci::into(expires));
+        statement.exchange(soci::into(out_quantity));
+      },
+      [&] {
+        rows.push_back({lot, expires, static_cast<int>(out_quantity)});
+      });
+  return rows;
 }
 
 bool insert_key(db::Lease& lease, std::int64_t patient_id, const std::string& key,

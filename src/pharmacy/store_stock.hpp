@@ -74,17 +74,21 @@ inline constexpr const char* kLedgerItemMismatch =
     "l.id = g.lot_id WHERE g.item_id <> l.item_id ORDER BY g.id LIMIT 1";
 // The first order line whose reservation or dispensing differs from what its status says:
 // awaiting_approval, placed and ready hold the quantity reserved; dispatched and delivered have
-// dispensed it; cancelled holds and dispensed nothing.
+// dispensed it (and only they can have units returned); cancelled holds and dispensed nothing;
+// no line has more put back on the shelf than was returned.
 inline constexpr const char* kOrderMismatch =
-    "SELECT id, item_id, status, quantity, held, gone FROM (SELECT o.id, n.item_id, o.status, "
-    "n.quantity, COALESCE((SELECT SUM(g.reserved_change) FROM pharmacy_ledger g WHERE "
-    "g.order_id = o.id AND g.item_id = n.item_id), 0) AS held, COALESCE((SELECT "
-    "-SUM(g.on_hand_change) FROM pharmacy_ledger g WHERE g.order_id = o.id AND g.item_id = "
-    "n.item_id AND g.kind = 'dispensed'), 0) AS gone FROM pharmacy_orders o JOIN "
+    "SELECT id, item_id, status, quantity, held, gone, returned, put_back FROM (SELECT o.id, "
+    "n.item_id, o.status, n.quantity, n.returned, COALESCE((SELECT SUM(g.reserved_change) FROM "
+    "pharmacy_ledger g WHERE g.order_id = o.id AND g.item_id = n.item_id), 0) AS held, "
+    "COALESCE((SELECT -SUM(g.on_hand_change) FROM pharmacy_ledger g WHERE g.order_id = o.id AND "
+    "g.item_id = n.item_id AND g.kind = 'dispensed'), 0) AS gone, COALESCE((SELECT "
+    "SUM(g.on_hand_change) FROM pharmacy_ledger g WHERE g.order_id = o.id AND g.item_id = "
+    "n.item_id AND g.kind = 'returned'), 0) AS put_back FROM pharmacy_orders o JOIN "
     "pharmacy_order_lines n ON n.order_id = o.id) per_line WHERE (status IN ('awaiting_approval', "
-    "'placed', 'ready') AND (held <> quantity OR gone <> 0)) OR (status IN ('dispatched', "
-    "'delivered') AND (held <> 0 OR gone <> quantity)) OR (status = 'cancelled' AND (held <> 0 "
-    "OR gone <> 0)) ORDER BY id, item_id LIMIT 1";
+    "'placed', 'ready') AND (held <> quantity OR gone <> 0 OR returned <> 0)) OR (status IN "
+    "('dispatched', 'delivered') AND (held <> 0 OR gone <> quantity)) OR (status = 'cancelled' AND "
+    "(held <> 0 OR gone <> 0 OR returned <> 0)) OR put_back > returned OR put_back < 0 "
+    "ORDER BY id, item_id LIMIT 1";
 
 inline constexpr const char* kSetCartLine =
     "INSERT INTO pharmacy_cart_lines (patient_id, item_id, quantity, added_at) VALUES (:patient, "
@@ -117,18 +121,29 @@ inline constexpr const char* kOrdersInStatus =
     VITALIS_ORDER_COLUMNS "WHERE status = :status AND id < :before ORDER BY id DESC LIMIT :limit";
 inline constexpr const char* kOrderLinesSqlite =
     "SELECT n.order_id, n.item_id, i.name, n.quantity, n.unit_price_minor, n.prescription, "
-    "n.prescription_id, n.approved_by, n.approved_at FROM pharmacy_order_lines n JOIN "
+    "n.prescription_id, n.approved_by, n.approved_at, n.returned FROM pharmacy_order_lines n JOIN "
     "pharmacy_items i ON i.id = n.item_id WHERE n.order_id IN (SELECT value FROM "
     "json_each(:ids)) ORDER BY n.order_id, n.item_id";
 inline constexpr const char* kOrderLinesPostgresql =
     "SELECT n.order_id, n.item_id, i.name, n.quantity, n.unit_price_minor, n.prescription, "
-    "n.prescription_id, n.approved_by, n.approved_at FROM pharmacy_order_lines n JOIN "
+    "n.prescription_id, n.approved_by, n.approved_at, n.returned FROM pharmacy_order_lines n JOIN "
     "pharmacy_items i ON i.id = n.item_id WHERE n.order_id = ANY(CAST(:ids AS bigint[])) "
     "ORDER BY n.order_id, n.item_id";
 // A change of status only from the status the service read (a concurrent change wins once).
 inline constexpr const char* kSetOrderStatus =
     "UPDATE pharmacy_orders SET status = :status, changed_at = :at, changed_by = :by, "
     "cancel_reason = :reason WHERE id = :id AND status = :was";
+// A return: the line's returned count goes up only while it stays within the quantity.
+inline constexpr const char* kReturnLine =
+    "UPDATE pharmacy_order_lines SET returned = returned + :quantity WHERE order_id = :order_id "
+    "AND item_id = :item AND returned + :quantity_again <= quantity";
+// Per lot, what an order's line took out and has not had put back, latest expiry first (the
+// lots a return goes back to).
+inline constexpr const char* kOrderLineLots =
+    "SELECT g.lot_id, l.expires_on, -SUM(g.on_hand_change) FROM pharmacy_ledger g JOIN "
+    "pharmacy_lots l ON l.id = g.lot_id WHERE g.order_id = :order_id AND g.item_id = :item AND "
+    "g.kind IN ('dispensed', 'returned') GROUP BY g.lot_id, l.expires_on HAVING "
+    "-SUM(g.on_hand_change) > 0 ORDER BY l.expires_on DESC, g.lot_id DESC";
 inline constexpr const char* kApproveLines =
     "UPDATE pharmacy_order_lines SET prescription = 'approval', approved_by = :by, approved_at = "
     ":at WHERE order_id = :order_id AND prescription = 'needed'";
@@ -184,6 +199,14 @@ bool set_order_status(db::Lease& lease, std::int64_t id, const std::string& was,
                       const std::string& status, std::int64_t by, const std::string& at,
                       const std::string& reason);
 int approve_lines(db::Lease& lease, std::int64_t order_id, std::int64_t by, const std::string& at);
+// False when the line would have more returned than ordered.
+bool return_line(db::Lease& lease, std::int64_t order_id, std::int64_t item_id, int quantity);
+struct LotOut {
+  std::int64_t lot_id = 0;
+  std::string expires_on;
+  int quantity = 0;  // taken out by the order and not put back
+};
+std::vector<LotOut> order_line_lots(db::Lease& lease, std::int64_t order_id, std::int64_t item_id);
 // False when (patient, key) is taken.
 bool insert_key(db::Lease& lease, std::int64_t patient_id, const std::string& key,
                 const std::string& fingerprint, std::int64_t order_id, const std::string& at);

@@ -810,6 +810,14 @@ class Session:
         self.call("patient", "POST", f"{order}/cancel", {"reason": "Changed my mind"}, 409)
         self.call("admin", "POST", f"{order}/status", {"status": "delivered"}, 200)
         self.call("admin", "POST", f"{order}/cancel", {"reason": "Too late"}, 409)
+        # A return of the two handed-over units: recorded and restocked once, then none is left.
+        back = {"item_id": paracetamol["id"], "quantity": 2, "restock": True,
+                "reason": "Sealed, not needed"}
+        self.call("patient", "POST", f"{order}/returns", back, 403)
+        self.call("admin", "POST", f"{order}/returns", {**back, "reason": ""}, 422)
+        self.call("admin", "POST", f"{orders}/999999/returns", back, 404)
+        self.call("admin", "POST", f"{order}/returns", back, 200)
+        self.call("admin", "POST", f"{order}/returns", back, 409)
         # Another order, cancelled by its patient: the units return. Its prescription-only line
         # rests on the active amoxicillin prescription in the patient's record.
         self.call("patient", "PUT", paracetamol_line, {"quantity": 1}, 200)

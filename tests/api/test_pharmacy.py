@@ -4,7 +4,8 @@ use, prefix, typo), stock received in lots, a cart, an order that reserves first
 its email (no medicine named), dispatch through the ledger, and `vitalis pharmacy verify` after
 every test and on a planted mismatch. Races over HTTP: 100 patients ordering one unit each against
 a stock of 10 (exactly 10 orders), cancels racing new orders, and one idempotency key retried at
-once (one order). Every 4xx names its field."""
+once (one order); twenty returns of one unit at once against a line of five (exactly five). Every
+4xx names its field."""
 import concurrent.futures
 import datetime
 import subprocess
@@ -286,6 +287,57 @@ def test_races_over_http(start_server, database, smtp, tmp_path):
                                 body={"fulfilment": "delivery", "address": "2 Low St"},
                                 headers={"Idempotency-Key": "order-once"})
     assert status == 422 and field_of(reply) == "Idempotency-Key", reply
+    verify(api)
+
+
+def test_returns_are_counted_restocked_and_raced(api):
+    admin, _ = api.create_admin()
+    import_table(api)
+    stock(api, admin, "Dolo 650 Tablet", quantity=6, days=300)
+    patient, _ = api.patient("ana@example.org")
+    dolo = item_id(api, patient, "Dolo 650 Tablet")
+    status, _, order = api.call("POST", "/api/v1/pharmacy/orders", patient,
+                                body={"items": [{"item_id": dolo, "quantity": 5}]})
+    assert status == 201, order
+    returns = f"/api/v1/pharmacy/orders/{order['id']}/returns"
+    one = {"item_id": dolo, "quantity": 1, "restock": True, "reason": "sealed, not wanted"}
+    # Not left the pharmacy yet: cancel instead.
+    status, _, reply = api.call("POST", returns, admin, body=one)
+    assert status == 409 and field_of(reply) == "order_id", reply
+    api.call("POST", f"/api/v1/pharmacy/orders/{order['id']}/status", admin,
+             body={"status": "ready"})
+    status, _, _ = api.call("POST", f"/api/v1/pharmacy/orders/{order['id']}/status", admin,
+                            body={"status": "delivered"})
+    assert status == 200
+    # Only the pharmacy records returns; every bad field is named.
+    status, _, _ = api.call("POST", returns, patient, body=one)
+    assert status == 403
+    for change, field in (({"reason": ""}, "reason"), ({"item_id": None}, "item_id"),
+                          ({"quantity": 0}, "quantity"), ({"restock": "yes"}, "restock"),
+                          ({"item_id": dolo + 1000}, "item_id")):
+        status, _, reply = api.call("POST", returns, admin, body={**one, **change})
+        assert status == 422 and field_of(reply) == field, (change, reply)
+    status, _, reply = api.call("POST", "/api/v1/pharmacy/orders/999999/returns", admin, body=one)
+    assert status == 404 and field_of(reply) == "order_id", reply
+
+    # Twenty returns of one unit at once against a line of five: exactly five, each restocked.
+    def give_back(_):
+        return api.call("POST", returns, admin, body=one)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(give_back, range(20)))
+    statuses = [status for status, _, _ in answers]
+    assert statuses.count(200) == 5 and statuses.count(409) == 15, statuses
+    for status, _, reply in answers:
+        if status == 200:
+            assert reply["restocked"] == 1 and reply["refund_minor"] > 0, reply
+        else:
+            assert field_of(reply) == "quantity", reply
+    status, _, item = api.call("GET", f"/api/v1/pharmacy/items/{dolo}", patient)
+    assert item["available"] == 6, item
+    status, _, seen = api.call("GET", f"/api/v1/pharmacy/orders/{order['id']}", patient)
+    assert seen["lines"][0]["returned"] == 5, seen
+    status, _, ledger = api.call("GET", f"/api/v1/pharmacy/items/{dolo}/ledger", admin)
+    assert [row["kind"] for row in ledger["items"]].count("returned") == 5, ledger
     verify(api)
 
 
