@@ -165,6 +165,18 @@ const std::vector<OptionSpec>& option_specs() {
        "How often serve looks for reminders that are due (every server may: each reminder is "
        "sent once)",
        kServe},
+      {"chat-email-after-seconds", "300",
+       "A chat message unread this long, to someone with no live connection, sends them one email "
+       "(without the message)",
+       kServe},
+      {"chat-session-check-seconds", "15",
+       "How often open chat connections are checked against their sessions (a signed-out "
+       "session's connections close)",
+       kServe},
+      {"websocket-idle-seconds", "60",
+       "A WebSocket that sends nothing (not even the answer to the ping sent halfway) for this "
+       "long is closed",
+       kServe},
       {"alert-rules", "",
        "Alert rules JSON file; empty uses the rules built in from config/alert_rules.json",
        kAlerts},
@@ -512,6 +524,19 @@ Result<Config> build_config(const Invocation& invocation) {
   }
   if (has("reminder-seconds")) {
     VITALIS_ASSIGN(config.reminder_seconds, integer(invocation, "reminder-seconds", 1, 3600));
+  }
+  if (has("chat-email-after-seconds")) {
+    VITALIS_ASSIGN(config.chat_email_after_seconds,
+                   integer(invocation, "chat-email-after-seconds", 1, 86400));
+  }
+  if (has("chat-session-check-seconds")) {
+    VITALIS_ASSIGN(config.chat_session_check_seconds,
+                   integer(invocation, "chat-session-check-seconds", 1, 3600));
+  }
+  if (has("websocket-idle-seconds")) {
+    long long seconds = 0;
+    VITALIS_ASSIGN(seconds, integer(invocation, "websocket-idle-seconds", 2, 3600));
+    config.server.websocket_idle_timeout = std::chrono::seconds(seconds);
   }
   if (has("staff-idle-seconds")) {
     VITALIS_ASSIGN(config.staff_idle_seconds,

@@ -58,6 +58,9 @@ struct Config {
   // serve: reminder emails, these many hours before (none when empty), looked for this often.
   std::vector<int> reminder_hours{24, 2};
   long long reminder_seconds = 60;
+  // serve: chat's offline email after this long unread; its sockets' session checks.
+  long long chat_email_after_seconds = 300;
+  long long chat_session_check_seconds = 15;
   // serve: the bearer token /metrics asks for (--metrics-token or the first line of
   // --metrics-token-file); empty = /metrics answers this host only. Never logged.
   std::string metrics_token;

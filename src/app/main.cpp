@@ -1,4 +1,5 @@
 // vitalis: composes the modules and runs a subcommand. No logic of its own lives here.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,10 @@
 #include "app/system_routes.hpp"
 #include "care/routes.hpp"
 #include "care/service.hpp"
+#include "chat/live.hpp"
+#include "chat/pg_bus.hpp"
+#include "chat/routes.hpp"
+#include "chat/service.hpp"
 #include "core/csv.hpp"
 #include "core/log.hpp"
 #include "core/periodic.hpp"
@@ -37,6 +42,7 @@
 #include "records/clinical_routes.hpp"
 #include "records/routes.hpp"
 #include "records/service.hpp"
+#include "records/shared.hpp"
 
 namespace {
 
@@ -478,6 +484,45 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
                                              knowledge);
   pharmacy_service.set_public_url(config.server.public_url);
   pharmacy::add_pharmacy_routes(router, pharmacy_service);
+  // Chat: messages in the database; the live part (sockets, typing, presence, polls) in this
+  // process, swept every second; unread messages to people with no live connection emailed.
+  chat::ChatOptions chat_options;
+  chat_options.offline_email_after = std::chrono::seconds(config.chat_email_after_seconds);
+  chat::ChatService chat_service(**pool, **identity_service, chat_options);
+  chat_service.set_public_url(config.server.public_url);
+  chat::LiveOptions live_options;
+  live_options.session_check = std::chrono::seconds(config.chat_session_check_seconds);
+  chat::Live chat_live(chat_service, live_options);
+  chat::add_chat_routes(router, chat_service, chat_live);
+  // A patient's messages are in their export (not in the timeline: it is shared with staff).
+  records::RecordPart chat_part;
+  chat_part.kind = "chat_message";
+  chat_part.export_key = "chat_messages";
+  chat_part.timeline = [](db::Lease&, std::int64_t, const records::TimelineWindow&) {
+    return std::vector<records::TimelineCandidate>{};
+  };
+  chat_part.export_all = &chat::ChatService::export_messages;
+  clinical_service.add_record_part(std::move(chat_part));
+  // With PostgreSQL, several servers behave as one: events cross them over LISTEN/NOTIFY.
+  std::unique_ptr<chat::PgBus> chat_bus;
+  if (auto target = db::parse_url(config.database.url);
+      target.ok() && target->dialect == db::Dialect::kPostgresql) {
+    chat_bus = std::make_unique<chat::PgBus>(
+        target->location, chat_service.server_id(),
+        [&chat_live](std::string_view event) { chat_live.on_bus_event(event); });
+    if (auto listening = chat_bus->start(); !listening.ok()) return fail(listening.error());
+    chat_live.set_bus(chat_bus.get());
+  }
+  Periodic chat_sweep("chat", std::chrono::seconds(1), [&chat_live] { chat_live.sweep(); });
+  auto chat_mail_every = std::clamp<long long>(config.chat_email_after_seconds / 4, 1, 30);
+  Periodic chat_mail("chat-mail", std::chrono::seconds(chat_mail_every), [&chat_service] {
+    auto sent = chat_service.send_offline_emails();
+    if (!sent.ok()) {
+      log::warn("chat emails not sent", {{"detail", sent.error().message}});
+    } else if (*sent > 0) {
+      log::info("chat emails queued", {{"sent", *sent}});
+    }
+  });
   // Predictions from entered values: any signed-in account; from and into a patient's record:
   // the record rules.
   predict::PatientPredictions patient_predictions(**pool, **identity_service,
@@ -497,7 +542,9 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   app::add_route_table(router, identity::guarded(identity::Rule::kAdmin, **identity_service)
                                    .not_audited(identity::NotAudited::kRouteTable));
 
-  http::Server server(config.server, router, metrics);
+  http::ServerOptions server_options = config.server;
+  server_options.on_stopping = [&chat_live] { chat_live.release_waiters(); };
+  http::Server server(server_options, router, metrics);
   auto port = server.listen();
   if (!port.ok()) return fail(port.error());
   auto startup = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -507,6 +554,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
                           {"url", "http://" + config.server.host + ":" + std::to_string(*port)},
                           {"startup_ms", startup.count()}});
   bool drained = server.run();
+  chat_sweep.stop();
+  chat_mail.stop();
+  chat_live.stop();
+  if (chat_bus) chat_bus->stop();
   mail_sender.stop();
   audit_anchorer.stop();
   log::flush();

@@ -48,7 +48,8 @@ void add_system_routes(http::Router& router, db::Pool& pool, http::Metrics& metr
       Method::kGet, "/metrics",
       [&metrics](Request&) {
         return Response{
-            200, "text/plain; version=0.0.4; charset=utf-8", metrics.render_prometheus(), {}, {}};
+            200, "text/plain; version=0.0.4; charset=utf-8", metrics.render_prometheus(), {}, {},
+            {}};
       },
       std::move(monitoring));
 

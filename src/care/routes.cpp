@@ -314,7 +314,7 @@ Response slots_response(const std::vector<Slot>& slots) {
   return Response::json(200, json::object{{"items", std::move(items)}});
 }
 
-Response no_content(Ok) { return Response{204, {}, {}, {}, {}}; }
+Response no_content(Ok) { return Response{204, {}, {}, {}, {}, {}}; }
 
 }  // namespace
 

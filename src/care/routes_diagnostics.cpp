@@ -58,7 +58,7 @@ Response bookings_response(const std::vector<TestBooking>& list) {
   return Response::json(200, json::object{{"items", std::move(items)}});
 }
 
-Response no_content(Ok) { return Response{204, {}, {}, {}, {}}; }
+Response no_content(Ok) { return Response{204, {}, {}, {}, {}, {}}; }
 
 Result<TestInput> parse_test(const json::object& body) {
   TestInput input;

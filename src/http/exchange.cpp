@@ -243,7 +243,7 @@ Response preflight(const ServerOptions& options, const Router& router, const Req
     return Response::error(ErrorCode::kForbidden, "origin not allowed", "Origin");
   }
   if (match.route == nullptr) return Response::error(ErrorCode::kNotFound, "no such route");
-  Response response{204, {}, {}, {}, {}};
+  Response response{204, {}, {}, {}, {}, {}};
   response.headers.emplace_back("Access-Control-Allow-Methods", method_name(wanted));
   response.headers.emplace_back("Access-Control-Allow-Headers",
                                 "Content-Type, Authorization, X-Request-Id");

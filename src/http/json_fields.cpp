@@ -93,4 +93,20 @@ Result<std::optional<bool>> query_boolean(const Request& request, std::string_vi
   return Error::validation(std::string(name), std::string(name) + " must be true or false");
 }
 
+Result<std::int64_t> query_integer(const Request& request, std::string_view name,
+                                   std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  auto text = query_text(request, name);
+  if (!text.ok()) return text.error();
+  if (!*text) return fallback;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
+  if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value < low ||
+      value > high) {
+    return Error::validation(std::string(name),
+                             std::string(name) + " must be a whole number from " +
+                                 std::to_string(low) + " to " + std::to_string(high));
+  }
+  return value;
+}
+
 }  // namespace vitalis::http::fields

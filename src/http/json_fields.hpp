@@ -29,5 +29,8 @@ Result<std::optional<std::vector<std::string>>> text_list(const boost::json::obj
 Result<std::optional<std::string>> query_text(const Request& request, std::string_view name);
 Result<std::optional<double>> query_number(const Request& request, std::string_view name);
 Result<std::optional<bool>> query_boolean(const Request& request, std::string_view name);
+// A whole-number query parameter from `low` to `high`, `fallback` when absent (422 naming it).
+Result<std::int64_t> query_integer(const Request& request, std::string_view name,
+                                   std::int64_t fallback, std::int64_t low, std::int64_t high);
 
 }  // namespace vitalis::http::fields

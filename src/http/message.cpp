@@ -183,11 +183,11 @@ std::string_view Response::header(std::string_view name) const {
 }
 
 Response Response::json(int status, const boost::json::value& value) {
-  return Response{status, "application/json", boost::json::serialize(value), {}, {}};
+  return Response{status, "application/json", boost::json::serialize(value), {}, {}, {}};
 }
 
 Response Response::json_text(int status, std::string text) {
-  return Response{status, "application/json", std::move(text), {}, {}};
+  return Response{status, "application/json", std::move(text), {}, {}, {}};
 }
 
 Response Response::error(const Error& error) { return Response::error(error, {}); }

@@ -77,6 +77,10 @@ struct Response {
   // response after that has run, from whichever thread; an error given to it is sent instead.
   // The network thread is not blocked meanwhile.
   std::function<void(std::function<void(Status)>)> hold;
+  // Set with `hold` when the answer is known only once the hold is released (a long poll:
+  // released by an event or its timeout): run on the blocking-work pool after it, its response
+  // is sent instead (the route must be `blocking`).
+  std::function<Response()> after_hold;
 
   // The value of a header set on this response; empty when absent.
   std::string_view header(std::string_view name) const;

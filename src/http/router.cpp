@@ -106,7 +106,7 @@ const Route& Router::add_websocket(std::string_view pattern, WebSocketHandler ha
   const Route& route = add(
       Method::kGet, pattern,
       [](Request& request) {
-        if (request.websocket_upgrade) return Response{101, {}, {}, {}, {}};
+        if (request.websocket_upgrade) return Response{101, {}, {}, {}, {}, {}};
         return Response::error(ErrorCode::kMalformed, "this route needs a WebSocket upgrade",
                                "Upgrade");
       },

@@ -7,7 +7,7 @@ namespace vitalis::http {
 namespace {
 
 Handler named(std::string name) {
-  return [name](Request&) { return Response{200, "text/plain", name, {}, {}}; };
+  return [name](Request&) { return Response{200, "text/plain", name, {}, {}, {}}; };
 }
 
 RouteOptions open_route() {

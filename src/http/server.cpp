@@ -22,6 +22,7 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -105,6 +106,8 @@ struct Server::Impl {
   void begin_shutdown(std::string_view reason) {
     if (stopping.exchange(true)) return;
     log::info("shutting down", {{"reason", reason}});
+    // Work that holds answers back (long polls) lets them go now.
+    if (options.on_stopping) asio::post(blocking, options.on_stopping);
     asio::post(control, [this] {
       boost::system::error_code ignored;
       acceptor.close(ignored);
@@ -511,8 +514,15 @@ struct Server::Impl {
         response = run_handler(*route, request);
       }
       if (response.hold) {
+        auto after = std::exchange(response.after_hold, {});
         Status released = co_await await_hold(std::exchange(response.hold, {}));
-        if (!released.ok()) response = Response::error(released.error());
+        if (!released.ok()) {
+          response = Response::error(released.error());
+        } else if (after) {
+          response = co_await asio::co_spawn(
+              blocking.get_executor(),
+              [&after]() -> asio::awaitable<Response> { co_return after(); }, asio::use_awaitable);
+        }
       }
     }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,12 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // from first byte to complete header
   std::chrono::milliseconds read_timeout{30'000};    // to read a request body
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  // A WebSocket that has sent nothing (not even a pong to the ping sent halfway) for this long
+  // is closed.
+  std::chrono::milliseconds websocket_idle_timeout{60'000};
+  // Called once (on the blocking pool) when shutdown begins: whatever holds responses back
+  // (Response::hold, e.g. long polls) should release them so in-flight requests can finish.
+  std::function<void()> on_stopping;
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{30'000};  // grace period for in-flight requests
   // Open client connections at most (WebSockets included); one more is answered 503 and closed

@@ -28,7 +28,9 @@ namespace {
 class WsSession final : public WebSocketSession, public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(beast::tcp_stream stream, std::string request_id)
-      : ws_(std::move(stream)), request_id_(std::move(request_id)) {}
+      : ws_(std::move(stream)),
+        close_timer_(ws_.get_executor()),
+        request_id_(std::move(request_id)) {}
 
   websocket::stream<beast::tcp_stream>& ws() { return ws_; }
 
@@ -49,16 +51,31 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
     });
   }
 
-  void close() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+  void close() override { close(websocket::close_code::going_away, ""); }
+
+  void close(int code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      self->close_now(code, reason);
+    });
   }
 
-  // On the strand.
-  void close_now() {
+  // On the strand. What is queued is sent first; then the close frame.
+  void close_now(int code = websocket::close_code::going_away, std::string reason = {}) {
     if (closed_) return;
     closed_ = true;
-    ws_.async_close(websocket::close_code::going_away,
-                    [self = shared_from_this()](boost::system::error_code) {});
+    websocket::close_reason why(static_cast<websocket::close_code>(code));
+    why.reason = reason;
+    if (writing_) {
+      // What is queued goes first; a client that does not take it within a few seconds is cut
+      // off (a write to it could otherwise wait for ever, and hold up shutdown).
+      close_after_drain_ = why;
+      close_timer_.expires_after(std::chrono::seconds(5));
+      close_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && self->writing_) self->cut_off();
+      });
+      return;
+    }
+    ws_.async_close(why, [self = shared_from_this()](boost::system::error_code) {});
   }
 
   const std::string& request_id() const override { return request_id_; }
@@ -77,8 +94,14 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
                {"queued_messages", static_cast<std::int64_t>(outbox_.size())},
                {"queued_bytes", static_cast<std::int64_t>(queued_bytes_)}});
     closed_ = true;
+    cut_off();
+  }
+
+  // On the strand: drops the queue and the connection at once (no close handshake).
+  void cut_off() {
     outbox_.clear();
     queued_bytes_ = 0;
+    close_after_drain_.reset();
     boost::system::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -86,23 +109,32 @@ class WsSession final : public WebSocketSession, public std::enable_shared_from_
 
   asio::awaitable<void> drain() {
     auto self = shared_from_this();
-    while (!outbox_.empty() && !closed_) {
+    while (!outbox_.empty() && (!closed_ || close_after_drain_)) {
       std::string text = std::move(outbox_.front());
       outbox_.pop_front();
       queued_bytes_ -= text.size();
       ws_.text(true);
       auto [ec, n] = co_await ws_.async_write(asio::buffer(text), kTuple);
-      if (ec) break;
+      if (ec) {
+        close_after_drain_.reset();
+        break;
+      }
     }
     writing_ = false;
+    if (close_after_drain_) {
+      auto why = *std::exchange(close_after_drain_, std::nullopt);
+      co_await ws_.async_close(why, kTuple);
+    }
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  asio::steady_timer close_timer_;
   std::string request_id_;
   std::deque<std::string> outbox_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
+  std::optional<websocket::close_reason> close_after_drain_;
 };
 
 }  // namespace
@@ -116,8 +148,14 @@ asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
   stream.expires_never();  // the WebSocket stream keeps its own timeouts
   auto session = std::make_shared<WsSession>(std::move(stream), request.request_id);
   auto& ws = session->ws();
-  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws.read_message_max(64 * 1024);
+  const WebSocketHandler& handler = route.websocket;
+  ws.read_message_max(handler.max_message_bytes);
+  // Idle sockets are pinged halfway through the idle timeout and closed when nothing (not even
+  // the pong) came back by its end: heartbeats for every WebSocket route.
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = options.websocket_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
   ws.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& response) { response.set(bhttp::field::server, "vitalis"); }));
   auto [accept_ec] = co_await ws.async_accept(upgrade, kTuple);
@@ -127,7 +165,6 @@ asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
   if (accept_ec) co_return;
   connection->on_shutdown = [session] { session->close_now(); };
   if (stopping.load()) session->close_now();  // shutdown began during the handshake
-  const WebSocketHandler& handler = route.websocket;
   std::shared_ptr<WebSocketSession> face = session;
   // Handler exceptions must not escape: they would skip the connection's cleanup.
   auto guarded = [&request](std::string_view what, auto&& call) {
@@ -142,17 +179,33 @@ asio::awaitable<void> Server::Impl::run_websocket(beast::tcp_stream stream,
                  {{"request_id", request.request_id}, {"callback", what}});
     }
   };
-  if (handler.on_open) guarded("on_open", [&] { handler.on_open(face, request); });
+  // A callback, on the blocking pool when the handler asks for it (the read loop waits for it).
+  auto call = [&](std::string_view what, auto&& callback) -> asio::awaitable<void> {
+    if (!handler.blocking) {
+      guarded(what, callback);
+      co_return;
+    }
+    co_await asio::co_spawn(
+        blocking.get_executor(),
+        [&]() -> asio::awaitable<void> {
+          guarded(what, callback);
+          co_return;
+        },
+        asio::use_awaitable);
+  };
+  if (handler.on_open) co_await call("on_open", [&] { handler.on_open(face, request); });
   beast::flat_buffer buffer;
   for (;;) {
     auto [ec, n] = co_await ws.async_read(buffer, kTuple);
     if (ec) break;
     if (ws.got_text()) {
       std::string text = beast::buffers_to_string(buffer.data());
-      guarded("on_message", [&] { handler.on_message(face, text); });
+      co_await call("on_message", [&] { handler.on_message(face, text); });
     }
     buffer.consume(buffer.size());
+    // Idle sockets hold no buffer (memory per connection: docs/PERFORMANCE.md).
+    if (buffer.capacity() > 4096) buffer.shrink_to_fit();
   }
-  if (handler.on_close) guarded("on_close", [&] { handler.on_close(face); });
+  if (handler.on_close) co_await call("on_close", [&] { handler.on_close(face); });
   connection->on_shutdown = nullptr;  // serve_connection unregisters it
 }

@@ -312,6 +312,9 @@ std::string_view not_audited_reason(NotAudited reason) {
       return "a doctor's own working hours, leave and extra sessions (no patient data)";
     case NotAudited::kPharmacyStock:
       return "the pharmacy's stock, its ledger and alerts (no patient data)";
+    case NotAudited::kChatSignals:
+      return "a participant's own conversations: names, counts, receipts, typing and presence, "
+             "never message text";
   }
   return "";
 }

@@ -112,6 +112,9 @@ enum class NotAudited {
   // The pharmacy's stock: lots, their ledger and alerts (read by admins): no patient data (a
   // ledger row names an order by number only).
   kPharmacyStock,
+  // A chat participant's own conversation list, receipts and live signals (typing, presence):
+  // names, numbers and times, never a message's text (history reads are audited).
+  kChatSignals,
 };
 std::string_view not_audited_reason(NotAudited reason);
 

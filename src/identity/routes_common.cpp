@@ -196,7 +196,7 @@ Response token_response(const Tokens& tokens, json::object extra) {
 }
 
 Response accepted() { return Response::json(202, {{"status", "accepted"}}); }
-Response no_content() { return Response{204, {}, {}, {}, {}}; }
+Response no_content() { return Response{204, {}, {}, {}, {}, {}}; }
 
 Result<std::pair<std::int64_t, int>> paging(const Request& request) {
   std::pair<std::int64_t, int> out{0, 50};

@@ -87,6 +87,9 @@ class IdentityService {
   Result<Tokens> refresh(const Caller& caller, const std::string& refresh_token);
   // Verifies the bearer token and that its session is still live.
   Result<Principal> authenticate(std::string_view bearer_token);
+  // The sessions among `session_ids` that are no longer live (signed out, expired, revoked, or
+  // the account no longer active): long-lived connections check theirs with it. One lease.
+  Result<std::vector<std::string>> ended_sessions(const std::vector<std::string>& session_ids);
   Status sign_out(const Caller& caller);
   Status sign_out_everywhere(const Caller& caller);
 

@@ -199,6 +199,18 @@ Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {
   });
 }
 
+Result<std::vector<std::string>> IdentityService::ended_sessions(
+    const std::vector<std::string>& session_ids) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<std::string>> {
+    std::vector<std::string> ended;
+    for (const auto& id : session_ids) {
+      auto session = live_session(lease, id);
+      if (!session || session->status != "active") ended.push_back(id);
+    }
+    return ended;
+  });
+}
+
 Status IdentityService::sign_out(const Caller& caller) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);

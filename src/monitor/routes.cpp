@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "http/json_fields.hpp"
 #include "identity/policy.hpp"
 #include "monitor/links.hpp"
 #include "records/catalogue.hpp"
@@ -19,23 +20,6 @@ using identity::Rule;
 
 namespace {
 
-// An optional whole-number query parameter in [low, high]; `fallback` when absent.
-Result<std::int64_t> int_param(const Request& request, std::string_view name, std::int64_t low,
-                               std::int64_t high, std::int64_t fallback) {
-  auto text = request.query_param(name);
-  if (!text.ok()) return text.error();
-  if (!*text) return fallback;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), value);
-  if (ec != std::errc() || end != (*text)->data() + (*text)->size() || value < low ||
-      value > high) {
-    return Error::validation(std::string(name),
-                             std::string(name) + " must be a whole number from " +
-                                 std::to_string(low) + " to " + std::to_string(high));
-  }
-  return value;
-}
-
 Result<std::string> text_param(const Request& request, std::string_view name) {
   auto text = request.query_param(name);
   if (!text.ok()) return text.error();
@@ -49,9 +33,9 @@ struct PageParams {
 };
 
 Result<PageParams> page_params(const Request& request) {
-  auto cursor = int_param(request, "cursor", 1, INT64_MAX, 0);
+  auto cursor = http::fields::query_integer(request, "cursor", 0, 1, INT64_MAX);
   if (!cursor.ok()) return cursor.error();
-  auto limit = int_param(request, "limit", 1, 200, 50);
+  auto limit = http::fields::query_integer(request, "limit", 50, 1, 200);
   if (!limit.ok()) return limit.error();
   return PageParams{*cursor, static_cast<int>(*limit)};
 }
@@ -219,7 +203,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
           if (!text.ok()) return Response::error(text.error());
           *target = std::move(*text);
         }
-        auto points = int_param(request, "points", 2, 2000, 300);
+        auto points = http::fields::query_integer(request, "points", 300, 2, 2000);
         if (!points.ok()) return Response::error(points.error());
         query.points = static_cast<int>(*points);
         return http::respond(s.series(identity::patient_of(request), query), series_json);
@@ -233,9 +217,9 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto code = text_param(request, "code");
         if (!code.ok()) return Response::error(code.error());
         query.code = std::move(*code);
-        auto days = int_param(request, "days", 1, 36600, 0);
+        auto days = http::fields::query_integer(request, "days", 0, 1, 36600);
         if (!days.ok()) return Response::error(days.error());
-        auto readings = int_param(request, "readings", 2, 10000, 0);
+        auto readings = http::fields::query_integer(request, "readings", 0, 2, 10000);
         if (!readings.ok()) return Response::error(readings.error());
         if (*days > 0 && *readings > 0) {
           return Response::error(Error::validation("days", "send days or readings, not both"));
@@ -366,7 +350,7 @@ void add_monitor_routes(http::Router& router, MonitorService& service) {
         auto by_alerts = by_alerts_param(request);
         if (!by_alerts.ok()) return Response::error(by_alerts.error());
         query.by_alerts = *by_alerts;
-        auto limit = int_param(request, "limit", 1, 100, 20);
+        auto limit = http::fields::query_integer(request, "limit", 20, 1, 100);
         if (!limit.ok()) return Response::error(limit.error());
         query.limit = static_cast<int>(*limit);
         auto found = s.search_patients(identity::caller_of(request), query);

@@ -340,6 +340,19 @@ constexpr std::array<Template, 4> kPharmacyTemplates = {{
      VITALIS_LINK("Open my orders")},
 }};
 
+// Chat. A message is health data: the mail says who wrote, never what.
+constexpr std::array<Template, 1> kChatTemplates = {{
+    {"chat_unread", "You have a new message on Vitalis",
+     "Hello {{name}},\n\n"
+     "You have a new message from {{from}}. Read it and reply in the app:\n\n"
+     "    {{link}}\n\n"
+     "We will not write again about this conversation until you have read it.",
+     "<p>Hello {{name}},</p>\n"
+     "<p>You have a new message from {{from}}. Read it and reply in the app:</p>\n"  //
+     VITALIS_LINK("Open the conversation") "<p>We will not write again about this conversation "
+                                           "until you have read it.</p>\n"},
+}};
+
 #undef VITALIS_LINK
 #undef VITALIS_CODE_BLOCK
 
@@ -354,6 +367,9 @@ const Template* find_template(std::string_view kind) {
     if (tmpl.kind == kind) return &tmpl;
   }
   for (const auto& tmpl : kPharmacyTemplates) {
+    if (tmpl.kind == kind) return &tmpl;
+  }
+  for (const auto& tmpl : kChatTemplates) {
     if (tmpl.kind == kind) return &tmpl;
   }
   return nullptr;

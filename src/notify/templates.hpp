@@ -23,7 +23,7 @@ namespace vitalis::notify {
 // "appointment_cancelled", "appointment_reminder" {name, doctor, when, where, link}; pharmacy:
 // "pharmacy_order_placed" {name, order, total, next, link}, "pharmacy_order_ready",
 // "pharmacy_order_dispatched" {name, order, total, link}, "pharmacy_order_cancelled" {name,
-// order, link}. Every link
+// order, link}; chat: "chat_unread" {name, from, link}. Every link
 // opens a page of the web app. Unknown kind or missing variable → Error (kInternal).
 Result<Message> render(std::string_view kind, const std::map<std::string, std::string>& vars,
                        std::string to);

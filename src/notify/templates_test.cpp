@@ -26,7 +26,8 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
                     {"where", "Vitalis Demo Clinic, 12 Clerkenwell Road, London"},
                     {"order", "#1042"},
                     {"total", "GBP 12.40"},
-                    {"next", "We will tell you when it is ready."}};
+                    {"next", "We will tell you when it is ready."},
+                    {"from", "Dr Who"}};
   for (auto kind : {"verify_email",
                     "password_reset",
                     "consent_request",
@@ -47,7 +48,8 @@ TEST(TemplatesTest, RendersEveryKindWithBothParts) {
                     "pharmacy_order_placed",
                     "pharmacy_order_ready",
                     "pharmacy_order_dispatched",
-                    "pharmacy_order_cancelled"}) {
+                    "pharmacy_order_cancelled",
+                    "chat_unread"}) {
     auto message = render(kind, all, "ada@example.org");
     ASSERT_TRUE(message.ok()) << kind << ": " << message.error().message;
     EXPECT_EQ(message->kind, kind);

@@ -678,6 +678,11 @@ def test_authorization_matrix(api):
     status, _, order = api.call("POST", "/api/v1/pharmacy/orders", owner,
                                 body={"fulfilment": "pickup"})
     assert status == 201, order
+    # A conversation between the owner and her doctor: the chat routes' finer rule (its two
+    # participants) answers everyone else 404 "no such conversation", which the matrix accepts.
+    status, _, conversation = api.call("POST", "/api/v1/chat/conversations", owner,
+                                       body={"other_id": linked_id})
+    assert status == 201, conversation
     tokens = {"anonymous": None, "owner": owner, "other_patient": other, "linked_doctor": linked,
               "unlinked_doctor": unlinked, "admin": admin}
     values = {"patient_id": owner_id, "doctor_id": linked_id, "grant_id": grant["id"], "id": 1,
@@ -687,7 +692,7 @@ def test_authorization_matrix(api):
               "model": "diabetes", "code": "E06000001", "clinic_id": 1, "appointment_id": 1,
               "test_id": 1, "centre_id": 1, "booking_id": 1, "exception_id": 1,
               "specialty_id": 1, "item_id": item["id"], "lot_id": lot["id"],
-              "order_id": order["id"]}
+              "order_id": order["id"], "conversation_id": conversation["id"]}
 
     status, _, table = api.call("GET", "/api/v1/admin/routes", admin)
     assert status == 200

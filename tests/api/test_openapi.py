@@ -157,7 +157,7 @@ class Session:
     def run(self):
         for step in (self.platform, self.accounts, self.second_factor, self.administration, self.care_and_access,
                      self.records, self.clinical, self.monitoring, self.prediction,
-                     self.care, self.pharmacy, self.request_errors):
+                     self.care, self.pharmacy, self.chat, self.request_errors):
             step()
 
     # --- platform and identity ---
@@ -679,6 +679,41 @@ class Session:
                   {"token": today["token"]}, 200)
         self.call("admin", "POST", f"/api/v1/care/test-bookings/{today['id']}/results",
                   lipid_result, 201)
+
+    # --- chat ---
+    def chat(self):
+        conversations = "/api/v1/chat/conversations"
+        self.call(None, "GET", conversations, expect=401)
+        self.call("admin", "POST", conversations, {"other_id": self.patient_id}, 403)
+        self.call("patient", "POST", conversations, {}, 422)
+        self.call("nina", "POST", conversations, {"other_id": self.doctor_id}, 403)  # not her doctor
+        started, _ = self.call("patient", "POST", conversations, {"other_id": self.doctor_id}, 201)
+        self.call("doctor", "POST", conversations, {"other_id": self.patient_id}, 200)
+        self.call("patient", "GET", conversations, expect=200)
+        one = f"{conversations}/{started['id']}"
+        self.call("doctor", "GET", one, expect=200)
+        self.call("nina", "GET", one, expect=404)
+        self.call("patient", "GET", f"{conversations}/999999", expect=404)
+        messages = f"{one}/messages"
+        self.call("patient", "POST", messages, {"client_id": "o-1", "text": "Hello doctor"}, 201)
+        self.call("patient", "POST", messages, {"client_id": "o-1", "text": "Hello doctor"}, 200)
+        self.call("patient", "POST", messages, {"client_id": "o-1", "text": "Other"}, 409)
+        self.call("patient", "POST", messages, {"client_id": "o-2", "text": ""}, 422)
+        self.call("nina", "POST", messages, {"client_id": "n-1", "text": "Hi"}, 404)
+        self.call("doctor", "GET", messages, expect=200)
+        self.call("doctor", "GET", f"{messages}?after=0&limit=10", expect=200)
+        self.call("doctor", "GET", f"{messages}?limit=0", expect=422)
+        self.call("nina", "GET", messages, expect=404)
+        self.call("doctor", "POST", f"{one}/receipts", {"kind": "read", "seq": 1}, 200)
+        self.call("doctor", "POST", f"{one}/receipts", {"kind": "read", "seq": 99}, 422)
+        self.call("nina", "POST", f"{one}/receipts", {"kind": "read", "seq": 1}, 404)
+        self.call("doctor", "POST", f"{one}/typing", {"state": "started"}, 204)
+        self.call("doctor", "POST", f"{one}/typing", {"state": "dancing"}, 422)
+        self.call("nina", "POST", f"{one}/typing", {"state": "started"}, 404)
+        self.call("doctor", "GET", "/api/v1/chat/poll?timeout=0", expect=200)
+        self.call("doctor", "GET", "/api/v1/chat/poll?timeout=99", expect=422)
+        self.call(None, "GET", "/api/v1/chat/poll", expect=401)
+        self.call(None, "GET", "/ws/chat", expect=400)  # not an upgrade
 
     # --- pharmacy ---
     def pharmacy(self):

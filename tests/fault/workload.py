@@ -86,6 +86,11 @@ class Clinic:
                                   self.admin, body={"batch": "LOAD-0", "quantity": 1000,
                                                     "expires_on": self.expires_on})
         assert status == 201, lot
+        # Chat: the patient's conversation with the doctor, for the messages.
+        status, _, conversation = api.call("POST", "/api/v1/chat/conversations", self.patient,
+                                           body={"other_id": self.doctor_id})
+        assert status == 201, conversation
+        self.conversation_id = conversation["id"]
 
 
 class Writer:
@@ -257,6 +262,19 @@ class Orders(Writer):
         return problems
 
 
+class Messages(IdWriter):
+    """Chat messages, alternately from the patient and the doctor, each with its client id; a
+    retry after a crash with the same id would be answered with the stored message (200)."""
+
+    name, table = "message", "chat_messages"
+
+    def write(self, client, clinic, n):
+        token = clinic.patient if n % 2 else clinic.doctor
+        status, body = client.post(f"/api/v1/chat/conversations/{clinic.conversation_id}/messages",
+                                   token, {"client_id": f"load-{n}", "text": f"message {n}"})
+        return status, (body["id"] if status in (200, 201) else None)
+
+
 class Allergies(Writer):
     """The profile replaced as a whole with one allergy: afterwards the stored allergy is the last
     acknowledged one or one sent after it (whose answer was lost)."""
@@ -285,7 +303,7 @@ class Allergies(Writer):
 FLAGS = (*FAST_HASH, "--trusted-proxies=127.0.0.1")
 
 WRITERS = [Observations, Symptoms, Prescriptions, WriteGrants, SignUps, Bookings, Orders,
-           Allergies]
+           Allergies, Messages]
 
 
 def sqlite_integrity(url, tmp_path):
@@ -331,8 +349,19 @@ def pharmacy_verify(url, tmp_path):
             f"{result.stderr[-2000:]}"]
 
 
+def chat_order(url, tmp_path):
+    """Every conversation's messages are numbered 1, 2, 3... without a gap or a repeat, up to
+    the conversation's last seq (the order both sides see)."""
+    rows = query(url, "SELECT c.id, c.last_seq, COUNT(m.id), COALESCE(MAX(m.seq), 0) FROM "
+                      "chat_conversations c LEFT JOIN chat_messages m ON m.conversation_id = c.id "
+                      "GROUP BY c.id, c.last_seq HAVING COUNT(m.id) <> c.last_seq OR "
+                      "COALESCE(MAX(m.seq), 0) <> c.last_seq LIMIT 5")
+    return [f"conversation {c}: last seq {last}, {count} messages, highest seq {top}"
+            for c, last, count, top in rows]
+
+
 # Whole-database checks after every fault: each returns a list of problems (empty: fine).
-INVARIANTS = [sqlite_integrity, audit_chain, no_double_booking, pharmacy_verify]
+INVARIANTS = [sqlite_integrity, audit_chain, no_double_booking, pharmacy_verify, chat_order]
 
 
 class Client:

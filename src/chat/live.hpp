@@ -1,0 +1,133 @@
+// The chat's live part: the WebSocket protocol (/ws/chat, docs/API.md "Chat"), the sockets of
+// this process by account, fan-out of events to both participants' devices (and, through a Bus,
+// to the sockets of other server processes), typing (throttled, never stored), presence, the
+// session checks that close a signed-out socket, and the long-poll waiters of clients whose
+// network blocks WebSocket. Safe for concurrent use (one mutex over the maps; sends post to each
+// socket's own strand and never block).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/service.hpp"
+#include "http/websocket.hpp"
+
+namespace vitalis::chat {
+
+// Carries events to the other server processes: a line of ids only (the receivers read what
+// they need from the database). PostgreSQL LISTEN/NOTIFY in production (pg_bus.hpp); none on
+// SQLite (one process).
+class Bus {
+ public:
+  virtual ~Bus() = default;
+  virtual void publish(const std::string& payload) = 0;
+};
+
+// WebSocket close codes of the chat (docs/API.md).
+namespace close_code {
+inline constexpr int kUnauthenticated = 4401;  // no or bad token, or not in time
+inline constexpr int kForbidden = 4403;        // an account chat is not for (administrators)
+inline constexpr int kSessionEnded = 4409;     // signed out, or the session expired
+}  // namespace close_code
+
+struct LiveOptions {
+  std::chrono::seconds auth_deadline{10};
+  std::chrono::seconds session_check{15};
+  std::chrono::milliseconds typing_throttle{2000};
+  std::size_t max_message_bytes = 16 * 1024;  // one frame: the text and its JSON around it
+  int resume_limit = 200;                     // messages per conversation on resume
+};
+
+class Live {
+ public:
+  Live(ChatService& service, LiveOptions options = {});
+  ~Live();
+  Live(const Live&) = delete;
+  Live& operator=(const Live&) = delete;
+
+  void set_bus(Bus* bus) { bus_ = bus; }
+  // The /ws/chat handler (callbacks on the blocking pool: they touch the database).
+  http::WebSocketHandler handler();
+
+  // What the routes and the sockets share: after a message was stored (not a resend), a
+  // receipt moved, typing, a new conversation. Delivered to this process's sockets of both
+  // participants and published to the bus.
+  void message_stored(const Sent& sent, std::int64_t patient_id, std::int64_t doctor_id,
+                      const void* except = nullptr);
+  void receipt_moved(const ReadState& state);
+  void typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
+  void conversation_started(const Conversation& conversation);
+
+  // An event another process published.
+  void on_bus_event(std::string_view payload);
+
+  // Long poll: registers `release` for the account's next event (or `deadline`); returns false
+  // when the account has too many waiting already.
+  bool wait(std::int64_t account_id, std::chrono::steady_clock::time_point deadline,
+            std::function<void()> release);
+  // The ephemeral events (typing, presence) that reached the account in the last few seconds,
+  // for a poll's answer.
+  std::vector<std::string> recent_events(std::int64_t account_id);
+
+  // Every second (app's Periodic): authentication deadlines, session checks, poll timeouts,
+  // presence refresh.
+  void sweep();
+  // Answers every waiting poll now (shutdown begins).
+  void release_waiters();
+  // Closes every socket, releases every waiter and removes this process's presence (shutdown).
+  void stop();
+
+  std::size_t sockets() const;
+
+ private:
+  struct Socket;
+  void on_open(const std::shared_ptr<http::WebSocketSession>& session,
+               const http::Request& request);
+  void on_message(const std::shared_ptr<http::WebSocketSession>& session, std::string_view text);
+  void on_close(const std::shared_ptr<http::WebSocketSession>& session);
+  void authenticate(Socket& socket, const std::string& token,
+                    const std::map<std::int64_t, std::int64_t>& resume);
+  void handle(Socket& socket, std::string_view type, const boost::json::object& body);
+  // Sends to this process's sockets of `accounts` (skipping `except`) and wakes their polls;
+  // ephemeral events are also kept for polls.
+  void deliver(const std::vector<std::int64_t>& accounts, const std::string& event, bool ephemeral,
+               const void* except = nullptr);
+  void presence_changed(std::int64_t account_id, bool online, bool publish);
+  // To this process's sockets only (the bus's events, and the first half of the public calls).
+  void show_message(const Message& message, std::int64_t patient_id, std::int64_t doctor_id,
+                    const void* except = nullptr);
+  void show_receipt(const ReadState& state);
+  void show_typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
+  void show_conversation(std::int64_t id, std::int64_t patient_id, std::int64_t doctor_id);
+  std::shared_ptr<Socket> find(const http::WebSocketSession* session) const;
+
+  ChatService& service_;
+  LiveOptions options_;
+  Bus* bus_ = nullptr;
+  mutable std::mutex mutex_;
+  std::unordered_map<const http::WebSocketSession*, std::shared_ptr<Socket>> sockets_;
+  std::unordered_map<std::int64_t, std::set<const http::WebSocketSession*>> by_account_;
+  struct Waiter {
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void()> release;
+  };
+  std::unordered_map<std::int64_t, std::vector<Waiter>> waiters_;
+  struct Recent {
+    std::chrono::steady_clock::time_point at;
+    std::string event;
+  };
+  std::unordered_map<std::int64_t, std::vector<Recent>> recent_;
+  std::chrono::steady_clock::time_point last_session_check_, last_presence_refresh_;
+};
+
+}  // namespace vitalis::chat
