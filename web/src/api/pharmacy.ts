@@ -1,6 +1,7 @@
 // The pharmacy's API (docs/API.md, Pharmacy): the catalogue and its search, the patient's cart and
 // orders, and the administrators' stock (lots, adjustments, the ledger, alerts) and order queue;
-// with the wording the pages share (availability, order status, a 409's shortages).
+// with the wording the pages share (availability, order status, a 409's shortages, a return).
+import { price } from './care';
 import { ApiError, api, patientPath, type Answer, type Body, type Schema } from './client';
 
 export type PharmacyItem = Schema<'PharmacyItem'>;
@@ -8,6 +9,9 @@ export type Lot = Schema<'Lot'>;
 export type Movement = Schema<'Movement'>;
 export type Cart = Schema<'Cart'>;
 export type Order = Schema<'Order'>;
+export type OrderLine = Schema<'OrderLine'>;
+export type ReturnInput = Body<'returnPharmacyOrderItems'>;
+export type Returned = Answer<'returnPharmacyOrderItems'>;
 export type OrderStatus = Order['status'];
 export type OrderInput = Body<'placePharmacyOrder'>;
 export type Shortage = Schema<'OrderShortage'>['error']['shortages'][number];
@@ -54,6 +58,8 @@ export const pharmacy = {
   approve: (order: number) => api.post<Answer<'approvePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/approve`),
   advance: (order: number, status: Body<'advancePharmacyOrder'>['status']) =>
     api.post<Answer<'advancePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/status`, { status }),
+  returnItems: (order: number, body: ReturnInput) =>
+    api.post<Returned>(`/api/v1/pharmacy/orders/${order}/returns`, body),
   lots: (item: number) => api.get<Answer<'getItemLots'>>(`/api/v1/pharmacy/items/${item}/lots`),
   receiveLot: (item: number, body: Body<'receiveLot'>) =>
     api.post<Answer<'receiveLot'>>(`/api/v1/pharmacy/items/${item}/lots`, body),
@@ -129,6 +135,36 @@ export function nextMoves(
   if (order.status === 'ready') return [{ status: 'delivered', label: 'Mark collected' }];
   if (order.status === 'dispatched') return [{ status: 'delivered', label: 'Mark delivered' }];
   return [];
+}
+
+/** Medicine can come back once the order has left the pharmacy (docs/API.md, returns). */
+export function mayReturn(status: OrderStatus): boolean {
+  return status === 'dispatched' || status === 'delivered';
+}
+
+/** How many units of a line can still come back. */
+export function returnable(line: Pick<OrderLine, 'quantity' | 'returned'>): number {
+  return Math.max(0, line.quantity - line.returned);
+}
+
+/**
+ * A recorded return in words: "2 returned, 1 put back on the shelf (1 came from a batch that has
+ * expired since). Refund due: £4.50". Units not put back although `restock` was asked came from
+ * lots that expired after the order left (the server keeps those off the shelf).
+ */
+export function returnedText(
+  asked: Pick<ReturnInput, 'quantity' | 'restock'>,
+  answer: Pick<Returned, 'restocked' | 'refund_minor' | 'currency'>,
+): string {
+  const expired = asked.restock ? asked.quantity - answer.restocked : 0;
+  const shelf = answer.restocked === 0 ? 'none put back on the shelf' : `${answer.restocked} put back on the shelf`;
+  const why =
+    expired === 0
+      ? ''
+      : expired === 1
+        ? ' (1 came from a batch that has expired since)'
+        : ` (${expired} came from batches that have expired since)`;
+  return `${asked.quantity} returned, ${shelf}${why}. Refund due: ${price(answer.refund_minor, answer.currency)}`;
 }
 
 /** A random Idempotency-Key (crypto.getRandomValues works on plain http too, unlike randomUUID). */

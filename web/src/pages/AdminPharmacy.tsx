@@ -1,14 +1,27 @@
 // Pharmacy administration: the order queue by status (approve a prescription, mark ready,
-// dispatched or handed over, cancel), stock work on one item (its lots, receiving a lot,
-// adjusting one with a reason, its ledger) and the alerts (low stock, lots expiring soon).
-import { useState } from 'react';
+// dispatched or handed over, cancel, record medicine brought back), stock work on one item (its
+// lots, receiving a lot, adjusting one with a reason, its ledger) and the alerts (low stock, lots
+// expiring soon).
+import { useRef, useState } from 'react';
 import { minorDigits, price } from '../api/care';
-import { ORDER_STATUS, nextMoves, pharmacy, type Order, type OrderStatus, type PharmacyItem } from '../api/pharmacy';
+import {
+  ORDER_STATUS,
+  mayReturn,
+  nextMoves,
+  pharmacy,
+  returnable,
+  returnedText,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type PharmacyItem,
+} from '../api/pharmacy';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
 import { CancelWithReason } from '../components/confirm';
 import {
   Field,
+  FieldError,
   FormError,
   Saved,
   SelectField,
@@ -21,7 +34,7 @@ import {
   useSubmit,
 } from '../components/forms';
 import { Async } from '../components/status';
-import { ItemBadges } from './Pharmacy';
+import { ItemBadges, readQuantity } from './Pharmacy';
 import { OrderSummary, when } from './PharmacyOrders';
 
 const QUEUE = ['pharmacy', 'queue'];
@@ -98,7 +111,101 @@ function QueuedOrder({ order }: { order: Order }) {
         />
       )}
       <FormError message={action.error} />
+      {mayReturn(order.status) && <OrderReturns order={order} />}
     </li>
+  );
+}
+
+/** "Record a return" on each line of an order that has left, with what was recorded in words. */
+function OrderReturns({ order }: { order: Order }) {
+  const [open, setOpen] = useState<number>();
+  const [saved, setSaved] = useState<string>();
+  // The form closes when the return is recorded: focus stays here, beside the message about it.
+  const returns = useRef<HTMLDivElement>(null);
+  return (
+    <div className="order-returns" ref={returns} tabIndex={-1}>
+      {order.lines
+        .filter((line) => returnable(line) > 0)
+        .map((line) => (
+          <div key={line.item_id}>
+            <button
+              type="button"
+              aria-expanded={open === line.item_id}
+              onClick={() => {
+                setSaved(undefined);
+                setOpen(open === line.item_id ? undefined : line.item_id);
+              }}
+            >
+              Record a return of {line.name} (order {order.id})
+            </button>
+            {open === line.item_id && (
+              <ReturnForm
+                order={order}
+                line={line}
+                onDone={(text) => {
+                  setSaved(text);
+                  setOpen(undefined);
+                  returns.current?.focus();
+                }}
+              />
+            )}
+          </div>
+        ))}
+      <Saved message={saved} />
+    </div>
+  );
+}
+
+function ReturnForm({ order, line, onDone }: { order: Order; line: OrderLine; onDone: (text: string) => void }) {
+  const [fields, set] = useFields({ quantity: '1', reason: '' });
+  const [restock, setRestock] = useState(false);
+  const form = useSubmit(
+    ['quantity', 'restock', 'reason'],
+    async () => {
+      const quantity = readQuantity(fields.quantity);
+      const reason = fields.reason.trim();
+      if (!reason)
+        throw new FieldError('reason', 'Say why the medicine came back, e.g. “delivered twice, still sealed”.');
+      const body = { item_id: line.item_id, quantity, restock, reason };
+      return { body, answer: await pharmacy.returnItems(order.id, body) };
+    },
+    ({ body, answer }) => onDone(returnedText(body, answer)),
+    () => reload(['pharmacy']),
+  );
+  const left = returnable(line);
+  return (
+    <form onSubmit={form.submit} noValidate aria-label={`Return of ${line.name} (order ${order.id})`}>
+      <div className="grid">
+        <Field
+          label="Units brought back"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={left}
+          value={fields.quantity}
+          onChange={set('quantity')}
+          error={form.errors.quantity}
+          hint={`Up to ${left} can come back.`}
+        />
+        <Field label="Reason" value={fields.reason} onChange={set('reason')} error={form.errors.reason} />
+      </div>
+      <div className={'field check' + (form.errors.restock ? ' field-invalid' : '')}>
+        <label>
+          <input type="checkbox" checked={restock} onChange={(event) => setRestock(event.target.checked)} /> Sealed and
+          fit to sell again (put back on the shelf)
+        </label>
+        <p className="hint">Leave unticked for opened or damaged packs: they are counted, not sold again.</p>
+        {form.errors.restock && (
+          <p className="field-error" role="alert">
+            {form.errors.restock}
+          </p>
+        )}
+      </div>
+      <FormError message={form.formError} />
+      <SubmitButton busy={form.busy} busyText="Recording…">
+        Record the return
+      </SubmitButton>
+    </form>
   );
 }
 
@@ -215,7 +322,7 @@ function ItemStock({ itemId }: { itemId: number }) {
                     <td>{row.batch}</td>
                     <td>{signed(row.on_hand_change)}</td>
                     <td>{signed(row.reserved_change)}</td>
-                    <td>{row.order_id ? `Order ${row.order_id}` : (row.reason ?? '')}</td>
+                    <td>{[row.order_id && `Order ${row.order_id}`, row.reason].filter(Boolean).join(': ')}</td>
                   </tr>
                 ))}
               </tbody>

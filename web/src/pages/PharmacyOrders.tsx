@@ -248,6 +248,7 @@ export function OrderSummary({ order }: { order: Order }) {
             {line.prescription === 'needed' && ' (prescription to be checked)'}
             {line.prescription === 'record' && ' (prescription in your record)'}
             {line.prescription === 'approval' && ' (prescription approved by a pharmacist)'}
+            {line.returned > 0 && `, returned ${line.returned}`}
           </li>
         ))}
       </ul>
