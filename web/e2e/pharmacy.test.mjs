@@ -222,7 +222,7 @@ test('the administrator receives a lot and moves both orders on in the browser',
   await journey.check(v, 'admin-pharmacy', ms);
 
   // Stock: find Paracip, see its lots; a batch it already has is refused beside the batch field.
-  const stock = v.page.getByRole('region', { name: 'Stock' });
+  const stock = v.page.getByRole('region', { name: 'Medicines and stock' });
   await stock.getByLabel('Find an item').fill('paracip');
   await stock.getByRole('button', { name: 'Find' }).click();
   await stock.getByRole('button', { name: 'Stock of Paracip 500' }).click();

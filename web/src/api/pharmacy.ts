@@ -10,6 +10,7 @@ export type Movement = Schema<'Movement'>;
 export type Cart = Schema<'Cart'>;
 export type Order = Schema<'Order'>;
 export type OrderLine = Schema<'OrderLine'>;
+export type ItemInput = Schema<'PharmacyItemInput'>;
 export type ReturnInput = Body<'returnPharmacyOrderItems'>;
 export type Returned = Answer<'returnPharmacyOrderItems'>;
 export type OrderStatus = Order['status'];
@@ -53,6 +54,9 @@ export const pharmacy = {
   cancelOrder: (order: number, reason: string) =>
     api.post<Answer<'cancelPharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/cancel`, { reason }),
   // Administrators
+  createItem: (body: ItemInput) => api.post<Answer<'createPharmacyItem'>>('/api/v1/pharmacy/items', body),
+  updateItem: (item: number, body: ItemInput) =>
+    api.request<Answer<'updatePharmacyItem'>>('PATCH', `/api/v1/pharmacy/items/${item}`, { body }),
   queue: (status: OrderStatus) =>
     api.get<Answer<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status, limit: 100 }),
   approve: (order: number) => api.post<Answer<'approvePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/approve`),

@@ -1,9 +1,9 @@
 // Pharmacy administration: the order queue by status (approve a prescription, mark ready,
-// dispatched or handed over, cancel, record medicine brought back), stock work on one item (its
-// lots, receiving a lot, adjusting one with a reason, its ledger) and the alerts (low stock, lots
-// expiring soon).
+// dispatched or handed over, cancel, record medicine brought back), the catalogue (add a
+// medicine, edit one found by the search, retire it), stock work on one item (its lots, receiving
+// a lot, adjusting one with a reason, its ledger) and the alerts (low stock, lots expiring soon).
 import { useRef, useState } from 'react';
-import { minorDigits, price } from '../api/care';
+import { CURRENCY, currencySymbol, minorDigits, moneyText, price } from '../api/care';
 import {
   ORDER_STATUS,
   mayReturn,
@@ -11,6 +11,7 @@ import {
   pharmacy,
   returnable,
   returnedText,
+  type ItemInput,
   type Order,
   type OrderLine,
   type OrderStatus,
@@ -23,18 +24,24 @@ import {
   Field,
   FieldError,
   FormError,
+  PRICE_IN_WORDS,
   Saved,
   SelectField,
   SubmitButton,
+  TextAreaField,
+  changedFields,
+  fieldWords,
   readField,
+  readPrice,
   requireMoney,
   requireNumber,
   useAction,
   useFields,
   useSubmit,
+  type FieldErrors,
 } from '../components/forms';
 import { Async } from '../components/status';
-import { ItemBadges, readQuantity } from './Pharmacy';
+import { ItemBadges, readCount, readQuantity } from './Pharmacy';
 import { OrderSummary, when } from './PharmacyOrders';
 
 const QUEUE = ['pharmacy', 'queue'];
@@ -46,6 +53,7 @@ export function AdminPharmacyPage() {
       <h1>Pharmacy</h1>
       <OrderQueue />
       <Stock />
+      <NewItem />
       <Alerts />
     </section>
   );
@@ -209,17 +217,20 @@ function ReturnForm({ order, line, onDone }: { order: Order; line: OrderLine; on
   );
 }
 
+type Chosen = { itemId: number; view: 'stock' | 'details' };
+
 function Stock() {
   const [text, setText] = useState('');
   const [found, setFound] = useState<PharmacyItem[]>();
-  const [chosen, setChosen] = useState<number>();
+  const [chosen, setChosen] = useState<Chosen>();
   const search = useSubmit(
     ['q'],
     () => pharmacy.search({ q: text, inStock: false, prescriptionOnly: false, manufacturer: '' }),
     (page) => setFound(page.items),
   );
+  const showing = (itemId: number, view: Chosen['view']) => chosen?.itemId === itemId && chosen.view === view;
   return (
-    <Card id="stock" title="Stock">
+    <Card id="stock" title="Medicines and stock">
       <form className="row search" role="search" aria-label="Item search" onSubmit={search.submit} noValidate>
         <Field
           label="Find an item"
@@ -243,15 +254,297 @@ function Stock() {
                 <strong>{item.name}</strong> — {price(item.price_minor, item.currency)}, {item.available} to sell
               </p>
               <ItemBadges item={item} />{' '}
-              <button type="button" aria-pressed={chosen === item.id} onClick={() => setChosen(item.id)}>
-                Stock of {item.name}
-              </button>
+              <div className="row">
+                <button
+                  type="button"
+                  aria-pressed={showing(item.id, 'stock')}
+                  onClick={() => setChosen({ itemId: item.id, view: 'stock' })}
+                >
+                  Stock of {item.name}
+                </button>
+                <button
+                  type="button"
+                  aria-pressed={showing(item.id, 'details')}
+                  onClick={() => setChosen({ itemId: item.id, view: 'details' })}
+                >
+                  Edit {item.name}
+                </button>
+              </div>
             </li>
           ))}
         </ul>
       )}
-      {chosen !== undefined && <ItemStock key={chosen} itemId={chosen} />}
+      {chosen?.view === 'stock' && <ItemStock key={chosen.itemId} itemId={chosen.itemId} />}
+      {chosen?.view === 'details' && (
+        <ItemDetails
+          key={chosen.itemId}
+          itemId={chosen.itemId}
+          onSaved={(saved) => setFound((list) => list?.map((item) => (item.id === saved.id ? saved : item)))}
+        />
+      )}
     </Card>
+  );
+}
+
+/** A catalogue item's fields as the forms hold them (text as typed; lists one entry per line). */
+export interface ItemForm {
+  name: string;
+  composition: string;
+  manufacturer: string;
+  uses: string;
+  side_effects: string;
+  price: string;
+  /** `rule`: the server's prescription rule decides from the ingredients (a new item only). */
+  prescription: 'rule' | 'yes' | 'no';
+  order_limit: string;
+}
+
+const NEW_ITEM: ItemForm = {
+  name: '',
+  composition: '',
+  manufacturer: '',
+  uses: '',
+  side_effects: '',
+  price: '',
+  prescription: 'rule',
+  order_limit: '10',
+};
+
+/** An item as its edit form starts. */
+export function itemForm(item: PharmacyItem): ItemForm {
+  return {
+    name: item.name,
+    composition: item.composition,
+    manufacturer: item.manufacturer,
+    uses: item.uses.join('\n'),
+    side_effects: item.side_effects.join('\n'),
+    price: moneyText(item.price_minor, item.currency),
+    prescription: item.prescription_only ? 'yes' : 'no',
+    order_limit: String(item.order_limit),
+  };
+}
+
+/** A list typed one entry per line: the lines with text, trimmed. */
+export function linesOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/** The form read for the server (price in minor units, exactly; lists split): throws beside a field. */
+export function itemInput(form: ItemForm, currency: string): ItemInput {
+  return {
+    name: form.name.trim(),
+    composition: form.composition.trim(),
+    manufacturer: form.manufacturer.trim(),
+    uses: linesOf(form.uses),
+    side_effects: linesOf(form.side_effects),
+    price_minor: readPrice(form.price, currency),
+    prescription_only: form.prescription === 'rule' ? undefined : form.prescription === 'yes',
+    order_limit: readCount('order_limit', 'Order limit', form.order_limit, '10'),
+  };
+}
+
+const ITEM_ERROR_FIELDS = [
+  'name',
+  'composition',
+  'manufacturer',
+  'uses',
+  'side_effects',
+  'price_minor',
+  'prescription_only',
+  'order_limit',
+];
+
+const itemWords = fieldWords(
+  {
+    ...PRICE_IN_WORDS,
+    order_limit: 'Enter an order limit from 1 to 100 units.',
+    uses: 'Put each use on a line of its own: at most 50 lines of up to 300 characters.',
+    side_effects: 'Put each side effect on a line of its own: at most 50 lines of up to 300 characters.',
+  },
+  { side_effects: 'Side effects' },
+);
+
+const PRESCRIPTION_OPTIONS = [
+  { value: 'rule', label: 'Decided by the prescription rule, from what it contains' },
+  { value: 'yes', label: 'Yes: sold only with a prescription' },
+  { value: 'no', label: 'No: sold without a prescription' },
+];
+
+/** The fields a medicine is added with and edited in. */
+function ItemFields({
+  form,
+  change,
+  errors,
+  currency,
+  adding,
+}: {
+  form: ItemForm;
+  change: (part: Partial<ItemForm>) => void;
+  errors: FieldErrors;
+  currency: string;
+  /** Adding a new item: the prescription rule may decide; an edit says yes or no. */
+  adding: boolean;
+}) {
+  const text = (field: 'name' | 'composition' | 'manufacturer', label: string, hint?: string) => (
+    <Field
+      label={label}
+      value={form[field]}
+      onChange={(event) => change({ [field]: event.target.value })}
+      error={itemWords(errors, field)}
+      hint={hint}
+    />
+  );
+  return (
+    <>
+      <div className="grid">
+        {text('name', 'Name')}
+        {text('composition', 'What it contains', 'As the label says, e.g. Paracetamol (500mg)')}
+        {text('manufacturer', 'Manufacturer')}
+        <Field
+          label={`Price (${currencySymbol(currency)})`}
+          inputMode="decimal"
+          value={form.price}
+          onChange={(event) => change({ price: event.target.value })}
+          error={itemWords(errors, 'price_minor')}
+          hint={minorDigits(currency) > 0 ? 'e.g. 4.99' : undefined}
+        />
+        <SelectField
+          label="Prescription only?"
+          value={form.prescription}
+          onChange={(event) => change({ prescription: event.target.value as ItemForm['prescription'] })}
+          options={adding ? PRESCRIPTION_OPTIONS : PRESCRIPTION_OPTIONS.slice(1)}
+          error={itemWords(errors, 'prescription_only')}
+        />
+        <Field
+          label="Order limit (most units in one order)"
+          inputMode="numeric"
+          value={form.order_limit}
+          onChange={(event) => change({ order_limit: event.target.value })}
+          error={itemWords(errors, 'order_limit')}
+        />
+      </div>
+      <TextAreaField
+        label="Uses, one per line"
+        value={form.uses}
+        onChange={(event) => change({ uses: event.target.value })}
+        error={itemWords(errors, 'uses')}
+      />
+      <TextAreaField
+        label="Side effects, one per line"
+        value={form.side_effects}
+        onChange={(event) => change({ side_effects: event.target.value })}
+        error={itemWords(errors, 'side_effects')}
+      />
+    </>
+  );
+}
+
+const prescriptionText = (item: PharmacyItem) =>
+  item.prescription_only ? 'sold only with a prescription' : 'sold without a prescription';
+
+function NewItem() {
+  const [form, setForm] = useState<ItemForm>(NEW_ITEM);
+  const [saved, setSaved] = useState<string>();
+  const create = useSubmit(
+    ITEM_ERROR_FIELDS,
+    () => pharmacy.createItem({ ...itemInput(form, CURRENCY), currency: CURRENCY }),
+    (item) => {
+      setSaved(
+        `${item.name} added at ${price(item.price_minor, item.currency)}, ${prescriptionText(item)}. ` +
+          'Find it above to receive its stock.',
+      );
+      setForm(NEW_ITEM);
+    },
+  );
+  return (
+    <Card id="new-item" title="Add a medicine">
+      <form onSubmit={create.submit} noValidate aria-label="Add a medicine">
+        <ItemFields
+          form={form}
+          change={(part) => setForm({ ...form, ...part })}
+          errors={create.errors}
+          currency={CURRENCY}
+          adding
+        />
+        <FormError message={create.formError} />
+        <SubmitButton busy={create.busy} busyText="Adding…">
+          Add the medicine
+        </SubmitButton>
+        <Saved message={saved} />
+      </form>
+    </Card>
+  );
+}
+
+/** One item's details, edited in place (only the fields changed are sent), and retiring it. */
+function ItemDetails({ itemId, onSaved }: { itemId: number; onSaved: (item: PharmacyItem) => void }) {
+  const item = useApiQuery([...STOCK, itemId, 'item'], () => pharmacy.item(itemId));
+  return (
+    <div className="item-stock">
+      <Async state={item} label="Loading the item…">
+        {(found) => <ItemEditor item={found} onSaved={onSaved} />}
+      </Async>
+    </div>
+  );
+}
+
+function ItemEditor({ item, onSaved }: { item: PharmacyItem; onSaved: (item: PharmacyItem) => void }) {
+  const [form, setForm] = useState<ItemForm>(() => itemForm(item));
+  const [saved, setSaved] = useState<string>();
+  const changed = (updated: PharmacyItem) => {
+    onSaved(updated);
+    return reloadStock(updated.id);
+  };
+  const save = useSubmit(
+    ITEM_ERROR_FIELDS,
+    async () => {
+      setSaved(undefined);
+      const edits = changedFields(itemInput(form, item.currency), item);
+      return edits && pharmacy.updateItem(item.id, edits);
+    },
+    (updated) =>
+      setSaved(
+        updated
+          ? `Saved: ${updated.name} costs ${price(updated.price_minor, updated.currency)}, ${prescriptionText(updated)}.`
+          : 'Nothing to save: nothing was changed.',
+      ),
+    (updated) => updated && changed(updated),
+  );
+  const retire = useAction(() => undefined);
+  return (
+    <>
+      <h3>Details of {item.name}</h3>
+      {!item.active && <p className="notice">Retired: patients cannot find or order it.</p>}
+      <form onSubmit={save.submit} noValidate aria-label={`Details of ${item.name}`}>
+        <ItemFields
+          form={form}
+          change={(part) => setForm({ ...form, ...part })}
+          errors={save.errors}
+          currency={item.currency}
+          adding={false}
+        />
+        <FormError message={save.formError} />
+        <SubmitButton busy={save.busy} busyText="Saving…">
+          Save the details
+        </SubmitButton>
+        <Saved message={saved} />
+      </form>
+      <button
+        type="button"
+        onClick={() =>
+          void retire.run(async () => changed(await pharmacy.updateItem(item.id, { active: !item.active })))
+        }
+      >
+        {item.active ? `Retire ${item.name}` : `Sell ${item.name} again`}
+      </button>
+      <p className="hint">
+        A retired medicine leaves the patients’ search and cannot be ordered; orders placed keep it.
+      </p>
+      <FormError message={retire.error} />
+    </>
   );
 }
 
@@ -336,7 +629,14 @@ function ItemStock({ itemId }: { itemId: number }) {
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
-const reloadStock = (itemId: number) => Promise.all([reload([...STOCK, itemId]), reload(['pharmacy', 'alerts'])]);
+// An item's stock or details changed: its views here, the alerts, and the patients' search and item page.
+const reloadStock = (itemId: number) =>
+  Promise.all([
+    reload([...STOCK, itemId]),
+    reload(['pharmacy', 'alerts']),
+    reload(['pharmacy', 'search']),
+    reload(['pharmacy', 'item', itemId]),
+  ]);
 
 function ReceiveLot({ item }: { item: PharmacyItem }) {
   const [fields, set, setFields] = useFields({ batch: '', expires_on: '', quantity: '', supplier: '', cost: '' });
