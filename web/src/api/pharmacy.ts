@@ -2,7 +2,17 @@
 // orders, and the administrators' stock (lots, adjustments, the ledger, alerts) and order queue;
 // with the wording the pages share (availability, order status, a 409's shortages, a return).
 import { price } from './care';
-import { ApiError, api, patientPath, type Answer, type Body, type Schema } from './client';
+import {
+  ApiError,
+  api,
+  getPageBefore,
+  patientPath,
+  type Answer,
+  type Body,
+  type Cursor,
+  type Item,
+  type Schema,
+} from './client';
 
 export type PharmacyItem = Schema<'PharmacyItem'>;
 export type Lot = Schema<'Lot'>;
@@ -49,16 +59,16 @@ export const pharmacy = {
       body,
       headers: { 'Idempotency-Key': key },
     }),
-  myOrders: (patient: number) =>
-    api.get<Answer<'getPatientPharmacyOrders'>>(`${patientPath(patient)}/orders`, { limit: 100 }),
+  myOrders: (patient: number, before?: Cursor) =>
+    getPageBefore<Item<'getPatientPharmacyOrders'>>(`${patientPath(patient)}/orders`, {}, 20, before),
   cancelOrder: (order: number, reason: string) =>
     api.post<Answer<'cancelPharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/cancel`, { reason }),
   // Administrators
   createItem: (body: ItemInput) => api.post<Answer<'createPharmacyItem'>>('/api/v1/pharmacy/items', body),
   updateItem: (item: number, body: ItemInput) =>
     api.request<Answer<'updatePharmacyItem'>>('PATCH', `/api/v1/pharmacy/items/${item}`, { body }),
-  queue: (status: OrderStatus) =>
-    api.get<Answer<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status, limit: 100 }),
+  queue: (status: OrderStatus, before?: Cursor) =>
+    getPageBefore<Item<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status }, 50, before),
   approve: (order: number) => api.post<Answer<'approvePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/approve`),
   advance: (order: number, status: Body<'advancePharmacyOrder'>['status']) =>
     api.post<Answer<'advancePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/status`, { status }),
@@ -69,7 +79,8 @@ export const pharmacy = {
     api.post<Answer<'receiveLot'>>(`/api/v1/pharmacy/items/${item}/lots`, body),
   adjustLot: (lot: number, body: Body<'adjustLot'>) =>
     api.post<Answer<'adjustLot'>>(`/api/v1/pharmacy/lots/${lot}/adjustments`, body),
-  ledger: (item: number) => api.get<Answer<'getItemLedger'>>(`/api/v1/pharmacy/items/${item}/ledger`, { limit: 50 }),
+  ledger: (item: number, before?: Cursor) =>
+    getPageBefore<Item<'getItemLedger'>>(`/api/v1/pharmacy/items/${item}/ledger`, {}, 50, before),
   lowStock: (threshold: number) =>
     api.get<Answer<'getLowStockItems'>>('/api/v1/pharmacy/alerts/low-stock', { threshold }),
   expiring: (days: number) => api.get<Answer<'getExpiringStock'>>('/api/v1/pharmacy/alerts/expiring', { days }),

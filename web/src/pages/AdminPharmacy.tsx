@@ -17,8 +17,8 @@ import {
   type OrderStatus,
   type PharmacyItem,
 } from '../api/pharmacy';
-import { reload, useApiQuery } from '../api/query';
-import { Card } from '../components/card';
+import { reload, useApiQuery, usePagedQuery } from '../api/query';
+import { Card, PagedList } from '../components/card';
 import { CancelWithReason } from '../components/confirm';
 import {
   Field,
@@ -61,7 +61,7 @@ export function AdminPharmacyPage() {
 
 function OrderQueue() {
   const [status, setStatus] = useState<OrderStatus>('placed');
-  const queue = useApiQuery([...QUEUE, status], () => pharmacy.queue(status));
+  const queue = usePagedQuery([...QUEUE, status], (before) => pharmacy.queue(status, before));
   return (
     <Card id="queue" title="Orders" busy={queue.isFetching}>
       <SelectField
@@ -73,15 +73,19 @@ function OrderQueue() {
           label: ORDER_STATUS[value],
         }))}
       />
-      <Async state={queue} label="Loading the orders…" empty="No orders in this state.">
-        {(data) => (
+      <PagedList
+        query={queue}
+        label="Loading the orders…"
+        empty="No orders in this state."
+        more="Show older orders"
+        list={(items) => (
           <ul className="orders">
-            {data.items.map((order) => (
+            {items.map((order) => (
               <QueuedOrder key={order.id} order={order} />
             ))}
           </ul>
         )}
-      </Async>
+      />
     </Card>
   );
 }
@@ -551,7 +555,7 @@ function ItemEditor({ item, onSaved }: { item: PharmacyItem; onSaved: (item: Pha
 function ItemStock({ itemId }: { itemId: number }) {
   const item = useApiQuery([...STOCK, itemId, 'item'], () => pharmacy.item(itemId));
   const lots = useApiQuery([...STOCK, itemId, 'lots'], () => pharmacy.lots(itemId));
-  const ledger = useApiQuery([...STOCK, itemId, 'ledger'], () => pharmacy.ledger(itemId));
+  const ledger = usePagedQuery([...STOCK, itemId, 'ledger'], (before) => pharmacy.ledger(itemId, before));
   const name = item.data?.name ?? 'the item';
   return (
     <div className="item-stock">
@@ -592,8 +596,12 @@ function ItemStock({ itemId }: { itemId: number }) {
       {item.data && <ReceiveLot item={item.data} />}
       {lots.data && lots.data.items.length > 0 && <AdjustLot itemId={itemId} lots={lots.data.items} />}
       <h3>Movements of {name}</h3>
-      <Async state={ledger} label="Loading the ledger…" empty="No movements yet.">
-        {(data) => (
+      <PagedList
+        query={ledger}
+        label="Loading the ledger…"
+        empty="No movements yet."
+        more="Show older movements"
+        list={(items) => (
           <div className="table-scroll" tabIndex={0} role="region" aria-label={`Movements of ${name}`}>
             <table>
               <caption className="visually-hidden">Stock movements of {name}, newest first</caption>
@@ -608,7 +616,7 @@ function ItemStock({ itemId }: { itemId: number }) {
                 </tr>
               </thead>
               <tbody>
-                {data.items.map((row) => (
+                {items.map((row) => (
                   <tr key={row.id}>
                     <td>{when(row.at)}</td>
                     <td>{row.kind}</td>
@@ -622,7 +630,7 @@ function ItemStock({ itemId }: { itemId: number }) {
             </table>
           </div>
         )}
-      </Async>
+      />
     </div>
   );
 }

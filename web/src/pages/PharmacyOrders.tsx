@@ -16,9 +16,9 @@ import {
   type OrderInput,
   type Shortage,
 } from '../api/pharmacy';
-import { keys, reload, useApiQuery } from '../api/query';
+import { keys, reload, useApiQuery, usePagedQuery } from '../api/query';
 import { useSession } from '../auth';
-import { Card } from '../components/card';
+import { Card, PagedList } from '../components/card';
 import { CancelWithReason } from '../components/confirm';
 import { Field, FormError, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Link } from '../router';
@@ -210,21 +210,27 @@ function Checkout({ cart, patientId, onPlaced }: { cart: Cart; patientId: number
 export function PharmacyOrdersPage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const orders = useApiQuery(ordersKey(patientId), () => pharmacy.myOrders(patientId));
+  const orders = usePagedQuery(ordersKey(patientId), (before) => pharmacy.myOrders(patientId, before));
   return (
     <section>
       <h1>Your pharmacy orders</h1>
       <p>
         <Link to="/pharmacy">Find medicines</Link> · <Link to="/pharmacy/cart">Your cart</Link>
       </p>
-      <Card id="orders" title="Orders" query={orders} label="Loading your orders…" empty="You have no orders yet.">
-        {(data) => (
-          <ul className="orders">
-            {data.items.map((order) => (
-              <OrderItem key={order.id} order={order} patientId={patientId} />
-            ))}
-          </ul>
-        )}
+      <Card id="orders" title="Orders" busy={orders.isFetching}>
+        <PagedList
+          query={orders}
+          label="Loading your orders…"
+          empty="You have no orders yet."
+          more="Show older orders"
+          list={(items) => (
+            <ul className="orders">
+              {items.map((order) => (
+                <OrderItem key={order.id} order={order} patientId={patientId} />
+              ))}
+            </ul>
+          )}
+        />
       </Card>
     </section>
   );
