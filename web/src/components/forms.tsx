@@ -12,7 +12,7 @@ import {
   type TextareaHTMLAttributes,
 } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { minorDigits } from '../api/care';
+import { currencySymbol, minorDigits } from '../api/care';
 import { ApiError, type Cursor, type Page } from '../api/client';
 import { queryClient } from '../api/query';
 
@@ -114,22 +114,24 @@ export function SelectField({
 }
 
 /** A text box of several lines (a list typed one entry per line). */
-export function TextAreaField({
-  label,
-  error,
-  hint,
-  id,
-  className,
-  ...textarea
-}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField(props: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { label, error, hint, id, className, ...textarea } = props;
+  const shell = { label, error, hint, id, className };
+  return <Shell {...shell} control={(ids) => <textarea rows={4} {...ids} {...textarea} />} />;
+}
+
+/** A price typed in major units of `currency`, e.g. "4.99" (readPrice reads it back exactly). */
+export function PriceField({
+  currency,
+  example,
+  ...input
+}: Omit<FieldShell, 'label' | 'hint'> & InputHTMLAttributes<HTMLInputElement> & { currency: string; example: string }) {
   return (
-    <Shell
-      label={label}
-      error={error}
-      hint={hint}
-      id={id}
-      className={className}
-      control={(props) => <textarea rows={4} {...props} {...textarea} />}
+    <Field
+      label={`Price (${currencySymbol(currency)})`}
+      inputMode="decimal"
+      hint={minorDigits(currency) > 0 ? `e.g. ${example}` : undefined}
+      {...input}
     />
   );
 }

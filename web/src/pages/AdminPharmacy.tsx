@@ -2,8 +2,8 @@
 // dispatched or handed over, cancel, record medicine brought back), the catalogue (add a
 // medicine, edit one found by the search, retire it), stock work on one item (its lots, receiving
 // a lot, adjusting one with a reason, its ledger) and the alerts (low stock, lots expiring soon).
-import { useRef, useState } from 'react';
-import { CURRENCY, currencySymbol, minorDigits, moneyText, price } from '../api/care';
+import { useRef, useState, type ReactNode } from 'react';
+import { CURRENCY, minorDigits, moneyText, price } from '../api/care';
 import {
   ORDER_STATUS,
   mayReturn,
@@ -25,6 +25,7 @@ import {
   FieldError,
   FormError,
   PRICE_IN_WORDS,
+  PriceField,
   Saved,
   SelectField,
   SubmitButton,
@@ -38,11 +39,10 @@ import {
   useAction,
   useFields,
   useSubmit,
-  type FieldErrors,
 } from '../components/forms';
 import { Async } from '../components/status';
 import { ItemBadges, readCount, readQuantity } from './Pharmacy';
-import { OrderSummary, when } from './PharmacyOrders';
+import { OrderSummary, PagedOrders, when } from './PharmacyOrders';
 
 const QUEUE = ['pharmacy', 'queue'];
 const STOCK = ['pharmacy', 'stock'];
@@ -73,19 +73,9 @@ function OrderQueue() {
           label: ORDER_STATUS[value],
         }))}
       />
-      <PagedList
-        query={queue}
-        label="Loading the orders…"
-        empty="No orders in this state."
-        more="Show older orders"
-        list={(items) => (
-          <ul className="orders">
-            {items.map((order) => (
-              <QueuedOrder key={order.id} order={order} />
-            ))}
-          </ul>
-        )}
-      />
+      <PagedOrders query={queue} label="Loading the orders…" empty="No orders in this state.">
+        {(order) => <QueuedOrder key={order.id} order={order} />}
+      </PagedOrders>
     </Card>
   );
 }
@@ -172,7 +162,7 @@ function ReturnForm({ order, line, onDone }: { order: Order; line: OrderLine; on
   const [fields, set] = useFields({ quantity: '1', reason: '' });
   const [restock, setRestock] = useState(false);
   const form = useSubmit(
-    ['quantity', 'restock', 'reason'],
+    ['quantity', 'reason'],
     async () => {
       const quantity = readQuantity(fields.quantity);
       const reason = fields.reason.trim();
@@ -199,19 +189,20 @@ function ReturnForm({ order, line, onDone }: { order: Order; line: OrderLine; on
           error={form.errors.quantity}
           hint={`Up to ${left} can come back.`}
         />
-        <Field label="Reason" value={fields.reason} onChange={set('reason')} error={form.errors.reason} />
+        <Field
+          label="Reason"
+          value={fields.reason}
+          onChange={set('reason')}
+          error={form.errors.reason}
+          maxLength={300}
+        />
       </div>
-      <div className={'field check' + (form.errors.restock ? ' field-invalid' : '')}>
+      <div className="field check">
         <label>
           <input type="checkbox" checked={restock} onChange={(event) => setRestock(event.target.checked)} /> Sealed and
           fit to sell again (put back on the shelf)
         </label>
         <p className="hint">Leave unticked for opened or damaged packs: they are counted, not sold again.</p>
-        {form.errors.restock && (
-          <p className="field-error" role="alert">
-            {form.errors.restock}
-          </p>
-        )}
       </div>
       <FormError message={form.formError} />
       <SubmitButton busy={form.busy} busyText="Recording…">
@@ -372,77 +363,59 @@ const itemWords = fieldWords(
 );
 
 const PRESCRIPTION_OPTIONS = [
-  { value: 'rule', label: 'Decided by the prescription rule, from what it contains' },
-  { value: 'yes', label: 'Yes: sold only with a prescription' },
-  { value: 'no', label: 'No: sold without a prescription' },
+  { value: 'rule', label: 'Decided by the rule' },
+  { value: 'yes', label: 'Yes' },
+  { value: 'no', label: 'No' },
 ];
 
-/** The fields a medicine is added with and edited in. */
-function ItemFields({
-  form,
-  change,
-  errors,
+/** The form a medicine is added with and edited in: its fields, its error, its button, what was saved. */
+function ItemFormView({
+  label,
+  form: [form, setForm],
+  submit,
   currency,
-  adding,
+  saved,
+  editing = false,
+  children,
 }: {
-  form: ItemForm;
-  change: (part: Partial<ItemForm>) => void;
-  errors: FieldErrors;
+  label: string;
+  form: [ItemForm, (form: ItemForm) => void];
+  submit: Pick<ReturnType<typeof useSubmit>, 'submit' | 'errors' | 'formError' | 'busy'>;
   currency: string;
-  /** Adding a new item: the prescription rule may decide; an edit says yes or no. */
-  adding: boolean;
+  saved?: string;
+  /** An edit says yes or no to a prescription; a new item may leave it to the rule. */
+  editing?: boolean;
+  children: ReactNode;
 }) {
-  const text = (field: 'name' | 'composition' | 'manufacturer', label: string, hint?: string) => (
-    <Field
-      label={label}
-      value={form[field]}
-      onChange={(event) => change({ [field]: event.target.value })}
-      error={itemWords(errors, field)}
-      hint={hint}
-    />
-  );
+  // A field's value, change handler and error (under the server's name for it, `sent`).
+  const bind = (field: keyof ItemForm, sent: string = field) => ({
+    value: form[field],
+    onChange: (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value }),
+    error: itemWords(submit.errors, sent),
+  });
   return (
-    <>
+    <form onSubmit={submit.submit} noValidate aria-label={label}>
       <div className="grid">
-        {text('name', 'Name')}
-        {text('composition', 'What it contains', 'As the label says, e.g. Paracetamol (500mg)')}
-        {text('manufacturer', 'Manufacturer')}
-        <Field
-          label={`Price (${currencySymbol(currency)})`}
-          inputMode="decimal"
-          value={form.price}
-          onChange={(event) => change({ price: event.target.value })}
-          error={itemWords(errors, 'price_minor')}
-          hint={minorDigits(currency) > 0 ? 'e.g. 4.99' : undefined}
-        />
+        <Field label="Name" {...bind('name')} />
+        <Field label="What it contains" hint="As the label says, e.g. Paracetamol (500mg)" {...bind('composition')} />
+        <Field label="Manufacturer" {...bind('manufacturer')} />
+        <PriceField currency={currency} example="4.99" {...bind('price', 'price_minor')} />
         <SelectField
           label="Prescription only?"
-          value={form.prescription}
-          onChange={(event) => change({ prescription: event.target.value as ItemForm['prescription'] })}
-          options={adding ? PRESCRIPTION_OPTIONS : PRESCRIPTION_OPTIONS.slice(1)}
-          error={itemWords(errors, 'prescription_only')}
+          options={editing ? PRESCRIPTION_OPTIONS.slice(1) : PRESCRIPTION_OPTIONS}
+          hint={editing ? undefined : 'The rule decides from what it contains: antibiotics, for example, need one.'}
+          {...bind('prescription', 'prescription_only')}
         />
-        <Field
-          label="Order limit (most units in one order)"
-          inputMode="numeric"
-          value={form.order_limit}
-          onChange={(event) => change({ order_limit: event.target.value })}
-          error={itemWords(errors, 'order_limit')}
-        />
+        <Field label="Order limit (most units in one order)" inputMode="numeric" {...bind('order_limit')} />
       </div>
-      <TextAreaField
-        label="Uses, one per line"
-        value={form.uses}
-        onChange={(event) => change({ uses: event.target.value })}
-        error={itemWords(errors, 'uses')}
-      />
-      <TextAreaField
-        label="Side effects, one per line"
-        value={form.side_effects}
-        onChange={(event) => change({ side_effects: event.target.value })}
-        error={itemWords(errors, 'side_effects')}
-      />
-    </>
+      <TextAreaField label="Uses, one per line" {...bind('uses')} />
+      <TextAreaField label="Side effects, one per line" {...bind('side_effects')} />
+      <FormError message={submit.formError} />
+      <SubmitButton busy={submit.busy} busyText="Saving…">
+        {children}
+      </SubmitButton>
+      <Saved message={saved} />
+    </form>
   );
 }
 
@@ -465,20 +438,9 @@ function NewItem() {
   );
   return (
     <Card id="new-item" title="Add a medicine">
-      <form onSubmit={create.submit} noValidate aria-label="Add a medicine">
-        <ItemFields
-          form={form}
-          change={(part) => setForm({ ...form, ...part })}
-          errors={create.errors}
-          currency={CURRENCY}
-          adding
-        />
-        <FormError message={create.formError} />
-        <SubmitButton busy={create.busy} busyText="Adding…">
-          Add the medicine
-        </SubmitButton>
-        <Saved message={saved} />
-      </form>
+      <ItemFormView label="Add a medicine" form={[form, setForm]} submit={create} currency={CURRENCY} saved={saved}>
+        Add the medicine
+      </ItemFormView>
     </Card>
   );
 }
@@ -522,20 +484,16 @@ function ItemEditor({ item, onSaved }: { item: PharmacyItem; onSaved: (item: Pha
     <>
       <h3>Details of {item.name}</h3>
       {!item.active && <p className="notice">Retired: patients cannot find or order it.</p>}
-      <form onSubmit={save.submit} noValidate aria-label={`Details of ${item.name}`}>
-        <ItemFields
-          form={form}
-          change={(part) => setForm({ ...form, ...part })}
-          errors={save.errors}
-          currency={item.currency}
-          adding={false}
-        />
-        <FormError message={save.formError} />
-        <SubmitButton busy={save.busy} busyText="Saving…">
-          Save the details
-        </SubmitButton>
-        <Saved message={saved} />
-      </form>
+      <ItemFormView
+        label={`Details of ${item.name}`}
+        form={[form, setForm]}
+        submit={save}
+        currency={item.currency}
+        saved={saved}
+        editing
+      >
+        Save the details
+      </ItemFormView>
       <button
         type="button"
         onClick={() =>

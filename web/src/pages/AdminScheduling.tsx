@@ -7,8 +7,6 @@ import { useState } from 'react';
 import {
   CURRENCY,
   care,
-  currencySymbol,
-  minorDigits,
   moneyText,
   price,
   WEEKDAY_OPTIONS,
@@ -22,6 +20,7 @@ import {
   Field,
   FormError,
   PRICE_IN_WORDS,
+  PriceField,
   Saved,
   SelectField,
   SubmitButton,
@@ -511,13 +510,12 @@ function TestFields({
         onChange={(e) => change({ duration: e.target.value })}
         error={inWords(errors, 'duration_minutes')}
       />
-      <Field
-        label={`Price (${currencySymbol(currency)})`}
-        inputMode="decimal"
+      <PriceField
+        currency={currency}
+        example="25.50"
         value={form.price}
         onChange={(e) => change({ price: e.target.value })}
         error={inWords(errors, 'price_minor')}
-        hint={minorDigits(currency) > 0 ? 'e.g. 25.50' : undefined}
       />
       <Field
         label="Preparation (e.g. do not eat for 8 hours before)"

@@ -1,7 +1,7 @@
 // The patient's cart (kept on the server: the same on every device), checkout (collect and pay at
 // pickup, or delivery with cash on delivery) sent once however often it is clicked, and the
 // order history with each order's status and a way to cancel while it is allowed.
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { price } from '../api/care';
 import {
   FULFILMENT,
@@ -18,7 +18,7 @@ import {
 } from '../api/pharmacy';
 import { keys, reload, useApiQuery, usePagedQuery } from '../api/query';
 import { useSession } from '../auth';
-import { Card, PagedList } from '../components/card';
+import { Card, PagedList, type PagedQuery } from '../components/card';
 import { CancelWithReason } from '../components/confirm';
 import { Field, FormError, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Link } from '../router';
@@ -218,21 +218,34 @@ export function PharmacyOrdersPage() {
         <Link to="/pharmacy">Find medicines</Link> · <Link to="/pharmacy/cart">Your cart</Link>
       </p>
       <Card id="orders" title="Orders" busy={orders.isFetching}>
-        <PagedList
-          query={orders}
-          label="Loading your orders…"
-          empty="You have no orders yet."
-          more="Show older orders"
-          list={(items) => (
-            <ul className="orders">
-              {items.map((order) => (
-                <OrderItem key={order.id} order={order} patientId={patientId} />
-              ))}
-            </ul>
-          )}
-        />
+        <PagedOrders query={orders} label="Loading your orders…" empty="You have no orders yet.">
+          {(order) => <OrderItem key={order.id} order={order} patientId={patientId} />}
+        </PagedOrders>
       </Card>
     </section>
+  );
+}
+
+/** Orders newest first, older ones a page at a time (the patient's history and the admin's queue). */
+export function PagedOrders({
+  query,
+  label,
+  empty,
+  children,
+}: {
+  query: PagedQuery<Order>;
+  label: string;
+  empty: string;
+  children: (order: Order) => ReactNode;
+}) {
+  return (
+    <PagedList
+      query={query}
+      label={label}
+      empty={empty}
+      more="Show older orders"
+      list={(items) => <ul className="orders">{items.map(children)}</ul>}
+    />
   );
 }
 
