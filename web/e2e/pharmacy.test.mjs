@@ -5,9 +5,14 @@
 // without naming the medicines; the administrator, in the browser, receives a lot (a batch the
 // item has is refused beside its field), marks the pickup order ready then collected, and a
 // delivery order (placed through the API, its Idempotency-Key sent twice) dispatched then
-// delivered. Afterwards, through the API, every lot's stock equals the sum of its ledger rows,
-// the ordered units were dispensed first-expiry-first-out, and `vitalis pharmacy verify` on the
-// server's database exits 0. Pages checked at 360 and 1280 px (overflow, axe, console errors).
+// delivered; records returns of the delivered order (2 sealed units back on the shelf, then one
+// opened; a missing reason and more than is left refused beside their fields) and sees the stock
+// and a `returned` ledger row; adds a medicine (a price with too many decimals refused beside the
+// price), finds it, changes its price (only the price sent), retires it and sells it again. The
+// patient's history shows the units returned and, past 20 orders, pages to older ones.
+// Afterwards, through the API, every lot's stock equals the sum of its ledger rows, the ordered
+// units were dispensed first-expiry-first-out, and `vitalis pharmacy verify` on the server's
+// database exits 0. Pages checked at 360 and 1280 px (overflow, axe, console errors).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -222,7 +227,7 @@ test('the administrator receives a lot and moves both orders on in the browser',
   await journey.check(v, 'admin-pharmacy', ms);
 
   // Stock: find Paracip, see its lots; a batch it already has is refused beside the batch field.
-  const stock = v.page.getByRole('region', { name: 'Stock' });
+  const stock = v.page.getByRole('region', { name: 'Medicines and stock' });
   await stock.getByLabel('Find an item').fill('paracip');
   await stock.getByRole('button', { name: 'Find' }).click();
   await stock.getByRole('button', { name: 'Stock of Paracip 500' }).click();
@@ -257,9 +262,192 @@ test('the administrator receives a lot and moves both orders on in the browser',
   await queue.getByRole('button', { name: `Mark delivered: order ${deliveryOrderId}` }).click();
   await queue.getByText('No orders in this state.').waitFor();
   await show.selectOption({ label: 'Delivered' });
-  await queue.getByText(`Order ${pickupOrderId}`).waitFor();
-  await queue.getByText(`Order ${deliveryOrderId}`).waitFor();
+  await queue.getByText(`Order ${pickupOrderId}`, { exact: true }).waitFor();
+  await queue.getByText(`Order ${deliveryOrderId}`, { exact: true }).waitFor();
   await journey.check(v, 'admin-pharmacy-delivered');
+  assert.deepEqual(v.problems, []);
+});
+
+let admin; // the administrator's browser tab, shared by the tests below
+
+test('the administrator records returns of the delivered order: the stock and the ledger show them', async () => {
+  admin = await journey.visitor('admin-returns');
+  const v = admin;
+  await journey.signIn(v, ADMIN);
+  await v.visit('/admin/pharmacy');
+  const queue = v.page.getByRole('region', { name: 'Orders' });
+  await queue.getByLabel('Show orders that are').selectOption({ label: 'Delivered' });
+  const order = queue.locator('li.order').filter({ hasText: new RegExp(`Order ${deliveryOrderId} —`) });
+  const opener = order.getByRole('button', { name: `Record a return of Calpol 500 (order ${deliveryOrderId})` });
+  await opener.click();
+  const form = order.getByRole('form', { name: `Return of Calpol 500 (order ${deliveryOrderId})` });
+  const invalid = v.page.locator('[aria-invalid="true"]');
+  const record = async (quantity, reason) => {
+    await form.getByLabel('Units brought back').fill(quantity);
+    await form.getByLabel('Reason').fill(reason);
+    await form.getByRole('button', { name: 'Record the return' }).click();
+  };
+  const recorded = async (message, returned) => {
+    await order.getByRole('status').filter({ hasText: message }).waitFor();
+    await order.getByText(`3 × Calpol 500 at £1.99, returned ${returned}`).waitFor();
+  };
+
+  // A reason is required: said beside it before anything is sent.
+  await record('1', '');
+  await form.getByLabel('Reason').and(invalid).waitFor();
+  await form.getByText('Say why the medicine came back').waitFor();
+
+  // Two sealed units back on the shelf.
+  await form.getByLabel('Sealed and fit to sell again (put back on the shelf)').check();
+  await record('2', 'Delivered twice, still sealed');
+  await recorded('2 returned, 2 put back on the shelf. Refund due: £3.98', 2);
+
+  // More than is left: the server's refusal beside the quantity, saying how many can come back.
+  v.expect('/returns', 409);
+  await opener.click();
+  await record('2', 'Opened');
+  await form.getByLabel('Units brought back').and(invalid).waitFor();
+  await form.getByText(/only 1 of the 3 ordered can still be returned/).waitFor();
+  await journey.check(v, 'admin-pharmacy-return-refused');
+
+  // The last unit, opened: counted, not put back; nothing is left to return.
+  await record('1', 'Opened');
+  await recorded('1 returned, none put back on the shelf. Refund due: £1.99', 3);
+  await opener.waitFor({ state: 'detached' });
+  await journey.check(v, 'admin-pharmacy-returned');
+
+  // The stock: CA-1 had 20, sold 1 + 3, and 2 came back on the shelf.
+  const stock = v.page.getByRole('region', { name: 'Medicines and stock' });
+  await stock.getByLabel('Find an item').fill('calpol');
+  await stock.getByRole('button', { name: 'Find' }).click();
+  await stock.locator('.result-title').filter({ hasText: 'Calpol 500 — £1.99, 18 to sell' }).waitFor();
+  await stock.getByRole('button', { name: 'Stock of Calpol 500' }).click();
+  const lotRow = stock.getByRole('region', { name: 'Lots of Calpol 500' }).getByRole('row', { name: /CA-1/ });
+  await lotRow.getByRole('cell', { name: '18', exact: true }).waitFor();
+  const movements = stock.getByRole('region', { name: 'Movements of Calpol 500' });
+  const returnedRow = movements.getByRole('row').filter({ hasText: 'returned' });
+  await returnedRow.filter({ hasText: `Order ${deliveryOrderId}: Delivered twice, still sealed` }).waitFor();
+  assert.equal(await returnedRow.count(), 1, 'one returned row: the opened unit stays off the shelf');
+  assert.match(await returnedRow.textContent(), /CA-1\+2/);
+  await v.settled();
+  await journey.check(v, 'admin-pharmacy-ledger-returned');
+
+  const calpol = await ok(
+    server.request('GET', `/api/v1/pharmacy/items/${items['Calpol 500'].id}`, { token: adminToken }),
+    200,
+    'item',
+  );
+  assert.equal(calpol.available, 18);
+  const ledger = await ok(
+    server.request('GET', `/api/v1/pharmacy/items/${items['Calpol 500'].id}/ledger`, { token: adminToken }),
+    200,
+    'ledger',
+  );
+  const returned = ledger.items.filter((row) => row.kind === 'returned');
+  assert.deepEqual(
+    returned.map((row) => [row.batch, row.on_hand_change, row.reserved_change, row.order_id]),
+    [['CA-1', 2, 0, deliveryOrderId]],
+  );
+  assert.deepEqual(v.problems, []);
+});
+
+let newItemId;
+
+test('the administrator adds a medicine, finds it, changes its price, retires it and sells it again', async () => {
+  const v = admin;
+  const card = v.page.getByRole('region', { name: 'Add a medicine' });
+  await card.getByLabel('Name', { exact: true }).fill('Ibuprofen Example 200');
+  await card.getByLabel('What it contains').fill('Ibuprofen (200mg)');
+  await card.getByLabel('Manufacturer').fill('Example Pharma Ltd');
+  await card.getByLabel('Uses, one per line').fill('Pain\nFever\n');
+  await card.getByLabel('Side effects, one per line').fill('Stomach upset');
+  // Read from its digits: a third decimal is refused beside the price, before anything is sent.
+  await card.getByLabel('Price (£)').fill('3.499');
+  await card.getByRole('button', { name: 'Add the medicine' }).click();
+  await card.getByLabel('Price (£)').and(v.page.locator('[aria-invalid="true"]')).waitFor();
+  await card.getByText('Price: enter at most 2 decimal places, such as 25.50.').waitFor();
+  await card.getByLabel('Price (£)').fill('3.49');
+  const created = v.page.waitForResponse(
+    (r) => r.url().endsWith('/api/v1/pharmacy/items') && r.request().method() === 'POST',
+  );
+  await card.getByRole('button', { name: 'Add the medicine' }).click();
+  // The prescription rule decided from the ingredients: ibuprofen is sold without one.
+  await card
+    .getByRole('status')
+    .filter({ hasText: 'Ibuprofen Example 200 added at £3.49, sold without a prescription.' })
+    .waitFor();
+  const item = await (await created).json();
+  newItemId = item.id;
+  assert.deepEqual([item.price_minor, item.uses, item.prescription_only], [349, ['Pain', 'Fever'], false]);
+  await journey.check(v, 'admin-pharmacy-new-item');
+
+  const stock = v.page.getByRole('region', { name: 'Medicines and stock' });
+  await stock.getByLabel('Find an item').fill('ibuprofen example');
+  await stock.getByRole('button', { name: 'Find' }).click();
+  await stock.getByRole('button', { name: 'Edit Ibuprofen Example 200' }).click();
+  const details = stock.getByRole('form', { name: 'Details of Ibuprofen Example 200' });
+  await details.getByLabel('Price (£)').fill('2.99');
+  const patch = v.page.waitForRequest((r) => r.method() === 'PATCH');
+  await details.getByRole('button', { name: 'Save the details' }).click();
+  assert.deepEqual((await patch).postDataJSON(), { price_minor: 299 }, 'only the changed field is sent');
+  await details
+    .getByRole('status')
+    .filter({ hasText: 'Saved: Ibuprofen Example 200 costs £2.99, sold without a prescription.' })
+    .waitFor();
+  await stock.locator('.result-title').filter({ hasText: 'Ibuprofen Example 200 — £2.99' }).waitFor();
+  await journey.check(v, 'admin-pharmacy-edit-item');
+
+  await stock.getByRole('button', { name: 'Retire Ibuprofen Example 200' }).click();
+  await stock.getByText('Retired: patients cannot find or order it.').waitFor();
+  const path = `/api/v1/pharmacy/items/${newItemId}`;
+  assert.equal((await ok(server.request('GET', path, { token: adminToken }), 200, 'item')).active, false);
+  await stock.getByRole('button', { name: 'Sell Ibuprofen Example 200 again' }).click();
+  await stock.getByRole('button', { name: 'Retire Ibuprofen Example 200' }).waitFor();
+  const now = await ok(server.request('GET', path, { token: adminToken }), 200, 'item');
+  assert.deepEqual([now.active, now.price_minor], [true, 299]);
+  assert.deepEqual(v.problems, []);
+});
+
+test("the patient's history shows the units returned and pages to older orders", async () => {
+  await ok(
+    server.post(
+      `/api/v1/pharmacy/items/${newItemId}/lots`,
+      { batch: 'IB-1', expires_on: day(300), quantity: 50 },
+      adminToken,
+    ),
+    201,
+    'receive IB-1',
+  );
+  // 19 more orders make 21: one more than a page.
+  for (let n = 0; n < 19; n++) {
+    await ok(
+      server.post(
+        '/api/v1/pharmacy/orders',
+        { fulfilment: 'pickup', items: [{ item_id: newItemId, quantity: 1 }] },
+        patientToken,
+      ),
+      201,
+      `order ${n}`,
+    );
+  }
+  const v = await journey.visitor('patient-history');
+  await journey.signIn(v, PATIENT);
+  const ms = await v.visit('/pharmacy/orders');
+  const orders = v.page.getByRole('region', { name: 'Orders' });
+  await orders
+    .locator('li.order')
+    .filter({ hasText: `Order ${deliveryOrderId} —` })
+    .getByText('3 × Calpol 500 at £1.99, returned 3')
+    .waitFor();
+  assert.equal(await orders.locator('li.order').count(), 20);
+  const oldest = orders.locator('li.order').filter({ hasText: `Order ${pickupOrderId} —` });
+  assert.equal(await oldest.count(), 0, 'the oldest order is on the next page');
+  await journey.check(v, 'pharmacy-orders-returned', ms);
+  await orders.getByRole('button', { name: 'Show older orders' }).click();
+  await oldest.waitFor();
+  assert.equal(await orders.locator('li.order').count(), 21);
+  await orders.getByRole('button', { name: 'Show older orders' }).waitFor({ state: 'detached' });
+  await journey.check(v, 'pharmacy-orders-older');
   assert.deepEqual(v.problems, []);
 });
 
@@ -268,7 +456,7 @@ test('afterwards every lot equals its ledger, the units were dispensed first-exp
     'PA-SOON': 18, // the 2 units of the pickup order, from the lot that expires first
     'PA-LATE': 20,
     'PA-NEW': 5,
-    'CA-1': 16, // 1 in the pickup order, 3 delivered
+    'CA-1': 18, // 1 in the pickup order, 3 delivered, 2 of them back on the shelf
   };
   const seen = new Set();
   for (const item of Object.values(items)) {

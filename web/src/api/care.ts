@@ -84,6 +84,9 @@ export function alternativesOf(detail: Record<string, unknown> | undefined): Doc
   return Array.isArray(list) ? (list as DoctorSlot[]) : [];
 }
 
+/** The currency prices are typed in when something new is priced (a test, a medicine). */
+export const CURRENCY = 'GBP';
+
 /** How many decimals a currency's prices have: GBP 2 (pence), JPY 0. */
 export function minorDigits(currency: string): number {
   return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, REFRESH_LOCK, withQuery } from './client';
+import { ApiClient, ApiError, REFRESH_LOCK, pageByLastId, withQuery } from './client';
 
 const account = {
   id: 7,
@@ -209,5 +209,18 @@ describe('ApiClient', () => {
   it('builds query strings without empty values', () => {
     expect(withQuery('/x', { a: 1, b: '', c: undefined, d: 'q r' })).toBe('/x?a=1&d=q+r');
     expect(withQuery('/x', {})).toBe('/x');
+  });
+});
+
+describe('pageByLastId', () => {
+  const rows = (...ids: number[]) => ({ items: ids.map((id) => ({ id })) });
+
+  it('offers the page after a full page, from its last id', () => {
+    expect(pageByLastId(rows(30, 29, 28), 3)).toEqual({ items: [{ id: 30 }, { id: 29 }, { id: 28 }], next: 28 });
+  });
+
+  it('ends at a page shorter than the limit, or an empty one', () => {
+    expect(pageByLastId(rows(5, 4), 3).next).toBeNull();
+    expect(pageByLastId(rows(), 3)).toEqual({ items: [], next: null });
   });
 });

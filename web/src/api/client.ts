@@ -318,3 +318,22 @@ export function toPage<T>(answer: ServerPage<T>): Page<T> {
 export function getPage<T>(path: string, query?: Query, signal?: AbortSignal): Promise<Page<T>> {
   return api.get<ServerPage<T>>(path, query, signal).then(toPage);
 }
+
+/**
+ * A page of a list that pages by its rows' ids instead of naming a cursor (docs/API.md: `before`
+ * = the last `id`): a full page of `limit` rows may have more after it, a shorter one is the last.
+ */
+export function pageByLastId<T extends { id: number }>(answer: Items<T>, limit: number): Page<T> {
+  const last = answer.items.at(-1);
+  return { items: answer.items, next: last && answer.items.length >= limit ? last.id : null };
+}
+
+/** GET of one page, `limit` rows before the row `before` (pageByLastId). */
+export function getPageBefore<T extends { id: number }>(
+  path: string,
+  query: Query,
+  limit: number,
+  before?: Cursor,
+): Promise<Page<T>> {
+  return api.get<Items<T>>(path, { ...query, before, limit }).then((answer) => pageByLastId(answer, limit));
+}

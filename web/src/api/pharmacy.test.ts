@@ -5,8 +5,11 @@ import {
   IdempotencyKeys,
   availabilityText,
   maxQuantity,
+  mayReturn,
   nextMoves,
   patientMayCancel,
+  returnable,
+  returnedText,
   shortageText,
   shortagesOf,
 } from './pharmacy';
@@ -110,5 +113,32 @@ describe('order moves', () => {
     expect(patientMayCancel('placed')).toBe(true);
     expect(patientMayCancel('ready')).toBe(false);
     expect(patientMayCancel('dispatched')).toBe(false);
+  });
+});
+
+describe('returns', () => {
+  it('are for orders that have left, up to what has not come back yet', () => {
+    expect(mayReturn('dispatched')).toBe(true);
+    expect(mayReturn('delivered')).toBe(true);
+    expect(mayReturn('ready')).toBe(false);
+    expect(mayReturn('cancelled')).toBe(false);
+    expect(returnable({ quantity: 3, returned: 1 })).toBe(2);
+    expect(returnable({ quantity: 3, returned: 3 })).toBe(0);
+  });
+
+  it('say what was returned, what went back on the shelf and the refund, in words', () => {
+    const refund = { refund_minor: 450, currency: 'GBP' };
+    expect(returnedText({ quantity: 2, restock: true }, { ...refund, restocked: 1 })).toBe(
+      '2 returned, 1 put back on the shelf (1 came from a batch that has expired since). Refund due: £4.50',
+    );
+    expect(returnedText({ quantity: 2, restock: true }, { ...refund, restocked: 2 })).toBe(
+      '2 returned, 2 put back on the shelf. Refund due: £4.50',
+    );
+    expect(returnedText({ quantity: 3, restock: true }, { ...refund, restocked: 0 })).toBe(
+      '3 returned, none put back on the shelf (3 came from batches that have expired since). Refund due: £4.50',
+    );
+    expect(returnedText({ quantity: 2, restock: false }, { ...refund, restocked: 0 })).toBe(
+      '2 returned, none put back on the shelf. Refund due: £4.50',
+    );
   });
 });

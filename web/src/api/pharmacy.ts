@@ -1,13 +1,28 @@
 // The pharmacy's API (docs/API.md, Pharmacy): the catalogue and its search, the patient's cart and
 // orders, and the administrators' stock (lots, adjustments, the ledger, alerts) and order queue;
-// with the wording the pages share (availability, order status, a 409's shortages).
-import { ApiError, api, patientPath, type Answer, type Body, type Schema } from './client';
+// with the wording the pages share (availability, order status, a 409's shortages, a return).
+import { price } from './care';
+import {
+  ApiError,
+  api,
+  getPageBefore,
+  patientPath,
+  type Answer,
+  type Body,
+  type Cursor,
+  type Item,
+  type Schema,
+} from './client';
 
 export type PharmacyItem = Schema<'PharmacyItem'>;
 export type Lot = Schema<'Lot'>;
 export type Movement = Schema<'Movement'>;
 export type Cart = Schema<'Cart'>;
 export type Order = Schema<'Order'>;
+export type OrderLine = Schema<'OrderLine'>;
+export type ItemInput = Schema<'PharmacyItemInput'>;
+export type ReturnInput = Body<'returnPharmacyOrderItems'>;
+export type Returned = Answer<'returnPharmacyOrderItems'>;
 export type OrderStatus = Order['status'];
 export type OrderInput = Body<'placePharmacyOrder'>;
 export type Shortage = Schema<'OrderShortage'>['error']['shortages'][number];
@@ -44,22 +59,28 @@ export const pharmacy = {
       body,
       headers: { 'Idempotency-Key': key },
     }),
-  myOrders: (patient: number) =>
-    api.get<Answer<'getPatientPharmacyOrders'>>(`${patientPath(patient)}/orders`, { limit: 100 }),
+  myOrders: (patient: number, before?: Cursor) =>
+    getPageBefore<Item<'getPatientPharmacyOrders'>>(`${patientPath(patient)}/orders`, {}, 20, before),
   cancelOrder: (order: number, reason: string) =>
     api.post<Answer<'cancelPharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/cancel`, { reason }),
   // Administrators
-  queue: (status: OrderStatus) =>
-    api.get<Answer<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status, limit: 100 }),
+  createItem: (body: ItemInput) => api.post<Answer<'createPharmacyItem'>>('/api/v1/pharmacy/items', body),
+  updateItem: (item: number, body: ItemInput) =>
+    api.request<Answer<'updatePharmacyItem'>>('PATCH', `/api/v1/pharmacy/items/${item}`, { body }),
+  queue: (status: OrderStatus, before?: Cursor) =>
+    getPageBefore<Item<'getPharmacyOrderQueue'>>('/api/v1/pharmacy/orders', { status }, 50, before),
   approve: (order: number) => api.post<Answer<'approvePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/approve`),
   advance: (order: number, status: Body<'advancePharmacyOrder'>['status']) =>
     api.post<Answer<'advancePharmacyOrder'>>(`/api/v1/pharmacy/orders/${order}/status`, { status }),
+  returnItems: (order: number, body: ReturnInput) =>
+    api.post<Returned>(`/api/v1/pharmacy/orders/${order}/returns`, body),
   lots: (item: number) => api.get<Answer<'getItemLots'>>(`/api/v1/pharmacy/items/${item}/lots`),
   receiveLot: (item: number, body: Body<'receiveLot'>) =>
     api.post<Answer<'receiveLot'>>(`/api/v1/pharmacy/items/${item}/lots`, body),
   adjustLot: (lot: number, body: Body<'adjustLot'>) =>
     api.post<Answer<'adjustLot'>>(`/api/v1/pharmacy/lots/${lot}/adjustments`, body),
-  ledger: (item: number) => api.get<Answer<'getItemLedger'>>(`/api/v1/pharmacy/items/${item}/ledger`, { limit: 50 }),
+  ledger: (item: number, before?: Cursor) =>
+    getPageBefore<Item<'getItemLedger'>>(`/api/v1/pharmacy/items/${item}/ledger`, {}, 50, before),
   lowStock: (threshold: number) =>
     api.get<Answer<'getLowStockItems'>>('/api/v1/pharmacy/alerts/low-stock', { threshold }),
   expiring: (days: number) => api.get<Answer<'getExpiringStock'>>('/api/v1/pharmacy/alerts/expiring', { days }),
@@ -129,6 +150,36 @@ export function nextMoves(
   if (order.status === 'ready') return [{ status: 'delivered', label: 'Mark collected' }];
   if (order.status === 'dispatched') return [{ status: 'delivered', label: 'Mark delivered' }];
   return [];
+}
+
+/** Medicine can come back once the order has left the pharmacy (docs/API.md, returns). */
+export function mayReturn(status: OrderStatus): boolean {
+  return status === 'dispatched' || status === 'delivered';
+}
+
+/** How many units of a line can still come back. */
+export function returnable(line: Pick<OrderLine, 'quantity' | 'returned'>): number {
+  return Math.max(0, line.quantity - line.returned);
+}
+
+/**
+ * A recorded return in words: "2 returned, 1 put back on the shelf (1 came from a batch that has
+ * expired since). Refund due: £4.50". Units not put back although `restock` was asked came from
+ * lots that expired after the order left (the server keeps those off the shelf).
+ */
+export function returnedText(
+  asked: Pick<ReturnInput, 'quantity' | 'restock'>,
+  answer: Pick<Returned, 'restocked' | 'refund_minor' | 'currency'>,
+): string {
+  const expired = asked.restock ? asked.quantity - answer.restocked : 0;
+  const shelf = answer.restocked === 0 ? 'none put back on the shelf' : `${answer.restocked} put back on the shelf`;
+  const why =
+    expired === 0
+      ? ''
+      : expired === 1
+        ? ' (1 came from a batch that has expired since)'
+        : ` (${expired} came from batches that have expired since)`;
+  return `${asked.quantity} returned, ${shelf}${why}. Refund due: ${price(answer.refund_minor, answer.currency)}`;
 }
 
 /** A random Idempotency-Key (crypto.getRandomValues works on plain http too, unlike randomUUID). */

@@ -1009,6 +1009,23 @@ export interface paths {
       };
     };
   };
+  "/api/v1/pharmacy/orders/{order_id}/returns": {
+    /**
+     * Records units of a dispatched or delivered order brought back, and puts sealed ones back on the shelf.
+     * @description The line's `returned` count rises by a conditional update, never past what was ordered
+     * (409 `quantity` says how many can still come back). With `restock`, the units go back to
+     * the lots they were dispensed from, latest expiry first, as ledger rows of kind `returned`;
+     * units from a lot that has expired since stay off the shelf (`restocked` says how many went
+     * back). Without it (opened, damaged) they are only counted. `refund_minor` is what the
+     * units cost the patient (payments are offline: the counter refunds). Audited.
+     */
+    post: operations["returnPharmacyOrderItems"];
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+  };
   "/api/v1/pharmacy/orders/{order_id}/cancel": {
     /** Cancels an order, with a reason; its reserved units return (its patient while awaiting approval or placed, an admin also when ready; others 404). */
     post: operations["cancelPharmacyOrder"];
@@ -1362,6 +1379,8 @@ export interface components {
       prescription_id: components["schemas"]["NullableId"];
       approved_by: components["schemas"]["NullableId"];
       approved_at: components["schemas"]["NullableTime"];
+      /** @description Units brought back after the order left. */
+      returned: number;
     };
     Order: {
       id: components["schemas"]["Id"];
@@ -6158,11 +6177,13 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       /**
        * @description Stock is short (`field` items): `error.shortages` names each item with what was wanted
-       * and what can be had now (0 for an item no longer sold), and nothing is reserved.
+       * and what can be had now (0 for an item no longer sold), and nothing is reserved. Or
+       * the payment was refused (`field` payment): the order is cancelled and its stock
+       * returned.
        */
       409: {
         content: {
-          "application/json": components["schemas"]["OrderShortage"];
+          "application/json": components["schemas"]["OrderShortage"] | components["schemas"]["Error"];
         };
       };
       422: components["responses"]["Invalid"];
@@ -6272,6 +6293,60 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       /** @description Not a move this order can make now (`field` status). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * Records units of a dispatched or delivered order brought back, and puts sealed ones back on the shelf.
+   * @description The line's `returned` count rises by a conditional update, never past what was ordered
+   * (409 `quantity` says how many can still come back). With `restock`, the units go back to
+   * the lots they were dispensed from, latest expiry first, as ledger rows of kind `returned`;
+   * units from a lot that has expired since stay off the shelf (`restocked` says how many went
+   * back). Without it (opened, damaged) they are only counted. `refund_minor` is what the
+   * units cost the patient (payments are offline: the counter refunds). Audited.
+   */
+  returnPharmacyOrderItems: {
+    parameters: {
+      path: {
+        order_id: components["parameters"]["OrderId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          item_id: components["schemas"]["Id"];
+          quantity: number;
+          /** @default false */
+          restock?: boolean;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded. */
+      200: {
+        content: {
+          "application/json": {
+            order: components["schemas"]["Order"];
+            restocked: number;
+            refund_minor: number;
+            currency: string;
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      /**
+       * @description The order has not left the pharmacy (`field` order_id: cancel it instead), or more
+       * than is left to return (`field` quantity).
+       */
       409: {
         content: {
           "application/json": components["schemas"]["Error"];

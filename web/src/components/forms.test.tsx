@@ -12,6 +12,9 @@ import {
   requireNumber,
   Saved,
   SubmitButton,
+  changedFields,
+  fieldWords,
+  readPrice,
   useSubmit,
 } from './forms';
 
@@ -160,5 +163,31 @@ describe('requireNumber', () => {
     expect(requireNumber('5,8', 'Result 1', '5.8')).toBe(5.8);
     expect(() => requireNumber('', 'Slot length', '15')).toThrow('Slot length is required: enter a number such as 15.');
     expect(() => requireNumber('fifteen', 'Slot length', '15')).toThrow('Slot length: Enter a number such as 15.');
+  });
+});
+
+describe('edits and their errors', () => {
+  it('sends only the fields that changed, lists compared by value', () => {
+    const was = { name: 'Calpol', uses: ['Fever'], price_minor: 199 };
+    expect(changedFields({ name: 'Calpol', uses: ['Fever'], price_minor: 250 }, was)).toEqual({ price_minor: 250 });
+    expect(changedFields({ name: 'Calpol', uses: ['Fever', 'Pain'] }, was)).toEqual({ uses: ['Fever', 'Pain'] });
+    expect(changedFields({ name: 'Calpol', uses: ['Fever'] }, was)).toBeUndefined();
+  });
+
+  it('reads a price in the currency’s minor units, beside the price field when wrong', () => {
+    expect(readPrice('12.5', 'GBP')).toBe(1250);
+    expect(readPrice('2500', 'JPY')).toBe(2500);
+    expect(() => readPrice('12.5', 'JPY')).toThrow('Price: enter a whole amount such as 2550.');
+  });
+
+  it('says the server’s field errors in the words of the page', () => {
+    const words = fieldWords({ price_minor: 'Enter a price.' }, { side_effects: 'Side effects' });
+    expect(words({ price_minor: 'price_minor must be 0 to 100000000' }, 'price_minor')).toBe('Enter a price.');
+    expect(words({ side_effects: 'side_effects has too many entries' }, 'side_effects')).toBe(
+      'Side effects has too many entries.',
+    );
+    expect(words({ name: 'name is required' }, 'name')).toBe('Name is required.');
+    expect(words({ name: 'Price: enter a number.' }, 'name')).toBe('Price: enter a number.');
+    expect(words({}, 'name')).toBeUndefined();
   });
 });

@@ -9,8 +9,10 @@ import {
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
 } from 'react';
 import { useMutation } from '@tanstack/react-query';
+import { currencySymbol, minorDigits } from '../api/care';
 import { ApiError, type Cursor, type Page } from '../api/client';
 import { queryClient } from '../api/query';
 
@@ -111,6 +113,29 @@ export function SelectField({
   );
 }
 
+/** A text box of several lines (a list typed one entry per line). */
+export function TextAreaField(props: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { label, error, hint, id, className, ...textarea } = props;
+  const shell = { label, error, hint, id, className };
+  return <Shell {...shell} control={(ids) => <textarea rows={4} {...ids} {...textarea} />} />;
+}
+
+/** A price typed in major units of `currency`, e.g. "4.99" (readPrice reads it back exactly). */
+export function PriceField({
+  currency,
+  example,
+  ...input
+}: Omit<FieldShell, 'label' | 'hint'> & InputHTMLAttributes<HTMLInputElement> & { currency: string; example: string }) {
+  return (
+    <Field
+      label={`Price (${currencySymbol(currency)})`}
+      inputMode="decimal"
+      hint={minorDigits(currency) > 0 ? `e.g. ${example}` : undefined}
+      {...input}
+    />
+  );
+}
+
 /**
  * A number as people type it: "5.8", "5,8" (decimal comma), " -1.5 ", "120". Empty text is
  * `{ ok: true, value: undefined }` (the field was left out); anything else that is not one plain
@@ -168,6 +193,47 @@ export function requireMoney(text: string, what: string, digits: number, example
   const minor = Number(whole || '0') * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
   if (!Number.isSafeInteger(minor)) throw new Error(`${what}: enter a smaller amount.`);
   return minor;
+}
+
+/**
+ * A price typed in major units ("12.50"), as whole minor units of `currency` (1250), exactly
+ * (requireMoney); a mistake goes beside the `price_minor` field.
+ */
+export function readPrice(text: string, currency: string): number {
+  const digits = minorDigits(currency);
+  return readField('price_minor', () => requireMoney(text, 'Price', digits, digits > 0 ? '25.50' : '2550'));
+}
+
+/**
+ * The fields of `typed` whose value differs from `current`'s: what an edit sends (PATCH), so it
+ * never writes back a field another admin changed meanwhile and this one left alone; undefined
+ * when nothing changed.
+ */
+export function changedFields<T extends object>(typed: T, current: object): Partial<T> | undefined {
+  const was = current as Record<string, unknown>;
+  const changed = Object.entries(typed).filter(
+    ([field, value]) => JSON.stringify(value) !== JSON.stringify(was[field]),
+  );
+  return changed.length ? (Object.fromEntries(changed) as Partial<T>) : undefined;
+}
+
+/** The server's price bound (price_minor, 0 to 100,000,000 minor units) in plain words, for fieldWords. */
+export const PRICE_IN_WORDS = { price_minor: 'Enter a price from 0 up to 1,000,000.00.' };
+
+/**
+ * How a form says the server's field errors in plain words. The server names the field at fault
+ * in its own terms ("price_minor must be 0 to 100000000"): `rules[field]` says it instead, or the
+ * message keeps its words with the field named as people would (`names[field]`, else the field
+ * capitalised). Errors found before sending (readField) are already in the form's words.
+ */
+export function fieldWords(rules: Record<string, string>, names: Record<string, string> = {}) {
+  return (errors: FieldErrors, field: string): string | undefined => {
+    const message = errors[field];
+    if (!message || !message.startsWith(field)) return message;
+    if (rules[field]) return rules[field];
+    const name = names[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
+    return name + message.slice(field.length) + '.';
+  };
 }
 
 /**

@@ -5,9 +5,8 @@
 // takes bookings.
 import { useState } from 'react';
 import {
+  CURRENCY,
   care,
-  currencySymbol,
-  minorDigits,
   moneyText,
   price,
   WEEKDAY_OPTIONS,
@@ -20,11 +19,15 @@ import { Card } from '../components/card';
 import {
   Field,
   FormError,
+  PRICE_IN_WORDS,
+  PriceField,
   Saved,
   SelectField,
   SubmitButton,
+  changedFields,
+  fieldWords,
   readField,
-  requireMoney,
+  readPrice,
   requireNumber,
   useAction,
   useSubmit,
@@ -121,7 +124,7 @@ const IN_WORDS: Record<string, string> = {
   time_zone: 'Enter a time zone from the tz database, such as Europe/London or Asia/Kolkata.',
   latitude: 'Enter a latitude from -90 to 90, such as 51.5074.',
   longitude: 'Enter a longitude from -180 to 180, such as -0.1278.',
-  price_minor: 'Enter a price from 0 up to 1,000,000.00.',
+  ...PRICE_IN_WORDS,
   duration_minutes: 'Enter a duration of 5 to 480 minutes.',
 };
 const FIELD_WORDS: Record<string, string> = {
@@ -129,26 +132,7 @@ const FIELD_WORDS: Record<string, string> = {
   preparation: 'Preparation',
 };
 
-/** A field's error in plain words: the server's rule rephrased, or its message with the field named as people would. */
-function inWords(errors: FieldErrors, field: string): string | undefined {
-  const message = errors[field];
-  if (!message) return undefined;
-  if (IN_WORDS[field] && message.startsWith(field)) return IN_WORDS[field];
-  const name = FIELD_WORDS[field] ?? field.charAt(0).toUpperCase() + field.slice(1);
-  return message.startsWith(field) ? name + message.slice(field.length) + '.' : message;
-}
-
-/**
- * The fields of `typed` whose value differs from `current`'s: what an edit sends (PATCH), so it
- * never writes back a field another admin changed meanwhile and this one left alone.
- */
-function changedFields<T extends object>(typed: T, current: object): Partial<T> | undefined {
-  const was = current as Record<string, unknown>;
-  const changed = Object.entries(typed).filter(
-    ([field, value]) => JSON.stringify(value) !== JSON.stringify(was[field]),
-  );
-  return changed.length ? (Object.fromEntries(changed) as Partial<T>) : undefined;
-}
+const inWords = fieldWords(IN_WORDS, FIELD_WORDS);
 
 /** The clinic's fields as the forms hold them (text as typed). */
 function clinicForm(clinic: DirectoryEntry): ClinicForm {
@@ -405,12 +389,6 @@ function Practice() {
 
 type TestForm = { code: string; name: string; category: string; duration: string; price: string; preparation: string };
 const NEW_TEST: TestForm = { code: '', name: '', category: 'blood', duration: '15', price: '', preparation: '' };
-const CURRENCY = 'GBP';
-
-/** A price as typed, in whole minor units of `currency` (exact; beside the price field when wrong). */
-function readPrice(text: string, currency: string): number {
-  return readField('price_minor', () => requireMoney(text, 'Price', minorDigits(currency), '25.50'));
-}
 
 function readDuration(text: string): number {
   return readField('duration_minutes', () => requireNumber(text, 'Duration', '15'));
@@ -532,13 +510,12 @@ function TestFields({
         onChange={(e) => change({ duration: e.target.value })}
         error={inWords(errors, 'duration_minutes')}
       />
-      <Field
-        label={`Price (${currencySymbol(currency)})`}
-        inputMode="decimal"
+      <PriceField
+        currency={currency}
+        example="25.50"
         value={form.price}
         onChange={(e) => change({ price: e.target.value })}
         error={inWords(errors, 'price_minor')}
-        hint={minorDigits(currency) > 0 ? 'e.g. 25.50' : undefined}
       />
       <Field
         label="Preparation (e.g. do not eat for 8 hours before)"

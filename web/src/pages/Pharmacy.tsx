@@ -20,14 +20,17 @@ export function useDebounced<T>(value: T, ms = 300): T {
   return settled;
 }
 
-/** A quantity as typed: a whole number of 1 or more, else the problem beside the quantity field. */
-export function readQuantity(text: string): number {
-  return readField('quantity', () => {
-    const value = requireNumber(text, 'Quantity', '2');
-    if (!Number.isInteger(value) || value < 1) throw new Error('Quantity: enter a whole number of 1 or more.');
+/** A count as typed in the field `field`: a whole number of 1 or more, else the problem beside that field. */
+export function readCount(field: string, what: string, text: string, example: string): number {
+  return readField(field, () => {
+    const value = requireNumber(text, what, example);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${what}: enter a whole number of 1 or more.`);
     return value;
   });
 }
+
+/** A quantity as typed (readCount of the quantity field). */
+export const readQuantity = (text: string) => readCount('quantity', 'Quantity', text, '2');
 
 export const CART_KEY = ['pharmacy', 'cart'];
 

@@ -1,7 +1,7 @@
 // The patient's cart (kept on the server: the same on every device), checkout (collect and pay at
 // pickup, or delivery with cash on delivery) sent once however often it is clicked, and the
 // order history with each order's status and a way to cancel while it is allowed.
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { price } from '../api/care';
 import {
   FULFILMENT,
@@ -16,9 +16,9 @@ import {
   type OrderInput,
   type Shortage,
 } from '../api/pharmacy';
-import { keys, reload, useApiQuery } from '../api/query';
+import { keys, reload, useApiQuery, usePagedQuery } from '../api/query';
 import { useSession } from '../auth';
-import { Card } from '../components/card';
+import { Card, PagedList, type PagedQuery } from '../components/card';
 import { CancelWithReason } from '../components/confirm';
 import { Field, FormError, SubmitButton, useAction, useSubmit } from '../components/forms';
 import { Link } from '../router';
@@ -210,23 +210,42 @@ function Checkout({ cart, patientId, onPlaced }: { cart: Cart; patientId: number
 export function PharmacyOrdersPage() {
   const { account } = useSession();
   const patientId = account!.id;
-  const orders = useApiQuery(ordersKey(patientId), () => pharmacy.myOrders(patientId));
+  const orders = usePagedQuery(ordersKey(patientId), (before) => pharmacy.myOrders(patientId, before));
   return (
     <section>
       <h1>Your pharmacy orders</h1>
       <p>
         <Link to="/pharmacy">Find medicines</Link> · <Link to="/pharmacy/cart">Your cart</Link>
       </p>
-      <Card id="orders" title="Orders" query={orders} label="Loading your orders…" empty="You have no orders yet.">
-        {(data) => (
-          <ul className="orders">
-            {data.items.map((order) => (
-              <OrderItem key={order.id} order={order} patientId={patientId} />
-            ))}
-          </ul>
-        )}
+      <Card id="orders" title="Orders" busy={orders.isFetching}>
+        <PagedOrders query={orders} label="Loading your orders…" empty="You have no orders yet.">
+          {(order) => <OrderItem key={order.id} order={order} patientId={patientId} />}
+        </PagedOrders>
       </Card>
     </section>
+  );
+}
+
+/** Orders newest first, older ones a page at a time (the patient's history and the admin's queue). */
+export function PagedOrders({
+  query,
+  label,
+  empty,
+  children,
+}: {
+  query: PagedQuery<Order>;
+  label: string;
+  empty: string;
+  children: (order: Order) => ReactNode;
+}) {
+  return (
+    <PagedList
+      query={query}
+      label={label}
+      empty={empty}
+      more="Show older orders"
+      list={(items) => <ul className="orders">{items.map(children)}</ul>}
+    />
   );
 }
 
@@ -248,6 +267,7 @@ export function OrderSummary({ order }: { order: Order }) {
             {line.prescription === 'needed' && ' (prescription to be checked)'}
             {line.prescription === 'record' && ' (prescription in your record)'}
             {line.prescription === 'approval' && ' (prescription approved by a pharmacist)'}
+            {line.returned > 0 && `, returned ${line.returned}`}
           </li>
         ))}
       </ul>
