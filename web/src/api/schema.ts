@@ -1035,6 +1035,66 @@ export interface paths {
       };
     };
   };
+  "/api/v1/chat/conversations": {
+    /** The caller's conversations, latest activity first, with unread counts (no message text; not audited). */
+    get: operations["listChatConversations"];
+    /** Starts (or finds) the conversation with a doctor on the patient's care team, or with a patient whose care team the doctor is on. */
+    post: operations["startChatConversation"];
+  };
+  "/api/v1/chat/conversations/{conversation_id}": {
+    /** One conversation (its participants; others 404). */
+    get: operations["getChatConversation"];
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+  };
+  "/api/v1/chat/conversations/{conversation_id}/messages": {
+    /** History, latest first before a seq, or oldest first after one (audited chat.read in the patient's access log). */
+    get: operations["listChatMessages"];
+    /** Stores a message (once per client_id) and delivers it live. */
+    post: operations["sendChatMessage"];
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+  };
+  "/api/v1/chat/conversations/{conversation_id}/receipts": {
+    /** Moves the caller's read or received place forwards (never back). */
+    post: operations["sendChatReceipt"];
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+  };
+  "/api/v1/chat/conversations/{conversation_id}/typing": {
+    /** Tells the other participant's live connections that the caller started or stopped typing (never stored). */
+    post: operations["sendChatTyping"];
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+  };
+  "/api/v1/chat/poll": {
+    /**
+     * The long-poll fallback for networks that block WebSocket (not audited; no message text).
+     * @description Answers at once when anything changed since `cursor` (none the first time), else at the
+     * caller's next event or after `timeout` seconds. New messages are then read from
+     * `/messages?after=`. At most 8 polls wait per account.
+     */
+    get: operations["pollChat"];
+  };
+  "/ws/chat": {
+    /**
+     * The chat WebSocket (protocol, events and close codes in docs/API.md, Chat).
+     * @description Admitted when the page's Origin is this server's own or an allowed origin (another site's page: 403). No token in the URL: the first message signs in ({"type": "auth", "token"}), within 10 seconds.
+     */
+    get: operations["chatWebSocket"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -1424,6 +1484,35 @@ export interface components {
           item_id: number;
           quantity: number;
         }[];
+    };
+    /** @description A conversation as the caller sees it; never a message's text. */
+    ChatConversation: {
+      id: components["schemas"]["Id"];
+      patient_id: components["schemas"]["Id"];
+      patient_name: string;
+      doctor_id: components["schemas"]["Id"];
+      doctor_name: string;
+      other_id: components["schemas"]["Id"];
+      other_name: string;
+      started_at: components["schemas"]["Time"];
+      last_seq: number;
+      last_read_seq: number;
+      unread: number;
+      other_read_seq: number;
+      other_received_seq: number;
+      other_online: boolean;
+      last_message_at: components["schemas"]["NullableTime"];
+      last_sender_id: components["schemas"]["NullableId"];
+    };
+    ChatMessage: {
+      id: components["schemas"]["Id"];
+      conversation_id: components["schemas"]["Id"];
+      /** @description The message's place in its conversation (the server's order). */
+      seq: number;
+      sender_id: components["schemas"]["Id"];
+      client_id: string;
+      text: string;
+      sent_at: components["schemas"]["Time"];
     };
     /** @description 409 of an order the stock cannot cover; nothing was reserved. */
     OrderShortage: {
@@ -2104,6 +2193,8 @@ export interface components {
       prescriptions: components["schemas"]["Prescription"][];
       symptoms: components["schemas"]["SymptomEntry"][];
       predictions: components["schemas"]["StoredPrediction"][];
+      /** @description Every message of the patient's conversations, by conversation and seq. */
+      chat_messages: components["schemas"]["ChatMessage"][];
     };
     Series: {
       code: string;
@@ -2574,6 +2665,8 @@ export interface components {
     LotId: number;
     /** @description A pharmacy order. */
     OrderId: number;
+    /** @description A chat conversation (its two participants only; others 404). */
+    ConversationId: number;
     AlertId: number;
     /** @description A risk model (404 for another name). */
     Model: "diabetes" | "heart" | "stroke";
@@ -6386,6 +6479,272 @@ export interface operations {
         };
       };
       422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** The caller's conversations, latest activity first, with unread counts (no message text; not audited). */
+  listChatConversations: {
+    responses: {
+      /** @description The conversations. */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["ChatConversation"][];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Starts (or finds) the conversation with a doctor on the patient's care team, or with a patient whose care team the doctor is on. */
+  startChatConversation: {
+    requestBody: {
+      content: {
+        "application/json": {
+          other_id: components["schemas"]["Id"];
+        };
+      };
+    };
+    responses: {
+      /** @description The pair's conversation, which existed. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ChatConversation"];
+        };
+      };
+      /** @description Started. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ChatConversation"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description Not on the patient's care team, or an account chat is not for (`field` other_id). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** One conversation (its participants; others 404). */
+  getChatConversation: {
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+    responses: {
+      /** @description The conversation. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ChatConversation"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** History, latest first before a seq, or oldest first after one (audited chat.read in the patient's access log). */
+  listChatMessages: {
+    parameters: {
+      query?: {
+        before?: number;
+        after?: number;
+        limit?: number;
+      };
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+    responses: {
+      /** @description One page. */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["ChatMessage"][];
+            more: boolean;
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Stores a message (once per client_id) and delivers it live. */
+  sendChatMessage: {
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          client_id: string;
+          /** @description Up to 4000 bytes. */
+          text: string;
+        };
+      };
+    };
+    responses: {
+      /** @description A resend of a stored message (the same client_id and text); nothing new is stored. */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ChatMessage"];
+        };
+      };
+      /** @description Stored. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ChatMessage"];
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      /** @description The doctor is no longer on the patient's care team (`field` conversation_id). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      404: components["responses"]["NotFound"];
+      /** @description The client_id was used for another message (`field` client_id). */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Moves the caller's read or received place forwards (never back). */
+  sendChatReceipt: {
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /**
+           * @default read
+           * @enum {string}
+           */
+          kind?: "read" | "received";
+          seq: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The caller's place now. */
+      200: {
+        content: {
+          "application/json": {
+            conversation_id: components["schemas"]["Id"];
+            read_seq: number;
+            received_seq: number;
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Tells the other participant's live connections that the caller started or stopped typing (never stored). */
+  sendChatTyping: {
+    parameters: {
+      path: {
+        conversation_id: components["parameters"]["ConversationId"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          state: "started" | "stopped";
+        };
+      };
+    };
+    responses: {
+      /** @description Told. */
+      204: {
+        content: never;
+      };
+      401: components["responses"]["Unauthenticated"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * The long-poll fallback for networks that block WebSocket (not audited; no message text).
+   * @description Answers at once when anything changed since `cursor` (none the first time), else at the
+   * caller's next event or after `timeout` seconds. New messages are then read from
+   * `/messages?after=`. At most 8 polls wait per account.
+   */
+  pollChat: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        timeout?: number;
+      };
+    };
+    responses: {
+      /** @description The state now. */
+      200: {
+        content: {
+          "application/json": {
+            cursor: string;
+            conversations: components["schemas"]["ChatConversation"][];
+            /** @description The typing and presence events of the last ten seconds (as on the WebSocket). */
+            events: Record<string, never>[];
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
+      422: components["responses"]["Invalid"];
+      429: components["responses"]["RateLimited"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /**
+   * The chat WebSocket (protocol, events and close codes in docs/API.md, Chat).
+   * @description Admitted when the page's Origin is this server's own or an allowed origin (another site's page: 403). No token in the URL: the first message signs in ({"type": "auth", "token"}), within 10 seconds.
+   */
+  chatWebSocket: {
+    parameters: {
+      header: {
+        Upgrade: "websocket";
+      };
+    };
+    responses: {
+      /** @description Switching to the WebSocket protocol. */
+      101: {
+        content: never;
+      };
+      /** @description Not a WebSocket upgrade (`field` Upgrade). */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A web page of another site (`field` Origin). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       default: components["responses"]["Error"];
     };
   };
