@@ -394,6 +394,13 @@ Result<Item> PharmacyService::update_item(const identity::Caller& admin, std::in
   });
 }
 
+Result<std::vector<Item>> PharmacyService::retired_items(int limit, int offset) {
+  std::string day = today();
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<Item>> {
+    return store::retired_items(lease, day, limit, offset);
+  });
+}
+
 Result<std::vector<std::string>> PharmacyService::manufacturers() {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<std::string>> {
     return store::manufacturers(lease);

@@ -563,6 +563,22 @@ void add_pharmacy_routes(http::Router& router, PharmacyService& service) {
         auto offset = query_int(request, "offset", 0, 0, 1000);
         if (!offset.ok()) return Response::error(offset.error());
         query.offset = *offset;
+        auto retired = query_boolean(request, "retired");
+        if (!retired.ok()) return Response::error(retired.error());
+        if (retired->value_or(false)) {
+          // Retired items, by name: only administrators (they sell them again).
+          if (identity::caller_of(request).role != identity::Role::kAdmin) {
+            return Response::error(
+                about(Error::forbidden("only administrators see retired items"), "retired"));
+          }
+          return http::respond(
+              s.retired_items(query.limit, query.offset), [](std::vector<Item> rows) {
+                json::array items;
+                for (const auto& item : rows) items.push_back(item_json(item));
+                return Response::json(
+                    200, json::object{{"items", std::move(items)}, {"corrected", json::array()}});
+              });
+        }
         return http::respond(s.search(query), [](SearchPage page) {
           json::array items;
           for (const auto& item : page.items) items.push_back(item_json(item));

@@ -76,6 +76,8 @@ class PharmacyService {
   Result<Item> update_item(const identity::Caller& admin, std::int64_t item_id,
                            const ItemInput& input);
   Result<std::vector<std::string>> manufacturers();
+  // Admin: retired items by name (search shows only items for sale).
+  Result<std::vector<Item>> retired_items(int limit, int offset);
 
   struct ImportReport {
     std::size_t read = 0, added = 0, updated = 0, unchanged = 0, duplicates = 0, skipped = 0;

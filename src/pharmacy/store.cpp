@@ -309,6 +309,11 @@ std::vector<std::string> manufacturers(db::Lease& lease) {
   return db::select_rows<TextReader>(lease, sql::kManufacturers, [](soci::statement&) {});
 }
 
+std::vector<Item> retired_items(db::Lease& lease, const std::string& today, int limit, int offset) {
+  std::string day = today;
+  return db::select_rows<ItemReader>(lease, sql::kRetiredItems, db::uses(day, limit, offset));
+}
+
 std::vector<Item> low_stock(db::Lease& lease, const std::string& today, int threshold, int limit) {
   std::string day = today, again = today;
   return db::select_rows<ItemReader>(lease, sql::kLowStock, db::uses(day, again, threshold, limit));

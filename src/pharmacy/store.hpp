@@ -137,6 +137,9 @@ inline constexpr const char* kOptimizeSearch =
 inline constexpr const char* kOptimizeNameSearch =
     "INSERT INTO pharmacy_name_search (pharmacy_name_search) VALUES ('optimize')";
 inline constexpr const char* kAnalyzeItems = "ANALYZE pharmacy_items";
+// Retired items by name (admins find them again to sell them again).
+inline constexpr const char* kRetiredItems = VITALIS_ITEM_COLUMNS
+    "FROM pharmacy_items i WHERE i.active = 0 ORDER BY i.name, i.id LIMIT :limit OFFSET :offset";
 inline constexpr const char* kManufacturers =
     "SELECT manufacturer FROM pharmacy_items WHERE active = 1 AND manufacturer <> '' GROUP BY "
     "manufacturer "
@@ -177,5 +180,6 @@ std::vector<std::int64_t> items_without_lots(db::Lease& lease);
 // refreshes the planner's statistics of the items.
 void optimize_search(db::Lease& lease);
 std::vector<Item> low_stock(db::Lease& lease, const std::string& today, int threshold, int limit);
+std::vector<Item> retired_items(db::Lease& lease, const std::string& today, int limit, int offset);
 
 }  // namespace vitalis::pharmacy::store

@@ -742,6 +742,9 @@ class Session:
         self.call("admin", "PATCH", f"{items}/{retired['id']}", {"active": False}, 200)
         self.call("patient", "GET", f"{items}/{retired['id']}", expect=404)
         self.call("admin", "GET", f"{items}/{retired['id']}", expect=200)
+        found, _ = self.call("admin", "GET", f"{items}?retired=true", expect=200)
+        assert [item["name"] for item in found["items"]] == ["Old cough syrup"], found
+        self.call("patient", "GET", f"{items}?retired=true", expect=403)
         self.call("admin", "PATCH", f"{items}/{paracetamol['id']}", {"price_minor": 275}, 200)
         self.call("admin", "PATCH", f"{items}/{paracetamol['id']}", {"currency": "pounds"}, 422)
         self.call("admin", "PATCH", f"{items}/999999", {"price_minor": 1}, 404)

@@ -873,7 +873,8 @@ export interface paths {
      * spelling, and synonyms such as acetaminophen) and the uses. When the words as typed find
      * nothing, each word the catalogue does not have is read as its nearest catalogue word (one
      * typo for 4–7 letters, two from 8) and `corrected` lists the words searched for. Retired
-     * items are not shown.
+     * items are not shown; `retired=true` (administrators only, 403 otherwise) lists the
+     * retired items by name instead (the other filters are then ignored).
      */
     get: operations["searchPharmacyItems"];
     /** Adds an item to the catalogue (name and price_minor required; audited). */
@@ -5858,7 +5859,8 @@ export interface operations {
    * spelling, and synonyms such as acetaminophen) and the uses. When the words as typed find
    * nothing, each word the catalogue does not have is read as its nearest catalogue word (one
    * typo for 4–7 letters, two from 8) and `corrected` lists the words searched for. Retired
-   * items are not shown.
+   * items are not shown; `retired=true` (administrators only, 403 otherwise) lists the
+   * retired items by name instead (the other filters are then ignored).
    */
   searchPharmacyItems: {
     parameters: {
@@ -5875,6 +5877,8 @@ export interface operations {
         limit?: number;
         /** @description 0–1000 (default 0). */
         offset?: number;
+        /** @description true = the retired items by name (administrators). */
+        retired?: boolean;
       };
     };
     responses: {
@@ -5885,6 +5889,12 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthenticated"];
+      /** @description retired=true from someone who is not an administrator (`field` retired). */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       422: components["responses"]["Invalid"];
       default: components["responses"]["Error"];
     };
