@@ -8,8 +8,9 @@
 // delivered; records returns of the delivered order (2 sealed units back on the shelf, then one
 // opened; a missing reason and more than is left refused beside their fields) and sees the stock
 // and a `returned` ledger row; adds a medicine (a price with too many decimals refused beside the
-// price), finds it, changes its price (only the price sent), retires it and sells it again. The
-// patient's history shows the units returned and, past 20 orders, pages to older ones.
+// price), finds it, changes its price (only the price sent), retires it, finds it among the
+// retired medicines and sells it again. The patient's history shows the units returned and, past
+// 20 orders, pages to older ones.
 // Afterwards, through the API, every lot's stock equals the sum of its ledger rows, the ordered
 // units were dispensed first-expiry-first-out, and `vitalis pharmacy verify` on the server's
 // database exits 0. Pages checked at 360 and 1280 px (overflow, axe, console errors).
@@ -401,6 +402,10 @@ test('the administrator adds a medicine, finds it, changes its price, retires it
   await stock.getByText('Retired: patients cannot find or order it.').waitFor();
   const path = `/api/v1/pharmacy/items/${newItemId}`;
   assert.equal((await ok(server.request('GET', path, { token: adminToken }), 200, 'item')).active, false);
+  // Found again through the list of retired medicines (the search shows only those for sale).
+  await stock.getByRole('button', { name: 'Show retired medicines' }).click();
+  await stock.locator('.result-title').filter({ hasText: 'Ibuprofen Example 200' }).waitFor();
+  await stock.getByRole('button', { name: 'Edit Ibuprofen Example 200' }).click();
   await stock.getByRole('button', { name: 'Sell Ibuprofen Example 200 again' }).click();
   await stock.getByRole('button', { name: 'Retire Ibuprofen Example 200' }).waitFor();
   const now = await ok(server.request('GET', path, { token: adminToken }), 200, 'item');

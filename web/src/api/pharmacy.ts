@@ -47,6 +47,8 @@ export const pharmacy = {
       },
       signal,
     ),
+  /** Administrators: the retired items by name (search shows only items for sale). */
+  retired: () => api.get<Answer<'searchPharmacyItems'>>('/api/v1/pharmacy/items', { retired: 'true', limit: 50 }),
   manufacturers: () => api.get<Answer<'listPharmacyManufacturers'>>('/api/v1/pharmacy/manufacturers'),
   item: (item: number) => api.get<Answer<'getPharmacyItem'>>(`/api/v1/pharmacy/items/${item}`),
   cart: () => api.get<Answer<'getCart'>>('/api/v1/pharmacy/cart'),

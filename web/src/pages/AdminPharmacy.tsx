@@ -223,6 +223,11 @@ function Stock() {
     () => pharmacy.search({ q: text, inStock: false, prescriptionOnly: false, manufacturer: '' }),
     (page) => setFound(page.items),
   );
+  const retired = useSubmit(
+    [],
+    () => pharmacy.retired(),
+    (page) => setFound(page.items),
+  );
   const showing = (itemId: number, view: Chosen['view']) => chosen?.itemId === itemId && chosen.view === view;
   return (
     <Card id="stock" title="Medicines and stock">
@@ -238,8 +243,11 @@ function Stock() {
         <SubmitButton busy={search.busy} busyText="Searching…">
           Find
         </SubmitButton>
+        <button type="button" disabled={retired.busy} onClick={() => void retired.submit()}>
+          Show retired medicines
+        </button>
       </form>
-      <FormError message={search.formError} />
+      <FormError message={search.formError ?? retired.formError} />
       {found && found.length === 0 && <p className="empty">No item matches.</p>}
       {found && found.length > 0 && (
         <ul className="pharmacy-results">
