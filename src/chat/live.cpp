@@ -298,6 +298,7 @@ void Live::deliver(const std::vector<std::int64_t>& accounts, const std::string&
     std::lock_guard lock(mutex_);
     auto now = Steady::now();
     for (auto account : accounts) {
+      ++generations_[account];
       if (auto found = by_account_.find(account); found != by_account_.end()) {
         for (const auto* key : found->second) {
           if (key == except) continue;
@@ -311,7 +312,7 @@ void Live::deliver(const std::vector<std::int64_t>& accounts, const std::string&
       if (ephemeral) {
         auto& kept = recent_[account];
         std::erase_if(kept, [&](const Recent& one) { return now - one.at > kRecentFor; });
-        kept.push_back({now, event});
+        kept.push_back({now, ++recent_number_, event});
       }
     }
   }
@@ -431,23 +432,41 @@ void Live::on_bus_event(std::string_view payload) {
   }
 }
 
-bool Live::wait(std::int64_t account_id, Steady::time_point deadline,
-                std::function<void()> release) {
+std::uint64_t Live::generation(std::int64_t account_id) const {
   std::lock_guard lock(mutex_);
-  auto& mine = waiters_[account_id];
-  if (mine.size() >= kMaxWaitersPerAccount) return false;
-  mine.push_back({deadline, std::move(release)});
+  auto found = generations_.find(account_id);
+  return found == generations_.end() ? 0 : found->second;
+}
+
+bool Live::wait(std::int64_t account_id, Steady::time_point deadline, std::uint64_t seen,
+                std::function<void()> release) {
+  {
+    std::lock_guard lock(mutex_);
+    auto found = generations_.find(account_id);
+    if (found == generations_.end() || found->second <= seen) {
+      auto& mine = waiters_[account_id];
+      if (mine.size() >= kMaxWaitersPerAccount) return false;
+      mine.push_back({deadline, std::move(release)});
+      return true;
+    }
+  }
+  release();  // something came while the poll was looking
   return true;
 }
 
-std::vector<std::string> Live::recent_events(std::int64_t account_id) {
+std::pair<std::vector<std::string>, std::uint64_t> Live::recent_events(std::int64_t account_id,
+                                                                       std::uint64_t after) {
   std::lock_guard lock(mutex_);
-  std::vector<std::string> out;
+  std::pair<std::vector<std::string>, std::uint64_t> out{{}, after};
   auto found = recent_.find(account_id);
   if (found == recent_.end()) return out;
   auto now = Steady::now();
   std::erase_if(found->second, [&](const Recent& one) { return now - one.at > kRecentFor; });
-  for (const auto& one : found->second) out.push_back(one.event);
+  for (const auto& one : found->second) {
+    if (one.number <= after) continue;
+    out.first.push_back(one.event);
+    out.second = one.number;
+  }
   return out;
 }
 

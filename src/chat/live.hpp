@@ -71,13 +71,18 @@ class Live {
   // An event another process published.
   void on_bus_event(std::string_view payload);
 
-  // Long poll: registers `release` for the account's next event (or `deadline`); returns false
-  // when the account has too many waiting already.
+  // Long poll. How many events this process has delivered to the account (read it before
+  // looking at the state a poll compares).
+  std::uint64_t generation(std::int64_t account_id) const;
+  // Registers `release` for the account's next event (or `deadline`); releases at once when an
+  // event came after `seen` (the generation read before the poll looked). Returns false when
+  // the account has too many waiting already.
   bool wait(std::int64_t account_id, std::chrono::steady_clock::time_point deadline,
-            std::function<void()> release);
-  // The ephemeral events (typing, presence) that reached the account in the last few seconds,
-  // for a poll's answer.
-  std::vector<std::string> recent_events(std::int64_t account_id);
+            std::uint64_t seen, std::function<void()> release);
+  // The ephemeral events (typing, presence) that reached the account in the last few seconds
+  // after `after` (their number in this process), and the number of the last one (or `after`).
+  std::pair<std::vector<std::string>, std::uint64_t> recent_events(std::int64_t account_id,
+                                                                   std::uint64_t after);
 
   // Every second (app's Periodic): authentication deadlines, session checks, poll timeouts,
   // presence refresh.
@@ -124,9 +129,12 @@ class Live {
   std::unordered_map<std::int64_t, std::vector<Waiter>> waiters_;
   struct Recent {
     std::chrono::steady_clock::time_point at;
+    std::uint64_t number = 0;
     std::string event;
   };
   std::unordered_map<std::int64_t, std::vector<Recent>> recent_;
+  std::uint64_t recent_number_ = 0;
+  std::unordered_map<std::int64_t, std::uint64_t> generations_;
   std::chrono::steady_clock::time_point last_session_check_, last_presence_refresh_;
 };
 

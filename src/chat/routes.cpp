@@ -1,6 +1,8 @@
 #include "chat/routes.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
+#include <optional>
 
 #include "chat/json.hpp"
 #include "http/json_fields.hpp"
@@ -46,17 +48,35 @@ std::string cursor_of(const std::string& state) {
   return out;
 }
 
-Response poll_answer(ChatService& service, Live& live, const identity::Caller& caller) {
-  auto conversations = service.conversations(caller);
-  if (!conversations.ok()) return Response::error(conversations.error());
+// A poll's cursor: the state's digest, the number of the last ephemeral event it saw and the
+// server process that numbered it (events are numbered per process).
+struct PollCursor {
+  std::string digest;
+  std::uint64_t event = 0;
+  std::string server;
+};
+
+std::optional<PollCursor> parse_cursor(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto first = text->find('.');
+  auto second = first == std::string::npos ? first : text->find('.', first + 1);
+  if (second == std::string::npos) return std::nullopt;
+  PollCursor out{text->substr(0, first), 0, text->substr(second + 1)};
+  auto number = std::string_view(*text).substr(first + 1, second - first - 1);
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), out.event);
+  if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
+  return out;
+}
+
+Response poll_answer(ChatService& service, Live& live, const identity::Caller& caller,
+                     const std::vector<Conversation>& conversations, std::uint64_t after) {
   json::array items, events;
-  for (const auto& one : *conversations) {
-    items.push_back(conversation_json(one, caller.account_id));
-  }
-  for (const auto& event : live.recent_events(caller.account_id)) {
-    events.push_back(json::parse(event));
-  }
-  return Response::json(200, json::object{{"cursor", cursor_of(state_of(*conversations))},
+  for (const auto& one : conversations) items.push_back(conversation_json(one, caller.account_id));
+  auto [recent, last] = live.recent_events(caller.account_id, after);
+  for (const auto& event : recent) events.push_back(json::parse(event));
+  std::string cursor =
+      cursor_of(state_of(conversations)) + "." + std::to_string(last) + "." + service.server_id();
+  return Response::json(200, json::object{{"cursor", std::move(cursor)},
                                           {"conversations", std::move(items)},
                                           {"events", std::move(events)}});
 }
@@ -231,22 +251,30 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
         auto timeout = http::fields::query_integer(request, "timeout", 20, 0, 25);
         if (!timeout.ok()) return Response::error(timeout.error());
         auto caller = identity::caller_of(request);
+        auto seen = parse_cursor(*cursor);
+        // Events are numbered by the process that kept them: another server's number means none.
+        std::uint64_t after = seen && seen->server == s.server_id() ? seen->event : 0;
+        std::uint64_t generation = live.generation(caller.account_id);
         auto conversations = s.conversations(caller);
         if (!conversations.ok()) return Response::error(conversations.error());
-        bool changed = !*cursor || **cursor != cursor_of(state_of(*conversations));
-        if (changed || *timeout == 0 || !live.recent_events(caller.account_id).empty()) {
-          return poll_answer(s, live, caller);
-        }
+        bool changed = !seen || seen->digest != cursor_of(state_of(*conversations)) ||
+                       !live.recent_events(caller.account_id, after).first.empty();
+        if (changed || *timeout == 0) return poll_answer(s, live, caller, *conversations, after);
         Response response;
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout);
         std::int64_t account = caller.account_id;
-        response.hold = [&live, account, deadline](std::function<void(Status)> release) {
+        response.hold = [&live, account, deadline,
+                         generation](std::function<void(Status)> release) {
           auto shared = std::make_shared<std::function<void(Status)>>(std::move(release));
-          if (!live.wait(account, deadline, [shared] { (*shared)(Ok{}); })) {
+          if (!live.wait(account, deadline, generation, [shared] { (*shared)(Ok{}); })) {
             (*shared)(Error::rate_limited("too many open polls for this account", 5));
           }
         };
-        response.after_hold = [&s, &live, caller] { return poll_answer(s, live, caller); };
+        response.after_hold = [&s, &live, caller, after] {
+          auto now = s.conversations(caller);
+          if (!now.ok()) return Response::error(now.error());
+          return poll_answer(s, live, caller, *now, after);
+        };
         return response;
       },
       poll_options);

@@ -355,6 +355,16 @@ def test_long_poll_fallback(chat):
     status, _, quiet = chat.call("GET", f"/api/v1/chat/poll?cursor={reply['cursor']}&timeout=2",
                                  doctor)
     assert status == 200 and 1.5 < time.monotonic() - started < 6, quiet
+    # Typing reaches a poll once: the next poll with the cursor it gave waits again.
+    chat.call("POST", f"/api/v1/chat/conversations/{cid}/typing", patient,
+              body={"state": "started"})
+    status, _, typed = chat.call("GET", f"/api/v1/chat/poll?cursor={quiet['cursor']}&timeout=5",
+                                 doctor)
+    assert [e["type"] for e in typed["events"]] == ["typing"], typed
+    started = time.monotonic()
+    status, _, after = chat.call("GET", f"/api/v1/chat/poll?cursor={typed['cursor']}&timeout=2",
+                                 doctor)
+    assert after["events"] == [] and time.monotonic() - started > 1.5, after
 
 
 def test_offline_email_once_without_the_message(start_server, database, smtp, tmp_path):
@@ -408,3 +418,25 @@ def test_two_servers_on_one_postgresql_behave_as_one(start_server, postgres_data
         assert presence == {"type": "presence", "account_id": doctor_id, "online": False}
         await pws.close()
     asyncio.run(scenario())
+
+
+def test_an_idle_socket_that_does_not_answer_pings_is_closed(start_server, sqlite_database, smtp,
+                                                             tmp_path):
+    api = chat_api(start_server, sqlite_database, smtp, tmp_path, "--websocket-idle-seconds=2")
+    _, (doctor, _), _, _ = people(api)
+    silent = raw_socket(api, doctor, receive_buffer=65536)  # never answers the server's pings
+    try:
+        silent.settimeout(15)
+        started = time.monotonic()
+        received = b""
+        while True:
+            chunk = silent.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert b'"type":"ready"' in received
+    assert b"\x89" in received  # it was pinged (a ping frame's first byte)
+    assert took < 10, took  # and then cut off, well before the 15 s this test waits
