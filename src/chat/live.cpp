@@ -117,7 +117,7 @@ void Live::on_close(const std::shared_ptr<http::WebSocketSession>& session) {
   for (const auto& [conversation, since] : socket->typing) {
     typing(conversation, socket->caller.account_id, socket->partners[conversation], false);
   }
-  if (last) presence_changed(socket->caller.account_id, false, true);
+  if (last) sync_presence(socket->caller.account_id);
 }
 
 void Live::on_message(const std::shared_ptr<http::WebSocketSession>& session,
@@ -203,7 +203,7 @@ void Live::authenticate(Socket& socket, const std::string& token,
       socket.session->send(event_text("more", {{"conversation_id", conversation}}));
     }
   }
-  if (first) presence_changed(socket.caller.account_id, true, true);
+  if (first) sync_presence(socket.caller.account_id);
 }
 
 void Live::handle(Socket& socket, std::string_view type, const json::object& body) {
@@ -388,18 +388,34 @@ void Live::conversation_started(const Conversation& conversation) {
   }
 }
 
-void Live::presence_changed(std::int64_t account_id, bool online, bool publish) {
-  if (publish) {
-    auto stored = service_.set_presence(account_id, online ? 1 : 0);
-    if (!stored.ok()) log::warn("chat presence not stored", {{"detail", stored.error().message}});
-    // Another process may still hold a socket of theirs.
-    if (!online) online = service_.online(account_id);
+void Live::sync_presence(std::int64_t account_id) {
+  // One at a time, and from the count as it is now: a socket closing while another of the same
+  // account opens cannot leave the row saying the opposite of what is true.
+  std::lock_guard order(presence_mutex_);
+  bool here = false;
+  {
+    std::lock_guard lock(mutex_);
+    here = by_account_.count(account_id) > 0;
   }
+  bool written = presence_written_.count(account_id) > 0;
+  if (here == written) return;
+  if (here) {
+    presence_written_.insert(account_id);
+  } else {
+    presence_written_.erase(account_id);
+  }
+  auto stored = service_.set_presence(account_id, here ? 1 : 0);
+  if (!stored.ok()) log::warn("chat presence not stored", {{"detail", stored.error().message}});
+  // Another process may still hold a socket of theirs.
+  tell_presence(account_id, here || service_.online(account_id));
+  if (bus_) bus_->publish("p " + std::to_string(account_id));
+}
+
+void Live::tell_presence(std::int64_t account_id, bool online) {
   auto partners = service_.partners(account_id);
   if (!partners.ok()) return;
   deliver(*partners, event_text("presence", {{"account_id", account_id}, {"online", online}}),
           true);
-  if (publish && bus_) bus_->publish("p " + std::to_string(account_id));
 }
 
 void Live::on_bus_event(std::string_view payload) {
@@ -424,7 +440,7 @@ void Live::on_bus_event(std::string_view payload) {
   } else if (kind == 'p') {
     std::int64_t account = 0;
     in >> account;
-    presence_changed(account, service_.online(account), false);
+    tell_presence(account, service_.online(account));
   } else if (kind == 'c') {
     std::int64_t id = 0, patient = 0, doctor = 0;
     in >> id >> patient >> doctor;

