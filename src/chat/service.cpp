@@ -125,9 +125,10 @@ Result<std::vector<Conversation>> ChatService::conversations(const identity::Cal
     auto rows = store::conversations_of(lease, caller.account_id, 500);
     name_participants(lease, rows);
     store::read_last_messages(lease, rows);
-    for (auto& row : rows) {
-      row.other_online = store::online(lease, row.other_id(caller.account_id), since);
-    }
+    std::vector<std::int64_t> others;
+    for (const auto& row : rows) others.push_back(row.other_id(caller.account_id));
+    auto online = store::online_among(lease, others, since);
+    for (auto& row : rows) row.other_online = online.count(row.other_id(caller.account_id)) > 0;
     return rows;
   });
 }

@@ -253,6 +253,24 @@ bool online(db::Lease& lease, std::int64_t account_id, const std::string& since)
   return db::number(lease, sql::kOnline, db::uses(account, after)) > 0;
 }
 
+std::set<std::int64_t> online_among(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                                    const std::string& since) {
+  std::set<std::int64_t> out;
+  if (ids.empty()) return out;
+  std::string list = db::id_list(lease.dialect(), ids), after = since;
+  long long account = 0;
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  db::for_each_row(
+      lease, lite ? sql::kOnlineAmongSqlite : sql::kOnlineAmongPostgresql,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(account));
+        statement.exchange(soci::use(list));
+        statement.exchange(soci::use(after));
+      },
+      [&] { out.insert(account); });
+  return out;
+}
+
 std::vector<NoticeRow> offline_notices(db::Lease& lease, const std::string& cutoff,
                                        const std::string& since, int limit) {
   std::string before = cutoff, after = since;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,12 @@ inline constexpr const char* kTouchPresence =
     "UPDATE chat_presence SET seen_at = :at WHERE server_id = :server";
 inline constexpr const char* kClearServerPresence =
     "DELETE FROM chat_presence WHERE server_id = :server";
+inline constexpr const char* kOnlineAmongSqlite =
+    "SELECT DISTINCT account_id FROM chat_presence WHERE account_id IN (SELECT value FROM "
+    "json_each(:ids)) AND connections > 0 AND seen_at > :since";
+inline constexpr const char* kOnlineAmongPostgresql =
+    "SELECT DISTINCT account_id FROM chat_presence WHERE account_id = ANY(CAST(:ids AS "
+    "bigint[])) AND connections > 0 AND seen_at > :since";
 inline constexpr const char* kOnline =
     "SELECT COUNT(*) FROM chat_presence WHERE account_id = :account AND connections > 0 AND "
     "seen_at > :since";
@@ -151,6 +158,9 @@ void set_presence(db::Lease& lease, std::int64_t account_id, const std::string& 
 void touch_presence(db::Lease& lease, const std::string& server_id, const std::string& at);
 void clear_presence(db::Lease& lease, const std::string& server_id);
 bool online(db::Lease& lease, std::int64_t account_id, const std::string& since);
+// Which of `ids` are online (one query).
+std::set<std::int64_t> online_among(db::Lease& lease, const std::vector<std::int64_t>& ids,
+                                    const std::string& since);
 
 struct NoticeRow {
   OfflineNotice notice;
