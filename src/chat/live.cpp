@@ -222,14 +222,17 @@ void Live::handle(Socket& socket, std::string_view type, const json::object& bod
     socket.session->send(
         event_text("ack", {{"client_id", client_id}, {"message", message_json(sent->message)}}));
     if (sent->duplicate) return;
+    bool was_typing = false;
     {
       std::lock_guard lock(mutex_);
       socket.partners[conversation] = sent->recipient_id;
-      socket.typing.erase(conversation);
+      was_typing = socket.typing.erase(conversation) > 0;
     }
     bool patient = socket.caller.role == identity::Role::kPatient;
     message_stored(*sent, patient ? socket.caller.account_id : sent->recipient_id,
                    patient ? sent->recipient_id : socket.caller.account_id, socket.session.get());
+    // Sending ends typing: the other side hears it stop after the message.
+    if (was_typing) typing(conversation, socket.caller.account_id, sent->recipient_id, false);
     return;
   }
   if (type == "read" || type == "received") {

@@ -251,6 +251,10 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
         auto timeout = http::fields::query_integer(request, "timeout", 20, 0, 25);
         if (!timeout.ok()) return Response::error(timeout.error());
         auto caller = identity::caller_of(request);
+        // Someone polling is online (for the other side, and for the offline email).
+        if (auto present = s.poll_presence(caller.account_id); !present.ok()) {
+          return Response::error(present.error());
+        }
         auto seen = parse_cursor(*cursor);
         // Events are numbered by the process that kept them: another server's number means none.
         std::uint64_t after = seen && seen->server == s.server_id() ? seen->event : 0;

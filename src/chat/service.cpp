@@ -292,6 +292,16 @@ Status ChatService::set_presence(std::int64_t account_id, int connections) {
   });
 }
 
+Status ChatService::poll_presence(std::int64_t account_id) {
+  std::string at = now_text(), server = server_id_ + "/poll";
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    store::set_presence(lease, account_id, server, 1, at);
+    tx.commit();
+    return Ok{};
+  });
+}
+
 Status ChatService::refresh_presence() {
   std::string at = now_text();
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {

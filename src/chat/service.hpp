@@ -89,6 +89,8 @@ class ChatService {
   // Presence of this process's connections (0 removes the row); refresh keeps rows fresh.
   Status set_presence(std::int64_t account_id, int connections);
   Status refresh_presence();
+  // A long poll counts as a live connection until presence_stale after it (its own row).
+  Status poll_presence(std::int64_t account_id);
   Status clear_presence();
   bool online(std::int64_t account_id);
 

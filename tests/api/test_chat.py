@@ -218,6 +218,14 @@ def test_live_messages_typing_receipts_order_resume_and_oversize(chat):
         assert typing["state"] == "started" and typing["account_id"] == doctor_id
         await dws.send(json.dumps({"type": "typing", "conversation_id": cid, "state": "stopped"}))
         assert (await next_event(pws, "typing"))["state"] == "stopped"
+        # Sending ends typing: the other side sees the message, then typing stop.
+        await pws.send(json.dumps({"type": "typing", "conversation_id": cid, "state": "started"}))
+        assert (await next_event(dws, "typing"))["state"] == "started"
+        await pws.send(json.dumps({"type": "send", "conversation_id": cid,
+                                   "client_id": "typed-then-sent", "text": "Sorry, one more"}))
+        await next_event(pws, "ack")
+        assert (await next_event(dws, "message"))["message"]["text"] == "Sorry, one more"
+        assert (await next_event(dws, "typing"))["state"] == "stopped"
         # Read: the sender sees the tick.
         await dws.send(json.dumps({"type": "read", "conversation_id": cid, "seq": 1}))
         receipt = await next_event(pws, "receipt")
@@ -227,19 +235,19 @@ def test_live_messages_typing_receipts_order_resume_and_oversize(chat):
             await pws.send(json.dumps({"type": "send", "conversation_id": cid,
                                        "client_id": f"burst-{number}", "text": f"n{number}"}))
         seqs = [(await next_event(dws, "message"))["message"]["seq"] for _ in range(20)]
-        assert seqs == list(range(2, 22)), seqs
+        assert seqs == list(range(3, 23)), seqs
         # Errors name their field and keep the socket open.
         await pws.send(json.dumps({"type": "send", "conversation_id": cid, "client_id": "e",
                                    "text": " "}))
         error = await next_event(pws, "error")
         assert error["field"] == "text" and error["ref"] == "e", error
-        # Resume: the doctor goes away, three messages come, the doctor comes back from seq 21.
+        # Resume: the doctor goes away, three messages come, the doctor comes back from seq 22.
         await dws.close()
         for number in range(3):
             await pws.send(json.dumps({"type": "send", "conversation_id": cid,
                                        "client_id": f"later-{number}", "text": f"l{number}"}))
             await next_event(pws, "ack")
-        dws, _ = await signed_in(chat, doctor, resume={str(cid): 21})
+        dws, _ = await signed_in(chat, doctor, resume={str(cid): 22})
         missed = [(await next_event(dws, "message"))["message"]["text"] for _ in range(3)]
         assert missed == ["l0", "l1", "l2"], missed
         # A frame over the limit closes the socket with 1009 (too big).
@@ -250,7 +258,7 @@ def test_live_messages_typing_receipts_order_resume_and_oversize(chat):
     asyncio.run(scenario())
     status, _, page = chat.call("GET", f"/api/v1/chat/conversations/{cid}/messages?limit=100",
                                 patient)
-    assert len(page["items"]) == 24 and "x" * 100 not in json.dumps(page)
+    assert len(page["items"]) == 25 and "x" * 100 not in json.dumps(page)
 
 
 def raw_socket(api, token, receive_buffer=4096):
@@ -363,6 +371,9 @@ def test_long_poll_fallback(chat):
     status, _, after = chat.call("GET", f"/api/v1/chat/poll?cursor={typed['cursor']}&timeout=2",
                                  doctor)
     assert after["events"] == [] and time.monotonic() - started > 1.5, after
+    # Someone polling counts as online (no offline email for them, a dot for the other side).
+    status, _, seen = chat.call("GET", f"/api/v1/chat/conversations/{cid}", patient)
+    assert seen["other_online"] is True, seen
 
 
 def test_offline_email_once_without_the_message(start_server, database, smtp, tmp_path):

@@ -1505,6 +1505,20 @@ export interface components {
       last_message_at: components["schemas"]["NullableTime"];
       last_sender_id: components["schemas"]["NullableId"];
     };
+    /** @description A typing or presence event, as the WebSocket carries it. */
+    ChatSignal: {
+      /** @enum {string} */
+      type: "typing" | "presence";
+      account_id: components["schemas"]["Id"];
+      conversation_id?: components["schemas"]["Id"];
+      /**
+       * @description typing only.
+       * @enum {string}
+       */
+      state?: "started" | "stopped";
+      /** @description presence only. */
+      online?: boolean;
+    };
     ChatMessage: {
       id: components["schemas"]["Id"];
       conversation_id: components["schemas"]["Id"];
@@ -6717,8 +6731,8 @@ export interface operations {
           "application/json": {
             cursor: string;
             conversations: components["schemas"]["ChatConversation"][];
-            /** @description The typing and presence events of the last ten seconds (as on the WebSocket). */
-            events: Record<string, never>[];
+            /** @description The typing and presence events since the cursor (as on the WebSocket). */
+            events: components["schemas"]["ChatSignal"][];
           };
         };
       };
