@@ -121,8 +121,10 @@ const SANITIZER_REPORTS = ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSan
 
 /** `vitalis serve` on a fresh SQLite file, port chosen by the OS and read from its log. */
 export class VitalisServer {
-  constructor(smtp) {
+  /** `args`: more `vitalis serve` flags for this test file (e.g. shorter chat timings). */
+  constructor(smtp, { args = [] } = {}) {
     this.smtp = smtp;
+    this.extraArgs = args;
     this.dir = mkdtempSync(path.join(tmpdir(), 'vitalis-e2e-'));
     this.database = `sqlite:${path.join(this.dir, 'vitalis.db')}`;
     this.log = [];
@@ -138,6 +140,7 @@ export class VitalisServer {
       `--smtp-url=smtp://127.0.0.1:${this.smtp.port}`,
       '--threads=2',
       ...FAST_HASH,
+      ...this.extraArgs,
     ];
     this.process = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.closed = new Promise((resolve) => this.process.once('close', resolve)); // output read

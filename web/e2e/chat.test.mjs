@@ -1,0 +1,264 @@
+// Messages between a patient and her doctor, end to end in two real browsers against a real server
+// (SQLite) and SMTP sink: each sees the other typing, the message and the read tick; the unread
+// count of another tab of the same person goes when one tab reads; a message over 4,000 bytes is
+// refused before it is sent; once the doctor has closed the page a message brings exactly one
+// email (without its text, linking to the conversation), a second one no other, and the link
+// opens the conversation after sign-in. In a browser whose WebSocket is blocked the page says so
+// and messages still go both ways through the long poll. Pages checked with axe at 360 and 1280 px.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Journey, launchBrowser, PASSWORD, SmtpSink, VitalisServer } from './harness.mjs';
+
+const PATIENT = { email: 'lena.chat@example.org', name: 'Lena Martins' };
+const DOCTOR = { email: 'rui.chat@example.org', name: 'Dr Rui Alves' };
+const ADMIN = { email: 'admin.chat@example.org' };
+const MAIL_SUBJECT = 'You have a new message on Vitalis';
+const BLOCKED_NOTICE = 'Live connection blocked by your network — messages may take a few seconds.';
+
+let smtp, server, browser;
+const journey = new Journey('report-chat');
+let patient, doctor;
+let conversationId;
+
+const call = (method, path, body, token) => server.request(method, path, { body, token });
+
+async function signedUp(email, signUpPath, body) {
+  assert.equal((await call('POST', signUpPath, { email, password: PASSWORD, ...body })).status, 202);
+  const code = await smtp.codeFor(email, 'Confirm your email');
+  assert.equal((await call('POST', '/api/v1/auth/verify-email', { email, code })).status, 200);
+}
+
+/** The chat emails the doctor has had (raw messages, the plain part quoted-printable decoded). */
+function chatMails() {
+  return smtp.messages
+    .filter((m) => m.to.includes(DOCTOR.email) && m.data.includes(`Subject: ${MAIL_SUBJECT}`))
+    .map((m) =>
+      m.data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+    );
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One message as the thread shows it: `mine` (right) or theirs. */
+const bubble = (v, text, mine) => v.page.locator(mine ? '.message.mine' : '.message.theirs').filter({ hasText: text });
+const composer = (v) => v.page.locator('#chat-message');
+
+async function waitForFocusOnComposer(v) {
+  await v.page.waitForFunction(() => document.activeElement?.id === 'chat-message');
+}
+
+before(async () => {
+  smtp = await new SmtpSink().start();
+  // The offline email after 2 s instead of 5 minutes.
+  server = await new VitalisServer(smtp, { args: ['--chat-email-after-seconds=2'] }).start();
+  await server.createAdmin(ADMIN.email);
+  browser = await launchBrowser();
+  journey.server = server;
+  journey.browser = browser;
+  await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', {
+    full_name: PATIENT.name,
+    date_of_birth: '1968-02-10',
+    sex: 'female',
+  });
+  await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', {
+    full_name: DOCTOR.name,
+    licence_number: 'GMC-7001901',
+    specialty: 'General practice',
+    clinic: 'Porto Family Clinic',
+  });
+  const admin = await server.signedIn(ADMIN.email);
+  const pending = await call('GET', '/api/v1/admin/doctors', undefined, admin.access_token);
+  const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
+  assert.equal(
+    (await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status,
+    200,
+  );
+  // Lena puts the doctor on her care team (what lets them write to each other).
+  const lena = await server.signedIn(PATIENT.email);
+  const linked = await call(
+    'POST',
+    `/api/v1/patients/${lena.account.id}/care-team`,
+    { doctor_id: doctorId },
+    lena.access_token,
+  );
+  assert.equal(linked.status, 201);
+});
+
+after(async () => {
+  await journey.close();
+  await browser?.close();
+  try {
+    await server?.stop(); // fails the file on a bad exit or a sanitizer report
+  } finally {
+    smtp?.stop();
+  }
+});
+
+test('patient and doctor chat live: each sees the other typing, the message and the read tick', async () => {
+  doctor = await journey.visitor('chat-doctor');
+  patient = await journey.visitor('chat-patient');
+  await journey.signIn(doctor, DOCTOR.email);
+  await journey.signIn(patient, PATIENT.email);
+  await journey.page(doctor, '/chat', 'chat-doctor-empty');
+  await doctor.page.getByText('No conversations yet.').waitFor();
+  await doctor.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+
+  // Lena starts the conversation with her doctor, from the nav.
+  await patient.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
+  const start = patient.page.getByRole('region', { name: 'Start a conversation' });
+  assert.match(await start.getByLabel('Doctor on your care team').inputValue(), /^\d+$/);
+  await journey.check(patient, 'chat-patient-start');
+  await start.getByRole('button', { name: 'Open the conversation' }).click();
+  await patient.page.waitForURL(/\/chat\/\d+$/);
+  conversationId = Number(new URL(patient.page.url()).pathname.split('/').pop());
+  await patient.page.getByRole('heading', { name: DOCTOR.name }).waitFor();
+  await waitForFocusOnComposer(patient);
+  await patient.page.getByText('No messages yet.').waitFor();
+
+  // The new conversation reaches the doctor's open page; he opens it.
+  await doctor.page.getByRole('link', { name: new RegExp(PATIENT.name) }).click();
+  await doctor.page.waitForURL(`**/chat/${conversationId}`);
+  await waitForFocusOnComposer(doctor);
+  await patient.page.locator('.thread-head .presence').filter({ hasText: 'Online' }).waitFor();
+
+  // Lena types: the doctor sees it, then the message, and Lena sees it read.
+  await composer(patient).pressSequentially('Hello doctor, my readings are high', { delay: 20 });
+  await doctor.page.getByText(`${PATIENT.name} is typing…`).waitFor();
+  await journey.check(doctor, 'chat-doctor-sees-typing');
+  await composer(patient).press('Enter');
+  await bubble(doctor, 'Hello doctor, my readings are high', false).waitFor();
+  assert.equal(await composer(patient).inputValue(), '');
+  await doctor.page.getByText(`${PATIENT.name} is typing…`).waitFor({ state: 'hidden' });
+  await bubble(patient, 'Hello doctor, my readings are high', true).locator('.tick-read').waitFor();
+
+  // The doctor answers on two lines (Shift+Enter); Lena sees him typing, the answer, and it read.
+  await composer(doctor).pressSequentially('Thank you for writing.', { delay: 20 });
+  await patient.page.getByText(`${DOCTOR.name} is typing…`).waitFor();
+  await composer(doctor).press('Shift+Enter');
+  await composer(doctor).pressSequentially('Please measure again tonight.');
+  await composer(doctor).press('Enter');
+  const answer = bubble(patient, 'Please measure again tonight.', false);
+  await answer.waitFor();
+  assert.equal(
+    await answer.locator('.message-text').textContent(),
+    'Thank you for writing.\nPlease measure again tonight.',
+  );
+  await bubble(doctor, 'Please measure again tonight.', true).locator('.tick-read').waitFor();
+  await journey.check(patient, 'chat-patient-thread');
+  await journey.check(doctor, 'chat-doctor-thread');
+
+  // The keyboard: from the message box, Tab reaches Send.
+  await composer(patient).focus();
+  await patient.page.keyboard.press('Tab');
+  assert.equal(await patient.page.evaluate(() => document.activeElement?.textContent), 'Send');
+
+  // Over 4,000 bytes: refused before sending, in plain words.
+  const mine = await patient.page.locator('.message.mine').count();
+  await composer(patient).fill('a'.repeat(3999) + 'é');
+  await composer(patient).press('Enter');
+  await patient.page.getByText('This message is too long to send').waitFor();
+  assert.equal(await patient.page.locator('.message.mine').count(), mine);
+  await journey.check(patient, 'chat-patient-too-long');
+  await composer(patient).fill('');
+  assert.deepEqual(patient.problems, []);
+  assert.deepEqual(doctor.problems, []);
+});
+
+test('the unread count is the server’s: reading in another tab clears it here', async () => {
+  // Lena's first tab shows the list; the doctor writes.
+  await journey.page(patient, '/chat', 'chat-patient-list');
+  await composer(doctor).fill('Did you take the new tablets?');
+  await composer(doctor).press('Enter');
+  const entry = patient.page.getByRole('link', { name: new RegExp(DOCTOR.name) });
+  await entry.locator('.unread-count').filter({ hasText: '1' }).waitFor();
+  await journey.check(patient, 'chat-patient-unread');
+  // She reads it in a second tab (another device would do the same).
+  const tab = await patient.context.newPage();
+  await tab.goto(`${server.url}/chat/${conversationId}`);
+  await tab.locator('.message.theirs').filter({ hasText: 'Did you take the new tablets?' }).waitFor();
+  await entry.locator('.unread-count').waitFor({ state: 'detached' });
+  await bubble(doctor, 'Did you take the new tablets?', true).locator('.tick-read').waitFor();
+  await tab.close();
+  assert.deepEqual(patient.problems, []);
+});
+
+test('once the doctor is offline a message brings one email, without its text, linking to the conversation', async () => {
+  await patient.visit(`/chat/${conversationId}`);
+  await doctor.page.close();
+  await patient.page.locator('.thread-head .presence').filter({ hasText: 'Offline' }).waitFor();
+  await composer(patient).fill('The new tablets make me dizzy');
+  await composer(patient).press('Enter');
+  await bubble(patient, 'The new tablets make me dizzy', true).locator('.tick-sent').waitFor();
+  const deadline = Date.now() + 20000;
+  while (chatMails().length === 0 && Date.now() < deadline) await sleep(200);
+  const [mail, ...more] = chatMails();
+  assert.ok(mail, 'no chat email reached the SMTP sink');
+  assert.deepEqual(more, []);
+  assert.ok(!mail.includes('dizzy'), 'the email carries the message text');
+  assert.match(mail, new RegExp(`You have a new message from ${PATIENT.name}`));
+  const link = mail.match(/https?:\/\/[^\s"<>]+\/chat\/(\d+)/);
+  assert.ok(link, 'no link to the conversation');
+  assert.equal(Number(link[1]), conversationId);
+
+  // A second message while the first is unread: no second email.
+  await composer(patient).fill('Should I stop taking them?');
+  await composer(patient).press('Enter');
+  await bubble(patient, 'Should I stop taking them?', true).locator('.tick-sent').waitFor();
+  await sleep(5000); // more than the 2 s and a sweep
+  assert.equal(chatMails().length, 1);
+
+  // The link opens the conversation once the doctor has signed in.
+  doctor = await journey.visitor('chat-doctor-email');
+  await doctor.page.goto(`${server.url}${new URL(link[0]).pathname}`);
+  await doctor.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await doctor.signIn(DOCTOR.email, PASSWORD, { visit: false });
+  await doctor.page.waitForURL(`**/chat/${conversationId}`);
+  await bubble(doctor, 'Should I stop taking them?', false).waitFor();
+  await bubble(patient, 'Should I stop taking them?', true).locator('.tick-read').waitFor();
+  await journey.check(doctor, 'chat-doctor-from-email');
+  assert.deepEqual(patient.problems, []);
+  assert.deepEqual(doctor.problems, []);
+});
+
+test('with WebSocket blocked the page says so and messages still go both ways', async () => {
+  await patient.page.close(); // her live tab would read the doctor's messages instead
+  const blocked = await journey.visitor('chat-patient-blocked');
+  // A network that refuses the upgrade: every socket fails as it opens.
+  await blocked.context.addInitScript(() => {
+    window.WebSocket = class BlockedWebSocket {
+      constructor() {
+        setTimeout(() => {
+          this.onerror?.(new Event('error'));
+          this.onclose?.({ code: 1006 });
+        }, 50);
+      }
+      send() {}
+      close() {}
+    };
+  });
+  await journey.signIn(blocked, PATIENT.email);
+  await blocked.visit(`/chat/${conversationId}`);
+  await blocked.page.getByRole('status').filter({ hasText: BLOCKED_NOTICE }).waitFor();
+  await waitForFocusOnComposer(blocked);
+
+  // Lena to the doctor, through the REST route.
+  await composer(blocked).fill('Sent without a live connection');
+  await composer(blocked).press('Enter');
+  await bubble(doctor, 'Sent without a live connection', false).waitFor();
+  await bubble(blocked, 'Sent without a live connection', true).locator('.tick-read').waitFor();
+
+  // The doctor to Lena: his typing and his message reach her through the long poll.
+  await composer(doctor).pressSequentially('I see it', { delay: 20 });
+  await blocked.page.getByText(`${DOCTOR.name} is typing…`).waitFor();
+  await composer(doctor).fill('I see it. The poll works too.');
+  await composer(doctor).press('Enter');
+  await bubble(blocked, 'I see it. The poll works too.', false).waitFor();
+  await bubble(doctor, 'I see it. The poll works too.', true).locator('.tick-read').waitFor();
+  await journey.check(blocked, 'chat-patient-fallback');
+  assert.ok(
+    blocked.responses.some((r) => r.url.includes('/api/v1/chat/poll') && r.status === 200),
+    'no long poll was answered',
+  );
+  assert.deepEqual(blocked.problems, []);
+  assert.deepEqual(doctor.problems, []);
+});
