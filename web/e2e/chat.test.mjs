@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Journey, launchBrowser, PASSWORD, SmtpSink, VitalisServer } from './harness.mjs';
 
-const PATIENT = { email: 'lena.chat@example.org', name: 'Lena Martins' };
-const DOCTOR = { email: 'rui.chat@example.org', name: 'Dr Rui Alves' };
+const PATIENT = { email: 'ines.chat@example.org', name: 'Inês Carvalho' };
+const DOCTOR = { email: 'tomas.chat@example.org', name: 'Dr Tomás Pinto' };
 const ADMIN = { email: 'admin.chat@example.org' };
 const MAIL_SUBJECT = 'You have a new message on Vitalis';
 const BLOCKED_NOTICE = 'Live connection blocked by your network — messages may take a few seconds.';
@@ -20,21 +20,16 @@ const journey = new Journey('report-chat');
 let patient, doctor;
 let conversationId;
 
-const call = (method, path, body, token) => server.request(method, path, { body, token });
-
-async function signedUp(email, signUpPath, body) {
-  assert.equal((await call('POST', signUpPath, { email, password: PASSWORD, ...body })).status, 202);
-  const code = await smtp.codeFor(email, 'Confirm your email');
-  assert.equal((await call('POST', '/api/v1/auth/verify-email', { email, code })).status, 200);
-}
-
 /** The chat emails the doctor has had (raw messages, the plain part quoted-printable decoded). */
 function chatMails() {
   return smtp.messages
     .filter((m) => m.to.includes(DOCTOR.email) && m.data.includes(`Subject: ${MAIL_SUBJECT}`))
-    .map((m) =>
-      m.data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
-    );
+    .map((m) => {
+      const bytes = m.data
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,33 +50,18 @@ before(async () => {
   browser = await launchBrowser();
   journey.server = server;
   journey.browser = browser;
-  await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', {
-    full_name: PATIENT.name,
-    date_of_birth: '1968-02-10',
-    sex: 'female',
-  });
-  await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', {
-    full_name: DOCTOR.name,
-    licence_number: 'GMC-7001901',
-    specialty: 'General practice',
-    clinic: 'Porto Family Clinic',
-  });
-  const admin = await server.signedIn(ADMIN.email);
-  const pending = await call('GET', '/api/v1/admin/doctors', undefined, admin.access_token);
-  const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
-  assert.equal(
-    (await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status,
-    200,
+  // Inês has the doctor on her care team (what lets them write to each other).
+  await server.patientWithDoctor(
+    { email: PATIENT.email, full_name: PATIENT.name, date_of_birth: '1981-11-23', sex: 'female' },
+    {
+      email: DOCTOR.email,
+      full_name: DOCTOR.name,
+      licence_number: 'GMC-7001901',
+      specialty: 'Family medicine',
+      clinic: 'Braga Health Centre',
+    },
+    ADMIN.email,
   );
-  // Lena puts the doctor on her care team (what lets them write to each other).
-  const lena = await server.signedIn(PATIENT.email);
-  const linked = await call(
-    'POST',
-    `/api/v1/patients/${lena.account.id}/care-team`,
-    { doctor_id: doctorId },
-    lena.access_token,
-  );
-  assert.equal(linked.status, 201);
 });
 
 after(async () => {
@@ -103,7 +83,7 @@ test('patient and doctor chat live: each sees the other typing, the message and 
   await doctor.page.getByText('No conversations yet.').waitFor();
   await doctor.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
 
-  // Lena starts the conversation with her doctor, from the nav.
+  // Inês starts the conversation with her doctor, from the nav.
   await patient.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
   const start = patient.page.getByRole('region', { name: 'Start a conversation' });
   assert.match(await start.getByLabel('Doctor on your care team').inputValue(), /^\d+$/);
@@ -121,7 +101,7 @@ test('patient and doctor chat live: each sees the other typing, the message and 
   await waitForFocusOnComposer(doctor);
   await patient.page.locator('.thread-head .presence').filter({ hasText: 'Online' }).waitFor();
 
-  // Lena types: the doctor sees it, then the message, and Lena sees it read.
+  // Inês types: the doctor sees it, then the message, and Inês sees it read.
   await composer(patient).pressSequentially('Hello doctor, my readings are high', { delay: 20 });
   await doctor.page.getByText(`${PATIENT.name} is typing…`).waitFor();
   await journey.check(doctor, 'chat-doctor-sees-typing');
@@ -131,7 +111,7 @@ test('patient and doctor chat live: each sees the other typing, the message and 
   await doctor.page.getByText(`${PATIENT.name} is typing…`).waitFor({ state: 'hidden' });
   await bubble(patient, 'Hello doctor, my readings are high', true).locator('.tick-read').waitFor();
 
-  // The doctor answers on two lines (Shift+Enter); Lena sees him typing, the answer, and it read.
+  // The doctor answers on two lines (Shift+Enter); Inês sees him typing, the answer, and it read.
   await composer(doctor).pressSequentially('Thank you for writing.', { delay: 20 });
   await patient.page.getByText(`${DOCTOR.name} is typing…`).waitFor();
   await composer(doctor).press('Shift+Enter');
@@ -165,7 +145,7 @@ test('patient and doctor chat live: each sees the other typing, the message and 
 });
 
 test('the unread count is the server’s: reading in another tab clears it here', async () => {
-  // Lena's first tab shows the list; the doctor writes.
+  // Inês's first tab shows the list; the doctor writes.
   await journey.page(patient, '/chat', 'chat-patient-list');
   await composer(doctor).fill('Did you take the new tablets?');
   await composer(doctor).press('Enter');
@@ -220,6 +200,30 @@ test('once the doctor is offline a message brings one email, without its text, l
   assert.deepEqual(doctor.problems, []);
 });
 
+test('older messages load as the thread is scrolled up, and it keeps its place', async () => {
+  const lena = await server.signedIn(PATIENT.email);
+  for (let n = 1; n <= 60; n++) {
+    const path = `/api/v1/chat/conversations/${conversationId}/messages`;
+    const sent = await server.post(path, { client_id: `older-${n}`, text: `Numbered message ${n}` }, lena.access_token);
+    assert.equal(sent.status, 201);
+  }
+  await doctor.visit(`/chat/${conversationId}`);
+  const numbered = (n) =>
+    doctor.page.locator('.message-text').filter({ hasText: new RegExp(`^Numbered message ${n}$`) });
+  await numbered(60).waitFor();
+  assert.equal(await numbered(1).count(), 0, 'the first page holds the latest 50 only');
+  const box = doctor.page.getByRole('region', { name: `Messages with ${PATIENT.name}` });
+  await box.evaluate((node) => {
+    node.scrollTop = 0;
+  });
+  await numbered(1).waitFor();
+  assert.ok(doctor.responses.some((r) => /\/messages\?before=\d+/.test(r.url)));
+  // The messages that were at the top are still in view, not pushed away by the older ones.
+  assert.ok((await box.evaluate((node) => node.scrollTop)) > 0);
+  await journey.check(doctor, 'chat-doctor-older');
+  assert.deepEqual(doctor.problems, []);
+});
+
 test('with WebSocket blocked the page says so and messages still go both ways', async () => {
   await patient.page.close(); // her live tab would read the doctor's messages instead
   const blocked = await journey.visitor('chat-patient-blocked');
@@ -241,13 +245,13 @@ test('with WebSocket blocked the page says so and messages still go both ways', 
   await blocked.page.getByRole('status').filter({ hasText: BLOCKED_NOTICE }).waitFor();
   await waitForFocusOnComposer(blocked);
 
-  // Lena to the doctor, through the REST route.
+  // Inês to the doctor, through the REST route.
   await composer(blocked).fill('Sent without a live connection');
   await composer(blocked).press('Enter');
   await bubble(doctor, 'Sent without a live connection', false).waitFor();
   await bubble(blocked, 'Sent without a live connection', true).locator('.tick-read').waitFor();
 
-  // The doctor to Lena: his typing and his message reach her through the long poll.
+  // The doctor to Inês: his typing and his message reach her through the long poll.
   await composer(doctor).pressSequentially('I see it', { delay: 20 });
   await blocked.page.getByText(`${DOCTOR.name} is typing…`).waitFor();
   await composer(doctor).fill('I see it. The poll works too.');

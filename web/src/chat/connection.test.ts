@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage, Conversation, PollAnswer } from '../api/chat';
+import type { Conversation, PollAnswer } from '../api/chat';
 import { ApiError } from '../api/client';
 import { ChatConnection, freshEvents, TIMING, type ChatEvent, type SocketLike } from './connection';
+import { conversation, message, PATIENT_ID } from './testing';
 
 /** A socket the test drives: it records what the page sends and plays the server's part. */
 class FakeSocket implements SocketLike {
@@ -26,7 +27,7 @@ class FakeSocket implements SocketLike {
   }
   ready(conversations: Conversation[] = []) {
     this.open();
-    this.receive({ type: 'ready', account_id: 7, conversations });
+    this.receive({ type: 'ready', account_id: PATIENT_ID, conversations });
   }
   /** The server (or the network) closes the socket. */
   end(code: number) {
@@ -36,39 +37,6 @@ class FakeSocket implements SocketLike {
   sentOfType(type: string) {
     return this.sent.filter((message) => message.type === type);
   }
-}
-
-function message(seq: number, conversationId = 1, senderId = 8): ChatMessage {
-  return {
-    id: 100 + seq,
-    conversation_id: conversationId,
-    seq,
-    sender_id: senderId,
-    client_id: `c-${seq}`,
-    text: `message ${seq}`,
-    sent_at: '2026-01-01T10:00:00Z',
-  };
-}
-
-function conversation(id: number, lastSeq: number): Conversation {
-  return {
-    id,
-    patient_id: 7,
-    patient_name: 'Ana',
-    doctor_id: 8,
-    doctor_name: 'Dr Rui',
-    other_id: 8,
-    other_name: 'Dr Rui',
-    started_at: '2026-01-01T09:00:00Z',
-    last_seq: lastSeq,
-    last_read_seq: 0,
-    unread: lastSeq,
-    other_read_seq: 0,
-    other_received_seq: 0,
-    other_online: true,
-    last_message_at: null,
-    last_sender_id: null,
-  };
 }
 
 function setUp(options: { openSocket?: (url: string) => SocketLike; refresh?: () => Promise<boolean> } = {}) {
@@ -84,14 +52,12 @@ function setUp(options: { openSocket?: (url: string) => SocketLike; refresh?: ()
         }),
     ),
     since: vi.fn(async (conversationId: number, after: number) => ({
-      items: [message(after + 1, conversationId)],
+      items: [message(after + 1, { conversation_id: conversationId })],
       more: false,
     })),
-    send: vi.fn(async (conversationId: number, clientId: string, text: string) => ({
-      ...message(5, conversationId, 7),
-      client_id: clientId,
-      text,
-    })),
+    send: vi.fn(async (conversationId: number, clientId: string, text: string) =>
+      message(5, { conversation_id: conversationId, sender_id: PATIENT_ID, client_id: clientId, text }),
+    ),
     receipt: vi.fn(async (conversationId: number) => ({
       conversation_id: conversationId,
       read_seq: 1,
@@ -141,10 +107,10 @@ describe('ChatConnection over WebSocket', () => {
     expect(socket.url).toBe('ws://vitalis.test/ws/chat');
     socket.open();
     expect(socket.sent).toEqual([{ type: 'auth', token: 'token-1', resume: {} }]);
-    socket.ready([conversation(1, 3)]);
+    socket.ready([conversation({ last_seq: 3 })]);
     expect(connection.current).toBe('live');
     expect(states()).toEqual(['live']);
-    expect(events).toContainEqual({ type: 'conversations', conversations: [conversation(1, 3)] });
+    expect(events).toContainEqual({ type: 'conversations', conversations: [conversation({ last_seq: 3 })] });
     socket.receive({ type: 'typing', conversation_id: 1, account_id: 8, state: 'started' });
     expect(events.at(-1)).toEqual({ type: 'typing', conversation_id: 1, account_id: 8, state: 'started' });
   });
@@ -152,7 +118,7 @@ describe('ChatConnection over WebSocket', () => {
   it('reconnects with backoff and resumes from the last message it has', async () => {
     const { connection, sockets, states } = setUp();
     connection.start();
-    sockets[0].ready([conversation(1, 3)]);
+    sockets[0].ready([conversation({ last_seq: 3 })]);
     connection.noteSeen(1, 3);
     sockets[0].receive({ type: 'message', message: message(4) });
     sockets[0].end(1006);
@@ -185,8 +151,12 @@ describe('ChatConnection over WebSocket', () => {
     await vi.advanceTimersByTimeAsync(TIMING.firstRetryMs);
     sockets[1].ready();
     expect(sockets[1].sentOfType('send').map((m) => m.client_id)).toEqual(['client-a', 'client-b']);
-    sockets[1].receive({ type: 'ack', client_id: 'client-a', message: message(5, 1, 7) });
-    expect(events.at(-1)).toEqual({ type: 'ack', clientId: 'client-a', message: message(5, 1, 7) });
+    sockets[1].receive({ type: 'ack', client_id: 'client-a', message: message(5, { sender_id: PATIENT_ID }) });
+    expect(events.at(-1)).toEqual({
+      type: 'ack',
+      clientId: 'client-a',
+      message: message(5, { sender_id: PATIENT_ID }),
+    });
     sockets[1].receive({
       type: 'error',
       code: 'forbidden',
@@ -336,7 +306,7 @@ describe('ChatConnection fallback to the long poll', () => {
     const { connection, rest, polls, events } = await blocked();
     connection.noteSeen(1, 3);
     const typing = { type: 'typing', conversation_id: 1, account_id: 8, state: 'started' };
-    polls[0]({ cursor: 'c1', conversations: [conversation(1, 4)], events: [typing as never] });
+    polls[0]({ cursor: 'c1', conversations: [conversation({ last_seq: 4 })], events: [typing as never] });
     await vi.advanceTimersByTimeAsync(0);
     expect(rest.since).toHaveBeenCalledWith(1, 3);
     expect(events.filter((e) => e.type === 'message')).toEqual([{ type: 'message', message: message(4) }]);
@@ -344,7 +314,7 @@ describe('ChatConnection fallback to the long poll', () => {
     expect(rest.poll).toHaveBeenLastCalledWith('c1', 20, expect.any(AbortSignal));
     // The same event again (the server keeps ten seconds of them): not passed on, and the next
     // poll waits a moment instead of spinning.
-    polls[1]({ cursor: 'c1', conversations: [conversation(1, 4)], events: [typing as never] });
+    polls[1]({ cursor: 'c1', conversations: [conversation({ last_seq: 4 })], events: [typing as never] });
     await vi.advanceTimersByTimeAsync(0);
     expect(events.filter((e) => e.type === 'typing')).toHaveLength(1);
     expect(rest.poll).toHaveBeenCalledTimes(2);
