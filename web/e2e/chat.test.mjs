@@ -34,6 +34,44 @@ function chatMails() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The page's WebSockets, under the test's hand (window.__chat): `cut()` closes them, and new ones
+ * hang (as over a dead network) until `mend()` lets them fail and the next ones through; with
+ * `dropAfterSend` the next message goes out and its socket closes at once, losing the answer.
+ */
+function socketControl() {
+  const Real = window.WebSocket;
+  const control = { sockets: [], blocked: false, hanging: [], dropAfterSend: false, sent: [] };
+  control.cut = () => {
+    control.blocked = true;
+    for (const socket of control.sockets) socket.close();
+  };
+  control.mend = () => {
+    control.blocked = false;
+    for (const hung of control.hanging.splice(0)) hung.onclose?.({ code: 1006 });
+  };
+  window.__chat = control;
+  window.WebSocket = function ControlledWebSocket(url, protocols) {
+    if (control.blocked) {
+      const hung = { send() {}, close() {} };
+      control.hanging.push(hung);
+      return hung;
+    }
+    const socket = new Real(url, protocols);
+    control.sockets.push(socket);
+    socket.send = (data) => {
+      Real.prototype.send.call(socket, data);
+      const message = JSON.parse(data);
+      if (message.type === 'send') control.sent.push(message);
+      if (control.dropAfterSend && message.type === 'send') {
+        control.dropAfterSend = false;
+        socket.close();
+      }
+    };
+    return socket;
+  };
+}
+
 /** One message as the thread shows it: `mine` (right) or theirs. */
 const bubble = (v, text, mine) => v.page.locator(mine ? '.message.mine' : '.message.theirs').filter({ hasText: text });
 const composer = (v) => v.page.locator('#chat-message');
@@ -77,6 +115,7 @@ after(async () => {
 test('patient and doctor chat live: each sees the other typing, the message and the read tick', async () => {
   doctor = await journey.visitor('chat-doctor');
   patient = await journey.visitor('chat-patient');
+  await patient.context.addInitScript(socketControl);
   await journey.signIn(doctor, DOCTOR.email);
   await journey.signIn(patient, PATIENT.email);
   await journey.page(doctor, '/chat', 'chat-doctor-empty');
@@ -160,6 +199,50 @@ test('the unread count is the server’s: reading in another tab clears it here'
   await bubble(doctor, 'Did you take the new tablets?', true).locator('.tick-read').waitFor();
   await tab.close();
   assert.deepEqual(patient.problems, []);
+});
+
+test('a dropped connection reconnects, gets what it missed, and a message whose answer was lost is stored once', async () => {
+  await patient.visit(`/chat/${conversationId}`);
+  await patient.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  // The line drops: she writes meanwhile, and the doctor writes to her.
+  await patient.page.evaluate(() => window.__chat.cut());
+  await patient.page.getByRole('status').filter({ hasText: 'Connection lost. Reconnecting…' }).waitFor();
+  await journey.check(patient, 'chat-patient-reconnecting');
+  await composer(patient).fill('Written while the line was down');
+  await composer(patient).press('Enter');
+  await bubble(patient, 'Written while the line was down', true).getByText('Sending…').waitFor();
+  await composer(doctor).fill('Sent while you were away');
+  await composer(doctor).press('Enter');
+  await bubble(doctor, 'Sent while you were away', true).locator('.message-tick').waitFor();
+  await patient.page.evaluate(() => window.__chat.mend());
+  await patient.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  await bubble(patient, 'Sent while you were away', false).waitFor();
+  await bubble(doctor, 'Written while the line was down', false).waitFor();
+
+  // A message goes out and the socket closes before its acknowledgement: sent again under the
+  // same client_id after the reconnect, it is stored once.
+  await patient.page.evaluate(() => {
+    window.__chat.dropAfterSend = true;
+  });
+  await composer(patient).fill('Is this stored twice?');
+  await composer(patient).press('Enter');
+  await bubble(patient, 'Is this stored twice?', true).locator('.tick-read').waitFor();
+  await bubble(doctor, 'Is this stored twice?', false).waitFor();
+  const { access_token: token } = await server.signedIn(PATIENT.email);
+  const history = await server.request('GET', `/api/v1/chat/conversations/${conversationId}/messages?limit=10`, {
+    token,
+  });
+  const tries = await patient.page.evaluate(() =>
+    window.__chat.sent.filter((m) => m.text === 'Is this stored twice?').map((m) => m.client_id),
+  );
+  assert.equal(tries.length, 2, 'sent once, then again after the reconnect');
+  assert.equal(tries[0], tries[1], 'under the same client_id');
+  const texts = history.body.items.map((m) => m.text);
+  assert.equal(texts.filter((text) => text === 'Is this stored twice?').length, 1);
+  assert.equal(texts.filter((text) => text === 'Written while the line was down').length, 1);
+  assert.equal(await bubble(doctor, 'Is this stored twice?', false).count(), 1);
+  assert.deepEqual(patient.problems, []);
+  assert.deepEqual(doctor.problems, []);
 });
 
 test('once the doctor is offline a message brings one email, without its text, linking to the conversation', async () => {

@@ -168,7 +168,7 @@ function StartWithDoctor({ patientId }: { patientId: number }) {
 }
 
 function StartWithPatient() {
-  const patients = useApiQuery(['patients', 'mine', 'chat'], () => monitoring.myPatients());
+  const patients = useApiQuery(['patients', 'mine', 'by-name'], () => monitoring.myPatients('', undefined, 'name'));
   const candidates = {
     ...patients,
     data: patients.data?.items.map((p) => ({ id: p.id, label: `${p.full_name} · #${p.id}` })),
@@ -179,7 +179,7 @@ function StartWithPatient() {
       label="One of your patients"
       refused="You can write only to patients who have you on their care team."
       empty="No patient has added you to their care team yet."
-      hint={patients.data?.next ? 'Your first 100 patients, most open alerts first.' : undefined}
+      hint={patients.data?.next ? 'Your first 100 patients, by name.' : undefined}
     />
   );
 }
@@ -298,10 +298,13 @@ function Thread({ id, state }: { id: number; state: ChatState }) {
       <BackLink />
       <div className="thread-head">
         <h2 id="thread-title">{name}</h2>
-        <p className={conversation.other_online ? 'presence online' : 'presence'}>
-          <span className="presence-dot" aria-hidden="true" />
-          {conversation.other_online ? 'Online' : 'Offline'}
-        </p>
+        {/* Known only while connected. */}
+        {(state.connection === 'live' || state.connection === 'fallback') && (
+          <p className={conversation.other_online ? 'presence online' : 'presence'}>
+            <span className="presence-dot" aria-hidden="true" />
+            {conversation.other_online ? 'Online' : 'Offline'}
+          </p>
+        )}
       </div>
       <Messages
         key={id}
