@@ -6,7 +6,7 @@
 // console errors and horizontal overflow at 360 and 1280 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Journey, launchBrowser, PASSWORD, SmtpSink, VitalisServer } from './harness.mjs';
+import { Journey, launchBrowser, SmtpSink, VitalisServer } from './harness.mjs';
 
 const PATIENT = { email: 'lena.martins@example.org', name: 'Lena Martins' };
 const DOCTOR = { email: 'rui.alves@example.org', name: 'Dr Rui Alves' };
@@ -20,12 +20,6 @@ let patientId, patientToken;
 /** One JSON call to the API (setup steps the browser tests do not need to click through). */
 function call(method, path, body, token) {
   return server.request(method, path, { body, token });
-}
-
-async function signedUp(email, signUpPath, body) {
-  assert.equal((await call('POST', signUpPath, { email, password: PASSWORD, ...body })).status, 202);
-  const code = await smtp.codeFor(email, 'Confirm your email');
-  assert.equal((await call('POST', '/api/v1/auth/verify-email', { email, code })).status, 200);
 }
 
 /** The messages to `address` whose subject is `subject`, as decoded plain text. */
@@ -62,31 +56,17 @@ before(async () => {
   journey.server = server;
   journey.browser = browser;
   // A patient who linked an approved doctor.
-  await signedUp(PATIENT.email, '/api/v1/auth/signup/patient', {
-    full_name: PATIENT.name,
-    date_of_birth: '1968-02-10',
-    sex: 'female',
-  });
-  await signedUp(DOCTOR.email, '/api/v1/auth/signup/doctor', {
-    full_name: DOCTOR.name,
-    licence_number: 'GMC-7000001',
-    specialty: 'General practice',
-    clinic: 'Porto Family Clinic',
-  });
-  const admin = await server.signedIn(ADMIN.email);
-  const pending = await call('GET', '/api/v1/admin/doctors', undefined, admin.access_token);
-  const doctorId = pending.body.items.find((d) => d.email === DOCTOR.email).id;
-  assert.equal(
-    (await call('POST', `/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin.access_token)).status,
-    200,
-  );
-  const signedIn = await server.signedIn(PATIENT.email);
-  patientToken = signedIn.access_token;
-  patientId = signedIn.account.id;
-  assert.equal(
-    (await call('POST', `/api/v1/patients/${patientId}/care-team`, { doctor_id: doctorId }, patientToken)).status,
-    201,
-  );
+  ({ patientId, patientToken } = await server.patientWithDoctor(
+    { email: PATIENT.email, full_name: PATIENT.name, date_of_birth: '1968-02-10', sex: 'female' },
+    {
+      email: DOCTOR.email,
+      full_name: DOCTOR.name,
+      licence_number: 'GMC-7000001',
+      specialty: 'General practice',
+      clinic: 'Porto Family Clinic',
+    },
+    ADMIN.email,
+  ));
 });
 
 after(async () => {

@@ -121,8 +121,10 @@ const SANITIZER_REPORTS = ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSan
 
 /** `vitalis serve` on a fresh SQLite file, port chosen by the OS and read from its log. */
 export class VitalisServer {
-  constructor(smtp) {
+  /** `args`: more `vitalis serve` flags for this test file (e.g. shorter chat timings). */
+  constructor(smtp, { args = [] } = {}) {
     this.smtp = smtp;
+    this.extraArgs = args;
     this.dir = mkdtempSync(path.join(tmpdir(), 'vitalis-e2e-'));
     this.database = `sqlite:${path.join(this.dir, 'vitalis.db')}`;
     this.log = [];
@@ -138,6 +140,7 @@ export class VitalisServer {
       `--smtp-url=smtp://127.0.0.1:${this.smtp.port}`,
       '--threads=2',
       ...FAST_HASH,
+      ...this.extraArgs,
     ];
     this.process = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.closed = new Promise((resolve) => this.process.once('close', resolve)); // output read
@@ -249,6 +252,37 @@ export class VitalisServer {
     const answer = await this.signInAnswer(email, password);
     if (answer.status !== 200) throw new Error(`sign-in of ${email}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
+  }
+
+  /**
+   * A patient or a doctor (`kind`) signed up through the API (`body`: email and the sign-up's
+   * fields) with the email confirmed by the code the SMTP sink received.
+   */
+  async confirmedAccount(kind, body) {
+    const created = await this.post(`/api/v1/auth/signup/${kind}`, { ...body, password: PASSWORD });
+    if (created.status !== 202) throw new Error(`sign-up of ${body.email}: ${JSON.stringify(created.body)}`);
+    const code = await this.smtp.codeFor(body.email, 'Confirm your email');
+    const verified = await this.post('/api/v1/auth/verify-email', { email: body.email, code });
+    if (verified.status !== 200) throw new Error(`verify ${body.email}: ${JSON.stringify(verified.body)}`);
+  }
+
+  /**
+   * A patient with an approved doctor on their care team, as people make it: both sign up
+   * (confirmedAccount), the administrator `adminEmail` approves the doctor and the patient links
+   * them. Returns { patientId, patientToken, doctorId }.
+   */
+  async patientWithDoctor(patient, doctor, adminEmail) {
+    await this.confirmedAccount('patient', patient);
+    await this.confirmedAccount('doctor', doctor);
+    const admin = (await this.signedIn(adminEmail)).access_token;
+    const pending = await this.request('GET', '/api/v1/admin/doctors', { token: admin });
+    const doctorId = pending.body.items.find((d) => d.email === doctor.email).id;
+    const approved = await this.post(`/api/v1/admin/doctors/${doctorId}/approve`, undefined, admin);
+    if (approved.status !== 200) throw new Error(`approve ${doctor.email}: ${JSON.stringify(approved.body)}`);
+    const { access_token: patientToken, account } = await this.signedIn(patient.email);
+    const linked = await this.post(`/api/v1/patients/${account.id}/care-team`, { doctor_id: doctorId }, patientToken);
+    if (linked.status !== 201) throw new Error(`care team of ${patient.email}: ${JSON.stringify(linked.body)}`);
+    return { patientId: account.id, patientToken, doctorId };
   }
 
   /** An administrator (`vitalis user create-admin`) with two-step sign-in set up, as they must. */

@@ -18,6 +18,7 @@ const visited = new Set(); // route patterns
 let smtp, server, browser;
 const visitors = {};
 let mariaId;
+let conversationId;
 
 async function signedIn(role, email) {
   const v = await new Visitor(browser, server, role).open();
@@ -56,6 +57,24 @@ before(async () => {
   // The general practitioner is not on Maria's care team (she sees the endocrinologist).
   await signedIn('unlinked doctor', 'gp@demo.vitalis.test');
   await signedIn('admin', 'admin@demo.vitalis.test');
+  // A conversation of Maria's with her endocrinologist, for /chat/:id.
+  const maria = await server.signedIn('patient@demo.vitalis.test', DEMO_PASSWORD);
+  const endocrinologist = await server.signedIn('doctor@demo.vitalis.test', DEMO_PASSWORD);
+  const started = await server.post(
+    '/api/v1/chat/conversations',
+    { other_id: endocrinologist.account.id },
+    maria.access_token,
+  );
+  assert.equal(started.status, 201, JSON.stringify(started.body));
+  conversationId = started.body.id;
+  for (const [who, text] of [
+    [maria, 'Good morning. My glucose was 9.8 after breakfast today.'],
+    [endocrinologist, 'Thank you. Please record it before breakfast for the next three days.'],
+  ]) {
+    const path = `/api/v1/chat/conversations/${conversationId}/messages`;
+    const sent = await server.post(path, { client_id: `pages-${text.length}`, text }, who.access_token);
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  }
 });
 
 after(async () => {
@@ -93,6 +112,7 @@ for (const pathname of [
   '/pharmacy',
   '/pharmacy/cart',
   '/pharmacy/orders',
+  '/chat',
   '/access',
   '/profile',
   '/account',
@@ -110,9 +130,14 @@ test('patient: a medicine’s page from the demo pharmacy', async () => {
   await checkPage(v, '/pharmacy/items/:id', href, 'all-patient-pharmacy-item');
 });
 
-for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/availability', '/doctor/alerts', '/account']) {
+for (const pathname of ['/doctor', '/doctor/agenda', '/doctor/availability', '/doctor/alerts', '/chat', '/account']) {
   test(`doctor ${pathname}`, () => checkPage(visitors.doctor, pathname, pathname, `all-doctor${name(pathname)}`));
 }
+
+test('patient and doctor: a conversation', async () => {
+  await checkPage(visitors.patient, '/chat/:id', `/chat/${conversationId}`, 'all-patient-chat-conversation');
+  await checkPage(visitors.doctor, '/chat/:id', `/chat/${conversationId}`, 'all-doctor-chat-conversation');
+});
 
 test('doctor: every section of a patient’s chart', async () => {
   const v = visitors.doctor;

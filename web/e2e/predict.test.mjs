@@ -23,14 +23,6 @@ function call(method, pathname, options) {
   return server.request(method, pathname, options);
 }
 
-async function confirmedAccount(kind, body) {
-  const created = await call('POST', `/api/v1/auth/signup/${kind}`, { body: { ...body, password: PASSWORD } });
-  assert.equal(created.status, 202, JSON.stringify(created.body));
-  const code = await smtp.codeFor(body.email, 'Confirm your email');
-  const verified = await call('POST', '/api/v1/auth/verify-email', { body: { email: body.email, code } });
-  assert.equal(verified.status, 200, JSON.stringify(verified.body));
-}
-
 async function visitor(name) {
   const v = await new Visitor(browser, server, name).open();
   v.expect('/api/v1/auth/refresh', 401);
@@ -45,7 +37,7 @@ before(async () => {
   server = await new VitalisServer(smtp).start();
   await server.createAdmin(ADMIN.email);
   browser = await launchBrowser();
-  await confirmedAccount('patient', {
+  await server.confirmedAccount('patient', {
     email: MAN.email,
     full_name: MAN.name,
     date_of_birth: '1968-02-03',
@@ -177,7 +169,7 @@ test('a model card is a rendered document with the plain summary first', async (
 });
 
 test("a doctor sees the clinician's inputs the patient is not asked", async () => {
-  await confirmedAccount('doctor', {
+  await server.confirmedAccount('doctor', {
     email: DOCTOR.email,
     full_name: DOCTOR.name,
     licence_number: 'GMC-1112223',

@@ -1,11 +1,11 @@
 // Layout (header, role-based navigation, main landmark) and the route table.
 import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { api, type Role } from './api/client';
-import { homeOf, useSession } from './auth';
+import { afterSignIn, homeOf, signInFor, useSession } from './auth';
 import { Settled } from './components/settled';
 import { Loading } from './components/status';
 import { FEATURES } from './features';
-import { Link, match, navigate, Redirect, usePath } from './router';
+import { Link, match, navigate, Redirect, usePath, useSearchParam } from './router';
 import { Landing } from './pages/Landing';
 import { Claim, ResetPassword, SignIn, SignUp, Verify } from './pages/AuthPages';
 import { isChartSection } from './pages/chartSections';
@@ -43,6 +43,7 @@ const CartPage = page(() => import('./pages/PharmacyOrders').then((m) => m.CartP
 const PharmacyOrdersPage = page(() => import('./pages/PharmacyOrders').then((m) => m.PharmacyOrdersPage));
 const AdminPharmacyPage = page(() => import('./pages/AdminPharmacy').then((m) => m.AdminPharmacyPage));
 const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
+const ChatPage = page(() => import('./pages/Chat').then((m) => m.ChatPage));
 
 const NAV: Record<Role, { to: string; label: string }[]> = {
   patient: [
@@ -53,6 +54,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/appointments', label: 'Appointments' },
     { to: '/tests', label: 'Tests' },
     { to: '/pharmacy', label: 'Pharmacy' },
+    { to: '/chat', label: 'Messages' },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
     { to: '/account', label: 'Account' },
@@ -62,6 +64,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/doctor/agenda', label: 'Agenda' },
     { to: '/doctor/availability', label: 'Availability' },
     ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : []),
+    { to: '/chat', label: 'Messages' },
     { to: '/account', label: 'Account' },
   ],
   admin: [
@@ -75,7 +78,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
 
 interface RouteDef {
   path: string;
-  role?: Role | 'signed_in'; // undefined: public; signed_in: any role
+  role?: Role | Role[] | 'signed_in'; // undefined: public; signed_in: any role
   title: string;
   render: (params: Record<string, string>) => ReactNode;
   /** Starts loading the page's code (lazy pages). */
@@ -242,6 +245,20 @@ const ROUTES: RouteDef[] = [
     render: (p) => <AdminPatient patientId={Number(p.id)} />,
   },
   {
+    path: '/chat',
+    preload: ChatPage.preload,
+    role: ['patient', 'doctor'],
+    title: 'Messages',
+    render: () => <ChatPage />,
+  },
+  {
+    path: '/chat/:id',
+    preload: ChatPage.preload,
+    role: ['patient', 'doctor'],
+    title: 'Messages',
+    render: (p) => (/^[1-9]\d*$/.test(p.id) ? <ChatPage conversationId={Number(p.id)} /> : <Redirect to="/chat" />),
+  },
+  {
     path: '/two-step',
     preload: TwoStepPage.preload,
     role: 'signed_in',
@@ -256,6 +273,12 @@ const ROUTES: RouteDef[] = [
     render: () => <AccountPage />,
   },
 ];
+
+/** Whether a route of `role` is for an account of `accountRole`. */
+function admits(role: RouteDef['role'], accountRole: Role): boolean {
+  if (role === undefined || role === 'signed_in') return true;
+  return Array.isArray(role) ? role.includes(accountRole) : role === accountRole;
+}
 
 function Header() {
   const { account, ready } = useSession();
@@ -322,6 +345,7 @@ function Header() {
 
 export function App() {
   const path = usePath();
+  const next = useSearchParam('next');
   const { account, ready, mustSetUpSecondFactor } = useSession();
   const main = useRef<HTMLElement>(null);
   let route: RouteDef | undefined;
@@ -365,16 +389,17 @@ export function App() {
   } else if (route.role && !ready) {
     content = <Loading label="Restoring your session…" />;
   } else if (route.role && !account) {
-    content = <Redirect to="/signin" />;
+    // Back to this page after signing in (a link in an email, a session that ended).
+    content = <Redirect to={signInFor(path)} />;
   } else if (account && mustSetUpSecondFactor === null) {
     content = <Loading label="Checking two-step sign-in…" />;
   } else if (account && mustSetUpSecondFactor && route.path !== '/two-step') {
     // Administrators set up two-step sign-in before anything else (the server insists too).
     content = <Redirect to="/two-step" />;
-  } else if (route.role && route.role !== 'signed_in' && account && account.role !== route.role) {
+  } else if (account && !admits(route.role, account.role)) {
     content = <Redirect to={homeOf(account)} />;
   } else if (!route.role && account && ['/signin', '/signup', '/'].includes(route.path)) {
-    content = <Redirect to={homeOf(account)} />;
+    content = <Redirect to={afterSignIn(account, next)} />;
   } else {
     content = route.render(params);
   }

@@ -68,3 +68,16 @@ export function homeOf(account: Account | null): string {
   if (account.role === 'admin') return '/admin';
   return '/dashboard';
 }
+
+/** The sign-in page, coming back to `path` (a page of this app) once signed in. */
+export function signInFor(path: string): string {
+  return `/signin?next=${encodeURIComponent(path)}`;
+}
+
+/**
+ * Where to go once signed in: `next`, the page that sent the person to sign in (signInFor; only a
+ * path of this app, never another site), else their home page.
+ */
+export function afterSignIn(account: Account, next: string): string {
+  return /^\/(?![/\\])/.test(next) ? next : homeOf(account);
+}

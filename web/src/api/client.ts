@@ -160,6 +160,14 @@ export class ApiClient {
     return this.token !== null;
   }
 
+  /**
+   * The access token, for the one caller that cannot send it as a header: the chat's WebSocket,
+   * which signs in with its first message (chat/connection.ts). Never put it in a URL or storage.
+   */
+  get accessToken(): string | null {
+    return this.token;
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

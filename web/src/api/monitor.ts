@@ -19,9 +19,9 @@ export const monitoring = {
   markRead: (id: number) => api.post<Answer<'markNotificationRead'>>(`/api/v1/notifications/${id}/read`),
   searchPatients: (query: string, cursor?: Cursor) =>
     getPage<Item<'searchPatients'>>('/api/v1/patients', { query, cursor }),
-  /** The doctor's own patients, most open alerts first (`query` narrows them by name). */
-  myPatients: (query = '', cursor?: Cursor) =>
-    getPage<Item<'searchPatients'>>('/api/v1/patients', { linked: 'true', sort: 'alerts', query, cursor, limit: 100 }),
+  /** The doctor's own patients, most open alerts first or by name (`query` narrows them by name). */
+  myPatients: (query = '', cursor?: Cursor, sort: 'alerts' | 'name' = 'alerts') =>
+    getPage<Item<'searchPatients'>>('/api/v1/patients', { linked: 'true', sort, query, cursor, limit: 100 }),
   series: (patient: number, code: string, from?: string, to?: string) =>
     api.get<Answer<'getSeries'>>(`${patientPath(patient)}/observations/series`, { code, from, to, points: 300 }),
   trend: (patient: number, code: string) =>

@@ -108,7 +108,7 @@ export function PagedList<T>({
 }
 
 /** A "more" button that also presses itself when it scrolls into view. */
-function NextWhenSeen({ onSeen, label }: { onSeen: () => void; label: string }) {
+export function NextWhenSeen({ onSeen, label }: { onSeen: () => void; label: string }) {
   const sentinel = useRef<HTMLDivElement>(null);
   const latest = useRef(onSeen);
   useEffect(() => {

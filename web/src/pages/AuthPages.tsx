@@ -4,10 +4,10 @@
 import { useState } from 'react';
 import { account as accountApi, auth, type Sex, type Verified } from '../api/identity';
 import { api, type Account } from '../api/client';
-import { homeOf } from '../auth';
+import { afterSignIn, homeOf } from '../auth';
 import { Field, FormError, SelectField, SubmitButton, useFields, useSubmit } from '../components/forms';
 import { takeFragment } from '../fragment';
-import { Link, navigate } from '../router';
+import { Link, navigate, useSearchParam } from '../router';
 
 /** Starts the session a verification or claim answered with; null when the account must wait. */
 function signedIn(answer: Verified): Account | null {
@@ -343,12 +343,12 @@ export function Claim() {
 }
 
 /** The second step of sign-in: a code from the authenticator app, or a recovery code. */
-function SecondStep({ challenge }: { challenge: string }) {
+function SecondStep({ challenge, next }: { challenge: string; next: string }) {
   const [code, setCode] = useState('');
   const { busy, errors, formError, submit } = useSubmit(
     ['code'],
     () => api.signInSecondStep(challenge, code.trim()),
-    (account) => navigate(homeOf(account), true),
+    (account) => navigate(afterSignIn(account, next), true),
   );
   return (
     <section className="narrow">
@@ -380,15 +380,17 @@ function SecondStep({ challenge }: { challenge: string }) {
 }
 
 export function SignIn() {
+  // The page to come back to (signInFor), read now: once signed in the app may move on first.
+  const next = useSearchParam('next');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [challenge, setChallenge] = useState<string | null>(null);
   const { busy, errors, formError, submit } = useSubmit(
     ['email', 'password'],
     () => api.signIn(email.trim(), password),
-    (answer) => ('challenge' in answer ? setChallenge(answer.challenge) : navigate(homeOf(answer), true)),
+    (answer) => ('challenge' in answer ? setChallenge(answer.challenge) : navigate(afterSignIn(answer, next), true)),
   );
-  if (challenge) return <SecondStep challenge={challenge} />;
+  if (challenge) return <SecondStep challenge={challenge} next={next} />;
   return (
     <section className="narrow">
       <h1>Sign in</h1>
