@@ -134,6 +134,13 @@ def run_client(client, args):
     return dict(part.split("=", 1) for part in line.split()[1:])
 
 
+def cpu_text(r):
+    """Where the CPU went during the measured window, in % of one core (2 cores: 200 %)."""
+    db = f", PostgreSQL {r['db_cpu_pct']} %" if r.get("db_cpu_pct", "0") != "0" else ""
+    return (f"CPU: server {r['server_cpu_pct']} %{db}, client {r['client_cpu_pct']} %, "
+            f"other programs {r['other_cpu_pct']} %")
+
+
 def row_for(mode, r, args):
     if mode == "idle":
         kb = float(r["bytes_per_socket"]) / 1024
@@ -155,12 +162,12 @@ def row_for(mode, r, args):
                 f"{r['delivered']}/{r['expected_deliveries']} delivered)",
                 f"p50 {float(r['p50_ms']):.1f} / p95 {float(r['p95_ms']):.1f} / "
                 f"**p99 {float(r['p99_ms']):.1f} ms** (max {float(r['max_ms']):.1f}; ack p99 "
-                f"{float(r['ack_p99_ms']):.1f}); server CPU {r['server_cpu_pct']} %, client "
-                f"{r['client_cpu_pct']} %")
+                f"{float(r['ack_p99_ms']):.1f}; {r['late_sends']} sends over 10 ms late); "
+                + cpu_text(r))
     return (f"throughput, SQLite ({r['senders']} senders × {r['window']} in flight; "
             f"{r['deliveries_per_message']} receiving sockets per message)",
             f"**{float(r['stored_per_s']):,.0f} stored/s, {float(r['delivered_per_s']):,.0f} "
-            f"delivered/s**; server CPU {r['server_cpu_pct']} %, client {r['client_cpu_pct']} %")
+            f"delivered/s**; " + cpu_text(r))
 
 
 def main():
@@ -185,6 +192,7 @@ def main():
         if not os.access(path, os.X_OK):
             raise SystemExit(f"{path}: build the release preset first (make bench)")
     work = tempfile.mkdtemp(prefix="vitalis-chat-bench-")
+    load = os.getloadavg()
     common_hash = ["--argon2-opslimit=1", "--argon2-memlimit-mb=8",
                    "--test-only-weak-password-hashing=true"]
     pairs = max(args.sockets // 2, args.latency_pairs, args.senders)
@@ -228,6 +236,10 @@ def main():
             subprocess.run(["psql", "-X", "-q", admin_url, "-c", f"CREATE DATABASE {pg_name}"],
                            check=True)
             url = admin_url.rsplit("/", 1)[0] + "/" + pg_name
+            db_pid = []
+            if pg_dir:
+                with open(os.path.join(pg_dir, "data", "postmaster.pid")) as pid_file:
+                    db_pid = [f"--db-pid={pid_file.readline().strip()}"]
             common = [f"--database={url}", *common_hash]
             pg_work = os.path.join(work, "pg")
             os.makedirs(pg_work)
@@ -240,7 +252,7 @@ def main():
                 "--mode=cross", f"--port={a.port}", f"--port-b={b.port}",
                 f"--pairs-file={pairs_file}", f"--password={PASSWORD}",
                 f"--server-pid={a.pid},{b.pid}", f"--pairs={args.latency_pairs}",
-                f"--rate={args.rate}", f"--duration={args.duration}"])
+                f"--rate={args.rate}", f"--duration={args.duration}", *db_pid])
             rows.append(("cross", *row_for("cross", result, args)))
     finally:
         for server in servers:
@@ -253,7 +265,8 @@ def main():
                             pg_dir])
         subprocess.run(["rm", "-rf", work])
     print(f"\nChat, {os.cpu_count()} cores; "
-          f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+          f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; load average "
+          f"at the start {load[0]:.1f}, at the end {os.getloadavg()[0]:.1f}")
     print("| workload | result | budget |\n|---|---|---|")
     for mode, name, figure in rows:
         print(f"| {name} | {figure} | {BUDGETS[mode]} |")

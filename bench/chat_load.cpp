@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -67,6 +68,7 @@ constexpr std::string_view kUsage = R"(options:
   --duration=S --warmup=S          measured seconds, and seconds before them (10, 2)
   --text-bytes=B                   message text length (default 100)
   --server-pid=PID[,PID]           read RSS and CPU time from /proc (idle: required)
+  --db-pid=PID                     the PostgreSQL postmaster: its and its children's CPU time
   --settle=S --hold=S              idle: seconds before measuring, and holding after (10, 40)
   --signin-workers=N               parallel sign-ins (default 8)
   --address-prefix=A.B             X-Forwarded-For of the sign-ins: A.B.x.y, 20 per address
@@ -89,6 +91,7 @@ struct Options {
   double duration = 10, warmup = 2;
   std::size_t text_bytes = 100;
   std::vector<int> server_pids;
+  int db_pid = 0;
   double settle = 10, hold = 40;
   int signin_workers = 8, connect_window = 200;
   std::string address_prefix = "10.9";
@@ -145,6 +148,7 @@ Options parse_options(int argc, char** argv) {
   take("connect-window", out.connect_window);
   take("address-prefix", out.address_prefix);
   take("trace", out.trace);
+  take("db-pid", out.db_pid);
   if (auto pids = given.find("server-pid"); pids != given.end()) {
     std::istringstream in(pids->second);
     for (std::string one; std::getline(in, one, ',');) out.server_pids.push_back(std::stoi(one));
@@ -201,24 +205,57 @@ long rss_kb(const std::vector<int>& pids) {
   return total;
 }
 
-// User + system CPU seconds of the processes (fields 14 and 15 of /proc/PID/stat).
+// A process's parent and user + system CPU seconds (fields 4, 14 and 15 of /proc/PID/stat).
+struct ProcessTimes {
+  int parent = 0;
+  double cpu = 0;
+};
+ProcessTimes process_times(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return {};
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  long parent = 0, utime = 0, stime = 0;
+  for (int index = 3; index <= 15 && fields >> field; ++index) {
+    if (index == 4) parent = std::atol(field.c_str());
+    if (index == 14) utime = std::atol(field.c_str());
+    if (index == 15) stime = std::atol(field.c_str());
+  }
+  return {static_cast<int>(parent),
+          static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK))};
+}
+
 double cpu_seconds(const std::vector<int>& pids) {
   double total = 0;
-  for (int pid : pids) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto paren = stat.rfind(')');
-    if (paren == std::string::npos) continue;
-    std::istringstream fields(stat.substr(paren + 2));
-    std::string field;
-    long utime = 0, stime = 0;
-    for (int index = 3; index <= 15 && fields >> field; ++index) {
-      if (index == 14) utime = std::atol(field.c_str());
-      if (index == 15) stime = std::atol(field.c_str());
-    }
-    total += static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (int pid : pids) total += process_times(pid).cpu;
+  return total;
+}
+
+// The PostgreSQL postmaster's CPU seconds and its children's (the backends of all connections).
+double tree_cpu_seconds(int root) {
+  if (root == 0) return 0;
+  double total = process_times(root).cpu;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    int pid = std::atoi(entry.path().filename().c_str());
+    if (pid <= 0) continue;
+    auto times = process_times(pid);
+    if (times.parent == root) total += times.cpu;
   }
   return total;
+}
+
+// Busy CPU seconds of the whole machine, all cores (/proc/stat: all but idle and iowait).
+double machine_cpu_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;
+  long long value = 0, busy = 0;
+  for (int index = 0; index < 8 && in >> value; ++index) {
+    if (index != 3 && index != 4) busy += value;  // user nice system idle iowait irq softirq steal
+  }
+  return static_cast<double>(busy) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 double own_cpu_seconds() {
@@ -254,6 +291,38 @@ long tcp_memory_kb() {
   }
   return -1;
 }
+
+// Where the machine's CPU went during a measured window, in % of one core: the server(s), this
+// client, PostgreSQL (with --db-pid) and everything else (other programs on the machine).
+class CpuMeter {
+ public:
+  CpuMeter(const std::vector<int>& server_pids, int db_pid)
+      : server_pids_(server_pids), db_pid_(db_pid) {}
+  void start() {
+    started_ = Clock::now();
+    server_ = cpu_seconds(server_pids_);
+    own_ = own_cpu_seconds();
+    db_ = tree_cpu_seconds(db_pid_);
+    machine_ = machine_cpu_seconds();
+  }
+  std::string report() const {
+    double seconds = seconds_since(started_);
+    double server = cpu_seconds(server_pids_) - server_, own = own_cpu_seconds() - own_;
+    double db = tree_cpu_seconds(db_pid_) - db_, machine = machine_cpu_seconds() - machine_;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  " server_cpu_pct=%.0f client_cpu_pct=%.0f db_cpu_pct=%.0f other_cpu_pct=%.0f",
+                  100 * server / seconds, 100 * own / seconds, 100 * db / seconds,
+                  100 * std::max(0.0, machine - server - own - db) / seconds);
+    return line;
+  }
+
+ private:
+  std::vector<int> server_pids_;
+  int db_pid_;
+  Clock::time_point started_;
+  double server_ = 0, own_ = 0, db_ = 0, machine_ = 0;
+};
 
 // ---- accounts and sockets --------------------------------------------------------------------
 
@@ -736,7 +805,7 @@ asio::awaitable<void> Load::paced(bool cross) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(measure_from.time_since_epoch()).count();
   window_end_ns_ =
       std::chrono::duration_cast<std::chrono::nanoseconds>(measure_to.time_since_epoch()).count();
-  double cpu_before = 0, own_before = 0;
+  CpuMeter cpu(options_.server_pids, options_.db_pid);
   bool window_open = false;
   asio::steady_timer timer(ioc_);
   std::size_t turn = 0;
@@ -744,8 +813,7 @@ asio::awaitable<void> Load::paced(bool cross) {
     if (!window_open && due >= measure_from) {
       window_open = true;
       counting = true;
-      cpu_before = cpu_seconds(options_.server_pids);
-      own_before = own_cpu_seconds();
+      cpu.start();
     }
     if (Clock::now() < due) {
       timer.expires_at(due);
@@ -761,8 +829,7 @@ asio::awaitable<void> Load::paced(bool cross) {
     enqueue(sender, send_frame(*sender, intended));
   }
   counting = false;
-  double server_cpu = cpu_seconds(options_.server_pids) - cpu_before;
-  double own_cpu = own_cpu_seconds() - own_before;
+  std::string cpu_report = cpu.report();
   // The last deliveries: wait until every measured message reached every receiver, or 5 s.
   std::int64_t per_message = options_.doctor_devices + options_.patient_devices - 1;
   auto waited = Clock::now();
@@ -775,15 +842,13 @@ asio::awaitable<void> Load::paced(bool cross) {
       line, sizeof line,
       " rate=%.0f sent_per_s=%.1f acked=%ld delivered=%ld expected_deliveries=%ld "
       "delivered_per_s=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f ack_p50_ms=%.2f "
-      "ack_p99_ms=%.2f late_sends=%ld errors=%ld disconnects=%ld server_cpu_pct=%.0f "
-      "client_cpu_pct=%.0f",
+      "ack_p99_ms=%.2f late_sends=%ld errors=%ld disconnects=%ld",
       options_.rate, achieved, static_cast<long>(acked_), static_cast<long>(delivered_),
       static_cast<long>(expected), delivered_ / options_.duration, percentile_ms(delivery_ns_, 0.5),
       percentile_ms(delivery_ns_, 0.95), percentile_ms(delivery_ns_, 0.99),
       percentile_ms(delivery_ns_, 1.0), percentile_ms(ack_ns_, 0.5), percentile_ms(ack_ns_, 0.99),
-      static_cast<long>(late_sends_), static_cast<long>(errors_), static_cast<long>(disconnects_),
-      100 * server_cpu / options_.duration, 100 * own_cpu / options_.duration);
-  result(line);
+      static_cast<long>(late_sends_), static_cast<long>(errors_), static_cast<long>(disconnects_));
+  result(line + cpu_report);
   co_await close_all(peers);
 }
 
@@ -817,13 +882,13 @@ asio::awaitable<void> Load::throughput() {
   }
   co_await sleep(options_.warmup);
   std::int64_t acked_at = acked_total_, delivered_at = delivered_total_;
-  double cpu_before = cpu_seconds(options_.server_pids), own_before = own_cpu_seconds();
+  CpuMeter cpu(options_.server_pids, options_.db_pid);
+  cpu.start();
   auto started = Clock::now();
   co_await sleep(options_.duration);
   double seconds = seconds_since(started);
   std::int64_t acked = acked_total_ - acked_at, delivered = delivered_total_ - delivered_at;
-  double server_cpu = cpu_seconds(options_.server_pids) - cpu_before;
-  double own_cpu = own_cpu_seconds() - own_before;
+  std::string cpu_report = cpu.report();
   sending = false;
   for (const auto& peer : peers) peer->wake.cancel();
   auto waited = Clock::now();
@@ -838,13 +903,12 @@ asio::awaitable<void> Load::throughput() {
   std::snprintf(line, sizeof line,
                 " senders=%zu window=%d stored_per_s=%.0f delivered_per_s=%.0f "
                 "deliveries_per_message=%ld sent_total=%ld acked_total=%ld delivered_total=%ld "
-                "errors=%ld disconnects=%ld server_cpu_pct=%.0f client_cpu_pct=%.0f",
+                "errors=%ld disconnects=%ld",
                 senders, options_.window, acked / seconds, delivered / seconds,
                 static_cast<long>(per_message), static_cast<long>(sent_total_),
                 static_cast<long>(acked_total_), static_cast<long>(delivered_total_),
-                static_cast<long>(errors_), static_cast<long>(disconnects_),
-                100 * server_cpu / seconds, 100 * own_cpu / seconds);
-  result(line);
+                static_cast<long>(errors_), static_cast<long>(disconnects_));
+  result(line + cpu_report);
   co_await close_all(peers);
 }
 
