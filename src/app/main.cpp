@@ -509,7 +509,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
       target.ok() && target->dialect == db::Dialect::kPostgresql) {
     chat_bus = std::make_unique<chat::PgBus>(
         target->location, chat_service.server_id(),
-        [&chat_live](std::string_view event) { chat_live.on_bus_event(event); });
+        [&chat_live](const std::vector<std::string>& events) { chat_live.on_bus_events(events); });
     if (auto listening = chat_bus->start(); !listening.ok()) return fail(listening.error());
     chat_live.set_bus(chat_bus.get());
   }

@@ -68,8 +68,9 @@ class Live {
   void typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
   void conversation_started(const Conversation& conversation);
 
-  // An event another process published.
-  void on_bus_event(std::string_view payload);
+  // Events another process published, in their order: whatever arrived together, so that the
+  // messages among them are read in one query.
+  void on_bus_events(const std::vector<std::string>& payloads);
 
   // Long poll. How many events this process has delivered to the account (read it before
   // looking at the state a poll compares).
@@ -118,6 +119,12 @@ class Live {
   void show_typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
   void show_conversation(std::int64_t id, std::int64_t patient_id, std::int64_t doctor_id);
   std::shared_ptr<Socket> find(const http::WebSocketSession* session) const;
+  // Whether the account has a socket or a waiting poll in this process.
+  bool present(std::int64_t account_id) const;
+  // One of on_bus_events' events, with the messages read for them.
+  void on_bus_event(std::string_view payload,
+                    const std::unordered_map<std::int64_t, RoutedMessage>& messages,
+                    std::set<std::int64_t>& presence_told);
 
   ChatService& service_;
   LiveOptions options_;

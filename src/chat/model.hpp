@@ -46,6 +46,13 @@ struct Page {
   bool more = false;
 };
 
+// A stored message and its conversation's two participants: what a process needs to deliver
+// another process's event (the fan-out between processes carries ids only).
+struct RoutedMessage {
+  Message message;
+  std::int64_t patient_id = 0, doctor_id = 0;
+};
+
 // What stored a message: `duplicate` when (sender, client_id) was stored before (a resend).
 struct Sent {
   Message message;

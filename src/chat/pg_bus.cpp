@@ -38,11 +38,10 @@ struct PgBus::Connection {
   }
 };
 
-PgBus::PgBus(std::string conninfo, std::string origin,
-             std::function<void(std::string_view)> on_event)
+PgBus::PgBus(std::string conninfo, std::string origin, Handler on_events)
     : conninfo_(std::move(conninfo)),
       origin_(std::move(origin)),
-      on_event_(std::move(on_event)),
+      on_events_(std::move(on_events)),
       listener_(std::make_unique<Connection>()),
       publisher_(std::make_unique<Connection>()) {}
 
@@ -98,17 +97,22 @@ void PgBus::listen_loop() {
       listener_->close();
       continue;
     }
+    // Everything that arrived is handled together (under load, many events at once).
+    std::vector<std::string> events;
     while (PGnotify* note = PQnotifies(listener_->conn)) {
       std::string_view text(note->extra);
       auto space = text.find(' ');
       if (space != std::string_view::npos && text.substr(0, space) != origin_) {
-        try {
-          on_event_(text.substr(space + 1));
-        } catch (const std::exception& error) {
-          log::error("chat bus: an event failed", {{"detail", error.what()}});
-        }
+        events.emplace_back(text.substr(space + 1));
       }
       PQfreemem(note);
+    }
+    if (events.empty()) continue;
+    try {
+      on_events_(events);
+    } catch (const std::exception& error) {
+      log::error("chat bus: events failed",
+                 {{"detail", error.what()}, {"events", static_cast<std::int64_t>(events.size())}});
     }
   }
 }

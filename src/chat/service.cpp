@@ -256,13 +256,10 @@ Result<ChatService::Receipted> ChatService::receipt(const identity::Caller& call
   });
 }
 
-Result<ChatService::Routed> ChatService::routed(std::int64_t message_id) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Routed> {
-    auto found = store::message(lease, message_id);
-    if (!found) return Error::not_found("no such message");
-    auto pair = store::participants(lease, found->conversation_id);
-    if (!pair) return Error::not_found("no such conversation");
-    return Routed{std::move(*found), pair->first, pair->second};
+Result<std::vector<RoutedMessage>> ChatService::routed(
+    const std::vector<std::int64_t>& message_ids) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<RoutedMessage>> {
+    return store::routed(lease, message_ids);
   });
 }
 

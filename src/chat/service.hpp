@@ -75,12 +75,9 @@ class ChatService {
   };
   Result<Receipted> receipt(const identity::Caller& caller, std::int64_t conversation_id,
                             Receipt kind, std::int64_t seq);
-  // A stored message and its two participants (the fan-out between processes carries ids only).
-  struct Routed {
-    Message message;
-    std::int64_t patient_id = 0, doctor_id = 0;
-  };
-  Result<Routed> routed(std::int64_t message_id);
+  // Stored messages and their two participants, by id, in one read (the fan-out between
+  // processes carries ids only). Ids not found are left out.
+  Result<std::vector<RoutedMessage>> routed(const std::vector<std::int64_t>& message_ids);
   // The two participants of a conversation (for events), or nothing.
   Result<std::pair<std::int64_t, std::int64_t>> participants(std::int64_t conversation_id);
 

@@ -72,6 +72,20 @@ class MessageReader {
   long long id_ = 0, conversation_ = 0, seq_ = 0, sender_ = 0;
 };
 
+class RoutedReader {
+ public:
+  void bind(soci::statement& statement) {
+    message_.bind(statement);
+    statement.exchange(soci::into(patient_));
+    statement.exchange(soci::into(doctor_));
+  }
+  RoutedMessage current() const { return {message_.current(), patient_, doctor_}; }
+
+ private:
+  MessageReader message_;
+  long long patient_ = 0, doctor_ = 0;
+};
+
 }  // namespace
 
 std::optional<std::int64_t> insert_conversation(db::Lease& lease, std::int64_t patient_id,
@@ -173,9 +187,11 @@ std::int64_t insert_message(db::Lease& lease, const Message& message) {
       .value_or(0);
 }
 
-std::optional<Message> message(db::Lease& lease, std::int64_t id) {
-  long long key = id;
-  return db::first_row<MessageReader>(lease, sql::kMessage, db::uses(key));
+std::vector<RoutedMessage> routed(db::Lease& lease, const std::vector<std::int64_t>& message_ids) {
+  std::string list = db::id_list(lease.dialect(), message_ids);
+  bool lite = lease.dialect() == db::Dialect::kSqlite;
+  return db::select_rows<RoutedReader>(lease, lite ? sql::kRoutedSqlite : sql::kRoutedPostgresql,
+                                       db::uses(list));
 }
 
 std::vector<Message> patient_messages(db::Lease& lease, std::int64_t patient_id) {

@@ -51,7 +51,15 @@ inline constexpr const char* kFindByClient =
 inline constexpr const char* kInsertMessage =
     "INSERT INTO chat_messages (conversation_id, seq, sender_id, client_id, body, sent_at) VALUES "
     "(:conversation, :seq, :sender, :client, :body, :at) RETURNING id";
-inline constexpr const char* kMessage = VITALIS_CHAT_MESSAGE "WHERE id = :id";
+// Messages by id with their conversation's participants: what another process's event names.
+#define VITALIS_CHAT_ROUTED                                                              \
+  "SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, x.sent_at, " \
+  "c.patient_id, c.doctor_id FROM chat_messages x JOIN chat_conversations c ON c.id = "  \
+  "x.conversation_id "
+inline constexpr const char* kRoutedSqlite =
+    VITALIS_CHAT_ROUTED "WHERE x.id IN (SELECT value FROM json_each(:ids)) ORDER BY x.id";
+inline constexpr const char* kRoutedPostgresql =
+    VITALIS_CHAT_ROUTED "WHERE x.id = ANY(CAST(:ids AS bigint[])) ORDER BY x.id";
 inline constexpr const char* kPatientMessages =
     "SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, x.sent_at FROM "
     "chat_messages x JOIN chat_conversations c ON c.id = x.conversation_id WHERE c.patient_id = "
@@ -136,7 +144,8 @@ std::optional<std::int64_t> next_seq(db::Lease& lease, std::int64_t conversation
 std::optional<Message> find_by_client(db::Lease& lease, std::int64_t sender_id,
                                       const std::string& client_id);
 std::int64_t insert_message(db::Lease& lease, const Message& message);
-std::optional<Message> message(db::Lease& lease, std::int64_t id);
+// Messages by id with their participants (one query whatever the number), by id.
+std::vector<RoutedMessage> routed(db::Lease& lease, const std::vector<std::int64_t>& message_ids);
 std::vector<Message> patient_messages(db::Lease& lease, std::int64_t patient_id);
 std::vector<Message> before(db::Lease& lease, std::int64_t conversation_id, std::int64_t before_seq,
                             int limit);

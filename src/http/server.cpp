@@ -316,6 +316,7 @@ struct Server::Impl {
       if (idle) stream.cancel();
     };
     Outcome outcome = Outcome::kKeepAlive;
+    std::unique_ptr<Upgrade> upgrade;  // set by serve_one when it answers 101
     while (!stopping.load() || buffer.size() > 0) {
       if (buffer.size() == 0) {
         // Between requests: the only state in which shutdown may close the connection.
@@ -326,10 +327,18 @@ struct Server::Impl {
         if (ec) break;
         buffer.commit(read);
       }
-      outcome = co_await serve_one(stream, buffer, client, connection);
+      outcome = co_await serve_one(stream, buffer, client, upgrade);
       if (outcome != Outcome::kKeepAlive) break;
     }
-    if (outcome == Outcome::kUpgraded) co_return;
+    if (outcome == Outcome::kUpgraded) {
+      // The WebSocket stream reads through its own buffer: the connection's (4 KiB since the
+      // first read) is let go, or every idle socket would keep it. serve_one's frame (its
+      // parser, request and response: about 3 KiB) is gone too by now; the socket runs here.
+      if (buffer.size() == 0) buffer.shrink_to_fit();
+      co_await run_websocket(std::move(stream), std::move(upgrade->message), *upgrade->route,
+                             upgrade->request, connection, upgrade->series, upgrade->started);
+      co_return;
+    }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (outcome == Outcome::kCloseUnread) {
@@ -337,7 +346,9 @@ struct Server::Impl {
       // reset the connection and discard our 413 before the client reads it, so read and drop
       // what it sends for a little while first.
       stream.expires_after(std::chrono::seconds(2));
-      std::array<char, 16 * 1024> sink;
+      // On the heap, not in the coroutine frame: a frame holds every local across its
+      // suspensions, so an array here cost each open connection (WebSockets too) 16 KiB.
+      std::vector<char> sink(16 * 1024);
       std::size_t drained = 0;
       while (drained < 4 * 1024 * 1024) {
         auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
@@ -364,10 +375,21 @@ struct Server::Impl {
   // How a connection goes on after one exchange.
   enum class Outcome { kKeepAlive, kClose, kCloseUnread, kUpgraded };
 
-  // Reads, handles and answers one request.
+  // An admitted WebSocket upgrade, handed from serve_one to serve_connection so that the
+  // long-lived socket does not keep serve_one's coroutine frame. The request's header views
+  // point into the message's fields, which keep their storage when moved.
+  struct Upgrade {
+    bhttp::request<bhttp::string_body> message;
+    const Route* route = nullptr;
+    Request request;
+    int series = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  // Reads, handles and answers one request; an admitted WebSocket upgrade is left in `upgrade`
+  // (Outcome::kUpgraded) for the caller to run.
   asio::awaitable<Outcome> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                     const std::string& client,
-                                     const std::shared_ptr<Connection>& connection) {
+                                     const std::string& client, std::unique_ptr<Upgrade>& upgrade) {
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header));
     parser.body_limit(boost::none);  // decided per route once the header is known
@@ -445,8 +467,8 @@ struct Server::Impl {
       Response refusal = co_await admit_websocket(*route, request);
       if (refusal.status == 101) {
         in_flight.done();  // a WebSocket is a connection, not a request in flight
-        co_await run_websocket(std::move(stream), parser.release(), *route, request, connection,
-                               series, started);
+        upgrade = std::make_unique<Upgrade>(
+            Upgrade{parser.release(), route, std::move(request), series, started});
         co_return Outcome::kUpgraded;
       }
       response = std::move(refusal);
