@@ -805,6 +805,8 @@ asio::awaitable<void> Load::paced(bool cross) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(measure_from.time_since_epoch()).count();
   window_end_ns_ =
       std::chrono::duration_cast<std::chrono::nanoseconds>(measure_to.time_since_epoch()).count();
+  // The steady clock is CLOCK_MONOTONIC: what `perf record -k CLOCK_MONOTONIC` stamps samples with.
+  if (trace_) std::fprintf(trace_, "# window start, CLOCK_MONOTONIC ns: %ld\n", window_start_ns_);
   CpuMeter cpu(options_.server_pids, options_.db_pid);
   bool window_open = false;
   asio::steady_timer timer(ioc_);
