@@ -87,6 +87,18 @@ class Db:
         return out.stdout.strip()
 
 
+def migrate_with_admin(db, binary, common, work):
+    """Migrates the database and creates admin@example.org (PASSWORD) through the CLI; returns
+    the admin's password hash, for generated accounts to share (one argon2id hash made, and each
+    of them signs in with PASSWORD)."""
+    subprocess.run([binary, "migrate", f"--database={db.url}"], check=True, cwd=work,
+                   capture_output=True)
+    subprocess.run([binary, "user", "create-admin", "--email=admin@example.org",
+                    "--full-name=Bench Admin", *common], input=PASSWORD + "\n", text=True,
+                   check=True, cwd=work, capture_output=True)
+    return db.value("SELECT password_hash FROM accounts WHERE email = 'admin@example.org'")
+
+
 def weekday_starts(first_day, days):
     """UTC starts of the 09:00-17:00 slots (London time) on the weekdays of [first_day, +days)."""
     out = []
@@ -101,12 +113,7 @@ def weekday_starts(first_day, days):
 
 def load(db, args, binary, common, work):
     started = time.time()
-    subprocess.run([binary, "migrate", f"--database={db.url}"], check=True, cwd=work,
-                   capture_output=True)
-    subprocess.run([binary, "user", "create-admin", "--email=admin@example.org",
-                    "--full-name=Bench Admin", *common], input=PASSWORD + "\n", text=True,
-                   check=True, cwd=work, capture_output=True)
-    password = db.value("SELECT password_hash FROM accounts WHERE email = 'admin@example.org'")
+    password = migrate_with_admin(db, binary, common, work)
     now = "2026-01-01T00:00:00.000000Z"
     rng = random.Random(7)
     doctors = args.doctors

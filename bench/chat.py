@@ -33,7 +33,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from care import PASSWORD, Db  # noqa: E402
+from care import PASSWORD, Db, migrate_with_admin  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOW = "2026-01-01T00:00:00.000000Z"
@@ -49,12 +49,7 @@ def load(db, binary, common, work, pairs):
     """Patients p0..p{pairs-1} and doctors d0.., each pair linked (care team) and with one
     conversation; writes the pairs file the client reads."""
     started = time.time()
-    subprocess.run([binary, "migrate", f"--database={db.url}"], check=True, cwd=work,
-                   capture_output=True)
-    subprocess.run([binary, "user", "create-admin", "--email=admin@example.org",
-                    "--full-name=Bench Admin", *common], input=PASSWORD + "\n", text=True,
-                   check=True, cwd=work, capture_output=True)
-    password = db.value("SELECT password_hash FROM accounts WHERE email = 'admin@example.org'")
+    password = migrate_with_admin(db, binary, common, work)
     rows = []
     for n in range(pairs):
         rows.append((f"p{n}@example.org", password, "patient", "active", f"Patient {n}", NOW))

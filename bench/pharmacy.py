@@ -30,7 +30,8 @@ import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from care import PASSWORD, Client, Db, percentile, race_post, sign_in, timed  # noqa: E402
+from care import (PASSWORD, Client, Db, migrate_with_admin, percentile, race_post,  # noqa: E402
+                  sign_in, timed)
 
 ORDERERS = 64
 RACERS = 100
@@ -40,12 +41,7 @@ QUERIES = ["paracetamol", "para", "migraine", "amoxicillin", "cough syrup", "par
 
 
 def load_accounts(db, binary, common, work):
-    subprocess.run([binary, "migrate", f"--database={db.url}"], check=True, cwd=work,
-                   capture_output=True)
-    subprocess.run([binary, "user", "create-admin", "--email=admin@example.org",
-                    "--full-name=Bench Admin", *common], input=PASSWORD + "\n", text=True,
-                   check=True, cwd=work, capture_output=True)
-    password = db.value("SELECT password_hash FROM accounts WHERE email = 'admin@example.org'")
+    password = migrate_with_admin(db, binary, common, work)
     admin = int(db.value("SELECT id FROM accounts WHERE email = 'admin@example.org'"))
     now = "2026-01-01T00:00:00.000000Z"
     db.rows("accounts", ["email", "password_hash", "role", "status", "full_name", "created_at"],
