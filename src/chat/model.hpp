@@ -44,6 +44,7 @@ enum class Receipt { kReceived, kRead };
 struct Page {
   std::vector<Message> messages;
   bool more = false;
+  std::int64_t patient_id = 0;  // whose record the read is in (its audit row)
 };
 
 // A stored message and its conversation's two participants: what a process needs to deliver

@@ -155,8 +155,7 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
         auto page = *after >= 0 ? s.since(caller, *id, *after, static_cast<int>(*limit))
                                 : s.history(caller, *id, *before, static_cast<int>(*limit));
         if (!page.ok()) return Response::error(page.error());
-        auto participants = s.participants(*id);
-        if (participants.ok()) identity::read_patients(request, {participants->first});
+        identity::read_patients(request, {page->patient_id});
         return page_response(*page);
       },
       identity::quick(identity::guarded(Rule::kSignedIn, identity)

@@ -202,31 +202,39 @@ Result<Sent> ChatService::send(const identity::Caller& caller, std::int64_t conv
   });
 }
 
+namespace {
+
+// A page of `limit` from `rows` fetched with one more than the limit (`more` says whether there
+// are further ones), in the conversation's patient's record.
+Page page_of(std::vector<Message> rows, int limit, std::int64_t patient_id) {
+  Page page;
+  page.more = static_cast<int>(rows.size()) > limit;
+  if (page.more) rows.pop_back();
+  page.messages = std::move(rows);
+  page.patient_id = patient_id;
+  return page;
+}
+
+}  // namespace
+
 Result<Page> ChatService::history(const identity::Caller& caller, std::int64_t conversation_id,
                                   std::int64_t before_seq, int limit) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Page> {
     auto found = store::conversation_of(lease, caller.account_id, conversation_id);
     if (!found) return no_conversation();
-    Page page;
     std::int64_t before = before_seq > 0 ? before_seq : found->last_seq + 1;
-    page.messages = store::before(lease, conversation_id, before, limit + 1);
-    page.more = static_cast<int>(page.messages.size()) > limit;
-    if (page.more) page.messages.pop_back();
-    return page;
+    return page_of(store::before(lease, conversation_id, before, limit + 1), limit,
+                   found->patient_id);
   });
 }
 
 Result<Page> ChatService::since(const identity::Caller& caller, std::int64_t conversation_id,
                                 std::int64_t after_seq, int limit) {
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Page> {
-    if (!store::conversation_of(lease, caller.account_id, conversation_id)) {
-      return no_conversation();
-    }
-    Page page;
-    page.messages = store::after(lease, conversation_id, after_seq, limit + 1);
-    page.more = static_cast<int>(page.messages.size()) > limit;
-    if (page.more) page.messages.pop_back();
-    return page;
+    auto found = store::conversation_of(lease, caller.account_id, conversation_id);
+    if (!found) return no_conversation();
+    return page_of(store::after(lease, conversation_id, after_seq, limit + 1), limit,
+                   found->patient_id);
   });
 }
 
@@ -261,16 +269,6 @@ Result<std::vector<RoutedMessage>> ChatService::routed(
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<std::vector<RoutedMessage>> {
     return store::routed(lease, message_ids);
   });
-}
-
-Result<std::pair<std::int64_t, std::int64_t>> ChatService::participants(
-    std::int64_t conversation_id) {
-  return db::with_connection(
-      pool_, [&](db::Lease& lease) -> Result<std::pair<std::int64_t, std::int64_t>> {
-        auto pair = store::participants(lease, conversation_id);
-        if (!pair) return no_conversation();
-        return *pair;
-      });
 }
 
 Result<std::vector<std::int64_t>> ChatService::partners(std::int64_t account_id) {

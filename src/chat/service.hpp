@@ -78,8 +78,6 @@ class ChatService {
   // Stored messages and their two participants, by id, in one read (the fan-out between
   // processes carries ids only). Ids not found are left out.
   Result<std::vector<RoutedMessage>> routed(const std::vector<std::int64_t>& message_ids);
-  // The two participants of a conversation (for events), or nothing.
-  Result<std::pair<std::int64_t, std::int64_t>> participants(std::int64_t conversation_id);
 
   // Everyone the account has a conversation with (whom its presence concerns).
   Result<std::vector<std::int64_t>> partners(std::int64_t account_id);
