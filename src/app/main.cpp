@@ -514,6 +514,10 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
     chat_live.set_bus(chat_bus.get());
   }
   Periodic chat_sweep("chat", std::chrono::seconds(1), [&chat_live] { chat_live.sweep(); });
+  // A sign-out (or a password change) closes that session's chat sockets at once.
+  (*identity_service)->on_sessions_ended([&chat_live](std::int64_t id) {
+    chat_live.sessions_ended(id);
+  });
   auto chat_mail_every = std::clamp<long long>(config.chat_email_after_seconds / 4, 1, 30);
   Periodic chat_mail("chat-mail", std::chrono::seconds(chat_mail_every), [&chat_service] {
     auto sent = chat_service.send_offline_emails();
@@ -556,6 +560,7 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   bool drained = server.run();
   chat_sweep.stop();
   chat_mail.stop();
+  (*identity_service)->on_sessions_ended({});
   chat_live.stop();
   if (chat_bus) chat_bus->stop();
   mail_sender.stop();

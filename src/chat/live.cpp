@@ -395,100 +395,6 @@ void Live::conversation_started(const Conversation& conversation) {
   }
 }
 
-void Live::sync_presence(std::int64_t account_id) {
-  // One at a time, and from the count as it is now: a socket closing while another of the same
-  // account opens cannot leave the row saying the opposite of what is true.
-  std::lock_guard order(presence_mutex_);
-  bool here = false;
-  {
-    std::lock_guard lock(mutex_);
-    here = by_account_.count(account_id) > 0;
-  }
-  bool written = presence_written_.count(account_id) > 0;
-  if (here == written) return;
-  if (here) {
-    presence_written_.insert(account_id);
-  } else {
-    presence_written_.erase(account_id);
-  }
-  auto stored = service_.set_presence(account_id, here ? 1 : 0);
-  if (!stored.ok()) log::warn("chat presence not stored", {{"detail", stored.error().message}});
-  // Another process may still hold a socket of theirs.
-  tell_presence(account_id, here || service_.online(account_id));
-  if (bus_) bus_->publish("p " + std::to_string(account_id));
-}
-
-void Live::tell_presence(std::int64_t account_id, bool online) {
-  auto partners = service_.partners(account_id);
-  if (!partners.ok()) return;
-  deliver(*partners, event_text("presence", {{"account_id", account_id}, {"online", online}}),
-          true);
-}
-
-bool Live::present(std::int64_t account_id) const {
-  std::lock_guard lock(mutex_);
-  return by_account_.count(account_id) > 0 || waiters_.count(account_id) > 0;
-}
-
-void Live::on_bus_events(const std::vector<std::string>& payloads) {
-  // The messages first, in one read: read one by one (two queries each, on the one listening
-  // thread), this process fell behind the others whenever the machine was busy.
-  std::vector<std::int64_t> wanted;
-  for (const auto& payload : payloads) {
-    std::istringstream in(payload);
-    char kind = 0;
-    std::int64_t id = 0, patient = 0, doctor = 0;
-    in >> kind >> id >> patient >> doctor;
-    if (kind != 'm' || id <= 0) continue;
-    // Nobody here to tell (an event without participants is from an older process: read it).
-    if (patient > 0 && !present(patient) && !present(doctor)) continue;
-    wanted.push_back(id);
-  }
-  std::unordered_map<std::int64_t, RoutedMessage> messages;
-  if (!wanted.empty()) {
-    auto found = service_.routed(wanted);
-    if (found.ok()) {
-      for (auto& one : *found) messages.emplace(one.message.id, std::move(one));
-    }
-  }
-  std::set<std::int64_t> presence_told;
-  for (const auto& payload : payloads) on_bus_event(payload, messages, presence_told);
-}
-
-void Live::on_bus_event(std::string_view payload,
-                        const std::unordered_map<std::int64_t, RoutedMessage>& messages,
-                        std::set<std::int64_t>& presence_told) {
-  std::istringstream in{std::string(payload)};
-  char kind = 0;
-  in >> kind;
-  if (kind == 'm') {
-    std::int64_t id = 0;
-    in >> id;
-    if (auto found = messages.find(id); found != messages.end()) {
-      show_message(found->second.message, found->second.patient_id, found->second.doctor_id);
-    }
-  } else if (kind == 'r') {
-    ReadState state;
-    in >> state.conversation_id >> state.account_id >> state.other_id >> state.last_read_seq >>
-        state.last_received_seq;
-    show_receipt(state);
-  } else if (kind == 't') {
-    std::int64_t conversation = 0, from = 0, to = 0;
-    int on = 0;
-    in >> conversation >> from >> to >> on;
-    show_typing(conversation, from, to, on != 0);
-  } else if (kind == 'p') {
-    std::int64_t account = 0;
-    in >> account;
-    // Read from the table, so once per account among events that came together is enough.
-    if (presence_told.insert(account).second) tell_presence(account, service_.online(account));
-  } else if (kind == 'c') {
-    std::int64_t id = 0, patient = 0, doctor = 0;
-    in >> id >> patient >> doctor;
-    show_conversation(id, patient, doctor);
-  }
-}
-
 std::uint64_t Live::generation(std::int64_t account_id) const {
   std::lock_guard lock(mutex_);
   auto found = generations_.find(account_id);
@@ -531,7 +437,7 @@ void Live::sweep() {
   auto now = Steady::now();
   std::vector<std::shared_ptr<Socket>> late;
   std::vector<std::function<void()>> releases;
-  std::vector<std::string> sessions;
+  std::vector<std::shared_ptr<Socket>> checked;
   bool check_sessions = now - last_session_check_ >= options_.session_check;
   {
     std::lock_guard lock(mutex_);
@@ -539,7 +445,7 @@ void Live::sweep() {
       if (!socket->authenticated && now - socket->opened > options_.auth_deadline) {
         late.push_back(socket);
       } else if (socket->authenticated && check_sessions) {
-        sessions.push_back(socket->caller.session_id);
+        checked.push_back(socket);
       }
     }
     for (auto it = waiters_.begin(); it != waiters_.end();) {
@@ -559,32 +465,46 @@ void Live::sweep() {
   for (auto& release : releases) release();
   if (check_sessions) {
     last_session_check_ = now;
-    std::sort(sessions.begin(), sessions.end());
-    sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
-    if (!sessions.empty()) {
-      auto ended = service_.identity().ended_sessions(sessions);
-      if (ended.ok() && !ended->empty()) {
-        std::set<std::string> gone(ended->begin(), ended->end());
-        std::vector<std::shared_ptr<Socket>> closing;
-        {
-          std::lock_guard lock(mutex_);
-          for (const auto& [key, socket] : sockets_) {
-            if (socket->authenticated && gone.count(socket->caller.session_id)) {
-              closing.push_back(socket);
-            }
-          }
-        }
-        for (const auto& socket : closing) {
-          socket->session->close(close_code::kSessionEnded,
-                                 "your session has ended: sign in again");
-        }
-      }
-    }
+    close_ended(std::move(checked));
   }
+  pollers_gone(now);
   if (now - last_presence_refresh_ >= service_.options().presence_refresh) {
     last_presence_refresh_ = now;
     (void)service_.refresh_presence();
   }
+}
+
+void Live::close_ended(std::vector<std::shared_ptr<Socket>> sockets) {
+  std::vector<std::string> sessions;
+  for (const auto& socket : sockets) sessions.push_back(socket->caller.session_id);
+  std::sort(sessions.begin(), sessions.end());
+  sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
+  if (sessions.empty()) return;
+  auto ended = service_.identity().ended_sessions(sessions);
+  if (!ended.ok() || ended->empty()) return;
+  std::set<std::string> gone(ended->begin(), ended->end());
+  for (const auto& socket : sockets) {
+    if (gone.count(socket->caller.session_id)) {
+      socket->session->close(close_code::kSessionEnded, "your session has ended: sign in again");
+    }
+  }
+}
+
+void Live::sessions_ended(std::int64_t account_id) {
+  close_ended(sockets_of(account_id));
+  if (bus_) bus_->publish("s " + std::to_string(account_id));
+}
+
+std::vector<std::shared_ptr<Live::Socket>> Live::sockets_of(std::int64_t account_id) const {
+  std::vector<std::shared_ptr<Socket>> out;
+  std::lock_guard lock(mutex_);
+  auto found = by_account_.find(account_id);
+  if (found == by_account_.end()) return out;
+  for (const auto* key : found->second) {
+    auto socket = sockets_.find(key);
+    if (socket != sockets_.end() && socket->second->authenticated) out.push_back(socket->second);
+  }
+  return out;
 }
 
 void Live::release_waiters() {

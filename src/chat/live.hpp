@@ -1,7 +1,8 @@
 // The chat's live part: the WebSocket protocol (/ws/chat, docs/API.md "Chat"), the sockets of
 // this process by account, fan-out of events to both participants' devices (and, through a Bus,
 // to the sockets of other server processes), typing (throttled, never stored), presence, the
-// session checks that close a signed-out socket, and the long-poll waiters of clients whose
+// session checks that close a signed-out socket (at once when identity says sessions ended, and
+// every session_check for expiry), and the long-poll waiters of clients whose
 // network blocks WebSocket. Safe for concurrent use (one mutex over the maps; sends post to each
 // socket's own strand and never block).
 #pragma once
@@ -46,6 +47,9 @@ struct LiveOptions {
   std::chrono::milliseconds typing_throttle{2000};
   std::size_t max_message_bytes = 16 * 1024;  // one frame: the text and its JSON around it
   int resume_limit = 200;                     // messages per conversation on resume
+  // Someone polling is online from their first poll until this long after their last one ended
+  // (a poll waits up to 25 s, and the client asks again at once): then "offline" is told.
+  std::chrono::milliseconds poll_gone{35000};
 };
 
 class Live {
@@ -67,6 +71,9 @@ class Live {
   void receipt_moved(const ReadState& state);
   void typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
   void conversation_started(const Conversation& conversation);
+  // Identity ended sessions of the account (sign-out, password change…): its sockets whose
+  // session is over close now (4409), here and, through the bus, in the other processes.
+  void sessions_ended(std::int64_t account_id);
 
   // Events another process published, in their order: whatever arrived together, so that the
   // messages among them are read in one query.
@@ -84,9 +91,12 @@ class Live {
   // after `after` (their number in this process), and the number of the last one (or `after`).
   std::pair<std::vector<std::string>, std::uint64_t> recent_events(std::int64_t account_id,
                                                                    std::uint64_t after);
+  // A poll of the account began (its presence row is written): the first one tells the
+  // account's partners it is online; sweep() tells them when it stopped polling (poll_gone).
+  void polled(std::int64_t account_id);
 
   // Every second (app's Periodic): authentication deadlines, session checks, poll timeouts,
-  // presence refresh.
+  // pollers gone, presence refresh.
   void sweep();
   // Answers every waiting poll now (shutdown begins).
   void release_waiters();
@@ -112,6 +122,8 @@ class Live {
   // row, the partners' sockets here, and the other processes.
   void sync_presence(std::int64_t account_id);
   void tell_presence(std::int64_t account_id, bool online);
+  // Pollers whose last poll ended poll_gone ago: their row goes and their partners are told.
+  void pollers_gone(std::chrono::steady_clock::time_point now);
   // To this process's sockets only (the bus's events, and the first half of the public calls).
   void show_message(const Message& message, std::int64_t patient_id, std::int64_t doctor_id,
                     const void* except = nullptr);
@@ -119,6 +131,10 @@ class Live {
   void show_typing(std::int64_t conversation_id, std::int64_t from, std::int64_t to, bool on);
   void show_conversation(std::int64_t id, std::int64_t patient_id, std::int64_t doctor_id);
   std::shared_ptr<Socket> find(const http::WebSocketSession* session) const;
+  // The account's signed-in sockets in this process.
+  std::vector<std::shared_ptr<Socket>> sockets_of(std::int64_t account_id) const;
+  // Closes those of `sockets` whose session has ended (4409): one query for all.
+  void close_ended(std::vector<std::shared_ptr<Socket>> sockets);
   // Whether the account has a socket or a waiting poll in this process.
   bool present(std::int64_t account_id) const;
   // One of on_bus_events' events, with the messages read for them.
@@ -147,6 +163,8 @@ class Live {
   std::unordered_map<std::int64_t, std::vector<Recent>> recent_;
   std::uint64_t recent_number_ = 0;
   std::unordered_map<std::int64_t, std::uint64_t> generations_;
+  // Accounts polling here, and when their last poll began or ended (mutex_).
+  std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> pollers_;
   std::chrono::steady_clock::time_point last_session_check_, last_presence_refresh_;
 };
 

@@ -265,6 +265,7 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
         if (auto present = s.poll_presence(caller.account_id); !present.ok()) {
           return Response::error(present.error());
         }
+        live.polled(caller.account_id);
         auto seen = parse_cursor(*cursor);
         // Events are numbered by the process that kept them: another server's number means none.
         std::uint64_t after = seen && seen->server == s.server_id() ? seen->event : 0;

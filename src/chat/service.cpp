@@ -294,10 +294,18 @@ Status ChatService::set_presence(std::int64_t account_id, int connections) {
 }
 
 Status ChatService::poll_presence(std::int64_t account_id) {
+  return set_poll_presence(account_id, 1);
+}
+
+Status ChatService::end_poll_presence(std::int64_t account_id) {
+  return set_poll_presence(account_id, 0);
+}
+
+Status ChatService::set_poll_presence(std::int64_t account_id, int connections) {
   std::string at = now_text(), server = server_id_ + "/poll";
   return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
-    store::set_presence(lease, account_id, server, 1, at);
+    store::set_presence(lease, account_id, server, connections, at);
     tx.commit();
     return Ok{};
   });

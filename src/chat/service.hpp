@@ -89,6 +89,8 @@ class ChatService {
   Status refresh_presence();
   // A long poll counts as a live connection until presence_stale after it (its own row).
   Status poll_presence(std::int64_t account_id);
+  // The account stopped polling this process: its poll row no longer counts.
+  Status end_poll_presence(std::int64_t account_id);
   Status clear_presence();
   bool online(std::int64_t account_id);
 
@@ -104,6 +106,7 @@ class ChatService {
 
  private:
   std::string stamp(std::int64_t micros) const;
+  Status set_poll_presence(std::int64_t account_id, int connections);
   std::string now_text() const { return stamp(now_()); }
 
   db::Pool& pool_;

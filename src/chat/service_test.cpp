@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "chat/live.hpp"
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/crypto.hpp"
@@ -209,6 +210,28 @@ TEST_P(ChatTest, PresenceExpiresWithItsProcess) {
   EXPECT_TRUE(service_->online(patient_.account_id));
   ASSERT_TRUE(service_->clear_presence().ok());
   EXPECT_FALSE(service_->online(patient_.account_id));
+}
+
+// Someone polling (the fallback) is online to the other side from their first poll, told once,
+// and offline once their polls have stopped for poll_gone: their poll row no longer counts.
+TEST_P(ChatTest, APollerComesAndGoesForTheOtherSide) {
+  started();
+  LiveOptions options;
+  options.poll_gone = std::chrono::milliseconds(0);
+  Live live(*service_, options);
+  ASSERT_TRUE(service_->poll_presence(doctor_.account_id).ok());
+  live.polled(doctor_.account_id);
+  live.polled(doctor_.account_id);
+  auto [told, last] = live.recent_events(patient_.account_id, 0);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0].find(R"("online":true)"), std::string::npos) << told[0];
+  EXPECT_TRUE(service_->online(doctor_.account_id));
+  live.sweep();
+  auto gone = live.recent_events(patient_.account_id, last).first;
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_NE(gone[0].find(R"("online":false)"), std::string::npos) << gone[0];
+  EXPECT_FALSE(service_->online(doctor_.account_id));
+  EXPECT_TRUE(live.recent_events(doctor_.account_id, 0).first.empty());  // not told themselves
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ChatTest,

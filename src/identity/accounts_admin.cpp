@@ -105,7 +105,7 @@ Result<AccountSummary> IdentityService::disable_account(const Caller& admin,
   if (account_id == admin.account_id) {
     return Error::conflict("You cannot disable your own account.");
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountSummary> {
+  auto disabled = db::with_connection(pool_, [&](db::Lease& lease) -> Result<AccountSummary> {
     db::Transaction tx(lease);
     AccountRow row;
     if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
@@ -123,6 +123,8 @@ Result<AccountSummary> IdentityService::disable_account(const Caller& admin,
     tx.commit();
     return summary;
   });
+  if (disabled.ok()) (void)told_sessions_ended(Ok{}, account_id);
+  return disabled;
 }
 
 Result<AccountSummary> IdentityService::enable_account(const Caller& admin,

@@ -39,6 +39,7 @@ Status IdentityService::reset_password(const Caller& caller, const std::string& 
   std::string bucket = code_bucket(kCodePurposeReset, *email);
   if (auto ok = limiter_.check_not_blocked(bucket); !ok.ok()) return ok.error();
   std::string hash = hash_password(new_password, options_.password_cost);
+  std::int64_t account_id = 0;
   auto result = db::with_connection(pool_, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     AccountRow row;
@@ -52,6 +53,7 @@ Status IdentityService::reset_password(const Caller& caller, const std::string& 
       return checked.error();
     }
     long long id = row.account.id;
+    account_id = id;
     std::string now = now_text();
     store::update_password_hash(lease, id, hash);
     end_all_sessions(lease, id, now);
@@ -65,7 +67,7 @@ Status IdentityService::reset_password(const Caller& caller, const std::string& 
     return Ok{};
   });
   limiter_.record(bucket, result.ok());
-  return result;
+  return told_sessions_ended(std::move(result), account_id);
 }
 
 Result<AccountRow> IdentityService::check_current_password(const Caller& caller,
@@ -97,21 +99,25 @@ Status IdentityService::change_password(const Caller& caller, const std::string&
     return ok.error();
   }
   std::string hash = hash_password(new_password, options_.password_cost);
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    long long id = caller.account_id;
-    std::string now = now_text(), family = session_family(lease, caller.session_id);
-    store::update_password_hash(lease, id, hash);
-    // Other devices are signed out; this one stays.
-    end_other_families(lease, id, family, now);
-    append_audit(lease, key_,
-                 audit::Row("auth.password_change")
-                     .by(caller)
-                     .resource("account", id)
-                     .reason("other sessions ended"));
-    tx.commit();
-    return Ok{};
-  });
+  return told_sessions_ended(
+      db::with_connection(pool_,
+                          [&](db::Lease& lease) -> Status {
+                            db::Transaction tx(lease);
+                            long long id = caller.account_id;
+                            std::string now = now_text(),
+                                        family = session_family(lease, caller.session_id);
+                            store::update_password_hash(lease, id, hash);
+                            // Other devices are signed out; this one stays.
+                            end_other_families(lease, id, family, now);
+                            append_audit(lease, key_,
+                                         audit::Row("auth.password_change")
+                                             .by(caller)
+                                             .resource("account", id)
+                                             .reason("other sessions ended"));
+                            tx.commit();
+                            return Ok{};
+                          }),
+      caller.account_id);
 }
 
 }  // namespace vitalis::identity

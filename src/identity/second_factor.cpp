@@ -359,27 +359,32 @@ Status IdentityService::reset_second_factor(const Caller& admin, std::int64_t ac
                              "Say why (at least 5 characters), e.g. \"lost phone, identity "
                              "checked by phone call\".");
   }
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    AccountRow row;
-    if (!account_by_id(lease, account_id, row)) return Error::not_found("no such account");
-    if (row.account.role == Role::kAdmin) {
-      return Error::forbidden("An administrator's two-step sign-in cannot be reset.");
-    }
-    if (!store::second_factor(lease, account_id)) {
-      return Error::conflict("This account does not use two-step sign-in.");
-    }
-    store::delete_second_factor(lease, account_id);
-    // Whoever holds the lost phone may hold a signed-in session on it too.
-    end_all_sessions(lease, account_id, now_text());
-    append_audit(lease, key_,
-                 audit::Row("account.second_factor_reset")
-                     .by(admin)
-                     .resource("account", account_id)
-                     .reason(reason.substr(0, 500)));
-    tx.commit();
-    return Ok{};
-  });
+  return told_sessions_ended(
+      db::with_connection(pool_,
+                          [&](db::Lease& lease) -> Status {
+                            db::Transaction tx(lease);
+                            AccountRow row;
+                            if (!account_by_id(lease, account_id, row))
+                              return Error::not_found("no such account");
+                            if (row.account.role == Role::kAdmin) {
+                              return Error::forbidden(
+                                  "An administrator's two-step sign-in cannot be reset.");
+                            }
+                            if (!store::second_factor(lease, account_id)) {
+                              return Error::conflict("This account does not use two-step sign-in.");
+                            }
+                            store::delete_second_factor(lease, account_id);
+                            // Whoever holds the lost phone may hold a signed-in session on it too.
+                            end_all_sessions(lease, account_id, now_text());
+                            append_audit(lease, key_,
+                                         audit::Row("account.second_factor_reset")
+                                             .by(admin)
+                                             .resource("account", account_id)
+                                             .reason(reason.substr(0, 500)));
+                            tx.commit();
+                            return Ok{};
+                          }),
+      account_id);
 }
 
 }  // namespace vitalis::identity

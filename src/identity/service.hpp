@@ -92,6 +92,14 @@ class IdentityService {
   Result<std::vector<std::string>> ended_sessions(const std::vector<std::string>& session_ids);
   Status sign_out(const Caller& caller);
   Status sign_out_everywhere(const Caller& caller);
+  // Told after a committed change ended sessions of the account (sign-out, "sign out
+  // everywhere", a session ended from the list of devices, a password change or reset, the
+  // account disabled, its two-step sign-in reset): long-lived connections close theirs at once
+  // rather than at their next check. Set once, before serving; ended_sessions
+  // stays the check for expiry and everything else.
+  void on_sessions_ended(std::function<void(std::int64_t account_id)> listener) {
+    sessions_ended_ = std::move(listener);
+  }
 
   // --- two-step sign-in (second_factor.cpp) -------------------------------------------------
   // The second step of sign-in: the challenge and a current authenticator code (each time step
@@ -219,6 +227,12 @@ class IdentityService {
                                               bool approve);
 
  private:
+  // After a committed change that ended sessions of the account (on_sessions_ended).
+  Status told_sessions_ended(Status done, std::int64_t account_id) {
+    if (done.ok() && sessions_ended_) sessions_ended_(account_id);
+    return done;
+  }
+  std::function<void(std::int64_t)> sessions_ended_;
   // Issues a fresh one-time code (retiring older ones) and queues the email that carries it,
   // in the caller's transaction; `vars` gets "code" and "minutes" added.
   Status mail_code(db::Lease& lease, std::int64_t account_id, const char* purpose,

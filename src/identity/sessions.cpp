@@ -212,28 +212,37 @@ Result<std::vector<std::string>> IdentityService::ended_sessions(
 }
 
 Status IdentityService::sign_out(const Caller& caller) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string family = session_family(lease, caller.session_id), now = now_text();
-    if (!family.empty()) end_family(lease, family, now);
-    append_audit(lease, key_,
-                 audit::Row("auth.sign_out").by(caller).resource("account", caller.account_id));
-    tx.commit();
-    return Ok{};
-  });
+  return told_sessions_ended(
+      db::with_connection(
+          pool_,
+          [&](db::Lease& lease) -> Status {
+            db::Transaction tx(lease);
+            std::string family = session_family(lease, caller.session_id), now = now_text();
+            if (!family.empty()) end_family(lease, family, now);
+            append_audit(
+                lease, key_,
+                audit::Row("auth.sign_out").by(caller).resource("account", caller.account_id));
+            tx.commit();
+            return Ok{};
+          }),
+      caller.account_id);
 }
 
 Status IdentityService::sign_out_everywhere(const Caller& caller) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string now = now_text();
-    long long id = caller.account_id;
-    end_all_sessions(lease, id, now);
-    append_audit(lease, key_,
-                 audit::Row("auth.sign_out_everywhere").by(caller).resource("account", id));
-    tx.commit();
-    return Ok{};
-  });
+  return told_sessions_ended(
+      db::with_connection(
+          pool_,
+          [&](db::Lease& lease) -> Status {
+            db::Transaction tx(lease);
+            std::string now = now_text();
+            long long id = caller.account_id;
+            end_all_sessions(lease, id, now);
+            append_audit(lease, key_,
+                         audit::Row("auth.sign_out_everywhere").by(caller).resource("account", id));
+            tx.commit();
+            return Ok{};
+          }),
+      caller.account_id);
 }
 
 Tokens make_tokens(db::Lease& lease, const KeyRing& key, const IdentityOptions& options,
@@ -297,7 +306,7 @@ Result<std::vector<SessionInfo>> IdentityService::sessions(const Caller& caller)
 }
 
 Result<bool> IdentityService::end_session(const Caller& caller, const std::string& session_id) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
+  auto ended = db::with_connection(pool_, [&](db::Lease& lease) -> Result<bool> {
     db::Transaction tx(lease);
     if (!store::live_family(lease, session_id, caller.account_id))
       return Error::not_found("no such session (it may have ended already)");
@@ -311,19 +320,25 @@ Result<bool> IdentityService::end_session(const Caller& caller, const std::strin
     tx.commit();
     return own;
   });
+  if (ended.ok()) (void)told_sessions_ended(Ok{}, caller.account_id);
+  return ended;
 }
 
 Status IdentityService::end_other_sessions(const Caller& caller) {
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Status {
-    db::Transaction tx(lease);
-    std::string family = session_family(lease, caller.session_id);
-    end_other_families(lease, caller.account_id, family, now_text());
-    append_audit(
-        lease, key_,
-        audit::Row("auth.sign_out_others").by(caller).resource("account", caller.account_id));
-    tx.commit();
-    return Ok{};
-  });
+  return told_sessions_ended(
+      db::with_connection(pool_,
+                          [&](db::Lease& lease) -> Status {
+                            db::Transaction tx(lease);
+                            std::string family = session_family(lease, caller.session_id);
+                            end_other_families(lease, caller.account_id, family, now_text());
+                            append_audit(lease, key_,
+                                         audit::Row("auth.sign_out_others")
+                                             .by(caller)
+                                             .resource("account", caller.account_id));
+                            tx.commit();
+                            return Ok{};
+                          }),
+      caller.account_id);
 }
 
 }  // namespace vitalis::identity

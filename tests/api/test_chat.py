@@ -17,12 +17,12 @@ import uuid
 import pytest
 import websockets
 
-from test_identity import FAST_HASH, Api, smtp, wait_until  # noqa: F401 (smtp: fixture)
+from test_identity import FAST_HASH, PASSWORD, Api, smtp, wait_until  # noqa: F401 (smtp: fixture)
 
 
-def chat_api(start_server, database, smtp, tmp_path, *flags):
+def chat_api(start_server, database, smtp, tmp_path, *flags, session_check=1):
     server = start_server(database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}", *FAST_HASH,
-                          "--chat-session-check-seconds=1", *flags)
+                          f"--chat-session-check-seconds={session_check}", *flags)
     return Api(server, smtp, tmp_path)
 
 
@@ -161,7 +161,9 @@ def test_conversations_history_receipts_over_http(chat):
     assert [m["text"] for m in record["chat_messages"]] == ["My chest feels tight", "Since when?"]
 
 
-def test_socket_admission_authentication_and_session_end(chat):
+def test_socket_admission_authentication_and_session_end(start_server, database, smtp, tmp_path):
+    # Sessions are checked only hourly here: a sign-out closes its sockets at once by itself.
+    chat = chat_api(start_server, database, smtp, tmp_path, session_check=3600)
     admin, (doctor, doctor_id), (patient, patient_id), _ = people(chat)
 
     async def scenario():
@@ -182,13 +184,40 @@ def test_socket_admission_authentication_and_session_end(chat):
         # Silence: closed once the authentication deadline (10 s) has passed.
         ws = await websockets.connect(url(chat))
         assert await closed_with(ws, timeout=20) == 4401
-        # A signed-in socket of a session that signs out is closed (checked every second here).
+        # A signed-in socket of a session that signs out is closed at once (4409), and so is one
+        # of a session ended by a password change on another device; the other device's stays.
         ws, ready = await signed_in(chat, patient)
         assert ready["account_id"] == patient_id
         status = await asyncio.to_thread(
             lambda: chat.call("POST", "/api/v1/auth/signout", patient)[0])
         assert status == 204
         assert await closed_with(ws) == 4409
+        old, _ = await signed_in(chat, doctor)
+        current = (await asyncio.to_thread(lambda: chat.sign_in("dora@example.org")))[0]
+        kept, _ = await signed_in(chat, current)
+        status, _, reply = await asyncio.to_thread(lambda: chat.call(
+            "POST", "/api/v1/auth/password", current,
+            body={"current_password": PASSWORD, "new_password": "a new long passphrase 2026"}))
+        assert status == 204, reply
+        assert await closed_with(old) == 4409
+        await kept.send(json.dumps({"type": "ping"}))
+        assert (await next_event(kept, "pong"))["type"] == "pong"
+        await kept.close()
+    asyncio.run(scenario())
+
+
+def test_a_poller_appears_online_to_the_other_side(chat):
+    _, (doctor, doctor_id), (patient, _), _ = people(chat)
+    start(chat, patient, doctor_id)
+
+    async def scenario():
+        pws, _ = await signed_in(chat, patient)
+        status = await asyncio.to_thread(
+            lambda: chat.call("GET", "/api/v1/chat/poll?timeout=0", doctor)[0])
+        assert status == 200
+        presence = await next_event(pws, "presence")
+        assert presence == {"type": "presence", "account_id": doctor_id, "online": True}
+        await pws.close()
     asyncio.run(scenario())
 
 
@@ -400,9 +429,9 @@ def test_offline_email_once_without_the_message(start_server, database, smtp, tm
 
 def test_two_servers_on_one_postgresql_behave_as_one(start_server, postgres_database, smtp,
                                                     tmp_path):
-    first = chat_api(start_server, postgres_database, smtp, tmp_path)
-    second = Api(start_server(postgres_database, f"--smtp-url=smtp://127.0.0.1:{smtp.port}",
-                              *FAST_HASH, "--chat-session-check-seconds=1"), smtp, tmp_path)
+    # Sessions checked hourly: a sign-out on one server closes the socket on the other at once.
+    first = chat_api(start_server, postgres_database, smtp, tmp_path, session_check=3600)
+    second = chat_api(start_server, postgres_database, smtp, tmp_path, session_check=3600)
     _, (doctor, doctor_id), (patient, patient_id), _ = people(first)
     cid = start(first, patient, doctor_id)["id"]
 
@@ -430,7 +459,10 @@ def test_two_servers_on_one_postgresql_behave_as_one(start_server, postgres_data
         await dws.close()
         presence = await next_event(pws, "presence")
         assert presence == {"type": "presence", "account_id": doctor_id, "online": False}
-        await pws.close()
+        status = await asyncio.to_thread(
+            lambda: second.call("POST", "/api/v1/auth/signout", patient)[0])
+        assert status == 204
+        assert await closed_with(pws) == 4409
     asyncio.run(scenario())
 
 
