@@ -289,19 +289,27 @@ function admits(role: RouteDef['role'], accountRole: Role): boolean {
 }
 
 /**
- * The unread count beside a link: the number shown, and in words for screen readers ("Messages,
- * 3 unread"); nothing at 0. Not a live region: a new message is not announced on every page.
+ * The unread count beside a link: the number shown ("99+" past 99), nothing at 0. Screen readers
+ * hear it in the link's name instead ("Messages, 3 unread"): an aria-label, because text hidden
+ * off-screen inside the link reads with a stray break ("Messages , 3 unread") in Chromium. Not a
+ * live region: a new count is not announced on every page.
  */
-function UnreadBadge({ count, words = badgeWords(count) }: { count: number; words?: string }) {
-  if (count <= 0) return null;
-  return (
+function UnreadCount({ count }: { count: number }) {
+  const text = badgeText(count);
+  // The space keeps "Messages 3" two words, as the name has them (axe: label in name).
+  return text ? (
     <>
+      {' '}
       <span className="nav-count" aria-hidden="true">
-        {badgeText(count)}
+        {text}
       </span>
-      <span className="visually-hidden">, {words}</span>
     </>
-  );
+  ) : null;
+}
+
+/** `label` with the unread count in words, when there is one. */
+function withUnread(label: string, count: number, what = ''): string | undefined {
+  return count > 0 ? `${label}, ${badgeWords(count)}${what}` : undefined;
 }
 
 export function Header() {
@@ -328,19 +336,24 @@ export function Header() {
           aria-expanded={open}
           aria-controls="site-nav"
           onClick={() => setOpenOn(open ? null : path)}
+          aria-label={withUnread('Menu', unread, ' messages')}
         >
           Menu
           {/* Below 900 px the links are behind this button: the count shows on it too. */}
-          <UnreadBadge count={unread} words={`${badgeWords(unread)} messages`} />
+          <UnreadCount count={unread} />
         </button>
         <nav id="site-nav" aria-label="Main" className={open ? 'nav open' : 'nav'}>
           <ul>
             {links.map((link) => (
               <li key={link.to}>
-                <Link to={link.to}>
-                  {link.label}
-                  {link.unread && <UnreadBadge count={unread} />}
-                </Link>
+                {link.unread ? (
+                  <Link to={link.to} aria-label={withUnread(link.label, unread)}>
+                    {link.label}
+                    <UnreadCount count={unread} />
+                  </Link>
+                ) : (
+                  <Link to={link.to}>{link.label}</Link>
+                )}
               </li>
             ))}
             {account ? (

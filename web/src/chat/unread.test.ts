@@ -57,7 +57,7 @@ describe('the badge text', () => {
     expect(badgeText(99)).toBe('99');
     expect(badgeText(100)).toBe('99+');
     expect(badgeWords(3)).toBe('3 unread');
-    expect(badgeWords(250)).toBe('more than 99 unread');
+    expect(badgeWords(250)).toBe('99+ unread');
   });
 
   it('is for patients and doctors only (administrators have no chat)', () => {

@@ -25,9 +25,12 @@ export function badgeText(count: number): string {
   return count > MOST_SHOWN ? `${MOST_SHOWN}+` : count > 0 ? String(count) : '';
 }
 
-/** The same count in words, for screen readers ("3 unread", "more than 99 unread"). */
+/**
+ * The same count in words, for screen readers ("3 unread", "99+ unread"): it holds the number as
+ * shown, so people who speak to their computer can say what they see ("click Messages 3").
+ */
 export function badgeWords(count: number): string {
-  return count > MOST_SHOWN ? `more than ${MOST_SHOWN} unread` : `${count} unread`;
+  return `${badgeText(count)} unread`;
 }
 
 export interface UnreadDeps {
