@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/demo_random.hpp"
+#include "chat/bulk.hpp"
 #include "db/statistics.hpp"
 #include "identity/bulk.hpp"
 #include "records/bulk.hpp"
@@ -316,6 +317,25 @@ void insert_observations(db::Lease& lease, std::vector<records::Observation>& pe
   pending.clear();
 }
 
+// Maria asks her endocrinologist about her readings; his latest answer is still unread, so the
+// Messages page has something to show on the first sign-in.
+std::vector<chat::bulk::Line> demo_conversation(const Plan& plan, Clock::time_point now) {
+  std::int64_t maria = plan.first_patient_id, doctor = plan.first_doctor_id + 1;
+  auto at = [&](int hours_ago) { return format_rfc3339(now - std::chrono::hours(hours_ago)); };
+  return {
+      {maria, at(50),
+       "Good morning Dr. Schneider. My sugar readings before breakfast have been higher this "
+       "week. Should I change anything before my next appointment?"},
+      {doctor, at(47),
+       "Thank you for writing, Maria. Please keep taking your medicines as prescribed and note "
+       "what you eat for the next few days. We will look at it together at your appointment."},
+      {maria, at(46), "I will, thank you."},
+      {doctor, at(3),
+       "Your latest HbA1c result is in your record. Nothing urgent: I would like to go through "
+       "it with you at your next visit."},
+  };
+}
+
 }  // namespace
 
 std::string demo_credentials() {
@@ -330,7 +350,8 @@ std::string demo_credentials() {
   }
   out << "  patient  " << email("patient")
       << "  (Maria Gonçalves: hypertension and type 2 diabetes, severe penicillin allergy, "
-         "three years of readings, chest pain three days ago)\n";
+         "three years of readings, chest pain three days ago, an unread message from Dr. "
+         "Schneider)\n";
   return out.str();
 }
 
@@ -490,6 +511,17 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
     report.medicines = stocked->items;
     report.lots = stocked->lots;
   }
+
+  // Messages: Maria and her endocrinologist have written to each other; his latest is unread.
+  progress << "writing the demo conversation\n" << std::flush;
+  auto chatted = db::with_connection(pool, [&](db::Lease& lease) -> Status {
+    db::Transaction tx(lease);
+    chat::bulk::insert_conversation(lease, plan.first_patient_id, endocrinology,
+                                    plan.first_patient_id, demo_conversation(plan, now));
+    tx.commit();
+    return Ok{};
+  });
+  if (!chatted.ok()) return chatted.error();
 
   // The name search's index (what sign-up writes for one account), for every new patient.
   progress << "indexing patient names for search\n" << std::flush;

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "chat/service.hpp"
 #include "db/migrate.hpp"
 #include "db/testing.hpp"
 #include "identity/service.hpp"
@@ -163,6 +164,26 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   // doctor's banner show).
   EXPECT_EQ(records::testing::facts::first_allergy(*pool_, maria, "Penicillin", "severe"), 1);
   EXPECT_EQ(records::testing::facts::allergic_yet_no_known_allergies(*pool_), 0);
+  // Maria's conversation with her endocrinologist, as the chat shows it: four messages, his last
+  // one unread by her, everything read by him, and nobody due an offline email for it.
+  identity::IdentityService identity(*pool_, key_, identity::IdentityOptions{});
+  chat::ChatService chat(*pool_, identity);
+  const std::int64_t endo = id_of("endo@demo.vitalis.test");
+  auto as = [](std::int64_t id, identity::Role role) {
+    return identity::Caller{{id, role, "s"}, identity::Client{"127.0.0.1"}};
+  };
+  auto mine = chat.conversations(as(maria, identity::Role::kPatient));
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->front().doctor_id, endo);
+  EXPECT_EQ(mine->front().last_seq, 4);
+  ASSERT_TRUE(mine->front().last_message);
+  EXPECT_EQ(mine->front().last_message->sender_id, endo);
+  EXPECT_EQ(chat.unread(as(maria, identity::Role::kPatient))->messages, 1);
+  EXPECT_EQ(chat.unread(as(endo, identity::Role::kDoctor))->messages, 0);
+  auto emailed = chat.send_offline_emails();
+  ASSERT_TRUE(emailed.ok());
+  EXPECT_EQ(*emailed, 0);
 
   auto again = load_demo_data(*pool_, key_, cheap_, options, progress);
   ASSERT_TRUE(again.ok());

@@ -102,6 +102,17 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
       },
       identity::quick(signals));
 
+  // The navigation's badge: {unread, conversations} — counts only, no text, no names.
+  router.add(
+      Method::kGet, "/api/v1/chat/unread",
+      [&s](Request& request) {
+        return http::respond(s.unread(identity::caller_of(request)), [](UnreadTotals totals) {
+          return Response::json(200, json::object{{"unread", totals.messages},
+                                                  {"conversations", totals.conversations}});
+        });
+      },
+      identity::quick(signals));
+
   // {other_id}: the doctor (for a patient) or the patient (for a doctor).
   router.add(
       Method::kPost, "/api/v1/chat/conversations",

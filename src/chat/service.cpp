@@ -133,6 +133,12 @@ Result<std::vector<Conversation>> ChatService::conversations(const identity::Cal
   });
 }
 
+Result<UnreadTotals> ChatService::unread(const identity::Caller& caller) {
+  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<UnreadTotals> {
+    return store::unread_totals(lease, caller.account_id);
+  });
+}
+
 Result<Conversation> ChatService::conversation(const identity::Caller& caller, std::int64_t id) {
   std::string since = stamp(now_() - std::chrono::microseconds(options_.presence_stale).count());
   return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Conversation> {

@@ -55,6 +55,9 @@ class ChatService {
   Result<Started> start(const identity::Caller& caller, std::int64_t other_id);
   // The caller's conversations, latest activity first, with unread counts and last messages.
   Result<std::vector<Conversation>> conversations(const identity::Caller& caller);
+  // Unread totals for the navigation's badge (one query); zero for administrators, who have no
+  // conversations.
+  Result<UnreadTotals> unread(const identity::Caller& caller);
   Result<Conversation> conversation(const identity::Caller& caller, std::int64_t id);
   // Stores a message; the same (sender, client_id) again answers the stored one (`duplicate`),
   // or 409 client_id when it was another text or conversation. Sending reads the conversation

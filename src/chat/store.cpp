@@ -123,6 +123,19 @@ std::optional<std::pair<std::int64_t, std::int64_t>> participants(db::Lease& lea
   return out;
 }
 
+UnreadTotals unread_totals(db::Lease& lease, std::int64_t viewer) {
+  long long who = viewer, messages = 0, conversations = 0;
+  db::for_each_row(
+      lease, sql::kUnreadTotals,
+      [&](soci::statement& statement) {
+        statement.exchange(soci::into(messages));
+        statement.exchange(soci::into(conversations));
+        statement.exchange(soci::use(who));
+      },
+      [] {});
+  return {messages, conversations};
+}
+
 std::vector<std::int64_t> partners(db::Lease& lease, std::int64_t account_id) {
   long long account = account_id, again = account_id, other = 0;
   std::vector<std::int64_t> out;

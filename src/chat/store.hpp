@@ -37,6 +37,11 @@ inline constexpr const char* kInsertMember =
 inline constexpr const char* kConversationsOf = VITALIS_CHAT_VIEW
     "WHERE m.account_id = :viewer ORDER BY COALESCE(c.last_message_at, c.started_at) DESC, c.id "
     "DESC LIMIT :limit";
+// What the navigation's badge shows: unread messages and the conversations holding them.
+inline constexpr const char* kUnreadTotals =
+    "SELECT COALESCE(SUM(c.last_seq - m.last_read_seq), 0), COUNT(*) FROM chat_members m JOIN "
+    "chat_conversations c ON c.id = m.conversation_id WHERE m.account_id = :viewer AND "
+    "c.last_seq > m.last_read_seq";
 inline constexpr const char* kConversationOf =
     VITALIS_CHAT_VIEW "WHERE m.account_id = :viewer AND c.id = :id";
 #define VITALIS_CHAT_MESSAGE \
@@ -135,6 +140,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> participants(db::Lease& lea
                                                                   std::int64_t conversation_id);
 std::vector<Conversation> conversations_of(db::Lease& lease, std::int64_t viewer, int limit);
 std::vector<std::int64_t> partners(db::Lease& lease, std::int64_t account_id);
+UnreadTotals unread_totals(db::Lease& lease, std::int64_t viewer);
 std::optional<Conversation> conversation_of(db::Lease& lease, std::int64_t viewer, std::int64_t id);
 // Fills each conversation's last message (one query for all).
 void read_last_messages(db::Lease& lease, std::vector<Conversation>& conversations);

@@ -126,6 +126,10 @@ def test_conversations_history_receipts_over_http(chat):
     assert status == 201 and second["seq"] == 2
     status, _, mine = chat.call("GET", "/api/v1/chat/conversations", patient)
     assert mine["items"][0]["unread"] == 1 and "text" not in json.dumps(mine), mine
+    # The navigation's badge: the same count in one number; the sender has nothing unread.
+    assert chat.call("GET", "/api/v1/chat/unread", patient)[2] == {"unread": 1, "conversations": 1}
+    assert chat.call("GET", "/api/v1/chat/unread", doctor)[2] == {"unread": 0, "conversations": 0}
+    assert chat.call("GET", "/api/v1/chat/unread", admin)[2] == {"unread": 0, "conversations": 0}
     status, _, page = chat.call("GET", f"{path}/messages?limit=1", patient)
     assert status == 200 and [m["seq"] for m in page["items"]] == [2] and page["more"], page
     status, _, page = chat.call("GET", f"{path}/messages?before=2", patient)
@@ -143,6 +147,7 @@ def test_conversations_history_receipts_over_http(chat):
     assert status == 200 and receipt["read_seq"] == 2, receipt
     status, _, seen = chat.call("GET", path, doctor)
     assert seen["other_read_seq"] == 2 and seen["unread"] == 0, seen
+    assert chat.call("GET", "/api/v1/chat/unread", patient)[2] == {"unread": 0, "conversations": 0}
     status, _, reply = chat.call("POST", f"{path}/typing", patient, body={"state": "maybe"})
     assert status == 422 and field_of(reply) == "state", reply
     assert chat.call("POST", f"{path}/typing", patient, body={"state": "started"})[0] == 204

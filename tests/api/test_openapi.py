@@ -690,6 +690,8 @@ class Session:
         started, _ = self.call("patient", "POST", conversations, {"other_id": self.doctor_id}, 201)
         self.call("doctor", "POST", conversations, {"other_id": self.patient_id}, 200)
         self.call("patient", "GET", conversations, expect=200)
+        self.call("patient", "GET", "/api/v1/chat/unread", expect=200)
+        self.call(None, "GET", "/api/v1/chat/unread", expect=401)
         one = f"{conversations}/{started['id']}"
         self.call("doctor", "GET", one, expect=200)
         self.call("nina", "GET", one, expect=404)

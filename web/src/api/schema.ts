@@ -1042,6 +1042,10 @@ export interface paths {
     /** Starts (or finds) the conversation with a doctor on the patient's care team, or with a patient whose care team the doctor is on. */
     post: operations["startChatConversation"];
   };
+  "/api/v1/chat/unread": {
+    /** Unread totals for the navigation's badge, one query (counts only; not audited). */
+    get: operations["getChatUnread"];
+  };
   "/api/v1/chat/conversations/{conversation_id}": {
     /** One conversation (its participants; others 404). */
     get: operations["getChatConversation"];
@@ -6551,6 +6555,22 @@ export interface operations {
         };
       };
       422: components["responses"]["Invalid"];
+      default: components["responses"]["Error"];
+    };
+  };
+  /** Unread totals for the navigation's badge, one query (counts only; not audited). */
+  getChatUnread: {
+    responses: {
+      /** @description Unread messages across the caller's conversations, and how many conversations hold them. */
+      200: {
+        content: {
+          "application/json": {
+            unread: number;
+            conversations: number;
+          };
+        };
+      };
+      401: components["responses"]["Unauthenticated"];
       default: components["responses"]["Error"];
     };
   };
