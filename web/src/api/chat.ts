@@ -12,10 +12,7 @@ export type PollAnswer = Answer<'pollChat'>;
 export type ReceiptKind = 'read' | 'received';
 export type TypingState = 'started' | 'stopped';
 /** GET /api/v1/chat/unread: unread messages in all, and in how many conversations. */
-export interface UnreadTotals {
-  unread: number;
-  conversations: number;
-}
+export type UnreadTotals = Answer<'getChatUnread'>;
 
 /** The longest message the server stores, in bytes of UTF-8. */
 export const MAX_MESSAGE_BYTES = 4000;
@@ -77,7 +74,7 @@ export const chat = {
   receipt: (id: number, kind: ReceiptKind, seq: number) =>
     api.post<ReadState>(`${conversationPath(id)}/receipts`, { kind, seq }),
   typing: (id: number, state: TypingState) => api.post<void>(`${conversationPath(id)}/typing`, { state }),
-  /** The signed-in patient's or doctor's unread messages (administrators have no chat: 403). */
+  /** The signed-in patient's or doctor's unread messages (the app never asks for administrators). */
   unread: () => api.get<UnreadTotals>('/api/v1/chat/unread'),
   poll: (cursor: string | undefined, timeout: number, signal?: AbortSignal) =>
     api.get<PollAnswer>('/api/v1/chat/poll', { cursor, timeout }, signal),

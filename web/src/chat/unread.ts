@@ -15,7 +15,7 @@ export const POLL_EVERY_MS = 60000;
 /** Past this the navigation shows "99+". */
 export const MOST_SHOWN = 99;
 
-/** The roles that have a chat (administrators have none: the server answers them 403). */
+/** The roles that have a chat: the unread count is never asked for administrators. */
 export function hasChat(role: Role | undefined): boolean {
   return role === 'patient' || role === 'doctor';
 }
