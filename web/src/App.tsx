@@ -290,9 +290,10 @@ function admits(role: RouteDef['role'], accountRole: Role): boolean {
 
 /**
  * The unread count beside a link: the number shown ("99+" past 99), nothing at 0. Screen readers
- * hear it in the link's name instead ("Messages, 3 unread"): an aria-label, because text hidden
- * off-screen inside the link reads with a stray break ("Messages , 3 unread") in Chromium. Not a
- * live region: a new count is not announced on every page.
+ * hear it in the link's name instead ("Messages, 3 unread"): an aria-label, because the hidden
+ * text of .visually-hidden is positioned out of flow, so block-level, and name computation puts a
+ * break before it ("Messages , 3 unread", as Playwright computed it). Not a live region: a new
+ * count is not announced on every page.
  */
 function UnreadCount({ count }: { count: number }) {
   const text = badgeText(count);
