@@ -4,7 +4,10 @@
 // refused before it is sent; once the doctor has closed the page a message brings exactly one
 // email (without its text, linking to the conversation), a second one no other, and the link
 // opens the conversation after sign-in. In a browser whose WebSocket is blocked the page says so
-// and messages still go both ways through the long poll. Pages checked with axe at 360 and 1280 px.
+// and messages still go both ways through the long poll. Away from the chat the navigation shows
+// the recipient's unread count (the server's, without opening the chat's WebSocket), and the doctor
+// finds a patient for a new conversation by typing part of the name. Pages checked with axe at 360
+// and 1280 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Journey, launchBrowser, PASSWORD, SmtpSink, VitalisServer } from './harness.mjs';
@@ -18,7 +21,7 @@ const BLOCKED_NOTICE = 'Live connection blocked by your network — messages may
 let smtp, server, browser;
 const journey = new Journey('report-chat');
 let patient, doctor;
-let conversationId;
+let conversationId, doctorId;
 
 /** The chat emails the doctor has had (raw messages, the plain part quoted-printable decoded). */
 function chatMails() {
@@ -89,7 +92,7 @@ before(async () => {
   journey.server = server;
   journey.browser = browser;
   // Inês has the doctor on her care team (what lets them write to each other).
-  await server.patientWithDoctor(
+  ({ doctorId } = await server.patientWithDoctor(
     { email: PATIENT.email, full_name: PATIENT.name, date_of_birth: '1981-11-23', sex: 'female' },
     {
       email: DOCTOR.email,
@@ -99,7 +102,7 @@ before(async () => {
       clinic: 'Braga Health Centre',
     },
     ADMIN.email,
-  );
+  ));
 });
 
 after(async () => {
@@ -199,6 +202,53 @@ test('the unread count is the server’s: reading in another tab clears it here'
   await bubble(doctor, 'Did you take the new tablets?', true).locator('.tick-read').waitFor();
   await tab.close();
   assert.deepEqual(patient.problems, []);
+});
+
+test('away from the chat the navigation shows the unread count, without the chat’s connection', async () => {
+  const sockets = [];
+  patient.page.on('websocket', (socket) => sockets.push(socket.url()));
+  const nav = patient.page.getByRole('navigation', { name: 'Main' });
+  await patient.visit('/dashboard');
+  await nav.getByRole('link', { name: 'Messages', exact: true }).waitFor();
+
+  // The doctor writes twice: after a page load Inês sees the count beside Messages, in words for
+  // screen readers too, and on the menu button of a narrow screen.
+  await composer(doctor).fill('Your results are back.');
+  await composer(doctor).press('Enter');
+  await composer(doctor).fill('Could you book a visit?');
+  await composer(doctor).press('Enter');
+  await bubble(doctor, 'Could you book a visit?', true).locator('.message-tick').waitFor();
+  const ms = await patient.visit('/dashboard');
+  const messages = nav.getByRole('link', { name: 'Messages, 2 unread', exact: true });
+  await messages.waitFor();
+  assert.equal(await messages.locator('.nav-count').textContent(), '2');
+  await journey.check(patient, 'chat-patient-nav-unread', ms);
+  await patient.page.setViewportSize({ width: 360, height: 780 });
+  await patient.page.getByRole('button', { name: 'Menu, 2 unread messages' }).waitFor();
+  await patient.page.setViewportSize({ width: 1280, height: 900 });
+
+  // One more while she stays on the page: the count follows when the tab is looked at again.
+  await composer(doctor).fill('Any time this week is fine.');
+  await composer(doctor).press('Enter');
+  await bubble(doctor, 'Any time this week is fine.', true).locator('.message-tick').waitFor();
+  await patient.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await nav.getByRole('link', { name: 'Messages, 3 unread', exact: true }).waitFor();
+  assert.deepEqual(sockets, [], 'a page away from the chat opened the chat’s WebSocket');
+  assert.ok(patient.responses.some((r) => r.url.endsWith('/api/v1/chat/unread') && r.status === 200));
+
+  // Reading them in the chat clears the count, and it stays cleared on the way back.
+  await nav.getByRole('link', { name: 'Messages, 3 unread' }).click();
+  await patient.page.getByRole('link', { name: new RegExp(DOCTOR.name) }).click();
+  await bubble(patient, 'Any time this week is fine.', false).waitFor();
+  await nav.getByRole('link', { name: 'Messages', exact: true }).waitFor();
+  await bubble(doctor, 'Any time this week is fine.', true).locator('.tick-read').waitFor();
+  assert.ok(sockets.length > 0, 'the chat page opened no WebSocket');
+  await nav.getByRole('link', { name: 'Dashboard' }).click();
+  await patient.page.waitForURL('**/dashboard');
+  await patient.settled();
+  assert.equal(await nav.locator('.nav-count').count(), 0);
+  assert.deepEqual(patient.problems, []);
+  assert.deepEqual(doctor.problems, []);
 });
 
 test('a dropped connection reconnects, gets what it missed, and a message whose answer was lost is stored once', async () => {
@@ -347,5 +397,53 @@ test('with WebSocket blocked the page says so and messages still go both ways', 
     'no long poll was answered',
   );
   assert.deepEqual(blocked.problems, []);
+  assert.deepEqual(doctor.problems, []);
+});
+
+test('the doctor finds a patient by typing part of the name and starts a conversation', async () => {
+  // Two more patients have the doctor on their care team.
+  for (const [email, fullName] of [
+    ['joana.chat@example.org', 'Joana Ferreira'],
+    ['jorge.chat@example.org', 'Jorge Almeida'],
+  ]) {
+    await server.confirmedAccount('patient', {
+      email,
+      full_name: fullName,
+      date_of_birth: '1990-02-03',
+      sex: 'female',
+    });
+    const { access_token: token, account } = await server.signedIn(email);
+    const linked = await server.post(`/api/v1/patients/${account.id}/care-team`, { doctor_id: doctorId }, token);
+    assert.equal(linked.status, 201);
+  }
+  await journey.page(doctor, '/chat', 'chat-doctor-start');
+  const start = doctor.page.getByRole('region', { name: 'Start a conversation' });
+  const choice = start.getByRole('combobox', { name: 'Patient' });
+  await choice.waitFor();
+  await start.getByRole('searchbox', { name: 'Find a patient' }).pressSequentially('ferr', { delay: 30 });
+  await start.getByText('One patient matches “ferr”.').waitFor();
+  const options = await choice.locator('option').allTextContents();
+  assert.equal(options.length, 1);
+  assert.match(options[0], /^Joana Ferreira · #\d+$/);
+  await journey.check(doctor, 'chat-doctor-search');
+
+  // Nothing matches: said in words, and nothing to open.
+  await start.getByRole('searchbox', { name: 'Find a patient' }).fill('xyz');
+  await start.getByText('No patient matches “xyz”.').waitFor();
+  assert.equal(await start.getByRole('button', { name: 'Open the conversation' }).count(), 0);
+
+  // By keyboard: type, Tab to the choice, Tab to the button, Enter.
+  await start.getByRole('searchbox', { name: 'Find a patient' }).fill('');
+  await start.getByRole('searchbox', { name: 'Find a patient' }).pressSequentially('Joa', { delay: 30 });
+  await start.getByText('One patient matches “Joa”.').waitFor();
+  await doctor.page.keyboard.press('Tab');
+  await doctor.page.keyboard.press('Tab');
+  assert.equal(await doctor.page.evaluate(() => document.activeElement?.textContent), 'Open the conversation');
+  await doctor.page.keyboard.press('Enter');
+  await doctor.page.waitForURL(/\/chat\/\d+$/);
+  assert.notEqual(Number(new URL(doctor.page.url()).pathname.split('/').pop()), conversationId);
+  await doctor.page.getByRole('heading', { name: 'Joana Ferreira' }).waitFor();
+  await waitForFocusOnComposer(doctor);
+  await doctor.page.getByText('No messages yet.').waitFor();
   assert.deepEqual(doctor.problems, []);
 });

@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { api, type Role } from './api/client';
 import { afterSignIn, homeOf, signInFor, useSession } from './auth';
+import { badgeText, badgeWords, useUnreadMessages } from './chat/unread';
 import { Settled } from './components/settled';
 import { Loading } from './components/status';
 import { FEATURES } from './features';
@@ -45,7 +46,14 @@ const AdminPharmacyPage = page(() => import('./pages/AdminPharmacy').then((m) =>
 const ModelCard = page(() => import('./pages/ModelCard').then((m) => m.default));
 const ChatPage = page(() => import('./pages/Chat').then((m) => m.ChatPage));
 
-const NAV: Record<Role, { to: string; label: string }[]> = {
+/** A link of the navigation; `unread`: the number of unread messages shows beside it. */
+interface NavLink {
+  to: string;
+  label: string;
+  unread?: true;
+}
+
+const NAV: Record<Role, NavLink[]> = {
   patient: [
     { to: '/dashboard', label: 'Dashboard' },
     { to: '/record', label: 'My record' },
@@ -54,7 +62,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/appointments', label: 'Appointments' },
     { to: '/tests', label: 'Tests' },
     { to: '/pharmacy', label: 'Pharmacy' },
-    { to: '/chat', label: 'Messages' },
+    { to: '/chat', label: 'Messages', unread: true },
     { to: '/access', label: 'Access' },
     ...(FEATURES.clinical ? [{ to: '/profile', label: 'Profile' }] : []),
     { to: '/account', label: 'Account' },
@@ -64,7 +72,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/doctor/agenda', label: 'Agenda' },
     { to: '/doctor/availability', label: 'Availability' },
     ...(FEATURES.monitoring ? [{ to: '/doctor/alerts', label: 'Alerts' }] : []),
-    { to: '/chat', label: 'Messages' },
+    { to: '/chat', label: 'Messages', unread: true },
     { to: '/account', label: 'Account' },
   ],
   admin: [
@@ -280,8 +288,34 @@ function admits(role: RouteDef['role'], accountRole: Role): boolean {
   return Array.isArray(role) ? role.includes(accountRole) : role === accountRole;
 }
 
-function Header() {
+/**
+ * The unread count beside a link: the number shown ("99+" past 99), nothing at 0. Screen readers
+ * hear it in the link's name instead ("Messages, 3 unread"): an aria-label, because the hidden
+ * text of .visually-hidden is positioned out of flow, so block-level, and name computation puts a
+ * break before it ("Messages , 3 unread", as Playwright computed it). Not a live region: a new
+ * count is not announced on every page.
+ */
+function UnreadCount({ count }: { count: number }) {
+  const text = badgeText(count);
+  // The space keeps "Messages 3" two words, as the name has them (axe: label in name).
+  return text ? (
+    <>
+      {' '}
+      <span className="nav-count" aria-hidden="true">
+        {text}
+      </span>
+    </>
+  ) : null;
+}
+
+/** `label` with the unread count in words, when there is one. */
+function withUnread(label: string, count: number, what = ''): string | undefined {
+  return count > 0 ? `${label}, ${badgeWords(count)}${what}` : undefined;
+}
+
+export function Header() {
   const { account, ready } = useSession();
+  const unread = useUnreadMessages(account);
   const path = usePath();
   // The menu is open on the page where it was opened: it closes when the page changes.
   const [openOn, setOpenOn] = useState<string | null>(null);
@@ -303,14 +337,24 @@ function Header() {
           aria-expanded={open}
           aria-controls="site-nav"
           onClick={() => setOpenOn(open ? null : path)}
+          aria-label={withUnread('Menu', unread, ' messages')}
         >
           Menu
+          {/* Below 900 px the links are behind this button: the count shows on it too. */}
+          <UnreadCount count={unread} />
         </button>
         <nav id="site-nav" aria-label="Main" className={open ? 'nav open' : 'nav'}>
           <ul>
             {links.map((link) => (
               <li key={link.to}>
-                <Link to={link.to}>{link.label}</Link>
+                {link.unread ? (
+                  <Link to={link.to} aria-label={withUnread(link.label, unread)}>
+                    {link.label}
+                    <UnreadCount count={unread} />
+                  </Link>
+                ) : (
+                  <Link to={link.to}>{link.label}</Link>
+                )}
               </li>
             ))}
             {account ? (

@@ -11,6 +11,8 @@ export type ReadState = Answer<'sendChatReceipt'>;
 export type PollAnswer = Answer<'pollChat'>;
 export type ReceiptKind = 'read' | 'received';
 export type TypingState = 'started' | 'stopped';
+/** GET /api/v1/chat/unread: unread messages in all, and in how many conversations. */
+export type UnreadTotals = Answer<'getChatUnread'>;
 
 /** The longest message the server stores, in bytes of UTF-8. */
 export const MAX_MESSAGE_BYTES = 4000;
@@ -72,6 +74,8 @@ export const chat = {
   receipt: (id: number, kind: ReceiptKind, seq: number) =>
     api.post<ReadState>(`${conversationPath(id)}/receipts`, { kind, seq }),
   typing: (id: number, state: TypingState) => api.post<void>(`${conversationPath(id)}/typing`, { state }),
+  /** The signed-in patient's or doctor's unread messages (the app never asks for administrators). */
+  unread: () => api.get<UnreadTotals>('/api/v1/chat/unread'),
   poll: (cursor: string | undefined, timeout: number, signal?: AbortSignal) =>
     api.get<PollAnswer>('/api/v1/chat/poll', { cursor, timeout }, signal),
 };

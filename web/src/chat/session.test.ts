@@ -25,6 +25,7 @@ function setUp() {
     conversation: vi.fn(async () => unread),
     history: vi.fn(() => new Promise<{ items: ChatMessage[]; more: boolean }>((resolve) => (history = resolve))),
   } as unknown as ChatApi;
+  const unreadTotals: (number | null)[] = [];
   const session = new ChatSession({
     rest,
     connect: (given) => {
@@ -32,9 +33,11 @@ function setUp() {
       return connection;
     },
     me: () => ME,
+    unread: (total) => unreadTotals.push(total),
   });
   return {
     session,
+    unreadTotals,
     connection,
     rest,
     emit: (event: Parameters<ConnectionOptions['onEvent']>[0]) => options!.onEvent(event),
@@ -103,6 +106,29 @@ describe('ChatSession', () => {
     vi.advanceTimersByTime(10000);
     expect(connection.stop).toHaveBeenCalledOnce();
     expect(session.getSnapshot().conversations).toBeNull();
+  });
+});
+
+describe('the unread total the navigation shows', () => {
+  it('is the sum over the conversations while the chat is live, and none once it closes', async () => {
+    vi.useFakeTimers();
+    const { session, emit, answerHistory, unreadTotals } = setUp();
+    const release = session.acquire();
+    emit({
+      type: 'conversations',
+      conversations: [unread, conversation({ id: 2, last_seq: 9, last_read_seq: 4, unread: 5 })],
+    });
+    expect(unreadTotals.at(-1)).toBe(7);
+    emit({ type: 'message', message: message(4) });
+    expect(unreadTotals.at(-1)).toBe(8);
+    session.open(1);
+    answerHistory([message(4), message(3)]);
+    await vi.waitFor(() => expect(session.getSnapshot().threads[1]?.loaded).toBe(true));
+    session.markRead(1);
+    expect(unreadTotals.at(-1)).toBe(5);
+    release();
+    vi.advanceTimersByTime(10000); // the pages were left: the chat closes
+    expect(unreadTotals.at(-1)).toBeNull();
   });
 });
 

@@ -4,11 +4,13 @@
 // address, so its own page — keeps the connection; it closes a little after the last chat page
 // is left, and at once at sign-out. Receipts: `received` for every message of the other person
 // that reaches this device, `read` when the page shows the thread (Thread calls markRead).
+// While it has a list, its unread total is the navigation's count (unread.ts).
 import { useEffect, useSyncExternalStore } from 'react';
 import { chat, type ChatApi, type Conversation, type TypingState } from '../api/chat';
 import { api } from '../api/client';
 import { ChatConnection, type ChatEvent, type ConnectionOptions } from './connection';
-import { initialState, lastSeqOf, reduce, type ChatAction, type ChatState } from './state';
+import { initialState, lastSeqOf, reduce, unreadTotal, type ChatAction, type ChatState } from './state';
+import { unreadMessages } from './unread';
 
 /** The connection stays this long after the last chat page is left (coming back is instant). */
 const LINGER_MS = 10000;
@@ -33,6 +35,8 @@ export interface SessionDeps {
     options: ConnectionOptions,
   ) => Pick<ChatConnection, 'start' | 'stop' | 'send' | 'typing' | 'receipt' | 'noteSeen' | 'retryNow'>;
   me: () => number | null;
+  /** Hears the unread total whenever the state changes (null: no list, or the chat closed). */
+  unread?: (total: number | null) => void;
 }
 
 export class ChatSession {
@@ -65,6 +69,11 @@ export class ChatSession {
 
   private dispatch(action: ChatAction) {
     this.state = reduce(this.state, action);
+    this.changed();
+  }
+
+  private changed() {
+    this.deps.unread?.(unreadTotal(this.state));
     for (const listener of this.listeners) listener();
   }
 
@@ -120,7 +129,7 @@ export class ChatSession {
     this.loading.clear();
     this.drafts.clear();
     this.state = initialState(null);
-    for (const listener of this.listeners) listener();
+    this.changed();
   }
 
   private onEvent(event: ChatEvent) {
@@ -241,6 +250,8 @@ export const chatSession = new ChatSession({
   rest: chat,
   connect: (options) => new ChatConnection(options),
   me: () => api.account?.id ?? null,
+  // The navigation's unread count follows the chat's own while it is live.
+  unread: (total) => unreadMessages.setLive(total),
 });
 
 // Signing out closes the chat and forgets it.

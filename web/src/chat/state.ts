@@ -214,6 +214,11 @@ export function tickOf(conversation: Conversation, seq: number): Tick {
   return 'sent';
 }
 
+/** Unread messages over all the conversations; null until the first list arrives. */
+export function unreadTotal(state: ChatState): number | null {
+  return state.conversations?.reduce((total, conversation) => total + conversation.unread, 0) ?? null;
+}
+
 /** The last message of a thread as loaded: reading it reads the conversation up to there. */
 export function lastSeqOf(thread: Thread | undefined): number {
   return thread?.messages.at(-1)?.seq ?? 0;

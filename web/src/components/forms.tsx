@@ -282,6 +282,19 @@ export function useFields<T extends Record<string, string>>(initial: T) {
 }
 
 /**
+ * `value`, once it has stopped changing for `ms`: a search as you type asks the server when
+ * typing pauses, not at every key.
+ */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/**
  * The confirmation after a form saved something. The live region is always in the page and only
  * its text changes, which is what screen readers announce (a region inserted with its text often
  * is not).

@@ -1,6 +1,6 @@
 // Messages between a patient and their doctors (issue 19), for both roles: the conversations with
 // their unread counts, starting one (a patient with a doctor of their care team, a doctor with one
-// of their patients), and the open conversation at its own address, /chat/:id (the link of the
+// of their patients, found by typing part of the name), and the open conversation at its own address, /chat/:id (the link of the
 // offline email): its history, older pages as it scrolls up, the message box (Enter sends,
 // Shift+Enter starts a new line), the other person typing and online, ticks on one's own messages,
 // and the state of the connection in plain words. chat/session.ts holds the connection and state.
@@ -15,7 +15,16 @@ import { chatSession, useChat } from '../chat/session';
 import { tickOf, type ChatState, type Outgoing, type Tick } from '../chat/state';
 import type { ConnectionState } from '../chat/connection';
 import { Card, NextWhenSeen } from '../components/card';
-import { FieldError, FormError, SelectField, SubmitButton, TextAreaField, useSubmit } from '../components/forms';
+import {
+  Field,
+  FieldError,
+  FormError,
+  SelectField,
+  SubmitButton,
+  TextAreaField,
+  useDebounced,
+  useSubmit,
+} from '../components/forms';
 import { ErrorMessage, Loading } from '../components/status';
 import { Link, navigate } from '../router';
 
@@ -167,19 +176,61 @@ function StartWithDoctor({ patientId }: { patientId: number }) {
   );
 }
 
-function StartWithPatient() {
-  const patients = useApiQuery(['patients', 'mine', 'by-name'], () => monitoring.myPatients('', undefined, 'name'));
+/**
+ * The doctor's patients, found as the doctor types part of a name (or a patient number): the
+ * matches are the choice below, and what was found is said in a status line screen readers hear.
+ */
+export function StartWithPatient() {
+  const [text, setText] = useState('');
+  const asked = useDebounced(text.trim());
+  const patients = useApiQuery(['patients', 'mine', 'by-name', asked], () =>
+    monitoring.myPatients(asked, undefined, 'name'),
+  );
+  const items = patients.data?.items;
   const candidates = {
     ...patients,
-    data: patients.data?.items.map((p) => ({ id: p.id, label: `${p.full_name} · #${p.id}` })),
+    data: items?.map((p) => ({ id: p.id, label: `${p.full_name} · #${p.id}` })),
   };
+  const searching = text.trim() !== asked || patients.isPlaceholderData;
+  const more = Boolean(patients.data?.next);
+  let found = '';
+  if (asked && items && !searching) {
+    if (items.length === 0) found = `No patient matches “${asked}”.`;
+    else found = `${items.length === 1 ? 'One patient matches' : `${items.length} patients match`} “${asked}”.`;
+  }
+  // A doctor nobody has added yet has nothing to search.
+  const nobody = asked === '' && items?.length === 0;
   return (
     <StartForm
       candidates={candidates}
-      label="One of your patients"
+      label="Patient"
       refused="You can write only to patients who have you on their care team."
-      empty="No patient has added you to their care team yet."
-      hint={patients.data?.next ? 'Your first 100 patients, by name.' : undefined}
+      empty={nobody ? 'No patient has added you to their care team yet.' : undefined}
+      hint={
+        more
+          ? asked
+            ? 'The first 100 matches, by name. Type more of the name to narrow them.'
+            : 'Your first 100 patients, by name.'
+          : undefined
+      }
+      search={
+        !nobody && (
+          <form role="search" aria-label="Your patients" onSubmit={(event) => event.preventDefault()}>
+            <Field
+              label="Find a patient"
+              type="search"
+              name="patient-search"
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              hint="Type part of the name, or the patient number."
+              autoComplete="off"
+            />
+            <p role="status" className={found ? 'search-found' : 'empty-status'}>
+              {found}
+            </p>
+          </form>
+        )
+      }
     />
   );
 }
@@ -190,16 +241,21 @@ function StartForm({
   empty,
   refused,
   hint,
+  search,
 }: {
   candidates: Loaded<Candidate[]>;
   label: string;
-  empty: ReactNode;
+  /** Shown instead of the form when there is nobody to write to. */
+  empty?: ReactNode;
   /** Said when the server refuses the choice (no longer linked). */
   refused: string;
   hint?: string;
+  /** Above the choice, whatever it shows (a search that narrows it). */
+  search?: ReactNode;
 }) {
   const [choice, setChoice] = useState('');
-  const chosen = choice || String(candidates.data?.[0]?.id ?? '');
+  const items = candidates.data ?? [];
+  const chosen = items.some((c) => String(c.id) === choice) ? choice : String(items[0]?.id ?? '');
   const { busy, errors, formError, submit } = useSubmit(
     ['other_id'],
     async () => {
@@ -216,28 +272,31 @@ function StartForm({
     <Card
       title="Start a conversation"
       id="start-title"
+      intro={search}
       query={candidates}
       label="Loading who you can write to…"
       empty={empty}
       isEmpty={(items) => items.length === 0}
     >
-      {(items) => (
-        <form onSubmit={submit} noValidate>
-          <SelectField
-            label={label}
-            name="other_id"
-            value={chosen}
-            onChange={(e) => setChoice(e.target.value)}
-            options={items.map((c) => ({ value: String(c.id), label: c.label }))}
-            error={errors.other_id}
-            hint={hint}
-          />
-          <FormError message={formError} />
-          <SubmitButton busy={busy} busyText="Opening…">
-            Open the conversation
-          </SubmitButton>
-        </form>
-      )}
+      {(items) =>
+        items.length > 0 && (
+          <form onSubmit={submit} noValidate>
+            <SelectField
+              label={label}
+              name="other_id"
+              value={chosen}
+              onChange={(e) => setChoice(e.target.value)}
+              options={items.map((c) => ({ value: String(c.id), label: c.label }))}
+              error={errors.other_id}
+              hint={hint}
+            />
+            <FormError message={formError} />
+            <SubmitButton busy={busy} busyText="Opening…">
+              Open the conversation
+            </SubmitButton>
+          </form>
+        )
+      }
     </Card>
   );
 }

@@ -1,24 +1,23 @@
 // The patient's pharmacy: search the medicines as you type (name, ingredient or use; filters for
 // stock, prescription-only and manufacturer) and an item's page with what is in it, what it is
 // for, its side effects, price and availability, and adding it to the cart (kept on the server).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { price } from '../api/care';
 import { availabilityText, maxQuantity, pharmacy, type PharmacyItem, type SearchFilters } from '../api/pharmacy';
 import { reload, useApiQuery } from '../api/query';
 import { Card } from '../components/card';
-import { Field, FormError, SelectField, SubmitButton, readField, requireNumber, useSubmit } from '../components/forms';
+import {
+  Field,
+  FormError,
+  SelectField,
+  SubmitButton,
+  readField,
+  requireNumber,
+  useDebounced,
+  useSubmit,
+} from '../components/forms';
 import { Async } from '../components/status';
 import { Link } from '../router';
-
-/** `value`, once it has stopped changing for `ms` (a search asks the server when typing pauses). */
-export function useDebounced<T>(value: T, ms = 300): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /** A count as typed in the field `field`: a whole number of 1 or more, else the problem beside that field. */
 export function readCount(field: string, what: string, text: string, example: string): number {
