@@ -319,8 +319,8 @@ void insert_observations(db::Lease& lease, std::vector<records::Observation>& pe
 
 // Maria asks her endocrinologist about her readings; his latest answer is still unread, so the
 // Messages page has something to show on the first sign-in.
-std::vector<chat::bulk::Line> demo_conversation(const Plan& plan, Clock::time_point now) {
-  std::int64_t maria = plan.first_patient_id, doctor = plan.first_doctor_id + 1;
+std::vector<chat::bulk::Line> demo_conversation(std::int64_t maria, std::int64_t doctor,
+                                                Clock::time_point now) {
   auto at = [&](int hours_ago) { return format_rfc3339(now - std::chrono::hours(hours_ago)); };
   return {
       {maria, at(50),
@@ -517,7 +517,8 @@ Result<DemoReport> load_demo_data(db::Pool& pool, const identity::KeyRing& key,
   auto chatted = db::with_connection(pool, [&](db::Lease& lease) -> Status {
     db::Transaction tx(lease);
     chat::bulk::insert_conversation(lease, plan.first_patient_id, endocrinology,
-                                    plan.first_patient_id, demo_conversation(plan, now));
+                                    plan.first_patient_id,
+                                    demo_conversation(plan.first_patient_id, endocrinology, now));
     tx.commit();
     return Ok{};
   });

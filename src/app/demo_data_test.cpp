@@ -179,8 +179,11 @@ TEST_P(DemoLoadTest, LoadsOnceWithRequestedSizes) {
   EXPECT_EQ(mine->front().last_seq, 4);
   ASSERT_TRUE(mine->front().last_message);
   EXPECT_EQ(mine->front().last_message->sender_id, endo);
-  EXPECT_EQ(chat.unread(as(maria, identity::Role::kPatient))->messages, 1);
-  EXPECT_EQ(chat.unread(as(endo, identity::Role::kDoctor))->messages, 0);
+  auto maria_unread = chat.unread(as(maria, identity::Role::kPatient));
+  auto endo_unread = chat.unread(as(endo, identity::Role::kDoctor));
+  ASSERT_TRUE(maria_unread.ok() && endo_unread.ok());
+  EXPECT_EQ(maria_unread->messages, 1);
+  EXPECT_EQ(endo_unread->messages, 0);
   auto emailed = chat.send_offline_emails();
   ASSERT_TRUE(emailed.ok());
   EXPECT_EQ(*emailed, 0);

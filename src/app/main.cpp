@@ -560,7 +560,6 @@ int run_serve(const app::Config& config, const std::map<std::string, std::string
   bool drained = server.run();
   chat_sweep.stop();
   chat_mail.stop();
-  (*identity_service)->on_sessions_ended({});
   chat_live.stop();
   if (chat_bus) chat_bus->stop();
   mail_sender.stop();

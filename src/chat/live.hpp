@@ -91,9 +91,11 @@ class Live {
   // after `after` (their number in this process), and the number of the last one (or `after`).
   std::pair<std::vector<std::string>, std::uint64_t> recent_events(std::int64_t account_id,
                                                                    std::uint64_t after);
-  // A poll of the account began (its presence row is written): the first one tells the
-  // account's partners it is online; sweep() tells them when it stopped polling (poll_gone).
-  void polled(std::int64_t account_id);
+  // A poll of the account begins: writes its presence row (someone polling is online, for the
+  // other side and for the offline email); the first poll tells the account's partners it is
+  // online, unless a socket here already said so; sweep() tells them when it stopped polling
+  // (poll_gone). Under presence_mutex_, like the sockets' presence, so the two cannot cross.
+  Status polled(std::int64_t account_id);
 
   // Every second (app's Periodic): authentication deadlines, session checks, poll timeouts,
   // pollers gone, presence refresh.
@@ -133,7 +135,7 @@ class Live {
   std::shared_ptr<Socket> find(const http::WebSocketSession* session) const;
   // The account's signed-in sockets in this process.
   std::vector<std::shared_ptr<Socket>> sockets_of(std::int64_t account_id) const;
-  // Closes those of `sockets` whose session has ended (4409): one query for all.
+  // Closes those of `sockets` whose session has ended (4409): one ended_sessions call for all.
   void close_ended(std::vector<std::shared_ptr<Socket>> sockets);
   // Whether the account has a socket or a waiting poll in this process.
   bool present(std::int64_t account_id) const;

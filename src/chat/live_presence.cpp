@@ -109,44 +109,56 @@ void Live::on_bus_event(std::string_view payload,
   }
 }
 
-void Live::polled(std::int64_t account_id) {
-  bool first = false;
+Status Live::polled(std::int64_t account_id) {
+  std::lock_guard order(presence_mutex_);
+  if (auto stored = service_.poll_presence(account_id); !stored.ok()) return stored;
+  bool first = false, socket_here = false;
   {
     std::lock_guard lock(mutex_);
     auto [found, inserted] = pollers_.try_emplace(account_id, Steady::now());
     found->second = Steady::now();
     first = inserted;
+    socket_here = by_account_.count(account_id) > 0;
   }
-  if (!first) return;
-  tell_presence(account_id, true);
-  if (bus_) bus_->publish("p " + std::to_string(account_id));
+  if (first && !socket_here) {
+    tell_presence(account_id, true);
+    if (bus_) bus_->publish("p " + std::to_string(account_id));
+  }
+  return Ok{};
 }
 
 void Live::pollers_gone(Steady::time_point now) {
-  std::vector<std::int64_t> gone;
+  std::vector<std::int64_t> candidates;
   {
     std::lock_guard lock(mutex_);
-    for (auto it = pollers_.begin(); it != pollers_.end();) {
-      if (waiters_.count(it->first) > 0) {
-        it->second = now;  // waiting now: gone only after this poll ends
-      } else if (now - it->second >= options_.poll_gone) {
-        gone.push_back(it->first);
-        it = pollers_.erase(it);
-        continue;
+    for (auto& [account, last] : pollers_) {
+      if (waiters_.count(account) > 0) {
+        last = now;  // waiting now: gone only after this poll ends
+      } else if (now - last >= options_.poll_gone) {
+        candidates.push_back(account);
       }
-      ++it;
     }
   }
-  for (auto account : gone) {
-    if (auto ended = service_.end_poll_presence(account); !ended.ok()) {
-      log::warn("chat presence not stored", {{"detail", ended.error().message}});
-    }
+  for (auto account : candidates) {
+    // As polled(): a poll that begins meanwhile either comes first (and the account stays) or
+    // after (and finds itself the first again).
+    std::lock_guard order(presence_mutex_);
     bool here = false;
     {
       std::lock_guard lock(mutex_);
+      auto found = pollers_.find(account);
+      if (found == pollers_.end() || waiters_.count(account) > 0 ||
+          now - found->second < options_.poll_gone) {
+        continue;
+      }
+      pollers_.erase(found);
       here = by_account_.count(account) > 0;
     }
-    tell_presence(account, here || service_.online(account));
+    if (auto ended = service_.end_poll_presence(account); !ended.ok()) {
+      log::warn("chat presence not stored", {{"detail", ended.error().message}});
+    }
+    if (here) continue;  // a socket here keeps them online: nothing changed for the partners
+    tell_presence(account, service_.online(account));
     if (bus_) bus_->publish("p " + std::to_string(account));
   }
 }

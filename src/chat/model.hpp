@@ -37,13 +37,13 @@ struct Conversation {
   }
 };
 
-// What a participant's client said about what it has: receipts move only forwards.
 // Unread messages across all of an account's conversations, and how many conversations hold them.
 struct UnreadTotals {
   std::int64_t messages = 0;
   std::int64_t conversations = 0;
 };
 
+// What a participant's client said about what it has: receipts move only forwards.
 enum class Receipt { kReceived, kRead };
 
 // One history page, latest first; `before_seq` of the next page is the last one's seq.

@@ -262,10 +262,9 @@ void add_chat_routes(http::Router& router, ChatService& service, Live& live) {
         if (!timeout.ok()) return Response::error(timeout.error());
         auto caller = identity::caller_of(request);
         // Someone polling is online (for the other side, and for the offline email).
-        if (auto present = s.poll_presence(caller.account_id); !present.ok()) {
+        if (auto present = live.polled(caller.account_id); !present.ok()) {
           return Response::error(present.error());
         }
-        live.polled(caller.account_id);
         auto seen = parse_cursor(*cursor);
         // Events are numbered by the process that kept them: another server's number means none.
         std::uint64_t after = seen && seen->server == s.server_id() ? seen->event : 0;

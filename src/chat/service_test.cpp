@@ -219,13 +219,20 @@ TEST_P(ChatTest, APollerComesAndGoesForTheOtherSide) {
   LiveOptions options;
   options.poll_gone = std::chrono::milliseconds(0);
   Live live(*service_, options);
-  ASSERT_TRUE(service_->poll_presence(doctor_.account_id).ok());
-  live.polled(doctor_.account_id);
-  live.polled(doctor_.account_id);
+  ASSERT_TRUE(live.polled(doctor_.account_id).ok());
+  ASSERT_TRUE(live.polled(doctor_.account_id).ok());
   auto [told, last] = live.recent_events(patient_.account_id, 0);
   ASSERT_EQ(told.size(), 1u);
   EXPECT_NE(told[0].find(R"("online":true)"), std::string::npos) << told[0];
   EXPECT_TRUE(service_->online(doctor_.account_id));
+  // A poll waiting for events keeps them online, however long it waits.
+  ASSERT_TRUE(live.wait(doctor_.account_id,
+                        std::chrono::steady_clock::now() + std::chrono::hours(1),
+                        live.generation(doctor_.account_id), [] {}));
+  live.sweep();
+  EXPECT_TRUE(live.recent_events(patient_.account_id, last).first.empty());
+  EXPECT_TRUE(service_->online(doctor_.account_id));
+  live.release_waiters();
   live.sweep();
   auto gone = live.recent_events(patient_.account_id, last).first;
   ASSERT_EQ(gone.size(), 1u);

@@ -272,8 +272,8 @@ void touch_presence(db::Lease& lease, const std::string& server_id, const std::s
 }
 
 void clear_presence(db::Lease& lease, const std::string& server_id) {
-  std::string server = server_id;
-  db::run(lease, sql::kClearServerPresence, db::uses(server));
+  std::string server = server_id, polls = server_id + "/poll";
+  db::run(lease, sql::kClearServerPresence, db::uses(server, polls));
 }
 
 bool online(db::Lease& lease, std::int64_t account_id, const std::string& since) {

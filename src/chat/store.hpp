@@ -101,8 +101,9 @@ inline constexpr const char* kDropPresence =
     "DELETE FROM chat_presence WHERE account_id = :account AND server_id = :server";
 inline constexpr const char* kTouchPresence =
     "UPDATE chat_presence SET seen_at = :at WHERE server_id = :server";
+// A process's rows, its sockets' and its pollers' (at shutdown).
 inline constexpr const char* kClearServerPresence =
-    "DELETE FROM chat_presence WHERE server_id = :server";
+    "DELETE FROM chat_presence WHERE server_id = :server OR server_id = :polls";
 inline constexpr const char* kOnlineAmongSqlite =
     "SELECT DISTINCT account_id FROM chat_presence WHERE account_id IN (SELECT value FROM "
     "json_each(:ids)) AND connections > 0 AND seen_at > :since";

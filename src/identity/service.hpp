@@ -93,10 +93,11 @@ class IdentityService {
   Status sign_out(const Caller& caller);
   Status sign_out_everywhere(const Caller& caller);
   // Told after a committed change ended sessions of the account (sign-out, "sign out
-  // everywhere", a session ended from the list of devices, a password change or reset, the
-  // account disabled, its two-step sign-in reset): long-lived connections close theirs at once
-  // rather than at their next check. Set once, before serving; ended_sessions
-  // stays the check for expiry and everything else.
+  // everywhere", a session ended from the list of devices, "sign out other devices", a password
+  // change or reset, the account disabled, its two-step sign-in reset, a refresh that found its
+  // token reused or its session past the absolute lifetime or staff idle logoff): long-lived
+  // connections close theirs at once rather than at their next check. Set once, before serving;
+  // ended_sessions stays the check for expiry and everything else.
   void on_sessions_ended(std::function<void(std::int64_t account_id)> listener) {
     sessions_ended_ = std::move(listener);
   }

@@ -109,6 +109,47 @@ class IdentityServiceTest : public db::testing::MigratedTest {
   fs::path mail_dir_;
 };
 
+// Long-lived connections (chat's sockets) close a session's sockets when identity says it
+// ended: told after each change that ended sessions of the account, and only after one that did.
+TEST_P(IdentityServiceTest, EndedSessionsAreToldOnceTheyHaveEnded) {
+  std::vector<std::int64_t> told;
+  service_->on_sessions_ended([&](std::int64_t id) { told.push_back(id); });
+  ASSERT_TRUE(service_->sign_up_patient(kCaller, patient("ada@example.org")).ok());
+  auto verified =
+      service_->verify_email(kCaller, "ada@example.org", only_code_for("ada@example.org"));
+  ASSERT_TRUE(verified.ok() && verified->tokens);
+  const std::int64_t id = verified->tokens->account.id;
+  auto sign_in = [&] {
+    auto in = service_->sign_in(kCaller, "ada@example.org", kPassword);
+    EXPECT_TRUE(in.ok() && in->tokens);
+    return *in->tokens;
+  };
+  auto caller_of = [&](const Tokens& tokens) {
+    auto principal = service_->authenticate(tokens.access_token);
+    EXPECT_TRUE(principal.ok());
+    return Caller{*principal, kCaller.client};
+  };
+  auto first = sign_in();
+  EXPECT_TRUE(told.empty());  // signing up and in ends nothing
+  ASSERT_TRUE(service_->sign_out(caller_of(first)).ok());
+  EXPECT_EQ(told, std::vector<std::int64_t>{id});
+  // A refresh token used twice ends its whole family.
+  auto second = sign_in();
+  ASSERT_TRUE(service_->refresh(kCaller, second.refresh_token).ok());
+  EXPECT_EQ(told.size(), 1u);
+  EXPECT_FALSE(service_->refresh(kCaller, second.refresh_token).ok());
+  EXPECT_EQ(told.size(), 2u);
+  // A wrong current password ends nothing; the right one ends the other devices' sessions.
+  auto me = caller_of(sign_in());
+  EXPECT_FALSE(
+      service_->change_password(me, "not the password at all", "a brand new passphrase").ok());
+  EXPECT_EQ(told.size(), 2u);
+  ASSERT_TRUE(service_->change_password(me, kPassword, "a brand new passphrase").ok());
+  ASSERT_TRUE(service_->end_other_sessions(me).ok());
+  ASSERT_TRUE(service_->sign_out_everywhere(me).ok());
+  EXPECT_EQ(told, (std::vector<std::int64_t>{id, id, id, id, id}));
+}
+
 TEST_P(IdentityServiceTest, APatientSignsUpProvesTheAddressAndSignsIn) {
   ASSERT_TRUE(service_->sign_up_patient(kCaller, patient(" Ada@Example.org ")).ok());
 

@@ -123,7 +123,8 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
   if (refresh_token.empty()) return Error::unauthenticated("no refresh token");
   // Under each key of the ring: a session started before a rotation is still found (one query).
   std::vector<std::string> hashes = refresh_token_hashes(key_, refresh_token);
-  return db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
+  std::int64_t ended_for = 0;  // the account whose session family this refresh ended
+  auto refreshed = db::with_connection(pool_, [&](db::Lease& lease) -> Result<Tokens> {
     db::Transaction tx(lease);
     auto session = store::session_by_refresh(lease, hashes);
     if (!session) return Error::unauthenticated("unknown refresh token");
@@ -149,6 +150,7 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
                        .outcome("denied")
                        .reason("refresh token reused; session family revoked"));
       tx.commit();
+      ended_for = account_id;
       return Error::unauthenticated("refresh token already used; signed out for safety");
     }
     if (expires <= now) return Error::unauthenticated("refresh token expired");
@@ -170,6 +172,7 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
               .resource("session", family.substr(0, 8))
               .reason(too_old ? "absolute session lifetime reached" : "staff idle logoff"));
       tx.commit();
+      ended_for = account_id;
       return Error::unauthenticated(
           too_old ? "Your session has reached its time limit. Please sign in again."
                   : "You were signed out after a while without activity. Please sign in again.");
@@ -179,6 +182,9 @@ Result<Tokens> IdentityService::refresh(const Caller& caller, const std::string&
     tx.commit();
     return tokens;
   });
+  // A reused token or a session past its limits ended its family (and answered 401).
+  if (ended_for != 0) (void)told_sessions_ended(Ok{}, ended_for);
+  return refreshed;
 }
 
 Result<Principal> IdentityService::authenticate(std::string_view bearer_token) {

@@ -168,14 +168,22 @@ describe('UnreadCounter', () => {
   });
 
   it('keeps the last count when a request fails', async () => {
-    const { counter, ask } = setUp();
+    const { counter, ask, answer, hold, release } = setUp();
     const stop = counter.start();
     await vi.waitFor(() => expect(counter.getSnapshot()).toBe(3));
+    answer(9);
     ask.mockRejectedValueOnce(new Error('offline'));
     window.dispatchEvent(new Event('focus'));
     await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(2));
-    await Promise.resolve();
+    // The next question goes out only once the failed one has settled; its answer waits.
+    hold();
+    await vi.waitFor(() => {
+      window.dispatchEvent(new Event('focus'));
+      expect(ask).toHaveBeenCalledTimes(3);
+    });
     expect(counter.getSnapshot()).toBe(3);
+    release();
+    await vi.waitFor(() => expect(counter.getSnapshot()).toBe(9));
     stop();
   });
 });

@@ -199,7 +199,7 @@ export function StartWithPatient() {
     else found = `${items.length === 1 ? 'One patient matches' : `${items.length} patients match`} “${asked}”.`;
   }
   // A doctor nobody has added yet has nothing to search.
-  const nobody = asked === '' && items?.length === 0;
+  const nobody = asked === '' && !patients.isPlaceholderData && items?.length === 0;
   return (
     <StartForm
       candidates={candidates}
